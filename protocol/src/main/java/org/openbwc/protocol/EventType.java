@@ -1,0 +1,36 @@
+package org.openbwc.protocol;
+
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+
+/** Kinds of unit event published on {@code bwc/v1/<unit>/event}, with their wire names. */
+public enum EventType {
+    STATE_CHANGED("state.changed"),
+    RECORDING_STARTED("recording.started"),
+    RECORDING_STOPPED("recording.stopped"),
+    STOP_ARMED("recording.stop-armed"),
+    MARKER("marker"),
+    SOS_RAISED("sos.raised"),
+    SOS_CLEARED("sos.cleared"),
+    STEALTH_ON("stealth.on"),
+    STEALTH_OFF("stealth.off"),
+    LOCATE("locate"),
+    BATTERY_LOW("battery.low"),
+    STORAGE_LOW("storage.low"),
+    CLOCK_UNSET("clock.unset"),
+    DOCKED("docked"),
+    UNDOCKED("undocked");
+
+    private final String wire;
+
+    EventType(String wire) { this.wire = wire; }
+
+    @JsonValue
+    public String wire() { return wire; }
+
+    @JsonCreator
+    public static EventType fromWire(String wire) {
+        for (EventType t : values()) if (t.wire.equals(wire)) return t;
+        throw new IllegalArgumentException("unknown event type '" + wire + "'");
+    }
+}
