@@ -1,0 +1,6 @@
+package org.openbwc.hal;
+
+/** The battery fuel gauge. */
+public interface Battery {
+    BatteryReading read();
+}
