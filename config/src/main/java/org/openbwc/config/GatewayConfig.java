@@ -1,0 +1,101 @@
+package org.openbwc.config;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Complete configuration of a gateway. The constructor fills an absent {@code mqtt.clientId} with the gateway id, so
+ * the effective configuration always has one.
+ */
+@CrossCheck(GatewayConfig.DistinctPorts.class)
+public record GatewayConfig(
+    @Doc("Identifier of this gateway; it appears in MQTT topics and the gateway's records.")
+        @Pattern(regex = IdFormat.REGEX, allowed = IdFormat.ALLOWED)
+        String gatewayId,
+    @Doc("The gateway's own connection to the MQTT broker (the embedded one or an external one).") MqttConfig mqtt,
+    @Doc("Optional MQTT 5 broker inside the gateway process.") BrokerConfig broker,
+    @Doc("Web console and HTTP API.") HttpConfig http,
+    @Doc("How long the gateway waits for a unit to acknowledge a command before reporting it as failed.")
+        @DefaultValue("5000")
+        @IntRange(min = 200, max = 60000)
+        int commandTimeoutMillis,
+    @Doc("Largest MQTT message accepted from a unit; larger ones are dropped and logged.")
+        @DefaultValue("65536")
+        @IntRange(min = 1024, max = 16_777_216)
+        int maxPayloadBytes,
+    @Doc("Directory for the gateway's database and uploads. A relative path is relative to the working directory of"
+            + " the process.")
+        @DefaultValue("gateway-data")
+        @TextLength(min = 1, max = 4096)
+        String dataDir) {
+
+  public GatewayConfig {
+    Constraints.check(
+        GatewayConfig.class, gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir);
+    if (mqtt.clientId() == null) {
+      mqtt = mqtt.withClientId(gatewayId);
+    }
+  }
+
+  /** A gateway with every documented default; its MQTT client id is the gateway id. */
+  public static GatewayConfig defaults(String gatewayId) {
+    return (GatewayConfig)
+        RecordSpec.of(GatewayConfig.class).defaults(Map.of("gatewayId", Objects.requireNonNull(gatewayId)));
+  }
+
+  /** Copy with another gateway id; an MQTT client id that followed the old id follows the new one. */
+  public GatewayConfig withGatewayId(String newGatewayId) {
+    MqttConfig newMqtt = Objects.equals(mqtt.clientId(), gatewayId) ? mqtt.withClientId(null) : mqtt;
+    return new GatewayConfig(newGatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir);
+  }
+
+  /** Copy with other MQTT settings; a null client id in them becomes the gateway id. */
+  public GatewayConfig withMqtt(MqttConfig newMqtt) {
+    return new GatewayConfig(gatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir);
+  }
+
+  /** Copy with other embedded-broker settings. */
+  public GatewayConfig withBroker(BrokerConfig newBroker) {
+    return new GatewayConfig(gatewayId, mqtt, newBroker, http, commandTimeoutMillis, maxPayloadBytes, dataDir);
+  }
+
+  /** Copy with other HTTP settings. */
+  public GatewayConfig withHttp(HttpConfig newHttp) {
+    return new GatewayConfig(gatewayId, mqtt, broker, newHttp, commandTimeoutMillis, maxPayloadBytes, dataDir);
+  }
+
+  /** Copy with another data directory. */
+  public GatewayConfig withDataDir(String newDataDir) {
+    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, newDataDir);
+  }
+
+  /** The embedded broker and the HTTP server cannot listen on the same port of the same address. */
+  static final class DistinctPorts implements CrossRule {
+    @Override
+    public void check(ValueLookup values, List<Violation> out) {
+      if (Boolean.TRUE.equals(values.get("broker.embedded"))
+          && values.get("broker.port") instanceof Integer brokerPort
+          && values.get("http.port") instanceof Integer httpPort
+          && brokerPort.equals(httpPort)
+          && sameAddress(values.get("broker.host"), values.get("http.host"))) {
+        out.add(
+            new Violation(
+                "http.port", String.valueOf(httpPort), "is already used by", "a port other than " + brokerPort,
+                "broker"));
+      }
+    }
+
+    private static boolean sameAddress(Object a, Object b) {
+      if (!(a instanceof String x) || !(b instanceof String y)) {
+        return false;
+      }
+      // A wildcard address also covers every specific one.
+      return x.equals(y) || isWildcard(x) || isWildcard(y);
+    }
+
+    private static boolean isWildcard(String host) {
+      return host.equals("0.0.0.0") || host.equals("::");
+    }
+  }
+}

@@ -1,0 +1,91 @@
+package org.openbwc.device;
+
+import java.time.Instant;
+import java.util.Optional;
+import org.openbwc.config.UnitConfig;
+import org.openbwc.device.core.AlarmChange;
+import org.openbwc.device.core.ControllerEvent;
+import org.openbwc.device.core.ControllerSnapshot;
+import org.openbwc.hal.BatteryReading;
+import org.openbwc.hal.GnssFix;
+import org.openbwc.hal.Hardware;
+import org.openbwc.hal.StorageReading;
+import org.openbwc.protocol.Battery;
+import org.openbwc.protocol.EventType;
+import org.openbwc.protocol.Payload;
+import org.openbwc.protocol.Storage;
+import org.openbwc.protocol.UnitEvent;
+import org.openbwc.protocol.UnitLocation;
+import org.openbwc.protocol.UnitState;
+import org.openbwc.protocol.UnitStatus;
+
+/** Turns controller snapshots and sensor readings into wire payloads, numbering each kind in sequence. */
+final class Telemetry {
+    private final UnitConfig config;
+    private final Hardware hw;
+    private final String firmware;
+    private long statusSeq;
+    private long eventSeq;
+    private long locationSeq;
+    private Instant recordingSince;
+    private Instant lastFixTime;
+
+    Telemetry(UnitConfig config, Hardware hw, String firmware) {
+        this.config = config;
+        this.hw = hw;
+        this.firmware = firmware;
+    }
+
+    /** The Will registered at connect: what the broker says if this unit vanishes. */
+    UnitStatus offlineStatus() {
+        return UnitStatus.offline(config.unitId(), config.officerId(), firmware, hw.clock().now());
+    }
+
+    /** What a unit says itself when it shuts down cleanly. */
+    UnitStatus shutdownStatus() {
+        return new UnitStatus(Payload.VERSION, config.unitId(), UnitState.OFFLINE, false, false, false, config.officerId(),
+                battery(), storage(), null, null, false, hw.clock().isSet(), firmware, ++statusSeq, hw.clock().now());
+    }
+
+    /** Remembers the wall time a recording started, which the pure controller (monotonic time only) cannot know. */
+    void noteEvent(ControllerEvent e, ControllerSnapshot after) {
+        if (e.type() == EventType.RECORDING_STARTED) recordingSince = hw.clock().now();
+        if (!after.isRecording()) recordingSince = null;
+    }
+
+    UnitStatus status(ControllerSnapshot s) {
+        boolean recording = s.isRecording();
+        return new UnitStatus(Payload.VERSION, config.unitId(), s.state(), true, s.stealth(), s.sos(), config.officerId(),
+                battery(), storage(), recording ? s.recordingId() : null, recording ? recordingSince : null, false,
+                hw.clock().isSet(), firmware, ++statusSeq, hw.clock().now());
+    }
+
+    UnitEvent event(ControllerEvent e) {
+        return new UnitEvent(Payload.VERSION, config.unitId(), e.type(), hw.clock().now(), e.state(), e.cause(), e.details(), ++eventSeq);
+    }
+
+    UnitEvent alarmEvent(AlarmChange c, ControllerSnapshot s) {
+        return new UnitEvent(Payload.VERSION, config.unitId(), c.type(), hw.clock().now(), s.state(), "policy", c.details(), ++eventSeq);
+    }
+
+    /** The newest fix, or empty when there is none or it is the one already sent. */
+    Optional<UnitLocation> location() {
+        Optional<GnssFix> fix = hw.gnss().latestFix();
+        if (fix.isEmpty()) return Optional.empty();
+        GnssFix f = fix.get();
+        if (f.fixTime().equals(lastFixTime)) return Optional.empty();
+        lastFixTime = f.fixTime();
+        return Optional.of(new UnitLocation(Payload.VERSION, config.unitId(), f.lat(), f.lon(), f.accuracyMeters(),
+                f.altitudeMeters(), f.speedMps(), f.courseDegrees(), f.fixTime(), ++locationSeq));
+    }
+
+    private Battery battery() {
+        BatteryReading b = hw.battery().read();
+        return new Battery(b.percent(), b.charging(), hw.dock().isActive());
+    }
+
+    private Storage storage() {
+        StorageReading r = hw.storage().read();
+        return new Storage(r.freeBytes(), r.totalBytes());
+    }
+}

@@ -1,0 +1,325 @@
+package org.openbwc.device;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.openbwc.config.RecordingConfig;
+import org.openbwc.config.UnitConfig;
+import org.openbwc.device.core.AlarmChange;
+import org.openbwc.device.core.AlarmPolicy;
+import org.openbwc.device.core.ButtonGesture;
+import org.openbwc.device.core.ButtonName;
+import org.openbwc.device.core.ControllerEvent;
+import org.openbwc.device.core.ControllerInput;
+import org.openbwc.device.core.ControllerSnapshot;
+import org.openbwc.device.core.Decision;
+import org.openbwc.device.core.DockChanged;
+import org.openbwc.device.core.GestureDecoder;
+import org.openbwc.device.core.IndicatorFrame;
+import org.openbwc.device.core.IndicatorPolicy;
+import org.openbwc.device.core.RecordingController;
+import org.openbwc.device.core.RecordingPolicy;
+import org.openbwc.device.core.RemoteCommandInput;
+import org.openbwc.device.core.Tick;
+import org.openbwc.device.core.TriggerSignal;
+import org.openbwc.device.mqtt.UnitLink;
+import org.openbwc.hal.Button;
+import org.openbwc.hal.Hardware;
+import org.openbwc.protocol.CommandReply;
+import org.openbwc.protocol.CommandRequest;
+import org.openbwc.protocol.RemoteCommand;
+import org.openbwc.protocol.UnitState;
+import org.openbwc.protocol.UnitStatus;
+import org.openbwc.protocol.WireCodec;
+import org.tinylog.Logger;
+
+/**
+ * Runs one body camera: feeds hardware edges, remote commands and ticks into the pure controller on a single thread,
+ * drives LEDs and haptics from the indicator policy, and publishes status, location and events through the link.
+ */
+public final class UnitRuntime implements AutoCloseable {
+    /** Fast enough that a 100 ms blink and a hold threshold are rendered/decided within one tick. */
+    static final long TICK_MILLIS = 50;
+    /** While recording or in SOS the monitoring room needs a live track. */
+    static final long ACTIVE_LOCATION_MILLIS = 1_000;
+    static final long SENSOR_POLL_MILLIS = 1_000;
+    /** A remote command waits at most this long for the controller thread before answering "busy". */
+    static final long COMMAND_WAIT_MILLIS = 2_000;
+
+    private final UnitConfig config;
+    private final Hardware hw;
+    private final UnitLink link;
+    private final Telemetry telemetry;
+    private final ScheduledExecutorService loop;
+    private final GestureDecoder decoder;
+    private final RecordingController controller;
+    private final IndicatorPolicy indicators;
+    private final AlarmPolicy alarms;
+    private final String tag;
+
+    // Controller-thread state below.
+    private IndicatorFrame lastFrame = IndicatorFrame.OFF;
+    private long nextStatusMillis;
+    private long nextLocationMillis;
+    private long nextSensorMillis;
+    private ScheduledFuture<?> ticker;
+    private volatile boolean running;
+    private volatile UnitStatus lastStatus;
+
+    private UnitRuntime(UnitConfig config, Hardware hw, String firmware) {
+        this.config = config;
+        this.hw = hw;
+        this.tag = "[" + config.unitId() + "] ";
+        RecordingPolicy policy = policyOf(config.recording());
+        this.decoder = new GestureDecoder(policy);
+        this.indicators = new IndicatorPolicy(policy);
+        this.alarms = new AlarmPolicy(config.telemetry().batteryLowPercent(), config.telemetry().storageLowPercent());
+        long now = hw.clock().monotonicMillis();
+        this.controller = new RecordingController(policy, new RecordingIds(config.unitId(), hw.clock()), hw.dock().isActive(), now);
+        this.telemetry = new Telemetry(config, hw, firmware);
+        this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "unit-" + config.unitId());
+            t.setDaemon(true);
+            return t;
+        });
+        this.link = new UnitLink(config.unitId(), config.mqtt(), new WireCodec(), telemetry.offlineStatus(), this::onCommand);
+    }
+
+    /** Maps the technician's config (seconds, millis) onto the controller's policy. */
+    static RecordingPolicy policyOf(RecordingConfig r) {
+        return new RecordingPolicy(r.postEventSeconds() * 1000L, r.doublePressMillis(), r.stopHoldMillis(),
+                r.stopConfirmMillis(), r.reminderIntervalSeconds() * 1000L, r.sosHoldMillis(), r.stealthHoldMillis(),
+                RecordingPolicy.DEFAULT_LOCATE_MILLIS);
+    }
+
+    /** Builds the runtime, wires the hardware and starts connecting; returns without waiting for the broker. */
+    public static UnitRuntime start(UnitConfig config, Hardware hw, String firmware) {
+        UnitRuntime rt = new UnitRuntime(config, hw, firmware);
+        rt.begin();
+        return rt;
+    }
+
+    private void begin() {
+        running = true;
+        listen(hw.recordButton(), ButtonName.RECORD);
+        listen(hw.functionButton(), ButtonName.FUNCTION);
+        listen(hw.sosButton(), ButtonName.SOS);
+        hw.dock().addListener(docked -> submit(() -> apply(new DockChanged(docked))));
+        hw.trigger().addListener(active -> submit(() -> apply(new TriggerSignal(active))));
+        link.start();
+        submit(() -> {
+            long now = hw.clock().monotonicMillis();
+            publishStatus();
+            publishLocationIfFix();
+            checkSensors(now);
+            nextLocationMillis = now + locationPeriodMillis();
+            nextSensorMillis = now + SENSOR_POLL_MILLIS;
+        });
+        ticker = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
+        Logger.info("{}unit started in {} (officer '{}', broker {})", tag, controller.state(), config.officerId(), config.mqtt().url());
+    }
+
+    private void listen(Button button, ButtonName name) {
+        button.addListener(pressed -> submit(() -> {
+            long now = hw.clock().monotonicMillis();
+            Logger.trace("{}{} {}", tag, name, pressed ? "down" : "up");
+            for (ButtonGesture g : decoder.onEdge(name, pressed, now)) apply(g);
+        }));
+    }
+
+    private void submit(Runnable task) {
+        if (!running) return;
+        try {
+            loop.execute(() -> {
+                try {
+                    task.run();
+                } catch (RuntimeException e) {
+                    Logger.error(e, "{}controller task failed; the unit keeps running", tag);
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            Logger.debug("{}input after shutdown ignored", tag);
+        }
+    }
+
+    private void tick() {
+        try {
+            long now = hw.clock().monotonicMillis();
+            for (ButtonGesture g : decoder.onTick(now)) apply(g);
+            apply(new Tick());
+            if (now >= nextSensorMillis) {
+                nextSensorMillis = now + SENSOR_POLL_MILLIS;
+                checkSensors(now);
+            }
+            if (now >= nextStatusMillis) publishStatus();
+            if (now >= nextLocationMillis) {
+                nextLocationMillis = now + locationPeriodMillis();
+                publishLocationIfFix();
+            }
+            renderIndicators(now);
+        } catch (RuntimeException e) {
+            Logger.error(e, "{}tick failed; the unit keeps running", tag);
+        }
+    }
+
+    /** Runs one input through the controller and acts on the decision. Controller thread only. */
+    private Decision apply(ControllerInput input) {
+        long now = hw.clock().monotonicMillis();
+        boolean wasActive = locationActive();
+        Decision d = controller.handle(input, now);
+        if (d.events().isEmpty()) return d;
+        for (ControllerEvent e : d.events()) {
+            telemetry.noteEvent(e, controller.snapshot());
+            link.publishEvent(telemetry.event(e));
+            logEvent(e);
+        }
+        publishStatus();
+        if (!wasActive && locationActive()) {
+            nextLocationMillis = now; // start the 1 s track at once, not at the end of an idle interval
+        }
+        renderIndicators(now);
+        return d;
+    }
+
+    private void logEvent(ControllerEvent e) {
+        switch (e.type()) {
+            case STATE_CHANGED -> Logger.debug("{}state {} -> {} ({})", tag, e.details().get("from"), e.details().get("to"), e.cause());
+            case RECORDING_STARTED, RECORDING_STOPPED, SOS_RAISED, SOS_CLEARED, STEALTH_ON, STEALTH_OFF ->
+                    Logger.info("{}{} ({}) {}", tag, e.type().wire(), e.cause(), e.details());
+            default -> Logger.debug("{}{} ({}) {}", tag, e.type().wire(), e.cause(), e.details());
+        }
+    }
+
+    private void checkSensors(long now) {
+        var battery = hw.battery().read();
+        var storage = hw.storage().read();
+        int freePercent = storage.totalBytes() == 0 ? 0 : (int) (storage.freeBytes() * 100 / storage.totalBytes());
+        List<AlarmChange> changes = alarms.update(battery.percent(), battery.charging(), freePercent, hw.clock().isSet(), now);
+        for (AlarmChange c : changes) {
+            if (c.cleared()) {
+                Logger.info("{}{} cleared {}", tag, c.type().wire(), c.details());
+            } else {
+                Logger.warn("{}{} {}", tag, c.type().wire(), c.details());
+                link.publishEvent(telemetry.alarmEvent(c, controller.snapshot()));
+            }
+        }
+        if (!changes.isEmpty()) publishStatus();
+    }
+
+    private void renderIndicators(long now) {
+        IndicatorFrame f = indicators.render(controller.snapshot(), alarms.alarms(), now);
+        if (f.equals(lastFrame)) return;
+        if (f.green() != lastFrame.green()) hw.greenLed().set(f.green());
+        if (f.red() != lastFrame.red()) hw.redLed().set(f.red());
+        if (f.amber() != lastFrame.amber()) hw.amberLed().set(f.amber());
+        if (f.haptic() != lastFrame.haptic()) hw.haptics().set(f.haptic());
+        lastFrame = f;
+    }
+
+    private boolean locationActive() {
+        ControllerSnapshot s = controller.snapshot();
+        return s.isRecording() || s.sos();
+    }
+
+    private long locationPeriodMillis() {
+        return locationActive() ? ACTIVE_LOCATION_MILLIS : config.telemetry().locationIntervalSeconds() * 1000L;
+    }
+
+    private void publishStatus() {
+        UnitStatus s = telemetry.status(controller.snapshot());
+        lastStatus = s;
+        link.publishStatus(s);
+        nextStatusMillis = hw.clock().monotonicMillis() + config.telemetry().statusIntervalSeconds() * 1000L;
+    }
+
+    private void publishLocationIfFix() {
+        telemetry.location().ifPresent(link::publishLocation);
+    }
+
+    /** Called by the link on its command thread; hands the command to the controller thread and waits for the answer. */
+    private CommandReply onCommand(String name, CommandRequest request) {
+        Instant now = hw.clock().now();
+        Optional<RemoteCommand> command = RemoteCommand.fromWire(name);
+        if (command.isEmpty()) {
+            return CommandReply.error(config.unitId(), name, "unknown command '" + name + "' (allowed: " + RemoteCommand.allowed() + ")",
+                    controller.state(), now);
+        }
+        Logger.info("{}command {} from '{}'", tag, name, request.requestedBy());
+        Callable<CommandReply> task = () -> {
+            Decision d = apply(new RemoteCommandInput(command.get(), request.requestedBy(), request.args()));
+            UnitState state = controller.state();
+            Instant at = hw.clock().now();
+            if (d.reply() == null) return CommandReply.ok(config.unitId(), name, "", state, at);
+            return d.reply().ok()
+                    ? CommandReply.ok(config.unitId(), name, d.reply().reason(), state, at)
+                    : CommandReply.error(config.unitId(), name, d.reply().reason(), state, at);
+        };
+        try {
+            return loop.submit(task).get(COMMAND_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return CommandReply.error(config.unitId(), name, "unit busy: command not handled within " + COMMAND_WAIT_MILLIS + " ms", controller.state(), now);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CommandReply.error(config.unitId(), name, "unit shutting down", controller.state(), now);
+        } catch (ExecutionException | java.util.concurrent.RejectedExecutionException e) {
+            return CommandReply.error(config.unitId(), name, "unit shutting down or failed: " + e.getMessage(), controller.state(), now);
+        }
+    }
+
+    /** The latest status this unit published (for the virtual-units page and tests). */
+    public UnitStatus lastStatus() { return lastStatus; }
+
+    public String unitId() { return config.unitId(); }
+
+    public boolean isConnected() { return link.isConnected(); }
+
+    /**
+     * Clean shutdown: says OFFLINE itself (a clean disconnect suppresses the Will), flushes, disconnects, darkens the
+     * indicators. Does not close the hardware, which its creator owns.
+     */
+    @Override
+    public void close() {
+        if (!running) return;
+        awaitOnLoop(() -> {
+            if (ticker != null) ticker.cancel(false);
+            link.publishStatus(telemetry.shutdownStatus());
+            hw.greenLed().set(false);
+            hw.redLed().set(false);
+            hw.amberLed().set(false);
+            hw.haptics().set(false);
+        });
+        running = false;
+        link.close();
+        loop.shutdownNow();
+        Logger.info("{}unit stopped cleanly", tag);
+    }
+
+    /**
+     * Power loss: everything stops where it is, nothing more reaches the broker (it will publish the Will), no file
+     * is closed. For the demo's "pull battery" and for tests.
+     */
+    public void kill() {
+        running = false;
+        loop.shutdownNow();
+        link.kill();
+        Logger.warn("{}power lost (battery pulled)", tag);
+    }
+
+    /** Runs a shutdown step on the controller thread and waits a bounded time; a stuck loop must not block shutdown. */
+    private void awaitOnLoop(Runnable task) {
+        try {
+            loop.submit(task).get(COMMAND_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+            Logger.warn("{}shutdown step did not complete: {}", tag, e.toString());
+        }
+    }
+}

@@ -1,0 +1,368 @@
+package org.openbwc.device.core;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Supplier;
+import org.openbwc.protocol.EventType;
+import org.openbwc.protocol.RemoteCommand;
+import org.openbwc.protocol.UnitState;
+
+/**
+ * The recording state machine: SLEEP, BUFFERING, RECORDING, POST_EVENT, plus the stealth and SOS flags.
+ *
+ * <h2>Rules</h2>
+ * <ul>
+ *   <li><b>Start</b>: RECORD double press, {@code record.start}, an SOS raise, or the external trigger's
+ *       inactive-to-active edge. From BUFFERING the pre-event buffer becomes part of the recording; from SLEEP the
+ *       camera wakes and there is no pre-event ({@code preEvent=false} in RECORDING_STARTED). In POST_EVENT a start
+ *       resumes the same recording (same id, STATE_CHANGED only). A single RECORD press while idle does nothing.</li>
+ *   <li><b>Stop guard</b>: while RECORDING, a RECORD HOLD arms the stop (STOP_ARMED) for {@code stopConfirmMillis};
+ *       a RECORD PRESS while armed confirms it. The arm expires silently. Since the release after a HOLD produces no
+ *       PRESS, holding alone never stops. While an SOS is raised, the buttons cannot arm a stop at all.</li>
+ *   <li><b>Stop</b>: RECORDING to POST_EVENT for {@code postEventMillis}, then BUFFERING, or SLEEP if docked;
+ *       RECORDING_STOPPED is emitted when the recording really ends. With {@code postEventMillis == 0} it ends at
+ *       once. {@code record.stop} stops without the guard: an operator's request is deliberate.</li>
+ *   <li><b>Marker</b>: FUNCTION press or {@code marker} while RECORDING or POST_EVENT (the post-event is still
+ *       evidence); otherwise ignored (button) or refused (remote).</li>
+ *   <li><b>Stealth</b>: FUNCTION HOLD toggles it; {@code stealth.on/off} sets it. In stealth, locate is refused
+ *       politely (nothing signals).</li>
+ *   <li><b>SOS</b>: SOS HOLD raises it (and starts recording, cause "sos"); another SOS HOLD clears it; recording
+ *       then continues until stopped normally.</li>
+ *   <li><b>Dock</b>: docking while BUFFERING sleeps; docking while recording keeps recording and sleeps when it ends;
+ *       undocking from SLEEP buffers.</li>
+ *   <li>Every state change emits STATE_CHANGED (details {@code from}, {@code to}) before the specific event. Each
+ *       event carries the state right after it.</li>
+ *   <li>Timers (post-event end, arm expiry, locate end) are checked at the start of every {@link #handle}, not only on
+ *       {@link Tick}, so a late tick never lets an input act on stale state.</li>
+ * </ul>
+ *
+ * <h2>Invariants (checked by a randomized test)</h2>
+ * <ul>
+ *   <li>The state is never OFFLINE; {@code recordingId != null} exactly in RECORDING and POST_EVENT.</li>
+ *   <li>When not recording, the state is SLEEP exactly when docked.</li>
+ *   <li>A stop is armed only in RECORDING; post-event times are set only in POST_EVENT.</li>
+ *   <li>A button only ever stops a recording with a RECORD PRESS inside the confirm window of a RECORD HOLD.</li>
+ *   <li>RECORDING_STARTED and RECORDING_STOPPED alternate and carry the same, never reused, recording id.</li>
+ *   <li>{@link #handle} never throws; a time earlier than one already seen counts as no time passed.</li>
+ * </ul>
+ * Not thread-safe: the runtime calls it from its single input loop.
+ */
+public final class RecordingController {
+    static final String CAUSE_BUTTON = "button";
+    static final String CAUSE_SOS = "sos";
+    static final String CAUSE_TRIGGER = "trigger";
+    static final String CAUSE_DOCK = "dock";
+    static final String CAUSE_POST_EVENT = "post-event";
+
+    private final RecordingPolicy policy;
+    private final Supplier<String> recordingIds;
+
+    private UnitState state;
+    private boolean stealth;
+    private boolean sos;
+    private long sosRaisedMillis;
+    private boolean docked;
+    private boolean triggerActive;
+
+    private String recordingId;
+    private long recordingStartedMillis;
+    private String stopCause;
+    private int markerCount;
+    private long lastMarkerMillis;
+
+    private boolean stopArmed;
+    private long stopArmedAtMillis;
+    private long stopArmedUntilMillis;
+    private long postEventStartedMillis;
+    private long postEventUntilMillis;
+
+    private boolean locating;
+    private long locateStartedMillis;
+    private long locateUntilMillis;
+
+    private long lastNowMillis;
+    private int fallbackIdCount;
+
+    /**
+     * @param recordingIds source of fresh recording ids; if it fails or returns a blank id, a fallback id is made up
+     *                     rather than losing the recording
+     */
+    public RecordingController(RecordingPolicy policy, Supplier<String> recordingIds, boolean docked, long nowMillis) {
+        this.policy = Objects.requireNonNull(policy, "policy is required");
+        this.recordingIds = Objects.requireNonNull(recordingIds, "recordingIds is required");
+        this.docked = docked;
+        this.state = docked ? UnitState.SLEEP : UnitState.BUFFERING;
+        this.lastNowMillis = nowMillis;
+    }
+
+    /** Applies one input at {@code nowMillis}; returns the events to publish and, for a remote command, the reply. */
+    public Decision handle(ControllerInput input, long nowMillis) {
+        long now = Math.max(nowMillis, lastNowMillis);
+        lastNowMillis = now;
+        List<ControllerEvent> events = new ArrayList<>(3);
+        expireTimers(now, events);
+        CommandOutcome reply = switch (input) {
+            case null -> null;
+            case ButtonGesture g -> { onGesture(g, now, events); yield null; }
+            case RemoteCommandInput c -> onRemote(c, now, events);
+            case TriggerSignal t -> { onTrigger(t.active(), now, events); yield null; }
+            case DockChanged d -> { onDock(d.docked(), now, events); yield null; }
+            case Tick t -> null;
+        };
+        return events.isEmpty() && reply == null ? Decision.NONE : new Decision(events, reply);
+    }
+
+    /** The current state, for status publishing and the indicators. */
+    public ControllerSnapshot snapshot() {
+        return new ControllerSnapshot(state, stealth, sos, docked, recordingId, recordingStartedMillis,
+                stopArmed, stopArmedAtMillis, stopArmedUntilMillis, postEventStartedMillis, postEventUntilMillis,
+                locating, locateStartedMillis, locateUntilMillis, sosRaisedMillis, markerCount, lastMarkerMillis,
+                triggerActive);
+    }
+
+    public UnitState state() { return state; }
+
+    // ---- inputs
+
+    private void onGesture(ButtonGesture g, long now, List<ControllerEvent> events) {
+        switch (g.button()) {
+            case RECORD -> {
+                switch (g.gesture()) {
+                    case DOUBLE_PRESS -> start(CAUSE_BUTTON, now, events);
+                    case PRESS -> {
+                        if (state == UnitState.RECORDING && stopArmed) stop(CAUSE_BUTTON, now, events);
+                    }
+                    case HOLD -> {
+                        // Under SOS the officer may be in a struggle: nothing on the record button may end evidence.
+                        if (state == UnitState.RECORDING && !sos) armStop(now, events);
+                    }
+                }
+            }
+            case FUNCTION -> {
+                switch (g.gesture()) {
+                    case PRESS -> { if (state.isRecording()) placeMarker(CAUSE_BUTTON, Map.of(), now, events); }
+                    case HOLD -> setStealth(!stealth, CAUSE_BUTTON, now, events);
+                    case DOUBLE_PRESS -> { }
+                }
+            }
+            case SOS -> {
+                if (g.gesture() == Gesture.HOLD) {
+                    if (sos) clearSos(now, events); else raiseSos(now, events);
+                }
+            }
+        }
+    }
+
+    private CommandOutcome onRemote(RemoteCommandInput c, long now, List<ControllerEvent> events) {
+        String cause = "remote:" + c.requestedBy();
+        return switch (c.command()) {
+            case RECORD_START -> switch (start(cause, now, events)) {
+                case STARTED -> CommandOutcome.ok("recording started");
+                case RESUMED -> CommandOutcome.ok("recording resumed (was in post-event)");
+                case ALREADY -> CommandOutcome.ok("already recording");
+            };
+            case RECORD_STOP -> switch (state) {
+                case RECORDING -> {
+                    stop(cause, now, events);
+                    yield CommandOutcome.ok(state == UnitState.POST_EVENT
+                            ? "recording stopped; post-event continues for " + seconds(policy.postEventMillis())
+                            : "recording stopped");
+                }
+                case POST_EVENT -> CommandOutcome.ok("already stopping: post-event ends in "
+                        + seconds(postEventUntilMillis - now));
+                default -> CommandOutcome.ok("not recording");
+            };
+            case MARKER -> {
+                if (!state.isRecording()) yield CommandOutcome.refused("not recording: a marker needs a recording");
+                Map<String, String> extra = new LinkedHashMap<>();
+                String label = c.args().get("label");
+                if (label != null) extra.put("label", label);
+                placeMarker(cause, extra, now, events);
+                yield CommandOutcome.ok("marker " + markerCount + " placed");
+            }
+            case LOCATE -> {
+                if (stealth) yield CommandOutcome.ok("stealth: locate signals suppressed");
+                locating = true;
+                locateStartedMillis = now;
+                locateUntilMillis = now + policy.locateMillis();
+                events.add(event(EventType.LOCATE, cause,
+                        Map.of("durationMillis", Long.toString(policy.locateMillis())), now));
+                yield CommandOutcome.ok("locating for " + seconds(policy.locateMillis()));
+            }
+            case STEALTH_ON -> stealth
+                    ? CommandOutcome.ok("already on")
+                    : okAfter(() -> setStealth(true, cause, now, events), "stealth on");
+            case STEALTH_OFF -> !stealth
+                    ? CommandOutcome.ok("already off")
+                    : okAfter(() -> setStealth(false, cause, now, events), "stealth off");
+            case PING -> CommandOutcome.ok("pong");
+        };
+    }
+
+    private void onTrigger(boolean active, long now, List<ControllerEvent> events) {
+        boolean risingEdge = active && !triggerActive;
+        triggerActive = active;
+        if (risingEdge) start(CAUSE_TRIGGER, now, events);
+    }
+
+    private void onDock(boolean nowDocked, long now, List<ControllerEvent> events) {
+        if (nowDocked == docked) return;
+        docked = nowDocked;
+        if (nowDocked && state == UnitState.BUFFERING) transition(UnitState.SLEEP, CAUSE_DOCK, now, events);
+        if (!nowDocked && state == UnitState.SLEEP) transition(UnitState.BUFFERING, CAUSE_DOCK, now, events);
+        events.add(event(nowDocked ? EventType.DOCKED : EventType.UNDOCKED, CAUSE_DOCK, Map.of(), now));
+    }
+
+    // ---- actions
+
+    private enum StartResult { STARTED, RESUMED, ALREADY }
+
+    private StartResult start(String cause, long now, List<ControllerEvent> events) {
+        switch (state) {
+            case RECORDING -> { return StartResult.ALREADY; }
+            case POST_EVENT -> {
+                postEventStartedMillis = 0;
+                postEventUntilMillis = 0;
+                stopCause = null;
+                transition(UnitState.RECORDING, cause, now, events);
+                return StartResult.RESUMED;
+            }
+            default -> {
+                boolean preEvent = state == UnitState.BUFFERING;
+                recordingId = nextRecordingId(now);
+                recordingStartedMillis = now;
+                markerCount = 0;
+                lastMarkerMillis = 0;
+                transition(UnitState.RECORDING, cause, now, events);
+                events.add(event(EventType.RECORDING_STARTED, cause,
+                        Map.of("recordingId", recordingId, "preEvent", Boolean.toString(preEvent)), now));
+                return StartResult.STARTED;
+            }
+        }
+    }
+
+    private void armStop(long now, List<ControllerEvent> events) {
+        stopArmed = true;
+        stopArmedAtMillis = now;
+        stopArmedUntilMillis = now + policy.stopConfirmMillis();
+        events.add(event(EventType.STOP_ARMED, CAUSE_BUTTON, Map.of(
+                "recordingId", recordingId,
+                "confirmWithinMillis", Long.toString(policy.stopConfirmMillis())), now));
+    }
+
+    private void stop(String cause, long now, List<ControllerEvent> events) {
+        disarmStop();
+        stopCause = cause;
+        if (policy.postEventMillis() > 0) {
+            postEventStartedMillis = now;
+            postEventUntilMillis = now + policy.postEventMillis();
+            transition(UnitState.POST_EVENT, cause, now, events);
+        } else {
+            endRecording(cause, now, events);
+        }
+    }
+
+    /** The recording really ends here: after the post-event, or at the stop when there is none. */
+    private void endRecording(String stateCause, long now, List<ControllerEvent> events) {
+        String endedId = recordingId;
+        int markers = markerCount;
+        String cause = stopCause;
+        recordingId = null;
+        recordingStartedMillis = 0;
+        markerCount = 0;
+        lastMarkerMillis = 0;
+        postEventStartedMillis = 0;
+        postEventUntilMillis = 0;
+        stopCause = null;
+        disarmStop();
+        transition(docked ? UnitState.SLEEP : UnitState.BUFFERING, stateCause, now, events);
+        events.add(event(EventType.RECORDING_STOPPED, cause,
+                Map.of("recordingId", endedId, "markers", Integer.toString(markers)), now));
+    }
+
+    private void placeMarker(String cause, Map<String, String> extra, long now, List<ControllerEvent> events) {
+        markerCount++;
+        lastMarkerMillis = now;
+        Map<String, String> details = new LinkedHashMap<>(extra);
+        details.put("recordingId", recordingId);
+        details.put("markerIndex", Integer.toString(markerCount));
+        events.add(event(EventType.MARKER, cause, details, now));
+    }
+
+    private void setStealth(boolean on, String cause, long now, List<ControllerEvent> events) {
+        stealth = on;
+        events.add(event(on ? EventType.STEALTH_ON : EventType.STEALTH_OFF, cause, Map.of(), now));
+    }
+
+    private void raiseSos(long now, List<ControllerEvent> events) {
+        sos = true;
+        sosRaisedMillis = now;
+        // An SOS must not be stoppable by a hold already in progress.
+        disarmStop();
+        start(CAUSE_SOS, now, events);
+        events.add(event(EventType.SOS_RAISED, CAUSE_SOS, recordingDetails(), now));
+    }
+
+    private void clearSos(long now, List<ControllerEvent> events) {
+        sos = false;
+        sosRaisedMillis = 0;
+        events.add(event(EventType.SOS_CLEARED, CAUSE_SOS, recordingDetails(), now));
+    }
+
+    private void expireTimers(long now, List<ControllerEvent> events) {
+        if (stopArmed && now >= stopArmedUntilMillis) disarmStop();
+        if (state == UnitState.POST_EVENT && now >= postEventUntilMillis) endRecording(CAUSE_POST_EVENT, now, events);
+        if (locating && now >= locateUntilMillis) {
+            locating = false;
+            locateStartedMillis = 0;
+            locateUntilMillis = 0;
+        }
+    }
+
+    private void disarmStop() {
+        stopArmed = false;
+        stopArmedAtMillis = 0;
+        stopArmedUntilMillis = 0;
+    }
+
+    // ---- plumbing
+
+    private void transition(UnitState to, String cause, long now, List<ControllerEvent> events) {
+        if (to == state) return;
+        UnitState from = state;
+        state = to;
+        events.add(event(EventType.STATE_CHANGED, cause, Map.of("from", from.name(), "to", to.name()), now));
+    }
+
+    private ControllerEvent event(EventType type, String cause, Map<String, String> details, long now) {
+        return new ControllerEvent(type, state, cause, details, now);
+    }
+
+    private Map<String, String> recordingDetails() {
+        return recordingId == null ? Map.of() : Map.of("recordingId", recordingId);
+    }
+
+    private String nextRecordingId(long now) {
+        String id;
+        try {
+            id = recordingIds.get();
+        } catch (RuntimeException e) {
+            id = null;
+        }
+        // Losing evidence because an id could not be made is worse than an unusual id; the writer can rename.
+        return id == null || id.isBlank() ? "unnamed-" + now + "-" + (++fallbackIdCount) : id;
+    }
+
+    private static CommandOutcome okAfter(Runnable action, String reason) {
+        action.run();
+        return CommandOutcome.ok(reason);
+    }
+
+    private static String seconds(long millis) {
+        long s = Math.max(0, (millis + 999) / 1000);
+        return s + " s";
+    }
+}

@@ -1,0 +1,188 @@
+package org.openbwc.device.mqtt;
+
+import java.time.Clock;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.LongSupplier;
+import org.eclipse.paho.mqttv5.common.MqttMessage;
+import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
+import org.openbwc.protocol.CommandReply;
+import org.openbwc.protocol.CommandRequest;
+import org.openbwc.protocol.MalformedPayloadException;
+import org.openbwc.protocol.RemoteCommand;
+import org.openbwc.protocol.Topics;
+import org.openbwc.protocol.WireCodec;
+import org.tinylog.Logger;
+
+/**
+ * Turns command messages into handler calls and replies. Messages are taken off the MQTT client's thread at once and
+ * run one at a time, in arrival order, on the inbox's own thread, so that "record.start" then "record.stop" cannot
+ * swap and a slow handler never stalls the client.
+ *
+ * <p>Rejected requests (not decodable, payload name not matching the topic, unknown command) get an error reply
+ * with the reason when they carry a response topic; without one they are counted and dropped. Valid requests without
+ * a response topic still run (fire-and-forget). A request whose MQTT message expiry passed before its turn came is
+ * not run and gets no reply: the requester has stopped waiting by definition.
+ */
+final class CommandInbox implements AutoCloseable {
+
+    /** A reply to publish to the requester's response topic with its correlation data (null when it sent none). */
+    record Reply(String responseTopic, byte[] correlationData, CommandReply reply) {}
+
+    /** Commands come from operators; more than this waiting means something upstream is misbehaving. */
+    static final int MAX_WAITING = 64;
+
+    private final String unitId;
+    private final WireCodec codec;
+    private final CommandHandler handler;
+    private final Consumer<Reply> replies;
+    private final LongSupplier nanoTime;
+    private final Clock clock;
+    private final ThreadPoolExecutor executor;
+    private final AtomicLong malformed = new AtomicLong();
+    private final AtomicLong expired = new AtomicLong();
+
+    CommandInbox(String unitId, WireCodec codec, CommandHandler handler, Consumer<Reply> replies,
+                 LongSupplier nanoTime, Clock clock) {
+        this.unitId = unitId;
+        this.codec = codec;
+        this.handler = handler;
+        this.replies = replies;
+        this.nanoTime = nanoTime;
+        this.clock = clock;
+        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_WAITING),
+                runnable -> {
+                    Thread thread = new Thread(runnable, "mqtt-cmd-" + unitId);
+                    thread.setDaemon(true);
+                    return thread;
+                });
+    }
+
+    /** Takes a message that arrived on the command filter; returns at once. Called on the MQTT client's thread. */
+    void accept(String topic, MqttMessage message) {
+        long arrivedNanos = nanoTime.getAsLong();
+        MqttProperties properties = message.getProperties();
+        String responseTopic = usableResponseTopic(topic, properties);
+        byte[] correlationData = properties == null ? null : properties.getCorrelationData();
+        Long expirySeconds = properties == null ? null : properties.getMessageExpiryInterval();
+        // The broker sends the expiry that is left, so it counts from arrival; the request's own clock may be wrong.
+        long deadlineNanos = expirySeconds == null ? Long.MAX_VALUE : arrivedNanos + TimeUnit.SECONDS.toNanos(expirySeconds);
+        byte[] payload = message.getPayload();
+        try {
+            executor.execute(() -> run(topic, payload, responseTopic, correlationData, deadlineNanos));
+        } catch (RejectedExecutionException e) {
+            if (executor.isShutdown()) return;
+            Logger.warn("unit {}: {} commands already wait; rejecting the one on {}", unitId, MAX_WAITING, topic);
+            if (responseTopic != null) {
+                replies.accept(new Reply(responseTopic, correlationData,
+                        CommandReply.error(unitId, lastLevel(topic), "unit busy: too many commands waiting", null, clock.instant())));
+            }
+        }
+    }
+
+    private void run(String topic, byte[] payload, String responseTopic, byte[] correlationData, long deadlineNanos) {
+        if (nanoTime.getAsLong() > deadlineNanos) {
+            long count = expired.incrementAndGet();
+            Logger.info("unit {}: command on {} expired before it could run; not executed ({} expired so far)", unitId, topic, count);
+            return;
+        }
+        Optional<Topics.TopicAddress> address = Topics.parse(topic);
+        if (address.isEmpty() || address.get().kind() != Topics.TopicKind.COMMAND || !address.get().unitId().equals(unitId)) {
+            reject(topic, lastLevel(topic), responseTopic, correlationData, "'" + topic + "' is not a command topic of unit " + unitId);
+            return;
+        }
+        String name = address.get().command();
+        if (RemoteCommand.fromWire(name).isEmpty()) {
+            reject(topic, name, responseTopic, correlationData,
+                    "unknown command '" + name + "' (allowed: " + RemoteCommand.allowed() + ")");
+            return;
+        }
+        CommandRequest request;
+        try {
+            request = codec.decode(payload, CommandRequest.class);
+        } catch (MalformedPayloadException e) {
+            reject(topic, name, responseTopic, correlationData, "malformed request: " + e.getMessage());
+            return;
+        }
+        if (!request.command().equals(name)) {
+            reject(topic, name, responseTopic, correlationData, "command '" + request.command()
+                    + "' in the payload does not match '" + name + "' in the topic");
+            return;
+        }
+        Logger.debug("unit {}: running command {} requested by '{}'", unitId, name, request.requestedBy());
+        CommandReply reply;
+        try {
+            reply = handler.handle(name, request);
+            if (reply == null) {
+                Logger.warn("unit {}: the handler returned no reply for command {}", unitId, name);
+                reply = CommandReply.error(unitId, name, "internal error: no reply from the unit", null, clock.instant());
+            }
+        } catch (Exception e) {
+            Logger.warn(e, "unit {}: command {} failed", unitId, name);
+            reply = CommandReply.error(unitId, name, "internal error: " + describe(e), null, clock.instant());
+        }
+        if (responseTopic != null) {
+            replies.accept(new Reply(responseTopic, correlationData, reply));
+        } else {
+            Logger.debug("unit {}: command {} had no response topic; reply {} not sent", unitId, name, reply.ok() ? "ok" : "error");
+        }
+    }
+
+    private void reject(String topic, String name, String responseTopic, byte[] correlationData, String reason) {
+        long count = malformed.incrementAndGet();
+        Logger.warn("unit {}: rejected command on {}: {} ({}; {} rejected so far)", unitId, topic, reason,
+                responseTopic == null ? "no response topic, dropped" : "error reply sent", count);
+        if (responseTopic != null) {
+            replies.accept(new Reply(responseTopic, correlationData, CommandReply.error(unitId, name, reason, null, clock.instant())));
+        }
+    }
+
+    /** A response topic with wildcards cannot be published to; treating it as absent keeps the link's queue clean. */
+    private String usableResponseTopic(String topic, MqttProperties properties) {
+        String responseTopic = properties == null ? null : properties.getResponseTopic();
+        if (responseTopic == null || responseTopic.isEmpty()) return null;
+        if (responseTopic.contains("+") || responseTopic.contains("#")) {
+            Logger.warn("unit {}: command on {} names response topic '{}' with wildcards; no reply will be sent",
+                    unitId, topic, responseTopic);
+            return null;
+        }
+        return responseTopic;
+    }
+
+    private static String lastLevel(String topic) {
+        String level = topic.substring(topic.lastIndexOf('/') + 1);
+        return level.isEmpty() ? "?" : level;
+    }
+
+    private static String describe(Exception e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    long malformed() { return malformed.get(); }
+
+    long expired() { return expired.get(); }
+
+    /** Stops taking commands; those already taken may finish within a second, so their replies can still go out. */
+    @Override
+    public void close() {
+        executor.shutdown();
+        try {
+            if (!executor.awaitTermination(1, TimeUnit.SECONDS)) {
+                executor.shutdownNow();
+                Logger.warn("unit {}: commands still running at close were interrupted", unitId);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Drops waiting commands and interrupts the running one without waiting: the unit has lost power. */
+    void abandon() {
+        executor.shutdownNow();
+    }
+}

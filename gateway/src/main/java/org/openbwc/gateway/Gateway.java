@@ -1,0 +1,121 @@
+package org.openbwc.gateway;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+import org.openbwc.config.GatewayConfig;
+import org.openbwc.config.MqttConfig;
+import org.openbwc.protocol.WireCodec;
+import org.tinylog.Logger;
+
+/**
+ * A running gateway: optional embedded MQTT broker, the link to the fleet, the fleet registry and the HTTP API,
+ * started in that order and stopped in reverse.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private final GatewayConfig config;
+    private final EmbeddedBroker broker;
+    private final FleetRegistry registry;
+    private final FleetLink link;
+    private final GatewayHttpApi http;
+    private final String httpHost;
+
+    private Gateway(GatewayConfig config, EmbeddedBroker broker, FleetRegistry registry, FleetLink link,
+                    GatewayHttpApi http) {
+        this.config = config;
+        this.broker = broker;
+        this.registry = registry;
+        this.link = link;
+        this.http = http;
+        this.httpHost = config.http().host();
+    }
+
+    /**
+     * Starts everything the configuration asks for. The gateway comes up even when an external broker cannot be
+     * reached (it keeps retrying and reports itself degraded in {@code /api/health}); a failing embedded broker or a
+     * taken HTTP port is fatal.
+     *
+     * @throws IllegalStateException with a message naming what could not start and why
+     */
+    public static Gateway start(GatewayConfig config) {
+        return start(config, FROM_CONFIG, FleetLink.DEFAULT_SESSION_EXPIRY);
+    }
+
+    static final int FROM_CONFIG = -1;
+
+    /**
+     * @param httpPort the HTTP port, {@link #FROM_CONFIG} for {@code http.port}, or 0 for any free port (the config
+     *                 does not allow 0, tests need it)
+     * @param sessionExpiry how long the broker keeps the gateway's MQTT session after a disconnect
+     */
+    static Gateway start(GatewayConfig config, int httpPort, Duration sessionExpiry) {
+        Objects.requireNonNull(config, "config is required");
+        long started = System.nanoTime();
+        EmbeddedBroker broker = null;
+        FleetLink link = null;
+        try {
+            MqttConfig mqtt = config.mqtt();
+            if (config.broker().embedded()) {
+                broker = EmbeddedBroker.start(config.broker().host(), config.broker().port(),
+                        Path.of(config.dataDir()).resolve("broker"));
+                mqtt = mqtt.withUrl(broker.url());
+            }
+            WireCodec codec = new WireCodec(config.maxPayloadBytes());
+            FleetRegistry registry = new FleetRegistry();
+            link = new FleetLink(config.gatewayId(), mqtt, config.maxPayloadBytes(), registry, codec, sessionExpiry,
+                    Clock.systemUTC());
+            link.start();
+            int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
+            GatewayHttpApi http = GatewayHttpApi.start(config.http().host(), port, config.gatewayId(), registry, link,
+                    Duration.ofMillis(config.commandTimeoutMillis()), codec.mapper());
+            Gateway gateway = new Gateway(config, broker, registry, link, http);
+            Logger.info("Gateway {} started in {} ms: web console {}, MQTT {} ({}), {} units known",
+                    config.gatewayId(), (System.nanoTime() - started) / 1_000_000, gateway.httpUrl(), mqtt.url(),
+                    link.connected() ? "connected" : "not connected yet, retrying", registry.size());
+            return gateway;
+        } catch (RuntimeException e) {
+            if (link != null) link.close();
+            if (broker != null) broker.close();
+            throw e;
+        }
+    }
+
+    public String gatewayId() { return config.gatewayId(); }
+
+    /** The HTTP port actually bound. */
+    public int httpPort() { return http.port(); }
+
+    /** Base URL of the web console and API, e.g. {@code http://127.0.0.1:8080}. */
+    public String httpUrl() {
+        String host = httpHost.equals("0.0.0.0") || httpHost.equals("::") ? "127.0.0.1" : httpHost;
+        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + httpPort();
+    }
+
+    /** The broker the gateway follows: the embedded one when configured, else {@code mqtt.url}. */
+    public String mqttUrl() { return link.url(); }
+
+    /** True while connected and subscribed to the fleet's topics. */
+    public boolean brokerConnected() { return link.connected(); }
+
+    public FleetRegistry registry() { return registry; }
+
+    /** Stops HTTP, disconnects from the broker, then stops the embedded broker if there is one. */
+    @Override
+    public void close() {
+        try {
+            http.close();
+        } catch (RuntimeException e) {
+            Logger.warn(e, "Stopping the HTTP API failed");
+        }
+        link.close();
+        if (broker != null) broker.close();
+        Logger.info("Gateway {} stopped", config.gatewayId());
+    }
+
+    // For tests in this package.
+    FleetLink link() { return link; }
+
+    GatewayHttpApi http() { return http; }
+}

@@ -1,0 +1,34 @@
+package org.openbwc.gateway;
+
+import java.time.Instant;
+import org.openbwc.protocol.Battery;
+import org.openbwc.protocol.Storage;
+import org.openbwc.protocol.UnitLocation;
+import org.openbwc.protocol.UnitState;
+import org.openbwc.protocol.UnitStatus;
+
+/**
+ * What the monitoring room sees of one unit: the JSON shape of the HTTP API and of the live event stream.
+ *
+ * @param state null until the unit's first status arrives (e.g. only a location is known)
+ * @param online true while the unit's latest status is a live one; false after its Will (OFFLINE)
+ * @param lastSeen when the gateway last heard from the unit itself; for state replayed from retained messages, the
+ *                 time the unit stamped on it
+ * @param lastStatusTime the unit's own time on its latest status
+ */
+public record UnitView(String id, UnitState state, boolean online, boolean stealth, boolean sos, String officerId,
+                       Battery battery, Storage storage, UnitLocation location, String recordingId,
+                       Instant recordingSince, boolean live, boolean clockSet, Instant lastSeen, Instant lastStatusTime,
+                       String firmware) {
+
+    static UnitView of(String id, UnitStatus status, UnitLocation location, Instant lastSeen) {
+        if (status == null) {
+            return new UnitView(id, null, false, false, false, "", null, null, location, null, null, false, false,
+                    lastSeen, null, "");
+        }
+        boolean online = status.online() && status.state() != UnitState.OFFLINE;
+        return new UnitView(id, status.state(), online, status.stealth(), status.sos(), status.officerId(),
+                status.battery(), status.storage(), location, status.recordingId(), status.recordingSince(),
+                status.live(), status.clockSet(), lastSeen, status.time(), status.firmware());
+    }
+}

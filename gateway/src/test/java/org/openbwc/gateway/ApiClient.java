@@ -1,0 +1,80 @@
+package org.openbwc.gateway;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.stream.Stream;
+
+/** A test's view of the gateway's HTTP API, through java.net.http. */
+final class ApiClient {
+
+    record Reply(int status, String body, JsonNode json, String contentType) {}
+
+    /** One server-sent event as read off the wire. */
+    record Sse(String name, String data) {}
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    ApiClient(String base) { this.base = base; }
+
+    Reply get(String path) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
+    }
+
+    Reply post(String path, String body, String... headers) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (headers.length > 0) b.headers(headers);
+        return send(b);
+    }
+
+    private Reply send(HttpRequest.Builder b) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode json = null;
+        String type = r.headers().firstValue("Content-Type").orElse("");
+        if (type.startsWith("application/json")) json = MAPPER.readTree(r.body());
+        return new Reply(r.statusCode(), r.body(), json, type);
+    }
+
+    /** Opens /api/events and parses frames into a queue on a background thread until the stream ends. */
+    BlockingQueue<Sse> events() throws IOException, InterruptedException {
+        HttpResponse<Stream<String>> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/events"))
+                .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+        if (r.statusCode() != 200) throw new IllegalStateException("event stream answered " + r.statusCode());
+        BlockingQueue<Sse> queue = new LinkedBlockingQueue<>();
+        Thread.ofVirtual().name("sse-reader").start(() -> {
+            String[] name = {null};
+            StringBuilder data = new StringBuilder();
+            r.body().forEach(line -> {
+                if (line.startsWith("event: ")) {
+                    name[0] = line.substring(7);
+                } else if (line.startsWith("data: ")) {
+                    data.append(line.substring(6));
+                } else if (line.isEmpty() && name[0] != null) {
+                    queue.add(new Sse(name[0], data.toString()));
+                    name[0] = null;
+                    data.setLength(0);
+                }
+            });
+        });
+        return queue;
+    }
+
+    static JsonNode parse(String json) {
+        try {
+            return MAPPER.readTree(json);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(json, e);
+        }
+    }
+}

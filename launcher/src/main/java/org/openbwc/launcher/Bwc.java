@@ -1,0 +1,39 @@
+package org.openbwc.launcher;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code bwc} command line: entry point for the demo, the device, the gateway and config tools. */
+@Command(name = "bwc", mixinStandardHelpOptions = true, versionProvider = BwcVersion.class,
+        description = "Open body-worn camera platform.",
+        subcommands = {DemoCommand.class, DeviceCommand.class, GatewayCommand.class, ConfigCommand.class,
+                CommandLine.HelpCommand.class})
+public final class Bwc implements Runnable {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The configured command line, shared by main and tests. */
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Bwc());
+        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            cmd.getErr().println(cmd.getColorScheme().errorText("bwc: " + messageOf(ex)));
+            org.tinylog.Logger.debug(ex, "command failed");
+            return ex instanceof UserFacingException u ? u.exitCode() : 1;
+        });
+        return cl;
+    }
+
+    private static String messageOf(Throwable ex) {
+        String m = ex.getMessage();
+        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
+    }
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+}

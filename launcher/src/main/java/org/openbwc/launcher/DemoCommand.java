@@ -1,0 +1,186 @@
+package org.openbwc.launcher;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.openbwc.config.BrokerConfig;
+import org.openbwc.config.GatewayConfig;
+import org.openbwc.config.GnssConfig;
+import org.openbwc.config.GnssSource;
+import org.openbwc.config.HalMode;
+import org.openbwc.config.HttpConfig;
+import org.openbwc.config.MqttConfig;
+import org.openbwc.config.TelemetryConfig;
+import org.openbwc.config.UnitConfig;
+import org.openbwc.gateway.Gateway;
+import org.openbwc.launcher.sim.SimulatedUnit;
+import org.openbwc.launcher.sim.VirtualUnitsServer;
+import org.tinylog.Logger;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bwc demo}: embedded broker, gateway and simulated units in one process, until Ctrl-C. */
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = {"Run the whole system on this machine: an embedded MQTT 5 broker, the gateway, and simulated",
+                "body cameras on the mock hardware layer. Prints the monitoring-room and virtual-units URLs once",
+                "everything is up; Ctrl-C stops it cleanly."})
+public final class DemoCommand implements Callable<Integer> {
+    static final String HOST = "127.0.0.1";
+    static final int DEFAULT_MQTT_PORT = 1883;
+    /** Long enough for HiveMQ's first start on a slow machine; units connect within a second after that. */
+    static final Duration UNITS_ONLINE_TIMEOUT = Duration.ofSeconds(60);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--units", defaultValue = "3", description = "Number of simulated units, 1..50 (default: ${DEFAULT-VALUE}).")
+    int units;
+
+    @Option(names = "--http-port", defaultValue = "8080", description = "Port of the monitoring room (gateway HTTP) (default: ${DEFAULT-VALUE}).")
+    int httpPort;
+
+    @Option(names = "--sim-port", defaultValue = "8081", description = "Port of the virtual-units page (default: ${DEFAULT-VALUE}).")
+    int simPort;
+
+    @Option(names = "--mqtt-port", description = "Port of the embedded MQTT 5 broker (default: 1883; if 1883 is taken and this "
+            + "option is not given, a free port is used and reported).")
+    Integer mqttPort;
+
+    @Option(names = "--data-dir", defaultValue = "bwc-data", description = "Where everything the demo writes goes (default: ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--keepalive-seconds", defaultValue = "5", description = "MQTT keepalive of the simulated units; the broker "
+            + "reports a unit whose battery was pulled offline after 1.5x this (default: ${DEFAULT-VALUE}).")
+    int keepAliveSeconds;
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        if (units < 1 || units > 50) throw new CommandLine.ParameterException(spec.commandLine(), "--units " + units + " is out of range (allowed: 1..50)");
+        for (int p : new int[] {httpPort, simPort}) {
+            if (p < 1 || p > 65535) throw new CommandLine.ParameterException(spec.commandLine(), "port " + p + " is out of range (allowed: 1..65535)");
+        }
+        if (httpPort == simPort) throw new CommandLine.ParameterException(spec.commandLine(), "--http-port and --sim-port must differ (both " + httpPort + ")");
+        PrintWriter out = spec.commandLine().getOut();
+
+        int brokerPort = chooseMqttPort(out);
+        PortCheck.requireFree(HOST, httpPort, "monitoring room", "--http-port");
+        PortCheck.requireFree(HOST, simPort, "virtual units page", "--sim-port");
+        prepareDataDir();
+
+        long t0 = System.nanoTime();
+        String mqttUrl = "tcp://" + HOST + ":" + brokerPort;
+        GatewayConfig gwConfig = GatewayConfig.defaults("gw-demo")
+                .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
+                .withMqtt(MqttConfig.defaults().withUrl(mqttUrl))
+                .withHttp(HttpConfig.defaults().withPort(httpPort))
+                .withDataDir(dataDir.resolve("gateway").toString());
+        List<SimulatedUnit> fleet = new ArrayList<>();
+        Gateway gateway = Gateway.start(gwConfig);
+        VirtualUnitsServer sim = null;
+        Thread hook = null;
+        try {
+            for (int i = 1; i <= units; i++) {
+                SimulatedUnit u = new SimulatedUnit(unitConfig(i, mqttUrl), BwcVersion.version());
+                fleet.add(u);
+                u.powerOn();
+            }
+            sim = VirtualUnitsServer.start(fleet, HOST, simPort);
+            VirtualUnitsServer simRef = sim;
+            hook = new Thread(() -> shutdown(fleet, simRef, gateway), "bwc-demo-shutdown");
+            Runtime.getRuntime().addShutdownHook(hook);
+
+            awaitOnline(gateway, fleet.size());
+            Logger.info("demo up in {} ms: {} units online", (System.nanoTime() - t0) / 1_000_000, fleet.size());
+            out.println("Monitoring room: http://" + HOST + ":" + gateway.httpPort() + "/");
+            out.println("Virtual units: http://" + HOST + ":" + sim.port() + "/");
+            out.println("MQTT broker: " + mqttUrl + "   data: " + dataDir.toAbsolutePath() + "   (Ctrl-C stops)");
+            out.flush();
+            stopped.await();
+            return 0;
+        } catch (RuntimeException | InterruptedException e) {
+            if (hook != null) {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hook);
+                } catch (IllegalStateException alreadyStopping) {
+                    throw e;
+                }
+            }
+            shutdown(fleet, sim, gateway);
+            throw e;
+        }
+    }
+
+    private int chooseMqttPort(PrintWriter out) {
+        if (mqttPort != null) {
+            if (mqttPort < 1 || mqttPort > 65535) throw new CommandLine.ParameterException(spec.commandLine(), "--mqtt-port " + mqttPort + " is out of range (allowed: 1..65535)");
+            PortCheck.requireFree(HOST, mqttPort, "embedded MQTT broker", "--mqtt-port");
+            return mqttPort;
+        }
+        if (PortCheck.isFree(HOST, DEFAULT_MQTT_PORT)) return DEFAULT_MQTT_PORT;
+        // The broker is internal to the demo, so a Mosquitto already on 1883 should not stop it; say what we did.
+        int port = PortCheck.freePort(HOST);
+        out.println("MQTT port " + DEFAULT_MQTT_PORT + " is in use (another broker?); the embedded broker uses port " + port
+                + " instead (choose one with --mqtt-port PORT)");
+        return port;
+    }
+
+    private void prepareDataDir() {
+        try {
+            Files.createDirectories(dataDir);
+        } catch (IOException e) {
+            throw new UserFacingException("cannot create --data-dir " + dataDir + ": " + e.getMessage(), 1, e);
+        }
+        if (!Files.isWritable(dataDir)) throw new UserFacingException("--data-dir " + dataDir + " is not writable", 1);
+    }
+
+    private UnitConfig unitConfig(int n, String mqttUrl) {
+        String id = String.format("bwc-%03d", n);
+        UnitConfig base = UnitConfig.defaults(id);
+        return base.withHal(HalMode.MOCK)
+                .withOfficerId(String.valueOf(4700 + n * 11))
+                .withDataDir(dataDir.resolve("units").resolve(id).toString())
+                .withMqtt(new MqttConfig(mqttUrl, null, null, null, keepAliveSeconds, 5, 5).withClientId(id))
+                .withTelemetry(TelemetryConfig.defaults().withStatusIntervalSeconds(15).withLocationIntervalSeconds(5))
+                .withGnss(new GnssConfig(GnssSource.GPX, base.gnss().gpsdHost(), base.gnss().gpsdPort(), "bundled:" + n))
+                .withMock(base.mock().withBatteryStartPercent(Math.max(20, 100 - (n - 1) * 17)).withBatteryDrainPercentPerHour(30));
+    }
+
+    private static void awaitOnline(Gateway gateway, int expected) throws InterruptedException {
+        long deadline = System.nanoTime() + UNITS_ONLINE_TIMEOUT.toNanos();
+        while (gateway.registry().onlineCount() < expected) {
+            if (System.nanoTime() > deadline) {
+                throw new UserFacingException("only " + gateway.registry().onlineCount() + " of " + expected
+                        + " units came online within " + UNITS_ONLINE_TIMEOUT.toSeconds() + " s; see the log above", 1);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private void shutdown(List<SimulatedUnit> fleet, VirtualUnitsServer sim, Gateway gateway) {
+        Logger.info("demo stopping");
+        for (SimulatedUnit u : fleet) {
+            try {
+                u.shutdown();
+            } catch (RuntimeException e) {
+                Logger.warn(e, "[{}] clean shutdown failed", u.id());
+            }
+        }
+        if (sim != null) sim.close();
+        try {
+            gateway.close();
+        } catch (RuntimeException e) {
+            Logger.warn(e, "gateway shutdown failed");
+        }
+        Logger.info("demo stopped");
+        stopped.countDown();
+    }
+}

@@ -1,0 +1,40 @@
+package org.openbwc.launcher;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.openbwc.config.GatewayConfig;
+import org.openbwc.gateway.Gateway;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code bwc gateway}: follows the fleet on an MQTT 5 broker (its own embedded one, or any other) and serves HTTP. */
+@Command(name = "gateway", mixinStandardHelpOptions = true,
+        description = {"Run the gateway: fleet registry, HTTP API and live page for the monitoring room, with an",
+                "embedded MQTT 5 broker (broker.embedded: true) or against any MQTT 5 broker (mqtt.url)."})
+public final class GatewayCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--config", required = true, paramLabel = "FILE", description = "The gateway's YAML file (see config/examples/gateway.yaml).")
+    Path config;
+
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    @Override
+    public Integer call() throws Exception {
+        GatewayConfig gw = Configs.loadGateway(config);
+        if (gw.broker().embedded()) PortCheck.requireFree(gw.broker().host(), gw.broker().port(), "embedded MQTT broker", "broker.port in " + config + ":");
+        PortCheck.requireFree(gw.http().host(), gw.http().port(), "gateway HTTP", "http.port in " + config + ":");
+        Gateway gateway = Gateway.start(gw);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            gateway.close();
+            stopped.countDown();
+        }, "bwc-gateway-shutdown"));
+        spec.commandLine().getOut().println("Monitoring room: http://" + gw.http().host() + ":" + gateway.httpPort() + "/");
+        spec.commandLine().getOut().flush();
+        stopped.await();
+        return 0;
+    }
+}
