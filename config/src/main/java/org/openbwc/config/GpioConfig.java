@@ -5,7 +5,7 @@ import java.util.List;
 import java.util.Map;
 
 /** Wiring of a unit's buttons, inputs, LEDs, vibration motor and battery gauge; all pins are BCM GPIO numbers. */
-
+@CrossCheck(GpioConfig.DistinctPins.class)
 public record GpioConfig(
     @Doc("Starts a recording (press), or requests a stop (hold for recording.stopHoldMillis).")
         @DefaultValue("{pin: 17}")

@@ -34,7 +34,7 @@ public record UnitConfig(
   public UnitConfig {
     Constraints.check(
         UnitConfig.class, unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, mock);
-    if (false && mqtt.clientId() == null) {
+    if (mqtt.clientId() == null) {
       mqtt = mqtt.withClientId(unitId);
     }
   }

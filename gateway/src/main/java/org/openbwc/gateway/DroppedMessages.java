@@ -22,6 +22,7 @@ final class DroppedMessages {
         UNKNOWN_TOPIC("unknown-topic"),
         UNIT_MISMATCH("unit-mismatch"),
         LATE_REPLY("late-reply"),
+        DUPLICATE_REPLY("duplicate-reply"),
         UNKNOWN_REPLY("unknown-reply"),
         HANDLER_ERROR("handler-error");
 

@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,9 +28,11 @@ import org.tinylog.Logger;
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
-    /** Logger names worth raising to WARN in a launcher's tinylog.properties; HiveMQ logs its whole boot at INFO. */
-    public static final java.util.List<String> NOISY_LOGGERS = java.util.List.of(
-            "com.hivemq", "io.netty", "oshi", "jetbrains.exodus", "org.jctools", "com.google.inject");
+    /**
+     * Packages worth raising to WARN in a launcher's tinylog.properties ({@code level@com.hivemq = warn}): HiveMQ logs
+     * its whole boot and shutdown at INFO, and Xodus (file persistence) logs cache statistics per store.
+     */
+    public static final List<String> NOISY_LOGGERS = List.of("com.hivemq", "jetbrains.exodus", "oshi", "io.netty");
 
     /** Where retained messages and sessions live. */
     public enum Persistence {
@@ -115,7 +119,7 @@ public final class EmbeddedBroker implements AutoCloseable {
         Duration startupTime = Duration.ofNanos(System.nanoTime() - started);
         EmbeddedBroker broker = new EmbeddedBroker(host, port, directory, startupTime, hivemq);
         Logger.info("Embedded MQTT broker started on {} in {} ms ({} persistence, folder {})",
-                broker.url(), startupTime.toMillis(), persistence.name().toLowerCase(java.util.Locale.ROOT),
+                broker.url(), startupTime.toMillis(), persistence.name().toLowerCase(Locale.ROOT).replace('_', '-'),
                 directory.toAbsolutePath());
         return broker;
     }

@@ -7,13 +7,15 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 import org.openbwc.protocol.UnitEvent;
 import org.tinylog.Logger;
 
@@ -22,9 +24,11 @@ import org.tinylog.Logger;
  * {@link UnitView}), every unit event ({@code event: event}, data {@link UnitEvent}) and removals
  * ({@code event: removed}, data {"id": ...}), with a comment line as heartbeat.
  *
- * <p>Each client has a bounded queue filled by the registry's (non-blocking) listener call and drained by the
- * client's own request thread, so a slow client never holds up the MQTT thread or other clients; a client whose
- * queue overflows is dropped, and its browser reconnects and starts again from a fresh snapshot.
+ * <p>Each client has its own backlog, filled by the registry's (non-blocking) listener call and drained by the
+ * client's own request thread, so a slow client never holds up the MQTT thread or other clients. Unit changes are
+ * coalesced per unit (a slow client skips intermediate states but always ends on the latest one, and a burst such as
+ * the retained replay after a reconnect cannot overflow it); events are not, and a client whose event backlog
+ * overflows is dropped: its browser reconnects and starts again from a fresh snapshot.
  */
 final class EventStream implements AutoCloseable {
 
@@ -32,20 +36,18 @@ final class EventStream implements AutoCloseable {
 
     private record Frame(String name, Object data) {}
 
-    private static final Frame END = new Frame("end", null);
-
     private final FleetRegistry registry;
     private final ObjectMapper mapper;
     private final Duration heartbeat;
-    private final int queueCapacity;
+    private final int eventBacklog;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    EventStream(FleetRegistry registry, ObjectMapper mapper, Duration heartbeat, int queueCapacity) {
+    EventStream(FleetRegistry registry, ObjectMapper mapper, Duration heartbeat, int eventBacklog) {
         this.registry = registry;
         this.mapper = mapper;
         this.heartbeat = heartbeat;
-        this.queueCapacity = queueCapacity;
+        this.eventBacklog = eventBacklog;
     }
 
     int clients() { return clients.size(); }
@@ -59,36 +61,35 @@ final class EventStream implements AutoCloseable {
         res.setHeader("Cache-Control", "no-cache");
         // Stops nginx-style proxies from buffering the stream.
         res.setHeader("X-Accel-Buffering", "no");
-        String who = ctx.ip();
-        Client client = new Client(who, queueCapacity);
+        Client client = new Client(ctx.ip() + ":" + ctx.req().getRemotePort());
         clients.add(client);
         List<UnitView> snapshot = registry.listen(client);
-        Logger.debug("Event stream client {} connected ({} clients)", who, clients.size());
+        Logger.debug("Event stream client {} connected ({} clients)", client.who, clients.size());
         try {
             ServletOutputStream out = res.getOutputStream();
             out.write("retry: 3000\n\n".getBytes(StandardCharsets.UTF_8));
             for (UnitView unit : snapshot) write(out, "unit", unit);
             out.flush();
+            List<Frame> batch = new ArrayList<>();
             while (!closed) {
-                Frame frame = client.queue.poll(heartbeat.toMillis(), TimeUnit.MILLISECONDS);
-                if (frame == END || client.overflowed) break;
-                if (frame == null) {
+                if (!client.next(batch, heartbeat)) break;
+                if (batch.isEmpty()) {
                     // The only way to notice a vanished client is a failed write.
                     out.write(HEARTBEAT);
-                    out.flush();
-                    continue;
+                } else {
+                    for (Frame f : batch) write(out, f.name(), f.data());
+                    batch.clear();
                 }
-                write(out, frame.name(), frame.data());
-                if (client.queue.isEmpty()) out.flush();
+                out.flush();
             }
         } catch (IOException e) {
-            Logger.debug("Event stream client {} went away: {}", who, e.toString());
+            Logger.debug("Event stream client {} went away: {}", client.who, e.toString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
             registry.removeListener(client);
             clients.remove(client);
-            Logger.debug("Event stream client {} removed ({} clients)", who, clients.size());
+            Logger.debug("Event stream client {} removed ({} clients)", client.who, clients.size());
         }
     }
 
@@ -109,36 +110,87 @@ final class EventStream implements AutoCloseable {
 
     private final class Client implements FleetRegistry.Listener {
         final String who;
-        final BlockingQueue<Frame> queue;
-        volatile boolean overflowed;
+        private final ReentrantLock lock = new ReentrantLock();
+        private final Condition ready = lock.newCondition();
+        // Latest frame per unit id: a newer change replaces an unsent older one.
+        private final Map<String, Frame> units = new LinkedHashMap<>();
+        private final ArrayDeque<Frame> events = new ArrayDeque<>();
+        private boolean ended;
 
-        Client(String who, int capacity) {
-            this.who = who;
-            this.queue = new ArrayBlockingQueue<>(capacity + 1);
-        }
+        Client(String who) { this.who = who; }
 
-        @Override public void unitChanged(UnitView unit) { offer(new Frame("unit", unit)); }
+        @Override public void unitChanged(UnitView unit) { coalesce(unit.id(), new Frame("unit", unit)); }
 
-        @Override public void unitEvent(UnitEvent event) { offer(new Frame("event", event)); }
+        @Override public void unitRemoved(String unitId) { coalesce(unitId, new Frame("removed", Map.of("id", unitId))); }
 
-        @Override public void unitRemoved(String unitId) { offer(new Frame("removed", Map.of("id", unitId))); }
-
-        private void offer(Frame f) {
-            // One slot is kept free for END, so a full queue can still be told to stop.
-            if (overflowed) return;
-            if (queue.remainingCapacity() <= 1 || !queue.offer(f)) {
-                overflowed = true;
+        @Override
+        public void unitEvent(UnitEvent event) {
+            boolean overflow;
+            lock.lock();
+            try {
+                if (ended) return;
+                overflow = events.size() >= eventBacklog;
+                if (!overflow) {
+                    events.add(new Frame("event", event));
+                    ready.signal();
+                }
+            } finally {
+                lock.unlock();
+            }
+            if (overflow) {
                 registry.removeListener(this);
                 clients.remove(this);
-                Logger.warn("Event stream client {} is too slow ({} changes waiting); dropped it, its browser will "
-                        + "reconnect", who, queue.size());
                 end();
+                Logger.warn("Event stream client {} is too slow ({} events waiting); dropped it, its browser will "
+                        + "reconnect and resynchronise", who, eventBacklog);
+            }
+        }
+
+        private void coalesce(String unitId, Frame frame) {
+            lock.lock();
+            try {
+                if (ended) return;
+                units.remove(unitId);
+                units.put(unitId, frame);
+                ready.signal();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /**
+         * Waits up to {@code timeout} for frames and moves them into {@code out} (empty on timeout).
+         *
+         * @return false when the stream must end
+         */
+        boolean next(List<Frame> out, Duration timeout) throws InterruptedException {
+            lock.lock();
+            try {
+                long nanos = timeout.toNanos();
+                while (!ended && units.isEmpty() && events.isEmpty() && nanos > 0) {
+                    nanos = ready.awaitNanos(nanos);
+                }
+                if (ended) return false;
+                out.addAll(units.values());
+                units.clear();
+                out.addAll(events);
+                events.clear();
+                return true;
+            } finally {
+                lock.unlock();
             }
         }
 
         void end() {
-            queue.clear();
-            queue.offer(END);
+            lock.lock();
+            try {
+                ended = true;
+                units.clear();
+                events.clear();
+                ready.signal();
+            } finally {
+                lock.unlock();
+            }
         }
     }
 }

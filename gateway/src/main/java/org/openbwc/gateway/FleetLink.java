@@ -13,10 +13,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -62,9 +64,8 @@ final class FleetLink implements AutoCloseable {
     /** How long the broker keeps this gateway's session (and queues its QoS 1 messages) after a disconnect. */
     static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(1);
     private static final int QOS = 1;
-    private static final int MAX_REMEMBERED_TIMEOUTS = 1024;
+    private static final int MAX_REMEMBERED_REQUESTS = 1024;
 
-    private final String gatewayId;
     private final MqttConfig mqtt;
     private final String repliesTopic;
     private final int maxPayloadBytes;
@@ -77,16 +78,18 @@ final class FleetLink implements AutoCloseable {
     private final ScheduledExecutorService timer;
     private final SecureRandom random = new SecureRandom();
     private final ConcurrentHashMap<String, Pending> pending = new ConcurrentHashMap<>();
-    // Correlation ids of requests that timed out, so a reply arriving later is told apart from a stray one.
-    private final Map<String, Boolean> timedOut = new LinkedHashMap<>(64, 0.75f, false) {
+    // Correlation ids of recently finished requests, so a reply that comes after its command timed out, or a QoS 1
+    // redelivery of one already handled, is told apart from a stray reply.
+    private final Map<String, Boolean> finished = new LinkedHashMap<>(64, 0.75f, false) {
         @Override protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
-            return size() > MAX_REMEMBERED_TIMEOUTS;
+            return size() > MAX_REMEMBERED_REQUESTS;
         }
     };
     private final AtomicLong connects = new AtomicLong();
 
     // True only between a SUBACK that covers the replies topic and the next connection loss.
     private volatile boolean subscribed;
+    private final CompletableFuture<Void> firstSubscription = new CompletableFuture<>();
     private volatile Instant connectedSince;
     private volatile String lastProblem = "not connected yet";
     private volatile boolean closing;
@@ -112,7 +115,7 @@ final class FleetLink implements AutoCloseable {
 
     FleetLink(String gatewayId, MqttConfig mqtt, int maxPayloadBytes, FleetRegistry registry, WireCodec codec,
               Duration sessionExpiry, Clock clock) {
-        this.gatewayId = Topics.requireId(gatewayId, "gateway id");
+        Topics.requireId(gatewayId, "gateway id");
         this.mqtt = Objects.requireNonNull(mqtt, "mqtt config is required");
         this.repliesTopic = Topics.replies(gatewayId);
         this.maxPayloadBytes = maxPayloadBytes;
@@ -148,12 +151,11 @@ final class FleetLink implements AutoCloseable {
         connect(options, 1, first);
         try {
             // The SUBACK follows the CONNACK; wait for both so a started link can send commands at once.
-            first.get(mqtt.connectTimeoutSeconds() + 1L, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(mqtt.connectTimeoutSeconds());
-            while (!subscribed && System.nanoTime() < deadline && !closing) TimeUnit.MILLISECONDS.sleep(10);
+            if (!first.get(mqtt.connectTimeoutSeconds() + 1L, TimeUnit.SECONDS)) return false;
+            firstSubscription.get(mqtt.connectTimeoutSeconds(), TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (Exception e) {
+        } catch (ExecutionException | TimeoutException e) {
             Logger.debug(e, "First MQTT connection attempt did not finish in time");
         }
         return subscribed;
@@ -232,6 +234,7 @@ final class FleetLink implements AutoCloseable {
                     }
                     boolean repliesGranted = codes == null || codes.length == 0 || codes[0] < 0x80;
                     subscribed = repliesGranted;
+                    firstSubscription.complete(null);
                     if (allGranted) Logger.debug("Subscribed to the fleet topics and {}", repliesTopic);
                 }
 
@@ -239,7 +242,7 @@ final class FleetLink implements AutoCloseable {
                     Logger.error("Subscribing to the fleet topics on {} failed: {}; the fleet view will stay empty "
                             + "until the next reconnection", mqtt.url(), describe(e));
                 }
-            }, (org.eclipse.paho.mqttv5.client.IMqttMessageListener) null, new MqttProperties());
+            }, new MqttProperties());
         } catch (MqttException e) {
             Logger.error("Subscribing to the fleet topics on {} failed: {}", mqtt.url(), describe(e));
         }
@@ -304,9 +307,7 @@ final class FleetLink implements AutoCloseable {
     private void expire(String key) {
         Pending p = pending.remove(key);
         if (p == null) return;
-        synchronized (timedOut) {
-            timedOut.put(key, Boolean.TRUE);
-        }
+        remember(key, true);
         Logger.debug("Command {} to unit {} timed out (correlation {})", p.command, p.unitId, key);
         p.future.completeExceptionally(new CommandTimeoutException(p.unitId, p.command, p.timeout));
     }
@@ -426,19 +427,23 @@ final class FleetLink implements AutoCloseable {
         String key = HexFormat.of().formatHex(correlation);
         Pending p = pending.remove(key);
         if (p == null) {
-            boolean late;
-            synchronized (timedOut) {
-                late = timedOut.remove(key) != null;
+            Boolean timedOutBefore;
+            synchronized (finished) {
+                timedOutBefore = finished.get(key);
             }
-            if (late) {
+            if (Boolean.TRUE.equals(timedOutBefore)) {
                 drops.record(Reason.LATE_REPLY, repliesTopic, "reply arrived after its command timed out (correlation "
                         + key + ")");
+            } else if (Boolean.FALSE.equals(timedOutBefore)) {
+                drops.record(Reason.DUPLICATE_REPLY, repliesTopic, "reply to an already answered command (correlation "
+                        + key + "), e.g. a QoS 1 redelivery after a reconnect");
             } else {
                 drops.record(Reason.UNKNOWN_REPLY, repliesTopic, "no pending command has correlation " + key);
             }
             return;
         }
         p.cancelTimeout();
+        remember(key, false);
         RuntimeException problem = null;
         CommandReply reply = null;
         byte[] payload = message.getPayload();
@@ -466,6 +471,12 @@ final class FleetLink implements AutoCloseable {
         CommandReply done = reply;
         Logger.debug("Unit {} answered {}: ok={} {}", done.unitId(), done.command(), done.ok(), done.reason());
         timer.execute(() -> p.future.complete(done));
+    }
+
+    private void remember(String key, boolean timedOut) {
+        synchronized (finished) {
+            finished.put(key, timedOut);
+        }
     }
 
     private <T extends Payload> T decode(byte[] payload, Class<T> type, String unitId, String topic) {

@@ -75,7 +75,7 @@ public final class Gateway implements AutoCloseable {
                     config.gatewayId(), (System.nanoTime() - started) / 1_000_000, gateway.httpUrl(), mqtt.url(),
                     link.connected() ? "connected" : "not connected yet, retrying", registry.size());
             return gateway;
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             if (link != null) link.close();
             if (broker != null) broker.close();
             throw e;

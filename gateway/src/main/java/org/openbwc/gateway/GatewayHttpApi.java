@@ -33,7 +33,8 @@ final class GatewayHttpApi implements AutoCloseable {
 
     /** Comment sent on an idle event stream; also keeps proxies and Jetty's idle timeout (30 s) from closing it. */
     static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
-    static final int DEFAULT_CLIENT_QUEUE = 4096;
+    /** Unit events a stream client may fall behind by before it is dropped (unit changes are coalesced). */
+    static final int DEFAULT_EVENT_BACKLOG = 1024;
     /** A command body only carries a few short arguments. */
     static final int MAX_COMMAND_BODY_BYTES = 4096;
     private static final int MAX_OPERATOR_CHARS = 64;
@@ -49,13 +50,13 @@ final class GatewayHttpApi implements AutoCloseable {
     private final Javalin app;
 
     private GatewayHttpApi(String gatewayId, FleetRegistry registry, FleetLink link, Duration commandTimeout,
-                           ObjectMapper mapper, Duration heartbeat, int clientQueue) {
+                           ObjectMapper mapper, Duration heartbeat, int eventBacklog) {
         this.gatewayId = gatewayId;
         this.registry = registry;
         this.link = link;
         this.commandTimeout = commandTimeout;
         this.mapper = mapper;
-        this.events = new EventStream(registry, mapper, heartbeat, clientQueue);
+        this.events = new EventStream(registry, mapper, heartbeat, eventBacklog);
         this.page = loadPage();
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -75,12 +76,12 @@ final class GatewayHttpApi implements AutoCloseable {
      */
     static GatewayHttpApi start(String host, int port, String gatewayId, FleetRegistry registry, FleetLink link,
                                 Duration commandTimeout, ObjectMapper mapper) {
-        return start(host, port, gatewayId, registry, link, commandTimeout, mapper, DEFAULT_HEARTBEAT, DEFAULT_CLIENT_QUEUE);
+        return start(host, port, gatewayId, registry, link, commandTimeout, mapper, DEFAULT_HEARTBEAT, DEFAULT_EVENT_BACKLOG);
     }
 
     static GatewayHttpApi start(String host, int port, String gatewayId, FleetRegistry registry, FleetLink link,
-                                Duration commandTimeout, ObjectMapper mapper, Duration heartbeat, int clientQueue) {
-        GatewayHttpApi api = new GatewayHttpApi(gatewayId, registry, link, commandTimeout, mapper, heartbeat, clientQueue);
+                                Duration commandTimeout, ObjectMapper mapper, Duration heartbeat, int eventBacklog) {
+        GatewayHttpApi api = new GatewayHttpApi(gatewayId, registry, link, commandTimeout, mapper, heartbeat, eventBacklog);
         try {
             api.app.start(host, port);
         } catch (RuntimeException e) {

@@ -64,13 +64,6 @@ class EmbeddedBrokerTest {
     }
 
     @Test
-    void filePersistenceStartsToo() {
-        try (EmbeddedBroker broker = EmbeddedBroker.start("127.0.0.1", freePort(), dir, EmbeddedBroker.Persistence.FILE)) {
-            Logger.info("Embedded broker (file) start took {} ms", broker.startupTime().toMillis());
-        }
-    }
-
-    @Test
     void aTakenPortIsReportedWithTheNumberAndAnAlternative() throws IOException {
         try (ServerSocket taken = new ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
             int port = taken.getLocalPort();

@@ -42,6 +42,7 @@ final class FakeUnit implements AutoCloseable {
     final List<CommandRequest> commands = new CopyOnWriteArrayList<>();
     private volatile Answer answer = Answer.OK;
     private volatile UnitState state = UnitState.BUFFERING;
+    private volatile MqttMessage lastUnanswered;
 
     FakeUnit(String url, String id, int keepAliveSeconds) throws MqttException {
         this.id = id;
@@ -96,19 +97,32 @@ final class FakeUnit implements AutoCloseable {
         try {
             CommandRequest request = codec.decode(m.getPayload(), CommandRequest.class);
             commands.add(request);
-            if (answer == Answer.SILENT) return;
-            CommandReply reply = answer == Answer.OK
-                    ? CommandReply.ok(id, request.command(), "done", state, Instant.now())
-                    : CommandReply.error(id, request.command(), "battery too low to record", state, Instant.now());
-            MqttMessage out = new MqttMessage(codec.encode(reply));
-            out.setQos(1);
-            MqttProperties props = new MqttProperties();
-            props.setCorrelationData(m.getProperties().getCorrelationData());
-            out.setProperties(props);
-            client.publish(m.getProperties().getResponseTopic(), out);
+            if (answer == Answer.SILENT) {
+                lastUnanswered = m;
+                return;
+            }
+            reply(m, request);
         } catch (Exception e) {
             throw new IllegalStateException("fake unit " + id + " could not answer", e);
         }
+    }
+
+    /** Answers the last command it kept silent about, now (after the gateway gave up on it). */
+    void answerLate() throws Exception {
+        MqttMessage m = lastUnanswered;
+        reply(m, codec.decode(m.getPayload(), CommandRequest.class)).waitForCompletion(TIMEOUT_MS);
+    }
+
+    private IMqttToken reply(MqttMessage m, CommandRequest request) throws MqttException {
+        CommandReply reply = answer == Answer.REFUSE
+                ? CommandReply.error(id, request.command(), "battery too low to record", state, Instant.now())
+                : CommandReply.ok(id, request.command(), "done", state, Instant.now());
+        MqttMessage out = new MqttMessage(codec.encode(reply));
+        out.setQos(1);
+        MqttProperties props = new MqttProperties();
+        props.setCorrelationData(m.getProperties().getCorrelationData());
+        out.setProperties(props);
+        return client.publish(m.getProperties().getResponseTopic(), out);
     }
 
     boolean connected() { return client.isConnected(); }

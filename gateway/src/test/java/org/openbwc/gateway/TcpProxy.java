@@ -21,6 +21,7 @@ final class TcpProxy implements AutoCloseable {
     private final int brokerPort;
     private final List<Socket> sockets = new CopyOnWriteArrayList<>();
     private volatile boolean frozen;
+    private volatile boolean refusing;
     private volatile boolean closed;
 
     TcpProxy(String brokerUrl) throws IOException {
@@ -35,6 +36,9 @@ final class TcpProxy implements AutoCloseable {
 
     /** From now on, bytes in both directions are swallowed and closes are not passed on. */
     void freeze() { frozen = true; }
+
+    /** While refusing, new connections are accepted and closed at once, like a broker that is not up yet. */
+    void refuse(boolean refuse) { refusing = refuse; }
 
     /** Tears every relayed connection down at once, with RST on the broker side. */
     void reset() {
@@ -52,6 +56,10 @@ final class TcpProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket client = server.accept();
+                if (refusing) {
+                    client.close();
+                    continue;
+                }
                 Socket broker = new Socket(brokerHost, brokerPort);
                 sockets.add(client);
                 sockets.add(broker);

@@ -67,7 +67,7 @@ final class CommandInbox implements AutoCloseable {
     void accept(String topic, MqttMessage message) {
         long arrivedNanos = nanoTime.getAsLong();
         MqttProperties properties = message.getProperties();
-        String responseTopic = usableResponseTopic(topic, properties);
+        String responseTopic = usableResponseTopic(properties);
         byte[] correlationData = properties == null ? null : properties.getCorrelationData();
         Long expirySeconds = properties == null ? null : properties.getMessageExpiryInterval();
         // The broker sends the expiry that is left, so it counts from arrival; the request's own clock may be wrong.
@@ -142,16 +142,9 @@ final class CommandInbox implements AutoCloseable {
         }
     }
 
-    /** A response topic with wildcards cannot be published to; treating it as absent keeps the link's queue clean. */
-    private String usableResponseTopic(String topic, MqttProperties properties) {
+    private static String usableResponseTopic(MqttProperties properties) {
         String responseTopic = properties == null ? null : properties.getResponseTopic();
-        if (responseTopic == null || responseTopic.isEmpty()) return null;
-        if (responseTopic.contains("+") || responseTopic.contains("#")) {
-            Logger.warn("unit {}: command on {} names response topic '{}' with wildcards; no reply will be sent",
-                    unitId, topic, responseTopic);
-            return null;
-        }
-        return responseTopic;
+        return responseTopic == null || responseTopic.isEmpty() ? null : responseTopic;
     }
 
     private static String lastLevel(String topic) {

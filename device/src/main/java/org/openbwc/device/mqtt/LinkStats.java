@@ -11,7 +11,7 @@ package org.openbwc.device.mqtt;
  * @param expiredCommands command requests whose MQTT message expiry passed before they could run; never executed
  * @param reconnects successful connections after the first one
  * @param inFlightLimit the bound on unacknowledged publishes, derived from the broker's receive maximum
- * @param peakInFlight the most unacknowledged publishes there ever were at once; never above {@code inFlightLimit}
+ * @param peakInFlight the most unacknowledged publishes there ever were at once; never above the limit then in force
  */
 public record LinkStats(long published, int queued, int inFlight, long dropped, long malformedCommands,
                         long expiredCommands, long reconnects, int inFlightLimit, int peakInFlight) {}

@@ -4,11 +4,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Random;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -79,9 +79,9 @@ public final class UnitLink implements AutoCloseable {
     /** How long {@link #close()} waits for queued messages to reach the broker. */
     static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(2);
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
-    private static final long DISCONNECT_QUIESCE_MILLIS = 500;
     private static final long DISCONNECT_TIMEOUT_MILLIS = 1000;
     private static final long MAX_INFLIGHT_RETRY_MILLIS = 20;
+    private static final long HANDSHAKE_MARGIN_MILLIS = 250;
 
     private enum Lifecycle { NEW, RUNNING, CLOSING, CLOSED }
 
@@ -100,6 +100,8 @@ public final class UnitLink implements AutoCloseable {
     private final ScheduledThreadPoolExecutor linkThread;
     private final AtomicBoolean drainRequested = new AtomicBoolean();
     private final AtomicBoolean closeStarted = new AtomicBoolean();
+    /** Guards the lifecycle transitions that start(), close() and kill() race for. */
+    private final Object lifecycleLock = new Object();
     private final AtomicLong reconnects = new AtomicLong();
 
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
@@ -132,7 +134,7 @@ public final class UnitLink implements AutoCloseable {
         this.clientId = mqtt.clientId() == null ? unitId : mqtt.clientId();
         this.willPayload = codec.encode(willStatus);
         this.backoff = new Backoff(FIRST_BACKOFF, Duration.ofSeconds(Math.max(1, mqtt.reconnectMaxSeconds())),
-                ThreadLocalRandom.current());
+                new Random());
         this.commands = new CommandInbox(unitId, codec, handler, this::sendReply, System::nanoTime, Clock.systemUTC());
         this.linkThread = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "mqtt-link-" + unitId);
@@ -140,11 +142,13 @@ public final class UnitLink implements AutoCloseable {
             return thread;
         });
         this.linkThread.setRemoveOnCancelPolicy(true);
+        // A pending reconnect or handshake watchdog must not hold up close().
+        this.linkThread.setExecuteExistingDelayedTasksAfterShutdownPolicy(false);
     }
 
     /** Starts connecting in the background and returns at once; messages published before that are kept for it. */
     public void start() {
-        synchronized (closeStarted) {
+        synchronized (lifecycleLock) {
             if (lifecycle != Lifecycle.NEW) {
                 throw new IllegalStateException("unit " + unitId + ": the MQTT link was already started (state " + lifecycle + ")");
             }
@@ -178,6 +182,7 @@ public final class UnitLink implements AutoCloseable {
         return !killed && c != null && c.phase == Phase.READY;
     }
 
+    /** A snapshot of the link's counters. */
     public LinkStats stats() {
         return new LinkStats(outbox.published(), outbox.waiting(), outbox.inFlight(), outbox.dropped(),
                 commands.malformed(), commands.expired(), reconnects.get(), inFlightLimit, outbox.peakInFlight());
@@ -191,7 +196,7 @@ public final class UnitLink implements AutoCloseable {
     public void close() {
         if (!closeStarted.compareAndSet(false, true) || killed) return;
         boolean wasRunning;
-        synchronized (closeStarted) {
+        synchronized (lifecycleLock) {
             wasRunning = lifecycle == Lifecycle.RUNNING;
             lifecycle = Lifecycle.CLOSING;
         }
@@ -222,7 +227,7 @@ public final class UnitLink implements AutoCloseable {
      * publishes the Will. Nothing is sent after this returns; queued messages are lost, as they would be.
      */
     public void kill() {
-        synchronized (closeStarted) {
+        synchronized (lifecycleLock) {
             if (killed) return;
             killed = true;
             lifecycle = Lifecycle.CLOSED;
@@ -361,7 +366,16 @@ public final class UnitLink implements AutoCloseable {
                     (token, error) -> onLinkThread(() -> connectFailed(c, error))));
         } catch (MqttException | RuntimeException e) {
             connectFailed(c, e);
+            return;
         }
+        // Paho's connection timeout covers only the TCP connect: a CONNECT swallowed by a dead network would leave
+        // the attempt waiting for a CONNACK forever. The margin lets Paho's own, more precise, timeout report first.
+        long handshakeMillis = TimeUnit.SECONDS.toMillis(mqtt.connectTimeoutSeconds()) + HANDSHAKE_MARGIN_MILLIS;
+        c.handshakeWatchdog = schedule(() -> {
+            if (c == current && c.phase == Phase.CONNECTING) {
+                connectFailed(c, new TimeoutException("no answer to CONNECT within " + mqtt.connectTimeoutSeconds() + " s"));
+            }
+        }, handshakeMillis);
     }
 
     private MqttConnectionOptions connectionOptions() {
@@ -389,6 +403,7 @@ public final class UnitLink implements AutoCloseable {
             release(c);
             return;
         }
+        if (c.handshakeWatchdog != null) c.handshakeWatchdog.cancel(false);
         failedAttempts = 0;
         MqttProperties connack = token.getResponseProperties();
         Integer serverReceiveMaximum = connack == null ? null : connack.getReceiveMaximum();
@@ -482,7 +497,8 @@ public final class UnitLink implements AutoCloseable {
         if (c == null) return;
         if ((c.phase == Phase.READY || c.phase == Phase.SUBSCRIBING) && c.client.isConnected()) {
             try {
-                c.client.disconnect(DISCONNECT_QUIESCE_MILLIS, null, null, MqttReturnCode.RETURN_CODE_SUCCESS, new MqttProperties())
+                // No quiesce: close() already waited until the broker acknowledged everything this link sent.
+                c.client.disconnect(0, null, null, MqttReturnCode.RETURN_CODE_SUCCESS, new MqttProperties())
                         .waitForCompletion(DISCONNECT_TIMEOUT_MILLIS);
                 Logger.debug("unit {}: disconnected from {}", unitId, mqtt.url());
             } catch (MqttException e) {
@@ -493,10 +509,11 @@ public final class UnitLink implements AutoCloseable {
         release(c);
     }
 
-    /** Frees a client's threads and sockets without sending anything. */
+    /** Frees a client's threads and sockets without sending anything, whether it is connected, connecting or dead. */
     private void release(Connection c) {
         try {
-            if (c.client.isConnected()) c.client.disconnectForcibly(0, 0, false);
+            // Also needed while connecting: Paho refuses to close a client with a connect in progress.
+            c.client.disconnectForcibly(0, 0, false);
         } catch (MqttException | RuntimeException e) {
             Logger.trace("unit {}: while dropping connection {}: {}", unitId, c.number, e.getMessage());
         }
@@ -581,6 +598,7 @@ public final class UnitLink implements AutoCloseable {
         final int number;
         final MqttAsyncClient client;
         volatile Phase phase = Phase.CONNECTING;
+        ScheduledFuture<?> handshakeWatchdog;
 
         Connection(int number, MqttAsyncClient client) {
             this.number = number;

@@ -90,7 +90,7 @@ final class LinkTestBench implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() throws MqttException {
         // Clean close, not kill: a Will published after the probe cleared the retained status would outlive the test.
         for (UnitLink link : links) link.close();
         try {

@@ -11,6 +11,7 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A TCP relay on 127.0.0.1 between the link and the broker, so a test can take the network away and give it back.
@@ -25,6 +26,7 @@ final class TcpProxy implements AutoCloseable {
     private final InetSocketAddress upstream;
     private final int port;
     private final Set<Pair> pairs = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger swallowedHandshakes = new AtomicInteger();
     private volatile Mode mode = Mode.FORWARDING;
     private volatile ServerSocket listener;
     private volatile boolean closed;
@@ -69,6 +71,11 @@ final class TcpProxy implements AutoCloseable {
 
     /** Connections relayed right now. */
     int openConnections() { return pairs.size(); }
+
+    /** Connections opened during a stall whose first bytes (an MQTT CONNECT) were swallowed. */
+    int swallowedHandshakes() {
+        return swallowedHandshakes.get();
+    }
 
     @Override
     public synchronized void close() {
@@ -122,7 +129,9 @@ final class TcpProxy implements AutoCloseable {
     private final class Pair {
         final Socket downstream;
         final Socket upstreamSocket;
+        final boolean openedStalled = mode == Mode.STALLED;
         volatile boolean broken;
+        private boolean swallowedFirstBytes;
 
         Pair(Socket downstream, Socket upstreamSocket) {
             this.downstream = downstream;
@@ -144,6 +153,9 @@ final class TcpProxy implements AutoCloseable {
                     if (mode == Mode.FORWARDING) {
                         out.write(buffer, 0, n);
                         out.flush();
+                    } else if (openedStalled && from == downstream && !swallowedFirstBytes) {
+                        swallowedFirstBytes = true;
+                        swallowedHandshakes.incrementAndGet();
                     }
                 }
             } catch (IOException e) {

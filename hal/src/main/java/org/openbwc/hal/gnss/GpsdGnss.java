@@ -185,6 +185,11 @@ public final class GpsdGnss implements Gnss {
             if (fix.getAndSet(null) != null) Logger.debug("{}: fix lost (TPV mode {})", logPrefix, mode);
             return;
         }
+        if (number(report, "lat") == null || number(report, "lon") == null) {
+            // gpsd sends such partial TPVs (errors only) e.g. when a receiver restarts its cycle: not a fix, not garbage.
+            Logger.trace("{}: TPV mode {} without position ignored", logPrefix, mode);
+            return;
+        }
         try {
             GnssFix next = toFix(report, mode);
             if (fix.getAndSet(next) == null) Logger.debug("{}: fix acquired (mode {})", logPrefix, mode);
@@ -195,9 +200,8 @@ public final class GpsdGnss implements Gnss {
     }
 
     private GnssFix toFix(JsonNode tpv, int mode) {
-        Double lat = number(tpv, "lat");
-        Double lon = number(tpv, "lon");
-        if (lat == null || lon == null) throw new IllegalArgumentException("TPV mode " + mode + " without numeric lat/lon");
+        double lat = number(tpv, "lat");
+        double lon = number(tpv, "lon");
         // Altitude only means something in a 3D fix. Mean sea level is what people and maps call altitude;
         // gpsd >= 3.20 puts it in altMSL and deprecates alt, older versions only send alt.
         Double altitude = null;

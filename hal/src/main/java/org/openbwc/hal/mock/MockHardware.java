@@ -11,6 +11,7 @@ import com.pi4j.plugin.mock.provider.pwm.MockPwmProvider;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openbwc.config.GnssConfig;
@@ -69,7 +70,9 @@ public record MockHardware(Hardware hardware, VirtualUnitControls controls) impl
             controls = new VirtualUnitControls(unitId, ctx, buttons, trigger, dock, battery, gnss, clock, storage, options);
 
             VirtualUnitControls ownedControls = controls;
+            AtomicBoolean closed = new AtomicBoolean();
             AutoCloseable resources = () -> {
+                if (closed.getAndSet(true)) return;
                 try {
                     ownedControls.close();
                 } finally {

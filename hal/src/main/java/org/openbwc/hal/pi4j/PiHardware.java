@@ -8,6 +8,7 @@ import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider;
 import com.pi4j.plugin.linuxfs.provider.i2c.LinuxFsI2CProvider;
 import com.pi4j.plugin.linuxfs.provider.pwm.LinuxFsPwmProvider;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.openbwc.config.BatteryGaugeConfig;
 import org.openbwc.config.GnssConfig;
 import org.openbwc.config.UnitConfig;
@@ -70,7 +71,9 @@ public final class PiHardware {
         Battery battery = new Max17048Battery(gauge, config.gpio().dockSense().enabled() ? io.dock() : null);
         StorageInfo storage = FileStoreStorage.open(FileStoreStorage.evidenceDirOf(config.dataDir()));
         String unitId = config.unitId();
+        AtomicBoolean closed = new AtomicBoolean();
         AutoCloseable resources = () -> {
+            if (closed.getAndSet(true)) return;
             ctx.shutdown();
             Logger.info("{}: board hardware closed", unitId);
         };

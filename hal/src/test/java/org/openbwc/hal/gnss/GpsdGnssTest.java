@@ -72,15 +72,27 @@ class GpsdGnssTest {
                     "$GPRMC,not,json",
                     "{\"class\":\"TPV\",\"mode\":3,",
                     "[1,2,3]",
-                    "{\"class\":\"TPV\",\"mode\":3,\"time\":\"2025-03-14T09:00:01Z\"}",
                     "{\"class\":\"TPV\",\"mode\":3,\"lat\":123.0,\"lon\":13.4}",
                     "{\"class\":\"TPV\",\"mode\":3,\"lat\":52.5,\"lon\":13.4,\"time\":\"half past nine\"}",
                     "",
                     "{\"class\":\"PPS\",\"device\":\"/dev/pps0\"}",
                     TPV);
             await().atMost(WAIT).until(() -> gnss.latestFix().isPresent());
-            assertThat(gnss.badLines()).isEqualTo(6);
+            assertThat(gnss.badLines()).isEqualTo(5);
             assertThat(gnss.latestFix().orElseThrow().lat()).isEqualTo(52.521280);
+        }
+    }
+
+    @Test
+    void partialTpvWithoutPositionIsNeitherAFixNorGarbage() throws Exception {
+        try (FakeGpsd gpsd = new FakeGpsd(); GpsdGnss gnss = connect(gpsd)) {
+            Socket client = gpsd.nextClient();
+            FakeGpsd.send(client, TPV);
+            await().atMost(WAIT).until(() -> gnss.latestFix().isPresent());
+            FakeGpsd.send(client, "{\"class\":\"TPV\",\"mode\":3,\"epv\":29.9,\"eph\":17.1}",
+                    TPV.replace("\"speed\":1.42", "\"speed\":2.5"));
+            await().atMost(WAIT).until(() -> gnss.latestFix().orElseThrow().speedMps() == 2.5);
+            assertThat(gnss.badLines()).isZero();
         }
     }
 
@@ -136,7 +148,7 @@ class GpsdGnssTest {
             try (ServerSocket late = new ServerSocket(port)) {
                 late.setSoTimeout(5_000);
                 late.accept().close();
-                await().atMost(WAIT).until(() -> gnss.connections() == 1);
+                await().atMost(WAIT).until(() -> gnss.connections() >= 1);
             }
         } finally {
             long start = System.nanoTime();

@@ -235,6 +235,7 @@ class MockHardwareTest {
         assertThatThrownBy(() -> unit.controls().ledOn("green")).isInstanceOf(RuntimeException.class);
         await().atMost(WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
                 .noneMatch(t -> t.getName().equals("unit-unit-1-buttons")));
+        unit.close(); // a second close is harmless
     }
 
     @Test

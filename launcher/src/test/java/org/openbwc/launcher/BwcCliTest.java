@@ -1,0 +1,111 @@
+package org.openbwc.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** The bwc command line as a technician uses it: exit codes and what it prints. */
+class BwcCliTest {
+    @TempDir
+    Path dir;
+
+    record Run(int exit, String out, String err) {}
+
+    static Run bwc(String... args) {
+        CommandLine cl = Bwc.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int exit = cl.execute(args);
+        return new Run(exit, out.toString(), err.toString());
+    }
+
+    static Path repo(String path) {
+        Path p = Path.of("..").resolve(path);
+        return Files.exists(p) ? p : Path.of(path);
+    }
+
+    @Test
+    void everySubcommandHasHelp() {
+        for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"device", "--help"}, {"gateway", "--help"},
+                {"config", "--help"}, {"config", "validate", "--help"}, {"config", "schema", "--help"}}) {
+            Run r = bwc(cmd);
+            assertThat(r.exit()).as(String.join(" ", cmd)).isZero();
+            assertThat(r.out()).contains("Usage:");
+        }
+        assertThat(bwc("demo", "--help").out()).contains("--units", "--http-port", "--sim-port", "--mqtt-port", "--data-dir");
+    }
+
+    @Test
+    void validateAcceptsTheShippedExamples() {
+        Run r = bwc("config", "validate", repo("config/examples/unit-pi.yaml").toString(),
+                repo("config/examples/unit-laptop.yaml").toString(), repo("config/examples/gateway.yaml").toString());
+        assertThat(r.err()).isEmpty();
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("3 files valid");
+    }
+
+    @Test
+    void validateListsEveryProblemWithFileLineKeyValueAndExitsTwo() throws IOException {
+        Path bad = dir.resolve("unit.yaml");
+        Files.writeString(bad, """
+                unitId: bwc-7
+                recording:
+                  preEventSeconds: 500
+                  postEventSecnds: 3
+                hal: laptop
+                """);
+        Run r = bwc("config", "validate", bad.toString());
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains(bad + ":3 recording.preEventSeconds: 500 is out of range (allowed: 0..120)");
+        assertThat(r.err()).contains(bad + ":4 recording.postEventSecnds");
+        assertThat(r.err()).contains("did you mean postEventSeconds?");
+        assertThat(r.err()).contains(bad + ":5 hal: laptop");
+        assertThat(r.err()).contains("allowed: mock, pi");
+        assertThat(r.err().lines().count()).isEqualTo(3);
+    }
+
+    @Test
+    void schemaIsJsonWithTheDocumentedRanges() {
+        Run r = bwc("config", "schema", "unit");
+        assertThat(r.exit()).isZero();
+        assertThat(r.out()).contains("\"preEventSeconds\"", "\"maximum\" : 120");
+        Run bad = bwc("config", "schema", "toaster");
+        assertThat(bad.exit()).isEqualTo(2);
+        assertThat(bad.err()).contains("allowed: unit, gateway");
+    }
+
+    @Test
+    void demoNamesATakenPortAndTheOptionToChooseAnother() throws IOException {
+        try (ServerSocket taken = new ServerSocket()) {
+            taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+            int port = taken.getLocalPort();
+            Run r = bwc("demo", "--http-port", String.valueOf(port), "--sim-port", String.valueOf(PortCheck.freePort("127.0.0.1")),
+                    "--mqtt-port", String.valueOf(PortCheck.freePort("127.0.0.1")), "--data-dir", dir.toString());
+            assertThat(r.exit()).isEqualTo(3);
+            assertThat(r.err()).contains("port " + port, "monitoring room", "already in use", "--http-port");
+        }
+    }
+
+    @Test
+    void deviceReportsABadConfigFileWithoutAStackTrace() throws IOException {
+        Path bad = dir.resolve("unit.yaml");
+        Files.writeString(bad, "unitId: a/b\n");
+        Run r = bwc("device", "--config", bad.toString(), "--hal", "mock");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("invalid configuration", bad + ":1 unitId: a/b").doesNotContain("Exception");
+        Run badHal = bwc("device", "--config", bad.toString(), "--hal", "arduino");
+        assertThat(badHal.exit()).isEqualTo(2);
+    }
+}

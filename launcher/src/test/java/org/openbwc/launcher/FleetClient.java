@@ -1,0 +1,92 @@
+package org.openbwc.launcher;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/** What a test sees through the gateway's and the simulator's HTTP APIs, as a user's script would. */
+final class FleetClient implements AutoCloseable {
+    static final ObjectMapper JSON = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String gateway;
+    private final String sim;
+    private CompletableFuture<?> sse;
+
+    FleetClient(String gatewayUrl, String simUrl) {
+        this.gateway = gatewayUrl;
+        this.sim = simUrl;
+    }
+
+    record Reply(int status, JsonNode body) {}
+
+    Reply get(String base, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), parse(r.body()));
+    }
+
+    Reply post(String base, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+        b = body == null ? b.POST(HttpRequest.BodyPublishers.noBody())
+                : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), parse(r.body()));
+    }
+
+    private static JsonNode parse(String body) throws IOException {
+        return body == null || body.isBlank() ? JSON.nullNode() : JSON.readTree(body);
+    }
+
+    JsonNode units() throws IOException, InterruptedException {
+        return get(gateway, "/api/units").body();
+    }
+
+    Optional<JsonNode> unit(String id) throws IOException, InterruptedException {
+        for (JsonNode u : units()) if (u.path("id").asText().equals(id)) return Optional.of(u);
+        return Optional.empty();
+    }
+
+    long onlineCount(Iterable<String> ids) throws IOException, InterruptedException {
+        long n = 0;
+        for (String id : ids) n += unit(id).map(u -> u.path("online").asBoolean()).orElse(false) ? 1 : 0;
+        return n;
+    }
+
+    Reply command(String unit, String name) throws IOException, InterruptedException {
+        return post(gateway, "/api/units/" + unit + "/commands/" + name, null);
+    }
+
+    Reply sim(String path) throws IOException, InterruptedException {
+        return post(sim, path, null);
+    }
+
+    Reply simGet(String path) throws IOException, InterruptedException {
+        return get(sim, path);
+    }
+
+    String gatewayUrl() { return gateway; }
+
+    /** Subscribes to the gateway's server-sent events; every {@code data:} line lands in the returned queue. */
+    BlockingQueue<String> events() {
+        BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(gateway + "/api/events")).header("Accept", "text/event-stream").GET().build();
+        sse = http.sendAsync(req, HttpResponse.BodyHandlers.ofLines())
+                .thenAccept(r -> r.body().filter(l -> l.startsWith("data:")).forEach(l -> lines.add(l.substring(5).trim())));
+        return lines;
+    }
+
+    @Override
+    public void close() {
+        if (sse != null) sse.cancel(true);
+        http.close();
+    }
+}
