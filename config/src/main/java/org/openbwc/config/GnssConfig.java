@@ -17,8 +17,9 @@ public record GnssConfig(
         @DefaultValue("2947")
         @IntRange(min = 1, max = 65535)
         int gpsdPort,
-    @Doc("GPX track replayed when source is gpx. A relative path is relative to the working directory; the file"
-            + " is not checked at load time.")
+    @Doc("GPX track replayed when source is gpx: a file (a relative path is relative to the working directory;"
+            + " not checked at load time), or bundled / bundled:N for one of the Berlin tracks shipped with the"
+            + " emulator (bundled picks N from the last number in the unitId).")
         @NullMeans("have no track, which is only allowed when source is not gpx")
         @TextLength(min = 1, max = 4096)
         String gpxFile) {
@@ -49,7 +50,7 @@ public record GnssConfig(
       if (values.get("source") == GnssSource.GPX && values.get("gpxFile") == null) {
         out.add(
             new Violation(
-                "gpxFile", null, "is required when source is gpx", "path to a GPX track, e.g. tracks/unit-1.gpx"));
+                "gpxFile", null, "is required when source is gpx", "path to a GPX track, e.g. tracks/unit-1.gpx, or bundled:N"));
       }
     }
   }

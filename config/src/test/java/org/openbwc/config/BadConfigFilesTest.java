@@ -210,7 +210,7 @@ class BadConfigFilesTest {
         .containsExactly(
             at("gpx-without-file.yaml")
                 + ":3 gnss.gpxFile: is required when source is gpx (allowed: path to a GPX track, e.g."
-                + " tracks/unit-1.gpx)");
+                + " tracks/unit-1.gpx, or bundled:N)");
   }
 
   @Test

@@ -39,7 +39,7 @@ class ExampleFilesTest {
     UnitConfig unit = ConfigLoader.loadUnit(UNIT_LAPTOP);
     assertThat(unit.hal()).isEqualTo(HalMode.MOCK);
     assertThat(unit.gnss().source()).isEqualTo(GnssSource.GPX);
-    assertThat(unit.gnss().gpxFile()).isEqualTo("tracks/unit-1.gpx");
+    assertThat(unit.gnss().gpxFile()).isEqualTo("bundled");
     assertThat(unit.mqtt().url()).isEqualTo("tcp://127.0.0.1:1883");
   }
 

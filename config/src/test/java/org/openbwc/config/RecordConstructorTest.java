@@ -67,7 +67,7 @@ class RecordConstructorTest {
     assertThatThrownBy(() -> GnssConfig.defaults().withSource(GnssSource.GPX))
         .hasMessage(
             "GnssConfig.gpxFile: is required when source is gpx (allowed: path to a GPX track, e.g."
-                + " tracks/unit-1.gpx)");
+                + " tracks/unit-1.gpx, or bundled:N)");
     assertThatThrownBy(
             () -> GatewayConfig.defaults("gw").withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(8080)))
         .hasMessage("GatewayConfig.http.port: 8080 is already used by broker (allowed: a port other than 8080)");

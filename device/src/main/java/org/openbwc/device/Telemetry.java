@@ -18,6 +18,7 @@ import org.openbwc.protocol.UnitEvent;
 import org.openbwc.protocol.UnitLocation;
 import org.openbwc.protocol.UnitState;
 import org.openbwc.protocol.UnitStatus;
+import org.tinylog.Logger;
 
 /** Turns controller snapshots and sensor readings into wire payloads, numbering each kind in sequence. */
 final class Telemetry {
@@ -29,6 +30,10 @@ final class Telemetry {
     private long locationSeq;
     private Instant recordingSince;
     private Instant lastFixTime;
+    // Last good readings: a failing gauge (I2C glitch) must not stop status reports.
+    private BatteryReading battery;
+    private StorageReading storage;
+    private boolean sensorFailureLogged;
 
     Telemetry(UnitConfig config, Hardware hw, String firmware) {
         this.config = config;
@@ -79,13 +84,33 @@ final class Telemetry {
                 f.altitudeMeters(), f.speedMps(), f.courseDegrees(), f.fixTime(), ++locationSeq));
     }
 
+    /**
+     * Reads battery and storage once for everything that reports them until the next call; keeps the last good
+     * reading (and says so once in the log) when a sensor fails. Returns false until a first reading succeeded.
+     */
+    boolean readSensors() {
+        try {
+            battery = hw.battery().read();
+            storage = hw.storage().read();
+            if (sensorFailureLogged) Logger.info("[{}] sensors readable again", config.unitId());
+            sensorFailureLogged = false;
+        } catch (RuntimeException e) {
+            if (!sensorFailureLogged) Logger.warn("[{}] reading battery/storage failed, reporting the last good values: {}", config.unitId(), e.getMessage());
+            sensorFailureLogged = true;
+        }
+        return battery != null && storage != null;
+    }
+
+    BatteryReading batteryReading() { return battery; }
+
+    StorageReading storageReading() { return storage; }
+
     private Battery battery() {
-        BatteryReading b = hw.battery().read();
-        return new Battery(b.percent(), b.charging(), hw.dock().isActive());
+        if (battery == null) return null;
+        return new Battery(battery.percent(), battery.charging(), hw.dock().isActive());
     }
 
     private Storage storage() {
-        StorageReading r = hw.storage().read();
-        return new Storage(r.freeBytes(), r.totalBytes());
+        return storage == null ? null : new Storage(storage.freeBytes(), storage.totalBytes());
     }
 }

@@ -116,6 +116,7 @@ public final class UnitRuntime implements AutoCloseable {
         link.start();
         submit(() -> {
             long now = hw.clock().monotonicMillis();
+            telemetry.readSensors();
             publishStatus();
             publishLocationIfFix();
             checkSensors(now);
@@ -198,8 +199,9 @@ public final class UnitRuntime implements AutoCloseable {
     }
 
     private void checkSensors(long now) {
-        var battery = hw.battery().read();
-        var storage = hw.storage().read();
+        if (!telemetry.readSensors()) return;
+        var battery = telemetry.batteryReading();
+        var storage = telemetry.storageReading();
         int freePercent = storage.totalBytes() == 0 ? 0 : (int) (storage.freeBytes() * 100 / storage.totalBytes());
         List<AlarmChange> changes = alarms.update(battery.percent(), battery.charging(), freePercent, hw.clock().isSet(), now);
         for (AlarmChange c : changes) {

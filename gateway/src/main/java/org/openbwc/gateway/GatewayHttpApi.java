@@ -20,6 +20,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.eclipse.jetty.util.VirtualThreads;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.RemoteCommand;
 import org.tinylog.Logger;
@@ -38,6 +40,7 @@ final class GatewayHttpApi implements AutoCloseable {
     /** A command body only carries a few short arguments. */
     static final int MAX_COMMAND_BODY_BYTES = 4096;
     private static final int MAX_OPERATOR_CHARS = 64;
+    private static final int MAX_PLATFORM_THREADS = 32;
     private static final String HANDLED = "openbwc.error-written";
 
     private final String gatewayId;
@@ -61,8 +64,12 @@ final class GatewayHttpApi implements AutoCloseable {
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
-            // Event streams and command round trips block their request thread; virtual threads make that cheap.
-            cfg.useVirtualThreads = true;
+            // Event streams and command round trips block their request thread, so requests run on virtual threads;
+            // Jetty's selector and acceptor stay on platform threads (Javalin's all-virtual pool pins carriers).
+            QueuedThreadPool pool = new QueuedThreadPool(MAX_PLATFORM_THREADS, 4, 60_000);
+            pool.setName("gateway-http");
+            pool.setVirtualThreadsExecutor(VirtualThreads.getDefaultVirtualThreadsExecutor());
+            cfg.jetty.threadPool = pool;
             cfg.jsonMapper(new JavalinJackson(mapper, false));
             cfg.router.ignoreTrailingSlashes = true;
         });

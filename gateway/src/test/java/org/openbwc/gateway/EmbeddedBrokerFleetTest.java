@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.tinylog.Logger;
 
 /** The fleet contract against the embedded HiveMQ broker. */
 class EmbeddedBrokerFleetTest extends FleetContract {
@@ -14,6 +15,7 @@ class EmbeddedBrokerFleetTest extends FleetContract {
     @BeforeAll
     static void startBroker() {
         broker = EmbeddedBroker.start("127.0.0.1", EmbeddedBrokerTest.freePort(), brokerDir, EmbeddedBroker.Persistence.IN_MEMORY);
+        Logger.info("Embedded broker (in-memory persistence) start took {} ms", broker.startupTime().toMillis());
     }
 
     @AfterAll

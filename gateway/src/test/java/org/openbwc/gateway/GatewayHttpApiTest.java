@@ -17,6 +17,8 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -172,9 +174,10 @@ class GatewayHttpApiTest {
             // Unit changes are coalesced, never a reason to drop: a burst of them leaves the good client on the last.
             for (int seq = 2; seq < 2_000; seq++) registry.applyStatus(status(UnitState.BUFFERING, seq), false);
             registry.applyStatus(status(UnitState.RECORDING, 2_000), false);
+            List<ApiClient.Sse> seen = new ArrayList<>();
             await().atMost(Duration.ofSeconds(10)).until(() -> {
-                ApiClient.Sse e = good.poll(100, TimeUnit.MILLISECONDS);
-                return e != null && e.name().equals("unit") && e.data().contains("\"RECORDING\"");
+                good.drainTo(seen);
+                return seen.stream().anyMatch(e -> e.name().equals("unit") && e.data().contains("\"RECORDING\""));
             });
             assertThat(http.eventStreamClients()).isEqualTo(1);
         }

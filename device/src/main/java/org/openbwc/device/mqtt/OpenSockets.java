@@ -1,9 +1,12 @@
 package org.openbwc.device.mqtt;
 
+import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketException;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.SocketFactory;
@@ -11,7 +14,12 @@ import javax.net.ssl.SSLSocketFactory;
 
 /**
  * The sockets the MQTT client opened, so {@link UnitLink#kill()} can drop them the way a power loss would: without
- * the client getting a chance to send DISCONNECT. After {@link #dropAll()} no new socket can be opened.
+ * the client getting a chance to send DISCONNECT. After {@link #dropAll} no new socket can be opened.
+ *
+ * <p>A unit that loses power does not close its TCP connection: it just falls silent, and the broker notices only
+ * when 1.5 keepalives pass without a packet. Plain sockets imitate that: once silenced they swallow every write and
+ * stay open (the kernel still acknowledges at TCP level, like a dead radio link would not, but the broker's MQTT
+ * keepalive sees nothing) until {@code holdOpen} has passed. TLS sockets cannot be wrapped that way and are reset.
  *
  * <p>Paho opens its socket with the factory's no-argument {@code createSocket()} and connects it itself; the other
  * overloads are there for completeness. Paho rejects a TLS factory for {@code tcp://} and a plain one for
@@ -29,10 +37,17 @@ final class OpenSockets {
                 : new Plain(SocketFactory.getDefault());
     }
 
-    /** Resets every open socket (RST, no FIN handshake) and refuses new ones. */
-    void dropAll() {
+    /**
+     * Silences every plain socket for {@code holdOpen} before really closing it, resets the others (RST, no FIN
+     * handshake), and refuses new ones.
+     */
+    void dropAll(Duration holdOpen) {
         dropped = true;
         for (Socket socket : sockets) {
+            if (socket instanceof SilenceableSocket s) {
+                s.silence(holdOpen);
+                continue;
+            }
             try {
                 // Linger 0 makes close() send a reset at once, as close to a vanished device as a process can get.
                 socket.setSoLinger(true, 0);
@@ -65,7 +80,8 @@ final class OpenSockets {
 
         Plain(SocketFactory delegate) { this.delegate = delegate; }
 
-        @Override public Socket createSocket() throws IOException { return track(delegate.createSocket()); }
+        // Paho creates an unconnected socket and connects it itself; that is the one a power loss can silence.
+        @Override public Socket createSocket() throws IOException { return track(new SilenceableSocket()); }
 
         @Override public Socket createSocket(String host, int port) throws IOException {
             return track(delegate.createSocket(host, port));
@@ -81,6 +97,55 @@ final class OpenSockets {
 
         @Override public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
             return track(delegate.createSocket(address, port, localAddress, localPort));
+        }
+    }
+
+    /** A plain socket that can fall silent: writes vanish and close() is put off, as with a device that lost power. */
+    static final class SilenceableSocket extends Socket {
+        private volatile boolean silent;
+        private OutputStream guardedOut;
+
+        void silence(Duration holdOpen) {
+            silent = true;
+            Thread closer = new Thread(() -> {
+                try {
+                    Thread.sleep(holdOpen.toMillis());
+                } catch (InterruptedException ignored) {
+                    Thread.currentThread().interrupt();
+                }
+                reallyClose();
+            }, "silenced-socket-closer");
+            closer.setDaemon(true);
+            closer.start();
+        }
+
+        @Override
+        public synchronized OutputStream getOutputStream() throws IOException {
+            if (guardedOut == null) {
+                guardedOut = new FilterOutputStream(super.getOutputStream()) {
+                    @Override public void write(int b) throws IOException { if (!silent) super.write(b); }
+
+                    @Override public void write(byte[] b, int off, int len) throws IOException { if (!silent) out.write(b, off, len); } // 'out' is the wrapped stream
+
+                    @Override public void flush() throws IOException { if (!silent) super.flush(); }
+
+                    @Override public void close() throws IOException { if (!silent) super.close(); }
+                };
+            }
+            return guardedOut;
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (!silent) super.close();
+        }
+
+        private void reallyClose() {
+            try {
+                super.close();
+            } catch (IOException ignored) {
+                // Already gone: nothing left to close.
+            }
         }
     }
 

@@ -223,8 +223,10 @@ public final class UnitLink implements AutoCloseable {
     }
 
     /**
-     * Power-loss simulation: resets the TCP connection without a DISCONNECT packet and stops everything, so the broker
-     * publishes the Will. Nothing is sent after this returns; queued messages are lost, as they would be.
+     * Power-loss simulation: the connection falls silent without a DISCONNECT packet (it is held open, writing nothing,
+     * until the broker must have given up on it; a TLS connection is reset instead) and everything stops, so the broker
+     * publishes the Will after 1.5 keepalives. Nothing is sent after this returns; queued messages are lost, as they
+     * would be.
      */
     public void kill() {
         synchronized (lifecycleLock) {
@@ -233,7 +235,7 @@ public final class UnitLink implements AutoCloseable {
             lifecycle = Lifecycle.CLOSED;
         }
         closeStarted.set(true);
-        sockets.dropAll();
+        sockets.dropAll(Duration.ofSeconds(mqtt.keepAliveSeconds() * 2L + 5));
         commands.abandon();
         linkThread.shutdownNow();
         try {
@@ -247,7 +249,7 @@ public final class UnitLink implements AutoCloseable {
             c.phase = Phase.DOWN;
             release(c);
         }
-        Logger.info("unit {}: MQTT link killed: connection reset without DISCONNECT, the broker will publish the Will", unitId);
+        Logger.info("unit {}: MQTT link killed: connection silent without DISCONNECT, the broker will publish the Will", unitId);
     }
 
     // ---- publishing ----
