@@ -325,8 +325,6 @@ final class FleetLink implements AutoCloseable {
 
     String clientId() { return client.getClientId(); }
 
-    String repliesTopic() { return repliesTopic; }
-
     Instant connectedSince() { return connectedSince; }
 
     /** How many times a connection was established (1 after a start without trouble). */

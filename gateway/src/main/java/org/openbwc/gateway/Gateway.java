@@ -15,6 +15,9 @@ import org.tinylog.Logger;
  */
 public final class Gateway implements AutoCloseable {
 
+    /** For {@link #start(GatewayConfig, int, Duration)}: take the HTTP port from {@code http.port}. */
+    static final int FROM_CONFIG = -1;
+
     private final GatewayConfig config;
     private final EmbeddedBroker broker;
     private final FleetRegistry registry;
@@ -42,8 +45,6 @@ public final class Gateway implements AutoCloseable {
     public static Gateway start(GatewayConfig config) {
         return start(config, FROM_CONFIG, FleetLink.DEFAULT_SESSION_EXPIRY);
     }
-
-    static final int FROM_CONFIG = -1;
 
     /**
      * @param httpPort the HTTP port, {@link #FROM_CONFIG} for {@code http.port}, or 0 for any free port (the config
@@ -113,9 +114,4 @@ public final class Gateway implements AutoCloseable {
         if (broker != null) broker.close();
         Logger.info("Gateway {} stopped", config.gatewayId());
     }
-
-    // For tests in this package.
-    FleetLink link() { return link; }
-
-    GatewayHttpApi http() { return http; }
 }

@@ -8,6 +8,7 @@ import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import io.javalin.json.JavalinJackson;
+import io.javalin.util.JavalinBindException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -93,7 +94,7 @@ final class GatewayHttpApi implements AutoCloseable {
             api.app.start(host, port);
         } catch (RuntimeException e) {
             api.app.stop();
-            String why = e.getCause() instanceof java.net.BindException || String.valueOf(e.getMessage()).contains("bind")
+            String why = e instanceof JavalinBindException
                     ? "port " + port + " on " + host + " is already in use; set http.port to another port"
                     : e.getMessage();
             throw new IllegalStateException("cannot start the HTTP API on " + host + ":" + port + ": " + why, e);
@@ -190,7 +191,6 @@ final class GatewayHttpApi implements AutoCloseable {
             json(ctx, 200, body);
         } else {
             body.put("error", "unit " + id + " refused " + name + (answer.reason().isEmpty() ? "" : ": " + answer.reason()));
-            ctx.attribute(HANDLED, true);
             json(ctx, 422, body);
         }
     }

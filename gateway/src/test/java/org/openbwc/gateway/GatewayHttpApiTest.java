@@ -1,6 +1,7 @@
 package org.openbwc.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.anyMap;
@@ -124,6 +125,15 @@ class GatewayHttpApiTest {
         assertThat(r.json().get("status").asText()).isEqualTo("degraded");
         assertThat(r.json().get("units").get("online").asInt()).isEqualTo(1);
         assertThat(r.json().get("droppedMessages").get("oversized").asLong()).isZero();
+    }
+
+    @Test
+    void aTakenHttpPortIsReportedClearly() {
+        assertThatThrownBy(() -> GatewayHttpApi.start("127.0.0.1", http.port(), "gw-2", registry, link,
+                Duration.ofMillis(500), new WireCodec().mapper()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("127.0.0.1:" + http.port())
+                .hasMessageContaining("already in use; set http.port to another port");
     }
 
     @Test
