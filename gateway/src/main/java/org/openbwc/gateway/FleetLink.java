@@ -362,7 +362,7 @@ final class FleetLink implements AutoCloseable {
 
     // --- incoming messages, on Paho's callback thread -------------------------------------------------------------
 
-    void handle(String topic, MqttMessage message) {
+    private void handle(String topic, MqttMessage message) {
         byte[] payload = message.getPayload();
         if (topic.equals(repliesTopic)) {
             handleReply(message);

@@ -107,7 +107,7 @@ class DeviceProcessTest {
         await().atMost(Duration.ofSeconds(2)).until(() -> !online(id));
         assertThat(client.unit(id).orElseThrow().path("state").asText()).isEqualTo("OFFLINE");
         String log = Files.readString(dir.resolve(id + ".log"));
-        assertThat(log).contains("unit stopped cleanly").doesNotContain("Exception");
+        assertThat(log).contains("unit stopped cleanly").doesNotContain("Exception").doesNotContain(" ERROR ");
     }
 
 }

@@ -26,6 +26,10 @@ import org.openbwc.config.UnitConfig;
 import org.openbwc.gateway.Gateway;
 import org.openbwc.launcher.sim.SimulatedUnit;
 import org.openbwc.launcher.sim.VirtualUnitsServer;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
 import org.tinylog.Logger;
 
 /**
@@ -193,6 +197,33 @@ abstract class FleetContract {
 
         assertThat(client.sim("/api/units/" + id + "/power-on").status()).isEqualTo(200);
         await().atMost(Duration.ofSeconds(20)).until(() -> client.unit(id).orElseThrow().path("online").asBoolean());
+    }
+
+    @Test
+    void bothPagesWorkInARealBrowser() throws Exception {
+        String id = ids.get(1);
+        WebDriver browser = HeadlessChromium.start(dir.resolve("chromium"));
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(20));
+            // Virtual units: a double-press on the record button lights the red LED of that unit, and only of that one.
+            browser.get("http://127.0.0.1:" + sim.port() + "/");
+            WebElement card = wait.until(d -> d.findElement(By.id("unit-" + id)));
+            card.findElement(By.cssSelector("button[data-action='/buttons/record/double-press']")).click();
+            wait.until(d -> d.findElement(By.cssSelector("#unit-" + id + " .led.red")).getAttribute("class").contains("on"));
+            assertThat(browser.findElement(By.cssSelector("#unit-" + ids.get(0) + " .led.red")).getAttribute("class")).doesNotContain("on");
+            assertThat(card.findElement(By.cssSelector(".state")).getText()).contains("RECORDING");
+
+            // Monitoring room: the unit shows RECORDING live, and its record.stop button gets the unit's reply.
+            browser.get(client.gatewayUrl() + "/");
+            By row = By.cssSelector("tr[data-id='" + id + "']");
+            wait.until(d -> d.findElement(row).findElement(By.cssSelector(".state")).getText().startsWith("RECORDING"));
+            browser.findElement(row).findElements(By.tagName("button")).stream()
+                    .filter(b -> b.getText().equals("record.stop")).findFirst().orElseThrow().click();
+            wait.until(d -> d.findElement(By.id("result")).getText().contains("record.stop → ok"));
+            wait.until(d -> d.findElement(row).findElement(By.cssSelector(".state")).getText().startsWith("BUFFERING"));
+        } finally {
+            browser.quit();
+        }
     }
 
     @Test

@@ -1,0 +1,25 @@
+package org.openbwc.device.evidence;
+
+/** Why a recording was sealed; written to the journal and the manifest as {@link #wireName()}. */
+public enum EndReason {
+    /** The officer (or a remote command) stopped it. */
+    STOPPED("stopped"),
+    /** It reached the writer's maximum recording length. */
+    MAX_DURATION("max-duration"),
+    /** Storage fell to the reserve kept for a clean stop. */
+    STORAGE_RESERVE("storage-reserve"),
+    /** The device shut down while recording. */
+    SHUTDOWN("shutdown"),
+    /** Sealed on boot from the journal of a recording that was never closed. */
+    RECOVERED("recovered");
+
+    private final String wireName;
+
+    EndReason(String wireName) {
+        this.wireName = wireName;
+    }
+
+    public String wireName() {
+        return wireName;
+    }
+}

@@ -1,0 +1,88 @@
+package org.openbwc.device.evidence;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import com.fasterxml.jackson.annotation.JsonSubTypes;
+import com.fasterxml.jackson.annotation.JsonTypeInfo;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One line of {@code journal.jsonl}: a JSON object whose {@code type} names what happened. Media lines ({@code init},
+ * {@code fragment}) locate bytes in a segment file and carry their SHA-256 and the chain hash (see {@link Sha256});
+ * the other lines carry what the manifest needs, so a recording can be sealed from its journal alone.
+ */
+@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
+@JsonSubTypes({
+    @JsonSubTypes.Type(value = JournalEntry.Opened.class, name = "open"),
+    @JsonSubTypes.Type(value = JournalEntry.InitWritten.class, name = "init"),
+    @JsonSubTypes.Type(value = JournalEntry.FragmentWritten.class, name = "fragment"),
+    @JsonSubTypes.Type(value = JournalEntry.SegmentSealed.class, name = "segment"),
+    @JsonSubTypes.Type(value = JournalEntry.MarkerAdded.class, name = "marker"),
+    @JsonSubTypes.Type(value = JournalEntry.LocationAdded.class, name = "location"),
+    @JsonSubTypes.Type(value = JournalEntry.Gap.class, name = "gap"),
+    @JsonSubTypes.Type(value = JournalEntry.Closed.class, name = "close")
+})
+sealed interface JournalEntry {
+
+    /** Bytes of a segment file that the chain covers. */
+    sealed interface MediaPiece extends JournalEntry permits InitWritten, FragmentWritten {
+        String segment();
+        long offset();
+        long length();
+        String sha256();
+        String chain();
+    }
+
+    /** First line: who, what and when, as the device knew it when the recording opened. */
+    record Opened(String recordingId, String unitId, String officerId, String trigger, Instant startedAt,
+                  String clockSource, boolean clockSet, Long clockOffsetMillis, String softwareVersion)
+            implements JournalEntry {}
+
+    /** The init segment at the head of a new segment file (offset 0). */
+    @JsonPropertyOrder({"segment", "offset", "length", "sha256", "chain", "wallClock"})
+    record InitWritten(String segment, long offset, long length, String sha256, String chain, Instant wallClock)
+            implements MediaPiece {}
+
+    /**
+     * A fragment appended to a segment file.
+     *
+     * @param seq position in the recording, 1, 2, 3 … with no holes (the manifest's firstSeq/lastSeq)
+     * @param muxSeq the muxer's own sequence number, kept to show where the stream itself had gaps
+     * @param preEvent true for fragments from the pre-event buffer, absent otherwise
+     */
+    @JsonPropertyOrder({"segment", "offset", "length", "sha256", "chain", "seq", "muxSeq", "keyframe", "preEvent",
+            "mediaStartMicros", "durationMicros", "wallClock"})
+    record FragmentWritten(String segment, long offset, long length, String sha256, String chain, long seq,
+                           long muxSeq, boolean keyframe, Boolean preEvent, long mediaStartMicros,
+                           long durationMicros, Instant wallClock) implements MediaPiece {
+        FragmentWritten {
+            preEvent = Boolean.TRUE.equals(preEvent) ? Boolean.TRUE : null;
+        }
+
+        boolean fromPreEvent() {
+            return preEvent != null;
+        }
+    }
+
+    /** A segment file is complete: its final size and the SHA-256 of the whole file. */
+    @JsonPropertyOrder({"segment", "length", "sha256"})
+    record SegmentSealed(String segment, long length, String sha256) implements JournalEntry {}
+
+    record MarkerAdded(Instant at, String label) implements JournalEntry {}
+
+    record LocationAdded(Instant at, double lat, double lon, Double accuracyMeters) implements JournalEntry {}
+
+    /**
+     * Fragments of the stream that are not in the recording (the queue overflowed or the stream skipped), written
+     * just before fragment {@code seq}, the keyframe the recording resumed at.
+     */
+    record Gap(long seq, long droppedFragments, String reason) implements JournalEntry {}
+
+    /** Last line: the recording is complete and can be sealed. Recovery also records what it had to cut. */
+    record Closed(Instant endedAt, String reason, long bytesTruncated, List<RecordingManifest.TornTail> torn)
+            implements JournalEntry {
+        Closed {
+            torn = torn == null ? List.of() : List.copyOf(torn);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package org.openbwc.device.evidence;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * SHA-256 digests and the hash chain of a recording, in the lowercase hex the journal and the manifest carry.
+ *
+ * <p>The chain binds every media piece (init segments and fragments, in journal order) to everything before it:
+ * {@code chain_0 = SHA-256(UTF-8 bytes of the recording id)} and {@code chain_n = SHA-256(chain_{n-1} || sha_n)}
+ * over the raw 32-byte digests. Seeding with the recording id (rather than zeros) ties a chain to one recording,
+ * so the journal of one recording cannot be passed off as another's.
+ */
+final class Sha256 {
+    private static final HexFormat HEX = HexFormat.of();
+
+    private Sha256() {}
+
+    static MessageDigest newDigest() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+
+    static String hex(byte[] bytes) {
+        return hex(bytes, 0, bytes.length);
+    }
+
+    static String hex(byte[] bytes, int offset, int length) {
+        MessageDigest digest = newDigest();
+        digest.update(bytes, offset, length);
+        return HEX.formatHex(digest.digest());
+    }
+
+    static String chainStart(String recordingId) {
+        return hex(recordingId.getBytes(StandardCharsets.UTF_8));
+    }
+
+    static String chainNext(String previousChainHex, String shaHex) {
+        MessageDigest digest = newDigest();
+        digest.update(HEX.parseHex(previousChainHex));
+        digest.update(HEX.parseHex(shaHex));
+        return HEX.formatHex(digest.digest());
+    }
+
+    static String toHex(byte[] digest) {
+        return HEX.formatHex(digest);
+    }
+
+    /** The last 8 hex digits, for one-line summaries. */
+    static String tail(String hex) {
+        return hex == null || hex.length() < 8 ? String.valueOf(hex) : "…" + hex.substring(hex.length() - 8);
+    }
+}
