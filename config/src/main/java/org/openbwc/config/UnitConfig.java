@@ -29,11 +29,15 @@ public record UnitConfig(
     @Doc("Pin assignments of buttons, inputs, LEDs, vibration motor and battery gauge (used when hal is pi).")
         GpioConfig gpio,
     @Doc("Position source.") GnssConfig gnss,
+    @Doc("Camera capture and H.264 encoding.") VideoConfig video,
+    @Doc("Microphone capture and AAC encoding.") AudioConfig audio,
+    @Doc("Evidence storage: segments, limits, storage reserve.") EvidenceConfig evidence,
     @Doc("Simulated hardware (used when hal is mock).") MockConfig mock) {
 
   public UnitConfig {
     Constraints.check(
-        UnitConfig.class, unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, mock);
+        UnitConfig.class, unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, audio, evidence,
+        mock);
     if (mqtt.clientId() == null) {
       mqtt = mqtt.withClientId(unitId);
     }
@@ -47,51 +51,79 @@ public record UnitConfig(
   /** Copy with another unit id; an MQTT client id that followed the old unit id follows the new one. */
   public UnitConfig withUnitId(String newUnitId) {
     MqttConfig newMqtt = Objects.equals(mqtt.clientId(), unitId) ? mqtt.withClientId(null) : mqtt;
-    return new UnitConfig(newUnitId, officerId, hal, dataDir, newMqtt, recording, telemetry, gpio, gnss, mock);
+    return new UnitConfig(newUnitId, officerId, hal, dataDir, newMqtt, recording, telemetry, gpio, gnss, video, audio,
+        evidence, mock);
   }
 
   /** Copy with another officer id. */
   public UnitConfig withOfficerId(String newOfficerId) {
-    return new UnitConfig(unitId, newOfficerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, mock);
+    return new UnitConfig(unitId, newOfficerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, audio,
+        evidence, mock);
   }
 
   /** Copy with another hardware layer. */
   public UnitConfig withHal(HalMode newHal) {
-    return new UnitConfig(unitId, officerId, newHal, dataDir, mqtt, recording, telemetry, gpio, gnss, mock);
+    return new UnitConfig(unitId, officerId, newHal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, audio,
+        evidence, mock);
   }
 
   /** Copy with another data directory. */
   public UnitConfig withDataDir(String newDataDir) {
-    return new UnitConfig(unitId, officerId, hal, newDataDir, mqtt, recording, telemetry, gpio, gnss, mock);
+    return new UnitConfig(unitId, officerId, hal, newDataDir, mqtt, recording, telemetry, gpio, gnss, video, audio,
+        evidence, mock);
   }
 
   /** Copy with other MQTT settings; a null client id in them becomes the unit id. */
   public UnitConfig withMqtt(MqttConfig newMqtt) {
-    return new UnitConfig(unitId, officerId, hal, dataDir, newMqtt, recording, telemetry, gpio, gnss, mock);
+    return new UnitConfig(unitId, officerId, hal, dataDir, newMqtt, recording, telemetry, gpio, gnss, video, audio,
+        evidence, mock);
   }
 
   /** Copy with other recording settings. */
   public UnitConfig withRecording(RecordingConfig newRecording) {
-    return new UnitConfig(unitId, officerId, hal, dataDir, mqtt, newRecording, telemetry, gpio, gnss, mock);
+    return new UnitConfig(unitId, officerId, hal, dataDir, mqtt, newRecording, telemetry, gpio, gnss, video, audio,
+        evidence, mock);
   }
 
   /** Copy with other telemetry settings. */
   public UnitConfig withTelemetry(TelemetryConfig newTelemetry) {
-    return new UnitConfig(unitId, officerId, hal, dataDir, mqtt, recording, newTelemetry, gpio, gnss, mock);
+    return new UnitConfig(unitId, officerId, hal, dataDir, mqtt, recording, newTelemetry, gpio, gnss, video, audio,
+        evidence, mock);
   }
 
   /** Copy with other pin assignments. */
   public UnitConfig withGpio(GpioConfig newGpio) {
-    return new UnitConfig(unitId, officerId, hal, dataDir, mqtt, recording, telemetry, newGpio, gnss, mock);
+    return new UnitConfig(unitId, officerId, hal, dataDir, mqtt, recording, telemetry, newGpio, gnss, video, audio,
+        evidence, mock);
   }
 
   /** Copy with another position source. */
   public UnitConfig withGnss(GnssConfig newGnss) {
-    return new UnitConfig(unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, newGnss, mock);
+    return new UnitConfig(unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, newGnss, video, audio,
+        evidence, mock);
   }
 
   /** Copy with other simulated-hardware settings. */
   public UnitConfig withMock(MockConfig newMock) {
-    return new UnitConfig(unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, newMock);
+    return new UnitConfig(unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, audio,
+        evidence, newMock);
+  }
+
+  /** Copy with other video settings. */
+  public UnitConfig withVideo(VideoConfig newVideo) {
+    return new UnitConfig(unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, newVideo, audio,
+        evidence, mock);
+  }
+
+  /** Copy with other audio settings. */
+  public UnitConfig withAudio(AudioConfig newAudio) {
+    return new UnitConfig(unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, newAudio,
+        evidence, mock);
+  }
+
+  /** Copy with other evidence settings. */
+  public UnitConfig withEvidence(EvidenceConfig newEvidence) {
+    return new UnitConfig(unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, audio,
+        newEvidence, mock);
   }
 }

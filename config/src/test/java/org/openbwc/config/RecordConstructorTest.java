@@ -108,7 +108,7 @@ class RecordConstructorTest {
     assertThat(unit.withHal(HalMode.MOCK).hal()).isEqualTo(HalMode.MOCK);
     assertThat(unit.withDataDir("/tmp/x")).isEqualTo(
         new UnitConfig("u", "", HalMode.PI, "/tmp/x", unit.mqtt(), unit.recording(), unit.telemetry(), unit.gpio(),
-            unit.gnss(), unit.mock()));
+            unit.gnss(), unit.video(), unit.audio(), unit.evidence(), unit.mock()));
     assertThat(unit.withTelemetry(unit.telemetry().withStatusIntervalSeconds(5).withLocationIntervalSeconds(1))
             .telemetry())
         .isEqualTo(new TelemetryConfig(5, 1, 15, 10));

@@ -34,14 +34,16 @@ final class JournalWalk {
     }
 
     /** The known-good prefix and, unless {@code stop == END}, the first problem. */
-    record Outcome(JournaledRecording recording, long goodBytes, int goodLines, Stop stop, String problem,
-                   EvidenceJournal.Line problemLine) {
+    record Outcome(JournaledRecording recording, long goodBytes, int goodLines, long lastInitLineStart, Stop stop,
+                   String problem, EvidenceJournal.Line problemLine) {
         boolean clean() {
             return stop == Stop.END;
         }
     }
 
     private final Path dir;
+    private final long limitBytes;
+    private long lastInitLineStart = -1;
     private final JournaledRecording recording = new JournaledRecording();
     private long goodBytes;
     private int goodLines;
@@ -52,25 +54,33 @@ final class JournalWalk {
     private FileChannel segment;
     private MessageDigest segmentDigest;
 
-    private JournalWalk(Path dir) {
+    private JournalWalk(Path dir, long limitBytes) {
         this.dir = dir;
+        this.limitBytes = limitBytes;
     }
 
     static Outcome run(Path recordingDir) throws IOException {
-        JournalWalk walk = new JournalWalk(recordingDir);
+        return run(recordingDir, Long.MAX_VALUE);
+    }
+
+    /** Walks only the lines that end within the first {@code limitBytes} of the journal. */
+    static Outcome run(Path recordingDir, long limitBytes) throws IOException {
+        JournalWalk walk = new JournalWalk(recordingDir, limitBytes);
         Path journal = recordingDir.resolve(EvidenceJournal.FILE_NAME);
         if (!Files.exists(journal)) {
-            return new Outcome(walk.recording, 0, 0, Stop.INCONSISTENT, EvidenceJournal.FILE_NAME + " missing", null);
+            return new Outcome(walk.recording, 0, 0, -1, Stop.INCONSISTENT, EvidenceJournal.FILE_NAME + " missing", null);
         }
         try {
             EvidenceJournal.read(journal, walk::visit);
         } finally {
             if (walk.segment != null) walk.segment.close();
         }
-        return new Outcome(walk.recording, walk.goodBytes, walk.goodLines, walk.stop, walk.problem, walk.problemLine);
+        return new Outcome(walk.recording, walk.goodBytes, walk.goodLines, walk.lastInitLineStart, walk.stop,
+                walk.problem, walk.problemLine);
     }
 
     private boolean visit(EvidenceJournal.Line line) throws IOException {
+        if (line.end() > limitBytes) return false;
         String at = EvidenceJournal.FILE_NAME + " line " + line.number() + ": ";
         if (line.entry() == null) return fail(line, Stop.BAD_LINE, at + line.error());
         JournalEntry entry = line.entry();
@@ -90,6 +100,7 @@ final class JournalWalk {
         };
         if (failure != null) return fail(line, failure.stop(), failure.message());
         recording.apply(entry);
+        if (entry instanceof JournalEntry.InitWritten) lastInitLineStart = line.start();
         goodBytes = line.end();
         goodLines = line.number();
         return true;

@@ -18,4 +18,9 @@ public enum VideoEncoder {
     public String ffmpegName() {
         return ffmpegName;
     }
+
+    /** Whether the FFmpeg natives on this classpath have this encoder (loads the natives on first use). */
+    public boolean isAvailable() {
+        return FfmpegNatives.hasEncoder(ffmpegName);
+    }
 }

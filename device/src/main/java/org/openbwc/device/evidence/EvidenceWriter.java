@@ -1,0 +1,623 @@
+package org.openbwc.device.evidence;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.FileStore;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.LinkedBlockingDeque;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.openbwc.device.media.Fragment;
+import org.openbwc.device.media.FragmentSink;
+import org.openbwc.device.media.InitSegment;
+import org.tinylog.Logger;
+
+/**
+ * Turns the fragment stream into evidence: {@code <root>/<recordingId>/seg-000001.mp4 …}, {@code journal.jsonl}
+ * and, when the recording is closed, a signed {@code manifest.json}.
+ *
+ * <p><b>Files.</b> Each segment file is the init segment followed by fragments, the first a keyframe fragment, and
+ * is only ever appended to, so it is a playable MP4 at every fragment boundary. A new segment starts at the first
+ * keyframe fragment after {@code segmentMillis} of media (or when the stream restarts with a new init); the
+ * recording is sealed by itself after {@code maxRecordingMillis} of media ({@link EndReason#MAX_DURATION}, reported
+ * to {@code onSealed}). Every init and fragment gets a journal line with its offset, length, SHA-256 and chain hash
+ * (see {@link JournalEntry} and {@link Sha256}).
+ *
+ * <p><b>Threads.</b> {@link #onInit}/{@link #onFragment} only put the fragment on this recording's queue and return;
+ * the recording's own thread writes. The queue is bounded ({@code queueFragments}, {@code queueBytes}); when it is
+ * full the fragment is dropped, counted and logged once, and the muxer is never blocked. The writer notices the hole
+ * in the muxer's sequence numbers, skips to the next keyframe fragment (what follows a hole cannot be decoded) and
+ * journals a {@code gap} line, so a loss is always on the record. {@link #open} and {@link #close} are for one
+ * controlling thread; {@code close} blocks until the queue is written and the manifest is on disk.
+ *
+ * <p><b>Durability.</b> For each fragment the bytes are appended to the segment, then the journal line is staged.
+ * A sync forces the segment file first and only then writes and forces the staged journal lines, so a journal line
+ * never reaches the disk before the bytes it describes. The writer syncs whenever its queue is empty (the normal
+ * case: every fragment, ~200 ms) and, when it is catching up, at least every {@code syncEveryMillis} of media
+ * (default 200). Worst case on a power cut, with the disk keeping up: the fragment being written (≤ one fragment,
+ * ~200 ms) plus the one the muxer is still cutting, i.e. ≤ ~0.4 s; recovery cuts a torn tail back to the last
+ * journaled fragment. Only if the disk falls behind can more be lost: the queued fragments on top (bounded by the
+ * queue caps). New files and the manifest rename are made durable by fsyncing their directory.
+ *
+ * <p><b>Pre-event race.</b> {@link #open(RecordingRequest, PreEventBuffer)} is race-free: it starts accepting live
+ * fragments first and takes the buffer's snapshot after, and fragments that arrive both ways are written once
+ * (deduplicated by sequence). This needs the muxer to hand each fragment to the buffer before the writer.
+ */
+public final class EvidenceWriter implements FragmentSink, AutoCloseable {
+
+    private final Path evidenceRoot;
+    private final DeviceKey key;
+    private final String softwareVersion;
+    private final long segmentMicros;
+    private final long maxRecordingMicros;
+    private final int queueFragments;
+    private final long queueBytes;
+    private final long syncEveryMicros;
+    private final Consumer<SealedRecording> onSealed;
+    private final AtomicReference<Recording> current = new AtomicReference<>();
+    private final Object control = new Object();
+
+    private EvidenceWriter(Builder b) {
+        this.evidenceRoot = b.evidenceRoot;
+        this.key = b.key;
+        this.softwareVersion = b.softwareVersion;
+        this.segmentMicros = b.segmentMillis * 1000;
+        this.maxRecordingMicros = b.maxRecordingMillis * 1000;
+        this.queueFragments = b.queueFragments;
+        this.queueBytes = b.queueBytes;
+        this.syncEveryMicros = b.syncEveryMillis * 1000;
+        this.onSealed = b.onSealed;
+        try {
+            Files.createDirectories(evidenceRoot);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the evidence directory " + evidenceRoot, e);
+        }
+    }
+
+    /** A writer for recordings under {@code evidenceRoot}, signed with {@code key}. */
+    public static Builder builder(Path evidenceRoot, DeviceKey key) {
+        return new Builder(evidenceRoot, key);
+    }
+
+    static String segmentName(int index) {
+        return String.format(Locale.ROOT, "seg-%06d.mp4", index);
+    }
+
+    /**
+     * Starts a recording with the request's pre-event snapshot (if any) at its head.
+     *
+     * @throws IllegalStateException if a recording is open or the recording's directory already exists
+     */
+    public void open(RecordingRequest request) throws IOException {
+        synchronized (control) {
+            Recording recording = create(request);
+            PreEventSnapshot snapshot = request.preEvent();
+            if (snapshot != null) recording.queue.offerFirst(new SnapshotTask(snapshot));
+            current.set(recording);
+            recording.start(snapshot);
+        }
+    }
+
+    /**
+     * Starts a recording with what {@code buffer} holds at its head, without losing a fragment that arrives while
+     * the recording opens (see the class comment). {@code request.preEvent()} must be null.
+     */
+    public void open(RecordingRequest request, PreEventBuffer buffer) throws IOException {
+        Objects.requireNonNull(buffer, "buffer");
+        if (request.preEvent() != null) {
+            throw new IllegalArgumentException("recording " + request.recordingId() + ": pass either a snapshot or a buffer, not both");
+        }
+        synchronized (control) {
+            Recording recording = create(request);
+            current.set(recording);
+            PreEventSnapshot snapshot = buffer.snapshot();
+            recording.queue.offerFirst(new SnapshotTask(snapshot));
+            recording.start(snapshot);
+        }
+    }
+
+    private Recording create(RecordingRequest request) throws IOException {
+        Recording open = current.get();
+        if (open != null) {
+            throw new IllegalStateException("cannot open " + request.recordingId() + ": recording " + open.id + " is still open");
+        }
+        Path dir = evidenceRoot.resolve(request.recordingId());
+        if (Files.exists(dir)) {
+            throw new IllegalStateException("cannot open " + request.recordingId() + ": " + dir + " already exists");
+        }
+        Files.createDirectory(dir);
+        ManifestFile.forceDirectory(evidenceRoot);
+        EvidenceJournal journal = EvidenceJournal.openForAppend(dir.resolve(EvidenceJournal.FILE_NAME));
+        JournalEntry.Opened opened = new JournalEntry.Opened(request.recordingId(), request.unitId(), request.officerId(),
+                request.trigger(), request.startedAt(), request.clockSource(), request.clockSet(),
+                request.clockOffsetMillis(), softwareVersion);
+        journal.append(opened);
+        journal.sync();
+        ManifestFile.forceDirectory(dir);
+        return new Recording(request.recordingId(), dir, journal, opened);
+    }
+
+    /** True while a recording is open. */
+    public boolean isRecording() {
+        return current.get() != null;
+    }
+
+    /** Seals the open recording as {@link EndReason#STOPPED}; see {@link #close(Instant, EndReason)}. */
+    public Optional<SealedRecording> close(Instant endedAt) {
+        return close(endedAt, EndReason.STOPPED);
+    }
+
+    /**
+     * Stops taking fragments, writes the ones queued, seals the last segment and writes the signed manifest.
+     * Blocks until that is done. Empty if no recording was open (e.g. it already sealed itself at the maximum
+     * length; {@code onSealed} reported that one).
+     *
+     * @throws UncheckedIOException if the recording could not be sealed; it is then left for {@link EvidenceRecovery}
+     */
+    public Optional<SealedRecording> close(Instant endedAt, EndReason reason) {
+        Objects.requireNonNull(reason, "reason");
+        if (reason == EndReason.RECOVERED) throw new IllegalArgumentException("only recovery seals as " + reason);
+        Recording recording;
+        synchronized (control) {
+            recording = current.getAndSet(null);
+            if (recording == null) return Optional.empty();
+            recording.queue.offer(new CloseTask(endedAt, reason));
+        }
+        try {
+            return Optional.of(recording.sealed.join());
+        } catch (CompletionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof IOException io) throw new UncheckedIOException("recording " + recording.id + " could not be sealed", io);
+            if (cause instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
+
+    /** Seals an open recording as {@link EndReason#SHUTDOWN}, ended at its last fragment's wall clock. */
+    @Override
+    public void close() {
+        close(null, EndReason.SHUTDOWN);
+    }
+
+    /** Journals a marker in the open recording; false if none is open. */
+    public boolean addMarker(Instant at, String label) {
+        Objects.requireNonNull(at, "at");
+        Objects.requireNonNull(label, "label");
+        Recording recording = current.get();
+        return recording != null && recording.queue.offer(new MarkerTask(new JournalEntry.MarkerAdded(at, label)));
+    }
+
+    /** Journals a GNSS fix in the open recording's track; false if none is open. */
+    public boolean addLocation(double lat, double lon, Double accuracyMeters, Instant at) {
+        if (!(lat >= -90 && lat <= 90)) throw new IllegalArgumentException("latitude " + lat + " is out of range -90..90");
+        if (!(lon >= -180 && lon <= 180)) throw new IllegalArgumentException("longitude " + lon + " is out of range -180..180");
+        if (accuracyMeters != null && !(accuracyMeters >= 0)) {
+            throw new IllegalArgumentException("accuracyMeters " + accuracyMeters + " must be >= 0");
+        }
+        Objects.requireNonNull(at, "at");
+        Recording recording = current.get();
+        return recording != null
+                && recording.queue.offer(new MarkerTask(new JournalEntry.LocationAdded(at, lat, lon, accuracyMeters)));
+    }
+
+    @Override
+    public void onInit(InitSegment init) {
+        Recording recording = current.get();
+        if (recording != null) recording.queue.offer(new InitTask(init));
+    }
+
+    @Override
+    public void onFragment(Fragment fragment) {
+        Recording recording = current.get();
+        if (recording != null) recording.offer(fragment);
+    }
+
+    /** The open recording (if any) and the evidence file system, for the unit status. */
+    public WriterStats stats() {
+        long free = -1;
+        long total = -1;
+        try {
+            FileStore store = Files.getFileStore(evidenceRoot);
+            free = store.getUsableSpace();
+            total = store.getTotalSpace();
+        } catch (IOException e) {
+            Logger.debug("cannot read the evidence file system's space: {}", e.toString());
+        }
+        Recording r = current.get();
+        if (r == null) return new WriterStats(null, 0, 0, 0, 0, 0, free, total);
+        return new WriterStats(r.id, r.mediaMicros / 1000, r.bytesWritten, r.fragmentsWritten, r.dropped,
+                r.queuedFragments.get(), free, total);
+    }
+
+    public Path evidenceRoot() {
+        return evidenceRoot;
+    }
+
+    private sealed interface Task permits InitTask, FragmentTask, SnapshotTask, MarkerTask, CloseTask {}
+
+    private record InitTask(InitSegment init) implements Task {}
+
+    private record FragmentTask(Fragment fragment) implements Task {}
+
+    private record SnapshotTask(PreEventSnapshot snapshot) implements Task {}
+
+    /** A marker or a location: metadata lines, never dropped. */
+    private record MarkerTask(JournalEntry entry) implements Task {}
+
+    private record CloseTask(Instant endedAt, EndReason reason) implements Task {}
+
+    /** One open recording: its queue, its thread and, on that thread, its files. */
+    private final class Recording implements Runnable {
+        final String id;
+        final Path dir;
+        final LinkedBlockingDeque<Task> queue = new LinkedBlockingDeque<>();
+        final AtomicInteger queuedFragments = new AtomicInteger();
+        final AtomicLong queuedBytes = new AtomicLong();
+        final AtomicLong droppedAtQueue = new AtomicLong();
+        final CompletableFuture<SealedRecording> sealed = new CompletableFuture<>();
+        private final EvidenceJournal journal;
+        private final JournaledRecording fold = new JournaledRecording();
+        private final Instant startedAt;
+        private volatile boolean queueFullLogged;
+
+        // Written on the recording's thread, read by stats().
+        volatile long mediaMicros;
+        volatile long bytesWritten;
+        volatile long fragmentsWritten;
+        volatile long dropped;
+
+        // Owned by the recording's thread.
+        private InitSegment init;
+        private boolean initChanged;
+        private Long lastMuxSeq;
+        private boolean needKeyframe = true;
+        private long pendingDropped;
+        private long skippedBeforeStart;
+        private long duplicates;
+        private String chain;
+        private long nextSeq = 1;
+        private int segmentIndex;
+        private FileChannel segment;
+        private String segmentName;
+        private MessageDigest segmentDigest;
+        private long segmentBytes;
+        private long segmentMediaMicros;
+        private boolean dataUnsynced;
+        private long unsyncedMicros;
+
+        Recording(String id, Path dir, EvidenceJournal journal, JournalEntry.Opened opened) {
+            this.id = id;
+            this.dir = dir;
+            this.journal = journal;
+            this.startedAt = opened.startedAt();
+            fold.apply(opened);
+            chain = fold.chainHead();
+        }
+
+        void start(PreEventSnapshot snapshot) {
+            Thread thread = new Thread(this, "evidence-writer-" + id);
+            thread.start();
+            long preMillis = snapshot == null ? 0 : snapshot.durationMicros() / 1000;
+            Logger.info("recording {} opened in {} with {} ms of pre-event media", id, dir, preMillis);
+        }
+
+        void offer(Fragment fragment) {
+            int length = fragment.bytes().length;
+            if (queuedFragments.get() >= queueFragments || queuedBytes.get() + length > queueBytes) {
+                long n = droppedAtQueue.incrementAndGet();
+                if (!queueFullLogged) {
+                    queueFullLogged = true;
+                    Logger.warn("recording {}: the disk is not keeping up, dropping fragment {} ({} dropped so far;"
+                            + " queue holds {} fragments, {} bytes); the recording resumes at the next keyframe and"
+                            + " the journal records the gap", id, fragment.sequence(), n, queuedFragments.get(), queuedBytes.get());
+                }
+                return;
+            }
+            queuedFragments.incrementAndGet();
+            queuedBytes.addAndGet(length);
+            queue.offer(new FragmentTask(fragment));
+        }
+
+        @Override
+        public void run() {
+            try {
+                while (true) {
+                    Task task = queue.take();
+                    if (task instanceof FragmentTask ft) {
+                        queuedFragments.decrementAndGet();
+                        queuedBytes.addAndGet(-ft.fragment().bytes().length);
+                    }
+                    if (process(task)) return;
+                    if (queue.isEmpty()) {
+                        sync();
+                        if (queueFullLogged) {
+                            queueFullLogged = false;
+                            Logger.info("recording {}: the writer caught up ({} fragments dropped in all)", id, droppedAtQueue.get());
+                        }
+                    } else if (unsyncedMicros >= syncEveryMicros) {
+                        sync();
+                    }
+                }
+            } catch (IOException | RuntimeException | InterruptedException e) {
+                fail(e);
+            }
+        }
+
+        /** True when the recording is sealed and the thread is done. */
+        private boolean process(Task task) throws IOException {
+            switch (task) {
+                case SnapshotTask s -> {
+                    if (s.snapshot().init() != null) init = s.snapshot().init();
+                    for (Fragment f : s.snapshot().fragments()) {
+                        if (write(f, true)) return true;
+                    }
+                    return false;
+                }
+                case InitTask i -> {
+                    newInit(i.init());
+                    return false;
+                }
+                case FragmentTask f -> {
+                    return write(f.fragment(), false);
+                }
+                case MarkerTask m -> {
+                    journal(m.entry());
+                    return false;
+                }
+                case CloseTask c -> {
+                    seal(c.endedAt() != null ? c.endedAt() : fold.lastWallClock(), c.reason());
+                    return true;
+                }
+            }
+        }
+
+        private void newInit(InitSegment next) {
+            if (init == null) {
+                init = next;
+            } else if (!Arrays.equals(init.bytes(), next.bytes())) {
+                init = next;
+                initChanged = true;
+                needKeyframe = true;
+                lastMuxSeq = null; // a new stream numbers its fragments afresh
+                Logger.info("recording {}: the stream restarted with a new init segment; a new segment starts with it", id);
+            }
+        }
+
+        /** Writes one fragment; true if that made the recording reach its maximum length (it is then sealed). */
+        private boolean write(Fragment f, boolean preEvent) throws IOException {
+            if (lastMuxSeq != null) {
+                if (f.sequence() <= lastMuxSeq) {
+                    duplicates++;
+                    Logger.trace("recording {}: fragment {} already written", id, f.sequence());
+                    return false;
+                }
+                long hole = f.sequence() - lastMuxSeq - 1;
+                if (hole > 0) {
+                    pendingDropped += hole;
+                    needKeyframe = true;
+                }
+            }
+            lastMuxSeq = f.sequence();
+            if (init == null || (needKeyframe && !f.keyframeStart())) {
+                if (fold.fragmentCount() == 0) skippedBeforeStart++;
+                else pendingDropped++;
+                dropped = fold.droppedFragments() + pendingDropped;
+                return false;
+            }
+            if (needKeyframe) {
+                needKeyframe = false;
+                if (pendingDropped > 0 && fold.fragmentCount() > 0) {
+                    journal(new JournalEntry.Gap(nextSeq, pendingDropped, "fragments missing from the stream or dropped by a full writer queue"));
+                    Logger.warn("recording {}: {} fragments missing before fragment {}; resumed at a keyframe", id, pendingDropped, nextSeq);
+                }
+                pendingDropped = 0;
+                if (skippedBeforeStart > 0 && fold.fragmentCount() == 0) {
+                    Logger.debug("recording {}: waited {} fragments for the first keyframe", id, skippedBeforeStart);
+                }
+            }
+            if (segment == null || initChanged || (f.keyframeStart() && segmentMediaMicros >= segmentMicros)) {
+                startSegment(f.wallClock());
+            }
+            byte[] bytes = f.bytes();
+            long offset = segmentBytes;
+            append(bytes);
+            String sha = Sha256.hex(bytes);
+            chain = Sha256.chainNext(chain, sha);
+            journal(new JournalEntry.FragmentWritten(segmentName, offset, bytes.length, sha, chain, nextSeq++, f.sequence(),
+                    f.keyframeStart(), preEvent, f.mediaStartMicros(), f.durationMicros(), f.wallClock()));
+            segmentMediaMicros += f.durationMicros();
+            unsyncedMicros += f.durationMicros();
+            mediaMicros = fold.durationMicros();
+            fragmentsWritten = fold.fragmentCount();
+            dropped = fold.droppedFragments();
+            Logger.trace("recording {}: fragment {} -> {} @{} ({} bytes)", id, f.sequence(), segmentName, offset, bytes.length);
+            if (fold.durationMicros() >= maxRecordingMicros) {
+                Logger.info("recording {} reached its maximum length of {} s", id, maxRecordingMicros / 1_000_000);
+                seal(f.wallClock(), EndReason.MAX_DURATION);
+                return true;
+            }
+            return false;
+        }
+
+        private void startSegment(Instant wallClock) throws IOException {
+            if (segment != null) sealSegment();
+            segmentIndex++;
+            segmentName = segmentName(segmentIndex);
+            segment = FileChannel.open(dir.resolve(segmentName), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            // The file's directory entry must be durable before a journal line names it.
+            ManifestFile.forceDirectory(dir);
+            segmentDigest = Sha256.newDigest();
+            segmentBytes = 0;
+            segmentMediaMicros = 0;
+            initChanged = false;
+            byte[] bytes = init.bytes();
+            append(bytes);
+            String sha = Sha256.hex(bytes);
+            chain = Sha256.chainNext(chain, sha);
+            journal(new JournalEntry.InitWritten(segmentName, 0, bytes.length, sha, chain, wallClock));
+            Logger.debug("recording {}: started {}", id, segmentName);
+        }
+
+        private void append(byte[] bytes) throws IOException {
+            ByteBuffer buffer = ByteBuffer.wrap(bytes);
+            while (buffer.hasRemaining()) segment.write(buffer);
+            segmentDigest.update(bytes);
+            segmentBytes += bytes.length;
+            bytesWritten += bytes.length;
+            dataUnsynced = true;
+        }
+
+        private void sealSegment() throws IOException {
+            segment.force(false);
+            dataUnsynced = false;
+            journal(new JournalEntry.SegmentSealed(segmentName, segmentBytes, Sha256.toHex(segmentDigest.digest())));
+            segment.close();
+            segment = null;
+            Logger.debug("recording {}: sealed {} ({} bytes)", id, segmentName, segmentBytes);
+        }
+
+        private void journal(JournalEntry entry) {
+            journal.append(entry);
+            fold.apply(entry);
+        }
+
+        private void sync() throws IOException {
+            if (dataUnsynced && segment != null) segment.force(false);
+            dataUnsynced = false;
+            if (journal.hasStaged()) journal.sync();
+            unsyncedMicros = 0;
+        }
+
+        private void seal(Instant endedAt, EndReason reason) throws IOException {
+            if (segment != null) sealSegment();
+            journal(new JournalEntry.Closed(endedAt, reason.wireName(), 0, List.of()));
+            journal.sync();
+            journal.close();
+            RecordingManifest manifest = ManifestFile.writeSigned(dir, fold.manifest(key.publicKeyBase64()), key);
+            current.compareAndSet(this, null);
+            SealedRecording result = new SealedRecording(id, dir, reason, startedAt, endedAt,
+                    fold.durationMicros() / 1000, fold.fragmentCount(), manifest.segments().size(),
+                    manifest.segments().stream().mapToLong(RecordingManifest.Segment::bytes).sum(),
+                    fold.droppedFragments(), fold.chainHead());
+            Logger.info("recording {} sealed ({}): {} segments, {} fragments, {} s, chain {}{}", id, reason.wireName(),
+                    result.segmentCount(), result.fragmentCount(), result.durationMillis() / 1000.0,
+                    Sha256.tail(result.chainHead()), result.droppedFragments() > 0 ? ", " + result.droppedFragments() + " fragments dropped" : "");
+            if (duplicates > 0) Logger.debug("recording {}: {} fragments arrived twice and were written once", id, duplicates);
+            sealed.complete(result);
+            try {
+                onSealed.accept(result);
+            } catch (RuntimeException e) {
+                Logger.error(e, "recording {}: the onSealed listener failed", id);
+            }
+        }
+
+        private void fail(Exception e) {
+            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
+            Logger.error(e, "recording {} could not be written; it stays unsealed for EvidenceRecovery", id);
+            current.compareAndSet(this, null);
+            try {
+                if (segment != null) segment.close();
+                journal.close();
+            } catch (IOException closing) {
+                Logger.debug("recording {}: closing after the failure: {}", id, closing.toString());
+            }
+            sealed.completeExceptionally(e);
+        }
+    }
+
+    /** Settings of an {@link EvidenceWriter}; every one has a default. */
+    public static final class Builder {
+        private final Path evidenceRoot;
+        private final DeviceKey key;
+        private String softwareVersion = "unknown";
+        private long segmentMillis = 5 * 60_000L;
+        private long maxRecordingMillis = 8 * 3_600_000L;
+        private int queueFragments = 300;
+        private long queueBytes = 64L << 20;
+        private long syncEveryMillis = 200;
+        private Consumer<SealedRecording> onSealed = r -> {};
+
+        private Builder(Path evidenceRoot, DeviceKey key) {
+            this.evidenceRoot = Objects.requireNonNull(evidenceRoot, "evidenceRoot");
+            this.key = Objects.requireNonNull(key, "key");
+        }
+
+        /** Written into every manifest (e.g. the firmware version). */
+        public Builder softwareVersion(String version) {
+            this.softwareVersion = Objects.requireNonNull(version, "softwareVersion");
+            return this;
+        }
+
+        /** Media per segment file, 1..60 minutes (default 5). */
+        public Builder segmentMinutes(int minutes) {
+            if (minutes < 1 || minutes > 60) throw new IllegalArgumentException("segmentMinutes " + minutes + " is out of range 1..60");
+            return segmentMillis(minutes * 60_000L);
+        }
+
+        /** Media per segment file in milliseconds, for tests and fine tuning (at least 100). */
+        public Builder segmentMillis(long millis) {
+            if (millis < 100) throw new IllegalArgumentException("segmentMillis " + millis + " is below 100");
+            this.segmentMillis = millis;
+            return this;
+        }
+
+        /** Longest recording, 1..1440 minutes (default 480); reaching it seals the recording. */
+        public Builder maxRecordingMinutes(int minutes) {
+            if (minutes < 1 || minutes > 1440) throw new IllegalArgumentException("maxRecordingMinutes " + minutes + " is out of range 1..1440");
+            return maxRecordingMillis(minutes * 60_000L);
+        }
+
+        /** Longest recording in milliseconds, for tests (at least 100). */
+        public Builder maxRecordingMillis(long millis) {
+            if (millis < 100) throw new IllegalArgumentException("maxRecordingMillis " + millis + " is below 100");
+            this.maxRecordingMillis = millis;
+            return this;
+        }
+
+        /** Fragments the writer's queue holds before it drops (default 300, a minute at 200 ms fragments). */
+        public Builder queueFragments(int fragments) {
+            if (fragments < 1) throw new IllegalArgumentException("queueFragments " + fragments + " must be >= 1");
+            this.queueFragments = fragments;
+            return this;
+        }
+
+        /** Bytes the writer's queue holds before it drops (default 64 MiB). */
+        public Builder queueBytes(long bytes) {
+            if (bytes < 1) throw new IllegalArgumentException("queueBytes " + bytes + " must be >= 1");
+            this.queueBytes = bytes;
+            return this;
+        }
+
+        /** Longest run of media written but not yet fsync'd while the writer catches up (default 200 ms). */
+        public Builder syncEveryMillis(long millis) {
+            if (millis < 0 || millis > 5000) throw new IllegalArgumentException("syncEveryMillis " + millis + " is out of range 0..5000");
+            this.syncEveryMillis = millis;
+            return this;
+        }
+
+        /** Told of every sealed recording, on the writer's thread (also when it sealed itself at the maximum length). */
+        public Builder onSealed(Consumer<SealedRecording> listener) {
+            this.onSealed = Objects.requireNonNull(listener, "onSealed");
+            return this;
+        }
+
+        public EvidenceWriter build() {
+            return new EvidenceWriter(this);
+        }
+    }
+}

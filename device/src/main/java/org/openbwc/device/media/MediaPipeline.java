@@ -1,0 +1,479 @@
+package org.openbwc.device.media;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+
+import java.nio.ShortBuffer;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import org.bytedeco.javacv.FFmpegFrameFilter;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.bytedeco.javacv.Frame;
+import org.tinylog.Logger;
+
+/**
+ * Camera + microphone to one fragmented-MP4 stream (H.264 + AAC, a fragment every ~200 ms, a keyframe every GOP),
+ * cut into an init segment and fragments for a {@link FragmentSink}.
+ * <p>
+ * Three threads, each owning its FFmpeg objects: video capture (grabber + the burned-in overlay filter), audio
+ * capture, and the encoder (recorder + {@link FragmentSplitter}, so the sink is called on the encoder thread).
+ * Capture hands pictures over through a small bounded queue: when the encoder falls behind, pictures are dropped
+ * and counted rather than queued without bound, and the timestamps keep the stream's timing right across the gap.
+ * Pictures stay YUV 4:2:0 end to end; converting to BGR (JavaCV's default) would halve the encoder's throughput.
+ */
+public final class MediaPipeline implements AutoCloseable {
+
+    static final int DEFAULT_QUEUE_FRAMES = 4;
+    private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+    private static final int AUDIO_QUEUE_CHUNKS = 64;
+
+    private final EncoderSettings settings;
+    private final FragmentSink sink;
+    private final Supplier<Boolean> audioAllowed;
+    private final Path font;
+    private final String unit;
+
+    private final BlockingQueue<Frame> pictures;
+    private final FrameSlots slots;
+    private final BlockingQueue<AudioChunk> sound = new ArrayBlockingQueue<>(AUDIO_QUEUE_CHUNKS);
+
+    private final Thread videoThread;
+    private final Thread audioThread;
+    private final Thread encoderThread;
+    private final CompletableFuture<Void> encoderStarted = new CompletableFuture<>();
+    private final CompletableFuture<Void> videoStarted = new CompletableFuture<>();
+    private final CompletableFuture<Void> audioStarted = new CompletableFuture<>();
+
+    private volatile boolean capturing = true;
+    private volatile boolean videoDone;
+    private volatile long firstPictureNanos = -1;
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final AtomicReference<Throwable> failure = new AtomicReference<>();
+
+    private final LongAdder framesGrabbed = new LongAdder();
+    private final LongAdder framesEncoded = new LongAdder();
+    private final LongAdder framesDropped = new LongAdder();
+    private final LongAdder audioChunksDropped = new LongAdder();
+    private final LongAdder fragments = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private volatile double encoderFps;
+
+    private MediaPipeline(EncoderSettings settings, FragmentSink sink, Supplier<Boolean> audioAllowed, Path font, int queueFrames) {
+        this.settings = settings;
+        this.sink = sink;
+        this.audioAllowed = audioAllowed;
+        this.font = font;
+        this.unit = settings.unitId();
+        this.pictures = new ArrayBlockingQueue<>(queueFrames);
+        // one slot per queued picture, one being encoded, one being filled by the capture thread
+        this.slots = new FrameSlots(queueFrames + 2);
+        this.encoderThread = Thread.ofPlatform().name("media-encoder-" + unit).daemon(true).unstarted(this::encode);
+        this.videoThread = Thread.ofPlatform().name("media-video-" + unit).daemon(true).unstarted(this::captureVideo);
+        this.audioThread = Thread.ofPlatform().name("media-audio-" + unit).daemon(true).unstarted(this::captureAudio);
+    }
+
+    /** Starts with the microphone always recorded. */
+    public static MediaPipeline start(EncoderSettings settings, FragmentSink sink) {
+        return start(settings, sink, () -> true);
+    }
+
+    /**
+     * Opens the devices and the encoder and returns once all of them run; the init segment has then been handed to
+     * the sink. Fails with an {@link IllegalStateException} naming the device or encoder that could not start.
+     *
+     * @param audioAllowed asked for every microphone read (on the audio thread, so it must be thread-safe); while it
+     *                     says false, silence is encoded instead, as units record no sound before the record press
+     */
+    public static MediaPipeline start(EncoderSettings settings, FragmentSink sink, Supplier<Boolean> audioAllowed) {
+        return start(settings, sink, audioAllowed, DEFAULT_QUEUE_FRAMES);
+    }
+
+    static MediaPipeline start(EncoderSettings settings, FragmentSink sink, Supplier<Boolean> audioAllowed, int queueFrames) {
+        Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(audioAllowed, "audioAllowed");
+        if (queueFrames < 1) throw new IllegalArgumentException("queueFrames " + queueFrames + " must be >= 1");
+        FfmpegNatives.requireLoaded();
+        FfmpegLog.install();
+        FfmpegNatives.requireEncoder(settings.encoder());
+        Sources.requireCamera(settings);
+        Path font = settings.overlayEnabled() ? OverlayFilter.font(settings) : null;
+        MediaPipeline pipeline = new MediaPipeline(settings, sink, audioAllowed, font, queueFrames);
+        pipeline.launch();
+        return pipeline;
+    }
+
+    public EncoderSettings settings() {
+        return settings;
+    }
+
+    /** True until it is closed or a failure stopped the encoder. */
+    public boolean isRunning() {
+        return !closed.get() && encoderThread.isAlive() && !videoDone;
+    }
+
+    /** The first failure while running (camera gone, encoder error); a microphone failure leaves the video running. */
+    public Optional<Throwable> failure() {
+        return Optional.ofNullable(failure.get());
+    }
+
+    public PipelineStats stats() {
+        return new PipelineStats(framesGrabbed.sum(), framesEncoded.sum(), framesDropped.sum(), audioChunksDropped.sum(),
+                fragments.sum(), bytes.sum(), encoderFps);
+    }
+
+    /** Stops capture, encodes what is queued, writes the last fragment and releases the devices. Idempotent. */
+    @Override
+    public void close() {
+        if (!closed.compareAndSet(false, true)) return;
+        shutDown();
+        Logger.info("unit {}: media pipeline stopped: {}", unit, stats());
+    }
+
+    private void launch() {
+        long begin = System.nanoTime();
+        encoderThread.start();
+        awaitStart(encoderStarted, "encoder " + settings.encoder().ffmpegName());
+        videoThread.start();
+        if (settings.audioEnabled()) audioThread.start();
+        awaitStart(videoStarted, Sources.describeVideo(settings));
+        if (settings.audioEnabled()) awaitStart(audioStarted, Sources.describeAudio(settings));
+        Logger.info("unit {}: media pipeline started in {} ms: {}", unit, (System.nanoTime() - begin) / 1_000_000, settings);
+    }
+
+    private void awaitStart(CompletableFuture<Void> started, String what) {
+        try {
+            started.get(STARTUP_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            closed.set(true);
+            shutDown();
+            if (e.getCause() instanceof RuntimeException runtime) throw runtime;
+            throw new IllegalStateException(what + " could not start: " + e.getCause().getMessage(), e.getCause());
+        } catch (TimeoutException e) {
+            closed.set(true);
+            shutDown();
+            throw new IllegalStateException(what + " did not start within " + STARTUP_TIMEOUT.toSeconds() + " s");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            closed.set(true);
+            shutDown();
+            throw new IllegalStateException("interrupted while starting " + what, e);
+        }
+    }
+
+    private void shutDown() {
+        capturing = false;
+        join(videoThread);
+        join(audioThread);
+        videoDone = true;
+        join(encoderThread);
+    }
+
+    private void join(Thread thread) {
+        if (!thread.isAlive()) return;
+        try {
+            if (!thread.join(STOP_TIMEOUT)) {
+                Logger.warn("unit {}: {} did not stop within {} s; leaving it behind", unit, thread.getName(), STOP_TIMEOUT.toSeconds());
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void fail(String where, Throwable e, boolean stopsVideo) {
+        if (failure.compareAndSet(null, e)) {
+            Logger.error(e, "unit {}: {} failed{}", unit, where, stopsVideo ? "; the pipeline stops" : "; video goes on without sound");
+        }
+        if (stopsVideo) capturing = false;
+    }
+
+    // ---------------------------------------------------------------- video capture thread
+
+    private void captureVideo() {
+        FFmpegFrameGrabber grabber = Sources.video(settings);
+        FFmpegFrameFilter overlay = null;
+        boolean warnedDrop = false;
+        try {
+            try {
+                grabber.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(Sources.describeVideo(settings) + " could not be opened: " + e.getMessage(), e);
+            }
+            int width = grabber.getImageWidth();
+            int height = grabber.getImageHeight();
+            if (width != settings.width() || height != settings.height()) {
+                Logger.warn("unit {}: {} delivers {}x{} instead of {}x{}; every frame is scaled", unit, Sources.describeVideo(settings),
+                        width, height, settings.width(), settings.height());
+            }
+            if (font != null) {
+                overlay = new FFmpegFrameFilter(OverlayFilter.drawtext(settings, font), width, height);
+                overlay.setPixelFormat(AV_PIX_FMT_YUV420P);
+                overlay.setFrameRate(settings.fps());
+                try {
+                    overlay.start();
+                } catch (Exception e) {
+                    throw new IllegalStateException("overlay filter could not start (font " + font + "): " + e.getMessage(), e);
+                }
+            }
+            videoStarted.complete(null);
+            while (capturing) {
+                Frame grabbed = grabber.grabImage();
+                if (grabbed == null) throw new IllegalStateException(Sources.describeVideo(settings) + " stopped delivering pictures");
+                if (firstPictureNanos < 0) firstPictureNanos = System.nanoTime();
+                framesGrabbed.increment();
+                long timestamp = grabbed.timestamp;
+                Frame picture = grabbed;
+                if (overlay != null) {
+                    overlay.push(grabbed, AV_PIX_FMT_YUV420P);
+                    picture = overlay.pull();
+                    if (picture == null) continue;
+                }
+                Frame slot = slots.copyOf(picture, timestamp);
+                if (slot == null || !pictures.offer(slot)) {
+                    if (slot != null) slots.release(slot);
+                    framesDropped.increment();
+                    if (!warnedDrop) {
+                        warnedDrop = true;
+                        Logger.warn("unit {}: encoder is behind the camera, dropping pictures (counted in stats)", unit);
+                    } else {
+                        Logger.debug("unit {}: dropped picture at {} us", unit, timestamp);
+                    }
+                }
+            }
+        } catch (Throwable e) {
+            if (!videoStarted.completeExceptionally(e)) fail("video capture from " + Sources.describeVideo(settings), e, true);
+        } finally {
+            release(overlay);
+            release(grabber);
+            videoDone = true;
+        }
+    }
+
+    // ---------------------------------------------------------------- audio capture thread
+
+    private void captureAudio() {
+        FFmpegFrameGrabber grabber = Sources.audio(settings);
+        try {
+            try {
+                grabber.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(Sources.describeAudio(settings) + " could not be opened: " + e.getMessage(), e);
+            }
+            audioStarted.complete(null);
+            while (capturing) {
+                Frame grabbed = grabber.grabSamples();
+                if (grabbed == null) throw new IllegalStateException(Sources.describeAudio(settings) + " stopped delivering sound");
+                if (grabbed.samples == null) continue;
+                ShortBuffer samples = ((ShortBuffer) grabbed.samples[0]).duplicate();
+                short[] pcm = new short[samples.remaining()];
+                // a zero-filled chunk is the silence encoded before the record press
+                if (isAudioAllowed()) samples.get(pcm);
+                if (!sound.offer(new AudioChunk(pcm, grabbed.sampleRate, grabbed.audioChannels, System.nanoTime()))) {
+                    audioChunksDropped.increment();
+                }
+            }
+        } catch (Throwable e) {
+            if (!audioStarted.completeExceptionally(e)) fail("audio capture from " + Sources.describeAudio(settings), e, false);
+        } finally {
+            release(grabber);
+        }
+    }
+
+    private boolean isAudioAllowed() {
+        try {
+            return Boolean.TRUE.equals(audioAllowed.get());
+        } catch (RuntimeException e) {
+            Logger.warn(e, "unit {}: audioAllowed failed; encoding silence", unit);
+            return false;
+        }
+    }
+
+    // ---------------------------------------------------------------- encoder thread
+
+    private void encode() {
+        FragmentSplitter splitter = new FragmentSplitter(new CountingSink());
+        FFmpegFrameRecorder recorder = recorder(splitter);
+        try {
+            try {
+                recorder.start();
+            } catch (Exception e) {
+                throw new IllegalStateException("encoder " + settings.encoder().ffmpegName() + " could not start at " + settings.width()
+                        + "x" + settings.height() + "@" + settings.fps() + ": " + e.getMessage(), e);
+            }
+            encoderStarted.complete(null);
+            Logger.info("unit {}: encoding with {}", unit, settings.encoder().ffmpegName());
+            new EncodeLoop(recorder).run();
+            recorder.stop();
+        } catch (Throwable e) {
+            if (!encoderStarted.completeExceptionally(e)) fail("encoder " + settings.encoder().ffmpegName(), e, true);
+        } finally {
+            release(recorder);
+            for (Frame slot; (slot = pictures.poll()) != null; ) slots.release(slot);
+        }
+    }
+
+    private FFmpegFrameRecorder recorder(FragmentSplitter splitter) {
+        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(splitter, settings.width(), settings.height(),
+                settings.audioEnabled() ? settings.channels() : 0);
+        recorder.setFormat("mp4");
+        // empty_moov: init segment first; frag_keyframe: every GOP starts a fragment; default_base_moof: CMAF/MSE offsets
+        recorder.setOption("movflags", "frag_keyframe+empty_moov+default_base_moof");
+        recorder.setOption("frag_duration", Long.toString(settings.fragmentMillis() * 1000L));
+        // without it a fragment waits in the AVIO buffer, and a power cut loses 1-2 s instead of ~0.2 s
+        recorder.setOption("flush_packets", "1");
+        // The mp4 muxer collects each track's samples per fragment itself; interleaving would hold video back
+        // waiting for audio, and stall it altogether if the microphone failed.
+        recorder.setInterleaved(false);
+        recorder.setVideoCodecName(settings.encoder().ffmpegName());
+        recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+        recorder.setFrameRate(settings.fps());
+        recorder.setGopSize(settings.gopFrames());
+        recorder.setMaxBFrames(0);
+        recorder.setVideoBitrate(settings.bitrateKbps() * 1000);
+        if (settings.encoder() == VideoEncoder.X264) {
+            recorder.setVideoOption("preset", "veryfast");
+            recorder.setVideoOption("tune", "zerolatency");
+        }
+        if (settings.audioEnabled()) {
+            recorder.setAudioCodecName("aac");
+            recorder.setSampleRate(settings.sampleRate());
+            recorder.setAudioBitrate(settings.audioBitrateKbps() * 1000);
+        }
+        return recorder;
+    }
+
+    /** The encoder thread's state: where the stream's clock starts and how far it got. */
+    private final class EncodeLoop {
+        private final FFmpegFrameRecorder recorder;
+        private final ArrayDeque<AudioChunk> earlySound = new ArrayDeque<>();
+        private long firstTimestamp = -1;
+        private long lastFrameNumber = -1;
+        private boolean soundAligned;
+        private long windowStart = System.nanoTime();
+        private long windowFrames;
+
+        EncodeLoop(FFmpegFrameRecorder recorder) {
+            this.recorder = recorder;
+        }
+
+        void run() throws Exception {
+            while (true) {
+                boolean lastRound = videoDone;
+                Frame picture = pictures.poll(20, TimeUnit.MILLISECONDS);
+                if (settings.audioEnabled()) encodeSound();
+                if (picture != null) {
+                    try {
+                        encodePicture(picture);
+                    } finally {
+                        slots.release(picture);
+                    }
+                } else if (lastRound && pictures.isEmpty()) {
+                    return;
+                }
+                measure();
+            }
+        }
+
+        private void encodePicture(Frame picture) throws Exception {
+            if (firstTimestamp < 0) firstTimestamp = picture.timestamp;
+            // the capture timestamp, not a frame counter, sets the time: dropped pictures leave a gap, not a speed-up
+            long frameNumber = Math.round((picture.timestamp - firstTimestamp) * settings.fps() / 1_000_000.0);
+            if (frameNumber <= lastFrameNumber) frameNumber = lastFrameNumber + 1;
+            recorder.setFrameNumber((int) frameNumber);
+            recorder.record(picture, AV_PIX_FMT_YUV420P);
+            lastFrameNumber = frameNumber;
+            framesEncoded.increment();
+            windowFrames++;
+        }
+
+        private void encodeSound() throws Exception {
+            for (AudioChunk chunk; (chunk = sound.poll()) != null; ) {
+                if (soundAligned) {
+                    record(chunk.pcm(), chunk);
+                } else {
+                    earlySound.add(chunk);
+                }
+            }
+            long epoch = firstPictureNanos;
+            if (soundAligned || epoch < 0) {
+                // until the first picture, hold back at most a second of sound
+                while (earlySound.size() > AUDIO_QUEUE_CHUNKS) earlySound.poll();
+                return;
+            }
+            // Line the sound up with the first picture: drop what was heard before it, pad with silence if the
+            // microphone started later.
+            for (AudioChunk chunk; (chunk = earlySound.poll()) != null; ) {
+                long startNanos = chunk.capturedNanos() - chunk.durationNanos();
+                if (chunk.capturedNanos() <= epoch) continue;
+                int frames = chunk.pcm().length / chunk.channels();
+                long offsetFrames = (startNanos - epoch) * chunk.sampleRate() / 1_000_000_000L;
+                if (offsetFrames > 0) {
+                    record(new short[(int) Math.min(offsetFrames, chunk.sampleRate()) * chunk.channels()], chunk);
+                    record(chunk.pcm(), chunk);
+                } else {
+                    int skip = (int) Math.min(-offsetFrames, frames);
+                    short[] rest = new short[(frames - skip) * chunk.channels()];
+                    System.arraycopy(chunk.pcm(), skip * chunk.channels(), rest, 0, rest.length);
+                    if (rest.length > 0) record(rest, chunk);
+                }
+                soundAligned = true;
+                for (AudioChunk later; (later = earlySound.poll()) != null; ) record(later.pcm(), later);
+            }
+        }
+
+        private void record(short[] pcm, AudioChunk format) throws Exception {
+            recorder.recordSamples(format.sampleRate(), format.channels(), ShortBuffer.wrap(pcm));
+        }
+
+        private void measure() {
+            long now = System.nanoTime();
+            long elapsed = now - windowStart;
+            if (elapsed >= 1_000_000_000L) {
+                encoderFps = windowFrames * 1e9 / elapsed;
+                windowFrames = 0;
+                windowStart = now;
+            }
+        }
+    }
+
+    /** Counts what reaches the caller's sink; the splitter already shields the stream from a failing sink. */
+    private final class CountingSink implements FragmentSink {
+        @Override
+        public void onInit(InitSegment init) {
+            bytes.add(init.bytes().length);
+            sink.onInit(init);
+        }
+
+        @Override
+        public void onFragment(Fragment fragment) {
+            fragments.increment();
+            bytes.add(fragment.bytes().length);
+            Logger.trace("unit {}: fragment {} ({} bytes{})", unit, fragment.sequence(), fragment.bytes().length,
+                    fragment.keyframeStart() ? ", keyframe" : "");
+            sink.onFragment(fragment);
+        }
+    }
+
+    private void release(AutoCloseable ffmpegObject) {
+        if (ffmpegObject == null) return;
+        try {
+            ffmpegObject.close();
+        } catch (Exception e) {
+            Logger.warn(e, "unit {}: releasing {} failed", unit, ffmpegObject.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.openbwc.device.media;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The FFmpeg {@code drawtext} filter that burns UTC time, unit id and officer id into every frame, e.g.
+ * {@code 2025-03-01T14:07:09Z  UNIT bwc-0042  OFFICER 4711}, white on a dark box at the top left.
+ * <p>
+ * The description passes three parsers, each with its own escaping: the filter graph (we single-quote values, so
+ * only {@code '} is special), the filter's options ({@code \ ' :} are backslash-escaped) and drawtext's text
+ * expansion, where {@code %{gmtime:FORMAT}} takes its format after a colon that must survive the option level as
+ * {@code \:} while the colons inside the format must reach expansion still escaped, hence {@code \\\:}.
+ */
+final class OverlayFilter {
+    /** Option-level form of {@code %{gmtime:%Y-%m-%dT%H\:%M\:%SZ}}: drawtext expands it to the UTC second per frame. */
+    static final String UTC_TIME = "%{gmtime\\:%Y-%m-%dT%H\\\\\\:%M\\\\\\:%SZ}";
+    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    private OverlayFilter() {
+    }
+
+    /** The filter for a live stream: the time is the wall clock when each frame is filtered. */
+    static String drawtext(EncoderSettings settings, Path font) {
+        return describe(settings, font, UTC_TIME);
+    }
+
+    /** The same picture with a fixed time, so a test can compare what drawtext's clock expansion renders. */
+    static String drawtextAt(EncoderSettings settings, Path font, Instant time) {
+        return describe(settings, font, escapeOption(SECOND.format(time)));
+    }
+
+    /** The overlay font: the configured one, or the DejaVu Sans Mono shipped with the device. */
+    static Path font(EncoderSettings settings) {
+        if (settings.fontFile() == null) return BundledFont.path();
+        if (!Files.isReadable(settings.fontFile()))
+            throw new IllegalArgumentException("overlay fontFile " + settings.fontFile() + " is not a readable file");
+        return settings.fontFile();
+    }
+
+    private static String describe(EncoderSettings settings, Path font, String time) {
+        String text = time + "  UNIT " + escapeOption(settings.unitId())
+                + (settings.officerId().isBlank() ? "" : "  OFFICER " + escapeOption(settings.officerId()));
+        int fontSize = Math.max(12, settings.height() / 22);
+        int margin = Math.max(4, settings.height() / 45);
+        return "drawtext=fontfile=" + quoteGraph(escapeOption(font.toString()))
+                + ":text=" + quoteGraph(text)
+                + ":fontsize=" + fontSize + ":fontcolor=white"
+                + ":box=1:boxcolor=black@0.75:boxborderw=" + Math.max(2, margin / 2)
+                + ":x=" + margin + ":y=" + margin;
+    }
+
+    /** Escapes what av_opt_set_from_string treats specially in an option value. */
+    static String escapeOption(String value) {
+        StringBuilder out = new StringBuilder(value.length() + 8);
+        for (char c : value.toCharArray()) {
+            if (c == '\\' || c == '\'' || c == ':') out.append('\\');
+            out.append(c);
+        }
+        return out.toString();
+    }
+
+    /** Single-quotes for the filter graph parser; a quote inside is closed, escaped and reopened. */
+    static String quoteGraph(String value) {
+        return "'" + value.replace("'", "'\\''") + "'";
+    }
+}
