@@ -8,6 +8,10 @@ public enum EventType {
     STATE_CHANGED("state.changed"),
     RECORDING_STARTED("recording.started"),
     RECORDING_STOPPED("recording.stopped"),
+    /** A recording found unsealed at boot (power loss) was recovered from its journal and sealed. */
+    RECORDING_RECOVERED("recording.recovered"),
+    /** Storage reached its reserve: the recording was stopped cleanly and no new one can start. */
+    STORAGE_RESERVE("storage.reserve"),
     STOP_ARMED("recording.stop-armed"),
     MARKER("marker"),
     SOS_RAISED("sos.raised"),

@@ -9,10 +9,14 @@ import java.util.Objects;
  * @param recordingId id of the current recording, null when not recording
  * @param recordingSince when the current recording started, null when not recording
  * @param seq per-unit counter, increasing across reconnects within one process, so a reader can order snapshots
+ * @param recordingMillis media recorded so far in the current recording (pre-event included); null when not recording
+ * @param droppedFrames frames the camera pipeline dropped since it started (0 is the goal); null without a camera
+ * @param publicKey the unit's Ed25519 evidence-signing key (X.509 DER, base64), so a gateway can verify recordings
  */
 public record UnitStatus(int version, String unitId, UnitState state, boolean online, boolean stealth, boolean sos,
                          String officerId, Battery battery, Storage storage, String recordingId, Instant recordingSince,
-                         boolean live, boolean clockSet, String firmware, long seq, Instant time) implements Payload {
+                         boolean live, boolean clockSet, String firmware, long seq, Instant time, Long recordingMillis,
+                         Long droppedFrames, String publicKey) implements Payload {
     public UnitStatus {
         Payload.checkVersion(version);
         Topics.requireId(unitId, "unitId");
@@ -20,6 +24,14 @@ public record UnitStatus(int version, String unitId, UnitState state, boolean on
         Objects.requireNonNull(time, "time is required");
         officerId = officerId == null ? "" : officerId;
         firmware = firmware == null ? "" : firmware;
+    }
+
+    /** A status without recording details, camera counters or key (a payload from before they existed). */
+    public UnitStatus(int version, String unitId, UnitState state, boolean online, boolean stealth, boolean sos,
+                      String officerId, Battery battery, Storage storage, String recordingId, Instant recordingSince,
+                      boolean live, boolean clockSet, String firmware, long seq, Instant time) {
+        this(version, unitId, state, online, stealth, sos, officerId, battery, storage, recordingId, recordingSince, live,
+                clockSet, firmware, seq, time, null, null, null);
     }
 
     /** The Will: what the broker publishes, retained, when the unit vanishes without a clean disconnect. */

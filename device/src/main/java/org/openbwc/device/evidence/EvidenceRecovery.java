@@ -1,14 +1,12 @@
 package org.openbwc.device.evidence;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.channels.FileChannel;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -162,7 +160,7 @@ public final class EvidenceRecovery {
         try (EvidenceJournal journal = EvidenceJournal.openForAppend(dir.resolve(EvidenceJournal.FILE_NAME))) {
             if (!recording.segments().isEmpty() && recording.currentSegment().sealed == null) {
                 String file = recording.currentSegment().file;
-                journal.append(new JournalEntry.SegmentSealed(file, Files.size(dir.resolve(file)), sha256(dir.resolve(file))));
+                journal.append(new JournalEntry.SegmentSealed(file, Files.size(dir.resolve(file)), Sha256.ofFile(dir.resolve(file))));
             }
             journal.append(new JournalEntry.Closed(recording.lastWallClock(), EndReason.RECOVERED.wireName(),
                     bytesTruncated, torn));
@@ -215,15 +213,6 @@ public final class EvidenceRecovery {
         }
         tails.sort((a, b) -> a.keptIn().compareTo(b.keptIn()));
         return tails;
-    }
-
-    private static String sha256(Path file) throws IOException {
-        MessageDigest digest = Sha256.newDigest();
-        try (InputStream in = Files.newInputStream(file)) {
-            byte[] buffer = new byte[1 << 16];
-            for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
-        }
-        return Sha256.toHex(digest.digest());
     }
 
     private static RecoveredRecording unsealed(Path dir, String why) {

@@ -55,7 +55,7 @@ sealed interface JournalEntry {
     record FragmentWritten(String segment, long offset, long length, String sha256, String chain, long seq,
                            long muxSeq, boolean keyframe, Boolean preEvent, long mediaStartMicros,
                            long durationMicros, Instant wallClock) implements MediaPiece {
-        FragmentWritten {
+        public FragmentWritten {
             preEvent = Boolean.TRUE.equals(preEvent) ? Boolean.TRUE : null;
         }
 
@@ -81,7 +81,7 @@ sealed interface JournalEntry {
     /** Last line: the recording is complete and can be sealed. Recovery also records what it had to cut. */
     record Closed(Instant endedAt, String reason, long bytesTruncated, List<RecordingManifest.TornTail> torn)
             implements JournalEntry {
-        Closed {
+        public Closed {
             torn = torn == null ? List.of() : List.copyOf(torn);
         }
     }

@@ -1,6 +1,10 @@
 package org.openbwc.device.evidence;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -33,6 +37,15 @@ final class Sha256 {
     static String hex(byte[] bytes, int offset, int length) {
         MessageDigest digest = newDigest();
         digest.update(bytes, offset, length);
+        return HEX.formatHex(digest.digest());
+    }
+
+    static String ofFile(Path file) throws IOException {
+        MessageDigest digest = newDigest();
+        try (InputStream in = Files.newInputStream(file)) {
+            byte[] buffer = new byte[1 << 16];
+            for (int n; (n = in.read(buffer)) > 0; ) digest.update(buffer, 0, n);
+        }
         return HEX.formatHex(digest.digest());
     }
 

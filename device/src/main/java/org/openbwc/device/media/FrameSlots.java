@@ -23,17 +23,23 @@ final class FrameSlots {
     Frame copyOf(Frame picture, long timestamp) {
         Frame slot = free.poll();
         if (slot == null) return null;
+        // JavaCV limits the buffer to the Y plane; the U and V planes follow it, packed, up to this size.
+        int size = yuv420pBytes(picture.imageWidth, picture.imageHeight);
         ByteBuffer from = ((ByteBuffer) picture.image[0]).duplicate();
-        // JavaCV limits the buffer to the Y plane; the U and V planes follow it up to the capacity.
-        from.clear();
+        if (from.capacity() < size) {
+            free.add(slot);
+            throw new IllegalStateException("picture buffer of " + from.capacity() + " bytes is too small for " + picture.imageWidth
+                    + "x" + picture.imageHeight + " YUV 4:2:0 (" + size + " bytes); is the grabber's pixel format YUV420P?");
+        }
+        from.position(0).limit(size);
         ByteBuffer to = slot.image == null ? null : (ByteBuffer) slot.image[0];
-        if (to == null || to.capacity() != from.capacity()) {
-            to = ByteBuffer.allocateDirect(from.capacity()).order(ByteOrder.nativeOrder());
+        if (to == null || to.capacity() != size) {
+            to = ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
             slot.image = new ByteBuffer[] {to};
         }
         to.clear();
         to.put(from);
-        to.position(0).limit(picture.image[0].limit());
+        to.flip();
         slot.imageWidth = picture.imageWidth;
         slot.imageHeight = picture.imageHeight;
         slot.imageDepth = picture.imageDepth;
@@ -43,6 +49,10 @@ final class FrameSlots {
         slot.type = picture.type;
         slot.timestamp = timestamp;
         return slot;
+    }
+
+    static int yuv420pBytes(int width, int height) {
+        return width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2);
     }
 
     void release(Frame slot) {
