@@ -15,20 +15,24 @@ import org.openbwc.protocol.UnitStatus;
  * @param lastSeen when the gateway last heard from the unit itself; for state replayed from retained messages, the
  *                 time the unit stamped on it
  * @param lastStatusTime the unit's own time on its latest status
+ * @param recordingMillis media in the current recording so far; null when not recording
+ * @param droppedFrames frames the unit's camera pipeline dropped; null when it reports none
+ * @param publicKey the unit's evidence-signing key (base64 X.509), to verify its recordings
  */
 public record UnitView(String id, UnitState state, boolean online, boolean stealth, boolean sos, String officerId,
                        Battery battery, Storage storage, UnitLocation location, String recordingId,
                        Instant recordingSince, boolean live, boolean clockSet, Instant lastSeen, Instant lastStatusTime,
-                       String firmware) {
+                       String firmware, Long recordingMillis, Long droppedFrames, String publicKey) {
 
     static UnitView of(String id, UnitStatus status, UnitLocation location, Instant lastSeen) {
         if (status == null) {
             return new UnitView(id, null, false, false, false, "", null, null, location, null, null, false, false,
-                    lastSeen, null, "");
+                    lastSeen, null, "", null, null, null);
         }
         boolean online = status.online() && status.state() != UnitState.OFFLINE;
         return new UnitView(id, status.state(), online, status.stealth(), status.sos(), status.officerId(),
                 status.battery(), status.storage(), location, status.recordingId(), status.recordingSince(),
-                status.live(), status.clockSet(), lastSeen, status.time(), status.firmware());
+                status.live(), status.clockSet(), lastSeen, status.time(), status.firmware(), status.recordingMillis(),
+                status.droppedFrames(), status.publicKey());
     }
 }

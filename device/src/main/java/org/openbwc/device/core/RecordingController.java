@@ -54,6 +54,7 @@ public final class RecordingController {
     static final String CAUSE_BUTTON = "button";
     static final String CAUSE_SOS = "sos";
     static final String CAUSE_TRIGGER = "trigger";
+    static final String CAUSE_STORAGE = "storage-reserve";
     static final String CAUSE_DOCK = "dock";
     static final String CAUSE_POST_EVENT = "post-event";
 
@@ -83,6 +84,7 @@ public final class RecordingController {
     private long locateStartedMillis;
     private long locateUntilMillis;
 
+    private boolean storageExhausted;
     private long lastNowMillis;
     private int fallbackIdCount;
 
@@ -111,6 +113,7 @@ public final class RecordingController {
             case TriggerSignal t -> { onTrigger(t.active(), now, events); yield null; }
             case DockChanged d -> { onDock(d.docked(), now, events); yield null; }
             case Tick t -> null;
+            case StorageState st -> { onStorage(st.exhausted(), now, events); yield null; }
         };
         return events.isEmpty() && reply == null ? Decision.NONE : new Decision(events, reply);
     }
@@ -124,6 +127,9 @@ public final class RecordingController {
     }
 
     public UnitState state() { return state; }
+
+    /** True while storage is at its reserve: recordings are refused. */
+    public boolean storageExhausted() { return storageExhausted; }
 
     // ---- inputs
 
@@ -160,6 +166,7 @@ public final class RecordingController {
         String cause = "remote:" + c.requestedBy();
         return switch (c.command()) {
             case RECORD_START -> switch (start(cause, now, events)) {
+                case REFUSED -> CommandOutcome.refused("storage is at its reserve: no recording is possible until evidence is offloaded");
                 case STARTED -> CommandOutcome.ok("recording started");
                 case RESUMED -> CommandOutcome.ok("recording resumed (was in post-event)");
                 case ALREADY -> CommandOutcome.ok("already recording");
@@ -218,9 +225,22 @@ public final class RecordingController {
 
     // ---- actions
 
-    private enum StartResult { STARTED, RESUMED, ALREADY }
+    private void onStorage(boolean exhausted, long now, List<ControllerEvent> events) {
+        if (exhausted == storageExhausted) return;
+        storageExhausted = exhausted;
+        if (!exhausted) return;
+        if (state.isRecording()) {
+            disarmStop();
+            stopCause = CAUSE_STORAGE;
+            endRecording(CAUSE_STORAGE, now, events);
+        }
+        events.add(event(EventType.STORAGE_RESERVE, CAUSE_STORAGE, Map.of(), now));
+    }
+
+    private enum StartResult { STARTED, RESUMED, ALREADY, REFUSED }
 
     private StartResult start(String cause, long now, List<ControllerEvent> events) {
+        if (storageExhausted && !state.isRecording()) return StartResult.REFUSED;
         switch (state) {
             case RECORDING -> { return StartResult.ALREADY; }
             case POST_EVENT -> {

@@ -335,9 +335,11 @@ public final class MediaPipeline implements AutoCloseable {
         recorder.setOption("frag_duration", Long.toString(settings.fragmentMillis() * 1000L));
         // without it a fragment waits in the AVIO buffer, and a power cut loses 1-2 s instead of ~0.2 s
         recorder.setOption("flush_packets", "1");
-        // The mp4 muxer collects each track's samples per fragment itself; interleaving would hold video back
-        // waiting for audio, and stall it altogether if the microphone failed.
-        recorder.setInterleaved(false);
+        // Interleaving lets the muxer see AAC's first packet (pts -1024, encoder priming) before any video and shift
+        // the whole stream by it; without it that packet collides with the next at 0. A bound on how long video may
+        // wait for sound keeps fragments flowing if the microphone dies.
+        recorder.setInterleaved(true);
+        recorder.setOption("max_interleave_delta", "500000");
         recorder.setVideoCodecName(settings.encoder().ffmpegName());
         recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
         recorder.setFrameRate(settings.fps());

@@ -101,8 +101,10 @@ class RecordingControllerRandomizedTest {
                         random.nextBoolean() ? Map.of("label", "x") : null));
             } else if (r < 95) {
                 inputs.add(new TriggerSignal(random.nextBoolean()));
-            } else if (r < 99) {
+            } else if (r < 98) {
                 inputs.add(new DockChanged(random.nextBoolean()));
+            } else if (r < 99) {
+                inputs.add(new StorageState(random.nextInt(4) == 0));
             } else {
                 inputs.add(null);
             }
@@ -149,7 +151,10 @@ class RecordingControllerRandomizedTest {
             assertThat(current).isEqualTo(after.state());
         }
 
-        /** A button ends RECORDING only with a RECORD PRESS within the confirm window of a RECORD HOLD. */
+        /**
+         * A button ends RECORDING only with a RECORD PRESS within the confirm window of a RECORD HOLD; otherwise only an
+         * operator or full storage does.
+         */
         void checkStopOnlyByGuard(ControllerInput input, Decision d, long effectiveNow) {
             boolean leftRecording = d.events().stream().anyMatch(e -> e.type() == EventType.STATE_CHANGED
                     && "RECORDING".equals(e.details().get("from")));
@@ -157,6 +162,10 @@ class RecordingControllerRandomizedTest {
             stops++;
             if (input instanceof RemoteCommandInput c) {
                 assertThat(c.command()).isEqualTo(RemoteCommand.RECORD_STOP);
+                return;
+            }
+            if (input instanceof StorageState st) {
+                assertThat(st.exhausted()).as("only reaching the reserve stops a recording").isTrue();
                 return;
             }
             assertThat(input).as("only a button or an operator stops a recording")

@@ -651,4 +651,36 @@ class RecordingControllerTest {
             assertThat(rig.state()).isEqualTo(BUFFERING);
         }
     }
+
+    @Nested
+    class StorageReserve {
+        @Test
+        void reachingTheReserveStopsAtOnceWithoutPostEventAndRefusesNewRecordings() {
+            Rig r = new Rig();
+            r.startByButton();
+            assertThat(r.state()).isEqualTo(RECORDING);
+            Decision d = r.after(100, new StorageState(true));
+            assertThat(types(d)).containsExactly(STATE_CHANGED, RECORDING_STOPPED, EventType.STORAGE_RESERVE);
+            assertThat(r.state()).isEqualTo(BUFFERING);
+            assertThat(only(d, RECORDING_STOPPED).cause()).isEqualTo("storage-reserve");
+
+            assertThat(types(r.gesture(RECORD, DOUBLE_PRESS))).isEmpty();
+            Decision remote = r.remote(RemoteCommand.RECORD_START);
+            assertThat(remote.reply().ok()).isFalse();
+            assertThat(remote.reply().reason()).contains("reserve");
+            assertThat(r.state()).isEqualTo(BUFFERING);
+
+            r.after(100, new StorageState(false));
+            r.gesture(RECORD, DOUBLE_PRESS);
+            assertThat(r.state()).isEqualTo(RECORDING);
+        }
+
+        @Test
+        void repeatedReportsOfTheSameStorageStateDoNothing() {
+            Rig r = new Rig();
+            assertThat(types(r.after(10, new StorageState(true)))).containsExactly(EventType.STORAGE_RESERVE);
+            assertThat(r.after(10, new StorageState(true)).events()).isEmpty();
+            assertThat(r.after(10, new StorageState(false)).events()).isEmpty();
+        }
+    }
 }
