@@ -1,7 +1,11 @@
 package org.openbwc.device;
 
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.device.core.AlarmChange;
 import org.openbwc.device.core.ControllerEvent;
@@ -25,6 +29,7 @@ final class Telemetry {
     private final UnitConfig config;
     private final Hardware hw;
     private final String firmware;
+    private final Supplier<CameraFacts> camera;
     private long statusSeq;
     private long eventSeq;
     private long locationSeq;
@@ -35,10 +40,11 @@ final class Telemetry {
     private StorageReading storage;
     private boolean sensorFailureLogged;
 
-    Telemetry(UnitConfig config, Hardware hw, String firmware) {
+    Telemetry(UnitConfig config, Hardware hw, String firmware, Supplier<CameraFacts> camera) {
         this.config = config;
         this.hw = hw;
         this.firmware = firmware;
+        this.camera = camera;
     }
 
     /** The Will registered at connect: what the broker says if this unit vanishes. */
@@ -60,9 +66,11 @@ final class Telemetry {
 
     UnitStatus status(ControllerSnapshot s) {
         boolean recording = s.isRecording();
+        CameraFacts c = camera.get();
         return new UnitStatus(Payload.VERSION, config.unitId(), s.state(), true, s.stealth(), s.sos(), config.officerId(),
                 battery(), storage(), recording ? s.recordingId() : null, recording ? recordingSince : null, false,
-                hw.clock().isSet(), firmware, ++statusSeq, hw.clock().now());
+                hw.clock().isSet(), firmware, ++statusSeq, hw.clock().now(), recording ? c.recordingMillis() : null,
+                c.droppedFrames(), c.publicKey());
     }
 
     UnitEvent event(ControllerEvent e) {
@@ -71,6 +79,17 @@ final class Telemetry {
 
     UnitEvent alarmEvent(AlarmChange c, ControllerSnapshot s) {
         return new UnitEvent(Payload.VERSION, config.unitId(), c.type(), hw.clock().now(), s.state(), "policy", c.details(), ++eventSeq);
+    }
+
+    UnitEvent recoveredEvent(RecoveredRecording r, ControllerSnapshot s) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("recordingId", r.recordingId());
+        details.put("durationMillis", Long.toString(r.durationMillis()));
+        details.put("bytesTruncated", Long.toString(r.bytesTruncated()));
+        details.put("sealed", Boolean.toString(r.sealed()));
+        if (r.detail() != null) details.put("detail", r.detail());
+        return new UnitEvent(Payload.VERSION, config.unitId(), EventType.RECORDING_RECOVERED, hw.clock().now(), s.state(), "boot",
+                details, ++eventSeq);
     }
 
     /** The newest fix, or empty when there is none or it is the one already sent. */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -26,7 +27,13 @@ import org.openbwc.device.core.IndicatorFrame;
 import org.openbwc.device.core.IndicatorPolicy;
 import org.openbwc.device.core.RecordingController;
 import org.openbwc.device.core.RecordingPolicy;
+import org.openbwc.device.core.RecordingLimitReached;
 import org.openbwc.device.core.RemoteCommandInput;
+import org.openbwc.device.core.StorageState;
+import org.openbwc.device.evidence.EndReason;
+import org.openbwc.device.evidence.RecoveredRecording;
+import org.openbwc.device.evidence.SealedRecording;
+import org.openbwc.device.evidence.StoragePolicy;
 import org.openbwc.device.core.Tick;
 import org.openbwc.device.core.TriggerSignal;
 import org.openbwc.device.mqtt.UnitLink;
@@ -62,6 +69,10 @@ public final class UnitRuntime implements AutoCloseable {
     private final RecordingController controller;
     private final IndicatorPolicy indicators;
     private final AlarmPolicy alarms;
+    private final StoragePolicy storagePolicy;
+    private final UnitCamera camera;
+    /** Opens and seals recordings in order, off the controller thread (sealing waits for fsync). */
+    private final ExecutorService evidenceOps;
     private final String tag;
 
     // Controller-thread state below.
@@ -83,12 +94,19 @@ public final class UnitRuntime implements AutoCloseable {
         this.alarms = new AlarmPolicy(config.telemetry().batteryLowPercent(), config.telemetry().storageLowPercent());
         long now = hw.clock().monotonicMillis();
         this.controller = new RecordingController(policy, new RecordingIds(config.unitId(), hw.clock()), hw.dock().isActive(), now);
-        this.telemetry = new Telemetry(config, hw, firmware);
+        this.storagePolicy = new StoragePolicy(config.telemetry().storageLowPercent(), config.evidence().reserveMegabytes() * 1024L * 1024L);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "unit-" + config.unitId());
             t.setDaemon(true);
             return t;
         });
+        this.evidenceOps = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "evidence-" + config.unitId());
+            t.setDaemon(true);
+            return t;
+        });
+        this.camera = UnitCamera.start(config, firmware, this::onSealed);
+        this.telemetry = new Telemetry(config, hw, firmware, this::cameraFacts);
         this.link = new UnitLink(config.unitId(), config.mqtt(), new WireCodec(), telemetry.offlineStatus(), this::onCommand);
     }
 
@@ -116,6 +134,11 @@ public final class UnitRuntime implements AutoCloseable {
         link.start();
         submit(() -> {
             long now = hw.clock().monotonicMillis();
+            for (RecoveredRecording r : camera.recovered()) {
+                Logger.warn("{}recording {} was not sealed (power loss?): recovered {} s, {} bytes of torn tail cut", tag,
+                        r.recordingId(), r.durationMillis() / 1000.0, r.bytesTruncated());
+                link.publishEvent(telemetry.recoveredEvent(r, controller.snapshot()));
+            }
             telemetry.readSensors();
             publishStatus();
             publishLocationIfFix();
@@ -178,6 +201,7 @@ public final class UnitRuntime implements AutoCloseable {
         if (d.events().isEmpty()) return d;
         for (ControllerEvent e : d.events()) {
             telemetry.noteEvent(e, controller.snapshot());
+            actOnEvidence(e);
             link.publishEvent(telemetry.event(e));
             logEvent(e);
         }
@@ -187,6 +211,60 @@ public final class UnitRuntime implements AutoCloseable {
         }
         renderIndicators(now);
         return d;
+    }
+
+    /** Turns recording events into evidence: open, seal, mark. Controller thread. */
+    private void actOnEvidence(ControllerEvent e) {
+        Instant at = hw.clock().now();
+        switch (e.type()) {
+            case RECORDING_STARTED -> {
+                String id = e.details().get("recordingId");
+                String trigger = triggerOf(e.cause());
+                boolean clockSet = hw.clock().isSet();
+                evidenceOps.execute(() -> {
+                    try {
+                        camera.startRecording(id, trigger, at, clockSet);
+                    } catch (Exception ex) {
+                        Logger.error(ex, "{}recording {} could not be opened", tag, id);
+                    }
+                });
+            }
+            case RECORDING_STOPPED -> evidenceOps.execute(() -> {
+                try {
+                    camera.stopRecording(at).ifPresent(r -> Logger.info("{}recording {} sealed: {} s, {} segments, {} fragments",
+                            tag, r.recordingId(), r.durationMillis() / 1000.0, r.segmentCount(), r.fragmentCount()));
+                } catch (RuntimeException ex) {
+                    Logger.error(ex, "{}recording could not be sealed; it will be recovered at the next boot", tag);
+                }
+            });
+            case MARKER -> {
+                String label = e.details().getOrDefault("label", "marker " + e.details().getOrDefault("markerIndex", ""));
+                evidenceOps.execute(() -> camera.marker(at, label));
+            }
+            default -> { }
+        }
+    }
+
+    /** The writer's trigger word from the controller's cause ("remote:gw-1" → remote). */
+    static String triggerOf(String cause) {
+        if (cause == null) return "other";
+        if (cause.startsWith("remote")) return "remote";
+        return switch (cause) {
+            case "button", "sos", "trigger", "limit" -> cause;
+            default -> "other";
+        };
+    }
+
+    /** Called by the evidence writer's thread when a recording is sealed. */
+    private void onSealed(SealedRecording r) {
+        if (r.reason() == EndReason.MAX_DURATION) {
+            Logger.info("{}recording {} reached the maximum length and was sealed; the next one starts", tag, r.recordingId());
+            submit(() -> apply(new RecordingLimitReached(r.recordingId())));
+        }
+    }
+
+    private CameraFacts cameraFacts() {
+        return new CameraFacts(camera.recordingMillis(), camera.droppedFrames(), camera.publicKeyBase64());
     }
 
     private void logEvent(ControllerEvent e) {
@@ -213,6 +291,11 @@ public final class UnitRuntime implements AutoCloseable {
             }
         }
         if (!changes.isEmpty()) publishStatus();
+        boolean exhausted = storagePolicy.assess(storage.freeBytes(), storage.totalBytes()) == StoragePolicy.Level.RESERVE;
+        if (exhausted != controller.storageExhausted()) {
+            if (exhausted) Logger.warn("{}storage at its reserve ({} bytes free): recording stops and no new one starts", tag, storage.freeBytes());
+            apply(new StorageState(exhausted));
+        }
     }
 
     private void renderIndicators(long now) {
@@ -242,7 +325,12 @@ public final class UnitRuntime implements AutoCloseable {
     }
 
     private void publishLocationIfFix() {
-        telemetry.location().ifPresent(link::publishLocation);
+        telemetry.location().ifPresent(l -> {
+            link.publishLocation(l);
+            if (controller.snapshot().isRecording()) {
+                evidenceOps.execute(() -> camera.location(l.lat(), l.lon(), l.accuracyMeters(), l.fixTime()));
+            }
+        });
     }
 
     /** Called by the link on its command thread; hands the command to the controller thread and waits for the answer. */
@@ -298,8 +386,15 @@ public final class UnitRuntime implements AutoCloseable {
             hw.haptics().set(false);
         });
         running = false;
-        link.close();
         loop.shutdownNow();
+        evidenceOps.shutdown();
+        try {
+            evidenceOps.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        camera.close(); // seals an open recording (reason: shutdown)
+        link.close();
         Logger.info("{}unit stopped cleanly", tag);
     }
 
@@ -310,6 +405,8 @@ public final class UnitRuntime implements AutoCloseable {
     public void kill() {
         running = false;
         loop.shutdownNow();
+        evidenceOps.shutdownNow();
+        camera.kill();
         link.kill();
         Logger.warn("{}power lost (battery pulled)", tag);
     }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** The {@code bwc} command line: entry point for the demo, the device, the gateway and config tools. */
 @Command(name = "bwc", mixinStandardHelpOptions = true, versionProvider = BwcVersion.class,
         description = "Open body-worn camera platform.",
-        subcommands = {DemoCommand.class, DeviceCommand.class, GatewayCommand.class, ConfigCommand.class,
+        subcommands = {DemoCommand.class, DeviceCommand.class, GatewayCommand.class, ConfigCommand.class, EvidenceCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Bwc implements Runnable {
     @CommandLine.Spec

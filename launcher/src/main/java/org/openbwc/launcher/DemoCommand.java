@@ -18,6 +18,7 @@ import org.openbwc.config.HttpConfig;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.config.TelemetryConfig;
 import org.openbwc.config.UnitConfig;
+import org.openbwc.config.VideoConfig;
 import org.openbwc.gateway.Gateway;
 import org.openbwc.launcher.sim.SimulatedUnit;
 import org.openbwc.launcher.sim.VirtualUnitsServer;
@@ -151,6 +152,8 @@ public final class DemoCommand implements Callable<Integer> {
                 .withMqtt(new MqttConfig(mqttUrl, null, null, null, keepAliveSeconds, 5, 5).withClientId(id))
                 .withTelemetry(TelemetryConfig.defaults().withStatusIntervalSeconds(15).withLocationIntervalSeconds(5))
                 .withGnss(new GnssConfig(GnssSource.GPX, base.gnss().gpsdHost(), base.gnss().gpsdPort(), "bundled:" + n))
+                // 640x360 at 15 fps keeps three encoders within a laptop's budget; a real unit records 720p30.
+                .withVideo(VideoConfig.defaults().withSize(640, 360, 15).withBitrateKbps(800))
                 .withMock(base.mock().withBatteryStartPercent(Math.max(20, 100 - (n - 1) * 17)).withBatteryDrainPercentPerHour(30));
     }
 

@@ -67,6 +67,11 @@ class DeviceProcessTest {
                 gnss:
                   source: gpx
                   gpxFile: bundled:2
+                video:
+                  width: 320
+                  height: 240
+                  fps: 10
+                  bitrateKbps: 300
                 """.formatted(unitId, dir.resolve(unitId), brokerUrl, KEEPALIVE_SECONDS));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),

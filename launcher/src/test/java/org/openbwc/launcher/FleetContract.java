@@ -23,6 +23,7 @@ import org.openbwc.config.HttpConfig;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.config.RecordingConfig;
 import org.openbwc.config.UnitConfig;
+import org.openbwc.config.VideoConfig;
 import org.openbwc.gateway.Gateway;
 import org.openbwc.launcher.sim.SimulatedUnit;
 import org.openbwc.launcher.sim.VirtualUnitsServer;
@@ -82,6 +83,8 @@ abstract class FleetContract {
                 .withDataDir(dir.resolve("units").resolve(id).toString())
                 .withMqtt(new MqttConfig(unitBrokerUrl(), id, null, null, KEEPALIVE_SECONDS, 5, 2))
                 .withRecording(rec)
+                // Three units encode at once on a shared 2-core machine: keep the picture small.
+                .withVideo(VideoConfig.defaults().withSize(320, 240, 10).withBitrateKbps(300))
                 .withGnss(new GnssConfig(GnssSource.GPX, "127.0.0.1", 2947, "bundled:" + n));
     }
 

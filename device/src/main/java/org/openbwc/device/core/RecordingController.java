@@ -55,6 +55,7 @@ public final class RecordingController {
     static final String CAUSE_SOS = "sos";
     static final String CAUSE_TRIGGER = "trigger";
     static final String CAUSE_STORAGE = "storage-reserve";
+    static final String CAUSE_LIMIT = "limit";
     static final String CAUSE_DOCK = "dock";
     static final String CAUSE_POST_EVENT = "post-event";
 
@@ -114,6 +115,7 @@ public final class RecordingController {
             case DockChanged d -> { onDock(d.docked(), now, events); yield null; }
             case Tick t -> null;
             case StorageState st -> { onStorage(st.exhausted(), now, events); yield null; }
+            case RecordingLimitReached l -> { onLimit(l.recordingId(), now, events); yield null; }
         };
         return events.isEmpty() && reply == null ? Decision.NONE : new Decision(events, reply);
     }
@@ -235,6 +237,29 @@ public final class RecordingController {
             endRecording(CAUSE_STORAGE, now, events);
         }
         events.add(event(EventType.STORAGE_RESERVE, CAUSE_STORAGE, Map.of(), now));
+    }
+
+    private void onLimit(String sealedId, long now, List<ControllerEvent> events) {
+        if (!state.isRecording() || !java.util.Objects.equals(sealedId, recordingId)) return;
+        boolean wasPostEvent = state == UnitState.POST_EVENT;
+        long postEventLeft = wasPostEvent ? postEventUntilMillis - now : 0;
+        String endedId = recordingId;
+        int markers = markerCount;
+        String cause = stopCause;
+        disarmStop();
+        recordingId = nextRecordingId(now);
+        recordingStartedMillis = now;
+        markerCount = 0;
+        lastMarkerMillis = 0;
+        events.add(event(EventType.RECORDING_STOPPED, CAUSE_LIMIT,
+                Map.of("recordingId", endedId, "markers", Integer.toString(markers)), now));
+        events.add(event(EventType.RECORDING_STARTED, CAUSE_LIMIT,
+                Map.of("recordingId", recordingId, "preEvent", "false", "continues", endedId), now));
+        // A post-event in progress carries on in the new recording, with the original stop cause.
+        if (wasPostEvent) {
+            postEventUntilMillis = now + postEventLeft;
+            stopCause = cause;
+        }
     }
 
     private enum StartResult { STARTED, RESUMED, ALREADY, REFUSED }

@@ -20,10 +20,13 @@ import static org.bytedeco.ffmpeg.global.avformat.avio_closep;
 import static org.bytedeco.ffmpeg.global.avformat.avio_open;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_AUDIO;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_LOG_WARNING;
 import static org.bytedeco.ffmpeg.global.avutil.AV_NOPTS_VALUE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_TIME_BASE;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_dict_set;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_get_level;
+import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
@@ -90,7 +93,12 @@ public final class EvidenceExporter {
             if (format == Format.FRAGMENTED) {
                 Files.move(joined, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } else {
-                remux(joined, remuxed);
+                try {
+                    remux(joined, remuxed);
+                } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
+                    throw new IllegalStateException("cannot remux: the FFmpeg natives for this platform are not on the"
+                            + " classpath; export as " + Format.FRAGMENTED + " instead (" + e + ")", e);
+                }
                 Files.move(remuxed, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
             Logger.info("exported {} to {} ({}, {} fragments)", recordingDir.getFileName(), out, format, counts[0]);
@@ -154,6 +162,9 @@ public final class EvidenceExporter {
 
     /** Stream copy of the video and audio streams into a faststart MP4, as {@code ffmpeg -c copy} does. */
     private static void remux(Path source, Path target) throws IOException {
+        // FFmpeg logs to stderr at INFO by default (e.g. the faststart second pass); the media pipeline routes its
+        // log to tinylog at WARNING and up, and the exporter asks for no more than that.
+        if (av_log_get_level() > AV_LOG_WARNING) av_log_set_level(AV_LOG_WARNING);
         AVFormatContext in = new AVFormatContext(null);
         AVFormatContext out = new AVFormatContext(null);
         AVPacket packet = av_packet_alloc();

@@ -194,6 +194,26 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         close(null, EndReason.SHUTDOWN);
     }
 
+    /**
+     * Stops the open recording as a power cut would: queued fragments and journal lines not yet synced are dropped,
+     * nothing is sealed, and the recording is left for {@link EvidenceRecovery}. For emulating a pulled battery;
+     * returns once the recording's thread has stopped touching its files.
+     */
+    public void halt() {
+        Recording recording;
+        synchronized (control) {
+            recording = current.getAndSet(null);
+            if (recording == null) return;
+            recording.queue.offerFirst(new HaltTask());
+        }
+        try {
+            recording.thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        Logger.info("recording {} halted without sealing (emulated power loss)", recording.id);
+    }
+
     /** Journals a marker in the open recording; false if none is open. */
     public boolean addMarker(Instant at, String label) {
         Objects.requireNonNull(at, "at");
@@ -239,16 +259,16 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
             Logger.debug("cannot read the evidence file system's space: {}", e.toString());
         }
         Recording r = current.get();
-        if (r == null) return new WriterStats(null, 0, 0, 0, 0, 0, free, total);
+        if (r == null) return new WriterStats(null, 0, 0, 0, 0, 0, 0, free, total);
         return new WriterStats(r.id, r.mediaMicros / 1000, r.bytesWritten, r.fragmentsWritten, r.dropped,
-                r.queuedFragments.get(), free, total);
+                r.droppedAtQueue.get(), r.queuedFragments.get(), free, total);
     }
 
     public Path evidenceRoot() {
         return evidenceRoot;
     }
 
-    private sealed interface Task permits InitTask, FragmentTask, SnapshotTask, MarkerTask, CloseTask {}
+    private sealed interface Task permits InitTask, FragmentTask, SnapshotTask, MarkerTask, CloseTask, HaltTask {}
 
     private record InitTask(InitSegment init) implements Task {}
 
@@ -261,6 +281,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
 
     private record CloseTask(Instant endedAt, EndReason reason) implements Task {}
 
+    private record HaltTask() implements Task {}
+
     /** One open recording: its queue, its thread and, on that thread, its files. */
     private final class Recording implements Runnable {
         final String id;
@@ -270,6 +292,7 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         final AtomicLong queuedBytes = new AtomicLong();
         final AtomicLong droppedAtQueue = new AtomicLong();
         final CompletableFuture<SealedRecording> sealed = new CompletableFuture<>();
+        final Thread thread;
         private final EvidenceJournal journal;
         private final JournaledRecording fold = new JournaledRecording();
         private final Instant startedAt;
@@ -284,6 +307,7 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         // Owned by the recording's thread.
         private InitSegment init;
         private boolean initChanged;
+        private boolean sameInitAgain;
         private Long lastMuxSeq;
         private boolean needKeyframe = true;
         private long pendingDropped;
@@ -307,10 +331,10 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
             this.startedAt = opened.startedAt();
             fold.apply(opened);
             chain = fold.chainHead();
+            thread = new Thread(this, "evidence-writer-" + id);
         }
 
         void start(PreEventSnapshot snapshot) {
-            Thread thread = new Thread(this, "evidence-writer-" + id);
             thread.start();
             long preMillis = snapshot == null ? 0 : snapshot.durationMicros() / 1000;
             Logger.info("recording {} opened in {} with {} ms of pre-event media", id, dir, preMillis);
@@ -365,6 +389,7 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
                     if (s.snapshot().init() != null) init = s.snapshot().init();
                     for (Fragment f : s.snapshot().fragments()) {
                         if (write(f, true)) return true;
+                        if (unsyncedMicros >= syncEveryMicros) sync(); // up to 120 s of media: same rule as catching up
                     }
                     return false;
                 }
@@ -383,6 +408,12 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
                     seal(c.endedAt() != null ? c.endedAt() : fold.lastWallClock(), c.reason());
                     return true;
                 }
+                case HaltTask h -> {
+                    if (segment != null) segment.close();
+                    journal.close();
+                    sealed.completeExceptionally(new IllegalStateException("recording " + id + " was halted"));
+                    return true;
+                }
             }
         }
 
@@ -391,15 +422,31 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
                 init = next;
             } else if (!Arrays.equals(init.bytes(), next.bytes())) {
                 init = next;
-                initChanged = true;
-                needKeyframe = true;
-                lastMuxSeq = null; // a new stream numbers its fragments afresh
+                restart();
                 Logger.info("recording {}: the stream restarted with a new init segment; a new segment starts with it", id);
+            } else if (lastMuxSeq != null) {
+                // The same init again: a restarted encoder with unchanged settings, or just a repeat. The next
+                // fragment's sequence number tells which.
+                sameInitAgain = true;
             }
+        }
+
+        /** A new stream: it numbers its fragments afresh and its media time starts over, so it needs its own segment. */
+        private void restart() {
+            initChanged = true;
+            needKeyframe = true;
+            lastMuxSeq = null;
         }
 
         /** Writes one fragment; true if that made the recording reach its maximum length (it is then sealed). */
         private boolean write(Fragment f, boolean preEvent) throws IOException {
+            if (sameInitAgain) {
+                sameInitAgain = false;
+                if (lastMuxSeq != null && f.sequence() != lastMuxSeq + 1) {
+                    restart();
+                    Logger.info("recording {}: the stream restarted (fragment {} after {}); a new segment starts", id, f.sequence(), lastMuxSeq);
+                }
+            }
             if (lastMuxSeq != null) {
                 if (f.sequence() <= lastMuxSeq) {
                     duplicates++;

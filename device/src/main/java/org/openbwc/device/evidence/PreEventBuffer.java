@@ -20,6 +20,10 @@ import org.tinylog.Logger;
  * than {@code preEventSeconds} (logged once per overflow episode); a single GOP over the cap is dropped whole and
  * buffering resumes at the next keyframe.
  *
+ * <p>An init segment that differs from the current one, or the same one followed by a fragment whose sequence
+ * number does not continue the buffered ones, means the stream restarted: the buffered fragments are dropped, since
+ * they cannot be followed by the new stream's in one file.
+ *
  * <p>With {@code preEventSeconds == 0} the buffer keeps no media at all, only the latest init segment: nothing
  * recorded before the trigger is kept (0 means "disabled", including its privacy meaning), so the recording starts
  * at the next keyframe fragment after the trigger, up to one GOP later.
@@ -39,6 +43,7 @@ public final class PreEventBuffer implements FragmentSink {
     private long bufferedBytes;
     private long evictedForMemory;
     private boolean overCap;
+    private boolean sameInitAgain;
 
     /**
      * @param preEventSeconds 0..120 seconds of media to keep before a trigger
@@ -55,14 +60,19 @@ public final class PreEventBuffer implements FragmentSink {
 
     @Override
     public synchronized void onInit(InitSegment newInit) {
-        // Fragments of the previous stream cannot follow a different init; keep them only if the init is unchanged.
+        // Fragments of the previous stream cannot be followed by a new stream's: its media time starts over.
         if (init != null && !Arrays.equals(init.bytes(), newInit.bytes())) clear();
+        else if (!gops.isEmpty()) sameInitAgain = true; // a repeat, or a restart with unchanged settings
         init = newInit;
     }
 
     @Override
     public synchronized void onFragment(Fragment fragment) {
         if (preEventMicros == 0) return;
+        if (sameInitAgain) {
+            sameInitAgain = false;
+            if (!gops.isEmpty() && fragment.sequence() != gops.getLast().getLast().sequence() + 1) clear();
+        }
         if (fragment.keyframeStart()) {
             gops.addLast(new ArrayList<>());
         } else if (gops.isEmpty()) {

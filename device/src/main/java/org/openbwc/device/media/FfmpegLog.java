@@ -26,10 +26,22 @@ final class FfmpegLog extends LogCallback {
         avutil.setLogCallback(installed);
     }
 
+    private String lastText = "";
+    private long repeats;
+
     @Override
-    public void call(int level, BytePointer message) {
+    public synchronized void call(int level, BytePointer message) {
         String text = message.getString().strip();
         if (text.isEmpty()) return;
+        // a filter or codec in trouble says the same thing for every frame: log it 1, 2, 4, 8... times
+        if (text.equals(lastText)) {
+            repeats++;
+            if (Long.bitCount(repeats) != 1) return;
+            text = text + " (repeated " + repeats + " times)";
+        } else {
+            lastText = text;
+            repeats = 0;
+        }
         if (level <= AV_LOG_ERROR) Logger.warn("ffmpeg: {}", text);
         else Logger.debug("ffmpeg: {}", text);
     }

@@ -29,14 +29,16 @@ import org.tinylog.Logger;
  * cut into an init segment and fragments for a {@link FragmentSink}.
  * <p>
  * Three threads, each owning its FFmpeg objects: video capture (grabber + the burned-in overlay filter), audio
- * capture, and the encoder (recorder + {@link FragmentSplitter}, so the sink is called on the encoder thread).
+ * capture (a second grabber: the camera and microphone are two devices, and the mock takes the same path), and the
+ * encoder (recorder + {@link FragmentSplitter}, so the sink is called on the encoder thread). Sound is lined up
+ * with the first picture by capture time and muxed with AAC's priming accounted for.
  * Capture hands pictures over through a small bounded queue: when the encoder falls behind, pictures are dropped
  * and counted rather than queued without bound, and the timestamps keep the stream's timing right across the gap.
  * Pictures stay YUV 4:2:0 end to end; converting to BGR (JavaCV's default) would halve the encoder's throughput.
  */
 public final class MediaPipeline implements AutoCloseable {
 
-    static final int DEFAULT_QUEUE_FRAMES = 4;
+    static final int MIN_QUEUE_FRAMES = 4;
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
     private static final int AUDIO_QUEUE_CHUNKS = 64;
@@ -99,7 +101,8 @@ public final class MediaPipeline implements AutoCloseable {
      *                     says false, silence is encoded instead, as units record no sound before the record press
      */
     public static MediaPipeline start(EncoderSettings settings, FragmentSink sink, Supplier<Boolean> audioAllowed) {
-        return start(settings, sink, audioAllowed, DEFAULT_QUEUE_FRAMES);
+        // about a quarter second of pictures absorbs encoder hiccups (a keyframe, a busy core) without hiding overload
+        return start(settings, sink, audioAllowed, Math.max(MIN_QUEUE_FRAMES, settings.fps() / 4));
     }
 
     static MediaPipeline start(EncoderSettings settings, FragmentSink sink, Supplier<Boolean> audioAllowed, int queueFrames) {
@@ -121,7 +124,7 @@ public final class MediaPipeline implements AutoCloseable {
         return settings;
     }
 
-    /** True until it is closed or a failure stopped the encoder. */
+    /** True from start until it is closed or the camera or the encoder failed (see {@link #failure()}). */
     public boolean isRunning() {
         return !closed.get() && encoderThread.isAlive() && !videoDone;
     }

@@ -104,7 +104,8 @@ class RecordingControllerRandomizedTest {
             } else if (r < 98) {
                 inputs.add(new DockChanged(random.nextBoolean()));
             } else if (r < 99) {
-                inputs.add(new StorageState(random.nextInt(4) == 0));
+                inputs.add(random.nextBoolean() ? new StorageState(random.nextInt(4) == 0)
+                        : new RecordingLimitReached(controller.snapshot().recordingId()));
             } else {
                 inputs.add(null);
             }

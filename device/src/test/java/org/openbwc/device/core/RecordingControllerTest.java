@@ -683,4 +683,33 @@ class RecordingControllerTest {
             assertThat(r.after(10, new StorageState(false)).events()).isEmpty();
         }
     }
+
+    @Nested
+    class RecordingLimit {
+        @Test
+        void theWriterSealingAtTheLimitStartsTheNextRecordingAtOnce() {
+            Rig r = new Rig();
+            r.startByButton();
+            String first = r.snap().recordingId();
+            Decision d = r.after(100, new RecordingLimitReached(first));
+            assertThat(types(d)).containsExactly(RECORDING_STOPPED, RECORDING_STARTED);
+            assertThat(only(d, RECORDING_STOPPED).details()).containsEntry("recordingId", first);
+            String second = only(d, RECORDING_STARTED).details().get("recordingId");
+            assertThat(second).isNotEqualTo(first);
+            assertThat(only(d, RECORDING_STARTED).details()).containsEntry("continues", first);
+            assertThat(r.state()).isEqualTo(RECORDING);
+            assertThat(r.snap().recordingId()).isEqualTo(second);
+        }
+
+        @Test
+        void aLateReportForAnotherRecordingIsIgnored() {
+            Rig r = new Rig();
+            r.startByButton();
+            assertThat(r.after(100, new RecordingLimitReached("rec-old")).events()).isEmpty();
+            r.remote(RemoteCommand.RECORD_STOP);
+            r.tick(POST_EVENT_MILLIS + 1);
+            assertThat(r.after(100, new RecordingLimitReached("rec-1")).events()).isEmpty();
+            assertThat(r.state()).isEqualTo(BUFFERING);
+        }
+    }
 }

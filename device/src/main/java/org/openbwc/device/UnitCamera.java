@@ -1,0 +1,153 @@
+package org.openbwc.device;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Consumer;
+import org.openbwc.config.HalMode;
+import org.openbwc.config.UnitConfig;
+import org.openbwc.config.VideoConfig;
+import org.openbwc.device.evidence.DeviceKey;
+import org.openbwc.device.evidence.EvidenceRecovery;
+import org.openbwc.device.evidence.EvidenceWriter;
+import org.openbwc.device.evidence.PreEventBuffer;
+import org.openbwc.device.evidence.RecordingRequest;
+import org.openbwc.device.evidence.RecoveredRecording;
+import org.openbwc.device.evidence.SealedRecording;
+import org.openbwc.device.media.EncoderSettings;
+import org.openbwc.device.media.Fragment;
+import org.openbwc.device.media.FragmentSink;
+import org.openbwc.device.media.InitSegment;
+import org.openbwc.device.media.MediaPipeline;
+import org.openbwc.device.media.PipelineStats;
+import org.openbwc.device.media.VideoEncoder;
+import org.openbwc.device.media.VideoSourceKind;
+import org.openbwc.hal.system.FileStoreStorage;
+import org.tinylog.Logger;
+
+/**
+ * The unit's camera and evidence store: one encoder whose fragment stream feeds the pre-event buffer and, while
+ * recording, the evidence writer. Recovers unsealed recordings at boot; holds the unit's signing key.
+ */
+final class UnitCamera implements AutoCloseable {
+    private final UnitConfig config;
+    private final DeviceKey key;
+    private final PreEventBuffer buffer;
+    private final EvidenceWriter writer;
+    private final List<RecoveredRecording> recovered;
+    private final MediaPipeline pipeline;
+    private volatile boolean recordingAudio;
+
+    private UnitCamera(UnitConfig config, String firmware, Consumer<SealedRecording> onSealed) throws IOException {
+        this.config = config;
+        Path data = Path.of(config.dataDir());
+        Path evidenceRoot = FileStoreStorage.evidenceDirOf(config.dataDir());
+        this.key = DeviceKey.loadOrCreate(data.resolve("keys"));
+        this.recovered = new EvidenceRecovery(evidenceRoot, key).recoverAll();
+        this.buffer = new PreEventBuffer(config.recording().preEventSeconds(), config.evidence().preEventMaxMegabytes() * 1024L * 1024L);
+        this.writer = EvidenceWriter.builder(evidenceRoot, key)
+                .softwareVersion(firmware)
+                .segmentMinutes(config.evidence().segmentMinutes())
+                .maxRecordingMinutes(config.evidence().maxRecordingMinutes())
+                .onSealed(onSealed)
+                .build();
+        boolean preEventAudio = config.recording().preEventAudio();
+        // The buffer must see each fragment before the writer: the writer's race-free open relies on it.
+        FragmentSink fanOut = new FragmentSink() {
+            @Override
+            public void onInit(InitSegment init) {
+                buffer.onInit(init);
+                writer.onInit(init);
+            }
+
+            @Override
+            public void onFragment(Fragment fragment) {
+                buffer.onFragment(fragment);
+                writer.onFragment(fragment);
+            }
+        };
+        this.pipeline = MediaPipeline.start(encoderSettings(config), fanOut, () -> recordingAudio || preEventAudio);
+    }
+
+    /** Loads (or creates) the key, recovers what a power loss left unsealed, and starts the camera. */
+    static UnitCamera start(UnitConfig config, String firmware, Consumer<SealedRecording> onSealed) {
+        try {
+            return new UnitCamera(config, firmware, onSealed);
+        } catch (IOException e) {
+            throw new UncheckedIOException("unit " + config.unitId() + ": cannot open the evidence store under " + config.dataDir(), e);
+        }
+    }
+
+    /** Maps the technician's video/audio config onto the encoder's settings. */
+    static EncoderSettings encoderSettings(UnitConfig c) {
+        VideoConfig v = c.video();
+        VideoSourceKind source = switch (v.source()) {
+            case AUTO -> c.hal() == HalMode.MOCK ? VideoSourceKind.LAVFI : VideoSourceKind.V4L2;
+            case V4L2 -> VideoSourceKind.V4L2;
+            case TESTSRC -> VideoSourceKind.LAVFI;
+        };
+        VideoEncoder encoder = switch (v.encoder()) {
+            case OPENH264 -> VideoEncoder.OPENH264;
+            case X264 -> VideoEncoder.X264;
+            case V4L2M2M -> VideoEncoder.V4L2M2M;
+        };
+        return new EncoderSettings(source, v.device(), v.inputFormat(), v.width() & ~1, v.height() & ~1, v.fps(), v.bitrateKbps(),
+                v.gopSeconds(), encoder, c.audio().enabled(), c.audio().device(), c.audio().sampleRate(), c.audio().channels(),
+                c.audio().bitrateKbps(), v.overlay(), v.fontFile() == null ? null : Path.of(v.fontFile()),
+                overlayText(c.unitId()), overlayText(c.officerId()), 200);
+    }
+
+    /** Ids are burned into the picture; characters the filter graph cannot take safely become '_'. */
+    static String overlayText(String id) {
+        String s = id.replaceAll("[^\\p{L}\\p{N} ._#/+-]", "_");
+        return s.length() > 40 ? s.substring(0, 40) : s;
+    }
+
+    List<RecoveredRecording> recovered() { return recovered; }
+
+    String publicKeyBase64() { return key.publicKeyBase64(); }
+
+    /** Opens a recording with the pre-event buffer at its head. */
+    void startRecording(String recordingId, String trigger, Instant startedAt, boolean clockSet) throws IOException {
+        recordingAudio = true;
+        writer.open(new RecordingRequest(recordingId, config.unitId(), config.officerId(), trigger, startedAt,
+                clockSet ? "system" : "unset", clockSet, null, null), buffer);
+    }
+
+    /** Seals the open recording; blocks until its manifest is on disk. */
+    Optional<SealedRecording> stopRecording(Instant endedAt) {
+        recordingAudio = false;
+        return writer.close(endedAt);
+    }
+
+    void marker(Instant at, String label) { writer.addMarker(at, label); }
+
+    void location(double lat, double lon, Double accuracyMeters, Instant at) { writer.addLocation(lat, lon, accuracyMeters, at); }
+
+    /** Media in the open recording, or null when none is open. */
+    Long recordingMillis() {
+        var s = writer.stats();
+        return s.recording() ? s.mediaDurationMillis() : null;
+    }
+
+    long droppedFrames() { return pipeline.stats().framesDropped(); }
+
+    PipelineStats pipelineStats() { return pipeline.stats(); }
+
+    /** Clean power-off: the camera stops, an open recording is sealed (reason shutdown). */
+    @Override
+    public void close() {
+        pipeline.close();
+        writer.close();
+    }
+
+    /** Power loss: nothing is flushed or sealed; the next boot recovers the recording from its journal. */
+    void kill() {
+        writer.halt();
+        pipeline.close();
+        Logger.debug("[{}] camera stopped without sealing (power loss)", config.unitId());
+    }
+}

@@ -1,0 +1,47 @@
+package org.openbwc.device.media;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+
+/** libx264 is GPL: it is only in the natives the {@code -Pgpl} profile brings in. */
+class X264Test {
+    private static final EncoderSettings SETTINGS = EncoderSettings.mock("bwc-x264", "4711").withVideo(320, 180, 15)
+            .withEncoder(VideoEncoder.X264);
+
+    @Test
+    void encodesWithX264WhenTheGplNativesArePresent() throws Exception {
+        Assumptions.assumeTrue(VideoEncoder.X264.isAvailable(), "libx264 is not in the default (LGPL) natives; run with -Pgpl");
+        RecordingSink sink = new RecordingSink();
+        try (MediaPipeline pipeline = MediaPipeline.start(SETTINGS, sink)) {
+            await().atMost(Duration.ofSeconds(20)).until(() -> sink.fragments.size() >= 8);
+            assertThat(pipeline.isRunning()).isTrue();
+        }
+        assertThat(sink.init.codecs()).as("veryfast/zerolatency gives High profile").startsWith("avc1.64");
+        assertThat(sink.fragments.getFirst().keyframeStart()).isTrue();
+        if (MediaTools.isInstalled()) {
+            Path file = sink.writeFile(Files.createTempFile("x264", ".mp4"), 0);
+            try {
+                assertThat(MediaTools.probe(file)).contains("codec_name=h264", "width=320", "codec_name=aac");
+                assertThat(MediaTools.decodeErrors(file)).isEmpty();
+            } finally {
+                Files.delete(file);
+            }
+        }
+    }
+
+    @Test
+    void withoutTheGplNativesX264FailsNamingTheProfile() {
+        Assumptions.assumeFalse(VideoEncoder.X264.isAvailable(), "libx264 is present (-Pgpl)");
+        assertThatThrownBy(() -> MediaPipeline.start(SETTINGS, new RecordingSink()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("libx264")
+                .hasMessageContaining("-Pgpl");
+    }
+}
