@@ -3,9 +3,15 @@ package org.openbwc.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -18,6 +24,7 @@ import org.openbwc.config.BrokerConfig;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.HttpConfig;
 import org.openbwc.config.MqttConfig;
+import org.openbwc.device.evidence.EvidenceVerifier;
 import org.openbwc.gateway.Gateway;
 import org.tinylog.Logger;
 
@@ -25,6 +32,8 @@ import org.tinylog.Logger;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class DeviceProcessTest {
     static final int KEEPALIVE_SECONDS = 2;
+    static final int PRE_EVENT_SECONDS = 2;
+    static final ObjectMapper JSON = new ObjectMapper();
 
     Path dir;
 
@@ -67,12 +76,15 @@ class DeviceProcessTest {
                 gnss:
                   source: gpx
                   gpxFile: bundled:2
+                recording:
+                  preEventSeconds: %d
+                  postEventSeconds: 0
                 video:
                   width: 320
                   height: 240
                   fps: 10
                   bitrateKbps: 300
-                """.formatted(unitId, dir.resolve(unitId), brokerUrl, KEEPALIVE_SECONDS));
+                """.formatted(unitId, dir.resolve(unitId), brokerUrl, KEEPALIVE_SECONDS, PRE_EVENT_SECONDS));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 Bwc.class.getName(), "device", "--config", yaml.toString())
@@ -115,4 +127,104 @@ class DeviceProcessTest {
         assertThat(log).contains("unit stopped cleanly").doesNotContain("Exception").doesNotContain(" ERROR ");
     }
 
+
+    /** The unit's only recording folder. */
+    Path recordingDir(String unitId) throws IOException {
+        try (Stream<Path> s = Files.list(dir.resolve(unitId).resolve("evidence"))) {
+            List<Path> dirs = s.filter(Files::isDirectory).toList();
+            assertThat(dirs).as("recordings of " + unitId).hasSize(1);
+            return dirs.get(0);
+        }
+    }
+
+    @Test
+    void killMinus9WhileRecordingLosesAtMostHalfASecondAndTheRecordingIsRecoveredAtBoot() throws Exception {
+        String id = "proc-" + UUID.randomUUID().toString().substring(0, 6);
+        Process p = startDevice(id);
+        assertThat(client.command(id, "record.start").body().path("ok").asBoolean()).isTrue();
+        Thread.sleep(3_000); // record a few seconds of footage
+        Instant killedAt = Instant.now();
+        p.destroyForcibly(); // SIGKILL while recording: nothing is flushed or sealed
+        assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        Path rec = recordingDir(id);
+        assertThat(rec.resolve("manifest.json")).as("a killed unit cannot seal").doesNotExist();
+
+        // Power back on: the unit recovers the recording from its journal, seals it, and says so.
+        startDevice(id);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(rec.resolve("manifest.json")));
+        BwcCliTest.Run verified = BwcCliTest.bwc("evidence", "verify", rec.toString());
+        assertThat(verified.exit()).as(verified.err()).isZero();
+        assertThat(verified.out()).contains(rec.getFileName() + " OK:");
+        JsonNode manifest = JSON.readTree(rec.resolve("manifest.json").toFile());
+        assertThat(manifest.path("recovered").asBoolean()).isTrue();
+        Instant lastFragment = Instant.parse(manifest.path("endedAt").asText());
+        long lostMillis = Duration.between(lastFragment, killedAt).toMillis();
+        Logger.info("kill -9 while recording: last durable fragment cut {} ms before the kill; recovered {} s",
+                lostMillis, manifest.path("durationSeconds").asDouble());
+        assertThat(lostMillis).as("footage lost to a power cut").isLessThanOrEqualTo(500);
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body()
+                .findValuesAsText("type").contains("recording.recovered"));
+    }
+
+    @Test
+    void aRecordingStartsWithThePreEventBufferAndSealsOnShutdown() throws Exception {
+        String id = "proc-" + UUID.randomUUID().toString().substring(0, 6);
+        Process p = startDevice(id);
+        Thread.sleep((PRE_EVENT_SECONDS + 2) * 1000L); // let the pre-event buffer fill
+        Instant pressedAt = Instant.now();
+        assertThat(client.command(id, "record.start").body().path("ok").asBoolean()).isTrue();
+        Thread.sleep(3_000);
+        Instant stoppedAt = Instant.now();
+        assertThat(client.command(id, "record.stop").body().path("ok").asBoolean()).isTrue();
+        Path rec = recordingDir(id);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(rec.resolve("manifest.json")));
+        p.destroy();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+
+        assertThat(new EvidenceVerifier().verify(rec, Optional.empty()).ok()).isTrue();
+        JsonNode m = JSON.readTree(rec.resolve("manifest.json").toFile());
+        double pre = m.path("preEventSecondsIncluded").asDouble();
+        double recorded = Duration.between(pressedAt, stoppedAt).toMillis() / 1000.0;
+        double media = m.path("durationSeconds").asDouble();
+        Logger.info("pre-event: {} s included, {} s recorded after the press, {} s of media", pre, recorded, media);
+        assertThat(pre).as("pre-event seconds included").isGreaterThanOrEqualTo(PRE_EVENT_SECONDS);
+        // media covers the pre-event plus what was recorded after the press, within one GOP (1 s) either way
+        assertThat(media).isGreaterThanOrEqualTo(PRE_EVENT_SECONDS + recorded - 1.0);
+        JsonNode first = m.path("segments").get(0);
+        assertThat(first).isNotNull();
+        Instant firstFragment = firstFragmentWallClock(rec);
+        assertThat(firstFragment).as("the first frame predates the press").isBefore(pressedAt);
+        // and the file plays: ffprobe reads a video stream of the recorded length
+        Path ffprobe = SystemTools.require("ffprobe", "checking recordings");
+        Process probe = new ProcessBuilder(ffprobe.toString(), "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
+                rec.resolve("seg-000001.mp4").toString()).redirectErrorStream(true).start();
+        String out = new String(probe.getInputStream().readAllBytes()).trim();
+        assertThat(probe.waitFor()).isZero();
+        assertThat(Double.parseDouble(out)).isGreaterThanOrEqualTo(PRE_EVENT_SECONDS + recorded - 1.0);
+
+        // Export to one ordinary MP4, then tamper with a copy: verify names the place.
+        Path mp4 = dir.resolve(id + ".mp4");
+        assertThat(BwcCliTest.bwc("evidence", "export", rec.toString(), mp4.toString()).exit()).isZero();
+        assertThat(mp4).isNotEmptyFile();
+        Path copy = dir.resolve(id + "-tampered");
+        Files.createDirectories(copy);
+        try (Stream<Path> files = Files.list(rec)) {
+            for (Path f : files.toList()) Files.copy(f, copy.resolve(f.getFileName()));
+        }
+        byte[] seg = Files.readAllBytes(copy.resolve("seg-000001.mp4"));
+        seg[seg.length / 2] ^= 0x01;
+        Files.write(copy.resolve("seg-000001.mp4"), seg);
+        BwcCliTest.Run tampered = BwcCliTest.bwc("evidence", "verify", copy.toString());
+        assertThat(tampered.exit()).isEqualTo(1);
+        assertThat(tampered.err()).contains("seg-000001.mp4");
+    }
+
+    /** The wall clock of the first fragment line in the journal. */
+    static Instant firstFragmentWallClock(Path rec) throws IOException {
+        for (String line : Files.readAllLines(rec.resolve("journal.jsonl"))) {
+            JsonNode n = JSON.readTree(line);
+            if (n.path("type").asText().equals("fragment")) return Instant.parse(n.path("wallClock").asText());
+        }
+        throw new AssertionError("no fragment in the journal of " + rec);
+    }
 }

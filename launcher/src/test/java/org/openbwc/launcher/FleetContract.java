@@ -230,6 +230,27 @@ abstract class FleetContract {
     }
 
     @Test
+    void storageAtItsReserveStopsTheRecordingAndRefusesANewOne() throws Exception {
+        String id = ids.get(1);
+        assertThat(client.command(id, "record.start").body().path("ok").asBoolean()).isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(id).equals("RECORDING"));
+        try {
+            assertThat(client.sim("/api/units/" + id + "/storage?freeBytes=1000000").status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> state(id).equals("BUFFERING"));
+            assertThat(client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body().findValuesAsText("type"))
+                    .contains("storage.reserve", "storage.low");
+            FleetClient.Reply refused = client.command(id, "record.start");
+            assertThat(refused.status()).isEqualTo(422);
+            assertThat(refused.body().toString()).contains("reserve");
+        } finally {
+            client.sim("/api/units/" + id + "/storage");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.command(id, "record.start").body().path("ok").asBoolean());
+        client.command(id, "record.stop");
+        await().atMost(Duration.ofSeconds(10)).until(() -> state(id).equals("BUFFERING"));
+    }
+
+    @Test
     void badRequestsToTheSimulatorGetClearErrors() throws Exception {
         String id = ids.get(0);
         FleetClient.Reply badButton = client.sim("/api/units/" + id + "/buttons/volume/press");
@@ -238,5 +259,6 @@ abstract class FleetContract {
         assertThat(client.sim("/api/units/" + id + "/buttons/record/hold?ms=abc").status()).isEqualTo(400);
         assertThat(client.sim("/api/units/" + id + "/buttons/record/wiggle").status()).isEqualTo(400);
         assertThat(client.sim("/api/units/nobody/dock").status()).isEqualTo(404);
+        assertThat(client.sim("/api/units/" + id + "/storage?freeBytes=lots").status()).isEqualTo(400);
     }
 }

@@ -16,7 +16,7 @@ import org.tinylog.Logger;
 
 /**
  * The virtual-units page and its JSON API: press, double-press and hold a unit's buttons, dock it, set its trigger and
- * clock, pull its battery and power it on again.
+ * clock, pretend its storage is full, pull its battery and power it on again.
  */
 public final class VirtualUnitsServer implements AutoCloseable {
     static final long MAX_HOLD_MILLIS = 30_000;
@@ -57,6 +57,25 @@ public final class VirtualUnitsServer implements AutoCloseable {
             String q = ctx.queryParam("set");
             c.setClockSet(q == null ? !c.clockSet() : parseBoolean("set", q));
             ok(ctx, u, "clock " + (c.clockSet() ? "set" : "unset"));
+        });
+        app.post("/api/units/{id}/storage", ctx -> {
+            SimulatedUnit u = unit(ctx);
+            VirtualUnitControls c = u.controls();
+            String q = ctx.queryParam("freeBytes");
+            if (q == null) {
+                c.clearFreeBytesOverride();
+                ok(ctx, u, "storage: real free space");
+                return;
+            }
+            long free;
+            try {
+                free = Long.parseLong(q);
+            } catch (NumberFormatException e) {
+                throw new BadRequest(HttpStatus.BAD_REQUEST, "freeBytes '" + q + "' is not a whole number of bytes");
+            }
+            if (free < 0) throw new BadRequest(HttpStatus.BAD_REQUEST, "freeBytes " + free + " is negative (allowed: 0.. or leave it out for the real value)");
+            c.overrideFreeBytes(free);
+            ok(ctx, u, "storage: " + free + " bytes free");
         });
         app.post("/api/units/{id}/pull-battery", ctx -> {
             SimulatedUnit u = unit(ctx);
