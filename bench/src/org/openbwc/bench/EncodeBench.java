@@ -232,6 +232,12 @@ public final class EncodeBench {
             return statusField(pid, "VmHWM:");
         }
 
+        /** VmHWM, VmRSS, RssAnon, RssFile, RssShmem in KiB. */
+        static long[] memory(long pid) {
+            return new long[] {statusField(pid, "VmHWM:"), statusField(pid, "VmRSS:"), statusField(pid, "RssAnon:"),
+                    statusField(pid, "RssFile:"), statusField(pid, "RssShmem:")};
+        }
+
         static long statusField(long pid, String name) {
             try {
                 for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
@@ -246,7 +252,7 @@ public final class EncodeBench {
 
     /** A measurement window: frames and CPU between two samples. */
     record Measured(String what, double wallSeconds, long frames, long droppedInWindow, long droppedTotal, double cpuSeconds,
-                    double otherCores, long peakRssKib, Map<String, String> last) {
+                    double otherCores, long peakRssKib, String rssSplit, double wholeRunCpuMsPerFrame, Map<String, String> last) {
         double fps() {
             return frames / wallSeconds;
         }
@@ -286,7 +292,7 @@ public final class EncodeBench {
             this.javaBin = opt.get("java");
             this.classes = opt.get("classes");
             this.xmx = opt.getOrDefault("xmx", "96m");
-            this.warmup = Integer.parseInt(opt.getOrDefault("warmup", "3"));
+            this.warmup = Integer.parseInt(opt.getOrDefault("warmup", "10"));
             Writer file = Files.newBufferedWriter(Path.of(opt.get("report")), StandardCharsets.UTF_8);
             this.report = new PrintWriter(file, true);
         }
@@ -370,8 +376,10 @@ public final class EncodeBench {
 
         private List<String> jvm(String flavor, String... args) {
             List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xss512k", "-XX:+UseSerialGC", "-Xmx" + xmx,
-                    "--enable-native-access=ALL-UNNAMED", "-cp", classes + ":" + opt.get("lib-" + flavor) + "/*",
-                    EncodeBench.class.getName()));
+                    "--enable-native-access=ALL-UNNAMED"));
+            if (opt.containsKey("tinylog")) cmd.add("-Dtinylog.configuration=" + opt.get("tinylog"));
+            if ("1".equals(opt.get("nmt"))) cmd.add("-XX:NativeMemoryTracking=summary");
+            cmd.addAll(List.of("-cp", classes + ":" + opt.get("lib-" + flavor) + "/*", EncodeBench.class.getName()));
             cmd.addAll(List.of(args));
             return cmd;
         }
@@ -464,7 +472,8 @@ public final class EncodeBench {
                 Object[] a = child.sample();
                 Thread.sleep(seconds * 1000L);
                 Object[] b = child.sample();
-                long hwm = ProcSample.peakRssKib(child.process.pid());
+                long[] hwm = ProcSample.memory(child.process.pid());
+                nmt(child.process.pid(), child.log);
                 child.stdin.println("q");
                 Map<String, String> done = parse(child.await("DONE", 30));
                 Measured m = window("pipeline", a, b, hwm, "frames", "dropped", done);
@@ -499,7 +508,8 @@ public final class EncodeBench {
                 }
                 Thread.sleep(Math.max(0, start + TimeUnit.SECONDS.toNanos(seconds) - System.nanoTime()) / 1_000_000);
                 Object[] b = child.sample();
-                long hwm = ProcSample.peakRssKib(child.process.pid());
+                long[] hwm = ProcSample.memory(child.process.pid());
+                nmt(child.process.pid(), child.log);
                 child.stdin.println("q");
                 Map<String, String> sealed = parse(child.await("SEALED", 120));
                 Map<String, String> done = parse(child.await("DONE", 60));
@@ -523,7 +533,7 @@ public final class EncodeBench {
             return (Map<String, String>) o;
         }
 
-        private Measured window(String what, Object[] a, Object[] b, long hwm, String framesKey, String dropKey, Map<String, String> done) {
+        private Measured window(String what, Object[] a, Object[] b, long[] hwm, String framesKey, String dropKey, Map<String, String> done) {
             ProcSample pa = (ProcSample) a[0];
             ProcSample pb = (ProcSample) b[0];
             Map<String, String> sa = asMap(a[1]);
@@ -534,13 +544,48 @@ public final class EncodeBench {
             long droppedTotal = Long.parseLong(done.getOrDefault(dropKey, sb.get(dropKey)));
             double cpu = (pb.processCpuTicks() - pa.processCpuTicks()) / (double) clkTck;
             double machine = (pb.machineCpuTicks() - pa.machineCpuTicks()) / (double) clkTck;
-            return new Measured(what, wall, frames, dropped, droppedTotal, cpu, Math.max(0, machine - cpu) / wall, hwm, sb);
+            return new Measured(what, wall, frames, dropped, droppedTotal, cpu, Math.max(0, machine - cpu) / wall, hwm[0],
+                    String.format(Locale.ROOT, "RSS at end %.1f MiB = anon %.1f + file %.1f + shmem %.1f", hwm[1] / 1024.0,
+                            hwm[2] / 1024.0, hwm[3] / 1024.0, hwm[4] / 1024.0),
+                    pb.processCpuTicks() * 1000.0 / clkTck / Math.max(1, Long.parseLong(sb.get(framesKey))), sb);
+        }
+
+        /** With --nmt 1: the JVM's own account of its native memory, next to the child's log. */
+        private void nmt(long pid, Path log) {
+            if (!"1".equals(opt.get("nmt"))) return;
+            try {
+                Path out = Path.of(log.toString().replace(".log", "-nmt.txt"));
+                Process p = new ProcessBuilder(Path.of(javaBin).resolveSibling("jcmd").toString(), "" + pid, "VM.native_memory", "summary")
+                        .redirectErrorStream(true).redirectOutput(out.toFile()).start();
+                p.waitFor(60, TimeUnit.SECONDS);
+                // and what is resident, by mapping (the JVM heap is the largest anonymous one)
+                Map<String, Long> rss = new LinkedHashMap<>();
+                String name = "?";
+                for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/smaps"))) {
+                    String[] f = line.trim().split("\\s+");
+                    if (f.length >= 5 && f[0].contains("-") && f[0].matches("[0-9a-f]+-[0-9a-f]+")) {
+                        long size = (Long.parseUnsignedLong(f[0].split("-")[1], 16) - Long.parseUnsignedLong(f[0].split("-")[0], 16)) / 1024;
+                        name = f.length >= 6 ? Path.of(f[5]).getFileName() + "" : "anon " + size + " KiB mapping";
+                    } else if (f[0].equals("Rss:")) {
+                        rss.merge(name, Long.parseLong(f[1]), Long::sum);
+                    }
+                }
+                Path smaps = Path.of(log.toString().replace(".log", "-rss-by-mapping.txt"));
+                Files.write(smaps, rss.entrySet().stream().filter(e -> e.getValue() >= 512)
+                        .sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                        .map(e -> String.format(Locale.ROOT, "%8d KiB  %s", e.getValue(), e.getKey())).toList());
+                say("   native memory summary: %s; resident by mapping: %s", out, smaps);
+            } catch (IOException | InterruptedException e) {
+                say("   jcmd VM.native_memory failed: %s", e);
+            }
         }
 
         private void sayMeasured(Measured m) {
             say("   %-9s %6.2f fps  %6.2f ms CPU/frame  %5.3f cores  peak RSS %6.1f MiB  %d frames in %.2f s  dropped %d (window) %d (whole run)  other load %.2f cores",
                     m.what(), m.fps(), m.cpuMsPerFrame(), m.cores(), m.rssMib(), m.frames(), m.wallSeconds(), m.droppedInWindow(),
                     m.droppedTotal(), m.otherCores());
+            say("             %s; whole process so far, startup included: %.2f ms CPU/frame (%s frames)", m.rssSplit(),
+                    m.wholeRunCpuMsPerFrame(), m.last().get("frames"));
         }
 
         /**
@@ -594,7 +639,7 @@ public final class EncodeBench {
                 Thread.sleep(Math.max(0, end - System.nanoTime()) / 1_000_000);
                 progress.clear();
                 Object[] b = awaitProgress(progress, log);
-                long hwm = ProcSample.peakRssKib(pid);
+                long[] hwm = ProcSample.memory(pid);
                 for (Object[] x : List.of(a, b)) {
                     Map<String, String> m = asMap(x[1]);
                     m.put("frames", m.getOrDefault("frame", "0"));

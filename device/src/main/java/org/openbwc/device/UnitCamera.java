@@ -33,6 +33,8 @@ import org.tinylog.Logger;
  * recording, the evidence writer. Recovers unsealed recordings at boot; holds the unit's signing key.
  */
 final class UnitCamera implements AutoCloseable {
+    /** Fragments are cut every ~200 ms; a GOP boundary can stretch one to a second. */
+    static final long STOP_WAIT_MILLIS = 1_200;
     private final UnitConfig config;
     private final DeviceKey key;
     private final PreEventBuffer buffer;
@@ -40,6 +42,8 @@ final class UnitCamera implements AutoCloseable {
     private final List<RecoveredRecording> recovered;
     private final MediaPipeline pipeline;
     private volatile boolean recordingAudio;
+    /** Wall clock of the newest fragment the muxer cut, so a stop can wait for the footage up to its instant. */
+    private volatile Instant lastFragmentCut = Instant.EPOCH;
 
     private UnitCamera(UnitConfig config, String firmware, Consumer<SealedRecording> onSealed) throws IOException {
         this.config = config;
@@ -67,6 +71,7 @@ final class UnitCamera implements AutoCloseable {
             public void onFragment(Fragment fragment) {
                 buffer.onFragment(fragment);
                 writer.onFragment(fragment);
+                lastFragmentCut = fragment.wallClock();
             }
         };
         this.pipeline = MediaPipeline.start(encoderSettings(config), fanOut, () -> recordingAudio || preEventAudio);
@@ -117,8 +122,20 @@ final class UnitCamera implements AutoCloseable {
                 clockSet ? "system" : "unset", clockSet, null, null), buffer);
     }
 
-    /** Seals the open recording; blocks until its manifest is on disk. */
+    /**
+     * Seals the open recording; blocks until its manifest is on disk. Waits first (at most {@link #STOP_WAIT_MILLIS})
+     * for the fragment that covers the stop instant, so the moments right before a stop are kept too.
+     */
     Optional<SealedRecording> stopRecording(Instant endedAt) {
+        long deadline = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000L;
+        while (lastFragmentCut.isBefore(endedAt) && System.nanoTime() < deadline && pipeline.isRunning()) {
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         recordingAudio = false;
         return writer.close(endedAt);
     }
