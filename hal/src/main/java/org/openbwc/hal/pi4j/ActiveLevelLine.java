@@ -1,6 +1,8 @@
 package org.openbwc.hal.pi4j;
 
+import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalInput;
+import com.pi4j.io.gpio.digital.PullResistance;
 import com.pi4j.io.gpio.digital.DigitalState;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -15,6 +17,19 @@ final class ActiveLevelLine {
     private final boolean activeLow;
     private final List<EdgeListener> listeners = new CopyOnWriteArrayList<>();
     private boolean lastActive;
+
+    /**
+     * Creates the Pi4J input with Pi4J id {@code name}. An active-low line is wired to ground when active, so it gets a
+     * pull-up; an active-high one a pull-down.
+     */
+    static DigitalInput open(Context ctx, String name, String label, int pin, long debounceMicros, boolean activeLow) {
+        return ctx.create(DigitalInput.newConfigBuilder(ctx)
+                .id(name)
+                .name(label)
+                .address(pin)
+                .pull(activeLow ? PullResistance.PULL_UP : PullResistance.PULL_DOWN)
+                .debounce(debounceMicros));
+    }
 
     ActiveLevelLine(String unitId, String name, DigitalInput input, boolean activeLow) {
         this.unitId = unitId;

@@ -2,7 +2,6 @@ package org.openbwc.hal.pi4j;
 
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalInput;
-import com.pi4j.io.gpio.digital.PullResistance;
 import org.openbwc.config.InputConfig;
 import org.openbwc.hal.BinaryInput;
 import org.openbwc.hal.EdgeListener;
@@ -17,12 +16,7 @@ final class Pi4jBinaryInput implements BinaryInput {
 
     /** Creates the Pi4J input with Pi4J id {@code name}; callers handle {@code enabled == false} themselves. */
     static Pi4jBinaryInput create(String unitId, Context ctx, String name, InputConfig config) {
-        DigitalInput input = ctx.create(DigitalInput.newConfigBuilder(ctx)
-                .id(name)
-                .name(name + " input")
-                .address(config.pin())
-                .pull(config.activeLow() ? PullResistance.PULL_UP : PullResistance.PULL_DOWN)
-                .debounce(config.debounceMicros()));
+        DigitalInput input = ActiveLevelLine.open(ctx, name, name + " input", config.pin(), config.debounceMicros(), config.activeLow());
         return new Pi4jBinaryInput(unitId, name, input, config.activeLow());
     }
 

@@ -2,7 +2,6 @@ package org.openbwc.hal.pi4j;
 
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalInput;
-import com.pi4j.io.gpio.digital.PullResistance;
 import org.openbwc.config.ButtonConfig;
 import org.openbwc.hal.Button;
 import org.openbwc.hal.EdgeListener;
@@ -17,12 +16,7 @@ final class Pi4jButton implements Button {
 
     /** Creates the Pi4J input with Pi4J id {@code name}; an active-low button is wired to ground, so it gets a pull-up. */
     static Pi4jButton create(String unitId, Context ctx, String name, ButtonConfig config) {
-        DigitalInput input = ctx.create(DigitalInput.newConfigBuilder(ctx)
-                .id(name)
-                .name(name + " button")
-                .address(config.pin())
-                .pull(config.activeLow() ? PullResistance.PULL_UP : PullResistance.PULL_DOWN)
-                .debounce(config.debounceMicros()));
+        DigitalInput input = ActiveLevelLine.open(ctx, name, name + " button", config.pin(), config.debounceMicros(), config.activeLow());
         return new Pi4jButton(unitId, name, input, config.activeLow());
     }
 
