@@ -199,10 +199,30 @@ public final class EncodeBench {
     // ====================================================================================== /proc
 
     /** What /proc says about one process and the whole machine at one instant. */
-    record ProcSample(long nanos, long processCpuTicks, long machineCpuTicks) {
+    record ProcSample(long nanos, long processCpuTicks, long machineCpuTicks, Map<String, Long> threadTicks) {
         static ProcSample of(long pid) {
             long now = System.nanoTime();
-            return new ProcSample(now, processTicks(pid), machineBusyTicks());
+            return new ProcSample(now, processTicks(pid), machineBusyTicks(), threadTicks(pid));
+        }
+
+        /** CPU ticks per thread name (threads of one name added up), for where the time goes. */
+        static Map<String, Long> threadTicks(long pid) {
+            Map<String, Long> byName = new LinkedHashMap<>();
+            try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+                for (Path task : tasks.toList()) {
+                    try {
+                        String stat = Files.readString(task.resolve("stat"));
+                        String name = stat.substring(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        byName.merge(name, Long.parseLong(f[11]) + Long.parseLong(f[12]), Long::sum);
+                    } catch (IOException | RuntimeException e) {
+                        // the thread ended meanwhile
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended meanwhile
+            }
+            return byName;
         }
 
         static long processTicks(long pid) {
@@ -252,7 +272,8 @@ public final class EncodeBench {
 
     /** A measurement window: frames and CPU between two samples. */
     record Measured(String what, double wallSeconds, long frames, long droppedInWindow, long droppedTotal, double cpuSeconds,
-                    double otherCores, long peakRssKib, String rssSplit, double wholeRunCpuMsPerFrame, Map<String, String> last) {
+                    double otherCores, long peakRssKib, String rssSplit, double wholeRunCpuMsPerFrame, String threads,
+                    Map<String, String> last) {
         double fps() {
             return frames / wallSeconds;
         }
@@ -498,13 +519,22 @@ public final class EncodeBench {
                 Object[] a = child.sample();
                 long progressEvery = Math.max(60, seconds / 10);
                 long start = System.nanoTime();
-                for (long t = progressEvery; t < seconds; t += progressEvery) {
+                // stats every second, to tell when pictures were dropped (relative to the open)
+                long lastDropped = Long.parseLong(asMap(a[1]).get("dropped"));
+                List<String> dropEvents = new ArrayList<>();
+                long nextProgress = progressEvery;
+                for (long t = 1; t < seconds; t++) {
                     Thread.sleep(Math.max(0, start + TimeUnit.SECONDS.toNanos(t) - System.nanoTime()) / 1_000_000);
-                    Object[] mid = child.sample();
-                    Map<String, String> m = asMap(mid[1]);
-                    say("   ... %4d s: frames=%s dropped=%s writerMediaMs=%s writerDropped=%s VmRSS=%d KiB VmHWM=%d KiB heapUsed=%s",
-                            t, m.get("frames"), m.get("dropped"), m.get("writerMediaMs"), m.get("writerDropped"),
-                            ProcSample.statusField(child.process.pid(), "VmRSS:"), ProcSample.peakRssKib(child.process.pid()), m.get("heapUsed"));
+                    Map<String, String> m = asMap(child.sample()[1]);
+                    long d = Long.parseLong(m.get("dropped"));
+                    if (d > lastDropped) dropEvents.add("+" + (d - lastDropped) + " in second " + t);
+                    lastDropped = d;
+                    if (t == nextProgress) {
+                        nextProgress += progressEvery;
+                        say("   ... %4d s: frames=%s dropped=%s writerMediaMs=%s writerDropped=%s VmRSS=%d KiB VmHWM=%d KiB heapUsed=%s",
+                                t, m.get("frames"), m.get("dropped"), m.get("writerMediaMs"), m.get("writerDropped"),
+                                ProcSample.statusField(child.process.pid(), "VmRSS:"), ProcSample.peakRssKib(child.process.pid()), m.get("heapUsed"));
+                    }
                 }
                 Thread.sleep(Math.max(0, start + TimeUnit.SECONDS.toNanos(seconds) - System.nanoTime()) / 1_000_000);
                 Object[] b = child.sample();
@@ -514,7 +544,11 @@ public final class EncodeBench {
                 Map<String, String> sealed = parse(child.await("SEALED", 120));
                 Map<String, String> done = parse(child.await("DONE", 60));
                 Measured m = window("full path", a, b, hwm, "frames", "dropped", done);
+                long finalDropped = Long.parseLong(asMap(b[1]).get("dropped"));
+                if (finalDropped > lastDropped) dropEvents.add("+" + (finalDropped - lastDropped) + " in second " + seconds);
                 sayMeasured(m);
+                say("   dropped before the recording opened: %s; in the window (seconds after the open): %s",
+                        asMap(a[1]).get("dropped"), dropEvents.isEmpty() ? "none" : String.join(", ", dropEvents));
                 Map<String, String> last = asMap(b[1]);
                 say("   writer: %s fragments written, %s dropped, %s queue overflows, %s bytes, %s ms of media; buffer %s ms / %s bytes; heap used %s of %s committed",
                         last.get("writerFragments"), last.get("writerDropped"), last.get("writerOverflows"), last.get("writerBytes"),
@@ -547,7 +581,8 @@ public final class EncodeBench {
             return new Measured(what, wall, frames, dropped, droppedTotal, cpu, Math.max(0, machine - cpu) / wall, hwm[0],
                     String.format(Locale.ROOT, "RSS at end %.1f MiB = anon %.1f + file %.1f + shmem %.1f", hwm[1] / 1024.0,
                             hwm[2] / 1024.0, hwm[3] / 1024.0, hwm[4] / 1024.0),
-                    pb.processCpuTicks() * 1000.0 / clkTck / Math.max(1, Long.parseLong(sb.get(framesKey))), sb);
+                    pb.processCpuTicks() * 1000.0 / clkTck / Math.max(1, Long.parseLong(sb.get(framesKey))),
+                    threads(pa.threadTicks(), pb.threadTicks(), frames), sb);
         }
 
         /** With --nmt 1: the JVM's own account of its native memory, next to the child's log. */
@@ -580,12 +615,23 @@ public final class EncodeBench {
             }
         }
 
+        /** The busiest threads over the window, in CPU ms per frame. */
+        private String threads(Map<String, Long> before, Map<String, Long> after, long frames) {
+            Map<String, Long> delta = new LinkedHashMap<>();
+            after.forEach((name, ticks) -> delta.put(name, ticks - before.getOrDefault(name, 0L)));
+            return delta.entrySet().stream().filter(e -> e.getValue() > 0)
+                    .sorted(Map.Entry.<String, Long>comparingByValue().reversed()).limit(8)
+                    .map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue() * 1000.0 / clkTck / Math.max(1, frames)))
+                    .reduce((x, y) -> x + ", " + y).orElse("-");
+        }
+
         private void sayMeasured(Measured m) {
             say("   %-9s %6.2f fps  %6.2f ms CPU/frame  %5.3f cores  peak RSS %6.1f MiB  %d frames in %.2f s  dropped %d (window) %d (whole run)  other load %.2f cores",
                     m.what(), m.fps(), m.cpuMsPerFrame(), m.cores(), m.rssMib(), m.frames(), m.wallSeconds(), m.droppedInWindow(),
                     m.droppedTotal(), m.otherCores());
             say("             %s; whole process so far, startup included: %.2f ms CPU/frame (%s frames)", m.rssSplit(),
                     m.wholeRunCpuMsPerFrame(), m.last().get("frames"));
+            say("             CPU ms/frame by thread: %s", m.threads());
         }
 
         /**
@@ -724,7 +770,7 @@ public final class EncodeBench {
                 say("");
                 say("| case | fps (>= 29.7) | cores (<= 0.50) | CPU ms/frame | dropped frames (= 0) | writer dropped fragments | peak RSS MiB (<= %.0f) | recording | other load (cores) |", rssTarget);
                 say("|---|---:|---:|---:|---:|---:|---:|---|---:|");
-                say("| 1080p30 x264 full path | %.2f %s | %.3f %s | %.2f | %d %s | %s | %.1f %s | %s s, %s segment(s), %s MB, verified=%s | %.2f |",
+                say("| 1080p30 x264 full path | %.2f %s | %.4f %s | %.2f | %d %s | %s | %.1f %s | %s s, %s segment(s), %s MB, verified=%s | %.2f |",
                         full.fps(), pf(realtime), full.cores(), pf(cores), full.cpuMsPerFrame(), full.droppedTotal(), pf(noDrops),
                         sealed.getOrDefault("droppedFragments", "?"), full.rssMib(), pf(rss),
                         sealed.containsKey("durationMs") ? String.format(Locale.ROOT, "%.1f", Long.parseLong(sealed.get("durationMs")) / 1000.0) : "?",
