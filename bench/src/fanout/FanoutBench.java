@@ -61,7 +61,7 @@ import org.openbwc.protocol.WireCodec;
 public final class FanoutBench {
 
     // ---- options -------------------------------------------------------------------------------------------------
-    int units = 2000, clients = 4, seconds = 30, warmup = 10, conns = 8, qos = 1;
+    int units = 2000, clients = 4, seconds = 30, warmup = 20, conns = 100, qos = 0;
     double drainSeconds = 5;
     String url = "tcp://127.0.0.1:1883";
     Path root, work;
@@ -78,8 +78,12 @@ public final class FanoutBench {
     final AtomicLong publishErrors = new AtomicLong();
     final AtomicLong publishRetries = new AtomicLong();
     final AtomicLong inflightWaitNanos = new AtomicLong();
+    final AtomicLong pubackRefused = new AtomicLong();
+    volatile int lastRefusal;
+    int inflightCap = 0;   // 0 = broker's Receive Maximum - 2
     long[] lateness;       // scheduler lateness per publish in the window (µs)
     int pubSlots;
+    long[] written;        // QoS 0: µs from stamp until Paho wrote the message to its socket, -1 unknown
     final long[] brokerDropped = {-1, -1};   // $SYS dropped counter: first and latest value seen
 
     public static void main(String[] args) throws Exception {
@@ -101,6 +105,7 @@ public final class FanoutBench {
                 case "--warmup" -> { warmup = Integer.parseInt(v); i++; }
                 case "--conns" -> { conns = Integer.parseInt(v); i++; }
                 case "--qos" -> { qos = Integer.parseInt(v); i++; }
+                case "--inflight" -> { inflightCap = Integer.parseInt(v); i++; }
                 case "--drain" -> { drainSeconds = Double.parseDouble(v); i++; }
                 case "--url" -> { url = v; i++; }
                 case "--root" -> { root = Path.of(v); i++; }
@@ -285,17 +290,29 @@ public final class FanoutBench {
             int[] rm = new int[1];
             client = connect("fanpub-" + run + "-" + n, new Quiet(null), rm);
             // Stay a little below the broker's Receive Maximum (Mosquitto: max_inflight_messages, default 20).
-            slots = Math.max(1, Math.min(rm[0], 1000) - 2);
+            slots = inflightCap > 0 ? inflightCap : Math.max(1, Math.min(rm[0], 1000) - 2);
             inflight = new Semaphore(slots);
         }
 
         void publish(String topic, byte[] payload, boolean retained) throws InterruptedException {
+            publish(topic, payload, retained, -1, 0);
+        }
+
+        /** {@code idx} >= 0: record in {@link #written} when Paho has written it to the socket (QoS 0 only). */
+        void publish(String topic, byte[] payload, boolean retained, int idx, long stamp) throws InterruptedException {
             MqttMessage m = new MqttMessage(payload);
             m.setQos(qos);
             m.setRetained(retained);
             if (qos == 0) {
                 try {
-                    client.publish(topic, m);
+                    if (idx < 0) {
+                        client.publish(topic, m);
+                    } else {
+                        client.publish(topic, m, null, new MqttActionListener() {
+                            @Override public void onSuccess(IMqttToken t) { written[idx] = Math.max(0, wallMicros() - stamp); }
+                            @Override public void onFailure(IMqttToken t, Throwable e) { publishErrors.incrementAndGet(); }
+                        });
+                    }
                 } catch (MqttException e) {
                     publishErrors.incrementAndGet();
                 }
@@ -309,7 +326,16 @@ public final class FanoutBench {
             for (int attempt = 0; ; attempt++) {
                 try {
                     client.publish(topic, m, null, new MqttActionListener() {
-                        @Override public void onSuccess(IMqttToken t) { inflight.release(); }
+                        @Override public void onSuccess(IMqttToken t) {
+                            inflight.release();
+                            // Mosquitto answers a publish it will not forward (e.g. 0x97 quota exceeded) with a PUBACK
+                            // carrying an error code, which Paho still reports as success.
+                            if (t.getResponse() instanceof org.eclipse.paho.mqttv5.common.packet.MqttPubAck ack
+                                    && ack.getReturnCode() >= 0x80) {
+                                pubackRefused.incrementAndGet();
+                                lastRefusal = ack.getReturnCode();
+                            }
+                        }
                         @Override public void onFailure(IMqttToken t, Throwable e) { inflight.release(); publishErrors.incrementAndGet(); }
                     });
                     return;
@@ -499,12 +525,22 @@ public final class FanoutBench {
                 while (!c.connected && c.failure == null && System.nanoTime() < d) Thread.sleep(20);
                 if (!c.connected) throw new IllegalStateException("SSE client " + c.rx.name + " did not connect: " + c.failure);
             }
-            for (int i = 0; i < conns; i++) pubs.add(new Publisher(i));
+            // Connect the publishing connections in parallel (one by one takes ~0.3 s each on a busy machine).
+            List<java.util.concurrent.Future<Publisher>> connecting = new ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newFixedThreadPool(16)) {
+                for (int i = 0; i < conns; i++) {
+                    int n = i;
+                    connecting.add(pool.submit(() -> new Publisher(n)));
+                }
+                for (var f : connecting) pubs.add(f.get());
+            }
             pubSlots = pubs.get(0).slots;
             Thread.sleep(500);
 
             // Load: rounds of N publishes, each spread evenly over one second.
             lateness = new long[seconds * units];
+            written = new long[seconds * units];
+            Arrays.fill(written, -1);
             Sample[] window = new Sample[2];
             long slotNanos = 1_000_000_000L / units;
             long slotRem = 1_000_000_000L % units;
@@ -534,7 +570,8 @@ public final class FanoutBench {
                     UnitStatus st = new UnitStatus(Payload.VERSION, ids[i], UnitState.BUFFERING, true, false, false,
                             "b" + i, battery, storage, null, null, false, true, "fan:" + r + ":" + stamp, r,
                             Instant.ofEpochSecond(stamp / 1_000_000, (stamp % 1_000_000) / 1000 * 1_000_000));
-                    pubs.get(i % conns).publish(topics[i], codec.encode(st), true);
+                    int idx = r >= warmup ? (r - warmup) * units + i : -1;
+                    pubs.get(i % conns).publish(topics[i], codec.encode(st), true, idx, stamp);
                     if (r >= warmup) {
                         lateness[(r - warmup) * units + i] = late;
                         publishedInWindow.incrementAndGet();
@@ -691,11 +728,20 @@ public final class FanoutBench {
             o.append(String.format(Locale.ROOT, "broker $SYS/broker/publish/messages/dropped rose by %d during the run (all clients of the shared broker; updated every ~10 s)%n",
                     brokerDropped[1] - brokerDropped[0]));
         }
-        o.append(String.format(Locale.ROOT, "published in window: %d (%.0f msg/s; publish errors %d, inflight retries %d)%n",
-                published, published / (double) seconds, publishErrors.get(), publishRetries.get()));
+        o.append(String.format(Locale.ROOT, "published in window: %d (%.0f msg/s; publish errors %d, PUBACK refusals %d, inflight retries %d)%n",
+                published, published / (double) seconds, publishErrors.get(), pubackRefused.get(), publishRetries.get()));
+        if (pubackRefused.get() > 0) {
+            o.append(String.format(Locale.ROOT, "  WARNING: the broker refused %d publishes (last PUBACK reason code 0x%x) and did not forward them%n",
+                    pubackRefused.get(), lastRefusal));
+        }
         Stats late = stats(lateness);
         o.append(String.format(Locale.ROOT, "load generator lateness vs schedule: p50 %s ms, p99 %s ms, max %s ms; waited %.1f s in total for QoS 1 in-flight slots%n",
                 ms(late.p50()), ms(late.p99()), ms(late.max()), inflightWaitNanos.get() / 1e9));
+        if (qos == 0) {
+            Stats wr = stats(written);
+            o.append(String.format(Locale.ROOT, "publish -> written to the socket by Paho (load generator's own queue): p50 %s ms, p99 %s ms, max %s ms%n",
+                    ms(wr.p50()), ms(wr.p99()), ms(wr.max())));
+        }
         if (late.p99() > 100_000) {
             o.append("  WARNING: the load generator fell behind its schedule (p99 lateness > 100 ms), so it published in catch-up\n"
                     + "  bursts above the nominal rate: the offered load was not the even 1/N s spacing this bench is meant to\n"
@@ -720,6 +766,24 @@ public final class FanoutBench {
         }
         row(o, "paho-ref", paho.delivered.get(), published, stats(paho.latency));
         if (mosq != null) row(o, "mosquitto_sub", mosq.delivered.get(), published, stats(mosq.latency));
+        // Stalls: how the tail is spread over the window (a single stall of the machine shows as a few bad seconds).
+        List<Receiver> spread = new ArrayList<>();
+        if (!sse.isEmpty()) spread.add(sse.get(0).rx);
+        spread.add(paho);
+        if (mosq != null) spread.add(mosq);
+        for (Receiver rx : spread) {
+            int bad = 0;
+            long worst = -1;
+            int worstAt = -1;
+            for (int r = 0; r < seconds; r++) {
+                long m = -1;
+                for (int u = 0; u < units; u++) m = Math.max(m, rx.latency[r * units + u]);
+                if (m > 250_000) bad++;
+                if (m > worst) { worst = m; worstAt = r; }
+            }
+            o.append(String.format(Locale.ROOT, "  %-16s seconds of the window with a message over 250 ms: %d of %d (worst: second %d, %s ms)%n",
+                    rx.name, bad, seconds, worstAt, ms(worst)));
+        }
         for (SseClient c : sse) {
             Receiver rx = c.rx;
             if (rx.duplicates + rx.unparsable > 0 || c.failure != null) {
@@ -770,8 +834,63 @@ public final class FanoutBench {
                 verdict, units >= 2000 ? "" : " (indicative only: run with " + units + " units, target is defined at 2,000)"));
         o.append(String.format(Locale.ROOT, "  p99 %s ms over %d SSE deliveries; min delivered %.2f%%%n", ms(all.p99()), all.n(),
                 100.0 * (sse.isEmpty() ? 0 : minDel) / Math.max(1, published)));
+        Receiver ref = mosq != null ? mosq : paho;
+        Stats refStats = stats(ref.latency);
+        if (all.n() > 0 && refStats.n() > 0) {
+            o.append(String.format(Locale.ROOT, "  added by the gateway (SSE minus %s): p50 %+.1f ms, p95 %+.1f ms, p99 %+.1f ms%n", ref.name,
+                    (all.p50() - refStats.p50()) / 1000.0, (all.p95() - refStats.p95()) / 1000.0, (all.p99() - refStats.p99()) / 1000.0));
+            if (refStats.p99() > 250_000) {
+                o.append(String.format(Locale.ROOT, "  NOTE: the broker reference alone has p99 %s ms > 250 ms: the tail comes from the broker or the machine"
+                        + " (see 'others in the window'), so this run cannot show whether the gateway itself meets the target.%n", ms(refStats.p99())));
+            }
+        }
         System.out.print(o);
         Files.writeString(work.resolve("report.txt"), o.toString());
+        // Detail for diagnosis: delivered per measured round and per publishing connection, per receiver.
+        StringBuilder d = new StringBuilder("receiver: delivered per measured round | per publishing connection (unit % conns)\n");
+        List<Receiver> rxs = new ArrayList<>();
+        for (SseClient c : sse) rxs.add(c.rx);
+        rxs.add(paho);
+        if (mosq != null) rxs.add(mosq);
+        if (qos == 0) {
+            Receiver wr = new Receiver("written-by-paho");
+            System.arraycopy(written, 0, wr.latency, 0, written.length);
+            rxs.add(wr);
+        }
+        for (Receiver rx : rxs) {
+            int[] perRound = new int[seconds];
+            int[] perConn = new int[conns];
+            for (int i = 0; i < rx.latency.length; i++) {
+                if (rx.latency[i] >= 0) { perRound[i / units]++; perConn[(i % units) % conns]++; }
+            }
+            d.append(rx.name).append(": ").append(Arrays.toString(perRound)).append(" | ").append(Arrays.toString(perConn)).append('\n');
+            for (int r = 0; r < seconds; r++) {
+                if (perRound[r] == units) continue;
+                d.append("  round ").append(warmup + r).append(" missing units:");
+                int start = -1;
+                for (int u = 0; u <= units; u++) {
+                    boolean miss = u < units && rx.latency[r * units + u] < 0;
+                    if (miss && start < 0) start = u;
+                    if (!miss && start >= 0) { d.append(' ').append(start).append('-').append(u - 1); start = -1; }
+                }
+                d.append('\n');
+            }
+        }
+        // Latency over time: max per 100 ms of send schedule, per receiver (one line per measured second).
+        d.append("\nmax latency (ms) per 100 ms slice of the send schedule, one line per measured second\n");
+        for (Receiver rx : rxs) {
+            d.append(rx.name).append(":\n");
+            for (int r = 0; r < seconds; r++) {
+                d.append(String.format(Locale.ROOT, "  s%02d", r));
+                for (int b = 0; b < 10; b++) {
+                    long m = -1;
+                    for (int u = b * units / 10; u < (b + 1) * units / 10; u++) m = Math.max(m, rx.latency[r * units + u]);
+                    d.append(String.format(Locale.ROOT, " %6s", ms(m)));
+                }
+                d.append('\n');
+            }
+        }
+        Files.writeString(work.resolve("delivery-detail.txt"), d.toString());
     }
 
     static void row(StringBuilder o, String name, long delivered, long published, Stats s) {
