@@ -81,6 +81,11 @@ final class Telemetry {
         return new UnitEvent(Payload.VERSION, config.unitId(), c.type(), hw.clock().now(), s.state(), "policy", c.details(), ++eventSeq);
     }
 
+    UnitEvent cameraFailedEvent(String reason, ControllerSnapshot s) {
+        return new UnitEvent(Payload.VERSION, config.unitId(), EventType.CAMERA_FAILED, hw.clock().now(), s.state(), "camera",
+                Map.of("reason", reason.length() > 500 ? reason.substring(0, 500) : reason), ++eventSeq);
+    }
+
     UnitEvent recoveredEvent(RecoveredRecording r, ControllerSnapshot s) {
         Map<String, String> details = new LinkedHashMap<>();
         details.put("recordingId", r.recordingId());

@@ -22,7 +22,6 @@ import org.openbwc.device.media.Fragment;
 import org.openbwc.device.media.FragmentSink;
 import org.openbwc.device.media.InitSegment;
 import org.openbwc.device.media.MediaPipeline;
-import org.openbwc.device.media.PipelineStats;
 import org.openbwc.device.media.VideoEncoder;
 import org.openbwc.device.media.VideoSourceKind;
 import org.openbwc.hal.system.FileStoreStorage;
@@ -40,7 +39,9 @@ final class UnitCamera implements AutoCloseable {
     private final PreEventBuffer buffer;
     private final EvidenceWriter writer;
     private final List<RecoveredRecording> recovered;
+    /** Null when the camera could not start; then {@link #failure} says why. */
     private final MediaPipeline pipeline;
+    private final String failure;
     private volatile boolean recordingAudio;
     /** Wall clock of the newest fragment the muxer cut, so a stop can wait for the footage up to its instant. */
     private volatile Instant lastFragmentCut = Instant.EPOCH;
@@ -74,7 +75,26 @@ final class UnitCamera implements AutoCloseable {
                 lastFragmentCut = fragment.wallClock();
             }
         };
-        this.pipeline = MediaPipeline.start(encoderSettings(config), fanOut, () -> recordingAudio || preEventAudio);
+        MediaPipeline started = null;
+        String failed = null;
+        try {
+            started = MediaPipeline.start(encoderSettings(config), fanOut, () -> recordingAudio || preEventAudio);
+        } catch (RuntimeException e) {
+            // A unit with a broken camera must still come online and say so, not vanish from the monitoring room.
+            failed = e.getMessage() == null ? e.toString() : e.getMessage();
+            Logger.error("[{}] camera failed to start: {}", config.unitId(), failed);
+        }
+        this.pipeline = started;
+        this.failure = failed;
+    }
+
+    /** Why the camera is not capturing (it failed to start or stopped), or empty while it works. */
+    Optional<String> failure() {
+        if (failure != null) return Optional.of(failure);
+        if (!pipeline.isRunning()) {
+            return Optional.of(pipeline.failure().map(t -> t.getMessage() == null ? t.toString() : t.getMessage()).orElse("camera stopped"));
+        }
+        return Optional.empty();
     }
 
     /** Loads (or creates) the key, recovers what a power loss left unsealed, and starts the camera. */
@@ -117,6 +137,10 @@ final class UnitCamera implements AutoCloseable {
 
     /** Opens a recording with the pre-event buffer at its head. */
     void startRecording(String recordingId, String trigger, Instant startedAt, boolean clockSet) throws IOException {
+        if (pipeline == null) {
+            Logger.error("[{}] recording {} has no footage: the camera is not working ({})", config.unitId(), recordingId, failure);
+            return;
+        }
         recordingAudio = true;
         writer.open(new RecordingRequest(recordingId, config.unitId(), config.officerId(), trigger, startedAt,
                 clockSet ? "system" : "unset", clockSet, null, null), buffer);
@@ -128,7 +152,7 @@ final class UnitCamera implements AutoCloseable {
      */
     Optional<SealedRecording> stopRecording(Instant endedAt) {
         long deadline = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000L;
-        while (lastFragmentCut.isBefore(endedAt) && System.nanoTime() < deadline && pipeline.isRunning()) {
+        while (pipeline != null && lastFragmentCut.isBefore(endedAt) && System.nanoTime() < deadline && pipeline.isRunning()) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -150,21 +174,20 @@ final class UnitCamera implements AutoCloseable {
         return s.recording() ? s.mediaDurationMillis() : null;
     }
 
-    long droppedFrames() { return pipeline.stats().framesDropped(); }
-
-    PipelineStats pipelineStats() { return pipeline.stats(); }
+    /** Frames the camera dropped, or null when it is not working. */
+    Long droppedFrames() { return pipeline == null ? null : pipeline.stats().framesDropped(); }
 
     /** Clean power-off: the camera stops, an open recording is sealed (reason shutdown). */
     @Override
     public void close() {
-        pipeline.close();
+        if (pipeline != null) pipeline.close();
         writer.close();
     }
 
     /** Power loss: nothing is flushed or sealed; the next boot recovers the recording from its journal. */
     void kill() {
         writer.halt();
-        pipeline.close();
+        if (pipeline != null) pipeline.close();
         Logger.debug("[{}] camera stopped without sealing (power loss)", config.unitId());
     }
 }

@@ -77,6 +77,7 @@ public final class UnitRuntime implements AutoCloseable {
 
     // Controller-thread state below.
     private IndicatorFrame lastFrame = IndicatorFrame.OFF;
+    private String cameraFailure;
     private long nextStatusMillis;
     private long nextLocationMillis;
     private long nextSensorMillis;
@@ -276,7 +277,21 @@ public final class UnitRuntime implements AutoCloseable {
         }
     }
 
+    private void checkCamera() {
+        String failure = camera.failure().orElse(null);
+        if (java.util.Objects.equals(failure, cameraFailure)) return;
+        cameraFailure = failure;
+        if (failure != null) {
+            Logger.error("{}camera not working: {}", tag, failure);
+            link.publishEvent(telemetry.cameraFailedEvent(failure, controller.snapshot()));
+        } else {
+            Logger.info("{}camera working again", tag);
+        }
+        publishStatus();
+    }
+
     private void checkSensors(long now) {
+        checkCamera();
         if (!telemetry.readSensors()) return;
         var battery = telemetry.batteryReading();
         var storage = telemetry.storageReading();
@@ -299,7 +314,7 @@ public final class UnitRuntime implements AutoCloseable {
     }
 
     private void renderIndicators(long now) {
-        IndicatorFrame f = indicators.render(controller.snapshot(), alarms.alarms(), now);
+        IndicatorFrame f = indicators.render(controller.snapshot(), alarms.alarms().withCameraFailed(cameraFailure != null), now);
         if (f.equals(lastFrame)) return;
         if (f.green() != lastFrame.green()) hw.greenLed().set(f.green());
         if (f.red() != lastFrame.red()) hw.redLed().set(f.red());

@@ -64,6 +64,10 @@ class DeviceProcessTest {
     }
 
     Process startDevice(String unitId) throws Exception {
+        return startDevice(unitId, "");
+    }
+
+    Process startDevice(String unitId, String videoExtra) throws Exception {
         Path yaml = dir.resolve(unitId + ".yaml");
         Files.writeString(yaml, """
                 unitId: %s
@@ -84,7 +88,8 @@ class DeviceProcessTest {
                   height: 240
                   fps: 10
                   bitrateKbps: 300
-                """.formatted(unitId, dir.resolve(unitId), brokerUrl, KEEPALIVE_SECONDS, PRE_EVENT_SECONDS));
+                %s
+                """.formatted(unitId, dir.resolve(unitId), brokerUrl, KEEPALIVE_SECONDS, PRE_EVENT_SECONDS, videoExtra));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
                 Bwc.class.getName(), "device", "--config", yaml.toString())
@@ -127,6 +132,19 @@ class DeviceProcessTest {
         assertThat(log).contains("unit stopped cleanly").doesNotContain("Exception").doesNotContain(" ERROR ");
     }
 
+
+    @Test
+    void aUnitWhoseCameraFailsStillComesOnlineAndSaysSo() throws Exception {
+        String id = "proc-" + UUID.randomUUID().toString().substring(0, 6);
+        Process p = startDevice(id, "  source: v4l2\n  device: /dev/no-such-camera\n");
+        await().atMost(Duration.ofSeconds(10)).until(() -> client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body()
+                .findValuesAsText("type").contains("camera.failed"));
+        JsonNode events = client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body();
+        assertThat(events.toString()).contains("/dev/no-such-camera");
+        assertThat(online(id)).isTrue();
+        p.destroy();
+        assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
+    }
 
     /** The unit's only recording folder. */
     Path recordingDir(String unitId) throws IOException {

@@ -12,6 +12,8 @@ public enum EventType {
     RECORDING_RECOVERED("recording.recovered"),
     /** Storage reached its reserve: the recording was stopped cleanly and no new one can start. */
     STORAGE_RESERVE("storage.reserve"),
+    /** The camera or encoder could not start or failed: the unit cannot record evidence until it is fixed. */
+    CAMERA_FAILED("camera.failed"),
     STOP_ARMED("recording.stop-armed"),
     MARKER("marker"),
     SOS_RAISED("sos.raised"),

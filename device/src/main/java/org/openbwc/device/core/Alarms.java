@@ -1,8 +1,20 @@
 package org.openbwc.device.core;
 
-/** The alarm conditions currently active, as the indicators show them. */
-public record Alarms(boolean batteryLow, boolean storageLow, boolean clockUnset) {
-    public static final Alarms NONE = new Alarms(false, false, false);
+/**
+ * The alarm conditions currently active, as the indicators show them.
+ *
+ * @param cameraFailed the camera or encoder could not start or stopped: the unit cannot record evidence
+ */
+public record Alarms(boolean batteryLow, boolean storageLow, boolean clockUnset, boolean cameraFailed) {
+    public static final Alarms NONE = new Alarms(false, false, false, false);
 
-    public boolean any() { return batteryLow || storageLow || clockUnset; }
+    /** Alarms of a unit whose camera works. */
+    public Alarms(boolean batteryLow, boolean storageLow, boolean clockUnset) {
+        this(batteryLow, storageLow, clockUnset, false);
+    }
+
+    public boolean any() { return batteryLow || storageLow || clockUnset || cameraFailed; }
+
+    /** A copy with the camera alarm set or cleared. */
+    public Alarms withCameraFailed(boolean failed) { return new Alarms(batteryLow, storageLow, clockUnset, failed); }
 }

@@ -24,7 +24,7 @@ import org.openbwc.protocol.UnitState;
  *   <tr><td>locate</td><td></td><td></td><td>200/200 from locate start</td><td>500/1500 from locate start</td></tr>
  *   <tr><td>SOS</td><td></td><td>250 on, 250 off</td><td>250 off, 250 on (alternating with red, from
  *       the raise)</td><td></td></tr>
- *   <tr><td>battery low, storage low, clock unset</td><td></td><td></td><td>1000/1000</td><td></td></tr>
+ *   <tr><td>battery low, storage low, clock unset, camera failed</td><td></td><td></td><td>1000/1000</td><td></td></tr>
  * </table>
  * Precedence: red is SOS, else stop armed, else the state's pattern; amber is SOS, else locate, else alarms; haptic
  * pulses add up. Alarm and green phases follow the clock itself (all units blink together).
