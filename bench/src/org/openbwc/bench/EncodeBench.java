@@ -417,6 +417,8 @@ public final class EncodeBench {
                     "--enable-native-access=ALL-UNNAMED"));
             if (opt.containsKey("tinylog")) cmd.add("-Dtinylog.configuration=" + opt.get("tinylog"));
             if ("1".equals(opt.get("nmt"))) cmd.add("-XX:NativeMemoryTracking=summary");
+            String extra = System.getenv("BENCH_JVM_EXTRA");
+            if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
             cmd.addAll(List.of("-cp", classes + ":" + opt.get("lib-" + flavor) + "/*", EncodeBench.class.getName()));
             cmd.addAll(List.of(args));
             return cmd;
