@@ -140,10 +140,9 @@ public final class UnitRuntime implements AutoCloseable {
                         r.recordingId(), r.durationMillis() / 1000.0, r.bytesTruncated());
                 link.publishEvent(telemetry.recoveredEvent(r, controller.snapshot()));
             }
-            telemetry.readSensors();
+            checkSensors(now); // reads battery and storage once, for the alarms and the first status alike
             publishStatus();
             publishLocationIfFix();
-            checkSensors(now);
             nextLocationMillis = now + locationPeriodMillis();
             nextSensorMillis = now + SENSOR_POLL_MILLIS;
         });
