@@ -210,8 +210,8 @@ public final class FanoutBench {
         @Override
         public void run() {
             try {
-                HttpResponse<InputStream> res = http.send(HttpRequest.newBuilder(uri)
-                        .header("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> res = http.send(HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
+                        .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
                 body = res.body();
                 if (res.statusCode() != 200) throw new IOException("HTTP " + res.statusCode());
                 connected = true;
@@ -444,6 +444,18 @@ public final class FanoutBench {
 
     // ---- the run -------------------------------------------------------------------------------------------------
 
+    static final String BENCH_USER = "fanout-bench";
+    static final String BENCH_PASSWORD = "fanout-bench-password";
+    volatile String token;
+
+    static String signIn(HttpClient http, int port) throws IOException, InterruptedException {
+        String body = "{\"username\": \"" + BENCH_USER + "\", \"password\": \"" + BENCH_PASSWORD + "\"}";
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200) throw new IllegalStateException("sign-in answered " + r.statusCode() + ": " + r.body());
+        return r.body().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+    }
+
     int runAll() throws Exception {
         Files.createDirectories(work);
         int port;
@@ -456,6 +468,18 @@ public final class FanoutBench {
                 + "dataDir: " + work.resolve("gw-data") + "\n");
         log("run %s: %d units, %d SSE clients, %d s measured after %d s warm-up, %d publishing connections, QoS %d",
                 run, units, clients, seconds, warmup, conns, qos);
+
+        // An operator account made with the real CLI, as a technician would; the SSE clients sign in with it.
+        List<String> userAdd = new ArrayList<>();
+        userAdd.add(gwJava);
+        userAdd.addAll(List.of(gwJavaOpts.trim().split("\\s+")));
+        userAdd.addAll(List.of("-jar", root.resolve("launcher/target/bwc.jar").toString(), "gateway", "user", "add",
+                BENCH_USER, "--role", "viewer", "--replace", "--password-stdin", "--config", yaml.toString()));
+        Process add = new ProcessBuilder(userAdd).directory(work.toFile()).redirectErrorStream(true)
+                .redirectOutput(work.resolve("user-add.log").toFile()).start();
+        add.getOutputStream().write((BENCH_PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
+        add.getOutputStream().close();
+        if (add.waitFor() != 0) throw new IllegalStateException("bwc gateway user add failed; see " + work.resolve("user-add.log"));
 
         List<String> cmd = new ArrayList<>();
         cmd.add(gwJava);
@@ -473,7 +497,7 @@ public final class FanoutBench {
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             HttpClient probe = HttpClient.newHttpClient();
-            URI health = URI.create("http://127.0.0.1:" + port + "/api/health");
+            URI health = URI.create("http://127.0.0.1:" + port + "/health");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (true) {
                 if (!gw.isAlive()) throw new IllegalStateException("the gateway exited (code " + gw.exitValue() + "); see " + gwLog);
@@ -483,6 +507,7 @@ public final class FanoutBench {
                 if (System.nanoTime() > deadline) throw new IllegalStateException("the gateway did not become healthy in 60 s; see " + gwLog);
                 Thread.sleep(200);
             }
+            token = signIn(probe, port);
             long gwPid = gw.pid();
             long mosqPid = findPid("mosquitto");
             log("gateway pid %d healthy on port %d (mosquitto pid %d)", gwPid, port, mosqPid);
@@ -595,7 +620,8 @@ public final class FanoutBench {
             Thread.sleep(300); // mosquitto_sub is not watched; give it the same grace
             String healthJson = "";
             try {
-                healthJson = probe.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.ofString()).body();
+                healthJson = probe.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health"))
+                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
             } catch (IOException ignored) { }
             String hwm = status(gwPid, "VmHWM"), rss = status(gwPid, "VmRSS");
             int gwThreads = kb(status(gwPid, "Threads")) > 0 ? (int) kb(status(gwPid, "Threads")) : -1;

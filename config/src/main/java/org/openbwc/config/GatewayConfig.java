@@ -1,5 +1,6 @@
 package org.openbwc.config;
 
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -28,11 +29,13 @@ public record GatewayConfig(
             + " the process.")
         @DefaultValue("gateway-data")
         @TextLength(min = 1, max = 4096)
-        String dataDir) {
+        String dataDir,
+    @Doc("Operators' accounts and sessions.") AuthConfig auth,
+    @Doc("The monitoring room's fleet map.") MapConfig map) {
 
   public GatewayConfig {
     Constraints.check(
-        GatewayConfig.class, gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir);
+        GatewayConfig.class, gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map);
     if (mqtt.clientId() == null) {
       mqtt = mqtt.withClientId(gatewayId);
     }
@@ -47,27 +50,44 @@ public record GatewayConfig(
   /** Copy with another gateway id; an MQTT client id that followed the old id follows the new one. */
   public GatewayConfig withGatewayId(String newGatewayId) {
     MqttConfig newMqtt = Objects.equals(mqtt.clientId(), gatewayId) ? mqtt.withClientId(null) : mqtt;
-    return new GatewayConfig(newGatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir);
+    return new GatewayConfig(newGatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map);
   }
 
   /** Copy with other MQTT settings; a null client id in them becomes the gateway id. */
   public GatewayConfig withMqtt(MqttConfig newMqtt) {
-    return new GatewayConfig(gatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir);
+    return new GatewayConfig(gatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map);
   }
 
   /** Copy with other embedded-broker settings. */
   public GatewayConfig withBroker(BrokerConfig newBroker) {
-    return new GatewayConfig(gatewayId, mqtt, newBroker, http, commandTimeoutMillis, maxPayloadBytes, dataDir);
+    return new GatewayConfig(gatewayId, mqtt, newBroker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map);
   }
 
   /** Copy with other HTTP settings. */
   public GatewayConfig withHttp(HttpConfig newHttp) {
-    return new GatewayConfig(gatewayId, mqtt, broker, newHttp, commandTimeoutMillis, maxPayloadBytes, dataDir);
+    return new GatewayConfig(gatewayId, mqtt, broker, newHttp, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map);
   }
 
   /** Copy with another data directory. */
   public GatewayConfig withDataDir(String newDataDir) {
-    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, newDataDir);
+    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, newDataDir, auth, map);
+  }
+
+  /** Copy with other sign-in settings. */
+  public GatewayConfig withAuth(AuthConfig newAuth) {
+    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, newAuth, map);
+  }
+
+  /** Copy with other map settings. */
+  public GatewayConfig withMap(MapConfig newMap) {
+    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, newMap);
+  }
+
+  /** Where the operators' accounts are: {@code auth.usersFile}, or users.yaml in the data directory. */
+  public Path usersFile() {
+    return auth.usersFile() == null
+        ? Path.of(dataDir).resolve("users.yaml")
+        : Path.of(auth.usersFile());
   }
 
   /** The embedded broker and the HTTP server cannot listen on the same port of the same address. */

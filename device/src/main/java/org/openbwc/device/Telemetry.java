@@ -2,10 +2,14 @@ package org.openbwc.device;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.openbwc.device.evidence.RecoveredRecording;
+import org.openbwc.device.evidence.SealedRecording;
+import org.openbwc.device.evidence.VerificationResult;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.device.core.AlarmChange;
 import org.openbwc.device.core.ControllerEvent;
@@ -70,7 +74,7 @@ final class Telemetry {
         return new UnitStatus(Payload.VERSION, config.unitId(), s.state(), true, s.stealth(), s.sos(), config.officerId(),
                 battery(), storage(), recording ? s.recordingId() : null, recording ? recordingSince : null, false,
                 hw.clock().isSet(), firmware, ++statusSeq, hw.clock().now(), recording ? c.recordingMillis() : null,
-                c.droppedFrames(), c.publicKey());
+                c.droppedFrames(), c.publicKey(), signal());
     }
 
     UnitEvent event(ControllerEvent e) {
@@ -84,6 +88,21 @@ final class Telemetry {
     UnitEvent cameraFailedEvent(String reason, ControllerSnapshot s) {
         return new UnitEvent(Payload.VERSION, config.unitId(), EventType.CAMERA_FAILED, hw.clock().now(), s.state(), "camera",
                 Map.of("reason", reason.length() > 500 ? reason.substring(0, 500) : reason), ++eventSeq);
+    }
+
+    UnitEvent sealedEvent(SealedRecording r, VerificationResult check, ControllerSnapshot s) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("recordingId", r.recordingId());
+        details.put("startedAt", r.startedAt().toString());
+        details.put("endedAt", r.endedAt().toString());
+        details.put("durationMillis", Long.toString(r.durationMillis()));
+        details.put("segments", Integer.toString(r.segmentCount()));
+        details.put("bytes", Long.toString(r.bytes()));
+        details.put("reason", r.reason().name().toLowerCase(Locale.ROOT));
+        details.put("verified", Boolean.toString(check.ok()));
+        if (!check.ok()) details.put("problem", check.message().length() > 300 ? check.message().substring(0, 300) : check.message());
+        return new UnitEvent(Payload.VERSION, config.unitId(), EventType.RECORDING_SEALED, hw.clock().now(), s.state(), "evidence",
+                details, ++eventSeq);
     }
 
     UnitEvent recoveredEvent(RecoveredRecording r, ControllerSnapshot s) {
@@ -131,7 +150,17 @@ final class Telemetry {
 
     private Battery battery() {
         if (battery == null) return null;
-        return new Battery(battery.percent(), battery.charging(), hw.dock().isActive());
+        return new Battery(battery.percent(), battery.charging(), hw.dock().isActive(), battery.minutesLeft());
+    }
+
+    private Integer signal() {
+        try {
+            OptionalInt s = hw.radio().signalPercent();
+            return s.isPresent() ? s.getAsInt() : null;
+        } catch (RuntimeException e) {
+            Logger.debug("[{}] reading the radio signal failed: {}", config.unitId(), e.toString());
+            return null;
+        }
     }
 
     private Storage storage() {

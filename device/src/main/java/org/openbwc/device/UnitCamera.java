@@ -12,6 +12,8 @@ import org.openbwc.config.UnitConfig;
 import org.openbwc.config.VideoConfig;
 import org.openbwc.device.evidence.DeviceKey;
 import org.openbwc.device.evidence.EvidenceRecovery;
+import org.openbwc.device.evidence.EvidenceVerifier;
+import org.openbwc.device.evidence.VerificationResult;
 import org.openbwc.device.evidence.EvidenceWriter;
 import org.openbwc.device.evidence.PreEventBuffer;
 import org.openbwc.device.evidence.RecordingRequest;
@@ -134,6 +136,11 @@ final class UnitCamera implements AutoCloseable {
     List<RecoveredRecording> recovered() { return recovered; }
 
     String publicKeyBase64() { return key.publicKeyBase64(); }
+
+    /** Checks a sealed recording against this unit's key, as `bwc evidence verify` would. */
+    VerificationResult selfCheck(Path recordingDir) {
+        return new EvidenceVerifier().verify(recordingDir, Optional.of(key.publicKey()));
+    }
 
     /** Opens a recording with the pre-event buffer at its head. */
     void startRecording(String recordingId, String trigger, Instant startedAt, boolean clockSet) throws IOException {

@@ -34,6 +34,7 @@ import org.openbwc.device.evidence.EndReason;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
 import org.openbwc.device.evidence.StoragePolicy;
+import org.openbwc.device.evidence.VerificationResult;
 import org.openbwc.device.core.Tick;
 import org.openbwc.device.core.TriggerSignal;
 import org.openbwc.device.mqtt.UnitLink;
@@ -257,6 +258,12 @@ public final class UnitRuntime implements AutoCloseable {
 
     /** Called by the evidence writer's thread when a recording is sealed. */
     private void onSealed(SealedRecording r) {
+        // Hashing a long recording again takes a while: not on the writer's thread, which may be starting the next one.
+        evidenceOps.execute(() -> {
+            VerificationResult check = camera.selfCheck(r.directory());
+            if (!check.ok()) Logger.error("{}recording {} failed its own check after sealing: {}", tag, r.recordingId(), check.message());
+            submit(() -> link.publishEvent(telemetry.sealedEvent(r, check, controller.snapshot())));
+        });
         if (r.reason() == EndReason.MAX_DURATION) {
             Logger.info("{}recording {} reached the maximum length and was sealed; the next one starts", tag, r.recordingId());
             submit(() -> apply(new RecordingLimitReached(r.recordingId())));

@@ -1,9 +1,11 @@
 package org.openbwc.gateway;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
 import jakarta.servlet.ServletOutputStream;
 import jakarta.servlet.http.HttpServletResponse;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,37 +22,70 @@ import org.openbwc.protocol.UnitEvent;
 import org.tinylog.Logger;
 
 /**
- * Server-sent events for browsers: the current fleet on connect, then every change ({@code event: unit}, data
- * {@link UnitView}), every unit event ({@code event: event}, data {@link UnitEvent}) and removals
- * ({@code event: removed}, data {"id": ...}), with a comment line as heartbeat.
+ * Server-sent events for browsers. On every (re)connect the first frame is {@code event: snapshot} with the whole
+ * fleet and every kept alert, so a browser that was disconnected replaces its state and misses nothing. Then:
+ * {@code unit} (a changed {@link UnitView}), {@code event} (a {@link UnitEvent}), {@code removed} ({"id"}) and
+ * {@code alert} (a new or acknowledged {@link Alert}), with a comment line as heartbeat.
  *
- * <p>Each client has its own backlog, filled by the registry's (non-blocking) listener call and drained by the
- * client's own request thread, so a slow client never holds up the MQTT thread or other clients. Unit changes are
- * coalesced per unit (a slow client skips intermediate states but always ends on the latest one, and a burst such as
- * the retained replay after a reconnect cannot overflow it); events are not, and a client whose event backlog
- * overflows is dropped: its browser reconnects and starts again from a fresh snapshot.
+ * <p>Each change is serialised once and handed to every client's own backlog, which the client's request thread
+ * drains, so a slow browser never holds up the MQTT thread or the others. Unit changes and alerts are coalesced per
+ * unit or alert (a slow client skips intermediate states but always ends on the latest one); events are not, and a
+ * client whose event backlog overflows is dropped: its browser reconnects and starts again from a fresh snapshot.
  */
-final class EventStream implements AutoCloseable {
+final class EventStream implements FleetRegistry.Listener, AlertBoard.Listener, AutoCloseable {
 
     private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
 
-    private record Frame(String name, Object data) {}
+    /** One ready-to-send SSE frame, shared by every client. */
+    private record Frame(String key, byte[] bytes) {}
 
     private final FleetRegistry registry;
+    private final AlertBoard alerts;
     private final ObjectMapper mapper;
     private final Duration heartbeat;
     private final int eventBacklog;
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    EventStream(FleetRegistry registry, ObjectMapper mapper, Duration heartbeat, int eventBacklog) {
+    EventStream(FleetRegistry registry, AlertBoard alerts, ObjectMapper mapper, Duration heartbeat, int eventBacklog) {
         this.registry = registry;
+        this.alerts = alerts;
         this.mapper = mapper;
         this.heartbeat = heartbeat;
         this.eventBacklog = eventBacklog;
+        alerts.listen(this);
+        registry.listen(this);
     }
 
     int clients() { return clients.size(); }
+
+    @Override
+    public void unitChanged(UnitView unit) {
+        if (clients.isEmpty()) return;
+        Frame f = frame("u:" + unit.id(), "unit", unit);
+        for (Client c : clients) c.coalesce(f);
+    }
+
+    @Override
+    public void unitRemoved(String unitId) {
+        if (clients.isEmpty()) return;
+        Frame f = frame("u:" + unitId, "removed", Map.of("id", unitId));
+        for (Client c : clients) c.coalesce(f);
+    }
+
+    @Override
+    public void unitEvent(UnitEvent event) {
+        if (clients.isEmpty()) return;
+        Frame f = frame(null, "event", event);
+        for (Client c : clients) c.event(f);
+    }
+
+    @Override
+    public void alertChanged(Alert alert) {
+        if (clients.isEmpty()) return;
+        Frame f = frame("a:" + alert.id(), "alert", alert);
+        for (Client c : clients) c.coalesce(f);
+    }
 
     /** Streams to one client until it goes away, overflows, or the stream is closed; blocks the request thread. */
     void serve(Context ctx) {
@@ -62,13 +97,15 @@ final class EventStream implements AutoCloseable {
         // Stops nginx-style proxies from buffering the stream.
         res.setHeader("X-Accel-Buffering", "no");
         Client client = new Client(ctx.ip() + ":" + ctx.req().getRemotePort());
-        clients.add(client);
-        List<UnitView> snapshot = registry.listen(client);
+        List<UnitView> units = registry.snapshotWhile(() -> clients.add(client));
+        // Read after the client joined: an alert raised in between may arrive twice (browsers key them by id), never
+        // not at all.
+        List<Alert> alertsNow = alerts.all();
         Logger.debug("Event stream client {} connected ({} clients)", client.who, clients.size());
         try {
             ServletOutputStream out = res.getOutputStream();
             out.write("retry: 3000\n\n".getBytes(StandardCharsets.UTF_8));
-            for (UnitView unit : snapshot) write(out, "unit", unit);
+            out.write(frame(null, "snapshot", Map.of("units", units, "alerts", alertsNow)).bytes());
             out.flush();
             List<Frame> batch = new ArrayList<>();
             while (!closed) {
@@ -77,7 +114,7 @@ final class EventStream implements AutoCloseable {
                     // The only way to notice a vanished client is a failed write.
                     out.write(HEARTBEAT);
                 } else {
-                    for (Frame f : batch) write(out, f.name(), f.data());
+                    for (Frame f : batch) out.write(f.bytes());
                     batch.clear();
                 }
                 out.flush();
@@ -87,58 +124,60 @@ final class EventStream implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            registry.removeListener(client);
             clients.remove(client);
             Logger.debug("Event stream client {} removed ({} clients)", client.who, clients.size());
         }
     }
 
-    private void write(ServletOutputStream out, String name, Object data) throws IOException {
-        byte[] json = mapper.writeValueAsBytes(data);
-        out.write(("event: " + name + "\ndata: ").getBytes(StandardCharsets.UTF_8));
-        out.write(json);
-        out.write('\n');
-        out.write('\n');
+    private Frame frame(String key, String name, Object data) {
+        try {
+            ByteArrayOutputStream b = new ByteArrayOutputStream(512);
+            b.write(("event: " + name + "\ndata: ").getBytes(StandardCharsets.UTF_8));
+            b.write(mapper.writeValueAsBytes(data));
+            b.write('\n');
+            b.write('\n');
+            return new Frame(key, b.toByteArray());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot render a " + name + " frame as JSON", e);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Ends every stream; browsers will try to reconnect to whatever serves the address next. */
     @Override
     public void close() {
         closed = true;
+        registry.removeListener(this);
+        alerts.removeListener(this);
         for (Client c : clients) c.end();
     }
 
-    private final class Client implements FleetRegistry.Listener {
+    private final class Client {
         final String who;
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition ready = lock.newCondition();
-        // Latest frame per unit id: a newer change replaces an unsent older one.
-        private final Map<String, Frame> units = new LinkedHashMap<>();
+        // Latest frame per unit or alert: a newer change replaces an unsent older one.
+        private final Map<String, Frame> latest = new LinkedHashMap<>();
         private final ArrayDeque<Frame> events = new ArrayDeque<>();
         private boolean ended;
 
         Client(String who) { this.who = who; }
 
-        @Override public void unitChanged(UnitView unit) { coalesce(unit.id(), new Frame("unit", unit)); }
-
-        @Override public void unitRemoved(String unitId) { coalesce(unitId, new Frame("removed", Map.of("id", unitId))); }
-
-        @Override
-        public void unitEvent(UnitEvent event) {
+        void event(Frame f) {
             boolean overflow;
             lock.lock();
             try {
                 if (ended) return;
                 overflow = events.size() >= eventBacklog;
                 if (!overflow) {
-                    events.add(new Frame("event", event));
+                    events.add(f);
                     ready.signal();
                 }
             } finally {
                 lock.unlock();
             }
             if (overflow) {
-                registry.removeListener(this);
                 clients.remove(this);
                 end();
                 Logger.warn("Event stream client {} is too slow ({} events waiting); dropped it, its browser will "
@@ -146,12 +185,12 @@ final class EventStream implements AutoCloseable {
             }
         }
 
-        private void coalesce(String unitId, Frame frame) {
+        void coalesce(Frame frame) {
             lock.lock();
             try {
                 if (ended) return;
-                units.remove(unitId);
-                units.put(unitId, frame);
+                latest.remove(frame.key());
+                latest.put(frame.key(), frame);
                 ready.signal();
             } finally {
                 lock.unlock();
@@ -167,12 +206,12 @@ final class EventStream implements AutoCloseable {
             lock.lock();
             try {
                 long nanos = timeout.toNanos();
-                while (!ended && units.isEmpty() && events.isEmpty() && nanos > 0) {
+                while (!ended && latest.isEmpty() && events.isEmpty() && nanos > 0) {
                     nanos = ready.awaitNanos(nanos);
                 }
                 if (ended) return false;
-                out.addAll(units.values());
-                units.clear();
+                out.addAll(latest.values());
+                latest.clear();
                 out.addAll(events);
                 events.clear();
                 return true;
@@ -185,7 +224,7 @@ final class EventStream implements AutoCloseable {
             lock.lock();
             try {
                 ended = true;
-                units.clear();
+                latest.clear();
                 events.clear();
                 ready.signal();
             } finally {

@@ -20,6 +20,7 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -74,6 +75,7 @@ final class FleetLink implements AutoCloseable {
     private final WireCodec codec;
     private final Clock clock;
     private final DroppedMessages drops = new DroppedMessages();
+    private final LongAdder messagesIn = new LongAdder();
     private final MqttAsyncClient client;
     private final ScheduledExecutorService timer;
     private final SecureRandom random = new SecureRandom();
@@ -334,6 +336,9 @@ final class FleetLink implements AutoCloseable {
 
     DroppedMessages drops() { return drops; }
 
+    /** Messages received from the broker since start, including dropped ones. */
+    long messagesIn() { return messagesIn.sum(); }
+
     /** Disconnects cleanly (no Will for a gateway; the session stays for {@code sessionExpiry}) and stops the timer. */
     @Override
     public void close() {
@@ -363,6 +368,7 @@ final class FleetLink implements AutoCloseable {
     // --- incoming messages, on Paho's callback thread -------------------------------------------------------------
 
     private void handle(String topic, MqttMessage message) {
+        messagesIn.increment();
         byte[] payload = message.getPayload();
         if (topic.equals(repliesTopic)) {
             handleReply(message);

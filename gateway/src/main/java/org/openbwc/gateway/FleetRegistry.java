@@ -114,6 +114,20 @@ public final class FleetRegistry {
     public void removeListener(Listener listener) { listeners.remove(listener); }
 
     /**
+     * Runs {@code action} while no change can be applied and returns the units as they are then: whatever
+     * {@code action} subscribes to sees every change after the returned snapshot and none before it.
+     */
+    public List<UnitView> snapshotWhile(Runnable action) {
+        writeLock.lock();
+        try {
+            action.run();
+            return units();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
      * Applies a status.
      *
      * @param retained true when the broker replayed it from its retained store (on subscribe), rather than forwarding

@@ -6,6 +6,10 @@ import java.time.Duration;
 import java.util.Objects;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.MqttConfig;
+import org.openbwc.gateway.auth.Authenticator;
+import org.openbwc.gateway.auth.OperatorDirectory;
+import org.openbwc.gateway.auth.PasswordHasher;
+import org.openbwc.gateway.auth.SessionTokens;
 import org.openbwc.protocol.WireCodec;
 import org.tinylog.Logger;
 
@@ -17,6 +21,8 @@ public final class Gateway implements AutoCloseable {
 
     /** For {@link #start(GatewayConfig, int, Duration)}: take the HTTP port from {@code http.port}. */
     static final int FROM_CONFIG = -1;
+    /** Recordings listed per unit on its page. */
+    static final int RECORDINGS_PER_UNIT = 50;
 
     private final GatewayConfig config;
     private final EmbeddedBroker broker;
@@ -24,15 +30,33 @@ public final class Gateway implements AutoCloseable {
     private final FleetLink link;
     private final GatewayHttpApi http;
     private final String httpHost;
+    private final AuditLog audit;
 
     private Gateway(GatewayConfig config, EmbeddedBroker broker, FleetRegistry registry, FleetLink link,
-                    GatewayHttpApi http) {
+                    GatewayHttpApi http, AuditLog audit) {
         this.config = config;
         this.broker = broker;
         this.registry = registry;
         this.link = link;
         this.http = http;
         this.httpHost = config.http().host();
+        this.audit = audit;
+    }
+
+    private static Authenticator authenticator(GatewayConfig config, Clock clock) {
+        Path usersFile = config.usersFile();
+        OperatorDirectory directory;
+        try {
+            directory = OperatorDirectory.open(usersFile);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("cannot read the operator accounts: " + e.getMessage(), e);
+        }
+        if (directory.all().isEmpty()) {
+            Logger.warn("No operator accounts in {}: nobody can sign in to the monitoring room. Add one with"
+                    + " `bwc gateway user add NAME --role admin --config <gateway.yaml>`", usersFile.toAbsolutePath());
+        }
+        return new Authenticator(directory, new PasswordHasher(), SessionTokens.open(Path.of(config.dataDir()), clock),
+                Duration.ofMinutes(config.auth().sessionMinutes()), config.auth().maxFailedLogins(), clock);
     }
 
     /**
@@ -56,6 +80,7 @@ public final class Gateway implements AutoCloseable {
         long started = System.nanoTime();
         EmbeddedBroker broker = null;
         FleetLink link = null;
+        AuditLog audit = null;
         try {
             MqttConfig mqtt = config.mqtt();
             if (config.broker().embedded()) {
@@ -64,20 +89,33 @@ public final class Gateway implements AutoCloseable {
                 mqtt = mqtt.withUrl(broker.url());
             }
             WireCodec codec = new WireCodec(config.maxPayloadBytes());
+            Path dataDir = Path.of(config.dataDir());
+            Clock clock = Clock.systemUTC();
+            audit = AuditLog.open(dataDir.resolve("audit.log"), codec.mapper(), clock);
+            Authenticator auth = authenticator(config, clock);
             FleetRegistry registry = new FleetRegistry();
+            AlertBoard alerts = new AlertBoard(clock);
+            LocationTrails trails = new LocationTrails(GatewayHttpApi.MAX_TRAIL_POINTS);
+            RecordingIndex recordings = new RecordingIndex(RECORDINGS_PER_UNIT);
+            registry.listen(alerts);
+            registry.listen(trails);
+            registry.listen(recordings);
             link = new FleetLink(config.gatewayId(), mqtt, config.maxPayloadBytes(), registry, codec, sessionExpiry,
-                    Clock.systemUTC());
+                    clock);
             link.start();
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
-            GatewayHttpApi http = GatewayHttpApi.start(config.http().host(), port, config.gatewayId(), registry, link,
-                    Duration.ofMillis(config.commandTimeoutMillis()), codec.mapper());
-            Gateway gateway = new Gateway(config, broker, registry, link, http);
+            ApiParts parts = new ApiParts(config.gatewayId(), registry, link, alerts, trails, recordings, auth, audit,
+                    config.map(), Duration.ofMillis(config.commandTimeoutMillis()), codec.mapper(),
+                    GatewayHttpApi.DEFAULT_HEARTBEAT, GatewayHttpApi.DEFAULT_EVENT_BACKLOG);
+            GatewayHttpApi http = GatewayHttpApi.start(config.http().host(), port, parts);
+            Gateway gateway = new Gateway(config, broker, registry, link, http, audit);
             Logger.info("Gateway {} started in {} ms: web console {}, MQTT {} ({}), {} units known",
                     config.gatewayId(), (System.nanoTime() - started) / 1_000_000, gateway.httpUrl(), mqtt.url(),
                     link.connected() ? "connected" : "not connected yet, retrying", registry.size());
             return gateway;
         } catch (RuntimeException | Error e) {
             if (link != null) link.close();
+            if (audit != null) audit.close();
             if (broker != null) broker.close();
             throw e;
         }
@@ -112,6 +150,7 @@ public final class Gateway implements AutoCloseable {
         }
         link.close();
         if (broker != null) broker.close();
+        audit.close();
         Logger.info("Gateway {} stopped", config.gatewayId());
     }
 }

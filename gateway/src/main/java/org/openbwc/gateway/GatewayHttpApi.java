@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
+import io.javalin.http.staticfiles.Location;
 import io.javalin.json.JavalinJackson;
 import io.javalin.util.JavalinBindException;
 import java.io.IOException;
@@ -14,22 +15,27 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.openbwc.config.MapConfig;
+import org.openbwc.gateway.auth.Authenticator.SignedIn;
+import org.openbwc.gateway.auth.Operator;
+import org.openbwc.gateway.auth.OperatorDirectory;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.RemoteCommand;
 import org.tinylog.Logger;
 
 /**
  * The gateway's HTTP surface for the monitoring room: fleet JSON, commands to units, a server-sent event stream, a
- * health report, and a small live page at {@code /}. Every error is JSON {@code {"error": "..."}}; no stack trace
+ * health report, metrics, and the monitoring-room pages. Every error is JSON {@code {"error": "..."}}; no stack trace
  * ever leaves the process.
  */
 final class GatewayHttpApi implements AutoCloseable {
@@ -40,28 +46,45 @@ final class GatewayHttpApi implements AutoCloseable {
     static final int DEFAULT_EVENT_BACKLOG = 1024;
     /** A command body only carries a few short arguments. */
     static final int MAX_COMMAND_BODY_BYTES = 4096;
-    private static final int MAX_OPERATOR_CHARS = 64;
+    static final int MAX_TRAIL_POINTS = 500;
+    static final int DEFAULT_FLEET_TRAIL_POINTS = 20;
+    static final int MAX_AUDIT_ENTRIES = 1000;
     private static final int MAX_PLATFORM_THREADS = 32;
     private static final String HANDLED = "openbwc.error-written";
 
     private final String gatewayId;
     private final FleetRegistry registry;
     private final FleetLink link;
+    private final AlertBoard alerts;
+    private final LocationTrails trails;
+    private final RecordingIndex recordings;
+    private final AuditLog audit;
+    private final OperatorDirectory directory;
+    private final MapConfig map;
     private final Duration commandTimeout;
     private final ObjectMapper mapper;
     private final EventStream events;
-    private final String page;
+    private final GatewayMetrics metrics;
+    private final WebAccess access;
+    private final WebPages pages;
     private final Javalin app;
 
-    private GatewayHttpApi(String gatewayId, FleetRegistry registry, FleetLink link, Duration commandTimeout,
-                           ObjectMapper mapper, Duration heartbeat, int eventBacklog) {
-        this.gatewayId = gatewayId;
-        this.registry = registry;
-        this.link = link;
-        this.commandTimeout = commandTimeout;
-        this.mapper = mapper;
-        this.events = new EventStream(registry, mapper, heartbeat, eventBacklog);
-        this.page = loadPage();
+    private GatewayHttpApi(ApiParts p) {
+        this.gatewayId = p.gatewayId();
+        this.registry = p.registry();
+        this.link = p.link();
+        this.alerts = p.alerts();
+        this.trails = p.trails();
+        this.recordings = p.recordings();
+        this.audit = p.audit();
+        this.directory = p.auth().directory();
+        this.map = p.map();
+        this.commandTimeout = p.commandTimeout();
+        this.mapper = p.mapper();
+        this.events = new EventStream(registry, alerts, mapper, p.heartbeat(), p.eventBacklog());
+        this.metrics = new GatewayMetrics(gatewayId, registry, link, alerts, events::clients);
+        this.access = new WebAccess(p.auth(), audit, metrics, mapper);
+        this.pages = new WebPages(map);
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
@@ -73,6 +96,13 @@ final class GatewayHttpApi implements AutoCloseable {
             cfg.jetty.threadPool = pool;
             cfg.jsonMapper(new JavalinJackson(mapper, false));
             cfg.router.ignoreTrailingSlashes = true;
+            cfg.staticFiles.enableWebjars();
+            cfg.staticFiles.add(files -> {
+                files.hostedPath = "/assets";
+                files.directory = WebPages.ASSET_DIR;
+                files.location = Location.CLASSPATH;
+                files.headers = Map.of("Cache-Control", "no-cache");
+            });
         });
         routes();
     }
@@ -82,18 +112,13 @@ final class GatewayHttpApi implements AutoCloseable {
      *
      * @throws IllegalStateException naming the address when the port is taken
      */
-    static GatewayHttpApi start(String host, int port, String gatewayId, FleetRegistry registry, FleetLink link,
-                                Duration commandTimeout, ObjectMapper mapper) {
-        return start(host, port, gatewayId, registry, link, commandTimeout, mapper, DEFAULT_HEARTBEAT, DEFAULT_EVENT_BACKLOG);
-    }
-
-    static GatewayHttpApi start(String host, int port, String gatewayId, FleetRegistry registry, FleetLink link,
-                                Duration commandTimeout, ObjectMapper mapper, Duration heartbeat, int eventBacklog) {
-        GatewayHttpApi api = new GatewayHttpApi(gatewayId, registry, link, commandTimeout, mapper, heartbeat, eventBacklog);
+    static GatewayHttpApi start(String host, int port, ApiParts parts) {
+        GatewayHttpApi api = new GatewayHttpApi(parts);
         try {
             api.app.start(host, port);
         } catch (RuntimeException e) {
             api.app.stop();
+            api.events.close();
             String why = e instanceof JavalinBindException
                     ? "port " + port + " on " + host + " is already in use; set http.port to another port"
                     : e.getMessage();
@@ -108,6 +133,8 @@ final class GatewayHttpApi implements AutoCloseable {
 
     int eventStreamClients() { return events.clients(); }
 
+    GatewayMetrics metrics() { return metrics; }
+
     @Override
     public void close() {
         events.close();
@@ -115,20 +142,37 @@ final class GatewayHttpApi implements AutoCloseable {
     }
 
     private void routes() {
-        app.get("/", ctx -> ctx.html(page));
-        app.get("/api/units", ctx -> json(ctx, 200, registry.units()));
-        app.get("/api/units/{id}", ctx -> {
-            String id = ctx.pathParam("id");
-            json(ctx, 200, knownUnit(id));
-        });
-        app.get("/api/units/{id}/events", ctx -> {
-            String id = ctx.pathParam("id");
-            knownUnit(id);
-            json(ctx, 200, registry.events(id));
-        });
-        app.post("/api/units/{id}/commands/{name}", this::command);
-        app.get("/api/health", this::health);
-        app.get("/api/events", events::serve);
+        app.beforeMatched(access::check);
+        app.before(pages::securityHeaders);
+        app.get("/", ctx -> pages.page(ctx, "fleet.html"), Access.PUBLIC);
+        app.get("/login", ctx -> pages.page(ctx, "login.html"), Access.PUBLIC);
+        app.get("/units/{id}", ctx -> pages.page(ctx, "unit.html"), Access.PUBLIC);
+        app.get("/health", this::publicHealth, Access.PUBLIC);
+        app.post("/api/login", access::login, Access.PUBLIC);
+
+        app.post("/api/logout", access::logout, Access.VIEWER);
+        app.get("/api/me", access::me, Access.VIEWER);
+        app.get("/api/map", ctx -> json(ctx, 200, mapSettings()), Access.VIEWER);
+        app.get("/api/units", ctx -> json(ctx, 200, registry.units()), Access.VIEWER);
+        app.get("/api/units/{id}", ctx -> json(ctx, 200, knownUnit(ctx.pathParam("id"))), Access.VIEWER);
+        app.get("/api/units/{id}/events", ctx -> json(ctx, 200, registry.events(knownUnit(ctx.pathParam("id")).id())),
+                Access.VIEWER);
+        app.get("/api/units/{id}/trail", ctx -> json(ctx, 200,
+                trails.trail(knownUnit(ctx.pathParam("id")).id(), points(ctx, MAX_TRAIL_POINTS))), Access.VIEWER);
+        app.get("/api/units/{id}/recordings", ctx -> json(ctx, 200,
+                recordings.recordings(knownUnit(ctx.pathParam("id")).id())), Access.VIEWER);
+        app.get("/api/trails", ctx -> json(ctx, 200, trails.all(points(ctx, DEFAULT_FLEET_TRAIL_POINTS))), Access.VIEWER);
+        app.get("/api/alerts", ctx -> json(ctx, 200, alerts.all()), Access.VIEWER);
+        app.get("/api/events", events::serve, Access.VIEWER);
+        app.get("/api/health", this::health, Access.VIEWER);
+        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()),
+                Access.VIEWER);
+
+        app.post("/api/units/{id}/commands/{name}", this::command, Access.SUPERVISOR);
+        app.post("/api/alerts/{id}/ack", this::acknowledge, Access.SUPERVISOR);
+
+        app.get("/api/audit", ctx -> json(ctx, 200, audit.recent(points(ctx, MAX_AUDIT_ENTRIES))), Access.ADMIN);
+        app.get("/api/users", ctx -> json(ctx, 200, users()), Access.ADMIN);
 
         app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage(), e.unit));
         app.exception(HttpResponseException.class, (e, ctx) -> {
@@ -158,21 +202,58 @@ final class GatewayHttpApi implements AutoCloseable {
     private void command(Context ctx) {
         String id = ctx.pathParam("id");
         String name = ctx.pathParam("name");
-        if (RemoteCommand.fromWire(name).isEmpty()) {
-            throw new ApiError(400, "unknown command '" + name + "' (allowed: " + RemoteCommand.allowed() + ")", id);
+        SignedIn who = WebAccess.operator(ctx);
+        long started = System.nanoTime();
+        String outcome = "failed";
+        Map<String, String> args = Map.of();
+        try {
+            if (RemoteCommand.fromWire(name).isEmpty()) {
+                outcome = "unknown";
+                throw new ApiError(400, "unknown command '" + name + "' (allowed: " + RemoteCommand.allowed() + ")", id);
+            }
+            args = commandArgs(ctx);
+            UnitView unit = knownUnit(id);
+            if (!unit.online()) {
+                outcome = "offline";
+                throw new ApiError(409, "unit " + id + " is offline (state " + unit.state() + ", last seen "
+                        + (unit.lastSeen() == null ? "never" : unit.lastSeen()) + "); " + name + " was not sent", id);
+            }
+            CommandReply answer = await(id, name, link.send(id, name, args, gatewayId + "/" + who.username(), commandTimeout));
+            ObjectNode body = mapper.valueToTree(answer);
+            if (answer.ok()) {
+                outcome = "ok";
+                json(ctx, 200, body);
+            } else {
+                outcome = "refused";
+                body.put("error", "unit " + id + " refused " + name + (answer.reason().isEmpty() ? "" : ": " + answer.reason()));
+                json(ctx, 422, body);
+            }
+        } catch (ApiError e) {
+            if (outcome.equals("failed")) {
+                outcome = switch (e.status) {
+                    case 504 -> "timeout";
+                    case 404 -> "unknown-unit";
+                    case 400 -> "bad-request";
+                    default -> "failed";
+                };
+            }
+            throw e;
+        } finally {
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            // Unknown names are not used as a metric tag: a client could otherwise create any number of series.
+            metrics.commandCompleted(RemoteCommand.fromWire(name).isPresent() ? name : "unknown", outcome, took);
+            Map<String, Object> details = new LinkedHashMap<>();
+            details.put("command", name.length() > 64 ? name.substring(0, 64) : name);
+            if (!args.isEmpty()) details.put("args", args);
+            details.put("millis", took.toMillis());
+            audit.record(who.username(), "command", id, outcome, details);
         }
-        Map<String, String> args = commandArgs(ctx);
-        UnitView unit = knownUnit(id);
-        if (!unit.online()) {
-            throw new ApiError(409, "unit " + id + " is offline (state " + unit.state() + ", last seen "
-                    + (unit.lastSeen() == null ? "never" : unit.lastSeen()) + "); " + name + " was not sent", id);
-        }
-        String requestedBy = requestedBy(ctx.header("X-Operator"));
-        CompletableFuture<CommandReply> reply = link.send(id, name, args, requestedBy, commandTimeout);
-        CommandReply answer;
+    }
+
+    private CommandReply await(String id, String name, CompletableFuture<CommandReply> reply) {
         try {
             // The link times the request out itself; the margin only guards against a lost completion.
-            answer = reply.get(commandTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            return reply.get(commandTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof CommandTimeoutException t) throw new ApiError(504, t.getMessage(), id);
@@ -186,13 +267,59 @@ final class GatewayHttpApi implements AutoCloseable {
             Thread.currentThread().interrupt();
             throw new ApiError(503, "the gateway is shutting down; " + name + " to unit " + id + " was abandoned", id);
         }
-        ObjectNode body = mapper.valueToTree(answer);
-        if (answer.ok()) {
-            json(ctx, 200, body);
-        } else {
-            body.put("error", "unit " + id + " refused " + name + (answer.reason().isEmpty() ? "" : ": " + answer.reason()));
-            json(ctx, 422, body);
+    }
+
+    private void acknowledge(Context ctx) {
+        String id = ctx.pathParam("id");
+        SignedIn who = WebAccess.operator(ctx);
+        Alert before = alerts.find(id).orElseThrow(() -> new ApiError(404, "no alert '" + id + "' (it may have been"
+                + " acknowledged long ago and pruned)", null));
+        Alert after = alerts.acknowledge(id, who.username()).orElseThrow();
+        if (!before.acknowledged()) {
+            audit.record(who.username(), "alert.ack", before.unitId(), "ok",
+                    Map.of("alert", id, "type", before.type().wire()));
         }
+        json(ctx, 200, after);
+    }
+
+    private List<Map<String, Object>> users() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (Operator op : directory.all()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("username", op.name());
+            m.put("role", op.role().wire());
+            m.put("created", op.created().toString());
+            list.add(m);
+        }
+        return list;
+    }
+
+    private Map<String, Object> mapSettings() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("tileUrl", map.tileUrl());
+        m.put("attribution", map.attribution());
+        m.put("center", Map.of("lat", map.centerLat(), "lon", map.centerLon()));
+        m.put("zoom", map.zoom());
+        return m;
+    }
+
+    /** The optional {@code ?points=N} (or {@code ?limit=N}) query parameter, 1..max. */
+    private static int points(Context ctx, int max) {
+        String raw = ctx.queryParam("points") != null ? ctx.queryParam("points") : ctx.queryParam("limit");
+        if (raw == null) return max;
+        try {
+            int n = Integer.parseInt(raw.strip());
+            if (n >= 1 && n <= max) return n;
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ApiError(400, "'" + raw + "' is not a count from 1 to " + max, null);
+    }
+
+    /** For load balancers and watchdogs: no detail, no sign-in. */
+    private void publicHealth(Context ctx) {
+        boolean connected = link.connected();
+        json(ctx, connected ? 200 : 503, Map.of("status", connected ? "ok" : "degraded"));
     }
 
     /** Reads the optional {@code {"args": {...}}} body; scalar values are passed on as text. */
@@ -240,18 +367,6 @@ final class GatewayHttpApi implements AutoCloseable {
                 + "is too big: a command body is at most " + MAX_COMMAND_BODY_BYTES + " bytes", null);
     }
 
-    /** The gateway id, plus the operator named by the X-Operator header, reduced to safe characters. */
-    String requestedBy(String operatorHeader) {
-        if (operatorHeader == null) return gatewayId;
-        StringBuilder b = new StringBuilder();
-        for (char c : operatorHeader.strip().toCharArray()) {
-            if (b.length() >= MAX_OPERATOR_CHARS) break;
-            if (Character.isLetterOrDigit(c) && c < 128 || c == '.' || c == '_' || c == '-' || c == '@' || c == ' ') b.append(c);
-        }
-        String operator = b.toString().strip();
-        return operator.isEmpty() ? gatewayId : gatewayId + "/" + operator;
-    }
-
     private void health(Context ctx) {
         Map<String, Object> broker = new LinkedHashMap<>();
         boolean connected = link.connected();
@@ -294,26 +409,5 @@ final class GatewayHttpApi implements AutoCloseable {
         ctx.attribute(HANDLED, true);
         if (status >= 500) Logger.debug("HTTP {} {} -> {}: {}", ctx.method(), ctx.path(), status, message);
         json(ctx, status, body);
-    }
-
-    private static String loadPage() {
-        try (InputStream in = GatewayHttpApi.class.getResourceAsStream("monitor.html")) {
-            Objects.requireNonNull(in, "monitor.html is missing from the gateway jar");
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read monitor.html from the gateway jar", e);
-        }
-    }
-
-    /** An error the API reports as-is: status, message for the operator, and the unit it concerns if any. */
-    private static final class ApiError extends RuntimeException {
-        final int status;
-        final String unit;
-
-        ApiError(int status, String message, String unit) {
-            super(message, null, false, false);
-            this.status = status;
-            this.unit = unit;
-        }
     }
 }

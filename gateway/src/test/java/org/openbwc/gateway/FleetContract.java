@@ -65,15 +65,24 @@ abstract class FleetContract {
                 .withMqtt(MqttConfig.defaults().withUrl(brokerUrl()))
                 .withDataDir(dataDir.toString());
         config = new GatewayConfig(gatewayId, base.mqtt(), base.broker(), base.http(), COMMAND_TIMEOUT_MS,
-                MAX_PAYLOAD_BYTES, base.dataDir());
+                MAX_PAYLOAD_BYTES, base.dataDir(), base.auth(), base.map());
+        TestOperators.write(config.usersFile());
         gateway = startGateway(config);
+    }
+
+    static ApiClient signIn(Gateway g) {
+        try {
+            return ApiClient.signedIn(g.httpUrl(), TestOperators.SUPERVISOR);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot sign in to " + g.httpUrl(), e);
+        }
     }
 
     Gateway startGateway(GatewayConfig c) {
         // A short session expiry keeps an external broker from collecting sessions of test gateways.
         Gateway g = Gateway.start(c, 0, Duration.ofSeconds(60));
         assertThat(g.brokerConnected()).as("connected to %s", brokerUrl()).isTrue();
-        api = new ApiClient(g.httpUrl());
+        api = signIn(g);
         return g;
     }
 
@@ -237,7 +246,7 @@ abstract class FleetContract {
         awaitUnit(u.id, UnitState.BUFFERING, true);
 
         ApiClient.Reply ok = api.post("/api/units/" + u.id + "/commands/record.start",
-                "{\"args\": {\"reason\": \"traffic stop\", \"priority\": 2}}", "X-Operator", "alice <script>");
+                "{\"args\": {\"reason\": \"traffic stop\", \"priority\": 2}}");
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         assertThat(ok.json().get("ok").asBoolean()).isTrue();
         assertThat(ok.json().get("unitId").asText()).isEqualTo(u.id);
@@ -245,14 +254,14 @@ abstract class FleetContract {
         assertThat(ok.json().get("reason").asText()).isEqualTo("done");
         assertThat(u.commands).hasSize(1);
         assertThat(u.commands.getFirst().args()).containsEntry("reason", "traffic stop").containsEntry("priority", "2");
-        assertThat(u.commands.getFirst().requestedBy()).isEqualTo(config.gatewayId() + "/alice script");
+        assertThat(u.commands.getFirst().requestedBy()).isEqualTo(config.gatewayId() + "/" + TestOperators.SUPERVISOR);
 
         u.answer(FakeUnit.Answer.REFUSE);
         ApiClient.Reply refused = api.post("/api/units/" + u.id + "/commands/record.stop", null);
         assertThat(refused.status()).as(refused.body()).isEqualTo(422);
         assertThat(refused.json().get("ok").asBoolean()).isFalse();
         assertThat(refused.json().get("error").asText()).contains(u.id, "record.stop", "battery too low");
-        assertThat(u.commands.getLast().requestedBy()).isEqualTo(config.gatewayId());
+        assertThat(u.commands.getLast().requestedBy()).isEqualTo(config.gatewayId() + "/" + TestOperators.SUPERVISOR);
     }
 
     @Test
@@ -282,7 +291,7 @@ abstract class FleetContract {
                 .withMqtt(config.mqtt().withUrl(proxy.url()).withClientId(null));
         Gateway cutOff = Gateway.start(viaProxy, 0, Duration.ofSeconds(60));
         cleanup.add(cutOff);
-        ApiClient cutOffApi = new ApiClient(cutOff.httpUrl());
+        ApiClient cutOffApi = signIn(cutOff);
         assertThat(cutOff.brokerConnected()).isFalse();
         ApiClient.Reply degraded = cutOffApi.get("/api/health");
         assertThat(degraded.status()).isEqualTo(503);
@@ -392,8 +401,10 @@ abstract class FleetContract {
         List<ApiClient.Sse> seen = new ArrayList<>();
         await().atMost(WAIT).until(() -> {
             stream.drainTo(seen);
-            return seen.stream().anyMatch(e -> e.name().equals("unit") && ApiClient.parse(e.data()).get("id").asText().equals(u.id));
+            return seen.stream().anyMatch(e -> e.name().equals("snapshot")
+                    && e.data().contains("\"id\":\"" + u.id + "\""));
         });
+        assertThat(seen.getFirst().name()).isEqualTo("snapshot");
 
         long start = System.nanoTime();
         u.status(UnitState.RECORDING, 76);

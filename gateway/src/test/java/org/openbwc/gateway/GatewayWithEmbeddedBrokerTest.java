@@ -24,6 +24,7 @@ class GatewayWithEmbeddedBrokerTest {
                 .withBroker(new BrokerConfig(true, "127.0.0.1", brokerPort))
                 .withDataDir(dataDir.toString());
         String unitId = "u-embedded-1";
+        TestOperators.write(config.usersFile());
         try (Gateway gateway = Gateway.start(config, 0, Duration.ofSeconds(60))) {
             assertThat(gateway.mqttUrl()).isEqualTo("tcp://127.0.0.1:" + brokerPort);
             assertThat(gateway.brokerConnected()).isTrue();
@@ -41,7 +42,7 @@ class GatewayWithEmbeddedBrokerTest {
         try (Gateway restarted = Gateway.start(config, 0, Duration.ofSeconds(60))) {
             Logger.info("Gateway with its embedded broker (file persistence) restarted in {} ms",
                     (System.nanoTime() - start) / 1_000_000);
-            ApiClient api = new ApiClient(restarted.httpUrl());
+            ApiClient api = FleetContract.signIn(restarted);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
                 ApiClient.Reply r = api.get("/api/units/" + unitId);
                 assertThat(r.status()).isEqualTo(200);

@@ -6,7 +6,7 @@ package org.openbwc.hal;
  */
 public record Hardware(Button recordButton, Button functionButton, Button sosButton, BinaryInput trigger,
                        BinaryInput dock, Led greenLed, Led redLed, Led amberLed, Haptics haptics, Battery battery,
-                       Gnss gnss, DeviceClock clock, StorageInfo storage, AutoCloseable resources)
+                       Gnss gnss, DeviceClock clock, StorageInfo storage, RadioLink radio, AutoCloseable resources)
         implements AutoCloseable {
     @Override
     public void close() throws Exception {

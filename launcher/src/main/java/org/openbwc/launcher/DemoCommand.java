@@ -4,13 +4,20 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.SecureRandom;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.openbwc.config.BrokerConfig;
 import org.openbwc.config.GatewayConfig;
+import org.openbwc.config.MapConfig;
+import org.openbwc.gateway.auth.Operator;
+import org.openbwc.gateway.auth.OperatorDirectory;
+import org.openbwc.gateway.auth.PasswordHasher;
+import org.openbwc.gateway.auth.Role;
 import org.openbwc.config.GnssConfig;
 import org.openbwc.config.GnssSource;
 import org.openbwc.config.HalMode;
@@ -61,6 +68,16 @@ public final class DemoCommand implements Callable<Integer> {
             + "reports a unit whose battery was pulled offline after 1.5x this (default: ${DEFAULT-VALUE}).")
     int keepAliveSeconds;
 
+    @Option(names = "--admin-password", paramLabel = "PASSWORD", description = "Password of the demo's 'admin' operator "
+            + "(at least " + PasswordHasher.MIN_LENGTH + " characters); without it a new random one is made and printed.")
+    String adminPassword;
+
+    @Option(names = "--tile-url", paramLabel = "URL", description = "Map tiles for the monitoring room, e.g. "
+            + "https://tile.openstreetmap.org/{z}/{x}/{y}.png (the default); 'none' for a plain grid (offline networks).")
+    String tileUrl;
+
+    static final String ADMIN = "admin";
+
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     @Override
@@ -71,6 +88,21 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (httpPort == simPort) throw new CommandLine.ParameterException(spec.commandLine(), "--http-port and --sim-port must differ (both " + httpPort + ")");
         PrintWriter out = spec.commandLine().getOut();
+        if (adminPassword != null) {
+            try {
+                PasswordHasher.check(adminPassword);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--admin-password: " + e.getMessage());
+            }
+        }
+        MapConfig map = MapConfig.defaults();
+        if (tileUrl != null) {
+            try {
+                map = map.withTileUrl(tileUrl.equals("none") ? "" : tileUrl);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--tile-url: " + e.getMessage());
+            }
+        }
 
         int brokerPort = chooseMqttPort(out);
         PortCheck.requireFree(HOST, httpPort, "monitoring room", "--http-port");
@@ -83,7 +115,11 @@ public final class DemoCommand implements Callable<Integer> {
                 .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
                 .withMqtt(MqttConfig.defaults().withUrl(mqttUrl))
                 .withHttp(HttpConfig.defaults().withPort(httpPort))
-                .withDataDir(dataDir.resolve("gateway").toString());
+                .withDataDir(dataDir.resolve("gateway").toString())
+                .withMap(map);
+        String password = adminPassword != null ? adminPassword : randomPassword();
+        OperatorDirectory.open(gwConfig.usersFile())
+                .add(new Operator(ADMIN, Role.ADMIN, new PasswordHasher().hash(password), Instant.now()), true);
         List<SimulatedUnit> fleet = new ArrayList<>();
         Gateway gateway = Gateway.start(gwConfig);
         VirtualUnitsServer sim = null;
@@ -101,7 +137,8 @@ public final class DemoCommand implements Callable<Integer> {
 
             awaitOnline(gateway, fleet.size());
             Logger.info("demo up in {} ms: {} units online", (System.nanoTime() - t0) / 1_000_000, fleet.size());
-            out.println("Monitoring room: http://" + HOST + ":" + gateway.httpPort() + "/");
+            out.println("Monitoring room: http://" + HOST + ":" + gateway.httpPort() + "/   sign in as " + ADMIN
+                    + (adminPassword != null ? " with --admin-password" : ", password " + password));
             out.println("Virtual units: http://" + HOST + ":" + sim.port() + "/");
             out.println("MQTT broker: " + mqttUrl + "   data: " + dataDir.toAbsolutePath() + "   (Ctrl-C stops)");
             out.flush();
@@ -118,6 +155,18 @@ public final class DemoCommand implements Callable<Integer> {
             shutdown(fleet, sim, gateway);
             throw e;
         }
+    }
+
+    /** 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I), in groups of four for reading aloud. */
+    static String randomPassword() {
+        String alphabet = "abcdefghjkmnpqrstuvwxyz23456789";
+        SecureRandom random = new SecureRandom();
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < 16; i++) {
+            if (i > 0 && i % 4 == 0) b.append('-');
+            b.append(alphabet.charAt(random.nextInt(alphabet.length())));
+        }
+        return b.toString();
     }
 
     private int chooseMqttPort(PrintWriter out) {

@@ -47,11 +47,13 @@ class DeviceProcessTest {
         dir = TempDirs.create("bwc-proc");
         int port = PortCheck.freePort("127.0.0.1");
         brokerUrl = "tcp://127.0.0.1:" + port;
-        gateway = Gateway.start(GatewayConfig.defaults("gw-proc")
+        GatewayConfig gwConfig = GatewayConfig.defaults("gw-proc")
                 .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(port))
                 .withMqtt(MqttConfig.defaults().withUrl(brokerUrl))
                 .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
-                .withDataDir(dir.resolve("gateway").toString()));
+                .withDataDir(dir.resolve("gateway").toString());
+        TestAccounts.write(gwConfig.usersFile());
+        gateway = Gateway.start(gwConfig);
         client = new FleetClient("http://127.0.0.1:" + gateway.httpPort(), "http://unused");
     }
 

@@ -8,6 +8,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -19,23 +20,49 @@ final class FleetClient implements AutoCloseable {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String gateway;
     private final String sim;
+    private final String user;
     private CompletableFuture<?> sse;
+    private volatile String token;
 
+    /** A client that signs in to the gateway as the test supervisor on its first gateway request. */
     FleetClient(String gatewayUrl, String simUrl) {
+        this(gatewayUrl, simUrl, TestAccounts.SUPERVISOR);
+    }
+
+    FleetClient(String gatewayUrl, String simUrl, String user) {
         this.gateway = gatewayUrl;
         this.sim = simUrl;
+        this.user = user;
+    }
+
+    /** Signs in as this client's user; later gateway requests carry the token. */
+    String token() throws IOException, InterruptedException {
+        if (token == null) {
+            String body = JSON.writeValueAsString(Map.of("username", user, "password", TestAccounts.password(user)));
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/login"))
+                    .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) throw new IllegalStateException("sign-in as " + user + " answered " + r.statusCode() + ": " + r.body());
+            token = JSON.readTree(r.body()).path("token").asText();
+        }
+        return token;
+    }
+
+    private HttpRequest.Builder request(String base, String path) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+        if (base.equals(gateway)) b.header("Authorization", "Bearer " + token());
+        return b;
     }
 
     record Reply(int status, JsonNode body) {}
 
     Reply get(String base, String path) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(request(base, path).GET().build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), parse(r.body()));
     }
 
     Reply post(String base, String path, String body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(20));
+        HttpRequest.Builder b = request(base, path);
         b = body == null ? b.POST(HttpRequest.BodyPublishers.noBody())
                 : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -76,9 +103,10 @@ final class FleetClient implements AutoCloseable {
     String gatewayUrl() { return gateway; }
 
     /** Subscribes to the gateway's server-sent events; every {@code data:} line lands in the returned queue. */
-    BlockingQueue<String> events() {
+    BlockingQueue<String> events() throws IOException, InterruptedException {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        HttpRequest req = HttpRequest.newBuilder(URI.create(gateway + "/api/events")).header("Accept", "text/event-stream").GET().build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(gateway + "/api/events")).header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + token()).GET().build();
         sse = http.sendAsync(req, HttpResponse.BodyHandlers.ofLines())
                 .thenAccept(r -> r.body().filter(l -> l.startsWith("data:")).forEach(l -> lines.add(l.substring(5).trim())));
         return lines;

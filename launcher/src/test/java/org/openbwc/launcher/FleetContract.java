@@ -60,7 +60,9 @@ abstract class FleetContract {
     void startFleet() throws Exception {
         String run = UUID.randomUUID().toString().substring(0, 6);
         dir = TempDirs.create("bwc-fleet");
-        gateway = Gateway.start(gatewayConfig(dir.resolve("gateway")));
+        GatewayConfig gwConfig = gatewayConfig(dir.resolve("gateway"));
+        TestAccounts.write(gwConfig.usersFile());
+        gateway = Gateway.start(gwConfig);
         for (int i = 1; i <= UNITS; i++) {
             String id = "it-" + run + "-" + i;
             ids.add(id);

@@ -8,6 +8,8 @@ public enum EventType {
     STATE_CHANGED("state.changed"),
     RECORDING_STARTED("recording.started"),
     RECORDING_STOPPED("recording.stopped"),
+    /** A recording was sealed (manifest signed) and the unit checked it; details say whether it verified. */
+    RECORDING_SEALED("recording.sealed"),
     /** A recording found unsealed at boot (power loss) was recovered from its journal and sealed. */
     RECORDING_RECOVERED("recording.recovered"),
     /** Storage reached its reserve: the recording was stopped cleanly and no new one can start. */

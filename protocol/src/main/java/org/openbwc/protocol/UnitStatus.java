@@ -12,11 +12,12 @@ import java.util.Objects;
  * @param recordingMillis media recorded so far in the current recording (pre-event included); null when not recording
  * @param droppedFrames frames the camera pipeline dropped since it started (0 is the goal); null without a camera
  * @param publicKey the unit's Ed25519 evidence-signing key (X.509 DER, base64), so a gateway can verify recordings
+ * @param signalPercent quality of the unit's radio link 0-100; null when the unit cannot tell
  */
 public record UnitStatus(int version, String unitId, UnitState state, boolean online, boolean stealth, boolean sos,
                          String officerId, Battery battery, Storage storage, String recordingId, Instant recordingSince,
                          boolean live, boolean clockSet, String firmware, long seq, Instant time, Long recordingMillis,
-                         Long droppedFrames, String publicKey) implements Payload {
+                         Long droppedFrames, String publicKey, Integer signalPercent) implements Payload {
     public UnitStatus {
         Payload.checkVersion(version);
         Topics.requireId(unitId, "unitId");
@@ -24,6 +25,9 @@ public record UnitStatus(int version, String unitId, UnitState state, boolean on
         Objects.requireNonNull(time, "time is required");
         officerId = officerId == null ? "" : officerId;
         firmware = firmware == null ? "" : firmware;
+        if (signalPercent != null && (signalPercent < 0 || signalPercent > 100)) {
+            throw new IllegalArgumentException("signalPercent " + signalPercent + " is out of range 0..100");
+        }
     }
 
     /** A status without recording details, camera counters or key (a payload from before they existed). */
@@ -31,7 +35,7 @@ public record UnitStatus(int version, String unitId, UnitState state, boolean on
                       String officerId, Battery battery, Storage storage, String recordingId, Instant recordingSince,
                       boolean live, boolean clockSet, String firmware, long seq, Instant time) {
         this(version, unitId, state, online, stealth, sos, officerId, battery, storage, recordingId, recordingSince, live,
-                clockSet, firmware, seq, time, null, null, null);
+                clockSet, firmware, seq, time, null, null, null, null);
     }
 
     /** The Will: what the broker publishes, retained, when the unit vanishes without a clean disconnect. */

@@ -39,16 +39,19 @@ class WireCodecTest {
 
     @Test
     void statusCarriesRecordingDetailsAndKeyButDoesNotRequireThem() throws Exception {
-        UnitStatus s = new UnitStatus(1, "bwc-1", UnitState.RECORDING, true, false, false, "4711", new Battery(50, false, false),
-                new Storage(10, 100), "rec-1", t, false, true, "0.1.0", 7, t, 31_500L, 2L, "MCowBQYDK2VwAyEA");
+        UnitStatus s = new UnitStatus(1, "bwc-1", UnitState.RECORDING, true, false, false, "4711", new Battery(50, false, false, 95),
+                new Storage(10, 100), "rec-1", t, false, true, "0.1.0", 7, t, 31_500L, 2L, "MCowBQYDK2VwAyEA", 64);
         UnitStatus back = codec.decode(codec.encode(s), UnitStatus.class);
         assertThat(back).isEqualTo(s);
         assertThat(back.recordingMillis()).isEqualTo(31_500L);
+        assertThat(back.battery().minutesLeft()).isEqualTo(95);
+        assertThat(back.signalPercent()).isEqualTo(64);
         String old = "{\"version\":1,\"unitId\":\"u1\",\"state\":\"BUFFERING\",\"online\":true,\"stealth\":false,"
                 + "\"sos\":false,\"live\":false,\"clockSet\":true,\"seq\":3,\"time\":\"2026-11-29T10:00:00Z\"}";
         UnitStatus fromOld = codec.decode(old.getBytes(StandardCharsets.UTF_8), UnitStatus.class);
         assertThat(fromOld.recordingMillis()).isNull();
         assertThat(fromOld.publicKey()).isNull();
+        assertThat(fromOld.signalPercent()).isNull();
         assertThat(fromOld.state()).isEqualTo(UnitState.BUFFERING);
     }
 

@@ -82,7 +82,7 @@ public record MockHardware(Hardware hardware, VirtualUnitControls controls) impl
             };
             Hardware hardware = new Hardware(io.recordButton(), io.functionButton(), io.sosButton(), io.trigger(),
                     io.dock(), io.greenLed(), io.redLed(), io.amberLed(), io.haptics(), battery, gnss, clock, storage,
-                    resources);
+                    new SimulatedRadio(gnss), resources);
             Logger.info("{}: mock hardware ready (gnss {}, battery {}%, clock {})", unitId, describe(gnss),
                     mock.batteryStartPercent(), mock.clockSet() ? "set" : "unset");
             return new MockHardware(hardware, controls);

@@ -54,7 +54,9 @@ final class SimulatedBattery implements Battery {
         int whole = (int) Math.round(percent);
         boolean charging = docked && whole < 100;
         double volts = openCircuitVolts(percent) + (charging ? CHARGING_LIFT_VOLTS : 0);
-        return new BatteryReading(whole, Math.min(MAX_VOLTS, volts), charging);
+        // Charge drains linearly, so time to empty is exact here; a real gauge estimates it from its trend.
+        Integer minutesLeft = charging || docked || drainPerHour == 0 ? null : (int) Math.round(charge / drainPerHour * 60);
+        return new BatteryReading(whole, Math.min(MAX_VOLTS, volts), charging, minutesLeft);
     }
 
     synchronized void setDocked(boolean docked) {

@@ -4,6 +4,7 @@ import com.pi4j.io.i2c.I2C;
 import org.openbwc.hal.Battery;
 import org.openbwc.hal.BatteryReading;
 import org.openbwc.hal.BinaryInput;
+import org.tinylog.Logger;
 
 /**
  * The MAX17048 fuel gauge on I2C (address 0x36). Registers are 16-bit big-endian.
@@ -20,6 +21,9 @@ final class Max17048Battery implements Battery {
     static final int REG_CRATE = 0x16;
     static final double VOLTS_PER_VCELL_LSB = 78.125e-6;
     static final double PERCENT_PER_HOUR_PER_CRATE_LSB = 0.208;
+    /** Below this drain (a few CRATE LSBs of noise) the gauge cannot tell a useful time to empty. */
+    static final double MIN_DISCHARGE_PERCENT_PER_HOUR = 1.0;
+    static final int MAX_ESTIMATE_MINUTES = 48 * 60;
     static final double CHARGING_RATE_PERCENT_PER_HOUR = 1.0;
 
     private final I2C gauge;
@@ -35,10 +39,26 @@ final class Max17048Battery implements Battery {
     public BatteryReading read() {
         int percent = percentFromSoc(readWord(REG_SOC));
         double volts = voltsFromVcell(readWord(REG_VCELL));
-        boolean charging = dockSense != null
-                ? dockSense.isActive() && percent < 100
-                : percentPerHourFromCrate(readWord(REG_CRATE)) > CHARGING_RATE_PERCENT_PER_HOUR;
-        return new BatteryReading(percent, volts, charging);
+        if (dockSense != null) {
+            boolean charging = dockSense.isActive() && percent < 100;
+            // The trend only refines the estimate here, so a gauge without CRATE (MAX17043) still reports the rest.
+            Double rate = null;
+            try {
+                rate = percentPerHourFromCrate(readWord(REG_CRATE));
+            } catch (IllegalStateException e) {
+                Logger.debug("MAX17048 CRATE unreadable, no time-to-empty estimate: {}", e.getMessage());
+            }
+            return new BatteryReading(percent, volts, charging, charging || rate == null ? null : minutesLeft(percent, rate));
+        }
+        double rate = percentPerHourFromCrate(readWord(REG_CRATE));
+        boolean charging = rate > CHARGING_RATE_PERCENT_PER_HOUR;
+        return new BatteryReading(percent, volts, charging, charging ? null : minutesLeft(percent, rate));
+    }
+
+    /** Time to empty at the gauge's current discharge rate; null when it is not discharging measurably. */
+    static Integer minutesLeft(int percent, double percentPerHour) {
+        if (percentPerHour > -MIN_DISCHARGE_PERCENT_PER_HOUR) return null;
+        return (int) Math.min(MAX_ESTIMATE_MINUTES, Math.round(percent / -percentPerHour * 60));
     }
 
     /** SOC high byte is whole percent (low byte is 1/256 %); the gauge reports a little above 100 when topped off. */

@@ -21,6 +21,7 @@ import org.openbwc.hal.gnss.GpsdGnss;
 import org.openbwc.hal.mock.GpxReplay;
 import org.openbwc.hal.mock.GpxTrack;
 import org.openbwc.hal.system.FileStoreStorage;
+import org.openbwc.hal.system.WirelessProcRadio;
 import org.openbwc.hal.system.SystemDeviceClock;
 import org.tinylog.Logger;
 
@@ -80,7 +81,8 @@ public final class PiHardware {
         Logger.info("{}: board hardware ready (fuel gauge i2c-{} 0x{}, gnss {})", unitId, gaugeConfig.i2cBus(),
                 Integer.toHexString(gaugeConfig.i2cAddress()), config.gnss().source());
         return new Hardware(io.recordButton(), io.functionButton(), io.sosButton(), io.trigger(), io.dock(),
-                io.greenLed(), io.redLed(), io.amberLed(), io.haptics(), battery, gnss, clock, storage, resources);
+                io.greenLed(), io.redLed(), io.amberLed(), io.haptics(), battery, gnss, clock, storage,
+                new WirelessProcRadio(), resources);
     }
 
     static Gnss gnss(UnitConfig config) {

@@ -36,6 +36,16 @@ class SimulatedBatteryTest {
     }
 
     @Test
+    void timeToEmptyCountsDownWithTheDrainAndIsUnknownWhileDocked() {
+        SimulatedBattery battery = new SimulatedBattery(100, 10, time);
+        assertThat(battery.read().minutesLeft()).isEqualTo(600);
+        time.advance(Duration.ofHours(4));
+        assertThat(battery.read().minutesLeft()).isEqualTo(360);
+        battery.setDocked(true);
+        assertThat(battery.read().minutesLeft()).isNull();
+    }
+
+    @Test
     void percentDropsFasterAtTheEndsThanOnThePlateau() {
         SimulatedBattery battery = new SimulatedBattery(100, 10, time);
         int top = drop(battery, Duration.ofMinutes(30));

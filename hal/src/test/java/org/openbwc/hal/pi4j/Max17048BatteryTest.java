@@ -57,6 +57,16 @@ class Max17048BatteryTest {
     }
 
     @Test
+    void timeToEmptyComesFromTheDischargeTrend() {
+        assertThat(Max17048Battery.minutesLeft(50, -10.0)).isEqualTo(300);
+        assertThat(Max17048Battery.minutesLeft(50, -0.2)).as("noise, not a drain").isNull();
+        assertThat(Max17048Battery.minutesLeft(100, -1.0)).as("capped at two days").isEqualTo(48 * 60);
+        // 0x3200 = 50 %, CRATE 0xFF00 = -256 LSB = -53.2 %/h -> 56 min
+        assertThat(new Max17048Battery(gauge(0x3200, 0xC000, 0xFF00), input(false)).read().minutesLeft()).isEqualTo(56);
+        assertThat(new Max17048Battery(gauge(0x3200, 0xC000, 0xFF00), input(true)).read().minutesLeft()).isNull();
+    }
+
+    @Test
     void chargingFromCrateNeedsAClearRise() {
         assertThat(new Max17048Battery(gauge(0x3200, 0xC000, 0x0002), null).read().charging()).as("+0.4 %/h noise").isFalse();
         assertThat(new Max17048Battery(gauge(0x3200, 0xC000, 0xFFD0), null).read().charging()).as("draining").isFalse();

@@ -1,0 +1,49 @@
+package org.openbwc.gateway;
+
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.function.IntSupplier;
+
+/** The gateway's figures for Prometheus at {@code /metrics}: fleet, MQTT traffic, browsers, commands, alerts. */
+final class GatewayMetrics {
+
+    private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+
+    GatewayMetrics(String gatewayId, FleetRegistry fleet, FleetLink link, AlertBoard alerts, IntSupplier sseClients) {
+        meters.config().commonTags("gateway", gatewayId);
+        Gauge.builder("bwc_units_online", fleet, FleetRegistry::onlineCount)
+                .description("Units whose latest status is a live one").register(meters);
+        Gauge.builder("bwc_units_known", fleet, FleetRegistry::size)
+                .description("Units the gateway has heard of").register(meters);
+        FunctionCounter.builder("bwc_mqtt_messages_in", link, FleetLink::messagesIn)
+                .description("MQTT messages received from the fleet, dropped ones included").register(meters);
+        FunctionCounter.builder("bwc_mqtt_dropped_payloads", link, l -> l.drops().total())
+                .description("Messages dropped as malformed, oversized, or on an unknown topic").register(meters);
+        Gauge.builder("bwc_mqtt_connected", link, l -> l.connected() ? 1 : 0)
+                .description("1 while connected to the broker").register(meters);
+        Gauge.builder("bwc_sse_clients", sseClients, s -> s.getAsInt())
+                .description("Browsers following the live event stream").register(meters);
+        Gauge.builder("bwc_alerts_open", alerts, AlertBoard::openCount)
+                .description("Alerts not yet acknowledged").register(meters);
+    }
+
+    /** Records one command round trip; outcome is ok, refused, timeout, offline, ... */
+    void commandCompleted(String command, String outcome, Duration took) {
+        Timer.builder("bwc_command_latency")
+                .description("Time from the operator's request to the unit's reply")
+                .tags("command", command, "outcome", outcome)
+                .publishPercentiles(0.5, 0.99)
+                .register(meters)
+                .record(took);
+    }
+
+    void loginAttempt(String outcome) {
+        meters.counter("bwc_logins", "outcome", outcome).increment();
+    }
+
+    String scrape() { return meters.scrape(); }
+}

@@ -1,0 +1,389 @@
+// Unit page (/units/{id}): live status, trail map, timeline, recordings, commands.
+import {
+  $, el, setText, api, enc, ApiError, DASH, isNum, toMillis, fmtTime, fmtDateTime, fmtAgo, fmtDuration, fmtBattery,
+  fmtStorage, fmtPercent, fmtBool, fmtStateText, displayState, isRecording, recordingElapsed, eventWords,
+  initSession, canCommand, LiveStream, AlertCenter, createMap, unitMarker, setMarkerState, hasLocation, everySecond,
+  showPageError,
+} from "/assets/app.js";
+
+const TRAIL_POINTS = 100;
+const TIMELINE_SIZE = 300;
+
+const unitId = (() => {
+  const m = location.pathname.match(/^\/units\/([^/]+)\/?$/);
+  try { return m ? decodeURIComponent(m[1]) : ""; } catch (e) { return m ? m[1] : ""; }
+})();
+
+const alerts = new AlertCenter();
+let unit = null;          // latest UnitView
+let receivedAt = 0;       // local time it arrived
+let known = false;        // the gateway knows this unit
+let map = null, marker = null, line = null, mapFitted = false;
+let trail = [];           // [[lat, lon]...]
+const events = new Map(); // key -> UnitEvent
+let recordingsTimer = null;
+
+setText($("#unit-id"), unitId || DASH);
+document.title = (unitId || "Unit") + " · openbwc monitoring room";
+
+// ---------------------------------------------------------------------------------------------------------------
+// Status panel
+
+function field(name) { return $('#status [data-field="' + name + '"]'); }
+
+function renderStatus(now = Date.now()) {
+  const stateEl = $("#status .state");
+  if (!unit) {
+    stateEl.dataset.state = known ? "unknown" : "offline";
+    setText(stateEl, known ? "UNKNOWN" : "NOT KNOWN TO THE GATEWAY");
+    return;
+  }
+  const u = unit;
+  const ds = displayState(u);
+  stateEl.dataset.state = ds;
+  document.body.dataset.unitState = ds;
+  setText(stateEl, fmtStateText(u, receivedAt, now));
+  setText($("#unit-officer"), u.officerId ? "Officer " + u.officerId : "");
+  setText(field("officer"), u.officerId || DASH);
+  setText(field("online"), fmtBool(u.online, "online", "OFFLINE"));
+  field("online").classList.toggle("warn", u.online === false);
+  setText(field("battery"), fmtBattery(u.battery));
+  field("battery").classList.toggle("warn", !!(u.battery && isNum(u.battery.percent) && u.battery.percent <= 20));
+  setText(field("storage"), u.storage ? fmtStorage(u.storage) + " of " + fmtBytesShort(u.storage.totalBytes) : DASH);
+  setText(field("signal"), fmtPercent(u.signalPercent));
+  const rec = recordingElapsed(u, receivedAt, now);
+  setText(field("recording"), u.recordingId
+    ? u.recordingId + (rec !== null ? " · " + fmtDuration(rec) : "") +
+      (u.recordingSince ? " · since " + fmtDateTime(u.recordingSince) : "")
+    : (isRecording(u) ? "recording" : "not recording"));
+  setText(field("stealth"), fmtBool(u.stealth, "ON", "off"));
+  field("stealth").classList.toggle("hl", !!u.stealth);
+  setText(field("live"), fmtBool(u.live, "streaming", "no"));
+  setText(field("viewers"), isNum(u.viewers) ? String(u.viewers) : DASH);
+  setText(field("clockSet"), fmtBool(u.clockSet, "yes", "NOT SET"));
+  field("clockSet").classList.toggle("warn", u.clockSet === false);
+  setText(field("droppedFrames"), isNum(u.droppedFrames) ? String(u.droppedFrames) : DASH);
+  field("droppedFrames").classList.toggle("warn", isNum(u.droppedFrames) && u.droppedFrames > 0);
+  setText(field("firmware"), u.firmware || DASH);
+  const loc = u.location;
+  setText(field("location"), hasLocation(u)
+    ? loc.lat.toFixed(5) + ", " + loc.lon.toFixed(5) +
+      (isNum(loc.accuracyMeters) ? " ±" + Math.round(loc.accuracyMeters) + " m" : "") +
+      (isNum(loc.speedMps) ? " · " + Math.round(loc.speedMps * 3.6) + " km/h" : "") +
+      (loc.fixTime ? " · fix " + fmtAgo(loc.fixTime, now) : "")
+    : DASH);
+  setText(field("lastStatusTime"), fmtDateTime(u.lastStatusTime));
+  setText(field("lastSeen"), u.lastSeen ? fmtAgo(u.lastSeen, now) + " (" + fmtDateTime(u.lastSeen) + ")" : DASH);
+}
+
+function fmtBytesShort(b) {
+  if (!isNum(b)) return DASH;
+  return (b / 1073741824).toFixed(b >= 107374182400 ? 0 : 1) + " GiB";
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Map
+
+function renderMap() {
+  if (!map) return;
+  if (unit && hasLocation(unit)) {
+    const ll = [unit.location.lat, unit.location.lon];
+    if (!marker) {
+      marker = unitMarker(unit, ll).addTo(map);
+    } else {
+      marker.setLatLng(ll);
+    }
+    setMarkerState(marker, unit);
+    if (mapFitted && !map.getBounds().pad(-0.1).contains(ll)) map.panTo(ll);
+  } else if (marker) {
+    marker.remove();
+    marker = null;
+  }
+  if (trail.length > 1) {
+    if (!line) line = window.L.polyline(trail, { color: "#1c7ed6", weight: 4, opacity: 0.7, interactive: false }).addTo(map);
+    else line.setLatLngs(trail);
+  } else if (line) {
+    line.remove();
+    line = null;
+  }
+  if (!mapFitted) {
+    const pts = trail.slice();
+    if (unit && hasLocation(unit)) pts.push([unit.location.lat, unit.location.lon]);
+    // Not animated: Leaflet drops a second fit that arrives while the first one's zoom animation runs.
+    const bounds = pts.length ? window.L.latLngBounds(pts) : null;
+    if (bounds && !bounds.getNorthEast().equals(bounds.getSouthWest())) {
+      map.fitBounds(bounds, { padding: [40, 40], maxZoom: 17, animate: false });
+      mapFitted = true;
+    } else if (bounds) {
+      map.setView(pts[0], 16, { animate: false });
+      mapFitted = true;
+    }
+  }
+}
+
+function extendTrail() {
+  if (!unit || !hasLocation(unit)) return;
+  const last = trail[trail.length - 1];
+  if (last && last[0] === unit.location.lat && last[1] === unit.location.lon) return;
+  trail.push([unit.location.lat, unit.location.lon]);
+  if (trail.length > TRAIL_POINTS) trail.splice(0, trail.length - TRAIL_POINTS);
+}
+
+async function loadTrail() {
+  try {
+    const pts = await api("/api/units/" + enc(unitId) + "/trail");
+    trail = (Array.isArray(pts) ? pts : []).filter(p => p && isNum(p.lat) && isNum(p.lon))
+      .map(p => [p.lat, p.lon]).slice(-TRAIL_POINTS);
+    extendTrail();
+    renderMap();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) return;
+    console.warn("trail not available:", e.message);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Timeline
+
+function eventKey(ev) {
+  return isNum(ev.seq) ? "s" + ev.seq : "t" + ev.time + "|" + ev.type + "|" + (ev.cause || "");
+}
+
+function renderTimeline() {
+  const list = Array.from(events.values()).sort((a, b) =>
+    ((toMillis(b.time) || 0) - (toMillis(a.time) || 0)) || ((b.seq || 0) - (a.seq || 0))).slice(0, TIMELINE_SIZE);
+  const ol = $("#timeline");
+  const items = list.map(ev => {
+    const li = el("li", { dataset: { type: ev.type || "", seq: isNum(ev.seq) ? String(ev.seq) : null },
+                           class: "ev-" + String(ev.type || "").replace(/[^a-z0-9]+/gi, "-") });
+    li.append(
+      el("time", { datetime: ev.time || "", title: ev.time || "", text: fmtDateTime(ev.time) }),
+      el("span", { class: "ev-type", text: eventWords(ev.type) }),
+      el("span", { class: "ev-cause", text: ev.cause || "" }),
+    );
+    if (ev.state) li.append(el("span", { class: "ev-state", text: String(ev.state) }));
+    const d = ev.details && typeof ev.details === "object" ? Object.entries(ev.details) : [];
+    if (d.length) {
+      const dl = el("span", { class: "ev-details" });
+      for (const [k, v] of d) dl.append(el("span", { class: "kv" }, el("b", { text: k }), " ", String(v)));
+      li.append(dl);
+    }
+    return li;
+  });
+  if (!items.length) items.push(el("li", { class: "empty", text: "No events yet." }));
+  ol.replaceChildren(...items);
+}
+
+async function loadEvents() {
+  try {
+    const list = await api("/api/units/" + enc(unitId) + "/events");
+    events.clear();
+    for (const ev of Array.isArray(list) ? list : []) events.set(eventKey(ev), ev);
+    renderTimeline();
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) { renderTimeline(); return; }
+    showPageError("Events unavailable: " + e.message);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Recordings
+
+function verifiedCell(v) {
+  if (v === true) return el("td", { class: "verified ok", text: "✓ verified" });
+  if (v === false) return el("td", { class: "verified failed", text: "✗ FAILED" });
+  return el("td", { class: "verified pending", text: "pending" });
+}
+
+async function loadRecordings() {
+  const tbody = $("#recordings tbody");
+  try {
+    const list = await api("/api/units/" + enc(unitId) + "/recordings");
+    const rows = (Array.isArray(list) ? list : []).map(r => {
+      const running = !r.stoppedAt;
+      let dur = isNum(r.durationMillis) ? r.durationMillis : null;
+      if (dur === null && running && toMillis(r.startedAt) !== null) dur = null;
+      const tr = el("tr", { dataset: { recordingId: r.recordingId || "" }, class: running ? "running" : "" });
+      tr.append(
+        el("td", { class: "rec-id", text: r.recordingId || DASH }),
+        el("td", { text: fmtDateTime(r.startedAt, { alwaysDate: true }) }),
+        el("td", { text: running ? "recording…" : fmtDateTime(r.stoppedAt, { alwaysDate: true }) }),
+        el("td", { class: "num", text: dur !== null ? fmtDuration(dur) : DASH }),
+        el("td", { text: r.trigger || DASH }),
+        el("td", { class: "num", text: isNum(r.preEventMillis) ? Math.round(r.preEventMillis / 1000) + " s" : DASH }),
+        el("td", { class: r.recovered ? "warn" : "", text: r.recovered ? "recovered" : "no" }),
+        verifiedCell(r.verified),
+      );
+      tr.title = [isNum(r.segments) ? r.segments + " segments" : "", isNum(r.bytes) ? fmtStorage({ freeBytes: r.bytes }) : ""]
+        .filter(Boolean).join(" · ");
+      return tr;
+    });
+    tbody.replaceChildren(...rows);
+    $("#recordings-empty").hidden = rows.length > 0;
+    setText($("#recordings-empty"), "No recordings.");
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) { tbody.replaceChildren(); return; }
+    $("#recordings-empty").hidden = false;
+    setText($("#recordings-empty"), "Recordings unavailable: " + e.message);
+  }
+}
+
+function refreshRecordingsSoon() {
+  clearTimeout(recordingsTimer);
+  recordingsTimer = setTimeout(loadRecordings, 400);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Commands
+
+const COMMANDS = [
+  { name: "record.start", label: "● Start recording", cls: "cmd-rec" },
+  { name: "record.stop", label: "■ Stop recording" },
+  { name: "marker", label: "⚑ Marker" },
+  { name: "locate", label: "Locate" },
+  { name: "stealth.on", label: "Stealth on" },
+  { name: "stealth.off", label: "Stealth off" },
+];
+
+function showResult(outcome, text) {
+  const r = $("#command-result");
+  if (outcome) r.dataset.outcome = outcome;
+  else delete r.dataset.outcome;
+  setText(r, text);
+}
+
+async function sendCommand(name, button, args = {}) {
+  if (button.disabled) return;
+  button.disabled = true;
+  button.classList.add("busy");
+  showResult(null, name + ": sending…");
+  const t0 = performance.now();
+  try {
+    const res = await api("/api/units/" + enc(unitId) + "/commands/" + enc(name), { method: "POST", body: { args } });
+    const ms = Math.round(performance.now() - t0);
+    if (res && res.ok === false) {
+      showResult("error", name + ": refused" + (res.reason ? " — " + res.reason : "") + " (" + ms + " ms)");
+    } else {
+      showResult("ok", name + ": ok (" + ms + " ms)" + (res && res.reason ? " — " + res.reason : ""));
+      if (name === "marker") $("#marker-label").value = "";
+    }
+  } catch (e) {
+    let msg = name + ": " + e.message;
+    const reason = e.body && typeof e.body.reason === "string" ? e.body.reason : "";
+    if (reason && !e.message.includes(reason)) msg += " (" + reason + ")";
+    showResult("error", msg);
+  } finally {
+    button.disabled = false;
+    button.classList.remove("busy");
+  }
+}
+
+function renderCommands() {
+  const box = $("#commands");
+  if (!canCommand()) { box.replaceChildren(); $("#commands-panel").hidden = true; return; }
+  $("#commands-panel").hidden = false;
+  const items = [];
+  for (const c of COMMANDS) {
+    const b = el("button", { type: "button", class: "cmd " + (c.cls || ""), dataset: { command: c.name }, text: c.label });
+    if (c.name === "marker") {
+      const input = el("input", { id: "marker-label", type: "text", maxlength: "120", placeholder: "marker label (optional)",
+                                  "aria-label": "marker label (optional)", autocomplete: "off" });
+      const send = () => sendCommand("marker", b, input.value.trim() ? { label: input.value.trim() } : {});
+      b.addEventListener("click", send);
+      input.addEventListener("keydown", ev => { if (ev.key === "Enter") { ev.preventDefault(); send(); } });
+      items.push(el("div", { class: "marker-group" }, input, b));
+    } else {
+      b.addEventListener("click", () => sendCommand(c.name, b));
+      items.push(b);
+    }
+  }
+  box.replaceChildren(...items);
+}
+
+function renderCommandStates() {
+  // Highlight the commands that make sense now; all stay clickable (the gateway has the final word).
+  if (!unit) return;
+  for (const b of document.querySelectorAll("#commands button[data-command]")) {
+    const n = b.dataset.command;
+    const pointless = (n === "record.start" && isRecording(unit)) || (n === "record.stop" && !isRecording(unit)) ||
+      (n === "stealth.on" && unit.stealth) || (n === "stealth.off" && !unit.stealth);
+    b.classList.toggle("dim", pointless);
+  }
+  $("#commands").classList.toggle("unit-offline", unit.online === false);
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Live state
+
+function setUnit(u) {
+  unit = u;
+  receivedAt = Date.now();
+  known = !!u;
+  extendTrail();
+  renderStatus();
+  renderMap();
+  renderCommandStates();
+}
+
+function onSnapshot({ units, alerts: alertList }, reconnect) {
+  alerts.replaceAll(alertList);
+  // The banner may have changed the map's size since the first fit: fit once more on the first snapshot.
+  if (!reconnect && map) { map.invalidateSize({ pan: false }); mapFitted = false; }
+  const u = units.find(x => x && String(x.id) === unitId);
+  if (u) {
+    setUnit(u);
+    showPageError("");
+    if (reconnect) { loadEvents(); loadTrail(); loadRecordings(); }
+  } else {
+    forget("Unit " + unitId + " is not known to the gateway (any more).");
+  }
+}
+
+/** The gateway no longer knows the unit: keep its history on screen, drop the live parts. */
+function forget(message) {
+  unit = null;
+  known = false;
+  if (marker) { marker.remove(); marker = null; }
+  renderStatus();
+  showPageError(message);
+}
+
+function onEvent(ev) {
+  if (!ev || String(ev.unitId) !== unitId) return;
+  events.set(eventKey(ev), ev);
+  renderTimeline();
+  if (String(ev.type || "").startsWith("recording.")) refreshRecordingsSoon();
+}
+
+async function main() {
+  if (!unitId) { showPageError("No unit id in the address."); return; }
+  await initSession();
+  renderCommands();
+  let cfg = {};
+  try { cfg = (await api("/api/map")) || {}; } catch (e) { console.warn("map config:", e.message); }
+  map = createMap($("#unit-map"), cfg);
+  window.obwcMap = map; // for diagnostics and automated checks
+  try {
+    setUnit(await api("/api/units/" + enc(unitId)));
+  } catch (e) {
+    if (e instanceof ApiError && e.status === 404) {
+      forget(e.message);
+    } else {
+      showPageError("Unit status unavailable: " + e.message);
+    }
+  }
+  await Promise.all([loadTrail(), loadEvents(), loadRecordings()]);
+  new LiveStream({
+    snapshot: onSnapshot,
+    unit: u => { if (u && String(u.id) === unitId) { setUnit(u); showPageError(""); } },
+    removed: d => { if (d && String(d.id) === unitId) forget("Unit " + unitId + " was removed from the gateway."); },
+    event: onEvent,
+    alert: a => alerts.upsert(a),
+  }).start();
+  everySecond(now => renderStatus(now));
+}
+
+main().catch(e => {
+  console.error(e);
+  showPageError("The unit page could not start: " + (e && e.message ? e.message : e));
+});

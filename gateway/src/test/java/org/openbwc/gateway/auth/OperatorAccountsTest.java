@@ -1,0 +1,105 @@
+package org.openbwc.gateway.auth;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The accounts file, password rules and session tokens. */
+class OperatorAccountsTest {
+
+    static final PasswordHasher FAST = new PasswordHasher(4);
+    @TempDir Path dir;
+
+    @Test
+    void theFileIsPrivateHoldsOnlyHashesAndIsReReadWhenItChanges() throws Exception {
+        Path file = dir.resolve("users.yaml");
+        OperatorDirectory gateway = OperatorDirectory.open(file);
+        assertThat(gateway.all()).isEmpty();
+        OperatorDirectory cli = OperatorDirectory.open(file);
+        cli.add(new Operator("sam", Role.SUPERVISOR, FAST.hash("correct horse"), Instant.now()), false);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(Files.readString(file)).doesNotContain("correct horse").contains("$2a$04$");
+        assertThat(gateway.find("sam")).map(Operator::role).hasValue(Role.SUPERVISOR);
+        assertThatThrownBy(() -> cli.add(new Operator("sam", Role.ADMIN, FAST.hash("another one"), Instant.now()), false))
+                .hasMessageContaining("already exists").hasMessageContaining("--replace");
+        assertThat(cli.remove("sam")).isTrue();
+        assertThat(gateway.find("sam")).isEmpty();
+    }
+
+    @Test
+    void aBrokenFileIsReportedWithTheAccountAndTheRunningGatewayKeepsTheLastGoodOnes() throws Exception {
+        Path file = dir.resolve("users.yaml");
+        OperatorDirectory gateway = OperatorDirectory.open(file);
+        gateway.add(new Operator("sam", Role.VIEWER, FAST.hash("correct horse"), Instant.now()), false);
+        Files.writeString(file, "users:\n  - name: sam\n    role: boss\n    passwordHash: \"$2a$04$x\"\n    created: \"2026-01-01T00:00:00Z\"\n");
+        assertThatThrownBy(() -> OperatorDirectory.open(file)).hasMessageContaining("account 1 ('sam')")
+                .hasMessageContaining("unknown role 'boss' (allowed: viewer, supervisor, admin)");
+        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
+        assertThat(gateway.find("sam")).as("last good accounts kept").isPresent();
+        Files.writeString(file, "users:\n  - name: sam\n    role: viewer\n    passwordHash: plain\n    created: \"2026-01-01T00:00:00Z\"\n");
+        assertThatThrownBy(() -> OperatorDirectory.open(file)).hasMessageContaining("not a bcrypt hash");
+        Files.writeString(file, "users: [oops");
+        assertThatThrownBy(() -> OperatorDirectory.open(file)).hasMessageContaining("not valid YAML");
+    }
+
+    @Test
+    void passwordsAndNamesFollowTheRulesATechnicianIsTold() {
+        assertThatThrownBy(() -> FAST.hash("short")).hasMessageContaining("at least 10 characters");
+        assertThatThrownBy(() -> FAST.hash("x".repeat(73))).hasMessageContaining("at most 72 bytes");
+        assertThatThrownBy(() -> Operator.checkName("bad name")).hasMessageContaining("letters, digits");
+        assertThatThrownBy(() -> Role.fromWire("boss")).hasMessageContaining("viewer, supervisor, admin");
+        String hash = FAST.hash("correct horse");
+        assertThat(FAST.matches("correct horse", hash)).isTrue();
+        assertThat(FAST.matches("correct horsE", hash)).isFalse();
+    }
+
+    @Test
+    void tokensAreSignedExpireAndCanBeSignedOutAcrossRestarts() {
+        MutableClock clock = new MutableClock();
+        SessionTokens tokens = SessionTokens.open(dir, clock);
+        String token = tokens.issue("sam", Duration.ofMinutes(10));
+        SessionTokens.Claims claims = tokens.verify(token).orElseThrow();
+        assertThat(claims.username()).isEqualTo("sam");
+        // Someone else's key, or an edited payload, is refused.
+        assertThat(SessionTokens.open(dir.resolve("other"), clock).verify(token)).isEmpty();
+        String[] parts = token.split("\\.");
+        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                new String(java.util.Base64.getUrlDecoder().decode(parts[0])).replace("sam", "ada").getBytes()) + "." + parts[1];
+        assertThat(tokens.verify(forged)).isEmpty();
+        // The same key after a restart accepts it; a sign-out is remembered across the restart.
+        assertThat(SessionTokens.open(dir, clock).verify(token)).isPresent();
+        tokens.revoke(claims);
+        assertThat(SessionTokens.open(dir, clock).verify(token)).isEmpty();
+        String other = tokens.issue("sam", Duration.ofMinutes(10));
+        clock.now = clock.now.plus(Duration.ofMinutes(11));
+        assertThat(tokens.verify(other)).as("expired").isEmpty();
+    }
+
+    @Test
+    void failedSignInsLockTheNameForFiveMinutes() {
+        MutableClock clock = new MutableClock();
+        LoginThrottle throttle = new LoginThrottle(3, clock);
+        for (int i = 0; i < 3; i++) throttle.failed("Sam");
+        assertThat(throttle.lockedFor("sam")).isPresent();
+        assertThat(throttle.lockedFor("ada")).isEmpty();
+        clock.now = clock.now.plus(LoginThrottle.WINDOW);
+        assertThat(throttle.lockedFor("sam")).isEmpty();
+    }
+
+    static final class MutableClock extends Clock {
+        Instant now = Instant.parse("2026-11-29T10:00:00Z");
+
+        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
+        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
+        @Override public Instant instant() { return now; }
+    }
+}
