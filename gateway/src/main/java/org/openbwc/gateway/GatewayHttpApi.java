@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -96,12 +97,19 @@ final class GatewayHttpApi implements AutoCloseable {
             cfg.jetty.threadPool = pool;
             cfg.jsonMapper(new JavalinJackson(mapper, false));
             cfg.router.ignoreTrailingSlashes = true;
-            cfg.staticFiles.enableWebjars();
+            // Pages and libraries are public (the sign-in page needs them); everything they show comes from the API.
+            cfg.staticFiles.add(files -> {
+                files.hostedPath = "/webjars";
+                files.directory = "/META-INF/resources/webjars";
+                files.location = Location.CLASSPATH;
+                files.roles = Set.of(Access.PUBLIC);
+            });
             cfg.staticFiles.add(files -> {
                 files.hostedPath = "/assets";
                 files.directory = WebPages.ASSET_DIR;
                 files.location = Location.CLASSPATH;
                 files.headers = Map.of("Cache-Control", "no-cache");
+                files.roles = Set.of(Access.PUBLIC);
             });
         });
         routes();

@@ -24,7 +24,7 @@ final class WebPages {
 
     WebPages(MapConfig map) {
         String tiles = tileOrigin(map.tileUrl());
-        this.contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+        this.contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; "
                 + "img-src 'self' data: blob:" + (tiles.isEmpty() ? "" : " " + tiles) + "; connect-src 'self'; "
                 + "media-src 'self' blob:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; "
                 + "form-action 'self'";

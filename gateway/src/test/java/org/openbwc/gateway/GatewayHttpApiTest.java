@@ -96,7 +96,8 @@ class GatewayHttpApiTest {
             ApiClient.Reply page = anonymous.get(path);
             assertThat(page.status()).as(path).isEqualTo(200);
             assertThat(page.contentType()).startsWith("text/html");
-            assertThat(page.body()).as(path).contains("/assets/app.js").doesNotContain("src=\"http", "href=\"http", "<script>");
+            assertThat(page.body()).as(path).contains("<script type=\"module\" src=\"/assets/")
+                    .doesNotContain("src=\"http", "href=\"http", "<script>");
         }
         ApiClient.Reply leaflet = anonymous.get("/webjars/leaflet/1.9.4/dist/leaflet.js");
         assertThat(leaflet.status()).isEqualTo(200);

@@ -2,12 +2,15 @@ package org.openbwc.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -39,12 +42,50 @@ class BwcCliTest {
     @Test
     void everySubcommandHasHelp() {
         for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"device", "--help"}, {"gateway", "--help"},
-                {"config", "--help"}, {"config", "validate", "--help"}, {"config", "schema", "--help"}}) {
+                {"config", "--help"}, {"config", "validate", "--help"}, {"config", "schema", "--help"},
+                {"gateway", "user", "--help"}, {"gateway", "user", "add", "--help"}}) {
             Run r = bwc(cmd);
             assertThat(r.exit()).as(String.join(" ", cmd)).isZero();
             assertThat(r.out()).contains("Usage:");
         }
-        assertThat(bwc("demo", "--help").out()).contains("--units", "--http-port", "--sim-port", "--mqtt-port", "--data-dir");
+        assertThat(bwc("demo", "--help").out()).contains("--units", "--http-port", "--sim-port", "--mqtt-port", "--data-dir",
+                "--admin-password", "--tile-url");
+    }
+
+    @Test
+    void aTechnicianAddsListsAndRemovesOperatorsInTheFileTheConfigNames() throws IOException {
+        Path config = dir.resolve("gw.yaml");
+        Path users = dir.resolve("accounts").resolve("ops.yaml");
+        Files.writeString(config, "gatewayId: gw-1\nauth:\n  usersFile: " + users + "\n");
+        InputStream stdin = System.in;
+        try {
+            System.setIn(new ByteArrayInputStream("a-long-enough-password\n".getBytes(StandardCharsets.UTF_8)));
+            Run added = bwc("gateway", "user", "add", "sam.k", "--role", "supervisor", "--password-stdin", "--config", config.toString());
+            assertThat(added.exit()).as(added.err()).isZero();
+            assertThat(added.out()).contains("Added operator sam.k (supervisor)");
+            System.setIn(new ByteArrayInputStream("short\n".getBytes(StandardCharsets.UTF_8)));
+            Run weak = bwc("gateway", "user", "add", "val", "--role", "viewer", "--password-stdin", "--config", config.toString());
+            assertThat(weak.exit()).isEqualTo(1);
+            assertThat(weak.err()).contains("at least 10 characters", "nothing changed");
+            System.setIn(new ByteArrayInputStream("a-long-enough-password\n".getBytes(StandardCharsets.UTF_8)));
+            Run again = bwc("gateway", "user", "add", "sam.k", "--role", "admin", "--password-stdin", "--config", config.toString());
+            assertThat(again.exit()).isEqualTo(1);
+            assertThat(again.err()).contains("already exists", "--replace");
+        } finally {
+            System.setIn(stdin);
+        }
+        assertThat(Files.readString(users)).contains("sam.k", "$2a$12$").doesNotContain("a-long-enough-password");
+        Run badRole = bwc("gateway", "user", "add", "x", "--role", "chief", "--password-stdin", "--config", config.toString());
+        assertThat(badRole.exit()).isEqualTo(2);
+        assertThat(badRole.err()).contains("unknown role 'chief' (allowed: viewer, supervisor, admin)");
+        Run noTerminal = bwc("gateway", "user", "add", "ada", "--role", "admin", "--config", config.toString());
+        assertThat(noTerminal.err()).contains("--password-stdin");
+        assertThat(bwc("gateway", "user", "list", "--config", config.toString()).out()).contains("sam.k", "supervisor");
+        assertThat(bwc("gateway", "user", "remove", "sam.k", "--config", config.toString()).exit()).isZero();
+        Run gone = bwc("gateway", "user", "remove", "sam.k", "--config", config.toString());
+        assertThat(gone.exit()).isEqualTo(1);
+        assertThat(gone.err()).contains("no user 'sam.k'");
+        assertThat(bwc("gateway").err()).contains("--config");
     }
 
     @Test

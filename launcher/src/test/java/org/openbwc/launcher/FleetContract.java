@@ -218,14 +218,14 @@ abstract class FleetContract {
             assertThat(browser.findElement(By.cssSelector("#unit-" + ids.get(0) + " .led.red")).getAttribute("class")).doesNotContain("on");
             assertThat(card.findElement(By.cssSelector(".state")).getText()).contains("RECORDING");
 
-            // Monitoring room: the unit shows RECORDING live, and its record.stop button gets the unit's reply.
-            browser.get(client.gatewayUrl() + "/");
-            By row = By.cssSelector("tr[data-id='" + id + "']");
-            wait.until(d -> d.findElement(row).findElement(By.cssSelector(".state")).getText().startsWith("RECORDING"));
-            browser.findElement(row).findElements(By.tagName("button")).stream()
-                    .filter(b -> b.getText().equals("record.stop")).findFirst().orElseThrow().click();
-            wait.until(d -> d.findElement(By.id("result")).getText().contains("record.stop → ok"));
-            wait.until(d -> d.findElement(row).findElement(By.cssSelector(".state")).getText().startsWith("BUFFERING"));
+            // Monitoring room: the unit shows RECORDING live, and the record.stop button on its page gets its reply.
+            MonitoringRoom.signIn(browser, client.gatewayUrl(), "/", TestAccounts.SUPERVISOR);
+            wait.until(d -> "recording".equals(d.findElement(MonitoringRoom.row(id)).getAttribute("data-state")));
+            browser.findElement(MonitoringRoom.row(id)).findElement(By.cssSelector("a.unit-link")).click();
+            wait.until(d -> d.findElement(By.cssSelector("#commands button[data-command='record.stop']"))).click();
+            wait.until(d -> "ok".equals(d.findElement(By.id("command-result")).getAttribute("data-outcome")));
+            assertThat(browser.findElement(By.id("command-result")).getText()).contains("record.stop");
+            wait.until(d -> "buffering".equals(d.findElement(By.cssSelector("#status .state")).getAttribute("data-state")));
         } finally {
             browser.quit();
         }

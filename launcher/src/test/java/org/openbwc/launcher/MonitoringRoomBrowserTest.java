@@ -1,0 +1,180 @@
+package org.openbwc.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openbwc.config.BrokerConfig;
+import org.openbwc.config.GatewayConfig;
+import org.openbwc.config.GnssConfig;
+import org.openbwc.config.GnssSource;
+import org.openbwc.config.HalMode;
+import org.openbwc.config.HttpConfig;
+import org.openbwc.config.MapConfig;
+import org.openbwc.config.MqttConfig;
+import org.openbwc.config.UnitConfig;
+import org.openbwc.config.VideoConfig;
+import org.openbwc.gateway.Gateway;
+import org.openbwc.launcher.sim.SimulatedUnit;
+import org.openbwc.launcher.sim.VirtualUnitsServer;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.support.ui.WebDriverWait;
+import org.tinylog.Logger;
+
+/**
+ * The monitoring room in headless Chromium against a demo-like fleet (embedded broker, three mock units): sign in,
+ * the fleet on list and map, a button press showing up live, an SOS acknowledged, a unit commanded, roles, and a
+ * gateway restart the open page survives without a reload. Screenshots land in target/screenshots.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class MonitoringRoomBrowserTest {
+    static final int UNITS = 3;
+
+    Path dir;
+    GatewayConfig gwConfig;
+    Gateway gateway;
+    VirtualUnitsServer sim;
+    final List<SimulatedUnit> fleet = new ArrayList<>();
+    final List<String> ids = new ArrayList<>();
+    FleetClient client;
+    String base;
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = TempDirs.create("bwc-room");
+        int brokerPort = PortCheck.freePort("127.0.0.1");
+        String mqttUrl = "tcp://127.0.0.1:" + brokerPort;
+        gwConfig = GatewayConfig.defaults("gw-room")
+                .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
+                .withMqtt(MqttConfig.defaults().withUrl(mqttUrl))
+                .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
+                .withDataDir(dir.resolve("gateway").toString())
+                // No internet here: the map must be usable on its plain background.
+                .withMap(MapConfig.defaults().withTileUrl(""));
+        TestAccounts.write(gwConfig.usersFile());
+        gateway = Gateway.start(gwConfig);
+        base = gateway.httpUrl();
+        for (int i = 1; i <= UNITS; i++) {
+            String id = "room-" + i;
+            ids.add(id);
+            UnitConfig c = UnitConfig.defaults(id).withHal(HalMode.MOCK).withOfficerId("47" + i)
+                    .withDataDir(dir.resolve("units").resolve(id).toString())
+                    .withMqtt(new MqttConfig(mqttUrl, id, null, null, 2, 5, 2))
+                    .withVideo(VideoConfig.defaults().withSize(320, 240, 10).withBitrateKbps(300))
+                    .withGnss(new GnssConfig(GnssSource.GPX, "127.0.0.1", 2947, "bundled:" + i));
+            SimulatedUnit u = new SimulatedUnit(c, "test");
+            fleet.add(u);
+            u.powerOn();
+        }
+        sim = VirtualUnitsServer.start(fleet, "127.0.0.1", 0);
+        client = new FleetClient(base, "http://127.0.0.1:" + sim.port());
+        await("all units online").atMost(Duration.ofSeconds(60)).until(() -> client.onlineCount(ids) == UNITS);
+    }
+
+    @AfterAll
+    void stop() {
+        for (SimulatedUnit u : fleet) u.shutdown();
+        if (sim != null) sim.close();
+        if (client != null) client.close();
+        if (gateway != null) gateway.close();
+        TempDirs.delete(dir);
+    }
+
+    @Test
+    void aSupervisorSeesTheFleetActsOnAnSosCommandsAUnitAndSurvivesAGatewayRestart() throws Exception {
+        WebDriver browser = HeadlessChromium.start(dir.resolve("chromium-supervisor"));
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            MonitoringRoom.signIn(browser, base, "/", TestAccounts.SUPERVISOR);
+
+            // Every unit on the list and on the map, with a position (markers only exist for located units).
+            for (String id : ids) {
+                wait.until(d -> d.findElement(MonitoringRoom.row(id)));
+                wait.until(d -> d.findElement(MonitoringRoom.marker(id)));
+            }
+            assertThat(browser.findElements(By.cssSelector("#units tbody tr[data-id]"))).hasSize(UNITS);
+
+            // A double-press on a virtual unit: its row and marker turn to RECORDING within a second of the press.
+            String id = ids.get(0);
+            assertThat(browser.findElement(MonitoringRoom.row(id)).getAttribute("data-state")).isEqualTo("buffering");
+            assertThat(client.sim("/api/units/" + id + "/buttons/record/double-press").status()).isEqualTo(200);
+            long pressed = System.nanoTime();
+            new WebDriverWait(browser, Duration.ofSeconds(1), Duration.ofMillis(20)).until(d ->
+                    "recording".equals(d.findElement(MonitoringRoom.row(id)).getAttribute("data-state"))
+                            && "recording".equals(d.findElement(MonitoringRoom.marker(id)).getAttribute("data-state")));
+            Logger.info("double-press to RECORDING on the operator's screen: {} ms after the press ended",
+                    (System.nanoTime() - pressed) / 1_000_000);
+            assertThat(browser.findElement(MonitoringRoom.row(id)).findElement(By.cssSelector(".state")).getText())
+                    .startsWith("RECORDING");
+            MonitoringRoom.screenshot(browser, "fleet-map");
+
+            // SOS: a banner that stays, an alarm tone, until an operator acknowledges it.
+            String sosUnit = ids.get(1);
+            assertThat(client.sim("/api/units/" + sosUnit + "/buttons/sos/hold?ms=2300").status()).isEqualTo(200);
+            WebElement sos = wait.until(d -> d.findElement(MonitoringRoom.openAlert("sos")));
+            assertThat(sos.getText()).contains(sosUnit);
+            wait.until(d -> "sos".equals(d.findElement(MonitoringRoom.marker(sosUnit)).getAttribute("data-state")));
+            assertThat(browser.findElement(By.tagName("body")).getAttribute("data-alarm")).isEqualTo("sounding");
+            MonitoringRoom.screenshot(browser, "fleet-sos");
+            sos.findElement(By.cssSelector("button.ack")).click();
+            wait.until(d -> d.findElements(MonitoringRoom.openAlert("sos")).isEmpty());
+            assertThat(browser.findElement(By.tagName("body")).getAttribute("data-alarm")).isEqualTo("quiet");
+            assertThat(client.get(base, "/api/alerts").body().findValuesAsText("acknowledgedBy")).contains(TestAccounts.SUPERVISOR);
+
+            // The unit page: live status, trail, timeline, and a command with the unit's reply.
+            browser.get(base + "/units/" + id);
+            wait.until(d -> "recording".equals(d.findElement(By.cssSelector("#status .state")).getAttribute("data-state")));
+            wait.until(d -> d.findElement(By.cssSelector("#commands button[data-command='marker']"))).click();
+            wait.until(d -> "ok".equals(d.findElement(By.id("command-result")).getAttribute("data-outcome")));
+            wait.until(d -> !d.findElements(By.cssSelector("#timeline li[data-type='marker']")).isEmpty());
+            wait.until(d -> !d.findElements(By.cssSelector("#recordings tbody tr[data-recording-id]")).isEmpty());
+            MonitoringRoom.screenshot(browser, "unit-page");
+
+            // Gateway restart (with its embedded broker): the open page shows the loss, then resynchronises by itself.
+            ((JavascriptExecutor) browser).executeScript("window.__sameDocument = 'yes';");
+            gateway.close();
+            wait.until(d -> "lost".equals(d.findElement(By.id("conn")).getAttribute("data-state")));
+            gateway = Gateway.start(gwConfig);
+            await("units back").atMost(Duration.ofSeconds(60)).until(() -> client.onlineCount(ids) == UNITS);
+            assertThat(client.command(id, "record.stop").status()).isEqualTo(200);
+            wait.until(d -> "live".equals(d.findElement(By.id("conn")).getAttribute("data-state")));
+            wait.until(d -> List.of("post_event", "buffering").contains(
+                    d.findElement(By.cssSelector("#status .state")).getAttribute("data-state")));
+            assertThat(((JavascriptExecutor) browser).executeScript("return window.__sameDocument;"))
+                    .as("no reload happened").isEqualTo("yes");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
+    void aViewerSeesButCannotCommandOrAcknowledge() throws Exception {
+        WebDriver browser = HeadlessChromium.start(dir.resolve("chromium-viewer"));
+        try {
+            WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+            String id = ids.get(2);
+            MonitoringRoom.signIn(browser, base, "/units/" + id, TestAccounts.VIEWER);
+            wait.until(d -> d.findElement(By.cssSelector("#status .state")).getAttribute("data-state") != null);
+            assertThat(browser.findElements(By.cssSelector("#commands button"))).isEmpty();
+            assertThat(browser.findElements(By.cssSelector("button.ack"))).isEmpty();
+            try (FleetClient viewer = new FleetClient(base, "http://unused", TestAccounts.VIEWER)) {
+                FleetClient.Reply refused = viewer.command(id, "locate");
+                assertThat(refused.status()).isEqualTo(403);
+                assertThat(refused.body().path("error").asText()).contains("needs the role supervisor");
+                assertThat(viewer.units()).hasSize(UNITS);
+            }
+        } finally {
+            browser.quit();
+        }
+    }
+}
