@@ -31,11 +31,12 @@ public record GatewayConfig(
         @TextLength(min = 1, max = 4096)
         String dataDir,
     @Doc("Operators' accounts and sessions.") AuthConfig auth,
-    @Doc("The monitoring room's fleet map.") MapConfig map) {
+    @Doc("The monitoring room's fleet map.") MapConfig map,
+    @Doc("Live video from units.") LiveConfig live) {
 
   public GatewayConfig {
     Constraints.check(
-        GatewayConfig.class, gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map);
+        GatewayConfig.class, gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
     if (mqtt.clientId() == null) {
       mqtt = mqtt.withClientId(gatewayId);
     }
@@ -50,37 +51,51 @@ public record GatewayConfig(
   /** Copy with another gateway id; an MQTT client id that followed the old id follows the new one. */
   public GatewayConfig withGatewayId(String newGatewayId) {
     MqttConfig newMqtt = Objects.equals(mqtt.clientId(), gatewayId) ? mqtt.withClientId(null) : mqtt;
-    return new GatewayConfig(newGatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map);
+    return new GatewayConfig(newGatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
   }
 
   /** Copy with other MQTT settings; a null client id in them becomes the gateway id. */
   public GatewayConfig withMqtt(MqttConfig newMqtt) {
-    return new GatewayConfig(gatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map);
+    return new GatewayConfig(gatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
   }
 
   /** Copy with other embedded-broker settings. */
   public GatewayConfig withBroker(BrokerConfig newBroker) {
-    return new GatewayConfig(gatewayId, mqtt, newBroker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map);
+    return new GatewayConfig(gatewayId, mqtt, newBroker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
   }
 
   /** Copy with other HTTP settings. */
   public GatewayConfig withHttp(HttpConfig newHttp) {
-    return new GatewayConfig(gatewayId, mqtt, broker, newHttp, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map);
+    return new GatewayConfig(gatewayId, mqtt, broker, newHttp, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
   }
 
   /** Copy with another data directory. */
   public GatewayConfig withDataDir(String newDataDir) {
-    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, newDataDir, auth, map);
+    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, newDataDir, auth, map, live);
   }
 
   /** Copy with other sign-in settings. */
   public GatewayConfig withAuth(AuthConfig newAuth) {
-    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, newAuth, map);
+    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, newAuth, map, live);
   }
 
   /** Copy with other map settings. */
   public GatewayConfig withMap(MapConfig newMap) {
-    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, newMap);
+    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, newMap, live);
+  }
+
+  /** Copy with other live-video settings. */
+  public GatewayConfig withLive(LiveConfig newLive) {
+    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, newLive);
+  }
+
+  /** The ws:// base URL units open their live uplink to: {@code live.uplinkUrl}, or the HTTP address. */
+  public String uplinkBaseUrl() {
+    if (live.uplinkUrl() != null) {
+      return live.uplinkUrl().endsWith("/") ? live.uplinkUrl().substring(0, live.uplinkUrl().length() - 1) : live.uplinkUrl();
+    }
+    String host = http.host().equals("0.0.0.0") || http.host().equals("::") ? "127.0.0.1" : http.host();
+    return "ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
   }
 
   /** Where the operators' accounts are: {@code auth.usersFile}, or users.yaml in the data directory. */

@@ -72,9 +72,9 @@ final class Telemetry {
         boolean recording = s.isRecording();
         CameraFacts c = camera.get();
         return new UnitStatus(Payload.VERSION, config.unitId(), s.state(), true, s.stealth(), s.sos(), config.officerId(),
-                battery(), storage(), recording ? s.recordingId() : null, recording ? recordingSince : null, false,
+                battery(), storage(), recording ? s.recordingId() : null, recording ? recordingSince : null, c.live(),
                 hw.clock().isSet(), firmware, ++statusSeq, hw.clock().now(), recording ? c.recordingMillis() : null,
-                c.droppedFrames(), c.publicKey(), signal());
+                c.droppedFrames(), c.publicKey(), signal(), c.live() ? c.viewers() : null);
     }
 
     UnitEvent event(ControllerEvent e) {

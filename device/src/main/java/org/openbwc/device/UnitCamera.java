@@ -16,6 +16,7 @@ import org.openbwc.device.evidence.EvidenceVerifier;
 import org.openbwc.device.evidence.VerificationResult;
 import org.openbwc.device.evidence.EvidenceWriter;
 import org.openbwc.device.evidence.PreEventBuffer;
+import org.openbwc.device.evidence.PreEventSnapshot;
 import org.openbwc.device.evidence.RecordingRequest;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
@@ -48,7 +49,8 @@ final class UnitCamera implements AutoCloseable {
     /** Wall clock of the newest fragment the muxer cut, so a stop can wait for the footage up to its instant. */
     private volatile Instant lastFragmentCut = Instant.EPOCH;
 
-    private UnitCamera(UnitConfig config, String firmware, Consumer<SealedRecording> onSealed) throws IOException {
+    private UnitCamera(UnitConfig config, String firmware, Consumer<SealedRecording> onSealed, FragmentSink live)
+            throws IOException {
         this.config = config;
         Path data = Path.of(config.dataDir());
         Path evidenceRoot = FileStoreStorage.evidenceDirOf(config.dataDir());
@@ -68,6 +70,7 @@ final class UnitCamera implements AutoCloseable {
             public void onInit(InitSegment init) {
                 buffer.onInit(init);
                 writer.onInit(init);
+                live.onInit(init);
             }
 
             @Override
@@ -75,6 +78,8 @@ final class UnitCamera implements AutoCloseable {
                 buffer.onFragment(fragment);
                 writer.onFragment(fragment);
                 lastFragmentCut = fragment.wallClock();
+                // Last: a slow live link must never delay evidence (the uplink never blocks anyway).
+                live.onFragment(fragment);
             }
         };
         MediaPipeline started = null;
@@ -100,9 +105,9 @@ final class UnitCamera implements AutoCloseable {
     }
 
     /** Loads (or creates) the key, recovers what a power loss left unsealed, and starts the camera. */
-    static UnitCamera start(UnitConfig config, String firmware, Consumer<SealedRecording> onSealed) {
+    static UnitCamera start(UnitConfig config, String firmware, Consumer<SealedRecording> onSealed, FragmentSink live) {
         try {
-            return new UnitCamera(config, firmware, onSealed);
+            return new UnitCamera(config, firmware, onSealed, live);
         } catch (IOException e) {
             throw new UncheckedIOException("unit " + config.unitId() + ": cannot open the evidence store under " + config.dataDir(), e);
         }
@@ -136,6 +141,9 @@ final class UnitCamera implements AutoCloseable {
     List<RecoveredRecording> recovered() { return recovered; }
 
     String publicKeyBase64() { return key.publicKeyBase64(); }
+
+    /** The init segment and fragments in the pre-event buffer: where a live stream starts. */
+    PreEventSnapshot recentFragments() { return buffer.snapshot(); }
 
     /** Checks a sealed recording against this unit's key, as `bwc evidence verify` would. */
     VerificationResult selfCheck(Path recordingDir) {

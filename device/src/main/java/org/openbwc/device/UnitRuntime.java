@@ -1,5 +1,7 @@
 package org.openbwc.device;
 
+import java.net.URI;
+import java.net.http.HttpClient;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -31,6 +33,7 @@ import org.openbwc.device.core.RecordingLimitReached;
 import org.openbwc.device.core.RemoteCommandInput;
 import org.openbwc.device.core.StorageState;
 import org.openbwc.device.evidence.EndReason;
+import org.openbwc.device.evidence.PreEventSnapshot;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
 import org.openbwc.device.evidence.StoragePolicy;
@@ -40,9 +43,13 @@ import org.openbwc.device.core.TriggerSignal;
 import org.openbwc.device.mqtt.UnitLink;
 import org.openbwc.hal.Button;
 import org.openbwc.hal.Hardware;
+import org.openbwc.device.live.LiveUplink;
+import org.openbwc.device.media.InitSegment;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.CommandRequest;
+import org.openbwc.protocol.Payload;
 import org.openbwc.protocol.RemoteCommand;
+import org.openbwc.protocol.StreamHandle;
 import org.openbwc.protocol.UnitState;
 import org.openbwc.protocol.UnitStatus;
 import org.openbwc.protocol.WireCodec;
@@ -60,6 +67,8 @@ public final class UnitRuntime implements AutoCloseable {
     static final long SENSOR_POLL_MILLIS = 1_000;
     /** A remote command waits at most this long for the controller thread before answering "busy". */
     static final long COMMAND_WAIT_MILLIS = 2_000;
+    /** Within the gateway's default command timeout (5 s), so a failure is the unit's answer, not a timeout. */
+    static final long LIVE_CONNECT_WAIT_MILLIS = 4_000;
 
     private final UnitConfig config;
     private final Hardware hw;
@@ -72,6 +81,9 @@ public final class UnitRuntime implements AutoCloseable {
     private final AlarmPolicy alarms;
     private final StoragePolicy storagePolicy;
     private final UnitCamera camera;
+    private final LiveUplink uplink;
+    // Controller thread only: since when the unit is watched (monotonic ms), -1 while not.
+    private long watchedSinceMillis = -1;
     /** Opens and seals recordings in order, off the controller thread (sealing waits for fsync). */
     private final ExecutorService evidenceOps;
     private final String tag;
@@ -107,7 +119,9 @@ public final class UnitRuntime implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.camera = UnitCamera.start(config, firmware, this::onSealed);
+        this.uplink = new LiveUplink(config.unitId(), HttpClient.newHttpClient(), this::recentFragments,
+                new LiveListener());
+        this.camera = UnitCamera.start(config, firmware, this::onSealed, uplink);
         this.telemetry = new Telemetry(config, hw, firmware, this::cameraFacts);
         this.link = new UnitLink(config.unitId(), config.mqtt(), new WireCodec(), telemetry.offlineStatus(), this::onCommand);
     }
@@ -256,6 +270,74 @@ public final class UnitRuntime implements AutoCloseable {
         };
     }
 
+    /** live.start / live.stop: handled here, not by the recording controller; the stream is an adapter concern. */
+    private CommandReply liveCommand(RemoteCommand command, CommandRequest request, Instant now) {
+        String name = command.wire();
+        if (command == RemoteCommand.LIVE_STOP) {
+            uplink.stop("live.stop from " + request.requestedBy());
+            return CommandReply.ok(config.unitId(), name, "", controller.state(), hw.clock().now());
+        }
+        String url = request.args().get("url");
+        if (url == null || url.isBlank()) {
+            return CommandReply.error(config.unitId(), name, "argument 'url' (the gateway's ws:// uplink address) is required",
+                    controller.state(), now);
+        }
+        if (camera.failure().isPresent()) {
+            return CommandReply.error(config.unitId(), name, "camera not running: " + camera.failure().get(), controller.state(), now);
+        }
+        if (controller.state() == UnitState.SLEEP) {
+            return CommandReply.error(config.unitId(), name, "camera is off (unit docked or asleep)", controller.state(), now);
+        }
+        try {
+            uplink.start(URI.create(url)).toCompletableFuture().get(LIVE_CONNECT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            return CommandReply.ok(config.unitId(), name, "streaming", controller.state(), hw.clock().now());
+        } catch (IllegalArgumentException e) {
+            return CommandReply.error(config.unitId(), name, e.getMessage(), controller.state(), now);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause() == null ? e : e.getCause();
+            return CommandReply.error(config.unitId(), name, "cannot reach the gateway's live uplink: " + cause.getMessage(),
+                    controller.state(), hw.clock().now());
+        } catch (TimeoutException e) {
+            uplink.stop("connect timed out");
+            return CommandReply.error(config.unitId(), name, "the gateway's live uplink did not answer within "
+                    + LIVE_CONNECT_WAIT_MILLIS + " ms", controller.state(), hw.clock().now());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CommandReply.error(config.unitId(), name, "interrupted", controller.state(), now);
+        }
+    }
+
+    private PreEventSnapshot recentFragments() { return camera == null ? null : camera.recentFragments(); }
+
+    /** Keeps the status, the stream handle and the "being watched" indicator in step with the uplink. */
+    private final class LiveListener implements LiveUplink.Listener {
+        @Override
+        public void started(InitSegment init, Instant since) {
+            submit(() -> {
+                if (watchedSinceMillis < 0) watchedSinceMillis = hw.clock().monotonicMillis();
+                link.publishStream(new StreamHandle(Payload.VERSION, config.unitId(), "live", "/live/" + config.unitId(),
+                        init == null ? "" : init.codecs(), init == null ? 0 : init.width(), init == null ? 0 : init.height(),
+                        hw.clock().now()));
+                publishStatus();
+            });
+        }
+
+        @Override
+        public void viewersChanged(int viewers) {
+            submit(UnitRuntime.this::publishStatus);
+        }
+
+        @Override
+        public void stopped(String reason) {
+            submit(() -> {
+                watchedSinceMillis = -1;
+                link.publishStream(new StreamHandle(Payload.VERSION, config.unitId(), "idle", null, null, 0, 0,
+                        hw.clock().now()));
+                publishStatus();
+            });
+        }
+    }
+
     /** Called by the evidence writer's thread when a recording is sealed. */
     private void onSealed(SealedRecording r) {
         // Hashing a long recording again takes a while: not on the writer's thread, which may be starting the next one.
@@ -271,7 +353,8 @@ public final class UnitRuntime implements AutoCloseable {
     }
 
     private CameraFacts cameraFacts() {
-        return new CameraFacts(camera.recordingMillis(), camera.droppedFrames(), camera.publicKeyBase64());
+        return new CameraFacts(camera.recordingMillis(), camera.droppedFrames(), camera.publicKeyBase64(), uplink.streaming(),
+                uplink.viewers());
     }
 
     private void logEvent(ControllerEvent e) {
@@ -320,7 +403,8 @@ public final class UnitRuntime implements AutoCloseable {
     }
 
     private void renderIndicators(long now) {
-        IndicatorFrame f = indicators.render(controller.snapshot(), alarms.alarms().withCameraFailed(cameraFailure != null), now);
+        IndicatorFrame f = indicators.render(controller.snapshot(), alarms.alarms().withCameraFailed(cameraFailure != null),
+                watchedSinceMillis, now);
         if (f.equals(lastFrame)) return;
         if (f.green() != lastFrame.green()) hw.greenLed().set(f.green());
         if (f.red() != lastFrame.red()) hw.redLed().set(f.red());
@@ -363,6 +447,9 @@ public final class UnitRuntime implements AutoCloseable {
                     controller.state(), now);
         }
         Logger.info("{}command {} from '{}'", tag, name, request.requestedBy());
+        if (command.get() == RemoteCommand.LIVE_START || command.get() == RemoteCommand.LIVE_STOP) {
+            return liveCommand(command.get(), request, now);
+        }
         Callable<CommandReply> task = () -> {
             Decision d = apply(new RemoteCommandInput(command.get(), request.requestedBy(), request.args()));
             UnitState state = controller.state();
@@ -414,6 +501,7 @@ public final class UnitRuntime implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        uplink.close();
         camera.close(); // seals an open recording (reason: shutdown)
         link.close();
         Logger.info("{}unit stopped cleanly", tag);

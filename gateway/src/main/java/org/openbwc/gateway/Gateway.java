@@ -31,9 +31,10 @@ public final class Gateway implements AutoCloseable {
     private final GatewayHttpApi http;
     private final String httpHost;
     private final AuditLog audit;
+    private final LiveService live;
 
     private Gateway(GatewayConfig config, EmbeddedBroker broker, FleetRegistry registry, FleetLink link,
-                    GatewayHttpApi http, AuditLog audit) {
+                    GatewayHttpApi http, AuditLog audit, LiveService live) {
         this.config = config;
         this.broker = broker;
         this.registry = registry;
@@ -41,6 +42,13 @@ public final class Gateway implements AutoCloseable {
         this.http = http;
         this.httpHost = config.http().host();
         this.audit = audit;
+        this.live = live;
+    }
+
+    /** The uplink base units get in live.start, on the port actually bound (tests bind port 0). */
+    private static String liveBase(GatewayConfig config, int boundPort) {
+        return config.live().uplinkUrl() != null ? config.uplinkBaseUrl()
+                : config.withHttp(config.http().withPort(boundPort)).uplinkBaseUrl();
     }
 
     private static Authenticator authenticator(GatewayConfig config, Clock clock) {
@@ -81,6 +89,7 @@ public final class Gateway implements AutoCloseable {
         EmbeddedBroker broker = null;
         FleetLink link = null;
         AuditLog audit = null;
+        LiveService live = null;
         try {
             MqttConfig mqtt = config.mqtt();
             if (config.broker().embedded()) {
@@ -104,11 +113,16 @@ public final class Gateway implements AutoCloseable {
                     clock);
             link.start();
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
+            live = new LiveService(config.gatewayId(), registry, link, alerts, config.live(),
+                    Duration.ofMillis(config.commandTimeoutMillis()), clock);
+            registry.listen(live);
+            alerts.listen(live);
             ApiParts parts = new ApiParts(config.gatewayId(), registry, link, alerts, trails, recordings, auth, audit,
                     config.map(), Duration.ofMillis(config.commandTimeoutMillis()), codec.mapper(),
-                    GatewayHttpApi.DEFAULT_HEARTBEAT, GatewayHttpApi.DEFAULT_EVENT_BACKLOG);
+                    GatewayHttpApi.DEFAULT_HEARTBEAT, GatewayHttpApi.DEFAULT_EVENT_BACKLOG, live);
             GatewayHttpApi http = GatewayHttpApi.start(config.http().host(), port, parts);
-            Gateway gateway = new Gateway(config, broker, registry, link, http, audit);
+            live.uplinkBase(liveBase(config, http.port()));
+            Gateway gateway = new Gateway(config, broker, registry, link, http, audit, live);
             Logger.info("Gateway {} started in {} ms: web console {}, MQTT {} ({}), {} units known",
                     config.gatewayId(), (System.nanoTime() - started) / 1_000_000, gateway.httpUrl(), mqtt.url(),
                     link.connected() ? "connected" : "not connected yet, retrying", registry.size());
@@ -116,6 +130,7 @@ public final class Gateway implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             if (link != null) link.close();
             if (audit != null) audit.close();
+            if (live != null) live.close();
             if (broker != null) broker.close();
             throw e;
         }
@@ -143,6 +158,7 @@ public final class Gateway implements AutoCloseable {
     /** Stops HTTP, disconnects from the broker, then stops the embedded broker if there is one. */
     @Override
     public void close() {
+        live.close();
         try {
             http.close();
         } catch (RuntimeException e) {

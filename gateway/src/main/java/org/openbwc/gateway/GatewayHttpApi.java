@@ -15,10 +15,12 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -68,6 +70,7 @@ final class GatewayHttpApi implements AutoCloseable {
     private final GatewayMetrics metrics;
     private final WebAccess access;
     private final WebPages pages;
+    private final LiveService live;
     private final Javalin app;
 
     private GatewayHttpApi(ApiParts p) {
@@ -83,9 +86,10 @@ final class GatewayHttpApi implements AutoCloseable {
         this.commandTimeout = p.commandTimeout();
         this.mapper = p.mapper();
         this.events = new EventStream(registry, alerts, mapper, p.heartbeat(), p.eventBacklog());
-        this.metrics = new GatewayMetrics(gatewayId, registry, link, alerts, events::clients);
+        this.metrics = new GatewayMetrics(gatewayId, registry, link, alerts, events::clients, p.live());
         this.access = new WebAccess(p.auth(), audit, metrics, mapper);
         this.pages = new WebPages(map);
+        this.live = p.live();
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.startupWatcherEnabled = false;
@@ -97,6 +101,12 @@ final class GatewayHttpApi implements AutoCloseable {
             cfg.jetty.threadPool = pool;
             cfg.jsonMapper(new JavalinJackson(mapper, false));
             cfg.router.ignoreTrailingSlashes = true;
+            // A keyframe fragment of 1080p video is a few hundred kB; Jetty's default limit is 64 kB.
+            cfg.jetty.modifyWebSocketServletFactory(ws -> {
+                ws.setMaxBinaryMessageSize(LiveEndpoints.MAX_MESSAGE_BYTES);
+                ws.setMaxTextMessageSize(64 * 1024);
+                ws.setIdleTimeout(Duration.ofSeconds(60));
+            });
             // Pages and libraries are public (the sign-in page needs them); everything they show comes from the API.
             cfg.staticFiles.add(files -> {
                 files.hostedPath = "/webjars";
@@ -163,6 +173,15 @@ final class GatewayHttpApi implements AutoCloseable {
         app.get("/api/map", ctx -> json(ctx, 200, mapSettings()), Access.VIEWER);
         app.get("/api/units", ctx -> json(ctx, 200, registry.units()), Access.VIEWER);
         app.get("/api/units/{id}", ctx -> json(ctx, 200, knownUnit(ctx.pathParam("id"))), Access.VIEWER);
+        app.get("/live/{id}", ctx -> pages.page(ctx, "live.html"), Access.PUBLIC);
+        app.get("/wall", ctx -> pages.page(ctx, "wall.html"), Access.PUBLIC);
+        app.post("/api/live/{id}", this::liveGrant, Access.SUPERVISOR);
+        app.get("/api/live", ctx -> json(ctx, 200, liveStreams()), Access.VIEWER);
+        LiveEndpoints endpoints = new LiveEndpoints(live, access, audit);
+        app.wsBeforeUpgrade("/api/live/{id}/ws", endpoints::beforeViewer);
+        app.ws("/api/live/{id}/ws", endpoints::viewer, Access.PUBLIC);
+        app.wsBeforeUpgrade("/uplink/{id}", endpoints::beforeUplink);
+        app.ws("/uplink/{id}", endpoints::uplink, Access.PUBLIC);
         app.get("/api/units/{id}/events", ctx -> json(ctx, 200, registry.events(knownUnit(ctx.pathParam("id")).id())),
                 Access.VIEWER);
         app.get("/api/units/{id}/trail", ctx -> json(ctx, 200,
@@ -215,9 +234,15 @@ final class GatewayHttpApi implements AutoCloseable {
         String outcome = "failed";
         Map<String, String> args = Map.of();
         try {
-            if (RemoteCommand.fromWire(name).isEmpty()) {
+            Optional<RemoteCommand> known = RemoteCommand.fromWire(name);
+            if (known.isEmpty()) {
                 outcome = "unknown";
                 throw new ApiError(400, "unknown command '" + name + "' (allowed: " + RemoteCommand.allowed() + ")", id);
+            }
+            if (!known.get().operatorCommand()) {
+                outcome = "bad-request";
+                throw new ApiError(400, name + " is sent by the gateway's live service; to watch a unit use POST /api/live/"
+                        + id, id);
             }
             args = commandArgs(ctx);
             UnitView unit = knownUnit(id);
@@ -288,6 +313,48 @@ final class GatewayHttpApi implements AutoCloseable {
                     Map.of("alert", id, "type", before.type().wire()));
         }
         json(ctx, 200, after);
+    }
+
+    /** Grants the signed-in supervisor a one-use token to watch the unit, starting its stream if needed. */
+    private void liveGrant(Context ctx) {
+        String id = ctx.pathParam("id");
+        SignedIn who = WebAccess.operator(ctx);
+        UnitView unit = knownUnit(id);
+        if (!unit.online() && !live.streaming(id)) {
+            throw new ApiError(409, "unit " + id + " is offline (last seen " + (unit.lastSeen() == null ? "never" : unit.lastSeen())
+                    + "); no live picture", id);
+        }
+        try {
+            live.ensureStream(id, gatewayId + "/" + who.username()).get(commandTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof LiveService.LiveUnavailableException u) throw new ApiError(503, u.getMessage(), id);
+            if (cause instanceof CommandTimeoutException t) throw new ApiError(504, t.getMessage(), id);
+            if (cause instanceof CommandNotSentException n) throw new ApiError(503, n.getMessage(), id);
+            throw new IllegalStateException("starting the live stream of unit " + id + " failed", cause);
+        } catch (TimeoutException e) {
+            throw new ApiError(504, "unit " + id + " did not start its live stream in time", id);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiError(503, "the gateway is shutting down", id);
+        }
+        String token = live.grant(id, who.username(), who.claims().nonce());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("unitId", id);
+        body.put("token", token);
+        body.put("ws", "/api/live/" + id + "/ws?token=" + token);
+        body.put("hls", "/api/live/" + id + "/hls/index.m3u8");
+        body.put("expiresAt", Instant.now().plus(LiveService.GRANT_LIFETIME).toString());
+        json(ctx, 200, body);
+    }
+
+    private List<Map<String, Object>> liveStreams() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (UnitView u : registry.units()) {
+            if (!live.streaming(u.id())) continue;
+            list.add(Map.of("unitId", u.id(), "viewers", live.viewers(u.id())));
+        }
+        return list;
     }
 
     private List<Map<String, Object>> users() {

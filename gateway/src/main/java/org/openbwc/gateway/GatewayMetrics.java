@@ -1,5 +1,6 @@
 package org.openbwc.gateway;
 
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -13,7 +14,10 @@ final class GatewayMetrics {
 
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
-    GatewayMetrics(String gatewayId, FleetRegistry fleet, FleetLink link, AlertBoard alerts, IntSupplier sseClients) {
+    private final DistributionSummary liveLatency;
+
+    GatewayMetrics(String gatewayId, FleetRegistry fleet, FleetLink link, AlertBoard alerts, IntSupplier sseClients,
+                   LiveService live) {
         meters.config().commonTags("gateway", gatewayId);
         Gauge.builder("bwc_units_online", fleet, FleetRegistry::onlineCount)
                 .description("Units whose latest status is a live one").register(meters);
@@ -29,6 +33,14 @@ final class GatewayMetrics {
                 .description("Browsers following the live event stream").register(meters);
         Gauge.builder("bwc_alerts_open", alerts, AlertBoard::openCount)
                 .description("Alerts not yet acknowledged").register(meters);
+        Gauge.builder("bwc_live_streams", live, LiveService::streams)
+                .description("Units streaming live to this gateway").register(meters);
+        Gauge.builder("bwc_live_viewers", live, LiveService::viewers)
+                .description("Browsers watching live video").register(meters);
+        liveLatency = DistributionSummary.builder("bwc_live_latency_ms")
+                .description("Glass-to-glass delay of live video as the players measure it (capture to display)")
+                .baseUnit("milliseconds").publishPercentiles(0.5, 0.99).register(meters);
+        live.latencySink(liveLatency::record);
     }
 
     /** Records one command round trip; outcome is ok, refused, timeout, offline, ... */

@@ -44,6 +44,24 @@ final class WebAccess {
         Access access = ctx.routeRoles().stream().filter(Access.class::isInstance).map(Access.class::cast)
                 .findFirst().orElse(Access.ADMIN); // a route that forgot to say is treated as the most restricted
         if (access == Access.PUBLIC) return;
+        SignedIn who = authenticate(ctx, access);
+        // A page on another site cannot use the cookie for a state change (SameSite=Strict); the Origin check also
+        // covers browsers that ignore SameSite.
+        if (!ctx.method().name().equals("GET") && ctx.header("Authorization") == null) {
+            String origin = ctx.header("Origin");
+            if (origin != null && !sameOrigin(origin, ctx)) {
+                throw new ApiError(403, "cross-site request from " + origin + " refused", null);
+            }
+        }
+        ctx.attribute(OPERATOR, who);
+    }
+
+    /**
+     * The signed-in operator of this request, with at least the given role.
+     *
+     * @throws ApiError 401 without a valid session, 403 when the role is too low
+     */
+    SignedIn authenticate(Context ctx, Access access) {
         Optional<String> token = token(ctx);
         Optional<SignedIn> op = token.flatMap(auth::authenticate);
         if (op.isEmpty()) {
@@ -57,15 +75,7 @@ final class WebAccess {
             throw new ApiError(403, "operator " + who.username() + " (role " + who.role().wire() + ") may not "
                     + ctx.method() + " " + ctx.path() + "; it needs the role " + access.minimum.wire() + " or higher", null);
         }
-        // A page on another site cannot use the cookie for a state change (SameSite=Strict); the Origin check also
-        // covers browsers that ignore SameSite.
-        if (!ctx.method().name().equals("GET") && token.isPresent() && ctx.header("Authorization") == null) {
-            String origin = ctx.header("Origin");
-            if (origin != null && !sameOrigin(origin, ctx)) {
-                throw new ApiError(403, "cross-site request from " + origin + " refused", null);
-            }
-        }
-        ctx.attribute(OPERATOR, who);
+        return who;
     }
 
     static SignedIn operator(Context ctx) {

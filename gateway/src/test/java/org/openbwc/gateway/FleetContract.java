@@ -65,7 +65,7 @@ abstract class FleetContract {
                 .withMqtt(MqttConfig.defaults().withUrl(brokerUrl()))
                 .withDataDir(dataDir.toString());
         config = new GatewayConfig(gatewayId, base.mqtt(), base.broker(), base.http(), COMMAND_TIMEOUT_MS,
-                MAX_PAYLOAD_BYTES, base.dataDir(), base.auth(), base.map());
+                MAX_PAYLOAD_BYTES, base.dataDir(), base.auth(), base.map(), base.live());
         TestOperators.write(config.usersFile());
         gateway = startGateway(config);
     }

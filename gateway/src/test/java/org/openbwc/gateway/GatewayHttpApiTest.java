@@ -31,6 +31,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbwc.config.LiveConfig;
 import org.openbwc.config.MapConfig;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.Battery;
@@ -78,10 +79,11 @@ class GatewayHttpApiTest {
         registry.listen(trails);
         registry.listen(recordings);
         WireCodec codec = new WireCodec();
+        LiveService live = new LiveService(gatewayId, registry, link, alerts, LiveConfig.defaults(), Duration.ofMillis(500), clock);
         return new ApiParts(gatewayId, registry, link, alerts, trails, recordings,
                 TestOperators.authenticator(dataDir, clock), AuditLog.open(dataDir.resolve("audit.log"), codec.mapper(), clock),
                 MapConfig.defaults().withTileUrl(""), Duration.ofMillis(500), codec.mapper(), Duration.ofMillis(100),
-                EVENT_BACKLOG);
+                EVENT_BACKLOG, live);
     }
 
     static UnitStatus status(UnitState state, long seq) {

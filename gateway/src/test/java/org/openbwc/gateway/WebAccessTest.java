@@ -72,6 +72,8 @@ class WebAccessTest {
                 Arguments.of("GET", "/metrics", "viewer"),
                 Arguments.of("POST", "/api/units/" + UNIT + "/commands/ping", "supervisor"),
                 Arguments.of("POST", "/api/alerts/a-1/ack", "supervisor"),
+                Arguments.of("POST", "/api/live/" + UNIT, "supervisor"),
+                Arguments.of("GET", "/api/live", "viewer"),
                 Arguments.of("GET", "/api/audit", "admin"),
                 Arguments.of("GET", "/api/users", "admin"));
     }

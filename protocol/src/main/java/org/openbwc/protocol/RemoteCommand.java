@@ -10,13 +10,20 @@ public enum RemoteCommand {
     LOCATE("locate"),
     STEALTH_ON("stealth.on"),
     STEALTH_OFF("stealth.off"),
-    PING("ping");
+    PING("ping"),
+    /** Start sending the live fragment stream to the gateway: args {@code url} (a WebSocket URL with a one-time ticket). */
+    LIVE_START("live.start"),
+    /** Stop the live stream (the last viewer left, or policy). */
+    LIVE_STOP("live.stop");
 
     private final String wire;
 
     RemoteCommand(String wire) { this.wire = wire; }
 
     public String wire() { return wire; }
+
+    /** Whether an operator may send it through the gateway's generic command API (live.* go through the live API). */
+    public boolean operatorCommand() { return this != LIVE_START && this != LIVE_STOP; }
 
     public static Optional<RemoteCommand> fromWire(String wire) {
         for (RemoteCommand c : values()) if (c.wire.equals(wire)) return Optional.of(c);

@@ -13,11 +13,12 @@ import java.util.Objects;
  * @param droppedFrames frames the camera pipeline dropped since it started (0 is the goal); null without a camera
  * @param publicKey the unit's Ed25519 evidence-signing key (X.509 DER, base64), so a gateway can verify recordings
  * @param signalPercent quality of the unit's radio link 0-100; null when the unit cannot tell
+ * @param viewers how many people watch the unit live right now (as the gateway told it); null when not streaming
  */
 public record UnitStatus(int version, String unitId, UnitState state, boolean online, boolean stealth, boolean sos,
                          String officerId, Battery battery, Storage storage, String recordingId, Instant recordingSince,
                          boolean live, boolean clockSet, String firmware, long seq, Instant time, Long recordingMillis,
-                         Long droppedFrames, String publicKey, Integer signalPercent) implements Payload {
+                         Long droppedFrames, String publicKey, Integer signalPercent, Integer viewers) implements Payload {
     public UnitStatus {
         Payload.checkVersion(version);
         Topics.requireId(unitId, "unitId");
@@ -35,7 +36,7 @@ public record UnitStatus(int version, String unitId, UnitState state, boolean on
                       String officerId, Battery battery, Storage storage, String recordingId, Instant recordingSince,
                       boolean live, boolean clockSet, String firmware, long seq, Instant time) {
         this(version, unitId, state, online, stealth, sos, officerId, battery, storage, recordingId, recordingSince, live,
-                clockSet, firmware, seq, time, null, null, null, null);
+                clockSet, firmware, seq, time, null, null, null, null, null);
     }
 
     /** The Will: what the broker publishes, retained, when the unit vanishes without a clean disconnect. */

@@ -40,7 +40,7 @@ class WireCodecTest {
     @Test
     void statusCarriesRecordingDetailsAndKeyButDoesNotRequireThem() throws Exception {
         UnitStatus s = new UnitStatus(1, "bwc-1", UnitState.RECORDING, true, false, false, "4711", new Battery(50, false, false, 95),
-                new Storage(10, 100), "rec-1", t, false, true, "0.1.0", 7, t, 31_500L, 2L, "MCowBQYDK2VwAyEA", 64);
+                new Storage(10, 100), "rec-1", t, false, true, "0.1.0", 7, t, 31_500L, 2L, "MCowBQYDK2VwAyEA", 64, 2);
         UnitStatus back = codec.decode(codec.encode(s), UnitStatus.class);
         assertThat(back).isEqualTo(s);
         assertThat(back.recordingMillis()).isEqualTo(31_500L);

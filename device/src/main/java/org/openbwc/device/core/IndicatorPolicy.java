@@ -25,6 +25,8 @@ import org.openbwc.protocol.UnitState;
  *   <tr><td>SOS</td><td></td><td>250 on, 250 off</td><td>250 off, 250 on (alternating with red, from
  *       the raise)</td><td></td></tr>
  *   <tr><td>battery low, storage low, clock unset, camera failed</td><td></td><td></td><td>1000/1000</td><td></td></tr>
+ *   <tr><td>watched live</td><td>100/400 from the start (any state)</td><td></td><td></td><td>150, 150 off, 150 at the
+ *       start, then 150 every minute</td></tr>
  * </table>
  * Precedence: red is SOS, else stop armed, else the state's pattern; amber is SOS, else locate, else alarms; haptic
  * pulses add up. Alarm and green phases follow the clock itself (all units blink together).
@@ -47,6 +49,10 @@ public final class IndicatorPolicy {
     static final long SOS_RED_MILLIS = 250;
     static final long ALARM_PERIOD_MILLIS = 2_000;
     static final long ALARM_ON_MILLIS = 1_000;
+    static final long WATCHED_PERIOD_MILLIS = 500;
+    static final long WATCHED_ON_MILLIS = 100;
+    static final long WATCHED_START_PULSE_MILLIS = 150;
+    static final long WATCHED_REMINDER_MILLIS = 60_000;
 
     private final long reminderIntervalMillis;
 
@@ -54,13 +60,24 @@ public final class IndicatorPolicy {
         this.reminderIntervalMillis = Objects.requireNonNull(policy, "policy is required").reminderIntervalMillis();
     }
 
-    /** The frame to show at {@code nowMillis}; all off in stealth or for a missing snapshot. */
+    /** The frame to show at {@code nowMillis} for a unit nobody watches live. */
     public IndicatorFrame render(ControllerSnapshot s, Alarms alarms, long nowMillis) {
+        return render(s, alarms, -1, nowMillis);
+    }
+
+    /**
+     * The frame to show at {@code nowMillis}; all off in stealth or for a missing snapshot.
+     *
+     * @param watchedSinceMillis since when a supervisor watches the unit live, or -1: the officer must know
+     */
+    public IndicatorFrame render(ControllerSnapshot s, Alarms alarms, long watchedSinceMillis, long nowMillis) {
         if (s == null || s.stealth()) return IndicatorFrame.OFF;
         Alarms a = alarms == null ? Alarms.NONE : alarms;
         long now = nowMillis;
 
         boolean green = s.state() == UnitState.BUFFERING && on(now, 0, READY_PERIOD_MILLIS, READY_ON_MILLIS);
+        boolean watched = watchedSinceMillis >= 0 && now >= watchedSinceMillis;
+        if (watched) green = on(now, watchedSinceMillis, WATCHED_PERIOD_MILLIS, WATCHED_ON_MILLIS);
 
         boolean red = switch (s.state()) {
             case RECORDING -> true;
@@ -68,6 +85,13 @@ public final class IndicatorPolicy {
             default -> false;
         };
         boolean haptic = false;
+        if (watched) {
+            // Two short pulses when watching starts, then one every minute while it lasts.
+            long since = now - watchedSinceMillis;
+            haptic = since < WATCHED_START_PULSE_MILLIS
+                    || since >= 2 * WATCHED_START_PULSE_MILLIS && since < 3 * WATCHED_START_PULSE_MILLIS
+                    || since >= WATCHED_REMINDER_MILLIS && since % WATCHED_REMINDER_MILLIS < WATCHED_START_PULSE_MILLIS;
+        }
         if (s.state() == UnitState.RECORDING && s.stopArmedAt(now)) {
             red = on(now, s.stopArmedAtMillis(), ARMED_PERIOD_MILLIS, ARMED_ON_MILLIS);
             haptic |= within(now, s.stopArmedAtMillis(), ARMED_HAPTIC_MILLIS);

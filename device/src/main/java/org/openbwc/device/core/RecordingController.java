@@ -208,6 +208,8 @@ public final class RecordingController {
                     ? CommandOutcome.ok("already off")
                     : okAfter(() -> setStealth(false, cause, now, events), "stealth off");
             case PING -> CommandOutcome.ok("pong");
+            // The runtime handles the live stream itself; it never hands these to the controller.
+            case LIVE_START, LIVE_STOP -> CommandOutcome.refused(c.command().wire() + " is not a recording command");
         };
     }
 

@@ -24,6 +24,8 @@ final class Outbox {
         STATUS,
         /** Retained snapshot: a newer one replaces a waiting one. */
         LOCATION,
+        /** Retained live-stream handle: a newer one replaces a waiting one. */
+        STREAM,
         /** Must arrive, in order. */
         EVENT,
         /** Must arrive; goes to the requester's response topic. */
@@ -41,6 +43,7 @@ final class Outbox {
     private final TreeMap<Long, Outgoing> inFlight = new TreeMap<>();
     private Outgoing status;
     private Outgoing location;
+    private Outgoing stream;
     private long nextSeq = 1;
     private long published;
     private long dropped;
@@ -60,6 +63,7 @@ final class Outbox {
         switch (kind) {
             case STATUS -> status = message;
             case LOCATION -> location = message;
+            case STREAM -> stream = message;
             case EVENT, REPLY -> {
                 ordered.put(message.seq(), message);
                 return trimToCapacity();
@@ -82,6 +86,9 @@ final class Outbox {
         } else if (location != null) {
             next = location;
             location = null;
+        } else if (stream != null) {
+            next = stream;
+            stream = null;
         } else {
             Map.Entry<Long, Outgoing> first = ordered.pollFirstEntry();
             if (first == null) return null;
@@ -104,6 +111,10 @@ final class Outbox {
         if (removed == null) removed = ordered.remove(seq);
         if (removed == null && status != null && status.seq() == seq) removed = takeStatus();
         if (removed == null && location != null && location.seq() == seq) removed = takeLocation();
+        if (removed == null && stream != null && stream.seq() == seq) {
+            removed = stream;
+            stream = null;
+        }
         if (removed == null) return false;
         if (accepted) published++;
         else dropped++;
@@ -149,6 +160,9 @@ final class Outbox {
             case LOCATION -> {
                 if (location == null || location.seq() < message.seq()) location = message;
             }
+            case STREAM -> {
+                if (stream == null || stream.seq() < message.seq()) stream = message;
+            }
             case EVENT, REPLY -> {
                 ordered.put(message.seq(), message);
                 return trimToCapacity();
@@ -178,7 +192,9 @@ final class Outbox {
     synchronized boolean isEmpty() { return waiting() == 0 && inFlight.isEmpty(); }
 
     /** Messages not yet handed to the client. */
-    synchronized int waiting() { return ordered.size() + (status == null ? 0 : 1) + (location == null ? 0 : 1); }
+    synchronized int waiting() {
+        return ordered.size() + (status == null ? 0 : 1) + (location == null ? 0 : 1) + (stream == null ? 0 : 1);
+    }
 
     synchronized int inFlight() { return inFlight.size(); }
 

@@ -29,6 +29,7 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.eclipse.paho.mqttv5.common.packet.MqttReturnCode;
 import org.openbwc.config.MqttConfig;
+import org.openbwc.protocol.StreamHandle;
 import org.openbwc.protocol.Topics;
 import org.openbwc.protocol.UnitEvent;
 import org.openbwc.protocol.UnitLocation;
@@ -168,6 +169,12 @@ public final class UnitLink implements AutoCloseable {
     public void publishLocation(UnitLocation location) {
         requireOwn(location.unitId(), "location");
         offer(Outbox.Kind.LOCATION, Topics.location(unitId), codec.encode(location), 0, true, null);
+    }
+
+    /** Publishes the live-stream handle, retained, QoS 1; while offline only the newest is kept. */
+    public void publishStream(StreamHandle handle) {
+        requireOwn(handle.unitId(), "stream");
+        offer(Outbox.Kind.STREAM, Topics.stream(unitId), codec.encode(handle), 1, true, null);
     }
 
     /** Publishes an event, QoS 1; events raised while offline are delivered in order when the link is back. */

@@ -3,6 +3,8 @@
 // map helpers. Text from the API only ever reaches the DOM through textContent / attributes, never innerHTML.
 "use strict";
 
+import { createLiveView, attachLivePlayer } from "/assets/live.js";
+
 // ---------------------------------------------------------------------------------------------------------------
 // Small DOM helpers
 
@@ -495,6 +497,7 @@ export class AlertCenter {
     this.alarm = new Alarm();
     this.pendingAck = new Set();
     this.ackErrors = new Map();
+    this.livePlayers = new Map(); // alert id -> { unitId, root, player }: SOS alerts play the unit live in the banner
     document.body.dataset.alarm = "quiet";
     this.render();
   }
@@ -530,6 +533,7 @@ export class AlertCenter {
       this.banner.replaceChildren(...(head ? [head] : []), ...items);
       this.banner.hidden = open.length === 0;
     }
+    this.pruneLive(open);
     if (this.history) this.renderHistory();
   }
 
@@ -548,6 +552,7 @@ export class AlertCenter {
     );
     const err = this.ackErrors.get(id);
     if (err) box.append(el("span", { class: "alert-error", text: err }));
+    if (this.banner && a.type === "sos" && canCommand() && a.unitId) box.append(this.liveView(id, String(a.unitId)));
     if (canCommand()) {
       const btn = el("button", { type: "button", class: "ack", text: "Acknowledge" });
       if (this.pendingAck.has(id)) btn.disabled = true;
@@ -555,6 +560,29 @@ export class AlertCenter {
       box.append(btn);
     }
     return box;
+  }
+
+  /** The banner's live player for an open SOS alert (kept across re-renders, so the video never restarts). */
+  liveView(id, unitId) {
+    let lp = this.livePlayers.get(id);
+    if (lp && lp.unitId !== unitId) { lp.player.stop(); lp = null; }
+    if (!lp) {
+      const { root, video } = createLiveView(unitId, { className: "alert-live" });
+      lp = { unitId, root, player: attachLivePlayer(video, unitId) };
+      this.livePlayers.set(id, lp);
+    }
+    return lp.root;
+  }
+
+  /** Stops the banner players of alerts that are no longer open (acknowledged here or elsewhere, or gone). */
+  pruneLive(open) {
+    const keep = new Set(open.filter(a => a.type === "sos").map(a => String(a.id)));
+    for (const [id, lp] of this.livePlayers) {
+      if (keep.has(id) && canCommand() && this.banner) continue;
+      lp.player.stop();
+      lp.root.remove();
+      this.livePlayers.delete(id);
+    }
   }
 
   async ack(id) {

@@ -2,9 +2,10 @@
 import {
   $, $$, el, setText, api, enc, DASH, isNum, toMillis, fmtTime, fmtAgo, fmtBattery, fmtStorage, fmtPercent,
   fmtStateText, displayState, STATE_WORDS, STATE_RANK, isRecording, storagePercent, eventWords, unitUrl,
-  initSession, LiveStream, AlertCenter, createMap, unitMarker, setMarkerState, hasLocation, everySecond,
+  initSession, canCommand, LiveStream, AlertCenter, createMap, unitMarker, setMarkerState, hasLocation, everySecond,
   showPageError,
 } from "/assets/app.js";
+import { liveUrl } from "/assets/live.js";
 
 const TRAIL_POINTS = 20;
 const FEED_SIZE = 50;
@@ -56,8 +57,9 @@ function compare(a, b) {
 function createRow(id) {
   const row = el("tr", { dataset: { id } });
   const link = el("a", { href: unitUrl(id), class: "unit-link", text: id });
+  const live = canCommand() ? el("a", { href: liveUrl(id), class: "live-link", title: "watch " + id + " live", text: "▶ live" }) : null;
   row.append(
-    el("td", { class: "id" }, link),
+    el("td", { class: "id" }, link, live),
     el("td", { class: "officer" }),
     el("td", { class: "state" }, el("span", { class: "state-badge" })),
     el("td", { class: "battery" }),
@@ -332,6 +334,7 @@ function onSnapshot({ units: list, alerts: alertList }, reconnect) {
 
 async function main() {
   await initSession();
+  $("#wall-link").hidden = !canCommand();
   let cfg = {};
   try { cfg = (await api("/api/map")) || {}; } catch (e) { showPageError("Map settings unavailable: " + e.message); }
   map = createMap($("#fleet-map"), cfg);

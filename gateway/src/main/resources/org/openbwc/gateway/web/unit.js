@@ -5,6 +5,7 @@ import {
   initSession, canCommand, LiveStream, AlertCenter, createMap, unitMarker, setMarkerState, hasLocation, everySecond,
   showPageError,
 } from "/assets/app.js";
+import { createLiveView, attachLivePlayer, liveUrl } from "/assets/live.js";
 
 const TRAIL_POINTS = 100;
 const TIMELINE_SIZE = 300;
@@ -313,6 +314,40 @@ function renderCommandStates() {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
+// Live video (supervisor/admin): inline player in #live-panel
+
+let livePlayer = null;
+
+function setupLive() {
+  const start = $("#live-start");
+  if (!canCommand()) { start.hidden = true; return; }
+  start.hidden = false;
+  $("#live-open").href = liveUrl(unitId);
+  start.addEventListener("click", ev => openLive(ev.timeStamp));
+  $("#live-stop").addEventListener("click", closeLive);
+  // Opening the live page stops the inline player: one stream per operator is enough.
+  $("#live-open").addEventListener("click", () => closeLive());
+}
+
+function openLive(t0) {
+  if (livePlayer) return;
+  const { root, video } = createLiveView(unitId, { id: "live-video" });
+  $("#live-panel-body").replaceChildren(root);
+  $("#live-panel").hidden = false;
+  $(".unit-right").classList.add("with-live");
+  $("#live-start").setAttribute("aria-pressed", "true");
+  livePlayer = attachLivePlayer(video, unitId, { t0 });
+}
+
+function closeLive() {
+  if (livePlayer) { livePlayer.stop(); livePlayer = null; }
+  $("#live-panel-body").replaceChildren();
+  $("#live-panel").hidden = true;
+  $(".unit-right").classList.remove("with-live");
+  $("#live-start").setAttribute("aria-pressed", "false");
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Live state
 
 function setUnit(u) {
@@ -359,6 +394,7 @@ async function main() {
   if (!unitId) { showPageError("No unit id in the address."); return; }
   await initSession();
   renderCommands();
+  setupLive();
   let cfg = {};
   try { cfg = (await api("/api/map")) || {}; } catch (e) { console.warn("map config:", e.message); }
   map = createMap($("#unit-map"), cfg);

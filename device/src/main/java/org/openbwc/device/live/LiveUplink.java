@@ -1,0 +1,305 @@
+package org.openbwc.device.live;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openbwc.device.evidence.PreEventSnapshot;
+import org.openbwc.device.media.Fragment;
+import org.openbwc.device.media.FragmentSink;
+import org.openbwc.device.media.InitSegment;
+import org.openbwc.protocol.LiveFrame;
+import org.tinylog.Logger;
+
+/**
+ * The unit's live uplink: while someone watches, pushes the encoder's init segment and every fragment (the same
+ * stream the evidence writer gets, no second encoder) to the gateway over a WebSocket the unit opens itself, so it
+ * works from behind NAT on LTE. It starts with the newest GOP the pre-event buffer holds, so the first picture is on
+ * the viewer's screen at once instead of after the next keyframe. When the network cannot keep up it drops whole
+ * GOPs (waiting fragments are discarded and sending resumes at the next keyframe) rather than falling behind.
+ *
+ * <p>Fragment callbacks come from the encoder thread and never block it; sending is asynchronous, one message at a
+ * time as {@link WebSocket} requires.
+ */
+public final class LiveUplink implements FragmentSink, AutoCloseable {
+
+    /** Told when the stream starts or ends, e.g. to update the status and the "being watched" indicator. */
+    public interface Listener {
+        void started(InitSegment init, Instant since);
+
+        /** The gateway reported a new number of viewers. */
+        void viewersChanged(int viewers);
+
+        void stopped(String reason);
+    }
+
+    /** About 3 s of 2.5 Mb/s video: more than that waiting means the link is too slow for live. */
+    static final long MAX_QUEUED_BYTES = 1_000_000;
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
+    private static final Pattern VIEWERS = Pattern.compile("\"viewers\"\\s*:\\s*(\\d{1,6})");
+
+    private final String unitId;
+    private final HttpClient http;
+    private final Supplier<PreEventSnapshot> recent;
+    private final Listener listener;
+    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+    private InitSegment init;
+    private WebSocket socket;
+    private long generation;
+    private boolean sending;
+    private boolean needKeyframe;
+    private long queuedBytes;
+    private long lastSentSequence = -1;
+    private long sentFragments;
+    private long skippedFragments;
+    private int viewers;
+
+    public LiveUplink(String unitId, HttpClient http, Supplier<PreEventSnapshot> recent, Listener listener) {
+        this.unitId = unitId;
+        this.http = http;
+        this.recent = recent;
+        this.listener = listener;
+    }
+
+    /** Whether a stream is open to the gateway. */
+    public synchronized boolean streaming() { return socket != null; }
+
+    public synchronized long sentFragments() { return sentFragments; }
+
+    /** Viewers as the gateway last reported them; 0 when not streaming. */
+    public synchronized int viewers() { return socket == null ? 0 : viewers; }
+
+    public synchronized long skippedFragments() { return skippedFragments; }
+
+    /**
+     * Connects to {@code url} (replacing any stream in progress) and starts sending.
+     *
+     * @return completes when the stream is open; fails with the reason it could not be
+     */
+    public CompletionStage<Void> start(URI url) {
+        String scheme = url.getScheme();
+        if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
+            throw new IllegalArgumentException("live uplink URL must be ws:// or wss://, not " + url);
+        }
+        long gen;
+        InitSegment known;
+        synchronized (this) {
+            closeSocket("replaced by a new live.start");
+            gen = ++generation;
+            known = init;
+        }
+        // The relay tells browsers the codecs before the first byte arrives, so the player can set itself up at once.
+        URI target = known == null ? url : URI.create(url + (url.getRawQuery() == null ? "?" : "&") + "codecs="
+                + URLEncoder.encode(known.codecs(), StandardCharsets.UTF_8));
+        return http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT).buildAsync(target, new Reader(gen))
+                .thenAccept(ws -> opened(gen, ws));
+    }
+
+    /** Ends the stream (live.stop, policy, shutdown). */
+    public void stop(String reason) {
+        boolean was;
+        synchronized (this) {
+            was = socket != null;
+            generation++;
+            closeSocket(reason);
+        }
+        if (was) listener.stopped(reason);
+    }
+
+    @Override
+    public void close() { stop("unit shutting down"); }
+
+    @Override
+    public synchronized void onInit(InitSegment segment) {
+        init = segment;
+        if (socket == null) return;
+        // A restarted encoder: the viewer must reset its decoder, then wait for a keyframe.
+        queue.clear();
+        queuedBytes = 0;
+        enqueue(LiveFrame.init(segment.bytes()).encode());
+        needKeyframe = true;
+        lastSentSequence = -1;
+    }
+
+    @Override
+    public synchronized void onFragment(Fragment f) {
+        if (socket == null || f.sequence() <= lastSentSequence) return;
+        if (needKeyframe && !f.keyframeStart()) {
+            skippedFragments++;
+            return;
+        }
+        if (queuedBytes + f.bytes().length > MAX_QUEUED_BYTES) {
+            // Too slow: drop what waits and pick up again at the next GOP, so the viewer stays live.
+            skippedFragments += queue.size() + 1;
+            queue.clear();
+            queuedBytes = 0;
+            needKeyframe = true;
+            Logger.debug("unit {}: live uplink behind, skipping to the next keyframe", unitId);
+            return;
+        }
+        needKeyframe = false;
+        send(f);
+    }
+
+    private synchronized void opened(long gen, WebSocket ws) {
+        if (gen != generation) {
+            ws.sendClose(WebSocket.NORMAL_CLOSURE, "superseded");
+            return;
+        }
+        socket = ws;
+        viewers = 0;
+        queue.clear();
+        queuedBytes = 0;
+        sending = false;
+        lastSentSequence = -1;
+        PreEventSnapshot snap = recent.get();
+        InitSegment first = snap != null && snap.init() != null ? snap.init() : init;
+        if (first == null) {
+            // No picture yet: the first keyframe after the init segment starts the stream.
+            needKeyframe = true;
+        } else {
+            enqueue(LiveFrame.init(first.bytes()).encode());
+            List<Fragment> gop = snap == null ? List.of() : lastGop(snap.fragments());
+            for (Fragment f : gop) send(f);
+            needKeyframe = gop.isEmpty();
+        }
+        Logger.info("unit {}: live stream started", unitId);
+        InitSegment announced = first;
+        Instant since = Instant.now();
+        // Outside the lock would be nicer, but the listener only queues work for the controller thread.
+        listener.started(announced, since);
+    }
+
+    private static List<Fragment> lastGop(List<Fragment> fragments) {
+        for (int i = fragments.size() - 1; i >= 0; i--) {
+            if (fragments.get(i).keyframeStart()) return fragments.subList(i, fragments.size());
+        }
+        return List.of();
+    }
+
+    private void send(Fragment f) {
+        long capture = f.wallClock().toEpochMilli() - f.durationMicros() / 1000;
+        enqueue(new LiveFrame(LiveFrame.Kind.FRAGMENT, f.keyframeStart(), f.sequence(), capture,
+                f.mediaStartMicros() / 1000, f.bytes()).encode());
+        lastSentSequence = f.sequence();
+        sentFragments++;
+    }
+
+    private void enqueue(ByteBuffer message) {
+        queue.addLast(message);
+        queuedBytes += message.remaining();
+        pump();
+    }
+
+    private void pump() {
+        if (sending || socket == null || queue.isEmpty()) return;
+        ByteBuffer next = queue.peekFirst();
+        sending = true;
+        WebSocket ws = socket;
+        long gen = generation;
+        ws.sendBinary(next, true).whenComplete((w, error) -> sent(gen, next, error));
+    }
+
+    private synchronized void sent(long gen, ByteBuffer message, Throwable error) {
+        if (gen != generation) return;
+        sending = false;
+        if (error != null) {
+            Logger.info("unit {}: live stream lost: {}", unitId, error.toString());
+            generation++;
+            closeSocket("send failed");
+            listener.stopped("connection to the gateway lost: " + error.getMessage());
+            return;
+        }
+        if (!queue.isEmpty() && queue.peekFirst() == message) {
+            queue.removeFirst();
+            queuedBytes -= message.capacity();
+        }
+        pump();
+    }
+
+    private void closeSocket(String reason) {
+        WebSocket ws = socket;
+        socket = null;
+        queue.clear();
+        queuedBytes = 0;
+        sending = false;
+        if (ws != null) {
+            Logger.info("unit {}: live stream stopped ({})", unitId, reason);
+            try {
+                ws.sendClose(WebSocket.NORMAL_CLOSURE, reason.length() > 100 ? reason.substring(0, 100) : reason);
+            } catch (RuntimeException e) {
+                ws.abort();
+            }
+        }
+    }
+
+    /** Reads what the gateway says: only a close (the last viewer left or access ended) matters. */
+    private final class Reader implements WebSocket.Listener {
+        private final long gen;
+
+        private final StringBuilder text = new StringBuilder();
+
+        Reader(long gen) { this.gen = gen; }
+
+        /** The gateway's only text message: {@code {"viewers": N}}. */
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            text.append(data);
+            ws.request(1);
+            if (!last) return null;
+            Matcher m = VIEWERS.matcher(text);
+            text.setLength(0);
+            if (!m.find()) return null;
+            int n = Integer.parseInt(m.group(1));
+            boolean changed;
+            synchronized (LiveUplink.this) {
+                changed = gen == generation && viewers != n;
+                if (changed) viewers = n;
+            }
+            if (changed) listener.viewersChanged(n);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onClose(WebSocket ws, int statusCode, String reason) {
+            boolean current;
+            synchronized (LiveUplink.this) {
+                current = gen == generation && socket == ws;
+                if (current) {
+                    generation++;
+                    socket = null;
+                    queue.clear();
+                    queuedBytes = 0;
+                }
+            }
+            if (current) {
+                Logger.info("unit {}: gateway closed the live stream ({} {})", unitId, statusCode, reason);
+                listener.stopped(reason == null || reason.isBlank() ? "closed by the gateway" : reason);
+            }
+            return null;
+        }
+
+        @Override
+        public void onError(WebSocket ws, Throwable error) {
+            boolean current;
+            synchronized (LiveUplink.this) {
+                current = gen == generation && socket == ws;
+                if (current) {
+                    generation++;
+                    socket = null;
+                }
+            }
+            if (current) listener.stopped("live connection failed: " + error.getMessage());
+        }
+    }
+}

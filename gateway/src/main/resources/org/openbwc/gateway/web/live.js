@@ -1,0 +1,634 @@
+// openbwc monitoring room: live video player (ES module, served at /assets/live.js).
+// Media Source Extensions fed from the gateway's WebSocket relay (HLS fallback for browsers without MSE), stays at the
+// live edge, shows glass-to-glass latency, reconnects with backoff.
+//
+// DOM contract (for pages and automated checks):
+//   div.live-view[data-unit-id][data-state]              container, created around the video if missing
+//     video.live-player[data-unit-id][data-state]        state: connecting | playing | stalled | ended | error
+//           [data-latency-ms]                            glass-to-glass latency, integer ms (while playing)
+//           [data-first-frame-ms]                        ms from attach / "Watch again" click to the first rendered frame
+//           [data-viewers] [data-reconnects] [data-error] [data-end-reason]
+//     div.live-overlay
+//       span.live-badge[data-state][data-level]          "LIVE · 420 ms"; level good | fair | poor
+//       span.live-viewers                                "2 viewers"
+//       button.live-mute                                 toggles sound (the player starts muted so autoplay works)
+//       div.live-message[data-kind]                      connecting / error / "stream ended: <reason>" text
+//         span.live-message-text, button.live-again      "Watch again" (after end, error, or stop())
+"use strict";
+
+import { el, api, enc, setText } from "/assets/app.js";
+
+const EDGE_MAX_S = 1.2;         // further behind the newest buffered frame than this: jump
+const EDGE_TARGET_S = 0.25;     // ... to this far behind it
+const KEEP_BEHIND_S = 10;       // buffer kept behind the playhead
+const TICK_MS = 250;
+const REPORT_MS = 2000;         // latency report to the gateway
+const STALL_MS = 1500;          // playhead did not move for this long: stalled
+const SILENCE_MS = 10000;       // no media from the relay for this long: reconnect
+const MAX_QUEUE = 75;           // fragments waiting for the SourceBuffer (~15 s): give up and rejoin at a keyframe
+const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
+
+const MS = () => window.MediaSource || window.ManagedMediaSource || null;
+
+/** How this browser can play live video: "mse", "hls" (native HLS, e.g. older iOS Safari) or null. */
+export function liveSupport(video = document.createElement("video")) {
+  if (MS()) return "mse";
+  if (video.canPlayType && video.canPlayType("application/vnd.apple.mpegurl")) return "hls";
+  return null;
+}
+
+export function liveUrl(unitId) { return "/live/" + enc(unitId); }
+
+/**
+ * Creates div.live-view > video.live-player + overlay, not yet playing. Pass {id} to give the video an id,
+ * {className} for an extra class on the container.
+ */
+export function createLiveView(unitId, { id, className } = {}) {
+  const video = el("video", { class: "live-player", id: id || null, dataset: { unitId: unitId || "" } });
+  const root = el("div", { class: "live-view" + (className ? " " + className : ""), dataset: { unitId: unitId || "" } }, video);
+  buildOverlay(root);
+  return { root, video };
+}
+
+function buildOverlay(root) {
+  let ov = root.querySelector(":scope > .live-overlay");
+  if (ov) return ov;
+  ov = el("div", { class: "live-overlay" },
+    el("div", { class: "live-top" },
+      el("span", { class: "live-badge", dataset: { state: "connecting" }, text: "CONNECTING…" }),
+      el("span", { class: "live-viewers" }),
+      el("button", { type: "button", class: "live-mute", title: "sound off — click to listen", text: "sound off" })),
+    el("div", { class: "live-message", role: "status", "aria-live": "polite" },
+      el("span", { class: "live-message-text" }),
+      el("button", { type: "button", class: "live-again", hidden: true, text: "Watch again" })));
+  root.append(ov);
+  return ov;
+}
+
+/**
+ * Plays unit `unitId` live in `video`. Returns {stop(), restart(), state}. Options:
+ *   onState(state, {message, latencyMs, viewers})  on every state change (connecting/playing/stalled/ended/error)
+ *   onLatency(ms)                                   every 250 ms while playing
+ *   t0                                              performance.now() time of the user's click (default: now)
+ */
+export function attachLivePlayer(video, unitId, opts = {}) {
+  const p = new LivePlayer(video, String(unitId), opts);
+  p.start(opts.t0);
+  return {
+    stop: () => p.stop(),
+    restart: t0 => p.restart(t0),
+    get state() { return p.state; },
+    get latencyMs() { return p.latency; },
+  };
+}
+
+class LivePlayer {
+  constructor(video, unitId, opts) {
+    this.video = video;
+    this.unitId = unitId;
+    this.opts = opts;
+    this.state = "";
+    this.gen = 0;
+    this.ws = null;
+    this.abort = null;
+    this.retryTimer = null;
+    this.tickTimer = null;
+    this.attempt = 0;
+    this.reconnects = 0;
+    this.latency = null;
+    this.mse = null;          // { ms, sb, url, queue, pairs, haveInit, mime }
+    this.hls = false;
+
+    video.classList.add("live-player");
+    video.muted = true;
+    video.autoplay = true;
+    video.playsInline = true;
+    video.setAttribute("playsinline", "");
+    video.disablePictureInPicture = true;
+    video.dataset.unitId = unitId;
+
+    let root = video.closest(".live-view");
+    if (!root) {
+      root = el("div", { class: "live-view" });
+      video.replaceWith(root);
+      root.append(video);
+    }
+    root.dataset.unitId = unitId;
+    this.root = root;
+    const ov = buildOverlay(root);
+    this.badge = ov.querySelector(".live-badge");
+    this.viewersEl = ov.querySelector(".live-viewers");
+    this.msgBox = ov.querySelector(".live-message");
+    this.msgText = ov.querySelector(".live-message-text");
+    this.againBtn = ov.querySelector(".live-again");
+    this.muteBtn = ov.querySelector(".live-mute");
+    setText(this.viewersEl, "");
+
+    this.onAgain = ev => { ev.stopPropagation(); this.restart(ev.timeStamp); };
+    this.onMute = ev => {
+      ev.stopPropagation();
+      video.muted = !video.muted;
+      if (!video.muted) video.volume = 1;
+      this.renderMute();
+    };
+    this.againBtn.addEventListener("click", this.onAgain);
+    this.muteBtn.addEventListener("click", this.onMute);
+    this.renderMute();
+
+    // first-frame fallbacks and state from the media element itself
+    this.onMediaEvent = ev => this.mediaEvent(ev);
+    for (const t of ["playing", "timeupdate", "waiting", "error"]) video.addEventListener(t, this.onMediaEvent);
+  }
+
+  // ------------------------------------------------------------------------------------------------ lifecycle
+
+  start(t0) {
+    this.stopped = false;
+    this.ended = false;
+    this.attempt = 0;
+    this.t0 = typeof t0 === "number" && Number.isFinite(t0) ? t0 : performance.now();
+    this.firstFrame = false;
+    this.firstPlaying = 0;
+    clearTimeout(this.fallbackTimer);
+    this.fallbackTimer = null;
+    delete this.video.dataset.firstFrameMs;
+    delete this.video.dataset.endReason;
+    delete this.video.dataset.error;
+    this.watchFirstFrame();
+    clearInterval(this.tickTimer);
+    this.tickTimer = setInterval(() => this.tick(), TICK_MS);
+    this.lastReport = 0;
+    this.connect();
+  }
+
+  restart(t0) {
+    this.shutdown();
+    this.start(t0);
+  }
+
+  stop() {
+    if (this.stopped) return;
+    this.shutdown();
+    this.stopped = true;
+    this.video.dataset.endReason = "stopped";
+    this.setState("ended", "stopped watching", { again: true, kind: "stopped" });
+  }
+
+  /** Closes everything that runs: fetch, socket, timers, MediaSource. */
+  shutdown() {
+    this.gen++;
+    if (this.abort) { this.abort.abort(); this.abort = null; }
+    clearTimeout(this.retryTimer);
+    this.retryTimer = null;
+    clearInterval(this.tickTimer);
+    this.tickTimer = null;
+    this.closeSocket();
+    this.teardownMedia();
+    this.setLatency(null);
+    this.setViewers(null);
+  }
+
+  closeSocket(code = 1000, reason = "") {
+    const ws = this.ws;
+    this.ws = null;
+    if (ws) {
+      ws.onmessage = ws.onclose = ws.onerror = ws.onopen = null;
+      try { ws.close(code, reason); } catch (e) { /* already closed */ }
+    }
+  }
+
+  teardownMedia() {
+    const m = this.mse;
+    this.mse = null;
+    this.hls = false;
+    if (m && m.url) URL.revokeObjectURL(m.url);
+    if (m || this.video.getAttribute("src")) {
+      this.video.removeAttribute("src");
+      try { this.video.load(); } catch (e) { /* nothing loaded */ }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ connecting
+
+  async connect() {
+    const gen = ++this.gen;
+    this.setState("connecting", this.attempt ? "reconnecting…" : "connecting…");
+    const support = liveSupport(this.video);
+    if (!support) {
+      this.fail("This browser cannot play live video (no Media Source Extensions and no HLS).");
+      return;
+    }
+    const ac = new AbortController();
+    this.abort = ac;
+    let grant;
+    try {
+      // A 401 goes to the login page (api() never settles then).
+      grant = await api("/api/live/" + enc(this.unitId), { method: "POST", signal: ac.signal });
+    } catch (e) {
+      if (gen !== this.gen || (e && e.name === "AbortError")) return;
+      const status = e && e.status;
+      const msg = e && e.message ? e.message : String(e);
+      if (status === 400 || status === 403 || status === 404) this.fail(msg);
+      else this.retry(msg, status === 409 || status === 503 || status === 504 ? "error" : "connecting");
+      return;
+    } finally {
+      if (this.abort === ac) this.abort = null;
+    }
+    if (gen !== this.gen) return;
+    if (!grant || typeof grant.ws !== "string" || !grant.ws.startsWith("/")) {
+      this.retry("the gateway sent no stream address");
+      return;
+    }
+    if (support === "hls") this.playHls(grant, gen);
+    else this.openSocket(grant, gen);
+  }
+
+  openSocket(grant, gen) {
+    let ws;
+    try {
+      ws = new WebSocket(location.origin.replace(/^http/, "ws") + grant.ws);
+    } catch (e) {
+      this.retry("cannot open the video connection: " + e.message);
+      return;
+    }
+    ws.binaryType = "arraybuffer";
+    this.ws = ws;
+    this.lastData = performance.now();
+    this.gotStart = false;
+    ws.onmessage = ev => {
+      if (this.ws !== ws || gen !== this.gen) return;
+      if (typeof ev.data === "string") this.onText(ev.data);
+      else this.onBinary(ev.data);
+    };
+    ws.onerror = () => { /* a close event follows */ };
+    ws.onclose = ev => {
+      if (this.ws !== ws) return;
+      this.ws = null;
+      if (this.stopped || this.ended || gen !== this.gen) return;
+      this.retry(this.gotStart ? "video connection lost" : "the gateway refused the video connection" +
+        (ev.code && ev.code !== 1006 ? " (" + ev.code + (ev.reason ? " " + ev.reason : "") + ")" : ""));
+    };
+  }
+
+  /** Unexpected trouble: try again (new token, new socket) after a growing pause. */
+  retry(message, state = "connecting") {
+    if (this.stopped || this.ended) return;
+    this.gen++;
+    this.closeSocket();
+    clearTimeout(this.retryTimer);
+    const wait = BACKOFF_MS[Math.min(this.attempt, BACKOFF_MS.length - 1)];
+    this.attempt++;
+    this.setLatency(null);
+    if (state === "error") this.video.dataset.error = message;
+    const secs = Math.max(1, Math.round(wait / 1000));
+    this.setState(state, message + " — retrying in " + secs + " s", { kind: state === "error" ? "error" : "info" });
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = null;
+      this.reconnects++;
+      this.video.dataset.reconnects = String(this.reconnects);
+      this.connect();
+    }, wait);
+  }
+
+  /** Trouble that a retry cannot fix (no permission, unknown unit, unsupported codec). */
+  fail(message) {
+    this.shutdown();
+    this.video.dataset.error = message;
+    this.setState("error", message, { again: true, kind: "error" });
+  }
+
+  // ------------------------------------------------------------------------------------------------ relay messages
+
+  onText(text) {
+    let msg;
+    try { msg = JSON.parse(text); } catch (e) { console.warn("live: bad message", text); return; }
+    if (!msg || typeof msg !== "object") return;
+    if (msg.type === "start") {
+      this.gotStart = true;
+      const mime = typeof msg.mime === "string" && msg.mime ? msg.mime : 'video/mp4; codecs="avc1.42c01f"';
+      const M = MS();
+      if (!M.isTypeSupported(mime)) {
+        this.fail("This browser cannot decode the unit's video (" + mime + ").");
+        return;
+      }
+      if (Number.isFinite(msg.width) && Number.isFinite(msg.height)) {
+        this.root.style.setProperty("--live-aspect", msg.width + " / " + msg.height);
+      }
+      this.setupMedia(mime);
+    } else if (msg.type === "stats") {
+      if (Number.isFinite(msg.viewers)) this.setViewers(msg.viewers);
+    } else if (msg.type === "end") {
+      const reason = typeof msg.reason === "string" && msg.reason ? msg.reason : "the stream stopped";
+      this.ended = true;
+      this.gen++;
+      this.closeSocket();
+      this.setLatency(null);
+      this.setViewers(null);
+      this.video.dataset.endReason = reason;
+      this.setState("ended", "stream ended: " + reason, { again: true, kind: "ended" });
+    }
+  }
+
+  onBinary(buf) {
+    const m = this.mse;
+    if (!m || !(buf instanceof ArrayBuffer) || buf.byteLength < 16) return;
+    const dv = new DataView(buf);
+    const capture = Number(dv.getBigInt64(0));
+    const mediaStart = Number(dv.getBigInt64(8));
+    const data = new Uint8Array(buf, 16);
+    this.lastData = performance.now();
+    if (mediaStart < 0) {
+      // A second init segment: the unit's encoder restarted (new timeline, maybe new parameters). Start over.
+      if (m.haveInit) { this.setupMedia(m.mime); return this.onBinary(buf); }
+      m.haveInit = true;
+      m.queue.push({ data });
+    } else {
+      if (!m.haveInit) return;
+      m.queue.push({ data, capture, mediaStart });
+      if (m.queue.length > MAX_QUEUE) { this.retry("the player fell behind the stream"); return; }
+    }
+    this.pump();
+  }
+
+  // ------------------------------------------------------------------------------------------------ Media Source
+
+  setupMedia(mime) {
+    if (this.mse && this.mse.url) URL.revokeObjectURL(this.mse.url);
+    const M = MS();
+    const ms = new M();
+    const m = { ms, sb: null, url: "", queue: [], pairs: [], haveInit: false, mime, removing: false };
+    this.mse = m;
+    if (window.ManagedMediaSource && ms instanceof window.ManagedMediaSource) this.video.disableRemotePlayback = true;
+    ms.addEventListener("sourceopen", () => {
+      if (this.mse !== m) return;
+      URL.revokeObjectURL(m.url);
+      m.url = "";
+      try {
+        const sb = ms.addSourceBuffer(mime);
+        sb.mode = "segments";
+        sb.addEventListener("updateend", () => { if (this.mse === m) { this.keepLive(); this.pump(); } });
+        sb.addEventListener("error", () => { if (this.mse === m) this.retry("the video could not be decoded"); });
+        m.sb = sb;
+      } catch (e) {
+        this.fail("The player cannot take the unit's video (" + mime + "): " + e.message);
+        return;
+      }
+      this.pump();
+    }, { once: true });
+    m.url = URL.createObjectURL(ms);
+    this.video.src = m.url;
+  }
+
+  /** Feeds the SourceBuffer one queued operation at a time (never while it is updating). */
+  pump() {
+    const m = this.mse;
+    if (!m || !m.sb || m.sb.updating || m.ms.readyState !== "open") return;
+    const item = m.queue.shift();
+    if (!item) { this.trim(); return; }
+    if (item.remove) {
+      try { m.sb.remove(item.start, item.end); } catch (e) { console.warn("live: remove failed", e); }
+      return;
+    }
+    try {
+      m.sb.appendBuffer(item.data);
+      if (item.mediaStart !== undefined) {
+        m.pairs.push({ m: item.mediaStart, c: item.capture });
+        if (m.pairs.length > 600) m.pairs.splice(0, m.pairs.length - 600);
+      }
+    } catch (e) {
+      if (e.name === "QuotaExceededError") {
+        const ct = this.video.currentTime;
+        const b = m.sb.buffered;
+        if (b.length && b.start(0) < ct - 1) {
+          m.queue.unshift(item);
+          m.queue.unshift({ remove: true, start: 0, end: ct - 1 });
+          this.pump();
+          return;
+        }
+        this.retry("the player ran out of buffer space");
+      } else {
+        this.retry("the video could not be played (" + e.message + ")");
+      }
+    }
+  }
+
+  /** Keeps the memory bounded: drops what lies more than KEEP_BEHIND_S behind the playhead. */
+  trim() {
+    const m = this.mse;
+    if (!m || !m.sb || m.sb.updating) return;
+    const b = m.sb.buffered;
+    const ct = this.video.currentTime;
+    if (b.length && b.start(0) < ct - KEEP_BEHIND_S - 2) {
+      try { m.sb.remove(0, ct - KEEP_BEHIND_S); } catch (e) { /* busy: next time */ }
+    }
+  }
+
+  /** Stay at the live edge: jump forward when too far behind, or when the playhead sits before the newest range. */
+  keepLive() {
+    const m = this.mse;
+    const v = this.video;
+    if (!m || !m.sb) return;
+    const b = v.buffered;
+    if (!b.length) return;
+    const start = b.start(b.length - 1), end = b.end(b.length - 1);
+    const ct = v.currentTime;
+    if (ct < start || ct > end + 0.5 || end - ct > EDGE_MAX_S) {
+      const to = Math.max(start, end - EDGE_TARGET_S);
+      if (Math.abs(to - ct) > 0.05) {
+        v.currentTime = to;
+        this.jumps = (this.jumps || 0) + 1;
+      }
+    }
+    if (v.paused && v.readyState >= 2) this.play();
+  }
+
+  play() {
+    const p = this.video.play();
+    if (p && p.catch) p.catch(e => {
+      if (e && e.name === "NotAllowedError") this.setMessage("click the video to start playback", { kind: "info" });
+    });
+  }
+
+  // ------------------------------------------------------------------------------------------------ HLS fallback
+
+  playHls(grant, gen) {
+    if (typeof grant.hls !== "string" || !grant.hls.startsWith("/")) { this.fail("the gateway offers no HLS stream"); return; }
+    this.hls = true;
+    this.gotStart = true;
+    this.video.src = grant.hls;
+    this.lastData = performance.now();
+    this.play();
+    this.hlsGen = gen;
+  }
+
+  // ------------------------------------------------------------------------------------------------ timing
+
+  watchFirstFrame() {
+    const v = this.video;
+    const myGen = this.startGen = (this.startGen || 0) + 1;
+    if (typeof v.requestVideoFrameCallback === "function") {
+      const cb = (now, meta) => {
+        if (this.startGen !== myGen || this.firstFrame) return;
+        if (!(v.currentTime > 0) && !(meta && meta.mediaTime > 0)) { v.requestVideoFrameCallback(cb); return; }
+        const at = meta && Number.isFinite(meta.expectedDisplayTime) ? meta.expectedDisplayTime : now;
+        this.recordFirstFrame(at, "frame-callback");
+      };
+      v.requestVideoFrameCallback(cb);
+    }
+  }
+
+  recordFirstFrame(at, how) {
+    if (this.firstFrame) return;
+    this.firstFrame = true;
+    this.video.dataset.firstFrameMs = String(Math.max(0, Math.round(at - this.t0)));
+    this.video.dataset.firstFrameBy = how;
+  }
+
+  mediaEvent(ev) {
+    const v = this.video;
+    if (this.stopped || !v.getAttribute("src")) return;
+    if (ev.type === "error") {
+      if (this.state === "ended" || this.state === "error") return;
+      const err = v.error;
+      this.retry("the video failed" + (err && err.message ? " (" + err.message + ")" : ""));
+      return;
+    }
+    if ((ev.type === "playing" || ev.type === "timeupdate") && v.currentTime > 0 && !v.paused) {
+      this.lastAdvance = performance.now();
+      if (!this.firstFrame) {
+        // No frame callbacks in this browser, or they did not fire: take the first sign of playback.
+        if (typeof v.requestVideoFrameCallback !== "function") this.recordFirstFrame(performance.now(), ev.type);
+        else if (!this.fallbackTimer) {
+          this.fallbackTimer = setTimeout(() => {
+            this.fallbackTimer = null;
+            if (!this.firstFrame && v.currentTime > 0) this.recordFirstFrame(this.firstPlaying || performance.now(), "playing");
+          }, 1000);
+        }
+        if (!this.firstPlaying) this.firstPlaying = performance.now();
+      }
+      if (this.state === "connecting" || this.state === "stalled") this.setState("playing");
+    }
+  }
+
+  tick() {
+    const v = this.video;
+    const now = performance.now();
+    if (this.stopped || this.ended) return;
+    if (this.mse) {
+      this.keepLive();
+      this.pump();
+    }
+    // moving?
+    const ct = v.currentTime;
+    if (ct !== this.lastCt) {
+      this.lastCt = ct;
+      if (ct > 0 && !v.paused) {
+        this.lastAdvance = now;
+        if (this.state === "connecting" || this.state === "stalled") this.setState("playing");
+      }
+    } else if (this.state === "playing" && now - (this.lastAdvance || now) > STALL_MS) {
+      this.setState("stalled", "waiting for video…", { kind: "info" });
+    }
+    if (this.state === "playing" && this.attempt && now - (this.playingSince || now) > 5000) {
+      this.attempt = 0; // a good while of playback: the next trouble starts the backoff from the beginning
+    }
+    // relay silent?
+    if (this.ws && this.ws.readyState === WebSocket.OPEN && now - this.lastData > SILENCE_MS) {
+      this.retry("no video from the gateway for " + Math.round(SILENCE_MS / 1000) + " s");
+      return;
+    }
+    // glass-to-glass latency
+    let lat = null;
+    if (this.mse && (this.state === "playing" || this.state === "stalled")) {
+      const pairs = this.mse.pairs;
+      const ctMs = ct * 1000;
+      let k = -1;
+      for (let i = pairs.length - 1; i >= 0; i--) if (pairs[i].m <= ctMs) { k = i; break; }
+      if (k >= 0) {
+        const p = pairs[k];
+        if (p.c > 0) lat = Math.round(Date.now() - (p.c + (ctMs - p.m)));
+        if (k > 40) pairs.splice(0, k - 40); // entries well behind the playhead are not needed any more
+      }
+    } else if (this.hls && this.state === "playing" && typeof v.getStartDate === "function") {
+      const sd = v.getStartDate();
+      const t = sd && sd.getTime ? sd.getTime() : NaN;
+      if (Number.isFinite(t) && t > 0) lat = Math.round(Date.now() - (t + ct * 1000));
+    }
+    this.setLatency(lat);
+    if (lat !== null && this.ws && this.ws.readyState === WebSocket.OPEN && now - this.lastReport >= REPORT_MS) {
+      this.lastReport = now;
+      try { this.ws.send(JSON.stringify({ type: "latency", ms: lat })); } catch (e) { /* closing */ }
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------------ display
+
+  setLatency(ms) {
+    this.latency = ms;
+    const v = this.video;
+    if (ms === null) {
+      delete v.dataset.latencyMs;
+      delete this.badge.dataset.level;
+    } else {
+      v.dataset.latencyMs = String(ms);
+      this.badge.dataset.level = ms < 1000 ? "good" : ms < 3000 ? "fair" : "poor";
+    }
+    this.renderBadge();
+    if (ms !== null && this.opts.onLatency) {
+      try { this.opts.onLatency(ms); } catch (e) { console.error(e); }
+    }
+  }
+
+  renderBadge() {
+    const s = this.state;
+    let t;
+    if (s === "playing") t = this.latency !== null ? "LIVE · " + this.latency + " ms" : "LIVE";
+    else if (s === "stalled") t = "STALLED";
+    else if (s === "ended") t = "ENDED";
+    else if (s === "error") t = "NO VIDEO";
+    else t = "CONNECTING…";
+    this.badge.dataset.state = s || "connecting";
+    setText(this.badge, t);
+  }
+
+  setViewers(n) {
+    this.viewers = n;
+    if (n === null) delete this.video.dataset.viewers;
+    else this.video.dataset.viewers = String(n);
+    setText(this.viewersEl, n === null ? "" : n === 1 ? "1 viewer" : n + " viewers");
+  }
+
+  setMessage(text, { again = false, kind = "info" } = {}) {
+    setText(this.msgText, text || "");
+    this.msgBox.hidden = !text;
+    this.msgBox.dataset.kind = kind;
+    this.againBtn.hidden = !again;
+  }
+
+  renderMute() {
+    const m = this.video.muted;
+    setText(this.muteBtn, m ? "sound off" : "♪ sound on");
+    this.muteBtn.title = m ? "sound off — click to listen" : "sound on — click to mute";
+    this.muteBtn.setAttribute("aria-pressed", String(!m));
+  }
+
+  setState(state, message = "", { again = false, kind } = {}) {
+    const changed = state !== this.state;
+    this.state = state;
+    this.video.dataset.state = state;
+    this.root.dataset.state = state;
+    if (state === "playing") {
+      if (changed) this.playingSince = performance.now();
+      this.setMessage("");
+    } else {
+      this.setMessage(message, { again, kind: kind || (state === "error" ? "error" : "info") });
+    }
+    if (state !== "error" && state !== "ended") delete this.video.dataset.error;
+    if (state === "ended" || state === "error") this.muteBtn.hidden = true;
+    else this.muteBtn.hidden = false;
+    this.renderBadge();
+    if (changed && this.opts.onState) {
+      try { this.opts.onState(state, { message, latencyMs: this.latency, viewers: this.viewers }); } catch (e) { console.error(e); }
+    }
+  }
+}
