@@ -37,7 +37,7 @@ final class GatewayMetrics {
                 .description("Units streaming live to this gateway").register(meters);
         Gauge.builder("bwc_live_viewers", live, LiveService::viewers)
                 .description("Browsers watching live video").register(meters);
-        liveLatency = DistributionSummary.builder("bwc_live_latency_ms")
+        liveLatency = DistributionSummary.builder("bwc_live_latency")
                 .description("Glass-to-glass delay of live video as the players measure it (capture to display)")
                 .baseUnit("milliseconds").publishPercentiles(0.5, 0.99).register(meters);
         live.latencySink(liveLatency::record);

@@ -127,6 +127,7 @@ final class LiveEndpoints {
         });
         ws.onClose(ctx -> live.uplinkClosed(ctx.pathParam("id"), ctx.attribute(RELAY), "the unit closed its stream"
                 + (ctx.reason() == null || ctx.reason().isBlank() ? "" : ": " + ctx.reason())));
-        ws.onError(ctx -> live.uplinkClosed(ctx.pathParam("id"), ctx.attribute(RELAY), "the unit's uplink failed"));
+        ws.onError(ctx -> live.uplinkClosed(ctx.pathParam("id"), ctx.attribute(RELAY), "the unit's uplink failed: "
+                + (ctx.error() == null ? "unknown error" : ctx.error().toString())));
     }
 }

@@ -257,7 +257,7 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
             text.append(data);
             ws.request(1);
             if (!last) return null;
-            Matcher m = VIEWERS.matcher(text);
+            Matcher m = VIEWERS.matcher(text.toString());
             text.setLength(0);
             if (!m.find()) return null;
             int n = Integer.parseInt(m.group(1));
@@ -299,7 +299,10 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
                     socket = null;
                 }
             }
-            if (current) listener.stopped("live connection failed: " + error.getMessage());
+            if (current) {
+                Logger.info("unit {}: live connection failed: {}", unitId, error.toString());
+                listener.stopped("live connection failed: " + error.getMessage());
+            }
         }
     }
 }

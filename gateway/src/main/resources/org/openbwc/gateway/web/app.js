@@ -552,7 +552,10 @@ export class AlertCenter {
     );
     const err = this.ackErrors.get(id);
     if (err) box.append(el("span", { class: "alert-error", text: err }));
-    if (this.banner && a.type === "sos" && canCommand() && a.unitId) box.append(this.liveView(id, String(a.unitId)));
+    if (this.banner && a.type === "sos" && canCommand() && a.unitId) {
+      box.classList.add("has-live");
+      box.append(this.liveView(id, String(a.unitId)));
+    }
     if (canCommand()) {
       const btn = el("button", { type: "button", class: "ack", text: "Acknowledge" });
       if (this.pendingAck.has(id)) btn.disabled = true;

@@ -13,7 +13,7 @@
 //       span.live-viewers                                "2 viewers"
 //       button.live-mute                                 toggles sound (the player starts muted so autoplay works)
 //       div.live-message[data-kind]                      connecting / error / "stream ended: <reason>" text
-//         span.live-message-text, button.live-again      "Watch again" (after end, error, or stop())
+//         span.live-message-text, button.live-again      "Watch again" (after end or stop()), "Try again" (after error)
 "use strict";
 
 import { el, api, enc, setText } from "/assets/app.js";
@@ -312,7 +312,7 @@ class LivePlayer {
         return;
       }
       if (Number.isFinite(msg.width) && Number.isFinite(msg.height)) {
-        this.root.style.setProperty("--live-aspect", msg.width + " / " + msg.height);
+        this.video.dataset.size = msg.width + "x" + msg.height;
       }
       this.setupMedia(mime);
     } else if (msg.type === "stats") {
@@ -603,6 +603,7 @@ class LivePlayer {
     this.msgBox.hidden = !text;
     this.msgBox.dataset.kind = kind;
     this.againBtn.hidden = !again;
+    setText(this.againBtn, kind === "error" ? "Try again" : "Watch again");
   }
 
   renderMute() {

@@ -1,0 +1,204 @@
+package org.openbwc.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.openbwc.config.BrokerConfig;
+import org.openbwc.config.GatewayConfig;
+import org.openbwc.config.GnssConfig;
+import org.openbwc.config.GnssSource;
+import org.openbwc.config.HalMode;
+import org.openbwc.config.HttpConfig;
+import org.openbwc.config.LiveConfig;
+import org.openbwc.config.MapConfig;
+import org.openbwc.config.MqttConfig;
+import org.openbwc.config.UnitConfig;
+import org.openbwc.config.VideoConfig;
+import org.openbwc.gateway.Gateway;
+import org.openbwc.launcher.sim.SimulatedUnit;
+import org.tinylog.Logger;
+
+/**
+ * Live video end to end without a browser: a mock unit's real encoder, its uplink, the gateway's relay and a
+ * WebSocket viewer; access, two viewers, the viewer count reaching the unit, the idle stop and the audit trail.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class LiveVideoTest {
+    static final String UNIT = "live-1";
+
+    Path dir;
+    Gateway gateway;
+    SimulatedUnit unit;
+    FleetClient supervisor;
+    String base;
+
+    @BeforeAll
+    void start() throws Exception {
+        dir = TempDirs.create("bwc-live");
+        int brokerPort = PortCheck.freePort("127.0.0.1");
+        String mqttUrl = "tcp://127.0.0.1:" + brokerPort;
+        GatewayConfig gw = GatewayConfig.defaults("gw-live")
+                .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
+                .withMqtt(MqttConfig.defaults().withUrl(mqttUrl))
+                .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
+                .withDataDir(dir.resolve("gateway").toString())
+                .withMap(MapConfig.defaults().withTileUrl(""))
+                .withLive(LiveConfig.defaults().withIdleStopSeconds(2));
+        TestAccounts.write(gw.usersFile());
+        gateway = Gateway.start(gw);
+        base = gateway.httpUrl();
+        UnitConfig c = UnitConfig.defaults(UNIT).withHal(HalMode.MOCK).withOfficerId("4711")
+                .withDataDir(dir.resolve("units").resolve(UNIT).toString())
+                .withMqtt(new MqttConfig(mqttUrl, UNIT, null, null, 2, 5, 2))
+                .withVideo(VideoConfig.defaults().withSize(320, 240, 10).withBitrateKbps(300))
+                .withGnss(new GnssConfig(GnssSource.GPX, "127.0.0.1", 2947, "bundled:1"));
+        unit = new SimulatedUnit(c, "test");
+        unit.powerOn();
+        supervisor = new FleetClient(base, "http://unused", TestAccounts.SUPERVISOR);
+        await().atMost(Duration.ofSeconds(60)).until(() -> supervisor.onlineCount(List.of(UNIT)) == 1);
+    }
+
+    @AfterAll
+    void stop() {
+        if (unit != null) unit.shutdown();
+        if (supervisor != null) supervisor.close();
+        if (gateway != null) gateway.close();
+        TempDirs.delete(dir);
+    }
+
+    /** A WebSocket viewer that keeps what it receives. */
+    static final class Viewer implements WebSocket.Listener {
+        final List<String> texts = new CopyOnWriteArrayList<>();
+        final List<long[]> fragments = new CopyOnWriteArrayList<>(); // {capture, media, bytes, receivedAt}
+        volatile boolean init;
+        volatile WebSocket socket;
+        private ByteBuffer partial = ByteBuffer.allocate(0);
+
+        @Override
+        public CompletionStage<?> onText(WebSocket ws, CharSequence data, boolean last) {
+            texts.add(data.toString());
+            ws.request(1);
+            return null;
+        }
+
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            ByteBuffer joined = ByteBuffer.allocate(partial.remaining() + data.remaining()).put(partial).put(data).flip();
+            if (last) {
+                long capture = joined.getLong(0);
+                long media = joined.getLong(8);
+                if (media == -1) init = true;
+                else fragments.add(new long[] {capture, media, joined.remaining() - 16, System.currentTimeMillis()});
+                partial = ByteBuffer.allocate(0);
+            } else {
+                partial = joined;
+            }
+            ws.request(1);
+            return null;
+        }
+    }
+
+    Viewer watch(FleetClient who) throws Exception {
+        FleetClient.Reply grant = who.post(base, "/api/live/" + UNIT, null);
+        assertThat(grant.status()).as(grant.body().toString()).isEqualTo(200);
+        Viewer v = new Viewer();
+        v.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+                .header("Authorization", "Bearer " + who.token())
+                .buildAsync(URI.create(base.replace("http", "ws") + grant.body().path("ws").asText()), v).join();
+        return v;
+    }
+
+    JsonNode unitView() throws Exception { return supervisor.unit(UNIT).orElseThrow(); }
+
+    @Test
+    void aSupervisorWatchesASecondJoinsTheUnitKnowsAndTheStreamStopsWhenNobodyWatches() throws Exception {
+        long clicked = System.currentTimeMillis();
+        Viewer first = watch(supervisor);
+        await().atMost(Duration.ofSeconds(10)).until(() -> first.init && first.fragments.size() >= 10);
+        long firstFragmentMillis = first.fragments.getFirst()[3] - clicked;
+        assertThat(first.texts.getFirst()).contains("\"type\":\"start\"", "video/mp4", "avc1");
+        // Media time increases fragment by fragment, and the capture stamps are the unit's real clock.
+        for (int i = 1; i < first.fragments.size(); i++) {
+            assertThat(first.fragments.get(i)[1]).isGreaterThan(first.fragments.get(i - 1)[1]);
+        }
+        long[] last = first.fragments.getLast();
+        long uplinkDelay = last[3] - last[0];
+        Logger.info("live: first fragment {} ms after the request; capture-to-viewer delay of a fragment {} ms",
+                firstFragmentMillis, uplinkDelay);
+        assertThat(uplinkDelay).as("capture stamp to arrival at the viewer").isBetween(0L, 1_500L);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> unitView().path("live").asBoolean()
+                && unitView().path("viewers").asInt() == 1);
+
+        try (FleetClient admin = new FleetClient(base, "http://unused", TestAccounts.ADMIN)) {
+            int before = first.fragments.size();
+            Viewer second = watch(admin);
+            await().atMost(Duration.ofSeconds(10)).until(() -> second.init && second.fragments.size() >= 5);
+            assertThat(first.fragments.size()).as("the first viewer kept receiving").isGreaterThan(before);
+            await().atMost(Duration.ofSeconds(10)).until(() -> unitView().path("viewers").asInt() == 2);
+            second.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+        }
+        first.socket.sendText("{\"type\":\"latency\",\"ms\":321}", true).join();
+        first.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
+
+        // Nobody watches: after the idle time (2 s here) the gateway tells the unit to stop.
+        await().atMost(Duration.ofSeconds(20)).until(() -> !unitView().path("live").asBoolean());
+        String audit = Files.readString(dir.resolve("gateway").resolve("audit.log"));
+        assertThat(audit).contains("\"actor\":\"" + TestAccounts.SUPERVISOR + "\",\"action\":\"live.open\",\"target\":\"" + UNIT)
+                .contains("\"action\":\"live.close\"", "\"actor\":\"" + TestAccounts.ADMIN + "\",\"action\":\"live.open\"");
+        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                .header("Authorization", "Bearer " + supervisor.token()).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(metrics).contains("bwc_live_latency_milliseconds_count{gateway=\"gw-live\"} 1", "bwc_live_viewers");
+    }
+
+    @Test
+    void viewersAndTokenlessOrReusedRequestsAreRefused() throws Exception {
+        try (FleetClient viewer = new FleetClient(base, "http://unused", TestAccounts.VIEWER)) {
+            FleetClient.Reply refused = viewer.post(base, "/api/live/" + UNIT, null);
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.body().path("error").asText()).contains("needs the role supervisor");
+        }
+        FleetClient.Reply grant = supervisor.post(base, "/api/live/" + UNIT, null);
+        String ws = base.replace("http", "ws") + grant.body().path("ws").asText();
+        HttpClient http = HttpClient.newHttpClient();
+        // Without the session the token alone is not enough.
+        assertThat(upgrade(http.newWebSocketBuilder(), ws)).isFalse();
+        assertThat(upgrade(http.newWebSocketBuilder().header("Authorization", "Bearer " + supervisor.token()),
+                ws.replaceAll("token=[^&]+", "token=forged"))).isFalse();
+        assertThat(upgrade(http.newWebSocketBuilder().header("Authorization", "Bearer " + supervisor.token()), ws)).isTrue();
+        assertThat(upgrade(http.newWebSocketBuilder().header("Authorization", "Bearer " + supervisor.token()), ws))
+                .as("a token is good for one connection").isFalse();
+        // A unit uplink without its ticket is refused too.
+        assertThat(upgrade(http.newWebSocketBuilder(), base.replace("http", "ws") + "/uplink/" + UNIT + "?ticket=guess")).isFalse();
+        assertThat(supervisor.command(UNIT, "live.start").status()).as("only the live service sends live.start").isEqualTo(400);
+    }
+
+    private static boolean upgrade(WebSocket.Builder b, String url) {
+        try {
+            WebSocket s = b.buildAsync(URI.create(url), new WebSocket.Listener() { }).join();
+            s.sendClose(WebSocket.NORMAL_CLOSURE, "");
+            return true;
+        } catch (CompletionException e) {
+            return false;
+        }
+    }
+
+}
