@@ -32,6 +32,8 @@ import org.openbwc.config.MapConfig;
 import org.openbwc.gateway.auth.Authenticator.SignedIn;
 import org.openbwc.gateway.auth.Operator;
 import org.openbwc.gateway.auth.OperatorDirectory;
+import org.openbwc.gateway.live.HlsWindow;
+import org.openbwc.gateway.live.LiveRelay;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.RemoteCommand;
 import org.tinylog.Logger;
@@ -177,6 +179,7 @@ final class GatewayHttpApi implements AutoCloseable {
         app.get("/wall", ctx -> pages.page(ctx, "wall.html"), Access.PUBLIC);
         app.post("/api/live/{id}", this::liveGrant, Access.SUPERVISOR);
         app.get("/api/live", ctx -> json(ctx, 200, liveStreams()), Access.VIEWER);
+        app.get("/api/live/{id}/hls/{file}", this::hls, Access.SUPERVISOR);
         LiveEndpoints endpoints = new LiveEndpoints(live, access, audit);
         app.wsBeforeUpgrade("/api/live/{id}/ws", endpoints::beforeViewer);
         app.ws("/api/live/{id}/ws", endpoints::viewer, Access.PUBLIC);
@@ -346,6 +349,31 @@ final class GatewayHttpApi implements AutoCloseable {
         body.put("hls", "/api/live/" + id + "/hls/index.m3u8");
         body.put("expiresAt", Instant.now().plus(LiveService.GRANT_LIFETIME).toString());
         json(ctx, 200, body);
+    }
+
+    /** The HLS fallback: playlist, init segment and GOP segments of a running stream. */
+    private void hls(Context ctx) {
+        String id = ctx.pathParam("id");
+        String file = ctx.pathParam("file");
+        SignedIn who = WebAccess.operator(ctx);
+        LiveRelay relay = live.hlsRequest(id, who.claims().nonce(), () -> audit.record(who.username(), "live.open", id, "ok",
+                Map.of("via", "hls"))).orElseThrow(() -> new ApiError(404, "unit " + id + " is not streaming; start it with"
+                + " POST /api/live/" + id, id));
+        HlsWindow hls = relay.hls();
+        ctx.header("Cache-Control", "no-cache");
+        if (file.equals("index.m3u8")) {
+            String playlist = hls.playlist().orElseThrow(() -> new ApiError(503, "the stream of unit " + id
+                    + " has no complete segment yet; try again in a second", id));
+            ctx.contentType("application/vnd.apple.mpegurl").result(playlist);
+        } else if (file.equals("init.mp4")) {
+            ctx.contentType("video/mp4").result(hls.init().orElseThrow(() -> new ApiError(503, "no init segment yet", id)));
+        } else if (file.matches("seg-\\d{1,18}\\.m4s")) {
+            long n = Long.parseLong(file.substring(4, file.length() - 4));
+            ctx.contentType("video/iso.segment").result(hls.segment(n).orElseThrow(() -> new ApiError(404,
+                    "segment " + n + " of unit " + id + " is no longer (or not yet) available", id)));
+        } else {
+            throw new ApiError(404, "no such HLS file: " + file, id);
+        }
     }
 
     private List<Map<String, Object>> liveStreams() {

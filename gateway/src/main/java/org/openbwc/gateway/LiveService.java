@@ -9,6 +9,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -44,6 +45,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
         final Consumer<String> toUnit;
         final Instant since;
         volatile Instant idleSince;
+        final Set<String> hlsSessions = ConcurrentHashMap.newKeySet();
 
         Stream(LiveRelay relay, Consumer<String> toUnit, Instant since) {
             this.relay = relay;
@@ -215,6 +217,18 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
         s.relay.leave(viewer);
         if (s.relay.viewers() == 0) s.idleSince = clock.instant();
         viewersChanged(s);
+    }
+
+    /**
+     * An HLS request for the unit's stream: keeps the stream up (the idle countdown restarts) and says whether this
+     * session is new to it, for the audit log. Empty when the unit does not stream.
+     */
+    Optional<LiveRelay> hlsRequest(String unitId, String sessionNonce, Runnable firstTimeForSession) {
+        Stream s = streams.get(unitId);
+        if (s == null) return Optional.empty();
+        if (s.relay.viewers() == 0) s.idleSince = clock.instant();
+        if (s.hlsSessions.add(sessionNonce)) firstTimeForSession.run();
+        return Optional.of(s.relay);
     }
 
     void latencyReport(long millis) {

@@ -191,6 +191,26 @@ class LiveVideoTest {
         assertThat(supervisor.command(UNIT, "live.start").status()).as("only the live service sends live.start").isEqualTo(400);
     }
 
+    @Test
+    void theHlsFallbackServesTheSameStreamAsWholeGops() throws Exception {
+        Path ffprobe = SystemTools.require("ffprobe", "reading the HLS fallback; apt-get install ffmpeg");
+        FleetClient.Reply grant = supervisor.post(base, "/api/live/" + UNIT, null);
+        assertThat(grant.status()).isEqualTo(200);
+        String playlistUrl = base + grant.body().path("hls").asText();
+        HttpClient http = HttpClient.newHttpClient();
+        HttpRequest playlist = HttpRequest.newBuilder(URI.create(playlistUrl)).header("Authorization", "Bearer " + supervisor.token()).build();
+        await().atMost(Duration.ofSeconds(15)).until(() -> http.send(playlist, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        String text = http.send(playlist, HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(text).startsWith("#EXTM3U").contains("#EXT-X-MAP:URI=\"init.mp4\"", "#EXT-X-PROGRAM-DATE-TIME:", ".m4s");
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(playlistUrl)).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode()).as("HLS needs a signed-in supervisor too").isEqualTo(401);
+        Process p = new ProcessBuilder(ffprobe.toString(), "-v", "error", "-headers", "Authorization: Bearer " + supervisor.token() + "\r\n",
+                "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", playlistUrl).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).contains("h264,320,240");
+    }
+
     private static boolean upgrade(WebSocket.Builder b, String url) {
         try {
             WebSocket s = b.buildAsync(URI.create(url), new WebSocket.Listener() { }).join();

@@ -125,9 +125,13 @@ class MonitoringRoomBrowserTest {
             assertThat(sos.getText()).contains(sosUnit);
             wait.until(d -> "sos".equals(d.findElement(MonitoringRoom.marker(sosUnit)).getAttribute("data-state")));
             assertThat(browser.findElement(By.tagName("body")).getAttribute("data-alarm")).isEqualTo("sounding");
+            // The SOS started the unit's live stream by itself: the operator already watches it in the banner.
+            wait.until(d -> "playing".equals(d.findElement(By.cssSelector(".alert[data-type='sos'] video.live-player"))
+                    .getAttribute("data-state")));
             MonitoringRoom.screenshot(browser, "fleet-sos");
             sos.findElement(By.cssSelector("button.ack")).click();
             wait.until(d -> d.findElements(MonitoringRoom.openAlert("sos")).isEmpty());
+            assertThat(browser.findElements(By.cssSelector("video.live-player"))).as("the banner's player went with it").isEmpty();
             assertThat(browser.findElement(By.tagName("body")).getAttribute("data-alarm")).isEqualTo("quiet");
             assertThat(client.get(base, "/api/alerts").body().findValuesAsText("acknowledgedBy")).contains(TestAccounts.SUPERVISOR);
 

@@ -32,6 +32,7 @@ public final class LiveRelay {
     private byte[] init;
     private String mime;
     private final List<LiveFrame> gop = new ArrayList<>();
+    private final HlsWindow hls = new HlsWindow();
     private long fragments;
     private long lastCaptureMillis;
 
@@ -41,6 +42,9 @@ public final class LiveRelay {
     }
 
     public String unitId() { return unitId; }
+
+    /** The same stream as HLS, for players without Media Source Extensions. */
+    public HlsWindow hls() { return hls; }
 
     public int viewers() { return viewers.size(); }
 
@@ -60,6 +64,7 @@ public final class LiveRelay {
     /** A message from the unit: stored for late joiners and queued for every viewer. */
     public void publish(LiveFrame frame) {
         ByteBuffer message = viewerMessage(frame);
+        hls.add(frame);
         synchronized (this) {
             if (frame.kind() == LiveFrame.Kind.INIT) {
                 init = frame.payload();
