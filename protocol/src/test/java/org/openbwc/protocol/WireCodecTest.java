@@ -101,6 +101,6 @@ class WireCodecTest {
     void remoteCommandsKnowTheirWireNames() {
         assertThat(RemoteCommand.fromWire("stealth.on")).contains(RemoteCommand.STEALTH_ON);
         assertThat(RemoteCommand.fromWire("selfdestruct")).isEmpty();
-        assertThat(RemoteCommand.allowed()).isEqualTo("record.start, record.stop, marker, locate, stealth.on, stealth.off, ping");
+        assertThat(RemoteCommand.allowed()).isEqualTo("record.start, record.stop, marker, locate, stealth.on, stealth.off, ping, live.start, live.stop");
     }
 }

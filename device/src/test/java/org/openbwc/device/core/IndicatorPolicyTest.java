@@ -52,6 +52,24 @@ class IndicatorPolicyTest {
     }
 
     @Test
+    void beingWatchedLiveBlinksGreenFastAndPulsesTwiceThenEveryMinuteButNotInStealth() {
+        Snap s = new Snap().state(UnitState.RECORDING);
+        s.recordingStarted = 1_000;
+        long since = 5_000;
+        IndicatorFrame start = policy.render(s.build(), Alarms.NONE, since, since);
+        assertThat(start).isEqualTo(frame(true, true, false, true));
+        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 150).haptic()).isFalse();
+        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 320).haptic()).as("second pulse").isTrue();
+        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 450).haptic()).isFalse();
+        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 500).green()).as("100/400 blink").isTrue();
+        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 250).green()).isFalse();
+        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 60_050).haptic()).as("minute reminder").isTrue();
+        assertThat(policy.render(s.build(), Alarms.NONE, -1, since).green()).as("not watched: recording shows no green").isFalse();
+        s.stealth = true;
+        assertThat(policy.render(s.build(), Alarms.NONE, since, since)).isEqualTo(IndicatorFrame.OFF);
+    }
+
+    @Test
     void recordingIsSteadyRed() {
         Snap s = new Snap().state(UnitState.RECORDING);
         s.recordingStarted = 1_000;
