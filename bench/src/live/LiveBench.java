@@ -160,7 +160,7 @@ public final class LiveBench {
                 chrome8 = chromiumWindow(8);
                 say("%s", chrome8.oneLine());
             } catch (Exception e) {
-                chrome8Problem = e.getMessage();
+                chrome8Problem = String.valueOf(e.getMessage()).lines().findFirst().orElse("?");
                 say("8 Chromium tabs: not measured: %s", chrome8Problem);
                 try { resetBrowserWindows(); } catch (Exception ignored) { }
             }
@@ -457,7 +457,11 @@ public final class LiveBench {
         String problem = null;
         for (int i = 0; i < tabs; i++) {
             try {
-                if (i > 0) browser.switchTo().newWindow(WindowType.WINDOW);
+                if (i > 0) {
+                    browser.switchTo().newWindow(WindowType.WINDOW);
+                    // the probe is registered per page target: register it for the new window too
+                    ((ChromeDriver) browser).executeCdpCommand("Page.addScriptToEvaluateOnNewDocument", Map.of("source", PAGE_PROBE));
+                }
                 String h = browser.getWindowHandle();
                 browser.get(base + "/live/" + unitId);
                 // one at a time: each tab plays before the next opens
