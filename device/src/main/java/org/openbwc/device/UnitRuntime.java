@@ -44,6 +44,9 @@ import org.openbwc.device.mqtt.UnitLink;
 import org.openbwc.hal.Button;
 import org.openbwc.hal.Hardware;
 import org.openbwc.device.live.LiveUplink;
+import org.openbwc.device.live.MediaServerPush;
+import org.openbwc.device.media.Fragment;
+import org.openbwc.device.media.FragmentSink;
 import org.openbwc.device.media.InitSegment;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.CommandRequest;
@@ -82,6 +85,7 @@ public final class UnitRuntime implements AutoCloseable {
     private final StoragePolicy storagePolicy;
     private final UnitCamera camera;
     private final LiveUplink uplink;
+    private final MediaServerPush push;
     // Controller thread only: since when the unit is watched (monotonic ms), -1 while not.
     private long watchedSinceMillis = -1;
     /** Opens and seals recordings in order, off the controller thread (sealing waits for fsync). */
@@ -121,7 +125,20 @@ public final class UnitRuntime implements AutoCloseable {
         });
         this.uplink = new LiveUplink(config.unitId(), HttpClient.newHttpClient(), this::recentFragments,
                 new LiveListener());
-        this.camera = UnitCamera.start(config, firmware, this::onSealed, uplink);
+        this.push = new MediaServerPush(config.unitId(), this::recentFragments, new LiveListener());
+        this.camera = UnitCamera.start(config, firmware, this::onSealed, new FragmentSink() {
+            @Override
+            public void onInit(InitSegment init) {
+                uplink.onInit(init);
+                push.onInit(init);
+            }
+
+            @Override
+            public void onFragment(Fragment fragment) {
+                uplink.onFragment(fragment);
+                push.onFragment(fragment);
+            }
+        });
         this.telemetry = new Telemetry(config, hw, firmware, this::cameraFacts);
         this.link = new UnitLink(config.unitId(), config.mqtt(), new WireCodec(), telemetry.offlineStatus(), this::onCommand);
     }
@@ -275,6 +292,7 @@ public final class UnitRuntime implements AutoCloseable {
         String name = command.wire();
         if (command == RemoteCommand.LIVE_STOP) {
             uplink.stop("live.stop from " + request.requestedBy());
+            push.stop("live.stop from " + request.requestedBy());
             return CommandReply.ok(config.unitId(), name, "", controller.state(), hw.clock().now());
         }
         String url = request.args().get("url");
@@ -289,9 +307,16 @@ public final class UnitRuntime implements AutoCloseable {
             return CommandReply.error(config.unitId(), name, "camera is off (unit docked or asleep)", controller.state(), now);
         }
         try {
-            uplink.start(URI.create(url)).toCompletableFuture().get(LIVE_CONNECT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            URI target = URI.create(url);
+            if (MediaServerPush.handles(target)) {
+                uplink.stop("switched to the media server");
+                push.start(target);
+                return CommandReply.ok(config.unitId(), name, "pushing to the media server", controller.state(), hw.clock().now());
+            }
+            push.stop("switched to the gateway uplink");
+            uplink.start(target).toCompletableFuture().get(LIVE_CONNECT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
             return CommandReply.ok(config.unitId(), name, "streaming", controller.state(), hw.clock().now());
-        } catch (IllegalArgumentException e) {
+        } catch (IllegalArgumentException | IllegalStateException e) {
             return CommandReply.error(config.unitId(), name, e.getMessage(), controller.state(), now);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
@@ -315,7 +340,8 @@ public final class UnitRuntime implements AutoCloseable {
         public void started(InitSegment init, Instant since) {
             submit(() -> {
                 if (watchedSinceMillis < 0) watchedSinceMillis = hw.clock().monotonicMillis();
-                link.publishStream(new StreamHandle(Payload.VERSION, config.unitId(), "live", "/live/" + config.unitId(),
+                link.publishStream(new StreamHandle(Payload.VERSION, config.unitId(), "live",
+                        push.streaming() ? "external" : "/live/" + config.unitId(),
                         init == null ? "" : init.codecs(), init == null ? 0 : init.width(), init == null ? 0 : init.height(),
                         hw.clock().now()));
                 publishStatus();
@@ -353,8 +379,8 @@ public final class UnitRuntime implements AutoCloseable {
     }
 
     private CameraFacts cameraFacts() {
-        return new CameraFacts(camera.recordingMillis(), camera.droppedFrames(), camera.publicKeyBase64(), uplink.streaming(),
-                uplink.viewers());
+        return new CameraFacts(camera.recordingMillis(), camera.droppedFrames(), camera.publicKeyBase64(),
+                uplink.streaming() || push.streaming(), uplink.viewers());
     }
 
     private void logEvent(ControllerEvent e) {
@@ -502,6 +528,7 @@ public final class UnitRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         uplink.close();
+        push.close();
         camera.close(); // seals an open recording (reason: shutdown)
         link.close();
         Logger.info("{}unit stopped cleanly", tag);

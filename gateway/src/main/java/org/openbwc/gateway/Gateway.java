@@ -119,7 +119,7 @@ public final class Gateway implements AutoCloseable {
             alerts.listen(live);
             ApiParts parts = new ApiParts(config.gatewayId(), registry, link, alerts, trails, recordings, auth, audit,
                     config.map(), Duration.ofMillis(config.commandTimeoutMillis()), codec.mapper(),
-                    GatewayHttpApi.DEFAULT_HEARTBEAT, GatewayHttpApi.DEFAULT_EVENT_BACKLOG, live);
+                    GatewayHttpApi.DEFAULT_HEARTBEAT, GatewayHttpApi.DEFAULT_EVENT_BACKLOG, live, config.live());
             GatewayHttpApi http = GatewayHttpApi.start(config.http().host(), port, parts);
             live.uplinkBase(liveBase(config, http.port()));
             Gateway gateway = new Gateway(config, broker, registry, link, http, audit, live);

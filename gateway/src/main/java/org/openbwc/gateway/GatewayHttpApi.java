@@ -90,7 +90,7 @@ final class GatewayHttpApi implements AutoCloseable {
         this.events = new EventStream(registry, alerts, mapper, p.heartbeat(), p.eventBacklog());
         this.metrics = new GatewayMetrics(gatewayId, registry, link, alerts, events::clients, p.live());
         this.access = new WebAccess(p.auth(), audit, metrics, mapper);
-        this.pages = new WebPages(map);
+        this.pages = new WebPages(map, p.liveConfig());
         this.live = p.live();
         this.app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
@@ -340,6 +340,12 @@ final class GatewayHttpApi implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiError(503, "the gateway is shutting down", id);
+        }
+        Optional<String> external = live.mediaServerPlayback(id);
+        if (external.isPresent()) {
+            audit.record(who.username(), "live.open", id, "ok", Map.of("via", "media-server"));
+            json(ctx, 200, Map.of("unitId", id, "external", external.get()));
+            return;
         }
         String token = live.grant(id, who.username(), who.claims().nonce());
         Map<String, Object> body = new LinkedHashMap<>();

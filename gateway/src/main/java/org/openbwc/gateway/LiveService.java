@@ -33,6 +33,8 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     /** How long an uplink ticket or a viewer token may wait to be used. */
     static final Duration GRANT_LIFETIME = Duration.ofSeconds(30);
     static final Duration UPLINK_SETTLE = Duration.ofSeconds(2);
+    /** The gateway cannot see a media server's viewers, so a push lasts this long after the last request to watch. */
+    static final Duration PUSH_IDLE = Duration.ofMinutes(10);
 
     /** A viewer token: which unit, which session (its nonce), until when. */
     record ViewerGrant(String unitId, String username, String sessionNonce, Instant expires) {}
@@ -67,6 +69,8 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     private final Map<String, ViewerGrant> grants = new ConcurrentHashMap<>();
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> starting = new ConcurrentHashMap<>();
+    // Media-server mode: units pushing, with the last time someone asked to watch (viewers are the server's business).
+    private final Map<String, Instant> pushes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService idle;
     private volatile Consumer<Long> latencySink = ms -> { };
 
@@ -98,7 +102,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
         return s == null ? 0 : s.relay.viewers();
     }
 
-    public boolean streaming(String unitId) { return streams.containsKey(unitId); }
+    public boolean streaming(String unitId) { return streams.containsKey(unitId) || pushes.containsKey(unitId); }
 
     /**
      * Makes sure the unit streams to this gateway, asking it if needed.
@@ -106,6 +110,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
      * @return completes when the stream is up; fails with a {@link LiveUnavailableException} saying why not
      */
     public CompletableFuture<Void> ensureStream(String unitId, String requestedBy) {
+        if (config.usesMediaServer()) return ensurePush(unitId, requestedBy);
         if (streams.containsKey(unitId)) return CompletableFuture.completedFuture(null);
         return starting.computeIfAbsent(unitId, id -> {
             String ticket = token();
@@ -120,6 +125,31 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
             });
             return done;
         });
+    }
+
+    /** Media-server mode: the unit pushes to the configured server; the gateway only starts, stops and hands out URLs. */
+    private CompletableFuture<Void> ensurePush(String unitId, String requestedBy) {
+        if (pushes.containsKey(unitId)) {
+            pushes.put(unitId, clock.instant());
+            return CompletableFuture.completedFuture(null);
+        }
+        return starting.computeIfAbsent(unitId, id -> {
+            Logger.info("Live: asking unit {} to push to the media server ({})", id, requestedBy);
+            CompletableFuture<Void> done = link.send(id, "live.start", Map.of("url", config.mediaServerPushUrl().replace("{unit}", id)),
+                    requestedBy, commandTimeout).thenAccept(reply -> {
+                        if (!reply.ok()) {
+                            throw new LiveUnavailableException("unit " + id + " could not push to the media server: " + reply.reason());
+                        }
+                        pushes.put(id, clock.instant());
+                    });
+            done.whenComplete((v, e) -> starting.remove(id));
+            return done;
+        });
+    }
+
+    /** Where a viewer plays the unit from the media server, or empty when the gateway relays itself. */
+    public Optional<String> mediaServerPlayback(String unitId) {
+        return config.usesMediaServer() ? Optional.of(config.mediaServerPlaybackUrl().replace("{unit}", unitId)) : Optional.empty();
     }
 
     private void check(String unitId, CommandReply reply) {
@@ -257,6 +287,12 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
                 s.idleSince = null;
                 stop(e.getKey(), "nobody watching for " + config.idleStopSeconds() + " s");
             }
+            for (Map.Entry<String, Instant> p : pushes.entrySet()) {
+                if (Duration.between(p.getValue(), now).compareTo(PUSH_IDLE) < 0 || sosOpen(p.getKey())) continue;
+                pushes.remove(p.getKey());
+                link.send(p.getKey(), "live.stop", Map.of(), gatewayId, commandTimeout);
+                Logger.info("Live: stopped unit {}'s media server push ({} since the last request to watch)", p.getKey(), PUSH_IDLE);
+            }
             Instant cutoff = now.minus(GRANT_LIFETIME);
             grants.values().removeIf(g -> g.expires().isBefore(cutoff));
             tickets.values().removeIf(t -> t.expires().isBefore(cutoff));
@@ -289,6 +325,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
 
     @Override
     public void unitChanged(UnitView unit) {
+        if (!unit.online()) pushes.remove(unit.id());
         if (!unit.online() && streams.containsKey(unit.id())) {
             idle.execute(() -> uplinkClosed(unit.id(), "the unit went offline"));
         }

@@ -8,6 +8,7 @@ import java.net.URI;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import org.openbwc.config.LiveConfig;
 import org.openbwc.config.MapConfig;
 
 /**
@@ -22,11 +23,12 @@ final class WebPages {
     private final Map<String, byte[]> pages = new ConcurrentHashMap<>();
     private final String contentSecurityPolicy;
 
-    WebPages(MapConfig map) {
+    WebPages(MapConfig map, LiveConfig live) {
         String tiles = tileOrigin(map.tileUrl());
+        String media = live.usesMediaServer() ? " " + tileOrigin(live.mediaServerPlaybackUrl().replace("{unit}", "u")) : "";
         this.contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; "
                 + "img-src 'self' data: blob:" + (tiles.isEmpty() ? "" : " " + tiles) + "; connect-src 'self'; "
-                + "media-src 'self' blob:; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; "
+                + "media-src 'self' blob:" + media + "; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; "
                 + "form-action 'self'";
     }
 
@@ -42,7 +44,7 @@ final class WebPages {
         ctx.header("Referrer-Policy", "no-referrer");
     }
 
-    /** The scheme and host of a tile URL for the CSP; a {s} subdomain placeholder becomes a wildcard. */
+    /** The scheme and host of a URL template for the CSP; a {s} subdomain placeholder becomes a wildcard. */
     static String tileOrigin(String tileUrl) {
         if (tileUrl.isEmpty()) return "";
         try {

@@ -83,7 +83,7 @@ class GatewayHttpApiTest {
         return new ApiParts(gatewayId, registry, link, alerts, trails, recordings,
                 TestOperators.authenticator(dataDir, clock), AuditLog.open(dataDir.resolve("audit.log"), codec.mapper(), clock),
                 MapConfig.defaults().withTileUrl(""), Duration.ofMillis(500), codec.mapper(), Duration.ofMillis(100),
-                EVENT_BACKLOG, live);
+                EVENT_BACKLOG, live, LiveConfig.defaults());
     }
 
     static UnitStatus status(UnitState state, long seq) {

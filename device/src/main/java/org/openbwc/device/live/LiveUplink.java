@@ -180,7 +180,8 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
         listener.started(announced, since);
     }
 
-    private static List<Fragment> lastGop(List<Fragment> fragments) {
+    /** The fragments from the newest keyframe on: where a live picture can start. */
+    static List<Fragment> lastGop(List<Fragment> fragments) {
         for (int i = fragments.size() - 1; i >= 0; i--) {
             if (fragments.get(i).keyframeStart()) return fragments.subList(i, fragments.size());
         }

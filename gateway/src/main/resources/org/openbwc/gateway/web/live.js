@@ -235,6 +235,21 @@ class LivePlayer {
       if (this.abort === ac) this.abort = null;
     }
     if (gen !== this.gen) return;
+    if (grant && typeof grant.external === "string" && /^https?:\/\//.test(grant.external)) {
+      // The fleet streams through an external media server: play its HLS where the browser can, else say where it is.
+      if (this.video.canPlayType && this.video.canPlayType("application/vnd.apple.mpegurl")) {
+        this.hls = true;
+        this.gotStart = true;
+        this.video.src = grant.external;
+        this.lastData = performance.now();
+        this.play();
+        this.hlsGen = gen;
+      } else {
+        this.video.dataset.external = grant.external;
+        this.fail("This unit streams through the media server: open " + grant.external + " in an HLS player (VLC, Safari).");
+      }
+      return;
+    }
     if (!grant || typeof grant.ws !== "string" || !grant.ws.startsWith("/")) {
       this.retry("the gateway sent no stream address");
       return;
