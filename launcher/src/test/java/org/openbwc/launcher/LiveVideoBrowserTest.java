@@ -10,19 +10,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.openbwc.config.BrokerConfig;
-import org.openbwc.config.GatewayConfig;
-import org.openbwc.config.GnssConfig;
-import org.openbwc.config.GnssSource;
-import org.openbwc.config.HalMode;
-import org.openbwc.config.HttpConfig;
 import org.openbwc.config.LiveConfig;
-import org.openbwc.config.MapConfig;
-import org.openbwc.config.MqttConfig;
-import org.openbwc.config.UnitConfig;
-import org.openbwc.config.VideoConfig;
-import org.openbwc.gateway.Gateway;
-import org.openbwc.launcher.sim.SimulatedUnit;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -39,44 +27,24 @@ import org.tinylog.Logger;
 class LiveVideoBrowserTest {
     static final String UNIT = "cam-1";
 
-    Path dir;
-    Gateway gateway;
-    SimulatedUnit unit;
+    TestFleet fleet;
     FleetClient client;
     String base;
+    Path dir;
 
     @BeforeAll
-    void start() throws Exception {
-        dir = TempDirs.create("bwc-live-browser");
-        int brokerPort = PortCheck.freePort("127.0.0.1");
-        String mqttUrl = "tcp://127.0.0.1:" + brokerPort;
-        GatewayConfig gw = GatewayConfig.defaults("gw-lb")
-                .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
-                .withMqtt(MqttConfig.defaults().withUrl(mqttUrl))
-                .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
-                .withDataDir(dir.resolve("gateway").toString())
-                .withMap(MapConfig.defaults().withTileUrl(""))
-                .withLive(LiveConfig.defaults().withIdleStopSeconds(2));
-        TestAccounts.write(gw.usersFile());
-        gateway = Gateway.start(gw);
-        base = gateway.httpUrl();
-        UnitConfig c = UnitConfig.defaults(UNIT).withHal(HalMode.MOCK).withOfficerId("4711")
-                .withDataDir(dir.resolve("units").resolve(UNIT).toString())
-                .withMqtt(new MqttConfig(mqttUrl, UNIT, null, null, 2, 5, 2))
-                .withVideo(VideoConfig.defaults().withSize(640, 360, 15).withBitrateKbps(800))
-                .withGnss(new GnssConfig(GnssSource.GPX, "127.0.0.1", 2947, "bundled:2"));
-        unit = new SimulatedUnit(c, "test");
-        unit.powerOn();
-        client = new FleetClient(base, "http://unused", TestAccounts.SUPERVISOR);
-        await().atMost(Duration.ofSeconds(60)).until(() -> client.onlineCount(List.of(UNIT)) == 1);
+    void start() {
+        fleet = TestFleet.start("live-browser", gw -> gw.withLive(LiveConfig.defaults().withIdleStopSeconds(2)),
+                List.of(new TestFleet.Unit(UNIT, 640, 360, 15, 800)));
+        base = fleet.base();
+        dir = fleet.dir;
+        client = fleet.client(TestAccounts.SUPERVISOR);
     }
 
     @AfterAll
     void stop() {
-        if (unit != null) unit.shutdown();
         if (client != null) client.close();
-        if (gateway != null) gateway.close();
-        TempDirs.delete(dir);
+        if (fleet != null) fleet.close();
     }
 
     boolean unitLive() throws Exception { return client.unit(UNIT).orElseThrow().path("live").asBoolean(); }

@@ -21,19 +21,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.openbwc.config.BrokerConfig;
-import org.openbwc.config.GatewayConfig;
-import org.openbwc.config.GnssConfig;
-import org.openbwc.config.GnssSource;
-import org.openbwc.config.HalMode;
-import org.openbwc.config.HttpConfig;
 import org.openbwc.config.LiveConfig;
-import org.openbwc.config.MapConfig;
-import org.openbwc.config.MqttConfig;
-import org.openbwc.config.UnitConfig;
-import org.openbwc.config.VideoConfig;
-import org.openbwc.gateway.Gateway;
-import org.openbwc.launcher.sim.SimulatedUnit;
 import org.tinylog.Logger;
 
 /**
@@ -44,44 +32,22 @@ import org.tinylog.Logger;
 class LiveVideoTest {
     static final String UNIT = "live-1";
 
-    Path dir;
-    Gateway gateway;
-    SimulatedUnit unit;
+    TestFleet fleet;
     FleetClient supervisor;
     String base;
 
     @BeforeAll
-    void start() throws Exception {
-        dir = TempDirs.create("bwc-live");
-        int brokerPort = PortCheck.freePort("127.0.0.1");
-        String mqttUrl = "tcp://127.0.0.1:" + brokerPort;
-        GatewayConfig gw = GatewayConfig.defaults("gw-live")
-                .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
-                .withMqtt(MqttConfig.defaults().withUrl(mqttUrl))
-                .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
-                .withDataDir(dir.resolve("gateway").toString())
-                .withMap(MapConfig.defaults().withTileUrl(""))
-                .withLive(LiveConfig.defaults().withIdleStopSeconds(2));
-        TestAccounts.write(gw.usersFile());
-        gateway = Gateway.start(gw);
-        base = gateway.httpUrl();
-        UnitConfig c = UnitConfig.defaults(UNIT).withHal(HalMode.MOCK).withOfficerId("4711")
-                .withDataDir(dir.resolve("units").resolve(UNIT).toString())
-                .withMqtt(new MqttConfig(mqttUrl, UNIT, null, null, 2, 5, 2))
-                .withVideo(VideoConfig.defaults().withSize(320, 240, 10).withBitrateKbps(300))
-                .withGnss(new GnssConfig(GnssSource.GPX, "127.0.0.1", 2947, "bundled:1"));
-        unit = new SimulatedUnit(c, "test");
-        unit.powerOn();
-        supervisor = new FleetClient(base, "http://unused", TestAccounts.SUPERVISOR);
-        await().atMost(Duration.ofSeconds(60)).until(() -> supervisor.onlineCount(List.of(UNIT)) == 1);
+    void start() {
+        fleet = TestFleet.start("live", gw -> gw.withLive(LiveConfig.defaults().withIdleStopSeconds(2)),
+                List.of(TestFleet.Unit.small(UNIT)));
+        base = fleet.base();
+        supervisor = fleet.client(TestAccounts.SUPERVISOR);
     }
 
     @AfterAll
     void stop() {
-        if (unit != null) unit.shutdown();
         if (supervisor != null) supervisor.close();
-        if (gateway != null) gateway.close();
-        TempDirs.delete(dir);
+        if (fleet != null) fleet.close();
     }
 
     /** A WebSocket viewer that keeps what it receives. */
@@ -148,7 +114,7 @@ class LiveVideoTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> unitView().path("live").asBoolean()
                 && unitView().path("viewers").asInt() == 1);
 
-        try (FleetClient admin = new FleetClient(base, "http://unused", TestAccounts.ADMIN)) {
+        try (FleetClient admin = fleet.client(TestAccounts.ADMIN)) {
             int before = first.fragments.size();
             Viewer second = watch(admin);
             await().atMost(Duration.ofSeconds(10)).until(() -> second.init && second.fragments.size() >= 5);
@@ -161,7 +127,7 @@ class LiveVideoTest {
 
         // Nobody watches: after the idle time (2 s here) the gateway tells the unit to stop.
         await().atMost(Duration.ofSeconds(20)).until(() -> !unitView().path("live").asBoolean());
-        String audit = Files.readString(dir.resolve("gateway").resolve("audit.log"));
+        String audit = Files.readString(fleet.dir.resolve("gateway").resolve("audit.log"));
         assertThat(audit).contains("\"actor\":\"" + TestAccounts.SUPERVISOR + "\",\"action\":\"live.open\",\"target\":\"" + UNIT)
                 .contains("\"action\":\"live.close\"", "\"actor\":\"" + TestAccounts.ADMIN + "\",\"action\":\"live.open\"");
         String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
@@ -171,7 +137,7 @@ class LiveVideoTest {
 
     @Test
     void viewersAndTokenlessOrReusedRequestsAreRefused() throws Exception {
-        try (FleetClient viewer = new FleetClient(base, "http://unused", TestAccounts.VIEWER)) {
+        try (FleetClient viewer = fleet.client(TestAccounts.VIEWER)) {
             FleetClient.Reply refused = viewer.post(base, "/api/live/" + UNIT, null);
             assertThat(refused.status()).isEqualTo(403);
             assertThat(refused.body().path("error").asText()).contains("needs the role supervisor");

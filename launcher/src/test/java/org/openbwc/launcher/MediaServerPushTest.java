@@ -15,19 +15,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.openbwc.config.BrokerConfig;
-import org.openbwc.config.GatewayConfig;
-import org.openbwc.config.GnssConfig;
-import org.openbwc.config.GnssSource;
-import org.openbwc.config.HalMode;
-import org.openbwc.config.HttpConfig;
 import org.openbwc.config.LiveConfig;
-import org.openbwc.config.MapConfig;
-import org.openbwc.config.MqttConfig;
-import org.openbwc.config.UnitConfig;
-import org.openbwc.config.VideoConfig;
-import org.openbwc.gateway.Gateway;
-import org.openbwc.launcher.sim.SimulatedUnit;
 
 /**
  * Large-fleet mode against a real media server (Debian's nginx with libnginx-mod-rtmp): the gateway asks the unit to
@@ -41,8 +29,7 @@ class MediaServerPushTest {
 
     Path dir;
     Process nginx;
-    Gateway gateway;
-    SimulatedUnit unit;
+    TestFleet fleet;
     FleetClient client;
     String base;
     int httpPort;
@@ -53,7 +40,7 @@ class MediaServerPushTest {
         if (!Files.exists(RTMP_MODULE)) {
             SystemTools.unavailable("nginx's RTMP module " + RTMP_MODULE + " is missing (media-server test); apt-get install libnginx-mod-rtmp");
         }
-        dir = TempDirs.create("bwc-push");
+        dir = TempDirs.create("bwc-nginx");
         int rtmpPort = PortCheck.freePort("127.0.0.1");
         httpPort = PortCheck.freePort("127.0.0.1");
         Files.createDirectories(dir.resolve("logs"));
@@ -84,35 +71,18 @@ class MediaServerPushTest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
         await("nginx listening").atMost(Duration.ofSeconds(10)).until(() -> !PortCheck.isFree("127.0.0.1", rtmpPort));
 
-        int brokerPort = PortCheck.freePort("127.0.0.1");
-        String mqttUrl = "tcp://127.0.0.1:" + brokerPort;
-        GatewayConfig gw = GatewayConfig.defaults("gw-push")
-                .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
-                .withMqtt(MqttConfig.defaults().withUrl(mqttUrl))
-                .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
-                .withDataDir(dir.resolve("gateway").toString())
-                .withMap(MapConfig.defaults().withTileUrl(""))
-                .withLive(LiveConfig.defaults().withMediaServer("rtmp://127.0.0.1:" + rtmpPort + "/live/{unit}",
-                        "http://127.0.0.1:" + httpPort + "/hls/{unit}.m3u8"));
-        TestAccounts.write(gw.usersFile());
-        gateway = Gateway.start(gw);
-        base = gateway.httpUrl();
-        UnitConfig c = UnitConfig.defaults(UNIT).withHal(HalMode.MOCK).withOfficerId("4711")
-                .withDataDir(dir.resolve("units").resolve(UNIT).toString())
-                .withMqtt(new MqttConfig(mqttUrl, UNIT, null, null, 2, 5, 2))
-                .withVideo(VideoConfig.defaults().withSize(320, 240, 10).withBitrateKbps(300))
-                .withGnss(new GnssConfig(GnssSource.GPX, "127.0.0.1", 2947, "bundled:1"));
-        unit = new SimulatedUnit(c, "test");
-        unit.powerOn();
-        client = new FleetClient(base, "http://unused", TestAccounts.SUPERVISOR);
-        await().atMost(Duration.ofSeconds(60)).until(() -> client.onlineCount(List.of(UNIT)) == 1);
+        String push = "rtmp://127.0.0.1:" + rtmpPort + "/live/{unit}";
+        String playback = "http://127.0.0.1:" + httpPort + "/hls/{unit}.m3u8";
+        fleet = TestFleet.start("push", gw -> gw.withLive(LiveConfig.defaults().withMediaServer(push, playback)),
+                List.of(TestFleet.Unit.small(UNIT)));
+        base = fleet.base();
+        client = fleet.client(TestAccounts.SUPERVISOR);
     }
 
     @AfterAll
     void stop() {
-        if (unit != null) unit.shutdown();
         if (client != null) client.close();
-        if (gateway != null) gateway.close();
+        if (fleet != null) fleet.close();
         if (nginx != null) nginx.destroyForcibly();
         if (dir != null) TempDirs.delete(dir);
     }
@@ -134,7 +104,7 @@ class MediaServerPushTest {
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as(out).isZero();
         assertThat(out).contains("h264,320,240").contains("aac");
-        assertThat(Files.readString(dir.resolve("gateway/audit.log"))).contains("\"via\":\"media-server\"");
+        assertThat(Files.readString(fleet.dir.resolve("gateway/audit.log"))).contains("\"via\":\"media-server\"");
         assertThat(client.command(UNIT, "ping").status()).isEqualTo(200);
     }
 }

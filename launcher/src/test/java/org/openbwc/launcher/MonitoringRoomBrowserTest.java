@@ -5,24 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.openbwc.config.BrokerConfig;
-import org.openbwc.config.GatewayConfig;
-import org.openbwc.config.GnssConfig;
-import org.openbwc.config.GnssSource;
-import org.openbwc.config.HalMode;
-import org.openbwc.config.HttpConfig;
-import org.openbwc.config.MapConfig;
-import org.openbwc.config.MqttConfig;
-import org.openbwc.config.UnitConfig;
-import org.openbwc.config.VideoConfig;
 import org.openbwc.gateway.Gateway;
-import org.openbwc.launcher.sim.SimulatedUnit;
 import org.openbwc.launcher.sim.VirtualUnitsServer;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -40,54 +28,29 @@ import org.tinylog.Logger;
 class MonitoringRoomBrowserTest {
     static final int UNITS = 3;
 
-    Path dir;
-    GatewayConfig gwConfig;
-    Gateway gateway;
+    TestFleet fleet;
     VirtualUnitsServer sim;
-    final List<SimulatedUnit> fleet = new ArrayList<>();
-    final List<String> ids = new ArrayList<>();
+    List<String> ids;
     FleetClient client;
     String base;
+    Path dir;
 
     @BeforeAll
-    void start() throws Exception {
-        dir = TempDirs.create("bwc-room");
-        int brokerPort = PortCheck.freePort("127.0.0.1");
-        String mqttUrl = "tcp://127.0.0.1:" + brokerPort;
-        gwConfig = GatewayConfig.defaults("gw-room")
-                .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
-                .withMqtt(MqttConfig.defaults().withUrl(mqttUrl))
-                .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
-                .withDataDir(dir.resolve("gateway").toString())
-                // No internet here: the map must be usable on its plain background.
-                .withMap(MapConfig.defaults().withTileUrl(""));
-        TestAccounts.write(gwConfig.usersFile());
-        gateway = Gateway.start(gwConfig);
-        base = gateway.httpUrl();
-        for (int i = 1; i <= UNITS; i++) {
-            String id = "room-" + i;
-            ids.add(id);
-            UnitConfig c = UnitConfig.defaults(id).withHal(HalMode.MOCK).withOfficerId("47" + i)
-                    .withDataDir(dir.resolve("units").resolve(id).toString())
-                    .withMqtt(new MqttConfig(mqttUrl, id, null, null, 2, 5, 2))
-                    .withVideo(VideoConfig.defaults().withSize(320, 240, 10).withBitrateKbps(300))
-                    .withGnss(new GnssConfig(GnssSource.GPX, "127.0.0.1", 2947, "bundled:" + i));
-            SimulatedUnit u = new SimulatedUnit(c, "test");
-            fleet.add(u);
-            u.powerOn();
-        }
-        sim = VirtualUnitsServer.start(fleet, "127.0.0.1", 0);
+    void start() {
+        fleet = TestFleet.start("room", gw -> gw, List.of(TestFleet.Unit.small("room-1"), TestFleet.Unit.small("room-2"),
+                TestFleet.Unit.small("room-3")));
+        ids = fleet.ids;
+        dir = fleet.dir;
+        base = fleet.base();
+        sim = VirtualUnitsServer.start(fleet.units, "127.0.0.1", 0);
         client = new FleetClient(base, "http://127.0.0.1:" + sim.port());
-        await("all units online").atMost(Duration.ofSeconds(60)).until(() -> client.onlineCount(ids) == UNITS);
     }
 
     @AfterAll
     void stop() {
-        for (SimulatedUnit u : fleet) u.shutdown();
         if (sim != null) sim.close();
         if (client != null) client.close();
-        if (gateway != null) gateway.close();
-        TempDirs.delete(dir);
+        if (fleet != null) fleet.close();
     }
 
     @Test
@@ -147,9 +110,9 @@ class MonitoringRoomBrowserTest {
 
             // Gateway restart (with its embedded broker): the open page shows the loss, then resynchronises by itself.
             ((JavascriptExecutor) browser).executeScript("window.__sameDocument = 'yes';");
-            gateway.close();
+            fleet.gateway.close();
             wait.until(d -> "lost".equals(d.findElement(By.id("conn")).getAttribute("data-state")));
-            gateway = Gateway.start(gwConfig);
+            fleet.gateway = Gateway.start(fleet.config);
             await("units back").atMost(Duration.ofSeconds(60)).until(() -> client.onlineCount(ids) == UNITS);
             assertThat(client.command(id, "record.stop").status()).isEqualTo(200);
             wait.until(d -> "live".equals(d.findElement(By.id("conn")).getAttribute("data-state")));

@@ -1,0 +1,100 @@
+package org.openbwc.launcher;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+import org.openbwc.config.BrokerConfig;
+import org.openbwc.config.GatewayConfig;
+import org.openbwc.config.GnssConfig;
+import org.openbwc.config.GnssSource;
+import org.openbwc.config.HalMode;
+import org.openbwc.config.HttpConfig;
+import org.openbwc.config.MapConfig;
+import org.openbwc.config.MqttConfig;
+import org.openbwc.config.UnitConfig;
+import org.openbwc.config.VideoConfig;
+import org.openbwc.gateway.Gateway;
+import org.openbwc.launcher.sim.SimulatedUnit;
+
+/**
+ * A demo-like fleet for tests: a gateway with its embedded broker on fixed free ports (so it can be restarted on
+ * them), the test operators, no map tiles, and mock units with small pictures that replay the bundled GPX tracks.
+ */
+final class TestFleet implements AutoCloseable {
+
+    /** One unit to start: its id and picture. */
+    record Unit(String id, int width, int height, int fps, int kbps) {
+        static Unit small(String id) { return new Unit(id, 320, 240, 10, 300); }
+    }
+
+    final Path dir;
+    final GatewayConfig config;
+    final String mqttUrl;
+    final List<SimulatedUnit> units = new ArrayList<>();
+    final List<String> ids = new ArrayList<>();
+    Gateway gateway;
+
+    private TestFleet(String name, UnaryOperator<GatewayConfig> tweak) {
+        try {
+            dir = TempDirs.create("bwc-" + name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        int brokerPort = PortCheck.freePort("127.0.0.1");
+        mqttUrl = "tcp://127.0.0.1:" + brokerPort;
+        config = tweak.apply(GatewayConfig.defaults("gw-" + name)
+                .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
+                .withMqtt(MqttConfig.defaults().withUrl(mqttUrl))
+                .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
+                .withDataDir(dir.resolve("gateway").toString())
+                // No internet here: the map must be usable on its plain background.
+                .withMap(MapConfig.defaults().withTileUrl("")));
+        TestAccounts.write(config.usersFile());
+    }
+
+    /** Starts the gateway, then the units, and waits until every unit is online. */
+    static TestFleet start(String name, UnaryOperator<GatewayConfig> tweak, List<Unit> units) {
+        TestFleet f = new TestFleet(name, tweak);
+        try {
+            f.gateway = Gateway.start(f.config);
+            int n = 0;
+            for (Unit u : units) {
+                n++;
+                UnitConfig c = UnitConfig.defaults(u.id()).withHal(HalMode.MOCK).withOfficerId("47" + n)
+                        .withDataDir(f.dir.resolve("units").resolve(u.id()).toString())
+                        .withMqtt(new MqttConfig(f.mqttUrl, u.id(), null, null, 2, 5, 2))
+                        .withVideo(VideoConfig.defaults().withSize(u.width(), u.height(), u.fps()).withBitrateKbps(u.kbps()))
+                        .withGnss(new GnssConfig(GnssSource.GPX, "127.0.0.1", 2947, "bundled:" + ((n - 1) % 3 + 1)));
+                SimulatedUnit unit = new SimulatedUnit(c, "test");
+                f.units.add(unit);
+                f.ids.add(u.id());
+                unit.powerOn();
+            }
+            try (FleetClient client = f.client(TestAccounts.VIEWER)) {
+                await("all units online").atMost(Duration.ofSeconds(60)).until(() -> client.onlineCount(f.ids) == f.ids.size());
+            }
+            return f;
+        } catch (RuntimeException | Error e) {
+            f.close();
+            throw e;
+        }
+    }
+
+    String base() { return gateway.httpUrl(); }
+
+    /** A client of this gateway signed in as {@code user} (the simulator's API is not needed here). */
+    FleetClient client(String user) { return new FleetClient(base(), "http://unused", user); }
+
+    @Override
+    public void close() {
+        for (SimulatedUnit u : units) u.shutdown();
+        if (gateway != null) gateway.close();
+        TempDirs.delete(dir);
+    }
+}
