@@ -20,6 +20,9 @@ import { el, api, enc, setText } from "/assets/app.js";
 
 const EDGE_MAX_S = 1.2;         // further behind the newest buffered frame than this: jump
 const EDGE_TARGET_S = 0.25;     // ... to this far behind it
+const CATCHUP_FROM_S = 0.6;     // between this and EDGE_MAX_S behind: play a little faster until back at the edge
+const CATCHUP_UNTIL_S = 0.35;
+const CATCHUP_RATE = 1.15;
 const KEEP_BEHIND_S = 10;       // buffer kept behind the playhead
 const TICK_MS = 250;
 const REPORT_MS = 2000;         // latency report to the gateway
@@ -71,11 +74,18 @@ function buildOverlay(root) {
  *   onLatency(ms)                                   every 250 ms while playing
  *   t0                                              performance.now() time of the user's click (default: now)
  */
+// Leaving the page ends every stream it watches: the gateway's audit log and idle stop must see the viewer go, also
+// when the browser keeps the page in its back/forward cache.
+const running = new Set();
+window.addEventListener("pagehide", () => { for (const p of running) p.shutdown(); });
+window.addEventListener("pageshow", e => { if (e.persisted) for (const p of running) if (!p.stopped) p.restart(); });
+
 export function attachLivePlayer(video, unitId, opts = {}) {
   const p = new LivePlayer(video, String(unitId), opts);
+  running.add(p);
   p.start(opts.t0);
   return {
-    stop: () => p.stop(),
+    stop: () => { p.stop(); running.delete(p); },
     restart: t0 => p.restart(t0),
     get state() { return p.state; },
     get latencyMs() { return p.latency; },
@@ -454,6 +464,10 @@ class LivePlayer {
         this.jumps = (this.jumps || 0) + 1;
       }
     }
+    // A viewer joins with the GOP so far (up to a second old): catch up smoothly instead of staying that far behind.
+    const behind = end - v.currentTime;
+    if (behind > CATCHUP_FROM_S && v.playbackRate !== CATCHUP_RATE) v.playbackRate = CATCHUP_RATE;
+    else if (behind < CATCHUP_UNTIL_S && v.playbackRate !== 1) v.playbackRate = 1;
     if (v.paused && v.readyState >= 2) this.play();
   }
 
