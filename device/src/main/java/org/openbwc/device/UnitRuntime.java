@@ -237,6 +237,11 @@ public final class UnitRuntime implements AutoCloseable {
             link.publishEvent(telemetry.event(e));
             logEvent(e);
         }
+        if (controller.state() == UnitState.SLEEP) {
+            // Docked or powered down: the camera is off by policy, so nobody may watch it live.
+            uplink.stop("camera off (unit docked or asleep)");
+            push.stop("camera off (unit docked or asleep)");
+        }
         publishStatus();
         if (!wasActive && locationActive()) {
             nextLocationMillis = now; // start the 1 s track at once, not at the end of an idle interval

@@ -92,6 +92,20 @@ class LiveVideoBrowserTest {
     }
 
     @Test
+    void theVideoWallPlaysTheUnitsInItsAddress() throws Exception {
+        WebDriver browser = HeadlessChromium.start(dir.resolve("chromium-wall"));
+        try {
+            MonitoringRoom.signIn(browser, base, "/wall?units=" + UNIT, TestAccounts.SUPERVISOR);
+            new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> "playing".equals(
+                    d.findElement(By.cssSelector(".wall-tile[data-unit-id='" + UNIT + "'] video.live-player")).getAttribute("data-state")));
+            assertThat(browser.findElements(By.cssSelector(".wall-tile"))).hasSize(4);
+            MonitoringRoom.screenshot(browser, "video-wall");
+        } finally {
+            browser.quit();
+        }
+    }
+
+    @Test
     void aViewerIsRefusedLiveVideo() {
         WebDriver browser = HeadlessChromium.start(dir.resolve("chromium-viewer"));
         try {

@@ -136,6 +136,24 @@ class LiveVideoTest {
     }
 
     @Test
+    void dockingTheUnitEndsItsLiveStreamAndADockedUnitRefusesOne() throws Exception {
+        Viewer v = watch(supervisor);
+        await().atMost(Duration.ofSeconds(10)).until(() -> unitView().path("live").asBoolean());
+        fleet.units.getFirst().controls().setDocked(true);
+        try {
+            await().atMost(Duration.ofSeconds(10)).until(() -> !unitView().path("live").asBoolean());
+            await().atMost(Duration.ofSeconds(10)).until(() -> v.texts.stream().anyMatch(t -> t.contains("\"type\":\"end\"")));
+            await().atMost(Duration.ofSeconds(10)).until(() -> unitView().path("state").asText().equals("SLEEP"));
+            FleetClient.Reply refused = supervisor.post(base, "/api/live/" + UNIT, null);
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.body().path("error").asText()).contains("camera is off");
+        } finally {
+            fleet.units.getFirst().controls().setDocked(false);
+            await().atMost(Duration.ofSeconds(20)).until(() -> unitView().path("state").asText().equals("BUFFERING"));
+        }
+    }
+
+    @Test
     void viewersAndTokenlessOrReusedRequestsAreRefused() throws Exception {
         try (FleetClient viewer = fleet.client(TestAccounts.VIEWER)) {
             FleetClient.Reply refused = viewer.post(base, "/api/live/" + UNIT, null);
