@@ -18,7 +18,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-import org.bytedeco.javacv.FFmpegFrameFilter;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
@@ -81,7 +81,7 @@ public final class MediaPipeline implements AutoCloseable {
         this.font = font;
         this.unit = settings.unitId();
         this.pictures = new ArrayBlockingQueue<>(queueFrames);
-        // one slot per queued picture, one being encoded, one being filled by the capture thread
+        // at most one slot per queued picture, one being encoded, one being filled by the capture thread
         this.slots = new FrameSlots(queueFrames + 2);
         this.encoderThread = Thread.ofPlatform().name("media-encoder-" + unit).daemon(true).unstarted(this::encode);
         this.videoThread = Thread.ofPlatform().name("media-video-" + unit).daemon(true).unstarted(this::captureVideo);
@@ -208,7 +208,7 @@ public final class MediaPipeline implements AutoCloseable {
 
     private void captureVideo() {
         FFmpegFrameGrabber grabber = Sources.video(settings);
-        FFmpegFrameFilter overlay = null;
+        PictureGraph graph = null;
         boolean warnedDrop = false;
         try {
             try {
@@ -222,29 +222,21 @@ public final class MediaPipeline implements AutoCloseable {
                 Logger.warn("unit {}: {} delivers {}x{} instead of {}x{}; every frame is scaled", unit, Sources.describeVideo(settings),
                         width, height, settings.width(), settings.height());
             }
-            if (font != null) {
-                overlay = new FFmpegFrameFilter(OverlayFilter.drawtext(settings, font), width, height);
-                overlay.setPixelFormat(AV_PIX_FMT_YUV420P);
-                overlay.setFrameRate(settings.fps());
-                try {
-                    overlay.start();
-                } catch (Exception e) {
-                    throw new IllegalStateException("overlay filter could not start (font " + font + "): " + e.getMessage(), e);
-                }
-            }
-            videoStarted.complete(null);
             while (capturing) {
                 Frame grabbed = grabber.grabImage();
                 if (grabbed == null) throw new IllegalStateException(Sources.describeVideo(settings) + " stopped delivering pictures");
+                // the grabber delivers its decoded frame untouched (RAW); the graph takes it over from there
+                AVFrame decoded = (AVFrame) grabbed.opaque;
+                long timestamp = grabbed.timestamp;
+                if (graph == null) {
+                    // the graph is built for what the camera actually delivers, known only from its first picture
+                    graph = openGraph(decoded);
+                    videoStarted.complete(null);
+                }
                 if (firstPictureNanos < 0) firstPictureNanos = System.nanoTime();
                 framesGrabbed.increment();
-                long timestamp = grabbed.timestamp;
-                Frame picture = grabbed;
-                if (overlay != null) {
-                    overlay.push(grabbed, AV_PIX_FMT_YUV420P);
-                    picture = overlay.pull();
-                    if (picture == null) continue;
-                }
+                AVFrame picture = graph.filter(decoded, timestamp);
+                if (picture == null) continue;
                 Frame slot = slots.copyOf(picture, timestamp);
                 if (slot == null || !pictures.offer(slot)) {
                     if (slot != null) slots.release(slot);
@@ -260,9 +252,18 @@ public final class MediaPipeline implements AutoCloseable {
         } catch (Throwable e) {
             if (!videoStarted.completeExceptionally(e)) fail("video capture from " + Sources.describeVideo(settings), e, true);
         } finally {
-            release(overlay);
+            if (graph != null) graph.close();
             release(grabber);
             videoDone = true;
+        }
+    }
+
+    private PictureGraph openGraph(AVFrame first) {
+        if (font == null) return new PictureGraph(first, settings, null);
+        try {
+            return new PictureGraph(first, settings, OverlayFilter.drawtext(settings, font));
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("overlay filter could not start (font " + font + "): " + e.getMessage(), e);
         }
     }
 
