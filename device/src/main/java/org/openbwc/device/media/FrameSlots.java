@@ -1,28 +1,36 @@
 package org.openbwc.device.media;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_buffer_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_buffer_is_writable;
+import static org.bytedeco.ffmpeg.global.avutil.av_buffer_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_image_copy_to_buffer;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.bytedeco.ffmpeg.avutil.AVBufferRef;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
-import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.Frame;
 
 /**
  * A bounded set of frames that carry pictures from the capture thread to the encoder thread. The capture side's
  * picture belongs to its filter graph and is reused, so each picture is copied into a slot, once; recycling slots
- * avoids allocating a few MB of native memory per frame. Slots are allocated when first needed, so a pipeline whose
- * encoder keeps up holds two or three of them, not the whole bound. When every slot is in flight the picture is
- * dropped, which bounds memory under overload.
+ * avoids allocating a few MB of native memory per frame. When every slot is in flight the picture is dropped, which
+ * bounds memory under overload.
+ * <p>
+ * A slot's picture lives in an FFmpeg reference-counted buffer ({@link #buffer}), so the encoder can take a
+ * reference to it instead of a copy. Slots are allocated when needed and freed again once more than
+ * {@link #IDLE_SLOTS} sit unused: a pipeline whose encoder keeps up holds two or three, and a burst of drops at
+ * start-up does not leave the whole bound resident for the rest of the run.
  */
-final class FrameSlots {
+final class FrameSlots implements AutoCloseable {
+    static final int IDLE_SLOTS = 2;
+
     private final BlockingQueue<Frame> free;
     private final int capacity;
-    // touched by the capture thread only
-    private int allocated;
+    private final AtomicInteger allocated = new AtomicInteger();
+    private volatile boolean closed;
 
     FrameSlots(int capacity) {
         this.capacity = capacity;
@@ -37,26 +45,16 @@ final class FrameSlots {
         int width = picture.width();
         int height = picture.height();
         int size = yuv420pBytes(width, height);
-        Frame slot = free.poll();
-        if (slot == null) {
-            if (allocated == capacity) return null;
-            allocated++;
-            slot = new Frame();
-        }
-        ByteBuffer to = slot.image == null ? null : (ByteBuffer) slot.image[0];
-        if (to == null || to.capacity() != size) {
-            to = ByteBuffer.allocateDirect(size).order(ByteOrder.nativeOrder());
-            slot.image = new ByteBuffer[] {to};
-            // the recorder reads the buffer, FFmpeg writes it through this pointer
-            slot.opaque = new BytePointer(to);
-        }
-        int copied = av_image_copy_to_buffer((BytePointer) slot.opaque, size, picture.data(), picture.linesize(), AV_PIX_FMT_YUV420P,
+        Frame slot = take(size);
+        if (slot == null) return null;
+        AVBufferRef buffer = buffer(slot);
+        int copied = av_image_copy_to_buffer(buffer.data(), size, picture.data(), picture.linesize(), AV_PIX_FMT_YUV420P,
                 width, height, 1);
         if (copied != size) {
-            free.add(slot);
+            release(slot);
             throw new IllegalStateException("copying a " + width + "x" + height + " picture gave " + copied + " bytes, not " + size);
         }
-        to.clear();
+        slot.image[0].clear();
         slot.imageWidth = width;
         slot.imageHeight = height;
         slot.imageDepth = Frame.DEPTH_UBYTE;
@@ -69,11 +67,54 @@ final class FrameSlots {
         return slot;
     }
 
+    private Frame take(int size) {
+        if (closed) return null;
+        for (Frame slot; (slot = free.poll()) != null; ) {
+            // a slot the encoder still holds a reference to (or of another size) cannot be written: let it go
+            if (buffer(slot).size() == size && av_buffer_is_writable(buffer(slot)) != 0) return slot;
+            discard(slot);
+        }
+        if (allocated.incrementAndGet() > capacity) {
+            allocated.decrementAndGet();
+            return null;
+        }
+        AVBufferRef buffer = av_buffer_alloc(size);
+        if (buffer == null || buffer.isNull()) {
+            allocated.decrementAndGet();
+            throw new OutOfMemoryError("no native memory for a " + size + " byte picture");
+        }
+        Frame slot = new Frame();
+        slot.opaque = buffer;
+        // the recorder reads the picture through this view; FFmpeg owns the memory
+        slot.image = new java.nio.ByteBuffer[] {buffer.data().capacity(size).asBuffer()};
+        return slot;
+    }
+
+    /** The reference-counted buffer holding a slot's picture. */
+    static AVBufferRef buffer(Frame slot) {
+        return (AVBufferRef) slot.opaque;
+    }
+
     static int yuv420pBytes(int width, int height) {
         return width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2);
     }
 
+    /** Back to the pool, or freed if enough slots are idle already. Any thread. */
     void release(Frame slot) {
-        free.add(slot);
+        if (closed || free.size() >= IDLE_SLOTS || !free.offer(slot)) discard(slot);
+    }
+
+    private void discard(Frame slot) {
+        av_buffer_unref(buffer(slot));
+        slot.opaque = null;
+        slot.image = null;
+        allocated.decrementAndGet();
+    }
+
+    /** Frees the idle slots; slots still in flight are freed when they are released. */
+    @Override
+    public void close() {
+        closed = true;
+        for (Frame slot; (slot = free.poll()) != null; ) discard(slot);
     }
 }

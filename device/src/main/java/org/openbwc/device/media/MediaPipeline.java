@@ -320,13 +320,14 @@ public final class MediaPipeline implements AutoCloseable {
             }
             encoderStarted.complete(null);
             Logger.info("unit {}: encoding with {}", unit, settings.encoder().ffmpegName());
-            new EncodeLoop(recorder).run();
+            new EncodeLoop(recorder, RecorderInput.of(recorder)).run();
             recorder.stop();
         } catch (Throwable e) {
             if (!encoderStarted.completeExceptionally(e)) fail("encoder " + settings.encoder().ffmpegName(), e, true);
         } finally {
             release(recorder);
             for (Frame slot; (slot = pictures.poll()) != null; ) slots.release(slot);
+            slots.close();
         }
     }
 
@@ -365,6 +366,7 @@ public final class MediaPipeline implements AutoCloseable {
     /** The encoder thread's state: where the stream's clock starts and how far it got. */
     private final class EncodeLoop {
         private final FFmpegFrameRecorder recorder;
+        private final RecorderInput input;
         private final ArrayDeque<AudioChunk> earlySound = new ArrayDeque<>();
         private long firstTimestamp = -1;
         private long lastFrameNumber = -1;
@@ -372,8 +374,9 @@ public final class MediaPipeline implements AutoCloseable {
         private long windowStart = System.nanoTime();
         private long windowFrames;
 
-        EncodeLoop(FFmpegFrameRecorder recorder) {
+        EncodeLoop(FFmpegFrameRecorder recorder, RecorderInput input) {
             this.recorder = recorder;
+            this.input = input;
         }
 
         void run() throws Exception {
@@ -400,7 +403,7 @@ public final class MediaPipeline implements AutoCloseable {
             long frameNumber = Math.round((picture.timestamp - firstTimestamp) * settings.fps() / 1_000_000.0);
             if (frameNumber <= lastFrameNumber) frameNumber = lastFrameNumber + 1;
             recorder.setFrameNumber((int) frameNumber);
-            recorder.record(picture, AV_PIX_FMT_YUV420P);
+            input.record(picture);
             lastFrameNumber = frameNumber;
             framesEncoded.increment();
             windowFrames++;
