@@ -4,6 +4,8 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_buffer_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_buffer_is_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_buffer_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_image_fill_arrays;
 import static org.bytedeco.ffmpeg.global.avutil.av_image_copy_to_buffer;
 
 import java.util.concurrent.ArrayBlockingQueue;
@@ -67,6 +69,62 @@ final class FrameSlots implements AutoCloseable {
         return slot;
     }
 
+    /**
+     * Runs the overlay on a slot's picture in place. The slot lends its buffer reference to the graph, so drawtext
+     * finds the picture writable and draws into it instead of into a copy, and takes the reference back from the
+     * graph's output. Called by the capture thread with a frame of its own as scratch space.
+     *
+     * @return the slot, or null if the graph held the picture back (the slot is then gone)
+     */
+    Frame draw(Frame slot, PictureGraph overlay, AVFrame scratch) {
+        AVBufferRef lent = buffer(slot);
+        long address = lent.data().address();
+        int size = (int) lent.size();
+        av_frame_unref(scratch);
+        scratch.format(AV_PIX_FMT_YUV420P).width(slot.imageWidth).height(slot.imageHeight);
+        av_image_fill_arrays(scratch.data(), scratch.linesize(), lent.data(), AV_PIX_FMT_YUV420P, slot.imageWidth, slot.imageHeight, 1);
+        scratch.buf(0, lent);
+        slot.opaque = null;
+        AVFrame drawn;
+        try {
+            drawn = overlay.filter(scratch, slot.timestamp);
+        } catch (RuntimeException e) {
+            av_frame_unref(scratch);
+            forget(slot);
+            throw e;
+        }
+        if (drawn == null) {
+            forget(slot);
+            return null;
+        }
+        AVBufferRef back = drawn.buf(0);
+        if (back != null && !back.isNull() && drawn.data(0).address() == address) {
+            slot.opaque = back;
+            // the reference now belongs to the slot again, not to the graph's output frame
+            drawn.buf(0, null);
+            return slot;
+        }
+        // the graph drew into a picture of its own: bring that one into the slot instead
+        AVBufferRef buffer = allocate(size);
+        slot.opaque = buffer;
+        slot.image = new java.nio.ByteBuffer[] {buffer.data().capacity(size).asBuffer()};
+        av_image_copy_to_buffer(buffer.data(), size, drawn.data(), drawn.linesize(), AV_PIX_FMT_YUV420P, slot.imageWidth,
+                slot.imageHeight, 1);
+        return slot;
+    }
+
+    private void forget(Frame slot) {
+        slot.opaque = null;
+        slot.image = null;
+        allocated.decrementAndGet();
+    }
+
+    private static AVBufferRef allocate(int size) {
+        AVBufferRef buffer = av_buffer_alloc(size);
+        if (buffer == null || buffer.isNull()) throw new OutOfMemoryError("no native memory for a " + size + " byte picture");
+        return buffer;
+    }
+
     private Frame take(int size) {
         if (closed) return null;
         for (Frame slot; (slot = free.poll()) != null; ) {
@@ -78,10 +136,12 @@ final class FrameSlots implements AutoCloseable {
             allocated.decrementAndGet();
             return null;
         }
-        AVBufferRef buffer = av_buffer_alloc(size);
-        if (buffer == null || buffer.isNull()) {
+        AVBufferRef buffer;
+        try {
+            buffer = allocate(size);
+        } catch (OutOfMemoryError e) {
             allocated.decrementAndGet();
-            throw new OutOfMemoryError("no native memory for a " + size + " byte picture");
+            throw e;
         }
         Frame slot = new Frame();
         slot.opaque = buffer;

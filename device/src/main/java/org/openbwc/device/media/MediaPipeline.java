@@ -1,6 +1,8 @@
 package org.openbwc.device.media;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 
 import java.nio.ShortBuffer;
 import java.nio.file.Path;
@@ -208,7 +210,9 @@ public final class MediaPipeline implements AutoCloseable {
 
     private void captureVideo() {
         FFmpegFrameGrabber grabber = Sources.video(settings);
-        PictureGraph graph = null;
+        PictureGraph conversion = null;
+        PictureGraph overlay = null;
+        AVFrame scratch = null;
         boolean warnedDrop = false;
         try {
             try {
@@ -222,22 +226,36 @@ public final class MediaPipeline implements AutoCloseable {
                 Logger.warn("unit {}: {} delivers {}x{} instead of {}x{}; every frame is scaled", unit, Sources.describeVideo(settings),
                         width, height, settings.width(), settings.height());
             }
+            if (font != null) {
+                try {
+                    overlay = PictureGraph.overlay(settings, OverlayFilter.drawtext(settings, font));
+                } catch (RuntimeException e) {
+                    throw new IllegalStateException("overlay filter could not start (font " + font + "): " + e.getMessage(), e);
+                }
+                scratch = av_frame_alloc();
+            }
+            boolean first = true;
             while (capturing) {
                 Frame grabbed = grabber.grabImage();
                 if (grabbed == null) throw new IllegalStateException(Sources.describeVideo(settings) + " stopped delivering pictures");
-                // the grabber delivers its decoded frame untouched (RAW); the graph takes it over from there
-                AVFrame decoded = (AVFrame) grabbed.opaque;
+                // RAW: the grabber's decoded frame as it is, without a conversion into a buffer of the grabber's own
+                AVFrame picture = (AVFrame) grabbed.opaque;
                 long timestamp = grabbed.timestamp;
-                if (graph == null) {
-                    // the graph is built for what the camera actually delivers, known only from its first picture
-                    graph = openGraph(decoded);
+                if (first) {
+                    // what the camera actually delivers is known from its first picture only
+                    conversion = PictureGraph.conversion(picture, settings);
+                    first = false;
                     videoStarted.complete(null);
                 }
                 if (firstPictureNanos < 0) firstPictureNanos = System.nanoTime();
                 framesGrabbed.increment();
-                AVFrame picture = graph.filter(decoded, timestamp);
-                if (picture == null) continue;
+                if (conversion != null) {
+                    picture = conversion.filter(picture, timestamp);
+                    if (picture == null) continue;
+                }
+                // the one copy of each picture: out of the camera's (or the conversion's) buffer into a slot
                 Frame slot = slots.copyOf(picture, timestamp);
+                if (slot != null && overlay != null) slot = slots.draw(slot, overlay, scratch);
                 if (slot == null || !pictures.offer(slot)) {
                     if (slot != null) slots.release(slot);
                     framesDropped.increment();
@@ -252,18 +270,11 @@ public final class MediaPipeline implements AutoCloseable {
         } catch (Throwable e) {
             if (!videoStarted.completeExceptionally(e)) fail("video capture from " + Sources.describeVideo(settings), e, true);
         } finally {
-            if (graph != null) graph.close();
+            if (conversion != null) conversion.close();
+            if (overlay != null) overlay.close();
+            if (scratch != null) av_frame_free(scratch);
             release(grabber);
             videoDone = true;
-        }
-    }
-
-    private PictureGraph openGraph(AVFrame first) {
-        if (font == null) return new PictureGraph(first, settings, null);
-        try {
-            return new PictureGraph(first, settings, OverlayFilter.drawtext(settings, font));
-        } catch (RuntimeException e) {
-            throw new IllegalStateException("overlay filter could not start (font " + font + "): " + e.getMessage(), e);
         }
     }
 

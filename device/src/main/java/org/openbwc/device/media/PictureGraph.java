@@ -11,6 +11,7 @@ import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_parse_ptr;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_alloc;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_free;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
@@ -24,10 +25,10 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
 
 /**
- * The filter graph between the camera and the encoder: it brings the decoded picture to the configured size and to
- * YUV 4:2:0, and burns in the overlay. It works on FFmpeg's reference-counted frames, so a picture that needs none
- * of this passes through without being copied, and drawtext draws into the camera's picture in place.
- * Used by the capture thread only.
+ * An FFmpeg filter graph over single pictures, on reference-counted frames so that nothing is copied on the way
+ * unless a filter has to. The capture thread uses two: {@link #conversion} brings what the camera delivers to the
+ * configured size and to YUV 4:2:0 (only needed when it does not deliver that already), and {@link #overlay} burns
+ * the drawtext overlay into the picture in place. Used by the capture thread only.
  */
 final class PictureGraph implements AutoCloseable {
     private AVFilterGraph graph;
@@ -35,20 +36,28 @@ final class PictureGraph implements AutoCloseable {
     private final AVFilterContext sink = new AVFilterContext();
     private AVFrame out = av_frame_alloc();
 
-    /**
-     * @param first   the first decoded picture: the graph is set up for its size and pixel format
-     * @param overlay a drawtext description from {@link OverlayFilter}, or null for none
-     */
-    PictureGraph(AVFrame first, EncoderSettings settings, String overlay) {
-        String filters = describe(first.width(), first.height(), settings, overlay);
+    /** For a camera that delivers {@code first}'s size and format, or null if that is YUV 4:2:0 at the right size. */
+    static PictureGraph conversion(AVFrame first, EncoderSettings settings) {
+        boolean rightSize = first.width() == settings.width() && first.height() == settings.height();
+        if (rightSize && first.format() == AV_PIX_FMT_YUV420P) return null;
+        String filters = (rightSize ? "" : "scale=" + settings.width() + ":" + settings.height() + ",") + "format=pix_fmts=yuv420p";
+        return new PictureGraph(first.width(), first.height(), first.format(), settings.fps(), filters);
+    }
+
+    /** Draws {@code drawtext} (from {@link OverlayFilter}) onto YUV 4:2:0 pictures of the configured size. */
+    static PictureGraph overlay(EncoderSettings settings, String drawtext) {
+        return new PictureGraph(settings.width(), settings.height(), AV_PIX_FMT_YUV420P, settings.fps(), drawtext);
+    }
+
+    private PictureGraph(int width, int height, int pixelFormat, int fps, String filters) {
         graph = avfilter_graph_alloc();
         // none of these filters is worth a thread pool of its own next to the encoder's threads
         graph.nb_threads(1);
         AVFilterInOut outputs = avfilter_inout_alloc();
         AVFilterInOut inputs = avfilter_inout_alloc();
         try {
-            String input = "video_size=" + first.width() + "x" + first.height() + ":pix_fmt=" + first.format()
-                    + ":time_base=1/1000000:pixel_aspect=1/1:frame_rate=" + settings.fps() + "/1";
+            String input = "video_size=" + width + "x" + height + ":pix_fmt=" + pixelFormat
+                    + ":time_base=1/1000000:pixel_aspect=1/1:frame_rate=" + fps + "/1";
             check(avfilter_graph_create_filter(source, avfilter_get_by_name("buffer"), "in", input, null, graph), "buffer source");
             check(avfilter_graph_create_filter(sink, avfilter_get_by_name("buffersink"), "out", null, null, graph), "buffer sink");
             outputs.name(av_strdup(new BytePointer("in"))).filter_ctx(source).pad_idx(0).next(null);
@@ -64,17 +73,6 @@ final class PictureGraph implements AutoCloseable {
         }
     }
 
-    /** Scale only if the camera delivers another size; the format filter costs nothing when it already is 4:2:0. */
-    static String describe(int width, int height, EncoderSettings settings, String overlay) {
-        StringBuilder filters = new StringBuilder();
-        if (width != settings.width() || height != settings.height()) {
-            filters.append("scale=").append(settings.width()).append(':').append(settings.height()).append(',');
-        }
-        filters.append("format=pix_fmts=yuv420p");
-        if (overlay != null) filters.append(',').append(overlay);
-        return filters.toString();
-    }
-
     /**
      * Takes the caller's reference to {@code picture} (which is left empty) and returns the filtered picture, owned
      * by this graph and valid until the next call, or null if the graph holds it back.
@@ -82,8 +80,8 @@ final class PictureGraph implements AutoCloseable {
     AVFrame filter(AVFrame picture, long timestampMicros) {
         av_frame_unref(out);
         picture.pts(timestampMicros);
-        // Without KEEP_REF the graph takes over the grabber's reference instead of adding one, so the picture stays
-        // writable and drawtext does not have to copy it before drawing.
+        // Without KEEP_REF the graph takes over the caller's reference instead of adding one, so a picture that only
+        // the caller referenced stays writable and drawtext draws into it rather than into a copy.
         check(av_buffersrc_add_frame_flags(source, picture, 0), "filter graph input");
         int result = av_buffersink_get_frame(sink, out);
         if (result == AVERROR_EAGAIN()) return null;
