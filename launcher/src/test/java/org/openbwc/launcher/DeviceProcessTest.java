@@ -94,7 +94,7 @@ class DeviceProcessTest {
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
         List<String> env = new ArrayList<>();
         // the unit's JVM and malloc settings, as ./bwc device starts it
-        for (String line : unitSettings()) {
+        for (String line : unitSettings(yaml)) {
             if (line.startsWith("jvm ")) cmd.add(line.substring(4));
             if (line.startsWith("env ")) env.add(line.substring(4));
         }
@@ -110,11 +110,11 @@ class DeviceProcessTest {
         return p;
     }
 
-    /** What {@code ./bwc jvm-options} prints (the repository's bwc script, one level above this module). */
-    static List<String> unitSettings() throws Exception {
+    /** What {@code ./bwc jvm-options device --config} prints (the repository's bwc script, one level above this module). */
+    static List<String> unitSettings(Path config) throws Exception {
         Path bwc = Path.of("..", "bwc").toAbsolutePath().normalize();
         assertThat(bwc).as("the bwc script").exists();
-        Process p = new ProcessBuilder("bash", bwc.toString(), "jvm-options").redirectErrorStream(true).start();
+        Process p = new ProcessBuilder("bash", bwc.toString(), "jvm-options", "device", "--config", config.toString()).redirectErrorStream(true).start();
         List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
         assertThat(p.waitFor()).as("bwc jvm-options: %s", lines).isZero();
         assertThat(lines).as("bwc jvm-options").anyMatch(l -> l.startsWith("jvm "));
