@@ -312,7 +312,8 @@ public final class EncodeBench {
             Files.createDirectories(logs);
             this.javaBin = opt.get("java");
             this.classes = opt.get("classes");
-            this.xmx = opt.getOrDefault("xmx", "96m");
+            // empty: the heap settings of ./bwc device (from --unit-jvm) alone
+            this.xmx = opt.getOrDefault("xmx", "");
             this.warmup = Integer.parseInt(opt.getOrDefault("warmup", "10"));
             Writer file = Files.newBufferedWriter(Path.of(opt.get("report")), StandardCharsets.UTF_8);
             this.report = new PrintWriter(file, true);
@@ -348,8 +349,9 @@ public final class EncodeBench {
             Map<String, String[]> cli = new LinkedHashMap<>();
             say("# encode benchmark, %s", DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
             say("# machine: %s", opt.getOrDefault("machine", "?"));
-            say("# device JVM: %s -Xmx%s -Xss512k -XX:+UseSerialGC --enable-native-access=ALL-UNNAMED (java %s)",
-                    javaBin, xmx, System.getProperty("java.version"));
+            say("# device JVM: %s %s%s --enable-native-access=ALL-UNNAMED (java %s); environment: %s (both from ./bwc jvm-options)",
+                    javaBin, String.join(" ", unitJvm()), xmx.isEmpty() ? "" : " -Xmx" + xmx, System.getProperty("java.version"),
+                    String.join(" ", unitEnv().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList()));
             say("# settings: lavfi testsrc2, %d kb/s, GOP 1 s, no B-frames, fMP4 200 ms fragments; %d s warm-up (not measured), %d s window per run; "
                     + "full-path row %d s window", kbps, warmup, seconds, fullSeconds);
             for (String flavor : List.of("lgpl", "gpl")) {
@@ -412,9 +414,27 @@ public final class EncodeBench {
                     peak, m.rssSplit(), m.wholeRunCpuMsPerFrame(), m.threads(), m.last());
         }
 
+        /** The JVM options ./bwc starts a unit with (bench/encode passes them from ./bwc jvm-options). */
+        private List<String> unitJvm() {
+            String v = opt.getOrDefault("unit-jvm", "").trim();
+            return v.isEmpty() ? List.of("-Xss512k", "-XX:+UseSerialGC") : List.of(v.split("\\s+"));
+        }
+
+        /** The environment ./bwc starts a unit with (glibc malloc settings). */
+        private Map<String, String> unitEnv() {
+            Map<String, String> env = new LinkedHashMap<>();
+            for (String kv : opt.getOrDefault("unit-env", "").trim().split("\\s+")) {
+                int eq = kv.indexOf('=');
+                if (eq > 0) env.put(kv.substring(0, eq), kv.substring(eq + 1));
+            }
+            return env;
+        }
+
         private List<String> jvm(String flavor, String... args) {
-            List<String> cmd = new ArrayList<>(List.of(javaBin, "-Xss512k", "-XX:+UseSerialGC", "-Xmx" + xmx,
-                    "--enable-native-access=ALL-UNNAMED"));
+            List<String> cmd = new ArrayList<>(List.of(javaBin));
+            cmd.addAll(unitJvm());
+            if (!xmx.isEmpty()) cmd.add("-Xmx" + xmx);
+            cmd.add("--enable-native-access=ALL-UNNAMED");
             if (opt.containsKey("tinylog")) cmd.add("-Dtinylog.configuration=" + opt.get("tinylog"));
             if ("1".equals(opt.get("nmt"))) cmd.add("-XX:NativeMemoryTracking=summary");
             String extra = System.getenv("BENCH_JVM_EXTRA");
@@ -451,8 +471,10 @@ public final class EncodeBench {
 
             JvmChild(String name, List<String> cmd) throws IOException {
                 this.log = logs.resolve(name + ".log");
-                Files.writeString(log, String.join(" ", cmd) + "\n");
-                this.process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+                Files.writeString(log, unitEnv() + " " + String.join(" ", cmd) + "\n");
+                ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                pb.environment().putAll(unitEnv());
+                this.process = pb.start();
                 this.stdin = new PrintWriter(process.outputWriter(StandardCharsets.UTF_8), true);
                 Thread reader = new Thread(() -> {
                     try (BufferedReader r = process.inputReader(StandardCharsets.UTF_8);

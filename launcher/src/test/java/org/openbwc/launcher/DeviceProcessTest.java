@@ -93,10 +93,18 @@ class DeviceProcessTest {
                 %s
                 """.formatted(unitId, dir.resolve(unitId), brokerUrl, KEEPALIVE_SECONDS, PRE_EVENT_SECONDS, videoExtra));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
-                Bwc.class.getName(), "device", "--config", yaml.toString())
+        List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
+        List<String> env = new ArrayList<>();
+        // the unit's JVM and malloc settings, as ./bwc device starts it
+        for (String line : unitSettings(yaml)) {
+            if (line.startsWith("jvm ")) cmd.add(line.substring(4));
+            if (line.startsWith("env ")) env.add(line.substring(4));
+        }
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Bwc.class.getName(), "device", "--config", yaml.toString()));
+        ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(unitId + ".log").toFile());
+        for (String kv : env) pb.environment().put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         Process p = pb.start();
         processes.add(p);
         await("unit " + unitId + " online").atMost(Duration.ofSeconds(60))
@@ -104,7 +112,18 @@ class DeviceProcessTest {
         return p;
     }
 
-    boolean online(String unitId) throws Exception {
+    /** What {@code ./bwc jvm-options device --config} prints (the repository's bwc script, one level above this module). */
+    static List<String> unitSettings(Path config) throws Exception {
+        Path bwc = Path.of("..", "bwc").toAbsolutePath().normalize();
+        assertThat(bwc).as("the bwc script").exists();
+        Process p = new ProcessBuilder("bash", bwc.toString(), "jvm-options", "device", "--config", config.toString()).redirectErrorStream(true).start();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        assertThat(p.waitFor()).as("bwc jvm-options: %s", lines).isZero();
+        assertThat(lines).as("bwc jvm-options").anyMatch(l -> l.startsWith("jvm "));
+        return lines;
+    }
+
+        boolean online(String unitId) throws Exception {
         return client.unit(unitId).map(u -> u.path("online").asBoolean()).orElse(false);
     }
 

@@ -1,6 +1,8 @@
 package org.openbwc.device.media;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 
 import java.nio.ShortBuffer;
 import java.nio.file.Path;
@@ -18,7 +20,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
-import org.bytedeco.javacv.FFmpegFrameFilter;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
@@ -81,7 +83,7 @@ public final class MediaPipeline implements AutoCloseable {
         this.font = font;
         this.unit = settings.unitId();
         this.pictures = new ArrayBlockingQueue<>(queueFrames);
-        // one slot per queued picture, one being encoded, one being filled by the capture thread
+        // at most one slot per queued picture, one being encoded, one being filled by the capture thread
         this.slots = new FrameSlots(queueFrames + 2);
         this.encoderThread = Thread.ofPlatform().name("media-encoder-" + unit).daemon(true).unstarted(this::encode);
         this.videoThread = Thread.ofPlatform().name("media-video-" + unit).daemon(true).unstarted(this::captureVideo);
@@ -208,7 +210,9 @@ public final class MediaPipeline implements AutoCloseable {
 
     private void captureVideo() {
         FFmpegFrameGrabber grabber = Sources.video(settings);
-        FFmpegFrameFilter overlay = null;
+        PictureGraph conversion = null;
+        PictureGraph overlay = null;
+        AVFrame scratch = null;
         boolean warnedDrop = false;
         try {
             try {
@@ -223,29 +227,35 @@ public final class MediaPipeline implements AutoCloseable {
                         width, height, settings.width(), settings.height());
             }
             if (font != null) {
-                overlay = new FFmpegFrameFilter(OverlayFilter.drawtext(settings, font), width, height);
-                overlay.setPixelFormat(AV_PIX_FMT_YUV420P);
-                overlay.setFrameRate(settings.fps());
                 try {
-                    overlay.start();
-                } catch (Exception e) {
+                    overlay = PictureGraph.overlay(settings, OverlayFilter.drawtext(settings, font));
+                } catch (RuntimeException e) {
                     throw new IllegalStateException("overlay filter could not start (font " + font + "): " + e.getMessage(), e);
                 }
+                scratch = av_frame_alloc();
             }
-            videoStarted.complete(null);
+            boolean first = true;
             while (capturing) {
                 Frame grabbed = grabber.grabImage();
                 if (grabbed == null) throw new IllegalStateException(Sources.describeVideo(settings) + " stopped delivering pictures");
+                // RAW: the grabber's decoded frame as it is, without a conversion into a buffer of the grabber's own
+                AVFrame picture = (AVFrame) grabbed.opaque;
+                long timestamp = grabbed.timestamp;
+                if (first) {
+                    // what the camera actually delivers is known from its first picture only
+                    conversion = PictureGraph.conversion(picture, settings);
+                    first = false;
+                    videoStarted.complete(null);
+                }
                 if (firstPictureNanos < 0) firstPictureNanos = System.nanoTime();
                 framesGrabbed.increment();
-                long timestamp = grabbed.timestamp;
-                Frame picture = grabbed;
-                if (overlay != null) {
-                    overlay.push(grabbed, AV_PIX_FMT_YUV420P);
-                    picture = overlay.pull();
+                if (conversion != null) {
+                    picture = conversion.filter(picture, timestamp);
                     if (picture == null) continue;
                 }
+                // the one copy of each picture: out of the camera's (or the conversion's) buffer into a slot
                 Frame slot = slots.copyOf(picture, timestamp);
+                if (slot != null && overlay != null) slot = slots.draw(slot, overlay, scratch);
                 if (slot == null || !pictures.offer(slot)) {
                     if (slot != null) slots.release(slot);
                     framesDropped.increment();
@@ -260,7 +270,9 @@ public final class MediaPipeline implements AutoCloseable {
         } catch (Throwable e) {
             if (!videoStarted.completeExceptionally(e)) fail("video capture from " + Sources.describeVideo(settings), e, true);
         } finally {
-            release(overlay);
+            if (conversion != null) conversion.close();
+            if (overlay != null) overlay.close();
+            if (scratch != null) av_frame_free(scratch);
             release(grabber);
             videoDone = true;
         }
@@ -319,13 +331,14 @@ public final class MediaPipeline implements AutoCloseable {
             }
             encoderStarted.complete(null);
             Logger.info("unit {}: encoding with {}", unit, settings.encoder().ffmpegName());
-            new EncodeLoop(recorder).run();
+            new EncodeLoop(recorder, RecorderInput.of(recorder)).run();
             recorder.stop();
         } catch (Throwable e) {
             if (!encoderStarted.completeExceptionally(e)) fail("encoder " + settings.encoder().ffmpegName(), e, true);
         } finally {
             release(recorder);
             for (Frame slot; (slot = pictures.poll()) != null; ) slots.release(slot);
+            slots.close();
         }
     }
 
@@ -364,6 +377,7 @@ public final class MediaPipeline implements AutoCloseable {
     /** The encoder thread's state: where the stream's clock starts and how far it got. */
     private final class EncodeLoop {
         private final FFmpegFrameRecorder recorder;
+        private final RecorderInput input;
         private final ArrayDeque<AudioChunk> earlySound = new ArrayDeque<>();
         private long firstTimestamp = -1;
         private long lastFrameNumber = -1;
@@ -371,8 +385,9 @@ public final class MediaPipeline implements AutoCloseable {
         private long windowStart = System.nanoTime();
         private long windowFrames;
 
-        EncodeLoop(FFmpegFrameRecorder recorder) {
+        EncodeLoop(FFmpegFrameRecorder recorder, RecorderInput input) {
             this.recorder = recorder;
+            this.input = input;
         }
 
         void run() throws Exception {
@@ -399,7 +414,7 @@ public final class MediaPipeline implements AutoCloseable {
             long frameNumber = Math.round((picture.timestamp - firstTimestamp) * settings.fps() / 1_000_000.0);
             if (frameNumber <= lastFrameNumber) frameNumber = lastFrameNumber + 1;
             recorder.setFrameNumber((int) frameNumber);
-            recorder.record(picture, AV_PIX_FMT_YUV420P);
+            input.record(picture);
             lastFrameNumber = frameNumber;
             framesEncoded.increment();
             windowFrames++;

@@ -6,6 +6,7 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_SAMPLE_FMT_S16;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.FrameGrabber;
 
 /**
  * Configured-but-not-started grabbers for the two capture threads. Video and audio are two grabbers on two threads
@@ -16,7 +17,7 @@ final class Sources {
     private Sources() {
     }
 
-    /** The picture source, delivering YUV 4:2:0 at the configured size and rate, paced to real time. */
+    /** The picture source, delivering decoded frames (YUV 4:2:0 where the source can) at the configured rate, paced to real time. */
     static FFmpegFrameGrabber video(EncoderSettings settings) {
         FFmpegFrameGrabber grabber;
         if (settings.source() == VideoSourceKind.LAVFI) {
@@ -38,6 +39,8 @@ final class Sources {
             }
         }
         grabber.setPixelFormat(AV_PIX_FMT_YUV420P);
+        // RAW: no conversion into the grabber's own buffer; PictureGraph converts (if needed) on the decoded frame
+        grabber.setImageMode(FrameGrabber.ImageMode.RAW);
         return grabber;
     }
 
