@@ -175,16 +175,6 @@ final class GatewayHttpApi implements AutoCloseable {
         app.get("/api/map", ctx -> json(ctx, 200, mapSettings()), Access.VIEWER);
         app.get("/api/units", ctx -> json(ctx, 200, registry.units()), Access.VIEWER);
         app.get("/api/units/{id}", ctx -> json(ctx, 200, knownUnit(ctx.pathParam("id"))), Access.VIEWER);
-        app.get("/live/{id}", ctx -> pages.page(ctx, "live.html"), Access.PUBLIC);
-        app.get("/wall", ctx -> pages.page(ctx, "wall.html"), Access.PUBLIC);
-        app.post("/api/live/{id}", this::liveGrant, Access.SUPERVISOR);
-        app.get("/api/live", ctx -> json(ctx, 200, liveStreams()), Access.VIEWER);
-        app.get("/api/live/{id}/hls/{file}", this::hls, Access.SUPERVISOR);
-        LiveEndpoints endpoints = new LiveEndpoints(live, access, audit);
-        app.wsBeforeUpgrade("/api/live/{id}/ws", endpoints::beforeViewer);
-        app.ws("/api/live/{id}/ws", endpoints::viewer, Access.PUBLIC);
-        app.wsBeforeUpgrade("/uplink/{id}", endpoints::beforeUplink);
-        app.ws("/uplink/{id}", endpoints::uplink, Access.PUBLIC);
         app.get("/api/units/{id}/events", ctx -> json(ctx, 200, registry.events(knownUnit(ctx.pathParam("id")).id())),
                 Access.VIEWER);
         app.get("/api/units/{id}/trail", ctx -> json(ctx, 200,
@@ -203,6 +193,18 @@ final class GatewayHttpApi implements AutoCloseable {
 
         app.get("/api/audit", ctx -> json(ctx, 200, audit.recent(points(ctx, MAX_AUDIT_ENTRIES))), Access.ADMIN);
         app.get("/api/users", ctx -> json(ctx, 200, users()), Access.ADMIN);
+
+        // Live video: pages, the grant, HLS, and the two WebSocket ends (they check their own tickets and tokens).
+        app.get("/live/{id}", ctx -> pages.page(ctx, "live.html"), Access.PUBLIC);
+        app.get("/wall", ctx -> pages.page(ctx, "wall.html"), Access.PUBLIC);
+        app.post("/api/live/{id}", this::liveGrant, Access.SUPERVISOR);
+        app.get("/api/live", ctx -> json(ctx, 200, liveStreams()), Access.VIEWER);
+        app.get("/api/live/{id}/hls/{file}", this::hls, Access.SUPERVISOR);
+        LiveEndpoints endpoints = new LiveEndpoints(live, access, audit);
+        app.wsBeforeUpgrade("/api/live/{id}/ws", endpoints::beforeViewer);
+        app.ws("/api/live/{id}/ws", endpoints::viewer, Access.PUBLIC);
+        app.wsBeforeUpgrade("/uplink/{id}", endpoints::beforeUplink);
+        app.ws("/uplink/{id}", endpoints::uplink, Access.PUBLIC);
 
         app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage(), e.unit));
         app.exception(HttpResponseException.class, (e, ctx) -> {
