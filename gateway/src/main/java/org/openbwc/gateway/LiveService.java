@@ -18,7 +18,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.openbwc.config.LiveConfig;
 import org.openbwc.gateway.live.LiveRelay;
-import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.LiveFrame;
 import org.tinylog.Logger;
 
@@ -69,6 +68,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     private final Map<String, ViewerGrant> grants = new ConcurrentHashMap<>();
     private final Map<String, Stream> streams = new ConcurrentHashMap<>();
     private final Map<String, CompletableFuture<Void>> starting = new ConcurrentHashMap<>();
+    private final Map<String, CompletableFuture<Void>> uplinkWaiters = new ConcurrentHashMap<>();
     // Media-server mode: units pushing, with the last time someone asked to watch (viewers are the server's business).
     private final Map<String, Instant> pushes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService idle;
@@ -116,12 +116,26 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
             String ticket = token();
             tickets.put(ticket, new Ticket(id, clock.instant().plus(GRANT_LIFETIME)));
             String url = uplinkBase + "/uplink/" + id + "?ticket=" + ticket;
+            // Completed by uplinkOpened: the unit answers once its handshake is done, our side registers it a moment later.
+            CompletableFuture<Void> opened = new CompletableFuture<>();
+            uplinkWaiters.put(id, opened);
             Logger.info("Live: asking unit {} to stream ({})", id, requestedBy);
             CompletableFuture<Void> done = link.send(id, "live.start", Map.of("url", url), requestedBy, commandTimeout)
-                    .thenAccept(reply -> check(id, reply));
+                    .thenCompose(reply -> {
+                        if (!reply.ok()) {
+                            throw new LiveUnavailableException("unit " + id + " could not start its live stream: " + reply.reason());
+                        }
+                        return opened.completeOnTimeout(null, UPLINK_SETTLE.toMillis(), TimeUnit.MILLISECONDS);
+                    })
+                    .thenRun(() -> {
+                        if (!streams.containsKey(id)) {
+                            throw new LiveUnavailableException("unit " + id + " said it streams, but its uplink did not reach this gateway");
+                        }
+                    });
             done.whenComplete((v, e) -> {
                 starting.remove(id);
                 tickets.remove(ticket);
+                uplinkWaiters.remove(id, opened);
             });
             return done;
         });
@@ -150,23 +164,6 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     /** Where a viewer plays the unit from the media server, or empty when the gateway relays itself. */
     public Optional<String> mediaServerPlayback(String unitId) {
         return config.usesMediaServer() ? Optional.of(config.mediaServerPlaybackUrl().replace("{unit}", unitId)) : Optional.empty();
-    }
-
-    private void check(String unitId, CommandReply reply) {
-        if (!reply.ok()) throw new LiveUnavailableException("unit " + unitId + " could not start its live stream: " + reply.reason());
-        // The unit answers once its WebSocket handshake is done; our side registers the stream a moment later.
-        long deadline = System.nanoTime() + UPLINK_SETTLE.toNanos();
-        while (!streams.containsKey(unitId) && System.nanoTime() < deadline) {
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        if (!streams.containsKey(unitId)) {
-            throw new LiveUnavailableException("unit " + unitId + " said it streams, but its uplink did not reach this gateway");
-        }
     }
 
     /** A one-use viewer token for this unit, bound to the operator's session. */
@@ -200,6 +197,8 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
         if (previous != null) previous.relay.closeAll(endMessage("the unit restarted its stream"));
         streams.get(unitId).idleSince = clock.instant();
         Logger.info("Live: unit {} streaming ({})", unitId, codecs);
+        CompletableFuture<Void> waiter = uplinkWaiters.remove(unitId);
+        if (waiter != null) waiter.complete(null);
         return relay;
     }
 
@@ -220,10 +219,8 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     }
 
     void uplinkClosed(String unitId, String reason) {
-        Stream s = streams.remove(unitId);
-        if (s == null) return;
-        s.relay.closeAll(endMessage(reason));
-        Logger.info("Live: unit {} stopped streaming ({})", unitId, reason);
+        Stream s = streams.get(unitId);
+        if (s != null) uplinkClosed(unitId, s.relay, reason);
     }
 
     /** Adds a viewer; empty when the unit does not stream (the viewer should ask again) or has too many viewers. */

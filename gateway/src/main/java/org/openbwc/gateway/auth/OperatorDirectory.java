@@ -104,12 +104,7 @@ public final class OperatorDirectory {
             Logger.error("Operator accounts file {} could not be re-read, keeping the previous {} accounts: {}", file,
                     operators.size(), e.getMessage());
             // Do not retry on every request until the file changes again.
-            try {
-                loadedStamp = Files.getLastModifiedTime(file);
-                loadedSize = Files.size(file);
-            } catch (IOException ignored) {
-                loadedStamp = null;
-            }
+            refreshStampQuietly();
         }
     }
 
