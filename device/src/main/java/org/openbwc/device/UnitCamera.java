@@ -49,29 +49,6 @@ final class UnitCamera implements AutoCloseable {
     /** Wall clock of the newest fragment the muxer cut, so a stop can wait for the footage up to its instant. */
     private volatile Instant lastFragmentCut = Instant.EPOCH;
 
-    /** Heap a unit needs besides its pre-event buffer; ./bwc gives a unit's JVM this plus what the buffer holds. */
-    static final long HEAP_BESIDES_PRE_EVENT = 32L << 20;
-
-    /**
-     * The configured cap, or less if this JVM's heap cannot hold it: ./bwc sizes a unit's heap to what the buffer
-     * holds at the configured bit rates (a large heap would only fill with garbage before the collector runs), and
-     * a cap above that would end in an OutOfMemoryError mid-recording instead of an older pre-event GOP let go.
-     */
-    static long preEventCap(UnitConfig config, long maxHeap) {
-        long configured = config.evidence().preEventMaxMegabytes() * 1024L * 1024L;
-        long fits = Math.max(1L << 20, maxHeap - HEAP_BESIDES_PRE_EVENT);
-        if (configured <= fits) return configured;
-        long kbps = config.video().bitrateKbps() + (config.audio().enabled() ? config.audio().bitrateKbps() : 0);
-        long expected = config.recording().preEventSeconds() * kbps * 1000 / 8;
-        if (expected > fits) {
-            Logger.warn("[{}] the heap ({} MiB) holds {} MiB of pre-event media, less than {} s at {} kb/s; give the unit more heap "
-                    + "(BWC_UNIT_HEAP, see bwc)", config.unitId(), maxHeap >> 20, fits >> 20, config.recording().preEventSeconds(), kbps);
-        } else {
-            Logger.debug("[{}] pre-event buffer capped at {} MiB by the heap ({} MiB)", config.unitId(), fits >> 20, maxHeap >> 20);
-        }
-        return fits;
-    }
-
     private UnitCamera(UnitConfig config, String firmware, Consumer<SealedRecording> onSealed, FragmentSink live)
             throws IOException {
         this.config = config;
@@ -79,7 +56,9 @@ final class UnitCamera implements AutoCloseable {
         Path evidenceRoot = FileStoreStorage.evidenceDirOf(config.dataDir());
         this.key = DeviceKey.loadOrCreate(data.resolve("keys"));
         this.recovered = new EvidenceRecovery(evidenceRoot, key).recoverAll();
-        this.buffer = new PreEventBuffer(config.recording().preEventSeconds(), preEventCap(config, Runtime.getRuntime().maxMemory()));
+        // Scratch files, not evidence: kept beside the evidence store so that they are on the same (real) disk.
+        this.buffer = new PreEventBuffer(config.recording().preEventSeconds(),
+                config.evidence().preEventMaxMegabytes() * 1024L * 1024L, data.resolve("pre-event"));
         this.writer = EvidenceWriter.builder(evidenceRoot, key)
                 .softwareVersion(firmware)
                 .segmentMinutes(config.evidence().segmentMinutes())
@@ -220,12 +199,14 @@ final class UnitCamera implements AutoCloseable {
     public void close() {
         if (pipeline != null) pipeline.close();
         writer.close();
+        buffer.close();
     }
 
     /** Power loss: nothing is flushed or sealed; the next boot recovers the recording from its journal. */
     void kill() {
         writer.halt();
         if (pipeline != null) pipeline.close();
+        buffer.close();
         Logger.debug("[{}] camera stopped without sealing (power loss)", config.unitId());
     }
 }

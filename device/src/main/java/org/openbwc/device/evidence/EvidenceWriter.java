@@ -379,6 +379,9 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
                 }
             } catch (IOException | RuntimeException | InterruptedException e) {
                 fail(e);
+            } finally {
+                // a halt or a failure can leave the pre-event snapshot unread: let the buffer have its files back
+                for (Task left : queue) if (left instanceof SnapshotTask s) s.snapshot().close();
             }
         }
 
@@ -386,10 +389,13 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         private boolean process(Task task) throws IOException {
             switch (task) {
                 case SnapshotTask s -> {
-                    if (s.snapshot().init() != null) init = s.snapshot().init();
-                    for (Fragment f : s.snapshot().fragments()) {
-                        if (write(f, true)) return true;
-                        if (unsyncedMicros >= syncEveryMicros) sync(); // up to 120 s of media: same rule as catching up
+                    // the snapshot reads its fragments from the pre-event files one by one, and holds them until closed
+                    try (PreEventSnapshot snapshot = s.snapshot()) {
+                        if (snapshot.init() != null) init = snapshot.init();
+                        for (Fragment f : snapshot.fragments()) {
+                            if (write(f, true)) return true;
+                            if (unsyncedMicros >= syncEveryMicros) sync(); // up to 120 s of media: same rule as catching up
+                        }
                     }
                     return false;
                 }
@@ -595,7 +601,7 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         private long segmentMillis = 5 * 60_000L;
         private long maxRecordingMillis = 8 * 3_600_000L;
         private int queueFragments = 300;
-        private long queueBytes = 64L << 20;
+        private long queueBytes = 12L << 20;
         private long syncEveryMillis = 200;
         private Consumer<SealedRecording> onSealed = r -> {};
 
@@ -643,7 +649,7 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
             return this;
         }
 
-        /** Bytes the writer's queue holds before it drops (default 64 MiB). */
+        /** Bytes the writer's queue holds before it drops (default 12 MiB: ~40 s at 2.5 Mb/s, and what a unit's small heap can spare). */
         public Builder queueBytes(long bytes) {
             if (bytes < 1) throw new IllegalArgumentException("queueBytes " + bytes + " must be >= 1");
             this.queueBytes = bytes;

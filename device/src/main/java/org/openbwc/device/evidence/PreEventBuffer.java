@@ -1,24 +1,29 @@
 package org.openbwc.device.evidence;
 
+import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
+import org.openbwc.device.evidence.PreEventFiles.CachedFragment;
+import org.openbwc.device.evidence.PreEventFiles.Gop;
 import org.openbwc.device.media.Fragment;
 import org.openbwc.device.media.FragmentSink;
 import org.openbwc.device.media.InitSegment;
 import org.tinylog.Logger;
 
 /**
- * The rolling buffer of the last {@code preEventSeconds} of media that every recording starts with.
+ * The rolling buffer of the last {@code preEventSeconds} of media that every recording starts with, kept in files
+ * (see {@link PreEventFiles}) so that it costs the unit almost no memory and is on disk before the press.
  *
  * <p>Fragments are kept as whole GOPs (a keyframe fragment and the fragments after it), so the buffer always starts
  * on a keyframe. The oldest GOP is evicted as soon as the rest still covers {@code preEventSeconds}; the buffer thus
  * holds at least {@code preEventSeconds} of media (once that much has streamed) and less than that plus one GOP.
- * A byte cap bounds memory whatever the bit rate: over it, GOPs are evicted from the head even if that leaves less
- * than {@code preEventSeconds} (logged once per overflow episode); a single GOP over the cap is dropped whole and
- * buffering resumes at the next keyframe.
+ * A byte cap bounds the files whatever the bit rate, and a second, smaller cap ({@link #MAX_HEAP_BYTES}) bounds
+ * what waits on the heap for the disk: over either, GOPs are evicted from the head even if that leaves less than
+ * {@code preEventSeconds} (logged once per overflow episode); a single GOP over a cap is dropped whole and buffering
+ * resumes at the next keyframe.
  *
  * <p>An init segment that differs from the current one, or the same one followed by a fragment whose sequence
  * number does not continue the buffered ones, means the stream restarted: the buffered fragments are dropped, since
@@ -28,34 +33,47 @@ import org.tinylog.Logger;
  * recorded before the trigger is kept (0 means "disabled", including its privacy meaning), so the recording starts
  * at the next keyframe fragment after the trigger, up to one GOP later.
  *
- * <p>Thread-safe: the muxer's thread feeds it while any thread may take a {@link #snapshot()}. Fragments are held by
- * reference; their byte arrays must not be modified after they are emitted.
+ * <p>Thread-safe: the muxer's thread feeds it while any thread may take a {@link #snapshot()}. A snapshot pins its
+ * GOPs (their files outlive an eviction) until it is closed.
  */
-public final class PreEventBuffer implements FragmentSink {
+public final class PreEventBuffer implements FragmentSink, AutoCloseable {
     /** Longest pre-event buffer the unit configuration allows. */
     public static final int MAX_PRE_EVENT_SECONDS = 120;
+    /** Most the buffer keeps on the heap while its files lag behind or cannot be written. */
+    public static final long MAX_HEAP_BYTES = 8L << 20;
 
     private final long preEventMicros;
     private final long maxBytes;
-    private final Deque<List<Fragment>> gops = new ArrayDeque<>();
+    private final long maxHeapBytes;
+    private final PreEventFiles files;
+    private final Deque<Gop> gops = new ArrayDeque<>();
     private InitSegment init;
     private long bufferedMicros;
     private long bufferedBytes;
     private long evictedForMemory;
     private boolean overCap;
     private boolean sameInitAgain;
+    private long lastSequence = -1;
 
     /**
      * @param preEventSeconds 0..120 seconds of media to keep before a trigger
-     * @param maxBytes memory cap of the buffered fragments, at least 1 MiB
+     * @param maxBytes cap of the buffered fragments, at least 1 MiB
+     * @param cacheDir where the buffered GOPs are written; created if missing, emptied of old GOP files
      */
-    public PreEventBuffer(int preEventSeconds, long maxBytes) {
+    public PreEventBuffer(int preEventSeconds, long maxBytes, Path cacheDir) {
+        this(preEventSeconds, maxBytes, cacheDir, MAX_HEAP_BYTES);
+    }
+
+    PreEventBuffer(int preEventSeconds, long maxBytes, Path cacheDir, long maxHeapBytes) {
         if (preEventSeconds < 0 || preEventSeconds > MAX_PRE_EVENT_SECONDS) {
             throw new IllegalArgumentException("preEventSeconds " + preEventSeconds + " is out of range 0.." + MAX_PRE_EVENT_SECONDS);
         }
         if (maxBytes < 1 << 20) throw new IllegalArgumentException("maxBytes " + maxBytes + " is below 1 MiB");
+        if (cacheDir == null) throw new IllegalArgumentException("a pre-event cache directory is required");
         this.preEventMicros = preEventSeconds * 1_000_000L;
         this.maxBytes = maxBytes;
+        this.maxHeapBytes = maxHeapBytes;
+        this.files = new PreEventFiles(cacheDir);
     }
 
     @Override
@@ -71,61 +89,82 @@ public final class PreEventBuffer implements FragmentSink {
         if (preEventMicros == 0) return;
         if (sameInitAgain) {
             sameInitAgain = false;
-            if (!gops.isEmpty() && fragment.sequence() != gops.getLast().getLast().sequence() + 1) clear();
+            if (!gops.isEmpty() && fragment.sequence() != lastSequence + 1) clear();
         }
         if (fragment.keyframeStart()) {
-            gops.addLast(new ArrayList<>());
+            gops.addLast(files.newGop());
         } else if (gops.isEmpty()) {
             return; // no keyframe to start from yet
         }
-        gops.getLast().add(fragment);
+        Gop gop = gops.getLast();
+        files.add(gop, fragment);
+        gop.durationMicros += fragment.durationMicros();
+        gop.bytes += fragment.bytes().length;
         bufferedMicros += fragment.durationMicros();
         bufferedBytes += fragment.bytes().length;
+        lastSequence = fragment.sequence();
         trim();
     }
 
     private void trim() {
-        while (gops.size() > 1 && bufferedMicros - duration(gops.getFirst()) >= preEventMicros) evictHead();
-        if (bufferedBytes <= maxBytes) {
+        while (gops.size() > 1 && bufferedMicros - gops.getFirst().durationMicros >= preEventMicros) evictHead();
+        if (bufferedBytes <= maxBytes && files.heapBytes() <= maxHeapBytes) {
             overCap = false;
             return;
         }
         long before = bufferedMicros;
-        while (bufferedBytes > maxBytes && !gops.isEmpty()) {
+        while ((bufferedBytes > maxBytes || files.heapBytes() > maxHeapBytes) && !gops.isEmpty()) {
             evictHead();
             evictedForMemory++;
         }
         if (!overCap) {
-            Logger.warn("pre-event buffer over its cap of {} bytes: evicted GOPs, now {} ms kept instead of {} ms"
-                    + " (lower the bit rate or raise the cap)", maxBytes, bufferedMicros / 1000, before / 1000);
+            Logger.warn("pre-event buffer over its cap ({} bytes in all, {} bytes waiting for the disk in {}): evicted GOPs,"
+                    + " now {} ms kept instead of {} ms (lower the bit rate, raise the cap or check the disk)", maxBytes,
+                    maxHeapBytes, files.dir(), bufferedMicros / 1000, before / 1000);
             overCap = true;
         }
     }
 
     private void evictHead() {
-        List<Fragment> head = gops.removeFirst();
-        bufferedMicros -= duration(head);
-        for (Fragment f : head) bufferedBytes -= f.bytes().length;
+        Gop head = gops.removeFirst();
+        bufferedMicros -= head.durationMicros;
+        bufferedBytes -= head.bytes;
+        head.evicted = true;
+        if (head.pins == 0) files.drop(head);
     }
 
-    private static long duration(List<Fragment> gop) {
-        long sum = 0;
-        for (Fragment f : gop) sum += f.durationMicros();
-        return sum;
-    }
-
-    /** The init segment and the buffered fragments, to prepend to a new recording; the buffer keeps them. */
+    /**
+     * The init segment and the buffered fragments, to prepend to a new recording or start a live stream with. The
+     * buffer keeps them; the snapshot reads each fragment from its file when asked and must be closed.
+     */
     public synchronized PreEventSnapshot snapshot() {
-        List<Fragment> all = new ArrayList<>();
-        for (List<Fragment> gop : gops) all.addAll(gop);
-        return new PreEventSnapshot(init, all);
+        List<Gop> pinned = new ArrayList<>(gops);
+        List<CachedFragment> all = new ArrayList<>();
+        for (Gop gop : pinned) {
+            gop.pins++;
+            all.addAll(gop.fragments);
+        }
+        return new PreEventSnapshot(init, new CachedFragments(all, () -> unpin(pinned)));
+    }
+
+    private synchronized void unpin(List<Gop> pinned) {
+        for (Gop gop : pinned) {
+            if (--gop.pins == 0 && gop.evicted) files.drop(gop);
+        }
     }
 
     /** Drops the buffered fragments (not the init), e.g. when the camera stops. */
     public synchronized void clear() {
-        gops.clear();
+        while (!gops.isEmpty()) evictHead();
         bufferedMicros = 0;
         bufferedBytes = 0;
+    }
+
+    /** Drops everything and deletes the buffer's files. */
+    @Override
+    public synchronized void close() {
+        clear();
+        files.close();
     }
 
     public synchronized long bufferedMicros() {
@@ -136,7 +175,17 @@ public final class PreEventBuffer implements FragmentSink {
         return bufferedBytes;
     }
 
-    /** GOPs evicted early to stay under the byte cap, since start. */
+    /** Bytes of buffered media on the heap, waiting for (or failing to reach) the disk. */
+    public long heapBytes() {
+        return files.heapBytes();
+    }
+
+    /** GOP files open, buffered or pinned by a snapshot. */
+    long filesOpen() {
+        return files.filesOpen();
+    }
+
+    /** GOPs evicted early to stay under a cap, since start. */
     public synchronized long evictedForMemory() {
         return evictedForMemory;
     }

@@ -1,5 +1,6 @@
 package org.openbwc.device.live;
 
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -164,28 +165,25 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
         lastSentSequence = -1;
         PreEventSnapshot snap = recent.get();
         InitSegment first = snap != null && snap.init() != null ? snap.init() : init;
-        if (first == null) {
-            // No picture yet: the first keyframe after the init segment starts the stream.
+        try (PreEventSnapshot closing = snap) {
+            if (first == null) {
+                // No picture yet: the first keyframe after the init segment starts the stream.
+                needKeyframe = true;
+            } else {
+                enqueue(LiveFrame.init(first.bytes()).encode());
+                List<Fragment> gop = snap == null ? List.of() : snap.lastGop();
+                for (Fragment f : gop) send(f);
+                needKeyframe = gop.isEmpty();
+            }
+        } catch (UncheckedIOException e) {
+            Logger.warn("unit {}: the newest pre-event GOP could not be read ({}); live starts at the next keyframe", unitId, e.getMessage());
             needKeyframe = true;
-        } else {
-            enqueue(LiveFrame.init(first.bytes()).encode());
-            List<Fragment> gop = snap == null ? List.of() : lastGop(snap.fragments());
-            for (Fragment f : gop) send(f);
-            needKeyframe = gop.isEmpty();
         }
         Logger.info("unit {}: live stream started", unitId);
         InitSegment announced = first;
         Instant since = Instant.now();
         // Outside the lock would be nicer, but the listener only queues work for the controller thread.
         listener.started(announced, since);
-    }
-
-    /** The fragments from the newest keyframe on: where a live picture can start. */
-    static List<Fragment> lastGop(List<Fragment> fragments) {
-        for (int i = fragments.size() - 1; i >= 0; i--) {
-            if (fragments.get(i).keyframeStart()) return fragments.subList(i, fragments.size());
-        }
-        return List.of();
     }
 
     private void send(Fragment f) {

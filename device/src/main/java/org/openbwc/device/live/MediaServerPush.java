@@ -2,6 +2,7 @@ package org.openbwc.device.live;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -83,15 +84,20 @@ public final class MediaServerPush implements FragmentSink, AutoCloseable {
             lastSequence = -1;
             PreEventSnapshot snap = recent.get();
             first = snap != null && snap.init() != null ? snap.init() : init;
-            gop = snap == null ? List.of() : LiveUplink.lastGop(snap.fragments());
-            if (first != null) {
-                enqueue(first.bytes());
-                for (Fragment f : gop) {
-                    enqueue(f.bytes());
-                    lastSequence = f.sequence();
+            try (PreEventSnapshot closing = snap) {
+                gop = snap == null ? List.of() : snap.lastGop();
+                if (first != null) {
+                    enqueue(first.bytes());
+                    for (Fragment f : gop) {
+                        enqueue(f.bytes());
+                        lastSequence = f.sequence();
+                    }
                 }
+                needKeyframe = first == null || gop.isEmpty();
+            } catch (UncheckedIOException e) {
+                Logger.warn("unit {}: the newest pre-event GOP could not be read ({}); the push starts at the next keyframe", unitId, e.getMessage());
+                needKeyframe = true;
             }
-            needKeyframe = first == null || gop.isEmpty();
             notifyAll();
         }
         Thread.ofPlatform().daemon().name("live-push-" + unitId).start(() -> write(gen, p));

@@ -30,11 +30,14 @@ class EvidenceWriterTest {
     @TempDir
     Path root;
 
+    @TempDir
+    Path cache;
+
     @Test
     void aRecordingOfRealFragmentsPlaysPerSegmentChainsAndIsSigned() throws Exception {
         Fmp4Fixture clip = Fmp4Fixture.clip(12);
         List<Fragment> all = clip.fragments;
-        PreEventBuffer buffer = new PreEventBuffer(2, 64L << 20);
+        PreEventBuffer buffer = new PreEventBuffer(2, 64L << 20, cache);
         buffer.onInit(clip.init);
         for (Fragment f : all.subList(0, 22)) buffer.onFragment(f); // 4.4 s streamed; keeps 2 GOPs from fragment 11
 
@@ -133,7 +136,7 @@ class EvidenceWriterTest {
         SyntheticStream stream = SyntheticStream.standard();
         stream.skip(2); // the stream is mid-GOP at the trigger
         EvidenceWriter writer = Recordings.writer(root, KEY).build();
-        PreEventBuffer buffer = new PreEventBuffer(0, 1 << 20);
+        PreEventBuffer buffer = new PreEventBuffer(0, 1 << 20, cache);
         buffer.onInit(SyntheticStream.init("a"));
         Recordings.feed(buffer::onFragment, stream.next(2));
         writer.open(Recordings.request("rec-zero"), buffer);

@@ -1,0 +1,256 @@
+package org.openbwc.device.evidence;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import org.openbwc.device.media.Fragment;
+import org.tinylog.Logger;
+
+/**
+ * The pre-event buffer's media on disk: one file per GOP in a cache directory, written on a thread of its own so
+ * the muxer never waits for the disk. A fragment's bytes stay on the heap only until they are written; after that
+ * they are read back from the file (the page cache, normally) when a recording or a live viewer asks for them.
+ * <p>
+ * Keeping the buffer in files rather than on the heap is what lets a unit keep 30-120 s of pre-event media in a
+ * heap of a few MiB, and means the seconds before a press are already on disk when it comes. Files are scratch, not
+ * evidence: leftovers from a previous run are deleted at start, and a GOP's file is deleted once the buffer has let
+ * the GOP go and no snapshot holds it. If the disk fails, fragments simply stay on the heap (the buffer bounds how
+ * many).
+ */
+final class PreEventFiles implements AutoCloseable {
+    private static final String PREFIX = "gop-";
+    private static final String SUFFIX = ".m4s";
+
+    private final Path dir;
+    private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
+    private final AtomicLong heapBytes = new AtomicLong();
+    private final AtomicLong filesOpen = new AtomicLong();
+    private final Thread thread;
+    private long nextGop;
+    private volatile boolean closed;
+    private boolean failureLogged;
+
+    PreEventFiles(Path dir) {
+        this.dir = dir;
+        boolean usable = prepare(dir);
+        this.thread = Thread.ofPlatform().name("pre-event-files").daemon(true).unstarted(this::run);
+        if (usable) {
+            thread.start();
+        } else {
+            closed = true;
+        }
+    }
+
+    /** Creates the directory and clears what a previous run left; false (logged) if it cannot be used. */
+    private static boolean prepare(Path dir) {
+        try {
+            Files.createDirectories(dir);
+            try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
+                for (Path p : old) Files.deleteIfExists(p);
+            }
+            return true;
+        } catch (IOException | RuntimeException e) {
+            Logger.error("pre-event cache directory {} is not usable ({}); the pre-event buffer is kept in memory, at most {} MiB",
+                    dir, e.toString(), PreEventBuffer.MAX_HEAP_BYTES >> 20);
+            return false;
+        }
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** A new GOP; its file is created on the writing thread with its first fragment. Muxer thread. */
+    Gop newGop() {
+        return new Gop(this, nextGop++);
+    }
+
+    /** Queues a fragment's bytes for its GOP's file. Muxer thread. */
+    CachedFragment add(Gop gop, Fragment f) {
+        CachedFragment c = new CachedFragment(gop, f);
+        gop.fragments.add(c);
+        heapBytes.addAndGet(c.length);
+        if (!closed) work.add(() -> write(c));
+        return c;
+    }
+
+    /** Bytes of buffered fragments that are still held on the heap (not on disk yet, or the disk failed). */
+    long heapBytes() {
+        return heapBytes.get();
+    }
+
+    /** GOP files open now (for tests and leak checks). */
+    long filesOpen() {
+        return filesOpen.get();
+    }
+
+    /** The GOP is gone from the buffer and from every snapshot: forget its bytes and delete its file. */
+    void drop(Gop gop) {
+        // Its heap bytes are released now; the file goes after the writes already queued for it.
+        for (CachedFragment c : gop.fragments) releaseHeap(c);
+        if (!closed) {
+            work.add(() -> deleteFile(gop));
+        } else {
+            deleteFile(gop);
+        }
+    }
+
+    private void releaseHeap(CachedFragment c) {
+        if (c.heap.getAndSet(null) != null) heapBytes.addAndGet(-c.length);
+    }
+
+    private void run() {
+        while (true) {
+            Runnable task;
+            try {
+                task = work.take();
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (task == STOP) return;
+            task.run();
+        }
+    }
+
+    private static final Runnable STOP = () -> {};
+
+    private void write(CachedFragment c) {
+        Gop gop = c.gop;
+        byte[] bytes = c.heap.get();
+        if (bytes == null || gop.dropped) return; // the buffer let the GOP go before it reached the disk
+        try {
+            if (gop.channel == null) {
+                gop.path = dir.resolve(String.format(Locale.ROOT, "%s%08d%s", PREFIX, gop.number, SUFFIX));
+                gop.channel = FileChannel.open(gop.path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.READ, StandardOpenOption.WRITE);
+                filesOpen.incrementAndGet();
+            }
+            ByteBuffer src = ByteBuffer.wrap(bytes);
+            long at = gop.written;
+            while (src.hasRemaining()) at += gop.channel.write(src, at);
+            c.offset = gop.written;
+            gop.written = at;
+            // from here on readers go to the file; the offset is published by this volatile write
+            releaseHeap(c);
+            if (failureLogged) {
+                failureLogged = false;
+                Logger.info("pre-event cache {} is writable again", dir);
+            }
+        } catch (IOException | RuntimeException e) {
+            // the fragment stays on the heap; the buffer's heap cap keeps that bounded
+            if (!failureLogged) {
+                failureLogged = true;
+                Logger.error("pre-event cache {}: writing failed ({}); fragments stay in memory until it works again", dir, e.toString());
+            }
+        }
+    }
+
+    private void deleteFile(Gop gop) {
+        gop.dropped = true;
+        FileChannel channel = gop.channel;
+        if (channel == null) return;
+        gop.channel = null;
+        filesOpen.decrementAndGet();
+        try {
+            channel.close();
+            Files.deleteIfExists(gop.path);
+        } catch (IOException e) {
+            Logger.warn("pre-event cache: cannot delete {}: {}", gop.path, e.toString());
+        }
+    }
+
+    /** Stops the writing thread and deletes every file; fragments still held by snapshots stay readable from memory only if not yet written. */
+    @Override
+    public void close() {
+        if (closed) return;
+        closed = true;
+        work.add(STOP);
+        try {
+            thread.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One GOP of the buffer and its file. {@code pins} and {@code evicted} are guarded by the buffer's lock. */
+    static final class Gop {
+        final PreEventFiles files;
+        final long number;
+        final List<CachedFragment> fragments = new ArrayList<>();
+        long durationMicros;
+        long bytes;
+        int pins;
+        boolean evicted;
+        // Owned by the writing thread, read by snapshot readers after a fragment's heap bytes are gone.
+        volatile FileChannel channel;
+        volatile boolean dropped;
+        Path path;
+        long written;
+
+        Gop(PreEventFiles files, long number) {
+            this.files = files;
+            this.number = number;
+        }
+    }
+
+    /** One buffered fragment: its metadata, and its bytes on the heap until they are in the GOP's file. */
+    static final class CachedFragment {
+        final Gop gop;
+        final long sequence;
+        final boolean keyframeStart;
+        final long mediaStartMicros;
+        final long durationMicros;
+        final Instant wallClock;
+        final int length;
+        final AtomicReference<byte[]> heap;
+        volatile long offset = -1;
+
+        CachedFragment(Gop gop, Fragment f) {
+            this.gop = gop;
+            this.sequence = f.sequence();
+            this.keyframeStart = f.keyframeStart();
+            this.mediaStartMicros = f.mediaStartMicros();
+            this.durationMicros = f.durationMicros();
+            this.wallClock = f.wallClock();
+            this.length = f.bytes().length;
+            this.heap = new AtomicReference<>(f.bytes());
+        }
+
+        /** The fragment with its bytes, read back from the file if they left the heap. Only while its GOP is pinned. */
+        Fragment load() {
+            byte[] bytes = heap.get();
+            if (bytes == null) bytes = read();
+            return new Fragment(sequence, bytes, keyframeStart, mediaStartMicros, durationMicros, wallClock);
+        }
+
+        private byte[] read() {
+            FileChannel channel = gop.channel;
+            long at = offset;
+            if (channel == null || at < 0) {
+                throw new IllegalStateException("pre-event fragment " + sequence + " is neither in memory nor in its file");
+            }
+            ByteBuffer dst = ByteBuffer.allocate(length);
+            try {
+                while (dst.hasRemaining()) {
+                    int n = channel.read(dst, at + dst.position());
+                    if (n < 0) throw new IOException("file ends before fragment " + sequence + " does");
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("pre-event fragment " + sequence + " could not be read from " + gop.path, e);
+            }
+            return dst.array();
+        }
+    }
+}
