@@ -13,7 +13,7 @@ public record EvidenceConfig(
         @DefaultValue("200")
         @IntRange(min = 10, max = 100000)
         int reserveMegabytes,
-    @Doc("Memory the pre-event buffer may use; at high bit rates it holds fewer seconds than preEventSeconds.")
+    @Doc("Disk space for the pre-event buffer's scratch files (dataDir/pre-event); at high bit rates it holds fewer seconds than preEventSeconds.")
         @DefaultValue("96")
         @IntRange(min = 8, max = 1024)
         int preEventMaxMegabytes) {

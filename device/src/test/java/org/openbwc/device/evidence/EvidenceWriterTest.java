@@ -20,6 +20,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.device.media.Fragment;
@@ -33,11 +34,25 @@ class EvidenceWriterTest {
     @TempDir
     Path cache;
 
+    private final List<PreEventBuffer> buffers = new ArrayList<>();
+
+    private PreEventBuffer preEventBuffer(int seconds, long maxBytes) {
+        PreEventBuffer buffer = new PreEventBuffer(seconds, maxBytes, cache);
+        buffers.add(buffer);
+        return buffer;
+    }
+
+    /** Before the temporary folders go: a buffer's writing thread must not create files in them any more. */
+    @AfterEach
+    void closeBuffers() {
+        buffers.forEach(PreEventBuffer::close);
+    }
+
     @Test
     void aRecordingOfRealFragmentsPlaysPerSegmentChainsAndIsSigned() throws Exception {
         Fmp4Fixture clip = Fmp4Fixture.clip(12);
         List<Fragment> all = clip.fragments;
-        PreEventBuffer buffer = new PreEventBuffer(2, 64L << 20, cache);
+        PreEventBuffer buffer = preEventBuffer(2, 64L << 20);
         buffer.onInit(clip.init);
         for (Fragment f : all.subList(0, 22)) buffer.onFragment(f); // 4.4 s streamed; keeps 2 GOPs from fragment 11
 
@@ -136,7 +151,7 @@ class EvidenceWriterTest {
         SyntheticStream stream = SyntheticStream.standard();
         stream.skip(2); // the stream is mid-GOP at the trigger
         EvidenceWriter writer = Recordings.writer(root, KEY).build();
-        PreEventBuffer buffer = new PreEventBuffer(0, 1 << 20, cache);
+        PreEventBuffer buffer = preEventBuffer(0, 1 << 20);
         buffer.onInit(SyntheticStream.init("a"));
         Recordings.feed(buffer::onFragment, stream.next(2));
         writer.open(Recordings.request("rec-zero"), buffer);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -24,10 +25,24 @@ class PreEventBufferTest {
     @TempDir
     Path cache;
 
+    private final List<PreEventBuffer> opened = new ArrayList<>();
+
+    /** A buffer in the test's cache directory, closed after the test so its writing thread is done before cleanup. */
+    private PreEventBuffer buffer(int seconds, long maxBytes) {
+        PreEventBuffer buffer = new PreEventBuffer(seconds, maxBytes, cache);
+        opened.add(buffer);
+        return buffer;
+    }
+
+    @AfterEach
+    void closeBuffers() {
+        opened.forEach(PreEventBuffer::close);
+    }
+
     @ParameterizedTest(name = "{0} s with {1} fragments of {2} µs per GOP")
     @CsvSource({"1, 5, 200000", "3, 5, 200000", "10, 5, 200000", "5, 10, 100000", "2, 1, 500000", "7, 20, 200000"})
     void keepsAtLeastThePreEventTimeAndLessThanOneGopMoreAlwaysFromAKeyframe(int seconds, int perGop, long fragmentMicros) {
-        PreEventBuffer buffer = new PreEventBuffer(seconds, BIG, cache);
+        PreEventBuffer buffer = buffer(seconds, BIG);
         SyntheticStream stream = new SyntheticStream(perGop, fragmentMicros, 1000);
         buffer.onInit(SyntheticStream.init("a"));
         long gopMicros = perGop * fragmentMicros;
@@ -52,7 +67,7 @@ class PreEventBufferTest {
 
     @Test
     void fragmentsBeforeTheFirstKeyframeAreNotKept() {
-        PreEventBuffer buffer = new PreEventBuffer(5, BIG, cache);
+        PreEventBuffer buffer = buffer(5, BIG);
         SyntheticStream stream = SyntheticStream.standard();
         stream.next(); // the keyframe, never seen by the buffer
         for (Fragment f : stream.next(4)) buffer.onFragment(f);
@@ -66,7 +81,7 @@ class PreEventBufferTest {
     @Test
     void byteCapIsHonouredByEvictingWholeGopsFromTheHead() {
         long cap = 1L << 20;
-        PreEventBuffer buffer = new PreEventBuffer(60, cap, cache);
+        PreEventBuffer buffer = buffer(60, cap);
         SyntheticStream stream = new SyntheticStream(5, 200_000, 30_000); // 150 kB per GOP, 60 s would be 9 MB
         long peak = 0;
         for (int i = 0; i < 500; i++) {
@@ -83,7 +98,7 @@ class PreEventBufferTest {
 
     @Test
     void aSingleGopOverTheCapIsDroppedAndBufferingResumesAtTheNextKeyframe() {
-        PreEventBuffer buffer = new PreEventBuffer(10, 1L << 20, cache);
+        PreEventBuffer buffer = buffer(10, 1L << 20);
         SyntheticStream huge = new SyntheticStream(5, 200_000, 300_000); // 1.5 MB per GOP
         List<Fragment> gop = huge.next(5);
         for (Fragment f : gop) {
@@ -98,7 +113,7 @@ class PreEventBufferTest {
 
     @Test
     void zeroSecondsKeepsOnlyTheInitSoTheRecordingStartsAtTheNextKeyframe() {
-        PreEventBuffer buffer = new PreEventBuffer(0, BIG, cache);
+        PreEventBuffer buffer = buffer(0, BIG);
         buffer.onInit(SyntheticStream.init("a"));
         for (Fragment f : SyntheticStream.standard().next(12)) buffer.onFragment(f);
         PreEventSnapshot snapshot = buffer.snapshot();
@@ -108,7 +123,7 @@ class PreEventBufferTest {
 
     @Test
     void aDifferentInitDropsTheFragmentsOfTheOldStream() {
-        PreEventBuffer buffer = new PreEventBuffer(10, BIG, cache);
+        PreEventBuffer buffer = buffer(10, BIG);
         SyntheticStream stream = SyntheticStream.standard();
         buffer.onInit(SyntheticStream.init("a"));
         for (Fragment f : stream.next(7)) buffer.onFragment(f);
@@ -122,7 +137,7 @@ class PreEventBufferTest {
 
     @Test
     void theSameInitFollowedByARestartedSequenceDropsTheOldStream() {
-        PreEventBuffer buffer = new PreEventBuffer(10, BIG, cache);
+        PreEventBuffer buffer = buffer(10, BIG);
         SyntheticStream stream = SyntheticStream.standard();
         buffer.onInit(SyntheticStream.init("a"));
         for (Fragment f : stream.next(7)) buffer.onFragment(f);
@@ -138,7 +153,7 @@ class PreEventBufferTest {
 
     @Test
     void snapshotsTakenWhileTheMuxerFeedsAlwaysStartOnAKeyframeAndAreContiguous() throws Exception {
-        PreEventBuffer buffer = new PreEventBuffer(2, BIG, cache);
+        PreEventBuffer buffer = buffer(2, BIG);
         SyntheticStream stream = new SyntheticStream(3, 10_000, 100);
         AtomicBoolean running = new AtomicBoolean(true);
         Thread muxer = new Thread(() -> {
@@ -183,7 +198,7 @@ class PreEventBufferTest {
 
     @Test
     void theBufferedMediaIsInFilesOffTheHeapAndReadsBackByteForByte() throws Exception {
-        PreEventBuffer buffer = new PreEventBuffer(3, BIG, cache);
+        PreEventBuffer buffer = buffer(3, BIG);
         SyntheticStream stream = new SyntheticStream(5, 200_000, 40_000);
         buffer.onInit(SyntheticStream.init("a"));
         List<Fragment> sent = stream.next(30); // 6 s streamed, 3 s (3 GOPs) kept
@@ -213,7 +228,7 @@ class PreEventBufferTest {
 
     @Test
     void aSnapshotKeepsItsGopsReadableAfterTheyAreEvictedAndFreesThemWhenClosed() throws Exception {
-        PreEventBuffer buffer = new PreEventBuffer(1, BIG, cache);
+        PreEventBuffer buffer = buffer(1, BIG);
         SyntheticStream stream = SyntheticStream.standard();
         List<Fragment> first = stream.next(10);
         for (Fragment f : first) buffer.onFragment(f);
@@ -237,7 +252,7 @@ class PreEventBufferTest {
     void gopFilesLeftByAPreviousRunAreDeletedAtStartAndOtherFilesKept() throws Exception {
         Files.write(cache.resolve("gop-00000007.m4s"), new byte[100]);
         Files.write(cache.resolve("notes.txt"), new byte[10]);
-        PreEventBuffer buffer = new PreEventBuffer(5, BIG, cache);
+        PreEventBuffer buffer = buffer(5, BIG);
         assertThat(gopFiles()).isZero();
         assertThat(cache.resolve("notes.txt")).exists();
         buffer.close();
@@ -248,6 +263,7 @@ class PreEventBufferTest {
         Path notADirectory = Files.write(cache.resolve("taken"), new byte[1]);
         long heapCap = 1L << 20;
         PreEventBuffer buffer = new PreEventBuffer(30, BIG, notADirectory.resolve("pre-event"), heapCap);
+        opened.add(buffer);
         SyntheticStream stream = new SyntheticStream(5, 200_000, 30_000); // 150 kB per GOP
         buffer.onInit(SyntheticStream.init("a"));
         List<Fragment> sent = stream.next(100);
