@@ -13,6 +13,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.openbwc.config.RecordingConfig;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.device.core.AlarmChange;
@@ -123,8 +125,7 @@ public final class UnitRuntime implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.uplink = new LiveUplink(config.unitId(), HttpClient.newHttpClient(), this::recentFragments,
-                new LiveListener());
+        this.uplink = new LiveUplink(config.unitId(), lazyHttpClient(), this::recentFragments, new LiveListener());
         this.push = new MediaServerPush(config.unitId(), this::recentFragments, new LiveListener());
         this.camera = UnitCamera.start(config, firmware, this::onSealed, new FragmentSink() {
             @Override
@@ -335,6 +336,12 @@ public final class UnitRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
             return CommandReply.error(config.unitId(), name, "interrupted", controller.state(), now);
         }
+    }
+
+    /** One HTTP client for the live uplink, built when the first stream starts. */
+    private static Supplier<HttpClient> lazyHttpClient() {
+        AtomicReference<HttpClient> client = new AtomicReference<>();
+        return () -> client.updateAndGet(c -> c != null ? c : HttpClient.newHttpClient());
     }
 
     private PreEventSnapshot recentFragments() { return camera == null ? null : camera.recentFragments(); }

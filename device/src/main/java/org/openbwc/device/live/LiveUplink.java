@@ -50,7 +50,7 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
     private static final Pattern VIEWERS = Pattern.compile("\"viewers\"\\s*:\\s*(\\d{1,6})");
 
     private final String unitId;
-    private final HttpClient http;
+    private final Supplier<HttpClient> http;
     private final Supplier<PreEventSnapshot> recent;
     private final Listener listener;
     private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
@@ -65,7 +65,11 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
     private long skippedFragments;
     private int viewers;
 
-    public LiveUplink(String unitId, HttpClient http, Supplier<PreEventSnapshot> recent, Listener listener) {
+    /**
+     * @param http asked for the client on the first stream only: building one loads TLS and the trust store and
+     *             starts a selector thread, memory a unit that nobody watches should not spend
+     */
+    public LiveUplink(String unitId, Supplier<HttpClient> http, Supplier<PreEventSnapshot> recent, Listener listener) {
         this.unitId = unitId;
         this.http = http;
         this.recent = recent;
@@ -102,7 +106,7 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
         // The relay tells browsers the codecs before the first byte arrives, so the player can set itself up at once.
         URI target = known == null ? url : URI.create(url + (url.getRawQuery() == null ? "?" : "&") + "codecs="
                 + URLEncoder.encode(known.codecs(), StandardCharsets.UTF_8));
-        return http.newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT).buildAsync(target, new Reader(gen))
+        return http.get().newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT).buildAsync(target, new Reader(gen))
                 .thenAccept(ws -> opened(gen, ws));
     }
 
