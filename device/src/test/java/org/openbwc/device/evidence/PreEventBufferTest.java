@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -249,12 +250,13 @@ class PreEventBufferTest {
     }
 
     @Test
-    void gopFilesLeftByAPreviousRunAreDeletedAtStartAndOtherFilesKept() throws Exception {
+    void gopFilesLeftByAPreviousRunAreDeletedAtStartOtherFilesKeptAndTheFolderIsPrivate() throws Exception {
         Files.write(cache.resolve("gop-00000007.m4s"), new byte[100]);
         Files.write(cache.resolve("notes.txt"), new byte[10]);
         PreEventBuffer buffer = buffer(5, BIG);
         assertThat(gopFiles()).isZero();
         assertThat(cache.resolve("notes.txt")).exists();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rwx------");
         buffer.close();
     }
 
