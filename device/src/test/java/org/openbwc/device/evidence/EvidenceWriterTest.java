@@ -20,8 +20,8 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.device.media.Fragment;
 
@@ -34,18 +34,11 @@ class EvidenceWriterTest {
     @TempDir
     Path cache;
 
-    private final List<PreEventBuffer> buffers = new ArrayList<>();
+    @RegisterExtension
+    final PreEventBuffers buffers = new PreEventBuffers();
 
     private PreEventBuffer preEventBuffer(int seconds, long maxBytes) {
-        PreEventBuffer buffer = new PreEventBuffer(seconds, maxBytes, cache);
-        buffers.add(buffer);
-        return buffer;
-    }
-
-    /** Before the temporary folders go: a buffer's writing thread must not create files in them any more. */
-    @AfterEach
-    void closeBuffers() {
-        buffers.forEach(PreEventBuffer::close);
+        return buffers.open(seconds, maxBytes, cache);
     }
 
     @Test

@@ -13,8 +13,8 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -26,18 +26,11 @@ class PreEventBufferTest {
     @TempDir
     Path cache;
 
-    private final List<PreEventBuffer> opened = new ArrayList<>();
+    @RegisterExtension
+    final PreEventBuffers buffers = new PreEventBuffers();
 
-    /** A buffer in the test's cache directory, closed after the test so its writing thread is done before cleanup. */
     private PreEventBuffer buffer(int seconds, long maxBytes) {
-        PreEventBuffer buffer = new PreEventBuffer(seconds, maxBytes, cache);
-        opened.add(buffer);
-        return buffer;
-    }
-
-    @AfterEach
-    void closeBuffers() {
-        opened.forEach(PreEventBuffer::close);
+        return buffers.open(seconds, maxBytes, cache);
     }
 
     @ParameterizedTest(name = "{0} s with {1} fragments of {2} µs per GOP")
@@ -264,8 +257,7 @@ class PreEventBufferTest {
     void withAnUnusableCacheTheBufferStaysInMemoryUnderItsHeapCap() throws Exception {
         Path notADirectory = Files.write(cache.resolve("taken"), new byte[1]);
         long heapCap = 1L << 20;
-        PreEventBuffer buffer = new PreEventBuffer(30, BIG, notADirectory.resolve("pre-event"), heapCap);
-        opened.add(buffer);
+        PreEventBuffer buffer = buffers.track(new PreEventBuffer(30, BIG, notADirectory.resolve("pre-event"), heapCap));
         SyntheticStream stream = new SyntheticStream(5, 200_000, 30_000); // 150 kB per GOP
         buffer.onInit(SyntheticStream.init("a"));
         List<Fragment> sent = stream.next(100);
