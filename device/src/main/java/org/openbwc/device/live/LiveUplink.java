@@ -129,8 +129,7 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
         init = segment;
         if (socket == null) return;
         // A restarted encoder: the viewer must reset its decoder, then wait for a keyframe.
-        queue.clear();
-        queuedBytes = 0;
+        dropQueue();
         enqueue(LiveFrame.init(segment.bytes()).encode());
         needKeyframe = true;
         lastSentSequence = -1;
@@ -146,8 +145,7 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
         if (queuedBytes + f.bytes().length > MAX_QUEUED_BYTES) {
             // Too slow: drop what waits and pick up again at the next GOP, so the viewer stays live.
             skippedFragments += queue.size() + 1;
-            queue.clear();
-            queuedBytes = 0;
+            dropQueue();
             needKeyframe = true;
             Logger.debug("unit {}: live uplink behind, skipping to the next keyframe", unitId);
             return;
@@ -163,8 +161,7 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
         }
         socket = ws;
         viewers = 0;
-        queue.clear();
-        queuedBytes = 0;
+        dropQueue();
         sending = false;
         lastSentSequence = -1;
         PreEventSnapshot snap = recent.get();
@@ -231,11 +228,7 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
     }
 
     private void closeSocket(String reason) {
-        WebSocket ws = socket;
-        socket = null;
-        queue.clear();
-        queuedBytes = 0;
-        sending = false;
+        WebSocket ws = detach();
         if (ws != null) {
             Logger.info("unit {}: live stream stopped ({})", unitId, reason);
             try {
@@ -244,6 +237,20 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
                 ws.abort();
             }
         }
+    }
+
+    /** Forgets the socket and what waits to be sent on it; returns the socket, for the caller to close if it is open. */
+    private WebSocket detach() {
+        WebSocket ws = socket;
+        socket = null;
+        dropQueue();
+        sending = false;
+        return ws;
+    }
+
+    private void dropQueue() {
+        queue.clear();
+        queuedBytes = 0;
     }
 
     /** Reads what the gateway says: only a close (the last viewer left or access ended) matters. */
@@ -280,9 +287,7 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
                 current = gen == generation && socket == ws;
                 if (current) {
                     generation++;
-                    socket = null;
-                    queue.clear();
-                    queuedBytes = 0;
+                    detach();
                 }
             }
             if (current) {
@@ -299,7 +304,7 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
                 current = gen == generation && socket == ws;
                 if (current) {
                     generation++;
-                    socket = null;
+                    detach();
                 }
             }
             if (current) {
