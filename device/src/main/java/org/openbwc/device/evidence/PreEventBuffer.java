@@ -156,8 +156,6 @@ public final class PreEventBuffer implements FragmentSink, AutoCloseable {
     /** Drops the buffered fragments (not the init), e.g. when the camera stops. */
     public synchronized void clear() {
         while (!gops.isEmpty()) evictHead();
-        bufferedMicros = 0;
-        bufferedBytes = 0;
     }
 
     /** Drops everything and deletes the buffer's files. */
