@@ -1,8 +1,6 @@
 package org.openbwc.device.media;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 
 import java.nio.ShortBuffer;
 import java.nio.file.Path;
@@ -51,8 +49,8 @@ public final class MediaPipeline implements AutoCloseable {
     private final Path font;
     private final String unit;
 
-    private final BlockingQueue<Frame> pictures;
-    private final FrameSlots slots;
+    private final BlockingQueue<AVFrame> pictures;
+    private final PictureSlots slots;
     private final BlockingQueue<AudioChunk> sound = new ArrayBlockingQueue<>(AUDIO_QUEUE_CHUNKS);
 
     private final Thread videoThread;
@@ -84,7 +82,7 @@ public final class MediaPipeline implements AutoCloseable {
         this.unit = settings.unitId();
         this.pictures = new ArrayBlockingQueue<>(queueFrames);
         // at most one slot per queued picture, one being encoded, one being filled by the capture thread
-        this.slots = new FrameSlots(queueFrames + 2);
+        this.slots = new PictureSlots(queueFrames + 2);
         this.encoderThread = Thread.ofPlatform().name("media-encoder-" + unit).daemon(true).unstarted(this::encode);
         this.videoThread = Thread.ofPlatform().name("media-video-" + unit).daemon(true).unstarted(this::captureVideo);
         this.audioThread = Thread.ofPlatform().name("media-audio-" + unit).daemon(true).unstarted(this::captureAudio);
@@ -212,7 +210,6 @@ public final class MediaPipeline implements AutoCloseable {
         FFmpegFrameGrabber grabber = Sources.video(settings);
         PictureGraph conversion = null;
         PictureGraph overlay = null;
-        AVFrame scratch = null;
         boolean warnedDrop = false;
         try {
             try {
@@ -232,7 +229,6 @@ public final class MediaPipeline implements AutoCloseable {
                 } catch (RuntimeException e) {
                     throw new IllegalStateException("overlay filter could not start (font " + font + "): " + e.getMessage(), e);
                 }
-                scratch = av_frame_alloc();
             }
             boolean first = true;
             while (capturing) {
@@ -253,9 +249,9 @@ public final class MediaPipeline implements AutoCloseable {
                     picture = conversion.filter(picture, timestamp);
                     if (picture == null) continue;
                 }
-                // the one copy of each picture: out of the camera's (or the conversion's) buffer into a slot
-                Frame slot = slots.copyOf(picture, timestamp);
-                if (slot != null && overlay != null) slot = slots.draw(slot, overlay, scratch);
+                // by reference where the picture is the capture side's alone, else copied once (see PictureSlots)
+                AVFrame slot = slots.take(picture, timestamp);
+                if (slot != null && overlay != null && !slots.draw(slot, overlay)) slot = null;
                 if (slot == null || !pictures.offer(slot)) {
                     if (slot != null) slots.release(slot);
                     framesDropped.increment();
@@ -272,7 +268,6 @@ public final class MediaPipeline implements AutoCloseable {
         } finally {
             if (conversion != null) conversion.close();
             if (overlay != null) overlay.close();
-            if (scratch != null) av_frame_free(scratch);
             release(grabber);
             videoDone = true;
         }
@@ -331,13 +326,15 @@ public final class MediaPipeline implements AutoCloseable {
             }
             encoderStarted.complete(null);
             Logger.info("unit {}: encoding with {}", unit, settings.encoder().ffmpegName());
-            new EncodeLoop(recorder, RecorderInput.of(recorder)).run();
-            recorder.stop();
+            try (RecorderInput input = RecorderInput.of(recorder)) {
+                new EncodeLoop(recorder, input).run();
+                recorder.stop();
+            }
         } catch (Throwable e) {
             if (!encoderStarted.completeExceptionally(e)) fail("encoder " + settings.encoder().ffmpegName(), e, true);
         } finally {
             release(recorder);
-            for (Frame slot; (slot = pictures.poll()) != null; ) slots.release(slot);
+            for (AVFrame slot; (slot = pictures.poll()) != null; ) slots.release(slot);
             slots.close();
         }
     }
@@ -393,7 +390,7 @@ public final class MediaPipeline implements AutoCloseable {
         void run() throws Exception {
             while (true) {
                 boolean lastRound = videoDone;
-                Frame picture = pictures.poll(20, TimeUnit.MILLISECONDS);
+                AVFrame picture = pictures.poll(20, TimeUnit.MILLISECONDS);
                 if (settings.audioEnabled()) encodeSound();
                 if (picture != null) {
                     try {
@@ -408,13 +405,13 @@ public final class MediaPipeline implements AutoCloseable {
             }
         }
 
-        private void encodePicture(Frame picture) throws Exception {
-            if (firstTimestamp < 0) firstTimestamp = picture.timestamp;
+        private void encodePicture(AVFrame picture) throws Exception {
+            long timestamp = picture.pts();
+            if (firstTimestamp < 0) firstTimestamp = timestamp;
             // the capture timestamp, not a frame counter, sets the time: dropped pictures leave a gap, not a speed-up
-            long frameNumber = Math.round((picture.timestamp - firstTimestamp) * settings.fps() / 1_000_000.0);
+            long frameNumber = Math.round((timestamp - firstTimestamp) * settings.fps() / 1_000_000.0);
             if (frameNumber <= lastFrameNumber) frameNumber = lastFrameNumber + 1;
-            recorder.setFrameNumber((int) frameNumber);
-            input.record(picture);
+            input.record(picture, frameNumber);
             lastFrameNumber = frameNumber;
             framesEncoded.increment();
             windowFrames++;

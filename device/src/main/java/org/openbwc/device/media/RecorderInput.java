@@ -1,69 +1,159 @@
 package org.openbwc.device.media;
 
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_alloc;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
+import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
+import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
+import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
+import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
+import static org.bytedeco.ffmpeg.global.avutil.AV_PICTURE_TYPE_NONE;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.ffmpeg.global.avutil.av_buffer_ref;
-import static org.bytedeco.ffmpeg.global.avutil.av_buffer_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_image_copy_to_buffer;
 
 import java.lang.reflect.Field;
-import org.bytedeco.ffmpeg.avutil.AVBufferRef;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.nio.ByteBuffer;
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
+import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.tinylog.Logger;
 
 /**
- * Feeds a started {@link FFmpegFrameRecorder} the pictures from {@link FrameSlots} without a hidden copy.
+ * Feeds a started {@link FFmpegFrameRecorder}'s video encoder the capture side's pictures as they are.
  * <p>
- * The recorder points its own {@code AVFrame} at the picture's bytes but leaves the frame without a buffer
- * reference, and {@code avcodec_send_frame} copies every such frame into a freshly allocated buffer: 3 MB of copying
- * and a 3 MB malloc/free per 1080p frame, which also spreads the process's malloc heap over time. Attaching the
- * slot's reference-counted buffer to that frame for the duration of the call lets FFmpeg take a reference instead.
- * The frame is private to JavaCV, so it is reached by reflection; if that ever fails the recorder still works, with
- * the copy.
+ * The recorder only takes packed pictures in buffers of the caller's, which it hands to the encoder without a buffer
+ * reference, so the encoder copies each one; and a decoder's or filter graph's picture is not packed (each plane has
+ * its own buffer and padded lines), so getting it into the recorder meant one more copy. Instead, the reference-counted
+ * picture goes straight to the recorder's codec context ({@code avcodec_send_frame} then takes a reference, not a
+ * copy) and the packets go through the recorder's own muxing ({@code writePacket}: interleaved with the sound, under
+ * its lock), so that {@code stop()} still flushes the encoder and writes the trailer. Those members are private to
+ * JavaCV (checked against 1.5.14), so they are reached by reflection; if that ever fails, each picture is packed into
+ * a buffer and recorded the documented way, which costs the copies again but works.
  */
-final class RecorderInput {
+final class RecorderInput implements AutoCloseable {
+    /** {@code AV_FRAME_FLAG_KEY} (frame.h), a macro that the presets do not carry. */
+    private static final int AV_FRAME_FLAG_KEY = 1 << 1;
+
     private final FFmpegFrameRecorder recorder;
-    private final AVFrame picture;
+    private final AVCodecContext codec;
+    private final AVStream stream;
+    private final Method writePacket;
+    private AVPacket packet;
+    private Frame packed;
 
-    private RecorderInput(FFmpegFrameRecorder recorder, AVFrame picture) {
+    private RecorderInput(FFmpegFrameRecorder recorder, AVCodecContext codec, AVStream stream, Method writePacket) {
         this.recorder = recorder;
-        this.picture = picture;
+        this.codec = codec;
+        this.stream = stream;
+        this.writePacket = writePacket;
+        this.packet = writePacket != null ? av_packet_alloc() : null;
     }
 
-    /** For a recorder that has been started (it allocates its frame in start). */
+    /** For a recorder that has been started (it opens its encoder and stream in start). */
     static RecorderInput of(FFmpegFrameRecorder recorder) {
-        AVFrame picture = null;
         try {
-            Field field = FFmpegFrameRecorder.class.getDeclaredField("picture");
-            field.setAccessible(true);
-            picture = (AVFrame) field.get(recorder);
+            AVCodecContext codec = (AVCodecContext) field("video_c").get(recorder);
+            AVStream stream = (AVStream) field("video_st").get(recorder);
+            Method writePacket = FFmpegFrameRecorder.class.getDeclaredMethod("writePacket", int.class, AVPacket.class);
+            writePacket.setAccessible(true);
+            if (codec != null && !codec.isNull() && stream != null && !stream.isNull()) {
+                return new RecorderInput(recorder, codec, stream, writePacket);
+            }
+            Logger.debug("the recorder has no video encoder open yet; pictures are packed and copied");
         } catch (ReflectiveOperationException | RuntimeException e) {
-            Logger.debug(e, "the recorder's frame is out of reach; the encoder copies every picture");
+            Logger.debug(e, "the recorder's encoder is out of reach; pictures are packed and copied");
         }
-        if (picture != null && picture.isNull()) picture = null;
-        return new RecorderInput(recorder, picture);
+        return packing(recorder);
     }
 
-    /** Encodes one slot's picture; the encoder has dropped its reference to the slot's buffer when this returns. */
-    void record(Frame slot) throws Exception {
-        AVBufferRef buffer = FrameSlots.buffer(slot);
-        boolean attached = false;
-        if (picture != null && buffer != null && isEmpty(picture.buf(0))) {
-            AVBufferRef reference = av_buffer_ref(buffer);
-            attached = !isEmpty(reference);
-            if (attached) picture.buf(0, reference);
+    /** The documented path only: each picture packed into a buffer of ours and given to {@code record}. */
+    static RecorderInput packing(FFmpegFrameRecorder recorder) {
+        return new RecorderInput(recorder, null, null, null);
+    }
+
+    /** True when pictures go to the encoder by reference, false on the packing path. */
+    boolean direct() {
+        return writePacket != null;
+    }
+
+    /**
+     * Encodes a YUV 4:2:0 picture as frame {@code frameNumber} of the stream (in frame periods) and writes any packets
+     * that come out. The picture stays the caller's; the encoder holds no reference to it when this returns.
+     */
+    void record(AVFrame picture, long frameNumber) throws Exception {
+        if (!direct()) {
+            recordPacked(picture, frameNumber);
+            return;
         }
-        try {
-            recorder.record(slot, AV_PIX_FMT_YUV420P);
-        } finally {
-            if (attached) {
-                av_buffer_unref(picture.buf(0));
-                picture.buf(0, null);
+        picture.pts(frameNumber);
+        // a decoder marks its pictures as intra-coded key frames, which an encoder takes as a request for one
+        picture.pict_type(AV_PICTURE_TYPE_NONE);
+        picture.flags(picture.flags() & ~AV_FRAME_FLAG_KEY);
+        int result = avcodec_send_frame(codec, picture);
+        if (result < 0) throw new IllegalStateException("avcodec_send_frame failed (" + result + ") at frame " + frameNumber);
+        while (true) {
+            result = avcodec_receive_packet(codec, packet);
+            if (result == AVERROR_EAGAIN() || result == AVERROR_EOF()) return;
+            if (result < 0) throw new IllegalStateException("avcodec_receive_packet failed (" + result + ") at frame " + frameNumber);
+            av_packet_rescale_ts(packet, codec.time_base(), stream.time_base());
+            packet.stream_index(stream.index());
+            try {
+                // writes interleaved with the sound under the recorder's lock, and leaves the packet empty
+                writePacket.invoke(recorder, AVMEDIA_TYPE_VIDEO, packet);
+            } catch (InvocationTargetException e) {
+                if (e.getCause() instanceof Exception cause) throw cause;
+                throw e;
             }
         }
     }
 
-    private static boolean isEmpty(AVBufferRef reference) {
-        return reference == null || reference.isNull();
+    private void recordPacked(AVFrame picture, long frameNumber) throws Exception {
+        int width = picture.width();
+        int height = picture.height();
+        int size = yuv420pBytes(width, height);
+        if (packed == null || packed.imageWidth != width || packed.imageHeight != height) {
+            packed = new Frame();
+            packed.image = new ByteBuffer[] {ByteBuffer.allocateDirect(size)};
+            packed.imageWidth = width;
+            packed.imageHeight = height;
+            packed.imageDepth = Frame.DEPTH_UBYTE;
+            packed.imageChannels = 1;
+            // the recorder takes this as the luma line size; the chroma planes follow packed
+            packed.imageStride = width;
+            packed.type = Frame.Type.VIDEO;
+        }
+        ByteBuffer target = (ByteBuffer) packed.image[0];
+        int copied = av_image_copy_to_buffer(new BytePointer(target), size, picture.data(), picture.linesize(), AV_PIX_FMT_YUV420P,
+                width, height, 1);
+        if (copied != size) throw new IllegalStateException("packing a " + width + "x" + height + " picture gave " + copied + " bytes, not " + size);
+        target.clear();
+        recorder.setFrameNumber(Math.toIntExact(frameNumber));
+        recorder.record(packed, AV_PIX_FMT_YUV420P);
+    }
+
+    static int yuv420pBytes(int width, int height) {
+        return width * height + 2 * ((width + 1) / 2) * ((height + 1) / 2);
+    }
+
+    private static Field field(String name) throws NoSuchFieldException {
+        Field field = FFmpegFrameRecorder.class.getDeclaredField(name);
+        field.setAccessible(true);
+        return field;
+    }
+
+    /** Frees this input's packet; the recorder (and its encoder) stay the caller's to stop and release. */
+    @Override
+    public void close() {
+        if (packet != null) {
+            av_packet_free(packet);
+            packet = null;
+        }
     }
 }

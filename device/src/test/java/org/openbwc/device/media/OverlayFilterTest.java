@@ -103,18 +103,18 @@ class OverlayFilterTest {
         picture.imageDepth = Frame.DEPTH_UBYTE;
         picture.imageChannels = 1;
         picture.imageStride = WIDTH;
-        picture.image = new ByteBuffer[] {ByteBuffer.allocateDirect(FrameSlots.yuv420pBytes(WIDTH, HEIGHT)).put(black()).flip()};
+        picture.image = new ByteBuffer[] {ByteBuffer.allocateDirect(RecorderInput.yuv420pBytes(WIDTH, HEIGHT)).put(black()).flip()};
         filter.push(picture, AV_PIX_FMT_YUV420P);
         Frame out = filter.pull();
         ByteBuffer pixels = ((ByteBuffer) out.image[0]).duplicate();
-        byte[] bytes = new byte[FrameSlots.yuv420pBytes(WIDTH, HEIGHT)];
+        byte[] bytes = new byte[RecorderInput.yuv420pBytes(WIDTH, HEIGHT)];
         pixels.position(0).limit(bytes.length);
         pixels.get(bytes);
         return bytes;
     }
 
     private static byte[] black() {
-        byte[] yuv = new byte[FrameSlots.yuv420pBytes(WIDTH, HEIGHT)];
+        byte[] yuv = new byte[RecorderInput.yuv420pBytes(WIDTH, HEIGHT)];
         Arrays.fill(yuv, 0, WIDTH * HEIGHT, (byte) 16);
         Arrays.fill(yuv, WIDTH * HEIGHT, yuv.length, (byte) 128);
         return yuv;

@@ -6,14 +6,14 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUVJ422P;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_get_buffer;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_ref;
 
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
-import org.bytedeco.javacv.Frame;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** The capture thread's path: conversion of what a camera delivers, the one copy into a slot, the overlay in place. */
+/** The capture thread's path: conversion of what a camera delivers, the picture into a slot by reference, the overlay in place. */
 class PictureGraphTest {
     private static final EncoderSettings SETTINGS = EncoderSettings.mock("bwc-0042", "4711").withVideo(320, 180, 15);
 
@@ -36,16 +36,20 @@ class PictureGraphTest {
     @Test
     void anMjpegCameraPictureOfAnotherSizeBecomesYuv420pAtTheConfiguredSize() {
         AVFrame picture = picture(640, 480, AV_PIX_FMT_YUVJ422P, 200);
-        FrameSlots slots = new FrameSlots(3);
+        PictureSlots slots = new PictureSlots(3);
         try (PictureGraph conversion = PictureGraph.conversion(picture, SETTINGS)) {
             assertThat(conversion).isNotNull();
             AVFrame converted = conversion.filter(picture, 1234);
             assertThat(converted.format()).isEqualTo(AV_PIX_FMT_YUV420P);
             assertThat(converted.width()).isEqualTo(320);
             assertThat(converted.height()).isEqualTo(180);
-            Frame slot = slots.copyOf(converted, 1234);
-            assertThat(slot.image[0].remaining()).isEqualTo(FrameSlots.yuv420pBytes(320, 180));
-            assertThat(slot.timestamp).isEqualTo(1234);
+            long luma = converted.data(0).address();
+            AVFrame slot = slots.take(converted, 1234);
+            assertThat(slot.data(0).address()).as("the converted picture itself, not a copy").isEqualTo(luma);
+            assertThat(slot.width()).isEqualTo(320);
+            assertThat(slot.pts()).isEqualTo(1234);
+            assertThat(converted.buf(0)).as("the graph's frame gave up its reference").satisfiesAnyOf(
+                    b -> assertThat(b).isNull(), b -> assertThat(b.isNull()).isTrue());
             slots.release(slot);
         } finally {
             slots.close();
@@ -54,22 +58,107 @@ class PictureGraphTest {
     }
 
     @Test
-    void theOverlayIsDrawnIntoTheSlotItself() {
+    void theOverlayIsDrawnIntoThePictureItself() {
         AVFrame picture = picture(320, 180, AV_PIX_FMT_YUV420P, 16);
-        AVFrame scratch = av_frame_alloc();
-        FrameSlots slots = new FrameSlots(3);
+        PictureSlots slots = new PictureSlots(3);
         try (PictureGraph overlay = PictureGraph.overlay(SETTINGS, OverlayFilter.drawtext(SETTINGS, BundledFont.path()))) {
-            Frame slot = slots.copyOf(picture, 0);
-            long address = FrameSlots.buffer(slot).data().address();
-            byte[] before = bytes(slot);
-            assertThat(slots.draw(slot, overlay, scratch)).isSameAs(slot);
-            assertThat(FrameSlots.buffer(slot).data().address()).as("drawn in place, not into a copy").isEqualTo(address);
-            assertThat(bytes(slot)).isNotEqualTo(before);
+            long address = picture.data(0).address();
+            AVFrame slot = slots.take(picture, 5_000);
+            byte[] before = luma(slot);
+            assertThat(slots.draw(slot, overlay)).isTrue();
+            assertThat(slot.data(0).address()).as("drawn in place, not into a copy").isEqualTo(address);
+            assertThat(luma(slot)).isNotEqualTo(before);
+            assertThat(slot.pts()).isEqualTo(5_000);
             slots.release(slot);
         } finally {
             slots.close();
-            av_frame_free(scratch);
             av_frame_free(picture);
+        }
+    }
+
+    @Test
+    void aPictureSharedWithSomeoneElseIsDrawnIntoACopyAndTheirsIsLeftAlone() {
+        AVFrame picture = picture(320, 180, AV_PIX_FMT_YUV420P, 16);
+        AVFrame other = av_frame_alloc();
+        PictureSlots slots = new PictureSlots(3);
+        try (PictureGraph overlay = PictureGraph.overlay(SETTINGS, OverlayFilter.drawtext(SETTINGS, BundledFont.path()))) {
+            assertThat(av_frame_ref(other, picture)).isZero();
+            byte[] theirs = luma(other);
+            AVFrame slot = slots.take(picture, 0);
+            assertThat(slots.draw(slot, overlay)).isTrue();
+            assertThat(slot.data(0).address()).isNotEqualTo(other.data(0).address());
+            assertThat(luma(slot)).isNotEqualTo(theirs);
+            assertThat(luma(other)).as("the other holder's picture is unchanged").isEqualTo(theirs);
+            slots.release(slot);
+        } finally {
+            slots.close();
+            av_frame_free(other);
+            av_frame_free(picture);
+        }
+    }
+
+    @Test
+    void whenEverySlotIsInFlightThePictureIsLeftWithTheCallerAndTheSlotsAreBounded() {
+        AVFrame first = picture(320, 180, AV_PIX_FMT_YUV420P, 16);
+        AVFrame second = picture(320, 180, AV_PIX_FMT_YUV420P, 32);
+        PictureSlots slots = new PictureSlots(1);
+        try {
+            AVFrame slot = slots.take(first, 0);
+            assertThat(slot).isNotNull();
+            assertThat(slots.take(second, 33_333)).isNull();
+            assertThat(second.data(0).address()).as("a dropped picture stays the caller's").isNotZero();
+            assertThat(slots.allocated()).isEqualTo(1);
+            slots.release(slot);
+            AVFrame again = slots.take(second, 33_333);
+            assertThat(again).as("a released slot is used again").isSameAs(slot);
+            slots.release(again);
+            assertThat(slots.allocated()).isEqualTo(1);
+        } finally {
+            slots.close();
+            assertThat(slots.allocated()).isZero();
+            av_frame_free(first);
+            av_frame_free(second);
+        }
+    }
+
+    @Test
+    void whileTheEncoderIsBehindPicturesAreCopiedSoNoCameraPoolGrowsAndTheCopiesBuffersAreReused() {
+        AVFrame[] pictures = new AVFrame[4];
+        for (int i = 0; i < pictures.length; i++) pictures[i] = picture(320, 180, AV_PIX_FMT_YUV420P, 16 + i);
+        PictureSlots slots = new PictureSlots(6);
+        AVFrame[] taken = new AVFrame[4];
+        try {
+            long[] addresses = new long[4];
+            for (int i = 0; i < 4; i++) {
+                addresses[i] = pictures[i].data(0).address();
+                taken[i] = slots.take(pictures[i], i);
+            }
+            for (int i = 0; i < PictureSlots.BY_REFERENCE; i++) {
+                assertThat(taken[i].data(0).address()).as("picture %d by reference", i).isEqualTo(addresses[i]);
+            }
+            for (int i = PictureSlots.BY_REFERENCE; i < 4; i++) {
+                assertThat(taken[i].data(0).address()).as("picture %d copied", i).isNotEqualTo(addresses[i]);
+                assertThat(pictures[i].data(0).address()).as("picture %d left with the caller", i).isEqualTo(addresses[i]);
+                assertThat(luma(taken[i])[0]).isEqualTo((byte) (16 + i));
+            }
+            long copyBuffer = taken[3].data(0).address();
+            slots.release(taken[3]);
+            taken[3] = null;
+            // the encoder caught up on nothing by reference yet: the next picture is still copied, into the freed buffer
+            AVFrame next = picture(320, 180, AV_PIX_FMT_YUV420P, 99);
+            try {
+                AVFrame again = slots.take(next, 4);
+                assertThat(again.data(0).address()).as("the copy buffer is used again").isEqualTo(copyBuffer);
+                assertThat(luma(again)[0]).isEqualTo((byte) 99);
+                slots.release(again);
+            } finally {
+                av_frame_free(next);
+            }
+        } finally {
+            for (AVFrame slot : taken) if (slot != null) slots.release(slot);
+            slots.close();
+            assertThat(slots.allocated()).isZero();
+            for (AVFrame picture : pictures) av_frame_free(picture);
         }
     }
 
@@ -86,9 +175,9 @@ class PictureGraphTest {
         return frame;
     }
 
-    private static byte[] bytes(Frame slot) {
-        byte[] bytes = new byte[slot.image[0].remaining()];
-        ((java.nio.ByteBuffer) slot.image[0]).duplicate().get(bytes);
+    private static byte[] luma(AVFrame picture) {
+        byte[] bytes = new byte[picture.linesize(0) * picture.height()];
+        picture.data(0).position(0).capacity(bytes.length).get(bytes);
         return bytes;
     }
 }
