@@ -249,8 +249,8 @@ public final class MediaPipeline implements AutoCloseable {
                     picture = conversion.filter(picture, timestamp);
                     if (picture == null) continue;
                 }
-                // by reference where the picture is the capture side's alone, else copied once (see PictureSlots)
-                AVFrame slot = slots.take(picture, timestamp);
+                // by reference, or copied once where the overlay must not draw into it (see PictureSlots)
+                AVFrame slot = slots.take(picture, timestamp, overlay != null);
                 if (slot != null && overlay != null && !slots.draw(slot, overlay)) slot = null;
                 if (slot == null || !pictures.offer(slot)) {
                     if (slot != null) slots.release(slot);

@@ -23,13 +23,14 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 /**
  * A bounded set of frames that carry pictures from the capture thread to the encoder thread.
  * <p>
- * A picture that only the capture side holds (a decoder's or a conversion graph's output, as from a real camera)
- * crosses by reference: the slot takes over the reference and nothing is copied. Otherwise the picture is copied
- * once into a buffer of the slot's own: when someone else still holds it (the mock source's pictures are shared with
- * the grabber's packet, and drawing the overlay on a shared picture would copy it anyway), and when the encoder is
- * behind. The latter matters for memory: a decoder's or graph's buffer pool keeps every buffer it ever had out at
- * once until it is closed, so references held in a backed-up queue would leave the pool that large for good, while
- * the slots' own buffers are freed again once more than {@link #IDLE_BUFFERS} sit unused.
+ * A picture crosses by reference (the slot takes over the capture side's reference, nothing is copied) unless the
+ * overlay is to be drawn on it while someone else still holds it, or the encoder is behind. In those two cases it
+ * is copied once into a buffer of the slot's own. The first: drawing into a shared picture is not allowed, and
+ * drawtext would copy it anyway (the mock source's pictures are shared with the grabber's packet; a real camera's,
+ * decoded or converted, are not). The second matters for memory: a decoder's or filter graph's buffer pool keeps
+ * every buffer it ever had out at once until it is closed, so references held in a backed-up queue would leave the
+ * pool that large for good, while the slots' own buffers are freed again once more than {@link #IDLE_BUFFERS} sit
+ * unused.
  * <p>
  * When every slot is in flight the picture is dropped, which bounds memory under overload.
  */
@@ -57,15 +58,17 @@ final class PictureSlots implements AutoCloseable {
     }
 
     /**
-     * Puts {@code picture} into a slot stamped with the capture time: by reference if only the caller holds it and
-     * fewer than {@link #BY_REFERENCE} pictures are in flight (leaving {@code picture} empty), else as a copy (leaving
-     * it as it was). Returns null, with {@code picture} untouched, when every slot is in flight.
+     * Puts {@code picture} into a slot stamped with the capture time: by reference (leaving {@code picture} empty) if
+     * fewer than {@link #BY_REFERENCE} pictures are in flight that way and, when it is to be drawn on, only the caller
+     * holds it; else as a copy (leaving it as it was). Returns null, with {@code picture} untouched, when every slot is
+     * in flight.
      */
-    AVFrame take(AVFrame picture, long timestampMicros) {
+    AVFrame take(AVFrame picture, long timestampMicros, boolean toBeDrawnOn) {
         if (picture.format() != AV_PIX_FMT_YUV420P) {
             throw new IllegalStateException("picture format " + picture.format() + " is not YUV 4:2:0 (" + AV_PIX_FMT_YUV420P + ")");
         }
-        boolean byReference = isReferenceCounted(picture) && av_frame_is_writable(picture) != 0 && byReference() < BY_REFERENCE;
+        boolean byReference = isReferenceCounted(picture) && (!toBeDrawnOn || av_frame_is_writable(picture) != 0)
+                && byReference() < BY_REFERENCE;
         AVFrame slot = nextFree();
         if (slot == null) return null;
         if (byReference) {

@@ -44,7 +44,7 @@ class PictureGraphTest {
             assertThat(converted.width()).isEqualTo(320);
             assertThat(converted.height()).isEqualTo(180);
             long luma = converted.data(0).address();
-            AVFrame slot = slots.take(converted, 1234);
+            AVFrame slot = slots.take(converted, 1234, true);
             assertThat(slot.data(0).address()).as("the converted picture itself, not a copy").isEqualTo(luma);
             assertThat(slot.width()).isEqualTo(320);
             assertThat(slot.pts()).isEqualTo(1234);
@@ -63,7 +63,7 @@ class PictureGraphTest {
         PictureSlots slots = new PictureSlots(3);
         try (PictureGraph overlay = PictureGraph.overlay(SETTINGS, OverlayFilter.drawtext(SETTINGS, BundledFont.path()))) {
             long address = picture.data(0).address();
-            AVFrame slot = slots.take(picture, 5_000);
+            AVFrame slot = slots.take(picture, 5_000, true);
             byte[] before = luma(slot);
             assertThat(slots.draw(slot, overlay)).isTrue();
             assertThat(slot.data(0).address()).as("drawn in place, not into a copy").isEqualTo(address);
@@ -84,11 +84,28 @@ class PictureGraphTest {
         try (PictureGraph overlay = PictureGraph.overlay(SETTINGS, OverlayFilter.drawtext(SETTINGS, BundledFont.path()))) {
             assertThat(av_frame_ref(other, picture)).isZero();
             byte[] theirs = luma(other);
-            AVFrame slot = slots.take(picture, 0);
+            AVFrame slot = slots.take(picture, 0, true);
             assertThat(slots.draw(slot, overlay)).isTrue();
             assertThat(slot.data(0).address()).isNotEqualTo(other.data(0).address());
             assertThat(luma(slot)).isNotEqualTo(theirs);
             assertThat(luma(other)).as("the other holder's picture is unchanged").isEqualTo(theirs);
+            slots.release(slot);
+        } finally {
+            slots.close();
+            av_frame_free(other);
+            av_frame_free(picture);
+        }
+    }
+
+    @Test
+    void aSharedPictureThatIsNotDrawnOnCrossesByReference() {
+        AVFrame picture = picture(320, 180, AV_PIX_FMT_YUV420P, 16);
+        AVFrame other = av_frame_alloc();
+        PictureSlots slots = new PictureSlots(3);
+        try {
+            assertThat(av_frame_ref(other, picture)).isZero();
+            AVFrame slot = slots.take(picture, 0, false);
+            assertThat(slot.data(0).address()).as("no copy without an overlay").isEqualTo(other.data(0).address());
             slots.release(slot);
         } finally {
             slots.close();
@@ -103,13 +120,13 @@ class PictureGraphTest {
         AVFrame second = picture(320, 180, AV_PIX_FMT_YUV420P, 32);
         PictureSlots slots = new PictureSlots(1);
         try {
-            AVFrame slot = slots.take(first, 0);
+            AVFrame slot = slots.take(first, 0, false);
             assertThat(slot).isNotNull();
-            assertThat(slots.take(second, 33_333)).isNull();
+            assertThat(slots.take(second, 33_333, false)).isNull();
             assertThat(second.data(0).address()).as("a dropped picture stays the caller's").isNotZero();
             assertThat(slots.allocated()).isEqualTo(1);
             slots.release(slot);
-            AVFrame again = slots.take(second, 33_333);
+            AVFrame again = slots.take(second, 33_333, false);
             assertThat(again).as("a released slot is used again").isSameAs(slot);
             slots.release(again);
             assertThat(slots.allocated()).isEqualTo(1);
@@ -131,7 +148,7 @@ class PictureGraphTest {
             long[] addresses = new long[4];
             for (int i = 0; i < 4; i++) {
                 addresses[i] = pictures[i].data(0).address();
-                taken[i] = slots.take(pictures[i], i);
+                taken[i] = slots.take(pictures[i], i, true);
             }
             for (int i = 0; i < PictureSlots.BY_REFERENCE; i++) {
                 assertThat(taken[i].data(0).address()).as("picture %d by reference", i).isEqualTo(addresses[i]);
@@ -147,7 +164,7 @@ class PictureGraphTest {
             // the encoder caught up on nothing by reference yet: the next picture is still copied, into the freed buffer
             AVFrame next = picture(320, 180, AV_PIX_FMT_YUV420P, 99);
             try {
-                AVFrame again = slots.take(next, 4);
+                AVFrame again = slots.take(next, 4, true);
                 assertThat(again.data(0).address()).as("the copy buffer is used again").isEqualTo(copyBuffer);
                 assertThat(luma(again)[0]).isEqualTo((byte) 99);
                 slots.release(again);
