@@ -37,7 +37,8 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
 final class PictureSlots implements AutoCloseable {
     /** Pictures in flight by reference at most, i.e. extra buffers a camera's pool may be asked for. */
     static final int BY_REFERENCE = 2;
-    static final int IDLE_BUFFERS = 2;
+    /** A unit whose encoder keeps up has one copy in flight at a time; a second one is freed again, not kept. */
+    static final int IDLE_BUFFERS = 1;
 
     private final BlockingQueue<AVFrame> free;
     private final BlockingQueue<AVBufferRef> idleBuffers = new ArrayBlockingQueue<>(IDLE_BUFFERS);
