@@ -1,19 +1,19 @@
 package org.openbwc.device.media;
 
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
-import static org.bytedeco.ffmpeg.global.avutil.av_frame_move_ref;
 import static org.bytedeco.ffmpeg.global.avutil.av_buffer_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_buffer_is_writable;
 import static org.bytedeco.ffmpeg.global.avutil.av_buffer_unref;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_is_writable;
+import static org.bytedeco.ffmpeg.global.avutil.av_frame_move_ref;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_image_copy_to_buffer;
 import static org.bytedeco.ffmpeg.global.avutil.av_image_fill_arrays;
 
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -86,7 +86,10 @@ final class PictureSlots implements AutoCloseable {
         return slot;
     }
 
-    /** Pictures in flight that hold a buffer of someone else's. */
+    /**
+     * Pictures in flight that hold a buffer of someone else's. Read on the capture thread while the encoder thread
+     * releases, so it may be one too high for a moment, which only means one more copy.
+     */
     private int byReference() {
         return inFlight.get() - ownBuffers.size() + idleBuffers.size();
     }
