@@ -70,9 +70,12 @@ class RecorderInputTest {
         assertThat(keyframes(file)).isEqualTo(FRAMES / FPS);
         assertThat(MediaTools.probe(file)).contains("width=" + WIDTH, "height=" + HEIGHT, "duration=3.0");
         assertThat(MediaTools.decodeErrors(file)).isEmpty();
-        // the picture content arrives: luma 80 (give or take the encoder's loss) in the middle of the first picture
+        // the picture arrives line by line despite the padding: dark left half, light right half, on every row checked
         byte[] luma = MediaTools.firstPictureLuma(file, WIDTH, HEIGHT);
-        assertThat(luma[WIDTH * (HEIGHT / 2) + WIDTH / 2] & 0xff).isBetween(60, 100);
+        for (int row : new int[] {10, HEIGHT / 2, HEIGHT - 10}) {
+            assertThat(luma[WIDTH * row + WIDTH / 4] & 0xff).as("row %d, left", row).isBetween(20, 60);
+            assertThat(luma[WIDTH * row + 3 * WIDTH / 4] & 0xff).as("row %d, right", row).isBetween(140, 180);
+        }
     }
 
     private Path encode(String name, Function<FFmpegFrameRecorder, RecorderInput> inputFor) throws Exception {
@@ -82,7 +85,7 @@ class RecorderInputTest {
         AVFrame picture = av_frame_alloc();
         try (RecorderInput input = inputFor.apply(recorder)) {
             for (int n = 0; n < FRAMES; n++) {
-                fill(picture, 80);
+                fill(picture);
                 input.record(picture, n);
             }
             recorder.stop();
@@ -105,17 +108,26 @@ class RecorderInputTest {
         return recorder;
     }
 
-    /** A fresh picture each time, with padded lines (linesize > width) and marked intra/key as decoders mark theirs. */
-    private static void fill(AVFrame picture, int luma) {
+    /**
+     * A fresh picture each time, with padded lines (linesize > width) and marked intra/key as decoders mark theirs: luma
+     * 40 on the left half, 160 on the right, 255 in the padding, so a picture read with the wrong line size shows.
+     */
+    private static void fill(AVFrame picture) {
         av_frame_unref(picture);
         picture.format(AV_PIX_FMT_YUV420P).width(WIDTH).height(HEIGHT);
         assertThat(av_frame_get_buffer(picture, 64)).isZero();
         assertThat(picture.linesize(0)).isGreaterThan(WIDTH);
         for (int plane = 0; plane < 3; plane++) {
             int rows = plane == 0 ? HEIGHT : HEIGHT / 2;
+            int columns = plane == 0 ? WIDTH : WIDTH / 2;
+            int lineSize = picture.linesize(plane);
             BytePointer data = picture.data(plane);
-            data.capacity((long) picture.linesize(plane) * rows);
-            for (long i = 0; i < data.capacity(); i++) data.put(i, (byte) (plane == 0 ? luma : 128));
+            data.capacity((long) lineSize * rows);
+            for (long i = 0; i < data.capacity(); i++) {
+                long x = i % lineSize;
+                int value = x >= columns ? 255 : plane > 0 ? 128 : x < columns / 2 ? 40 : 160;
+                data.put(i, (byte) value);
+            }
         }
         picture.pict_type(AV_PICTURE_TYPE_I);
         picture.flags(picture.flags() | (1 << 1));
