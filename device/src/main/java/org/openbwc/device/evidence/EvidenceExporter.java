@@ -29,12 +29,10 @@ import static org.bytedeco.ffmpeg.global.avutil.av_log_get_level;
 import static org.bytedeco.ffmpeg.global.avutil.av_log_set_level;
 import static org.bytedeco.ffmpeg.global.avutil.av_make_q;
 import static org.bytedeco.ffmpeg.global.avutil.av_rescale_q;
-import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -47,6 +45,7 @@ import org.bytedeco.ffmpeg.avformat.AVIOContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.openbwc.device.media.FfmpegError;
 import org.tinylog.Logger;
 
 /**
@@ -225,12 +224,6 @@ public final class EvidenceExporter {
     }
 
     private static void check(int code, String what) throws IOException {
-        if (code >= 0) return;
-        byte[] text = new byte[256];
-        av_strerror(code, text, text.length);
-        int length = 0;
-        while (length < text.length && text[length] != 0) length++;
-        throw new IOException("export: cannot " + what + ": " + new String(text, 0, length, StandardCharsets.UTF_8)
-                + " (" + code + ")");
+        if (code < 0) throw new IOException("export: cannot " + what + ": " + FfmpegError.describe(code));
     }
 }

@@ -16,7 +16,6 @@ import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_unref;
 import static org.bytedeco.ffmpeg.global.avutil.av_strdup;
-import static org.bytedeco.ffmpeg.global.avutil.av_strerror;
 
 import org.bytedeco.ffmpeg.avfilter.AVFilterContext;
 import org.bytedeco.ffmpeg.avfilter.AVFilterGraph;
@@ -102,12 +101,6 @@ final class PictureGraph implements AutoCloseable {
     }
 
     private static void check(int result, String what) {
-        if (result >= 0) return;
-        byte[] text = new byte[256];
-        av_strerror(result, text, text.length);
-        int end = 0;
-        while (end < text.length && text[end] != 0) end++;
-        throw new IllegalStateException(what + " failed: " + new String(text, 0, end, java.nio.charset.StandardCharsets.UTF_8)
-                + " (" + result + ")");
+        if (result < 0) throw new IllegalStateException(what + " failed: " + FfmpegError.describe(result));
     }
 }

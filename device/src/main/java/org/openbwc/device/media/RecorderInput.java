@@ -97,11 +97,14 @@ final class RecorderInput implements AutoCloseable {
         picture.pict_type(AV_PICTURE_TYPE_NONE);
         picture.flags(picture.flags() & ~AV_FRAME_FLAG_KEY);
         int result = avcodec_send_frame(codec, picture);
-        if (result < 0) throw new IllegalStateException("avcodec_send_frame failed (" + result + ") at frame " + frameNumber);
+        if (result < 0) throw new IllegalStateException("encoding frame " + frameNumber + " failed: " + FfmpegError.describe(result));
         while (true) {
             result = avcodec_receive_packet(codec, packet);
             if (result == AVERROR_EAGAIN() || result == AVERROR_EOF()) return;
-            if (result < 0) throw new IllegalStateException("avcodec_receive_packet failed (" + result + ") at frame " + frameNumber);
+            if (result < 0) {
+                throw new IllegalStateException("taking a packet from the encoder at frame " + frameNumber + " failed: "
+                        + FfmpegError.describe(result));
+            }
             av_packet_rescale_ts(packet, codec.time_base(), stream.time_base());
             packet.stream_index(stream.index());
             try {

@@ -78,35 +78,40 @@ class PictureGraphTest {
 
     @Test
     void aPictureSharedWithSomeoneElseIsDrawnIntoACopyAndTheirsIsLeftAlone() {
-        AVFrame picture = picture(320, 180, AV_PIX_FMT_YUV420P, 16);
-        AVFrame other = av_frame_alloc();
-        PictureSlots slots = new PictureSlots(3);
-        try (PictureGraph overlay = PictureGraph.overlay(SETTINGS, OverlayFilter.drawtext(SETTINGS, BundledFont.path()))) {
-            assertThat(av_frame_ref(other, picture)).isZero();
-            byte[] theirs = luma(other);
-            AVFrame slot = slots.take(picture, 0, true);
-            assertThat(slots.draw(slot, overlay)).isTrue();
-            assertThat(slot.data(0).address()).isNotEqualTo(other.data(0).address());
-            assertThat(luma(slot)).isNotEqualTo(theirs);
-            assertThat(luma(other)).as("the other holder's picture is unchanged").isEqualTo(theirs);
-            slots.release(slot);
-        } finally {
-            slots.close();
-            av_frame_free(other);
-            av_frame_free(picture);
-        }
+        withSharedPicture((picture, other, slots) -> {
+            try (PictureGraph overlay = PictureGraph.overlay(SETTINGS, OverlayFilter.drawtext(SETTINGS, BundledFont.path()))) {
+                byte[] theirs = luma(other);
+                AVFrame slot = slots.take(picture, 0, true);
+                assertThat(slots.draw(slot, overlay)).isTrue();
+                assertThat(slot.data(0).address()).isNotEqualTo(other.data(0).address());
+                assertThat(luma(slot)).isNotEqualTo(theirs);
+                assertThat(luma(other)).as("the other holder's picture is unchanged").isEqualTo(theirs);
+                slots.release(slot);
+            }
+        });
     }
 
     @Test
     void aSharedPictureThatIsNotDrawnOnCrossesByReference() {
+        withSharedPicture((picture, other, slots) -> {
+            AVFrame slot = slots.take(picture, 0, false);
+            assertThat(slot.data(0).address()).as("no copy without an overlay").isEqualTo(other.data(0).address());
+            slots.release(slot);
+        });
+    }
+
+    /** A test body given a picture that another holder references too, as the grabber's packet does the mock's. */
+    private interface SharedPictureTest {
+        void run(AVFrame picture, AVFrame other, PictureSlots slots);
+    }
+
+    private static void withSharedPicture(SharedPictureTest test) {
         AVFrame picture = picture(320, 180, AV_PIX_FMT_YUV420P, 16);
         AVFrame other = av_frame_alloc();
         PictureSlots slots = new PictureSlots(3);
         try {
             assertThat(av_frame_ref(other, picture)).isZero();
-            AVFrame slot = slots.take(picture, 0, false);
-            assertThat(slot.data(0).address()).as("no copy without an overlay").isEqualTo(other.data(0).address());
-            slots.release(slot);
+            test.run(picture, other, slots);
         } finally {
             slots.close();
             av_frame_free(other);
