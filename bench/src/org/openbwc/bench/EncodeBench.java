@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
  * <li>{@code verify RECORDING_DIR KEY_DIR}: checks a recording the unit process wrote with {@code EvidenceVerifier}
  * against the unit's key and prints what its manifest says.</li>
  * </ul>
- * The orchestrator also runs the real unit process ({@code org.openbwc.launcher.Bwc device --config FILE}, started
+ * The orchestrator also runs the real unit process ({@code org.openbwc.launcher.UnitMain --config FILE}, started
  * as {@code ./bwc device} starts it) and drives it over MQTT 5 with Paho: {@code record.start} after the warm-up,
  * {@code record.stop} at the end of the window; fps and dropped frames come from the unit's own status messages.
  * Children speak a line protocol on stdin/stdout: the orchestrator sends {@code s} (stats), {@code open},
@@ -706,7 +706,7 @@ public final class EncodeBench {
             String extra = System.getenv("BENCH_JVM_EXTRA");
             if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
             String lib = opt.get("lib-gpl");
-            cmd.addAll(List.of("-cp", lib + "/bwc.jar:" + lib + "/*", "org.openbwc.launcher.Bwc", "device", "--config", config.toString()));
+            cmd.addAll(List.of("-cp", lib + "/bwc.jar:" + lib + "/*", "org.openbwc.launcher.UnitMain", "--config", config.toString()));
             return cmd;
         }
 
@@ -1109,7 +1109,7 @@ public final class EncodeBench {
         }
 
         /**
-         * The real unit process: {@code Bwc device --config FILE} in its own JVM, started as ./bwc device starts it. After
+         * The real unit process: {@code UnitMain --config FILE} in its own JVM, started as ./bwc device starts it. After
          * the warm-up (at least the pre-event length, so that the buffer is full) the orchestrator sends record.start over
          * MQTT; the window runs from the unit's first status after the start to the first status one window later, and
          * /proc is sampled the moment each status arrives. Frames in the window: the recording's media time times the

@@ -1,6 +1,5 @@
 package org.openbwc.config;
 
-import com.fasterxml.jackson.core.JsonToken;
 import java.lang.reflect.Method;
 import java.lang.reflect.RecordComponent;
 import java.math.BigDecimal;
@@ -15,6 +14,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.openbwc.config.YamlNode.ScalarType;
 
 /**
  * One record component with the documentation and constraints declared on it, and the conversions from YAML text that
@@ -256,42 +256,42 @@ final class ComponentSpec {
     return String.valueOf(value);
   }
 
-  /** Converts a non-null YAML scalar to this key's type, judging by the parser's token so quoted numbers are caught. */
+  /** Converts a non-null YAML scalar to this key's type, judging by the parser's type so quoted numbers are caught. */
   Converted convert(YamlNode.Scalar scalar) {
     String text = scalar.text();
-    JsonToken token = scalar.token();
+    ScalarType scalarType = scalar.type();
     if (isWhole()) {
-      Long whole = token == JsonToken.VALUE_NUMBER_INT ? parseWhole(text) : null;
+      Long whole = scalarType == ScalarType.INTEGER ? parseWhole(text) : null;
       if (whole != null) {
         return new Converted(whole, null);
       }
-      if (token == JsonToken.VALUE_NUMBER_INT) {
+      if (scalarType == ScalarType.INTEGER) {
         return new Converted(null, "is out of range");
       }
       return new Converted(
           null,
-          token == JsonToken.VALUE_STRING && parseWhole(text) != null
+          scalarType == ScalarType.STRING && parseWhole(text) != null
               ? "is in quotes, which makes it text, not a whole number; remove the quotes"
               : "is not a whole number");
     }
     if (type == double.class) {
-      boolean numeric = token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT;
+      boolean numeric = scalarType == ScalarType.INTEGER || scalarType == ScalarType.DECIMAL;
       Double number = parseDecimal(text);
       if (numeric && number != null) {
         return new Converted(number, null);
       }
       return new Converted(
           null,
-          token == JsonToken.VALUE_STRING && number != null
+          scalarType == ScalarType.STRING && number != null
               ? "is in quotes, which makes it text, not a number; remove the quotes"
               : "is not a number");
     }
     if (type == boolean.class) {
-      if (token == JsonToken.VALUE_TRUE || token == JsonToken.VALUE_FALSE) {
-        return new Converted(token == JsonToken.VALUE_TRUE, null);
+      if (scalarType == ScalarType.TRUE || scalarType == ScalarType.FALSE) {
+        return new Converted(scalarType == ScalarType.TRUE, null);
       }
       boolean quoted =
-          token == JsonToken.VALUE_STRING && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"));
+          scalarType == ScalarType.STRING && (text.equalsIgnoreCase("true") || text.equalsIgnoreCase("false"));
       return new Converted(null, quoted
               ? "is in quotes, which makes it text, not true or false; remove the quotes"
               : "is not true or false");
@@ -432,19 +432,19 @@ final class ComponentSpec {
   }
 
   private Object parseDefault(String text) {
-    JsonToken token;
+    ScalarType scalarType;
     if (isWhole()) {
-      token = JsonToken.VALUE_NUMBER_INT;
+      scalarType = ScalarType.INTEGER;
     } else if (type == double.class) {
-      token = JsonToken.VALUE_NUMBER_FLOAT;
+      scalarType = ScalarType.DECIMAL;
     } else if (type == boolean.class && text.equals("true")) {
-      token = JsonToken.VALUE_TRUE;
+      scalarType = ScalarType.TRUE;
     } else if (type == boolean.class && text.equals("false")) {
-      token = JsonToken.VALUE_FALSE;
+      scalarType = ScalarType.FALSE;
     } else {
-      token = JsonToken.VALUE_STRING;
+      scalarType = ScalarType.STRING;
     }
-    return checkedDefault(this, new YamlNode.Scalar(token, text, 0, false));
+    return checkedDefault(this, new YamlNode.Scalar(scalarType, text, 0, false));
   }
 
   private Map<String, Object> parseSectionDefaults(String text) {

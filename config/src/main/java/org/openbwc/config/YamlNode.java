@@ -1,6 +1,5 @@
 package org.openbwc.config;
 
-import com.fasterxml.jackson.core.JsonToken;
 import java.util.List;
 import java.util.Map;
 
@@ -14,16 +13,31 @@ sealed interface YamlNode {
   String kindName();
 
   /**
+   * How the parser typed a scalar. Only unquoted scalars (and explicitly tagged ones) get a type other than
+   * {@link #STRING}, so {@code "123"} stays text and a number key can say the quotes are the problem.
+   */
+  enum ScalarType {
+    STRING,
+    INTEGER,
+    DECIMAL,
+    TRUE,
+    FALSE,
+    NULL,
+    /** A {@code !!binary} value; only a text key accepts it, as written. */
+    BINARY
+  }
+
+  /**
    * A scalar as the parser typed it.
    *
-   * @param token the parser's type: a number, string, boolean or null token
+   * @param type the parser's type: a number, string, boolean or null
    * @param text the text as written (without quotes)
    * @param alias true when the scalar is a YAML alias such as {@code *name} (text is then the anchor name), which is
    *     not supported
    */
-  record Scalar(JsonToken token, String text, int line, boolean alias) implements YamlNode {
+  record Scalar(ScalarType type, String text, int line, boolean alias) implements YamlNode {
     boolean isNull() {
-      return token == JsonToken.VALUE_NULL;
+      return type == ScalarType.NULL;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package org.openbwc.gateway;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.time.Clock;
@@ -34,6 +32,8 @@ import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.gateway.DroppedMessages.Reason;
+import org.openbwc.json.JsonException;
+import org.openbwc.json.JsonReader;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.CommandRequest;
 import org.openbwc.protocol.MalformedPayloadException;
@@ -495,17 +495,14 @@ final class FleetLink implements AutoCloseable {
     /** Sorts a payload the codec rejected into a drop reason; runs only on the failure path. */
     private Reason classify(byte[] payload) {
         if (payload.length > maxPayloadBytes) return Reason.OVERSIZED;
-        JsonNode tree;
+        Object tree;
         try {
-            tree = codec.mapper().readTree(payload);
-        } catch (IOException e) {
+            tree = JsonReader.parse(payload);
+        } catch (JsonException e) {
             return Reason.NOT_JSON;
         }
-        if (tree == null || !tree.isObject()) return Reason.NOT_JSON;
-        JsonNode version = tree.get("version");
-        if (version != null && version.canConvertToInt() && version.asInt() != Payload.VERSION) {
-            return Reason.UNSUPPORTED_VERSION;
-        }
+        if (!(tree instanceof Map<?, ?> members)) return Reason.NOT_JSON;
+        if (members.get("version") instanceof Long version && version != Payload.VERSION) return Reason.UNSUPPORTED_VERSION;
         return Reason.INVALID_PAYLOAD;
     }
 

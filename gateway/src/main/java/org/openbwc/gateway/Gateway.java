@@ -1,5 +1,6 @@
 package org.openbwc.gateway;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -100,7 +101,8 @@ public final class Gateway implements AutoCloseable {
             WireCodec codec = new WireCodec(config.maxPayloadBytes());
             Path dataDir = Path.of(config.dataDir());
             Clock clock = Clock.systemUTC();
-            audit = AuditLog.open(dataDir.resolve("audit.log"), codec.mapper(), clock);
+            ObjectMapper json = HttpJson.mapper();
+            audit = AuditLog.open(dataDir.resolve("audit.log"), json, clock);
             Authenticator auth = authenticator(config, clock);
             FleetRegistry registry = new FleetRegistry();
             AlertBoard alerts = new AlertBoard(clock);
@@ -118,7 +120,7 @@ public final class Gateway implements AutoCloseable {
             registry.listen(live);
             alerts.listen(live);
             ApiParts parts = new ApiParts(config.gatewayId(), registry, link, alerts, trails, recordings, auth, audit,
-                    config.map(), Duration.ofMillis(config.commandTimeoutMillis()), codec.mapper(),
+                    config.map(), Duration.ofMillis(config.commandTimeoutMillis()), json,
                     GatewayHttpApi.DEFAULT_HEARTBEAT, GatewayHttpApi.DEFAULT_EVENT_BACKLOG, live, config.live());
             GatewayHttpApi http = GatewayHttpApi.start(config.http().host(), port, parts);
             live.uplinkBase(liveBase(config, http.port()));

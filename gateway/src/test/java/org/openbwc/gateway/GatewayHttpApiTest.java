@@ -81,8 +81,8 @@ class GatewayHttpApiTest {
         WireCodec codec = new WireCodec();
         LiveService live = new LiveService(gatewayId, registry, link, alerts, LiveConfig.defaults(), Duration.ofMillis(500), clock);
         return new ApiParts(gatewayId, registry, link, alerts, trails, recordings,
-                TestOperators.authenticator(dataDir, clock), AuditLog.open(dataDir.resolve("audit.log"), codec.mapper(), clock),
-                MapConfig.defaults().withTileUrl(""), Duration.ofMillis(500), codec.mapper(), Duration.ofMillis(100),
+                TestOperators.authenticator(dataDir, clock), AuditLog.open(dataDir.resolve("audit.log"), HttpJson.mapper(), clock),
+                MapConfig.defaults().withTileUrl(""), Duration.ofMillis(500), HttpJson.mapper(), Duration.ofMillis(100),
                 EVENT_BACKLOG, live, LiveConfig.defaults());
     }
 

@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code bwc} command line: entry point for the demo, the device, the gateway and config tools. */
-@Command(name = "bwc", mixinStandardHelpOptions = true, versionProvider = BwcVersion.class,
+@Command(name = "bwc", mixinStandardHelpOptions = true, versionProvider = BwcVersion.Provider.class,
         description = "Open body-worn camera platform.",
         subcommands = {DemoCommand.class, DeviceCommand.class, GatewayCommand.class, ConfigCommand.class, EvidenceCommand.class,
                 CommandLine.HelpCommand.class})

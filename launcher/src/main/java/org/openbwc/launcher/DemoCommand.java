@@ -26,6 +26,7 @@ import org.openbwc.config.MqttConfig;
 import org.openbwc.config.TelemetryConfig;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.config.VideoConfig;
+import org.openbwc.device.media.TransparentHugePages;
 import org.openbwc.gateway.Gateway;
 import org.openbwc.launcher.sim.SimulatedUnit;
 import org.openbwc.launcher.sim.VirtualUnitsServer;
@@ -88,6 +89,8 @@ public final class DemoCommand implements Callable<Integer> {
         }
         if (httpPort == simPort) throw new CommandLine.ParameterException(spec.commandLine(), "--http-port and --sim-port must differ (both " + httpPort + ")");
         PrintWriter out = spec.commandLine().getOut();
+        // several encoders in one process: huge pages would cost each about 7 MiB (see TransparentHugePages)
+        TransparentHugePages.disableForThisProcess();
         if (adminPassword != null) {
             try {
                 PasswordHasher.check(adminPassword);

@@ -100,7 +100,10 @@ class DeviceProcessTest {
             if (line.startsWith("jvm ")) cmd.add(line.substring(4));
             if (line.startsWith("env ")) env.add(line.substring(4));
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Bwc.class.getName(), "device", "--config", yaml.toString()));
+        // which classes the unit loads, for the memory check in aRecordingStarts...
+        cmd.add("-Xlog:class+load=info:file=" + dir.resolve(unitId + "-classes.txt"));
+        // the entry point ./bwc device runs
+        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), UnitMain.class.getName(), "--config", yaml.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(unitId + ".log").toFile());
@@ -221,6 +224,13 @@ class DeviceProcessTest {
         assertThat(p.waitFor(20, TimeUnit.SECONDS)).isTrue();
 
         assertThat(new EvidenceVerifier().verify(rec, Optional.empty()).ok()).isTrue();
+        // Memory: a unit that recorded, sealed and talked MQTT never loaded the CLI framework or a general JSON
+        // library (their classes cost it about 10 MiB of its 160 MB budget).
+        List<String> loaded = Files.readAllLines(dir.resolve(id + "-classes.txt")).stream()
+                .map(l -> l.replaceFirst("^(\\[[^\\]]*\\])+ *", "")).toList();
+        assertThat(loaded).as("class-load log").anyMatch(l -> l.startsWith("org.openbwc.device.evidence.ManifestFile "));
+        assertThat(loaded.stream().filter(l -> l.startsWith("picocli.") || l.startsWith("com.fasterxml.jackson.")))
+                .as("classes of the CLI framework or Jackson in the unit").isEmpty();
         JsonNode m = JSON.readTree(rec.resolve("manifest.json").toFile());
         double pre = m.path("preEventSecondsIncluded").asDouble();
         double recorded = Duration.between(pressedAt, stoppedAt).toMillis() / 1000.0;

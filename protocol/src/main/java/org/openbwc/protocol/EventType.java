@@ -2,9 +2,10 @@ package org.openbwc.protocol;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonValue;
+import org.openbwc.json.JsonNamed;
 
 /** Kinds of unit event published on {@code bwc/v1/<unit>/event}, with their wire names. */
-public enum EventType {
+public enum EventType implements JsonNamed {
     STATE_CHANGED("state.changed"),
     RECORDING_STARTED("recording.started"),
     RECORDING_STOPPED("recording.stopped"),
@@ -35,6 +36,9 @@ public enum EventType {
 
     @JsonValue
     public String wire() { return wire; }
+
+    @Override
+    public String jsonName() { return wire; }
 
     @JsonCreator
     public static EventType fromWire(String wire) {

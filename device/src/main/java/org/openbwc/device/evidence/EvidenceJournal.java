@@ -1,11 +1,9 @@
 package org.openbwc.device.evidence;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -34,15 +32,11 @@ final class EvidenceJournal implements AutoCloseable {
     }
 
     static byte[] encode(JournalEntry entry) {
-        try {
-            byte[] json = EvidenceJson.COMPACT.writerFor(JournalEntry.class).writeValueAsBytes(entry);
-            byte[] line = new byte[json.length + 1];
-            System.arraycopy(json, 0, line, 0, json.length);
-            line[json.length] = '\n';
-            return line;
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("cannot encode journal entry " + entry, e);
-        }
+        byte[] json = EvidenceJson.journalEntry(entry);
+        byte[] line = new byte[json.length + 1];
+        System.arraycopy(json, 0, line, 0, json.length);
+        line[json.length] = '\n';
+        return line;
     }
 
     void append(JournalEntry entry) {
@@ -107,10 +101,9 @@ final class EvidenceJournal implements AutoCloseable {
 
     private static Line parse(int number, long start, long end, byte[] bytes) {
         try {
-            JournalEntry entry = EvidenceJson.COMPACT.readValue(bytes, JournalEntry.class);
-            if (entry == null) return new Line(number, start, end, true, null, "empty line");
-            return new Line(number, start, end, true, entry, null);
-        } catch (IOException | RuntimeException e) {
+            if (bytes.length == 0) return new Line(number, start, end, true, null, "empty line");
+            return new Line(number, start, end, true, EvidenceJson.readJournalEntry(bytes), null);
+        } catch (RuntimeException e) {
             String text = new String(bytes, StandardCharsets.UTF_8);
             String shown = text.length() > 60 ? text.substring(0, 60) + "…" : text;
             return new Line(number, start, end, true, null, "not a valid journal entry: " + shown);

@@ -1,114 +1,150 @@
 package org.openbwc.device.evidence;
 
-import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.MapperFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.json.JsonMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
-import java.io.UncheckedIOException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import org.openbwc.json.JsonBinder;
+import org.openbwc.json.JsonException;
+import org.openbwc.json.JsonReader;
+import org.openbwc.json.JsonWriter;
 
 /**
- * The JSON dialect of evidence files: ISO-8601 UTC instants, properties sorted by name, and the canonical form the
- * manifest signature covers.
+ * The JSON dialect of evidence files: ISO-8601 UTC instants, journal lines tagged with their {@code type}, and the
+ * canonical form the manifest signature covers.
  *
  * <p><b>Canonical bytes</b>: the manifest is parsed into a JSON tree, the top-level {@code signature} member is
  * removed, every object's members are sorted by name (String order; all names are ASCII), arrays keep their order,
- * and the tree is written by Jackson with no whitespace at all, in UTF-8 (strings escape only {@code "}, {@code \}
- * and control characters; numbers as Jackson writes a parsed value: integers in decimal, fractions as Java's
- * shortest round-trip {@code Double} text). Signer and verifier both go through parse-then-canonicalize, so the
- * layout of {@code manifest.json} on disk (indentation, member order) never matters.
+ * and the tree is written with no whitespace at all, in UTF-8 (strings escape only {@code "}, {@code \} and control
+ * characters; whole numbers in decimal, fractions as Java's shortest round-trip {@code Double} text). This is byte
+ * for byte what the Jackson-based writer of earlier versions produced ({@code EvidenceJsonTest} checks it against
+ * Jackson), so recordings sealed before still verify. Signer and verifier both go through parse-then-canonicalize,
+ * so the layout of {@code manifest.json} on disk (indentation, member order) never matters.
  */
 final class EvidenceJson {
-    /** Journal lines: compact, one object per line, absent fields omitted. */
-    static final ObjectMapper COMPACT = base().setSerializationInclusion(JsonInclude.Include.NON_NULL);
-    /** manifest.json as people read it: indented, every field present. */
-    static final ObjectMapper PRETTY = base().enable(SerializationFeature.INDENT_OUTPUT);
-    private static final ObjectMapper CANONICAL = base();
+    /** Journal entry types by their {@code type} tag, in the order they were introduced. */
+    private static final Map<String, Class<? extends JournalEntry>> ENTRY_TYPES = new LinkedHashMap<>();
+
+    static {
+        ENTRY_TYPES.put("open", JournalEntry.Opened.class);
+        ENTRY_TYPES.put("init", JournalEntry.InitWritten.class);
+        ENTRY_TYPES.put("fragment", JournalEntry.FragmentWritten.class);
+        ENTRY_TYPES.put("segment", JournalEntry.SegmentSealed.class);
+        ENTRY_TYPES.put("marker", JournalEntry.MarkerAdded.class);
+        ENTRY_TYPES.put("location", JournalEntry.LocationAdded.class);
+        ENTRY_TYPES.put("gap", JournalEntry.Gap.class);
+        ENTRY_TYPES.put("close", JournalEntry.Closed.class);
+    }
 
     private EvidenceJson() {}
 
-    private static ObjectMapper base() {
-        return JsonMapper.builder()
-                .addModule(new JavaTimeModule())
-                .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
-                .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
-                .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                .enable(MapperFeature.SORT_PROPERTIES_ALPHABETICALLY)
-                .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                .build();
+    /** One journal line's JSON (without the newline): compact, the type tag first, absent fields left out. */
+    static byte[] journalEntry(JournalEntry entry) {
+        Map<String, Object> line = new LinkedHashMap<>();
+        line.put("type", typeOf(entry));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> members = (Map<String, Object>) JsonBinder.toPlainWithoutNulls(entry);
+        line.putAll(members);
+        return JsonWriter.compact(line);
+    }
+
+    /** Reads one journal line; a line that is not a known entry throws {@link JsonException} saying why. */
+    static JournalEntry readJournalEntry(byte[] line) {
+        if (!(JsonReader.parse(line) instanceof Map<?, ?> members)) throw new JsonException("a journal entry must be a JSON object");
+        if (!(members.get("type") instanceof String type)) throw new JsonException("a journal entry needs a 'type'");
+        Class<? extends JournalEntry> kind = ENTRY_TYPES.get(type);
+        if (kind == null) throw new JsonException("unknown journal entry type '" + type + "'");
+        return JsonBinder.bind(members, kind);
+    }
+
+    private static String typeOf(JournalEntry entry) {
+        for (Map.Entry<String, Class<? extends JournalEntry>> e : ENTRY_TYPES.entrySet()) {
+            if (e.getValue() == entry.getClass()) return e.getKey();
+        }
+        throw new IllegalArgumentException("no journal type tag for " + entry.getClass().getName());
+    }
+
+    /** manifest.json as people read it: indented, every field present. */
+    static byte[] manifestFile(RecordingManifest manifest) {
+        return JsonWriter.pretty(tree(manifest)).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A manifest as a JSON tree, for comparing with one read from a file. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> tree(RecordingManifest manifest) {
+        return (Map<String, Object>) JsonBinder.toPlain(manifest);
+    }
+
+    /** Parses manifest.json into a tree; throws {@link JsonException} naming the line and column of bad JSON. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> readTree(byte[] json) {
+        if (!(JsonReader.parse(json) instanceof Map<?, ?> members)) throw new JsonException("a manifest must be a JSON object");
+        return (Map<String, Object>) members;
+    }
+
+    /** Binds a parsed manifest tree; throws {@link JsonException} naming the field that does not fit. */
+    static RecordingManifest manifest(Map<String, Object> tree) {
+        return JsonBinder.bind(tree, RecordingManifest.class);
     }
 
     /** The bytes a manifest signature covers (see the class comment). */
-    static byte[] canonicalWithoutSignature(JsonNode manifest) {
-        if (!(manifest instanceof ObjectNode object)) throw new IllegalArgumentException("a manifest must be a JSON object");
-        ObjectNode copy = object.deepCopy();
+    static byte[] canonicalWithoutSignature(Map<String, Object> manifest) {
+        Map<String, Object> copy = new LinkedHashMap<>(manifest);
         copy.remove("signature");
-        try {
-            return CANONICAL.writeValueAsBytes(sorted(copy));
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException("cannot write canonical JSON", e);
-        }
+        return JsonWriter.compact(sorted(copy));
     }
 
-    private static JsonNode sorted(JsonNode node) {
-        if (node instanceof ObjectNode object) {
-            List<String> names = new ArrayList<>();
-            for (Iterator<String> it = object.fieldNames(); it.hasNext(); ) names.add(it.next());
-            names.sort(null);
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            for (String name : names) out.set(name, sorted(object.get(name)));
+    private static Object sorted(Object node) {
+        if (node instanceof Map<?, ?> object) {
+            Map<String, Object> out = new TreeMap<>();
+            for (Map.Entry<?, ?> e : object.entrySet()) out.put((String) e.getKey(), sorted(e.getValue()));
             return out;
         }
-        if (node instanceof ArrayNode array) {
-            ArrayNode out = JsonNodeFactory.instance.arrayNode();
-            for (JsonNode element : array) out.add(sorted(element));
+        if (node instanceof List<?> array) {
+            List<Object> out = new ArrayList<>(array.size());
+            for (Object element : array) out.add(sorted(element));
             return out;
         }
         return node;
     }
 
     /** Names of the top-level members whose values differ between two manifests, in sorted order. */
-    static List<String> differingFields(JsonNode a, JsonNode b, List<String> ignored) {
-        List<String> names = new ArrayList<>();
-        a.fieldNames().forEachRemaining(names::add);
-        b.fieldNames().forEachRemaining(n -> { if (!a.has(n)) names.add(n); });
-        names.sort(null);
+    static List<String> differingFields(Map<String, Object> a, Map<String, Object> b, List<String> ignored) {
+        TreeMap<String, Boolean> names = new TreeMap<>();
+        for (String n : a.keySet()) names.put(n, true);
+        for (String n : b.keySet()) names.put(n, true);
         List<String> differing = new ArrayList<>();
-        for (String name : names) {
+        for (String name : names.keySet()) {
             if (ignored.contains(name)) continue;
-            JsonNode x = a.get(name);
-            JsonNode y = b.get(name);
-            if (x == null || y == null || !sameValue(x, y)) differing.add(name);
+            if (!a.containsKey(name) || !b.containsKey(name) || !sameValue(a.get(name), b.get(name))) differing.add(name);
         }
         return differing;
     }
 
-    private static boolean sameValue(JsonNode x, JsonNode y) {
-        if (x.isNumber() && y.isNumber()) return x.decimalValue().compareTo(y.decimalValue()) == 0;
-        if (x.isObject() && y.isObject()) {
-            if (x.size() != y.size()) return false;
-            for (Map.Entry<String, JsonNode> e : x.properties()) {
-                JsonNode other = y.get(e.getKey());
-                if (other == null || !sameValue(e.getValue(), other)) return false;
+    private static boolean sameValue(Object x, Object y) {
+        if (x instanceof Number m && y instanceof Number n) return decimal(m).compareTo(decimal(n)) == 0;
+        if (x instanceof Map<?, ?> p && y instanceof Map<?, ?> q) {
+            if (p.size() != q.size()) return false;
+            for (Map.Entry<?, ?> e : p.entrySet()) {
+                if (!q.containsKey(e.getKey()) || !sameValue(e.getValue(), q.get(e.getKey()))) return false;
             }
             return true;
         }
-        if (x.isArray() && y.isArray()) {
-            if (x.size() != y.size()) return false;
-            for (int i = 0; i < x.size(); i++) if (!sameValue(x.get(i), y.get(i))) return false;
+        if (x instanceof List<?> p && y instanceof List<?> q) {
+            if (p.size() != q.size()) return false;
+            for (int i = 0; i < p.size(); i++) if (!sameValue(p.get(i), q.get(i))) return false;
             return true;
         }
-        return x.equals(y);
+        return x == null ? y == null : x.equals(y);
+    }
+
+    private static BigDecimal decimal(Number n) {
+        if (n instanceof BigInteger b) return new BigDecimal(b);
+        if (n instanceof Double || n instanceof Float) return new BigDecimal(n.toString());
+        return BigDecimal.valueOf(n.longValue());
     }
 }

@@ -1,7 +1,5 @@
 package org.openbwc.device.evidence;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -10,7 +8,9 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import org.openbwc.json.JsonException;
 
 /**
  * Checks a sealed recording directory end to end and reports the first problem, naming the file and the place.
@@ -42,13 +42,13 @@ public final class EvidenceVerifier {
         if (!Files.exists(manifestFile)) {
             return VerificationResult.failed(id, ManifestFile.FILE_NAME + " missing: the recording was never sealed (run recovery)");
         }
-        JsonNode tree;
+        Map<String, Object> tree;
         RecordingManifest manifest;
         try {
-            tree = EvidenceJson.PRETTY.readTree(manifestFile.toFile());
-            manifest = EvidenceJson.PRETTY.treeToValue(tree, RecordingManifest.class);
-        } catch (JsonProcessingException e) {
-            return VerificationResult.failed(id, ManifestFile.FILE_NAME + ": not a valid manifest: " + e.getOriginalMessage());
+            tree = EvidenceJson.readTree(Files.readAllBytes(manifestFile));
+            manifest = EvidenceJson.manifest(tree);
+        } catch (JsonException e) {
+            return VerificationResult.failed(id, ManifestFile.FILE_NAME + ": not a valid manifest: " + e.getMessage());
         }
         if (manifest.recordingId() != null) id = manifest.recordingId();
         if (manifest.publicKey() == null || manifest.signature() == null) {
@@ -85,7 +85,7 @@ public final class EvidenceVerifier {
         if (walk.recording().closed() == null) {
             return VerificationResult.failed(id, EvidenceJournal.FILE_NAME + ": no close entry at the end");
         }
-        JsonNode fromJournal = EvidenceJson.PRETTY.valueToTree(walk.recording().manifest(manifest.publicKey()));
+        Map<String, Object> fromJournal = EvidenceJson.tree(walk.recording().manifest(manifest.publicKey()));
         List<String> differing = EvidenceJson.differingFields(tree, fromJournal, NOT_FROM_JOURNAL);
         if (!differing.isEmpty()) {
             return VerificationResult.failed(id, EvidenceJournal.FILE_NAME + " does not match " + ManifestFile.FILE_NAME
@@ -98,11 +98,11 @@ public final class EvidenceVerifier {
     }
 
     /** The signature failed: name the field that differs from what the journal says, if the journal can tell. */
-    private static String signatureProblem(Path dir, JsonNode tree, String publicKey) {
+    private static String signatureProblem(Path dir, Map<String, Object> tree, String publicKey) {
         try {
             JournalWalk.Outcome walk = JournalWalk.run(dir);
             if (walk.recording().opened() != null && walk.recording().closed() != null) {
-                JsonNode fromJournal = EvidenceJson.PRETTY.valueToTree(walk.recording().manifest(publicKey));
+                Map<String, Object> fromJournal = EvidenceJson.tree(walk.recording().manifest(publicKey));
                 List<String> differing = EvidenceJson.differingFields(tree, fromJournal, NOT_FROM_JOURNAL);
                 if (!differing.isEmpty()) {
                     return ManifestFile.FILE_NAME + ": field '" + differing.getFirst() + "' does not match the signature";

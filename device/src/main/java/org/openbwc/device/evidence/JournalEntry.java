@@ -1,8 +1,5 @@
 package org.openbwc.device.evidence;
 
-import com.fasterxml.jackson.annotation.JsonPropertyOrder;
-import com.fasterxml.jackson.annotation.JsonSubTypes;
-import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
 import java.util.List;
 
@@ -11,17 +8,6 @@ import java.util.List;
  * {@code fragment}) locate bytes in a segment file and carry their SHA-256 and the chain hash (see {@link Sha256});
  * the other lines carry what the manifest needs, so a recording can be sealed from its journal alone.
  */
-@JsonTypeInfo(use = JsonTypeInfo.Id.NAME, include = JsonTypeInfo.As.PROPERTY, property = "type")
-@JsonSubTypes({
-    @JsonSubTypes.Type(value = JournalEntry.Opened.class, name = "open"),
-    @JsonSubTypes.Type(value = JournalEntry.InitWritten.class, name = "init"),
-    @JsonSubTypes.Type(value = JournalEntry.FragmentWritten.class, name = "fragment"),
-    @JsonSubTypes.Type(value = JournalEntry.SegmentSealed.class, name = "segment"),
-    @JsonSubTypes.Type(value = JournalEntry.MarkerAdded.class, name = "marker"),
-    @JsonSubTypes.Type(value = JournalEntry.LocationAdded.class, name = "location"),
-    @JsonSubTypes.Type(value = JournalEntry.Gap.class, name = "gap"),
-    @JsonSubTypes.Type(value = JournalEntry.Closed.class, name = "close")
-})
 sealed interface JournalEntry {
 
     /** Bytes of a segment file that the chain covers. */
@@ -39,7 +25,6 @@ sealed interface JournalEntry {
             implements JournalEntry {}
 
     /** The init segment at the head of a new segment file (offset 0). */
-    @JsonPropertyOrder({"segment", "offset", "length", "sha256", "chain", "wallClock"})
     record InitWritten(String segment, long offset, long length, String sha256, String chain, Instant wallClock)
             implements MediaPiece {}
 
@@ -50,8 +35,6 @@ sealed interface JournalEntry {
      * @param muxSeq the muxer's own sequence number, kept to show where the stream itself had gaps
      * @param preEvent true for fragments from the pre-event buffer, absent otherwise
      */
-    @JsonPropertyOrder({"segment", "offset", "length", "sha256", "chain", "seq", "muxSeq", "keyframe", "preEvent",
-            "mediaStartMicros", "durationMicros", "wallClock"})
     record FragmentWritten(String segment, long offset, long length, String sha256, String chain, long seq,
                            long muxSeq, boolean keyframe, Boolean preEvent, long mediaStartMicros,
                            long durationMicros, Instant wallClock) implements MediaPiece {
@@ -65,7 +48,6 @@ sealed interface JournalEntry {
     }
 
     /** A segment file is complete: its final size and the SHA-256 of the whole file. */
-    @JsonPropertyOrder({"segment", "length", "sha256"})
     record SegmentSealed(String segment, long length, String sha256) implements JournalEntry {}
 
     record MarkerAdded(Instant at, String label) implements JournalEntry {}

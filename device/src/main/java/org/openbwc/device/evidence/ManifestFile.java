@@ -1,6 +1,5 @@
 package org.openbwc.device.evidence;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -10,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Base64;
+import java.util.Map;
 
 /**
  * Signs a manifest with the device key and puts it on disk atomically: a temporary file is written and fsync'd, then
@@ -30,10 +30,10 @@ final class ManifestFile {
         Path target = dir.resolve(FILE_NAME);
         if (Files.exists(target)) throw new IllegalStateException(target + " already exists; a sealed recording is never rewritten");
         // Canonicalize what a verifier will parse back, not the in-memory record, so both sides take the same path.
-        JsonNode tree = EvidenceJson.PRETTY.readTree(EvidenceJson.PRETTY.writeValueAsBytes(unsigned));
+        Map<String, Object> tree = EvidenceJson.readTree(EvidenceJson.manifestFile(unsigned));
         String signature = Base64.getEncoder().encodeToString(key.sign(EvidenceJson.canonicalWithoutSignature(tree)));
         RecordingManifest signed = unsigned.withSignature(signature);
-        byte[] bytes = EvidenceJson.PRETTY.writeValueAsBytes(signed);
+        byte[] bytes = EvidenceJson.manifestFile(signed);
         Path tmp = dir.resolve(FILE_NAME + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {

@@ -63,6 +63,8 @@ public final class MediaPipeline implements AutoCloseable {
     private volatile boolean capturing = true;
     private volatile boolean videoDone;
     private volatile long firstPictureNanos = -1;
+    /** Set once the encoder has taken its first picture; see the capture loop for why capture waits for it. */
+    private volatile boolean encoderWarm;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -231,6 +233,8 @@ public final class MediaPipeline implements AutoCloseable {
                 }
             }
             boolean first = true;
+            boolean handedOver = false;
+            int skippedAtStart = 0;
             while (capturing) {
                 Frame grabbed = grabber.grabImage();
                 if (grabbed == null) throw new IllegalStateException(Sources.describeVideo(settings) + " stopped delivering pictures");
@@ -243,6 +247,17 @@ public final class MediaPipeline implements AutoCloseable {
                     first = false;
                     videoStarted.complete(null);
                 }
+                if (handedOver && !encoderWarm) {
+                    // The encoder's first picture takes it ~0.2 s (x264 allocates its frames, code is compiled): pictures
+                    // queued meanwhile would each hold a copy (3 MiB at 1080p), and together they were the unit's peak memory. Pictures
+                    // of those boot moments are skipped instead, before anything is recorded; they are not drops.
+                    skippedAtStart++;
+                    continue;
+                }
+                if (skippedAtStart > 0) {
+                    Logger.debug("unit {}: {} pictures skipped while the encoder started", unit, skippedAtStart);
+                    skippedAtStart = 0;
+                }
                 if (firstPictureNanos < 0) firstPictureNanos = System.nanoTime();
                 framesGrabbed.increment();
                 if (conversion != null) {
@@ -252,7 +267,9 @@ public final class MediaPipeline implements AutoCloseable {
                 // by reference, or copied once where the overlay must not draw into it (see PictureSlots)
                 AVFrame slot = slots.take(picture, timestamp, overlay != null);
                 if (slot != null && overlay != null && !slots.draw(slot, overlay)) slot = null;
-                if (slot == null || !pictures.offer(slot)) {
+                if (slot != null && pictures.offer(slot)) {
+                    handedOver = true;
+                } else {
                     if (slot != null) slots.release(slot);
                     framesDropped.increment();
                     if (!warnedDrop) {
@@ -412,6 +429,7 @@ public final class MediaPipeline implements AutoCloseable {
             long frameNumber = Math.round((timestamp - firstTimestamp) * settings.fps() / 1_000_000.0);
             if (frameNumber <= lastFrameNumber) frameNumber = lastFrameNumber + 1;
             input.record(picture, frameNumber);
+            encoderWarm = true;
             lastFrameNumber = frameNumber;
             framesEncoded.increment();
             windowFrames++;

@@ -1,6 +1,13 @@
 package org.openbwc.device.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -14,10 +21,10 @@ class EvidenceJsonTest {
     void canonicalBytesSortMembersAtEveryLevelDropTheSignatureAndHaveNoWhitespace() throws Exception {
         String a = "{\"z\": 1, \"signature\": \"abc\", \"a\": {\"y\": [3, {\"q\": true, \"b\": null}], \"x\": \"é\"}, \"m\": 30.4}";
         String b = "{\"m\":30.4,\"a\":{\"x\":\"é\",\"y\":[3,{\"b\":null,\"q\":true}]},\"z\":1}";
-        byte[] canonical = EvidenceJson.canonicalWithoutSignature(EvidenceJson.PRETTY.readTree(a));
+        byte[] canonical = EvidenceJson.canonicalWithoutSignature(EvidenceJson.readTree(a.getBytes(StandardCharsets.UTF_8)));
         assertThat(new String(canonical, StandardCharsets.UTF_8))
                 .isEqualTo("{\"a\":{\"x\":\"é\",\"y\":[3,{\"b\":null,\"q\":true}]},\"m\":30.4,\"z\":1}");
-        assertThat(EvidenceJson.canonicalWithoutSignature(EvidenceJson.PRETTY.readTree(b))).isEqualTo(canonical);
+        assertThat(EvidenceJson.canonicalWithoutSignature(EvidenceJson.readTree(b.getBytes(StandardCharsets.UTF_8)))).isEqualTo(canonical);
     }
 
     @Test
@@ -42,8 +49,54 @@ class EvidenceJsonTest {
                 new JournalEntry.SegmentSealed("seg-000001.mp4", 900, "c".repeat(64)),
                 new JournalEntry.Closed(Instant.EPOCH, "recovered", 12, List.of(new RecordingManifest.TornTail("seg-000001.mp4", 900, 12, "x"))));
         for (JournalEntry e : entries) {
-            assertThat(EvidenceJson.COMPACT.readValue(EvidenceJournal.encode(e), JournalEntry.class)).isEqualTo(e);
+            assertThat(EvidenceJson.readJournalEntry(EvidenceJournal.encode(e))).isEqualTo(e);
         }
+    }
+
+    @Test
+    void canonicalBytesAreWhatJacksonWroteForEarlierRecordings() throws Exception {
+        // The tree writer of earlier versions, reproduced with Jackson: members sorted at every level, no whitespace.
+        ObjectMapper jackson = new ObjectMapper();
+        String manifest = "{\"signature\":\"x\",\"unitId\":\"unit-7\",\"officerId\":\"Müller \\\"Q\\\" \\t\\u0001\\u001f/\\u2028\","
+                + "\"durationSeconds\":54.016,\"preEventSecondsIncluded\":30.0,\"tiny\":1.0E-7,\"huge\":1.0E21,\"neg\":-0.5,"
+                + "\"bytes\":19403322,\"big\":123456789012345678901,\"zero\":-0,\"exp\":1e3,\"clockOffsetMillis\":null,"
+                + "\"recovered\":false,\"track\":[{\"lon\":13.404954,\"lat\":52.520008,\"at\":\"2026-11-29T11:39:29.400Z\","
+                + "\"accuracyMeters\":null}],\"markers\":[],\"emoji\":\"\\uD83D\\uDE00\"}";
+        ObjectNode tree = (ObjectNode) jackson.readTree(manifest);
+        tree.remove("signature");
+        byte[] expected = jackson.writeValueAsBytes(sortedWithJackson(tree));
+        byte[] ours = EvidenceJson.canonicalWithoutSignature(EvidenceJson.readTree(manifest.getBytes(StandardCharsets.UTF_8)));
+        assertThat(new String(ours, StandardCharsets.UTF_8)).isEqualTo(new String(expected, StandardCharsets.UTF_8));
+        assertThat(ours).isEqualTo(expected);
+    }
+
+    private static JsonNode sortedWithJackson(JsonNode node) {
+        if (node instanceof ObjectNode object) {
+            ObjectNode out = JsonNodeFactory.instance.objectNode();
+            java.util.List<String> names = new java.util.ArrayList<>();
+            object.fieldNames().forEachRemaining(names::add);
+            names.sort(null);
+            for (String n : names) out.set(n, sortedWithJackson(object.get(n)));
+            return out;
+        }
+        if (node instanceof ArrayNode array) {
+            ArrayNode out = JsonNodeFactory.instance.arrayNode();
+            for (JsonNode e : array) out.add(sortedWithJackson(e));
+            return out;
+        }
+        return node;
+    }
+
+    @Test
+    void aLineThatIsNotAKnownEntrySaysWhy() {
+        assertThatThrownBy(() -> EvidenceJson.readJournalEntry("{\"type\":\"rewind\"}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("unknown journal entry type 'rewind'");
+        assertThatThrownBy(() -> EvidenceJson.readJournalEntry("[1]".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("a journal entry must be a JSON object");
+        assertThatThrownBy(() -> EvidenceJson.readJournalEntry("{\"seq\":1}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("a journal entry needs a 'type'");
+        assertThatThrownBy(() -> EvidenceJson.readJournalEntry("{\"type\":\"gap\",\"droppedFragments\":2}".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("field 'seq' is missing or null");
     }
 
     @Test

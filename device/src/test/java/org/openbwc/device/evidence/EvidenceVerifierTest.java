@@ -130,8 +130,7 @@ class EvidenceVerifierTest {
     @Test
     void aRecordingResignedWithAnotherKeyFailsWhenTheUnitKeyIsExpected() throws Exception {
         DeviceKey other = DeviceKey.generate();
-        JsonNode manifest = Recordings.manifest(dir);
-        RecordingManifest unsigned = EvidenceJson.PRETTY.treeToValue(manifest, RecordingManifest.class)
+        RecordingManifest unsigned = EvidenceJson.manifest(EvidenceJson.readTree(Files.readAllBytes(dir.resolve("manifest.json"))))
                 .withSignature(null);
         RecordingManifest foreign = new RecordingManifest(unsigned.formatVersion(), unsigned.recordingId(), unsigned.unitId(),
                 unsigned.officerId(), unsigned.trigger(), unsigned.startedAt(), unsigned.endedAt(), unsigned.endReason(),
@@ -194,7 +193,7 @@ class EvidenceVerifierTest {
 
     private RecordingManifest manifest() {
         try {
-            return EvidenceJson.PRETTY.readValue(dir.resolve("manifest.json").toFile(), RecordingManifest.class);
+            return EvidenceJson.manifest(EvidenceJson.readTree(Files.readAllBytes(dir.resolve("manifest.json"))));
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

@@ -1,8 +1,5 @@
 package org.openbwc.hal.gnss;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,11 +11,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.time.format.DateTimeParseException;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import org.openbwc.hal.Gnss;
 import org.openbwc.hal.GnssFix;
+import org.openbwc.json.JsonException;
+import org.openbwc.json.JsonReader;
 import org.tinylog.Logger;
 
 /**
@@ -45,7 +45,6 @@ public final class GpsdGnss implements Gnss {
     private final Duration initialBackoff;
     private final Duration maxBackoff;
     private final InstantSource clock;
-    private final ObjectMapper json = new ObjectMapper();
     private final AtomicReference<GnssFix> fix = new AtomicReference<>();
     private final AtomicLong badLines = new AtomicLong();
     private final AtomicLong connections = new AtomicLong();
@@ -168,19 +167,19 @@ public final class GpsdGnss implements Gnss {
     void handleLine(String rawLine) {
         String line = rawLine.strip();
         if (line.isEmpty()) return;
-        JsonNode report;
+        Object parsed;
         try {
-            report = json.readTree(line);
-        } catch (JsonProcessingException e) {
-            bad("not JSON: " + e.getOriginalMessage(), line);
+            parsed = JsonReader.parse(line);
+        } catch (JsonException e) {
+            bad("not JSON: " + e.getMessage(), line);
             return;
         }
-        if (report == null || !report.isObject()) {
+        if (!(parsed instanceof Map<?, ?> report)) {
             bad("not a JSON object", line);
             return;
         }
-        if (!"TPV".equals(report.path("class").asText())) return;
-        int mode = report.path("mode").asInt(0);
+        if (!"TPV".equals(report.get("class"))) return;
+        int mode = report.get("mode") instanceof Number n ? n.intValue() : 0;
         if (mode < 2) {
             if (fix.getAndSet(null) != null) Logger.debug("{}: fix lost (TPV mode {})", logPrefix, mode);
             return;
@@ -199,7 +198,7 @@ public final class GpsdGnss implements Gnss {
         }
     }
 
-    private GnssFix toFix(JsonNode tpv, int mode) {
+    private GnssFix toFix(Map<?, ?> tpv, int mode) {
         double lat = number(tpv, "lat");
         double lon = number(tpv, "lon");
         // Altitude only means something in a 3D fix. Mean sea level is what people and maps call altitude;
@@ -218,14 +217,13 @@ public final class GpsdGnss implements Gnss {
             if (epx != null && epy != null) accuracy = Math.max(epx, epy);
             else accuracy = epx != null ? epx : epy;
         }
-        String time = tpv.path("time").asText("");
+        String time = tpv.get("time") instanceof String t ? t : "";
         Instant fixTime = time.isEmpty() ? clock.instant() : Instant.parse(time);
         return new GnssFix(lat, lon, accuracy, altitude, number(tpv, "speed"), number(tpv, "track"), fixTime);
     }
 
-    private static Double number(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value != null && value.isNumber() ? value.doubleValue() : null;
+    private static Double number(Map<?, ?> node, String field) {
+        return node.get(field) instanceof Number value ? value.doubleValue() : null;
     }
 
     private void bad(String why, String line) {
