@@ -620,7 +620,7 @@ public final class EncodeBench {
                             full.rssMib() / fullCli.rssMib(), full.rssMib(), fullCli.rssMib(), noisy(full, fullCli) ? " NOISY" : "");
                 }
             }
-            // the real thing: the unit process, which also carries MQTT, Jackson, the mock HAL, telemetry, ...
+            // the real thing: the unit process, which also carries MQTT, config, the mock HAL, telemetry, ...
             UnitRun unit = null;
             if ((only.equals("all") || only.equals("full")) && "1".equals(opt.get("unit"))) {
                 say("");
@@ -1494,7 +1494,7 @@ public final class EncodeBench {
             if (!noDrops) missed.add("unit process: " + dropped + " frames/fragments dropped (target 0)" + note);
             if (!rss) missed.add(String.format(Locale.ROOT, "unit process: peak RSS %.1f MiB (target <= %.0f)", u.rssMib(), rssTarget));
             say("");
-            say("(unit process: the RSS target applies to this row, the full path above is its proxy without MQTT, Jackson, HAL and telemetry;"
+            say("(unit process: the RSS target applies to this row, the full path above is its proxy without MQTT, config, HAL and telemetry;"
                     + " peak RSS = VmHWM just before SIGTERM, startup, recording and sealing included; RSS at the window's end %.1f MiB, before SIGTERM %.1f MiB;"
                     + " %s)", Long.parseLong(i.getOrDefault("rssWindowEndKib", "0")) / 1024.0, Long.parseLong(i.getOrDefault("rssEndKib", "0")) / 1024.0,
                     byStatus ? "fps from the unit's MQTT status: recording media time x 30 - dropped frames, to about one 200 ms fragment over the window"

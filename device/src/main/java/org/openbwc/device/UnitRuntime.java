@@ -382,7 +382,9 @@ public final class UnitRuntime implements AutoCloseable {
         evidenceOps.execute(() -> {
             VerificationResult check = camera.selfCheck(r.directory());
             if (!check.ok()) Logger.error("{}recording {} failed its own check after sealing: {}", tag, r.recordingId(), check.message());
-            submit(() -> link.publishEvent(telemetry.sealedEvent(r, check, controller.snapshot())));
+            Runnable publish = () -> link.publishEvent(telemetry.sealedEvent(r, check, controller.snapshot()));
+            // sealed by a shutdown: close() keeps the loop and the link up until this has run
+            if (running) submit(publish); else awaitOnLoop(publish);
         });
         if (r.reason() == EndReason.MAX_DURATION) {
             Logger.info("{}recording {} reached the maximum length and was sealed; the next one starts", tag, r.recordingId());
@@ -523,6 +525,18 @@ public final class UnitRuntime implements AutoCloseable {
     @Override
     public void close() {
         if (!running) return;
+        running = false; // inputs and commands from here on are ignored
+        uplink.close();
+        push.close();
+        // Seals an open recording (reason: shutdown). Its self-check and event run on evidenceOps and the loop, so
+        // both stay up until then: the gateway learns of a recording sealed by a shutdown too.
+        camera.close();
+        evidenceOps.shutdown();
+        try {
+            evidenceOps.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         awaitOnLoop(() -> {
             if (ticker != null) ticker.cancel(false);
             link.publishStatus(telemetry.shutdownStatus());
@@ -531,17 +545,7 @@ public final class UnitRuntime implements AutoCloseable {
             hw.amberLed().set(false);
             hw.haptics().set(false);
         });
-        running = false;
         loop.shutdownNow();
-        evidenceOps.shutdown();
-        try {
-            evidenceOps.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        uplink.close();
-        push.close();
-        camera.close(); // seals an open recording (reason: shutdown)
         link.close();
         Logger.info("{}unit stopped cleanly", tag);
     }
