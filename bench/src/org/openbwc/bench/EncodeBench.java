@@ -1256,9 +1256,10 @@ public final class EncodeBench {
                     if (recording == null) Thread.sleep(100);
                 }
                 if (recording != null) {
-                    // the unit checks its own recording right after sealing and says so in an event
+                    // the unit checks its own recording right after sealing (hashing it all again: more than 5 s for
+                    // the ten-minute run's 200 MB) and says so in an event
                     UnitMqtt.Message sealedEvent = UnitMqtt.await(mqtt.events,
-                            e -> "recording.sealed".equals(json(e.payload(), "type")), 5);
+                            e -> "recording.sealed".equals(json(e.payload(), "type")), 30);
                     if (sealedEvent != null) info.put("selfCheck", json(sealedEvent.payload(), "verified"));
                 } else {
                     say("   no manifest.json under %s within 20 s of record.stop", recordingId == null ? evidence : evidence.resolve(recordingId));

@@ -382,9 +382,19 @@ public final class UnitRuntime implements AutoCloseable {
         evidenceOps.execute(() -> {
             VerificationResult check = camera.selfCheck(r.directory());
             if (!check.ok()) Logger.error("{}recording {} failed its own check after sealing: {}", tag, r.recordingId(), check.message());
-            Runnable publish = () -> link.publishEvent(telemetry.sealedEvent(r, check, controller.snapshot()));
-            // sealed by a shutdown: close() keeps the loop and the link up until this has run
-            if (running) submit(publish); else awaitOnLoop(publish);
+            // Not submit(), which drops work once close() has begun: close() keeps the loop and the link up for this,
+            // so a recording sealed by a shutdown is reported too.
+            try {
+                loop.execute(() -> {
+                    try {
+                        link.publishEvent(telemetry.sealedEvent(r, check, controller.snapshot()));
+                    } catch (RuntimeException e) {
+                        Logger.error(e, "{}reporting recording {} failed", tag, r.recordingId());
+                    }
+                });
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                Logger.warn("{}recording {} was sealed after the unit stopped; its event is not published", tag, r.recordingId());
+            }
         });
         if (r.reason() == EndReason.MAX_DURATION) {
             Logger.info("{}recording {} reached the maximum length and was sealed; the next one starts", tag, r.recordingId());
@@ -526,6 +536,10 @@ public final class UnitRuntime implements AutoCloseable {
     public void close() {
         if (!running) return;
         running = false; // inputs and commands from here on are ignored
+        // no more ticks: one would take the camera's stopping below for a failure and report it
+        awaitOnLoop(() -> {
+            if (ticker != null) ticker.cancel(false);
+        });
         uplink.close();
         push.close();
         // Seals an open recording (reason: shutdown). Its self-check and event run on evidenceOps and the loop, so
@@ -538,7 +552,6 @@ public final class UnitRuntime implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         awaitOnLoop(() -> {
-            if (ticker != null) ticker.cancel(false);
             link.publishStatus(telemetry.shutdownStatus());
             hw.greenLed().set(false);
             hw.redLed().set(false);

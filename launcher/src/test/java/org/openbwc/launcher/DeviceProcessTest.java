@@ -156,6 +156,25 @@ class DeviceProcessTest {
         assertThat(log).contains("unit stopped cleanly").doesNotContain("Exception").doesNotContain(" ERROR ");
     }
 
+    @Test
+    void sigtermWhileRecordingSealsTheRecordingAndReportsItBeforeGoingOffline() throws Exception {
+        String id = "proc-" + UUID.randomUUID().toString().substring(0, 6);
+        Process p = startDevice(id);
+        assertThat(client.command(id, "record.start").body().path("ok").asBoolean()).isTrue();
+        Thread.sleep(2_000);
+        p.destroy(); // SIGTERM while recording
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        Path rec = recordingDir(id);
+        assertThat(new EvidenceVerifier().verify(rec, Optional.empty()).ok()).isTrue();
+        // the gateway heard of it: the sealed event, with the unit's own check, before the unit went offline
+        await().atMost(Duration.ofSeconds(5)).until(() -> client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body()
+                .findValuesAsText("type").contains("recording.sealed"));
+        String sealed = client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body().toString();
+        assertThat(sealed).contains(rec.getFileName().toString(), "\"reason\":\"shutdown\"")
+                .as("the camera stopping for the shutdown is no failure").doesNotContain("camera.failed");
+        String log = Files.readString(dir.resolve(id + ".log"));
+        assertThat(log).contains("sealed (shutdown)", "unit stopped cleanly").doesNotContain(" ERROR ").doesNotContain("Exception");
+    }
 
     @Test
     void aUnitWhoseCameraFailsStillComesOnlineAndSaysSo() throws Exception {
