@@ -191,8 +191,13 @@ public final class UnitRuntime implements AutoCloseable {
         }));
     }
 
+    /** Queues an input or command for the controller thread; dropped once close() has begun. */
     private void submit(Runnable task) {
-        if (!running) return;
+        if (running && !onLoop(task)) Logger.debug("{}input after shutdown ignored", tag);
+    }
+
+    /** Queues work on the controller thread, also while close() runs; false once the loop has stopped. */
+    private boolean onLoop(Runnable task) {
         try {
             loop.execute(() -> {
                 try {
@@ -201,8 +206,9 @@ public final class UnitRuntime implements AutoCloseable {
                     Logger.error(e, "{}controller task failed; the unit keeps running", tag);
                 }
             });
+            return true;
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            Logger.debug("{}input after shutdown ignored", tag);
+            return false;
         }
     }
 
@@ -384,15 +390,7 @@ public final class UnitRuntime implements AutoCloseable {
             if (!check.ok()) Logger.error("{}recording {} failed its own check after sealing: {}", tag, r.recordingId(), check.message());
             // Not submit(), which drops work once close() has begun: close() keeps the loop and the link up for this,
             // so a recording sealed by a shutdown is reported too.
-            try {
-                loop.execute(() -> {
-                    try {
-                        link.publishEvent(telemetry.sealedEvent(r, check, controller.snapshot()));
-                    } catch (RuntimeException e) {
-                        Logger.error(e, "{}reporting recording {} failed", tag, r.recordingId());
-                    }
-                });
-            } catch (java.util.concurrent.RejectedExecutionException e) {
+            if (!onLoop(() -> link.publishEvent(telemetry.sealedEvent(r, check, controller.snapshot())))) {
                 Logger.warn("{}recording {} was sealed after the unit stopped; its event is not published", tag, r.recordingId());
             }
         });

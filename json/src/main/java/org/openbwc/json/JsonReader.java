@@ -59,8 +59,12 @@ public final class JsonReader {
     private Object value() {
         char c = text.charAt(pos);
         return switch (c) {
-            case '{' -> object();
-            case '[' -> array();
+            case '{', '[' -> {
+                if (++depth > MAX_DEPTH) throw error("nested deeper than " + MAX_DEPTH + " levels");
+                Object container = c == '{' ? object() : array();
+                depth--;
+                yield container;
+            }
             case '"' -> string();
             case 't' -> literal("true", Boolean.TRUE);
             case 'f' -> literal("false", Boolean.FALSE);
@@ -73,13 +77,11 @@ public final class JsonReader {
     }
 
     private Map<String, Object> object() {
-        enter();
         pos++; // {
         Map<String, Object> members = new LinkedHashMap<>();
         skipWhitespace();
         if (peek() == '}') {
             pos++;
-            depth--;
             return Collections.unmodifiableMap(members);
         }
         while (true) {
@@ -106,18 +108,15 @@ public final class JsonReader {
                 throw error("expected ',' or '}' but found " + found());
             }
         }
-        depth--;
         return Collections.unmodifiableMap(members);
     }
 
     private List<Object> array() {
-        enter();
         pos++; // [
         List<Object> items = new ArrayList<>();
         skipWhitespace();
         if (peek() == ']') {
             pos++;
-            depth--;
             return Collections.unmodifiableList(items);
         }
         while (true) {
@@ -133,12 +132,7 @@ public final class JsonReader {
                 throw error("expected ',' or ']' but found " + found());
             }
         }
-        depth--;
         return Collections.unmodifiableList(items);
-    }
-
-    private void enter() {
-        if (++depth > MAX_DEPTH) throw error("nested deeper than " + MAX_DEPTH + " levels");
     }
 
     private String string() {

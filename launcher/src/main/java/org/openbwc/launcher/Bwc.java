@@ -20,16 +20,11 @@ public final class Bwc implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Bwc());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println(cmd.getColorScheme().errorText("bwc: " + messageOf(ex)));
+            cmd.getErr().println(cmd.getColorScheme().errorText("bwc: " + UserFacingException.messageOf(ex)));
             org.tinylog.Logger.debug(ex, "command failed");
-            return ex instanceof UserFacingException u ? u.exitCode() : 1;
+            return UserFacingException.exitCodeOf(ex);
         });
         return cl;
-    }
-
-    private static String messageOf(Throwable ex) {
-        String m = ex.getMessage();
-        return m == null || m.isBlank() ? ex.getClass().getSimpleName() : m;
     }
 
     @Override

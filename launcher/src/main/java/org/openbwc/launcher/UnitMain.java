@@ -28,13 +28,11 @@ public final class UnitMain {
         } catch (DeviceRunner.BadOptions e) {
             System.err.println("bwc device: " + e.getMessage() + " (see ./bwc device --help)");
             exit = 2;
-        } catch (UserFacingException e) {
-            System.err.println("bwc: " + e.getMessage());
-            exit = e.exitCode();
         } catch (Exception e) {
-            System.err.println("bwc: " + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()));
+            // as the full command line reports a failure
+            System.err.println("bwc: " + UserFacingException.messageOf(e));
             org.tinylog.Logger.debug(e, "device failed");
-            exit = 1;
+            exit = UserFacingException.exitCodeOf(e);
         }
         System.exit(exit);
     }

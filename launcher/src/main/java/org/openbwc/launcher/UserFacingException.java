@@ -15,4 +15,15 @@ public final class UserFacingException extends RuntimeException {
     }
 
     public int exitCode() { return exitCode; }
+
+    /** What a command prints for a failure: the message, or the exception's name where it has none. */
+    static String messageOf(Throwable e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? e.getClass().getSimpleName() : m;
+    }
+
+    /** The exit code for a failure: the one a user-facing error names, else 1. */
+    static int exitCodeOf(Throwable e) {
+        return e instanceof UserFacingException u ? u.exitCode : 1;
+    }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.TreeSet;
 import org.openbwc.json.JsonBinder;
 import org.openbwc.json.JsonException;
 import org.openbwc.json.JsonReader;
@@ -114,11 +115,10 @@ final class EvidenceJson {
 
     /** Names of the top-level members whose values differ between two manifests, in sorted order. */
     static List<String> differingFields(Map<String, Object> a, Map<String, Object> b, List<String> ignored) {
-        TreeMap<String, Boolean> names = new TreeMap<>();
-        for (String n : a.keySet()) names.put(n, true);
-        for (String n : b.keySet()) names.put(n, true);
+        TreeSet<String> names = new TreeSet<>(a.keySet());
+        names.addAll(b.keySet());
         List<String> differing = new ArrayList<>();
-        for (String name : names.keySet()) {
+        for (String name : names) {
             if (ignored.contains(name)) continue;
             if (!a.containsKey(name) || !b.containsKey(name) || !sameValue(a.get(name), b.get(name))) differing.add(name);
         }

@@ -249,8 +249,9 @@ public final class MediaPipeline implements AutoCloseable {
                 }
                 if (handedOver && !encoderWarm) {
                     // The encoder's first picture takes it ~0.2 s (x264 allocates its frames, code is compiled): pictures
-                    // queued meanwhile would each hold a copy (3 MiB at 1080p), and together they were the unit's peak memory. Pictures
-                    // of those boot moments are skipped instead, before anything is recorded; they are not drops.
+                    // queued meanwhile would each hold a copy (3 MiB at 1080p), and together they were the unit's peak
+                    // memory. Pictures of those boot moments are skipped instead, before anything is recorded; they are
+                    // not drops.
                     skippedAtStart++;
                     continue;
                 }
