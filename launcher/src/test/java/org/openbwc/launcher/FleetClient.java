@@ -3,6 +3,7 @@ package org.openbwc.launcher;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,8 +12,8 @@ import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.stream.Stream;
 
 /** What a test sees through the gateway's and the simulator's HTTP APIs, as a user's script would. */
 final class FleetClient implements AutoCloseable {
@@ -21,7 +22,7 @@ final class FleetClient implements AutoCloseable {
     private final String gateway;
     private final String sim;
     private final String user;
-    private CompletableFuture<?> sse;
+    private Thread sse;
     private volatile String token;
 
     /** A client that signs in to the gateway as the test supervisor on its first gateway request. */
@@ -107,14 +108,22 @@ final class FleetClient implements AutoCloseable {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
         HttpRequest req = HttpRequest.newBuilder(URI.create(gateway + "/api/events")).header("Accept", "text/event-stream")
                 .header("Authorization", "Bearer " + token()).GET().build();
-        sse = http.sendAsync(req, HttpResponse.BodyHandlers.ofLines())
-                .thenAccept(r -> r.body().filter(l -> l.startsWith("data:")).forEach(l -> lines.add(l.substring(5).trim())));
+        // The stream never ends: it is read on a thread of its own, never on the caller's (a future that is already
+        // complete would run a thenAccept reader on the calling thread, and the test would hang there).
+        sse = Thread.ofPlatform().daemon().name("fleet-client-sse").start(() -> {
+            try (Stream<String> body = http.send(req, HttpResponse.BodyHandlers.ofLines()).body()) {
+                body.filter(l -> l.startsWith("data:")).forEach(l -> lines.add(l.substring(5).trim()));
+            } catch (IOException | UncheckedIOException | InterruptedException e) {
+                // closed by close(), or the gateway went away: the test sees no more lines
+            }
+        });
         return lines;
     }
 
     @Override
     public void close() {
-        if (sse != null) sse.cancel(true);
-        http.close();
+        if (sse != null) sse.interrupt();
+        // shutdownNow, not close: close() waits for the endless event stream to finish
+        http.shutdownNow();
     }
 }
