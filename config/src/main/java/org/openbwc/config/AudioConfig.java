@@ -4,21 +4,29 @@ import java.util.Map;
 
 /** Microphone capture and AAC encoding of a unit. */
 public record AudioConfig(
-    @Doc("Record audio with the video.") @DefaultValue("true") boolean enabled,
-    @Doc("ALSA capture device (used by the v4l2 source), e.g. default or hw:1.")
+        @Doc("Record audio with the video.") @DefaultValue("true")
+        boolean enabled,
+
+        @Doc("ALSA capture device (used by the v4l2 source), e.g. default or hw:1.")
         @DefaultValue("default")
         @TextLength(min = 1, max = 256)
         String device,
-    @Doc("Sample rate in Hz.") @DefaultValue("48000") @IntRange(min = 8000, max = 48000) int sampleRate,
-    @Doc("Audio channels.") @DefaultValue("1") @IntRange(min = 1, max = 2) int channels,
-    @Doc("AAC bit rate in kilobits per second.") @DefaultValue("64") @IntRange(min = 16, max = 320) int bitrateKbps) {
 
-  public AudioConfig {
-    Constraints.check(AudioConfig.class, enabled, device, sampleRate, channels, bitrateKbps);
-  }
+        @Doc("Sample rate in Hz.") @DefaultValue("48000") @IntRange(min = 8000, max = 48000)
+        int sampleRate,
 
-  /** All documented defaults. */
-  public static AudioConfig defaults() {
-    return (AudioConfig) RecordSpec.of(AudioConfig.class).defaults(Map.of());
-  }
+        @Doc("Audio channels.") @DefaultValue("1") @IntRange(min = 1, max = 2)
+        int channels,
+
+        @Doc("AAC bit rate in kilobits per second.") @DefaultValue("64") @IntRange(min = 16, max = 320)
+        int bitrateKbps) {
+
+    public AudioConfig {
+        Constraints.check(AudioConfig.class, enabled, device, sampleRate, channels, bitrateKbps);
+    }
+
+    /** All documented defaults. */
+    public static AudioConfig defaults() {
+        return (AudioConfig) RecordSpec.of(AudioConfig.class).defaults(Map.of());
+    }
 }

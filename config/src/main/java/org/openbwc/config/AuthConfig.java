@@ -4,32 +4,35 @@ import java.util.Map;
 
 /** How operators sign in to the monitoring room: where their accounts live and how long a session lasts. */
 public record AuthConfig(
-    @Doc("File with the operators' accounts (user name, role, bcrypt password hash), managed with `bwc gateway user"
-            + " add|remove|list`. Kept apart from this file so the hashes can have tighter permissions than the"
-            + " configuration a technician shares. A relative path is relative to the working directory.")
+        @Doc("File with the operators' accounts (user name, role, bcrypt password hash), managed with `bwc gateway user"
+                + " add|remove|list`. Kept apart from this file so the hashes can have tighter permissions than the"
+                + " configuration a technician shares. A relative path is relative to the working directory.")
         @NullMeans("users.yaml in the gateway's dataDir")
         @TextLength(min = 1, max = 4096)
         String usersFile,
-    @Doc("How long a sign-in lasts before the operator must sign in again.")
+
+        @Doc("How long a sign-in lasts before the operator must sign in again.")
         @DefaultValue("720")
         @IntRange(min = 5, max = 10080)
         int sessionMinutes,
-    @Doc("Failed sign-ins allowed per user name within 5 minutes before further attempts are refused for 5 minutes.")
+
+        @Doc(
+                "Failed sign-ins allowed per user name within 5 minutes before further attempts are refused for 5 minutes.")
         @DefaultValue("5")
         @IntRange(min = 1, max = 100)
         int maxFailedLogins) {
 
-  public AuthConfig {
-    Constraints.check(AuthConfig.class, usersFile, sessionMinutes, maxFailedLogins);
-  }
+    public AuthConfig {
+        Constraints.check(AuthConfig.class, usersFile, sessionMinutes, maxFailedLogins);
+    }
 
-  /** Accounts in the data directory, 12-hour sessions. */
-  public static AuthConfig defaults() {
-    return (AuthConfig) RecordSpec.of(AuthConfig.class).defaults(Map.of());
-  }
+    /** Accounts in the data directory, 12-hour sessions. */
+    public static AuthConfig defaults() {
+        return (AuthConfig) RecordSpec.of(AuthConfig.class).defaults(Map.of());
+    }
 
-  /** Copy reading accounts from another file. */
-  public AuthConfig withUsersFile(String newUsersFile) {
-    return new AuthConfig(newUsersFile, sessionMinutes, maxFailedLogins);
-  }
+    /** Copy reading accounts from another file. */
+    public AuthConfig withUsersFile(String newUsersFile) {
+        return new AuthConfig(newUsersFile, sessionMinutes, maxFailedLogins);
+    }
 }

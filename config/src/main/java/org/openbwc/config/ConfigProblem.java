@@ -18,53 +18,55 @@ import java.util.Objects;
  */
 public record ConfigProblem(Path file, int line, String key, String value, String problem, String allowed) {
 
-  private static final int MAX_VALUE_CHARS = 80;
+    private static final int MAX_VALUE_CHARS = 80;
 
-  public ConfigProblem {
-    Objects.requireNonNull(file, "file");
-    Objects.requireNonNull(problem, "problem");
-    if (line < 0) {
-      throw new IllegalArgumentException("line must be 0 (unknown) or positive, not " + line);
+    public ConfigProblem {
+        Objects.requireNonNull(file, "file");
+        Objects.requireNonNull(problem, "problem");
+        if (line < 0) {
+            throw new IllegalArgumentException("line must be 0 (unknown) or positive, not " + line);
+        }
     }
-  }
 
-  /** A problem with the file as a whole, such as it not existing. */
-  static ConfigProblem ofFile(Path file, int line, String problem) {
-    return new ConfigProblem(file, line, null, null, problem, null);
-  }
+    /** A problem with the file as a whole, such as it not existing. */
+    static ConfigProblem ofFile(Path file, int line, String problem) {
+        return new ConfigProblem(file, line, null, null, problem, null);
+    }
 
-  @Override
-  public String toString() {
-    StringBuilder text = new StringBuilder(file.toString());
-    if (line > 0) {
-      text.append(':').append(line);
+    @Override
+    public String toString() {
+        StringBuilder text = new StringBuilder(file.toString());
+        if (line > 0) {
+            text.append(':').append(line);
+        }
+        if (key != null) {
+            text.append(' ').append(key).append(':');
+        }
+        if (value != null) {
+            text.append(' ').append(display(value));
+        }
+        text.append(' ').append(problem);
+        if (allowed != null) {
+            text.append(" (allowed: ").append(allowed).append(')');
+        }
+        return text.toString();
     }
-    if (key != null) {
-      text.append(' ').append(key).append(':');
-    }
-    if (value != null) {
-      text.append(' ').append(display(value));
-    }
-    text.append(' ').append(problem);
-    if (allowed != null) {
-      text.append(" (allowed: ").append(allowed).append(')');
-    }
-    return text.toString();
-  }
 
-  /**
-   * Quotes a value when it would otherwise be ambiguous in a one-line message (empty, or containing spaces) and shortens
-   * long values so one bad line cannot flood a terminal.
-   */
-  static String display(String value) {
-    String shown =
-        value.length() > MAX_VALUE_CHARS ? value.substring(0, MAX_VALUE_CHARS - 3) + "..." : value;
-    boolean needsQuotes = shown.isEmpty() || shown.chars().anyMatch(c -> Character.isWhitespace(c) || c == '"');
-    if (!needsQuotes) {
-      return shown;
+    /**
+     * Quotes a value when it would otherwise be ambiguous in a one-line message (empty, or containing spaces) and shortens
+     * long values so one bad line cannot flood a terminal.
+     */
+    static String display(String value) {
+        String shown = value.length() > MAX_VALUE_CHARS ? value.substring(0, MAX_VALUE_CHARS - 3) + "..." : value;
+        boolean needsQuotes = shown.isEmpty() || shown.chars().anyMatch(c -> Character.isWhitespace(c) || c == '"');
+        if (!needsQuotes) {
+            return shown;
+        }
+        return '"'
+                + shown.replace("\\", "\\\\")
+                        .replace("\"", "\\\"")
+                        .replace("\n", "\\n")
+                        .replace("\t", "\\t")
+                + '"';
     }
-    return '"'
-        + shown.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\t", "\\t")
-        + '"';
-  }
 }

@@ -9,6 +9,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.TYPE)
 @interface CrossCheck {
-  /** Rule class with a no-argument constructor. */
-  Class<? extends CrossRule> value();
+    /** Rule class with a no-argument constructor. */
+    Class<? extends CrossRule> value();
 }

@@ -9,9 +9,9 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface DecimalRange {
-  /** Smallest allowed value. */
-  double min();
+    /** Smallest allowed value. */
+    double min();
 
-  /** Largest allowed value. */
-  double max();
+    /** Largest allowed value. */
+    double max();
 }

@@ -9,6 +9,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface Doc {
-  /** One or two sentences for a field technician; the unit, default and range are appended automatically. */
-  String value();
+    /** One or two sentences for a field technician; the unit, default and range are appended automatically. */
+    String value();
 }

@@ -11,126 +11,155 @@ import java.util.Objects;
  */
 @CrossCheck(GatewayConfig.DistinctPorts.class)
 public record GatewayConfig(
-    @Doc("Identifier of this gateway; it appears in MQTT topics and the gateway's records.")
+        @Doc("Identifier of this gateway; it appears in MQTT topics and the gateway's records.")
         @Pattern(regex = IdFormat.REGEX, allowed = IdFormat.ALLOWED)
         String gatewayId,
-    @Doc("The gateway's own connection to the MQTT broker (the embedded one or an external one).") MqttConfig mqtt,
-    @Doc("Optional MQTT 5 broker inside the gateway process.") BrokerConfig broker,
-    @Doc("Web console and HTTP API.") HttpConfig http,
-    @Doc("How long the gateway waits for a unit to acknowledge a command before reporting it as failed.")
+
+        @Doc("The gateway's own connection to the MQTT broker (the embedded one or an external one).")
+        MqttConfig mqtt,
+
+        @Doc("Optional MQTT 5 broker inside the gateway process.")
+        BrokerConfig broker,
+
+        @Doc("Web console and HTTP API.") HttpConfig http,
+
+        @Doc("How long the gateway waits for a unit to acknowledge a command before reporting it as failed.")
         @DefaultValue("5000")
         @IntRange(min = 200, max = 60000)
         int commandTimeoutMillis,
-    @Doc("Largest MQTT message accepted from a unit; larger ones are dropped and logged.")
+
+        @Doc("Largest MQTT message accepted from a unit; larger ones are dropped and logged.")
         @DefaultValue("65536")
         @IntRange(min = 1024, max = 16_777_216)
         int maxPayloadBytes,
-    @Doc("Directory for the gateway's database and uploads. A relative path is relative to the working directory of"
-            + " the process.")
+
+        @Doc("Directory for the gateway's database and uploads. A relative path is relative to the working directory of"
+                + " the process.")
         @DefaultValue("gateway-data")
         @TextLength(min = 1, max = 4096)
         String dataDir,
-    @Doc("Operators' accounts and sessions.") AuthConfig auth,
-    @Doc("The monitoring room's fleet map.") MapConfig map,
-    @Doc("Live video from units.") LiveConfig live) {
 
-  public GatewayConfig {
-    Constraints.check(
-        GatewayConfig.class, gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
-    if (mqtt.clientId() == null) {
-      mqtt = mqtt.withClientId(gatewayId);
-    }
-  }
+        @Doc("Operators' accounts and sessions.") AuthConfig auth,
+        @Doc("The monitoring room's fleet map.") MapConfig map,
+        @Doc("Live video from units.") LiveConfig live) {
 
-  /** A gateway with every documented default; its MQTT client id is the gateway id. */
-  public static GatewayConfig defaults(String gatewayId) {
-    return (GatewayConfig)
-        RecordSpec.of(GatewayConfig.class).defaults(Map.of("gatewayId", Objects.requireNonNull(gatewayId)));
-  }
-
-  /** Copy with another gateway id; an MQTT client id that followed the old id follows the new one. */
-  public GatewayConfig withGatewayId(String newGatewayId) {
-    MqttConfig newMqtt = Objects.equals(mqtt.clientId(), gatewayId) ? mqtt.withClientId(null) : mqtt;
-    return new GatewayConfig(newGatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
-  }
-
-  /** Copy with other MQTT settings; a null client id in them becomes the gateway id. */
-  public GatewayConfig withMqtt(MqttConfig newMqtt) {
-    return new GatewayConfig(gatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
-  }
-
-  /** Copy with other embedded-broker settings. */
-  public GatewayConfig withBroker(BrokerConfig newBroker) {
-    return new GatewayConfig(gatewayId, mqtt, newBroker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
-  }
-
-  /** Copy with other HTTP settings. */
-  public GatewayConfig withHttp(HttpConfig newHttp) {
-    return new GatewayConfig(gatewayId, mqtt, broker, newHttp, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
-  }
-
-  /** Copy with another data directory. */
-  public GatewayConfig withDataDir(String newDataDir) {
-    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, newDataDir, auth, map, live);
-  }
-
-  /** Copy with other sign-in settings. */
-  public GatewayConfig withAuth(AuthConfig newAuth) {
-    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, newAuth, map, live);
-  }
-
-  /** Copy with other map settings. */
-  public GatewayConfig withMap(MapConfig newMap) {
-    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, newMap, live);
-  }
-
-  /** Copy with other live-video settings. */
-  public GatewayConfig withLive(LiveConfig newLive) {
-    return new GatewayConfig(gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, newLive);
-  }
-
-  /** The ws:// base URL units open their live uplink to: {@code live.uplinkUrl}, or the HTTP address. */
-  public String uplinkBaseUrl() {
-    if (live.uplinkUrl() != null) {
-      return live.uplinkUrl().endsWith("/") ? live.uplinkUrl().substring(0, live.uplinkUrl().length() - 1) : live.uplinkUrl();
-    }
-    String host = http.host().equals("0.0.0.0") || http.host().equals("::") ? "127.0.0.1" : http.host();
-    return "ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
-  }
-
-  /** Where the operators' accounts are: {@code auth.usersFile}, or users.yaml in the data directory. */
-  public Path usersFile() {
-    return auth.usersFile() == null
-        ? Path.of(dataDir).resolve("users.yaml")
-        : Path.of(auth.usersFile());
-  }
-
-  /** The embedded broker and the HTTP server cannot listen on the same port of the same address. */
-  static final class DistinctPorts implements CrossRule {
-    @Override
-    public void check(ValueLookup values, List<Violation> out) {
-      if (Boolean.TRUE.equals(values.get("broker.embedded"))
-          && values.get("broker.port") instanceof Integer brokerPort
-          && values.get("http.port") instanceof Integer httpPort
-          && brokerPort.equals(httpPort)
-          && sameAddress(values.get("broker.host"), values.get("http.host"))) {
-        out.add(
-            new Violation(
-                "http.port", String.valueOf(httpPort), "is already used by", "a port other than " + brokerPort,
-                "broker"));
-      }
+    public GatewayConfig {
+        Constraints.check(
+                GatewayConfig.class,
+                gatewayId,
+                mqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                map,
+                live);
+        if (mqtt.clientId() == null) {
+            mqtt = mqtt.withClientId(gatewayId);
+        }
     }
 
-    private static boolean sameAddress(Object a, Object b) {
-      if (!(a instanceof String x) || !(b instanceof String y)) {
-        return false;
-      }
-      // A wildcard address also covers every specific one.
-      return x.equals(y) || isWildcard(x) || isWildcard(y);
+    /** A gateway with every documented default; its MQTT client id is the gateway id. */
+    public static GatewayConfig defaults(String gatewayId) {
+        return (GatewayConfig)
+                RecordSpec.of(GatewayConfig.class).defaults(Map.of("gatewayId", Objects.requireNonNull(gatewayId)));
     }
 
-    private static boolean isWildcard(String host) {
-      return host.equals("0.0.0.0") || host.equals("::");
+    /** Copy with another gateway id; an MQTT client id that followed the old id follows the new one. */
+    public GatewayConfig withGatewayId(String newGatewayId) {
+        MqttConfig newMqtt = Objects.equals(mqtt.clientId(), gatewayId) ? mqtt.withClientId(null) : mqtt;
+        return new GatewayConfig(
+                newGatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
     }
-  }
+
+    /** Copy with other MQTT settings; a null client id in them becomes the gateway id. */
+    public GatewayConfig withMqtt(MqttConfig newMqtt) {
+        return new GatewayConfig(
+                gatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
+    }
+
+    /** Copy with other embedded-broker settings. */
+    public GatewayConfig withBroker(BrokerConfig newBroker) {
+        return new GatewayConfig(
+                gatewayId, mqtt, newBroker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
+    }
+
+    /** Copy with other HTTP settings. */
+    public GatewayConfig withHttp(HttpConfig newHttp) {
+        return new GatewayConfig(
+                gatewayId, mqtt, broker, newHttp, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
+    }
+
+    /** Copy with another data directory. */
+    public GatewayConfig withDataDir(String newDataDir) {
+        return new GatewayConfig(
+                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, newDataDir, auth, map, live);
+    }
+
+    /** Copy with other sign-in settings. */
+    public GatewayConfig withAuth(AuthConfig newAuth) {
+        return new GatewayConfig(
+                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, newAuth, map, live);
+    }
+
+    /** Copy with other map settings. */
+    public GatewayConfig withMap(MapConfig newMap) {
+        return new GatewayConfig(
+                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, newMap, live);
+    }
+
+    /** Copy with other live-video settings. */
+    public GatewayConfig withLive(LiveConfig newLive) {
+        return new GatewayConfig(
+                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, newLive);
+    }
+
+    /** The ws:// base URL units open their live uplink to: {@code live.uplinkUrl}, or the HTTP address. */
+    public String uplinkBaseUrl() {
+        if (live.uplinkUrl() != null) {
+            return live.uplinkUrl().endsWith("/")
+                    ? live.uplinkUrl().substring(0, live.uplinkUrl().length() - 1)
+                    : live.uplinkUrl();
+        }
+        String host = http.host().equals("0.0.0.0") || http.host().equals("::") ? "127.0.0.1" : http.host();
+        return "ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
+    }
+
+    /** Where the operators' accounts are: {@code auth.usersFile}, or users.yaml in the data directory. */
+    public Path usersFile() {
+        return auth.usersFile() == null ? Path.of(dataDir).resolve("users.yaml") : Path.of(auth.usersFile());
+    }
+
+    /** The embedded broker and the HTTP server cannot listen on the same port of the same address. */
+    static final class DistinctPorts implements CrossRule {
+        @Override
+        public void check(ValueLookup values, List<Violation> out) {
+            if (Boolean.TRUE.equals(values.get("broker.embedded"))
+                    && values.get("broker.port") instanceof Integer brokerPort
+                    && values.get("http.port") instanceof Integer httpPort
+                    && brokerPort.equals(httpPort)
+                    && sameAddress(values.get("broker.host"), values.get("http.host"))) {
+                out.add(new Violation(
+                        "http.port",
+                        String.valueOf(httpPort),
+                        "is already used by",
+                        "a port other than " + brokerPort,
+                        "broker"));
+            }
+        }
+
+        private static boolean sameAddress(Object a, Object b) {
+            if (!(a instanceof String x) || !(b instanceof String y)) {
+                return false;
+            }
+            // A wildcard address also covers every specific one.
+            return x.equals(y) || isWildcard(x) || isWildcard(y);
+        }
+
+        private static boolean isWildcard(String host) {
+            return host.equals("0.0.0.0") || host.equals("::");
+        }
+    }
 }

@@ -9,12 +9,12 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface IntRange {
-  /** Smallest allowed value. */
-  long min();
+    /** Smallest allowed value. */
+    long min();
 
-  /** Largest allowed value. */
-  long max();
+    /** Largest allowed value. */
+    long max();
 
-  /** Show values and bounds in hexadecimal, as datasheets do for I2C addresses. */
-  boolean hex() default false;
+    /** Show values and bounds in hexadecimal, as datasheets do for I2C addresses. */
+    boolean hex() default false;
 }

@@ -9,6 +9,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface NullMeans {
-  /** What happens when the key is absent, e.g. "use the unitId". */
-  String value();
+    /** What happens when the key is absent, e.g. "use the unitId". */
+    String value();
 }

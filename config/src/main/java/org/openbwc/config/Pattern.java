@@ -9,9 +9,9 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface Pattern {
-  /** Java regular expression, also valid in JSON Schema (ECMA 262); matched against the whole value. */
-  String regex();
+    /** Java regular expression, also valid in JSON Schema (ECMA 262); matched against the whole value. */
+    String regex();
 
-  /** The same rule in words, shown to technicians as "(allowed: ...)". */
-  String allowed();
+    /** The same rule in words, shown to technicians as "(allowed: ...)". */
+    String allowed();
 }

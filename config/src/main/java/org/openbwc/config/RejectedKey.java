@@ -11,20 +11,20 @@ import java.lang.annotation.Target;
 @Target(ElementType.TYPE)
 @Repeatable(RejectedKey.List.class)
 public @interface RejectedKey {
-  /** The refused key. */
-  String key();
+    /** The refused key. */
+    String key();
 
-  /** Why it is refused. */
-  String problem();
+    /** Why it is refused. */
+    String problem();
 
-  /** What to write instead. */
-  String allowed();
+    /** What to write instead. */
+    String allowed();
 
-  /** Container for several rejected keys on one record. */
-  @Retention(RetentionPolicy.RUNTIME)
-  @Target(ElementType.TYPE)
-  @interface List {
-    /** The rejected keys. */
-    RejectedKey[] value();
-  }
+    /** Container for several rejected keys on one record. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.TYPE)
+    @interface List {
+        /** The rejected keys. */
+        RejectedKey[] value();
+    }
 }

@@ -9,9 +9,9 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface TextLength {
-  /** Fewest characters. */
-  int min() default 0;
+    /** Fewest characters. */
+    int min() default 0;
 
-  /** Most characters. */
-  int max();
+    /** Most characters. */
+    int max();
 }

@@ -9,6 +9,6 @@ import java.lang.annotation.Target;
 @Retention(RetentionPolicy.RUNTIME)
 @Target(ElementType.RECORD_COMPONENT)
 public @interface UrlSchemes {
-  /** Allowed schemes in lowercase, e.g. {@code {"tcp", "ssl"}}. */
-  String[] value();
+    /** Allowed schemes in lowercase, e.g. {@code {"tcp", "ssl"}}. */
+    String[] value();
 }

@@ -11,12 +11,12 @@ package org.openbwc.config;
  */
 record Violation(String path, String value, String problem, String allowed, String related) {
 
-  Violation(String path, String value, String problem, String allowed) {
-    this(path, value, problem, allowed, null);
-  }
+    Violation(String path, String value, String problem, String allowed) {
+        this(path, value, problem, allowed, null);
+    }
 
-  /** The problem text with the related key named from the given prefix, e.g. "is already used by gpio.recordButton". */
-  String problemWithin(String prefix) {
-    return related == null ? problem : problem + " " + prefix + related;
-  }
+    /** The problem text with the related key named from the given prefix, e.g. "is already used by gpio.recordButton". */
+    String problemWithin(String prefix) {
+        return related == null ? problem : problem + " " + prefix + related;
+    }
 }

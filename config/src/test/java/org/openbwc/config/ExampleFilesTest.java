@@ -13,72 +13,75 @@ import org.junit.jupiter.api.Test;
 /** The shipped example files validate, explain every key and tell technicians how to get editor support. */
 class ExampleFilesTest {
 
-  private static final Path EXAMPLES = Path.of("examples");
-  private static final Path UNIT_PI = EXAMPLES.resolve("unit-pi.yaml");
-  private static final Path UNIT_LAPTOP = EXAMPLES.resolve("unit-laptop.yaml");
-  private static final Path GATEWAY = EXAMPLES.resolve("gateway.yaml");
+    private static final Path EXAMPLES = Path.of("examples");
+    private static final Path UNIT_PI = EXAMPLES.resolve("unit-pi.yaml");
+    private static final Path UNIT_LAPTOP = EXAMPLES.resolve("unit-laptop.yaml");
+    private static final Path GATEWAY = EXAMPLES.resolve("gateway.yaml");
 
-  @Test
-  void allExamplesValidate() {
-    assertThat(ConfigValidation.validate(List.of(UNIT_PI, UNIT_LAPTOP, GATEWAY))).isEmpty();
-  }
-
-  @Test
-  void piUnitUsesRealHardwareAndCredentialFiles() {
-    UnitConfig unit = ConfigLoader.loadUnit(UNIT_PI);
-    assertThat(unit.hal()).isEqualTo(HalMode.PI);
-    assertThat(unit.gnss().source()).isEqualTo(GnssSource.GPSD);
-    assertThat(unit.mqtt().url()).isEqualTo("tcp://gateway.local:1883");
-    assertThat(unit.mqtt().usernameFile()).isEqualTo("/etc/bwc/mqtt-user");
-    assertThat(unit.mqtt().passwordFile()).isEqualTo("/etc/bwc/mqtt-password");
-    assertThat(unit.mqtt().clientId()).isEqualTo(unit.unitId());
-  }
-
-  @Test
-  void laptopUnitIsSimulatedAndReplaysATrack() {
-    UnitConfig unit = ConfigLoader.loadUnit(UNIT_LAPTOP);
-    assertThat(unit.hal()).isEqualTo(HalMode.MOCK);
-    assertThat(unit.gnss().source()).isEqualTo(GnssSource.GPX);
-    assertThat(unit.gnss().gpxFile()).isEqualTo("bundled");
-    assertThat(unit.mqtt().url()).isEqualTo("tcp://127.0.0.1:1883");
-  }
-
-  @Test
-  void gatewayEmbedsTheBrokerAndServesHttp() {
-    GatewayConfig gateway = ConfigLoader.loadGateway(GATEWAY);
-    assertThat(gateway.broker().embedded()).isTrue();
-    assertThat(gateway.broker().port()).isEqualTo(1883);
-    assertThat(gateway.http().port()).isEqualTo(8080);
-  }
-
-  @Test
-  void firstLineExplainsTheSchemaModeline() throws IOException {
-    assertThat(Files.readAllLines(UNIT_PI).get(0))
-        .startsWith("# ")
-        .contains("./bwc config schema unit > unit.schema.json")
-        .contains("# yaml-language-server: $schema=unit.schema.json");
-    assertThat(Files.readAllLines(UNIT_LAPTOP).get(0)).contains("./bwc config schema unit > unit.schema.json");
-    assertThat(Files.readAllLines(GATEWAY).get(0))
-        .contains("./bwc config schema gateway > gateway.schema.json")
-        .contains("# yaml-language-server: $schema=gateway.schema.json");
-  }
-
-  @Test
-  void everyKeyIsWrittenOrExplained() throws IOException {
-    assertMentionsEveryKey(UNIT_PI, UnitConfig.class);
-    assertMentionsEveryKey(UNIT_LAPTOP, UnitConfig.class);
-    assertMentionsEveryKey(GATEWAY, GatewayConfig.class);
-  }
-
-  private static void assertMentionsEveryKey(Path file, Class<?> type) throws IOException {
-    String text = Files.readString(file);
-    for (RecordComponent component : type.getRecordComponents()) {
-      assertThat(Pattern.compile("\\b" + component.getName() + "\\b").matcher(text).find())
-          .as(file + " mentions " + component.getName())
-          .isTrue();
-      if (component.getType().isRecord()) {
-        assertMentionsEveryKey(file, component.getType());
-      }
+    @Test
+    void allExamplesValidate() {
+        assertThat(ConfigValidation.validate(List.of(UNIT_PI, UNIT_LAPTOP, GATEWAY)))
+                .isEmpty();
     }
-  }
+
+    @Test
+    void piUnitUsesRealHardwareAndCredentialFiles() {
+        UnitConfig unit = ConfigLoader.loadUnit(UNIT_PI);
+        assertThat(unit.hal()).isEqualTo(HalMode.PI);
+        assertThat(unit.gnss().source()).isEqualTo(GnssSource.GPSD);
+        assertThat(unit.mqtt().url()).isEqualTo("tcp://gateway.local:1883");
+        assertThat(unit.mqtt().usernameFile()).isEqualTo("/etc/bwc/mqtt-user");
+        assertThat(unit.mqtt().passwordFile()).isEqualTo("/etc/bwc/mqtt-password");
+        assertThat(unit.mqtt().clientId()).isEqualTo(unit.unitId());
+    }
+
+    @Test
+    void laptopUnitIsSimulatedAndReplaysATrack() {
+        UnitConfig unit = ConfigLoader.loadUnit(UNIT_LAPTOP);
+        assertThat(unit.hal()).isEqualTo(HalMode.MOCK);
+        assertThat(unit.gnss().source()).isEqualTo(GnssSource.GPX);
+        assertThat(unit.gnss().gpxFile()).isEqualTo("bundled");
+        assertThat(unit.mqtt().url()).isEqualTo("tcp://127.0.0.1:1883");
+    }
+
+    @Test
+    void gatewayEmbedsTheBrokerAndServesHttp() {
+        GatewayConfig gateway = ConfigLoader.loadGateway(GATEWAY);
+        assertThat(gateway.broker().embedded()).isTrue();
+        assertThat(gateway.broker().port()).isEqualTo(1883);
+        assertThat(gateway.http().port()).isEqualTo(8080);
+    }
+
+    @Test
+    void firstLineExplainsTheSchemaModeline() throws IOException {
+        assertThat(Files.readAllLines(UNIT_PI).get(0))
+                .startsWith("# ")
+                .contains("./bwc config schema unit > unit.schema.json")
+                .contains("# yaml-language-server: $schema=unit.schema.json");
+        assertThat(Files.readAllLines(UNIT_LAPTOP).get(0)).contains("./bwc config schema unit > unit.schema.json");
+        assertThat(Files.readAllLines(GATEWAY).get(0))
+                .contains("./bwc config schema gateway > gateway.schema.json")
+                .contains("# yaml-language-server: $schema=gateway.schema.json");
+    }
+
+    @Test
+    void everyKeyIsWrittenOrExplained() throws IOException {
+        assertMentionsEveryKey(UNIT_PI, UnitConfig.class);
+        assertMentionsEveryKey(UNIT_LAPTOP, UnitConfig.class);
+        assertMentionsEveryKey(GATEWAY, GatewayConfig.class);
+    }
+
+    private static void assertMentionsEveryKey(Path file, Class<?> type) throws IOException {
+        String text = Files.readString(file);
+        for (RecordComponent component : type.getRecordComponents()) {
+            assertThat(Pattern.compile("\\b" + component.getName() + "\\b")
+                            .matcher(text)
+                            .find())
+                    .as(file + " mentions " + component.getName())
+                    .isTrue();
+            if (component.getType().isRecord()) {
+                assertMentionsEveryKey(file, component.getType());
+            }
+        }
+    }
 }

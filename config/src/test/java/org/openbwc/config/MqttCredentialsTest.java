@@ -13,37 +13,38 @@ import org.junit.jupiter.api.io.TempDir;
 /** Credentials are read from files only when asked for, and a broken reference names the file. */
 class MqttCredentialsTest {
 
-  @TempDir Path dir;
+    @TempDir
+    Path dir;
 
-  @Test
-  void readsTrimmedCredentialsFromTheirFiles() throws IOException {
-    Path user = Files.writeString(dir.resolve("user"), "  officer-17\n");
-    Path password = Files.writeString(dir.resolve("password"), "s3cret\n");
-    MqttConfig mqtt = MqttConfig.defaults().withCredentialFiles(user.toString(), password.toString());
+    @Test
+    void readsTrimmedCredentialsFromTheirFiles() throws IOException {
+        Path user = Files.writeString(dir.resolve("user"), "  officer-17\n");
+        Path password = Files.writeString(dir.resolve("password"), "s3cret\n");
+        MqttConfig mqtt = MqttConfig.defaults().withCredentialFiles(user.toString(), password.toString());
 
-    assertThat(mqtt.readUsername()).contains("officer-17");
-    assertThat(mqtt.readPassword()).contains("s3cret");
-  }
+        assertThat(mqtt.readUsername()).contains("officer-17");
+        assertThat(mqtt.readPassword()).contains("s3cret");
+    }
 
-  @Test
-  void hasNoCredentialsWhenNoFilesAreConfigured() {
-    assertThat(MqttConfig.defaults().readUsername()).isEmpty();
-    assertThat(MqttConfig.defaults().readPassword()).isEmpty();
-  }
+    @Test
+    void hasNoCredentialsWhenNoFilesAreConfigured() {
+        assertThat(MqttConfig.defaults().readUsername()).isEmpty();
+        assertThat(MqttConfig.defaults().readPassword()).isEmpty();
+    }
 
-  @Test
-  void namesTheFileAndKeyWhenAFileIsMissing() {
-    Path missing = dir.resolve("nope");
-    MqttConfig mqtt = MqttConfig.defaults().withCredentialFiles(null, missing.toString());
+    @Test
+    void namesTheFileAndKeyWhenAFileIsMissing() {
+        Path missing = dir.resolve("nope");
+        MqttConfig mqtt = MqttConfig.defaults().withCredentialFiles(null, missing.toString());
 
-    assertThatThrownBy(mqtt::readPassword)
-        .isInstanceOf(UncheckedIOException.class)
-        .hasMessage("cannot read " + missing + " (set by mqtt.passwordFile): no such file");
-  }
+        assertThatThrownBy(mqtt::readPassword)
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessage("cannot read " + missing + " (set by mqtt.passwordFile): no such file");
+    }
 
-  @Test
-  void loadingDoesNotRequireTheFilesToExist() {
-    UnitConfig unit = ConfigLoader.loadUnit(Path.of("examples/unit-pi.yaml"));
-    assertThat(unit.mqtt().passwordFile()).isEqualTo("/etc/bwc/mqtt-password");
-  }
+    @Test
+    void loadingDoesNotRequireTheFilesToExist() {
+        UnitConfig unit = ConfigLoader.loadUnit(Path.of("examples/unit-pi.yaml"));
+        assertThat(unit.mqtt().passwordFile()).isEqualTo("/etc/bwc/mqtt-password");
+    }
 }

@@ -7,7 +7,8 @@ import org.openbwc.hal.DeviceClock;
 
 /** Names recordings {@code <unit>-<UTC yyyyMMdd'T'HHmmss'Z'>}, with a counter if two start within one second. */
 final class RecordingIds implements Supplier<String> {
-    private static final DateTimeFormatter UTC = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter UTC =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     private final String unitId;
     private final DeviceClock clock;
     private String last = "";

@@ -4,16 +4,16 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.OptionalInt;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Supplier;
-import org.openbwc.device.evidence.RecoveredRecording;
-import org.openbwc.device.evidence.SealedRecording;
-import org.openbwc.device.evidence.VerificationResult;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.device.core.AlarmChange;
 import org.openbwc.device.core.ControllerEvent;
 import org.openbwc.device.core.ControllerSnapshot;
+import org.openbwc.device.evidence.RecoveredRecording;
+import org.openbwc.device.evidence.SealedRecording;
+import org.openbwc.device.evidence.VerificationResult;
 import org.openbwc.hal.BatteryReading;
 import org.openbwc.hal.GnssFix;
 import org.openbwc.hal.Hardware;
@@ -53,13 +53,29 @@ final class Telemetry {
 
     /** The Will registered at connect: what the broker says if this unit vanishes. */
     UnitStatus offlineStatus() {
-        return UnitStatus.offline(config.unitId(), config.officerId(), firmware, hw.clock().now());
+        return UnitStatus.offline(
+                config.unitId(), config.officerId(), firmware, hw.clock().now());
     }
 
     /** What a unit says itself when it shuts down cleanly. */
     UnitStatus shutdownStatus() {
-        return new UnitStatus(Payload.VERSION, config.unitId(), UnitState.OFFLINE, false, false, false, config.officerId(),
-                battery(), storage(), null, null, false, hw.clock().isSet(), firmware, ++statusSeq, hw.clock().now());
+        return new UnitStatus(
+                Payload.VERSION,
+                config.unitId(),
+                UnitState.OFFLINE,
+                false,
+                false,
+                false,
+                config.officerId(),
+                battery(),
+                storage(),
+                null,
+                null,
+                false,
+                hw.clock().isSet(),
+                firmware,
+                ++statusSeq,
+                hw.clock().now());
     }
 
     /** Remembers the wall time a recording started, which the pure controller (monotonic time only) cannot know. */
@@ -71,23 +87,64 @@ final class Telemetry {
     UnitStatus status(ControllerSnapshot s) {
         boolean recording = s.isRecording();
         CameraFacts c = camera.get();
-        return new UnitStatus(Payload.VERSION, config.unitId(), s.state(), true, s.stealth(), s.sos(), config.officerId(),
-                battery(), storage(), recording ? s.recordingId() : null, recording ? recordingSince : null, c.live(),
-                hw.clock().isSet(), firmware, ++statusSeq, hw.clock().now(), recording ? c.recordingMillis() : null,
-                c.droppedFrames(), c.publicKey(), signal(), c.live() ? c.viewers() : null);
+        return new UnitStatus(
+                Payload.VERSION,
+                config.unitId(),
+                s.state(),
+                true,
+                s.stealth(),
+                s.sos(),
+                config.officerId(),
+                battery(),
+                storage(),
+                recording ? s.recordingId() : null,
+                recording ? recordingSince : null,
+                c.live(),
+                hw.clock().isSet(),
+                firmware,
+                ++statusSeq,
+                hw.clock().now(),
+                recording ? c.recordingMillis() : null,
+                c.droppedFrames(),
+                c.publicKey(),
+                signal(),
+                c.live() ? c.viewers() : null);
     }
 
     UnitEvent event(ControllerEvent e) {
-        return new UnitEvent(Payload.VERSION, config.unitId(), e.type(), hw.clock().now(), e.state(), e.cause(), e.details(), ++eventSeq);
+        return new UnitEvent(
+                Payload.VERSION,
+                config.unitId(),
+                e.type(),
+                hw.clock().now(),
+                e.state(),
+                e.cause(),
+                e.details(),
+                ++eventSeq);
     }
 
     UnitEvent alarmEvent(AlarmChange c, ControllerSnapshot s) {
-        return new UnitEvent(Payload.VERSION, config.unitId(), c.type(), hw.clock().now(), s.state(), "policy", c.details(), ++eventSeq);
+        return new UnitEvent(
+                Payload.VERSION,
+                config.unitId(),
+                c.type(),
+                hw.clock().now(),
+                s.state(),
+                "policy",
+                c.details(),
+                ++eventSeq);
     }
 
     UnitEvent cameraFailedEvent(String reason, ControllerSnapshot s) {
-        return new UnitEvent(Payload.VERSION, config.unitId(), EventType.CAMERA_FAILED, hw.clock().now(), s.state(), "camera",
-                Map.of("reason", reason.length() > 500 ? reason.substring(0, 500) : reason), ++eventSeq);
+        return new UnitEvent(
+                Payload.VERSION,
+                config.unitId(),
+                EventType.CAMERA_FAILED,
+                hw.clock().now(),
+                s.state(),
+                "camera",
+                Map.of("reason", reason.length() > 500 ? reason.substring(0, 500) : reason),
+                ++eventSeq);
     }
 
     UnitEvent sealedEvent(SealedRecording r, VerificationResult check, ControllerSnapshot s) {
@@ -100,9 +157,18 @@ final class Telemetry {
         details.put("bytes", Long.toString(r.bytes()));
         details.put("reason", r.reason().name().toLowerCase(Locale.ROOT));
         details.put("verified", Boolean.toString(check.ok()));
-        if (!check.ok()) details.put("problem", check.message().length() > 300 ? check.message().substring(0, 300) : check.message());
-        return new UnitEvent(Payload.VERSION, config.unitId(), EventType.RECORDING_SEALED, hw.clock().now(), s.state(), "evidence",
-                details, ++eventSeq);
+        if (!check.ok())
+            details.put(
+                    "problem", check.message().length() > 300 ? check.message().substring(0, 300) : check.message());
+        return new UnitEvent(
+                Payload.VERSION,
+                config.unitId(),
+                EventType.RECORDING_SEALED,
+                hw.clock().now(),
+                s.state(),
+                "evidence",
+                details,
+                ++eventSeq);
     }
 
     UnitEvent recoveredEvent(RecoveredRecording r, ControllerSnapshot s) {
@@ -112,8 +178,15 @@ final class Telemetry {
         details.put("bytesTruncated", Long.toString(r.bytesTruncated()));
         details.put("sealed", Boolean.toString(r.sealed()));
         if (r.detail() != null) details.put("detail", r.detail());
-        return new UnitEvent(Payload.VERSION, config.unitId(), EventType.RECORDING_RECOVERED, hw.clock().now(), s.state(), "boot",
-                details, ++eventSeq);
+        return new UnitEvent(
+                Payload.VERSION,
+                config.unitId(),
+                EventType.RECORDING_RECOVERED,
+                hw.clock().now(),
+                s.state(),
+                "boot",
+                details,
+                ++eventSeq);
     }
 
     /** The newest fix, or empty when there is none or it is the one already sent. */
@@ -123,8 +196,17 @@ final class Telemetry {
         GnssFix f = fix.get();
         if (f.fixTime().equals(lastFixTime)) return Optional.empty();
         lastFixTime = f.fixTime();
-        return Optional.of(new UnitLocation(Payload.VERSION, config.unitId(), f.lat(), f.lon(), f.accuracyMeters(),
-                f.altitudeMeters(), f.speedMps(), f.courseDegrees(), f.fixTime(), ++locationSeq));
+        return Optional.of(new UnitLocation(
+                Payload.VERSION,
+                config.unitId(),
+                f.lat(),
+                f.lon(),
+                f.accuracyMeters(),
+                f.altitudeMeters(),
+                f.speedMps(),
+                f.courseDegrees(),
+                f.fixTime(),
+                ++locationSeq));
     }
 
     /**
@@ -138,15 +220,23 @@ final class Telemetry {
             if (sensorFailureLogged) Logger.info("[{}] sensors readable again", config.unitId());
             sensorFailureLogged = false;
         } catch (RuntimeException e) {
-            if (!sensorFailureLogged) Logger.warn("[{}] reading battery/storage failed, reporting the last good values: {}", config.unitId(), e.getMessage());
+            if (!sensorFailureLogged)
+                Logger.warn(
+                        "[{}] reading battery/storage failed, reporting the last good values: {}",
+                        config.unitId(),
+                        e.getMessage());
             sensorFailureLogged = true;
         }
         return battery != null && storage != null;
     }
 
-    BatteryReading batteryReading() { return battery; }
+    BatteryReading batteryReading() {
+        return battery;
+    }
 
-    StorageReading storageReading() { return storage; }
+    StorageReading storageReading() {
+        return storage;
+    }
 
     private Battery battery() {
         if (battery == null) return null;

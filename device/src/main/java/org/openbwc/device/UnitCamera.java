@@ -13,13 +13,13 @@ import org.openbwc.config.VideoConfig;
 import org.openbwc.device.evidence.DeviceKey;
 import org.openbwc.device.evidence.EvidenceRecovery;
 import org.openbwc.device.evidence.EvidenceVerifier;
-import org.openbwc.device.evidence.VerificationResult;
 import org.openbwc.device.evidence.EvidenceWriter;
 import org.openbwc.device.evidence.PreEventBuffer;
 import org.openbwc.device.evidence.PreEventSnapshot;
 import org.openbwc.device.evidence.RecordingRequest;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
+import org.openbwc.device.evidence.VerificationResult;
 import org.openbwc.device.media.EncoderSettings;
 import org.openbwc.device.media.Fragment;
 import org.openbwc.device.media.FragmentSink;
@@ -37,6 +37,7 @@ import org.tinylog.Logger;
 final class UnitCamera implements AutoCloseable {
     /** Fragments are cut every ~200 ms; a GOP boundary can stretch one to a second. */
     static final long STOP_WAIT_MILLIS = 1_200;
+
     private final UnitConfig config;
     private final DeviceKey key;
     private final PreEventBuffer buffer;
@@ -44,6 +45,7 @@ final class UnitCamera implements AutoCloseable {
     private final List<RecoveredRecording> recovered;
     /** Null when the camera could not start; then {@link #failure} says why. */
     private final MediaPipeline pipeline;
+
     private final String failure;
     private volatile boolean recordingAudio;
     /** Wall clock of the newest fragment the muxer cut, so a stop can wait for the footage up to its instant. */
@@ -57,8 +59,10 @@ final class UnitCamera implements AutoCloseable {
         this.key = DeviceKey.loadOrCreate(data.resolve("keys"));
         this.recovered = new EvidenceRecovery(evidenceRoot, key).recoverAll();
         // Scratch files, not evidence: kept beside the evidence store so that they are on the same (real) disk.
-        this.buffer = new PreEventBuffer(config.recording().preEventSeconds(),
-                config.evidence().preEventMaxMegabytes() * 1024L * 1024L, data.resolve("pre-event"));
+        this.buffer = new PreEventBuffer(
+                config.recording().preEventSeconds(),
+                config.evidence().preEventMaxMegabytes() * 1024L * 1024L,
+                data.resolve("pre-event"));
         this.writer = EvidenceWriter.builder(evidenceRoot, key)
                 .softwareVersion(firmware)
                 .segmentMinutes(config.evidence().segmentMinutes())
@@ -101,7 +105,9 @@ final class UnitCamera implements AutoCloseable {
     Optional<String> failure() {
         if (failure != null) return Optional.of(failure);
         if (!pipeline.isRunning()) {
-            return Optional.of(pipeline.failure().map(t -> t.getMessage() == null ? t.toString() : t.getMessage()).orElse("camera stopped"));
+            return Optional.of(pipeline.failure()
+                    .map(t -> t.getMessage() == null ? t.toString() : t.getMessage())
+                    .orElse("camera stopped"));
         }
         return Optional.empty();
     }
@@ -111,7 +117,8 @@ final class UnitCamera implements AutoCloseable {
         try {
             return new UnitCamera(config, firmware, onSealed, live);
         } catch (IOException e) {
-            throw new UncheckedIOException("unit " + config.unitId() + ": cannot open the evidence store under " + config.dataDir(), e);
+            throw new UncheckedIOException(
+                    "unit " + config.unitId() + ": cannot open the evidence store under " + config.dataDir(), e);
         }
     }
 
@@ -128,10 +135,26 @@ final class UnitCamera implements AutoCloseable {
             case X264 -> VideoEncoder.X264;
             case V4L2M2M -> VideoEncoder.V4L2M2M;
         };
-        return new EncoderSettings(source, v.device(), v.inputFormat(), v.width() & ~1, v.height() & ~1, v.fps(), v.bitrateKbps(),
-                v.gopSeconds(), encoder, c.audio().enabled(), c.audio().device(), c.audio().sampleRate(), c.audio().channels(),
-                c.audio().bitrateKbps(), v.overlay(), v.fontFile() == null ? null : Path.of(v.fontFile()),
-                overlayText(c.unitId()), overlayText(c.officerId()), 200);
+        return new EncoderSettings(
+                source,
+                v.device(),
+                v.inputFormat(),
+                v.width() & ~1,
+                v.height() & ~1,
+                v.fps(),
+                v.bitrateKbps(),
+                v.gopSeconds(),
+                encoder,
+                c.audio().enabled(),
+                c.audio().device(),
+                c.audio().sampleRate(),
+                c.audio().channels(),
+                c.audio().bitrateKbps(),
+                v.overlay(),
+                v.fontFile() == null ? null : Path.of(v.fontFile()),
+                overlayText(c.unitId()),
+                overlayText(c.officerId()),
+                200);
     }
 
     /** Ids are burned into the picture; characters the filter graph cannot take safely become '_'. */
@@ -140,12 +163,18 @@ final class UnitCamera implements AutoCloseable {
         return s.length() > 40 ? s.substring(0, 40) : s;
     }
 
-    List<RecoveredRecording> recovered() { return recovered; }
+    List<RecoveredRecording> recovered() {
+        return recovered;
+    }
 
-    String publicKeyBase64() { return key.publicKeyBase64(); }
+    String publicKeyBase64() {
+        return key.publicKeyBase64();
+    }
 
     /** The init segment and fragments in the pre-event buffer: where a live stream starts. */
-    PreEventSnapshot recentFragments() { return buffer.snapshot(); }
+    PreEventSnapshot recentFragments() {
+        return buffer.snapshot();
+    }
 
     /** Checks a sealed recording against this unit's key, as `bwc evidence verify` would. */
     VerificationResult selfCheck(Path recordingDir) {
@@ -155,12 +184,26 @@ final class UnitCamera implements AutoCloseable {
     /** Opens a recording with the pre-event buffer at its head. */
     void startRecording(String recordingId, String trigger, Instant startedAt, boolean clockSet) throws IOException {
         if (pipeline == null) {
-            Logger.error("[{}] recording {} has no footage: the camera is not working ({})", config.unitId(), recordingId, failure);
+            Logger.error(
+                    "[{}] recording {} has no footage: the camera is not working ({})",
+                    config.unitId(),
+                    recordingId,
+                    failure);
             return;
         }
         recordingAudio = true;
-        writer.open(new RecordingRequest(recordingId, config.unitId(), config.officerId(), trigger, startedAt,
-                clockSet ? "system" : "unset", clockSet, null, null), buffer);
+        writer.open(
+                new RecordingRequest(
+                        recordingId,
+                        config.unitId(),
+                        config.officerId(),
+                        trigger,
+                        startedAt,
+                        clockSet ? "system" : "unset",
+                        clockSet,
+                        null,
+                        null),
+                buffer);
     }
 
     /**
@@ -169,7 +212,10 @@ final class UnitCamera implements AutoCloseable {
      */
     Optional<SealedRecording> stopRecording(Instant endedAt) {
         long deadline = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000L;
-        while (pipeline != null && lastFragmentCut.isBefore(endedAt) && System.nanoTime() < deadline && pipeline.isRunning()) {
+        while (pipeline != null
+                && lastFragmentCut.isBefore(endedAt)
+                && System.nanoTime() < deadline
+                && pipeline.isRunning()) {
             try {
                 Thread.sleep(20);
             } catch (InterruptedException e) {
@@ -181,9 +227,13 @@ final class UnitCamera implements AutoCloseable {
         return writer.close(endedAt);
     }
 
-    void marker(Instant at, String label) { writer.addMarker(at, label); }
+    void marker(Instant at, String label) {
+        writer.addMarker(at, label);
+    }
 
-    void location(double lat, double lon, Double accuracyMeters, Instant at) { writer.addLocation(lat, lon, accuracyMeters, at); }
+    void location(double lat, double lon, Double accuracyMeters, Instant at) {
+        writer.addLocation(lat, lon, accuracyMeters, at);
+    }
 
     /** Media in the open recording, or null when none is open. */
     Long recordingMillis() {
@@ -192,7 +242,9 @@ final class UnitCamera implements AutoCloseable {
     }
 
     /** Frames the camera dropped, or null when it is not working. */
-    Long droppedFrames() { return pipeline == null ? null : pipeline.stats().framesDropped(); }
+    Long droppedFrames() {
+        return pipeline == null ? null : pipeline.stats().framesDropped();
+    }
 
     /** Clean power-off: the camera stops, an open recording is sealed (reason shutdown). */
     @Override

@@ -30,26 +30,26 @@ import org.openbwc.device.core.GestureDecoder;
 import org.openbwc.device.core.IndicatorFrame;
 import org.openbwc.device.core.IndicatorPolicy;
 import org.openbwc.device.core.RecordingController;
-import org.openbwc.device.core.RecordingPolicy;
 import org.openbwc.device.core.RecordingLimitReached;
+import org.openbwc.device.core.RecordingPolicy;
 import org.openbwc.device.core.RemoteCommandInput;
 import org.openbwc.device.core.StorageState;
+import org.openbwc.device.core.Tick;
+import org.openbwc.device.core.TriggerSignal;
 import org.openbwc.device.evidence.EndReason;
 import org.openbwc.device.evidence.PreEventSnapshot;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
 import org.openbwc.device.evidence.StoragePolicy;
 import org.openbwc.device.evidence.VerificationResult;
-import org.openbwc.device.core.Tick;
-import org.openbwc.device.core.TriggerSignal;
-import org.openbwc.device.mqtt.UnitLink;
-import org.openbwc.hal.Button;
-import org.openbwc.hal.Hardware;
 import org.openbwc.device.live.LiveUplink;
 import org.openbwc.device.live.MediaServerPush;
 import org.openbwc.device.media.Fragment;
 import org.openbwc.device.media.FragmentSink;
 import org.openbwc.device.media.InitSegment;
+import org.openbwc.device.mqtt.UnitLink;
+import org.openbwc.hal.Button;
+import org.openbwc.hal.Hardware;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.CommandRequest;
 import org.openbwc.protocol.Payload;
@@ -69,6 +69,7 @@ public final class UnitRuntime implements AutoCloseable {
     static final long TICK_MILLIS = 50;
     /** While recording or in SOS the monitoring room needs a live track. */
     static final long ACTIVE_LOCATION_MILLIS = 1_000;
+
     static final long SENSOR_POLL_MILLIS = 1_000;
     /** A remote command waits at most this long for the controller thread before answering "busy". */
     static final long COMMAND_WAIT_MILLIS = 2_000;
@@ -92,6 +93,7 @@ public final class UnitRuntime implements AutoCloseable {
     private long watchedSinceMillis = -1;
     /** Opens and seals recordings in order, off the controller thread (sealing waits for fsync). */
     private final ExecutorService evidenceOps;
+
     private final String tag;
 
     // Controller-thread state below.
@@ -111,10 +113,13 @@ public final class UnitRuntime implements AutoCloseable {
         RecordingPolicy policy = policyOf(config.recording());
         this.decoder = new GestureDecoder(policy);
         this.indicators = new IndicatorPolicy(policy);
-        this.alarms = new AlarmPolicy(config.telemetry().batteryLowPercent(), config.telemetry().storageLowPercent());
+        this.alarms = new AlarmPolicy(
+                config.telemetry().batteryLowPercent(), config.telemetry().storageLowPercent());
         long now = hw.clock().monotonicMillis();
-        this.controller = new RecordingController(policy, new RecordingIds(config.unitId(), hw.clock()), hw.dock().isActive(), now);
-        this.storagePolicy = new StoragePolicy(config.telemetry().storageLowPercent(), config.evidence().reserveMegabytes() * 1024L * 1024L);
+        this.controller = new RecordingController(
+                policy, new RecordingIds(config.unitId(), hw.clock()), hw.dock().isActive(), now);
+        this.storagePolicy = new StoragePolicy(
+                config.telemetry().storageLowPercent(), config.evidence().reserveMegabytes() * 1024L * 1024L);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "unit-" + config.unitId());
             t.setDaemon(true);
@@ -141,13 +146,20 @@ public final class UnitRuntime implements AutoCloseable {
             }
         });
         this.telemetry = new Telemetry(config, hw, firmware, this::cameraFacts);
-        this.link = new UnitLink(config.unitId(), config.mqtt(), new WireCodec(), telemetry.offlineStatus(), this::onCommand);
+        this.link = new UnitLink(
+                config.unitId(), config.mqtt(), new WireCodec(), telemetry.offlineStatus(), this::onCommand);
     }
 
     /** Maps the technician's config (seconds, millis) onto the controller's policy. */
     static RecordingPolicy policyOf(RecordingConfig r) {
-        return new RecordingPolicy(r.postEventSeconds() * 1000L, r.doublePressMillis(), r.stopHoldMillis(),
-                r.stopConfirmMillis(), r.reminderIntervalSeconds() * 1000L, r.sosHoldMillis(), r.stealthHoldMillis(),
+        return new RecordingPolicy(
+                r.postEventSeconds() * 1000L,
+                r.doublePressMillis(),
+                r.stopHoldMillis(),
+                r.stopConfirmMillis(),
+                r.reminderIntervalSeconds() * 1000L,
+                r.sosHoldMillis(),
+                r.stealthHoldMillis(),
                 RecordingPolicy.DEFAULT_LOCATE_MILLIS);
     }
 
@@ -169,8 +181,12 @@ public final class UnitRuntime implements AutoCloseable {
         submit(() -> {
             long now = hw.clock().monotonicMillis();
             for (RecoveredRecording r : camera.recovered()) {
-                Logger.warn("{}recording {} was not sealed (power loss?): recovered {} s, {} bytes of torn tail cut", tag,
-                        r.recordingId(), r.durationMillis() / 1000.0, r.bytesTruncated());
+                Logger.warn(
+                        "{}recording {} was not sealed (power loss?): recovered {} s, {} bytes of torn tail cut",
+                        tag,
+                        r.recordingId(),
+                        r.durationMillis() / 1000.0,
+                        r.bytesTruncated());
                 link.publishEvent(telemetry.recoveredEvent(r, controller.snapshot()));
             }
             checkSensors(now); // reads battery and storage once, for the alarms and the first status alike
@@ -180,7 +196,12 @@ public final class UnitRuntime implements AutoCloseable {
             nextSensorMillis = now + SENSOR_POLL_MILLIS;
         });
         ticker = loop.scheduleAtFixedRate(this::tick, TICK_MILLIS, TICK_MILLIS, TimeUnit.MILLISECONDS);
-        Logger.info("{}unit started in {} (officer '{}', broker {})", tag, controller.state(), config.officerId(), config.mqtt().url());
+        Logger.info(
+                "{}unit started in {} (officer '{}', broker {})",
+                tag,
+                controller.state(),
+                config.officerId(),
+                config.mqtt().url());
     }
 
     private void listen(Button button, ButtonName name) {
@@ -273,19 +294,27 @@ public final class UnitRuntime implements AutoCloseable {
                     }
                 });
             }
-            case RECORDING_STOPPED -> evidenceOps.execute(() -> {
-                try {
-                    camera.stopRecording(at).ifPresent(r -> Logger.info("{}recording {} sealed: {} s, {} segments, {} fragments",
-                            tag, r.recordingId(), r.durationMillis() / 1000.0, r.segmentCount(), r.fragmentCount()));
-                } catch (RuntimeException ex) {
-                    Logger.error(ex, "{}recording could not be sealed; it will be recovered at the next boot", tag);
-                }
-            });
+            case RECORDING_STOPPED ->
+                evidenceOps.execute(() -> {
+                    try {
+                        camera.stopRecording(at)
+                                .ifPresent(r -> Logger.info(
+                                        "{}recording {} sealed: {} s, {} segments, {} fragments",
+                                        tag,
+                                        r.recordingId(),
+                                        r.durationMillis() / 1000.0,
+                                        r.segmentCount(),
+                                        r.fragmentCount()));
+                    } catch (RuntimeException ex) {
+                        Logger.error(ex, "{}recording could not be sealed; it will be recovered at the next boot", tag);
+                    }
+                });
             case MARKER -> {
-                String label = e.details().getOrDefault("label", "marker " + e.details().getOrDefault("markerIndex", ""));
+                String label = e.details()
+                        .getOrDefault("label", "marker " + e.details().getOrDefault("markerIndex", ""));
                 evidenceOps.execute(() -> camera.marker(at, label));
             }
-            default -> { }
+            default -> {}
         }
     }
 
@@ -305,39 +334,68 @@ public final class UnitRuntime implements AutoCloseable {
         if (command == RemoteCommand.LIVE_STOP) {
             uplink.stop("live.stop from " + request.requestedBy());
             push.stop("live.stop from " + request.requestedBy());
-            return CommandReply.ok(config.unitId(), name, "", controller.state(), hw.clock().now());
+            return CommandReply.ok(
+                    config.unitId(), name, "", controller.state(), hw.clock().now());
         }
         String url = request.args().get("url");
         if (url == null || url.isBlank()) {
-            return CommandReply.error(config.unitId(), name, "argument 'url' (the gateway's ws:// uplink address) is required",
-                    controller.state(), now);
+            return CommandReply.error(
+                    config.unitId(),
+                    name,
+                    "argument 'url' (the gateway's ws:// uplink address) is required",
+                    controller.state(),
+                    now);
         }
         if (camera.failure().isPresent()) {
-            return CommandReply.error(config.unitId(), name, "camera not running: " + camera.failure().get(), controller.state(), now);
+            return CommandReply.error(
+                    config.unitId(),
+                    name,
+                    "camera not running: " + camera.failure().get(),
+                    controller.state(),
+                    now);
         }
         if (controller.state() == UnitState.SLEEP) {
-            return CommandReply.error(config.unitId(), name, "camera is off (unit docked or asleep)", controller.state(), now);
+            return CommandReply.error(
+                    config.unitId(), name, "camera is off (unit docked or asleep)", controller.state(), now);
         }
         try {
             URI target = URI.create(url);
             if (MediaServerPush.handles(target)) {
                 uplink.stop("switched to the media server");
                 push.start(target);
-                return CommandReply.ok(config.unitId(), name, "pushing to the media server", controller.state(), hw.clock().now());
+                return CommandReply.ok(
+                        config.unitId(),
+                        name,
+                        "pushing to the media server",
+                        controller.state(),
+                        hw.clock().now());
             }
             push.stop("switched to the gateway uplink");
             uplink.start(target).toCompletableFuture().get(LIVE_CONNECT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            return CommandReply.ok(config.unitId(), name, "streaming", controller.state(), hw.clock().now());
+            return CommandReply.ok(
+                    config.unitId(),
+                    name,
+                    "streaming",
+                    controller.state(),
+                    hw.clock().now());
         } catch (IllegalArgumentException | IllegalStateException e) {
             return CommandReply.error(config.unitId(), name, e.getMessage(), controller.state(), now);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            return CommandReply.error(config.unitId(), name, "cannot reach the gateway's live uplink: " + cause.getMessage(),
-                    controller.state(), hw.clock().now());
+            return CommandReply.error(
+                    config.unitId(),
+                    name,
+                    "cannot reach the gateway's live uplink: " + cause.getMessage(),
+                    controller.state(),
+                    hw.clock().now());
         } catch (TimeoutException e) {
             uplink.stop("connect timed out");
-            return CommandReply.error(config.unitId(), name, "the gateway's live uplink did not answer within "
-                    + LIVE_CONNECT_WAIT_MILLIS + " ms", controller.state(), hw.clock().now());
+            return CommandReply.error(
+                    config.unitId(),
+                    name,
+                    "the gateway's live uplink did not answer within " + LIVE_CONNECT_WAIT_MILLIS + " ms",
+                    controller.state(),
+                    hw.clock().now());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CommandReply.error(config.unitId(), name, "interrupted", controller.state(), now);
@@ -350,7 +408,9 @@ public final class UnitRuntime implements AutoCloseable {
         return () -> client.updateAndGet(c -> c != null ? c : HttpClient.newHttpClient());
     }
 
-    private PreEventSnapshot recentFragments() { return camera == null ? null : camera.recentFragments(); }
+    private PreEventSnapshot recentFragments() {
+        return camera == null ? null : camera.recentFragments();
+    }
 
     /** Keeps the status, the stream handle and the "being watched" indicator in step with the uplink. */
     private final class LiveListener implements LiveUplink.Listener {
@@ -358,9 +418,14 @@ public final class UnitRuntime implements AutoCloseable {
         public void started(InitSegment init, Instant since) {
             submit(() -> {
                 if (watchedSinceMillis < 0) watchedSinceMillis = hw.clock().monotonicMillis();
-                link.publishStream(new StreamHandle(Payload.VERSION, config.unitId(), "live",
+                link.publishStream(new StreamHandle(
+                        Payload.VERSION,
+                        config.unitId(),
+                        "live",
                         push.streaming() ? "external" : "/live/" + config.unitId(),
-                        init == null ? "" : init.codecs(), init == null ? 0 : init.width(), init == null ? 0 : init.height(),
+                        init == null ? "" : init.codecs(),
+                        init == null ? 0 : init.width(),
+                        init == null ? 0 : init.height(),
                         hw.clock().now()));
                 publishStatus();
             });
@@ -375,7 +440,14 @@ public final class UnitRuntime implements AutoCloseable {
         public void stopped(String reason) {
             submit(() -> {
                 watchedSinceMillis = -1;
-                link.publishStream(new StreamHandle(Payload.VERSION, config.unitId(), "idle", null, null, 0, 0,
+                link.publishStream(new StreamHandle(
+                        Payload.VERSION,
+                        config.unitId(),
+                        "idle",
+                        null,
+                        null,
+                        0,
+                        0,
                         hw.clock().now()));
                 publishStatus();
             });
@@ -387,29 +459,47 @@ public final class UnitRuntime implements AutoCloseable {
         // Hashing a long recording again takes a while: not on the writer's thread, which may be starting the next one.
         evidenceOps.execute(() -> {
             VerificationResult check = camera.selfCheck(r.directory());
-            if (!check.ok()) Logger.error("{}recording {} failed its own check after sealing: {}", tag, r.recordingId(), check.message());
+            if (!check.ok())
+                Logger.error(
+                        "{}recording {} failed its own check after sealing: {}", tag, r.recordingId(), check.message());
             // Not submit(), which drops work once close() has begun: close() keeps the loop and the link up for this,
             // so a recording sealed by a shutdown is reported too.
             if (!onLoop(() -> link.publishEvent(telemetry.sealedEvent(r, check, controller.snapshot())))) {
-                Logger.warn("{}recording {} was sealed after the unit stopped; its event is not published", tag, r.recordingId());
+                Logger.warn(
+                        "{}recording {} was sealed after the unit stopped; its event is not published",
+                        tag,
+                        r.recordingId());
             }
         });
         if (r.reason() == EndReason.MAX_DURATION) {
-            Logger.info("{}recording {} reached the maximum length and was sealed; the next one starts", tag, r.recordingId());
+            Logger.info(
+                    "{}recording {} reached the maximum length and was sealed; the next one starts",
+                    tag,
+                    r.recordingId());
             submit(() -> apply(new RecordingLimitReached(r.recordingId())));
         }
     }
 
     private CameraFacts cameraFacts() {
-        return new CameraFacts(camera.recordingMillis(), camera.droppedFrames(), camera.publicKeyBase64(),
-                uplink.streaming() || push.streaming(), uplink.viewers());
+        return new CameraFacts(
+                camera.recordingMillis(),
+                camera.droppedFrames(),
+                camera.publicKeyBase64(),
+                uplink.streaming() || push.streaming(),
+                uplink.viewers());
     }
 
     private void logEvent(ControllerEvent e) {
         switch (e.type()) {
-            case STATE_CHANGED -> Logger.debug("{}state {} -> {} ({})", tag, e.details().get("from"), e.details().get("to"), e.cause());
+            case STATE_CHANGED ->
+                Logger.debug(
+                        "{}state {} -> {} ({})",
+                        tag,
+                        e.details().get("from"),
+                        e.details().get("to"),
+                        e.cause());
             case RECORDING_STARTED, RECORDING_STOPPED, SOS_RAISED, SOS_CLEARED, STEALTH_ON, STEALTH_OFF ->
-                    Logger.info("{}{} ({}) {}", tag, e.type().wire(), e.cause(), e.details());
+                Logger.info("{}{} ({}) {}", tag, e.type().wire(), e.cause(), e.details());
             default -> Logger.debug("{}{} ({}) {}", tag, e.type().wire(), e.cause(), e.details());
         }
     }
@@ -433,7 +523,8 @@ public final class UnitRuntime implements AutoCloseable {
         var battery = telemetry.batteryReading();
         var storage = telemetry.storageReading();
         int freePercent = storage.totalBytes() == 0 ? 0 : (int) (storage.freeBytes() * 100 / storage.totalBytes());
-        List<AlarmChange> changes = alarms.update(battery.percent(), battery.charging(), freePercent, hw.clock().isSet(), now);
+        List<AlarmChange> changes = alarms.update(
+                battery.percent(), battery.charging(), freePercent, hw.clock().isSet(), now);
         for (AlarmChange c : changes) {
             if (c.cleared()) {
                 Logger.info("{}{} cleared {}", tag, c.type().wire(), c.details());
@@ -443,16 +534,24 @@ public final class UnitRuntime implements AutoCloseable {
             }
         }
         if (!changes.isEmpty()) publishStatus();
-        boolean exhausted = storagePolicy.assess(storage.freeBytes(), storage.totalBytes()) == StoragePolicy.Level.RESERVE;
+        boolean exhausted =
+                storagePolicy.assess(storage.freeBytes(), storage.totalBytes()) == StoragePolicy.Level.RESERVE;
         if (exhausted != controller.storageExhausted()) {
-            if (exhausted) Logger.warn("{}storage at its reserve ({} bytes free): recording stops and no new one starts", tag, storage.freeBytes());
+            if (exhausted)
+                Logger.warn(
+                        "{}storage at its reserve ({} bytes free): recording stops and no new one starts",
+                        tag,
+                        storage.freeBytes());
             apply(new StorageState(exhausted));
         }
     }
 
     private void renderIndicators(long now) {
-        IndicatorFrame f = indicators.render(controller.snapshot(), alarms.alarms().withCameraFailed(cameraFailure != null),
-                watchedSinceMillis, now);
+        IndicatorFrame f = indicators.render(
+                controller.snapshot(),
+                alarms.alarms().withCameraFailed(cameraFailure != null),
+                watchedSinceMillis,
+                now);
         if (f.equals(lastFrame)) return;
         if (f.green() != lastFrame.green()) hw.greenLed().set(f.green());
         if (f.red() != lastFrame.red()) hw.redLed().set(f.red());
@@ -491,8 +590,12 @@ public final class UnitRuntime implements AutoCloseable {
         Instant now = hw.clock().now();
         Optional<RemoteCommand> command = RemoteCommand.fromWire(name);
         if (command.isEmpty()) {
-            return CommandReply.error(config.unitId(), name, "unknown command '" + name + "' (allowed: " + RemoteCommand.allowed() + ")",
-                    controller.state(), now);
+            return CommandReply.error(
+                    config.unitId(),
+                    name,
+                    "unknown command '" + name + "' (allowed: " + RemoteCommand.allowed() + ")",
+                    controller.state(),
+                    now);
         }
         Logger.info("{}command {} from '{}'", tag, name, request.requestedBy());
         if (command.get() == RemoteCommand.LIVE_START || command.get() == RemoteCommand.LIVE_STOP) {
@@ -510,21 +613,33 @@ public final class UnitRuntime implements AutoCloseable {
         try {
             return loop.submit(task).get(COMMAND_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
-            return CommandReply.error(config.unitId(), name, "unit busy: command not handled within " + COMMAND_WAIT_MILLIS + " ms", controller.state(), now);
+            return CommandReply.error(
+                    config.unitId(),
+                    name,
+                    "unit busy: command not handled within " + COMMAND_WAIT_MILLIS + " ms",
+                    controller.state(),
+                    now);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return CommandReply.error(config.unitId(), name, "unit shutting down", controller.state(), now);
         } catch (ExecutionException | java.util.concurrent.RejectedExecutionException e) {
-            return CommandReply.error(config.unitId(), name, "unit shutting down or failed: " + e.getMessage(), controller.state(), now);
+            return CommandReply.error(
+                    config.unitId(), name, "unit shutting down or failed: " + e.getMessage(), controller.state(), now);
         }
     }
 
     /** The latest status this unit published (for the virtual-units page and tests). */
-    public UnitStatus lastStatus() { return lastStatus; }
+    public UnitStatus lastStatus() {
+        return lastStatus;
+    }
 
-    public String unitId() { return config.unitId(); }
+    public String unitId() {
+        return config.unitId();
+    }
 
-    public boolean isConnected() { return link.isConnected(); }
+    public boolean isConnected() {
+        return link.isConnected();
+    }
 
     /**
      * Clean shutdown: says OFFLINE itself (a clean disconnect suppresses the Will), flushes, disconnects, darkens the

@@ -35,7 +35,9 @@ public final class AlertBoard implements FleetRegistry.Listener {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private long nextId = 1;
 
-    public AlertBoard(Clock clock) { this.clock = clock; }
+    public AlertBoard(Clock clock) {
+        this.clock = clock;
+    }
 
     /** Registers a listener and returns the current alerts (newest first), atomically. */
     public synchronized List<Alert> listen(Listener l) {
@@ -43,7 +45,9 @@ public final class AlertBoard implements FleetRegistry.Listener {
         return all();
     }
 
-    public void removeListener(Listener l) { listeners.remove(l); }
+    public void removeListener(Listener l) {
+        listeners.remove(l);
+    }
 
     /** Every alert kept, newest first. */
     public synchronized List<Alert> all() {
@@ -56,7 +60,9 @@ public final class AlertBoard implements FleetRegistry.Listener {
         return alerts.values().stream().filter(a -> !a.acknowledged()).count();
     }
 
-    public synchronized Optional<Alert> find(String id) { return Optional.ofNullable(alerts.get(id)); }
+    public synchronized Optional<Alert> find(String id) {
+        return Optional.ofNullable(alerts.get(id));
+    }
 
     /** Acknowledges an alert; acknowledging it again changes nothing and returns it as it is. */
     public Optional<Alert> acknowledge(String id, String by) {
@@ -78,27 +84,73 @@ public final class AlertBoard implements FleetRegistry.Listener {
         Map<String, String> d = e.details();
         switch (e.type()) {
             case SOS_RAISED -> {
-                synchronized (this) { sos.put(e.unitId(), true); }
-                raise(e.unitId(), Alert.Type.SOS, Alert.Severity.CRITICAL, e.time(), "SOS raised on " + e.unitId()
-                        + " (" + e.cause() + ")");
+                synchronized (this) {
+                    sos.put(e.unitId(), true);
+                }
+                raise(
+                        e.unitId(),
+                        Alert.Type.SOS,
+                        Alert.Severity.CRITICAL,
+                        e.time(),
+                        "SOS raised on " + e.unitId() + " (" + e.cause() + ")");
             }
-            case SOS_CLEARED -> { synchronized (this) { sos.put(e.unitId(), false); } }
-            case RECORDING_STARTED -> raise(e.unitId(), Alert.Type.RECORDING_STARTED, Alert.Severity.INFO, e.time(),
-                    "recording started (" + e.cause() + ")" + (d.containsKey("recordingId") ? ": " + d.get("recordingId") : ""));
-            case BATTERY_LOW -> raise(e.unitId(), Alert.Type.BATTERY_LOW, Alert.Severity.WARNING, e.time(),
-                    "battery low" + (d.containsKey("batteryPercent") ? ": " + d.get("batteryPercent") + " %" : ""));
-            case STORAGE_LOW -> raise(e.unitId(), Alert.Type.STORAGE_LOW, Alert.Severity.WARNING, e.time(),
-                    "storage low" + detailText(d));
-            case STORAGE_RESERVE -> raise(e.unitId(), Alert.Type.STORAGE_RESERVE, Alert.Severity.CRITICAL, e.time(),
-                    "storage full: the unit cannot record" + detailText(d));
-            case CLOCK_UNSET -> raise(e.unitId(), Alert.Type.CLOCK_UNSET, Alert.Severity.WARNING, e.time(),
-                    "unit clock is not set: evidence times cannot be trusted");
-            case RECORDING_RECOVERED -> raise(e.unitId(), Alert.Type.RECORDING_RECOVERED, Alert.Severity.WARNING, e.time(),
-                    "recording " + d.getOrDefault("recordingId", "?") + " recovered after a power loss ("
-                            + seconds(d.get("durationMillis")) + " kept)");
-            case CAMERA_FAILED -> raise(e.unitId(), Alert.Type.CAMERA_FAILED, Alert.Severity.CRITICAL, e.time(),
-                    "camera failed: " + d.getOrDefault("reason", "unknown reason"));
-            default -> { }
+            case SOS_CLEARED -> {
+                synchronized (this) {
+                    sos.put(e.unitId(), false);
+                }
+            }
+            case RECORDING_STARTED ->
+                raise(
+                        e.unitId(),
+                        Alert.Type.RECORDING_STARTED,
+                        Alert.Severity.INFO,
+                        e.time(),
+                        "recording started (" + e.cause() + ")"
+                                + (d.containsKey("recordingId") ? ": " + d.get("recordingId") : ""));
+            case BATTERY_LOW ->
+                raise(
+                        e.unitId(),
+                        Alert.Type.BATTERY_LOW,
+                        Alert.Severity.WARNING,
+                        e.time(),
+                        "battery low" + (d.containsKey("batteryPercent") ? ": " + d.get("batteryPercent") + " %" : ""));
+            case STORAGE_LOW ->
+                raise(
+                        e.unitId(),
+                        Alert.Type.STORAGE_LOW,
+                        Alert.Severity.WARNING,
+                        e.time(),
+                        "storage low" + detailText(d));
+            case STORAGE_RESERVE ->
+                raise(
+                        e.unitId(),
+                        Alert.Type.STORAGE_RESERVE,
+                        Alert.Severity.CRITICAL,
+                        e.time(),
+                        "storage full: the unit cannot record" + detailText(d));
+            case CLOCK_UNSET ->
+                raise(
+                        e.unitId(),
+                        Alert.Type.CLOCK_UNSET,
+                        Alert.Severity.WARNING,
+                        e.time(),
+                        "unit clock is not set: evidence times cannot be trusted");
+            case RECORDING_RECOVERED ->
+                raise(
+                        e.unitId(),
+                        Alert.Type.RECORDING_RECOVERED,
+                        Alert.Severity.WARNING,
+                        e.time(),
+                        "recording " + d.getOrDefault("recordingId", "?") + " recovered after a power loss ("
+                                + seconds(d.get("durationMillis")) + " kept)");
+            case CAMERA_FAILED ->
+                raise(
+                        e.unitId(),
+                        Alert.Type.CAMERA_FAILED,
+                        Alert.Severity.CRITICAL,
+                        e.time(),
+                        "camera failed: " + d.getOrDefault("reason", "unknown reason"));
+            default -> {}
         }
     }
 
@@ -112,11 +164,19 @@ public final class AlertBoard implements FleetRegistry.Listener {
             sosRises = u.sos() && !Boolean.TRUE.equals(before);
         }
         if (sosRises) {
-            raise(u.id(), Alert.Type.SOS, Alert.Severity.CRITICAL,
-                    u.lastStatusTime() == null ? clock.instant() : u.lastStatusTime(), "SOS active on " + u.id());
+            raise(
+                    u.id(),
+                    Alert.Type.SOS,
+                    Alert.Severity.CRITICAL,
+                    u.lastStatusTime() == null ? clock.instant() : u.lastStatusTime(),
+                    "SOS active on " + u.id());
         }
         if (wasOnline && !u.online()) {
-            raise(u.id(), Alert.Type.UNIT_OFFLINE, Alert.Severity.WARNING, clock.instant(),
+            raise(
+                    u.id(),
+                    Alert.Type.UNIT_OFFLINE,
+                    Alert.Severity.WARNING,
+                    clock.instant(),
                     "unit went offline (last seen " + (u.lastSeen() == null ? "never" : u.lastSeen()) + ")");
         }
     }
@@ -150,7 +210,10 @@ public final class AlertBoard implements FleetRegistry.Listener {
     private void trim() {
         if (alerts.size() <= MAX_ALERTS) return;
         // Oldest acknowledged ones go first; open alerts are only dropped when nothing else is left.
-        String victim = alerts.values().stream().filter(Alert::acknowledged).map(Alert::id).findFirst()
+        String victim = alerts.values().stream()
+                .filter(Alert::acknowledged)
+                .map(Alert::id)
+                .findFirst()
                 .orElse(alerts.keySet().iterator().next());
         alerts.remove(victim);
     }

@@ -7,6 +7,19 @@ import org.openbwc.config.MapConfig;
 import org.openbwc.gateway.auth.Authenticator;
 
 /** Everything the HTTP API serves from, built by {@link Gateway} (or a test) and handed over in one piece. */
-record ApiParts(String gatewayId, FleetRegistry registry, FleetLink link, AlertBoard alerts, LocationTrails trails,
-                RecordingIndex recordings, Authenticator auth, AuditLog audit, MapConfig map, Duration commandTimeout,
-                ObjectMapper mapper, Duration heartbeat, int eventBacklog, LiveService live, LiveConfig liveConfig) {}
+record ApiParts(
+        String gatewayId,
+        FleetRegistry registry,
+        FleetLink link,
+        AlertBoard alerts,
+        LocationTrails trails,
+        RecordingIndex recordings,
+        Authenticator auth,
+        AuditLog audit,
+        MapConfig map,
+        Duration commandTimeout,
+        ObjectMapper mapper,
+        Duration heartbeat,
+        int eventBacklog,
+        LiveService live,
+        LiveConfig liveConfig) {}

@@ -31,6 +31,7 @@ public final class AuditLog implements AutoCloseable {
 
     /** Only the tail is read back for the admin page; the file itself is never truncated. */
     static final int TAIL_BYTES = 512 * 1024;
+
     private static final String GENESIS = "0".repeat(64);
 
     private final Path file;
@@ -60,8 +61,8 @@ public final class AuditLog implements AutoCloseable {
                 seq = last.path("seq").asLong();
                 hash = last.path("hash").asText(GENESIS);
             }
-            FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.APPEND);
+            FileChannel channel = FileChannel.open(
+                    file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
             if (endsMidLine(file)) {
                 // A torn last line (power loss mid-write) stays on its own line instead of swallowing the next entry.
                 channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
@@ -81,8 +82,8 @@ public final class AuditLog implements AutoCloseable {
      * @param target what it concerned (a unit id, an alert id), or null
      * @param outcome "ok", "refused", "failed", ...
      */
-    public synchronized void record(String actor, String action, String target, String outcome,
-                                    Map<String, ?> details) {
+    public synchronized void record(
+            String actor, String action, String target, String outcome, Map<String, ?> details) {
         ObjectNode entry = mapper.createObjectNode();
         entry.put("seq", seq + 1);
         entry.put("time", clock.instant().toString());
@@ -125,7 +126,9 @@ public final class AuditLog implements AutoCloseable {
         return out;
     }
 
-    public Path file() { return file; }
+    public Path file() {
+        return file;
+    }
 
     @Override
     public synchronized void close() {
@@ -177,7 +180,8 @@ public final class AuditLog implements AutoCloseable {
             byte[] bytes = new byte[(int) (length - start)];
             raf.seek(start);
             raf.readFully(bytes);
-            List<String> lines = new ArrayList<>(new String(bytes, StandardCharsets.UTF_8).lines().toList());
+            List<String> lines = new ArrayList<>(
+                    new String(bytes, StandardCharsets.UTF_8).lines().toList());
             if (start > 0 && !lines.isEmpty()) lines.remove(0); // probably cut in the middle
             lines.removeIf(String::isBlank);
             return lines;

@@ -28,7 +28,9 @@ final class DroppedMessages {
 
         final String key;
 
-        Reason(String key) { this.key = key; }
+        Reason(String key) {
+            this.key = key;
+        }
     }
 
     // Bounds memory when sources are attacker-chosen topic names; beyond it everything logs at DEBUG.
@@ -49,14 +51,20 @@ final class DroppedMessages {
         counts.get(reason).increment();
         String key = reason.key + '|' + source;
         if (warned.size() < MAX_WARNED && warned.add(key)) {
-            Logger.warn("Dropped an MQTT message from {} ({}): {}; further drops of this kind from {} are logged at DEBUG",
-                    source, reason.key, detail, source);
+            Logger.warn(
+                    "Dropped an MQTT message from {} ({}): {}; further drops of this kind from {} are logged at DEBUG",
+                    source,
+                    reason.key,
+                    detail,
+                    source);
         } else {
             Logger.debug("Dropped an MQTT message from {} ({}): {}", source, reason.key, detail);
         }
     }
 
-    long count(Reason reason) { return counts.get(reason).sum(); }
+    long count(Reason reason) {
+        return counts.get(reason).sum();
+    }
 
     long total() {
         long n = 0;

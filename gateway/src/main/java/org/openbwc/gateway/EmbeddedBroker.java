@@ -46,6 +46,7 @@ public final class EmbeddedBroker implements AutoCloseable {
     static final int SERVER_RECEIVE_MAXIMUM = 1000;
     /** Per-client queue for offline or slow sessions; HiveMQ's default (1,000) silently drops beyond that. */
     static final long MAX_QUEUED_MESSAGES = 100_000;
+
     private static final Duration START_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
 
@@ -114,12 +115,16 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (InterruptedException e) {
             stopQuietly(hivemq);
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the embedded MQTT broker on " + host + ":" + port, e);
+            throw new IllegalStateException(
+                    "interrupted while starting the embedded MQTT broker on " + host + ":" + port, e);
         }
         Duration startupTime = Duration.ofNanos(System.nanoTime() - started);
         EmbeddedBroker broker = new EmbeddedBroker(host, port, directory, startupTime, hivemq);
-        Logger.info("Embedded MQTT broker started on {} in {} ms ({} persistence, folder {})",
-                broker.url(), startupTime.toMillis(), persistence.name().toLowerCase(Locale.ROOT).replace('_', '-'),
+        Logger.info(
+                "Embedded MQTT broker started on {} in {} ms ({} persistence, folder {})",
+                broker.url(),
+                startupTime.toMillis(),
+                persistence.name().toLowerCase(Locale.ROOT).replace('_', '-'),
                 directory.toAbsolutePath());
         return broker;
     }
@@ -130,14 +135,22 @@ public final class EmbeddedBroker implements AutoCloseable {
         return "tcp://" + (isWildcard(host) ? "127.0.0.1" : h) + ":" + port;
     }
 
-    public String host() { return host; }
+    public String host() {
+        return host;
+    }
 
-    public int port() { return port; }
+    public int port() {
+        return port;
+    }
 
-    public Path directory() { return directory; }
+    public Path directory() {
+        return directory;
+    }
 
     /** Wall time from building HiveMQ to its listener accepting connections. */
-    public Duration startupTime() { return startupTime; }
+    public Duration startupTime() {
+        return startupTime;
+    }
 
     /** Stops the broker; connected clients see their connection drop. Idempotent. */
     @Override
@@ -186,8 +199,12 @@ public final class EmbeddedBroker implements AutoCloseable {
                         <enabled>false</enabled>
                     </anonymous-usage-statistics>
                 </hivemq>
-                """.formatted(port, xmlEscape(host), MAX_QUEUED_MESSAGES, SERVER_RECEIVE_MAXIMUM,
-                persistence == Persistence.FILE ? "file" : "in-memory");
+                """.formatted(
+                        port,
+                        xmlEscape(host),
+                        MAX_QUEUED_MESSAGES,
+                        SERVER_RECEIVE_MAXIMUM,
+                        persistence == Persistence.FILE ? "file" : "in-memory");
     }
 
     private static void requirePortFree(String host, int port) {
@@ -197,8 +214,10 @@ public final class EmbeddedBroker implements AutoCloseable {
         } catch (BindException e) {
             throw new IllegalStateException(portTakenMessage(host, port), e);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot bind the embedded MQTT broker to " + host + ":" + port + ": "
-                    + e.getMessage() + " (check broker.host)", e);
+            throw new IllegalStateException(
+                    "cannot bind the embedded MQTT broker to " + host + ":" + port + ": " + e.getMessage()
+                            + " (check broker.host)",
+                    e);
         }
     }
 
@@ -217,7 +236,8 @@ public final class EmbeddedBroker implements AutoCloseable {
 
     /** HiveMQ completes its start future before or without a listener; poll until the port answers. */
     private static void awaitListener(String host, int port) throws InterruptedException {
-        InetSocketAddress target = new InetSocketAddress(isWildcard(host) ? InetAddress.getLoopbackAddress().getHostAddress() : host, port);
+        InetSocketAddress target = new InetSocketAddress(
+                isWildcard(host) ? InetAddress.getLoopbackAddress().getHostAddress() : host, port);
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
         IOException last = null;
         while (System.nanoTime() < deadline) {
@@ -229,8 +249,10 @@ public final class EmbeddedBroker implements AutoCloseable {
                 TimeUnit.MILLISECONDS.sleep(20);
             }
         }
-        throw new IllegalStateException("HiveMQ started but nothing listens on " + host + ":" + port
-                + " (another process may hold the port; see the broker's log lines above)", last);
+        throw new IllegalStateException(
+                "HiveMQ started but nothing listens on " + host + ":" + port
+                        + " (another process may hold the port; see the broker's log lines above)",
+                last);
     }
 
     private static boolean isWildcard(String host) {

@@ -57,7 +57,9 @@ final class EventStream implements FleetRegistry.Listener, AlertBoard.Listener, 
         registry.listen(this);
     }
 
-    int clients() { return clients.size(); }
+    int clients() {
+        return clients.size();
+    }
 
     @Override
     public void unitChanged(UnitView unit) {
@@ -105,7 +107,8 @@ final class EventStream implements FleetRegistry.Listener, AlertBoard.Listener, 
         try {
             ServletOutputStream out = res.getOutputStream();
             out.write("retry: 3000\n\n".getBytes(StandardCharsets.UTF_8));
-            out.write(frame(null, "snapshot", Map.of("units", units, "alerts", alertsNow)).bytes());
+            out.write(frame(null, "snapshot", Map.of("units", units, "alerts", alertsNow))
+                    .bytes());
             out.flush();
             List<Frame> batch = new ArrayList<>();
             while (!closed) {
@@ -162,7 +165,9 @@ final class EventStream implements FleetRegistry.Listener, AlertBoard.Listener, 
         private final ArrayDeque<Frame> events = new ArrayDeque<>();
         private boolean ended;
 
-        Client(String who) { this.who = who; }
+        Client(String who) {
+            this.who = who;
+        }
 
         void event(Frame f) {
             boolean overflow;
@@ -180,8 +185,11 @@ final class EventStream implements FleetRegistry.Listener, AlertBoard.Listener, 
             if (overflow) {
                 clients.remove(this);
                 end();
-                Logger.warn("Event stream client {} is too slow ({} events waiting); dropped it, its browser will "
-                        + "reconnect and resynchronise", who, eventBacklog);
+                Logger.warn(
+                        "Event stream client {} is too slow ({} events waiting); dropped it, its browser will "
+                                + "reconnect and resynchronise",
+                        who,
+                        eventBacklog);
             }
         }
 

@@ -64,6 +64,7 @@ final class FleetLink implements AutoCloseable {
 
     /** How long the broker keeps this gateway's session (and queues its QoS 1 messages) after a disconnect. */
     static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(1);
+
     private static final int QOS = 1;
     private static final int MAX_REMEMBERED_REQUESTS = 1024;
 
@@ -83,7 +84,8 @@ final class FleetLink implements AutoCloseable {
     // Correlation ids of recently finished requests, so a reply that comes after its command timed out, or a QoS 1
     // redelivery of one already handled, is told apart from a stray reply.
     private final Map<String, Boolean> finished = new LinkedHashMap<>(64, 0.75f, false) {
-        @Override protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
             return size() > MAX_REMEMBERED_REQUESTS;
         }
     };
@@ -115,8 +117,14 @@ final class FleetLink implements AutoCloseable {
         }
     }
 
-    FleetLink(String gatewayId, MqttConfig mqtt, int maxPayloadBytes, FleetRegistry registry, WireCodec codec,
-              Duration sessionExpiry, Clock clock) {
+    FleetLink(
+            String gatewayId,
+            MqttConfig mqtt,
+            int maxPayloadBytes,
+            FleetRegistry registry,
+            WireCodec codec,
+            Duration sessionExpiry,
+            Clock clock) {
         Topics.requireId(gatewayId, "gateway id");
         this.mqtt = Objects.requireNonNull(mqtt, "mqtt config is required");
         this.repliesTopic = Topics.replies(gatewayId);
@@ -129,7 +137,8 @@ final class FleetLink implements AutoCloseable {
         try {
             this.client = new MqttAsyncClient(mqtt.url(), clientId, new MemoryPersistence());
         } catch (MqttException e) {
-            throw new IllegalArgumentException("cannot create an MQTT client for " + mqtt.url() + ": " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    "cannot create an MQTT client for " + mqtt.url() + ": " + e.getMessage(), e);
         }
         client.setCallback(new Callback());
         ScheduledThreadPoolExecutor t = new ScheduledThreadPoolExecutor(1, r -> {
@@ -180,11 +189,13 @@ final class FleetLink implements AutoCloseable {
         if (closing) return;
         try {
             client.connect(options, null, new MqttActionListener() {
-                @Override public void onSuccess(IMqttToken token) {
+                @Override
+                public void onSuccess(IMqttToken token) {
                     first.complete(true);
                 }
 
-                @Override public void onFailure(IMqttToken token, Throwable e) {
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
                     first.complete(false);
                     retryConnect(options, delaySeconds, e);
                 }
@@ -199,8 +210,12 @@ final class FleetLink implements AutoCloseable {
         if (closing) return;
         String problem = describe(e);
         if (!problem.equals(lastProblem)) {
-            Logger.warn("Cannot connect to the MQTT broker at {} as '{}': {}; retrying every {} s at most",
-                    mqtt.url(), client.getClientId(), problem, mqtt.reconnectMaxSeconds());
+            Logger.warn(
+                    "Cannot connect to the MQTT broker at {} as '{}': {}; retrying every {} s at most",
+                    mqtt.url(),
+                    client.getClientId(),
+                    problem,
+                    mqtt.reconnectMaxSeconds());
         } else {
             Logger.debug("Still cannot connect to the MQTT broker at {}: {}", mqtt.url(), problem);
         }
@@ -215,36 +230,49 @@ final class FleetLink implements AutoCloseable {
 
     private void subscribe() {
         MqttSubscription[] subscriptions = {
-                new MqttSubscription(repliesTopic, QOS),
-                new MqttSubscription(Topics.ALL_STATUS, QOS),
-                new MqttSubscription(Topics.ALL_LOCATION, QOS),
-                new MqttSubscription(Topics.ALL_EVENTS, QOS),
-                new MqttSubscription(Topics.ALL_STREAMS, QOS),
+            new MqttSubscription(repliesTopic, QOS),
+            new MqttSubscription(Topics.ALL_STATUS, QOS),
+            new MqttSubscription(Topics.ALL_LOCATION, QOS),
+            new MqttSubscription(Topics.ALL_EVENTS, QOS),
+            new MqttSubscription(Topics.ALL_STREAMS, QOS),
         };
         try {
-            client.subscribe(subscriptions, null, new MqttActionListener() {
-                @Override public void onSuccess(IMqttToken token) {
-                    int[] codes = token.getReasonCodes();
-                    boolean allGranted = true;
-                    for (int i = 0; codes != null && i < codes.length; i++) {
-                        if (codes[i] >= 0x80) {
-                            allGranted = false;
-                            Logger.error("The MQTT broker at {} refused the subscription to {} (reason code 0x{}); "
-                                    + "check its access rules for client '{}'", mqtt.url(), subscriptions[i].getTopic(),
-                                    Integer.toHexString(codes[i]), client.getClientId());
+            client.subscribe(
+                    subscriptions,
+                    null,
+                    new MqttActionListener() {
+                        @Override
+                        public void onSuccess(IMqttToken token) {
+                            int[] codes = token.getReasonCodes();
+                            boolean allGranted = true;
+                            for (int i = 0; codes != null && i < codes.length; i++) {
+                                if (codes[i] >= 0x80) {
+                                    allGranted = false;
+                                    Logger.error(
+                                            "The MQTT broker at {} refused the subscription to {} (reason code 0x{}); "
+                                                    + "check its access rules for client '{}'",
+                                            mqtt.url(),
+                                            subscriptions[i].getTopic(),
+                                            Integer.toHexString(codes[i]),
+                                            client.getClientId());
+                                }
+                            }
+                            boolean repliesGranted = codes == null || codes.length == 0 || codes[0] < 0x80;
+                            subscribed = repliesGranted;
+                            firstSubscription.complete(null);
+                            if (allGranted) Logger.debug("Subscribed to the fleet topics and {}", repliesTopic);
                         }
-                    }
-                    boolean repliesGranted = codes == null || codes.length == 0 || codes[0] < 0x80;
-                    subscribed = repliesGranted;
-                    firstSubscription.complete(null);
-                    if (allGranted) Logger.debug("Subscribed to the fleet topics and {}", repliesTopic);
-                }
 
-                @Override public void onFailure(IMqttToken token, Throwable e) {
-                    Logger.error("Subscribing to the fleet topics on {} failed: {}; the fleet view will stay empty "
-                            + "until the next reconnection", mqtt.url(), describe(e));
-                }
-            }, new MqttProperties());
+                        @Override
+                        public void onFailure(IMqttToken token, Throwable e) {
+                            Logger.error(
+                                    "Subscribing to the fleet topics on {} failed: {}; the fleet view will stay empty "
+                                            + "until the next reconnection",
+                                    mqtt.url(),
+                                    describe(e));
+                        }
+                    },
+                    new MqttProperties());
         } catch (MqttException e) {
             Logger.error("Subscribing to the fleet topics on {} failed: {}", mqtt.url(), describe(e));
         }
@@ -258,16 +286,17 @@ final class FleetLink implements AutoCloseable {
      * {@link CommandNotSentException} when the link is down or the broker refuses the request, and with
      * {@link UnreadableReplyException} when the reply cannot be decoded.
      */
-    CompletableFuture<CommandReply> send(String unitId, String command, Map<String, String> args, String requestedBy,
-                                         Duration timeout) {
+    CompletableFuture<CommandReply> send(
+            String unitId, String command, Map<String, String> args, String requestedBy, Duration timeout) {
         String topic = Topics.command(unitId, command);
         if (timeout.isNegative() || timeout.isZero()) {
             throw new IllegalArgumentException("command timeout " + timeout + " must be positive");
         }
         if (!subscribed) {
             return CompletableFuture.failedFuture(new CommandNotSentException(
-                    "the gateway is not connected to the MQTT broker at " + mqtt.url() + " (" + lastProblem
-                            + "); " + command + " was not sent to unit " + unitId, null));
+                    "the gateway is not connected to the MQTT broker at " + mqtt.url() + " (" + lastProblem + "); "
+                            + command + " was not sent to unit " + unitId,
+                    null));
         }
         byte[] correlation = new byte[16];
         random.nextBytes(correlation);
@@ -278,7 +307,8 @@ final class FleetLink implements AutoCloseable {
         props.setCorrelationData(correlation);
         props.setMessageExpiryInterval(Math.max(1L, (timeout.toMillis() + 999) / 1000));
         props.setContentType("application/json");
-        MqttMessage message = new MqttMessage(codec.encode(CommandRequest.of(command, args, requestedBy, clock.instant())));
+        MqttMessage message =
+                new MqttMessage(codec.encode(CommandRequest.of(command, args, requestedBy, clock.instant())));
         message.setQos(QOS);
         message.setRetained(false);
         message.setProperties(props);
@@ -288,21 +318,35 @@ final class FleetLink implements AutoCloseable {
         p.timeoutTask = timer.schedule(() -> expire(key), timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
             client.publish(topic, message, null, new MqttActionListener() {
-                @Override public void onSuccess(IMqttToken token) {
-                    Logger.debug("Command {} to unit {} delivered to the broker (correlation {})", command, unitId, key);
+                @Override
+                public void onSuccess(IMqttToken token) {
+                    Logger.debug(
+                            "Command {} to unit {} delivered to the broker (correlation {})", command, unitId, key);
                 }
 
-                @Override public void onFailure(IMqttToken token, Throwable e) {
-                    fail(key, new CommandNotSentException("the MQTT broker did not accept " + command + " for unit "
-                            + unitId + ": " + describe(e), e));
+                @Override
+                public void onFailure(IMqttToken token, Throwable e) {
+                    fail(
+                            key,
+                            new CommandNotSentException(
+                                    "the MQTT broker did not accept " + command + " for unit " + unitId + ": "
+                                            + describe(e),
+                                    e));
                 }
             });
         } catch (MqttException e) {
-            fail(key, new CommandNotSentException("cannot publish " + command + " for unit " + unitId + ": "
-                    + describe(e), e));
+            fail(
+                    key,
+                    new CommandNotSentException(
+                            "cannot publish " + command + " for unit " + unitId + ": " + describe(e), e));
         }
-        Logger.debug("Command {} sent to unit {} by {} (correlation {}, timeout {} ms)", command, unitId, requestedBy,
-                key, timeout.toMillis());
+        Logger.debug(
+                "Command {} sent to unit {} by {} (correlation {}, timeout {} ms)",
+                command,
+                unitId,
+                requestedBy,
+                key,
+                timeout.toMillis());
         return p.future;
     }
 
@@ -321,23 +365,39 @@ final class FleetLink implements AutoCloseable {
         timer.execute(() -> p.future.completeExceptionally(e));
     }
 
-    boolean connected() { return client.isConnected() && subscribed; }
+    boolean connected() {
+        return client.isConnected() && subscribed;
+    }
 
-    String url() { return mqtt.url(); }
+    String url() {
+        return mqtt.url();
+    }
 
-    String clientId() { return client.getClientId(); }
+    String clientId() {
+        return client.getClientId();
+    }
 
-    Instant connectedSince() { return connectedSince; }
+    Instant connectedSince() {
+        return connectedSince;
+    }
 
     /** How many times a connection was established (1 after a start without trouble). */
-    long connections() { return connects.get(); }
+    long connections() {
+        return connects.get();
+    }
 
-    int pendingCommands() { return pending.size(); }
+    int pendingCommands() {
+        return pending.size();
+    }
 
-    DroppedMessages drops() { return drops; }
+    DroppedMessages drops() {
+        return drops;
+    }
 
     /** Messages received from the broker since start, including dropped ones. */
-    long messagesIn() { return messagesIn.sum(); }
+    long messagesIn() {
+        return messagesIn.sum();
+    }
 
     /** Disconnects cleanly (no Will for a gateway; the session stays for {@code sessionExpiry}) and stops the timer. */
     @Override
@@ -358,8 +418,10 @@ final class FleetLink implements AutoCloseable {
         for (String key : pending.keySet()) {
             Pending p = pending.remove(key);
             if (p != null) {
-                p.future.completeExceptionally(new CommandNotSentException("the gateway is shutting down; no reply from unit "
-                        + p.unitId + " to " + p.command + " will be awaited", null));
+                p.future.completeExceptionally(new CommandNotSentException(
+                        "the gateway is shutting down; no reply from unit " + p.unitId + " to " + p.command
+                                + " will be awaited",
+                        null));
             }
         }
         Logger.info("Disconnected from the MQTT broker at {}", mqtt.url());
@@ -376,8 +438,11 @@ final class FleetLink implements AutoCloseable {
         }
         var address = Topics.parse(topic);
         if (address.isEmpty() || address.get().kind() == Topics.TopicKind.COMMAND) {
-            drops.record(Reason.UNKNOWN_TOPIC, abbreviate(topic), "topic '" + abbreviate(topic) + "' is not part of the "
-                    + Topics.ROOT + " contract (" + payload.length + " bytes)");
+            drops.record(
+                    Reason.UNKNOWN_TOPIC,
+                    abbreviate(topic),
+                    "topic '" + abbreviate(topic) + "' is not part of the " + Topics.ROOT + " contract ("
+                            + payload.length + " bytes)");
             return;
         }
         String unitId = address.get().unitId();
@@ -394,8 +459,11 @@ final class FleetLink implements AutoCloseable {
             return;
         }
         if (payload.length > maxPayloadBytes) {
-            drops.record(Reason.OVERSIZED, unitId, "payload of " + payload.length + " bytes on " + topic
-                    + " exceeds the limit of " + maxPayloadBytes + " (maxPayloadBytes)");
+            drops.record(
+                    Reason.OVERSIZED,
+                    unitId,
+                    "payload of " + payload.length + " bytes on " + topic + " exceeds the limit of " + maxPayloadBytes
+                            + " (maxPayloadBytes)");
             return;
         }
         Logger.trace("Message on {} ({} bytes, retained {})", topic, payload.length, retained);
@@ -424,8 +492,10 @@ final class FleetLink implements AutoCloseable {
         MqttProperties props = message.getProperties();
         byte[] correlation = props == null ? null : props.getCorrelationData();
         if (correlation == null || correlation.length == 0) {
-            drops.record(Reason.UNKNOWN_REPLY, repliesTopic, "reply without correlation data ("
-                    + message.getPayload().length + " bytes)");
+            drops.record(
+                    Reason.UNKNOWN_REPLY,
+                    repliesTopic,
+                    "reply without correlation data (" + message.getPayload().length + " bytes)");
             return;
         }
         String key = HexFormat.of().formatHex(correlation);
@@ -436,11 +506,16 @@ final class FleetLink implements AutoCloseable {
                 timedOutBefore = finished.get(key);
             }
             if (Boolean.TRUE.equals(timedOutBefore)) {
-                drops.record(Reason.LATE_REPLY, repliesTopic, "reply arrived after its command timed out (correlation "
-                        + key + ")");
+                drops.record(
+                        Reason.LATE_REPLY,
+                        repliesTopic,
+                        "reply arrived after its command timed out (correlation " + key + ")");
             } else if (Boolean.FALSE.equals(timedOutBefore)) {
-                drops.record(Reason.DUPLICATE_REPLY, repliesTopic, "reply to an already answered command (correlation "
-                        + key + "), e.g. a QoS 1 redelivery after a reconnect");
+                drops.record(
+                        Reason.DUPLICATE_REPLY,
+                        repliesTopic,
+                        "reply to an already answered command (correlation " + key
+                                + "), e.g. a QoS 1 redelivery after a reconnect");
             } else {
                 drops.record(Reason.UNKNOWN_REPLY, repliesTopic, "no pending command has correlation " + key);
             }
@@ -462,8 +537,8 @@ final class FleetLink implements AutoCloseable {
                             + " came from unit " + reply.unitId());
                 }
             } catch (MalformedPayloadException e) {
-                problem = new UnreadableReplyException("unit " + p.unitId + " answered " + p.command
-                        + " with an unreadable reply: " + e.getMessage());
+                problem = new UnreadableReplyException(
+                        "unit " + p.unitId + " answered " + p.command + " with an unreadable reply: " + e.getMessage());
             }
         }
         if (problem != null) {
@@ -502,13 +577,15 @@ final class FleetLink implements AutoCloseable {
             return Reason.NOT_JSON;
         }
         if (!(tree instanceof Map<?, ?> members)) return Reason.NOT_JSON;
-        if (members.get("version") instanceof Long version && version != Payload.VERSION) return Reason.UNSUPPORTED_VERSION;
+        if (members.get("version") instanceof Long version && version != Payload.VERSION)
+            return Reason.UNSUPPORTED_VERSION;
         return Reason.INVALID_PAYLOAD;
     }
 
     private boolean sameUnit(String payloadUnit, String topicUnit, String topic) {
         if (payloadUnit.equals(topicUnit)) return true;
-        drops.record(Reason.UNIT_MISMATCH, topicUnit, "payload names unit '" + payloadUnit + "' but arrived on " + topic);
+        drops.record(
+                Reason.UNIT_MISMATCH, topicUnit, "payload names unit '" + payloadUnit + "' but arrived on " + topic);
         return false;
     }
 
@@ -532,8 +609,11 @@ final class FleetLink implements AutoCloseable {
             connects.incrementAndGet();
             connectedSince = clock.instant();
             lastProblem = "connected";
-            Logger.info("{} the MQTT broker at {} as '{}'; subscribing to the fleet", reconnect ? "Reconnected to"
-                    : "Connected to", serverURI, client.getClientId());
+            Logger.info(
+                    "{} the MQTT broker at {} as '{}'; subscribing to the fleet",
+                    reconnect ? "Reconnected to" : "Connected to",
+                    serverURI,
+                    client.getClientId());
             // Subscribing again on every connection makes the broker replay every retained message.
             subscribe();
         }
@@ -543,12 +623,16 @@ final class FleetLink implements AutoCloseable {
             subscribed = false;
             connectedSince = null;
             if (closing) return;
-            String why = response.getException() != null ? describe(response.getException())
+            String why = response.getException() != null
+                    ? describe(response.getException())
                     : "broker sent DISCONNECT with reason code " + response.getReturnCode()
-                    + (response.getReasonString() == null ? "" : " (" + response.getReasonString() + ")");
+                            + (response.getReasonString() == null ? "" : " (" + response.getReasonString() + ")");
             lastProblem = "connection lost: " + why;
-            Logger.warn("Lost the connection to the MQTT broker at {}: {}; reconnecting (at most every {} s)",
-                    mqtt.url(), why, mqtt.reconnectMaxSeconds());
+            Logger.warn(
+                    "Lost the connection to the MQTT broker at {}: {}; reconnecting (at most every {} s)",
+                    mqtt.url(),
+                    why,
+                    mqtt.reconnectMaxSeconds());
         }
 
         @Override

@@ -42,11 +42,13 @@ public final class FleetRegistry {
         default void unitRemoved(String unitId) {}
     }
 
-    private record Entry(UnitStatus status, UnitLocation location, StreamHandle stream, List<UnitEvent> events,
-                         Instant lastSeen) {
+    private record Entry(
+            UnitStatus status, UnitLocation location, StreamHandle stream, List<UnitEvent> events, Instant lastSeen) {
         static final Entry EMPTY = new Entry(null, null, null, List.of(), null);
 
-        UnitView view(String id) { return UnitView.of(id, status, location, lastSeen); }
+        UnitView view(String id) {
+            return UnitView.of(id, status, location, lastSeen);
+        }
     }
 
     private final Clock clock;
@@ -56,7 +58,9 @@ public final class FleetRegistry {
     // Writers are serialised so listeners see changes in the order they were applied; readers never lock.
     private final ReentrantLock writeLock = new ReentrantLock();
 
-    public FleetRegistry() { this(Clock.systemUTC(), DEFAULT_EVENTS_PER_UNIT); }
+    public FleetRegistry() {
+        this(Clock.systemUTC(), DEFAULT_EVENTS_PER_UNIT);
+    }
 
     public FleetRegistry(Clock clock, int eventsPerUnit) {
         this.clock = Objects.requireNonNull(clock, "clock is required");
@@ -88,11 +92,14 @@ public final class FleetRegistry {
         return e == null ? Optional.empty() : Optional.ofNullable(e.stream());
     }
 
-    public int size() { return units.size(); }
+    public int size() {
+        return units.size();
+    }
 
     public int onlineCount() {
         int n = 0;
-        for (var entry : units.entrySet()) if (entry.getValue().view(entry.getKey()).online()) n++;
+        for (var entry : units.entrySet())
+            if (entry.getValue().view(entry.getKey()).online()) n++;
         return n;
     }
 
@@ -111,7 +118,9 @@ public final class FleetRegistry {
         }
     }
 
-    public void removeListener(Listener listener) { listeners.remove(listener); }
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
 
     /**
      * Runs {@code action} while no change can be applied and returns the units as they are then: whatever
@@ -142,10 +151,17 @@ public final class FleetRegistry {
             boolean accepted = supersedes(status, old.status());
             boolean fromUnit = !retained && status.state() != UnitState.OFFLINE;
             Instant seen = seen(old.lastSeen(), fromUnit, status.time());
-            Entry updated = new Entry(accepted ? status : old.status(), old.location(), old.stream(), old.events(), seen);
+            Entry updated =
+                    new Entry(accepted ? status : old.status(), old.location(), old.stream(), old.events(), seen);
             if (!accepted) {
-                Logger.debug("Unit {}: ignored out-of-order status (state {}, seq {}, time {}; current seq {}, time {})",
-                        id, status.state(), status.seq(), status.time(), old.status().seq(), old.status().time());
+                Logger.debug(
+                        "Unit {}: ignored out-of-order status (state {}, seq {}, time {}; current seq {}, time {})",
+                        id,
+                        status.state(),
+                        status.seq(),
+                        status.time(),
+                        old.status().seq(),
+                        old.status().time());
             }
             store(id, old, updated, retained);
             return accepted;
@@ -159,10 +175,14 @@ public final class FleetRegistry {
         writeLock.lock();
         try {
             Entry old = units.getOrDefault(id, Entry.EMPTY);
-            boolean accepted = old.location() == null || !location.fixTime().isBefore(old.location().fixTime());
+            boolean accepted = old.location() == null
+                    || !location.fixTime().isBefore(old.location().fixTime());
             Instant seen = seen(old.lastSeen(), !retained, location.fixTime());
-            store(id, old, new Entry(old.status(), accepted ? location : old.location(), old.stream(), old.events(),
-                    seen), retained);
+            store(
+                    id,
+                    old,
+                    new Entry(old.status(), accepted ? location : old.location(), old.stream(), old.events(), seen),
+                    retained);
             return accepted;
         } finally {
             writeLock.unlock();
@@ -192,7 +212,10 @@ public final class FleetRegistry {
             List<UnitEvent> events = old.events();
             if (!duplicate) {
                 List<UnitEvent> grown = new ArrayList<>(Math.min(events.size() + 1, eventsPerUnit));
-                grown.addAll(events.size() >= eventsPerUnit ? events.subList(events.size() - eventsPerUnit + 1, events.size()) : events);
+                grown.addAll(
+                        events.size() >= eventsPerUnit
+                                ? events.subList(events.size() - eventsPerUnit + 1, events.size())
+                                : events);
                 grown.add(event);
                 events = List.copyOf(grown);
             }
@@ -292,9 +315,18 @@ public final class FleetRegistry {
         boolean wasOnline = before != null && before.online();
         if (wasOnline == after.online() && (before != null || after.state() == null)) return;
         if (retained) {
-            Logger.debug("Unit {} known from retained state: {} ({})", after.id(), after.online() ? "online" : "offline", after.state());
+            Logger.debug(
+                    "Unit {} known from retained state: {} ({})",
+                    after.id(),
+                    after.online() ? "online" : "offline",
+                    after.state());
         } else if (after.online()) {
-            Logger.info("Unit {} online: {}, officer '{}', firmware '{}'", after.id(), after.state(), after.officerId(), after.firmware());
+            Logger.info(
+                    "Unit {} online: {}, officer '{}', firmware '{}'",
+                    after.id(),
+                    after.state(),
+                    after.officerId(),
+                    after.firmware());
         } else {
             Logger.info("Unit {} offline (last seen {})", after.id(), after.lastSeen());
         }

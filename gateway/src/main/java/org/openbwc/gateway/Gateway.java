@@ -34,8 +34,14 @@ public final class Gateway implements AutoCloseable {
     private final AuditLog audit;
     private final LiveService live;
 
-    private Gateway(GatewayConfig config, EmbeddedBroker broker, FleetRegistry registry, FleetLink link,
-                    GatewayHttpApi http, AuditLog audit, LiveService live) {
+    private Gateway(
+            GatewayConfig config,
+            EmbeddedBroker broker,
+            FleetRegistry registry,
+            FleetLink link,
+            GatewayHttpApi http,
+            AuditLog audit,
+            LiveService live) {
         this.config = config;
         this.broker = broker;
         this.registry = registry;
@@ -48,7 +54,8 @@ public final class Gateway implements AutoCloseable {
 
     /** The uplink base units get in live.start, on the port actually bound (tests bind port 0). */
     private static String liveBase(GatewayConfig config, int boundPort) {
-        return config.live().uplinkUrl() != null ? config.uplinkBaseUrl()
+        return config.live().uplinkUrl() != null
+                ? config.uplinkBaseUrl()
                 : config.withHttp(config.http().withPort(boundPort)).uplinkBaseUrl();
     }
 
@@ -61,11 +68,18 @@ public final class Gateway implements AutoCloseable {
             throw new IllegalStateException("cannot read the operator accounts: " + e.getMessage(), e);
         }
         if (directory.all().isEmpty()) {
-            Logger.warn("No operator accounts in {}: nobody can sign in to the monitoring room. Add one with"
-                    + " `bwc gateway user add NAME --role admin --config <gateway.yaml>`", usersFile.toAbsolutePath());
+            Logger.warn(
+                    "No operator accounts in {}: nobody can sign in to the monitoring room. Add one with"
+                            + " `bwc gateway user add NAME --role admin --config <gateway.yaml>`",
+                    usersFile.toAbsolutePath());
         }
-        return new Authenticator(directory, new PasswordHasher(), SessionTokens.open(Path.of(config.dataDir()), clock),
-                Duration.ofMinutes(config.auth().sessionMinutes()), config.auth().maxFailedLogins(), clock);
+        return new Authenticator(
+                directory,
+                new PasswordHasher(),
+                SessionTokens.open(Path.of(config.dataDir()), clock),
+                Duration.ofMinutes(config.auth().sessionMinutes()),
+                config.auth().maxFailedLogins(),
+                clock);
     }
 
     /**
@@ -94,7 +108,9 @@ public final class Gateway implements AutoCloseable {
         try {
             MqttConfig mqtt = config.mqtt();
             if (config.broker().embedded()) {
-                broker = EmbeddedBroker.start(config.broker().host(), config.broker().port(),
+                broker = EmbeddedBroker.start(
+                        config.broker().host(),
+                        config.broker().port(),
                         Path.of(config.dataDir()).resolve("broker"));
                 mqtt = mqtt.withUrl(broker.url());
             }
@@ -111,23 +127,47 @@ public final class Gateway implements AutoCloseable {
             registry.listen(alerts);
             registry.listen(trails);
             registry.listen(recordings);
-            link = new FleetLink(config.gatewayId(), mqtt, config.maxPayloadBytes(), registry, codec, sessionExpiry,
-                    clock);
+            link = new FleetLink(
+                    config.gatewayId(), mqtt, config.maxPayloadBytes(), registry, codec, sessionExpiry, clock);
             link.start();
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
-            live = new LiveService(config.gatewayId(), registry, link, alerts, config.live(),
-                    Duration.ofMillis(config.commandTimeoutMillis()), clock);
+            live = new LiveService(
+                    config.gatewayId(),
+                    registry,
+                    link,
+                    alerts,
+                    config.live(),
+                    Duration.ofMillis(config.commandTimeoutMillis()),
+                    clock);
             registry.listen(live);
             alerts.listen(live);
-            ApiParts parts = new ApiParts(config.gatewayId(), registry, link, alerts, trails, recordings, auth, audit,
-                    config.map(), Duration.ofMillis(config.commandTimeoutMillis()), json,
-                    GatewayHttpApi.DEFAULT_HEARTBEAT, GatewayHttpApi.DEFAULT_EVENT_BACKLOG, live, config.live());
+            ApiParts parts = new ApiParts(
+                    config.gatewayId(),
+                    registry,
+                    link,
+                    alerts,
+                    trails,
+                    recordings,
+                    auth,
+                    audit,
+                    config.map(),
+                    Duration.ofMillis(config.commandTimeoutMillis()),
+                    json,
+                    GatewayHttpApi.DEFAULT_HEARTBEAT,
+                    GatewayHttpApi.DEFAULT_EVENT_BACKLOG,
+                    live,
+                    config.live());
             GatewayHttpApi http = GatewayHttpApi.start(config.http().host(), port, parts);
             live.uplinkBase(liveBase(config, http.port()));
             Gateway gateway = new Gateway(config, broker, registry, link, http, audit, live);
-            Logger.info("Gateway {} started in {} ms: web console {}, MQTT {} ({}), {} units known",
-                    config.gatewayId(), (System.nanoTime() - started) / 1_000_000, gateway.httpUrl(), mqtt.url(),
-                    link.connected() ? "connected" : "not connected yet, retrying", registry.size());
+            Logger.info(
+                    "Gateway {} started in {} ms: web console {}, MQTT {} ({}), {} units known",
+                    config.gatewayId(),
+                    (System.nanoTime() - started) / 1_000_000,
+                    gateway.httpUrl(),
+                    mqtt.url(),
+                    link.connected() ? "connected" : "not connected yet, retrying",
+                    registry.size());
             return gateway;
         } catch (RuntimeException | Error e) {
             if (link != null) link.close();
@@ -138,10 +178,14 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
-    public String gatewayId() { return config.gatewayId(); }
+    public String gatewayId() {
+        return config.gatewayId();
+    }
 
     /** The HTTP port actually bound. */
-    public int httpPort() { return http.port(); }
+    public int httpPort() {
+        return http.port();
+    }
 
     /** Base URL of the web console and API, e.g. {@code http://127.0.0.1:8080}. */
     public String httpUrl() {
@@ -150,12 +194,18 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The broker the gateway follows: the embedded one when configured, else {@code mqtt.url}. */
-    public String mqttUrl() { return link.url(); }
+    public String mqttUrl() {
+        return link.url();
+    }
 
     /** True while connected and subscribed to the fleet's topics. */
-    public boolean brokerConnected() { return link.connected(); }
+    public boolean brokerConnected() {
+        return link.connected();
+    }
 
-    public FleetRegistry registry() { return registry; }
+    public FleetRegistry registry() {
+        return registry;
+    }
 
     /** Stops HTTP, disconnects from the broker, then stops the embedded broker if there is one. */
     @Override

@@ -51,6 +51,7 @@ final class GatewayHttpApi implements AutoCloseable {
     static final int DEFAULT_EVENT_BACKLOG = 1024;
     /** A command body only carries a few short arguments. */
     static final int MAX_COMMAND_BODY_BYTES = 4096;
+
     static final int MAX_TRAIL_POINTS = 500;
     static final int DEFAULT_FLEET_TRAIL_POINTS = 20;
     static final int MAX_AUDIT_ENTRIES = 1000;
@@ -149,11 +150,17 @@ final class GatewayHttpApi implements AutoCloseable {
     }
 
     /** The port actually bound (useful when started on port 0). */
-    int port() { return app.port(); }
+    int port() {
+        return app.port();
+    }
 
-    int eventStreamClients() { return events.clients(); }
+    int eventStreamClients() {
+        return events.clients();
+    }
 
-    GatewayMetrics metrics() { return metrics; }
+    GatewayMetrics metrics() {
+        return metrics;
+    }
 
     @Override
     public void close() {
@@ -175,17 +182,34 @@ final class GatewayHttpApi implements AutoCloseable {
         app.get("/api/map", ctx -> json(ctx, 200, mapSettings()), Access.VIEWER);
         app.get("/api/units", ctx -> json(ctx, 200, registry.units()), Access.VIEWER);
         app.get("/api/units/{id}", ctx -> json(ctx, 200, knownUnit(ctx.pathParam("id"))), Access.VIEWER);
-        app.get("/api/units/{id}/events", ctx -> json(ctx, 200, registry.events(knownUnit(ctx.pathParam("id")).id())),
+        app.get(
+                "/api/units/{id}/events",
+                ctx -> json(
+                        ctx, 200, registry.events(knownUnit(ctx.pathParam("id")).id())),
                 Access.VIEWER);
-        app.get("/api/units/{id}/trail", ctx -> json(ctx, 200,
-                trails.trail(knownUnit(ctx.pathParam("id")).id(), points(ctx, MAX_TRAIL_POINTS))), Access.VIEWER);
-        app.get("/api/units/{id}/recordings", ctx -> json(ctx, 200,
-                recordings.recordings(knownUnit(ctx.pathParam("id")).id())), Access.VIEWER);
-        app.get("/api/trails", ctx -> json(ctx, 200, trails.all(points(ctx, DEFAULT_FLEET_TRAIL_POINTS))), Access.VIEWER);
+        app.get(
+                "/api/units/{id}/trail",
+                ctx -> json(
+                        ctx, 200, trails.trail(knownUnit(ctx.pathParam("id")).id(), points(ctx, MAX_TRAIL_POINTS))),
+                Access.VIEWER);
+        app.get(
+                "/api/units/{id}/recordings",
+                ctx -> json(
+                        ctx,
+                        200,
+                        recordings.recordings(knownUnit(ctx.pathParam("id")).id())),
+                Access.VIEWER);
+        app.get(
+                "/api/trails",
+                ctx -> json(ctx, 200, trails.all(points(ctx, DEFAULT_FLEET_TRAIL_POINTS))),
+                Access.VIEWER);
         app.get("/api/alerts", ctx -> json(ctx, 200, alerts.all()), Access.VIEWER);
         app.get("/api/events", events::serve, Access.VIEWER);
         app.get("/api/health", this::health, Access.VIEWER);
-        app.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape()),
+        app.get(
+                "/metrics",
+                ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
+                        .result(metrics.scrape()),
                 Access.VIEWER);
 
         app.post("/api/units/{id}/commands/{name}", this::command, Access.SUPERVISOR);
@@ -208,27 +232,35 @@ final class GatewayHttpApi implements AutoCloseable {
 
         app.exception(ApiError.class, (e, ctx) -> error(ctx, e.status, e.getMessage(), e.unit));
         app.exception(HttpResponseException.class, (e, ctx) -> {
-            String message = e.getStatus() == 404
-                    ? "no such resource: " + ctx.method() + " " + ctx.path()
-                    : e.getMessage();
+            String message =
+                    e.getStatus() == 404 ? "no such resource: " + ctx.method() + " " + ctx.path() : e.getMessage();
             error(ctx, e.getStatus(), message, null);
         });
         app.exception(Exception.class, (e, ctx) -> {
             Logger.error(e, "HTTP {} {} failed", ctx.method(), ctx.path());
-            error(ctx, 500, "internal error while handling " + ctx.method() + " " + ctx.path()
-                    + "; see the gateway log", null);
+            error(
+                    ctx,
+                    500,
+                    "internal error while handling " + ctx.method() + " " + ctx.path() + "; see the gateway log",
+                    null);
         });
         app.error(404, ctx -> {
-            if (ctx.attribute(HANDLED) == null) error(ctx, 404, "no such resource: " + ctx.method() + " " + ctx.path(), null);
+            if (ctx.attribute(HANDLED) == null)
+                error(ctx, 404, "no such resource: " + ctx.method() + " " + ctx.path(), null);
         });
         app.error(405, ctx -> {
-            if (ctx.attribute(HANDLED) == null) error(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path(), null);
+            if (ctx.attribute(HANDLED) == null)
+                error(ctx, 405, "method " + ctx.method() + " is not allowed on " + ctx.path(), null);
         });
     }
 
     private UnitView knownUnit(String id) {
-        return registry.unit(id).orElseThrow(() -> new ApiError(404, "unit '" + id + "' is not known to gateway "
-                + gatewayId + " (it has never published a status, location or event)", id));
+        return registry.unit(id)
+                .orElseThrow(() -> new ApiError(
+                        404,
+                        "unit '" + id + "' is not known to gateway " + gatewayId
+                                + " (it has never published a status, location or event)",
+                        id));
     }
 
     private void command(Context ctx) {
@@ -242,28 +274,38 @@ final class GatewayHttpApi implements AutoCloseable {
             Optional<RemoteCommand> known = RemoteCommand.fromWire(name);
             if (known.isEmpty()) {
                 outcome = "unknown";
-                throw new ApiError(400, "unknown command '" + name + "' (allowed: " + RemoteCommand.allowed() + ")", id);
+                throw new ApiError(
+                        400, "unknown command '" + name + "' (allowed: " + RemoteCommand.allowed() + ")", id);
             }
             if (!known.get().operatorCommand()) {
                 outcome = "bad-request";
-                throw new ApiError(400, name + " is sent by the gateway's live service; to watch a unit use POST /api/live/"
-                        + id, id);
+                throw new ApiError(
+                        400,
+                        name + " is sent by the gateway's live service; to watch a unit use POST /api/live/" + id,
+                        id);
             }
             args = commandArgs(ctx);
             UnitView unit = knownUnit(id);
             if (!unit.online()) {
                 outcome = "offline";
-                throw new ApiError(409, "unit " + id + " is offline (state " + unit.state() + ", last seen "
-                        + (unit.lastSeen() == null ? "never" : unit.lastSeen()) + "); " + name + " was not sent", id);
+                throw new ApiError(
+                        409,
+                        "unit " + id + " is offline (state " + unit.state() + ", last seen "
+                                + (unit.lastSeen() == null ? "never" : unit.lastSeen()) + "); " + name
+                                + " was not sent",
+                        id);
             }
-            CommandReply answer = await(id, name, link.send(id, name, args, gatewayId + "/" + who.username(), commandTimeout));
+            CommandReply answer =
+                    await(id, name, link.send(id, name, args, gatewayId + "/" + who.username(), commandTimeout));
             ObjectNode body = mapper.valueToTree(answer);
             if (answer.ok()) {
                 outcome = "ok";
                 json(ctx, 200, body);
             } else {
                 outcome = "refused";
-                body.put("error", "unit " + id + " refused " + name + (answer.reason().isEmpty() ? "" : ": " + answer.reason()));
+                body.put(
+                        "error",
+                        "unit " + id + " refused " + name + (answer.reason().isEmpty() ? "" : ": " + answer.reason()));
                 json(ctx, 422, body);
             }
         } catch (ApiError e) {
@@ -299,8 +341,8 @@ final class GatewayHttpApi implements AutoCloseable {
             if (cause instanceof UnreadableReplyException u) throw new ApiError(502, u.getMessage(), id);
             throw new IllegalStateException("command " + name + " to unit " + id + " failed", cause);
         } catch (TimeoutException e) {
-            throw new ApiError(504, "unit " + id + " did not answer " + name + " within "
-                    + commandTimeout.toMillis() + " ms", id);
+            throw new ApiError(
+                    504, "unit " + id + " did not answer " + name + " within " + commandTimeout.toMillis() + " ms", id);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ApiError(503, "the gateway is shutting down; " + name + " to unit " + id + " was abandoned", id);
@@ -310,11 +352,16 @@ final class GatewayHttpApi implements AutoCloseable {
     private void acknowledge(Context ctx) {
         String id = ctx.pathParam("id");
         SignedIn who = WebAccess.operator(ctx);
-        Alert before = alerts.find(id).orElseThrow(() -> new ApiError(404, "no alert '" + id + "' (it may have been"
-                + " acknowledged long ago and pruned)", null));
+        Alert before = alerts.find(id)
+                .orElseThrow(() -> new ApiError(
+                        404, "no alert '" + id + "' (it may have been" + " acknowledged long ago and pruned)", null));
         Alert after = alerts.acknowledge(id, who.username()).orElseThrow();
         if (!before.acknowledged()) {
-            audit.record(who.username(), "alert.ack", before.unitId(), "ok",
+            audit.record(
+                    who.username(),
+                    "alert.ack",
+                    before.unitId(),
+                    "ok",
                     Map.of("alert", id, "type", before.type().wire()));
         }
         json(ctx, 200, after);
@@ -326,11 +373,15 @@ final class GatewayHttpApi implements AutoCloseable {
         SignedIn who = WebAccess.operator(ctx);
         UnitView unit = knownUnit(id);
         if (!unit.online() && !live.streaming(id)) {
-            throw new ApiError(409, "unit " + id + " is offline (last seen " + (unit.lastSeen() == null ? "never" : unit.lastSeen())
-                    + "); no live picture", id);
+            throw new ApiError(
+                    409,
+                    "unit " + id + " is offline (last seen " + (unit.lastSeen() == null ? "never" : unit.lastSeen())
+                            + "); no live picture",
+                    id);
         }
         try {
-            live.ensureStream(id, gatewayId + "/" + who.username()).get(commandTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
+            live.ensureStream(id, gatewayId + "/" + who.username())
+                    .get(commandTimeout.toMillis() + 5_000, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof LiveService.LiveUnavailableException u) throw new ApiError(503, u.getMessage(), id);
@@ -364,21 +415,32 @@ final class GatewayHttpApi implements AutoCloseable {
         String id = ctx.pathParam("id");
         String file = ctx.pathParam("file");
         SignedIn who = WebAccess.operator(ctx);
-        LiveRelay relay = live.hlsRequest(id, who.claims().nonce(), () -> audit.record(who.username(), "live.open", id, "ok",
-                Map.of("via", "hls"))).orElseThrow(() -> new ApiError(404, "unit " + id + " is not streaming; start it with"
-                + " POST /api/live/" + id, id));
+        LiveRelay relay = live.hlsRequest(
+                        id,
+                        who.claims().nonce(),
+                        () -> audit.record(who.username(), "live.open", id, "ok", Map.of("via", "hls")))
+                .orElseThrow(() -> new ApiError(
+                        404, "unit " + id + " is not streaming; start it with" + " POST /api/live/" + id, id));
         HlsWindow hls = relay.hls();
         ctx.header("Cache-Control", "no-cache");
         if (file.equals("index.m3u8")) {
-            String playlist = hls.playlist().orElseThrow(() -> new ApiError(503, "the stream of unit " + id
-                    + " has no complete segment yet; try again in a second", id));
+            String playlist = hls.playlist()
+                    .orElseThrow(() -> new ApiError(
+                            503,
+                            "the stream of unit " + id + " has no complete segment yet; try again in a second",
+                            id));
             ctx.contentType("application/vnd.apple.mpegurl").result(playlist);
         } else if (file.equals("init.mp4")) {
-            ctx.contentType("video/mp4").result(hls.init().orElseThrow(() -> new ApiError(503, "no init segment yet", id)));
+            ctx.contentType("video/mp4")
+                    .result(hls.init().orElseThrow(() -> new ApiError(503, "no init segment yet", id)));
         } else if (file.matches("seg-\\d{1,18}\\.m4s")) {
             long n = Long.parseLong(file.substring(4, file.length() - 4));
-            ctx.contentType("video/iso.segment").result(hls.segment(n).orElseThrow(() -> new ApiError(404,
-                    "segment " + n + " of unit " + id + " is no longer (or not yet) available", id)));
+            ctx.contentType("video/iso.segment")
+                    .result(hls.segment(n)
+                            .orElseThrow(() -> new ApiError(
+                                    404,
+                                    "segment " + n + " of unit " + id + " is no longer (or not yet) available",
+                                    id)));
         } else {
             throw new ApiError(404, "no such HLS file: " + file, id);
         }
@@ -449,8 +511,11 @@ final class GatewayHttpApi implements AutoCloseable {
         try {
             tree = mapper.readTree(bytes);
         } catch (JsonProcessingException e) {
-            throw new ApiError(400, "request body is not valid JSON: " + e.getOriginalMessage()
-                    + " (expected {\"args\": {\"name\": \"value\"}})", null);
+            throw new ApiError(
+                    400,
+                    "request body is not valid JSON: " + e.getOriginalMessage()
+                            + " (expected {\"args\": {\"name\": \"value\"}})",
+                    null);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -460,7 +525,8 @@ final class GatewayHttpApi implements AutoCloseable {
         JsonNode argsNode = tree.get("args");
         if (argsNode == null || argsNode.isNull()) return Map.of();
         if (!argsNode.isObject()) {
-            throw new ApiError(400, "\"args\" must be a JSON object of names to text values, not " + argsNode.getNodeType(), null);
+            throw new ApiError(
+                    400, "\"args\" must be a JSON object of names to text values, not " + argsNode.getNodeType(), null);
         }
         Map<String, String> args = new LinkedHashMap<>();
         for (var field : argsNode.properties()) {
@@ -474,8 +540,11 @@ final class GatewayHttpApi implements AutoCloseable {
     }
 
     private static ApiError tooBig(long declared) {
-        return new ApiError(400, "request body " + (declared >= 0 ? "of " + declared + " bytes " : "")
-                + "is too big: a command body is at most " + MAX_COMMAND_BODY_BYTES + " bytes", null);
+        return new ApiError(
+                400,
+                "request body " + (declared >= 0 ? "of " + declared + " bytes " : "")
+                        + "is too big: a command body is at most " + MAX_COMMAND_BODY_BYTES + " bytes",
+                null);
     }
 
     private void health(Context ctx) {

@@ -16,30 +16,47 @@ final class GatewayMetrics {
 
     private final DistributionSummary liveLatency;
 
-    GatewayMetrics(String gatewayId, FleetRegistry fleet, FleetLink link, AlertBoard alerts, IntSupplier sseClients,
-                   LiveService live) {
+    GatewayMetrics(
+            String gatewayId,
+            FleetRegistry fleet,
+            FleetLink link,
+            AlertBoard alerts,
+            IntSupplier sseClients,
+            LiveService live) {
         meters.config().commonTags("gateway", gatewayId);
         Gauge.builder("bwc_units_online", fleet, FleetRegistry::onlineCount)
-                .description("Units whose latest status is a live one").register(meters);
+                .description("Units whose latest status is a live one")
+                .register(meters);
         Gauge.builder("bwc_units_known", fleet, FleetRegistry::size)
-                .description("Units the gateway has heard of").register(meters);
+                .description("Units the gateway has heard of")
+                .register(meters);
         FunctionCounter.builder("bwc_mqtt_messages_in", link, FleetLink::messagesIn)
-                .description("MQTT messages received from the fleet, dropped ones included").register(meters);
-        FunctionCounter.builder("bwc_mqtt_dropped_payloads", link, l -> l.drops().total())
-                .description("Messages dropped as malformed, oversized, or on an unknown topic").register(meters);
+                .description("MQTT messages received from the fleet, dropped ones included")
+                .register(meters);
+        FunctionCounter.builder(
+                        "bwc_mqtt_dropped_payloads", link, l -> l.drops().total())
+                .description("Messages dropped as malformed, oversized, or on an unknown topic")
+                .register(meters);
         Gauge.builder("bwc_mqtt_connected", link, l -> l.connected() ? 1 : 0)
-                .description("1 while connected to the broker").register(meters);
+                .description("1 while connected to the broker")
+                .register(meters);
         Gauge.builder("bwc_sse_clients", sseClients, s -> s.getAsInt())
-                .description("Browsers following the live event stream").register(meters);
+                .description("Browsers following the live event stream")
+                .register(meters);
         Gauge.builder("bwc_alerts_open", alerts, AlertBoard::openCount)
-                .description("Alerts not yet acknowledged").register(meters);
+                .description("Alerts not yet acknowledged")
+                .register(meters);
         Gauge.builder("bwc_live_streams", live, LiveService::streams)
-                .description("Units streaming live to this gateway").register(meters);
+                .description("Units streaming live to this gateway")
+                .register(meters);
         Gauge.builder("bwc_live_viewers", live, LiveService::viewers)
-                .description("Browsers watching live video").register(meters);
+                .description("Browsers watching live video")
+                .register(meters);
         liveLatency = DistributionSummary.builder("bwc_live_latency")
                 .description("Glass-to-glass delay of live video as the players measure it (capture to display)")
-                .baseUnit("milliseconds").publishPercentiles(0.5, 0.99).register(meters);
+                .baseUnit("milliseconds")
+                .publishPercentiles(0.5, 0.99)
+                .register(meters);
         live.latencySink(liveLatency::record);
     }
 
@@ -57,5 +74,7 @@ final class GatewayMetrics {
         meters.counter("bwc_logins", "outcome", outcome).increment();
     }
 
-    String scrape() { return meters.scrape(); }
+    String scrape() {
+        return meters.scrape();
+    }
 }

@@ -25,7 +25,8 @@ final class LiveEndpoints {
     static final long MAX_MESSAGE_BYTES = 8L * 1024 * 1024;
     private static final String GRANT = "openbwc.live-grant";
     private static final String RELAY = "openbwc.live-relay";
-    private static final Pattern LATENCY = Pattern.compile("\"latency\"[^0-9-]*(-?\\d{1,9})|\"ms\"\\s*:\\s*(-?\\d{1,9})");
+    private static final Pattern LATENCY =
+            Pattern.compile("\"latency\"[^0-9-]*(-?\\d{1,9})|\"ms\"\\s*:\\s*(-?\\d{1,9})");
 
     private final LiveService live;
     private final WebAccess access;
@@ -41,10 +42,14 @@ final class LiveEndpoints {
     void beforeViewer(Context ctx) {
         String unitId = ctx.pathParam("id");
         SignedIn who = access.authenticate(ctx, Access.SUPERVISOR);
-        Optional<LiveService.ViewerGrant> grant = live.redeem(ctx.queryParam("token"), unitId, who.claims().nonce());
+        Optional<LiveService.ViewerGrant> grant =
+                live.redeem(ctx.queryParam("token"), unitId, who.claims().nonce());
         if (grant.isEmpty()) {
-            throw new ApiError(403, "live token for unit " + unitId + " is missing, used, expired or from another"
-                    + " session; ask for a new one with POST /api/live/" + unitId, unitId);
+            throw new ApiError(
+                    403,
+                    "live token for unit " + unitId + " is missing, used, expired or from another"
+                            + " session; ask for a new one with POST /api/live/" + unitId,
+                    unitId);
         }
         ctx.attribute(GRANT, who);
     }
@@ -56,9 +61,15 @@ final class LiveEndpoints {
             Optional<LiveRelay.Viewer> viewer;
             try {
                 viewer = live.join(unitId, new LiveRelay.Sink() {
-                    @Override public void send(ByteBuffer message) { ctx.send(message); }
+                    @Override
+                    public void send(ByteBuffer message) {
+                        ctx.send(message);
+                    }
 
-                    @Override public void sendText(String message) { ctx.send(message); }
+                    @Override
+                    public void sendText(String message) {
+                        ctx.send(message);
+                    }
                 });
             } catch (LiveService.LiveUnavailableException e) {
                 ctx.send(LiveService.endMessage(e.getMessage()));
@@ -95,10 +106,16 @@ final class LiveEndpoints {
         SignedIn who = ctx.attribute(GRANT);
         live.leave(unitId, v);
         Instant since = ctx.attribute("since");
-        long seconds = since == null ? 0 : Duration.between(since, Instant.now()).toSeconds();
-        audit.record(who == null ? "-" : who.username(), "live.close", unitId, "ok",
+        long seconds =
+                since == null ? 0 : Duration.between(since, Instant.now()).toSeconds();
+        audit.record(
+                who == null ? "-" : who.username(),
+                "live.close",
+                unitId,
+                "ok",
                 Map.of("seconds", seconds, "how", how, "skippedFragments", v.skipped()));
-        Logger.info("Live: {} stopped watching unit {} after {} s", who == null ? "-" : who.username(), unitId, seconds);
+        Logger.info(
+                "Live: {} stopped watching unit {} after {} s", who == null ? "-" : who.username(), unitId, seconds);
     }
 
     /** Before a unit's upgrade: the ticket the gateway put into its live.start. */
@@ -123,11 +140,18 @@ final class LiveEndpoints {
         });
         ws.onBinaryMessage(ctx -> {
             LiveRelay relay = ctx.attribute(RELAY);
-            if (relay != null) live.uplinkMessage(ctx.pathParam("id"), relay, ByteBuffer.wrap(ctx.data(), ctx.offset(), ctx.length()));
+            if (relay != null)
+                live.uplinkMessage(ctx.pathParam("id"), relay, ByteBuffer.wrap(ctx.data(), ctx.offset(), ctx.length()));
         });
-        ws.onClose(ctx -> live.uplinkClosed(ctx.pathParam("id"), ctx.attribute(RELAY), "the unit closed its stream"
-                + (ctx.reason() == null || ctx.reason().isBlank() ? "" : ": " + ctx.reason())));
-        ws.onError(ctx -> live.uplinkClosed(ctx.pathParam("id"), ctx.attribute(RELAY), "the unit's uplink failed: "
-                + (ctx.error() == null ? "unknown error" : ctx.error().toString())));
+        ws.onClose(ctx -> live.uplinkClosed(
+                ctx.pathParam("id"),
+                ctx.attribute(RELAY),
+                "the unit closed its stream"
+                        + (ctx.reason() == null || ctx.reason().isBlank() ? "" : ": " + ctx.reason())));
+        ws.onError(ctx -> live.uplinkClosed(
+                ctx.pathParam("id"),
+                ctx.attribute(RELAY),
+                "the unit's uplink failed: "
+                        + (ctx.error() == null ? "unknown error" : ctx.error().toString())));
     }
 }

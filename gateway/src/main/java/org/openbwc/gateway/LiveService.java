@@ -31,6 +31,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
 
     /** How long an uplink ticket or a viewer token may wait to be used. */
     static final Duration GRANT_LIFETIME = Duration.ofSeconds(30);
+
     static final Duration UPLINK_SETTLE = Duration.ofSeconds(2);
     /** The gateway cannot see a media server's viewers, so a push lasts this long after the last request to watch. */
     static final Duration PUSH_IDLE = Duration.ofMinutes(10);
@@ -72,10 +73,16 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     // Media-server mode: units pushing, with the last time someone asked to watch (viewers are the server's business).
     private final Map<String, Instant> pushes = new ConcurrentHashMap<>();
     private final ScheduledExecutorService idle;
-    private volatile Consumer<Long> latencySink = ms -> { };
+    private volatile Consumer<Long> latencySink = ms -> {};
 
-    public LiveService(String gatewayId, FleetRegistry registry, FleetLink link, AlertBoard alerts, LiveConfig config,
-                       Duration commandTimeout, Clock clock) {
+    public LiveService(
+            String gatewayId,
+            FleetRegistry registry,
+            FleetLink link,
+            AlertBoard alerts,
+            LiveConfig config,
+            Duration commandTimeout,
+            Clock clock) {
         this.gatewayId = gatewayId;
         this.registry = registry;
         this.link = link;
@@ -83,26 +90,37 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
         this.config = config;
         this.commandTimeout = commandTimeout;
         this.clock = clock;
-        this.idle = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().name("live-idle").daemon().factory());
+        this.idle = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("live-idle").daemon().factory());
         idle.scheduleWithFixedDelay(this::stopIdleStreams, 1, 1, TimeUnit.SECONDS);
     }
 
     /** The ws:// base units open their uplink to, known once the HTTP port is bound. */
-    void uplinkBase(String base) { this.uplinkBase = base; }
+    void uplinkBase(String base) {
+        this.uplinkBase = base;
+    }
 
     /** Where viewers' latency reports go (the gateway's metrics). */
-    void latencySink(Consumer<Long> sink) { this.latencySink = sink; }
+    void latencySink(Consumer<Long> sink) {
+        this.latencySink = sink;
+    }
 
-    public int streams() { return streams.size(); }
+    public int streams() {
+        return streams.size();
+    }
 
-    public int viewers() { return streams.values().stream().mapToInt(s -> s.relay.viewers()).sum(); }
+    public int viewers() {
+        return streams.values().stream().mapToInt(s -> s.relay.viewers()).sum();
+    }
 
     public int viewers(String unitId) {
         Stream s = streams.get(unitId);
         return s == null ? 0 : s.relay.viewers();
     }
 
-    public boolean streaming(String unitId) { return streams.containsKey(unitId) || pushes.containsKey(unitId); }
+    public boolean streaming(String unitId) {
+        return streams.containsKey(unitId) || pushes.containsKey(unitId);
+    }
 
     /**
      * Makes sure the unit streams to this gateway, asking it if needed.
@@ -116,20 +134,23 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
             String ticket = token();
             tickets.put(ticket, new Ticket(id, clock.instant().plus(GRANT_LIFETIME)));
             String url = uplinkBase + "/uplink/" + id + "?ticket=" + ticket;
-            // Completed by uplinkOpened: the unit answers once its handshake is done, our side registers it a moment later.
+            // Completed by uplinkOpened: the unit answers once its handshake is done, our side registers it a moment
+            // later.
             CompletableFuture<Void> opened = new CompletableFuture<>();
             uplinkWaiters.put(id, opened);
             Logger.info("Live: asking unit {} to stream ({})", id, requestedBy);
             CompletableFuture<Void> done = link.send(id, "live.start", Map.of("url", url), requestedBy, commandTimeout)
                     .thenCompose(reply -> {
                         if (!reply.ok()) {
-                            throw new LiveUnavailableException("unit " + id + " could not start its live stream: " + reply.reason());
+                            throw new LiveUnavailableException(
+                                    "unit " + id + " could not start its live stream: " + reply.reason());
                         }
                         return opened.completeOnTimeout(null, UPLINK_SETTLE.toMillis(), TimeUnit.MILLISECONDS);
                     })
                     .thenRun(() -> {
                         if (!streams.containsKey(id)) {
-                            throw new LiveUnavailableException("unit " + id + " said it streams, but its uplink did not reach this gateway");
+                            throw new LiveUnavailableException(
+                                    "unit " + id + " said it streams, but its uplink did not reach this gateway");
                         }
                     });
             done.whenComplete((v, e) -> {
@@ -149,10 +170,16 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
         }
         return starting.computeIfAbsent(unitId, id -> {
             Logger.info("Live: asking unit {} to push to the media server ({})", id, requestedBy);
-            CompletableFuture<Void> done = link.send(id, "live.start", Map.of("url", config.mediaServerPushUrl().replace("{unit}", id)),
-                    requestedBy, commandTimeout).thenAccept(reply -> {
+            CompletableFuture<Void> done = link.send(
+                            id,
+                            "live.start",
+                            Map.of("url", config.mediaServerPushUrl().replace("{unit}", id)),
+                            requestedBy,
+                            commandTimeout)
+                    .thenAccept(reply -> {
                         if (!reply.ok()) {
-                            throw new LiveUnavailableException("unit " + id + " could not push to the media server: " + reply.reason());
+                            throw new LiveUnavailableException(
+                                    "unit " + id + " could not push to the media server: " + reply.reason());
                         }
                         pushes.put(id, clock.instant());
                     });
@@ -163,20 +190,26 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
 
     /** Where a viewer plays the unit from the media server, or empty when the gateway relays itself. */
     public Optional<String> mediaServerPlayback(String unitId) {
-        return config.usesMediaServer() ? Optional.of(config.mediaServerPlaybackUrl().replace("{unit}", unitId)) : Optional.empty();
+        return config.usesMediaServer()
+                ? Optional.of(config.mediaServerPlaybackUrl().replace("{unit}", unitId))
+                : Optional.empty();
     }
 
     /** A one-use viewer token for this unit, bound to the operator's session. */
     public String grant(String unitId, String username, String sessionNonce) {
         String t = token();
-        grants.put(t, new ViewerGrant(unitId, username, sessionNonce, clock.instant().plus(GRANT_LIFETIME)));
+        grants.put(
+                t,
+                new ViewerGrant(unitId, username, sessionNonce, clock.instant().plus(GRANT_LIFETIME)));
         return t;
     }
 
     /** Uses up a viewer token: present, unexpired, for this unit and this very session. */
     Optional<ViewerGrant> redeem(String token, String unitId, String sessionNonce) {
         ViewerGrant g = token == null ? null : grants.remove(token);
-        if (g == null || !g.unitId().equals(unitId) || !g.sessionNonce().equals(sessionNonce)
+        if (g == null
+                || !g.unitId().equals(unitId)
+                || !g.sessionNonce().equals(sessionNonce)
                 || clock.instant().isAfter(g.expires())) {
             return Optional.empty();
         }
@@ -228,8 +261,8 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
         Stream s = streams.get(unitId);
         if (s == null) return Optional.empty();
         if (s.relay.viewers() >= config.maxViewersPerUnit()) {
-            throw new LiveUnavailableException("unit " + unitId + " already has " + s.relay.viewers()
-                    + " viewers (live.maxViewersPerUnit)");
+            throw new LiveUnavailableException(
+                    "unit " + unitId + " already has " + s.relay.viewers() + " viewers (live.maxViewersPerUnit)");
         }
         String start = "{\"type\":\"start\",\"unitId\":\"" + unitId + "\",\"mime\":" + jsonString(s.relay.mime()) + "}";
         LiveRelay.Viewer v = s.relay.join(sink, start);
@@ -288,7 +321,10 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
                 if (Duration.between(p.getValue(), now).compareTo(PUSH_IDLE) < 0 || sosOpen(p.getKey())) continue;
                 pushes.remove(p.getKey());
                 link.send(p.getKey(), "live.stop", Map.of(), gatewayId, commandTimeout);
-                Logger.info("Live: stopped unit {}'s media server push ({} since the last request to watch)", p.getKey(), PUSH_IDLE);
+                Logger.info(
+                        "Live: stopped unit {}'s media server push ({} since the last request to watch)",
+                        p.getKey(),
+                        PUSH_IDLE);
             }
             Instant cutoff = now.minus(GRANT_LIFETIME);
             grants.values().removeIf(g -> g.expires().isBefore(cutoff));
@@ -299,7 +335,8 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     }
 
     private boolean sosOpen(String unitId) {
-        return alerts.all().stream().anyMatch(a -> a.unitId().equals(unitId) && a.type() == Alert.Type.SOS && !a.acknowledged());
+        return alerts.all().stream()
+                .anyMatch(a -> a.unitId().equals(unitId) && a.type() == Alert.Type.SOS && !a.acknowledged());
     }
 
     /** Asks the unit to stop and ends the relay. */
@@ -314,9 +351,14 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     public void alertChanged(Alert alert) {
         if (alert.type() != Alert.Type.SOS || alert.acknowledged()) return;
         // Off the MQTT thread: starting waits for the unit's reply.
-        Thread.ofVirtual().name("live-sos").start(() -> ensureStream(alert.unitId(), gatewayId + "/sos")
-                .whenComplete((v, e) -> {
-                    if (e != null) Logger.warn("Live: could not start the stream of unit {} for its SOS: {}", alert.unitId(), e.getMessage());
+        Thread.ofVirtual()
+                .name("live-sos")
+                .start(() -> ensureStream(alert.unitId(), gatewayId + "/sos").whenComplete((v, e) -> {
+                    if (e != null)
+                        Logger.warn(
+                                "Live: could not start the stream of unit {} for its SOS: {}",
+                                alert.unitId(),
+                                e.getMessage());
                 }));
     }
 
@@ -361,6 +403,8 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
 
     /** The stream cannot be had: the unit refused, is offline, or has too many viewers. */
     static final class LiveUnavailableException extends RuntimeException {
-        LiveUnavailableException(String message) { super(message, null, false, false); }
+        LiveUnavailableException(String message) {
+            super(message, null, false, false);
+        }
     }
 }

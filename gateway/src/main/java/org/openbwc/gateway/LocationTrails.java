@@ -55,5 +55,7 @@ public final class LocationTrails implements FleetRegistry.Listener {
     }
 
     @Override
-    public void unitRemoved(String unitId) { trails.remove(unitId); }
+    public void unitRemoved(String unitId) {
+        trails.remove(unitId);
+    }
 }

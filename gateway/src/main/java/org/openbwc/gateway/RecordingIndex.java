@@ -23,14 +23,25 @@ public final class RecordingIndex implements FleetRegistry.Listener {
      * @param verified the unit's own check after sealing: true, false, or null while not reported yet
      * @param preEvent whether the recording began with the pre-event buffer
      */
-    public record Entry(String recordingId, Instant startedAt, Instant stoppedAt, Long durationMillis, String trigger,
-                        Boolean preEvent, boolean recovered, Boolean verified, Integer segments, Long bytes,
-                        String problem) {}
+    public record Entry(
+            String recordingId,
+            Instant startedAt,
+            Instant stoppedAt,
+            Long durationMillis,
+            String trigger,
+            Boolean preEvent,
+            boolean recovered,
+            Boolean verified,
+            Integer segments,
+            Long bytes,
+            String problem) {}
 
     private final int perUnit;
     private final Map<String, LinkedHashMap<String, Entry>> units = new ConcurrentHashMap<>();
 
-    public RecordingIndex(int perUnit) { this.perUnit = perUnit; }
+    public RecordingIndex(int perUnit) {
+        this.perUnit = perUnit;
+    }
 
     /** The unit's recordings, newest first. */
     public List<Entry> recordings(String unitId) {
@@ -49,32 +60,85 @@ public final class RecordingIndex implements FleetRegistry.Listener {
         if (id == null) return;
         Map<String, String> d = e.details();
         switch (e.type()) {
-            case RECORDING_STARTED -> update(e.unitId(), id, old -> new Entry(id, e.time(), null, null,
-                    trigger(e.cause()), Boolean.parseBoolean(d.getOrDefault("preEvent", "false")), false, null, null, null, null));
-            case RECORDING_STOPPED -> update(e.unitId(), id, old -> old == null
-                    ? new Entry(id, null, e.time(), null, null, null, false, null, null, null, null)
-                    : new Entry(id, old.startedAt(), e.time(), old.durationMillis(), old.trigger(), old.preEvent(),
-                            old.recovered(), old.verified(), old.segments(), old.bytes(), old.problem()));
-            case RECORDING_SEALED -> update(e.unitId(), id, old -> new Entry(id,
-                    instant(d.get("startedAt"), old == null ? null : old.startedAt()),
-                    instant(d.get("endedAt"), old == null ? null : old.stoppedAt()),
-                    number(d.get("durationMillis")), old == null ? null : old.trigger(), old == null ? null : old.preEvent(),
-                    old != null && old.recovered(), Boolean.valueOf(d.getOrDefault("verified", "false")),
-                    number(d.get("segments")) == null ? null : number(d.get("segments")).intValue(), number(d.get("bytes")),
-                    d.get("problem")));
-            case RECORDING_RECOVERED -> update(e.unitId(), id, old -> new Entry(id, old == null ? null : old.startedAt(),
-                    e.time(), number(d.get("durationMillis")), old == null ? null : old.trigger(),
-                    old == null ? null : old.preEvent(), true, Boolean.valueOf(d.getOrDefault("sealed", "false")),
-                    null, null, d.get("detail")));
-            default -> { }
+            case RECORDING_STARTED ->
+                update(
+                        e.unitId(),
+                        id,
+                        old -> new Entry(
+                                id,
+                                e.time(),
+                                null,
+                                null,
+                                trigger(e.cause()),
+                                Boolean.parseBoolean(d.getOrDefault("preEvent", "false")),
+                                false,
+                                null,
+                                null,
+                                null,
+                                null));
+            case RECORDING_STOPPED ->
+                update(
+                        e.unitId(),
+                        id,
+                        old -> old == null
+                                ? new Entry(id, null, e.time(), null, null, null, false, null, null, null, null)
+                                : new Entry(
+                                        id,
+                                        old.startedAt(),
+                                        e.time(),
+                                        old.durationMillis(),
+                                        old.trigger(),
+                                        old.preEvent(),
+                                        old.recovered(),
+                                        old.verified(),
+                                        old.segments(),
+                                        old.bytes(),
+                                        old.problem()));
+            case RECORDING_SEALED ->
+                update(
+                        e.unitId(),
+                        id,
+                        old -> new Entry(
+                                id,
+                                instant(d.get("startedAt"), old == null ? null : old.startedAt()),
+                                instant(d.get("endedAt"), old == null ? null : old.stoppedAt()),
+                                number(d.get("durationMillis")),
+                                old == null ? null : old.trigger(),
+                                old == null ? null : old.preEvent(),
+                                old != null && old.recovered(),
+                                Boolean.valueOf(d.getOrDefault("verified", "false")),
+                                number(d.get("segments")) == null
+                                        ? null
+                                        : number(d.get("segments")).intValue(),
+                                number(d.get("bytes")),
+                                d.get("problem")));
+            case RECORDING_RECOVERED ->
+                update(
+                        e.unitId(),
+                        id,
+                        old -> new Entry(
+                                id,
+                                old == null ? null : old.startedAt(),
+                                e.time(),
+                                number(d.get("durationMillis")),
+                                old == null ? null : old.trigger(),
+                                old == null ? null : old.preEvent(),
+                                true,
+                                Boolean.valueOf(d.getOrDefault("sealed", "false")),
+                                null,
+                                null,
+                                d.get("detail")));
+            default -> {}
         }
     }
 
     @Override
-    public void unitChanged(UnitView unit) { }
+    public void unitChanged(UnitView unit) {}
 
     @Override
-    public void unitRemoved(String unitId) { units.remove(unitId); }
+    public void unitRemoved(String unitId) {
+        units.remove(unitId);
+    }
 
     private void update(String unitId, String recordingId, UnaryOperator<Entry> change) {
         LinkedHashMap<String, Entry> m = units.computeIfAbsent(unitId, k -> new LinkedHashMap<>());

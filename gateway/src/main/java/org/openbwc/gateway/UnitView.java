@@ -21,21 +21,57 @@ import org.openbwc.protocol.UnitStatus;
  * @param signalPercent the unit's radio signal 0-100; null when it cannot tell
  * @param viewers people watching the unit live, as the unit reports; null when it is not streaming
  */
-public record UnitView(String id, UnitState state, boolean online, boolean stealth, boolean sos, String officerId,
-                       Battery battery, Storage storage, UnitLocation location, String recordingId,
-                       Instant recordingSince, boolean live, boolean clockSet, Instant lastSeen, Instant lastStatusTime,
-                       String firmware, Long recordingMillis, Long droppedFrames, String publicKey,
-                       Integer signalPercent, Integer viewers) {
+public record UnitView(
+        String id,
+        UnitState state,
+        boolean online,
+        boolean stealth,
+        boolean sos,
+        String officerId,
+        Battery battery,
+        Storage storage,
+        UnitLocation location,
+        String recordingId,
+        Instant recordingSince,
+        boolean live,
+        boolean clockSet,
+        Instant lastSeen,
+        Instant lastStatusTime,
+        String firmware,
+        Long recordingMillis,
+        Long droppedFrames,
+        String publicKey,
+        Integer signalPercent,
+        Integer viewers) {
 
     static UnitView of(String id, UnitStatus status, UnitLocation location, Instant lastSeen) {
         if (status == null) {
-            return new UnitView(id, null, false, false, false, "", null, null, location, null, null, false, false,
-                    lastSeen, null, "", null, null, null, null, null);
+            return new UnitView(
+                    id, null, false, false, false, "", null, null, location, null, null, false, false, lastSeen, null,
+                    "", null, null, null, null, null);
         }
         boolean online = status.online() && status.state() != UnitState.OFFLINE;
-        return new UnitView(id, status.state(), online, status.stealth(), status.sos(), status.officerId(),
-                status.battery(), status.storage(), location, status.recordingId(), status.recordingSince(),
-                status.live(), status.clockSet(), lastSeen, status.time(), status.firmware(), status.recordingMillis(),
-                status.droppedFrames(), status.publicKey(), status.signalPercent(), status.viewers());
+        return new UnitView(
+                id,
+                status.state(),
+                online,
+                status.stealth(),
+                status.sos(),
+                status.officerId(),
+                status.battery(),
+                status.storage(),
+                location,
+                status.recordingId(),
+                status.recordingSince(),
+                status.live(),
+                status.clockSet(),
+                lastSeen,
+                status.time(),
+                status.firmware(),
+                status.recordingMillis(),
+                status.droppedFrames(),
+                status.publicKey(),
+                status.signalPercent(),
+                status.viewers());
     }
 }

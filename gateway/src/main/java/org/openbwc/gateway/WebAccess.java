@@ -41,8 +41,11 @@ final class WebAccess {
 
     /** Runs before every matched route: 401 without a valid session, 403 when the role is too low. */
     void check(Context ctx) {
-        Access access = ctx.routeRoles().stream().filter(Access.class::isInstance).map(Access.class::cast)
-                .findFirst().orElse(Access.ADMIN); // a route that forgot to say is treated as the most restricted
+        Access access = ctx.routeRoles().stream()
+                .filter(Access.class::isInstance)
+                .map(Access.class::cast)
+                .findFirst()
+                .orElse(Access.ADMIN); // a route that forgot to say is treated as the most restricted
         if (access == Access.PUBLIC) return;
         SignedIn who = authenticate(ctx, access);
         // A page on another site cannot use the cookie for a state change (SameSite=Strict); the Origin check also
@@ -66,14 +69,20 @@ final class WebAccess {
         Optional<SignedIn> op = token.flatMap(auth::authenticate);
         if (op.isEmpty()) {
             ctx.header("WWW-Authenticate", "Bearer");
-            throw new ApiError(401, token.isEmpty()
-                    ? "sign in first: POST /api/login, then send the session cookie or Authorization: Bearer <token>"
-                    : "the session has expired or was signed out; sign in again", null);
+            throw new ApiError(
+                    401,
+                    token.isEmpty()
+                            ? "sign in first: POST /api/login, then send the session cookie or Authorization: Bearer <token>"
+                            : "the session has expired or was signed out; sign in again",
+                    null);
         }
         SignedIn who = op.get();
         if (!who.role().includes(access.minimum)) {
-            throw new ApiError(403, "operator " + who.username() + " (role " + who.role().wire() + ") may not "
-                    + ctx.method() + " " + ctx.path() + "; it needs the role " + access.minimum.wire() + " or higher", null);
+            throw new ApiError(
+                    403,
+                    "operator " + who.username() + " (role " + who.role().wire() + ") may not " + ctx.method() + " "
+                            + ctx.path() + "; it needs the role " + access.minimum.wire() + " or higher",
+                    null);
         }
         return who;
     }
@@ -93,11 +102,26 @@ final class WebAccess {
         switch (outcome) {
             case Outcome.Accepted a -> {
                 SignedIn who = a.operator();
-                long maxAge = Math.max(0, Duration.between(Instant.now(), who.expiresAt()).toSeconds());
-                Cookie cookie = new Cookie(COOKIE, a.token(), "/", (int) Math.min(Integer.MAX_VALUE, maxAge), false, 0,
-                        true, null, null, SameSite.STRICT);
+                long maxAge = Math.max(
+                        0, Duration.between(Instant.now(), who.expiresAt()).toSeconds());
+                Cookie cookie = new Cookie(
+                        COOKIE,
+                        a.token(),
+                        "/",
+                        (int) Math.min(Integer.MAX_VALUE, maxAge),
+                        false,
+                        0,
+                        true,
+                        null,
+                        null,
+                        SameSite.STRICT);
                 ctx.cookie(cookie);
-                audit.record(who.username(), "login", null, "ok", Map.of("ip", ip, "role", who.role().wire()));
+                audit.record(
+                        who.username(),
+                        "login",
+                        null,
+                        "ok",
+                        Map.of("ip", ip, "role", who.role().wire()));
                 metrics.loginAttempt("ok");
                 Map<String, Object> reply = new LinkedHashMap<>();
                 reply.put("token", a.token());
@@ -116,7 +140,8 @@ final class WebAccess {
                 metrics.loginAttempt("locked");
                 long seconds = Math.max(1, l.retryAfter().toSeconds());
                 ctx.header("Retry-After", Long.toString(seconds));
-                throw new ApiError(429, "too many failed sign-ins for this user name; try again in " + seconds + " s", null);
+                throw new ApiError(
+                        429, "too many failed sign-ins for this user name; try again in " + seconds + " s", null);
             }
         }
     }
@@ -131,7 +156,13 @@ final class WebAccess {
 
     void me(Context ctx) {
         SignedIn who = operator(ctx);
-        ctx.json(Map.of("username", who.username(), "role", who.role().wire(), "expiresAt", who.expiresAt().toString()));
+        ctx.json(Map.of(
+                "username",
+                who.username(),
+                "role",
+                who.role().wire(),
+                "expiresAt",
+                who.expiresAt().toString()));
     }
 
     private static Optional<String> token(Context ctx) {
@@ -149,29 +180,37 @@ final class WebAccess {
         } catch (IOException e) {
             throw new ApiError(400, "cannot read the request body: " + e.getMessage(), null);
         }
-        if (bytes.length > MAX_LOGIN_BODY_BYTES) throw new ApiError(400, "sign-in body is larger than " + MAX_LOGIN_BODY_BYTES + " bytes", null);
+        if (bytes.length > MAX_LOGIN_BODY_BYTES)
+            throw new ApiError(400, "sign-in body is larger than " + MAX_LOGIN_BODY_BYTES + " bytes", null);
         try {
             JsonNode tree = mapper.readTree(bytes);
             if (tree == null || !tree.isObject()) throw new IOException("not a JSON object");
             return tree;
         } catch (IOException e) {
-            throw new ApiError(400, "sign-in body must be JSON like {\"username\": \"...\", \"password\": \"...\"}", null);
+            throw new ApiError(
+                    400, "sign-in body must be JSON like {\"username\": \"...\", \"password\": \"...\"}", null);
         }
     }
 
     private static String text(JsonNode body, String field) {
         JsonNode v = body.get(field);
         if (v == null || !v.isTextual() || v.asText().isEmpty()) {
-            throw new ApiError(400, "\"" + field + "\" is missing or not text (expected {\"username\": \"...\", "
-                    + "\"password\": \"...\"})", null);
+            throw new ApiError(
+                    400,
+                    "\"" + field + "\" is missing or not text (expected {\"username\": \"...\", "
+                            + "\"password\": \"...\"})",
+                    null);
         }
         return v.asText();
     }
 
     /** A user name as typed, cut and stripped of control characters for the audit log. */
     private static String safe(String username) {
-        String s = username.codePoints().filter(c -> !Character.isISOControl(c)).limit(64)
-                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append).toString();
+        String s = username.codePoints()
+                .filter(c -> !Character.isISOControl(c))
+                .limit(64)
+                .collect(StringBuilder::new, StringBuilder::appendCodePoint, StringBuilder::append)
+                .toString();
         return s.isEmpty() ? "-" : s;
     }
 

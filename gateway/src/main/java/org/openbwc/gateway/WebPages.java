@@ -25,16 +25,21 @@ final class WebPages {
 
     WebPages(MapConfig map, LiveConfig live) {
         String tiles = tileOrigin(map.tileUrl());
-        String media = live.usesMediaServer() ? " " + tileOrigin(live.mediaServerPlaybackUrl().replace("{unit}", "u")) : "";
+        String media = live.usesMediaServer()
+                ? " " + tileOrigin(live.mediaServerPlaybackUrl().replace("{unit}", "u"))
+                : "";
         this.contentSecurityPolicy = "default-src 'self'; script-src 'self'; style-src 'self'; "
                 + "img-src 'self' data: blob:" + (tiles.isEmpty() ? "" : " " + tiles) + "; connect-src 'self'; "
-                + "media-src 'self' blob:" + media + "; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; "
+                + "media-src 'self' blob:" + media
+                + "; worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; "
                 + "form-action 'self'";
     }
 
     void page(Context ctx, String name) {
         byte[] html = pages.computeIfAbsent(name, WebPages::load);
-        ctx.contentType("text/html; charset=utf-8").header("Cache-Control", "no-cache").result(html);
+        ctx.contentType("text/html; charset=utf-8")
+                .header("Cache-Control", "no-cache")
+                .result(html);
     }
 
     void securityHeaders(Context ctx) {
@@ -48,8 +53,11 @@ final class WebPages {
     static String tileOrigin(String tileUrl) {
         if (tileUrl.isEmpty()) return "";
         try {
-            URI u = URI.create(tileUrl.replace("{s}", "s-wildcard").replace("{z}", "0").replace("{x}", "0")
-                    .replace("{y}", "0").replace("{r}", ""));
+            URI u = URI.create(tileUrl.replace("{s}", "s-wildcard")
+                    .replace("{z}", "0")
+                    .replace("{x}", "0")
+                    .replace("{y}", "0")
+                    .replace("{r}", ""));
             if (u.getScheme() == null || u.getRawAuthority() == null) return "";
             return u.getScheme() + "://" + u.getRawAuthority().replace("s-wildcard", "*");
         } catch (IllegalArgumentException e) {

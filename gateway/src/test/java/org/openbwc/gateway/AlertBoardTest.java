@@ -28,12 +28,28 @@ class AlertBoardTest {
     }
 
     static UnitEvent event(EventType type, Map<String, String> details, long seq) {
-        return new UnitEvent(Payload.VERSION, "u-1", type, T.plusSeconds(seq), UnitState.RECORDING, "button", details, seq);
+        return new UnitEvent(
+                Payload.VERSION, "u-1", type, T.plusSeconds(seq), UnitState.RECORDING, "button", details, seq);
     }
 
     static UnitStatus status(UnitState state, boolean sos, long seq) {
-        return new UnitStatus(Payload.VERSION, "u-1", state, true, false, sos, "o", null, null, null, null, false, true,
-                "fw", seq, T.plusSeconds(seq));
+        return new UnitStatus(
+                Payload.VERSION,
+                "u-1",
+                state,
+                true,
+                false,
+                sos,
+                "o",
+                null,
+                null,
+                null,
+                null,
+                false,
+                true,
+                "fw",
+                seq,
+                T.plusSeconds(seq));
     }
 
     @Test
@@ -43,10 +59,13 @@ class AlertBoardTest {
         registry.applyEvent(event(EventType.BATTERY_LOW, Map.of("batteryPercent", "14"), 3), false);
         registry.applyEvent(event(EventType.STORAGE_LOW, Map.of("storageFreePercent", "4"), 4), false);
         registry.applyEvent(event(EventType.CLOCK_UNSET, Map.of(), 5), false);
-        registry.applyEvent(event(EventType.RECORDING_RECOVERED, Map.of("recordingId", "r-0", "durationMillis", "8200"), 6), false);
+        registry.applyEvent(
+                event(EventType.RECORDING_RECOVERED, Map.of("recordingId", "r-0", "durationMillis", "8200"), 6), false);
         registry.applyEvent(event(EventType.MARKER, Map.of(), 7), false);
-        assertThat(board.all()).extracting(a -> a.type().wire())
-                .containsExactly("recording.recovered", "clock.unset", "storage.low", "battery.low", "recording.started", "sos");
+        assertThat(board.all())
+                .extracting(a -> a.type().wire())
+                .containsExactly(
+                        "recording.recovered", "clock.unset", "storage.low", "battery.low", "recording.started", "sos");
         assertThat(board.all().getLast().severity()).isEqualTo(Alert.Severity.CRITICAL);
         assertThat(board.all().get(3).message()).contains("14 %");
         assertThat(board.all().get(0).message()).contains("r-0", "8.2 s");
@@ -61,7 +80,9 @@ class AlertBoardTest {
         Alert acked = board.acknowledge(board.all().getFirst().id(), "sam").orElseThrow();
         assertThat(acked.acknowledgedBy()).isEqualTo("sam");
         assertThat(acked.acknowledgedAt()).isEqualTo(T);
-        assertThat(board.acknowledge(acked.id(), "other").orElseThrow().acknowledgedBy()).as("first ack stays").isEqualTo("sam");
+        assertThat(board.acknowledge(acked.id(), "other").orElseThrow().acknowledgedBy())
+                .as("first ack stays")
+                .isEqualTo("sam");
         registry.applyEvent(event(EventType.BATTERY_LOW, Map.of(), 3), false);
         assertThat(board.all()).hasSize(2);
         assertThat(board.openCount()).isEqualTo(1);

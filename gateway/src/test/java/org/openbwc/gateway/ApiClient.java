@@ -22,12 +22,16 @@ final class ApiClient {
     record Sse(String name, String data) {}
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
     private final String base;
     private volatile String token;
 
-    ApiClient(String base) { this.base = base; }
+    ApiClient(String base) {
+        this.base = base;
+    }
 
     /** A client for the same gateway that signs in as {@code user} (with {@link TestOperators}' password). */
     static ApiClient signedIn(String base, String user) throws IOException, InterruptedException {
@@ -39,12 +43,15 @@ final class ApiClient {
     /** Signs in and sends the token with every later request. */
     Reply login(String user, String password) throws IOException, InterruptedException {
         Reply r = post("/api/login", MAPPER.writeValueAsString(Map.of("username", user, "password", password)));
-        if (r.status() != 200) throw new IllegalStateException("sign-in as " + user + " answered " + r.status() + ": " + r.body());
+        if (r.status() != 200)
+            throw new IllegalStateException("sign-in as " + user + " answered " + r.status() + ": " + r.body());
         token = r.json().get("token").asText();
         return r;
     }
 
-    String token() { return token; }
+    String token() {
+        return token;
+    }
 
     Reply get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
@@ -59,7 +66,8 @@ final class ApiClient {
 
     private Reply send(HttpRequest.Builder b) throws IOException, InterruptedException {
         if (token != null) b.header("Authorization", "Bearer " + token);
-        HttpResponse<String> r = http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r =
+                http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         JsonNode json = null;
         String type = r.headers().firstValue("Content-Type").orElse("");
         if (type.startsWith("application/json")) json = MAPPER.readTree(r.body());
@@ -68,7 +76,8 @@ final class ApiClient {
 
     /** Opens /api/events and parses frames into a queue on a background thread until the stream ends. */
     BlockingQueue<Sse> events() throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/events")).header("Accept", "text/event-stream");
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(base + "/api/events")).header("Accept", "text/event-stream");
         if (token != null) b.header("Authorization", "Bearer " + token);
         HttpResponse<Stream<String>> r = http.send(b.GET().build(), HttpResponse.BodyHandlers.ofLines());
         if (r.statusCode() != 200) throw new IllegalStateException("event stream answered " + r.statusCode());

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 class AuditLogTest {
 
     final ObjectMapper mapper = new ObjectMapper();
-    @TempDir Path dir;
+
+    @TempDir
+    Path dir;
 
     @Test
     void entriesAreChainedAcrossReopeningAndATornLineDoesNotBreakTheNextStart() throws Exception {
@@ -30,9 +32,12 @@ class AuditLogTest {
         try (AuditLog log = AuditLog.open(file, mapper, Clock.systemUTC())) {
             log.record("ada", "alert.ack", "u-1", "ok", Map.of());
             List<JsonNode> recent = log.recent(10);
-            assertThat(recent).extracting(n -> n.get("action").asText()).containsExactly("alert.ack", "command", "login");
+            assertThat(recent)
+                    .extracting(n -> n.get("action").asText())
+                    .containsExactly("alert.ack", "command", "login");
             assertThat(recent.get(0).get("seq").asLong()).isEqualTo(3);
-            assertThat(recent.get(0).get("prev").asText()).isEqualTo(recent.get(1).get("hash").asText());
+            assertThat(recent.get(0).get("prev").asText())
+                    .isEqualTo(recent.get(1).get("hash").asText());
         }
         // Every line's hash covers the line without it, chained to the previous line.
         String prev = "0".repeat(64);

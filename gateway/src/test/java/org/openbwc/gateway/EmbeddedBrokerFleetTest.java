@@ -9,13 +9,18 @@ import org.tinylog.Logger;
 /** The fleet contract against the embedded HiveMQ broker. */
 class EmbeddedBrokerFleetTest extends FleetContract {
 
-    @TempDir static Path brokerDir;
+    @TempDir
+    static Path brokerDir;
+
     static EmbeddedBroker broker;
 
     @BeforeAll
     static void startBroker() {
-        broker = EmbeddedBroker.start("127.0.0.1", EmbeddedBrokerTest.freePort(), brokerDir, EmbeddedBroker.Persistence.IN_MEMORY);
-        Logger.info("Embedded broker (in-memory persistence) start took {} ms", broker.startupTime().toMillis());
+        broker = EmbeddedBroker.start(
+                "127.0.0.1", EmbeddedBrokerTest.freePort(), brokerDir, EmbeddedBroker.Persistence.IN_MEMORY);
+        Logger.info(
+                "Embedded broker (in-memory persistence) start took {} ms",
+                broker.startupTime().toMillis());
     }
 
     @AfterAll
@@ -24,5 +29,7 @@ class EmbeddedBrokerFleetTest extends FleetContract {
     }
 
     @Override
-    String brokerUrl() { return broker.url(); }
+    String brokerUrl() {
+        return broker.url();
+    }
 }

@@ -14,7 +14,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The broker's setup and failure reporting; its MQTT behaviour is exercised by {@link EmbeddedBrokerFleetTest}. */
 class EmbeddedBrokerTest {
 
-    @TempDir Path dir;
+    @TempDir
+    Path dir;
 
     @Test
     void theConfigurationRaisesHiveMqsSilentLimitsAndTurnsStatisticsOff() {
@@ -26,7 +27,8 @@ class EmbeddedBrokerTest {
                 .containsPattern("<retained-messages>\\s*<enabled>true</enabled>")
                 .contains("<mode>file</mode>")
                 .containsPattern("<anonymous-usage-statistics>\\s*<enabled>false</enabled>");
-        assertThat(EmbeddedBroker.configXml("::", 1, EmbeddedBroker.Persistence.IN_MEMORY)).contains("<mode>in-memory</mode>");
+        assertThat(EmbeddedBroker.configXml("::", 1, EmbeddedBroker.Persistence.IN_MEMORY))
+                .contains("<mode>in-memory</mode>");
     }
 
     @Test
@@ -44,7 +46,8 @@ class EmbeddedBrokerTest {
     @Test
     void aPortOutOfRangeIsRejected() {
         assertThatThrownBy(() -> EmbeddedBroker.start("127.0.0.1", 0, dir))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("broker port 0");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("broker port 0");
     }
 
     static int freePort() {

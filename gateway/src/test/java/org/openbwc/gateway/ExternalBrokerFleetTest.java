@@ -15,5 +15,7 @@ class ExternalBrokerFleetTest extends FleetContract {
     }
 
     @Override
-    String brokerUrl() { return URL; }
+    String brokerUrl() {
+        return URL;
+    }
 }

@@ -31,7 +31,11 @@ import org.openbwc.protocol.WireCodec;
 final class FakeUnit implements AutoCloseable {
 
     /** How the unit answers commands. */
-    enum Answer { OK, REFUSE, SILENT }
+    enum Answer {
+        OK,
+        REFUSE,
+        SILENT
+    }
 
     private static final long TIMEOUT_MS = 10_000;
 
@@ -48,18 +52,32 @@ final class FakeUnit implements AutoCloseable {
         this.id = id;
         this.client = new MqttAsyncClient(url, id, new MemoryPersistence());
         client.setCallback(new MqttCallback() {
-            @Override public void disconnected(MqttDisconnectResponse r) {}
-            @Override public void mqttErrorOccurred(MqttException e) {}
-            @Override public void messageArrived(String topic, MqttMessage m) { onCommand(m); }
-            @Override public void deliveryComplete(IMqttToken t) {}
-            @Override public void connectComplete(boolean reconnect, String uri) {}
-            @Override public void authPacketArrived(int code, MqttProperties p) {}
+            @Override
+            public void disconnected(MqttDisconnectResponse r) {}
+
+            @Override
+            public void mqttErrorOccurred(MqttException e) {}
+
+            @Override
+            public void messageArrived(String topic, MqttMessage m) {
+                onCommand(m);
+            }
+
+            @Override
+            public void deliveryComplete(IMqttToken t) {}
+
+            @Override
+            public void connectComplete(boolean reconnect, String uri) {}
+
+            @Override
+            public void authPacketArrived(int code, MqttProperties p) {}
         });
         MqttConnectionOptions o = new MqttConnectionOptions();
         o.setCleanStart(true);
         o.setKeepAliveInterval(keepAliveSeconds);
         o.setAutomaticReconnect(false);
-        MqttMessage will = new MqttMessage(codec.encode(UnitStatus.offline(id, "officer-" + id, "fw-1", Instant.now())));
+        MqttMessage will =
+                new MqttMessage(codec.encode(UnitStatus.offline(id, "officer-" + id, "fw-1", Instant.now())));
         will.setQos(1);
         will.setRetained(true);
         o.setWill(Topics.status(id), will);
@@ -67,25 +85,47 @@ final class FakeUnit implements AutoCloseable {
         client.subscribe(Topics.commandFilter(id), 1).waitForCompletion(TIMEOUT_MS);
     }
 
-    void answer(Answer a) { answer = a; }
+    void answer(Answer a) {
+        answer = a;
+    }
 
     void status(UnitState newState, int batteryPercent) throws MqttException {
         state = newState;
         boolean recording = newState.isRecording();
-        UnitStatus s = new UnitStatus(Payload.VERSION, id, newState, true, false, false, "officer-" + id,
-                new Battery(batteryPercent, false, false), new Storage(1_000, 2_000), recording ? "rec-1" : null,
-                recording ? Instant.now() : null, false, true, "fw-1", seq.incrementAndGet(), Instant.now());
+        UnitStatus s = new UnitStatus(
+                Payload.VERSION,
+                id,
+                newState,
+                true,
+                false,
+                false,
+                "officer-" + id,
+                new Battery(batteryPercent, false, false),
+                new Storage(1_000, 2_000),
+                recording ? "rec-1" : null,
+                recording ? Instant.now() : null,
+                false,
+                true,
+                "fw-1",
+                seq.incrementAndGet(),
+                Instant.now());
         publish(Topics.status(id), codec.encode(s), true);
     }
 
     void location(double lat, double lon) throws MqttException {
-        publish(Topics.location(id), codec.encode(new UnitLocation(Payload.VERSION, id, lat, lon, 4.0, null, null,
-                null, Instant.now(), seq.incrementAndGet())), true);
+        publish(
+                Topics.location(id),
+                codec.encode(new UnitLocation(
+                        Payload.VERSION, id, lat, lon, 4.0, null, null, null, Instant.now(), seq.incrementAndGet())),
+                true);
     }
 
     void event(EventType type) throws MqttException {
-        publish(Topics.event(id), codec.encode(new UnitEvent(Payload.VERSION, id, type, Instant.now(), state, "button",
-                Map.of(), seq.incrementAndGet())), false);
+        publish(
+                Topics.event(id),
+                codec.encode(new UnitEvent(
+                        Payload.VERSION, id, type, Instant.now(), state, "button", Map.of(), seq.incrementAndGet())),
+                false);
     }
 
     void publish(String topic, byte[] payload, boolean retained) throws MqttException {
@@ -125,7 +165,9 @@ final class FakeUnit implements AutoCloseable {
         return client.publish(m.getProperties().getResponseTopic(), out);
     }
 
-    boolean connected() { return client.isConnected(); }
+    boolean connected() {
+        return client.isConnected();
+    }
 
     @Override
     public void close() {

@@ -44,10 +44,12 @@ abstract class FleetContract {
     static final int UNIT_KEEPALIVE_SECONDS = 2;
     static final Duration WAIT = Duration.ofSeconds(10);
 
-    @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
 
     /** Unique per test: external brokers keep retained messages and sessions between runs. */
     final String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt(0x100000, 0x1000000));
+
     final WireCodec codec = new WireCodec();
     final List<AutoCloseable> cleanup = new ArrayList<>();
     final Set<String> unitIds = new LinkedHashSet<>();
@@ -64,8 +66,17 @@ abstract class FleetContract {
         GatewayConfig base = GatewayConfig.defaults(gatewayId)
                 .withMqtt(MqttConfig.defaults().withUrl(brokerUrl()))
                 .withDataDir(dataDir.toString());
-        config = new GatewayConfig(gatewayId, base.mqtt(), base.broker(), base.http(), COMMAND_TIMEOUT_MS,
-                MAX_PAYLOAD_BYTES, base.dataDir(), base.auth(), base.map(), base.live());
+        config = new GatewayConfig(
+                gatewayId,
+                base.mqtt(),
+                base.broker(),
+                base.http(),
+                COMMAND_TIMEOUT_MS,
+                MAX_PAYLOAD_BYTES,
+                base.dataDir(),
+                base.auth(),
+                base.map(),
+                base.live());
         TestOperators.write(config.usersFile());
         gateway = startGateway(config);
     }
@@ -164,7 +175,8 @@ abstract class FleetContract {
         assertThat(ua.get("battery").get("percent").asInt()).isEqualTo(81);
         assertThat(ua.get("location").get("lat").asDouble()).isEqualTo(48.137);
         assertThat(ua.get("officerId").asText()).isEqualTo("officer-" + a.id);
-        assertThat(Instant.parse(ua.get("lastSeen").asText())).isAfter(Instant.now().minusSeconds(60));
+        assertThat(Instant.parse(ua.get("lastSeen").asText()))
+                .isAfter(Instant.now().minusSeconds(60));
         JsonNode ub = unitJson(b.id);
         assertThat(ub.get("state").asText()).isEqualTo("RECORDING");
         assertThat(ub.get("recordingId").asText()).isEqualTo("rec-1");
@@ -193,14 +205,18 @@ abstract class FleetContract {
         Logger.info("Torn connection: unit offline after {} ms", (System.nanoTime() - start) / 1_000_000);
         // The broker notices silence after 1.5 x keepalive (3 s here). HiveMQ takes that; Mosquitto 2.0 checks
         // keepalives coarsely and took 6-9 s in our runs; the rest of the bound is slack for noisy machines.
-        await().atMost(Duration.ofMillis(UNIT_KEEPALIVE_SECONDS * 1500L).plus(Duration.ofSeconds(12))).untilAsserted(() -> {
-            JsonNode u = unitJson(outOfCoverage.id);
-            assertThat(u.get("state").asText()).isEqualTo("OFFLINE");
-            assertThat(u.get("online").asBoolean()).isFalse();
-        });
-        Logger.info("Silent connection (keepalive {} s): unit offline after {} ms", UNIT_KEEPALIVE_SECONDS,
+        await().atMost(Duration.ofMillis(UNIT_KEEPALIVE_SECONDS * 1500L).plus(Duration.ofSeconds(12)))
+                .untilAsserted(() -> {
+                    JsonNode u = unitJson(outOfCoverage.id);
+                    assertThat(u.get("state").asText()).isEqualTo("OFFLINE");
+                    assertThat(u.get("online").asBoolean()).isFalse();
+                });
+        Logger.info(
+                "Silent connection (keepalive {} s): unit offline after {} ms",
+                UNIT_KEEPALIVE_SECONDS,
                 (System.nanoTime() - start) / 1_000_000);
-        assertThat(api.get("/api/health").json().get("units").get("offline").asInt()).isGreaterThanOrEqualTo(2);
+        assertThat(api.get("/api/health").json().get("units").get("offline").asInt())
+                .isGreaterThanOrEqualTo(2);
     }
 
     @Test
@@ -228,11 +244,13 @@ abstract class FleetContract {
         gateway = startGateway(config);
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             assertThat(unitJson(recording.id).get("state").asText()).isEqualTo("RECORDING");
-            assertThat(unitJson(recording.id).get("location").get("lon").asDouble()).isEqualTo(13.405);
+            assertThat(unitJson(recording.id).get("location").get("lon").asDouble())
+                    .isEqualTo(13.405);
             assertThat(unitJson(asleep.id).get("online").asBoolean()).isTrue();
             assertThat(unitJson(gone.id).get("state").asText()).isEqualTo("OFFLINE");
         });
-        Logger.info("Restarted gateway knew the fleet {} ms after start() began", (System.nanoTime() - start) / 1_000_000);
+        Logger.info(
+                "Restarted gateway knew the fleet {} ms after start() began", (System.nanoTime() - start) / 1_000_000);
         await().atMost(WAIT).untilAsserted(() -> {
             JsonNode events = api.get("/api/units/" + recording.id + "/events").json();
             assertThat(events).extracting(e -> e.get("type").asText()).contains("sos.raised");
@@ -245,7 +263,8 @@ abstract class FleetContract {
         u.status(UnitState.BUFFERING, 90);
         awaitUnit(u.id, UnitState.BUFFERING, true);
 
-        ApiClient.Reply ok = api.post("/api/units/" + u.id + "/commands/record.start",
+        ApiClient.Reply ok = api.post(
+                "/api/units/" + u.id + "/commands/record.start",
                 "{\"args\": {\"reason\": \"traffic stop\", \"priority\": 2}}");
         assertThat(ok.status()).as(ok.body()).isEqualTo(200);
         assertThat(ok.json().get("ok").asBoolean()).isTrue();
@@ -253,7 +272,9 @@ abstract class FleetContract {
         assertThat(ok.json().get("command").asText()).isEqualTo("record.start");
         assertThat(ok.json().get("reason").asText()).isEqualTo("done");
         assertThat(u.commands).hasSize(1);
-        assertThat(u.commands.getFirst().args()).containsEntry("reason", "traffic stop").containsEntry("priority", "2");
+        assertThat(u.commands.getFirst().args())
+                .containsEntry("reason", "traffic stop")
+                .containsEntry("priority", "2");
         assertThat(u.commands.getFirst().requestedBy()).isEqualTo(config.gatewayId() + "/" + TestOperators.SUPERVISOR);
 
         u.answer(FakeUnit.Answer.REFUSE);
@@ -273,14 +294,16 @@ abstract class FleetContract {
 
         ApiClient.Reply r = api.post("/api/units/" + u.id + "/commands/locate", "{}");
         assertThat(r.status()).as(r.body()).isEqualTo(504);
-        assertThat(r.json().get("error").asText()).contains(u.id, "locate", "did not answer", COMMAND_TIMEOUT_MS + " ms");
+        assertThat(r.json().get("error").asText())
+                .contains(u.id, "locate", "did not answer", COMMAND_TIMEOUT_MS + " ms");
         assertThat(r.json().get("unit").asText()).isEqualTo(u.id);
         assertThat(u.commands).hasSize(1);
         assertThat(api.get("/api/health").json().get("pendingCommands").asInt()).isZero();
 
         long lateBefore = dropped().get("late-reply");
         u.answerLate();
-        await().atMost(WAIT).untilAsserted(() -> assertThat(dropped().get("late-reply")).isEqualTo(lateBefore + 1));
+        await().atMost(WAIT)
+                .untilAsserted(() -> assertThat(dropped().get("late-reply")).isEqualTo(lateBefore + 1));
     }
 
     @Test
@@ -304,7 +327,8 @@ abstract class FleetContract {
             assertThat(cutOffApi.get("/api/health").status()).isEqualTo(200);
             assertThat(cutOffApi.get("/api/units/" + u.id).status()).isEqualTo(200);
         });
-        assertThat(cutOffApi.post("/api/units/" + u.id + "/commands/ping", null).status()).isEqualTo(200);
+        assertThat(cutOffApi.post("/api/units/" + u.id + "/commands/ping", null).status())
+                .isEqualTo(200);
 
         proxy.reset();
         u.status(UnitState.RECORDING, 39);
@@ -312,11 +336,15 @@ abstract class FleetContract {
             JsonNode health = cutOffApi.get("/api/health").json();
             assertThat(health.get("broker").get("connected").asBoolean()).isTrue();
             assertThat(health.get("broker").get("connections").asLong()).isEqualTo(2);
-            assertThat(cutOffApi.get("/api/units/" + u.id).json().get("state").asText()).isEqualTo("RECORDING");
+            assertThat(cutOffApi.get("/api/units/" + u.id).json().get("state").asText())
+                    .isEqualTo("RECORDING");
         });
         FakeUnit after = unit("after");
         after.status(UnitState.SLEEP, 100);
-        await().atMost(WAIT).untilAsserted(() -> assertThat(cutOffApi.get("/api/units/" + after.id).status()).isEqualTo(200));
+        await().atMost(WAIT)
+                .untilAsserted(
+                        () -> assertThat(cutOffApi.get("/api/units/" + after.id).status())
+                                .isEqualTo(200));
     }
 
     @Test
@@ -349,10 +377,12 @@ abstract class FleetContract {
         assertThat(notObject.status()).isEqualTo(400);
         assertThat(notObject.json().get("error").asText()).contains("\"args\" must be a JSON object");
 
-        ApiClient.Reply tooBig = api.post("/api/units/" + u.id + "/commands/marker",
+        ApiClient.Reply tooBig = api.post(
+                "/api/units/" + u.id + "/commands/marker",
                 "{\"args\": {\"label\": \"" + "x".repeat(GatewayHttpApi.MAX_COMMAND_BODY_BYTES) + "\"}}");
         assertThat(tooBig.status()).isEqualTo(400);
-        assertThat(tooBig.json().get("error").asText()).contains("too big", String.valueOf(GatewayHttpApi.MAX_COMMAND_BODY_BYTES));
+        assertThat(tooBig.json().get("error").asText())
+                .contains("too big", String.valueOf(GatewayHttpApi.MAX_COMMAND_BODY_BYTES));
         assertThat(u.commands).isEmpty();
     }
 
@@ -363,12 +393,36 @@ abstract class FleetContract {
         awaitUnit(u.id, UnitState.BUFFERING, true);
         Map<String, Long> before = dropped();
 
-        String status = new String(codec.encode(new UnitStatus(1, u.id, UnitState.SLEEP, true, false, false, "", null,
-                null, null, null, false, true, "", 99, Instant.now())), StandardCharsets.UTF_8);
+        String status = new String(
+                codec.encode(new UnitStatus(
+                        1,
+                        u.id,
+                        UnitState.SLEEP,
+                        true,
+                        false,
+                        false,
+                        "",
+                        null,
+                        null,
+                        null,
+                        null,
+                        false,
+                        true,
+                        "",
+                        99,
+                        Instant.now())),
+                StandardCharsets.UTF_8);
         u.publish(Topics.status(u.id), "garbage, not JSON {".getBytes(StandardCharsets.UTF_8), false);
-        u.publish(Topics.status(u.id), ("{\"pad\": \"" + "x".repeat(MAX_PAYLOAD_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8), false);
-        u.publish(Topics.status(u.id), status.replace("\"version\":1", "\"version\":2").getBytes(StandardCharsets.UTF_8), false);
-        u.publish(Topics.status(u.id), status.replace("\"SLEEP\"", "\"FLYING\"").getBytes(StandardCharsets.UTF_8), false);
+        u.publish(
+                Topics.status(u.id),
+                ("{\"pad\": \"" + "x".repeat(MAX_PAYLOAD_BYTES) + "\"}").getBytes(StandardCharsets.UTF_8),
+                false);
+        u.publish(
+                Topics.status(u.id),
+                status.replace("\"version\":1", "\"version\":2").getBytes(StandardCharsets.UTF_8),
+                false);
+        u.publish(
+                Topics.status(u.id), status.replace("\"SLEEP\"", "\"FLYING\"").getBytes(StandardCharsets.UTF_8), false);
         u.publish(Topics.event(u.id), "{\"version\":1}".getBytes(StandardCharsets.UTF_8), false);
         u.publish("bwc/v1/not.a.unit/status", status.getBytes(StandardCharsets.UTF_8), false);
         u.publish(Topics.status(u.id), status.replace(u.id, u.id + "-other").getBytes(StandardCharsets.UTF_8), false);
@@ -401,8 +455,8 @@ abstract class FleetContract {
         List<ApiClient.Sse> seen = new ArrayList<>();
         await().atMost(WAIT).until(() -> {
             stream.drainTo(seen);
-            return seen.stream().anyMatch(e -> e.name().equals("snapshot")
-                    && e.data().contains("\"id\":\"" + u.id + "\""));
+            return seen.stream()
+                    .anyMatch(e -> e.name().equals("snapshot") && e.data().contains("\"id\":\"" + u.id + "\""));
         });
         assertThat(seen.getFirst().name()).isEqualTo("snapshot");
 
@@ -410,20 +464,24 @@ abstract class FleetContract {
         u.status(UnitState.RECORDING, 76);
         await().atMost(Duration.ofSeconds(1)).until(() -> {
             stream.drainTo(seen);
-            return seen.stream().anyMatch(e -> e.name().equals("unit")
-                    && ApiClient.parse(e.data()).get("id").asText().equals(u.id)
-                    && ApiClient.parse(e.data()).get("state").asText().equals("RECORDING"));
+            return seen.stream()
+                    .anyMatch(e -> e.name().equals("unit")
+                            && ApiClient.parse(e.data()).get("id").asText().equals(u.id)
+                            && ApiClient.parse(e.data()).get("state").asText().equals("RECORDING"));
         });
-        Logger.info("Status change reached the event stream {} ms after the unit published it",
+        Logger.info(
+                "Status change reached the event stream {} ms after the unit published it",
                 (System.nanoTime() - start) / 1_000_000);
 
         u.event(EventType.MARKER);
         await().atMost(WAIT).until(() -> {
             stream.drainTo(seen);
-            return seen.stream().anyMatch(e -> e.name().equals("event")
-                    && ApiClient.parse(e.data()).get("unitId").asText().equals(u.id)
-                    && ApiClient.parse(e.data()).get("type").asText().equals("marker"));
+            return seen.stream()
+                    .anyMatch(e -> e.name().equals("event")
+                            && ApiClient.parse(e.data()).get("unitId").asText().equals(u.id)
+                            && ApiClient.parse(e.data()).get("type").asText().equals("marker"));
         });
-        assertThat(api.get("/api/health").json().get("eventStreamClients").asInt()).isEqualTo(1);
+        assertThat(api.get("/api/health").json().get("eventStreamClients").asInt())
+                .isEqualTo(1);
     }
 }

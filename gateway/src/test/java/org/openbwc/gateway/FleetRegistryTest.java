@@ -29,18 +29,55 @@ class FleetRegistryTest {
     final FleetRegistry registry = new FleetRegistry(Clock.fixed(now, ZoneOffset.UTC), 3);
 
     static UnitStatus live(String id, UnitState state, long seq, Instant time) {
-        return new UnitStatus(Payload.VERSION, id, state, true, false, false, "officer-7", new Battery(80, false, false),
-                new Storage(10, 100), null, null, false, true, "1.0.0", seq, time);
+        return new UnitStatus(
+                Payload.VERSION,
+                id,
+                state,
+                true,
+                false,
+                false,
+                "officer-7",
+                new Battery(80, false, false),
+                new Storage(10, 100),
+                null,
+                null,
+                false,
+                true,
+                "1.0.0",
+                seq,
+                time);
     }
 
     static UnitStatus unsetClock(String id, UnitState state, long seq, Instant time) {
-        return new UnitStatus(Payload.VERSION, id, state, true, false, false, "", null, null, null, null, false, false,
-                "1.0.0", seq, time);
+        return new UnitStatus(
+                Payload.VERSION,
+                id,
+                state,
+                true,
+                false,
+                false,
+                "",
+                null,
+                null,
+                null,
+                null,
+                false,
+                false,
+                "1.0.0",
+                seq,
+                time);
     }
 
     static UnitEvent event(String id, long seq) {
-        return new UnitEvent(Payload.VERSION, id, EventType.MARKER, T0.plusSeconds(seq), UnitState.RECORDING, "button",
-                Map.of("label", "m" + seq), seq);
+        return new UnitEvent(
+                Payload.VERSION,
+                id,
+                EventType.MARKER,
+                T0.plusSeconds(seq),
+                UnitState.RECORDING,
+                "button",
+                Map.of("label", "m" + seq),
+                seq);
     }
 
     @Test
@@ -69,11 +106,15 @@ class FleetRegistryTest {
 
     @Test
     void olderOrRepeatedLiveStatusesAreIgnored() {
-        assertThat(registry.applyStatus(live("u1", UnitState.RECORDING, 7, T0.plusSeconds(10)), false)).isTrue();
-        assertThat(registry.applyStatus(live("u1", UnitState.BUFFERING, 6, T0.plusSeconds(9)), false)).isFalse();
-        assertThat(registry.applyStatus(live("u1", UnitState.BUFFERING, 7, T0.plusSeconds(10)), false)).isFalse();
+        assertThat(registry.applyStatus(live("u1", UnitState.RECORDING, 7, T0.plusSeconds(10)), false))
+                .isTrue();
+        assertThat(registry.applyStatus(live("u1", UnitState.BUFFERING, 6, T0.plusSeconds(9)), false))
+                .isFalse();
+        assertThat(registry.applyStatus(live("u1", UnitState.BUFFERING, 7, T0.plusSeconds(10)), false))
+                .isFalse();
         assertThat(registry.unit("u1").orElseThrow().state()).isEqualTo(UnitState.RECORDING);
-        assertThat(registry.applyStatus(live("u1", UnitState.POST_EVENT, 8, T0.plusSeconds(10)), false)).isTrue();
+        assertThat(registry.applyStatus(live("u1", UnitState.POST_EVENT, 8, T0.plusSeconds(10)), false))
+                .isTrue();
         assertThat(registry.unit("u1").orElseThrow().state()).isEqualTo(UnitState.POST_EVENT);
     }
 
@@ -99,8 +140,13 @@ class FleetRegistryTest {
     void keepsTheLastEventsWithoutDuplicatesAndTellsListeners() {
         List<UnitEvent> heard = new ArrayList<>();
         registry.listen(new FleetRegistry.Listener() {
-            @Override public void unitChanged(UnitView unit) {}
-            @Override public void unitEvent(UnitEvent e) { heard.add(e); }
+            @Override
+            public void unitChanged(UnitView unit) {}
+
+            @Override
+            public void unitEvent(UnitEvent e) {
+                heard.add(e);
+            }
         });
         for (long seq = 1; seq <= 5; seq++) registry.applyEvent(event("u1", seq), false);
         registry.applyEvent(event("u1", 5), false);
@@ -115,8 +161,15 @@ class FleetRegistryTest {
         registry.applyStatus(live("a", UnitState.SLEEP, 1, T0), false);
         List<String> changes = new CopyOnWriteArrayList<>();
         List<UnitView> snapshot = registry.listen(new FleetRegistry.Listener() {
-            @Override public void unitChanged(UnitView unit) { changes.add(unit.id() + ":" + unit.state()); }
-            @Override public void unitRemoved(String unitId) { changes.add(unitId + ":removed"); }
+            @Override
+            public void unitChanged(UnitView unit) {
+                changes.add(unit.id() + ":" + unit.state());
+            }
+
+            @Override
+            public void unitRemoved(String unitId) {
+                changes.add(unitId + ":removed");
+            }
         });
         assertThat(snapshot).extracting(UnitView::id).containsExactly("a", "b");
         registry.applyStatus(live("a", UnitState.RECORDING, 2, T0.plusSeconds(1)), false);
@@ -132,7 +185,8 @@ class FleetRegistryTest {
         for (int t = 0; t < 4; t++) {
             int offset = t;
             pool.submit(() -> {
-                for (int i = offset; i < 2000; i += 4) registry.applyStatus(live("u1", UnitState.BUFFERING, i, T0.plusMillis(i)), false);
+                for (int i = offset; i < 2000; i += 4)
+                    registry.applyStatus(live("u1", UnitState.BUFFERING, i, T0.plusMillis(i)), false);
             });
         }
         pool.shutdown();

@@ -33,8 +33,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.config.LiveConfig;
 import org.openbwc.config.MapConfig;
-import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.Battery;
+import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.EventType;
 import org.openbwc.protocol.Payload;
 import org.openbwc.protocol.UnitEvent;
@@ -50,7 +50,10 @@ class GatewayHttpApiTest {
 
     final FleetRegistry registry = new FleetRegistry();
     final FleetLink link = mock(FleetLink.class);
-    @TempDir Path dataDir;
+
+    @TempDir
+    Path dataDir;
+
     GatewayHttpApi http;
     ApiClient api;
 
@@ -79,16 +82,44 @@ class GatewayHttpApiTest {
         registry.listen(trails);
         registry.listen(recordings);
         WireCodec codec = new WireCodec();
-        LiveService live = new LiveService(gatewayId, registry, link, alerts, LiveConfig.defaults(), Duration.ofMillis(500), clock);
-        return new ApiParts(gatewayId, registry, link, alerts, trails, recordings,
-                TestOperators.authenticator(dataDir, clock), AuditLog.open(dataDir.resolve("audit.log"), HttpJson.mapper(), clock),
-                MapConfig.defaults().withTileUrl(""), Duration.ofMillis(500), HttpJson.mapper(), Duration.ofMillis(100),
-                EVENT_BACKLOG, live, LiveConfig.defaults());
+        LiveService live = new LiveService(
+                gatewayId, registry, link, alerts, LiveConfig.defaults(), Duration.ofMillis(500), clock);
+        return new ApiParts(
+                gatewayId,
+                registry,
+                link,
+                alerts,
+                trails,
+                recordings,
+                TestOperators.authenticator(dataDir, clock),
+                AuditLog.open(dataDir.resolve("audit.log"), HttpJson.mapper(), clock),
+                MapConfig.defaults().withTileUrl(""),
+                Duration.ofMillis(500),
+                HttpJson.mapper(),
+                Duration.ofMillis(100),
+                EVENT_BACKLOG,
+                live,
+                LiveConfig.defaults());
     }
 
     static UnitStatus status(UnitState state, long seq) {
-        return new UnitStatus(Payload.VERSION, UNIT, state, true, false, false, "o-1", new Battery(50, false, false),
-                null, null, null, false, true, "fw", seq, Instant.parse("2025-01-01T00:00:00Z").plusSeconds(seq));
+        return new UnitStatus(
+                Payload.VERSION,
+                UNIT,
+                state,
+                true,
+                false,
+                false,
+                "o-1",
+                new Battery(50, false, false),
+                null,
+                null,
+                null,
+                false,
+                true,
+                "fw",
+                seq,
+                Instant.parse("2025-01-01T00:00:00Z").plusSeconds(seq));
     }
 
     @Test
@@ -98,7 +129,9 @@ class GatewayHttpApiTest {
             ApiClient.Reply page = anonymous.get(path);
             assertThat(page.status()).as(path).isEqualTo(200);
             assertThat(page.contentType()).startsWith("text/html");
-            assertThat(page.body()).as(path).contains("<script type=\"module\" src=\"/assets/")
+            assertThat(page.body())
+                    .as(path)
+                    .contains("<script type=\"module\" src=\"/assets/")
                     .doesNotContain("src=\"http", "href=\"http", "<script>");
         }
         ApiClient.Reply leaflet = anonymous.get("/webjars/leaflet/1.9.4/dist/leaflet.js");
@@ -129,12 +162,14 @@ class GatewayHttpApiTest {
 
     @Test
     void linkFailuresBecomeTheMatchingStatus() throws Exception {
-        when(link.send(eq(UNIT), eq("ping"), anyMap(), anyString(), any())).thenReturn(
-                CompletableFuture.failedFuture(new CommandNotSentException("not connected to the broker", null)));
-        when(link.send(eq(UNIT), eq("locate"), anyMap(), anyString(), any())).thenReturn(
-                CompletableFuture.failedFuture(new UnreadableReplyException("unit u-1 answered garbage")));
-        when(link.send(eq(UNIT), eq("marker"), anyMap(), anyString(), any())).thenReturn(
-                CompletableFuture.failedFuture(new CommandTimeoutException(UNIT, "marker", Duration.ofMillis(500))));
+        when(link.send(eq(UNIT), eq("ping"), anyMap(), anyString(), any()))
+                .thenReturn(CompletableFuture.failedFuture(
+                        new CommandNotSentException("not connected to the broker", null)));
+        when(link.send(eq(UNIT), eq("locate"), anyMap(), anyString(), any()))
+                .thenReturn(CompletableFuture.failedFuture(new UnreadableReplyException("unit u-1 answered garbage")));
+        when(link.send(eq(UNIT), eq("marker"), anyMap(), anyString(), any()))
+                .thenReturn(CompletableFuture.failedFuture(
+                        new CommandTimeoutException(UNIT, "marker", Duration.ofMillis(500))));
 
         ApiClient.Reply notSent = api.post("/api/units/" + UNIT + "/commands/ping", null);
         assertThat(notSent.status()).isEqualTo(503);
@@ -159,8 +194,8 @@ class GatewayHttpApiTest {
 
     @Test
     void aTakenHttpPortIsReportedClearly() {
-        assertThatThrownBy(() -> GatewayHttpApi.start("127.0.0.1", http.port(),
-                parts(new FleetRegistry(), link, dataDir.resolve("second"), "gw-2")))
+        assertThatThrownBy(() -> GatewayHttpApi.start(
+                        "127.0.0.1", http.port(), parts(new FleetRegistry(), link, dataDir.resolve("second"), "gw-2")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("127.0.0.1:" + http.port())
                 .hasMessageContaining("already in use; set http.port to another port");
@@ -169,12 +204,14 @@ class GatewayHttpApiTest {
     @Test
     void aCommandCarriesTheSignedInOperatorAndIsAudited() throws Exception {
         when(link.send(eq(UNIT), eq("ping"), anyMap(), eq("gw-1/" + TestOperators.SUPERVISOR), any()))
-                .thenReturn(CompletableFuture.completedFuture(new CommandReply(Payload.VERSION, UNIT, "ping", true, "",
-                        UnitState.BUFFERING, Instant.now())));
+                .thenReturn(CompletableFuture.completedFuture(
+                        new CommandReply(Payload.VERSION, UNIT, "ping", true, "", UnitState.BUFFERING, Instant.now())));
         ApiClient.Reply r = api.post("/api/units/" + UNIT + "/commands/ping", null, "X-Operator", "mallory");
         assertThat(r.status()).isEqualTo(200);
         String audit = Files.readString(dataDir.resolve("audit.log"));
-        assertThat(audit).contains("\"actor\":\"" + TestOperators.SUPERVISOR + "\",\"action\":\"command\",\"target\":\"u-1\",\"outcome\":\"ok\"")
+        assertThat(audit)
+                .contains("\"actor\":\"" + TestOperators.SUPERVISOR
+                        + "\",\"action\":\"command\",\"target\":\"u-1\",\"outcome\":\"ok\"")
                 .doesNotContain("mallory");
         assertThat(http.metrics().scrape()).contains("bwc_command_latency_seconds_count{command=\"ping\"");
     }
@@ -182,8 +219,10 @@ class GatewayHttpApiTest {
     @Test
     void aStreamClientThatGoesAwayIsRemoved() throws Exception {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), http.port())) {
-            s.getOutputStream().write(("GET /api/events HTTP/1.1\r\nHost: test\r\nAccept: text/event-stream\r\n"
-                    + "Authorization: Bearer " + api.token() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            s.getOutputStream()
+                    .write(("GET /api/events HTTP/1.1\r\nHost: test\r\nAccept: text/event-stream\r\n"
+                                    + "Authorization: Bearer " + api.token() + "\r\n\r\n")
+                            .getBytes(StandardCharsets.US_ASCII));
             String head = readUntil(s.getInputStream(), "event: snapshot");
             assertThat(head).startsWith("HTTP/1.1 200").contains("text/event-stream");
             await().atMost(Duration.ofSeconds(5)).until(() -> http.eventStreamClients() == 1);
@@ -195,14 +234,17 @@ class GatewayHttpApiTest {
     @Test
     void aSlowStreamClientIsDroppedWhileOthersKeepUp() throws Exception {
         BlockingQueue<ApiClient.Sse> good = api.events();
-        assertThat(good.poll(10, TimeUnit.SECONDS)).extracting(ApiClient.Sse::name).isEqualTo("snapshot");
+        assertThat(good.poll(10, TimeUnit.SECONDS))
+                .extracting(ApiClient.Sse::name)
+                .isEqualTo("snapshot");
 
         try (Socket stuck = new Socket()) {
             stuck.setReceiveBufferSize(1024);
             stuck.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), http.port()));
             OutputStream out = stuck.getOutputStream();
             out.write(("GET /api/events HTTP/1.1\r\nHost: test\r\nAccept: text/event-stream\r\n"
-                    + "Authorization: Bearer " + api.token() + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                            + "Authorization: Bearer " + api.token() + "\r\n\r\n")
+                    .getBytes(StandardCharsets.US_ASCII));
             await().atMost(Duration.ofSeconds(5)).until(() -> http.eventStreamClients() == 2);
 
             // The stuck client never reads: once the socket buffers are full its backlog grows until it is dropped.
@@ -210,9 +252,20 @@ class GatewayHttpApiTest {
             String pad = "p".repeat(4000);
             int sent = 0;
             while (http.eventStreamClients() > 1) {
-                assertThat(sent).as("events sent without the stuck client being dropped").isLessThan(50_000);
-                registry.applyEvent(new UnitEvent(Payload.VERSION, UNIT, EventType.MARKER, Instant.now(),
-                        UnitState.BUFFERING, "test", Map.of("pad", pad), sent), false);
+                assertThat(sent)
+                        .as("events sent without the stuck client being dropped")
+                        .isLessThan(50_000);
+                registry.applyEvent(
+                        new UnitEvent(
+                                Payload.VERSION,
+                                UNIT,
+                                EventType.MARKER,
+                                Instant.now(),
+                                UnitState.BUFFERING,
+                                "test",
+                                Map.of("pad", pad),
+                                sent),
+                        false);
                 sent++;
                 if (sent > 16) takeEvent(good);
             }
@@ -222,7 +275,8 @@ class GatewayHttpApiTest {
             List<ApiClient.Sse> seen = new ArrayList<>();
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 good.drainTo(seen);
-                return seen.stream().anyMatch(e -> e.name().equals("unit") && e.data().contains("\"RECORDING\""));
+                return seen.stream()
+                        .anyMatch(e -> e.name().equals("unit") && e.data().contains("\"RECORDING\""));
             });
             assertThat(http.eventStreamClients()).isEqualTo(1);
         }

@@ -15,7 +15,8 @@ import org.tinylog.Logger;
 /** A gateway that brings its own broker: wiring, URLs, and a fleet that survives a restart of both. */
 class GatewayWithEmbeddedBrokerTest {
 
-    @TempDir Path dataDir;
+    @TempDir
+    Path dataDir;
 
     @Test
     void startsItsBrokerFirstAndKeepsTheRetainedFleetAcrossARestart() throws Exception {
@@ -33,14 +34,18 @@ class GatewayWithEmbeddedBrokerTest {
             try (FakeUnit unit = new FakeUnit(gateway.mqttUrl(), unitId, 10)) {
                 unit.status(UnitState.RECORDING, 64);
                 unit.location(59.33, 18.07);
-                await().atMost(Duration.ofSeconds(10)).until(() -> gateway.registry().unit(unitId)
-                        .filter(u -> u.state() == UnitState.RECORDING && u.location() != null).isPresent());
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> gateway.registry()
+                                .unit(unitId)
+                                .filter(u -> u.state() == UnitState.RECORDING && u.location() != null)
+                                .isPresent());
             }
         }
 
         long start = System.nanoTime();
         try (Gateway restarted = Gateway.start(config, 0, Duration.ofSeconds(60))) {
-            Logger.info("Gateway with its embedded broker (file persistence) restarted in {} ms",
+            Logger.info(
+                    "Gateway with its embedded broker (file persistence) restarted in {} ms",
                     (System.nanoTime() - start) / 1_000_000);
             ApiClient api = FleetContract.signIn(restarted);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {

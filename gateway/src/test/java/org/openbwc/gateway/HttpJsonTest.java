@@ -29,10 +29,38 @@ class HttpJsonTest {
 
     private static List<Payload> samples() {
         return List.of(
-                new UnitStatus(1, "u-1", UnitState.RECORDING, true, false, true, "4711", new Battery(80, false, true, 95),
-                        new Storage(10, 20), "u-1-rec", T, true, true, "1.0", 42, T, 30_400L, 0L, "AAAA", 70, 2),
+                new UnitStatus(
+                        1,
+                        "u-1",
+                        UnitState.RECORDING,
+                        true,
+                        false,
+                        true,
+                        "4711",
+                        new Battery(80, false, true, 95),
+                        new Storage(10, 20),
+                        "u-1-rec",
+                        T,
+                        true,
+                        true,
+                        "1.0",
+                        42,
+                        T,
+                        30_400L,
+                        0L,
+                        "AAAA",
+                        70,
+                        2),
                 UnitStatus.offline("u-2", "", "", T),
-                new UnitEvent(1, "u-1", EventType.RECORDING_STARTED, T, UnitState.RECORDING, "button", Map.of("recordingId", "r"), 7),
+                new UnitEvent(
+                        1,
+                        "u-1",
+                        EventType.RECORDING_STARTED,
+                        T,
+                        UnitState.RECORDING,
+                        "button",
+                        Map.of("recordingId", "r"),
+                        7),
                 new UnitLocation(1, "u-1", 52.5, 13.4, 4.5, null, 1.25, 359.5, T, 9),
                 new StreamHandle(1, "u-1", "live", "http://127.0.0.1/x", "avc1", 640, 360, T),
                 CommandRequest.of("marker", Map.of("label", "door"), "op", T),
@@ -50,8 +78,12 @@ class HttpJsonTest {
     @Test
     void eachReadsWhatTheOtherWrote() throws Exception {
         for (Payload p : samples()) {
-            assertThat(codec.decode(mapper.writeValueAsBytes(p), p.getClass())).as(p.getClass().getSimpleName()).isEqualTo(p);
-            assertThat(mapper.readValue(codec.encode(p), p.getClass())).as(p.getClass().getSimpleName()).isEqualTo(p);
+            assertThat(codec.decode(mapper.writeValueAsBytes(p), p.getClass()))
+                    .as(p.getClass().getSimpleName())
+                    .isEqualTo(p);
+            assertThat(mapper.readValue(codec.encode(p), p.getClass()))
+                    .as(p.getClass().getSimpleName())
+                    .isEqualTo(p);
         }
     }
 }

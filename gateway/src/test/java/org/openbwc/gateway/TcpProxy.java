@@ -32,13 +32,19 @@ final class TcpProxy implements AutoCloseable {
         Thread.ofVirtual().name("proxy-accept").start(this::acceptLoop);
     }
 
-    String url() { return "tcp://127.0.0.1:" + server.getLocalPort(); }
+    String url() {
+        return "tcp://127.0.0.1:" + server.getLocalPort();
+    }
 
     /** From now on, bytes in both directions are swallowed and closes are not passed on. */
-    void freeze() { frozen = true; }
+    void freeze() {
+        frozen = true;
+    }
 
     /** While refusing, new connections are accepted and closed at once, like a broker that is not up yet. */
-    void refuse(boolean refuse) { refusing = refuse; }
+    void refuse(boolean refuse) {
+        refusing = refuse;
+    }
 
     /** Tears every relayed connection down at once, with RST on the broker side. */
     void reset() {

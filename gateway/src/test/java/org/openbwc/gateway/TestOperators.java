@@ -18,12 +18,15 @@ final class TestOperators {
     static final String ADMIN = "ada-admin";
     static final String SUPERVISOR = "sam-supervisor";
     static final String VIEWER = "val-viewer";
-    private static final Map<String, Role> ROLES = Map.of(ADMIN, Role.ADMIN, SUPERVISOR, Role.SUPERVISOR, VIEWER, Role.VIEWER);
+    private static final Map<String, Role> ROLES =
+            Map.of(ADMIN, Role.ADMIN, SUPERVISOR, Role.SUPERVISOR, VIEWER, Role.VIEWER);
     private static final PasswordHasher FAST = new PasswordHasher(4);
 
     private TestOperators() {}
 
-    static String password(String user) { return "pw-of-" + user; }
+    static String password(String user) {
+        return "pw-of-" + user;
+    }
 
     /** Writes the three accounts into {@code file} (created if missing). */
     static Path write(Path file) {

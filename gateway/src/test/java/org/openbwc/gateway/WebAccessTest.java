@@ -36,7 +36,10 @@ class WebAccessTest {
 
     final FleetRegistry registry = new FleetRegistry();
     final FleetLink link = mock(FleetLink.class);
-    @TempDir Path dataDir;
+
+    @TempDir
+    Path dataDir;
+
     GatewayHttpApi http;
     String base;
 
@@ -52,7 +55,9 @@ class WebAccessTest {
     }
 
     @AfterEach
-    void stop() { http.close(); }
+    void stop() {
+        http.close();
+    }
 
     /** Every protected route with the lowest role allowed to use it. */
     static Stream<Arguments> routes() {
@@ -82,18 +87,24 @@ class WebAccessTest {
     @MethodSource("routes")
     void everyRouteRefusesWithoutASessionAndBelowItsRole(String method, String path, String minimum) throws Exception {
         HttpResponse<String> anonymous = send(method, path, null, null);
-        assertThat(anonymous.statusCode()).as("%s %s without a session", method, path).isEqualTo(401);
+        assertThat(anonymous.statusCode())
+                .as("%s %s without a session", method, path)
+                .isEqualTo(401);
         assertThat(anonymous.headers().firstValue("WWW-Authenticate")).hasValue("Bearer");
         assertThat(json(anonymous).get("error").asText()).contains("sign in");
 
         HttpResponse<String> forged = send(method, path, "Bearer not-a-real-token", null);
-        assertThat(forged.statusCode()).as("%s %s with a forged token", method, path).isEqualTo(401);
+        assertThat(forged.statusCode())
+                .as("%s %s with a forged token", method, path)
+                .isEqualTo(401);
 
         for (String user : List.of(TestOperators.VIEWER, TestOperators.SUPERVISOR, TestOperators.ADMIN)) {
             String token = ApiClient.signedIn(base, user).token();
             boolean allowed = rank(user) >= rank(minimum);
             if (allowed) {
-                int status = path.equals("/api/events") ? streamStatus(token) : send(method, path, "Bearer " + token, null).statusCode();
+                int status = path.equals("/api/events")
+                        ? streamStatus(token)
+                        : send(method, path, "Bearer " + token, null).statusCode();
                 assertThat(status).as("%s %s as %s", method, path, user).isNotIn(401, 403);
             } else {
                 HttpResponse<String> r = send(method, path, "Bearer " + token, null);
@@ -105,16 +116,24 @@ class WebAccessTest {
 
     @Test
     void signInSetsAStrictHttpOnlyCookieThatWorksLikeTheToken() throws Exception {
-        HttpResponse<String> login = send("POST", "/api/login", null, "{\"username\": \"" + TestOperators.VIEWER
-                + "\", \"password\": \"" + TestOperators.password(TestOperators.VIEWER) + "\"}");
+        HttpResponse<String> login = send(
+                "POST",
+                "/api/login",
+                null,
+                "{\"username\": \"" + TestOperators.VIEWER + "\", \"password\": \""
+                        + TestOperators.password(TestOperators.VIEWER) + "\"}");
         assertThat(login.statusCode()).isEqualTo(200);
         JsonNode body = json(login);
         assertThat(body.get("role").asText()).isEqualTo("viewer");
         assertThat(Instant.parse(body.get("expiresAt").asText())).isAfter(Instant.now());
         String cookie = login.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(cookie).startsWith(WebAccess.COOKIE + "=" + body.get("token").asText()).contains("HttpOnly")
-                .containsIgnoringCase("SameSite=Strict").contains("Path=/");
-        HttpResponse<String> me = sendWithCookie("GET", "/api/me", WebAccess.COOKIE + "=" + body.get("token").asText(), null);
+        assertThat(cookie)
+                .startsWith(WebAccess.COOKIE + "=" + body.get("token").asText())
+                .contains("HttpOnly")
+                .containsIgnoringCase("SameSite=Strict")
+                .contains("Path=/");
+        HttpResponse<String> me = sendWithCookie(
+                "GET", "/api/me", WebAccess.COOKIE + "=" + body.get("token").asText(), null);
         assertThat(me.statusCode()).isEqualTo(200);
         assertThat(json(me).get("username").asText()).isEqualTo(TestOperators.VIEWER);
     }
@@ -123,7 +142,8 @@ class WebAccessTest {
     void aCookieSessionCannotBeUsedFromAnotherSite() throws Exception {
         String token = ApiClient.signedIn(base, TestOperators.SUPERVISOR).token();
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + "/api/units/" + UNIT + "/commands/ping"))
-                .header("Cookie", WebAccess.COOKIE + "=" + token).header("Origin", "https://evil.example")
+                .header("Cookie", WebAccess.COOKIE + "=" + token)
+                .header("Origin", "https://evil.example")
                 .POST(HttpRequest.BodyPublishers.noBody());
         HttpResponse<String> r = client().send(b.build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(403);
@@ -136,14 +156,21 @@ class WebAccessTest {
         HttpResponse<String> nobody = login("nobody-here", "whatever-password");
         assertThat(wrong.statusCode()).isEqualTo(401);
         assertThat(nobody.statusCode()).isEqualTo(401);
-        assertThat(json(wrong).get("error").asText()).isEqualTo(json(nobody).get("error").asText());
+        assertThat(json(wrong).get("error").asText())
+                .isEqualTo(json(nobody).get("error").asText());
         for (int i = 0; i < 4; i++) login(TestOperators.VIEWER, "still-wrong");
         HttpResponse<String> locked = login(TestOperators.VIEWER, TestOperators.password(TestOperators.VIEWER));
-        assertThat(locked.statusCode()).as("the right password after 5 failures").isEqualTo(429);
+        assertThat(locked.statusCode())
+                .as("the right password after 5 failures")
+                .isEqualTo(429);
         assertThat(locked.headers().firstValue("Retry-After")).isPresent();
         String audit = Files.readString(dataDir.resolve("audit.log"));
-        assertThat(audit).contains("\"actor\":\"nobody-here\",\"action\":\"login\"", "\"outcome\":\"refused\"",
-                "\"outcome\":\"locked\"").doesNotContain("not-the-password", "still-wrong");
+        assertThat(audit)
+                .contains(
+                        "\"actor\":\"nobody-here\",\"action\":\"login\"",
+                        "\"outcome\":\"refused\"",
+                        "\"outcome\":\"locked\"")
+                .doesNotContain("not-the-password", "still-wrong");
     }
 
     @Test
@@ -167,18 +194,30 @@ class WebAccessTest {
     void aSessionSurvivesAGatewayRestartButNotTheRemovalOfItsAccount() throws Exception {
         ApiClient c = ApiClient.signedIn(base, TestOperators.VIEWER);
         http.close();
-        http = GatewayHttpApi.start("127.0.0.1", 0, GatewayHttpApiTest.parts(new FleetRegistry(), link, dataDir, "gw-1"));
-        HttpResponse<String> me = send("GET", "/api/me", "Bearer " + c.token(), null, "http://127.0.0.1:" + http.port());
+        http = GatewayHttpApi.start(
+                "127.0.0.1", 0, GatewayHttpApiTest.parts(new FleetRegistry(), link, dataDir, "gw-1"));
+        HttpResponse<String> me =
+                send("GET", "/api/me", "Bearer " + c.token(), null, "http://127.0.0.1:" + http.port());
         assertThat(me.statusCode()).isEqualTo(200);
         OperatorDirectory.open(dataDir.resolve("users.yaml")).remove(TestOperators.VIEWER);
-        HttpResponse<String> gone = send("GET", "/api/me", "Bearer " + c.token(), null, "http://127.0.0.1:" + http.port());
+        HttpResponse<String> gone =
+                send("GET", "/api/me", "Bearer " + c.token(), null, "http://127.0.0.1:" + http.port());
         assertThat(gone.statusCode()).isEqualTo(401);
     }
 
     @Test
     void anAlertIsAcknowledgedOnceWithWhoAndWhenAndAudited() throws Exception {
-        registry.applyEvent(new UnitEvent(Payload.VERSION, UNIT, EventType.SOS_RAISED, Instant.now(), UnitState.RECORDING,
-                "button", Map.of(), 9), false);
+        registry.applyEvent(
+                new UnitEvent(
+                        Payload.VERSION,
+                        UNIT,
+                        EventType.SOS_RAISED,
+                        Instant.now(),
+                        UnitState.RECORDING,
+                        "button",
+                        Map.of(),
+                        9),
+                false);
         ApiClient viewer = ApiClient.signedIn(base, TestOperators.VIEWER);
         JsonNode alerts = viewer.get("/api/alerts").json();
         assertThat(alerts).hasSize(1);
@@ -218,8 +257,15 @@ class WebAccessTest {
         HttpResponse<String> r = send("GET", "/metrics", "Bearer " + token, null);
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain");
-        assertThat(r.body()).contains("bwc_units_online{gateway=\"gw-1\"} 1.0", "bwc_units_known", "bwc_mqtt_messages_in_total",
-                "bwc_mqtt_dropped_payloads_total", "bwc_sse_clients", "bwc_alerts_open", "bwc_logins_total");
+        assertThat(r.body())
+                .contains(
+                        "bwc_units_online{gateway=\"gw-1\"} 1.0",
+                        "bwc_units_known",
+                        "bwc_mqtt_messages_in_total",
+                        "bwc_mqtt_dropped_payloads_total",
+                        "bwc_sse_clients",
+                        "bwc_alerts_open",
+                        "bwc_logins_total");
     }
 
     private static int rank(String userOrRole) {
@@ -241,21 +287,28 @@ class WebAccessTest {
     private static HttpResponse<String> send(String method, String path, String authorization, String body, String base)
             throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) b.header("Authorization", authorization);
         return client().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private HttpResponse<String> sendWithCookie(String method, String path, String cookie, String body) throws Exception {
+    private HttpResponse<String> sendWithCookie(String method, String path, String cookie, String body)
+            throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .header("Cookie", cookie);
         return client().send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** Opens the event stream and returns its status (the stream itself never ends). */
     private int streamStatus(String token) throws Exception {
-        HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/api/events")).header("Authorization", "Bearer " + token).build();
+        HttpRequest r = HttpRequest.newBuilder(URI.create(base + "/api/events"))
+                .header("Authorization", "Bearer " + token)
+                .build();
         HttpResponse<InputStream> s = client().send(r, HttpResponse.BodyHandlers.ofInputStream());
         s.body().close();
         return s.statusCode();
@@ -265,5 +318,7 @@ class WebAccessTest {
         return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     }
 
-    private static JsonNode json(HttpResponse<String> r) { return ApiClient.parse(r.body()); }
+    private static JsonNode json(HttpResponse<String> r) {
+        return ApiClient.parse(r.body());
+    }
 }

@@ -7,8 +7,10 @@ package org.openbwc.hal;
  */
 public record BatteryReading(int percent, double volts, boolean charging, Integer minutesLeft) {
     public BatteryReading {
-        if (percent < 0 || percent > 100) throw new IllegalArgumentException("battery percent " + percent + " is out of range 0..100");
-        if (minutesLeft != null && minutesLeft < 0) throw new IllegalArgumentException("battery minutesLeft " + minutesLeft + " must be >= 0");
+        if (percent < 0 || percent > 100)
+            throw new IllegalArgumentException("battery percent " + percent + " is out of range 0..100");
+        if (minutesLeft != null && minutesLeft < 0)
+            throw new IllegalArgumentException("battery minutesLeft " + minutesLeft + " must be >= 0");
     }
 
     /** A reading without a time-to-empty estimate. */

@@ -4,7 +4,8 @@ package org.openbwc.hal;
 public record StorageReading(long freeBytes, long totalBytes) {
     public StorageReading {
         if (freeBytes < 0 || totalBytes < 0 || freeBytes > totalBytes) {
-            throw new IllegalArgumentException("storage free " + freeBytes + " / total " + totalBytes + " is inconsistent");
+            throw new IllegalArgumentException(
+                    "storage free " + freeBytes + " / total " + totalBytes + " is inconsistent");
         }
     }
 }

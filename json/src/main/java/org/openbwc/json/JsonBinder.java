@@ -87,7 +87,8 @@ public final class JsonBinder {
             }
             case Map<?, ?> map -> {
                 Map<String, Object> members = new LinkedHashMap<>();
-                for (Map.Entry<?, ?> e : map.entrySet()) members.put(String.valueOf(e.getKey()), plain(e.getValue(), nulls));
+                for (Map.Entry<?, ?> e : map.entrySet())
+                    members.put(String.valueOf(e.getKey()), plain(e.getValue(), nulls));
                 yield members;
             }
             case Collection<?> list -> {
@@ -95,7 +96,9 @@ public final class JsonBinder {
                 for (Object item : list) items.add(plain(item, nulls));
                 yield items;
             }
-            default -> throw new IllegalArgumentException("cannot bind a " + value.getClass().getName() + " to JSON");
+            default ->
+                throw new IllegalArgumentException(
+                        "cannot bind a " + value.getClass().getName() + " to JSON");
         };
     }
 
@@ -108,7 +111,8 @@ public final class JsonBinder {
         }
         if (c == String.class) {
             // A number or flag where text is expected is taken as its text (a hand-typed "5" vs 5 is no error).
-            if (node instanceof String || node instanceof Number || node instanceof Boolean) return String.valueOf(node);
+            if (node instanceof String || node instanceof Number || node instanceof Boolean)
+                return String.valueOf(node);
             throw mismatch(path, "text", node);
         }
         if (c == boolean.class || c == Boolean.class) {
@@ -154,7 +158,8 @@ public final class JsonBinder {
             return Collections.unmodifiableList(out);
         }
         if (raw == Map.class) {
-            if (args != null && args[0] != String.class) throw new IllegalArgumentException("JSON maps have String keys, not " + args[0]);
+            if (args != null && args[0] != String.class)
+                throw new IllegalArgumentException("JSON maps have String keys, not " + args[0]);
             if (!(node instanceof Map<?, ?> members)) throw mismatch(path, "an object", node);
             Type valueType = args == null ? Object.class : args[1];
             Map<String, Object> out = new LinkedHashMap<>();
@@ -194,11 +199,14 @@ public final class JsonBinder {
         } else if (node instanceof Double d && d == Math.rint(d) && Math.abs(d) < 0x1p63) {
             v = d.longValue();
         } else if (node instanceof BigInteger || node instanceof Number) {
-            throw new JsonException(field(path) + " must be a whole number from " + min + " to " + max + ", not " + node);
+            throw new JsonException(
+                    field(path) + " must be a whole number from " + min + " to " + max + ", not " + node);
         } else {
             throw mismatch(path, "a whole number", node);
         }
-        if (v < min || v > max) throw new JsonException(field(path) + " must be a whole number from " + min + " to " + max + ", not " + node);
+        if (v < min || v > max)
+            throw new JsonException(
+                    field(path) + " must be a whole number from " + min + " to " + max + ", not " + node);
         return v;
     }
 
@@ -210,7 +218,8 @@ public final class JsonBinder {
                 try {
                     return OffsetDateTime.parse(s).toInstant();
                 } catch (DateTimeException e2) {
-                    throw new JsonException(field(path) + ": '" + s + "' is not an ISO-8601 time such as 2026-11-29T10:15:30Z");
+                    throw new JsonException(
+                            field(path) + ": '" + s + "' is not an ISO-8601 time such as 2026-11-29T10:15:30Z");
                 }
             }
         }

@@ -34,7 +34,8 @@ public final class JsonReader {
     /** Parses UTF-8 JSON text. */
     public static Object parse(byte[] utf8) {
         try {
-            String text = StandardCharsets.UTF_8.newDecoder()
+            String text = StandardCharsets.UTF_8
+                    .newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
                     .decode(ByteBuffer.wrap(utf8))
@@ -143,7 +144,9 @@ public final class JsonReader {
             if (pos >= text.length()) throw error("the text ends inside a string");
             char c = text.charAt(pos);
             if (c == '"') {
-                String s = out == null ? text.substring(start, pos) : out.append(text, start, pos).toString();
+                String s = out == null
+                        ? text.substring(start, pos)
+                        : out.append(text, start, pos).toString();
                 pos++;
                 return s;
             }

@@ -61,8 +61,9 @@ public final class JsonWriter {
             case BigDecimal d -> out.append(d);
             case Map<?, ?> map -> object(map, level);
             case Collection<?> list -> array(list, level);
-            default -> throw new IllegalArgumentException(
-                    "cannot write a " + value.getClass().getName() + " as JSON (bind it to plain values first)");
+            default ->
+                throw new IllegalArgumentException(
+                        "cannot write a " + value.getClass().getName() + " as JSON (bind it to plain values first)");
         }
     }
 
@@ -124,7 +125,12 @@ public final class JsonWriter {
                 case '\n' -> out.append("\\n");
                 case '\f' -> out.append("\\f");
                 case '\r' -> out.append("\\r");
-                default -> out.append("\\u").append(HEX[c >> 12]).append(HEX[(c >> 8) & 0xF]).append(HEX[(c >> 4) & 0xF]).append(HEX[c & 0xF]);
+                default ->
+                    out.append("\\u")
+                            .append(HEX[c >> 12])
+                            .append(HEX[(c >> 8) & 0xF])
+                            .append(HEX[(c >> 4) & 0xF])
+                            .append(HEX[c & 0xF]);
             }
         }
         out.append(s, start, s.length()).append('"');

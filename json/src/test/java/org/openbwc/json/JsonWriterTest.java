@@ -27,25 +27,38 @@ class JsonWriterTest {
     @Test
     void escapesOnlyQuoteBackslashControlCharactersAndSurrogates() {
         String s = "q\" b\\ /é\uD83D\uDE00\b\t\n\f\r\u0001\u001f\u007f";
-        assertThat(JsonWriter.compactString(s)).isEqualTo("\"q\\\" b\\\\ /é\\uD83D\\uDE00\\b\\t\\n\\f\\r\\u0001\\u001F\u007f\"");
+        assertThat(JsonWriter.compactString(s))
+                .isEqualTo("\"q\\\" b\\\\ /é\\uD83D\\uDE00\\b\\t\\n\\f\\r\\u0001\\u001F\u007f\"");
         assertThat(JsonWriter.compact(s)).isEqualTo(JsonWriter.compactString(s).getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
     void numbersAreDecimalIntegersOrShortestRoundTripDoubles() {
-        assertThat(JsonWriter.compactString(Arrays.asList(0L, -7, Long.MIN_VALUE, new BigInteger("123456789012345678901"),
-                0.1, 30.0, 1.0e10, 1.0e-7, -0.0, 2.5f)))
+        assertThat(JsonWriter.compactString(Arrays.asList(
+                        0L,
+                        -7,
+                        Long.MIN_VALUE,
+                        new BigInteger("123456789012345678901"),
+                        0.1,
+                        30.0,
+                        1.0e10,
+                        1.0e-7,
+                        -0.0,
+                        2.5f)))
                 .isEqualTo("[0,-7,-9223372036854775808,123456789012345678901,0.1,30.0,1.0E10,1.0E-7,-0.0,2.5]");
         assertThatThrownBy(() -> JsonWriter.compactString(Double.NaN)).hasMessageContaining("no number NaN");
-        assertThatThrownBy(() -> JsonWriter.compactString(List.of(Double.POSITIVE_INFINITY))).hasMessageContaining("Infinity");
+        assertThatThrownBy(() -> JsonWriter.compactString(List.of(Double.POSITIVE_INFINITY)))
+                .hasMessageContaining("Infinity");
     }
 
     @Test
     void whatItWritesReadsBackTheSame() {
-        Object v = JsonReader.parse("{\"a\":[1,2.5,\"x\\ny\",null,{\"b\":false}],\"c\":-1.0E-7,\"d\":123456789012345678901}");
+        Object v = JsonReader.parse(
+                "{\"a\":[1,2.5,\"x\\ny\",null,{\"b\":false}],\"c\":-1.0E-7,\"d\":123456789012345678901}");
         assertThat(JsonReader.parse(JsonWriter.compact(v))).isEqualTo(v);
         assertThat(JsonReader.parse(JsonWriter.pretty(v))).isEqualTo(v);
-        assertThat(JsonWriter.compactString(JsonReader.parse(JsonWriter.pretty(v)))).isEqualTo(JsonWriter.compactString(v));
+        assertThat(JsonWriter.compactString(JsonReader.parse(JsonWriter.pretty(v))))
+                .isEqualTo(JsonWriter.compactString(v));
     }
 
     @Test
@@ -70,7 +83,9 @@ class JsonWriterTest {
 
     @Test
     void refusesValuesThatAreNotPlain() {
-        assertThatThrownBy(() -> JsonWriter.compactString(new Object())).hasMessageContaining("cannot write a java.lang.Object");
-        assertThatThrownBy(() -> JsonWriter.compactString(Map.of(1, 2))).hasMessageContaining("member names are strings");
+        assertThatThrownBy(() -> JsonWriter.compactString(new Object()))
+                .hasMessageContaining("cannot write a java.lang.Object");
+        assertThatThrownBy(() -> JsonWriter.compactString(Map.of(1, 2)))
+                .hasMessageContaining("member names are strings");
     }
 }

@@ -4,10 +4,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code bwc} command line: entry point for the demo, the device, the gateway and config tools. */
-@Command(name = "bwc", mixinStandardHelpOptions = true, versionProvider = BwcVersion.Provider.class,
+@Command(
+        name = "bwc",
+        mixinStandardHelpOptions = true,
+        versionProvider = BwcVersion.Provider.class,
         description = "Open body-worn camera platform.",
-        subcommands = {DemoCommand.class, DeviceCommand.class, GatewayCommand.class, ConfigCommand.class, EvidenceCommand.class,
-                CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            DeviceCommand.class,
+            GatewayCommand.class,
+            ConfigCommand.class,
+            EvidenceCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class Bwc implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

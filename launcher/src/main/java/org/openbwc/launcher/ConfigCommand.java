@@ -11,7 +11,10 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
 /** {@code bwc config validate|schema}: tools for the field technician who writes unit and gateway files. */
-@Command(name = "config", mixinStandardHelpOptions = true, description = "Validate config files or print their JSON Schema.",
+@Command(
+        name = "config",
+        mixinStandardHelpOptions = true,
+        description = "Validate config files or print their JSON Schema.",
         subcommands = {ConfigCommand.Validate.class, ConfigCommand.Schema.class})
 final class ConfigCommand implements Runnable {
     @CommandLine.Spec
@@ -23,21 +26,29 @@ final class ConfigCommand implements Runnable {
     }
 
     /** Checks files and prints every problem at once. */
-    @Command(name = "validate", mixinStandardHelpOptions = true,
-            description = "Check unit or gateway config files. Exit 0 when all are valid; otherwise print every problem as "
-                    + "file:line key: value problem (allowed: ...) and exit 2.")
+    @Command(
+            name = "validate",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Check unit or gateway config files. Exit 0 when all are valid; otherwise print every problem as "
+                            + "file:line key: value problem (allowed: ...) and exit 2.")
     static final class Validate implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(arity = "1..*", paramLabel = "FILE", description = "YAML files (unit: has unitId; gateway: has gatewayId).")
+        @Parameters(
+                arity = "1..*",
+                paramLabel = "FILE",
+                description = "YAML files (unit: has unitId; gateway: has gatewayId).")
         List<Path> files;
 
         @Override
         public Integer call() {
             List<ConfigProblem> problems = ConfigValidation.validate(files);
             if (problems.isEmpty()) {
-                spec.commandLine().getOut().println(files.size() == 1 ? files.get(0) + ": valid" : files.size() + " files valid");
+                spec.commandLine()
+                        .getOut()
+                        .println(files.size() == 1 ? files.get(0) + ": valid" : files.size() + " files valid");
                 return 0;
             }
             problems.forEach(p -> spec.commandLine().getErr().println(p));
@@ -46,13 +57,19 @@ final class ConfigCommand implements Runnable {
     }
 
     /** Prints the JSON Schema an editor uses to autocomplete and flag mistakes. */
-    @Command(name = "schema", mixinStandardHelpOptions = true,
+    @Command(
+            name = "schema",
+            mixinStandardHelpOptions = true,
             description = "Print the JSON Schema of unit or gateway files, for editors (yaml-language-server).")
     static final class Schema implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "KIND", description = "unit or gateway (default: ${DEFAULT-VALUE})", defaultValue = "unit")
+        @Parameters(
+                index = "0",
+                paramLabel = "KIND",
+                description = "unit or gateway (default: ${DEFAULT-VALUE})",
+                defaultValue = "unit")
         String kind;
 
         @Override
@@ -60,8 +77,9 @@ final class ConfigCommand implements Runnable {
             String schema = switch (kind) {
                 case "unit" -> ConfigSchema.unit();
                 case "gateway" -> ConfigSchema.gateway();
-                default -> throw new CommandLine.ParameterException(spec.commandLine(),
-                        "unknown kind '" + kind + "' (allowed: unit, gateway)");
+                default ->
+                    throw new CommandLine.ParameterException(
+                            spec.commandLine(), "unknown kind '" + kind + "' (allowed: unit, gateway)");
             };
             spec.commandLine().getOut().println(schema);
             return 0;

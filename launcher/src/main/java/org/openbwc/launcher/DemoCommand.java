@@ -13,21 +13,21 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.openbwc.config.BrokerConfig;
 import org.openbwc.config.GatewayConfig;
-import org.openbwc.config.MapConfig;
-import org.openbwc.gateway.auth.Operator;
-import org.openbwc.gateway.auth.OperatorDirectory;
-import org.openbwc.gateway.auth.PasswordHasher;
-import org.openbwc.gateway.auth.Role;
 import org.openbwc.config.GnssConfig;
 import org.openbwc.config.GnssSource;
 import org.openbwc.config.HalMode;
 import org.openbwc.config.HttpConfig;
+import org.openbwc.config.MapConfig;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.config.TelemetryConfig;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.config.VideoConfig;
 import org.openbwc.device.media.TransparentHugePages;
 import org.openbwc.gateway.Gateway;
+import org.openbwc.gateway.auth.Operator;
+import org.openbwc.gateway.auth.OperatorDirectory;
+import org.openbwc.gateway.auth.PasswordHasher;
+import org.openbwc.gateway.auth.Role;
 import org.openbwc.launcher.sim.SimulatedUnit;
 import org.openbwc.launcher.sim.VirtualUnitsServer;
 import org.tinylog.Logger;
@@ -36,10 +36,14 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code bwc demo}: embedded broker, gateway and simulated units in one process, until Ctrl-C. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Run the whole system on this machine: an embedded MQTT 5 broker, the gateway, and simulated",
-                "body cameras on the mock hardware layer. Prints the monitoring-room and virtual-units URLs once",
-                "everything is up; Ctrl-C stops it cleanly."})
+@Command(
+        name = "demo",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Run the whole system on this machine: an embedded MQTT 5 broker, the gateway, and simulated",
+            "body cameras on the mock hardware layer. Prints the monitoring-room and virtual-units URLs once",
+            "everything is up; Ctrl-C stops it cleanly."
+        })
 public final class DemoCommand implements Callable<Integer> {
     static final String HOST = "127.0.0.1";
     static final int DEFAULT_MQTT_PORT = 1883;
@@ -49,32 +53,56 @@ public final class DemoCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--units", defaultValue = "3", description = "Number of simulated units, 1..50 (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--units",
+            defaultValue = "3",
+            description = "Number of simulated units, 1..50 (default: ${DEFAULT-VALUE}).")
     int units;
 
-    @Option(names = "--http-port", defaultValue = "8080", description = "Port of the monitoring room (gateway HTTP) (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--http-port",
+            defaultValue = "8080",
+            description = "Port of the monitoring room (gateway HTTP) (default: ${DEFAULT-VALUE}).")
     int httpPort;
 
-    @Option(names = "--sim-port", defaultValue = "8081", description = "Port of the virtual-units page (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--sim-port",
+            defaultValue = "8081",
+            description = "Port of the virtual-units page (default: ${DEFAULT-VALUE}).")
     int simPort;
 
-    @Option(names = "--mqtt-port", description = "Port of the embedded MQTT 5 broker (default: 1883; if 1883 is taken and this "
-            + "option is not given, a free port is used and reported).")
+    @Option(
+            names = "--mqtt-port",
+            description = "Port of the embedded MQTT 5 broker (default: 1883; if 1883 is taken and this "
+                    + "option is not given, a free port is used and reported).")
     Integer mqttPort;
 
-    @Option(names = "--data-dir", defaultValue = "bwc-data", description = "Where everything the demo writes goes (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--data-dir",
+            defaultValue = "bwc-data",
+            description = "Where everything the demo writes goes (default: ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--keepalive-seconds", defaultValue = "5", description = "MQTT keepalive of the simulated units; the broker "
-            + "reports a unit whose battery was pulled offline after 1.5x this (default: ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--keepalive-seconds",
+            defaultValue = "5",
+            description = "MQTT keepalive of the simulated units; the broker "
+                    + "reports a unit whose battery was pulled offline after 1.5x this (default: ${DEFAULT-VALUE}).")
     int keepAliveSeconds;
 
-    @Option(names = "--admin-password", paramLabel = "PASSWORD", description = "Password of the demo's 'admin' operator "
-            + "(at least " + PasswordHasher.MIN_LENGTH + " characters); without it a new random one is made and printed.")
+    @Option(
+            names = "--admin-password",
+            paramLabel = "PASSWORD",
+            description = "Password of the demo's 'admin' operator " + "(at least " + PasswordHasher.MIN_LENGTH
+                    + " characters); without it a new random one is made and printed.")
     String adminPassword;
 
-    @Option(names = "--tile-url", paramLabel = "URL", description = "Map tiles for the monitoring room, e.g. "
-            + "https://tile.openstreetmap.org/{z}/{x}/{y}.png (the default); 'none' for a plain grid (offline networks).")
+    @Option(
+            names = "--tile-url",
+            paramLabel = "URL",
+            description =
+                    "Map tiles for the monitoring room, e.g. "
+                            + "https://tile.openstreetmap.org/{z}/{x}/{y}.png (the default); 'none' for a plain grid (offline networks).")
     String tileUrl;
 
     static final String ADMIN = "admin";
@@ -83,11 +111,17 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (units < 1 || units > 50) throw new CommandLine.ParameterException(spec.commandLine(), "--units " + units + " is out of range (allowed: 1..50)");
+        if (units < 1 || units > 50)
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--units " + units + " is out of range (allowed: 1..50)");
         for (int p : new int[] {httpPort, simPort}) {
-            if (p < 1 || p > 65535) throw new CommandLine.ParameterException(spec.commandLine(), "port " + p + " is out of range (allowed: 1..65535)");
+            if (p < 1 || p > 65535)
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "port " + p + " is out of range (allowed: 1..65535)");
         }
-        if (httpPort == simPort) throw new CommandLine.ParameterException(spec.commandLine(), "--http-port and --sim-port must differ (both " + httpPort + ")");
+        if (httpPort == simPort)
+            throw new CommandLine.ParameterException(
+                    spec.commandLine(), "--http-port and --sim-port must differ (both " + httpPort + ")");
         PrintWriter out = spec.commandLine().getOut();
         // several encoders in one process: huge pages would cost each about 7 MiB (see TransparentHugePages)
         TransparentHugePages.disableForThisProcess();
@@ -174,15 +208,17 @@ public final class DemoCommand implements Callable<Integer> {
 
     private int chooseMqttPort(PrintWriter out) {
         if (mqttPort != null) {
-            if (mqttPort < 1 || mqttPort > 65535) throw new CommandLine.ParameterException(spec.commandLine(), "--mqtt-port " + mqttPort + " is out of range (allowed: 1..65535)");
+            if (mqttPort < 1 || mqttPort > 65535)
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--mqtt-port " + mqttPort + " is out of range (allowed: 1..65535)");
             PortCheck.requireFree(HOST, mqttPort, "embedded MQTT broker", "--mqtt-port");
             return mqttPort;
         }
         if (PortCheck.isFree(HOST, DEFAULT_MQTT_PORT)) return DEFAULT_MQTT_PORT;
         // The broker is internal to the demo, so a Mosquitto already on 1883 should not stop it; say what we did.
         int port = PortCheck.freePort(HOST);
-        out.println("MQTT port " + DEFAULT_MQTT_PORT + " is in use (another broker?); the embedded broker uses port " + port
-                + " instead (choose one with --mqtt-port PORT)");
+        out.println("MQTT port " + DEFAULT_MQTT_PORT + " is in use (another broker?); the embedded broker uses port "
+                + port + " instead (choose one with --mqtt-port PORT)");
         return port;
     }
 
@@ -202,19 +238,25 @@ public final class DemoCommand implements Callable<Integer> {
                 .withOfficerId(String.valueOf(4700 + n * 11))
                 .withDataDir(dataDir.resolve("units").resolve(id).toString())
                 .withMqtt(new MqttConfig(mqttUrl, null, null, null, keepAliveSeconds, 5, 5).withClientId(id))
-                .withTelemetry(TelemetryConfig.defaults().withStatusIntervalSeconds(15).withLocationIntervalSeconds(5))
-                .withGnss(new GnssConfig(GnssSource.GPX, base.gnss().gpsdHost(), base.gnss().gpsdPort(), "bundled:" + n))
+                .withTelemetry(
+                        TelemetryConfig.defaults().withStatusIntervalSeconds(15).withLocationIntervalSeconds(5))
+                .withGnss(new GnssConfig(
+                        GnssSource.GPX, base.gnss().gpsdHost(), base.gnss().gpsdPort(), "bundled:" + n))
                 // 640x360 at 15 fps keeps three encoders within a laptop's budget; a real unit records 720p30.
                 .withVideo(VideoConfig.defaults().withSize(640, 360, 15).withBitrateKbps(800))
-                .withMock(base.mock().withBatteryStartPercent(Math.max(20, 100 - (n - 1) * 17)).withBatteryDrainPercentPerHour(30));
+                .withMock(base.mock()
+                        .withBatteryStartPercent(Math.max(20, 100 - (n - 1) * 17))
+                        .withBatteryDrainPercentPerHour(30));
     }
 
     private static void awaitOnline(Gateway gateway, int expected) throws InterruptedException {
         long deadline = System.nanoTime() + UNITS_ONLINE_TIMEOUT.toNanos();
         while (gateway.registry().onlineCount() < expected) {
             if (System.nanoTime() > deadline) {
-                throw new UserFacingException("only " + gateway.registry().onlineCount() + " of " + expected
-                        + " units came online within " + UNITS_ONLINE_TIMEOUT.toSeconds() + " s; see the log above", 1);
+                throw new UserFacingException(
+                        "only " + gateway.registry().onlineCount() + " of " + expected + " units came online within "
+                                + UNITS_ONLINE_TIMEOUT.toSeconds() + " s; see the log above",
+                        1);
             }
             Thread.sleep(50);
         }

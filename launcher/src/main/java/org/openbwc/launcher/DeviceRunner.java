@@ -47,28 +47,35 @@ record DeviceRunner(Path config, String hal, Integer simPort) {
         if (unit.hal() == HalMode.MOCK) {
             SimulatedUnit sim = new SimulatedUnit(unit, BwcVersion.version());
             sim.powerOn();
-            VirtualUnitsServer page = simPort == null ? null : VirtualUnitsServer.start(List.of(sim), DemoCommand.HOST, simPort);
+            VirtualUnitsServer page =
+                    simPort == null ? null : VirtualUnitsServer.start(List.of(sim), DemoCommand.HOST, simPort);
             if (page != null) {
                 out.println("Virtual unit: http://" + DemoCommand.HOST + ":" + page.port() + "/");
                 out.flush();
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                if (page != null) page.close();
-                sim.shutdown();
-                stopped.countDown();
-            }, "bwc-device-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                if (page != null) page.close();
+                                sim.shutdown();
+                                stopped.countDown();
+                            },
+                            "bwc-device-shutdown"));
         } else {
             Hardware hw = PiHardware.create(unit);
             UnitRuntime runtime = UnitRuntime.start(unit, hw, BwcVersion.version());
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                runtime.close();
-                try {
-                    hw.close();
-                } catch (Exception e) {
-                    Logger.warn(e, "closing the hardware failed");
-                }
-                stopped.countDown();
-            }, "bwc-device-shutdown"));
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                runtime.close();
+                                try {
+                                    hw.close();
+                                } catch (Exception e) {
+                                    Logger.warn(e, "closing the hardware failed");
+                                }
+                                stopped.countDown();
+                            },
+                            "bwc-device-shutdown"));
         }
         stopped.await();
         return 0;

@@ -16,7 +16,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bwc evidence verify|export}: check a recording's hashes, chain and signature, or turn it into one MP4. */
-@Command(name = "evidence", mixinStandardHelpOptions = true, description = "Verify or export a recording folder (evidence/<recordingId>/).",
+@Command(
+        name = "evidence",
+        mixinStandardHelpOptions = true,
+        description = "Verify or export a recording folder (evidence/<recordingId>/).",
         subcommands = {EvidenceCommand.Verify.class, EvidenceCommand.Export.class})
 final class EvidenceCommand implements Runnable {
     @CommandLine.Spec
@@ -28,14 +31,19 @@ final class EvidenceCommand implements Runnable {
     }
 
     static Path recordingDir(CommandLine cl, Path dir) {
-        if (!Files.isDirectory(dir)) throw new CommandLine.ParameterException(cl, dir + " is not a folder (expected evidence/<recordingId>/)");
+        if (!Files.isDirectory(dir))
+            throw new CommandLine.ParameterException(cl, dir + " is not a folder (expected evidence/<recordingId>/)");
         return dir;
     }
 
     /** Every hash, the chain and the signature; exit 0 with a summary or 1 naming the first problem. */
-    @Command(name = "verify", mixinStandardHelpOptions = true,
-            description = {"Check every segment and fragment hash, the hash chain, and the manifest's Ed25519 signature.",
-                    "Exit 0 with a one-line summary, or exit 1 naming the first bad segment or field."})
+    @Command(
+            name = "verify",
+            mixinStandardHelpOptions = true,
+            description = {
+                "Check every segment and fragment hash, the hash chain, and the manifest's Ed25519 signature.",
+                "Exit 0 with a one-line summary, or exit 1 naming the first bad segment or field."
+            })
     static final class Verify implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -43,8 +51,11 @@ final class EvidenceCommand implements Runnable {
         @Parameters(index = "0", paramLabel = "DIR", description = "A recording folder.")
         Path dir;
 
-        @Option(names = "--key", paramLabel = "PEM", description = "The unit's public key file (device-key.pub.pem): "
-                + "also require the recording to be signed by exactly this key.")
+        @Option(
+                names = "--key",
+                paramLabel = "PEM",
+                description = "The unit's public key file (device-key.pub.pem): "
+                        + "also require the recording to be signed by exactly this key.")
         Path key;
 
         @Override
@@ -72,8 +83,11 @@ final class EvidenceCommand implements Runnable {
     }
 
     /** One ordinary MP4 of the whole recording, without re-encoding. */
-    @Command(name = "export", mixinStandardHelpOptions = true,
-            description = "Remux a recording into one MP4 (no re-encode) that any player and browser can open. Verifies it first.")
+    @Command(
+            name = "export",
+            mixinStandardHelpOptions = true,
+            description =
+                    "Remux a recording into one MP4 (no re-encode) that any player and browser can open. Verifies it first.")
     static final class Export implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -86,14 +100,18 @@ final class EvidenceCommand implements Runnable {
 
         @Override
         public Integer call() throws IOException {
-            VerificationResult r = new EvidenceVerifier().verify(recordingDir(spec.commandLine(), dir), Optional.empty());
+            VerificationResult r =
+                    new EvidenceVerifier().verify(recordingDir(spec.commandLine(), dir), Optional.empty());
             if (!r.ok()) {
                 spec.commandLine().getErr().println("not exporting: " + r.message());
                 return 1;
             }
             EvidenceExporter.Exported e = new EvidenceExporter().export(dir, out);
-            spec.commandLine().getOut().printf("%s: %d fragments, %.1f s, %d bytes (%s)%n", e.file(), e.fragmentCount(),
-                    e.durationMicros() / 1e6, e.bytes(), e.format());
+            spec.commandLine()
+                    .getOut()
+                    .printf(
+                            "%s: %d fragments, %.1f s, %d bytes (%s)%n",
+                            e.file(), e.fragmentCount(), e.durationMicros() / 1e6, e.bytes(), e.format());
             return 0;
         }
     }

@@ -21,7 +21,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code bwc gateway user add|remove|list}: the monitoring room's operator accounts, in the file the config names. */
-@Command(name = "user", mixinStandardHelpOptions = true,
+@Command(
+        name = "user",
+        mixinStandardHelpOptions = true,
         description = "Manage the operators who may sign in to the monitoring room (kept in auth.usersFile).",
         subcommands = {OperatorCommand.Add.class, OperatorCommand.Remove.class, OperatorCommand.ListAll.class})
 public final class OperatorCommand implements Runnable {
@@ -35,8 +37,12 @@ public final class OperatorCommand implements Runnable {
 
     /** Options every user subcommand needs. */
     static final class Target {
-        @Option(names = "--config", required = true, paramLabel = "FILE",
-                description = "The gateway's YAML file; its auth.usersFile (default: users.yaml in dataDir) is changed.")
+        @Option(
+                names = "--config",
+                required = true,
+                paramLabel = "FILE",
+                description =
+                        "The gateway's YAML file; its auth.usersFile (default: users.yaml in dataDir) is changed.")
         Path config;
 
         OperatorDirectory directory() {
@@ -50,19 +56,28 @@ public final class OperatorCommand implements Runnable {
     }
 
     /** {@code bwc gateway user add NAME --role R}. */
-    @Command(name = "add", mixinStandardHelpOptions = true,
+    @Command(
+            name = "add",
+            mixinStandardHelpOptions = true,
             description = "Add an operator; prompts for the password twice (or reads one line with --password-stdin).")
     static final class Add implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
         @CommandLine.Mixin
         Target target = new Target();
+
         @Parameters(paramLabel = "NAME", description = "User name: " + Operator.NAME_RULE + ".")
         String name;
+
         @Option(names = "--role", required = true, paramLabel = "ROLE", description = "viewer, supervisor or admin.")
         String role;
-        @Option(names = "--password-stdin", description = "Read the password from the first line of standard input (scripts).")
+
+        @Option(
+                names = "--password-stdin",
+                description = "Read the password from the first line of standard input (scripts).")
         boolean passwordStdin;
+
         @Option(names = "--replace", description = "Replace an existing account's password and role.")
         boolean replace;
 
@@ -81,8 +96,10 @@ public final class OperatorCommand implements Runnable {
             }
             OperatorDirectory directory = target.directory();
             if (!replace && directory.find(name).isPresent()) {
-                throw new UserFacingException("user '" + name + "' already exists in " + directory.file()
-                        + "; use --replace to set a new password and role", 1);
+                throw new UserFacingException(
+                        "user '" + name + "' already exists in " + directory.file()
+                                + "; use --replace to set a new password and role",
+                        1);
             }
             String password = passwordStdin ? readStdinLine() : prompt(name);
             try {
@@ -100,13 +117,16 @@ public final class OperatorCommand implements Runnable {
         private static String prompt(String name) {
             Console console = System.console();
             if (console == null) {
-                throw new UserFacingException("no terminal to ask for the password; pipe it in with --password-stdin", 2);
+                throw new UserFacingException(
+                        "no terminal to ask for the password; pipe it in with --password-stdin", 2);
             }
-            char[] first = console.readPassword("Password for %s (at least %d characters): ", name, PasswordHasher.MIN_LENGTH);
+            char[] first =
+                    console.readPassword("Password for %s (at least %d characters): ", name, PasswordHasher.MIN_LENGTH);
             char[] second = console.readPassword("Repeat the password: ");
             if (first == null || second == null) throw new UserFacingException("no password given; nothing changed", 1);
             try {
-                if (!Arrays.equals(first, second)) throw new UserFacingException("the two passwords differ; nothing changed", 1);
+                if (!Arrays.equals(first, second))
+                    throw new UserFacingException("the two passwords differ; nothing changed", 1);
                 String password = new String(first);
                 checkRules(password);
                 return password;
@@ -119,7 +139,8 @@ public final class OperatorCommand implements Runnable {
         private static String readStdinLine() {
             try {
                 String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
-                if (line == null) throw new UserFacingException("--password-stdin: standard input is empty; nothing changed", 1);
+                if (line == null)
+                    throw new UserFacingException("--password-stdin: standard input is empty; nothing changed", 1);
                 checkRules(line);
                 return line;
             } catch (IOException e) {
@@ -137,20 +158,25 @@ public final class OperatorCommand implements Runnable {
     }
 
     /** {@code bwc gateway user remove NAME}. */
-    @Command(name = "remove", mixinStandardHelpOptions = true,
+    @Command(
+            name = "remove",
+            mixinStandardHelpOptions = true,
             description = "Remove an operator; their open sessions end at their next request.")
     static final class Remove implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
         @CommandLine.Mixin
         Target target = new Target();
+
         @Parameters(paramLabel = "NAME")
         String name;
 
         @Override
         public Integer call() {
             OperatorDirectory directory = target.directory();
-            if (!directory.remove(name)) throw new UserFacingException("no user '" + name + "' in " + directory.file(), 1);
+            if (!directory.remove(name))
+                throw new UserFacingException("no user '" + name + "' in " + directory.file(), 1);
             spec.commandLine().getOut().println("Removed operator " + name + " from " + directory.file());
             spec.commandLine().getOut().flush();
             return 0;
@@ -162,6 +188,7 @@ public final class OperatorCommand implements Runnable {
     static final class ListAll implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
+
         @CommandLine.Mixin
         Target target = new Target();
 

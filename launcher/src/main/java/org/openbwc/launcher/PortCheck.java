@@ -32,8 +32,10 @@ final class PortCheck {
     /** Fails with the port's purpose and the option that picks another. */
     static void requireFree(String host, int port, String purpose, String option) {
         if (!isFree(host, port)) {
-            throw new UserFacingException("port " + port + " on " + host + " (" + purpose + ") is already in use; "
-                    + "stop whatever uses it or choose another with " + option + " PORT", 3);
+            throw new UserFacingException(
+                    "port " + port + " on " + host + " (" + purpose + ") is already in use; "
+                            + "stop whatever uses it or choose another with " + option + " PORT",
+                    3);
         }
     }
 }

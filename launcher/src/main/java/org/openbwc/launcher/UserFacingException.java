@@ -14,7 +14,9 @@ public final class UserFacingException extends RuntimeException {
         this.exitCode = exitCode;
     }
 
-    public int exitCode() { return exitCode; }
+    public int exitCode() {
+        return exitCode;
+    }
 
     /** What a command prints for a failure: the message, or the exception's name where it has none. */
     static String messageOf(Throwable e) {

@@ -41,15 +41,30 @@ class BwcCliTest {
 
     @Test
     void everySubcommandHasHelp() {
-        for (String[] cmd : new String[][] {{"--help"}, {"demo", "--help"}, {"device", "--help"}, {"gateway", "--help"},
-                {"config", "--help"}, {"config", "validate", "--help"}, {"config", "schema", "--help"},
-                {"gateway", "user", "--help"}, {"gateway", "user", "add", "--help"}}) {
+        for (String[] cmd : new String[][] {
+            {"--help"},
+            {"demo", "--help"},
+            {"device", "--help"},
+            {"gateway", "--help"},
+            {"config", "--help"},
+            {"config", "validate", "--help"},
+            {"config", "schema", "--help"},
+            {"gateway", "user", "--help"},
+            {"gateway", "user", "add", "--help"}
+        }) {
             Run r = bwc(cmd);
             assertThat(r.exit()).as(String.join(" ", cmd)).isZero();
             assertThat(r.out()).contains("Usage:");
         }
-        assertThat(bwc("demo", "--help").out()).contains("--units", "--http-port", "--sim-port", "--mqtt-port", "--data-dir",
-                "--admin-password", "--tile-url");
+        assertThat(bwc("demo", "--help").out())
+                .contains(
+                        "--units",
+                        "--http-port",
+                        "--sim-port",
+                        "--mqtt-port",
+                        "--data-dir",
+                        "--admin-password",
+                        "--tile-url");
     }
 
     @Test
@@ -60,28 +75,59 @@ class BwcCliTest {
         InputStream stdin = System.in;
         try {
             System.setIn(new ByteArrayInputStream("a-long-enough-password\n".getBytes(StandardCharsets.UTF_8)));
-            Run added = bwc("gateway", "user", "add", "sam.k", "--role", "supervisor", "--password-stdin", "--config", config.toString());
+            Run added = bwc(
+                    "gateway",
+                    "user",
+                    "add",
+                    "sam.k",
+                    "--role",
+                    "supervisor",
+                    "--password-stdin",
+                    "--config",
+                    config.toString());
             assertThat(added.exit()).as(added.err()).isZero();
             assertThat(added.out()).contains("Added operator sam.k (supervisor)");
             System.setIn(new ByteArrayInputStream("short\n".getBytes(StandardCharsets.UTF_8)));
-            Run weak = bwc("gateway", "user", "add", "val", "--role", "viewer", "--password-stdin", "--config", config.toString());
+            Run weak = bwc(
+                    "gateway",
+                    "user",
+                    "add",
+                    "val",
+                    "--role",
+                    "viewer",
+                    "--password-stdin",
+                    "--config",
+                    config.toString());
             assertThat(weak.exit()).isEqualTo(1);
             assertThat(weak.err()).contains("at least 10 characters", "nothing changed");
             System.setIn(new ByteArrayInputStream("a-long-enough-password\n".getBytes(StandardCharsets.UTF_8)));
-            Run again = bwc("gateway", "user", "add", "sam.k", "--role", "admin", "--password-stdin", "--config", config.toString());
+            Run again = bwc(
+                    "gateway",
+                    "user",
+                    "add",
+                    "sam.k",
+                    "--role",
+                    "admin",
+                    "--password-stdin",
+                    "--config",
+                    config.toString());
             assertThat(again.exit()).isEqualTo(1);
             assertThat(again.err()).contains("already exists", "--replace");
         } finally {
             System.setIn(stdin);
         }
         assertThat(Files.readString(users)).contains("sam.k", "$2a$12$").doesNotContain("a-long-enough-password");
-        Run badRole = bwc("gateway", "user", "add", "x", "--role", "chief", "--password-stdin", "--config", config.toString());
+        Run badRole = bwc(
+                "gateway", "user", "add", "x", "--role", "chief", "--password-stdin", "--config", config.toString());
         assertThat(badRole.exit()).isEqualTo(2);
         assertThat(badRole.err()).contains("unknown role 'chief' (allowed: viewer, supervisor, admin)");
         Run noTerminal = bwc("gateway", "user", "add", "ada", "--role", "admin", "--config", config.toString());
         assertThat(noTerminal.err()).contains("--password-stdin");
-        assertThat(bwc("gateway", "user", "list", "--config", config.toString()).out()).contains("sam.k", "supervisor");
-        assertThat(bwc("gateway", "user", "remove", "sam.k", "--config", config.toString()).exit()).isZero();
+        assertThat(bwc("gateway", "user", "list", "--config", config.toString()).out())
+                .contains("sam.k", "supervisor");
+        assertThat(bwc("gateway", "user", "remove", "sam.k", "--config", config.toString())
+                        .exit())
+                .isZero();
         Run gone = bwc("gateway", "user", "remove", "sam.k", "--config", config.toString());
         assertThat(gone.exit()).isEqualTo(1);
         assertThat(gone.err()).contains("no user 'sam.k'");
@@ -90,8 +136,12 @@ class BwcCliTest {
 
     @Test
     void validateAcceptsTheShippedExamples() {
-        Run r = bwc("config", "validate", repo("config/examples/unit-pi.yaml").toString(),
-                repo("config/examples/unit-laptop.yaml").toString(), repo("config/examples/gateway.yaml").toString());
+        Run r = bwc(
+                "config",
+                "validate",
+                repo("config/examples/unit-pi.yaml").toString(),
+                repo("config/examples/unit-laptop.yaml").toString(),
+                repo("config/examples/gateway.yaml").toString());
         assertThat(r.err()).isEmpty();
         assertThat(r.exit()).isZero();
         assertThat(r.out()).contains("3 files valid");
@@ -132,8 +182,16 @@ class BwcCliTest {
         try (ServerSocket taken = new ServerSocket()) {
             taken.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
             int port = taken.getLocalPort();
-            Run r = bwc("demo", "--http-port", String.valueOf(port), "--sim-port", String.valueOf(PortCheck.freePort("127.0.0.1")),
-                    "--mqtt-port", String.valueOf(PortCheck.freePort("127.0.0.1")), "--data-dir", dir.toString());
+            Run r = bwc(
+                    "demo",
+                    "--http-port",
+                    String.valueOf(port),
+                    "--sim-port",
+                    String.valueOf(PortCheck.freePort("127.0.0.1")),
+                    "--mqtt-port",
+                    String.valueOf(PortCheck.freePort("127.0.0.1")),
+                    "--data-dir",
+                    dir.toString());
             assertThat(r.exit()).isEqualTo(3);
             assertThat(r.err()).contains("port " + port, "monitoring room", "already in use", "--http-port");
         }
@@ -145,7 +203,9 @@ class BwcCliTest {
         Files.writeString(bad, "unitId: a/b\n");
         Run r = bwc("device", "--config", bad.toString(), "--hal", "mock");
         assertThat(r.exit()).isEqualTo(2);
-        assertThat(r.err()).contains("invalid configuration", bad + ":1 unitId: a/b").doesNotContain("Exception");
+        assertThat(r.err())
+                .contains("invalid configuration", bad + ":1 unitId: a/b")
+                .doesNotContain("Exception");
         Run badHal = bwc("device", "--config", bad.toString(), "--hal", "arduino");
         assertThat(badHal.exit()).isEqualTo(2);
     }

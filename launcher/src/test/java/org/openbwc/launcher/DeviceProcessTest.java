@@ -10,12 +10,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
-import java.util.stream.Stream;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -91,7 +91,8 @@ class DeviceProcessTest {
                   fps: 10
                   bitrateKbps: 300
                 %s
-                """.formatted(unitId, dir.resolve(unitId), brokerUrl, KEEPALIVE_SECONDS, PRE_EVENT_SECONDS, videoExtra));
+                """.formatted(
+                        unitId, dir.resolve(unitId), brokerUrl, KEEPALIVE_SECONDS, PRE_EVENT_SECONDS, videoExtra));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
         List<String> env = new ArrayList<>();
@@ -103,15 +104,19 @@ class DeviceProcessTest {
         // which classes the unit loads, for the memory check in aRecordingStarts...
         cmd.add("-Xlog:class+load=info:file=" + dir.resolve(unitId + "-classes.txt"));
         // the entry point ./bwc device runs
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), UnitMain.class.getName(), "--config", yaml.toString()));
+        cmd.addAll(List.of(
+                "-cp", System.getProperty("java.class.path"), UnitMain.class.getName(), "--config", yaml.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(unitId + ".log").toFile());
         for (String kv : env) pb.environment().put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
         Process p = pb.start();
         processes.add(p);
-        await("unit " + unitId + " online").atMost(Duration.ofSeconds(60))
-                .until(() -> client.unit(unitId).map(u -> u.path("online").asBoolean()).orElse(false));
+        await("unit " + unitId + " online")
+                .atMost(Duration.ofSeconds(60))
+                .until(() -> client.unit(unitId)
+                        .map(u -> u.path("online").asBoolean())
+                        .orElse(false));
         return p;
     }
 
@@ -119,14 +124,18 @@ class DeviceProcessTest {
     static List<String> unitSettings(Path config) throws Exception {
         Path bwc = Path.of("..", "bwc").toAbsolutePath().normalize();
         assertThat(bwc).as("the bwc script").exists();
-        Process p = new ProcessBuilder("bash", bwc.toString(), "jvm-options", "device", "--config", config.toString()).redirectErrorStream(true).start();
-        List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8).lines().toList();
+        Process p = new ProcessBuilder("bash", bwc.toString(), "jvm-options", "device", "--config", config.toString())
+                .redirectErrorStream(true)
+                .start();
+        List<String> lines = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)
+                .lines()
+                .toList();
         assertThat(p.waitFor()).as("bwc jvm-options: %s", lines).isZero();
         assertThat(lines).as("bwc jvm-options").anyMatch(l -> l.startsWith("jvm "));
         return lines;
     }
 
-        boolean online(String unitId) throws Exception {
+    boolean online(String unitId) throws Exception {
         return client.unit(unitId).map(u -> u.path("online").asBoolean()).orElse(false);
     }
 
@@ -137,9 +146,15 @@ class DeviceProcessTest {
         long t0 = System.nanoTime();
         p.destroyForcibly(); // SIGKILL: no shutdown hook, no DISCONNECT
         assertThat(p.waitFor(10, TimeUnit.SECONDS)).isTrue();
-        await().atMost(Duration.ofSeconds(KEEPALIVE_SECONDS * 3L + 10)).pollInterval(Duration.ofMillis(100)).until(() -> !online(id));
+        await().atMost(Duration.ofSeconds(KEEPALIVE_SECONDS * 3L + 10))
+                .pollInterval(Duration.ofMillis(100))
+                .until(() -> !online(id));
         long ms = (System.nanoTime() - t0) / 1_000_000;
-        Logger.info("kill -9 to offline: {} ms (keepalive {} s; 1.5x = {} ms)", ms, KEEPALIVE_SECONDS, KEEPALIVE_SECONDS * 1500);
+        Logger.info(
+                "kill -9 to offline: {} ms (keepalive {} s; 1.5x = {} ms)",
+                ms,
+                KEEPALIVE_SECONDS,
+                KEEPALIVE_SECONDS * 1500);
         assertThat(client.unit(id).orElseThrow().path("state").asText()).isEqualTo("OFFLINE");
     }
 
@@ -153,36 +168,54 @@ class DeviceProcessTest {
         await().atMost(Duration.ofSeconds(2)).until(() -> !online(id));
         assertThat(client.unit(id).orElseThrow().path("state").asText()).isEqualTo("OFFLINE");
         String log = Files.readString(dir.resolve(id + ".log"));
-        assertThat(log).contains("unit stopped cleanly").doesNotContain("Exception").doesNotContain(" ERROR ");
+        assertThat(log)
+                .contains("unit stopped cleanly")
+                .doesNotContain("Exception")
+                .doesNotContain(" ERROR ");
     }
 
     @Test
     void sigtermWhileRecordingSealsTheRecordingAndReportsItBeforeGoingOffline() throws Exception {
         String id = "proc-" + UUID.randomUUID().toString().substring(0, 6);
         Process p = startDevice(id);
-        assertThat(client.command(id, "record.start").body().path("ok").asBoolean()).isTrue();
+        assertThat(client.command(id, "record.start").body().path("ok").asBoolean())
+                .isTrue();
         Thread.sleep(2_000);
         p.destroy(); // SIGTERM while recording
         assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
         Path rec = recordingDir(id);
         assertThat(new EvidenceVerifier().verify(rec, Optional.empty()).ok()).isTrue();
         // the gateway heard of it: the sealed event, with the unit's own check, before the unit went offline
-        await().atMost(Duration.ofSeconds(5)).until(() -> client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body()
-                .findValuesAsText("type").contains("recording.sealed"));
-        String sealed = client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body().toString();
-        assertThat(sealed).contains(rec.getFileName().toString(), "\"reason\":\"shutdown\"")
-                .as("the camera stopping for the shutdown is no failure").doesNotContain("camera.failed");
+        await().atMost(Duration.ofSeconds(5))
+                .until(() -> client.get(client.gatewayUrl(), "/api/units/" + id + "/events")
+                        .body()
+                        .findValuesAsText("type")
+                        .contains("recording.sealed"));
+        String sealed = client.get(client.gatewayUrl(), "/api/units/" + id + "/events")
+                .body()
+                .toString();
+        assertThat(sealed)
+                .contains(rec.getFileName().toString(), "\"reason\":\"shutdown\"")
+                .as("the camera stopping for the shutdown is no failure")
+                .doesNotContain("camera.failed");
         String log = Files.readString(dir.resolve(id + ".log"));
-        assertThat(log).contains("sealed (shutdown)", "unit stopped cleanly").doesNotContain(" ERROR ").doesNotContain("Exception");
+        assertThat(log)
+                .contains("sealed (shutdown)", "unit stopped cleanly")
+                .doesNotContain(" ERROR ")
+                .doesNotContain("Exception");
     }
 
     @Test
     void aUnitWhoseCameraFailsStillComesOnlineAndSaysSo() throws Exception {
         String id = "proc-" + UUID.randomUUID().toString().substring(0, 6);
         Process p = startDevice(id, "  source: v4l2\n  device: /dev/no-such-camera\n");
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body()
-                .findValuesAsText("type").contains("camera.failed"));
-        JsonNode events = client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body();
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.get(client.gatewayUrl(), "/api/units/" + id + "/events")
+                        .body()
+                        .findValuesAsText("type")
+                        .contains("camera.failed"));
+        JsonNode events =
+                client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body();
         assertThat(events.toString()).contains("/dev/no-such-camera");
         assertThat(online(id)).isTrue();
         p.destroy();
@@ -202,7 +235,8 @@ class DeviceProcessTest {
     void killMinus9WhileRecordingLosesAtMostHalfASecondAndTheRecordingIsRecoveredAtBoot() throws Exception {
         String id = "proc-" + UUID.randomUUID().toString().substring(0, 6);
         Process p = startDevice(id);
-        assertThat(client.command(id, "record.start").body().path("ok").asBoolean()).isTrue();
+        assertThat(client.command(id, "record.start").body().path("ok").asBoolean())
+                .isTrue();
         Thread.sleep(3_000); // record a few seconds of footage
         Instant killedAt = Instant.now();
         p.destroyForcibly(); // SIGKILL while recording: nothing is flushed or sealed
@@ -220,11 +254,16 @@ class DeviceProcessTest {
         assertThat(manifest.path("recovered").asBoolean()).isTrue();
         Instant lastFragment = Instant.parse(manifest.path("endedAt").asText());
         long lostMillis = Duration.between(lastFragment, killedAt).toMillis();
-        Logger.info("kill -9 while recording: last durable fragment cut {} ms before the kill; recovered {} s",
-                lostMillis, manifest.path("durationSeconds").asDouble());
+        Logger.info(
+                "kill -9 while recording: last durable fragment cut {} ms before the kill; recovered {} s",
+                lostMillis,
+                manifest.path("durationSeconds").asDouble());
         assertThat(lostMillis).as("footage lost to a power cut").isLessThanOrEqualTo(500);
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body()
-                .findValuesAsText("type").contains("recording.recovered"));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.get(client.gatewayUrl(), "/api/units/" + id + "/events")
+                        .body()
+                        .findValuesAsText("type")
+                        .contains("recording.recovered"));
     }
 
     @Test
@@ -233,10 +272,12 @@ class DeviceProcessTest {
         Process p = startDevice(id);
         Thread.sleep((PRE_EVENT_SECONDS + 2) * 1000L); // let the pre-event buffer fill
         Instant pressedAt = Instant.now();
-        assertThat(client.command(id, "record.start").body().path("ok").asBoolean()).isTrue();
+        assertThat(client.command(id, "record.start").body().path("ok").asBoolean())
+                .isTrue();
         Thread.sleep(3_000);
         Instant stoppedAt = Instant.now();
-        assertThat(client.command(id, "record.stop").body().path("ok").asBoolean()).isTrue();
+        assertThat(client.command(id, "record.stop").body().path("ok").asBoolean())
+                .isTrue();
         Path rec = recordingDir(id);
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(rec.resolve("manifest.json")));
         p.destroy();
@@ -246,10 +287,14 @@ class DeviceProcessTest {
         // Memory: a unit that recorded, sealed and talked MQTT never loaded the CLI framework or a general JSON
         // library (their classes cost it about 10 MiB of its 160 MB budget).
         List<String> loaded = Files.readAllLines(dir.resolve(id + "-classes.txt")).stream()
-                .map(l -> l.replaceFirst("^(\\[[^\\]]*\\])+ *", "")).toList();
-        assertThat(loaded).as("class-load log").anyMatch(l -> l.startsWith("org.openbwc.device.evidence.ManifestFile "));
+                .map(l -> l.replaceFirst("^(\\[[^\\]]*\\])+ *", ""))
+                .toList();
+        assertThat(loaded)
+                .as("class-load log")
+                .anyMatch(l -> l.startsWith("org.openbwc.device.evidence.ManifestFile "));
         assertThat(loaded.stream().filter(l -> l.startsWith("picocli.") || l.startsWith("com.fasterxml.jackson.")))
-                .as("classes of the CLI framework or Jackson in the unit").isEmpty();
+                .as("classes of the CLI framework or Jackson in the unit")
+                .isEmpty();
         JsonNode m = JSON.readTree(rec.resolve("manifest.json").toFile());
         double pre = m.path("preEventSecondsIncluded").asDouble();
         double recorded = Duration.between(pressedAt, stoppedAt).toMillis() / 1000.0;
@@ -264,15 +309,26 @@ class DeviceProcessTest {
         assertThat(firstFragment).as("the first frame predates the press").isBefore(pressedAt);
         // and the file plays: ffprobe reads a video stream of the recorded length
         Path ffprobe = SystemTools.require("ffprobe", "checking recordings");
-        Process probe = new ProcessBuilder(ffprobe.toString(), "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0",
-                rec.resolve("seg-000001.mp4").toString()).redirectErrorStream(true).start();
+        Process probe = new ProcessBuilder(
+                        ffprobe.toString(),
+                        "-v",
+                        "error",
+                        "-show_entries",
+                        "format=duration",
+                        "-of",
+                        "csv=p=0",
+                        rec.resolve("seg-000001.mp4").toString())
+                .redirectErrorStream(true)
+                .start();
         String out = new String(probe.getInputStream().readAllBytes()).trim();
         assertThat(probe.waitFor()).isZero();
         assertThat(Double.parseDouble(out)).isGreaterThanOrEqualTo(PRE_EVENT_SECONDS + recorded - 1.0);
 
         // Export to one ordinary MP4, then tamper with a copy: verify names the place.
         Path mp4 = dir.resolve(id + ".mp4");
-        assertThat(BwcCliTest.bwc("evidence", "export", rec.toString(), mp4.toString()).exit()).isZero();
+        assertThat(BwcCliTest.bwc("evidence", "export", rec.toString(), mp4.toString())
+                        .exit())
+                .isZero();
         assertThat(mp4).isNotEmptyFile();
         Path copy = dir.resolve(id + "-tampered");
         Files.createDirectories(copy);
@@ -291,7 +347,8 @@ class DeviceProcessTest {
     static Instant firstFragmentWallClock(Path rec) throws IOException {
         for (String line : Files.readAllLines(rec.resolve("journal.jsonl"))) {
             JsonNode n = JSON.readTree(line);
-            if (n.path("type").asText().equals("fragment")) return Instant.parse(n.path("wallClock").asText());
+            if (n.path("type").asText().equals("fragment"))
+                return Instant.parse(n.path("wallClock").asText());
         }
         throw new AssertionError("no fragment in the journal of " + rec);
     }

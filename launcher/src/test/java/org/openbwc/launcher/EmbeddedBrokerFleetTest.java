@@ -21,5 +21,7 @@ class EmbeddedBrokerFleetTest extends FleetContract {
     }
 
     @Override
-    String unitBrokerUrl() { return "tcp://127.0.0.1:" + port; }
+    String unitBrokerUrl() {
+        return "tcp://127.0.0.1:" + port;
+    }
 }

@@ -29,5 +29,7 @@ class ExternalBrokerFleetTest extends FleetContract {
     }
 
     @Override
-    String unitBrokerUrl() { return url; }
+    String unitBrokerUrl() {
+        return url;
+    }
 }

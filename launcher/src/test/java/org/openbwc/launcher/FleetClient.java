@@ -18,7 +18,8 @@ import java.util.stream.Stream;
 /** What a test sees through the gateway's and the simulator's HTTP APIs, as a user's script would. */
 final class FleetClient implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String gateway;
     private final String sim;
     private final String user;
@@ -40,10 +41,14 @@ final class FleetClient implements AutoCloseable {
     String token() throws IOException, InterruptedException {
         if (token == null) {
             String body = JSON.writeValueAsString(Map.of("username", user, "password", TestAccounts.password(user)));
-            HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(gateway + "/api/login"))
-                    .timeout(Duration.ofSeconds(20)).POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+            HttpResponse<String> r = http.send(
+                    HttpRequest.newBuilder(URI.create(gateway + "/api/login"))
+                            .timeout(Duration.ofSeconds(20))
+                            .POST(HttpRequest.BodyPublishers.ofString(body))
+                            .build(),
                     HttpResponse.BodyHandlers.ofString());
-            if (r.statusCode() != 200) throw new IllegalStateException("sign-in as " + user + " answered " + r.statusCode() + ": " + r.body());
+            if (r.statusCode() != 200)
+                throw new IllegalStateException("sign-in as " + user + " answered " + r.statusCode() + ": " + r.body());
             token = JSON.readTree(r.body()).path("token").asText();
         }
         return token;
@@ -64,7 +69,8 @@ final class FleetClient implements AutoCloseable {
 
     Reply post(String base, String path, String body) throws IOException, InterruptedException {
         HttpRequest.Builder b = request(base, path);
-        b = body == null ? b.POST(HttpRequest.BodyPublishers.noBody())
+        b = body == null
+                ? b.POST(HttpRequest.BodyPublishers.noBody())
                 : b.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body));
         HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Reply(r.statusCode(), parse(r.body()));
@@ -85,7 +91,8 @@ final class FleetClient implements AutoCloseable {
 
     long onlineCount(Iterable<String> ids) throws IOException, InterruptedException {
         long n = 0;
-        for (String id : ids) n += unit(id).map(u -> u.path("online").asBoolean()).orElse(false) ? 1 : 0;
+        for (String id : ids)
+            n += unit(id).map(u -> u.path("online").asBoolean()).orElse(false) ? 1 : 0;
         return n;
     }
 
@@ -101,18 +108,25 @@ final class FleetClient implements AutoCloseable {
         return get(sim, path);
     }
 
-    String gatewayUrl() { return gateway; }
+    String gatewayUrl() {
+        return gateway;
+    }
 
     /** Subscribes to the gateway's server-sent events; every {@code data:} line lands in the returned queue. */
     BlockingQueue<String> events() throws IOException, InterruptedException {
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        HttpRequest req = HttpRequest.newBuilder(URI.create(gateway + "/api/events")).header("Accept", "text/event-stream")
-                .header("Authorization", "Bearer " + token()).GET().build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create(gateway + "/api/events"))
+                .header("Accept", "text/event-stream")
+                .header("Authorization", "Bearer " + token())
+                .GET()
+                .build();
         // The stream never ends: it is read on a thread of its own, never on the caller's (a future that is already
         // complete would run a thenAccept reader on the calling thread, and the test would hang there).
         sse = Thread.ofPlatform().daemon().name("fleet-client-sse").start(() -> {
-            try (Stream<String> body = http.send(req, HttpResponse.BodyHandlers.ofLines()).body()) {
-                body.filter(l -> l.startsWith("data:")).forEach(l -> lines.add(l.substring(5).trim()));
+            try (Stream<String> body =
+                    http.send(req, HttpResponse.BodyHandlers.ofLines()).body()) {
+                body.filter(l -> l.startsWith("data:"))
+                        .forEach(l -> lines.add(l.substring(5).trim()));
             } catch (IOException | UncheckedIOException | InterruptedException e) {
                 // closed by close(), or the gateway went away: the test sees no more lines
             }

@@ -19,7 +19,6 @@ import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.GnssConfig;
 import org.openbwc.config.GnssSource;
 import org.openbwc.config.HalMode;
-import org.openbwc.config.HttpConfig;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.config.RecordingConfig;
 import org.openbwc.config.UnitConfig;
@@ -79,9 +78,18 @@ abstract class FleetContract {
         UnitConfig base = UnitConfig.defaults(id);
         // Short hold/confirm timings keep the gesture tests quick; the policy itself is unit-tested in device.
         RecordingConfig rec = base.recording().withPostEventSeconds(1);
-        rec = new RecordingConfig(rec.preEventSeconds(), rec.postEventSeconds(), rec.preEventAudio(), rec.doublePressMillis(),
-                1000, 3000, rec.reminderIntervalSeconds(), rec.sosHoldMillis(), rec.stealthHoldMillis());
-        return base.withHal(HalMode.MOCK).withOfficerId("t" + n)
+        rec = new RecordingConfig(
+                rec.preEventSeconds(),
+                rec.postEventSeconds(),
+                rec.preEventAudio(),
+                rec.doublePressMillis(),
+                1000,
+                3000,
+                rec.reminderIntervalSeconds(),
+                rec.sosHoldMillis(),
+                rec.stealthHoldMillis());
+        return base.withHal(HalMode.MOCK)
+                .withOfficerId("t" + n)
                 .withDataDir(dir.resolve("units").resolve(id).toString())
                 .withMqtt(new MqttConfig(unitBrokerUrl(), id, null, null, KEEPALIVE_SECONDS, 5, 2))
                 .withRecording(rec)
@@ -112,7 +120,9 @@ abstract class FleetContract {
                 assertThat(u.path("online").asBoolean()).as(id + " online").isTrue();
                 assertThat(u.path("state").asText()).isIn("BUFFERING", "RECORDING", "POST_EVENT");
                 assertThat(u.path("battery").path("percent").asInt()).isBetween(1, 100);
-                assertThat(u.path("location").path("lat").asDouble()).as(id + " has a Berlin position").isBetween(52.3, 52.7);
+                assertThat(u.path("location").path("lat").asDouble())
+                        .as(id + " has a Berlin position")
+                        .isBetween(52.3, 52.7);
                 assertThat(u.path("lastSeen").isNull()).isFalse();
                 assertThat(u.path("officerId").asText()).startsWith("t");
             }
@@ -126,8 +136,12 @@ abstract class FleetContract {
         // The stream starts with a snapshot of every unit: wait for it so the change below is a change.
         assertThat(sse.poll(10, TimeUnit.SECONDS)).isNotNull();
         long t0 = System.nanoTime();
-        assertThat(client.sim("/api/units/" + id + "/buttons/record/double-press").status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20)).until(() -> state(id).equals("RECORDING"));
+        assertThat(client.sim("/api/units/" + id + "/buttons/record/double-press")
+                        .status())
+                .isEqualTo(200);
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> state(id).equals("RECORDING"));
         long apiMillis = (System.nanoTime() - t0) / 1_000_000;
         String seen = null;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
@@ -154,7 +168,8 @@ abstract class FleetContract {
 
     long stopArmedEvents(String id) throws Exception {
         long n = 0;
-        for (JsonNode e : client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body()) {
+        for (JsonNode e :
+                client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body()) {
             if (e.path("type").asText().equals("recording.stop-armed")) n++;
         }
         return n;
@@ -190,18 +205,28 @@ abstract class FleetContract {
     @Test
     void pullingTheBatteryMarksTheUnitOfflineThroughTheWill() throws Exception {
         String id = ids.get(2);
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.unit(id).map(u -> u.path("online").asBoolean()).orElse(false));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        client.unit(id).map(u -> u.path("online").asBoolean()).orElse(false));
         long t0 = System.nanoTime();
         assertThat(client.sim("/api/units/" + id + "/pull-battery").status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(KEEPALIVE_SECONDS * 3L + 10)).pollInterval(Duration.ofMillis(100))
+        await().atMost(Duration.ofSeconds(KEEPALIVE_SECONDS * 3L + 10))
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> !client.unit(id).orElseThrow().path("online").asBoolean());
         long millis = (System.nanoTime() - t0) / 1_000_000;
-        Logger.info("pull battery to offline: {} ms (keepalive {} s, limit 1.5x = {} ms)", millis, KEEPALIVE_SECONDS, KEEPALIVE_SECONDS * 1500);
+        Logger.info(
+                "pull battery to offline: {} ms (keepalive {} s, limit 1.5x = {} ms)",
+                millis,
+                KEEPALIVE_SECONDS,
+                KEEPALIVE_SECONDS * 1500);
         assertThat(client.unit(id).orElseThrow().path("state").asText()).isEqualTo("OFFLINE");
-        assertThat(client.command(id, "ping").status()).as("commands to an offline unit fail at once").isEqualTo(409);
+        assertThat(client.command(id, "ping").status())
+                .as("commands to an offline unit fail at once")
+                .isEqualTo(409);
 
         assertThat(client.sim("/api/units/" + id + "/power-on").status()).isEqualTo(200);
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.unit(id).orElseThrow().path("online").asBoolean());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> client.unit(id).orElseThrow().path("online").asBoolean());
     }
 
     @Test
@@ -213,19 +238,29 @@ abstract class FleetContract {
             // Virtual units: a double-press on the record button lights the red LED of that unit, and only of that one.
             browser.get("http://127.0.0.1:" + sim.port() + "/");
             WebElement card = wait.until(d -> d.findElement(By.id("unit-" + id)));
-            card.findElement(By.cssSelector("button[data-action='/buttons/record/double-press']")).click();
-            wait.until(d -> d.findElement(By.cssSelector("#unit-" + id + " .led.red")).getAttribute("class").contains("on"));
-            assertThat(browser.findElement(By.cssSelector("#unit-" + ids.get(0) + " .led.red")).getAttribute("class")).doesNotContain("on");
+            card.findElement(By.cssSelector("button[data-action='/buttons/record/double-press']"))
+                    .click();
+            wait.until(d -> d.findElement(By.cssSelector("#unit-" + id + " .led.red"))
+                    .getAttribute("class")
+                    .contains("on"));
+            assertThat(browser.findElement(By.cssSelector("#unit-" + ids.get(0) + " .led.red"))
+                            .getAttribute("class"))
+                    .doesNotContain("on");
             assertThat(card.findElement(By.cssSelector(".state")).getText()).contains("RECORDING");
 
             // Monitoring room: the unit shows RECORDING live, and the record.stop button on its page gets its reply.
             MonitoringRoom.signIn(browser, client.gatewayUrl(), "/", TestAccounts.SUPERVISOR);
-            wait.until(d -> "recording".equals(d.findElement(MonitoringRoom.row(id)).getAttribute("data-state")));
-            browser.findElement(MonitoringRoom.row(id)).findElement(By.cssSelector("a.unit-link")).click();
-            wait.until(d -> d.findElement(By.cssSelector("#commands button[data-command='record.stop']"))).click();
+            wait.until(d ->
+                    "recording".equals(d.findElement(MonitoringRoom.row(id)).getAttribute("data-state")));
+            browser.findElement(MonitoringRoom.row(id))
+                    .findElement(By.cssSelector("a.unit-link"))
+                    .click();
+            wait.until(d -> d.findElement(By.cssSelector("#commands button[data-command='record.stop']")))
+                    .click();
             wait.until(d -> "ok".equals(d.findElement(By.id("command-result")).getAttribute("data-outcome")));
             assertThat(browser.findElement(By.id("command-result")).getText()).contains("record.stop");
-            wait.until(d -> "buffering".equals(d.findElement(By.cssSelector("#status .state")).getAttribute("data-state")));
+            wait.until(d -> "buffering"
+                    .equals(d.findElement(By.cssSelector("#status .state")).getAttribute("data-state")));
         } finally {
             browser.quit();
         }
@@ -234,12 +269,17 @@ abstract class FleetContract {
     @Test
     void storageAtItsReserveStopsTheRecordingAndRefusesANewOne() throws Exception {
         String id = ids.get(1);
-        assertThat(client.command(id, "record.start").body().path("ok").asBoolean()).isTrue();
+        assertThat(client.command(id, "record.start").body().path("ok").asBoolean())
+                .isTrue();
         await().atMost(Duration.ofSeconds(5)).until(() -> state(id).equals("RECORDING"));
         try {
-            assertThat(client.sim("/api/units/" + id + "/storage?freeBytes=1000000").status()).isEqualTo(200);
+            assertThat(client.sim("/api/units/" + id + "/storage?freeBytes=1000000")
+                            .status())
+                    .isEqualTo(200);
             await().atMost(Duration.ofSeconds(10)).until(() -> state(id).equals("BUFFERING"));
-            assertThat(client.get(client.gatewayUrl(), "/api/units/" + id + "/events").body().findValuesAsText("type"))
+            assertThat(client.get(client.gatewayUrl(), "/api/units/" + id + "/events")
+                            .body()
+                            .findValuesAsText("type"))
                     .contains("storage.reserve", "storage.low");
             FleetClient.Reply refused = client.command(id, "record.start");
             assertThat(refused.status()).isEqualTo(422);
@@ -247,7 +287,9 @@ abstract class FleetContract {
         } finally {
             client.sim("/api/units/" + id + "/storage");
         }
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.command(id, "record.start").body().path("ok").asBoolean());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() ->
+                        client.command(id, "record.start").body().path("ok").asBoolean());
         client.command(id, "record.stop");
         await().atMost(Duration.ofSeconds(10)).until(() -> state(id).equals("BUFFERING"));
     }
@@ -258,9 +300,13 @@ abstract class FleetContract {
         FleetClient.Reply badButton = client.sim("/api/units/" + id + "/buttons/volume/press");
         assertThat(badButton.status()).isEqualTo(400);
         assertThat(badButton.body().path("error").asText()).contains("allowed: record, function, sos");
-        assertThat(client.sim("/api/units/" + id + "/buttons/record/hold?ms=abc").status()).isEqualTo(400);
-        assertThat(client.sim("/api/units/" + id + "/buttons/record/wiggle").status()).isEqualTo(400);
+        assertThat(client.sim("/api/units/" + id + "/buttons/record/hold?ms=abc")
+                        .status())
+                .isEqualTo(400);
+        assertThat(client.sim("/api/units/" + id + "/buttons/record/wiggle").status())
+                .isEqualTo(400);
         assertThat(client.sim("/api/units/nobody/dock").status()).isEqualTo(404);
-        assertThat(client.sim("/api/units/" + id + "/storage?freeBytes=lots").status()).isEqualTo(400);
+        assertThat(client.sim("/api/units/" + id + "/storage?freeBytes=lots").status())
+                .isEqualTo(400);
     }
 }

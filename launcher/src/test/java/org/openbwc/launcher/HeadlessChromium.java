@@ -13,16 +13,32 @@ final class HeadlessChromium {
     private HeadlessChromium() {}
 
     static WebDriver start(Path userDataDir) {
-        Path chromium = SystemTools.which("chromium").or(() -> SystemTools.which("chromium-browser")).orElse(null);
-        if (chromium == null) SystemTools.unavailable("chromium is not installed (browser tests of the web pages); apt-get install chromium chromium-driver, or run .ci/run");
-        Path driver = SystemTools.require("chromedriver", "browser tests of the web pages; apt-get install chromium-driver");
+        Path chromium = SystemTools.which("chromium")
+                .or(() -> SystemTools.which("chromium-browser"))
+                .orElse(null);
+        if (chromium == null)
+            SystemTools.unavailable(
+                    "chromium is not installed (browser tests of the web pages); apt-get install chromium chromium-driver, or run .ci/run");
+        Path driver =
+                SystemTools.require("chromedriver", "browser tests of the web pages; apt-get install chromium-driver");
         ChromeOptions options = new ChromeOptions();
         options.setBinary(chromium.toFile());
-        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
-                "--disable-quic", "--window-size=1280,900", "--user-data-dir=" + userDataDir);
+        options.addArguments(
+                "--headless=new",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-dev-shm-usage",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--disable-quic",
+                "--window-size=1280,900",
+                "--user-data-dir=" + userDataDir);
         ChromeDriverService service = new ChromeDriverService.Builder()
-                .usingDriverExecutable(new File(driver.toString())).usingAnyFreePort().build();
+                .usingDriverExecutable(new File(driver.toString()))
+                .usingAnyFreePort()
+                .build();
         ChromeDriver browser = new ChromeDriver(service, options);
         browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(30));
         return browser;

@@ -34,7 +34,9 @@ class LiveVideoBrowserTest {
 
     @BeforeAll
     void start() {
-        fleet = TestFleet.start("live-browser", gw -> gw.withLive(LiveConfig.defaults().withIdleStopSeconds(2)),
+        fleet = TestFleet.start(
+                "live-browser",
+                gw -> gw.withLive(LiveConfig.defaults().withIdleStopSeconds(2)),
                 List.of(new TestFleet.Unit(UNIT, 640, 360, 15, 800)));
         base = fleet.base();
         dir = fleet.dir;
@@ -47,7 +49,9 @@ class LiveVideoBrowserTest {
         if (fleet != null) fleet.close();
     }
 
-    boolean unitLive() throws Exception { return client.unit(UNIT).orElseThrow().path("live").asBoolean(); }
+    boolean unitLive() throws Exception {
+        return client.unit(UNIT).orElseThrow().path("live").asBoolean();
+    }
 
     @Test
     void aSupervisorWatchesLiveWithTheDelayShownASecondViewerJoinsAndClosingBothStopsTheUplink() throws Exception {
@@ -57,7 +61,9 @@ class LiveVideoBrowserTest {
             MonitoringRoom.signIn(first, base, "/live/" + UNIT, TestAccounts.SUPERVISOR);
             WebElement video = new WebDriverWait(first, Duration.ofSeconds(30)).until(d -> {
                 WebElement v = d.findElement(By.cssSelector("video.live-player"));
-                return "playing".equals(v.getAttribute("data-state")) && v.getAttribute("data-latency-ms") != null ? v : null;
+                return "playing".equals(v.getAttribute("data-state")) && v.getAttribute("data-latency-ms") != null
+                        ? v
+                        : null;
             });
             double t0 = currentTime(first);
             Thread.sleep(1_500);
@@ -72,12 +78,17 @@ class LiveVideoBrowserTest {
             // A second viewer (another browser) joins; the first keeps playing.
             second = HeadlessChromium.start(dir.resolve("chromium-2"));
             MonitoringRoom.signIn(second, base, "/live/" + UNIT, TestAccounts.ADMIN);
-            new WebDriverWait(second, Duration.ofSeconds(30)).until(d ->
-                    "playing".equals(d.findElement(By.cssSelector("video.live-player")).getAttribute("data-state")));
+            new WebDriverWait(second, Duration.ofSeconds(30))
+                    .until(d -> "playing"
+                            .equals(d.findElement(By.cssSelector("video.live-player"))
+                                    .getAttribute("data-state")));
             double before = currentTime(first);
             Thread.sleep(1_500);
-            assertThat(currentTime(first)).as("the first viewer was not disturbed").isGreaterThan(before + 0.5);
-            await().atMost(Duration.ofSeconds(10)).until(() -> client.unit(UNIT).orElseThrow().path("viewers").asInt() == 2);
+            assertThat(currentTime(first))
+                    .as("the first viewer was not disturbed")
+                    .isGreaterThan(before + 0.5);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> client.unit(UNIT).orElseThrow().path("viewers").asInt() == 2);
 
             // Closing both: the gateway stops the unit's uplink after its idle time.
             second.quit();
@@ -96,8 +107,11 @@ class LiveVideoBrowserTest {
         WebDriver browser = HeadlessChromium.start(dir.resolve("chromium-wall"));
         try {
             MonitoringRoom.signIn(browser, base, "/wall?units=" + UNIT, TestAccounts.SUPERVISOR);
-            new WebDriverWait(browser, Duration.ofSeconds(30)).until(d -> "playing".equals(
-                    d.findElement(By.cssSelector(".wall-tile[data-unit-id='" + UNIT + "'] video.live-player")).getAttribute("data-state")));
+            new WebDriverWait(browser, Duration.ofSeconds(30))
+                    .until(d -> "playing"
+                            .equals(d.findElement(
+                                            By.cssSelector(".wall-tile[data-unit-id='" + UNIT + "'] video.live-player"))
+                                    .getAttribute("data-state")));
             assertThat(browser.findElements(By.cssSelector(".wall-tile"))).hasSize(4);
             MonitoringRoom.screenshot(browser, "video-wall");
         } finally {
@@ -121,7 +135,8 @@ class LiveVideoBrowserTest {
     }
 
     private static double currentTime(WebDriver browser) {
-        Object t = ((JavascriptExecutor) browser).executeScript("return document.querySelector('video.live-player').currentTime;");
+        Object t = ((JavascriptExecutor) browser)
+                .executeScript("return document.querySelector('video.live-player').currentTime;");
         return ((Number) t).doubleValue();
     }
 }

@@ -38,7 +38,9 @@ class LiveVideoTest {
 
     @BeforeAll
     void start() {
-        fleet = TestFleet.start("live", gw -> gw.withLive(LiveConfig.defaults().withIdleStopSeconds(2)),
+        fleet = TestFleet.start(
+                "live",
+                gw -> gw.withLive(LiveConfig.defaults().withIdleStopSeconds(2)),
                 List.of(TestFleet.Unit.small(UNIT)));
         base = fleet.base();
         supervisor = fleet.client(TestAccounts.SUPERVISOR);
@@ -67,7 +69,10 @@ class LiveVideoTest {
 
         @Override
         public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
-            ByteBuffer joined = ByteBuffer.allocate(partial.remaining() + data.remaining()).put(partial).put(data).flip();
+            ByteBuffer joined = ByteBuffer.allocate(partial.remaining() + data.remaining())
+                    .put(partial)
+                    .put(data)
+                    .flip();
             if (last) {
                 long capture = joined.getLong(0);
                 long media = joined.getLong(8);
@@ -86,13 +91,20 @@ class LiveVideoTest {
         FleetClient.Reply grant = who.post(base, "/api/live/" + UNIT, null);
         assertThat(grant.status()).as(grant.body().toString()).isEqualTo(200);
         Viewer v = new Viewer();
-        v.socket = HttpClient.newHttpClient().newWebSocketBuilder()
+        v.socket = HttpClient.newHttpClient()
+                .newWebSocketBuilder()
                 .header("Authorization", "Bearer " + who.token())
-                .buildAsync(URI.create(base.replace("http", "ws") + grant.body().path("ws").asText()), v).join();
+                .buildAsync(
+                        URI.create(base.replace("http", "ws")
+                                + grant.body().path("ws").asText()),
+                        v)
+                .join();
         return v;
     }
 
-    JsonNode unitView() throws Exception { return supervisor.unit(UNIT).orElseThrow(); }
+    JsonNode unitView() throws Exception {
+        return supervisor.unit(UNIT).orElseThrow();
+    }
 
     @Test
     void aSupervisorWatchesASecondJoinsTheUnitKnowsAndTheStreamStopsWhenNobodyWatches() throws Exception {
@@ -107,49 +119,69 @@ class LiveVideoTest {
         }
         long[] last = first.fragments.getLast();
         long uplinkDelay = last[3] - last[0];
-        Logger.info("live: first fragment {} ms after the request; capture-to-viewer delay of a fragment {} ms",
-                firstFragmentMillis, uplinkDelay);
+        Logger.info(
+                "live: first fragment {} ms after the request; capture-to-viewer delay of a fragment {} ms",
+                firstFragmentMillis,
+                uplinkDelay);
         assertThat(uplinkDelay).as("capture stamp to arrival at the viewer").isBetween(0L, 1_500L);
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> unitView().path("live").asBoolean()
-                && unitView().path("viewers").asInt() == 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> unitView().path("live").asBoolean()
+                        && unitView().path("viewers").asInt() == 1);
 
         try (FleetClient admin = fleet.client(TestAccounts.ADMIN)) {
             int before = first.fragments.size();
             Viewer second = watch(admin);
             await().atMost(Duration.ofSeconds(10)).until(() -> second.init && second.fragments.size() >= 5);
-            assertThat(first.fragments.size()).as("the first viewer kept receiving").isGreaterThan(before);
-            await().atMost(Duration.ofSeconds(10)).until(() -> unitView().path("viewers").asInt() == 2);
+            assertThat(first.fragments.size())
+                    .as("the first viewer kept receiving")
+                    .isGreaterThan(before);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> unitView().path("viewers").asInt() == 2);
             second.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
         }
         first.socket.sendText("{\"type\":\"latency\",\"ms\":321}", true).join();
         first.socket.sendClose(WebSocket.NORMAL_CLOSURE, "bye").join();
 
         // Nobody watches: after the idle time (2 s here) the gateway tells the unit to stop.
-        await().atMost(Duration.ofSeconds(20)).until(() -> !unitView().path("live").asBoolean());
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> !unitView().path("live").asBoolean());
         String audit = Files.readString(fleet.dir.resolve("gateway").resolve("audit.log"));
-        assertThat(audit).contains("\"actor\":\"" + TestAccounts.SUPERVISOR + "\",\"action\":\"live.open\",\"target\":\"" + UNIT)
-                .contains("\"action\":\"live.close\"", "\"actor\":\"" + TestAccounts.ADMIN + "\",\"action\":\"live.open\"");
-        String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/metrics"))
-                .header("Authorization", "Bearer " + supervisor.token()).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertThat(audit)
+                .contains("\"actor\":\"" + TestAccounts.SUPERVISOR + "\",\"action\":\"live.open\",\"target\":\"" + UNIT)
+                .contains(
+                        "\"action\":\"live.close\"",
+                        "\"actor\":\"" + TestAccounts.ADMIN + "\",\"action\":\"live.open\"");
+        String metrics = HttpClient.newHttpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create(base + "/metrics"))
+                                .header("Authorization", "Bearer " + supervisor.token())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .body();
         assertThat(metrics).contains("bwc_live_latency_milliseconds_count{gateway=\"gw-live\"} 1", "bwc_live_viewers");
     }
 
     @Test
     void dockingTheUnitEndsItsLiveStreamAndADockedUnitRefusesOne() throws Exception {
         Viewer v = watch(supervisor);
-        await().atMost(Duration.ofSeconds(10)).until(() -> unitView().path("live").asBoolean());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> unitView().path("live").asBoolean());
         fleet.units.getFirst().controls().setDocked(true);
         try {
-            await().atMost(Duration.ofSeconds(10)).until(() -> !unitView().path("live").asBoolean());
-            await().atMost(Duration.ofSeconds(10)).until(() -> v.texts.stream().anyMatch(t -> t.contains("\"type\":\"end\"")));
-            await().atMost(Duration.ofSeconds(10)).until(() -> unitView().path("state").asText().equals("SLEEP"));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> !unitView().path("live").asBoolean());
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> v.texts.stream().anyMatch(t -> t.contains("\"type\":\"end\"")));
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> unitView().path("state").asText().equals("SLEEP"));
             FleetClient.Reply refused = supervisor.post(base, "/api/live/" + UNIT, null);
             assertThat(refused.status()).isEqualTo(503);
             assertThat(refused.body().path("error").asText()).contains("camera is off");
         } finally {
             fleet.units.getFirst().controls().setDocked(false);
-            await().atMost(Duration.ofSeconds(20)).until(() -> unitView().path("state").asText().equals("BUFFERING"));
+            await().atMost(Duration.ofSeconds(20))
+                    .until(() -> unitView().path("state").asText().equals("BUFFERING"));
         }
     }
 
@@ -165,14 +197,22 @@ class LiveVideoTest {
         HttpClient http = HttpClient.newHttpClient();
         // Without the session the token alone is not enough.
         assertThat(upgrade(http.newWebSocketBuilder(), ws)).isFalse();
-        assertThat(upgrade(http.newWebSocketBuilder().header("Authorization", "Bearer " + supervisor.token()),
-                ws.replaceAll("token=[^&]+", "token=forged"))).isFalse();
-        assertThat(upgrade(http.newWebSocketBuilder().header("Authorization", "Bearer " + supervisor.token()), ws)).isTrue();
+        assertThat(upgrade(
+                        http.newWebSocketBuilder().header("Authorization", "Bearer " + supervisor.token()),
+                        ws.replaceAll("token=[^&]+", "token=forged")))
+                .isFalse();
         assertThat(upgrade(http.newWebSocketBuilder().header("Authorization", "Bearer " + supervisor.token()), ws))
-                .as("a token is good for one connection").isFalse();
+                .isTrue();
+        assertThat(upgrade(http.newWebSocketBuilder().header("Authorization", "Bearer " + supervisor.token()), ws))
+                .as("a token is good for one connection")
+                .isFalse();
         // A unit uplink without its ticket is refused too.
-        assertThat(upgrade(http.newWebSocketBuilder(), base.replace("http", "ws") + "/uplink/" + UNIT + "?ticket=guess")).isFalse();
-        assertThat(supervisor.command(UNIT, "live.start").status()).as("only the live service sends live.start").isEqualTo(400);
+        assertThat(upgrade(
+                        http.newWebSocketBuilder(), base.replace("http", "ws") + "/uplink/" + UNIT + "?ticket=guess"))
+                .isFalse();
+        assertThat(supervisor.command(UNIT, "live.start").status())
+                .as("only the live service sends live.start")
+                .isEqualTo(400);
     }
 
     @Test
@@ -182,14 +222,36 @@ class LiveVideoTest {
         assertThat(grant.status()).isEqualTo(200);
         String playlistUrl = base + grant.body().path("hls").asText();
         HttpClient http = HttpClient.newHttpClient();
-        HttpRequest playlist = HttpRequest.newBuilder(URI.create(playlistUrl)).header("Authorization", "Bearer " + supervisor.token()).build();
-        await().atMost(Duration.ofSeconds(15)).until(() -> http.send(playlist, HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        HttpRequest playlist = HttpRequest.newBuilder(URI.create(playlistUrl))
+                .header("Authorization", "Bearer " + supervisor.token())
+                .build();
+        await().atMost(Duration.ofSeconds(15))
+                .until(() -> http.send(playlist, HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
         String text = http.send(playlist, HttpResponse.BodyHandlers.ofString()).body();
-        assertThat(text).startsWith("#EXTM3U").contains("#EXT-X-MAP:URI=\"init.mp4\"", "#EXT-X-PROGRAM-DATE-TIME:", ".m4s");
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(playlistUrl)).build(), HttpResponse.BodyHandlers.ofString())
-                .statusCode()).as("HLS needs a signed-in supervisor too").isEqualTo(401);
-        Process p = new ProcessBuilder(ffprobe.toString(), "-v", "error", "-headers", "Authorization: Bearer " + supervisor.token() + "\r\n",
-                "-show_entries", "stream=codec_name,width,height", "-of", "csv=p=0", playlistUrl).redirectErrorStream(true).start();
+        assertThat(text)
+                .startsWith("#EXTM3U")
+                .contains("#EXT-X-MAP:URI=\"init.mp4\"", "#EXT-X-PROGRAM-DATE-TIME:", ".m4s");
+        assertThat(http.send(
+                                HttpRequest.newBuilder(URI.create(playlistUrl)).build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .statusCode())
+                .as("HLS needs a signed-in supervisor too")
+                .isEqualTo(401);
+        Process p = new ProcessBuilder(
+                        ffprobe.toString(),
+                        "-v",
+                        "error",
+                        "-headers",
+                        "Authorization: Bearer " + supervisor.token() + "\r\n",
+                        "-show_entries",
+                        "stream=codec_name,width,height",
+                        "-of",
+                        "csv=p=0",
+                        playlistUrl)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as(out).isZero();
         assertThat(out).contains("h264,320,240");
@@ -197,12 +259,12 @@ class LiveVideoTest {
 
     private static boolean upgrade(WebSocket.Builder b, String url) {
         try {
-            WebSocket s = b.buildAsync(URI.create(url), new WebSocket.Listener() { }).join();
+            WebSocket s =
+                    b.buildAsync(URI.create(url), new WebSocket.Listener() {}).join();
             s.sendClose(WebSocket.NORMAL_CLOSURE, "");
             return true;
         } catch (CompletionException e) {
             return false;
         }
     }
-
 }

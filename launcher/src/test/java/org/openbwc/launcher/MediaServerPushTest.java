@@ -38,14 +38,16 @@ class MediaServerPushTest {
     void start() throws Exception {
         Path nginxBin = SystemTools.require("nginx", "the media-server test; apt-get install nginx libnginx-mod-rtmp");
         if (!Files.exists(RTMP_MODULE)) {
-            SystemTools.unavailable("nginx's RTMP module " + RTMP_MODULE + " is missing (media-server test); apt-get install libnginx-mod-rtmp");
+            SystemTools.unavailable("nginx's RTMP module " + RTMP_MODULE
+                    + " is missing (media-server test); apt-get install libnginx-mod-rtmp");
         }
         dir = TempDirs.create("bwc-nginx");
         int rtmpPort = PortCheck.freePort("127.0.0.1");
         httpPort = PortCheck.freePort("127.0.0.1");
         Files.createDirectories(dir.resolve("logs"));
         Files.createDirectories(dir.resolve("hls"));
-        Files.writeString(dir.resolve("nginx.conf"), """
+        Files.writeString(
+                dir.resolve("nginx.conf"), """
                 load_module %s;
                 user root;
                 worker_processes 1;
@@ -67,13 +69,22 @@ class MediaServerPushTest {
                   }
                 }
                 """.formatted(RTMP_MODULE, dir, dir, rtmpPort, dir, httpPort, dir));
-        nginx = new ProcessBuilder(nginxBin.toString(), "-p", dir.toString(), "-c", dir.resolve("nginx.conf").toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("logs/stdout.log").toFile()).start();
+        nginx = new ProcessBuilder(
+                        nginxBin.toString(),
+                        "-p",
+                        dir.toString(),
+                        "-c",
+                        dir.resolve("nginx.conf").toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("logs/stdout.log").toFile())
+                .start();
         await("nginx listening").atMost(Duration.ofSeconds(10)).until(() -> !PortCheck.isFree("127.0.0.1", rtmpPort));
 
         String push = "rtmp://127.0.0.1:" + rtmpPort + "/live/{unit}";
         String playback = "http://127.0.0.1:" + httpPort + "/hls/{unit}.m3u8";
-        fleet = TestFleet.start("push", gw -> gw.withLive(LiveConfig.defaults().withMediaServer(push, playback)),
+        fleet = TestFleet.start(
+                "push",
+                gw -> gw.withLive(LiveConfig.defaults().withMediaServer(push, playback)),
                 List.of(TestFleet.Unit.small(UNIT)));
         base = fleet.base();
         client = fleet.client(TestAccounts.SUPERVISOR);
@@ -94,13 +105,29 @@ class MediaServerPushTest {
         assertThat(grant.status()).as(grant.body().toString()).isEqualTo(200);
         String playback = grant.body().path("external").asText();
         assertThat(playback).isEqualTo("http://127.0.0.1:" + httpPort + "/hls/" + UNIT + ".m3u8");
-        await().atMost(Duration.ofSeconds(10)).until(() -> client.unit(UNIT).orElseThrow().path("live").asBoolean());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> client.unit(UNIT).orElseThrow().path("live").asBoolean());
 
         HttpClient http = HttpClient.newHttpClient();
-        await("the media server's HLS playlist").atMost(Duration.ofSeconds(30)).until(() ->
-                http.send(HttpRequest.newBuilder(URI.create(playback)).build(), HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-        Process p = new ProcessBuilder(ffprobe.toString(), "-v", "error", "-show_entries", "stream=codec_name,width,height",
-                "-of", "csv=p=0", playback).redirectErrorStream(true).start();
+        await("the media server's HLS playlist")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> http.send(
+                                        HttpRequest.newBuilder(URI.create(playback))
+                                                .build(),
+                                        HttpResponse.BodyHandlers.ofString())
+                                .statusCode()
+                        == 200);
+        Process p = new ProcessBuilder(
+                        ffprobe.toString(),
+                        "-v",
+                        "error",
+                        "-show_entries",
+                        "stream=codec_name,width,height",
+                        "-of",
+                        "csv=p=0",
+                        playback)
+                .redirectErrorStream(true)
+                .start();
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as(out).isZero();
         assertThat(out).contains("h264,320,240").contains("aac");

@@ -32,9 +32,12 @@ final class MonitoringRoom {
             wait.until(d -> "live".equals(d.findElement(By.id("conn")).getAttribute("data-state")));
         } catch (TimeoutException e) {
             Path shot = screenshot(browser, "sign-in-failed-" + user);
-            throw new AssertionError("sign-in as " + user + " did not reach " + path + " with a live connection; at "
-                    + browser.getCurrentUrl() + ", page text: " + browser.findElement(By.tagName("body")).getText()
-                    + " (screenshot " + shot + "); browser log: " + browserLog(browser), e);
+            throw new AssertionError(
+                    "sign-in as " + user + " did not reach " + path + " with a live connection; at "
+                            + browser.getCurrentUrl() + ", page text: "
+                            + browser.findElement(By.tagName("body")).getText()
+                            + " (screenshot " + shot + "); browser log: " + browserLog(browser),
+                    e);
         }
     }
 
@@ -46,9 +49,13 @@ final class MonitoringRoom {
         }
     }
 
-    static By row(String unitId) { return By.cssSelector("#units tbody tr[data-id='" + unitId + "']"); }
+    static By row(String unitId) {
+        return By.cssSelector("#units tbody tr[data-id='" + unitId + "']");
+    }
 
-    static By marker(String unitId) { return By.cssSelector(".unit-marker[data-id='" + unitId + "']"); }
+    static By marker(String unitId) {
+        return By.cssSelector(".unit-marker[data-id='" + unitId + "']");
+    }
 
     static By openAlert(String type) {
         return By.cssSelector("#alert-banner .alert[data-type='" + type + "']");

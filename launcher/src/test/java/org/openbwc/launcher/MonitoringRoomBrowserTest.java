@@ -37,8 +37,13 @@ class MonitoringRoomBrowserTest {
 
     @BeforeAll
     void start() {
-        fleet = TestFleet.start("room", gw -> gw, List.of(TestFleet.Unit.small("room-1"), TestFleet.Unit.small("room-2"),
-                TestFleet.Unit.small("room-3")));
+        fleet = TestFleet.start(
+                "room",
+                gw -> gw,
+                List.of(
+                        TestFleet.Unit.small("room-1"),
+                        TestFleet.Unit.small("room-2"),
+                        TestFleet.Unit.small("room-3")));
         ids = fleet.ids;
         dir = fleet.dir;
         base = fleet.base();
@@ -65,47 +70,71 @@ class MonitoringRoomBrowserTest {
                 wait.until(d -> d.findElement(MonitoringRoom.row(id)));
                 wait.until(d -> d.findElement(MonitoringRoom.marker(id)));
             }
-            assertThat(browser.findElements(By.cssSelector("#units tbody tr[data-id]"))).hasSize(UNITS);
+            assertThat(browser.findElements(By.cssSelector("#units tbody tr[data-id]")))
+                    .hasSize(UNITS);
 
             // A double-press on a virtual unit: its row and marker turn to RECORDING within a second of the request,
             // which includes the ~390 ms the simulated finger takes (press, gap, press).
             String id = ids.get(0);
-            assertThat(browser.findElement(MonitoringRoom.row(id)).getAttribute("data-state")).isEqualTo("buffering");
-            assertThat(client.sim("/api/units/" + id + "/buttons/record/double-press").status()).isEqualTo(200);
+            assertThat(browser.findElement(MonitoringRoom.row(id)).getAttribute("data-state"))
+                    .isEqualTo("buffering");
+            assertThat(client.sim("/api/units/" + id + "/buttons/record/double-press")
+                            .status())
+                    .isEqualTo(200);
             long pressed = System.nanoTime();
-            new WebDriverWait(browser, Duration.ofSeconds(1), Duration.ofMillis(20)).until(d ->
-                    "recording".equals(d.findElement(MonitoringRoom.row(id)).getAttribute("data-state"))
-                            && "recording".equals(d.findElement(MonitoringRoom.marker(id)).getAttribute("data-state")));
-            Logger.info("double-press to RECORDING on the operator's screen: {} ms after the request (gesture ~390 ms)",
+            new WebDriverWait(browser, Duration.ofSeconds(1), Duration.ofMillis(20))
+                    .until(d -> "recording"
+                                    .equals(d.findElement(MonitoringRoom.row(id))
+                                            .getAttribute("data-state"))
+                            && "recording"
+                                    .equals(d.findElement(MonitoringRoom.marker(id))
+                                            .getAttribute("data-state")));
+            Logger.info(
+                    "double-press to RECORDING on the operator's screen: {} ms after the request (gesture ~390 ms)",
                     (System.nanoTime() - pressed) / 1_000_000);
-            assertThat(browser.findElement(MonitoringRoom.row(id)).findElement(By.cssSelector(".state")).getText())
+            assertThat(browser.findElement(MonitoringRoom.row(id))
+                            .findElement(By.cssSelector(".state"))
+                            .getText())
                     .startsWith("RECORDING");
             MonitoringRoom.screenshot(browser, "fleet-map");
 
             // SOS: a banner that stays, an alarm tone, until an operator acknowledges it.
             String sosUnit = ids.get(1);
-            assertThat(client.sim("/api/units/" + sosUnit + "/buttons/sos/hold?ms=2300").status()).isEqualTo(200);
+            assertThat(client.sim("/api/units/" + sosUnit + "/buttons/sos/hold?ms=2300")
+                            .status())
+                    .isEqualTo(200);
             WebElement sos = wait.until(d -> d.findElement(MonitoringRoom.openAlert("sos")));
             assertThat(sos.getText()).contains(sosUnit);
-            wait.until(d -> "sos".equals(d.findElement(MonitoringRoom.marker(sosUnit)).getAttribute("data-state")));
-            assertThat(browser.findElement(By.tagName("body")).getAttribute("data-alarm")).isEqualTo("sounding");
+            wait.until(d ->
+                    "sos".equals(d.findElement(MonitoringRoom.marker(sosUnit)).getAttribute("data-state")));
+            assertThat(browser.findElement(By.tagName("body")).getAttribute("data-alarm"))
+                    .isEqualTo("sounding");
             // The SOS started the unit's live stream by itself: the operator already watches it in the banner.
-            wait.until(d -> "playing".equals(d.findElement(By.cssSelector(".alert[data-type='sos'] video.live-player"))
-                    .getAttribute("data-state")));
+            wait.until(d -> "playing"
+                    .equals(d.findElement(By.cssSelector(".alert[data-type='sos'] video.live-player"))
+                            .getAttribute("data-state")));
             MonitoringRoom.screenshot(browser, "fleet-sos");
             sos.findElement(By.cssSelector("button.ack")).click();
             wait.until(d -> d.findElements(MonitoringRoom.openAlert("sos")).isEmpty());
-            assertThat(browser.findElements(By.cssSelector("video.live-player"))).as("the banner's player went with it").isEmpty();
-            assertThat(browser.findElement(By.tagName("body")).getAttribute("data-alarm")).isEqualTo("quiet");
-            assertThat(client.get(base, "/api/alerts").body().findValuesAsText("acknowledgedBy")).contains(TestAccounts.SUPERVISOR);
+            assertThat(browser.findElements(By.cssSelector("video.live-player")))
+                    .as("the banner's player went with it")
+                    .isEmpty();
+            assertThat(browser.findElement(By.tagName("body")).getAttribute("data-alarm"))
+                    .isEqualTo("quiet");
+            assertThat(client.get(base, "/api/alerts").body().findValuesAsText("acknowledgedBy"))
+                    .contains(TestAccounts.SUPERVISOR);
 
             // The unit page: live status, trail, timeline, and a command with the unit's reply.
             browser.get(base + "/units/" + id);
-            wait.until(d -> "recording".equals(d.findElement(By.cssSelector("#status .state")).getAttribute("data-state")));
-            wait.until(d -> d.findElement(By.cssSelector("#commands button[data-command='marker']"))).click();
+            wait.until(d -> "recording"
+                    .equals(d.findElement(By.cssSelector("#status .state")).getAttribute("data-state")));
+            wait.until(d -> d.findElement(By.cssSelector("#commands button[data-command='marker']")))
+                    .click();
             wait.until(d -> "ok".equals(d.findElement(By.id("command-result")).getAttribute("data-outcome")));
-            wait.until(d -> !d.findElements(By.cssSelector("#timeline li[data-type='marker']")).isEmpty());
-            wait.until(d -> !d.findElements(By.cssSelector("#recordings tbody tr[data-recording-id]")).isEmpty());
+            wait.until(d -> !d.findElements(By.cssSelector("#timeline li[data-type='marker']"))
+                    .isEmpty());
+            wait.until(d -> !d.findElements(By.cssSelector("#recordings tbody tr[data-recording-id]"))
+                    .isEmpty());
             MonitoringRoom.screenshot(browser, "unit-page");
 
             // Gateway restart (with its embedded broker): the open page shows the loss, then resynchronises by itself.
@@ -116,10 +145,11 @@ class MonitoringRoomBrowserTest {
             await("units back").atMost(Duration.ofSeconds(60)).until(() -> client.onlineCount(ids) == UNITS);
             assertThat(client.command(id, "record.stop").status()).isEqualTo(200);
             wait.until(d -> "live".equals(d.findElement(By.id("conn")).getAttribute("data-state")));
-            wait.until(d -> List.of("post_event", "buffering").contains(
-                    d.findElement(By.cssSelector("#status .state")).getAttribute("data-state")));
+            wait.until(d -> List.of("post_event", "buffering")
+                    .contains(d.findElement(By.cssSelector("#status .state")).getAttribute("data-state")));
             assertThat(((JavascriptExecutor) browser).executeScript("return window.__sameDocument;"))
-                    .as("no reload happened").isEqualTo("yes");
+                    .as("no reload happened")
+                    .isEqualTo("yes");
         } finally {
             browser.quit();
         }

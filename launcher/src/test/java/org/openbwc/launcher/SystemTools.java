@@ -12,7 +12,8 @@ final class SystemTools {
     private SystemTools() {}
 
     static boolean strict() {
-        return "true".equalsIgnoreCase(System.getenv("CI")) || "true".equalsIgnoreCase(System.getenv("BWC_REQUIRE_TOOLS"));
+        return "true".equalsIgnoreCase(System.getenv("CI"))
+                || "true".equalsIgnoreCase(System.getenv("BWC_REQUIRE_TOOLS"));
     }
 
     /** The tool's path on PATH; skips (or fails under CI) when missing. */
@@ -25,7 +26,9 @@ final class SystemTools {
     /** The external broker URL from MQTT_TEST_URL; skips (or fails under CI) when unset. */
     static String externalBrokerUrl() {
         String url = System.getenv("MQTT_TEST_URL");
-        if (url == null || url.isBlank()) unavailable("MQTT_TEST_URL not set: skipping the run against an external broker (e.g. MQTT_TEST_URL=tcp://127.0.0.1:1883)");
+        if (url == null || url.isBlank())
+            unavailable(
+                    "MQTT_TEST_URL not set: skipping the run against an external broker (e.g. MQTT_TEST_URL=tcp://127.0.0.1:1883)");
         return url;
     }
 

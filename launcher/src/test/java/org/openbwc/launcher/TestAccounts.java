@@ -14,12 +14,15 @@ final class TestAccounts {
     static final String ADMIN = "ada-admin";
     static final String SUPERVISOR = "sam-supervisor";
     static final String VIEWER = "val-viewer";
-    private static final Map<String, Role> ROLES = Map.of(ADMIN, Role.ADMIN, SUPERVISOR, Role.SUPERVISOR, VIEWER, Role.VIEWER);
+    private static final Map<String, Role> ROLES =
+            Map.of(ADMIN, Role.ADMIN, SUPERVISOR, Role.SUPERVISOR, VIEWER, Role.VIEWER);
     private static final PasswordHasher FAST = new PasswordHasher(4);
 
     private TestAccounts() {}
 
-    static String password(String user) { return "pw-of-" + user; }
+    static String password(String user) {
+        return "pw-of-" + user;
+    }
 
     /** Writes the three accounts into the users file a gateway config names. */
     static void write(Path usersFile) {

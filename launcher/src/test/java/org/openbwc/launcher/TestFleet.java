@@ -30,7 +30,9 @@ final class TestFleet implements AutoCloseable {
 
     /** One unit to start: its id and picture. */
     record Unit(String id, int width, int height, int fps, int kbps) {
-        static Unit small(String id) { return new Unit(id, 320, 240, 10, 300); }
+        static Unit small(String id) {
+            return new Unit(id, 320, 240, 10, 300);
+        }
     }
 
     final Path dir;
@@ -66,10 +68,14 @@ final class TestFleet implements AutoCloseable {
             int n = 0;
             for (Unit u : units) {
                 n++;
-                UnitConfig c = UnitConfig.defaults(u.id()).withHal(HalMode.MOCK).withOfficerId("47" + n)
+                UnitConfig c = UnitConfig.defaults(u.id())
+                        .withHal(HalMode.MOCK)
+                        .withOfficerId("47" + n)
                         .withDataDir(f.dir.resolve("units").resolve(u.id()).toString())
                         .withMqtt(new MqttConfig(f.mqttUrl, u.id(), null, null, 2, 5, 2))
-                        .withVideo(VideoConfig.defaults().withSize(u.width(), u.height(), u.fps()).withBitrateKbps(u.kbps()))
+                        .withVideo(VideoConfig.defaults()
+                                .withSize(u.width(), u.height(), u.fps())
+                                .withBitrateKbps(u.kbps()))
                         .withGnss(new GnssConfig(GnssSource.GPX, "127.0.0.1", 2947, "bundled:" + ((n - 1) % 3 + 1)));
                 SimulatedUnit unit = new SimulatedUnit(c, "test");
                 f.units.add(unit);
@@ -77,7 +83,9 @@ final class TestFleet implements AutoCloseable {
                 unit.powerOn();
             }
             try (FleetClient client = f.client(TestAccounts.VIEWER)) {
-                await("all units online").atMost(Duration.ofSeconds(60)).until(() -> client.onlineCount(f.ids) == f.ids.size());
+                await("all units online")
+                        .atMost(Duration.ofSeconds(60))
+                        .until(() -> client.onlineCount(f.ids) == f.ids.size());
             }
             return f;
         } catch (RuntimeException | Error e) {
@@ -86,10 +94,14 @@ final class TestFleet implements AutoCloseable {
         }
     }
 
-    String base() { return gateway.httpUrl(); }
+    String base() {
+        return gateway.httpUrl();
+    }
 
     /** A client of this gateway signed in as {@code user} (the simulator's API is not needed here). */
-    FleetClient client(String user) { return new FleetClient(base(), "http://unused", user); }
+    FleetClient client(String user) {
+        return new FleetClient(base(), "http://unused", user);
+    }
 
     @Override
     public void close() {

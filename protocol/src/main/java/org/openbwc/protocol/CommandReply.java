@@ -4,8 +4,9 @@ import java.time.Instant;
 import java.util.Objects;
 
 /** A unit's answer to a command: ok, or an error with a reason an operator can read. */
-public record CommandReply(int version, String unitId, String command, boolean ok, String reason, UnitState state,
-                           Instant time) implements Payload {
+public record CommandReply(
+        int version, String unitId, String command, boolean ok, String reason, UnitState state, Instant time)
+        implements Payload {
     public CommandReply {
         Payload.checkVersion(version);
         Topics.requireId(unitId, "unitId");

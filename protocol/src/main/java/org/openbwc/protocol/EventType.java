@@ -32,13 +32,19 @@ public enum EventType implements JsonNamed {
 
     private final String wire;
 
-    EventType(String wire) { this.wire = wire; }
+    EventType(String wire) {
+        this.wire = wire;
+    }
 
     @JsonValue
-    public String wire() { return wire; }
+    public String wire() {
+        return wire;
+    }
 
     @Override
-    public String jsonName() { return wire; }
+    public String jsonName() {
+        return wire;
+    }
 
     @JsonCreator
     public static EventType fromWire(String wire) {

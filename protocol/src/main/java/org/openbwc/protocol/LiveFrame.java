@@ -12,11 +12,14 @@ import java.util.Objects;
  * the fragment's first frame (epoch ms; 0 for init), media time of its first sample (ms; -1 for init), then the MP4
  * bytes.
  */
-public record LiveFrame(Kind kind, boolean keyframe, long sequence, long captureEpochMillis, long mediaStartMillis,
-                        byte[] payload) {
+public record LiveFrame(
+        Kind kind, boolean keyframe, long sequence, long captureEpochMillis, long mediaStartMillis, byte[] payload) {
 
     /** What the payload is. */
-    public enum Kind { INIT, FRAGMENT }
+    public enum Kind {
+        INIT,
+        FRAGMENT
+    }
 
     public static final int HEADER_BYTES = 32;
     private static final byte[] MAGIC = "BWL1".getBytes(StandardCharsets.US_ASCII);
@@ -26,12 +29,20 @@ public record LiveFrame(Kind kind, boolean keyframe, long sequence, long capture
         Objects.requireNonNull(payload, "payload is required");
     }
 
-    public static LiveFrame init(byte[] initSegment) { return new LiveFrame(Kind.INIT, true, 0, 0, -1, initSegment); }
+    public static LiveFrame init(byte[] initSegment) {
+        return new LiveFrame(Kind.INIT, true, 0, 0, -1, initSegment);
+    }
 
     public ByteBuffer encode() {
         ByteBuffer b = ByteBuffer.allocate(HEADER_BYTES + payload.length);
-        b.put(MAGIC).put((byte) kind.ordinal()).put((byte) (keyframe ? 1 : 0)).putShort((short) 0)
-                .putLong(sequence).putLong(captureEpochMillis).putLong(mediaStartMillis).put(payload);
+        b.put(MAGIC)
+                .put((byte) kind.ordinal())
+                .put((byte) (keyframe ? 1 : 0))
+                .putShort((short) 0)
+                .putLong(sequence)
+                .putLong(captureEpochMillis)
+                .putLong(mediaStartMillis)
+                .put(payload);
         return b.flip();
     }
 
@@ -46,7 +57,8 @@ public record LiveFrame(Kind kind, boolean keyframe, long sequence, long capture
         b.get(magic);
         if (!Arrays.equals(magic, MAGIC)) throw new IllegalArgumentException("live message does not start with BWL1");
         int kind = b.get();
-        if (kind < 0 || kind > 1) throw new IllegalArgumentException("live message kind " + kind + " is unknown (0 init, 1 fragment)");
+        if (kind < 0 || kind > 1)
+            throw new IllegalArgumentException("live message kind " + kind + " is unknown (0 init, 1 fragment)");
         boolean keyframe = (b.get() & 1) != 0;
         b.getShort();
         long sequence = b.getLong();

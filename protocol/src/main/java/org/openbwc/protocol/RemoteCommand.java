@@ -18,12 +18,18 @@ public enum RemoteCommand {
 
     private final String wire;
 
-    RemoteCommand(String wire) { this.wire = wire; }
+    RemoteCommand(String wire) {
+        this.wire = wire;
+    }
 
-    public String wire() { return wire; }
+    public String wire() {
+        return wire;
+    }
 
     /** Whether an operator may send it through the gateway's generic command API (live.* go through the live API). */
-    public boolean operatorCommand() { return this != LIVE_START && this != LIVE_STOP; }
+    public boolean operatorCommand() {
+        return this != LIVE_START && this != LIVE_STOP;
+    }
 
     public static Optional<RemoteCommand> fromWire(String wire) {
         for (RemoteCommand c : values()) if (c.wire.equals(wire)) return Optional.of(c);

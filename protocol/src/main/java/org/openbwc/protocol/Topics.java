@@ -10,6 +10,7 @@ public final class Topics {
 
     /** Unit and gateway ids become topic levels, so they must not contain separators or wildcards. */
     public static final Pattern ID_PATTERN = Pattern.compile("[A-Za-z0-9_-]{1,64}");
+
     private static final Pattern COMMAND_PATTERN = Pattern.compile("[a-z][a-z0-9.-]{0,31}");
 
     public static final String ALL_STATUS = ROOT + "/+/status";
@@ -21,19 +22,37 @@ public final class Topics {
 
     private Topics() {}
 
-    public static String status(String unitId) { return unit(unitId) + "/status"; }
-    public static String location(String unitId) { return unit(unitId) + "/location"; }
-    public static String event(String unitId) { return unit(unitId) + "/event"; }
-    public static String stream(String unitId) { return unit(unitId) + "/stream"; }
+    public static String status(String unitId) {
+        return unit(unitId) + "/status";
+    }
+
+    public static String location(String unitId) {
+        return unit(unitId) + "/location";
+    }
+
+    public static String event(String unitId) {
+        return unit(unitId) + "/event";
+    }
+
+    public static String stream(String unitId) {
+        return unit(unitId) + "/stream";
+    }
+
     public static String command(String unitId, String name) {
         return unit(unitId) + "/cmd/" + requireCommandName(name);
     }
     /** Filter a unit subscribes to for every command addressed to it. */
-    public static String commandFilter(String unitId) { return unit(unitId) + "/cmd/+"; }
+    public static String commandFilter(String unitId) {
+        return unit(unitId) + "/cmd/+";
+    }
     /** Where a requester (e.g. a gateway) receives its MQTT 5 replies; sent as the response topic. */
-    public static String replies(String requesterId) { return ROOT + "/_replies/" + requireId(requesterId, "requester id"); }
+    public static String replies(String requesterId) {
+        return ROOT + "/_replies/" + requireId(requesterId, "requester id");
+    }
 
-    private static String unit(String unitId) { return ROOT + "/" + requireId(unitId, "unit id"); }
+    private static String unit(String unitId) {
+        return ROOT + "/" + requireId(unitId, "unit id");
+    }
 
     /** Validates an id that will become a topic level. */
     public static String requireId(String id, String what) {
@@ -45,7 +64,8 @@ public final class Topics {
 
     static String requireCommandName(String name) {
         if (name == null || !COMMAND_PATTERN.matcher(name).matches()) {
-            throw new IllegalArgumentException("command name '" + name + "' is invalid (allowed: lowercase letters, digits, '.', '-')");
+            throw new IllegalArgumentException(
+                    "command name '" + name + "' is invalid (allowed: lowercase letters, digits, '.', '-')");
         }
         return name;
     }
@@ -66,14 +86,22 @@ public final class Topics {
             };
             return kind == null ? Optional.empty() : Optional.of(new TopicAddress(unitId, kind, null));
         }
-        if (parts.length == 3 && parts[1].equals("cmd") && COMMAND_PATTERN.matcher(parts[2]).matches()) {
+        if (parts.length == 3
+                && parts[1].equals("cmd")
+                && COMMAND_PATTERN.matcher(parts[2]).matches()) {
             return Optional.of(new TopicAddress(unitId, TopicKind.COMMAND, parts[2]));
         }
         return Optional.empty();
     }
 
     /** What a unit topic carries. */
-    public enum TopicKind { STATUS, LOCATION, EVENT, STREAM, COMMAND }
+    public enum TopicKind {
+        STATUS,
+        LOCATION,
+        EVENT,
+        STREAM,
+        COMMAND
+    }
 
     /** A parsed unit topic; {@code command} is set only for {@link TopicKind#COMMAND}. */
     public record TopicAddress(String unitId, TopicKind kind, String command) {}

@@ -12,8 +12,16 @@ import java.util.Objects;
  * @param cause what caused it: a gesture, a remote command, a trigger, a policy (e.g. "button", "remote:gw-1")
  * @param details free-form extra facts (marker label, recording id, battery percent, ...)
  */
-public record UnitEvent(int version, String unitId, EventType type, Instant time, UnitState state, String cause,
-                        Map<String, String> details, long seq) implements Payload {
+public record UnitEvent(
+        int version,
+        String unitId,
+        EventType type,
+        Instant time,
+        UnitState state,
+        String cause,
+        Map<String, String> details,
+        long seq)
+        implements Payload {
     public UnitEvent {
         Payload.checkVersion(version);
         Topics.requireId(unitId, "unitId");

@@ -13,5 +13,7 @@ public enum UnitState {
     /** The unit lost its connection to the broker (Will message) or shut down. */
     OFFLINE;
 
-    public boolean isRecording() { return this == RECORDING || this == POST_EVENT; }
+    public boolean isRecording() {
+        return this == RECORDING || this == POST_EVENT;
+    }
 }

@@ -15,10 +15,29 @@ import java.util.Objects;
  * @param signalPercent quality of the unit's radio link 0-100; null when the unit cannot tell
  * @param viewers how many people watch the unit live right now (as the gateway told it); null when not streaming
  */
-public record UnitStatus(int version, String unitId, UnitState state, boolean online, boolean stealth, boolean sos,
-                         String officerId, Battery battery, Storage storage, String recordingId, Instant recordingSince,
-                         boolean live, boolean clockSet, String firmware, long seq, Instant time, Long recordingMillis,
-                         Long droppedFrames, String publicKey, Integer signalPercent, Integer viewers) implements Payload {
+public record UnitStatus(
+        int version,
+        String unitId,
+        UnitState state,
+        boolean online,
+        boolean stealth,
+        boolean sos,
+        String officerId,
+        Battery battery,
+        Storage storage,
+        String recordingId,
+        Instant recordingSince,
+        boolean live,
+        boolean clockSet,
+        String firmware,
+        long seq,
+        Instant time,
+        Long recordingMillis,
+        Long droppedFrames,
+        String publicKey,
+        Integer signalPercent,
+        Integer viewers)
+        implements Payload {
     public UnitStatus {
         Payload.checkVersion(version);
         Topics.requireId(unitId, "unitId");
@@ -32,16 +51,65 @@ public record UnitStatus(int version, String unitId, UnitState state, boolean on
     }
 
     /** A status without recording details, camera counters or key (a payload from before they existed). */
-    public UnitStatus(int version, String unitId, UnitState state, boolean online, boolean stealth, boolean sos,
-                      String officerId, Battery battery, Storage storage, String recordingId, Instant recordingSince,
-                      boolean live, boolean clockSet, String firmware, long seq, Instant time) {
-        this(version, unitId, state, online, stealth, sos, officerId, battery, storage, recordingId, recordingSince, live,
-                clockSet, firmware, seq, time, null, null, null, null, null);
+    public UnitStatus(
+            int version,
+            String unitId,
+            UnitState state,
+            boolean online,
+            boolean stealth,
+            boolean sos,
+            String officerId,
+            Battery battery,
+            Storage storage,
+            String recordingId,
+            Instant recordingSince,
+            boolean live,
+            boolean clockSet,
+            String firmware,
+            long seq,
+            Instant time) {
+        this(
+                version,
+                unitId,
+                state,
+                online,
+                stealth,
+                sos,
+                officerId,
+                battery,
+                storage,
+                recordingId,
+                recordingSince,
+                live,
+                clockSet,
+                firmware,
+                seq,
+                time,
+                null,
+                null,
+                null,
+                null,
+                null);
     }
 
     /** The Will: what the broker publishes, retained, when the unit vanishes without a clean disconnect. */
     public static UnitStatus offline(String unitId, String officerId, String firmware, Instant time) {
-        return new UnitStatus(Payload.VERSION, unitId, UnitState.OFFLINE, false, false, false, officerId,
-                null, null, null, null, false, true, firmware, 0, time);
+        return new UnitStatus(
+                Payload.VERSION,
+                unitId,
+                UnitState.OFFLINE,
+                false,
+                false,
+                false,
+                officerId,
+                null,
+                null,
+                null,
+                null,
+                false,
+                true,
+                firmware,
+                0,
+                time);
     }
 }

@@ -16,10 +16,13 @@ public final class WireCodec {
 
     private final int maxBytes;
 
-    public WireCodec() { this(DEFAULT_MAX_BYTES); }
+    public WireCodec() {
+        this(DEFAULT_MAX_BYTES);
+    }
 
     public WireCodec(int maxBytes) {
-        if (maxBytes < 256) throw new IllegalArgumentException("maxBytes " + maxBytes + " is too small (allowed: >= 256)");
+        if (maxBytes < 256)
+            throw new IllegalArgumentException("maxBytes " + maxBytes + " is too small (allowed: >= 256)");
         this.maxBytes = maxBytes;
     }
 
@@ -31,7 +34,8 @@ public final class WireCodec {
         String what = type.getSimpleName();
         if (bytes == null || bytes.length == 0) throw new MalformedPayloadException(what + ": empty payload", null);
         if (bytes.length > maxBytes) {
-            throw new MalformedPayloadException(what + ": payload of " + bytes.length + " bytes exceeds the limit of " + maxBytes, null);
+            throw new MalformedPayloadException(
+                    what + ": payload of " + bytes.length + " bytes exceeds the limit of " + maxBytes, null);
         }
         Object tree;
         try {

@@ -18,12 +18,14 @@ class LiveFrameTest {
         assertThat(back.captureEpochMillis()).isEqualTo(1_764_400_000_123L);
         assertThat(back.mediaStartMillis()).isEqualTo(8_400);
         assertThat(back.payload()).containsExactly(9, 8, 7);
-        assertThat(LiveFrame.decode(LiveFrame.init(new byte[] {1}).encode()).kind()).isEqualTo(LiveFrame.Kind.INIT);
+        assertThat(LiveFrame.decode(LiveFrame.init(new byte[] {1}).encode()).kind())
+                .isEqualTo(LiveFrame.Kind.INIT);
     }
 
     @Test
     void garbageIsRefusedWithAReason() {
-        assertThatThrownBy(() -> LiveFrame.decode(ByteBuffer.allocate(10))).hasMessageContaining("shorter than its 32-byte header");
+        assertThatThrownBy(() -> LiveFrame.decode(ByteBuffer.allocate(10)))
+                .hasMessageContaining("shorter than its 32-byte header");
         assertThatThrownBy(() -> LiveFrame.decode(ByteBuffer.allocate(40))).hasMessageContaining("BWL1");
         ByteBuffer noPayload = new LiveFrame(LiveFrame.Kind.FRAGMENT, false, 1, 1, 1, new byte[0]).encode();
         assertThatThrownBy(() -> LiveFrame.decode(noPayload)).hasMessageContaining("no MP4 bytes");

@@ -14,10 +14,26 @@ class WireCodecTest {
 
     @Test
     void statusRoundTripsWithIsoTimes() throws Exception {
-        UnitStatus s = new UnitStatus(1, "bwc-1", UnitState.RECORDING, true, false, true, "4711",
-                new Battery(87, false, false), new Storage(10, 100), "rec-1", t, false, true, "0.1.0", 42, t);
+        UnitStatus s = new UnitStatus(
+                1,
+                "bwc-1",
+                UnitState.RECORDING,
+                true,
+                false,
+                true,
+                "4711",
+                new Battery(87, false, false),
+                new Storage(10, 100),
+                "rec-1",
+                t,
+                false,
+                true,
+                "0.1.0",
+                42,
+                t);
         byte[] json = codec.encode(s);
-        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"time\":\"2026-11-29T10:15:30.123Z\"", "\"state\":\"RECORDING\"", "\"version\":1");
+        assertThat(new String(json, StandardCharsets.UTF_8))
+                .contains("\"time\":\"2026-11-29T10:15:30.123Z\"", "\"state\":\"RECORDING\"", "\"version\":1");
         assertThat(codec.decode(json, UnitStatus.class)).isEqualTo(s);
     }
 
@@ -39,8 +55,28 @@ class WireCodecTest {
 
     @Test
     void statusCarriesRecordingDetailsAndKeyButDoesNotRequireThem() throws Exception {
-        UnitStatus s = new UnitStatus(1, "bwc-1", UnitState.RECORDING, true, false, false, "4711", new Battery(50, false, false, 95),
-                new Storage(10, 100), "rec-1", t, false, true, "0.1.0", 7, t, 31_500L, 2L, "MCowBQYDK2VwAyEA", 64, 2);
+        UnitStatus s = new UnitStatus(
+                1,
+                "bwc-1",
+                UnitState.RECORDING,
+                true,
+                false,
+                false,
+                "4711",
+                new Battery(50, false, false, 95),
+                new Storage(10, 100),
+                "rec-1",
+                t,
+                false,
+                true,
+                "0.1.0",
+                7,
+                t,
+                31_500L,
+                2L,
+                "MCowBQYDK2VwAyEA",
+                64,
+                2);
         UnitStatus back = codec.decode(codec.encode(s), UnitStatus.class);
         assertThat(back).isEqualTo(s);
         assertThat(back.recordingMillis()).isEqualTo(31_500L);
@@ -59,37 +95,53 @@ class WireCodecTest {
     void unknownFieldsAreIgnored() throws Exception {
         String json = "{\"version\":1,\"unitId\":\"u1\",\"type\":\"marker\",\"time\":\"2026-11-29T10:00:00Z\","
                 + "\"state\":\"RECORDING\",\"cause\":\"button\",\"details\":{},\"seq\":1,\"newField\":[1,2]}";
-        assertThat(codec.decode(json.getBytes(StandardCharsets.UTF_8), UnitEvent.class).type()).isEqualTo(EventType.MARKER);
+        assertThat(codec.decode(json.getBytes(StandardCharsets.UTF_8), UnitEvent.class)
+                        .type())
+                .isEqualTo(EventType.MARKER);
     }
 
     @Test
     void malformedPayloadsAreRejectedWithReasons() {
         assertThatThrownBy(() -> codec.decode("not json".getBytes(), UnitStatus.class))
-                .isInstanceOf(MalformedPayloadException.class).hasMessageStartingWith("UnitStatus: ");
+                .isInstanceOf(MalformedPayloadException.class)
+                .hasMessageStartingWith("UnitStatus: ");
         assertThatThrownBy(() -> codec.decode(new byte[0], UnitStatus.class)).hasMessageContaining("empty payload");
-        assertThatThrownBy(() -> codec.decode("null".getBytes(), UnitStatus.class)).hasMessageContaining("null");
+        assertThatThrownBy(() -> codec.decode("null".getBytes(), UnitStatus.class))
+                .hasMessageContaining("null");
         assertThatThrownBy(() -> codec.decode(new byte[WireCodec.DEFAULT_MAX_BYTES + 1], UnitStatus.class))
                 .hasMessageContaining("exceeds the limit of 65536");
-        String v2 = "{\"version\":2,\"unitId\":\"u1\",\"lat\":1,\"lon\":2,\"fixTime\":\"2026-11-29T10:00:00Z\",\"seq\":1}";
-        assertThatThrownBy(() -> codec.decode(v2.getBytes(), UnitLocation.class)).hasMessageContaining("payload version 2 is not supported");
-        String badLat = "{\"version\":1,\"unitId\":\"u1\",\"lat\":91,\"lon\":2,\"fixTime\":\"2026-11-29T10:00:00Z\",\"seq\":1}";
-        assertThatThrownBy(() -> codec.decode(badLat.getBytes(), UnitLocation.class)).hasMessageContaining("lat 91.0 is out of range");
+        String v2 =
+                "{\"version\":2,\"unitId\":\"u1\",\"lat\":1,\"lon\":2,\"fixTime\":\"2026-11-29T10:00:00Z\",\"seq\":1}";
+        assertThatThrownBy(() -> codec.decode(v2.getBytes(), UnitLocation.class))
+                .hasMessageContaining("payload version 2 is not supported");
+        String badLat =
+                "{\"version\":1,\"unitId\":\"u1\",\"lat\":91,\"lon\":2,\"fixTime\":\"2026-11-29T10:00:00Z\",\"seq\":1}";
+        assertThatThrownBy(() -> codec.decode(badLat.getBytes(), UnitLocation.class))
+                .hasMessageContaining("lat 91.0 is out of range");
         String noLat = "{\"version\":1,\"unitId\":\"u1\",\"lon\":2,\"fixTime\":\"2026-11-29T10:00:00Z\",\"seq\":1}";
-        assertThatThrownBy(() -> codec.decode(noLat.getBytes(), UnitLocation.class)).hasMessageContaining("lat");
+        assertThatThrownBy(() -> codec.decode(noLat.getBytes(), UnitLocation.class))
+                .hasMessageContaining("lat");
         String noVersion = "{\"unitId\":\"u1\",\"lat\":1,\"lon\":2,\"fixTime\":\"2026-11-29T10:00:00Z\",\"seq\":1}";
-        assertThatThrownBy(() -> codec.decode(noVersion.getBytes(), UnitLocation.class)).hasMessage("UnitLocation: field 'version' is missing or null");
-        String badType = "{\"version\":1,\"unitId\":\"u1\",\"type\":\"explode\",\"time\":\"2026-11-29T10:00:00Z\",\"state\":\"SLEEP\",\"seq\":1}";
-        assertThatThrownBy(() -> codec.decode(badType.getBytes(), UnitEvent.class)).isInstanceOf(MalformedPayloadException.class);
-        String badId = "{\"version\":1,\"unitId\":\"a/b\",\"lat\":1,\"lon\":2,\"fixTime\":\"2026-11-29T10:00:00Z\",\"seq\":1}";
-        assertThatThrownBy(() -> codec.decode(badId.getBytes(), UnitLocation.class)).hasMessageContaining("unitId 'a/b' is invalid");
+        assertThatThrownBy(() -> codec.decode(noVersion.getBytes(), UnitLocation.class))
+                .hasMessage("UnitLocation: field 'version' is missing or null");
+        String badType =
+                "{\"version\":1,\"unitId\":\"u1\",\"type\":\"explode\",\"time\":\"2026-11-29T10:00:00Z\",\"state\":\"SLEEP\",\"seq\":1}";
+        assertThatThrownBy(() -> codec.decode(badType.getBytes(), UnitEvent.class))
+                .isInstanceOf(MalformedPayloadException.class);
+        String badId =
+                "{\"version\":1,\"unitId\":\"a/b\",\"lat\":1,\"lon\":2,\"fixTime\":\"2026-11-29T10:00:00Z\",\"seq\":1}";
+        assertThatThrownBy(() -> codec.decode(badId.getBytes(), UnitLocation.class))
+                .hasMessageContaining("unitId 'a/b' is invalid");
     }
 
     @Test
     void topicsBuildAndParse() {
         assertThat(Topics.status("u-1")).isEqualTo("bwc/v1/u-1/status");
         assertThat(Topics.command("u-1", "record.start")).isEqualTo("bwc/v1/u-1/cmd/record.start");
-        assertThat(Topics.parse("bwc/v1/u-1/location")).contains(new Topics.TopicAddress("u-1", Topics.TopicKind.LOCATION, null));
-        assertThat(Topics.parse("bwc/v1/u-1/cmd/ping")).contains(new Topics.TopicAddress("u-1", Topics.TopicKind.COMMAND, "ping"));
+        assertThat(Topics.parse("bwc/v1/u-1/location"))
+                .contains(new Topics.TopicAddress("u-1", Topics.TopicKind.LOCATION, null));
+        assertThat(Topics.parse("bwc/v1/u-1/cmd/ping"))
+                .contains(new Topics.TopicAddress("u-1", Topics.TopicKind.COMMAND, "ping"));
         assertThat(Topics.parse("bwc/v1/u-1/weird")).isEmpty();
         assertThat(Topics.parse("bwc/v1/u 1/status")).isEmpty();
         assertThat(Topics.parse("other/u-1/status")).isEmpty();
@@ -101,6 +153,8 @@ class WireCodecTest {
     void remoteCommandsKnowTheirWireNames() {
         assertThat(RemoteCommand.fromWire("stealth.on")).contains(RemoteCommand.STEALTH_ON);
         assertThat(RemoteCommand.fromWire("selfdestruct")).isEmpty();
-        assertThat(RemoteCommand.allowed()).isEqualTo("record.start, record.stop, marker, locate, stealth.on, stealth.off, ping, live.start, live.stop");
+        assertThat(RemoteCommand.allowed())
+                .isEqualTo(
+                        "record.start, record.stop, marker, locate, stealth.on, stealth.off, ping, live.start, live.stop");
     }
 }

@@ -41,8 +41,8 @@ public final class AlarmPolicy {
     }
 
     /** Applies one set of readings; returns the crossings they cause (usually none). */
-    public List<AlarmChange> update(int batteryPercent, boolean charging, int storageFreePercent, boolean clockSet,
-                                    long nowMillis) {
+    public List<AlarmChange> update(
+            int batteryPercent, boolean charging, int storageFreePercent, boolean clockSet, long nowMillis) {
         List<AlarmChange> changes = new ArrayList<>(0);
         boolean batteryKnown = isPercent(batteryPercent);
         Map<String, String> battery = Map.of(
@@ -52,7 +52,8 @@ public final class AlarmPolicy {
         if (!batteryLow && batteryKnown && !charging && batteryPercent <= batteryLowPercent) {
             batteryLow = true;
             changes.add(new AlarmChange(EventType.BATTERY_LOW, false, battery, nowMillis));
-        } else if (batteryLow && (charging || batteryKnown && batteryPercent >= batteryLowPercent + HYSTERESIS_PERCENT)) {
+        } else if (batteryLow
+                && (charging || batteryKnown && batteryPercent >= batteryLowPercent + HYSTERESIS_PERCENT)) {
             batteryLow = false;
             changes.add(new AlarmChange(EventType.BATTERY_LOW, true, battery, nowMillis));
         }
@@ -78,7 +79,11 @@ public final class AlarmPolicy {
     }
 
     /** The alarms active after the last update. */
-    public Alarms alarms() { return new Alarms(batteryLow, storageLow, clockUnset); }
+    public Alarms alarms() {
+        return new Alarms(batteryLow, storageLow, clockUnset);
+    }
 
-    private static boolean isPercent(int value) { return value >= 0 && value <= 100; }
+    private static boolean isPercent(int value) {
+        return value >= 0 && value <= 100;
+    }
 }

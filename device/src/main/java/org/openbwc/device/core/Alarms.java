@@ -13,8 +13,12 @@ public record Alarms(boolean batteryLow, boolean storageLow, boolean clockUnset,
         this(batteryLow, storageLow, clockUnset, false);
     }
 
-    public boolean any() { return batteryLow || storageLow || clockUnset || cameraFailed; }
+    public boolean any() {
+        return batteryLow || storageLow || clockUnset || cameraFailed;
+    }
 
     /** A copy with the camera alarm set or cleared. */
-    public Alarms withCameraFailed(boolean failed) { return new Alarms(batteryLow, storageLow, clockUnset, failed); }
+    public Alarms withCameraFailed(boolean failed) {
+        return new Alarms(batteryLow, storageLow, clockUnset, failed);
+    }
 }

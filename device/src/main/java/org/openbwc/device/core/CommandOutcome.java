@@ -6,7 +6,11 @@ public record CommandOutcome(boolean ok, String reason) {
         reason = reason == null ? "" : reason;
     }
 
-    public static CommandOutcome ok(String reason) { return new CommandOutcome(true, reason); }
+    public static CommandOutcome ok(String reason) {
+        return new CommandOutcome(true, reason);
+    }
 
-    public static CommandOutcome refused(String reason) { return new CommandOutcome(false, reason); }
+    public static CommandOutcome refused(String reason) {
+        return new CommandOutcome(false, reason);
+    }
 }

@@ -12,8 +12,8 @@ import org.openbwc.protocol.UnitState;
  * @param cause what caused it: "button", "sos", "trigger", "dock", "post-event", "remote:&lt;requestedBy&gt;"
  * @param atMillis monotonic time of the decision
  */
-public record ControllerEvent(EventType type, UnitState state, String cause, Map<String, String> details,
-                              long atMillis) {
+public record ControllerEvent(
+        EventType type, UnitState state, String cause, Map<String, String> details, long atMillis) {
     public ControllerEvent {
         Objects.requireNonNull(type, "type is required");
         Objects.requireNonNull(state, "state is required");

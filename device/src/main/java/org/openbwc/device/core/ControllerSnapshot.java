@@ -19,21 +19,41 @@ import org.openbwc.protocol.UnitState;
  * @param markerCount markers placed in the current recording; the last one at {@code lastMarkerMillis}
  * @param triggerActive last level of the external trigger
  */
-public record ControllerSnapshot(UnitState state, boolean stealth, boolean sos, boolean docked, String recordingId,
-                                 long recordingStartedMillis, boolean stopArmed, long stopArmedAtMillis,
-                                 long stopArmedUntilMillis, long postEventStartedMillis, long postEventUntilMillis,
-                                 boolean locating, long locateStartedMillis, long locateUntilMillis,
-                                 long sosRaisedMillis, int markerCount, long lastMarkerMillis, boolean triggerActive) {
+public record ControllerSnapshot(
+        UnitState state,
+        boolean stealth,
+        boolean sos,
+        boolean docked,
+        String recordingId,
+        long recordingStartedMillis,
+        boolean stopArmed,
+        long stopArmedAtMillis,
+        long stopArmedUntilMillis,
+        long postEventStartedMillis,
+        long postEventUntilMillis,
+        boolean locating,
+        long locateStartedMillis,
+        long locateUntilMillis,
+        long sosRaisedMillis,
+        int markerCount,
+        long lastMarkerMillis,
+        boolean triggerActive) {
     public ControllerSnapshot {
         Objects.requireNonNull(state, "state is required");
     }
 
     /** RECORDING or POST_EVENT: evidence is being written. */
-    public boolean isRecording() { return state.isRecording(); }
+    public boolean isRecording() {
+        return state.isRecording();
+    }
 
     /** Whether the stop is still armed at {@code nowMillis}, even if no tick has expired it yet. */
-    public boolean stopArmedAt(long nowMillis) { return stopArmed && nowMillis < stopArmedUntilMillis; }
+    public boolean stopArmedAt(long nowMillis) {
+        return stopArmed && nowMillis < stopArmedUntilMillis;
+    }
 
     /** Whether locate is still signalling at {@code nowMillis}, even if no tick has expired it yet. */
-    public boolean locatingAt(long nowMillis) { return locating && nowMillis < locateUntilMillis; }
+    public boolean locatingAt(long nowMillis) {
+        return locating && nowMillis < locateUntilMillis;
+    }
 }

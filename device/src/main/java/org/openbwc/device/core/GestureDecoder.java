@@ -98,6 +98,7 @@ public final class GestureDecoder {
         boolean holdReported;
         /** A short press was released and a second one would make a double press. */
         boolean awaitingSecond;
+
         long lastShortReleaseMillis;
     }
 }

@@ -57,7 +57,8 @@ public final class IndicatorPolicy {
     private final long reminderIntervalMillis;
 
     public IndicatorPolicy(RecordingPolicy policy) {
-        this.reminderIntervalMillis = Objects.requireNonNull(policy, "policy is required").reminderIntervalMillis();
+        this.reminderIntervalMillis =
+                Objects.requireNonNull(policy, "policy is required").reminderIntervalMillis();
     }
 
     /** The frame to show at {@code nowMillis} for a unit nobody watches live. */
@@ -111,7 +112,8 @@ public final class IndicatorPolicy {
 
         if (s.isRecording()) {
             long sinceStart = now - s.recordingStartedMillis();
-            if (reminderIntervalMillis > 0 && sinceStart >= reminderIntervalMillis
+            if (reminderIntervalMillis > 0
+                    && sinceStart >= reminderIntervalMillis
                     && sinceStart % reminderIntervalMillis < REMINDER_HAPTIC_MILLIS) {
                 haptic = true;
             }

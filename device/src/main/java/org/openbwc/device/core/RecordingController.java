@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.openbwc.protocol.EventType;
-import org.openbwc.protocol.RemoteCommand;
 import org.openbwc.protocol.UnitState;
 
 /**
@@ -109,29 +108,63 @@ public final class RecordingController {
         expireTimers(now, events);
         CommandOutcome reply = switch (input) {
             case null -> null;
-            case ButtonGesture g -> { onGesture(g, now, events); yield null; }
+            case ButtonGesture g -> {
+                onGesture(g, now, events);
+                yield null;
+            }
             case RemoteCommandInput c -> onRemote(c, now, events);
-            case TriggerSignal t -> { onTrigger(t.active(), now, events); yield null; }
-            case DockChanged d -> { onDock(d.docked(), now, events); yield null; }
+            case TriggerSignal t -> {
+                onTrigger(t.active(), now, events);
+                yield null;
+            }
+            case DockChanged d -> {
+                onDock(d.docked(), now, events);
+                yield null;
+            }
             case Tick t -> null;
-            case StorageState st -> { onStorage(st.exhausted(), now, events); yield null; }
-            case RecordingLimitReached l -> { onLimit(l.recordingId(), now, events); yield null; }
+            case StorageState st -> {
+                onStorage(st.exhausted(), now, events);
+                yield null;
+            }
+            case RecordingLimitReached l -> {
+                onLimit(l.recordingId(), now, events);
+                yield null;
+            }
         };
         return events.isEmpty() && reply == null ? Decision.NONE : new Decision(events, reply);
     }
 
     /** The current state, for status publishing and the indicators. */
     public ControllerSnapshot snapshot() {
-        return new ControllerSnapshot(state, stealth, sos, docked, recordingId, recordingStartedMillis,
-                stopArmed, stopArmedAtMillis, stopArmedUntilMillis, postEventStartedMillis, postEventUntilMillis,
-                locating, locateStartedMillis, locateUntilMillis, sosRaisedMillis, markerCount, lastMarkerMillis,
+        return new ControllerSnapshot(
+                state,
+                stealth,
+                sos,
+                docked,
+                recordingId,
+                recordingStartedMillis,
+                stopArmed,
+                stopArmedAtMillis,
+                stopArmedUntilMillis,
+                postEventStartedMillis,
+                postEventUntilMillis,
+                locating,
+                locateStartedMillis,
+                locateUntilMillis,
+                sosRaisedMillis,
+                markerCount,
+                lastMarkerMillis,
                 triggerActive);
     }
 
-    public UnitState state() { return state; }
+    public UnitState state() {
+        return state;
+    }
 
     /** True while storage is at its reserve: recordings are refused. */
-    public boolean storageExhausted() { return storageExhausted; }
+    public boolean storageExhausted() {
+        return storageExhausted;
+    }
 
     // ---- inputs
 
@@ -151,14 +184,17 @@ public final class RecordingController {
             }
             case FUNCTION -> {
                 switch (g.gesture()) {
-                    case PRESS -> { if (state.isRecording()) placeMarker(CAUSE_BUTTON, Map.of(), now, events); }
+                    case PRESS -> {
+                        if (state.isRecording()) placeMarker(CAUSE_BUTTON, Map.of(), now, events);
+                    }
                     case HOLD -> setStealth(!stealth, CAUSE_BUTTON, now, events);
-                    case DOUBLE_PRESS -> { }
+                    case DOUBLE_PRESS -> {}
                 }
             }
             case SOS -> {
                 if (g.gesture() == Gesture.HOLD) {
-                    if (sos) clearSos(now, events); else raiseSos(now, events);
+                    if (sos) clearSos(now, events);
+                    else raiseSos(now, events);
                 }
             }
         }
@@ -167,23 +203,30 @@ public final class RecordingController {
     private CommandOutcome onRemote(RemoteCommandInput c, long now, List<ControllerEvent> events) {
         String cause = "remote:" + c.requestedBy();
         return switch (c.command()) {
-            case RECORD_START -> switch (start(cause, now, events)) {
-                case REFUSED -> CommandOutcome.refused("storage is at its reserve: no recording is possible until evidence is offloaded");
-                case STARTED -> CommandOutcome.ok("recording started");
-                case RESUMED -> CommandOutcome.ok("recording resumed (was in post-event)");
-                case ALREADY -> CommandOutcome.ok("already recording");
-            };
-            case RECORD_STOP -> switch (state) {
-                case RECORDING -> {
-                    stop(cause, now, events);
-                    yield CommandOutcome.ok(state == UnitState.POST_EVENT
-                            ? "recording stopped; post-event continues for " + seconds(policy.postEventMillis())
-                            : "recording stopped");
-                }
-                case POST_EVENT -> CommandOutcome.ok("already stopping: post-event ends in "
-                        + seconds(postEventUntilMillis - now));
-                default -> CommandOutcome.ok("not recording");
-            };
+            case RECORD_START ->
+                switch (start(cause, now, events)) {
+                    case REFUSED ->
+                        CommandOutcome.refused(
+                                "storage is at its reserve: no recording is possible until evidence is offloaded");
+                    case STARTED -> CommandOutcome.ok("recording started");
+                    case RESUMED -> CommandOutcome.ok("recording resumed (was in post-event)");
+                    case ALREADY -> CommandOutcome.ok("already recording");
+                };
+            case RECORD_STOP ->
+                switch (state) {
+                    case RECORDING -> {
+                        stop(cause, now, events);
+                        yield CommandOutcome.ok(
+                                state == UnitState.POST_EVENT
+                                        ? "recording stopped; post-event continues for "
+                                                + seconds(policy.postEventMillis())
+                                        : "recording stopped");
+                    }
+                    case POST_EVENT ->
+                        CommandOutcome.ok(
+                                "already stopping: post-event ends in " + seconds(postEventUntilMillis - now));
+                    default -> CommandOutcome.ok("not recording");
+                };
             case MARKER -> {
                 if (!state.isRecording()) yield CommandOutcome.refused("not recording: a marker needs a recording");
                 Map<String, String> extra = new LinkedHashMap<>();
@@ -197,16 +240,18 @@ public final class RecordingController {
                 locating = true;
                 locateStartedMillis = now;
                 locateUntilMillis = now + policy.locateMillis();
-                events.add(event(EventType.LOCATE, cause,
-                        Map.of("durationMillis", Long.toString(policy.locateMillis())), now));
+                events.add(event(
+                        EventType.LOCATE, cause, Map.of("durationMillis", Long.toString(policy.locateMillis())), now));
                 yield CommandOutcome.ok("locating for " + seconds(policy.locateMillis()));
             }
-            case STEALTH_ON -> stealth
-                    ? CommandOutcome.ok("already on")
-                    : okAfter(() -> setStealth(true, cause, now, events), "stealth on");
-            case STEALTH_OFF -> !stealth
-                    ? CommandOutcome.ok("already off")
-                    : okAfter(() -> setStealth(false, cause, now, events), "stealth off");
+            case STEALTH_ON ->
+                stealth
+                        ? CommandOutcome.ok("already on")
+                        : okAfter(() -> setStealth(true, cause, now, events), "stealth on");
+            case STEALTH_OFF ->
+                !stealth
+                        ? CommandOutcome.ok("already off")
+                        : okAfter(() -> setStealth(false, cause, now, events), "stealth off");
             case PING -> CommandOutcome.ok("pong");
             // The runtime handles the live stream itself; it never hands these to the controller.
             case LIVE_START, LIVE_STOP -> CommandOutcome.refused(c.command().wire() + " is not a recording command");
@@ -253,10 +298,16 @@ public final class RecordingController {
         recordingStartedMillis = now;
         markerCount = 0;
         lastMarkerMillis = 0;
-        events.add(event(EventType.RECORDING_STOPPED, CAUSE_LIMIT,
-                Map.of("recordingId", endedId, "markers", Integer.toString(markers)), now));
-        events.add(event(EventType.RECORDING_STARTED, CAUSE_LIMIT,
-                Map.of("recordingId", recordingId, "preEvent", "false", "continues", endedId), now));
+        events.add(event(
+                EventType.RECORDING_STOPPED,
+                CAUSE_LIMIT,
+                Map.of("recordingId", endedId, "markers", Integer.toString(markers)),
+                now));
+        events.add(event(
+                EventType.RECORDING_STARTED,
+                CAUSE_LIMIT,
+                Map.of("recordingId", recordingId, "preEvent", "false", "continues", endedId),
+                now));
         // A post-event in progress carries on in the new recording, with the original stop cause.
         if (wasPostEvent) {
             postEventUntilMillis = now + postEventLeft;
@@ -264,12 +315,19 @@ public final class RecordingController {
         }
     }
 
-    private enum StartResult { STARTED, RESUMED, ALREADY, REFUSED }
+    private enum StartResult {
+        STARTED,
+        RESUMED,
+        ALREADY,
+        REFUSED
+    }
 
     private StartResult start(String cause, long now, List<ControllerEvent> events) {
         if (storageExhausted && !state.isRecording()) return StartResult.REFUSED;
         switch (state) {
-            case RECORDING -> { return StartResult.ALREADY; }
+            case RECORDING -> {
+                return StartResult.ALREADY;
+            }
             case POST_EVENT -> {
                 postEventStartedMillis = 0;
                 postEventUntilMillis = 0;
@@ -284,8 +342,11 @@ public final class RecordingController {
                 markerCount = 0;
                 lastMarkerMillis = 0;
                 transition(UnitState.RECORDING, cause, now, events);
-                events.add(event(EventType.RECORDING_STARTED, cause,
-                        Map.of("recordingId", recordingId, "preEvent", Boolean.toString(preEvent)), now));
+                events.add(event(
+                        EventType.RECORDING_STARTED,
+                        cause,
+                        Map.of("recordingId", recordingId, "preEvent", Boolean.toString(preEvent)),
+                        now));
                 return StartResult.STARTED;
             }
         }
@@ -295,9 +356,11 @@ public final class RecordingController {
         stopArmed = true;
         stopArmedAtMillis = now;
         stopArmedUntilMillis = now + policy.stopConfirmMillis();
-        events.add(event(EventType.STOP_ARMED, CAUSE_BUTTON, Map.of(
-                "recordingId", recordingId,
-                "confirmWithinMillis", Long.toString(policy.stopConfirmMillis())), now));
+        events.add(event(
+                EventType.STOP_ARMED,
+                CAUSE_BUTTON,
+                Map.of("recordingId", recordingId, "confirmWithinMillis", Long.toString(policy.stopConfirmMillis())),
+                now));
     }
 
     private void stop(String cause, long now, List<ControllerEvent> events) {
@@ -326,8 +389,11 @@ public final class RecordingController {
         stopCause = null;
         disarmStop();
         transition(docked ? UnitState.SLEEP : UnitState.BUFFERING, stateCause, now, events);
-        events.add(event(EventType.RECORDING_STOPPED, cause,
-                Map.of("recordingId", endedId, "markers", Integer.toString(markers)), now));
+        events.add(event(
+                EventType.RECORDING_STOPPED,
+                cause,
+                Map.of("recordingId", endedId, "markers", Integer.toString(markers)),
+                now));
     }
 
     private void placeMarker(String cause, Map<String, String> extra, long now, List<ControllerEvent> events) {

@@ -15,9 +15,15 @@ import java.util.List;
  * @param stealthHoldMillis how long FUNCTION must be held to toggle stealth
  * @param locateMillis how long a remote locate signals
  */
-public record RecordingPolicy(long postEventMillis, long doublePressMillis, long stopHoldMillis,
-                              long stopConfirmMillis, long reminderIntervalMillis, long sosHoldMillis,
-                              long stealthHoldMillis, long locateMillis) {
+public record RecordingPolicy(
+        long postEventMillis,
+        long doublePressMillis,
+        long stopHoldMillis,
+        long stopConfirmMillis,
+        long reminderIntervalMillis,
+        long sosHoldMillis,
+        long stealthHoldMillis,
+        long locateMillis) {
     public static final long DEFAULT_LOCATE_MILLIS = 15_000;
     /** Upper bound of every duration: a day is far beyond any sane setting and keeps {@code now + d} from overflowing. */
     public static final long MAX_MILLIS = 86_400_000;
@@ -32,14 +38,28 @@ public record RecordingPolicy(long postEventMillis, long doublePressMillis, long
         check(problems, "sosHoldMillis", sosHoldMillis, 1);
         check(problems, "stealthHoldMillis", stealthHoldMillis, 1);
         check(problems, "locateMillis", locateMillis, 1);
-        if (!problems.isEmpty()) throw new IllegalArgumentException("invalid recording policy: " + String.join("; ", problems));
+        if (!problems.isEmpty())
+            throw new IllegalArgumentException("invalid recording policy: " + String.join("; ", problems));
     }
 
     /** A policy with the default locate duration. */
-    public RecordingPolicy(long postEventMillis, long doublePressMillis, long stopHoldMillis, long stopConfirmMillis,
-                           long reminderIntervalMillis, long sosHoldMillis, long stealthHoldMillis) {
-        this(postEventMillis, doublePressMillis, stopHoldMillis, stopConfirmMillis, reminderIntervalMillis,
-                sosHoldMillis, stealthHoldMillis, DEFAULT_LOCATE_MILLIS);
+    public RecordingPolicy(
+            long postEventMillis,
+            long doublePressMillis,
+            long stopHoldMillis,
+            long stopConfirmMillis,
+            long reminderIntervalMillis,
+            long sosHoldMillis,
+            long stealthHoldMillis) {
+        this(
+                postEventMillis,
+                doublePressMillis,
+                stopHoldMillis,
+                stopConfirmMillis,
+                reminderIntervalMillis,
+                sosHoldMillis,
+                stealthHoldMillis,
+                DEFAULT_LOCATE_MILLIS);
     }
 
     /** Values close to commercial units, for demos and tests. */

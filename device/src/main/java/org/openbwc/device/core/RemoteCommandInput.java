@@ -19,13 +19,17 @@ public record RemoteCommandInput(RemoteCommand command, String requestedBy, Map<
         args = withoutNulls(args);
     }
 
-    public RemoteCommandInput(RemoteCommand command, String requestedBy) { this(command, requestedBy, Map.of()); }
+    public RemoteCommandInput(RemoteCommand command, String requestedBy) {
+        this(command, requestedBy, Map.of());
+    }
 
     // Arguments come from JSON, where a null value is legal; Map.copyOf would reject it.
     private static Map<String, String> withoutNulls(Map<String, String> args) {
         if (args == null) return Map.of();
         Map<String, String> kept = new LinkedHashMap<>();
-        args.forEach((k, v) -> { if (k != null && v != null) kept.put(k, v); });
+        args.forEach((k, v) -> {
+            if (k != null && v != null) kept.put(k, v);
+        });
         return Map.copyOf(kept);
     }
 }

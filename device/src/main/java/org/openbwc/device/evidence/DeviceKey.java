@@ -98,7 +98,8 @@ public final class DeviceKey {
         }
         try {
             KeyFactory factory = KeyFactory.getInstance(ALGORITHM);
-            DeviceKey key = new DeviceKey(factory.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)),
+            DeviceKey key = new DeviceKey(
+                    factory.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)),
                     factory.generatePublic(new X509EncodedKeySpec(x509)));
             byte[] probe = "openbwc device key check".getBytes(StandardCharsets.US_ASCII);
             if (!verify(key.publicKey, probe, key.sign(probe))) {
@@ -107,7 +108,8 @@ public final class DeviceKey {
             Logger.debug("loaded device key {} from {}", key.fingerprint(), file);
             return key;
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(file + " does not hold an " + ALGORITHM + " key pair: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    file + " does not hold an " + ALGORITHM + " key pair: " + e.getMessage(), e);
         }
     }
 
@@ -150,7 +152,8 @@ public final class DeviceKey {
     /** Decodes a public key from base64 X.509 DER; throws IllegalArgumentException naming what is wrong. */
     public static PublicKey publicKeyFromBase64(String base64) {
         try {
-            return KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
+            return KeyFactory.getInstance(ALGORITHM)
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
         } catch (GeneralSecurityException | RuntimeException e) {
             throw new IllegalArgumentException("not a base64 X.509 " + ALGORITHM + " public key: " + e.getMessage(), e);
         }
@@ -166,8 +169,11 @@ public final class DeviceKey {
         String pem = pem("PRIVATE KEY", privateKey.getEncoded()) + pem("PUBLIC KEY", publicKey.getEncoded());
         Path tmp = keyDir.resolve(KEY_FILE + ".tmp");
         Files.deleteIfExists(tmp);
-        List<FileAttribute<?>> attrs = posix(keyDir) ? List.of(PosixFilePermissions.asFileAttribute(OWNER_FILE)) : List.of();
-        try (FileChannel channel = FileChannel.open(tmp, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+        List<FileAttribute<?>> attrs =
+                posix(keyDir) ? List.of(PosixFilePermissions.asFileAttribute(OWNER_FILE)) : List.of();
+        try (FileChannel channel = FileChannel.open(
+                tmp,
+                Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
                 attrs.toArray(FileAttribute<?>[]::new))) {
             ByteBuffer bytes = ByteBuffer.wrap(pem.getBytes(StandardCharsets.US_ASCII));
             while (bytes.hasRemaining()) channel.write(bytes);
@@ -184,12 +190,14 @@ public final class DeviceKey {
         } catch (AtomicMoveNotSupportedException e) {
             Files.move(tmp, target);
         }
-        Files.writeString(keyDir.resolve(PUBLIC_KEY_FILE), pem("PUBLIC KEY", publicKey.getEncoded()), StandardCharsets.US_ASCII);
+        Files.writeString(
+                keyDir.resolve(PUBLIC_KEY_FILE), pem("PUBLIC KEY", publicKey.getEncoded()), StandardCharsets.US_ASCII);
         ManifestFile.forceDirectory(keyDir);
     }
 
     private static String pem(String label, byte[] der) {
-        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(der);
+        String body = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                .encodeToString(der);
         return "-----BEGIN " + label + "-----\n" + body + "\n-----END " + label + "-----\n";
     }
 

@@ -95,8 +95,10 @@ public final class EvidenceExporter {
                 try {
                     remux(joined, remuxed);
                 } catch (UnsatisfiedLinkError | NoClassDefFoundError e) {
-                    throw new IllegalStateException("cannot remux: the FFmpeg natives for this platform are not on the"
-                            + " classpath; export as " + Format.FRAGMENTED + " instead (" + e + ")", e);
+                    throw new IllegalStateException(
+                            "cannot remux: the FFmpeg natives for this platform are not on the"
+                                    + " classpath; export as " + Format.FRAGMENTED + " instead (" + e + ")",
+                            e);
                 }
                 Files.move(remuxed, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             }
@@ -113,8 +115,8 @@ public final class EvidenceExporter {
         long[] counts = new long[2];
         byte[][] firstInit = new byte[1][];
         FileChannel[] source = new FileChannel[1];
-        try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel out = FileChannel.open(
+                target, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             EvidenceJournal.read(dir.resolve(EvidenceJournal.FILE_NAME), line -> {
                 if (!(line.entry() instanceof JournalEntry.MediaPiece piece)) return true;
                 if (piece instanceof JournalEntry.InitWritten) {

@@ -27,8 +27,8 @@ final class EvidenceJournal implements AutoCloseable {
     }
 
     static EvidenceJournal openForAppend(Path file) throws IOException {
-        return new EvidenceJournal(FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.APPEND));
+        return new EvidenceJournal(
+                FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND));
     }
 
     static byte[] encode(JournalEntry entry) {
@@ -93,7 +93,12 @@ final class EvidenceJournal implements AutoCloseable {
                 start = position;
             }
             if (line.size() > 0) {
-                visitor.visit(new Line(number + 1, start, position, false, null,
+                visitor.visit(new Line(
+                        number + 1,
+                        start,
+                        position,
+                        false,
+                        null,
                         "torn last line (" + line.size() + " bytes without a newline)"));
             }
         }

@@ -55,7 +55,8 @@ final class EvidenceJson {
 
     /** Reads one journal line; a line that is not a known entry throws {@link JsonException} saying why. */
     static JournalEntry readJournalEntry(byte[] line) {
-        if (!(JsonReader.parse(line) instanceof Map<?, ?> members)) throw new JsonException("a journal entry must be a JSON object");
+        if (!(JsonReader.parse(line) instanceof Map<?, ?> members))
+            throw new JsonException("a journal entry must be a JSON object");
         if (!(members.get("type") instanceof String type)) throw new JsonException("a journal entry needs a 'type'");
         Class<? extends JournalEntry> kind = ENTRY_TYPES.get(type);
         if (kind == null) throw new JsonException("unknown journal entry type '" + type + "'");
@@ -66,7 +67,8 @@ final class EvidenceJson {
         for (Map.Entry<String, Class<? extends JournalEntry>> e : ENTRY_TYPES.entrySet()) {
             if (e.getValue() == entry.getClass()) return e.getKey();
         }
-        throw new IllegalArgumentException("no journal type tag for " + entry.getClass().getName());
+        throw new IllegalArgumentException(
+                "no journal type tag for " + entry.getClass().getName());
     }
 
     /** manifest.json as people read it: indented, every field present. */
@@ -83,7 +85,8 @@ final class EvidenceJson {
     /** Parses manifest.json into a tree; throws {@link JsonException} naming the line and column of bad JSON. */
     @SuppressWarnings("unchecked")
     static Map<String, Object> readTree(byte[] json) {
-        if (!(JsonReader.parse(json) instanceof Map<?, ?> members)) throw new JsonException("a manifest must be a JSON object");
+        if (!(JsonReader.parse(json) instanceof Map<?, ?> members))
+            throw new JsonException("a manifest must be a JSON object");
         return (Map<String, Object>) members;
     }
 
@@ -120,7 +123,8 @@ final class EvidenceJson {
         List<String> differing = new ArrayList<>();
         for (String name : names) {
             if (ignored.contains(name)) continue;
-            if (!a.containsKey(name) || !b.containsKey(name) || !sameValue(a.get(name), b.get(name))) differing.add(name);
+            if (!a.containsKey(name) || !b.containsKey(name) || !sameValue(a.get(name), b.get(name)))
+                differing.add(name);
         }
         return differing;
     }

@@ -80,8 +80,10 @@ public final class EvidenceRecovery {
         if (!Files.exists(journalFile)) return unsealed(dir, EvidenceJournal.FILE_NAME + " missing");
         JournalWalk.Outcome walk = JournalWalk.run(dir);
         if (walk.recording().opened() == null) {
-            return unsealed(dir, EvidenceJournal.FILE_NAME + " has no valid open entry"
-                    + (walk.problem() != null ? " (" + walk.problem() + ")" : ""));
+            return unsealed(
+                    dir,
+                    EvidenceJournal.FILE_NAME + " has no valid open entry"
+                            + (walk.problem() != null ? " (" + walk.problem() + ")" : ""));
         }
         if (!walk.clean()) {
             String refusal = crashArtifact(dir, walk);
@@ -96,7 +98,8 @@ public final class EvidenceRecovery {
             cutAndClose(dir, walk);
             walk = JournalWalk.run(dir);
             if (!walk.clean() || walk.recording().closed() == null) {
-                return unsealed(dir, "after cutting the torn tail the journal still does not check out: " + walk.problem());
+                return unsealed(
+                        dir, "after cutting the torn tail the journal still does not check out: " + walk.problem());
             }
         }
         JournaledRecording recording = walk.recording();
@@ -104,8 +107,15 @@ public final class EvidenceRecovery {
         String detail = "sealed: " + manifest.fragmentCount() + " fragments, " + manifest.durationSeconds() + " s kept"
                 + (manifest.bytesTruncated() > 0 ? "; cut " + manifest.bytesTruncated() + " bytes of torn writes" : "");
         Logger.info("recovered recording {}: {}", manifest.recordingId(), detail);
-        return new RecoveredRecording(manifest.recordingId(), dir, true, manifest.endedAt(),
-                manifest.durationMicros() / 1000, manifest.fragmentCount(), manifest.bytesTruncated(), detail);
+        return new RecoveredRecording(
+                manifest.recordingId(),
+                dir,
+                true,
+                manifest.endedAt(),
+                manifest.durationMicros() / 1000,
+                manifest.fragmentCount(),
+                manifest.bytesTruncated(),
+                detail);
     }
 
     /** Null if the walk stopped at something a crash leaves behind; otherwise why the recording is not sealed. */
@@ -118,12 +128,14 @@ public final class EvidenceRecovery {
             }
             case DATA_SHORT, DATA_MISMATCH -> {
                 // Only the tail of the segment being written can be missing after a crash.
-                if (!(bad.entry() instanceof JournalEntry.MediaPiece piece)) return "not a crash artifact: " + walk.problem();
+                if (!(bad.entry() instanceof JournalEntry.MediaPiece piece))
+                    return "not a crash artifact: " + walk.problem();
                 String tailSegment = piece.segment();
                 List<String> foreign = new ArrayList<>();
                 EvidenceJournal.read(dir.resolve(EvidenceJournal.FILE_NAME), line -> {
                     if (line.number() <= bad.number() || line.entry() == null) return true;
-                    if (line.entry() instanceof JournalEntry.MediaPiece later && !later.segment().equals(tailSegment)
+                    if (line.entry() instanceof JournalEntry.MediaPiece later
+                                    && !later.segment().equals(tailSegment)
                             || line.entry() instanceof JournalEntry.SegmentSealed
                             || line.entry() instanceof JournalEntry.Closed) {
                         foreign.add("line " + line.number());
@@ -131,7 +143,9 @@ public final class EvidenceRecovery {
                     }
                     return true;
                 });
-                return foreign.isEmpty() ? null : "not a crash artifact: " + walk.problem() + ", yet the journal goes on";
+                return foreign.isEmpty()
+                        ? null
+                        : "not a crash artifact: " + walk.problem() + ", yet the journal goes on";
             }
             default -> {
                 return "the journal is damaged or altered: " + walk.problem();
@@ -155,15 +169,18 @@ public final class EvidenceRecovery {
         cutTail(dir, EvidenceJournal.FILE_NAME, walk.goodBytes());
 
         List<RecordingManifest.TornTail> torn = tornTails(dir);
-        long bytesTruncated = torn.stream().filter(t -> !t.file().equals(EvidenceJournal.FILE_NAME))
-                .mapToLong(RecordingManifest.TornTail::bytes).sum();
+        long bytesTruncated = torn.stream()
+                .filter(t -> !t.file().equals(EvidenceJournal.FILE_NAME))
+                .mapToLong(RecordingManifest.TornTail::bytes)
+                .sum();
         try (EvidenceJournal journal = EvidenceJournal.openForAppend(dir.resolve(EvidenceJournal.FILE_NAME))) {
             if (!recording.segments().isEmpty() && recording.currentSegment().sealed == null) {
                 String file = recording.currentSegment().file;
-                journal.append(new JournalEntry.SegmentSealed(file, Files.size(dir.resolve(file)), Sha256.ofFile(dir.resolve(file))));
+                journal.append(new JournalEntry.SegmentSealed(
+                        file, Files.size(dir.resolve(file)), Sha256.ofFile(dir.resolve(file))));
             }
-            journal.append(new JournalEntry.Closed(recording.lastWallClock(), EndReason.RECOVERED.wireName(),
-                    bytesTruncated, torn));
+            journal.append(new JournalEntry.Closed(
+                    recording.lastWallClock(), EndReason.RECOVERED.wireName(), bytesTruncated, torn));
             journal.sync();
         }
     }
@@ -183,8 +200,11 @@ public final class EvidenceRecovery {
             // Copy the tail aside durably before truncating, so a crash in between loses nothing.
             Path tmp = dir.resolve(file + ".torn-at-" + keep + ".tmp");
             try (FileChannel in = FileChannel.open(path, StandardOpenOption.READ);
-                 FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                         StandardOpenOption.TRUNCATE_EXISTING)) {
+                    FileChannel out = FileChannel.open(
+                            tmp,
+                            StandardOpenOption.CREATE,
+                            StandardOpenOption.WRITE,
+                            StandardOpenOption.TRUNCATE_EXISTING)) {
                 long position = keep;
                 while (position < size) position += in.transferTo(position, size - position, out);
                 out.force(true);
@@ -196,7 +216,8 @@ public final class EvidenceRecovery {
                 channel.force(true);
             }
         }
-        Logger.info("{}: moved {} bytes of a torn write from offset {} to {}", path, size - keep, keep, kept.getFileName());
+        Logger.info(
+                "{}: moved {} bytes of a torn write from offset {} to {}", path, size - keep, keep, kept.getFileName());
     }
 
     /** Every tail cut so far, including by an earlier, interrupted run. */
@@ -206,7 +227,10 @@ public final class EvidenceRecovery {
             for (Path p : stream) {
                 Matcher m = TORN_FILE.matcher(p.getFileName().toString());
                 if (m.matches()) {
-                    tails.add(new RecordingManifest.TornTail(m.group(1), Long.parseLong(m.group(2)), Files.size(p),
+                    tails.add(new RecordingManifest.TornTail(
+                            m.group(1),
+                            Long.parseLong(m.group(2)),
+                            Files.size(p),
                             p.getFileName().toString()));
                 }
             }
@@ -219,5 +243,4 @@ public final class EvidenceRecovery {
         Logger.warn("recording {} not recovered: {}", dir.getFileName(), why);
         return new RecoveredRecording(dir.getFileName().toString(), dir, false, null, 0, 0, 0, "not sealed: " + why);
     }
-
 }

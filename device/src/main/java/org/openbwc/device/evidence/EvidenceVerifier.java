@@ -29,7 +29,9 @@ public final class EvidenceVerifier {
 
     /** Verifies {@code recordingDir}; with {@code expected} present, also that it was signed by that key. */
     public VerificationResult verify(Path recordingDir, Optional<PublicKey> expected) {
-        String id = recordingDir.getFileName() == null ? recordingDir.toString() : recordingDir.getFileName().toString();
+        String id = recordingDir.getFileName() == null
+                ? recordingDir.toString()
+                : recordingDir.getFileName().toString();
         try {
             return check(recordingDir, id, expected);
         } catch (IOException e) {
@@ -40,7 +42,8 @@ public final class EvidenceVerifier {
     private VerificationResult check(Path dir, String id, Optional<PublicKey> expected) throws IOException {
         Path manifestFile = dir.resolve(ManifestFile.FILE_NAME);
         if (!Files.exists(manifestFile)) {
-            return VerificationResult.failed(id, ManifestFile.FILE_NAME + " missing: the recording was never sealed (run recovery)");
+            return VerificationResult.failed(
+                    id, ManifestFile.FILE_NAME + " missing: the recording was never sealed (run recovery)");
         }
         Map<String, Object> tree;
         RecordingManifest manifest;
@@ -52,7 +55,8 @@ public final class EvidenceVerifier {
         }
         if (manifest.recordingId() != null) id = manifest.recordingId();
         if (manifest.publicKey() == null || manifest.signature() == null) {
-            return VerificationResult.failed(id, ManifestFile.FILE_NAME + ": not signed (publicKey or signature missing)");
+            return VerificationResult.failed(
+                    id, ManifestFile.FILE_NAME + ": not signed (publicKey or signature missing)");
         }
         PublicKey signer;
         try {
@@ -62,8 +66,10 @@ public final class EvidenceVerifier {
         }
         String fingerprint = DeviceKey.fingerprint(signer);
         if (expected.isPresent() && !expected.get().equals(signer)) {
-            return VerificationResult.failed(id, ManifestFile.FILE_NAME + ": signed by " + fingerprint
-                    + ", not by the expected key " + DeviceKey.fingerprint(expected.get()));
+            return VerificationResult.failed(
+                    id,
+                    ManifestFile.FILE_NAME + ": signed by " + fingerprint + ", not by the expected key "
+                            + DeviceKey.fingerprint(expected.get()));
         }
         byte[] signature;
         try {
@@ -88,13 +94,25 @@ public final class EvidenceVerifier {
         Map<String, Object> fromJournal = EvidenceJson.tree(walk.recording().manifest(manifest.publicKey()));
         List<String> differing = EvidenceJson.differingFields(tree, fromJournal, NOT_FROM_JOURNAL);
         if (!differing.isEmpty()) {
-            return VerificationResult.failed(id, EvidenceJournal.FILE_NAME + " does not match " + ManifestFile.FILE_NAME
-                    + ": field '" + differing.getFirst() + "'");
+            return VerificationResult.failed(
+                    id,
+                    EvidenceJournal.FILE_NAME + " does not match " + ManifestFile.FILE_NAME + ": field '"
+                            + differing.getFirst() + "'");
         }
-        return VerificationResult.passed(id, String.format(java.util.Locale.ROOT,
-                "%s OK: %d segments, %d fragments, %.1f s, chain %s, signed by %s%s", id, manifest.segments().size(),
-                manifest.fragmentCount(), manifest.durationSeconds(), Sha256.tail(manifest.chainHead()), fingerprint,
-                manifest.recovered() ? " (recovered after a crash, " + manifest.bytesTruncated() + " bytes cut)" : ""));
+        return VerificationResult.passed(
+                id,
+                String.format(
+                        java.util.Locale.ROOT,
+                        "%s OK: %d segments, %d fragments, %.1f s, chain %s, signed by %s%s",
+                        id,
+                        manifest.segments().size(),
+                        manifest.fragmentCount(),
+                        manifest.durationSeconds(),
+                        Sha256.tail(manifest.chainHead()),
+                        fingerprint,
+                        manifest.recovered()
+                                ? " (recovered after a crash, " + manifest.bytesTruncated() + " bytes cut)"
+                                : ""));
     }
 
     /** The signature failed: name the field that differs from what the journal says, if the journal can tell. */
@@ -102,10 +120,12 @@ public final class EvidenceVerifier {
         try {
             JournalWalk.Outcome walk = JournalWalk.run(dir);
             if (walk.recording().opened() != null && walk.recording().closed() != null) {
-                Map<String, Object> fromJournal = EvidenceJson.tree(walk.recording().manifest(publicKey));
+                Map<String, Object> fromJournal =
+                        EvidenceJson.tree(walk.recording().manifest(publicKey));
                 List<String> differing = EvidenceJson.differingFields(tree, fromJournal, NOT_FROM_JOURNAL);
                 if (!differing.isEmpty()) {
-                    return ManifestFile.FILE_NAME + ": field '" + differing.getFirst() + "' does not match the signature";
+                    return ManifestFile.FILE_NAME + ": field '" + differing.getFirst()
+                            + "' does not match the signature";
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -155,5 +175,4 @@ public final class EvidenceVerifier {
         }
         return null;
     }
-
 }

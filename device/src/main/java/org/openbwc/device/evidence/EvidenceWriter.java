@@ -120,7 +120,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
     public void open(RecordingRequest request, PreEventBuffer buffer) throws IOException {
         Objects.requireNonNull(buffer, "buffer");
         if (request.preEvent() != null) {
-            throw new IllegalArgumentException("recording " + request.recordingId() + ": pass either a snapshot or a buffer, not both");
+            throw new IllegalArgumentException(
+                    "recording " + request.recordingId() + ": pass either a snapshot or a buffer, not both");
         }
         synchronized (control) {
             Recording recording = create(request);
@@ -134,7 +135,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
     private Recording create(RecordingRequest request) throws IOException {
         Recording open = current.get();
         if (open != null) {
-            throw new IllegalStateException("cannot open " + request.recordingId() + ": recording " + open.id + " is still open");
+            throw new IllegalStateException(
+                    "cannot open " + request.recordingId() + ": recording " + open.id + " is still open");
         }
         Path dir = evidenceRoot.resolve(request.recordingId());
         if (Files.exists(dir)) {
@@ -143,9 +145,16 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         Files.createDirectory(dir);
         ManifestFile.forceDirectory(evidenceRoot);
         EvidenceJournal journal = EvidenceJournal.openForAppend(dir.resolve(EvidenceJournal.FILE_NAME));
-        JournalEntry.Opened opened = new JournalEntry.Opened(request.recordingId(), request.unitId(), request.officerId(),
-                request.trigger(), request.startedAt(), request.clockSource(), request.clockSet(),
-                request.clockOffsetMillis(), softwareVersion);
+        JournalEntry.Opened opened = new JournalEntry.Opened(
+                request.recordingId(),
+                request.unitId(),
+                request.officerId(),
+                request.trigger(),
+                request.startedAt(),
+                request.clockSource(),
+                request.clockSet(),
+                request.clockOffsetMillis(),
+                softwareVersion);
         journal.append(opened);
         journal.sync();
         ManifestFile.forceDirectory(dir);
@@ -182,7 +191,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
             return Optional.of(recording.sealed.join());
         } catch (CompletionException e) {
             Throwable cause = e.getCause();
-            if (cause instanceof IOException io) throw new UncheckedIOException("recording " + recording.id + " could not be sealed", io);
+            if (cause instanceof IOException io)
+                throw new UncheckedIOException("recording " + recording.id + " could not be sealed", io);
             if (cause instanceof RuntimeException r) throw r;
             throw e;
         }
@@ -224,8 +234,10 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
 
     /** Journals a GNSS fix in the open recording's track; false if none is open. */
     public boolean addLocation(double lat, double lon, Double accuracyMeters, Instant at) {
-        if (!(lat >= -90 && lat <= 90)) throw new IllegalArgumentException("latitude " + lat + " is out of range -90..90");
-        if (!(lon >= -180 && lon <= 180)) throw new IllegalArgumentException("longitude " + lon + " is out of range -180..180");
+        if (!(lat >= -90 && lat <= 90))
+            throw new IllegalArgumentException("latitude " + lat + " is out of range -90..90");
+        if (!(lon >= -180 && lon <= 180))
+            throw new IllegalArgumentException("longitude " + lon + " is out of range -180..180");
         if (accuracyMeters != null && !(accuracyMeters >= 0)) {
             throw new IllegalArgumentException("accuracyMeters " + accuracyMeters + " must be >= 0");
         }
@@ -260,8 +272,16 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         }
         Recording r = current.get();
         if (r == null) return new WriterStats(null, 0, 0, 0, 0, 0, 0, free, total);
-        return new WriterStats(r.id, r.mediaMicros / 1000, r.bytesWritten, r.fragmentsWritten, r.dropped,
-                r.droppedAtQueue.get(), r.queuedFragments.get(), free, total);
+        return new WriterStats(
+                r.id,
+                r.mediaMicros / 1000,
+                r.bytesWritten,
+                r.fragmentsWritten,
+                r.dropped,
+                r.droppedAtQueue.get(),
+                r.queuedFragments.get(),
+                free,
+                total);
     }
 
     public Path evidenceRoot() {
@@ -346,9 +366,15 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
                 long n = droppedAtQueue.incrementAndGet();
                 if (!queueFullLogged) {
                     queueFullLogged = true;
-                    Logger.warn("recording {}: the disk is not keeping up, dropping fragment {} ({} dropped so far;"
-                            + " queue holds {} fragments, {} bytes); the recording resumes at the next keyframe and"
-                            + " the journal records the gap", id, fragment.sequence(), n, queuedFragments.get(), queuedBytes.get());
+                    Logger.warn(
+                            "recording {}: the disk is not keeping up, dropping fragment {} ({} dropped so far;"
+                                    + " queue holds {} fragments, {} bytes); the recording resumes at the next keyframe and"
+                                    + " the journal records the gap",
+                            id,
+                            fragment.sequence(),
+                            n,
+                            queuedFragments.get(),
+                            queuedBytes.get());
                 }
                 return;
             }
@@ -371,7 +397,10 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
                         sync();
                         if (queueFullLogged) {
                             queueFullLogged = false;
-                            Logger.info("recording {}: the writer caught up ({} fragments dropped in all)", id, droppedAtQueue.get());
+                            Logger.info(
+                                    "recording {}: the writer caught up ({} fragments dropped in all)",
+                                    id,
+                                    droppedAtQueue.get());
                         }
                     } else if (unsyncedMicros >= syncEveryMicros) {
                         sync();
@@ -381,7 +410,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
                 fail(e);
             } finally {
                 // a halt or a failure can leave the pre-event snapshot unread: let the buffer have its files back
-                for (Task left : queue) if (left instanceof SnapshotTask s) s.snapshot().close();
+                for (Task left : queue)
+                    if (left instanceof SnapshotTask s) s.snapshot().close();
             }
         }
 
@@ -394,7 +424,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
                         if (snapshot.init() != null) init = snapshot.init();
                         for (Fragment f : snapshot.fragments()) {
                             if (write(f, true)) return true;
-                            if (unsyncedMicros >= syncEveryMicros) sync(); // up to 120 s of media: same rule as catching up
+                            if (unsyncedMicros >= syncEveryMicros)
+                                sync(); // up to 120 s of media: same rule as catching up
                         }
                     }
                     return false;
@@ -429,7 +460,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
             } else if (!Arrays.equals(init.bytes(), next.bytes())) {
                 init = next;
                 restart();
-                Logger.info("recording {}: the stream restarted with a new init segment; a new segment starts with it", id);
+                Logger.info(
+                        "recording {}: the stream restarted with a new init segment; a new segment starts with it", id);
             } else if (lastMuxSeq != null) {
                 // The same init again: a restarted encoder with unchanged settings, or just a repeat. The next
                 // fragment's sequence number tells which.
@@ -450,7 +482,11 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
                 sameInitAgain = false;
                 if (lastMuxSeq != null && f.sequence() != lastMuxSeq + 1) {
                     restart();
-                    Logger.info("recording {}: the stream restarted (fragment {} after {}); a new segment starts", id, f.sequence(), lastMuxSeq);
+                    Logger.info(
+                            "recording {}: the stream restarted (fragment {} after {}); a new segment starts",
+                            id,
+                            f.sequence(),
+                            lastMuxSeq);
                 }
             }
             if (lastMuxSeq != null) {
@@ -475,8 +511,15 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
             if (needKeyframe) {
                 needKeyframe = false;
                 if (pendingDropped > 0 && fold.fragmentCount() > 0) {
-                    journal(new JournalEntry.Gap(nextSeq, pendingDropped, "fragments missing from the stream or dropped by a full writer queue"));
-                    Logger.warn("recording {}: {} fragments missing before fragment {}; resumed at a keyframe", id, pendingDropped, nextSeq);
+                    journal(new JournalEntry.Gap(
+                            nextSeq,
+                            pendingDropped,
+                            "fragments missing from the stream or dropped by a full writer queue"));
+                    Logger.warn(
+                            "recording {}: {} fragments missing before fragment {}; resumed at a keyframe",
+                            id,
+                            pendingDropped,
+                            nextSeq);
                 }
                 pendingDropped = 0;
                 if (skippedBeforeStart > 0 && fold.fragmentCount() == 0) {
@@ -491,14 +534,31 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
             append(bytes);
             String sha = Sha256.hex(bytes);
             chain = Sha256.chainNext(chain, sha);
-            journal(new JournalEntry.FragmentWritten(segmentName, offset, bytes.length, sha, chain, nextSeq++, f.sequence(),
-                    f.keyframeStart(), preEvent, f.mediaStartMicros(), f.durationMicros(), f.wallClock()));
+            journal(new JournalEntry.FragmentWritten(
+                    segmentName,
+                    offset,
+                    bytes.length,
+                    sha,
+                    chain,
+                    nextSeq++,
+                    f.sequence(),
+                    f.keyframeStart(),
+                    preEvent,
+                    f.mediaStartMicros(),
+                    f.durationMicros(),
+                    f.wallClock()));
             segmentMediaMicros += f.durationMicros();
             unsyncedMicros += f.durationMicros();
             mediaMicros = fold.durationMicros();
             fragmentsWritten = fold.fragmentCount();
             dropped = fold.droppedFragments();
-            Logger.trace("recording {}: fragment {} -> {} @{} ({} bytes)", id, f.sequence(), segmentName, offset, bytes.length);
+            Logger.trace(
+                    "recording {}: fragment {} -> {} @{} ({} bytes)",
+                    id,
+                    f.sequence(),
+                    segmentName,
+                    offset,
+                    bytes.length);
             if (fold.durationMicros() >= maxRecordingMicros) {
                 Logger.info("recording {} reached its maximum length of {} s", id, maxRecordingMicros / 1_000_000);
                 seal(f.wallClock(), EndReason.MAX_DURATION);
@@ -511,7 +571,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
             if (segment != null) sealSegment();
             segmentIndex++;
             segmentName = segmentName(segmentIndex);
-            segment = FileChannel.open(dir.resolve(segmentName), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            segment =
+                    FileChannel.open(dir.resolve(segmentName), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
             // The file's directory entry must be durable before a journal line names it.
             ManifestFile.forceDirectory(dir);
             segmentDigest = Sha256.newDigest();
@@ -563,14 +624,31 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
             journal.close();
             RecordingManifest manifest = ManifestFile.writeSigned(dir, fold.manifest(key.publicKeyBase64()), key);
             current.compareAndSet(this, null);
-            SealedRecording result = new SealedRecording(id, dir, reason, startedAt, endedAt,
-                    fold.durationMicros() / 1000, fold.fragmentCount(), manifest.segments().size(),
-                    manifest.segments().stream().mapToLong(RecordingManifest.Segment::bytes).sum(),
-                    fold.droppedFragments(), fold.chainHead());
-            Logger.info("recording {} sealed ({}): {} segments, {} fragments, {} s, chain {}{}", id, reason.wireName(),
-                    result.segmentCount(), result.fragmentCount(), result.durationMillis() / 1000.0,
-                    Sha256.tail(result.chainHead()), result.droppedFragments() > 0 ? ", " + result.droppedFragments() + " fragments dropped" : "");
-            if (duplicates > 0) Logger.debug("recording {}: {} fragments arrived twice and were written once", id, duplicates);
+            SealedRecording result = new SealedRecording(
+                    id,
+                    dir,
+                    reason,
+                    startedAt,
+                    endedAt,
+                    fold.durationMicros() / 1000,
+                    fold.fragmentCount(),
+                    manifest.segments().size(),
+                    manifest.segments().stream()
+                            .mapToLong(RecordingManifest.Segment::bytes)
+                            .sum(),
+                    fold.droppedFragments(),
+                    fold.chainHead());
+            Logger.info(
+                    "recording {} sealed ({}): {} segments, {} fragments, {} s, chain {}{}",
+                    id,
+                    reason.wireName(),
+                    result.segmentCount(),
+                    result.fragmentCount(),
+                    result.durationMillis() / 1000.0,
+                    Sha256.tail(result.chainHead()),
+                    result.droppedFragments() > 0 ? ", " + result.droppedFragments() + " fragments dropped" : "");
+            if (duplicates > 0)
+                Logger.debug("recording {}: {} fragments arrived twice and were written once", id, duplicates);
             sealed.complete(result);
             try {
                 onSealed.accept(result);
@@ -618,7 +696,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
 
         /** Media per segment file, 1..60 minutes (default 5). */
         public Builder segmentMinutes(int minutes) {
-            if (minutes < 1 || minutes > 60) throw new IllegalArgumentException("segmentMinutes " + minutes + " is out of range 1..60");
+            if (minutes < 1 || minutes > 60)
+                throw new IllegalArgumentException("segmentMinutes " + minutes + " is out of range 1..60");
             return segmentMillis(minutes * 60_000L);
         }
 
@@ -631,7 +710,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
 
         /** Longest recording, 1..1440 minutes (default 480); reaching it seals the recording. */
         public Builder maxRecordingMinutes(int minutes) {
-            if (minutes < 1 || minutes > 1440) throw new IllegalArgumentException("maxRecordingMinutes " + minutes + " is out of range 1..1440");
+            if (minutes < 1 || minutes > 1440)
+                throw new IllegalArgumentException("maxRecordingMinutes " + minutes + " is out of range 1..1440");
             return maxRecordingMillis(minutes * 60_000L);
         }
 
@@ -658,7 +738,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
 
         /** Longest run of media written but not yet fsync'd while the writer catches up (default 200 ms). */
         public Builder syncEveryMillis(long millis) {
-            if (millis < 0 || millis > 5000) throw new IllegalArgumentException("syncEveryMillis " + millis + " is out of range 0..5000");
+            if (millis < 0 || millis > 5000)
+                throw new IllegalArgumentException("syncEveryMillis " + millis + " is out of range 0..5000");
             this.syncEveryMillis = millis;
             return this;
         }

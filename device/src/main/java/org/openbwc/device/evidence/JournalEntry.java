@@ -13,15 +13,27 @@ sealed interface JournalEntry {
     /** Bytes of a segment file that the chain covers. */
     sealed interface MediaPiece extends JournalEntry permits InitWritten, FragmentWritten {
         String segment();
+
         long offset();
+
         long length();
+
         String sha256();
+
         String chain();
     }
 
     /** First line: who, what and when, as the device knew it when the recording opened. */
-    record Opened(String recordingId, String unitId, String officerId, String trigger, Instant startedAt,
-                  String clockSource, boolean clockSet, Long clockOffsetMillis, String softwareVersion)
+    record Opened(
+            String recordingId,
+            String unitId,
+            String officerId,
+            String trigger,
+            Instant startedAt,
+            String clockSource,
+            boolean clockSet,
+            Long clockOffsetMillis,
+            String softwareVersion)
             implements JournalEntry {}
 
     /** The init segment at the head of a new segment file (offset 0). */
@@ -35,9 +47,20 @@ sealed interface JournalEntry {
      * @param muxSeq the muxer's own sequence number, kept to show where the stream itself had gaps
      * @param preEvent true for fragments from the pre-event buffer, absent otherwise
      */
-    record FragmentWritten(String segment, long offset, long length, String sha256, String chain, long seq,
-                           long muxSeq, boolean keyframe, Boolean preEvent, long mediaStartMicros,
-                           long durationMicros, Instant wallClock) implements MediaPiece {
+    record FragmentWritten(
+            String segment,
+            long offset,
+            long length,
+            String sha256,
+            String chain,
+            long seq,
+            long muxSeq,
+            boolean keyframe,
+            Boolean preEvent,
+            long mediaStartMicros,
+            long durationMicros,
+            Instant wallClock)
+            implements MediaPiece {
         public FragmentWritten {
             preEvent = Boolean.TRUE.equals(preEvent) ? Boolean.TRUE : null;
         }

@@ -34,8 +34,14 @@ final class JournalWalk {
     }
 
     /** The known-good prefix and, unless {@code stop == END}, the first problem. */
-    record Outcome(JournaledRecording recording, long goodBytes, int goodLines, long lastInitLineStart, Stop stop,
-                   String problem, EvidenceJournal.Line problemLine) {
+    record Outcome(
+            JournaledRecording recording,
+            long goodBytes,
+            int goodLines,
+            long lastInitLineStart,
+            Stop stop,
+            String problem,
+            EvidenceJournal.Line problemLine) {
         boolean clean() {
             return stop == Stop.END;
         }
@@ -68,15 +74,22 @@ final class JournalWalk {
         JournalWalk walk = new JournalWalk(recordingDir, limitBytes);
         Path journal = recordingDir.resolve(EvidenceJournal.FILE_NAME);
         if (!Files.exists(journal)) {
-            return new Outcome(walk.recording, 0, 0, -1, Stop.INCONSISTENT, EvidenceJournal.FILE_NAME + " missing", null);
+            return new Outcome(
+                    walk.recording, 0, 0, -1, Stop.INCONSISTENT, EvidenceJournal.FILE_NAME + " missing", null);
         }
         try {
             EvidenceJournal.read(journal, walk::visit);
         } finally {
             if (walk.segment != null) walk.segment.close();
         }
-        return new Outcome(walk.recording, walk.goodBytes, walk.goodLines, walk.lastInitLineStart, walk.stop,
-                walk.problem, walk.problemLine);
+        return new Outcome(
+                walk.recording,
+                walk.goodBytes,
+                walk.goodLines,
+                walk.lastInitLineStart,
+                walk.stop,
+                walk.problem,
+                walk.problemLine);
     }
 
     private boolean visit(EvidenceJournal.Line line) throws IOException {
@@ -120,7 +133,8 @@ final class JournalWalk {
     }
 
     private Failure opened(JournalEntry.Opened o) {
-        if (o.recordingId() == null || o.startedAt() == null) return inconsistent("journal.jsonl line 1: open entry without recordingId or startedAt");
+        if (o.recordingId() == null || o.startedAt() == null)
+            return inconsistent("journal.jsonl line 1: open entry without recordingId or startedAt");
         chain = Sha256.chainStart(o.recordingId());
         return null;
     }
@@ -132,9 +146,11 @@ final class JournalWalk {
         }
         String expected = EvidenceWriter.segmentName(index + 1);
         if (!expected.equals(i.segment())) {
-            return inconsistent("segments out of order: the journal starts " + i.segment() + " where " + expected + " belongs");
+            return inconsistent(
+                    "segments out of order: the journal starts " + i.segment() + " where " + expected + " belongs");
         }
-        if (i.offset() != 0) return inconsistent(at + "init segment of " + i.segment() + " at offset " + i.offset() + ", expected 0");
+        if (i.offset() != 0)
+            return inconsistent(at + "init segment of " + i.segment() + " at offset " + i.offset() + ", expected 0");
         String next = Sha256.chainNext(chain, i.sha256());
         if (!next.equals(i.chain())) return inconsistent(at + "chain mismatch at the init segment of " + i.segment());
         if (segment != null) segment.close();
@@ -158,13 +174,16 @@ final class JournalWalk {
         }
         long last = recording.lastSeq();
         if (f.seq() > last + 1) {
-            String missing = f.seq() == last + 2 ? "fragment " + (last + 1) : "fragments " + (last + 1) + ".." + (f.seq() - 1);
+            String missing =
+                    f.seq() == last + 2 ? "fragment " + (last + 1) : "fragments " + (last + 1) + ".." + (f.seq() - 1);
             return inconsistent(at + missing + " missing (fragment " + f.seq() + " follows fragment " + last + ")");
         }
-        if (f.seq() != last + 1) return inconsistent(at + "fragment " + f.seq() + " repeats or goes back after fragment " + last);
+        if (f.seq() != last + 1)
+            return inconsistent(at + "fragment " + f.seq() + " repeats or goes back after fragment " + last);
         JournaledRecording.SegmentState current = recording.currentSegment();
         if (!current.file.equals(f.segment())) {
-            return inconsistent(at + "fragment " + f.seq() + " names " + f.segment() + " but " + current.file + " is open");
+            return inconsistent(
+                    at + "fragment " + f.seq() + " names " + f.segment() + " but " + current.file + " is open");
         }
         if (f.offset() != current.end) {
             return inconsistent(at + "fragment " + f.seq() + " at offset " + f.offset() + ", expected " + current.end);
@@ -180,10 +199,13 @@ final class JournalWalk {
     private Failure checkBytes(JournalEntry.MediaPiece piece, String what) throws IOException {
         long size = segment.size();
         if (piece.offset() + piece.length() > size) {
-            return new Failure(Stop.DATA_SHORT, piece.segment() + ": " + what + " (offset " + piece.offset() + ", "
-                    + piece.length() + " bytes) lies past the end of the file (" + size + " bytes)");
+            return new Failure(
+                    Stop.DATA_SHORT,
+                    piece.segment() + ": " + what + " (offset " + piece.offset() + ", " + piece.length()
+                            + " bytes) lies past the end of the file (" + size + " bytes)");
         }
-        if (piece.length() > Integer.MAX_VALUE - 16) return inconsistent(piece.segment() + ": " + what + " is too large");
+        if (piece.length() > Integer.MAX_VALUE - 16)
+            return inconsistent(piece.segment() + ": " + what + " is too large");
         ByteBuffer buffer = ByteBuffer.allocate((int) piece.length());
         long position = piece.offset();
         while (buffer.hasRemaining()) {
@@ -208,16 +230,20 @@ final class JournalWalk {
             return inconsistent(at + "segment entry for " + s.segment() + " outside an open segment");
         }
         JournaledRecording.SegmentState current = recording.currentSegment();
-        if (!current.file.equals(s.segment())) return inconsistent(at + "seals " + s.segment() + " but " + current.file + " is open");
+        if (!current.file.equals(s.segment()))
+            return inconsistent(at + "seals " + s.segment() + " but " + current.file + " is open");
         if (current.fragments == 0) return inconsistent(at + current.file + " sealed without a fragment");
         if (s.length() != current.end) {
-            return inconsistent(at + s.segment() + " sealed at " + s.length() + " bytes but its fragments end at " + current.end);
+            return inconsistent(
+                    at + s.segment() + " sealed at " + s.length() + " bytes but its fragments end at " + current.end);
         }
         long size = segment.size();
-        if (size > s.length()) return inconsistent(s.segment() + ": " + (size - s.length()) + " unexpected bytes after the end");
+        if (size > s.length())
+            return inconsistent(s.segment() + ": " + (size - s.length()) + " unexpected bytes after the end");
         String sha = HexFormat.of().formatHex(segmentDigest.digest());
         if (!sha.equals(s.sha256())) {
-            return inconsistent(s.segment() + ": sha256 of the file does not match " + EvidenceJournal.FILE_NAME + " line " + lineNumber);
+            return inconsistent(s.segment() + ": sha256 of the file does not match " + EvidenceJournal.FILE_NAME
+                    + " line " + lineNumber);
         }
         return null;
     }

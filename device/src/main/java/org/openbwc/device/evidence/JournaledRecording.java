@@ -72,7 +72,7 @@ final class JournaledRecording {
             case JournalEntry.SegmentSealed s -> currentSegment().sealed = s;
             case JournalEntry.MarkerAdded m -> markers.add(new RecordingManifest.Marker(m.at(), m.label()));
             case JournalEntry.LocationAdded l ->
-                    track.add(new RecordingManifest.TrackPoint(l.at(), l.lat(), l.lon(), l.accuracyMeters()));
+                track.add(new RecordingManifest.TrackPoint(l.at(), l.lat(), l.lon(), l.accuracyMeters()));
             case JournalEntry.Gap g -> droppedFragments += g.droppedFragments();
             case JournalEntry.Closed c -> closed = c;
         }
@@ -127,14 +127,41 @@ final class JournaledRecording {
         List<RecordingManifest.Segment> listed = new ArrayList<>();
         for (SegmentState s : segments) {
             if (s.sealed == null) throw new IllegalStateException("segment " + s.file + " has no segment entry");
-            listed.add(new RecordingManifest.Segment(s.file, s.sealed.length(), s.sealed.sha256(), s.firstSeq,
-                    s.lastSeq, s.mediaStartMicros, s.durationMicros));
+            listed.add(new RecordingManifest.Segment(
+                    s.file,
+                    s.sealed.length(),
+                    s.sealed.sha256(),
+                    s.firstSeq,
+                    s.lastSeq,
+                    s.mediaStartMicros,
+                    s.durationMicros));
         }
-        return new RecordingManifest(RecordingManifest.FORMAT_VERSION, opened.recordingId(), opened.unitId(),
-                opened.officerId(), opened.trigger(), opened.startedAt(), closed.endedAt(), closed.reason(),
-                opened.clockSource(), opened.clockSet(), opened.clockOffsetMillis(), preEventMicros / 1_000_000.0,
-                durationMicros, durationMicros / 1_000_000.0, markers, track, listed, chainHead, fragmentCount,
-                droppedFragments, EndReason.RECOVERED.wireName().equals(closed.reason()), closed.bytesTruncated(),
-                closed.torn(), opened.softwareVersion(), publicKeyBase64, null);
+        return new RecordingManifest(
+                RecordingManifest.FORMAT_VERSION,
+                opened.recordingId(),
+                opened.unitId(),
+                opened.officerId(),
+                opened.trigger(),
+                opened.startedAt(),
+                closed.endedAt(),
+                closed.reason(),
+                opened.clockSource(),
+                opened.clockSet(),
+                opened.clockOffsetMillis(),
+                preEventMicros / 1_000_000.0,
+                durationMicros,
+                durationMicros / 1_000_000.0,
+                markers,
+                track,
+                listed,
+                chainHead,
+                fragmentCount,
+                droppedFragments,
+                EndReason.RECOVERED.wireName().equals(closed.reason()),
+                closed.bytesTruncated(),
+                closed.torn(),
+                opened.softwareVersion(),
+                publicKeyBase64,
+                null);
     }
 }

@@ -23,20 +23,23 @@ final class ManifestFile {
 
     /** Signs {@code unsigned} (whose signature must be null) and writes it to {@code dir/manifest.json}. */
     static RecordingManifest writeSigned(Path dir, RecordingManifest unsigned, DeviceKey key) throws IOException {
-        if (unsigned.signature() != null) throw new IllegalArgumentException("manifest of " + unsigned.recordingId() + " is already signed");
+        if (unsigned.signature() != null)
+            throw new IllegalArgumentException("manifest of " + unsigned.recordingId() + " is already signed");
         if (!key.publicKeyBase64().equals(unsigned.publicKey())) {
-            throw new IllegalArgumentException("manifest of " + unsigned.recordingId() + " names another public key than the signing key");
+            throw new IllegalArgumentException(
+                    "manifest of " + unsigned.recordingId() + " names another public key than the signing key");
         }
         Path target = dir.resolve(FILE_NAME);
-        if (Files.exists(target)) throw new IllegalStateException(target + " already exists; a sealed recording is never rewritten");
+        if (Files.exists(target))
+            throw new IllegalStateException(target + " already exists; a sealed recording is never rewritten");
         // Canonicalize what a verifier will parse back, not the in-memory record, so both sides take the same path.
         Map<String, Object> tree = EvidenceJson.readTree(EvidenceJson.manifestFile(unsigned));
         String signature = Base64.getEncoder().encodeToString(key.sign(EvidenceJson.canonicalWithoutSignature(tree)));
         RecordingManifest signed = unsigned.withSignature(signature);
         byte[] bytes = EvidenceJson.manifestFile(signed);
         Path tmp = dir.resolve(FILE_NAME + ".tmp");
-        try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+        try (FileChannel channel = FileChannel.open(
+                tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer buffer = ByteBuffer.wrap(bytes);
             while (buffer.hasRemaining()) channel.write(buffer);
             channel.force(true);

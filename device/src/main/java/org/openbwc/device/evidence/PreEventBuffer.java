@@ -66,7 +66,8 @@ public final class PreEventBuffer implements FragmentSink, AutoCloseable {
 
     PreEventBuffer(int preEventSeconds, long maxBytes, Path cacheDir, long maxHeapBytes) {
         if (preEventSeconds < 0 || preEventSeconds > MAX_PRE_EVENT_SECONDS) {
-            throw new IllegalArgumentException("preEventSeconds " + preEventSeconds + " is out of range 0.." + MAX_PRE_EVENT_SECONDS);
+            throw new IllegalArgumentException(
+                    "preEventSeconds " + preEventSeconds + " is out of range 0.." + MAX_PRE_EVENT_SECONDS);
         }
         if (maxBytes < 1 << 20) throw new IllegalArgumentException("maxBytes " + maxBytes + " is below 1 MiB");
         if (cacheDir == null) throw new IllegalArgumentException("a pre-event cache directory is required");
@@ -118,9 +119,14 @@ public final class PreEventBuffer implements FragmentSink, AutoCloseable {
             evictedForMemory++;
         }
         if (!overCap) {
-            Logger.warn("pre-event buffer over its cap ({} bytes in all, {} bytes waiting for the disk in {}): evicted GOPs,"
-                    + " now {} ms kept instead of {} ms (lower the bit rate, raise the cap or check the disk)", maxBytes,
-                    maxHeapBytes, files.dir(), bufferedMicros / 1000, before / 1000);
+            Logger.warn(
+                    "pre-event buffer over its cap ({} bytes in all, {} bytes waiting for the disk in {}): evicted GOPs,"
+                            + " now {} ms kept instead of {} ms (lower the bit rate, raise the cap or check the disk)",
+                    maxBytes,
+                    maxHeapBytes,
+                    files.dir(),
+                    bufferedMicros / 1000,
+                    before / 1000);
             overCap = true;
         }
     }

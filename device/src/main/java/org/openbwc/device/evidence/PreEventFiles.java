@@ -68,8 +68,11 @@ final class PreEventFiles implements AutoCloseable {
             }
             return true;
         } catch (IOException | RuntimeException e) {
-            Logger.error("pre-event cache directory {} is not usable ({}); the pre-event buffer is kept in memory, at most {} MiB",
-                    dir, e.toString(), PreEventBuffer.MAX_HEAP_BYTES >> 20);
+            Logger.error(
+                    "pre-event cache directory {} is not usable ({}); the pre-event buffer is kept in memory, at most {} MiB",
+                    dir,
+                    e.toString(),
+                    PreEventBuffer.MAX_HEAP_BYTES >> 20);
             return false;
         }
     }
@@ -139,8 +142,12 @@ final class PreEventFiles implements AutoCloseable {
         try {
             if (gop.channel == null) {
                 gop.path = dir.resolve(String.format(Locale.ROOT, "%s%08d%s", PREFIX, gop.number, SUFFIX));
-                gop.channel = FileChannel.open(gop.path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                        StandardOpenOption.READ, StandardOpenOption.WRITE);
+                gop.channel = FileChannel.open(
+                        gop.path,
+                        StandardOpenOption.CREATE,
+                        StandardOpenOption.TRUNCATE_EXISTING,
+                        StandardOpenOption.READ,
+                        StandardOpenOption.WRITE);
                 filesOpen.incrementAndGet();
             }
             ByteBuffer src = ByteBuffer.wrap(bytes);
@@ -158,7 +165,10 @@ final class PreEventFiles implements AutoCloseable {
             // the fragment stays on the heap; the buffer's heap cap keeps that bounded
             if (!failureLogged) {
                 failureLogged = true;
-                Logger.error("pre-event cache {}: writing failed ({}); fragments stay in memory until it works again", dir, e.toString());
+                Logger.error(
+                        "pre-event cache {}: writing failed ({}); fragments stay in memory until it works again",
+                        dir,
+                        e.toString());
             }
         }
     }
@@ -245,7 +255,8 @@ final class PreEventFiles implements AutoCloseable {
             FileChannel channel = gop.channel;
             long at = offset;
             if (channel == null || at < 0) {
-                throw new IllegalStateException("pre-event fragment " + sequence + " is neither in memory nor in its file");
+                throw new IllegalStateException(
+                        "pre-event fragment " + sequence + " is neither in memory nor in its file");
             }
             ByteBuffer dst = ByteBuffer.allocate(length);
             try {
@@ -254,7 +265,8 @@ final class PreEventFiles implements AutoCloseable {
                     if (n < 0) throw new IOException("file ends before fragment " + sequence + " does");
                 }
             } catch (IOException e) {
-                throw new UncheckedIOException("pre-event fragment " + sequence + " could not be read from " + gop.path, e);
+                throw new UncheckedIOException(
+                        "pre-event fragment " + sequence + " could not be read from " + gop.path, e);
             }
             return dst.array();
         }

@@ -25,7 +25,9 @@ public record PreEventSnapshot(InitSegment init, List<Fragment> fragments) imple
     }
 
     private static boolean keyframeAt(List<Fragment> fragments, int index) {
-        return fragments instanceof CachedFragments cached ? cached.keyframeAt(index) : fragments.get(index).keyframeStart();
+        return fragments instanceof CachedFragments cached
+                ? cached.keyframeAt(index)
+                : fragments.get(index).keyframeStart();
     }
 
     /** Media time of the buffered fragments. */

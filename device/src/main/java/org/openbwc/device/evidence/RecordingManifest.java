@@ -62,16 +62,45 @@ public record RecordingManifest(
     public record TrackPoint(Instant at, double lat, double lon, Double accuracyMeters) {}
 
     /** One segment file: init + fragments {@code firstSeq..lastSeq}, playable on its own. */
-    public record Segment(String file, long bytes, String sha256, long firstSeq, long lastSeq, long mediaStartMicros,
-                          long durationMicros) {}
+    public record Segment(
+            String file,
+            long bytes,
+            String sha256,
+            long firstSeq,
+            long lastSeq,
+            long mediaStartMicros,
+            long durationMicros) {}
 
     /** Bytes recovery cut off a file after a crash, and the file they were moved to (never deleted). */
     public record TornTail(String file, long offset, long bytes, String keptIn) {}
 
     RecordingManifest withSignature(String base64) {
-        return new RecordingManifest(formatVersion, recordingId, unitId, officerId, trigger, startedAt, endedAt,
-                endReason, clockSource, clockSet, clockOffsetMillis, preEventSecondsIncluded, durationMicros,
-                durationSeconds, markers, track, segments, chainHead, fragmentCount, droppedFragments, recovered,
-                bytesTruncated, torn, softwareVersion, publicKey, base64);
+        return new RecordingManifest(
+                formatVersion,
+                recordingId,
+                unitId,
+                officerId,
+                trigger,
+                startedAt,
+                endedAt,
+                endReason,
+                clockSource,
+                clockSet,
+                clockOffsetMillis,
+                preEventSecondsIncluded,
+                durationMicros,
+                durationSeconds,
+                markers,
+                track,
+                segments,
+                chainHead,
+                fragmentCount,
+                droppedFragments,
+                recovered,
+                bytesTruncated,
+                torn,
+                softwareVersion,
+                publicKey,
+                base64);
     }
 }

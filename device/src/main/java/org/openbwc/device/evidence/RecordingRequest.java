@@ -17,9 +17,16 @@ import java.util.regex.Pattern;
  * @param preEvent the pre-event buffer's snapshot to prepend; null or empty for none (then, or with
  *     {@link EvidenceWriter#open(RecordingRequest, PreEventBuffer)}, the writer starts at the next keyframe)
  */
-public record RecordingRequest(String recordingId, String unitId, String officerId, String trigger, Instant startedAt,
-                               String clockSource, boolean clockSet, Long clockOffsetMillis,
-                               PreEventSnapshot preEvent) {
+public record RecordingRequest(
+        String recordingId,
+        String unitId,
+        String officerId,
+        String trigger,
+        Instant startedAt,
+        String clockSource,
+        boolean clockSet,
+        Long clockOffsetMillis,
+        PreEventSnapshot preEvent) {
     private static final Pattern SAFE_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,127}");
     private static final Pattern WORD = Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
@@ -33,14 +40,15 @@ public record RecordingRequest(String recordingId, String unitId, String officer
         Objects.requireNonNull(startedAt, "startedAt is required");
         Objects.requireNonNull(trigger, "trigger is required");
         if (!WORD.matcher(trigger).matches()) {
-            throw new IllegalArgumentException("trigger '" + trigger + "' is not a lowercase word (button, remote, sos, trigger)");
+            throw new IllegalArgumentException(
+                    "trigger '" + trigger + "' is not a lowercase word (button, remote, sos, trigger)");
         }
         Objects.requireNonNull(clockSource, "clockSource is required");
     }
 
     /** A copy carrying another pre-event snapshot. */
     public RecordingRequest withPreEvent(PreEventSnapshot snapshot) {
-        return new RecordingRequest(recordingId, unitId, officerId, trigger, startedAt, clockSource, clockSet,
-                clockOffsetMillis, snapshot);
+        return new RecordingRequest(
+                recordingId, unitId, officerId, trigger, startedAt, clockSource, clockSet, clockOffsetMillis, snapshot);
     }
 }

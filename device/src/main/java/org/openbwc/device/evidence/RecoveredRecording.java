@@ -11,5 +11,12 @@ import java.time.Instant;
  * @param bytesTruncated bytes of torn writes cut off the segment files (moved to {@code *.torn-at-<offset>} files)
  * @param detail one line for the log and the event, e.g. {@code sealed: 152 fragments, 30.4 s; cut 1200 bytes}
  */
-public record RecoveredRecording(String recordingId, Path directory, boolean sealed, Instant endedAt,
-                                 long durationMillis, long fragmentCount, long bytesTruncated, String detail) {}
+public record RecoveredRecording(
+        String recordingId,
+        Path directory,
+        boolean sealed,
+        Instant endedAt,
+        long durationMillis,
+        long fragmentCount,
+        long bytesTruncated,
+        String detail) {}

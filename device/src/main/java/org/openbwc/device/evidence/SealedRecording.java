@@ -8,6 +8,15 @@ import java.time.Instant;
  *
  * @param droppedFragments fragments of the stream that did not make it into the recording (disk too slow)
  */
-public record SealedRecording(String recordingId, Path directory, EndReason reason, Instant startedAt,
-                              Instant endedAt, long durationMillis, long fragmentCount, int segmentCount, long bytes,
-                              long droppedFragments, String chainHead) {}
+public record SealedRecording(
+        String recordingId,
+        Path directory,
+        EndReason reason,
+        Instant startedAt,
+        Instant endedAt,
+        long durationMillis,
+        long fragmentCount,
+        int segmentCount,
+        long bytes,
+        long droppedFragments,
+        String chainHead) {}

@@ -20,7 +20,8 @@ public record StoragePolicy(int lowPercent, long reserveBytes) {
     }
 
     public StoragePolicy {
-        if (lowPercent < 0 || lowPercent > 100) throw new IllegalArgumentException("lowPercent " + lowPercent + " is out of range 0..100");
+        if (lowPercent < 0 || lowPercent > 100)
+            throw new IllegalArgumentException("lowPercent " + lowPercent + " is out of range 0..100");
         if (reserveBytes < 0) throw new IllegalArgumentException("reserveBytes " + reserveBytes + " is negative");
     }
 

@@ -12,8 +12,16 @@ package org.openbwc.device.evidence;
  * @param freeBytes usable bytes left on the evidence file system
  * @param totalBytes size of the evidence file system
  */
-public record WriterStats(String recordingId, long mediaDurationMillis, long bytesWritten, long fragmentsWritten,
-                          long droppedFragments, long queueOverflows, int queuedFragments, long freeBytes, long totalBytes) {
+public record WriterStats(
+        String recordingId,
+        long mediaDurationMillis,
+        long bytesWritten,
+        long fragmentsWritten,
+        long droppedFragments,
+        long queueOverflows,
+        int queuedFragments,
+        long freeBytes,
+        long totalBytes) {
     public boolean recording() {
         return recordingId != null;
     }

@@ -46,6 +46,7 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
 
     /** About 3 s of 2.5 Mb/s video: more than that waiting means the link is too slow for live. */
     static final long MAX_QUEUED_BYTES = 1_000_000;
+
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Pattern VIEWERS = Pattern.compile("\"viewers\"\\s*:\\s*(\\d{1,6})");
 
@@ -77,14 +78,22 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
     }
 
     /** Whether a stream is open to the gateway. */
-    public synchronized boolean streaming() { return socket != null; }
+    public synchronized boolean streaming() {
+        return socket != null;
+    }
 
-    public synchronized long sentFragments() { return sentFragments; }
+    public synchronized long sentFragments() {
+        return sentFragments;
+    }
 
     /** Viewers as the gateway last reported them; 0 when not streaming. */
-    public synchronized int viewers() { return socket == null ? 0 : viewers; }
+    public synchronized int viewers() {
+        return socket == null ? 0 : viewers;
+    }
 
-    public synchronized long skippedFragments() { return skippedFragments; }
+    public synchronized long skippedFragments() {
+        return skippedFragments;
+    }
 
     /**
      * Connects to {@code url} (replacing any stream in progress) and starts sending.
@@ -104,9 +113,14 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
             known = init;
         }
         // The relay tells browsers the codecs before the first byte arrives, so the player can set itself up at once.
-        URI target = known == null ? url : URI.create(url + (url.getRawQuery() == null ? "?" : "&") + "codecs="
-                + URLEncoder.encode(known.codecs(), StandardCharsets.UTF_8));
-        return http.get().newWebSocketBuilder().connectTimeout(CONNECT_TIMEOUT).buildAsync(target, new Reader(gen))
+        URI target = known == null
+                ? url
+                : URI.create(url + (url.getRawQuery() == null ? "?" : "&") + "codecs="
+                        + URLEncoder.encode(known.codecs(), StandardCharsets.UTF_8));
+        return http.get()
+                .newWebSocketBuilder()
+                .connectTimeout(CONNECT_TIMEOUT)
+                .buildAsync(target, new Reader(gen))
                 .thenAccept(ws -> opened(gen, ws));
     }
 
@@ -122,7 +136,9 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
     }
 
     @Override
-    public void close() { stop("unit shutting down"); }
+    public void close() {
+        stop("unit shutting down");
+    }
 
     @Override
     public synchronized void onInit(InitSegment segment) {
@@ -177,7 +193,10 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
                 needKeyframe = gop.isEmpty();
             }
         } catch (UncheckedIOException e) {
-            Logger.warn("unit {}: the newest pre-event GOP could not be read ({}); live starts at the next keyframe", unitId, e.getMessage());
+            Logger.warn(
+                    "unit {}: the newest pre-event GOP could not be read ({}); live starts at the next keyframe",
+                    unitId,
+                    e.getMessage());
             needKeyframe = true;
         }
         Logger.info("unit {}: live stream started", unitId);
@@ -189,8 +208,14 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
 
     private void send(Fragment f) {
         long capture = f.wallClock().toEpochMilli() - f.durationMicros() / 1000;
-        enqueue(new LiveFrame(LiveFrame.Kind.FRAGMENT, f.keyframeStart(), f.sequence(), capture,
-                f.mediaStartMicros() / 1000, f.bytes()).encode());
+        enqueue(new LiveFrame(
+                        LiveFrame.Kind.FRAGMENT,
+                        f.keyframeStart(),
+                        f.sequence(),
+                        capture,
+                        f.mediaStartMicros() / 1000,
+                        f.bytes())
+                .encode());
         lastSentSequence = f.sequence();
         sentFragments++;
     }
@@ -259,7 +284,9 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
 
         private final StringBuilder text = new StringBuilder();
 
-        Reader(long gen) { this.gen = gen; }
+        Reader(long gen) {
+            this.gen = gen;
+        }
 
         /** The gateway's only text message: {@code {"viewers": N}}. */
         @Override

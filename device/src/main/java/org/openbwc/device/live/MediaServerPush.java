@@ -46,10 +46,14 @@ public final class MediaServerPush implements FragmentSink, AutoCloseable {
 
     /** Whether the URL is one this class pushes to (the WebSocket uplink takes ws:// and wss://). */
     public static boolean handles(URI url) {
-        return url.getScheme() != null && List.of("rtmp", "rtmps", "srt", "rtsp").contains(url.getScheme().toLowerCase(Locale.ROOT));
+        return url.getScheme() != null
+                && List.of("rtmp", "rtmps", "srt", "rtsp")
+                        .contains(url.getScheme().toLowerCase(Locale.ROOT));
     }
 
-    public synchronized boolean streaming() { return process != null && process.isAlive(); }
+    public synchronized boolean streaming() {
+        return process != null && process.isAlive();
+    }
 
     /**
      * Starts pushing to {@code url}, replacing a push in progress.
@@ -58,7 +62,9 @@ public final class MediaServerPush implements FragmentSink, AutoCloseable {
      * @throws IllegalStateException when ffmpeg cannot be started
      */
     public void start(URI url) {
-        if (!handles(url)) throw new IllegalArgumentException("media server URL must be rtmp://, rtmps://, srt:// or rtsp://, not " + url);
+        if (!handles(url))
+            throw new IllegalArgumentException(
+                    "media server URL must be rtmp://, rtmps://, srt:// or rtsp://, not " + url);
         String scheme = url.getScheme().toLowerCase(Locale.ROOT);
         String format = switch (scheme) {
             case "rtmp", "rtmps" -> "flv";
@@ -67,8 +73,22 @@ public final class MediaServerPush implements FragmentSink, AutoCloseable {
         };
         Process p;
         try {
-            p = FfmpegCli.locate().command("-hide_banner", "-loglevel", "error", "-f", "mp4", "-i", "pipe:0", "-c", "copy",
-                    "-f", format, url.toString()).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            p = FfmpegCli.locate()
+                    .command(
+                            "-hide_banner",
+                            "-loglevel",
+                            "error",
+                            "-f",
+                            "mp4",
+                            "-i",
+                            "pipe:0",
+                            "-c",
+                            "copy",
+                            "-f",
+                            format,
+                            url.toString())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .start();
         } catch (IOException e) {
             throw new IllegalStateException("cannot start ffmpeg to push to " + url + ": " + e.getMessage(), e);
         }
@@ -95,7 +115,10 @@ public final class MediaServerPush implements FragmentSink, AutoCloseable {
                 }
                 needKeyframe = first == null || gop.isEmpty();
             } catch (UncheckedIOException e) {
-                Logger.warn("unit {}: the newest pre-event GOP could not be read ({}); the push starts at the next keyframe", unitId, e.getMessage());
+                Logger.warn(
+                        "unit {}: the newest pre-event GOP could not be read ({}); the push starts at the next keyframe",
+                        unitId,
+                        e.getMessage());
                 needKeyframe = true;
             }
             notifyAll();
@@ -121,7 +144,9 @@ public final class MediaServerPush implements FragmentSink, AutoCloseable {
     }
 
     @Override
-    public void close() { stop("unit shutting down"); }
+    public void close() {
+        stop("unit shutting down");
+    }
 
     @Override
     public synchronized void onInit(InitSegment segment) {

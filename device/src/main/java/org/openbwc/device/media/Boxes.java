@@ -41,7 +41,8 @@ final class Boxes {
 
     /** Child boxes of a box whose payload starts with {@code skip} bytes of fields (full-box header, sample entry). */
     List<Box> children(Box parent, int skip) throws IOException {
-        if (skip > parent.payloadLength()) throw malformed(parent.type() + " is shorter than its " + skip + " byte header");
+        if (skip > parent.payloadLength())
+            throw malformed(parent.type() + " is shorter than its " + skip + " byte header");
         return children(parent.payload() + skip, parent.end());
     }
 
@@ -54,7 +55,8 @@ final class Boxes {
             String type = fourCc(at + 4);
             int header = 8;
             if (size == 1) {
-                if (to - at < 16) throw malformed("box '" + type + "' at offset " + at + " is cut inside its largesize");
+                if (to - at < 16)
+                    throw malformed("box '" + type + "' at offset " + at + " is cut inside its largesize");
                 size = u64(at + 8);
                 header = 16;
                 if (size < 0) throw malformed("box '" + type + "' at offset " + at + " has a largesize beyond 2^63");
@@ -62,7 +64,8 @@ final class Boxes {
                 size = to - at;
             }
             if (size < header || size > to - at)
-                throw malformed("box '" + type + "' at offset " + at + " claims " + size + " bytes, " + (to - at) + " are left");
+                throw malformed("box '" + type + "' at offset " + at + " claims " + size + " bytes, " + (to - at)
+                        + " are left");
             boxes.add(new Box(type, at, at + header, at + (int) size));
             at += (int) size;
         }
@@ -104,15 +107,17 @@ final class Boxes {
 
     long u64(Box box, int offset) throws IOException {
         long value = read(box, offset, 8);
-        if (value < 0) throw malformed(box.type() + ": 64-bit value at payload offset " + offset + " does not fit in a signed long");
+        if (value < 0)
+            throw malformed(
+                    box.type() + ": 64-bit value at payload offset " + offset + " does not fit in a signed long");
         return value;
     }
 
     private long read(Box box, int offset, int length) throws IOException {
         int at = box.payload() + offset;
         if (offset < 0 || at + length > box.end())
-            throw malformed(box.type() + " at offset " + box.start() + " is too short: needs " + length + " bytes at payload offset "
-                    + offset + ", has " + box.payloadLength());
+            throw malformed(box.type() + " at offset " + box.start() + " is too short: needs " + length
+                    + " bytes at payload offset " + offset + ", has " + box.payloadLength());
         return bigEndian(at, length);
     }
 
@@ -158,6 +163,7 @@ final class Boxes {
 
     private void check(int at, int length) throws IOException {
         if (at < 0 || at + length > bytes.length)
-            throw malformed("read of " + length + " bytes at offset " + at + " runs past its " + bytes.length + " bytes");
+            throw malformed(
+                    "read of " + length + " bytes at offset " + at + " runs past its " + bytes.length + " bytes");
     }
 }

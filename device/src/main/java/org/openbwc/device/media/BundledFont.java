@@ -15,13 +15,14 @@ final class BundledFont {
     private static final String RESOURCE = "DejaVuSansMono.ttf";
     private static Path extracted;
 
-    private BundledFont() {
-    }
+    private BundledFont() {}
 
     static synchronized Path path() {
         if (extracted != null && Files.isReadable(extracted)) return extracted;
         try (InputStream in = BundledFont.class.getResourceAsStream(RESOURCE)) {
-            if (in == null) throw new IllegalStateException("the bundled overlay font " + RESOURCE + " is missing from the device jar");
+            if (in == null)
+                throw new IllegalStateException(
+                        "the bundled overlay font " + RESOURCE + " is missing from the device jar");
             Path file = Files.createTempFile("openbwc-overlay-", ".ttf");
             file.toFile().deleteOnExit();
             Files.copy(in, file, StandardCopyOption.REPLACE_EXISTING);

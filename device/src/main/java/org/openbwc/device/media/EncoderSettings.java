@@ -19,11 +19,26 @@ import java.util.regex.Pattern;
  * @param officerId may be empty while nobody is logged in to the unit
  * @param fragmentMillis target fragment length; fragments are also cut at every keyframe
  */
-public record EncoderSettings(VideoSourceKind source, String videoDevice, String inputFormat,
-                              int width, int height, int fps, int bitrateKbps, int gopSeconds, VideoEncoder encoder,
-                              boolean audioEnabled, String audioDevice, int sampleRate, int channels,
-                              int audioBitrateKbps, boolean overlayEnabled, Path fontFile,
-                              String unitId, String officerId, int fragmentMillis) {
+public record EncoderSettings(
+        VideoSourceKind source,
+        String videoDevice,
+        String inputFormat,
+        int width,
+        int height,
+        int fps,
+        int bitrateKbps,
+        int gopSeconds,
+        VideoEncoder encoder,
+        boolean audioEnabled,
+        String audioDevice,
+        int sampleRate,
+        int channels,
+        int audioBitrateKbps,
+        boolean overlayEnabled,
+        Path fontFile,
+        String unitId,
+        String officerId,
+        int fragmentMillis) {
 
     /** Input formats a UVC camera offers that the pipeline knows how to turn into YUV 4:2:0. */
     public static final Set<String> INPUT_FORMATS = Set.of("mjpeg", "yuyv422");
@@ -42,33 +57,60 @@ public record EncoderSettings(VideoSourceKind source, String videoDevice, String
         if (source == VideoSourceKind.V4L2 && (videoDevice == null || videoDevice.isBlank()))
             problems.add("videoDevice is required for a V4L2 camera, e.g. /dev/video0");
         if (inputFormat != null && !INPUT_FORMATS.contains(inputFormat))
-            problems.add("inputFormat '" + inputFormat + "' is not one of " + INPUT_FORMATS + " (or null for the camera's choice)");
-        if (width < 16 || width > 7680 || width % 2 != 0) problems.add("width " + width + " must be even and in 16..7680");
-        if (height < 16 || height > 4320 || height % 2 != 0) problems.add("height " + height + " must be even and in 16..4320");
+            problems.add("inputFormat '" + inputFormat + "' is not one of " + INPUT_FORMATS
+                    + " (or null for the camera's choice)");
+        if (width < 16 || width > 7680 || width % 2 != 0)
+            problems.add("width " + width + " must be even and in 16..7680");
+        if (height < 16 || height > 4320 || height % 2 != 0)
+            problems.add("height " + height + " must be even and in 16..4320");
         if (fps < 1 || fps > 60) problems.add("fps " + fps + " is out of range 1..60");
-        if (bitrateKbps < 50 || bitrateKbps > 50_000) problems.add("bitrateKbps " + bitrateKbps + " is out of range 50..50000");
+        if (bitrateKbps < 50 || bitrateKbps > 50_000)
+            problems.add("bitrateKbps " + bitrateKbps + " is out of range 50..50000");
         if (gopSeconds < 1 || gopSeconds > 10) problems.add("gopSeconds " + gopSeconds + " is out of range 1..10");
         if (encoder == null) problems.add("encoder is required (OPENH264, X264 or V4L2M2M)");
         if (audioEnabled && source == VideoSourceKind.V4L2 && (audioDevice == null || audioDevice.isBlank()))
             problems.add("audioDevice is required when audio is enabled on a real unit, e.g. default or hw:1");
         if (audioEnabled && !SAMPLE_RATES.contains(sampleRate))
-            problems.add("sampleRate " + sampleRate + " is not one AAC supports: " + SAMPLE_RATES.stream().sorted().toList());
-        if (audioEnabled && (channels < 1 || channels > 2)) problems.add("channels " + channels + " is out of range 1..2");
+            problems.add("sampleRate " + sampleRate + " is not one AAC supports: "
+                    + SAMPLE_RATES.stream().sorted().toList());
+        if (audioEnabled && (channels < 1 || channels > 2))
+            problems.add("channels " + channels + " is out of range 1..2");
         if (audioEnabled && (audioBitrateKbps < 16 || audioBitrateKbps > 320))
             problems.add("audioBitrateKbps " + audioBitrateKbps + " is out of range 16..320");
-        if (fontFile != null && fontFile.toString().isBlank()) problems.add("fontFile is blank (use null for the bundled font)");
+        if (fontFile != null && fontFile.toString().isBlank())
+            problems.add("fontFile is blank (use null for the bundled font)");
         if (unitId == null || unitId.isBlank() || !ID.matcher(unitId).matches())
             problems.add("unitId '" + unitId + "' must be 1..40 letters, digits, spaces or ._#/+-");
         if (officerId == null || !ID.matcher(officerId).matches())
             problems.add("officerId '" + officerId + "' must be 0..40 letters, digits, spaces or ._#/+-");
-        if (fragmentMillis < 50 || fragmentMillis > 10_000) problems.add("fragmentMillis " + fragmentMillis + " is out of range 50..10000");
-        if (!problems.isEmpty()) throw new IllegalArgumentException("invalid encoder settings: " + String.join("; ", problems));
+        if (fragmentMillis < 50 || fragmentMillis > 10_000)
+            problems.add("fragmentMillis " + fragmentMillis + " is out of range 50..10000");
+        if (!problems.isEmpty())
+            throw new IllegalArgumentException("invalid encoder settings: " + String.join("; ", problems));
     }
 
     /** 640x360 at 15 fps, openh264, the lavfi test pattern with a tone and the overlay on: for tests and demos. */
     public static EncoderSettings mock(String unitId, String officerId) {
-        return new EncoderSettings(VideoSourceKind.LAVFI, null, null, 640, 360, 15, 800, 1, VideoEncoder.OPENH264,
-                true, "default", 48_000, 1, 64, true, null, unitId, officerId, 200);
+        return new EncoderSettings(
+                VideoSourceKind.LAVFI,
+                null,
+                null,
+                640,
+                360,
+                15,
+                800,
+                1,
+                VideoEncoder.OPENH264,
+                true,
+                "default",
+                48_000,
+                1,
+                64,
+                true,
+                null,
+                unitId,
+                officerId,
+                200);
     }
 
     /** Frames between keyframes. */
@@ -77,47 +119,153 @@ public record EncoderSettings(VideoSourceKind source, String videoDevice, String
     }
 
     public EncoderSettings withVideo(int width, int height, int fps) {
-        return new EncoderSettings(source, videoDevice, inputFormat, width, height, fps, bitrateKbps, gopSeconds, encoder,
-                audioEnabled, audioDevice, sampleRate, channels, audioBitrateKbps, overlayEnabled, fontFile, unitId, officerId,
+        return new EncoderSettings(
+                source,
+                videoDevice,
+                inputFormat,
+                width,
+                height,
+                fps,
+                bitrateKbps,
+                gopSeconds,
+                encoder,
+                audioEnabled,
+                audioDevice,
+                sampleRate,
+                channels,
+                audioBitrateKbps,
+                overlayEnabled,
+                fontFile,
+                unitId,
+                officerId,
                 fragmentMillis);
     }
 
     public EncoderSettings withBitrateKbps(int bitrateKbps) {
-        return new EncoderSettings(source, videoDevice, inputFormat, width, height, fps, bitrateKbps, gopSeconds, encoder,
-                audioEnabled, audioDevice, sampleRate, channels, audioBitrateKbps, overlayEnabled, fontFile, unitId, officerId,
+        return new EncoderSettings(
+                source,
+                videoDevice,
+                inputFormat,
+                width,
+                height,
+                fps,
+                bitrateKbps,
+                gopSeconds,
+                encoder,
+                audioEnabled,
+                audioDevice,
+                sampleRate,
+                channels,
+                audioBitrateKbps,
+                overlayEnabled,
+                fontFile,
+                unitId,
+                officerId,
                 fragmentMillis);
     }
 
     public EncoderSettings withEncoder(VideoEncoder encoder) {
-        return new EncoderSettings(source, videoDevice, inputFormat, width, height, fps, bitrateKbps, gopSeconds, encoder,
-                audioEnabled, audioDevice, sampleRate, channels, audioBitrateKbps, overlayEnabled, fontFile, unitId, officerId,
+        return new EncoderSettings(
+                source,
+                videoDevice,
+                inputFormat,
+                width,
+                height,
+                fps,
+                bitrateKbps,
+                gopSeconds,
+                encoder,
+                audioEnabled,
+                audioDevice,
+                sampleRate,
+                channels,
+                audioBitrateKbps,
+                overlayEnabled,
+                fontFile,
+                unitId,
+                officerId,
                 fragmentMillis);
     }
 
     public EncoderSettings withAudioEnabled(boolean audioEnabled) {
-        return new EncoderSettings(source, videoDevice, inputFormat, width, height, fps, bitrateKbps, gopSeconds, encoder,
-                audioEnabled, audioDevice, sampleRate, channels, audioBitrateKbps, overlayEnabled, fontFile, unitId, officerId,
+        return new EncoderSettings(
+                source,
+                videoDevice,
+                inputFormat,
+                width,
+                height,
+                fps,
+                bitrateKbps,
+                gopSeconds,
+                encoder,
+                audioEnabled,
+                audioDevice,
+                sampleRate,
+                channels,
+                audioBitrateKbps,
+                overlayEnabled,
+                fontFile,
+                unitId,
+                officerId,
                 fragmentMillis);
     }
 
     public EncoderSettings withOverlayEnabled(boolean overlayEnabled) {
-        return new EncoderSettings(source, videoDevice, inputFormat, width, height, fps, bitrateKbps, gopSeconds, encoder,
-                audioEnabled, audioDevice, sampleRate, channels, audioBitrateKbps, overlayEnabled, fontFile, unitId, officerId,
+        return new EncoderSettings(
+                source,
+                videoDevice,
+                inputFormat,
+                width,
+                height,
+                fps,
+                bitrateKbps,
+                gopSeconds,
+                encoder,
+                audioEnabled,
+                audioDevice,
+                sampleRate,
+                channels,
+                audioBitrateKbps,
+                overlayEnabled,
+                fontFile,
+                unitId,
+                officerId,
                 fragmentMillis);
     }
 
     /** The same settings on a real camera and microphone. */
     public EncoderSettings withDevices(String videoDevice, String inputFormat, String audioDevice) {
-        return new EncoderSettings(VideoSourceKind.V4L2, videoDevice, inputFormat, width, height, fps, bitrateKbps, gopSeconds,
-                encoder, audioEnabled, audioDevice, sampleRate, channels, audioBitrateKbps, overlayEnabled, fontFile, unitId,
-                officerId, fragmentMillis);
+        return new EncoderSettings(
+                VideoSourceKind.V4L2,
+                videoDevice,
+                inputFormat,
+                width,
+                height,
+                fps,
+                bitrateKbps,
+                gopSeconds,
+                encoder,
+                audioEnabled,
+                audioDevice,
+                sampleRate,
+                channels,
+                audioBitrateKbps,
+                overlayEnabled,
+                fontFile,
+                unitId,
+                officerId,
+                fragmentMillis);
     }
 
     @Override
     public String toString() {
-        return source + (source == VideoSourceKind.V4L2 ? " " + videoDevice + (inputFormat == null ? "" : "/" + inputFormat) : "")
+        return source
+                + (source == VideoSourceKind.V4L2
+                        ? " " + videoDevice + (inputFormat == null ? "" : "/" + inputFormat)
+                        : "")
                 + " " + width + "x" + height + "@" + fps + " " + encoder.ffmpegName() + " " + bitrateKbps + " kb/s gop "
-                + gopSeconds + " s, audio " + (audioEnabled ? sampleRate + " Hz x" + channels + " " + audioBitrateKbps + " kb/s" : "off")
+                + gopSeconds + " s, audio "
+                + (audioEnabled ? sampleRate + " Hz x" + channels + " " + audioBitrateKbps + " kb/s" : "off")
                 + ", overlay " + (overlayEnabled ? "on" : "off") + ", fragments " + fragmentMillis + " ms";
     }
 }

@@ -26,11 +26,15 @@ public record FfmpegCli(Path executable, Path libraryDirectory) {
         try {
             path = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
         } catch (RuntimeException | LinkageError e) {
-            throw new IllegalStateException("the FFmpeg natives for " + Loader.getPlatform() + " carry no ffmpeg program: " + e, e);
+            throw new IllegalStateException(
+                    "the FFmpeg natives for " + Loader.getPlatform() + " carry no ffmpeg program: " + e, e);
         }
-        if (path == null) throw new IllegalStateException("the FFmpeg natives for " + Loader.getPlatform() + " carry no ffmpeg program");
+        if (path == null)
+            throw new IllegalStateException(
+                    "the FFmpeg natives for " + Loader.getPlatform() + " carry no ffmpeg program");
         Path executable = Path.of(path);
-        if (!Files.isExecutable(executable)) throw new IllegalStateException("the extracted ffmpeg " + executable + " is not executable");
+        if (!Files.isExecutable(executable))
+            throw new IllegalStateException("the extracted ffmpeg " + executable + " is not executable");
         return new FfmpegCli(executable, executable.getParent());
     }
 
@@ -46,19 +50,24 @@ public record FfmpegCli(Path executable, Path libraryDirectory) {
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command);
         String inherited = builder.environment().get("LD_LIBRARY_PATH");
-        builder.environment().put("LD_LIBRARY_PATH", inherited == null || inherited.isEmpty() ? ldLibraryPath() : ldLibraryPath() + ":" + inherited);
+        builder.environment()
+                .put(
+                        "LD_LIBRARY_PATH",
+                        inherited == null || inherited.isEmpty() ? ldLibraryPath() : ldLibraryPath() + ":" + inherited);
         return builder;
     }
 
     /** The first line of {@code ffmpeg -version}, e.g. {@code ffmpeg version 8.1.2 Copyright ...}; proves it runs. */
     public String version() throws IOException, InterruptedException {
-        Process process = command("-hide_banner", "-version").redirectErrorStream(true).start();
+        Process process =
+                command("-hide_banner", "-version").redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         if (!process.waitFor(30, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new IOException(executable + " -version did not finish within 30 s");
         }
-        if (process.exitValue() != 0) throw new IOException(executable + " -version exited with " + process.exitValue() + ": " + output.strip());
+        if (process.exitValue() != 0)
+            throw new IOException(executable + " -version exited with " + process.exitValue() + ": " + output.strip());
         return output.lines().findFirst().orElse("").strip();
     }
 }

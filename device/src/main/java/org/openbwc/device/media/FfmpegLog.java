@@ -16,8 +16,7 @@ final class FfmpegLog extends LogCallback {
     // FFmpeg keeps only a native pointer to the callback: this reference keeps it from being collected.
     private static FfmpegLog installed;
 
-    private FfmpegLog() {
-    }
+    private FfmpegLog() {}
 
     static synchronized void install() {
         if (installed != null) return;

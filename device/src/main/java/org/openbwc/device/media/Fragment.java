@@ -12,8 +12,13 @@ import java.util.Objects;
  * @param durationMicros media duration it covers
  * @param wallClock when the fragment was cut (the device clock), so evidence can map media time to UTC
  */
-public record Fragment(long sequence, byte[] bytes, boolean keyframeStart, long mediaStartMicros, long durationMicros,
-                       Instant wallClock) {
+public record Fragment(
+        long sequence,
+        byte[] bytes,
+        boolean keyframeStart,
+        long mediaStartMicros,
+        long durationMicros,
+        Instant wallClock) {
     public Fragment {
         Objects.requireNonNull(bytes, "fragment bytes are required");
         Objects.requireNonNull(wallClock, "wallClock is required");

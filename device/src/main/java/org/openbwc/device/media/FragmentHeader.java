@@ -50,8 +50,8 @@ record FragmentHeader(long sequence, boolean keyframeStart, long mediaStartMicro
         return readTraf(boxes, chosen, chosenTrack, sequence, chosenTrack == video && video != null);
     }
 
-    private static FragmentHeader readTraf(Boxes boxes, Boxes.Box traf, MovieLayout.Track track, long sequence,
-                                           boolean isVideo) throws IOException {
+    private static FragmentHeader readTraf(
+            Boxes boxes, Boxes.Box traf, MovieLayout.Track track, long sequence, boolean isVideo) throws IOException {
         Boxes.Box tfhd = boxes.child(traf, "tfhd");
         int tfhdFlags = boxes.flags(tfhd);
         int at = 8;
@@ -84,7 +84,8 @@ record FragmentHeader(long sequence, boolean keyframeStart, long mediaStartMicro
                 firstFlagsOverride = boxes.u32(trun, field);
                 field += 4;
             }
-            int sampleBytes = Integer.bitCount(flags & (TRUN_DURATION | TRUN_SIZE | TRUN_FLAGS | TRUN_COMPOSITION_OFFSET)) * 4;
+            int sampleBytes =
+                    Integer.bitCount(flags & (TRUN_DURATION | TRUN_SIZE | TRUN_FLAGS | TRUN_COMPOSITION_OFFSET)) * 4;
             if (samples * sampleBytes > trun.payloadLength() - field)
                 throw boxes.malformed("trun claims " + samples + " samples of " + sampleBytes + " bytes in "
                         + (trun.payloadLength() - field) + " bytes");

@@ -111,8 +111,12 @@ public final class FragmentSplitter extends OutputStream {
         if (closed) return;
         closed = true;
         if (headerFilled > 0 || box != null || pendingMoof != null) {
-            Logger.warn("fMP4 stream ended inside a box ({} of {} bytes of '{}' at offset {}); the partial fragment is dropped",
-                    box == null ? headerFilled : boxFilled, box == null ? "?" : box.length, boxType == null ? "?" : boxType, boxStart);
+            Logger.warn(
+                    "fMP4 stream ended inside a box ({} of {} bytes of '{}' at offset {}); the partial fragment is dropped",
+                    box == null ? headerFilled : boxFilled,
+                    box == null ? "?" : box.length,
+                    boxType == null ? "?" : boxType,
+                    boxStart);
         }
     }
 
@@ -138,7 +142,8 @@ public final class FragmentSplitter extends OutputStream {
         } else if (size < 8) {
             throw notABox("size " + size + " is smaller than its 8 byte header");
         }
-        if (size > maxBoxBytes || size < 0) throw notABox("size " + Long.toUnsignedString(size) + " exceeds the " + maxBoxBytes + " byte limit");
+        if (size > maxBoxBytes || size < 0)
+            throw notABox("size " + Long.toUnsignedString(size) + " exceeds the " + maxBoxBytes + " byte limit");
         box = new byte[(int) size];
         System.arraycopy(header, 0, box, 0, headerLength);
         boxFilled = headerLength;
@@ -156,8 +161,10 @@ public final class FragmentSplitter extends OutputStream {
 
     private IOException notABox(String why) {
         StringBuilder hex = new StringBuilder();
-        for (int i = 0; i < Math.min(headerFilled == 0 ? 8 : headerFilled, 16); i++) hex.append(String.format("%02x", header[i]));
-        return new IOException("not an ISO-BMFF box at stream offset " + boxStart + " (header bytes " + hex + "): " + why);
+        for (int i = 0; i < Math.min(headerFilled == 0 ? 8 : headerFilled, 16); i++)
+            hex.append(String.format("%02x", header[i]));
+        return new IOException(
+                "not an ISO-BMFF box at stream offset " + boxStart + " (header bytes " + hex + "): " + why);
     }
 
     private void completeBox() throws IOException {
@@ -167,12 +174,15 @@ public final class FragmentSplitter extends OutputStream {
         boxFilled = 0;
         switch (type) {
             case "ftyp" -> {
-                if (layout != null) throw new IOException("ftyp at stream offset " + boxStart + " after the init segment: "
-                        + "one splitter carries one stream, start a new one when the muxer restarts");
+                if (layout != null)
+                    throw new IOException("ftyp at stream offset " + boxStart + " after the init segment: "
+                            + "one splitter carries one stream, start a new one when the muxer restarts");
                 ftyp = complete;
             }
             case "moov" -> {
-                if (layout != null) throw new IOException("second moov at stream offset " + boxStart + ": one splitter carries one stream");
+                if (layout != null)
+                    throw new IOException(
+                            "second moov at stream offset " + boxStart + ": one splitter carries one stream");
                 emitInit(complete);
             }
             case "styp", "prft", "emsg" -> {
@@ -181,13 +191,15 @@ public final class FragmentSplitter extends OutputStream {
             }
             case "moof" -> {
                 if (layout == null) throw new IOException("moof at stream offset " + boxStart + " before any moov");
-                if (pendingMoof != null) throw new IOException("moof at stream offset " + boxStart + " follows a moof with no mdat");
+                if (pendingMoof != null)
+                    throw new IOException("moof at stream offset " + boxStart + " follows a moof with no mdat");
                 pendingHeader = FragmentHeader.read(complete, layout);
                 pendingMoof = complete;
             }
             case "mdat" -> {
-                if (pendingMoof == null) throw new IOException("mdat at stream offset " + boxStart + " without a moof before it: "
-                        + "the stream is not fragmented (movflags frag_keyframe+empty_moov)");
+                if (pendingMoof == null)
+                    throw new IOException("mdat at stream offset " + boxStart + " without a moof before it: "
+                            + "the stream is not fragmented (movflags frag_keyframe+empty_moov)");
                 emitFragment(complete);
             }
             default -> drop(type);
@@ -200,10 +212,19 @@ public final class FragmentSplitter extends OutputStream {
         if (ftyp != null) System.arraycopy(ftyp, 0, bytes, 0, ftyp.length);
         System.arraycopy(moov, 0, bytes, bytes.length - moov.length, moov.length);
         MovieLayout.Track video = layout.video();
-        InitSegment init = new InitSegment(bytes, layout.codecs(), video == null ? 0 : video.width(),
-                video == null ? 0 : video.height(), video == null ? 0 : video.timescale());
-        Logger.debug("init segment: {} bytes, codecs {}, {}x{}, video timescale {}", bytes.length, init.codecs(), init.width(),
-                init.height(), init.timescaleVideo());
+        InitSegment init = new InitSegment(
+                bytes,
+                layout.codecs(),
+                video == null ? 0 : video.width(),
+                video == null ? 0 : video.height(),
+                video == null ? 0 : video.timescale());
+        Logger.debug(
+                "init segment: {} bytes, codecs {}, {}x{}, video timescale {}",
+                bytes.length,
+                init.codecs(),
+                init.width(),
+                init.height(),
+                init.timescaleVideo());
         try {
             sink.onInit(init);
         } catch (RuntimeException e) {
@@ -221,11 +242,16 @@ public final class FragmentSplitter extends OutputStream {
         prefix.reset();
         pendingMoof = null;
         pendingHeader = null;
-        Fragment fragment = new Fragment(h.sequence(), bytes, h.keyframeStart(), h.mediaStartMicros(), h.durationMicros(),
-                clock.instant());
+        Fragment fragment = new Fragment(
+                h.sequence(), bytes, h.keyframeStart(), h.mediaStartMicros(), h.durationMicros(), clock.instant());
         fragments++;
-        Logger.trace("fragment {}: {} bytes, start {} us, {} us{}", h.sequence(), bytes.length, h.mediaStartMicros(),
-                h.durationMicros(), h.keyframeStart() ? ", keyframe" : "");
+        Logger.trace(
+                "fragment {}: {} bytes, start {} us, {} us{}",
+                h.sequence(),
+                bytes.length,
+                h.mediaStartMicros(),
+                h.durationMicros(),
+                h.keyframeStart() ? ", keyframe" : "");
         try {
             sink.onFragment(fragment);
         } catch (RuntimeException e) {

@@ -11,6 +11,7 @@ import java.util.Objects;
 public record InitSegment(byte[] bytes, String codecs, int width, int height, long timescaleVideo) {
     public InitSegment {
         Objects.requireNonNull(bytes, "init segment bytes are required");
-        if (bytes.length < 8) throw new IllegalArgumentException("init segment of " + bytes.length + " bytes is too short");
+        if (bytes.length < 8)
+            throw new IllegalArgumentException("init segment of " + bytes.length + " bytes is too short");
     }
 }

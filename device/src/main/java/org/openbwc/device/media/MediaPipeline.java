@@ -65,6 +65,7 @@ public final class MediaPipeline implements AutoCloseable {
     private volatile long firstPictureNanos = -1;
     /** Set once the encoder has taken its first picture; see the capture loop for why capture waits for it. */
     private volatile boolean encoderWarm;
+
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
@@ -76,7 +77,8 @@ public final class MediaPipeline implements AutoCloseable {
     private final LongAdder bytes = new LongAdder();
     private volatile double encoderFps;
 
-    private MediaPipeline(EncoderSettings settings, FragmentSink sink, Supplier<Boolean> audioAllowed, Path font, int queueFrames) {
+    private MediaPipeline(
+            EncoderSettings settings, FragmentSink sink, Supplier<Boolean> audioAllowed, Path font, int queueFrames) {
         this.settings = settings;
         this.sink = sink;
         this.audioAllowed = audioAllowed;
@@ -85,9 +87,12 @@ public final class MediaPipeline implements AutoCloseable {
         this.pictures = new ArrayBlockingQueue<>(queueFrames);
         // at most one slot per queued picture, one being encoded, one being filled by the capture thread
         this.slots = new PictureSlots(queueFrames + 2);
-        this.encoderThread = Thread.ofPlatform().name("media-encoder-" + unit).daemon(true).unstarted(this::encode);
-        this.videoThread = Thread.ofPlatform().name("media-video-" + unit).daemon(true).unstarted(this::captureVideo);
-        this.audioThread = Thread.ofPlatform().name("media-audio-" + unit).daemon(true).unstarted(this::captureAudio);
+        this.encoderThread =
+                Thread.ofPlatform().name("media-encoder-" + unit).daemon(true).unstarted(this::encode);
+        this.videoThread =
+                Thread.ofPlatform().name("media-video-" + unit).daemon(true).unstarted(this::captureVideo);
+        this.audioThread =
+                Thread.ofPlatform().name("media-audio-" + unit).daemon(true).unstarted(this::captureAudio);
     }
 
     /** Starts with the microphone always recorded. */
@@ -107,7 +112,8 @@ public final class MediaPipeline implements AutoCloseable {
         return start(settings, sink, audioAllowed, Math.max(MIN_QUEUE_FRAMES, settings.fps() / 4));
     }
 
-    static MediaPipeline start(EncoderSettings settings, FragmentSink sink, Supplier<Boolean> audioAllowed, int queueFrames) {
+    static MediaPipeline start(
+            EncoderSettings settings, FragmentSink sink, Supplier<Boolean> audioAllowed, int queueFrames) {
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(sink, "sink");
         Objects.requireNonNull(audioAllowed, "audioAllowed");
@@ -137,8 +143,14 @@ public final class MediaPipeline implements AutoCloseable {
     }
 
     public PipelineStats stats() {
-        return new PipelineStats(framesGrabbed.sum(), framesEncoded.sum(), framesDropped.sum(), audioChunksDropped.sum(),
-                fragments.sum(), bytes.sum(), encoderFps);
+        return new PipelineStats(
+                framesGrabbed.sum(),
+                framesEncoded.sum(),
+                framesDropped.sum(),
+                audioChunksDropped.sum(),
+                fragments.sum(),
+                bytes.sum(),
+                encoderFps);
     }
 
     /** Stops capture, encodes what is queued, writes the last fragment and releases the devices. Idempotent. */
@@ -157,7 +169,11 @@ public final class MediaPipeline implements AutoCloseable {
         if (settings.audioEnabled()) audioThread.start();
         awaitStart(videoStarted, Sources.describeVideo(settings));
         if (settings.audioEnabled()) awaitStart(audioStarted, Sources.describeAudio(settings));
-        Logger.info("unit {}: media pipeline started in {} ms: {}", unit, (System.nanoTime() - begin) / 1_000_000, settings);
+        Logger.info(
+                "unit {}: media pipeline started in {} ms: {}",
+                unit,
+                (System.nanoTime() - begin) / 1_000_000,
+                settings);
     }
 
     private void awaitStart(CompletableFuture<Void> started, String what) {
@@ -167,7 +183,8 @@ public final class MediaPipeline implements AutoCloseable {
             closed.set(true);
             shutDown();
             if (e.getCause() instanceof RuntimeException runtime) throw runtime;
-            throw new IllegalStateException(what + " could not start: " + e.getCause().getMessage(), e.getCause());
+            throw new IllegalStateException(
+                    what + " could not start: " + e.getCause().getMessage(), e.getCause());
         } catch (TimeoutException e) {
             closed.set(true);
             shutDown();
@@ -192,7 +209,11 @@ public final class MediaPipeline implements AutoCloseable {
         if (!thread.isAlive()) return;
         try {
             if (!thread.join(STOP_TIMEOUT)) {
-                Logger.warn("unit {}: {} did not stop within {} s; leaving it behind", unit, thread.getName(), STOP_TIMEOUT.toSeconds());
+                Logger.warn(
+                        "unit {}: {} did not stop within {} s; leaving it behind",
+                        unit,
+                        thread.getName(),
+                        STOP_TIMEOUT.toSeconds());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -201,7 +222,12 @@ public final class MediaPipeline implements AutoCloseable {
 
     private void fail(String where, Throwable e, boolean stopsVideo) {
         if (failure.compareAndSet(null, e)) {
-            Logger.error(e, "unit {}: {} failed{}", unit, where, stopsVideo ? "; the pipeline stops" : "; video goes on without sound");
+            Logger.error(
+                    e,
+                    "unit {}: {} failed{}",
+                    unit,
+                    where,
+                    stopsVideo ? "; the pipeline stops" : "; video goes on without sound");
         }
         if (stopsVideo) capturing = false;
     }
@@ -217,19 +243,27 @@ public final class MediaPipeline implements AutoCloseable {
             try {
                 grabber.start();
             } catch (Exception e) {
-                throw new IllegalStateException(Sources.describeVideo(settings) + " could not be opened: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        Sources.describeVideo(settings) + " could not be opened: " + e.getMessage(), e);
             }
             int width = grabber.getImageWidth();
             int height = grabber.getImageHeight();
             if (width != settings.width() || height != settings.height()) {
-                Logger.warn("unit {}: {} delivers {}x{} instead of {}x{}; every frame is scaled", unit, Sources.describeVideo(settings),
-                        width, height, settings.width(), settings.height());
+                Logger.warn(
+                        "unit {}: {} delivers {}x{} instead of {}x{}; every frame is scaled",
+                        unit,
+                        Sources.describeVideo(settings),
+                        width,
+                        height,
+                        settings.width(),
+                        settings.height());
             }
             if (font != null) {
                 try {
                     overlay = PictureGraph.overlay(settings, OverlayFilter.drawtext(settings, font));
                 } catch (RuntimeException e) {
-                    throw new IllegalStateException("overlay filter could not start (font " + font + "): " + e.getMessage(), e);
+                    throw new IllegalStateException(
+                            "overlay filter could not start (font " + font + "): " + e.getMessage(), e);
                 }
             }
             boolean first = true;
@@ -237,7 +271,8 @@ public final class MediaPipeline implements AutoCloseable {
             int skippedAtStart = 0;
             while (capturing) {
                 Frame grabbed = grabber.grabImage();
-                if (grabbed == null) throw new IllegalStateException(Sources.describeVideo(settings) + " stopped delivering pictures");
+                if (grabbed == null)
+                    throw new IllegalStateException(Sources.describeVideo(settings) + " stopped delivering pictures");
                 // RAW: the grabber's decoded frame as it is, without a conversion into a buffer of the grabber's own
                 AVFrame picture = (AVFrame) grabbed.opaque;
                 long timestamp = grabbed.timestamp;
@@ -248,7 +283,8 @@ public final class MediaPipeline implements AutoCloseable {
                     videoStarted.complete(null);
                 }
                 if (handedOver && !encoderWarm) {
-                    // The encoder's first picture takes it ~0.2 s (x264 allocates its frames, code is compiled): pictures
+                    // The encoder's first picture takes it ~0.2 s (x264 allocates its frames, code is compiled):
+                    // pictures
                     // queued meanwhile would each hold a copy (3 MiB at 1080p), and together they were the unit's peak
                     // memory. Pictures of those boot moments are skipped instead, before anything is recorded; they are
                     // not drops.
@@ -275,14 +311,16 @@ public final class MediaPipeline implements AutoCloseable {
                     framesDropped.increment();
                     if (!warnedDrop) {
                         warnedDrop = true;
-                        Logger.warn("unit {}: encoder is behind the camera, dropping pictures (counted in stats)", unit);
+                        Logger.warn(
+                                "unit {}: encoder is behind the camera, dropping pictures (counted in stats)", unit);
                     } else {
                         Logger.debug("unit {}: dropped picture at {} us", unit, timestamp);
                     }
                 }
             }
         } catch (Throwable e) {
-            if (!videoStarted.completeExceptionally(e)) fail("video capture from " + Sources.describeVideo(settings), e, true);
+            if (!videoStarted.completeExceptionally(e))
+                fail("video capture from " + Sources.describeVideo(settings), e, true);
         } finally {
             if (conversion != null) conversion.close();
             if (overlay != null) overlay.close();
@@ -299,12 +337,14 @@ public final class MediaPipeline implements AutoCloseable {
             try {
                 grabber.start();
             } catch (Exception e) {
-                throw new IllegalStateException(Sources.describeAudio(settings) + " could not be opened: " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        Sources.describeAudio(settings) + " could not be opened: " + e.getMessage(), e);
             }
             audioStarted.complete(null);
             while (capturing) {
                 Frame grabbed = grabber.grabSamples();
-                if (grabbed == null) throw new IllegalStateException(Sources.describeAudio(settings) + " stopped delivering sound");
+                if (grabbed == null)
+                    throw new IllegalStateException(Sources.describeAudio(settings) + " stopped delivering sound");
                 if (grabbed.samples == null) continue;
                 ShortBuffer samples = ((ShortBuffer) grabbed.samples[0]).duplicate();
                 short[] pcm = new short[samples.remaining()];
@@ -315,7 +355,8 @@ public final class MediaPipeline implements AutoCloseable {
                 }
             }
         } catch (Throwable e) {
-            if (!audioStarted.completeExceptionally(e)) fail("audio capture from " + Sources.describeAudio(settings), e, false);
+            if (!audioStarted.completeExceptionally(e))
+                fail("audio capture from " + Sources.describeAudio(settings), e, false);
         } finally {
             release(grabber);
         }
@@ -339,8 +380,10 @@ public final class MediaPipeline implements AutoCloseable {
             try {
                 recorder.start();
             } catch (Exception e) {
-                throw new IllegalStateException("encoder " + settings.encoder().ffmpegName() + " could not start at " + settings.width()
-                        + "x" + settings.height() + "@" + settings.fps() + ": " + e.getMessage(), e);
+                throw new IllegalStateException(
+                        "encoder " + settings.encoder().ffmpegName() + " could not start at " + settings.width() + "x"
+                                + settings.height() + "@" + settings.fps() + ": " + e.getMessage(),
+                        e);
             }
             encoderStarted.complete(null);
             Logger.info("unit {}: encoding with {}", unit, settings.encoder().ffmpegName());
@@ -349,7 +392,8 @@ public final class MediaPipeline implements AutoCloseable {
                 recorder.stop();
             }
         } catch (Throwable e) {
-            if (!encoderStarted.completeExceptionally(e)) fail("encoder " + settings.encoder().ffmpegName(), e, true);
+            if (!encoderStarted.completeExceptionally(e))
+                fail("encoder " + settings.encoder().ffmpegName(), e, true);
         } finally {
             release(recorder);
             for (AVFrame slot; (slot = pictures.poll()) != null; ) slots.release(slot);
@@ -358,10 +402,11 @@ public final class MediaPipeline implements AutoCloseable {
     }
 
     private FFmpegFrameRecorder recorder(FragmentSplitter splitter) {
-        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(splitter, settings.width(), settings.height(),
-                settings.audioEnabled() ? settings.channels() : 0);
+        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(
+                splitter, settings.width(), settings.height(), settings.audioEnabled() ? settings.channels() : 0);
         recorder.setFormat("mp4");
-        // empty_moov: init segment first; frag_keyframe: every GOP starts a fragment; default_base_moof: CMAF/MSE offsets
+        // empty_moov: init segment first; frag_keyframe: every GOP starts a fragment; default_base_moof: CMAF/MSE
+        // offsets
         recorder.setOption("movflags", "frag_keyframe+empty_moov+default_base_moof");
         recorder.setOption("frag_duration", Long.toString(settings.fragmentMillis() * 1000L));
         // without it a fragment waits in the AVIO buffer, and a power cut loses 1-2 s instead of ~0.2 s
@@ -498,7 +543,11 @@ public final class MediaPipeline implements AutoCloseable {
         public void onFragment(Fragment fragment) {
             fragments.increment();
             bytes.add(fragment.bytes().length);
-            Logger.trace("unit {}: fragment {} ({} bytes{})", unit, fragment.sequence(), fragment.bytes().length,
+            Logger.trace(
+                    "unit {}: fragment {} ({} bytes{})",
+                    unit,
+                    fragment.sequence(),
+                    fragment.bytes().length,
                     fragment.keyframeStart() ? ", keyframe" : "");
             sink.onFragment(fragment);
         }
@@ -509,7 +558,11 @@ public final class MediaPipeline implements AutoCloseable {
         try {
             ffmpegObject.close();
         } catch (Exception e) {
-            Logger.warn(e, "unit {}: releasing {} failed", unit, ffmpegObject.getClass().getSimpleName());
+            Logger.warn(
+                    e,
+                    "unit {}: releasing {} failed",
+                    unit,
+                    ffmpegObject.getClass().getSimpleName());
         }
     }
 }

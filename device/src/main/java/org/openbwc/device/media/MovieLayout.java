@@ -18,8 +18,15 @@ record MovieLayout(List<Track> tracks) {
      * @param codec RFC 6381 codec string, e.g. {@code avc1.42C01E} or {@code mp4a.40.2}; null when not known
      * @param defaultFlags trex default_sample_flags, or -1 without a trex
      */
-    record Track(long id, String handler, long timescale, int width, int height, String codec, long defaultDuration,
-                 long defaultFlags) {
+    record Track(
+            long id,
+            String handler,
+            long timescale,
+            int width,
+            int height,
+            String codec,
+            long defaultDuration,
+            long defaultFlags) {
         boolean isVideo() {
             return handler.equals("vide");
         }
@@ -57,7 +64,8 @@ record MovieLayout(List<Track> tracks) {
         if (mvex != null) {
             for (Boxes.Box trex : boxes.children(mvex)) {
                 if (!trex.type().equals("trex")) continue;
-                // track_ID, default_sample_description_index, default_sample_duration, default_sample_size, default_sample_flags
+                // track_ID, default_sample_description_index, default_sample_duration, default_sample_size,
+                // default_sample_flags
                 trexes.add(new long[] {boxes.u32(trex, 4), boxes.u32(trex, 12), boxes.u32(trex, 20)});
             }
         }
@@ -110,7 +118,8 @@ record MovieLayout(List<Track> tracks) {
                 // 8 bytes of SampleEntry, 70 of VisualSampleEntry, then the child boxes
                 Boxes.Box avcC = Boxes.find(boxes.children(entry, 78), "avcC");
                 if (avcC == null) return type;
-                return String.format(Locale.ROOT, "%s.%02X%02X%02X", type, boxes.u8(avcC, 1), boxes.u8(avcC, 2), boxes.u8(avcC, 3));
+                return String.format(
+                        Locale.ROOT, "%s.%02X%02X%02X", type, boxes.u8(avcC, 1), boxes.u8(avcC, 2), boxes.u8(avcC, 3));
             }
             case "mp4a" -> {
                 return "mp4a." + audioObjectType(boxes, entry);

@@ -20,10 +20,11 @@ final class OverlayFilter {
     static final String UTC_TIME = "%{gmtime\\:%Y-%m-%dT%H\\\\\\:%M\\\\\\:%SZ}";
     /** Advance width of DejaVu Sans Mono's glyphs, as a fraction of the font size, with a little slack. */
     private static final double MONOSPACE_ADVANCE = 0.62;
-    private static final DateTimeFormatter SECOND = DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
-    private OverlayFilter() {
-    }
+    private static final DateTimeFormatter SECOND =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
+
+    private OverlayFilter() {}
 
     /** The filter for a live stream: the time is the wall clock when each frame is filtered. */
     static String drawtext(EncoderSettings settings, Path font) {
@@ -44,10 +45,12 @@ final class OverlayFilter {
     }
 
     private static String describe(EncoderSettings settings, Path font, String time) {
-        String ids = "  UNIT " + settings.unitId() + (settings.officerId().isBlank() ? "" : "  OFFICER " + settings.officerId());
+        String ids = "  UNIT " + settings.unitId()
+                + (settings.officerId().isBlank() ? "" : "  OFFICER " + settings.officerId());
         String text = time + escapeOption(ids);
         int margin = Math.max(4, settings.height() / 45);
-        // as large as legible at this height, but the whole line must fit: a clipped officer id is worse than small text
+        // as large as legible at this height, but the whole line must fit: a clipped officer id is worse than small
+        // text
         int visibleChars = "2025-03-01T14:07:09Z".length() + ids.length();
         int fitsWidth = (int) ((settings.width() - 2 * margin) / (visibleChars * MONOSPACE_ADVANCE));
         int fontSize = Math.max(8, Math.min(Math.max(12, settings.height() / 22), fitsWidth));

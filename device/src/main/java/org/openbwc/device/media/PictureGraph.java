@@ -39,7 +39,8 @@ final class PictureGraph implements AutoCloseable {
     static PictureGraph conversion(AVFrame first, EncoderSettings settings) {
         boolean rightSize = first.width() == settings.width() && first.height() == settings.height();
         if (rightSize && first.format() == AV_PIX_FMT_YUV420P) return null;
-        String filters = (rightSize ? "" : "scale=" + settings.width() + ":" + settings.height() + ",") + "format=pix_fmts=yuv420p";
+        String filters = (rightSize ? "" : "scale=" + settings.width() + ":" + settings.height() + ",")
+                + "format=pix_fmts=yuv420p";
         return new PictureGraph(first.width(), first.height(), first.format(), settings.fps(), filters);
     }
 
@@ -57,10 +58,20 @@ final class PictureGraph implements AutoCloseable {
         try {
             String input = "video_size=" + width + "x" + height + ":pix_fmt=" + pixelFormat
                     + ":time_base=1/1000000:pixel_aspect=1/1:frame_rate=" + fps + "/1";
-            check(avfilter_graph_create_filter(source, avfilter_get_by_name("buffer"), "in", input, null, graph), "buffer source");
-            check(avfilter_graph_create_filter(sink, avfilter_get_by_name("buffersink"), "out", null, null, graph), "buffer sink");
-            outputs.name(av_strdup(new BytePointer("in"))).filter_ctx(source).pad_idx(0).next(null);
-            inputs.name(av_strdup(new BytePointer("out"))).filter_ctx(sink).pad_idx(0).next(null);
+            check(
+                    avfilter_graph_create_filter(source, avfilter_get_by_name("buffer"), "in", input, null, graph),
+                    "buffer source");
+            check(
+                    avfilter_graph_create_filter(sink, avfilter_get_by_name("buffersink"), "out", null, null, graph),
+                    "buffer sink");
+            outputs.name(av_strdup(new BytePointer("in")))
+                    .filter_ctx(source)
+                    .pad_idx(0)
+                    .next(null);
+            inputs.name(av_strdup(new BytePointer("out")))
+                    .filter_ctx(sink)
+                    .pad_idx(0)
+                    .next(null);
             check(avfilter_graph_parse_ptr(graph, filters, inputs, outputs, null), "filter graph '" + filters + "'");
             check(avfilter_graph_config(graph, null), "filter graph '" + filters + "'");
         } catch (RuntimeException e) {

@@ -47,6 +47,7 @@ final class PictureSlots implements AutoCloseable {
      * filter graph may hand the same buffer back under another {@code AVBufferRef}.
      */
     private final Set<Long> ownBuffers = ConcurrentHashMap.newKeySet();
+
     private final AtomicInteger inFlight = new AtomicInteger();
     private final int capacity;
     private final AtomicInteger allocated = new AtomicInteger();
@@ -66,9 +67,11 @@ final class PictureSlots implements AutoCloseable {
      */
     AVFrame take(AVFrame picture, long timestampMicros, boolean toBeDrawnOn) {
         if (picture.format() != AV_PIX_FMT_YUV420P) {
-            throw new IllegalStateException("picture format " + picture.format() + " is not YUV 4:2:0 (" + AV_PIX_FMT_YUV420P + ")");
+            throw new IllegalStateException(
+                    "picture format " + picture.format() + " is not YUV 4:2:0 (" + AV_PIX_FMT_YUV420P + ")");
         }
-        boolean byReference = isReferenceCounted(picture) && (!toBeDrawnOn || av_frame_is_writable(picture) != 0)
+        boolean byReference = isReferenceCounted(picture)
+                && (!toBeDrawnOn || av_frame_is_writable(picture) != 0)
                 && byReference() < BY_REFERENCE;
         AVFrame slot = nextFree();
         if (slot == null) return null;
@@ -99,10 +102,12 @@ final class PictureSlots implements AutoCloseable {
         int height = picture.height();
         int size = RecorderInput.yuv420pBytes(width, height);
         AVBufferRef buffer = ownBuffer(size);
-        int copied = av_image_copy_to_buffer(buffer.data(), size, picture.data(), picture.linesize(), AV_PIX_FMT_YUV420P, width, height, 1);
+        int copied = av_image_copy_to_buffer(
+                buffer.data(), size, picture.data(), picture.linesize(), AV_PIX_FMT_YUV420P, width, height, 1);
         if (copied != size) {
             recycle(buffer);
-            throw new IllegalStateException("copying a " + width + "x" + height + " picture gave " + copied + " bytes, not " + size);
+            throw new IllegalStateException(
+                    "copying a " + width + "x" + height + " picture gave " + copied + " bytes, not " + size);
         }
         slot.format(AV_PIX_FMT_YUV420P).width(width).height(height);
         av_image_fill_arrays(slot.data(), slot.linesize(), buffer.data(), AV_PIX_FMT_YUV420P, width, height, 1);
@@ -116,7 +121,8 @@ final class PictureSlots implements AutoCloseable {
             forgetBuffer(idle);
         }
         AVBufferRef buffer = av_buffer_alloc(size);
-        if (buffer == null || buffer.isNull()) throw new OutOfMemoryError("no native memory for a " + size + " byte picture");
+        if (buffer == null || buffer.isNull())
+            throw new OutOfMemoryError("no native memory for a " + size + " byte picture");
         ownBuffers.add(buffer.data().address());
         return buffer;
     }
@@ -163,7 +169,9 @@ final class PictureSlots implements AutoCloseable {
     /** Drops the slot's reference to its picture and makes the slot available again. Any thread. */
     void release(AVFrame slot) {
         AVBufferRef buffer = slot.buf(0);
-        if (buffer != null && !buffer.isNull() && ownBuffers.contains(buffer.data().address())) {
+        if (buffer != null
+                && !buffer.isNull()
+                && ownBuffers.contains(buffer.data().address())) {
             if (av_buffer_is_writable(buffer) != 0) {
                 // back to the slots' own buffers rather than freed with the frame
                 slot.buf(0, null);

@@ -11,6 +11,11 @@ package org.openbwc.device.media;
  * @param bytes fMP4 bytes produced, init segment included
  * @param encoderFps pictures encoded per second over the last second or so
  */
-public record PipelineStats(long framesGrabbed, long framesEncoded, long framesDropped, long audioChunksDropped,
-                            long fragments, long bytes, double encoderFps) {
-}
+public record PipelineStats(
+        long framesGrabbed,
+        long framesEncoded,
+        long framesDropped,
+        long audioChunksDropped,
+        long fragments,
+        long bytes,
+        double encoderFps) {}

@@ -29,26 +29,32 @@ public final class PipelineTrial {
         }
 
         public String summary() {
-            return String.format(Locale.ROOT, "%dx%d@%d %s: %.1f fps encoded, %.2f cores, %d dropped of %d, %d fragments, %.0f kb/s",
-                    settings.width(), settings.height(), settings.fps(), settings.encoder().ffmpegName(), fps(), cores(),
-                    stats.framesDropped(), stats.framesGrabbed(), stats.fragments(),
+            return String.format(
+                    Locale.ROOT,
+                    "%dx%d@%d %s: %.1f fps encoded, %.2f cores, %d dropped of %d, %d fragments, %.0f kb/s",
+                    settings.width(),
+                    settings.height(),
+                    settings.fps(),
+                    settings.encoder().ffmpegName(),
+                    fps(),
+                    cores(),
+                    stats.framesDropped(),
+                    stats.framesGrabbed(),
+                    stats.fragments(),
                     stats.bytes() * 8 / 1000.0 / Math.max(1e-9, wall.toNanos() / 1e9));
         }
     }
 
-    private PipelineTrial() {
-    }
+    private PipelineTrial() {}
 
     /** Starts the pipeline, lets it run for {@code duration} (startup not counted), closes it and reports. */
     public static Result run(EncoderSettings settings, Duration duration) throws InterruptedException {
         FragmentSink discard = new FragmentSink() {
             @Override
-            public void onInit(InitSegment init) {
-            }
+            public void onInit(InitSegment init) {}
 
             @Override
-            public void onFragment(Fragment fragment) {
-            }
+            public void onFragment(Fragment fragment) {}
         };
         var os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
         try (MediaPipeline pipeline = MediaPipeline.start(settings, discard)) {
@@ -59,25 +65,32 @@ public final class PipelineTrial {
             PipelineStats after = pipeline.stats();
             long wall = System.nanoTime() - wallBefore;
             long cpu = os.getProcessCpuTime() - cpuBefore;
-            PipelineStats delta = new PipelineStats(after.framesGrabbed() - before.framesGrabbed(),
-                    after.framesEncoded() - before.framesEncoded(), after.framesDropped() - before.framesDropped(),
-                    after.audioChunksDropped() - before.audioChunksDropped(), after.fragments() - before.fragments(),
-                    after.bytes() - before.bytes(), after.encoderFps());
+            PipelineStats delta = new PipelineStats(
+                    after.framesGrabbed() - before.framesGrabbed(),
+                    after.framesEncoded() - before.framesEncoded(),
+                    after.framesDropped() - before.framesDropped(),
+                    after.audioChunksDropped() - before.audioChunksDropped(),
+                    after.fragments() - before.fragments(),
+                    after.bytes() - before.bytes(),
+                    after.encoderFps());
             return new Result(settings, delta, Duration.ofNanos(wall), Duration.ofNanos(cpu));
         }
     }
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length < 4) {
-            throw new IllegalArgumentException("usage: PipelineTrial SECONDS WIDTH HEIGHT FPS [openh264|x264|v4l2m2m] [overlay|plain] [lavfi|/dev/videoN]");
+            throw new IllegalArgumentException(
+                    "usage: PipelineTrial SECONDS WIDTH HEIGHT FPS [openh264|x264|v4l2m2m] [overlay|plain] [lavfi|/dev/videoN]");
         }
         EncoderSettings settings = EncoderSettings.mock("trial", "0000")
                 .withVideo(Integer.parseInt(args[1]), Integer.parseInt(args[2]), Integer.parseInt(args[3]));
-        if (args.length > 4) settings = settings.withEncoder(switch (args[4]) {
-            case "x264" -> VideoEncoder.X264;
-            case "v4l2m2m" -> VideoEncoder.V4L2M2M;
-            default -> VideoEncoder.OPENH264;
-        });
+        if (args.length > 4)
+            settings = settings.withEncoder(
+                    switch (args[4]) {
+                        case "x264" -> VideoEncoder.X264;
+                        case "v4l2m2m" -> VideoEncoder.V4L2M2M;
+                        default -> VideoEncoder.OPENH264;
+                    });
         if (args.length > 5) settings = settings.withOverlayEnabled(!args[5].equals("plain"));
         if (args.length > 6 && !args[6].equals("lavfi")) settings = settings.withDevices(args[6], null, "default");
         Result result = run(settings, Duration.ofSeconds(Long.parseLong(args[0])));

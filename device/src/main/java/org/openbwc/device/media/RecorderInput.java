@@ -97,7 +97,9 @@ final class RecorderInput implements AutoCloseable {
         picture.pict_type(AV_PICTURE_TYPE_NONE);
         picture.flags(picture.flags() & ~AV_FRAME_FLAG_KEY);
         int result = avcodec_send_frame(codec, picture);
-        if (result < 0) throw new IllegalStateException("encoding frame " + frameNumber + " failed: " + FfmpegError.describe(result));
+        if (result < 0)
+            throw new IllegalStateException(
+                    "encoding frame " + frameNumber + " failed: " + FfmpegError.describe(result));
         while (true) {
             result = avcodec_receive_packet(codec, packet);
             if (result == AVERROR_EAGAIN() || result == AVERROR_EOF()) return;
@@ -133,9 +135,18 @@ final class RecorderInput implements AutoCloseable {
             packed.type = Frame.Type.VIDEO;
         }
         ByteBuffer target = (ByteBuffer) packed.image[0];
-        int copied = av_image_copy_to_buffer(new BytePointer(target), size, picture.data(), picture.linesize(), AV_PIX_FMT_YUV420P,
-                width, height, 1);
-        if (copied != size) throw new IllegalStateException("packing a " + width + "x" + height + " picture gave " + copied + " bytes, not " + size);
+        int copied = av_image_copy_to_buffer(
+                new BytePointer(target),
+                size,
+                picture.data(),
+                picture.linesize(),
+                AV_PIX_FMT_YUV420P,
+                width,
+                height,
+                1);
+        if (copied != size)
+            throw new IllegalStateException(
+                    "packing a " + width + "x" + height + " picture gave " + copied + " bytes, not " + size);
         target.clear();
         recorder.setFrameNumber(Math.toIntExact(frameNumber));
         recorder.record(packed, AV_PIX_FMT_YUV420P);

@@ -14,16 +14,15 @@ import org.bytedeco.javacv.FrameGrabber;
  * the same path so that tests exercise it.
  */
 final class Sources {
-    private Sources() {
-    }
+    private Sources() {}
 
     /** The picture source, delivering decoded frames (YUV 4:2:0 where the source can) at the configured rate, paced to real time. */
     static FFmpegFrameGrabber video(EncoderSettings settings) {
         FFmpegFrameGrabber grabber;
         if (settings.source() == VideoSourceKind.LAVFI) {
             // realtime paces the generator to the wall clock, as -re would: 10 s of video take 10 s
-            grabber = new FFmpegFrameGrabber("testsrc2=size=" + settings.width() + "x" + settings.height() + ":rate=" + settings.fps()
-                    + ",format=yuv420p,realtime");
+            grabber = new FFmpegFrameGrabber("testsrc2=size=" + settings.width() + "x" + settings.height() + ":rate="
+                    + settings.fps() + ",format=yuv420p,realtime");
             grabber.setFormat("lavfi");
         } else {
             grabber = new FFmpegFrameGrabber(settings.videoDevice());
@@ -65,9 +64,11 @@ final class Sources {
         if (settings.source() != VideoSourceKind.V4L2) return;
         Path device = Path.of(settings.videoDevice());
         if (!Files.exists(device))
-            throw new IllegalStateException("camera " + device + " does not exist (is it plugged in, and is videoDevice right?)");
+            throw new IllegalStateException(
+                    "camera " + device + " does not exist (is it plugged in, and is videoDevice right?)");
         if (!Files.isReadable(device))
-            throw new IllegalStateException("camera " + device + " is not readable by this user (add it to the video group)");
+            throw new IllegalStateException(
+                    "camera " + device + " is not readable by this user (add it to the video group)");
     }
 
     static String describeVideo(EncoderSettings settings) {
@@ -75,6 +76,8 @@ final class Sources {
     }
 
     static String describeAudio(EncoderSettings settings) {
-        return settings.source() == VideoSourceKind.LAVFI ? "lavfi test tone" : "microphone (ALSA '" + settings.audioDevice() + "')";
+        return settings.source() == VideoSourceKind.LAVFI
+                ? "lavfi test tone"
+                : "microphone (ALSA '" + settings.audioDevice() + "')";
     }
 }

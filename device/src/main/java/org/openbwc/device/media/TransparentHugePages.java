@@ -24,7 +24,8 @@ public final class TransparentHugePages {
     /** Disables THP for this process; true when the kernel then reports it disabled. */
     public static synchronized boolean disableForThisProcess() {
         if (!System.getProperty("os.name", "").startsWith("Linux")) return unchanged("not Linux");
-        if (Runtime.version().feature() < 22) return unchanged("JDK " + Runtime.version().feature() + " has no final foreign function API");
+        if (Runtime.version().feature() < 22)
+            return unchanged("JDK " + Runtime.version().feature() + " has no final foreign function API");
         try {
             MethodHandle prctl = prctl();
             int set = (int) prctl.invokeWithArguments(PR_SET_THP_DISABLE, 1L, 0L, 0L, 0L);
@@ -54,18 +55,22 @@ public final class TransparentHugePages {
 
         Object linker = linkerType.getMethod("nativeLinker").invoke(null);
         Object lookup = linkerType.getMethod("defaultLookup").invoke(linker);
-        Optional<?> symbol = (Optional<?>) lookupType.getMethod("find", String.class).invoke(lookup, "prctl");
+        Optional<?> symbol =
+                (Optional<?>) lookupType.getMethod("find", String.class).invoke(lookup, "prctl");
         if (symbol.isEmpty()) throw new ReflectiveOperationException("the C library has no prctl");
         Object javaInt = valueLayoutType.getField("JAVA_INT").get(null);
         Object javaLong = valueLayoutType.getField("JAVA_LONG").get(null);
         Object arguments = Array.newInstance(layoutType, 5);
         Array.set(arguments, 0, javaInt);
         for (int i = 1; i < 5; i++) Array.set(arguments, i, javaLong);
-        Object descriptor = descriptorType.getMethod("of", layoutType, arguments.getClass()).invoke(null, javaInt, arguments);
+        Object descriptor =
+                descriptorType.getMethod("of", layoutType, arguments.getClass()).invoke(null, javaInt, arguments);
         Object options = Array.newInstance(optionType, 1);
         // prctl is variadic after its first argument; the calling convention must know (x86-64 passes a count in AL)
-        Array.set(options, 0, optionType.getMethod("firstVariadicArg", int.class).invoke(null, 1));
-        return (MethodHandle) linkerType.getMethod("downcallHandle", segmentType, descriptorType, options.getClass())
+        Array.set(
+                options, 0, optionType.getMethod("firstVariadicArg", int.class).invoke(null, 1));
+        return (MethodHandle) linkerType
+                .getMethod("downcallHandle", segmentType, descriptorType, options.getClass())
                 .invoke(linker, symbol.get(), descriptor, options);
     }
 }

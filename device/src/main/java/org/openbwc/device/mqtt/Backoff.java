@@ -13,8 +13,10 @@ final class Backoff {
     private final RandomGenerator random;
 
     Backoff(Duration initial, Duration max, RandomGenerator random) {
-        if (initial.isNegative() || initial.isZero()) throw new IllegalArgumentException("initial backoff " + initial + " must be > 0");
-        if (max.compareTo(initial) < 0) throw new IllegalArgumentException("max backoff " + max + " is below the initial " + initial);
+        if (initial.isNegative() || initial.isZero())
+            throw new IllegalArgumentException("initial backoff " + initial + " must be > 0");
+        if (max.compareTo(initial) < 0)
+            throw new IllegalArgumentException("max backoff " + max + " is below the initial " + initial);
         this.initialMillis = initial.toMillis();
         this.maxMillis = max.toMillis();
         this.random = random;

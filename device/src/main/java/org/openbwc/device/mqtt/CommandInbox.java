@@ -47,16 +47,21 @@ final class CommandInbox implements AutoCloseable {
     private final AtomicLong malformed = new AtomicLong();
     private final AtomicLong expired = new AtomicLong();
 
-    CommandInbox(String unitId, WireCodec codec, CommandHandler handler, Consumer<Reply> replies,
-                 LongSupplier nanoTime, Clock clock) {
+    CommandInbox(
+            String unitId,
+            WireCodec codec,
+            CommandHandler handler,
+            Consumer<Reply> replies,
+            LongSupplier nanoTime,
+            Clock clock) {
         this.unitId = unitId;
         this.codec = codec;
         this.handler = handler;
         this.replies = replies;
         this.nanoTime = nanoTime;
         this.clock = clock;
-        this.executor = new ThreadPoolExecutor(1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_WAITING),
-                runnable -> {
+        this.executor = new ThreadPoolExecutor(
+                1, 1, 0, TimeUnit.MILLISECONDS, new ArrayBlockingQueue<>(MAX_WAITING), runnable -> {
                     Thread thread = new Thread(runnable, "mqtt-cmd-" + unitId);
                     thread.setDaemon(true);
                     return thread;
@@ -71,7 +76,8 @@ final class CommandInbox implements AutoCloseable {
         byte[] correlationData = properties == null ? null : properties.getCorrelationData();
         Long expirySeconds = properties == null ? null : properties.getMessageExpiryInterval();
         // The broker sends the expiry that is left, so it counts from arrival; the request's own clock may be wrong.
-        long deadlineNanos = expirySeconds == null ? Long.MAX_VALUE : arrivedNanos + TimeUnit.SECONDS.toNanos(expirySeconds);
+        long deadlineNanos =
+                expirySeconds == null ? Long.MAX_VALUE : arrivedNanos + TimeUnit.SECONDS.toNanos(expirySeconds);
         byte[] payload = message.getPayload();
         try {
             executor.execute(() -> run(topic, payload, responseTopic, correlationData, deadlineNanos));
@@ -79,8 +85,15 @@ final class CommandInbox implements AutoCloseable {
             if (executor.isShutdown()) return;
             Logger.warn("unit {}: {} commands already wait; rejecting the one on {}", unitId, MAX_WAITING, topic);
             if (responseTopic != null) {
-                replies.accept(new Reply(responseTopic, correlationData,
-                        CommandReply.error(unitId, lastLevel(topic), "unit busy: too many commands waiting", null, clock.instant())));
+                replies.accept(new Reply(
+                        responseTopic,
+                        correlationData,
+                        CommandReply.error(
+                                unitId,
+                                lastLevel(topic),
+                                "unit busy: too many commands waiting",
+                                null,
+                                clock.instant())));
             }
         }
     }
@@ -88,17 +101,32 @@ final class CommandInbox implements AutoCloseable {
     private void run(String topic, byte[] payload, String responseTopic, byte[] correlationData, long deadlineNanos) {
         if (nanoTime.getAsLong() > deadlineNanos) {
             long count = expired.incrementAndGet();
-            Logger.info("unit {}: command on {} expired before it could run; not executed ({} expired so far)", unitId, topic, count);
+            Logger.info(
+                    "unit {}: command on {} expired before it could run; not executed ({} expired so far)",
+                    unitId,
+                    topic,
+                    count);
             return;
         }
         Optional<Topics.TopicAddress> address = Topics.parse(topic);
-        if (address.isEmpty() || address.get().kind() != Topics.TopicKind.COMMAND || !address.get().unitId().equals(unitId)) {
-            reject(topic, lastLevel(topic), responseTopic, correlationData, "'" + topic + "' is not a command topic of unit " + unitId);
+        if (address.isEmpty()
+                || address.get().kind() != Topics.TopicKind.COMMAND
+                || !address.get().unitId().equals(unitId)) {
+            reject(
+                    topic,
+                    lastLevel(topic),
+                    responseTopic,
+                    correlationData,
+                    "'" + topic + "' is not a command topic of unit " + unitId);
             return;
         }
         String name = address.get().command();
         if (RemoteCommand.fromWire(name).isEmpty()) {
-            reject(topic, name, responseTopic, correlationData,
+            reject(
+                    topic,
+                    name,
+                    responseTopic,
+                    correlationData,
                     "unknown command '" + name + "' (allowed: " + RemoteCommand.allowed() + ")");
             return;
         }
@@ -110,8 +138,12 @@ final class CommandInbox implements AutoCloseable {
             return;
         }
         if (!request.command().equals(name)) {
-            reject(topic, name, responseTopic, correlationData, "command '" + request.command()
-                    + "' in the payload does not match '" + name + "' in the topic");
+            reject(
+                    topic,
+                    name,
+                    responseTopic,
+                    correlationData,
+                    "command '" + request.command() + "' in the payload does not match '" + name + "' in the topic");
             return;
         }
         Logger.debug("unit {}: running command {} requested by '{}'", unitId, name, request.requestedBy());
@@ -120,7 +152,8 @@ final class CommandInbox implements AutoCloseable {
             reply = handler.handle(name, request);
             if (reply == null) {
                 Logger.warn("unit {}: the handler returned no reply for command {}", unitId, name);
-                reply = CommandReply.error(unitId, name, "internal error: no reply from the unit", null, clock.instant());
+                reply = CommandReply.error(
+                        unitId, name, "internal error: no reply from the unit", null, clock.instant());
             }
         } catch (Exception e) {
             Logger.warn(e, "unit {}: command {} failed", unitId, name);
@@ -129,16 +162,26 @@ final class CommandInbox implements AutoCloseable {
         if (responseTopic != null) {
             replies.accept(new Reply(responseTopic, correlationData, reply));
         } else {
-            Logger.debug("unit {}: command {} had no response topic; reply {} not sent", unitId, name, reply.ok() ? "ok" : "error");
+            Logger.debug(
+                    "unit {}: command {} had no response topic; reply {} not sent",
+                    unitId,
+                    name,
+                    reply.ok() ? "ok" : "error");
         }
     }
 
     private void reject(String topic, String name, String responseTopic, byte[] correlationData, String reason) {
         long count = malformed.incrementAndGet();
-        Logger.warn("unit {}: rejected command on {}: {} ({}; {} rejected so far)", unitId, topic, reason,
-                responseTopic == null ? "no response topic, dropped" : "error reply sent", count);
+        Logger.warn(
+                "unit {}: rejected command on {}: {} ({}; {} rejected so far)",
+                unitId,
+                topic,
+                reason,
+                responseTopic == null ? "no response topic, dropped" : "error reply sent",
+                count);
         if (responseTopic != null) {
-            replies.accept(new Reply(responseTopic, correlationData, CommandReply.error(unitId, name, reason, null, clock.instant())));
+            replies.accept(new Reply(
+                    responseTopic, correlationData, CommandReply.error(unitId, name, reason, null, clock.instant())));
         }
     }
 
@@ -156,9 +199,13 @@ final class CommandInbox implements AutoCloseable {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 
-    long malformed() { return malformed.get(); }
+    long malformed() {
+        return malformed.get();
+    }
 
-    long expired() { return expired.get(); }
+    long expired() {
+        return expired.get();
+    }
 
     /** Stops taking commands; those already taken may finish within a second, so their replies can still go out. */
     @Override

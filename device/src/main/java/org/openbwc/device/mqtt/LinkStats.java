@@ -13,5 +13,13 @@ package org.openbwc.device.mqtt;
  * @param inFlightLimit the bound on unacknowledged publishes, derived from the broker's receive maximum
  * @param peakInFlight the most unacknowledged publishes there ever were at once; never above the limit then in force
  */
-public record LinkStats(long published, int queued, int inFlight, long dropped, long malformedCommands,
-                        long expiredCommands, long reconnects, int inFlightLimit, int peakInFlight) {}
+public record LinkStats(
+        long published,
+        int queued,
+        int inFlight,
+        long dropped,
+        long malformedCommands,
+        long expiredCommands,
+        long reconnects,
+        int inFlightLimit,
+        int peakInFlight) {}

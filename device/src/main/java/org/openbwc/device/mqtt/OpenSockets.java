@@ -78,24 +78,34 @@ final class OpenSockets {
     private final class Plain extends SocketFactory {
         private final SocketFactory delegate;
 
-        Plain(SocketFactory delegate) { this.delegate = delegate; }
+        Plain(SocketFactory delegate) {
+            this.delegate = delegate;
+        }
 
         // Paho creates an unconnected socket and connects it itself; that is the one a power loss can silence.
-        @Override public Socket createSocket() throws IOException { return track(new SilenceableSocket()); }
+        @Override
+        public Socket createSocket() throws IOException {
+            return track(new SilenceableSocket());
+        }
 
-        @Override public Socket createSocket(String host, int port) throws IOException {
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
             return track(delegate.createSocket(host, port));
         }
 
-        @Override public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
             return track(delegate.createSocket(host, port, localHost, localPort));
         }
 
-        @Override public Socket createSocket(InetAddress host, int port) throws IOException {
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
             return track(delegate.createSocket(host, port));
         }
 
-        @Override public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
             return track(delegate.createSocket(address, port, localAddress, localPort));
         }
     }
@@ -107,14 +117,16 @@ final class OpenSockets {
 
         void silence(Duration holdOpen) {
             silent = true;
-            Thread closer = new Thread(() -> {
-                try {
-                    Thread.sleep(holdOpen.toMillis());
-                } catch (InterruptedException ignored) {
-                    Thread.currentThread().interrupt();
-                }
-                reallyClose();
-            }, "silenced-socket-closer");
+            Thread closer = new Thread(
+                    () -> {
+                        try {
+                            Thread.sleep(holdOpen.toMillis());
+                        } catch (InterruptedException ignored) {
+                            Thread.currentThread().interrupt();
+                        }
+                        reallyClose();
+                    },
+                    "silenced-socket-closer");
             closer.setDaemon(true);
             closer.start();
         }
@@ -123,13 +135,25 @@ final class OpenSockets {
         public synchronized OutputStream getOutputStream() throws IOException {
             if (guardedOut == null) {
                 guardedOut = new FilterOutputStream(super.getOutputStream()) {
-                    @Override public void write(int b) throws IOException { if (!silent) super.write(b); }
+                    @Override
+                    public void write(int b) throws IOException {
+                        if (!silent) super.write(b);
+                    }
 
-                    @Override public void write(byte[] b, int off, int len) throws IOException { if (!silent) out.write(b, off, len); } // 'out' is the wrapped stream
+                    @Override
+                    public void write(byte[] b, int off, int len) throws IOException {
+                        if (!silent) out.write(b, off, len);
+                    } // 'out' is the wrapped stream
 
-                    @Override public void flush() throws IOException { if (!silent) super.flush(); }
+                    @Override
+                    public void flush() throws IOException {
+                        if (!silent) super.flush();
+                    }
 
-                    @Override public void close() throws IOException { if (!silent) super.close(); }
+                    @Override
+                    public void close() throws IOException {
+                        if (!silent) super.close();
+                    }
                 };
             }
             return guardedOut;
@@ -152,31 +176,48 @@ final class OpenSockets {
     private final class Tls extends SSLSocketFactory {
         private final SSLSocketFactory delegate;
 
-        Tls(SSLSocketFactory delegate) { this.delegate = delegate; }
+        Tls(SSLSocketFactory delegate) {
+            this.delegate = delegate;
+        }
 
-        @Override public String[] getDefaultCipherSuites() { return delegate.getDefaultCipherSuites(); }
+        @Override
+        public String[] getDefaultCipherSuites() {
+            return delegate.getDefaultCipherSuites();
+        }
 
-        @Override public String[] getSupportedCipherSuites() { return delegate.getSupportedCipherSuites(); }
+        @Override
+        public String[] getSupportedCipherSuites() {
+            return delegate.getSupportedCipherSuites();
+        }
 
-        @Override public Socket createSocket() throws IOException { return track(delegate.createSocket()); }
+        @Override
+        public Socket createSocket() throws IOException {
+            return track(delegate.createSocket());
+        }
 
-        @Override public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
+        @Override
+        public Socket createSocket(Socket s, String host, int port, boolean autoClose) throws IOException {
             return track(delegate.createSocket(s, host, port, autoClose));
         }
 
-        @Override public Socket createSocket(String host, int port) throws IOException {
+        @Override
+        public Socket createSocket(String host, int port) throws IOException {
             return track(delegate.createSocket(host, port));
         }
 
-        @Override public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
+        @Override
+        public Socket createSocket(String host, int port, InetAddress localHost, int localPort) throws IOException {
             return track(delegate.createSocket(host, port, localHost, localPort));
         }
 
-        @Override public Socket createSocket(InetAddress host, int port) throws IOException {
+        @Override
+        public Socket createSocket(InetAddress host, int port) throws IOException {
             return track(delegate.createSocket(host, port));
         }
 
-        @Override public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort) throws IOException {
+        @Override
+        public Socket createSocket(InetAddress address, int port, InetAddress localAddress, int localPort)
+                throws IOException {
             return track(delegate.createSocket(address, port, localAddress, localPort));
         }
     }

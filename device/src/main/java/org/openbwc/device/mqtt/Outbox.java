@@ -33,7 +33,8 @@ final class Outbox {
     }
 
     /** One message waiting or in flight; {@code correlationData} is set only for replies. */
-    record Outgoing(long seq, Kind kind, String topic, byte[] payload, int qos, boolean retained, byte[] correlationData) {}
+    record Outgoing(
+            long seq, Kind kind, String topic, byte[] payload, int qos, boolean retained, byte[] correlationData) {}
 
     /** What happened to a message the queue had no room for. */
     record Overflow(Outgoing dropped, long droppedSoFar) {}
@@ -58,7 +59,8 @@ final class Outbox {
      * Queues a message. A status or location replaces the waiting one of its kind; events and replies beyond the
      * capacity push out the oldest waiting one, which is returned so the caller can log it.
      */
-    synchronized Overflow offer(Kind kind, String topic, byte[] payload, int qos, boolean retained, byte[] correlationData) {
+    synchronized Overflow offer(
+            Kind kind, String topic, byte[] payload, int qos, boolean retained, byte[] correlationData) {
         Outgoing message = new Outgoing(nextSeq++, kind, topic, payload, qos, retained, correlationData);
         switch (kind) {
             case STATUS -> status = message;
@@ -189,18 +191,28 @@ final class Outbox {
         return true;
     }
 
-    synchronized boolean isEmpty() { return waiting() == 0 && inFlight.isEmpty(); }
+    synchronized boolean isEmpty() {
+        return waiting() == 0 && inFlight.isEmpty();
+    }
 
     /** Messages not yet handed to the client. */
     synchronized int waiting() {
         return ordered.size() + (status == null ? 0 : 1) + (location == null ? 0 : 1) + (stream == null ? 0 : 1);
     }
 
-    synchronized int inFlight() { return inFlight.size(); }
+    synchronized int inFlight() {
+        return inFlight.size();
+    }
 
-    synchronized int peakInFlight() { return peakInFlight; }
+    synchronized int peakInFlight() {
+        return peakInFlight;
+    }
 
-    synchronized long published() { return published; }
+    synchronized long published() {
+        return published;
+    }
 
-    synchronized long dropped() { return dropped; }
+    synchronized long dropped() {
+        return dropped;
+    }
 }

@@ -79,15 +79,26 @@ public final class UnitLink implements AutoCloseable {
     static final int MAX_IN_FLIGHT_LIMIT = 64;
     /** How long {@link #close()} waits for queued messages to reach the broker. */
     static final Duration FLUSH_TIMEOUT = Duration.ofSeconds(2);
+
     private static final Duration FIRST_BACKOFF = Duration.ofSeconds(1);
     private static final long DISCONNECT_TIMEOUT_MILLIS = 1000;
     private static final long MAX_INFLIGHT_RETRY_MILLIS = 20;
     private static final long HANDSHAKE_MARGIN_MILLIS = 250;
 
-    private enum Lifecycle { NEW, RUNNING, CLOSING, CLOSED }
+    private enum Lifecycle {
+        NEW,
+        RUNNING,
+        CLOSING,
+        CLOSED
+    }
 
     /** Where one Paho client is in its life; only the link thread changes it. */
-    private enum Phase { CONNECTING, SUBSCRIBING, READY, DOWN }
+    private enum Phase {
+        CONNECTING,
+        SUBSCRIBING,
+        READY,
+        DOWN
+    }
 
     private final String unitId;
     private final MqttConfig mqtt;
@@ -103,6 +114,7 @@ public final class UnitLink implements AutoCloseable {
     private final AtomicBoolean closeStarted = new AtomicBoolean();
     /** Guards the lifecycle transitions that start(), close() and kill() race for. */
     private final Object lifecycleLock = new Object();
+
     private final AtomicLong reconnects = new AtomicLong();
 
     private volatile Lifecycle lifecycle = Lifecycle.NEW;
@@ -127,15 +139,17 @@ public final class UnitLink implements AutoCloseable {
         Objects.requireNonNull(willStatus, "will status is required");
         Objects.requireNonNull(handler, "command handler is required");
         if (!willStatus.unitId().equals(unitId)) {
-            throw new IllegalArgumentException("will status is for unit '" + willStatus.unitId() + "', not '" + unitId + "'");
+            throw new IllegalArgumentException(
+                    "will status is for unit '" + willStatus.unitId() + "', not '" + unitId + "'");
         }
         if (willStatus.state() != UnitState.OFFLINE) {
-            throw new IllegalArgumentException("will status state " + willStatus.state() + " is not allowed (allowed: OFFLINE)");
+            throw new IllegalArgumentException(
+                    "will status state " + willStatus.state() + " is not allowed (allowed: OFFLINE)");
         }
         this.clientId = mqtt.clientId() == null ? unitId : mqtt.clientId();
         this.willPayload = codec.encode(willStatus);
-        this.backoff = new Backoff(FIRST_BACKOFF, Duration.ofSeconds(Math.max(1, mqtt.reconnectMaxSeconds())),
-                new Random());
+        this.backoff =
+                new Backoff(FIRST_BACKOFF, Duration.ofSeconds(Math.max(1, mqtt.reconnectMaxSeconds())), new Random());
         this.commands = new CommandInbox(unitId, codec, handler, this::sendReply, System::nanoTime, Clock.systemUTC());
         this.linkThread = new ScheduledThreadPoolExecutor(1, runnable -> {
             Thread thread = new Thread(runnable, "mqtt-link-" + unitId);
@@ -151,7 +165,8 @@ public final class UnitLink implements AutoCloseable {
     public void start() {
         synchronized (lifecycleLock) {
             if (lifecycle != Lifecycle.NEW) {
-                throw new IllegalStateException("unit " + unitId + ": the MQTT link was already started (state " + lifecycle + ")");
+                throw new IllegalStateException(
+                        "unit " + unitId + ": the MQTT link was already started (state " + lifecycle + ")");
             }
             lifecycle = Lifecycle.RUNNING;
         }
@@ -191,8 +206,16 @@ public final class UnitLink implements AutoCloseable {
 
     /** A snapshot of the link's counters. */
     public LinkStats stats() {
-        return new LinkStats(outbox.published(), outbox.waiting(), outbox.inFlight(), outbox.dropped(),
-                commands.malformed(), commands.expired(), reconnects.get(), inFlightLimit, outbox.peakInFlight());
+        return new LinkStats(
+                outbox.published(),
+                outbox.waiting(),
+                outbox.inFlight(),
+                outbox.dropped(),
+                commands.malformed(),
+                commands.expired(),
+                reconnects.get(),
+                inFlightLimit,
+                outbox.peakInFlight());
     }
 
     /**
@@ -211,7 +234,10 @@ public final class UnitLink implements AutoCloseable {
         if (wasRunning) {
             try {
                 if (!outbox.awaitEmpty(FLUSH_TIMEOUT)) {
-                    Logger.warn("unit {}: closing with {} messages not delivered", unitId, outbox.waiting() + outbox.inFlight());
+                    Logger.warn(
+                            "unit {}: closing with {} messages not delivered",
+                            unitId,
+                            outbox.waiting() + outbox.inFlight());
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -256,12 +282,15 @@ public final class UnitLink implements AutoCloseable {
             c.phase = Phase.DOWN;
             release(c);
         }
-        Logger.info("unit {}: MQTT link killed: connection silent without DISCONNECT, the broker will publish the Will", unitId);
+        Logger.info(
+                "unit {}: MQTT link killed: connection silent without DISCONNECT, the broker will publish the Will",
+                unitId);
     }
 
     // ---- publishing ----
 
-    private void offer(Outbox.Kind kind, String topic, byte[] payload, int qos, boolean retained, byte[] correlationData) {
+    private void offer(
+            Outbox.Kind kind, String topic, byte[] payload, int qos, boolean retained, byte[] correlationData) {
         if (killed || lifecycle == Lifecycle.CLOSED) {
             Logger.debug("unit {}: MQTT link is closed; {} to {} not sent", unitId, kind, topic);
             return;
@@ -280,10 +309,19 @@ public final class UnitLink implements AutoCloseable {
         long dropped = overflow.droppedSoFar();
         // One line per drop would bury the log during a long outage; the first and every thousandth are enough.
         if (dropped == 1 || dropped % 1000 == 0) {
-            Logger.warn("unit {}: outgoing queue full ({} messages); dropped the oldest {} to {} ({} dropped so far)",
-                    unitId, QUEUE_CAPACITY, overflow.dropped().kind(), overflow.dropped().topic(), dropped);
+            Logger.warn(
+                    "unit {}: outgoing queue full ({} messages); dropped the oldest {} to {} ({} dropped so far)",
+                    unitId,
+                    QUEUE_CAPACITY,
+                    overflow.dropped().kind(),
+                    overflow.dropped().topic(),
+                    dropped);
         } else {
-            Logger.debug("unit {}: queue full; dropped the oldest {} ({} dropped so far)", unitId, overflow.dropped().kind(), dropped);
+            Logger.debug(
+                    "unit {}: queue full; dropped the oldest {} ({} dropped so far)",
+                    unitId,
+                    overflow.dropped().kind(),
+                    dropped);
         }
     }
 
@@ -307,15 +345,20 @@ public final class UnitLink implements AutoCloseable {
         if (message.correlationData() != null) properties.setCorrelationData(message.correlationData());
         MqttMessage mqttMessage = new MqttMessage(message.payload(), message.qos(), message.retained(), properties);
         try {
-            c.client.publish(message.topic(), mqttMessage, null, listener(
-                    token -> onLinkThread(() -> delivered(message, token)),
-                    (token, error) -> onLinkThread(() -> notDelivered(c, message, error))));
+            c.client.publish(
+                    message.topic(),
+                    mqttMessage,
+                    null,
+                    listener(
+                            token -> onLinkThread(() -> delivered(message, token)),
+                            (token, error) -> onLinkThread(() -> notDelivered(c, message, error))));
             Logger.trace("unit {}: publishing {} #{} to {}", unitId, message.kind(), message.seq(), message.topic());
             return true;
         } catch (MqttException e) {
             outbox.putBack(message);
             if (e.getReasonCode() == MqttClientException.REASON_CODE_MAX_INFLIGHT) {
-                // Paho frees a window slot only after our delivery callback has run, so it can lag us by one: retry soon.
+                // Paho frees a window slot only after our delivery callback has run, so it can lag us by one: retry
+                // soon.
                 Logger.trace("unit {}: client window full; retrying shortly", unitId);
                 schedule(this::requestDrain, MAX_INFLIGHT_RETRY_MILLIS);
             } else {
@@ -325,7 +368,12 @@ public final class UnitLink implements AutoCloseable {
         } catch (IllegalArgumentException e) {
             // Only a requester's response topic can be invalid here; retrying would never succeed.
             outbox.settle(message.seq(), false);
-            Logger.warn("unit {}: dropped {} to invalid topic '{}': {}", unitId, message.kind(), message.topic(), e.getMessage());
+            Logger.warn(
+                    "unit {}: dropped {} to invalid topic '{}': {}",
+                    unitId,
+                    message.kind(),
+                    message.topic(),
+                    e.getMessage());
             return true;
         }
     }
@@ -337,8 +385,12 @@ public final class UnitLink implements AutoCloseable {
             if (accepted) {
                 Logger.trace("unit {}: {} #{} delivered to {}", unitId, message.kind(), message.seq(), message.topic());
             } else {
-                Logger.warn("unit {}: broker refused {} to {} (reason code 0x{}); dropped", unitId, message.kind(),
-                        message.topic(), Integer.toHexString(refusal));
+                Logger.warn(
+                        "unit {}: broker refused {} to {} (reason code 0x{}); dropped",
+                        unitId,
+                        message.kind(),
+                        message.topic(),
+                        Integer.toHexString(refusal));
             }
         }
         requestDrain();
@@ -347,7 +399,11 @@ public final class UnitLink implements AutoCloseable {
     private void notDelivered(Connection c, Outbox.Outgoing message, Throwable error) {
         // When the connection died, connectionLost() puts every in-flight message back; only a lone failure is ours.
         if (c != current || c.phase != Phase.READY || !c.client.isConnected()) return;
-        Logger.debug("unit {}: publish to {} failed ({}); will retry", unitId, message.topic(), error == null ? "?" : error.getMessage());
+        Logger.debug(
+                "unit {}: publish to {} failed ({}); will retry",
+                unitId,
+                message.topic(),
+                error == null ? "?" : error.getMessage());
         outbox.putBack(message);
         requestDrain();
     }
@@ -370,9 +426,12 @@ public final class UnitLink implements AutoCloseable {
         current = c;
         client.setCallback(c);
         try {
-            client.connect(options, null, listener(
-                    token -> onLinkThread(() -> connected(c, token)),
-                    (token, error) -> onLinkThread(() -> connectFailed(c, error))));
+            client.connect(
+                    options,
+                    null,
+                    listener(
+                            token -> onLinkThread(() -> connected(c, token)),
+                            (token, error) -> onLinkThread(() -> connectFailed(c, error))));
         } catch (MqttException | RuntimeException e) {
             connectFailed(c, e);
             return;
@@ -380,11 +439,16 @@ public final class UnitLink implements AutoCloseable {
         // Paho's connection timeout covers only the TCP connect: a CONNECT swallowed by a dead network would leave
         // the attempt waiting for a CONNACK forever. The margin lets Paho's own, more precise, timeout report first.
         long handshakeMillis = TimeUnit.SECONDS.toMillis(mqtt.connectTimeoutSeconds()) + HANDSHAKE_MARGIN_MILLIS;
-        c.handshakeWatchdog = schedule(() -> {
-            if (c == current && c.phase == Phase.CONNECTING) {
-                connectFailed(c, new TimeoutException("no answer to CONNECT within " + mqtt.connectTimeoutSeconds() + " s"));
-            }
-        }, handshakeMillis);
+        c.handshakeWatchdog = schedule(
+                () -> {
+                    if (c == current && c.phase == Phase.CONNECTING) {
+                        connectFailed(
+                                c,
+                                new TimeoutException(
+                                        "no answer to CONNECT within " + mqtt.connectTimeoutSeconds() + " s"));
+                    }
+                },
+                handshakeMillis);
     }
 
     private MqttConnectionOptions connectionOptions() {
@@ -420,17 +484,30 @@ public final class UnitLink implements AutoCloseable {
         c.phase = Phase.SUBSCRIBING;
         if (everConnected) {
             long count = reconnects.incrementAndGet();
-            Logger.info("unit {}: reconnected to {} (reconnect #{}, session present: {}, in-flight limit {}); {} messages to send",
-                    unitId, mqtt.url(), count, token.getSessionPresent(), inFlightLimit, outbox.waiting() + outbox.inFlight());
+            Logger.info(
+                    "unit {}: reconnected to {} (reconnect #{}, session present: {}, in-flight limit {}); {} messages to send",
+                    unitId,
+                    mqtt.url(),
+                    count,
+                    token.getSessionPresent(),
+                    inFlightLimit,
+                    outbox.waiting() + outbox.inFlight());
         } else {
-            Logger.info("unit {}: connected to {} (session present: {}, server receive maximum {}, in-flight limit {})",
-                    unitId, mqtt.url(), token.getSessionPresent(), serverReceiveMaximum == null ? "not sent" : serverReceiveMaximum,
+            Logger.info(
+                    "unit {}: connected to {} (session present: {}, server receive maximum {}, in-flight limit {})",
+                    unitId,
+                    mqtt.url(),
+                    token.getSessionPresent(),
+                    serverReceiveMaximum == null ? "not sent" : serverReceiveMaximum,
                     inFlightLimit);
         }
         everConnected = true;
         try {
-            c.client.subscribe(new MqttSubscription[] {new MqttSubscription(Topics.commandFilter(unitId), 1)}, null,
-                    listener(subToken -> onLinkThread(() -> subscribed(c, subToken)),
+            c.client.subscribe(
+                    new MqttSubscription[] {new MqttSubscription(Topics.commandFilter(unitId), 1)},
+                    null,
+                    listener(
+                            subToken -> onLinkThread(() -> subscribed(c, subToken)),
                             (subToken, error) -> onLinkThread(() -> subscribeFailed(c, error))),
                     new MqttProperties());
         } catch (MqttException e) {
@@ -448,8 +525,11 @@ public final class UnitLink implements AutoCloseable {
         if (c != current || c.phase != Phase.SUBSCRIBING) return;
         int refusal = firstErrorCode(token.getReasonCodes());
         if (refusal >= 0) {
-            Logger.warn("unit {}: broker refused the subscription to {} (reason code 0x{}); remote commands will not arrive",
-                    unitId, Topics.commandFilter(unitId), Integer.toHexString(refusal));
+            Logger.warn(
+                    "unit {}: broker refused the subscription to {} (reason code 0x{}); remote commands will not arrive",
+                    unitId,
+                    Topics.commandFilter(unitId),
+                    Integer.toHexString(refusal));
         } else {
             Logger.debug("unit {}: subscribed to {}", unitId, Topics.commandFilter(unitId));
         }
@@ -459,8 +539,11 @@ public final class UnitLink implements AutoCloseable {
 
     private void subscribeFailed(Connection c, Throwable error) {
         if (c != current || c.phase != Phase.SUBSCRIBING || !c.client.isConnected()) return;
-        Logger.warn("unit {}: subscribing to {} failed ({}); remote commands will not arrive until the next reconnect",
-                unitId, Topics.commandFilter(unitId), error == null ? "?" : error.getMessage());
+        Logger.warn(
+                "unit {}: subscribing to {} failed ({}); remote commands will not arrive until the next reconnect",
+                unitId,
+                Topics.commandFilter(unitId),
+                error == null ? "?" : error.getMessage());
         // Status and events matter more than commands: send them anyway.
         c.phase = Phase.READY;
         drain();
@@ -477,10 +560,19 @@ public final class UnitLink implements AutoCloseable {
         Duration delay = backoff.delay(failedAttempts - 1);
         String reason = describe(error);
         if (failedAttempts == 1) {
-            Logger.info("unit {}: cannot connect to {} ({}); retrying every 1-{} s until it answers",
-                    unitId, mqtt.url(), reason, mqtt.reconnectMaxSeconds());
+            Logger.info(
+                    "unit {}: cannot connect to {} ({}); retrying every 1-{} s until it answers",
+                    unitId,
+                    mqtt.url(),
+                    reason,
+                    mqtt.reconnectMaxSeconds());
         } else {
-            Logger.debug("unit {}: connection attempt {} failed ({}); next in {} ms", unitId, failedAttempts, reason, delay.toMillis());
+            Logger.debug(
+                    "unit {}: connection attempt {} failed ({}); next in {} ms",
+                    unitId,
+                    failedAttempts,
+                    reason,
+                    delay.toMillis());
         }
         scheduleAttempt(delay);
     }
@@ -493,8 +585,12 @@ public final class UnitLink implements AutoCloseable {
         }
         c.phase = Phase.DOWN;
         for (Outbox.Overflow overflow : outbox.putBackAllInFlight()) logOverflow(overflow);
-        Logger.info("unit {}: connection to {} lost ({}); {} messages wait for the next connection",
-                unitId, mqtt.url(), reason, outbox.waiting());
+        Logger.info(
+                "unit {}: connection to {} lost ({}); {} messages wait for the next connection",
+                unitId,
+                mqtt.url(),
+                reason,
+                outbox.waiting());
         release(c);
         if (killed || lifecycle == Lifecycle.CLOSED) return;
         scheduleAttempt(backoff.delay(0));
@@ -507,7 +603,8 @@ public final class UnitLink implements AutoCloseable {
         if ((c.phase == Phase.READY || c.phase == Phase.SUBSCRIBING) && c.client.isConnected()) {
             try {
                 // No quiesce: close() already waited until the broker acknowledged everything this link sent.
-                c.client.disconnect(0, null, null, MqttReturnCode.RETURN_CODE_SUCCESS, new MqttProperties())
+                c.client
+                        .disconnect(0, null, null, MqttReturnCode.RETURN_CODE_SUCCESS, new MqttProperties())
                         .waitForCompletion(DISCONNECT_TIMEOUT_MILLIS);
                 Logger.debug("unit {}: disconnected from {}", unitId, mqtt.url());
             } catch (MqttException e) {
@@ -594,11 +691,18 @@ public final class UnitLink implements AutoCloseable {
         return root == error || root.getMessage() == null ? message : message + ": " + root.getMessage();
     }
 
-    private static MqttActionListener listener(Consumer<IMqttToken> onSuccess, BiConsumer<IMqttToken, Throwable> onFailure) {
+    private static MqttActionListener listener(
+            Consumer<IMqttToken> onSuccess, BiConsumer<IMqttToken, Throwable> onFailure) {
         return new MqttActionListener() {
-            @Override public void onSuccess(IMqttToken token) { onSuccess.accept(token); }
+            @Override
+            public void onSuccess(IMqttToken token) {
+                onSuccess.accept(token);
+            }
 
-            @Override public void onFailure(IMqttToken token, Throwable error) { onFailure.accept(token, error); }
+            @Override
+            public void onFailure(IMqttToken token, Throwable error) {
+                onFailure.accept(token, error);
+            }
         };
     }
 
@@ -616,9 +720,10 @@ public final class UnitLink implements AutoCloseable {
 
         @Override
         public void disconnected(MqttDisconnectResponse response) {
-            String reason = response.getException() != null ? describe(response.getException())
+            String reason = response.getException() != null
+                    ? describe(response.getException())
                     : "broker sent DISCONNECT, reason code 0x" + Integer.toHexString(response.getReturnCode())
-                    + (response.getReasonString() == null ? "" : " " + response.getReasonString());
+                            + (response.getReasonString() == null ? "" : " " + response.getReasonString());
             onLinkThread(() -> connectionLost(this, reason));
         }
 

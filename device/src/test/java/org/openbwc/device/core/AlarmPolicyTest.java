@@ -12,9 +12,13 @@ import org.junit.jupiter.api.Test;
 class AlarmPolicyTest {
     final AlarmPolicy alarms = new AlarmPolicy(15, 10);
 
-    List<AlarmChange> battery(int percent, boolean charging) { return alarms.update(percent, charging, 50, true, 0); }
+    List<AlarmChange> battery(int percent, boolean charging) {
+        return alarms.update(percent, charging, 50, true, 0);
+    }
 
-    List<AlarmChange> storage(int freePercent) { return alarms.update(80, false, freePercent, true, 0); }
+    List<AlarmChange> storage(int freePercent) {
+        return alarms.update(80, false, freePercent, true, 0);
+    }
 
     @Test
     void healthyReadingsRaiseNothing() {
@@ -53,9 +57,15 @@ class AlarmPolicyTest {
     @Test
     void chargingClearsBatteryLowAndPreventsIt() {
         battery(10, false);
-        assertThat(battery(10, true)).singleElement().extracting(AlarmChange::cleared).isEqualTo(true);
+        assertThat(battery(10, true))
+                .singleElement()
+                .extracting(AlarmChange::cleared)
+                .isEqualTo(true);
         assertThat(battery(5, true)).isEmpty();
-        assertThat(battery(5, false)).singleElement().extracting(AlarmChange::cleared).isEqualTo(false);
+        assertThat(battery(5, false))
+                .singleElement()
+                .extracting(AlarmChange::cleared)
+                .isEqualTo(false);
     }
 
     @Test
@@ -79,12 +89,16 @@ class AlarmPolicyTest {
         });
         assertThat(alarms.update(80, false, 50, false, 6)).isEmpty();
         assertThat(alarms.alarms()).isEqualTo(new Alarms(false, false, true));
-        assertThat(alarms.update(80, false, 50, true, 7)).singleElement().extracting(AlarmChange::cleared).isEqualTo(true);
+        assertThat(alarms.update(80, false, 50, true, 7))
+                .singleElement()
+                .extracting(AlarmChange::cleared)
+                .isEqualTo(true);
     }
 
     @Test
     void severalAlarmsCanCrossInOneReading() {
-        assertThat(alarms.update(5, false, 2, false, 0)).extracting(AlarmChange::type)
+        assertThat(alarms.update(5, false, 2, false, 0))
+                .extracting(AlarmChange::type)
                 .containsExactly(BATTERY_LOW, STORAGE_LOW, CLOCK_UNSET);
         assertThat(alarms.alarms()).isEqualTo(new Alarms(true, true, true));
     }

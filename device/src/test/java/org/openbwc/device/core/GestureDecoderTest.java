@@ -18,7 +18,9 @@ class GestureDecoderTest {
 
     final GestureDecoder decoder = new GestureDecoder(POLICY);
 
-    static ButtonGesture g(ButtonName b, Gesture gesture) { return new ButtonGesture(b, gesture); }
+    static ButtonGesture g(ButtonName b, Gesture gesture) {
+        return new ButtonGesture(b, gesture);
+    }
 
     List<ButtonGesture> press(ButtonName b, long downAt, long upAt) {
         assertThat(decoder.onEdge(b, true, downAt)).isEmpty();

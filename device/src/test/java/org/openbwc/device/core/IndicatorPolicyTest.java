@@ -18,8 +18,15 @@ class IndicatorPolicyTest {
         UnitState state = UnitState.BUFFERING;
         boolean stealth, sos, docked, stopArmed, locating;
         String recordingId;
-        long recordingStarted, armedAt, armedUntil, postEventStarted, postEventUntil, locateStarted, locateUntil,
-                sosRaised, lastMarker;
+        long recordingStarted,
+                armedAt,
+                armedUntil,
+                postEventStarted,
+                postEventUntil,
+                locateStarted,
+                locateUntil,
+                sosRaised,
+                lastMarker;
         int markers;
 
         Snap state(UnitState s) {
@@ -29,13 +36,31 @@ class IndicatorPolicyTest {
         }
 
         ControllerSnapshot build() {
-            return new ControllerSnapshot(state, stealth, sos, docked, recordingId, recordingStarted, stopArmed, armedAt,
-                    armedUntil, postEventStarted, postEventUntil, locating, locateStarted, locateUntil, sosRaised,
-                    markers, lastMarker, false);
+            return new ControllerSnapshot(
+                    state,
+                    stealth,
+                    sos,
+                    docked,
+                    recordingId,
+                    recordingStarted,
+                    stopArmed,
+                    armedAt,
+                    armedUntil,
+                    postEventStarted,
+                    postEventUntil,
+                    locating,
+                    locateStarted,
+                    locateUntil,
+                    sosRaised,
+                    markers,
+                    lastMarker,
+                    false);
         }
     }
 
-    IndicatorFrame at(Snap s, long now) { return policy.render(s.build(), Alarms.NONE, now); }
+    IndicatorFrame at(Snap s, long now) {
+        return policy.render(s.build(), Alarms.NONE, now);
+    }
 
     static IndicatorFrame frame(boolean green, boolean red, boolean amber, boolean haptic) {
         return new IndicatorFrame(green, red, amber, haptic);
@@ -58,13 +83,24 @@ class IndicatorPolicyTest {
         long since = 5_000;
         IndicatorFrame start = policy.render(s.build(), Alarms.NONE, since, since);
         assertThat(start).isEqualTo(frame(true, true, false, true));
-        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 150).haptic()).isFalse();
-        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 320).haptic()).as("second pulse").isTrue();
-        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 450).haptic()).isFalse();
-        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 500).green()).as("100/400 blink").isTrue();
-        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 250).green()).isFalse();
-        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 60_050).haptic()).as("minute reminder").isTrue();
-        assertThat(policy.render(s.build(), Alarms.NONE, -1, since).green()).as("not watched: recording shows no green").isFalse();
+        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 150).haptic())
+                .isFalse();
+        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 320).haptic())
+                .as("second pulse")
+                .isTrue();
+        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 450).haptic())
+                .isFalse();
+        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 500).green())
+                .as("100/400 blink")
+                .isTrue();
+        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 250).green())
+                .isFalse();
+        assertThat(policy.render(s.build(), Alarms.NONE, since, since + 60_050).haptic())
+                .as("minute reminder")
+                .isTrue();
+        assertThat(policy.render(s.build(), Alarms.NONE, -1, since).green())
+                .as("not watched: recording shows no green")
+                .isFalse();
         s.stealth = true;
         assertThat(policy.render(s.build(), Alarms.NONE, since, since)).isEqualTo(IndicatorFrame.OFF);
     }
@@ -146,7 +182,9 @@ class IndicatorPolicyTest {
     class Reminder {
         final Snap s = new Snap().state(UnitState.RECORDING);
 
-        Reminder() { s.recordingStarted = 500; }
+        Reminder() {
+            s.recordingStarted = 500;
+        }
 
         @Test
         void pulses200MsEveryIntervalFromRecordingStartButNotAtStart() {
@@ -160,8 +198,11 @@ class IndicatorPolicyTest {
 
         @Test
         void zeroIntervalTurnsItOff() {
-            IndicatorPolicy silent = new IndicatorPolicy(new RecordingPolicy(10_000, 500, 1_500, 5_000, 0, 3_000, 2_000));
-            assertThat(silent.render(s.build(), Alarms.NONE, 500 + REMINDER_MILLIS).haptic()).isFalse();
+            IndicatorPolicy silent =
+                    new IndicatorPolicy(new RecordingPolicy(10_000, 500, 1_500, 5_000, 0, 3_000, 2_000));
+            assertThat(silent.render(s.build(), Alarms.NONE, 500 + REMINDER_MILLIS)
+                            .haptic())
+                    .isFalse();
         }
 
         @Test
@@ -227,12 +268,21 @@ class IndicatorPolicyTest {
         s.stopArmed = true;
         s.armedAt = 1_000;
         s.armedUntil = 6_000;
-        assertThat(policy.render(s.build(), BATTERY_LOW, 1_000)).extracting(IndicatorFrame::red, IndicatorFrame::amber)
+        assertThat(policy.render(s.build(), BATTERY_LOW, 1_000))
+                .extracting(IndicatorFrame::red, IndicatorFrame::amber)
                 .containsExactly(true, false);
-        assertThat(at(s, 1_249)).extracting(IndicatorFrame::red, IndicatorFrame::amber).containsExactly(true, false);
-        assertThat(at(s, 1_250)).extracting(IndicatorFrame::red, IndicatorFrame::amber).containsExactly(false, true);
-        assertThat(at(s, 1_499)).extracting(IndicatorFrame::red, IndicatorFrame::amber).containsExactly(false, true);
-        assertThat(at(s, 1_500)).extracting(IndicatorFrame::red, IndicatorFrame::amber).containsExactly(true, false);
+        assertThat(at(s, 1_249))
+                .extracting(IndicatorFrame::red, IndicatorFrame::amber)
+                .containsExactly(true, false);
+        assertThat(at(s, 1_250))
+                .extracting(IndicatorFrame::red, IndicatorFrame::amber)
+                .containsExactly(false, true);
+        assertThat(at(s, 1_499))
+                .extracting(IndicatorFrame::red, IndicatorFrame::amber)
+                .containsExactly(false, true);
+        assertThat(at(s, 1_500))
+                .extracting(IndicatorFrame::red, IndicatorFrame::amber)
+                .containsExactly(true, false);
     }
 
     @Test
@@ -252,7 +302,8 @@ class IndicatorPolicyTest {
         }
         s.state = UnitState.BUFFERING;
         s.recordingId = null;
-        for (long t = 0; t < 4_000; t += 10) assertThat(policy.render(s.build(), all, t)).isEqualTo(IndicatorFrame.OFF);
+        for (long t = 0; t < 4_000; t += 10)
+            assertThat(policy.render(s.build(), all, t)).isEqualTo(IndicatorFrame.OFF);
     }
 
     @Test

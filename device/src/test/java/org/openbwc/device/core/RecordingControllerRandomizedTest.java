@@ -28,9 +28,14 @@ class RecordingControllerRandomizedTest {
     void invariantsHoldForRandomInputs(long seed) {
         Random random = new Random(seed);
         RecordingPolicy policy = new RecordingPolicy(
-                random.nextBoolean() ? 0 : 1 + random.nextInt(8_000), 200 + random.nextInt(400),
-                800 + random.nextInt(1_500), 1_000 + random.nextInt(4_000), random.nextInt(3) * 5_000L,
-                1_000 + random.nextInt(3_000), 1_000 + random.nextInt(3_000), 1_000 + random.nextInt(5_000));
+                random.nextBoolean() ? 0 : 1 + random.nextInt(8_000),
+                200 + random.nextInt(400),
+                800 + random.nextInt(1_500),
+                1_000 + random.nextInt(4_000),
+                random.nextInt(3) * 5_000L,
+                1_000 + random.nextInt(3_000),
+                1_000 + random.nextInt(3_000),
+                1_000 + random.nextInt(5_000));
         new Run(random, policy).go();
     }
 
@@ -75,8 +80,8 @@ class RecordingControllerRandomizedTest {
 
         void advanceTime() {
             int r = random.nextInt(100);
-            if (r < 3) now -= random.nextInt(5_000);           // clock glitch backwards
-            else if (r < 8) now += random.nextInt(30_000);     // long gap (missed ticks)
+            if (r < 3) now -= random.nextInt(5_000); // clock glitch backwards
+            else if (r < 8) now += random.nextInt(30_000); // long gap (missed ticks)
             else now += random.nextInt(120);
         }
 
@@ -85,7 +90,8 @@ class RecordingControllerRandomizedTest {
             int r = random.nextInt(100);
             if (r < 45) {
                 // Raw edges through the decoder, biased to RECORD so starts, arms and stops happen often.
-                ButtonName b = random.nextInt(10) < 7 ? ButtonName.RECORD
+                ButtonName b = random.nextInt(10) < 7
+                        ? ButtonName.RECORD
                         : ButtonName.values()[random.nextInt(ButtonName.values().length)];
                 inputs.addAll(decoder.onEdge(b, random.nextBoolean(), now));
             } else if (r < 70) {
@@ -97,15 +103,18 @@ class RecordingControllerRandomizedTest {
                 inputs.add(new ButtonGesture(b, g));
             } else if (r < 90) {
                 RemoteCommand c = RemoteCommand.values()[random.nextInt(RemoteCommand.values().length)];
-                inputs.add(new RemoteCommandInput(c, random.nextBoolean() ? "op" : null,
-                        random.nextBoolean() ? Map.of("label", "x") : null));
+                inputs.add(new RemoteCommandInput(
+                        c, random.nextBoolean() ? "op" : null, random.nextBoolean() ? Map.of("label", "x") : null));
             } else if (r < 95) {
                 inputs.add(new TriggerSignal(random.nextBoolean()));
             } else if (r < 98) {
                 inputs.add(new DockChanged(random.nextBoolean()));
             } else if (r < 99) {
-                inputs.add(random.nextBoolean() ? new StorageState(random.nextInt(4) == 0)
-                        : new RecordingLimitReached(controller.snapshot().recordingId()));
+                inputs.add(
+                        random.nextBoolean()
+                                ? new StorageState(random.nextInt(4) == 0)
+                                : new RecordingLimitReached(
+                                        controller.snapshot().recordingId()));
             } else {
                 inputs.add(null);
             }
@@ -131,7 +140,8 @@ class RecordingControllerRandomizedTest {
             }
             if (after.stealth()) {
                 assertThat(indicators.render(after, new Alarms(true, true, true), effectiveNow))
-                        .as("stealth is dark and silent").isEqualTo(IndicatorFrame.OFF);
+                        .as("stealth is dark and silent")
+                        .isEqualTo(IndicatorFrame.OFF);
             } else {
                 indicators.render(after, Alarms.NONE, effectiveNow);
             }
@@ -157,8 +167,9 @@ class RecordingControllerRandomizedTest {
          * operator or full storage does.
          */
         void checkStopOnlyByGuard(ControllerInput input, Decision d, long effectiveNow) {
-            boolean leftRecording = d.events().stream().anyMatch(e -> e.type() == EventType.STATE_CHANGED
-                    && "RECORDING".equals(e.details().get("from")));
+            boolean leftRecording = d.events().stream()
+                    .anyMatch(e -> e.type() == EventType.STATE_CHANGED
+                            && "RECORDING".equals(e.details().get("from")));
             if (!leftRecording) return;
             stops++;
             if (input instanceof RemoteCommandInput c) {
@@ -166,10 +177,13 @@ class RecordingControllerRandomizedTest {
                 return;
             }
             if (input instanceof StorageState st) {
-                assertThat(st.exhausted()).as("only reaching the reserve stops a recording").isTrue();
+                assertThat(st.exhausted())
+                        .as("only reaching the reserve stops a recording")
+                        .isTrue();
                 return;
             }
-            assertThat(input).as("only a button or an operator stops a recording")
+            assertThat(input)
+                    .as("only a button or an operator stops a recording")
                     .isEqualTo(new ButtonGesture(ButtonName.RECORD, Gesture.PRESS));
             assertThat(lastRecordHoldMillis).isNotNull();
             assertThat(effectiveNow - lastRecordHoldMillis).isLessThan(policy.stopConfirmMillis());
@@ -182,7 +196,9 @@ class RecordingControllerRandomizedTest {
                     assertThat(openRecordingId).isNull();
                     openRecordingId = e.details().get("recordingId");
                     assertThat(openRecordingId).isNotBlank();
-                    assertThat(seenIds.add(openRecordingId)).as("id reused: " + openRecordingId).isTrue();
+                    assertThat(seenIds.add(openRecordingId))
+                            .as("id reused: " + openRecordingId)
+                            .isTrue();
                 } else if (e.type() == EventType.RECORDING_STOPPED) {
                     assertThat(e.details().get("recordingId")).isEqualTo(openRecordingId);
                     openRecordingId = null;
@@ -195,7 +211,9 @@ class RecordingControllerRandomizedTest {
             assertThat(s.recordingId() != null).as("recordingId iff recording").isEqualTo(s.isRecording());
             assertThat(s.recordingId()).isEqualTo(openRecordingId);
             if (!s.isRecording()) {
-                assertThat(s.state() == UnitState.SLEEP).as("idle: SLEEP iff docked").isEqualTo(s.docked());
+                assertThat(s.state() == UnitState.SLEEP)
+                        .as("idle: SLEEP iff docked")
+                        .isEqualTo(s.docked());
             }
             if (s.stopArmed()) {
                 assertThat(s.state()).isEqualTo(UnitState.RECORDING);

@@ -50,23 +50,55 @@ class RecordingControllerTest {
             controller = new RecordingController(policy, idSource, docked, now);
         }
 
-        Rig() { this(POLICY, false); }
+        Rig() {
+            this(POLICY, false);
+        }
 
-        Decision at(long t, ControllerInput input) { now = t; return controller.handle(input, t); }
-        Decision after(long ms, ControllerInput input) { return at(now + ms, input); }
-        Decision gesture(ButtonName b, Gesture g) { return controller.handle(new ButtonGesture(b, g), now); }
-        Decision remote(RemoteCommand c) { return controller.handle(new RemoteCommandInput(c, "op-7", Map.of()), now); }
-        Decision tick(long ms) { return after(ms, new Tick()); }
-        UnitState state() { return controller.snapshot().state(); }
-        ControllerSnapshot snap() { return controller.snapshot(); }
+        Decision at(long t, ControllerInput input) {
+            now = t;
+            return controller.handle(input, t);
+        }
 
-        void startByButton() { gesture(RECORD, PRESS); gesture(RECORD, DOUBLE_PRESS); }
+        Decision after(long ms, ControllerInput input) {
+            return at(now + ms, input);
+        }
+
+        Decision gesture(ButtonName b, Gesture g) {
+            return controller.handle(new ButtonGesture(b, g), now);
+        }
+
+        Decision remote(RemoteCommand c) {
+            return controller.handle(new RemoteCommandInput(c, "op-7", Map.of()), now);
+        }
+
+        Decision tick(long ms) {
+            return after(ms, new Tick());
+        }
+
+        UnitState state() {
+            return controller.snapshot().state();
+        }
+
+        ControllerSnapshot snap() {
+            return controller.snapshot();
+        }
+
+        void startByButton() {
+            gesture(RECORD, PRESS);
+            gesture(RECORD, DOUBLE_PRESS);
+        }
 
         /** The stop gesture as the decoder produces it: HOLD while held, nothing on release, then a PRESS. */
-        Decision stopByButton() { gesture(RECORD, HOLD); now += 800; return gesture(RECORD, PRESS); }
+        Decision stopByButton() {
+            gesture(RECORD, HOLD);
+            now += 800;
+            return gesture(RECORD, PRESS);
+        }
     }
 
-    static List<EventType> types(Decision d) { return d.events().stream().map(ControllerEvent::type).toList(); }
+    static List<EventType> types(Decision d) {
+        return d.events().stream().map(ControllerEvent::type).toList();
+    }
 
     static ControllerEvent only(Decision d, EventType type) {
         return d.events().stream().filter(e -> e.type() == type).findFirst().orElseThrow();
@@ -185,7 +217,8 @@ class RecordingControllerTest {
             Rig r = new Rig();
             r.startByButton();
             r.gesture(RECORD, HOLD);
-            assertThat(r.after(CONFIRM_MILLIS, new ButtonGesture(RECORD, PRESS)).events()).isEmpty();
+            assertThat(r.after(CONFIRM_MILLIS, new ButtonGesture(RECORD, PRESS)).events())
+                    .isEmpty();
             assertThat(r.state()).isEqualTo(RECORDING);
         }
 
@@ -230,11 +263,14 @@ class RecordingControllerTest {
             assertThat(r.snap().postEventUntilMillis()).isEqualTo(stopAt + POST_EVENT_MILLIS);
             assertThat(r.snap().recordingId()).isEqualTo("rec-1");
 
-            assertThat(r.at(stopAt + POST_EVENT_MILLIS - 1, new Tick()).events()).isEmpty();
+            assertThat(r.at(stopAt + POST_EVENT_MILLIS - 1, new Tick()).events())
+                    .isEmpty();
             Decision end = r.at(stopAt + POST_EVENT_MILLIS, new Tick());
 
             assertThat(types(end)).containsExactly(STATE_CHANGED, RECORDING_STOPPED);
-            assertThat(end.events().get(0).details()).containsEntry("from", "POST_EVENT").containsEntry("to", "BUFFERING");
+            assertThat(end.events().get(0).details())
+                    .containsEntry("from", "POST_EVENT")
+                    .containsEntry("to", "BUFFERING");
             ControllerEvent stopped = end.events().get(1);
             assertThat(stopped.details()).containsEntry("recordingId", "rec-1");
             assertThat(stopped.cause()).isEqualTo("button");
@@ -249,7 +285,9 @@ class RecordingControllerTest {
             r.startByButton();
             Decision d = r.stopByButton();
             assertThat(types(d)).containsExactly(STATE_CHANGED, RECORDING_STOPPED);
-            assertThat(only(d, STATE_CHANGED).details()).containsEntry("from", "RECORDING").containsEntry("to", "BUFFERING");
+            assertThat(only(d, STATE_CHANGED).details())
+                    .containsEntry("from", "RECORDING")
+                    .containsEntry("to", "BUFFERING");
             assertThat(r.state()).isEqualTo(BUFFERING);
         }
 
@@ -262,7 +300,9 @@ class RecordingControllerTest {
             Decision d = r.gesture(RECORD, DOUBLE_PRESS);
             assertThat(types(d)).containsExactly(STATE_CHANGED);
             assertThat(d.events().get(0).cause()).isEqualTo("button");
-            assertThat(d.events().get(0).details()).containsEntry("from", "POST_EVENT").containsEntry("to", "RECORDING");
+            assertThat(d.events().get(0).details())
+                    .containsEntry("from", "POST_EVENT")
+                    .containsEntry("to", "RECORDING");
             assertThat(r.snap().recordingId()).isEqualTo("rec-1");
             assertThat(r.snap().postEventUntilMillis()).isZero();
             // The old post-event deadline must not end the resumed recording.
@@ -275,7 +315,8 @@ class RecordingControllerTest {
             Rig r = new Rig();
             r.startByButton();
             r.stopByButton();
-            assertThat(only(r.gesture(RECORD, DOUBLE_PRESS), STATE_CHANGED).cause()).isEqualTo("button");
+            assertThat(only(r.gesture(RECORD, DOUBLE_PRESS), STATE_CHANGED).cause())
+                    .isEqualTo("button");
             r.stopByButton();
             Decision byTrigger = r.controller.handle(new TriggerSignal(true), r.now);
             assertThat(types(byTrigger)).containsExactly(STATE_CHANGED);
@@ -316,7 +357,9 @@ class RecordingControllerTest {
             r.startByButton();
             Decision first = r.gesture(FUNCTION, PRESS);
             assertThat(types(first)).containsExactly(MARKER);
-            assertThat(first.events().get(0).details()).containsEntry("recordingId", "rec-1").containsEntry("markerIndex", "1");
+            assertThat(first.events().get(0).details())
+                    .containsEntry("recordingId", "rec-1")
+                    .containsEntry("markerIndex", "1");
             r.now += 100;
             Decision second = r.gesture(FUNCTION, PRESS);
             assertThat(second.events().get(0).details()).containsEntry("markerIndex", "2");
@@ -337,10 +380,12 @@ class RecordingControllerTest {
             r.gesture(FUNCTION, PRESS);
             r.stopByButton();
             assertThat(only(r.gesture(FUNCTION, PRESS), MARKER).details()).containsEntry("markerIndex", "2");
-            assertThat(only(r.tick(POST_EVENT_MILLIS), RECORDING_STOPPED).details()).containsEntry("markers", "2");
+            assertThat(only(r.tick(POST_EVENT_MILLIS), RECORDING_STOPPED).details())
+                    .containsEntry("markers", "2");
             r.startByButton();
             assertThat(only(r.gesture(FUNCTION, PRESS), MARKER).details())
-                    .containsEntry("markerIndex", "1").containsEntry("recordingId", "rec-2");
+                    .containsEntry("markerIndex", "1")
+                    .containsEntry("recordingId", "rec-2");
         }
     }
 
@@ -415,7 +460,8 @@ class RecordingControllerTest {
             Decision d = r.controller.handle(new TriggerSignal(true), r.now);
             assertThat(types(d)).containsExactly(STATE_CHANGED, RECORDING_STARTED);
             assertThat(only(d, RECORDING_STARTED).cause()).isEqualTo("trigger");
-            assertThat(r.controller.handle(new TriggerSignal(false), r.now).events()).isEmpty();
+            assertThat(r.controller.handle(new TriggerSignal(false), r.now).events())
+                    .isEmpty();
             assertThat(r.state()).isEqualTo(RECORDING);
         }
 
@@ -424,10 +470,12 @@ class RecordingControllerTest {
             Rig r = new Rig(new RecordingPolicy(0, 500, 1_500, CONFIRM_MILLIS, 0, 3_000, 2_000), false);
             r.controller.handle(new TriggerSignal(true), r.now);
             r.stopByButton();
-            assertThat(r.controller.handle(new TriggerSignal(true), r.now).events()).isEmpty();
+            assertThat(r.controller.handle(new TriggerSignal(true), r.now).events())
+                    .isEmpty();
             assertThat(r.state()).isEqualTo(BUFFERING);
             r.controller.handle(new TriggerSignal(false), r.now);
-            assertThat(types(r.controller.handle(new TriggerSignal(true), r.now))).contains(RECORDING_STARTED);
+            assertThat(types(r.controller.handle(new TriggerSignal(true), r.now)))
+                    .contains(RECORDING_STARTED);
         }
     }
 
@@ -460,7 +508,8 @@ class RecordingControllerTest {
         @Test
         void repeatedDockSignalIsIgnored() {
             Rig r = new Rig(POLICY, true);
-            assertThat(r.controller.handle(new DockChanged(true), r.now).events()).isEmpty();
+            assertThat(r.controller.handle(new DockChanged(true), r.now).events())
+                    .isEmpty();
         }
     }
 
@@ -472,7 +521,8 @@ class RecordingControllerTest {
             Decision d = r.remote(RemoteCommand.RECORD_START);
             assertThat(d.reply()).isEqualTo(new CommandOutcome(true, "recording started"));
             assertThat(only(d, RECORDING_STARTED).cause()).isEqualTo("remote:op-7");
-            assertThat(r.remote(RemoteCommand.RECORD_START).reply()).isEqualTo(new CommandOutcome(true, "already recording"));
+            assertThat(r.remote(RemoteCommand.RECORD_START).reply())
+                    .isEqualTo(new CommandOutcome(true, "already recording"));
         }
 
         @Test
@@ -483,7 +533,8 @@ class RecordingControllerTest {
             assertThat(d.reply().ok()).isTrue();
             assertThat(d.reply().reason()).isEqualTo("recording stopped; post-event continues for 10 s");
             assertThat(r.state()).isEqualTo(POST_EVENT);
-            assertThat(only(r.tick(POST_EVENT_MILLIS), RECORDING_STOPPED).cause()).isEqualTo("remote:op-7");
+            assertThat(only(r.tick(POST_EVENT_MILLIS), RECORDING_STOPPED).cause())
+                    .isEqualTo("remote:op-7");
         }
 
         @Test
@@ -498,7 +549,8 @@ class RecordingControllerTest {
         @Test
         void recordStopWhenNotRecordingOrAlreadyStopping() {
             Rig r = new Rig();
-            assertThat(r.remote(RemoteCommand.RECORD_STOP).reply()).isEqualTo(new CommandOutcome(true, "not recording"));
+            assertThat(r.remote(RemoteCommand.RECORD_STOP).reply())
+                    .isEqualTo(new CommandOutcome(true, "not recording"));
             r.startByButton();
             r.stopByButton();
             Decision again = r.remote(RemoteCommand.RECORD_STOP);
@@ -511,13 +563,16 @@ class RecordingControllerTest {
         void markerNeedsARecording() {
             Rig r = new Rig();
             Decision refused = r.remote(RemoteCommand.MARKER);
-            assertThat(refused.reply()).isEqualTo(new CommandOutcome(false, "not recording: a marker needs a recording"));
+            assertThat(refused.reply())
+                    .isEqualTo(new CommandOutcome(false, "not recording: a marker needs a recording"));
             assertThat(refused.events()).isEmpty();
             r.startByButton();
             Decision placed = r.controller.handle(
                     new RemoteCommandInput(RemoteCommand.MARKER, "op-7", Map.of("label", "suspect left")), r.now);
             assertThat(placed.reply()).isEqualTo(new CommandOutcome(true, "marker 1 placed"));
-            assertThat(only(placed, MARKER).details()).containsEntry("label", "suspect left").containsEntry("markerIndex", "1");
+            assertThat(only(placed, MARKER).details())
+                    .containsEntry("label", "suspect left")
+                    .containsEntry("markerIndex", "1");
             assertThat(only(placed, MARKER).cause()).isEqualTo("remote:op-7");
         }
 
@@ -593,8 +648,13 @@ class RecordingControllerTest {
 
         @Test
         void failingIdSourceStillRecordsUnderAFallbackId() {
-            RecordingController c = new RecordingController(POLICY, () -> { throw new IllegalStateException("disk"); },
-                    false, 0);
+            RecordingController c = new RecordingController(
+                    POLICY,
+                    () -> {
+                        throw new IllegalStateException("disk");
+                    },
+                    false,
+                    0);
             Decision d = c.handle(new TriggerSignal(true), 42);
             assertThat(only(d, RECORDING_STARTED).details().get("recordingId")).startsWith("unnamed-42");
             RecordingController blank = new RecordingController(POLICY, () -> " ", false, 0);
@@ -705,10 +765,12 @@ class RecordingControllerTest {
         void aLateReportForAnotherRecordingIsIgnored() {
             Rig r = new Rig();
             r.startByButton();
-            assertThat(r.after(100, new RecordingLimitReached("rec-old")).events()).isEmpty();
+            assertThat(r.after(100, new RecordingLimitReached("rec-old")).events())
+                    .isEmpty();
             r.remote(RemoteCommand.RECORD_STOP);
             r.tick(POST_EVENT_MILLIS + 1);
-            assertThat(r.after(100, new RecordingLimitReached("rec-1")).events()).isEmpty();
+            assertThat(r.after(100, new RecordingLimitReached("rec-1")).events())
+                    .isEmpty();
             assertThat(r.state()).isEqualTo(BUFFERING);
         }
     }

@@ -18,14 +18,20 @@ class DeviceKeyTest {
 
     @Test
     void isCreatedOnFirstBootWithOwnerOnlyPermissionsAndReloadedAfter() throws Exception {
-        assumeTrue(Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class), "needs POSIX permissions");
+        assumeTrue(
+                Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class),
+                "needs POSIX permissions");
         Path keyDir = tmp.resolve("keys");
         DeviceKey first = DeviceKey.loadOrCreate(keyDir);
 
         Path file = keyDir.resolve(DeviceKey.KEY_FILE);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyDir))).isEqualTo("rwx------");
-        assertThat(Files.readString(file)).contains("-----BEGIN PRIVATE KEY-----").contains("-----BEGIN PUBLIC KEY-----");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyDir)))
+                .isEqualTo("rwx------");
+        assertThat(Files.readString(file))
+                .contains("-----BEGIN PRIVATE KEY-----")
+                .contains("-----BEGIN PUBLIC KEY-----");
         assertThat(Files.readString(keyDir.resolve(DeviceKey.PUBLIC_KEY_FILE))).doesNotContain("PRIVATE");
 
         DeviceKey again = DeviceKey.loadOrCreate(keyDir);
@@ -44,24 +50,30 @@ class DeviceKeyTest {
         byte[] signature = key.sign(data);
         assertThat(DeviceKey.verify(key.publicKey(), data, signature)).isTrue();
         assertThat(DeviceKey.verify(other.publicKey(), data, signature)).isFalse();
-        assertThat(DeviceKey.verify(key.publicKey(), "manifesT".getBytes(StandardCharsets.UTF_8), signature)).isFalse();
+        assertThat(DeviceKey.verify(key.publicKey(), "manifesT".getBytes(StandardCharsets.UTF_8), signature))
+                .isFalse();
         assertThat(DeviceKey.verify(key.publicKey(), data, new byte[3])).isFalse();
     }
 
     @Test
     void tooOpenPermissionsAreTightenedOnLoad() throws Exception {
-        assumeTrue(Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class), "needs POSIX permissions");
+        assumeTrue(
+                Files.getFileStore(tmp).supportsFileAttributeView(PosixFileAttributeView.class),
+                "needs POSIX permissions");
         DeviceKey.loadOrCreate(tmp);
         Path file = tmp.resolve(DeviceKey.KEY_FILE);
         Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
         DeviceKey.loadOrCreate(tmp);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
     }
 
     @Test
     void aDamagedKeyFileIsAnErrorAndIsNeverReplaced() throws Exception {
-        Files.writeString(tmp.resolve(DeviceKey.KEY_FILE), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
-        assertThatThrownBy(() -> DeviceKey.loadOrCreate(tmp)).isInstanceOf(IllegalStateException.class)
+        Files.writeString(
+                tmp.resolve(DeviceKey.KEY_FILE), "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n");
+        assertThatThrownBy(() -> DeviceKey.loadOrCreate(tmp))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining(DeviceKey.KEY_FILE);
         assertThat(Files.readString(tmp.resolve(DeviceKey.KEY_FILE))).contains("AAAA");
     }
@@ -73,7 +85,8 @@ class DeviceKeyTest {
         DeviceKey.loadOrCreate(a);
         DeviceKey.loadOrCreate(b);
         String privateOfA = Files.readString(a.resolve(DeviceKey.KEY_FILE)).split("-----BEGIN PUBLIC KEY-----")[0];
-        String publicOfB = "-----BEGIN PUBLIC KEY-----" + Files.readString(b.resolve(DeviceKey.KEY_FILE)).split("-----BEGIN PUBLIC KEY-----")[1];
+        String publicOfB = "-----BEGIN PUBLIC KEY-----"
+                + Files.readString(b.resolve(DeviceKey.KEY_FILE)).split("-----BEGIN PUBLIC KEY-----")[1];
         Files.writeString(a.resolve(DeviceKey.KEY_FILE), privateOfA + publicOfB);
         assertThatThrownBy(() -> DeviceKey.loadOrCreate(a)).hasMessageContaining("does not belong to the private key");
     }

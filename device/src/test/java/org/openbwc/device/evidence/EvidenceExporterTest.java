@@ -18,15 +18,19 @@ class EvidenceExporterTest {
 
     @TempDir
     Path tmp;
+
     Path dir;
     long recordedMicros;
 
     @BeforeEach
     void record() throws Exception {
         Fmp4Fixture clip = Fmp4Fixture.clip(12);
-        List<Fragment> fragments = clip.fragments.subList(5, 55); // starts at the second GOP, like a real pre-event head
+        List<Fragment> fragments =
+                clip.fragments.subList(5, 55); // starts at the second GOP, like a real pre-event head
         recordedMicros = fragments.stream().mapToLong(Fragment::durationMicros).sum();
-        EvidenceWriter writer = Recordings.writer(tmp.resolve("evidence"), KEY).segmentMillis(3000).build();
+        EvidenceWriter writer = Recordings.writer(tmp.resolve("evidence"), KEY)
+                .segmentMillis(3000)
+                .build();
         writer.open(Recordings.request("rec-x").withPreEvent(new PreEventSnapshot(clip.init, List.of())));
         Recordings.feed(writer, fragments);
         writer.close(Recordings.PRESSED.plusSeconds(10));
@@ -72,11 +76,13 @@ class EvidenceExporterTest {
 
     @Test
     void refusesARecordingThatFailsVerification() throws Exception {
-        try (RandomAccessFile f = new RandomAccessFile(dir.resolve("seg-000002.mp4").toFile(), "rw")) {
+        try (RandomAccessFile f =
+                new RandomAccessFile(dir.resolve("seg-000002.mp4").toFile(), "rw")) {
             f.setLength(f.length() - 10);
         }
         Path out = tmp.resolve("never.mp4");
-        assertThatThrownBy(() -> new EvidenceExporter().export(dir, out)).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> new EvidenceExporter().export(dir, out))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("seg-000002.mp4 truncated: 10 bytes missing");
         assertThat(out).doesNotExist();
     }

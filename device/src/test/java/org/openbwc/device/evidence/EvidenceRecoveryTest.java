@@ -36,7 +36,9 @@ class EvidenceRecoveryTest {
         Recordings.awaitIdle(writer, 40);
         Path dir = live.resolve("rec-crash");
         // What is on disk while recording, with no close: the image a power cut leaves.
-        await().atMost(Duration.ofSeconds(10)).ignoreExceptions().until(() -> Recordings.lines(dir, "fragment").size() == 40);
+        await().atMost(Duration.ofSeconds(10))
+                .ignoreExceptions()
+                .until(() -> Recordings.lines(dir, "fragment").size() == 40);
         Path crashRoot = tmp.resolve("crashed");
         Path crashed = Recordings.copy(dir, crashRoot.resolve("rec-crash"));
         writer.close(Recordings.PRESSED.plusSeconds(8));
@@ -49,7 +51,8 @@ class EvidenceRecoveryTest {
         byte[] half = Arrays.copyOf(next, next.length / 2);
         Files.write(lastSegment, half, StandardOpenOption.APPEND);
         long intactJournal = Files.size(crashed.resolve("journal.jsonl"));
-        byte[] tornLine = "{\"type\":\"fragment\",\"segment\":\"seg-000003.mp4\",\"offset\":".getBytes(StandardCharsets.UTF_8);
+        byte[] tornLine =
+                "{\"type\":\"fragment\",\"segment\":\"seg-000003.mp4\",\"offset\":".getBytes(StandardCharsets.UTF_8);
         Files.write(crashed.resolve("journal.jsonl"), tornLine, StandardOpenOption.APPEND);
 
         List<RecoveredRecording> recovered = new EvidenceRecovery(crashRoot, KEY).recoverAll();
@@ -67,19 +70,30 @@ class EvidenceRecoveryTest {
         assertThat(manifest.get("recovered").asBoolean()).isTrue();
         assertThat(manifest.get("endReason").asText()).isEqualTo("recovered");
         assertThat(manifest.get("bytesTruncated").asLong()).isEqualTo(half.length);
-        assertThat(manifest.get("endedAt").asText()).isEqualTo(before.getLast().wallClock().toString());
-        assertThat(manifest.get("torn")).extracting(t -> t.get("file").asText() + "@" + t.get("offset").asLong() + "+" + t.get("bytes").asLong())
-                .containsExactly("journal.jsonl@" + intactJournal + "+" + tornLine.length, "seg-000003.mp4@" + intactSize + "+" + half.length);
-        assertThat(Files.readAllBytes(crashed.resolve("seg-000003.mp4.torn-at-" + intactSize))).isEqualTo(half);
+        assertThat(manifest.get("endedAt").asText())
+                .isEqualTo(before.getLast().wallClock().toString());
+        assertThat(manifest.get("torn"))
+                .extracting(t -> t.get("file").asText() + "@" + t.get("offset").asLong() + "+"
+                        + t.get("bytes").asLong())
+                .containsExactly(
+                        "journal.jsonl@" + intactJournal + "+" + tornLine.length,
+                        "seg-000003.mp4@" + intactSize + "+" + half.length);
+        assertThat(Files.readAllBytes(crashed.resolve("seg-000003.mp4.torn-at-" + intactSize)))
+                .isEqualTo(half);
         assertThat(Files.size(lastSegment)).isEqualTo(intactSize);
 
         // Nothing before the tear is lost: the segments are byte for byte what the live writer sealed.
         for (String segment : List.of("seg-000001.mp4", "seg-000002.mp4", "seg-000003.mp4")) {
-            assertThat(Files.readAllBytes(crashed.resolve(segment))).as(segment).isEqualTo(Files.readAllBytes(dir.resolve(segment)));
+            assertThat(Files.readAllBytes(crashed.resolve(segment)))
+                    .as(segment)
+                    .isEqualTo(Files.readAllBytes(dir.resolve(segment)));
         }
-        assertThat(manifest.get("chainHead").asText()).isEqualTo(Recordings.manifest(dir).get("chainHead").asText());
-        assertThat(Recordings.lines(crashed, "fragment")).extracting(n -> n.get("muxSeq").asLong())
-                .containsExactlyElementsOf(before.stream().map(Fragment::sequence).toList());
+        assertThat(manifest.get("chainHead").asText())
+                .isEqualTo(Recordings.manifest(dir).get("chainHead").asText());
+        assertThat(Recordings.lines(crashed, "fragment"))
+                .extracting(n -> n.get("muxSeq").asLong())
+                .containsExactlyElementsOf(
+                        before.stream().map(Fragment::sequence).toList());
         EvidenceWriterTest.assertChainRecomputes(crashed, "rec-crash");
 
         VerificationResult result = new EvidenceVerifier().verify(crashed, Optional.of(KEY.publicKey()));
@@ -94,7 +108,8 @@ class EvidenceRecoveryTest {
     void aHaltedWriterLeavesItsRecordingForRecoveryLikeAPowerCut() throws Exception {
         Path root = tmp.resolve("halted");
         EvidenceWriter writer = Recordings.writer(root, KEY).segmentMillis(1000).build();
-        writer.open(Recordings.request("rec-halt").withPreEvent(new PreEventSnapshot(SyntheticStream.init("a"), List.of())));
+        writer.open(Recordings.request("rec-halt")
+                .withPreEvent(new PreEventSnapshot(SyntheticStream.init("a"), List.of())));
         Recordings.feed(writer, SyntheticStream.standard().next(12));
         Recordings.awaitIdle(writer, 12);
         writer.halt();
@@ -105,7 +120,10 @@ class EvidenceRecoveryTest {
         RecoveredRecording r = new EvidenceRecovery(root, KEY).recoverAll().getFirst();
         assertThat(r.sealed()).as(r.detail()).isTrue();
         assertThat(r.fragmentCount()).isEqualTo(12);
-        assertThat(new EvidenceVerifier().verify(root.resolve("rec-halt"), Optional.empty()).ok()).isTrue();
+        assertThat(new EvidenceVerifier()
+                        .verify(root.resolve("rec-halt"), Optional.empty())
+                        .ok())
+                .isTrue();
     }
 
     @Test
@@ -114,9 +132,13 @@ class EvidenceRecoveryTest {
         // Cut the image back to just after seg-000002's init line: the power went before its first fragment landed.
         List<String> lines = Files.readAllLines(dir.resolve("journal.jsonl"));
         int initLine = indexOf(lines, "\"type\":\"init\",\"segment\":\"seg-000002.mp4\"");
-        Files.write(dir.resolve("journal.jsonl"), (String.join("\n", lines.subList(0, initLine + 1)) + "\n").getBytes(StandardCharsets.UTF_8));
-        long initLength = Recordings.PLAIN.readTree(lines.get(initLine)).get("length").asLong();
-        try (var channel = java.nio.channels.FileChannel.open(dir.resolve("seg-000002.mp4"), StandardOpenOption.WRITE)) {
+        Files.write(
+                dir.resolve("journal.jsonl"),
+                (String.join("\n", lines.subList(0, initLine + 1)) + "\n").getBytes(StandardCharsets.UTF_8));
+        long initLength =
+                Recordings.PLAIN.readTree(lines.get(initLine)).get("length").asLong();
+        try (var channel =
+                java.nio.channels.FileChannel.open(dir.resolve("seg-000002.mp4"), StandardOpenOption.WRITE)) {
             channel.truncate(initLength);
         }
         Files.deleteIfExists(dir.resolve("seg-000003.mp4"));
@@ -136,7 +158,9 @@ class EvidenceRecoveryTest {
         Path dir = crashImage("rec-unnamed", 12, 1000);
         List<String> lines = Files.readAllLines(dir.resolve("journal.jsonl"));
         int initLine = indexOf(lines, "\"type\":\"init\",\"segment\":\"seg-000002.mp4\"");
-        Files.write(dir.resolve("journal.jsonl"), (String.join("\n", lines.subList(0, initLine)) + "\n").getBytes(StandardCharsets.UTF_8));
+        Files.write(
+                dir.resolve("journal.jsonl"),
+                (String.join("\n", lines.subList(0, initLine)) + "\n").getBytes(StandardCharsets.UTF_8));
         byte[] seg2 = Files.readAllBytes(dir.resolve("seg-000002.mp4"));
 
         RecoveredRecording r = new EvidenceRecovery(dir.getParent(), KEY).recover(dir);
@@ -176,7 +200,10 @@ class EvidenceRecoveryTest {
 
         assertThat(results).singleElement().satisfies(r -> {
             assertThat(r.sealed()).isFalse();
-            assertThat(r.detail()).contains("damaged or altered").contains("line " + (line + 1)).contains("chain mismatch at fragment 3");
+            assertThat(r.detail())
+                    .contains("damaged or altered")
+                    .contains("line " + (line + 1))
+                    .contains("chain mismatch at fragment 3");
         });
         assertThat(hashes(dir)).isEqualTo(before);
     }
@@ -185,16 +212,21 @@ class EvidenceRecoveryTest {
     void recoveryOnlyTouchesUnsealedRecordingsAndFinishesAnInterruptedRun() throws Exception {
         Path dir = crashImage("rec-twice", 12, 1000);
         EvidenceWriter writer = Recordings.writer(dir.getParent(), KEY).build();
-        writer.open(Recordings.request("rec-sealed").withPreEvent(new PreEventSnapshot(SyntheticStream.init("a"), List.of())));
+        writer.open(Recordings.request("rec-sealed")
+                .withPreEvent(new PreEventSnapshot(SyntheticStream.init("a"), List.of())));
         Recordings.feed(writer, SyntheticStream.standard().next(5));
         writer.close(Recordings.PRESSED);
         Files.write(dir.resolve("seg-000003.mp4"), new byte[] {1, 2, 3}, StandardOpenOption.APPEND);
 
         EvidenceRecovery recovery = new EvidenceRecovery(dir.getParent(), KEY);
-        assertThat(recovery.recoverAll()).extracting(RecoveredRecording::recordingId).containsExactly("rec-twice");
+        assertThat(recovery.recoverAll())
+                .extracting(RecoveredRecording::recordingId)
+                .containsExactly("rec-twice");
         // Power lost again just before the manifest landed: the next boot seals from the finished journal.
         Files.delete(dir.resolve("manifest.json"));
-        assertThat(recovery.recoverAll()).singleElement().satisfies(r -> assertThat(r.bytesTruncated()).isEqualTo(3));
+        assertThat(recovery.recoverAll())
+                .singleElement()
+                .satisfies(r -> assertThat(r.bytesTruncated()).isEqualTo(3));
         assertThat(recovery.recoverAll()).isEmpty();
         assertThat(new EvidenceVerifier().verify(dir, Optional.empty()).ok()).isTrue();
     }
@@ -202,7 +234,8 @@ class EvidenceRecoveryTest {
     /** A synthetic recording as a crash after its last fragment leaves it: no manifest, last segment not sealed. */
     private Path crashImage(String id, int fragments, long segmentMillis) throws Exception {
         Path root = tmp.resolve("evidence");
-        EvidenceWriter writer = Recordings.writer(root, KEY).segmentMillis(segmentMillis).build();
+        EvidenceWriter writer =
+                Recordings.writer(root, KEY).segmentMillis(segmentMillis).build();
         writer.open(Recordings.request(id).withPreEvent(new PreEventSnapshot(SyntheticStream.init("a"), List.of())));
         Recordings.feed(writer, SyntheticStream.standard().next(fragments));
         writer.close(Recordings.PRESSED.plusSeconds(3));
@@ -223,7 +256,8 @@ class EvidenceRecoveryTest {
     private static Map<String, String> hashes(Path dir) throws Exception {
         Map<String, String> map = new TreeMap<>();
         try (Stream<Path> files = Files.list(dir)) {
-            for (Path p : files.toList()) map.put(p.getFileName().toString(), EvidenceWriterTest.sha256(Files.readAllBytes(p)));
+            for (Path p : files.toList())
+                map.put(p.getFileName().toString(), EvidenceWriterTest.sha256(Files.readAllBytes(p)));
         }
         return map;
     }

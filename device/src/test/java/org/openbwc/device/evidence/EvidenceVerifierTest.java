@@ -22,12 +22,16 @@ class EvidenceVerifierTest {
 
     @TempDir
     Path tmp;
+
     Path dir;
 
     @BeforeEach
     void record() throws Exception {
-        EvidenceWriter writer = Recordings.writer(tmp.resolve("evidence"), KEY).segmentMillis(1000).build();
-        writer.open(Recordings.request("rec-t").withPreEvent(new PreEventSnapshot(SyntheticStream.init("a"), List.of())));
+        EvidenceWriter writer = Recordings.writer(tmp.resolve("evidence"), KEY)
+                .segmentMillis(1000)
+                .build();
+        writer.open(
+                Recordings.request("rec-t").withPreEvent(new PreEventSnapshot(SyntheticStream.init("a"), List.of())));
         Recordings.feed(writer, SyntheticStream.standard().next(20)); // 4 segments of 5 fragments
         writer.addMarker(Recordings.PRESSED.plusSeconds(1), "door opened");
         writer.close(Recordings.PRESSED.plusSeconds(4));
@@ -41,8 +45,9 @@ class EvidenceVerifierTest {
 
     @Test
     void anUntouchedRecordingVerifiesWithAOneLineSummary() {
-        assertThat(verify().message()).isEqualTo("rec-t OK: 4 segments, 20 fragments, 4.0 s, chain "
-                + Sha256.tail(manifest().chainHead()) + ", signed by " + KEY.fingerprint());
+        assertThat(verify().message())
+                .isEqualTo("rec-t OK: 4 segments, 20 fragments, 4.0 s, chain "
+                        + Sha256.tail(manifest().chainHead()) + ", signed by " + KEY.fingerprint());
     }
 
     @Test
@@ -52,8 +57,9 @@ class EvidenceVerifierTest {
         flip(dir.resolve("seg-000002.mp4"), position);
 
         assertThat(verify().ok()).isFalse();
-        assertThat(verify().message()).isEqualTo("seg-000002.mp4: sha256 mismatch at fragment 7 (offset "
-                + fragment.get("offset").asLong() + ")");
+        assertThat(verify().message())
+                .isEqualTo("seg-000002.mp4: sha256 mismatch at fragment 7 (offset "
+                        + fragment.get("offset").asLong() + ")");
     }
 
     @Test
@@ -64,7 +70,8 @@ class EvidenceVerifierTest {
 
     @Test
     void aTruncatedSegmentSaysHowMuchIsMissing() throws Exception {
-        try (RandomAccessFile file = new RandomAccessFile(dir.resolve("seg-000003.mp4").toFile(), "rw")) {
+        try (RandomAccessFile file =
+                new RandomAccessFile(dir.resolve("seg-000003.mp4").toFile(), "rw")) {
             file.setLength(file.length() - 1200);
         }
         assertThat(verify().message()).isEqualTo("seg-000003.mp4 truncated: 1200 bytes missing");
@@ -85,7 +92,8 @@ class EvidenceVerifierTest {
         Files.move(three, two);
         Files.move(aside, three);
         assertThat(verify().message())
-                .isEqualTo("segments out of order: seg-000002.mp4 holds the content listed for seg-000003.mp4 (fragments 11..15)");
+                .isEqualTo(
+                        "segments out of order: seg-000002.mp4 holds the content listed for seg-000003.mp4 (fragments 11..15)");
     }
 
     @Test
@@ -123,28 +131,52 @@ class EvidenceVerifierTest {
     @Test
     void aForgedSignatureIsInvalid() throws Exception {
         DeviceKey forger = DeviceKey.generate();
-        editManifest(m -> m.put("signature", java.util.Base64.getEncoder().encodeToString(forger.sign(new byte[] {1}))));
+        editManifest(m ->
+                m.put("signature", java.util.Base64.getEncoder().encodeToString(forger.sign(new byte[] {1}))));
         assertThat(verify().message()).isEqualTo("manifest.json: signature invalid");
     }
 
     @Test
     void aRecordingResignedWithAnotherKeyFailsWhenTheUnitKeyIsExpected() throws Exception {
         DeviceKey other = DeviceKey.generate();
-        RecordingManifest unsigned = EvidenceJson.manifest(EvidenceJson.readTree(Files.readAllBytes(dir.resolve("manifest.json"))))
+        RecordingManifest unsigned = EvidenceJson.manifest(
+                        EvidenceJson.readTree(Files.readAllBytes(dir.resolve("manifest.json"))))
                 .withSignature(null);
-        RecordingManifest foreign = new RecordingManifest(unsigned.formatVersion(), unsigned.recordingId(), unsigned.unitId(),
-                unsigned.officerId(), unsigned.trigger(), unsigned.startedAt(), unsigned.endedAt(), unsigned.endReason(),
-                unsigned.clockSource(), unsigned.clockSet(), unsigned.clockOffsetMillis(), unsigned.preEventSecondsIncluded(),
-                unsigned.durationMicros(), unsigned.durationSeconds(), unsigned.markers(), unsigned.track(), unsigned.segments(),
-                unsigned.chainHead(), unsigned.fragmentCount(), unsigned.droppedFragments(), unsigned.recovered(),
-                unsigned.bytesTruncated(), unsigned.torn(), unsigned.softwareVersion(), other.publicKeyBase64(), null);
+        RecordingManifest foreign = new RecordingManifest(
+                unsigned.formatVersion(),
+                unsigned.recordingId(),
+                unsigned.unitId(),
+                unsigned.officerId(),
+                unsigned.trigger(),
+                unsigned.startedAt(),
+                unsigned.endedAt(),
+                unsigned.endReason(),
+                unsigned.clockSource(),
+                unsigned.clockSet(),
+                unsigned.clockOffsetMillis(),
+                unsigned.preEventSecondsIncluded(),
+                unsigned.durationMicros(),
+                unsigned.durationSeconds(),
+                unsigned.markers(),
+                unsigned.track(),
+                unsigned.segments(),
+                unsigned.chainHead(),
+                unsigned.fragmentCount(),
+                unsigned.droppedFragments(),
+                unsigned.recovered(),
+                unsigned.bytesTruncated(),
+                unsigned.torn(),
+                unsigned.softwareVersion(),
+                other.publicKeyBase64(),
+                null);
         Files.delete(dir.resolve("manifest.json"));
         ManifestFile.writeSigned(dir, foreign, other);
 
         assertThat(verifier.verify(dir, Optional.empty()).ok()).isTrue();
         assertThat(verify().ok()).isFalse();
-        assertThat(verify().message()).isEqualTo("manifest.json: signed by " + other.fingerprint()
-                + ", not by the expected key " + KEY.fingerprint());
+        assertThat(verify().message())
+                .isEqualTo("manifest.json: signed by " + other.fingerprint() + ", not by the expected key "
+                        + KEY.fingerprint());
     }
 
     @Test
@@ -155,8 +187,9 @@ class EvidenceVerifierTest {
         lines.remove(line);
         Files.write(dir.resolve("journal.jsonl"), (String.join("\n", lines) + "\n").getBytes(StandardCharsets.UTF_8));
 
-        assertThat(verify().message()).isEqualTo("journal.jsonl line " + (line + 1)
-                + ": fragment 12 missing (fragment 13 follows fragment 11)");
+        assertThat(verify().message())
+                .isEqualTo(
+                        "journal.jsonl line " + (line + 1) + ": fragment 12 missing (fragment 13 follows fragment 11)");
     }
 
     @Test
@@ -172,17 +205,22 @@ class EvidenceVerifierTest {
         JsonNode fragment = fragmentLine(3);
         flip(dir.resolve("seg-000001.mp4"), fragment.get("offset").asLong() + 10);
         byte[] bytes = new byte[fragment.get("length").asInt()];
-        try (RandomAccessFile file = new RandomAccessFile(dir.resolve("seg-000001.mp4").toFile(), "r")) {
+        try (RandomAccessFile file =
+                new RandomAccessFile(dir.resolve("seg-000001.mp4").toFile(), "r")) {
             file.seek(fragment.get("offset").asLong());
             file.readFully(bytes);
         }
         Path journal = dir.resolve("journal.jsonl");
-        Files.writeString(journal, Files.readString(journal).replace(fragment.get("sha256").asText(), EvidenceWriterTest.sha256(bytes)));
-        // The segment hash in the manifest is signed, so the file is still caught first; the journal alone would not do.
+        Files.writeString(
+                journal,
+                Files.readString(journal).replace(fragment.get("sha256").asText(), EvidenceWriterTest.sha256(bytes)));
+        // The segment hash in the manifest is signed, so the file is still caught first; the journal alone would not
+        // do.
         assertThat(verify().message()).startsWith("seg-000001.mp4: ");
         Path journalOnly = tmp.resolve("journal-only");
         Recordings.copy(dir, journalOnly);
-        assertThat(JournalWalk.run(journalOnly).problem()).isEqualTo("journal.jsonl line " + (lineOf(3) + 1) + ": chain mismatch at fragment 3");
+        assertThat(JournalWalk.run(journalOnly).problem())
+                .isEqualTo("journal.jsonl line " + (lineOf(3) + 1) + ": chain mismatch at fragment 3");
     }
 
     @Test
@@ -200,7 +238,10 @@ class EvidenceVerifierTest {
     }
 
     private JsonNode fragmentLine(long seq) {
-        return Recordings.lines(dir, "fragment").stream().filter(n -> n.get("seq").asLong() == seq).findFirst().orElseThrow();
+        return Recordings.lines(dir, "fragment").stream()
+                .filter(n -> n.get("seq").asLong() == seq)
+                .findFirst()
+                .orElseThrow();
     }
 
     private int lineOf(long seq) throws Exception {

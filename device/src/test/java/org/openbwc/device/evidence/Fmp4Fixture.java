@@ -45,9 +45,13 @@ final class Fmp4Fixture {
     static void requireFfmpeg() {
         boolean present = Files.isExecutable(FFMPEG) && Files.isExecutable(FFPROBE);
         if ("true".equalsIgnoreCase(System.getenv("CI"))) {
-            assertThat(present).as("CI=true but /usr/bin/ffmpeg or /usr/bin/ffprobe is missing (apt-get install ffmpeg)").isTrue();
+            assertThat(present)
+                    .as("CI=true but /usr/bin/ffmpeg or /usr/bin/ffprobe is missing (apt-get install ffmpeg)")
+                    .isTrue();
         }
-        assumeTrue(present, "/usr/bin/ffmpeg and /usr/bin/ffprobe are needed for real-fMP4 tests (apt-get install ffmpeg); skipped");
+        assumeTrue(
+                present,
+                "/usr/bin/ffmpeg and /usr/bin/ffprobe are needed for real-fMP4 tests (apt-get install ffmpeg); skipped");
     }
 
     /** A clip of {@code seconds} at 15 fps, one GOP per second, ~200 ms fragments: 5 fragments per GOP. */
@@ -60,14 +64,45 @@ final class Fmp4Fixture {
         try {
             Path dir = Files.createDirectories(Path.of("target", "evidence-fixtures"));
             Path out = dir.resolve("clip-" + seconds + "s.mp4");
-            String video = run(List.of(FFMPEG.toString(), "-hide_banner", "-encoders")).contains("libx264") ? "libx264" : "mpeg4";
-            List<String> command = new ArrayList<>(List.of(FFMPEG.toString(), "-hide_banner", "-loglevel", "error", "-y",
-                    "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15",
-                    "-f", "lavfi", "-i", "sine=frequency=440:sample_rate=48000",
-                    "-t", String.valueOf(seconds), "-c:v", video, "-g", "15", "-keyint_min", "15", "-pix_fmt", "yuv420p"));
+            String video =
+                    run(List.of(FFMPEG.toString(), "-hide_banner", "-encoders")).contains("libx264")
+                            ? "libx264"
+                            : "mpeg4";
+            List<String> command = new ArrayList<>(List.of(
+                    FFMPEG.toString(),
+                    "-hide_banner",
+                    "-loglevel",
+                    "error",
+                    "-y",
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    "testsrc2=size=320x240:rate=15",
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    "sine=frequency=440:sample_rate=48000",
+                    "-t",
+                    String.valueOf(seconds),
+                    "-c:v",
+                    video,
+                    "-g",
+                    "15",
+                    "-keyint_min",
+                    "15",
+                    "-pix_fmt",
+                    "yuv420p"));
             if (video.equals("libx264")) command.addAll(List.of("-sc_threshold", "0", "-preset", "veryfast"));
-            command.addAll(List.of("-c:a", "aac", "-movflags", "frag_keyframe+empty_moov+default_base_moof",
-                    "-frag_duration", "200000", "-f", "mp4", out.toString()));
+            command.addAll(List.of(
+                    "-c:a",
+                    "aac",
+                    "-movflags",
+                    "frag_keyframe+empty_moov+default_base_moof",
+                    "-frag_duration",
+                    "200000",
+                    "-f",
+                    "mp4",
+                    out.toString()));
             run(command);
             return split(out);
         } catch (IOException e) {
@@ -88,7 +123,8 @@ final class Fmp4Fixture {
             throw new IOException("interrupted: " + command, e);
         }
         String text = new String(output, StandardCharsets.UTF_8);
-        if (process.exitValue() != 0) throw new IOException("exit " + process.exitValue() + " from " + command + ":\n" + text);
+        if (process.exitValue() != 0)
+            throw new IOException("exit " + process.exitValue() + " from " + command + ":\n" + text);
         return text;
     }
 
@@ -127,7 +163,10 @@ final class Fmp4Fixture {
     }
 
     private static Box child(byte[] data, Box parent, String type) {
-        return boxes(data, parent.body(), parent.end()).stream().filter(x -> x.type().equals(type)).findFirst().orElse(null);
+        return boxes(data, parent.body(), parent.end()).stream()
+                .filter(x -> x.type().equals(type))
+                .findFirst()
+                .orElse(null);
     }
 
     static Fmp4Fixture split(Path file) throws IOException {
@@ -144,7 +183,9 @@ final class Fmp4Fixture {
         for (Box x : boxes(data, mvex.body(), mvex.end())) {
             if (x.type().equals("trex")) {
                 int body = x.body() + 4;
-                trex.put(b.getInt(body), new long[] {Integer.toUnsignedLong(b.getInt(body + 8)), Integer.toUnsignedLong(b.getInt(body + 16))});
+                trex.put(b.getInt(body), new long[] {
+                    Integer.toUnsignedLong(b.getInt(body + 8)), Integer.toUnsignedLong(b.getInt(body + 16))
+                });
             }
         }
         int width = 0;
@@ -167,9 +208,12 @@ final class Fmp4Fixture {
             long[] defaults = trex.getOrDefault(id, new long[2]);
             tracks.put(id, new Track(id, handler, timescale, defaults[0], defaults[1]));
         }
-        Track videoTrack = tracks.values().stream().filter(t -> t.handler().equals("vide")).findFirst().orElseThrow();
-        InitSegment init = new InitSegment(Arrays.copyOfRange(data, 0, moov.end()), "avc1,mp4a.40.2", width, height,
-                videoTrack.timescale());
+        Track videoTrack = tracks.values().stream()
+                .filter(t -> t.handler().equals("vide"))
+                .findFirst()
+                .orElseThrow();
+        InitSegment init = new InitSegment(
+                Arrays.copyOfRange(data, 0, moov.end()), "avc1,mp4a.40.2", width, height, videoTrack.timescale());
 
         List<Fragment> fragments = new ArrayList<>();
         for (int i = 2; i < top.size(); i++) {
@@ -193,8 +237,13 @@ final class Fmp4Fixture {
             long startMicros = t[0] * 1_000_000 / track.timescale();
             long endMicros = (t[0] + t[1]) * 1_000_000 / track.timescale();
             boolean keyframe = video != null && video[2] == 1;
-            fragments.add(new Fragment(sequence, Arrays.copyOfRange(data, moof.start(), mdat.end()), keyframe, startMicros,
-                    endMicros - startMicros, STREAM_EPOCH.plus(Duration.ofNanos(endMicros * 1000))));
+            fragments.add(new Fragment(
+                    sequence,
+                    Arrays.copyOfRange(data, moof.start(), mdat.end()),
+                    keyframe,
+                    startMicros,
+                    endMicros - startMicros,
+                    STREAM_EPOCH.plus(Duration.ofNanos(endMicros * 1000))));
             i++;
         }
         assertThat(fragments.getFirst().keyframeStart()).isTrue();
@@ -220,7 +269,9 @@ final class Fmp4Fixture {
         if ((tfhdFlags & 0x10) != 0) p += 4;
         if ((tfhdFlags & 0x20) != 0) defaultFlags = Integer.toUnsignedLong(b.getInt(p));
         Box tfdt = child(data, traf, "tfdt");
-        long base = (data[tfdt.body()] & 0xff) == 1 ? b.getLong(tfdt.body() + 4) : Integer.toUnsignedLong(b.getInt(tfdt.body() + 4));
+        long base = (data[tfdt.body()] & 0xff) == 1
+                ? b.getLong(tfdt.body() + 4)
+                : Integer.toUnsignedLong(b.getInt(tfdt.body() + 4));
         long duration = 0;
         boolean firstSync = false;
         for (Box trun : boxes(data, traf.body(), traf.end())) {
@@ -258,18 +309,40 @@ final class Fmp4Fixture {
     // ---- ffprobe ---------------------------------------------------------------------------------------------
 
     /** What ffprobe says about a file. */
-    record Probe(List<String> codecs, long videoPackets, double videoStartSeconds, double videoEndSeconds, String decodeErrors) {
+    record Probe(
+            List<String> codecs,
+            long videoPackets,
+            double videoStartSeconds,
+            double videoEndSeconds,
+            String decodeErrors) {
         double videoSeconds() {
             return videoEndSeconds - videoStartSeconds;
         }
     }
 
     static Probe probe(Path file) throws IOException {
-        String streams = run(List.of(FFPROBE.toString(), "-v", "error", "-show_entries", "stream=codec_name",
-                "-of", "csv=p=0", file.toString()));
-        List<String> codecs = streams.lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
-        String packets = run(List.of(FFPROBE.toString(), "-v", "error", "-select_streams", "v:0", "-show_entries",
-                "packet=pts_time,duration_time", "-of", "csv=p=0", file.toString()));
+        String streams = run(List.of(
+                FFPROBE.toString(),
+                "-v",
+                "error",
+                "-show_entries",
+                "stream=codec_name",
+                "-of",
+                "csv=p=0",
+                file.toString()));
+        List<String> codecs =
+                streams.lines().map(String::strip).filter(s -> !s.isEmpty()).toList();
+        String packets = run(List.of(
+                FFPROBE.toString(),
+                "-v",
+                "error",
+                "-select_streams",
+                "v:0",
+                "-show_entries",
+                "packet=pts_time,duration_time",
+                "-of",
+                "csv=p=0",
+                file.toString()));
         double start = Double.MAX_VALUE;
         double end = 0;
         long count = 0;

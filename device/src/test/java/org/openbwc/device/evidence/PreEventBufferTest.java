@@ -35,7 +35,8 @@ class PreEventBufferTest {
 
     @ParameterizedTest(name = "{0} s with {1} fragments of {2} µs per GOP")
     @CsvSource({"1, 5, 200000", "3, 5, 200000", "10, 5, 200000", "5, 10, 100000", "2, 1, 500000", "7, 20, 200000"})
-    void keepsAtLeastThePreEventTimeAndLessThanOneGopMoreAlwaysFromAKeyframe(int seconds, int perGop, long fragmentMicros) {
+    void keepsAtLeastThePreEventTimeAndLessThanOneGopMoreAlwaysFromAKeyframe(
+            int seconds, int perGop, long fragmentMicros) {
         PreEventBuffer buffer = buffer(seconds, BIG);
         SyntheticStream stream = new SyntheticStream(perGop, fragmentMicros, 1000);
         buffer.onInit(SyntheticStream.init("a"));
@@ -49,7 +50,8 @@ class PreEventBufferTest {
             assertThat(snapshot.fragments().getFirst().keyframeStart()).isTrue();
             assertThat(snapshot.durationMicros()).isEqualTo(buffer.bufferedMicros());
             if (streamed >= seconds * 1_000_000L) {
-                assertThat(snapshot.durationMicros()).isGreaterThanOrEqualTo(seconds * 1_000_000L)
+                assertThat(snapshot.durationMicros())
+                        .isGreaterThanOrEqualTo(seconds * 1_000_000L)
                         .isLessThan(seconds * 1_000_000L + gopMicros);
             } else {
                 assertThat(snapshot.durationMicros()).isEqualTo(streamed);
@@ -83,7 +85,8 @@ class PreEventBufferTest {
             peak = Math.max(peak, buffer.bufferedBytes());
             PreEventSnapshot snapshot = buffer.snapshot();
             assertThat(snapshot.bytes()).isEqualTo(buffer.bufferedBytes()).isLessThanOrEqualTo(cap);
-            if (!snapshot.fragments().isEmpty()) assertThat(snapshot.fragments().getFirst().keyframeStart()).isTrue();
+            if (!snapshot.fragments().isEmpty())
+                assertThat(snapshot.fragments().getFirst().keyframeStart()).isTrue();
         }
         assertThat(peak).isLessThanOrEqualTo(cap).isGreaterThan(cap - 150_000);
         assertThat(buffer.evictedForMemory()).isPositive();
@@ -159,7 +162,8 @@ class PreEventBufferTest {
             for (int i = 0; i < 2_000; i++) {
                 try (PreEventSnapshot snapshot = buffer.snapshot()) {
                     List<Fragment> fragments = snapshot.fragments();
-                    if (!fragments.isEmpty() && !fragments.getFirst().keyframeStart()) problems.add("non-keyframe head");
+                    if (!fragments.isEmpty() && !fragments.getFirst().keyframeStart())
+                        problems.add("non-keyframe head");
                     for (int k = 1; k < fragments.size(); k++) {
                         if (fragments.get(k).sequence() != fragments.get(k - 1).sequence() + 1) problems.add("hole");
                     }
@@ -186,7 +190,8 @@ class PreEventBufferTest {
 
     private long gopFiles() throws IOException {
         try (Stream<Path> files = Files.list(cache)) {
-            return files.filter(p -> p.getFileName().toString().startsWith("gop-")).count();
+            return files.filter(p -> p.getFileName().toString().startsWith("gop-"))
+                    .count();
         }
     }
 
@@ -210,8 +215,14 @@ class PreEventBufferTest {
             for (int i = 0; i < read.size(); i++) {
                 Fragment original = sent.get(15 + i);
                 Fragment back = read.get(i);
-                assertThat(back.bytes()).as("fragment %d", original.sequence()).isNotSameAs(original.bytes()).isEqualTo(original.bytes());
-                assertThat(back).usingRecursiveComparison().ignoringFields("bytes").isEqualTo(original);
+                assertThat(back.bytes())
+                        .as("fragment %d", original.sequence())
+                        .isNotSameAs(original.bytes())
+                        .isEqualTo(original.bytes());
+                assertThat(back)
+                        .usingRecursiveComparison()
+                        .ignoringFields("bytes")
+                        .isEqualTo(original);
             }
             assertThat(snapshot.lastGop()).extracting(Fragment::sequence).containsExactly(26L, 27L, 28L, 29L, 30L);
         }
@@ -233,7 +244,9 @@ class PreEventBufferTest {
         assertThat(sequences(buffer)).first().isEqualTo(26L);
 
         assertThat(held.fragments()).extracting(Fragment::sequence).containsExactly(6L, 7L, 8L, 9L, 10L);
-        for (int i = 0; i < 5; i++) assertThat(held.fragments().get(i).bytes()).isEqualTo(first.get(5 + i).bytes());
+        for (int i = 0; i < 5; i++)
+            assertThat(held.fragments().get(i).bytes())
+                    .isEqualTo(first.get(5 + i).bytes());
         // the held GOP and the buffered one; the GOPs in between are gone
         Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> buffer.filesOpen() == 2 && gopFiles() == 2);
         held.close();
@@ -249,7 +262,8 @@ class PreEventBufferTest {
         PreEventBuffer buffer = buffer(5, BIG);
         assertThat(gopFiles()).isZero();
         assertThat(cache.resolve("notes.txt")).exists();
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache))).isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(cache)))
+                .isEqualTo("rwx------");
         buffer.close();
     }
 
@@ -269,21 +283,24 @@ class PreEventBufferTest {
         assertThat(buffer.evictedForMemory()).isPositive();
         try (PreEventSnapshot snapshot = buffer.snapshot()) {
             assertThat(snapshot.fragments().getFirst().keyframeStart()).isTrue();
-            assertThat(snapshot.fragments().getLast().bytes()).isSameAs(sent.getLast().bytes());
+            assertThat(snapshot.fragments().getLast().bytes())
+                    .isSameAs(sent.getLast().bytes());
         }
         buffer.close();
     }
 
     @Test
     void rejectsSettingsOutOfRange() {
-        assertThatThrownBy(() -> new PreEventBuffer(121, BIG, cache)).hasMessageContaining("preEventSeconds 121 is out of range 0..120");
+        assertThatThrownBy(() -> new PreEventBuffer(121, BIG, cache))
+                .hasMessageContaining("preEventSeconds 121 is out of range 0..120");
         assertThatThrownBy(() -> new PreEventBuffer(-1, BIG, cache)).hasMessageContaining("-1");
         assertThatThrownBy(() -> new PreEventBuffer(5, 1000, cache)).hasMessageContaining("maxBytes 1000");
     }
 
     private static void assertContiguous(List<Fragment> fragments) {
         for (int i = 1; i < fragments.size(); i++) {
-            assertThat(fragments.get(i).sequence()).isEqualTo(fragments.get(i - 1).sequence() + 1);
+            assertThat(fragments.get(i).sequence())
+                    .isEqualTo(fragments.get(i - 1).sequence() + 1);
         }
     }
 }

@@ -42,7 +42,9 @@ final class Recordings {
     }
 
     static List<JsonNode> lines(Path dir, String type) {
-        return journal(dir).stream().filter(n -> n.get("type").asText().equals(type)).toList();
+        return journal(dir).stream()
+                .filter(n -> n.get("type").asText().equals(type))
+                .toList();
     }
 
     static JsonNode manifest(Path dir) throws IOException {

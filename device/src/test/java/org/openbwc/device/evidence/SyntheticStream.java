@@ -33,7 +33,10 @@ final class SyntheticStream {
 
     /** The same instance per tag, so tests can compare inits with equals. */
     static InitSegment init(String tag) {
-        return INITS.computeIfAbsent(tag, t -> new InitSegment(("ftyp+moov init " + t).getBytes(StandardCharsets.US_ASCII), "avc1.42C01F", 320, 240, 90_000));
+        return INITS.computeIfAbsent(
+                tag,
+                t -> new InitSegment(
+                        ("ftyp+moov init " + t).getBytes(StandardCharsets.US_ASCII), "avc1.42C01F", 320, 240, 90_000));
     }
 
     Fragment next() {
@@ -46,7 +49,13 @@ final class SyntheticStream {
         new Random(seq * 7919).nextBytes(bytes);
         long start = (seq - 1) * fragmentMicros;
         boolean keyframe = (seq - 1) % fragmentsPerGop == 0;
-        return new Fragment(seq, bytes, keyframe, start, fragmentMicros, EPOCH.plus(Duration.ofNanos((start + fragmentMicros) * 1000)));
+        return new Fragment(
+                seq,
+                bytes,
+                keyframe,
+                start,
+                fragmentMicros,
+                EPOCH.plus(Duration.ofNanos((start + fragmentMicros) * 1000)));
     }
 
     List<Fragment> next(int count) {

@@ -26,8 +26,26 @@ class EncoderSettingsTest {
 
     @Test
     void reportsEveryProblemAtOnce() {
-        assertThatThrownBy(() -> new EncoderSettings(VideoSourceKind.V4L2, " ", "h264", 641, 8, 75, 10, 0, null, true, "", 44_000, 3, 8,
-                true, Path.of(" "), "", "o'brien", 20))
+        assertThatThrownBy(() -> new EncoderSettings(
+                        VideoSourceKind.V4L2,
+                        " ",
+                        "h264",
+                        641,
+                        8,
+                        75,
+                        10,
+                        0,
+                        null,
+                        true,
+                        "",
+                        44_000,
+                        3,
+                        8,
+                        true,
+                        Path.of(" "),
+                        "",
+                        "o'brien",
+                        20))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("videoDevice is required")
                 .hasMessageContaining("inputFormat 'h264'")
@@ -50,7 +68,9 @@ class EncoderSettingsTest {
     @Test
     void withersKeepTheRestAndStillValidate() {
         EncoderSettings mock = EncoderSettings.mock("bwc-0001", "");
-        EncoderSettings real = mock.withDevices("/dev/video0", "mjpeg", "hw:1").withVideo(1280, 720, 30).withEncoder(VideoEncoder.X264);
+        EncoderSettings real = mock.withDevices("/dev/video0", "mjpeg", "hw:1")
+                .withVideo(1280, 720, 30)
+                .withEncoder(VideoEncoder.X264);
 
         assertThat(real.source()).isEqualTo(VideoSourceKind.V4L2);
         assertThat(real.inputFormat()).isEqualTo("mjpeg");

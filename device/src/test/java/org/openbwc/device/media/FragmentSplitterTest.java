@@ -8,8 +8,8 @@ import static org.openbwc.device.media.TestBoxes.SYNC;
 import static org.openbwc.device.media.TestBoxes.audioTraf;
 import static org.openbwc.device.media.TestBoxes.box;
 import static org.openbwc.device.media.TestBoxes.concat;
-import static org.openbwc.device.media.TestBoxes.fullBox;
 import static org.openbwc.device.media.TestBoxes.ftyp;
+import static org.openbwc.device.media.TestBoxes.fullBox;
 import static org.openbwc.device.media.TestBoxes.largeBox;
 import static org.openbwc.device.media.TestBoxes.moov;
 import static org.openbwc.device.media.TestBoxes.u32;
@@ -37,10 +37,38 @@ class FragmentSplitterTest {
     @BeforeAll
     static void muxARealStream() throws Exception {
         FfmpegCli cli = FfmpegCli.locate();
-        ffmpegStream = MediaTools.runForBytes(cli.command("-hide_banner", "-nostdin", "-v", "error",
-                "-f", "lavfi", "-i", "testsrc2=size=320x180:rate=15", "-f", "lavfi", "-i", "sine=frequency=1000:sample_rate=48000",
-                "-t", "3", "-c:v", "libopenh264", "-b:v", "300k", "-g", "15", "-c:a", "aac", "-b:a", "64k",
-                "-f", "mp4", "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-frag_duration", "200000", "pipe:1"));
+        ffmpegStream = MediaTools.runForBytes(cli.command(
+                "-hide_banner",
+                "-nostdin",
+                "-v",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "testsrc2=size=320x180:rate=15",
+                "-f",
+                "lavfi",
+                "-i",
+                "sine=frequency=1000:sample_rate=48000",
+                "-t",
+                "3",
+                "-c:v",
+                "libopenh264",
+                "-b:v",
+                "300k",
+                "-g",
+                "15",
+                "-c:a",
+                "aac",
+                "-b:a",
+                "64k",
+                "-f",
+                "mp4",
+                "-movflags",
+                "frag_keyframe+empty_moov+default_base_moof",
+                "-frag_duration",
+                "200000",
+                "pipe:1"));
     }
 
     @Test
@@ -64,7 +92,9 @@ class FragmentSplitterTest {
         for (int i = 0; i < fragments.size(); i++) {
             Fragment f = fragments.get(i);
             assertThat(f.sequence()).as("sequence of fragment %d", i).isEqualTo(i + 1);
-            assertThat(f.mediaStartMicros()).as("fragment %d starts where the previous ended", i).isCloseTo(expectedStart, within(2L));
+            assertThat(f.mediaStartMicros())
+                    .as("fragment %d starts where the previous ended", i)
+                    .isCloseTo(expectedStart, within(2L));
             assertThat(new String(f.bytes(), 4, 4, StandardCharsets.ISO_8859_1)).isEqualTo("moof");
             assertThat(f.wallClock()).isEqualTo(CLOCK.instant());
             expectedStart = f.mediaStartMicros() + f.durationMicros();
@@ -72,13 +102,17 @@ class FragmentSplitterTest {
         assertThat(expectedStart).as("total video duration").isCloseTo(3_000_000L, within(100_000L));
         // GOP of 15 frames at 15 fps: a keyframe, and so a fragment that may start a file, every second (the muxer
         // shifts video by AAC's 1024-sample priming, 21 ms, after the first frame)
-        List<Long> keyframeStarts = fragments.stream().filter(Fragment::keyframeStart).map(Fragment::mediaStartMicros).toList();
+        List<Long> keyframeStarts = fragments.stream()
+                .filter(Fragment::keyframeStart)
+                .map(Fragment::mediaStartMicros)
+                .toList();
         assertThat(keyframeStarts).hasSize(3);
         for (int second = 0; second < 3; second++) {
             assertThat(keyframeStarts.get(second)).isCloseTo(second * 1_000_000L, within(30_000L));
         }
 
-        long pieces = init.bytes().length + fragments.stream().mapToLong(f -> f.bytes().length).sum();
+        long pieces = init.bytes().length
+                + fragments.stream().mapToLong(f -> f.bytes().length).sum();
         assertThat(splitter.bytes()).isEqualTo(ffmpegStream.length);
         assertThat(splitter.droppedBoxes()).as("the trailing mfra").isEqualTo(1);
         assertThat(pieces).isLessThan(ffmpegStream.length).isGreaterThan(ffmpegStream.length - 1000);
@@ -97,8 +131,10 @@ class FragmentSplitterTest {
         assertThat(byteByByte.init.bytes()).isEqualTo(whole.init.bytes());
         assertThat(byteByByte.fragments).hasSameSizeAs(whole.fragments);
         for (int i = 0; i < whole.fragments.size(); i++) {
-            assertThat(byteByByte.fragments.get(i).bytes()).isEqualTo(whole.fragments.get(i).bytes());
-            assertThat(byteByByte.fragments.get(i).keyframeStart()).isEqualTo(whole.fragments.get(i).keyframeStart());
+            assertThat(byteByByte.fragments.get(i).bytes())
+                    .isEqualTo(whole.fragments.get(i).bytes());
+            assertThat(byteByByte.fragments.get(i).keyframeStart())
+                    .isEqualTo(whole.fragments.get(i).keyframeStart());
         }
     }
 
@@ -115,7 +151,12 @@ class FragmentSplitterTest {
     }
 
     /** Where the first video sample's flags come from, most specific first. */
-    enum FlagSource { TRUN_FIRST_SAMPLE_FLAGS, TRUN_SAMPLE_FLAGS, TFHD_DEFAULT, TREX_DEFAULT }
+    enum FlagSource {
+        TRUN_FIRST_SAMPLE_FLAGS,
+        TRUN_SAMPLE_FLAGS,
+        TFHD_DEFAULT,
+        TREX_DEFAULT
+    }
 
     @ParameterizedTest
     @EnumSource(FlagSource.class)
@@ -131,14 +172,36 @@ class FragmentSplitterTest {
                 case TRUN_FIRST_SAMPLE_FLAGS -> {
                     // first_sample_flags overrides the first sample's own flags
                     tfhd = fullBox("tfhd", 0, 0x020000, u32(1));
-                    trun = fullBox("trun", 0, 0x000001 | 0x000004 | 0x100 | 0x400, u32(3), u32(0), u32(first),
-                            u32(3000), u32(other), u32(3000), u32(NON_SYNC), u32(3000), u32(NON_SYNC));
+                    trun = fullBox(
+                            "trun",
+                            0,
+                            0x000001 | 0x000004 | 0x100 | 0x400,
+                            u32(3),
+                            u32(0),
+                            u32(first),
+                            u32(3000),
+                            u32(other),
+                            u32(3000),
+                            u32(NON_SYNC),
+                            u32(3000),
+                            u32(NON_SYNC));
                     expectedDuration = 100_000;
                 }
                 case TRUN_SAMPLE_FLAGS -> {
                     tfhd = fullBox("tfhd", 0, 0x020000, u32(1));
-                    trun = fullBox("trun", 0, 0x100 | 0x200 | 0x400 | 0x800, u32(2),
-                            u32(4500), u32(100), u32(first), u32(0), u32(4500), u32(50), u32(NON_SYNC), u32(0));
+                    trun = fullBox(
+                            "trun",
+                            0,
+                            0x100 | 0x200 | 0x400 | 0x800,
+                            u32(2),
+                            u32(4500),
+                            u32(100),
+                            u32(first),
+                            u32(0),
+                            u32(4500),
+                            u32(50),
+                            u32(NON_SYNC),
+                            u32(0));
                     expectedDuration = 100_000;
                 }
                 case TFHD_DEFAULT -> {
@@ -160,7 +223,9 @@ class FragmentSplitterTest {
 
             assertThat(sink.fragments).hasSize(1);
             Fragment fragment = sink.fragments.getFirst();
-            assertThat(fragment.keyframeStart()).as("%s, keyframe %s", source, keyframe).isEqualTo(keyframe);
+            assertThat(fragment.keyframeStart())
+                    .as("%s, keyframe %s", source, keyframe)
+                    .isEqualTo(keyframe);
             assertThat(fragment.sequence()).isEqualTo(7);
             assertThat(fragment.mediaStartMicros()).isEqualTo(5_000_000);
             assertThat(fragment.durationMicros()).as("%s duration", source).isEqualTo(expectedDuration);
@@ -222,23 +287,38 @@ class FragmentSplitterTest {
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("not an ISO-BMFF box at stream offset " + init.length);
         assertThatThrownBy(() -> splitter.write(videoMoof(1, SYNC)))
-                .as("a failed stream stays failed").isInstanceOf(IOException.class).hasMessageContaining("already failed");
+                .as("a failed stream stays failed")
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("already failed");
     }
 
     @Test
     void implausibleSizesAndOrderFailClearly() {
-        assertThatThrownBy(() -> new FragmentSplitter(new RecordingSink(), CLOCK, 1 << 20).write(concat(u32(50 << 20), TestBoxes.ascii("mdat"))))
-                .isInstanceOf(IOException.class).hasMessageContaining("exceeds the 1048576 byte limit");
-        assertThatThrownBy(() -> new FragmentSplitter(new RecordingSink(), CLOCK).write(concat(u32(4), TestBoxes.ascii("moov"))))
-                .isInstanceOf(IOException.class).hasMessageContaining("smaller than its 8 byte header");
-        assertThatThrownBy(() -> new FragmentSplitter(new RecordingSink(), CLOCK).write(concat(ftyp(), box("mdat", new byte[8]))))
-                .isInstanceOf(IOException.class).hasMessageContaining("not fragmented");
-        assertThatThrownBy(() -> new FragmentSplitter(new RecordingSink(), CLOCK).write(concat(ftyp(), videoMoof(1, SYNC))))
-                .isInstanceOf(IOException.class).hasMessageContaining("before any moov");
-        byte[] truncatedTrun = box("moof", fullBox("mfhd", 0, 0, u32(1)),
+        assertThatThrownBy(() -> new FragmentSplitter(new RecordingSink(), CLOCK, 1 << 20)
+                        .write(concat(u32(50 << 20), TestBoxes.ascii("mdat"))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("exceeds the 1048576 byte limit");
+        assertThatThrownBy(() ->
+                        new FragmentSplitter(new RecordingSink(), CLOCK).write(concat(u32(4), TestBoxes.ascii("moov"))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("smaller than its 8 byte header");
+        assertThatThrownBy(() -> new FragmentSplitter(new RecordingSink(), CLOCK)
+                        .write(concat(ftyp(), box("mdat", new byte[8]))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("not fragmented");
+        assertThatThrownBy(() ->
+                        new FragmentSplitter(new RecordingSink(), CLOCK).write(concat(ftyp(), videoMoof(1, SYNC))))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("before any moov");
+        byte[] truncatedTrun = box(
+                "moof",
+                fullBox("mfhd", 0, 0, u32(1)),
                 box("traf", fullBox("tfhd", 0, 0x020000, u32(1)), fullBox("trun", 0, 0x100, u32(1000), u32(3000))));
-        assertThatThrownBy(() -> new FragmentSplitter(new RecordingSink(), CLOCK).write(concat(ftyp(), moov(3000, NON_SYNC), truncatedTrun)))
-                .isInstanceOf(IOException.class).hasMessageContaining("malformed moof").hasMessageContaining("1000 samples");
+        assertThatThrownBy(() -> new FragmentSplitter(new RecordingSink(), CLOCK)
+                        .write(concat(ftyp(), moov(3000, NON_SYNC), truncatedTrun)))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("malformed moof")
+                .hasMessageContaining("1000 samples");
     }
 
     @Test
@@ -257,7 +337,12 @@ class FragmentSplitterTest {
             }
         };
         FragmentSplitter splitter = new FragmentSplitter(flaky, CLOCK);
-        splitter.write(concat(ftyp(), moov(3000, NON_SYNC), videoMoof(1, SYNC), box("mdat", new byte[4]), videoMoof(2, NON_SYNC),
+        splitter.write(concat(
+                ftyp(),
+                moov(3000, NON_SYNC),
+                videoMoof(1, SYNC),
+                box("mdat", new byte[4]),
+                videoMoof(2, NON_SYNC),
                 box("mdat", new byte[4])));
 
         assertThat(delivered).containsExactly(1L, 2L);
@@ -277,8 +362,14 @@ class FragmentSplitterTest {
     }
 
     private static byte[] videoMoof(long sequence, long firstFlags) {
-        return box("moof", fullBox("mfhd", 0, 0, u32(sequence)), box("traf", fullBox("tfhd", 0, 0x020000, u32(1)),
-                fullBox("tfdt", 0, 0, u32(sequence * 9000)), fullBox("trun", 0, 0x000001 | 0x000004, u32(3), u32(0), u32(firstFlags))));
+        return box(
+                "moof",
+                fullBox("mfhd", 0, 0, u32(sequence)),
+                box(
+                        "traf",
+                        fullBox("tfhd", 0, 0x020000, u32(1)),
+                        fullBox("tfdt", 0, 0, u32(sequence * 9000)),
+                        fullBox("trun", 0, 0x000001 | 0x000004, u32(3), u32(0), u32(firstFlags))));
     }
 
     private static RecordingSink split(byte[]... boxes) throws IOException {

@@ -35,7 +35,9 @@ class MediaPipelineTest {
         MediaPipeline pipeline = MediaPipeline.start(SETTINGS, recording, recordPressed::get);
         startedNanos = System.nanoTime();
         try (pipeline) {
-            assertThat(recording.events).as("init is handed over before start returns").hasSize(1);
+            assertThat(recording.events)
+                    .as("init is handed over before start returns")
+                    .hasSize(1);
             await().atMost(Duration.ofSeconds(20)).until(() -> pipeline.stats().framesEncoded() >= 24);
             recordPressed.set(true);
             await().atMost(Duration.ofSeconds(20)).until(() -> pipeline.stats().framesEncoded() >= 45);
@@ -55,7 +57,8 @@ class MediaPipelineTest {
     @Test
     void initComesFirstThenFragmentsAboutEvery200Milliseconds() {
         assertThat(recording.events.getFirst().init()).isNotNull();
-        assertThat(recording.events.stream().skip(1).allMatch(e -> e.fragment() != null)).isTrue();
+        assertThat(recording.events.stream().skip(1).allMatch(e -> e.fragment() != null))
+                .isTrue();
         assertThat(recording.init.codecs()).matches("avc1\\.42C0[0-9A-F]{2},mp4a\\.40\\.2");
         assertThat(recording.init.width()).isEqualTo(640);
         assertThat(recording.init.height()).isEqualTo(360);
@@ -63,26 +66,33 @@ class MediaPipelineTest {
         List<Fragment> fragments = recording.fragments;
         // ~3 s of media in 200 ms fragments: ~15, loosely
         assertThat(fragments).hasSizeBetween(10, 24);
-        for (int i = 0; i < fragments.size(); i++) assertThat(fragments.get(i).sequence()).isEqualTo(i + 1);
+        for (int i = 0; i < fragments.size(); i++)
+            assertThat(fragments.get(i).sequence()).isEqualTo(i + 1);
         for (Fragment f : fragments.subList(0, fragments.size() - 1)) {
             assertThat(f.durationMicros()).as("fragment %d", f.sequence()).isBetween(150_000L, 300_000L);
         }
         List<Long> gaps = new ArrayList<>();
         for (int i = 2; i < recording.events.size(); i++) {
-            gaps.add((recording.events.get(i).arrivedNanos() - recording.events.get(i - 1).arrivedNanos()) / 1_000_000);
+            gaps.add((recording.events.get(i).arrivedNanos()
+                            - recording.events.get(i - 1).arrivedNanos())
+                    / 1_000_000);
         }
         gaps.sort(null);
-        assertThat(gaps.get(gaps.size() / 2)).as("median ms between fragments (real-time pacing)").isBetween(100L, 400L);
+        assertThat(gaps.get(gaps.size() / 2))
+                .as("median ms between fragments (real-time pacing)")
+                .isBetween(100L, 400L);
     }
 
     @Test
     void aKeyframeStartsTheFirstFragmentAndThenOneFragmentPerSecond() {
         List<Fragment> fragments = recording.fragments;
         assertThat(fragments.getFirst().keyframeStart()).isTrue();
-        List<Fragment> keyframes = fragments.stream().filter(Fragment::keyframeStart).toList();
+        List<Fragment> keyframes =
+                fragments.stream().filter(Fragment::keyframeStart).toList();
         assertThat(keyframes).hasSizeBetween(3, 5);
         for (int i = 1; i < keyframes.size(); i++) {
-            long gop = keyframes.get(i).mediaStartMicros() - keyframes.get(i - 1).mediaStartMicros();
+            long gop =
+                    keyframes.get(i).mediaStartMicros() - keyframes.get(i - 1).mediaStartMicros();
             // 15 pictures per GOP; a dropped picture would stretch its GOP by 1/15 s
             assertThat(gop).as("media time between GOP starts").isBetween(950_000L, 1_250_000L);
         }
@@ -115,7 +125,9 @@ class MediaPipelineTest {
                 assertThat(MediaTools.probe(file)).contains("codec_name=h264", "codec_name=aac");
                 assertThat(MediaTools.decodeErrors(file)).as(what).isEmpty();
                 assertThat(decode.startsWithKeyframe()).as(what).isTrue();
-                assertThat(decode.pictures()).as("every picture of the " + what + " decodes").isEqualTo(decode.packets());
+                assertThat(decode.pictures())
+                        .as("every picture of the " + what + " decodes")
+                        .isEqualTo(decode.packets());
                 files++;
             } else {
                 // the contrast that shows the check can fail: inside a GOP, pictures lack their reference
@@ -137,7 +149,8 @@ class MediaPipelineTest {
         assertThat(statsAtClose.framesEncoded() + statsAtClose.framesDropped()).isEqualTo(statsAtClose.framesGrabbed());
         assertThat(statsAtClose.encoderFps()).isBetween(8.0, 25.0);
         assertThat(statsAtClose.fragments()).isEqualTo(recording.fragments.size());
-        long bytes = recording.init.bytes().length + recording.fragments.stream().mapToLong(f -> f.bytes().length).sum();
+        long bytes = recording.init.bytes().length
+                + recording.fragments.stream().mapToLong(f -> f.bytes().length).sum();
         assertThat(statsAtClose.bytes()).isEqualTo(bytes);
     }
 
@@ -146,15 +159,20 @@ class MediaPipelineTest {
         MediaTools.assumeInstalled();
         Path file = recording.writeFile(dir.resolve("audio.mp4"), 0);
 
-        assertThat(MediaTools.maxVolumeDb(file, 0.0, 1.2)).as("before the record press").isLessThan(-80);
-        assertThat(MediaTools.maxVolumeDb(file, 2.3, 2.9)).as("after it: the 1 kHz tone").isGreaterThan(-30);
+        assertThat(MediaTools.maxVolumeDb(file, 0.0, 1.2))
+                .as("before the record press")
+                .isLessThan(-80);
+        assertThat(MediaTools.maxVolumeDb(file, 2.3, 2.9))
+                .as("after it: the 1 kHz tone")
+                .isGreaterThan(-30);
     }
 
     @Test
     void theOverlayIsBurnedIntoTheTopLeftCorner() throws Exception {
         MediaTools.assumeInstalled();
         RecordingSink plain = new RecordingSink();
-        try (MediaPipeline pipeline = MediaPipeline.start(SETTINGS.withOverlayEnabled(false).withAudioEnabled(false), plain)) {
+        try (MediaPipeline pipeline =
+                MediaPipeline.start(SETTINGS.withOverlayEnabled(false).withAudioEnabled(false), plain)) {
             await().atMost(Duration.ofSeconds(20)).until(() -> plain.fragments.size() >= 2);
             assertThat(pipeline.isRunning()).isTrue();
         }
@@ -162,8 +180,12 @@ class MediaPipelineTest {
         byte[] with = MediaTools.firstPictureLuma(recording.writeFile(dir.resolve("overlay.mp4"), 0), 640, 360);
         byte[] without = MediaTools.firstPictureLuma(plain.writeFile(dir.resolve("plain.mp4"), 0), 640, 360);
 
-        assertThat(MediaTools.meanDifference(with, without, 640, 0, 0, 320, 24)).as("text box, top left").isGreaterThan(20);
-        assertThat(MediaTools.meanDifference(with, without, 640, 0, 120, 640, 360)).as("rest of the picture").isLessThan(6);
+        assertThat(MediaTools.meanDifference(with, without, 640, 0, 0, 320, 24))
+                .as("text box, top left")
+                .isGreaterThan(20);
+        assertThat(MediaTools.meanDifference(with, without, 640, 0, 120, 640, 360))
+                .as("rest of the picture")
+                .isLessThan(6);
     }
 
     @Test
@@ -195,7 +217,9 @@ class MediaPipelineTest {
         assertThat(stats.encoderFps()).isLessThan(SETTINGS.fps());
         if (MediaTools.isInstalled()) {
             Path file = slow.writeFile(dir.resolve("slow.mp4"), 0);
-            assertThat(MediaTools.decodeErrors(file)).as("gaps leave the timing valid").isEmpty();
+            assertThat(MediaTools.decodeErrors(file))
+                    .as("gaps leave the timing valid")
+                    .isEmpty();
             MediaTools.VideoDecode decode = MediaTools.videoDecode(file);
             assertThat(decode.pictures()).isEqualTo(decode.packets()).isEqualTo(stats.framesEncoded());
         }
@@ -204,17 +228,23 @@ class MediaPipelineTest {
     @Test
     void aMissingCameraFailsFastNamingTheDevice() {
         String missing = "/dev/video-openbwc-missing-7";
-        assertThatThrownBy(() -> MediaPipeline.start(SETTINGS.withDevices(missing, "mjpeg", "default"), new RecordingSink()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining(missing);
+        assertThatThrownBy(() ->
+                        MediaPipeline.start(SETTINGS.withDevices(missing, "mjpeg", "default"), new RecordingSink()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining(missing);
     }
 
     @Test
     void aDeviceThatIsNoCameraFailsNamingItWithoutHanging() {
         long begin = System.nanoTime();
-        assertThatThrownBy(() -> MediaPipeline.start(SETTINGS.withDevices("/dev/null", null, "default"), new RecordingSink()))
-                .isInstanceOf(IllegalStateException.class).hasMessageContaining("/dev/null");
+        assertThatThrownBy(() ->
+                        MediaPipeline.start(SETTINGS.withDevices("/dev/null", null, "default"), new RecordingSink()))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("/dev/null");
         assertThat((System.nanoTime() - begin) / 1e9).as("seconds to fail").isLessThan(15);
-        await().atMost(Duration.ofSeconds(10)).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().startsWith("media-") && t.getName().endsWith(SETTINGS.unitId())));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t ->
+                                t.getName().startsWith("media-") && t.getName().endsWith(SETTINGS.unitId())));
     }
 }

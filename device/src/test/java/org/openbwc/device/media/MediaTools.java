@@ -23,8 +23,7 @@ final class MediaTools {
     static final Path FFPROBE = Path.of("/usr/bin/ffprobe");
     static final Path FFMPEG = Path.of("/usr/bin/ffmpeg");
 
-    private MediaTools() {
-    }
+    private MediaTools() {}
 
     static boolean isInstalled() {
         return Files.isExecutable(FFPROBE) && Files.isExecutable(FFMPEG);
@@ -39,15 +38,21 @@ final class MediaTools {
 
     /** {@code ffprobe -show_streams -show_format} as key=value text. */
     static String probe(Path file) throws IOException, InterruptedException {
-        Result result = run(List.of(FFPROBE.toString(), "-v", "error", "-show_streams", "-show_format", file.toString()));
-        assertThat(result.exitCode()).as("ffprobe exit code, stderr: %s", result.stderr()).isZero();
+        Result result =
+                run(List.of(FFPROBE.toString(), "-v", "error", "-show_streams", "-show_format", file.toString()));
+        assertThat(result.exitCode())
+                .as("ffprobe exit code, stderr: %s", result.stderr())
+                .isZero();
         return result.stdout();
     }
 
     /** What {@code ffmpeg -v error -i file -f null -} complains about while decoding every frame; empty when clean. */
     static String decodeErrors(Path file) throws IOException, InterruptedException {
-        Result result = run(List.of(FFMPEG.toString(), "-nostdin", "-v", "error", "-i", file.toString(), "-f", "null", "-"));
-        return result.exitCode() == 0 ? result.stderr().strip() : "exit " + result.exitCode() + ": " + result.stderr().strip();
+        Result result =
+                run(List.of(FFMPEG.toString(), "-nostdin", "-v", "error", "-i", file.toString(), "-f", "null", "-"));
+        return result.exitCode() == 0
+                ? result.stderr().strip()
+                : "exit " + result.exitCode() + ": " + result.stderr().strip();
     }
 
     /**
@@ -55,25 +60,63 @@ final class MediaTools {
      * keyframe. A file that starts inside a GOP decodes "cleanly" at {@code -v error}: the decoder silently discards
      * pictures it has no reference for, so only these counts show it.
      */
-    record VideoDecode(long packets, long pictures, boolean startsWithKeyframe) {
-    }
+    record VideoDecode(long packets, long pictures, boolean startsWithKeyframe) {}
 
     static VideoDecode videoDecode(Path file) throws IOException, InterruptedException {
-        Result counts = run(List.of(FFPROBE.toString(), "-v", "error", "-select_streams", "v", "-count_frames", "-count_packets",
-                "-show_entries", "stream=nb_read_packets,nb_read_frames", "-of", "default=noprint_wrappers=1", file.toString()));
-        Result first = run(List.of(FFPROBE.toString(), "-v", "error", "-select_streams", "v", "-read_intervals", "%+#1",
-                "-show_entries", "packet=flags", "-of", "csv=p=0", file.toString()));
+        Result counts = run(List.of(
+                FFPROBE.toString(),
+                "-v",
+                "error",
+                "-select_streams",
+                "v",
+                "-count_frames",
+                "-count_packets",
+                "-show_entries",
+                "stream=nb_read_packets,nb_read_frames",
+                "-of",
+                "default=noprint_wrappers=1",
+                file.toString()));
+        Result first = run(List.of(
+                FFPROBE.toString(),
+                "-v",
+                "error",
+                "-select_streams",
+                "v",
+                "-read_intervals",
+                "%+#1",
+                "-show_entries",
+                "packet=flags",
+                "-of",
+                "csv=p=0",
+                file.toString()));
         assertThat(counts.exitCode()).as(counts.stderr()).isZero();
         Matcher frames = Pattern.compile("nb_read_frames=(\\d+)").matcher(counts.stdout());
         Matcher packets = Pattern.compile("nb_read_packets=(\\d+)").matcher(counts.stdout());
-        assertThat(frames.find() && packets.find()).as("ffprobe counts: %s", counts.stdout()).isTrue();
-        return new VideoDecode(Long.parseLong(packets.group(1)), Long.parseLong(frames.group(1)), first.stdout().strip().startsWith("K"));
+        assertThat(frames.find() && packets.find())
+                .as("ffprobe counts: %s", counts.stdout())
+                .isTrue();
+        return new VideoDecode(
+                Long.parseLong(packets.group(1)),
+                Long.parseLong(frames.group(1)),
+                first.stdout().strip().startsWith("K"));
     }
 
     /** The loudest sample, in dBFS, of the sound between two media times (-91 dB for digital silence). */
-    static double maxVolumeDb(Path file, double fromSeconds, double toSeconds) throws IOException, InterruptedException {
-        Result result = run(List.of(FFMPEG.toString(), "-nostdin", "-v", "info", "-i", file.toString(), "-vn",
-                "-af", "atrim=start=" + fromSeconds + ":end=" + toSeconds + ",volumedetect", "-f", "null", "-"));
+    static double maxVolumeDb(Path file, double fromSeconds, double toSeconds)
+            throws IOException, InterruptedException {
+        Result result = run(List.of(
+                FFMPEG.toString(),
+                "-nostdin",
+                "-v",
+                "info",
+                "-i",
+                file.toString(),
+                "-vn",
+                "-af",
+                "atrim=start=" + fromSeconds + ":end=" + toSeconds + ",volumedetect",
+                "-f",
+                "null",
+                "-"));
         Matcher m = Pattern.compile("max_volume: (-?[0-9.]+|-inf) dB").matcher(result.stderr());
         if (!m.find()) throw new AssertionError("no volumedetect output: " + result.stderr());
         return m.group(1).equals("-inf") ? Double.NEGATIVE_INFINITY : Double.parseDouble(m.group(1));
@@ -81,12 +124,27 @@ final class MediaTools {
 
     /** The luma plane of the first decoded picture. */
     static byte[] firstPictureLuma(Path file, int width, int height) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(FFMPEG.toString(), "-nostdin", "-v", "error", "-i", file.toString(), "-frames:v", "1",
-                "-f", "rawvideo", "-pix_fmt", "gray", "-").start();
+        Process process = new ProcessBuilder(
+                        FFMPEG.toString(),
+                        "-nostdin",
+                        "-v",
+                        "error",
+                        "-i",
+                        file.toString(),
+                        "-frames:v",
+                        "1",
+                        "-f",
+                        "rawvideo",
+                        "-pix_fmt",
+                        "gray",
+                        "-")
+                .start();
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
         byte[] luma = process.getInputStream().readAllBytes();
         if (!process.waitFor(60, TimeUnit.SECONDS)) process.destroyForcibly();
-        assertThat(luma).as("decoded picture; ffmpeg said %s", new String(err.join(), StandardCharsets.UTF_8)).hasSize(width * height);
+        assertThat(luma)
+                .as("decoded picture; ffmpeg said %s", new String(err.join(), StandardCharsets.UTF_8))
+                .hasSize(width * height);
         return luma;
     }
 
@@ -99,8 +157,7 @@ final class MediaTools {
         return (double) sum / ((long) (x1 - x0) * (y1 - y0));
     }
 
-    record Result(int exitCode, String stdout, String stderr) {
-    }
+    record Result(int exitCode, String stdout, String stderr) {}
 
     static Result run(List<String> command) throws IOException, InterruptedException {
         return run(new ProcessBuilder(new ArrayList<>(command)));
@@ -115,7 +172,10 @@ final class MediaTools {
             process.destroyForcibly();
             throw new AssertionError(builder.command() + " did not finish within 120 s");
         }
-        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8), new String(err.join(), StandardCharsets.UTF_8));
+        return new Result(
+                process.exitValue(),
+                new String(out, StandardCharsets.UTF_8),
+                new String(err.join(), StandardCharsets.UTF_8));
     }
 
     /** Like {@link #run(ProcessBuilder)} but keeps stdout as bytes (a muxed stream). */
@@ -125,7 +185,9 @@ final class MediaTools {
         CompletableFuture<byte[]> err = CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
         byte[] out = process.getInputStream().readAllBytes();
         if (!process.waitFor(120, TimeUnit.SECONDS)) process.destroyForcibly();
-        assertThat(process.exitValue()).as("%s failed: %s", builder.command(), new String(err.join(), StandardCharsets.UTF_8)).isZero();
+        assertThat(process.exitValue())
+                .as("%s failed: %s", builder.command(), new String(err.join(), StandardCharsets.UTF_8))
+                .isZero();
         return out;
     }
 

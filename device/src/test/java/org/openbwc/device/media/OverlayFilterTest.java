@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 class OverlayFilterTest {
     private static final int WIDTH = 320;
     private static final int HEIGHT = 180;
-    private static final EncoderSettings SETTINGS = EncoderSettings.mock("bwc-0042", "4711").withVideo(WIDTH, HEIGHT, 15);
+    private static final EncoderSettings SETTINGS =
+            EncoderSettings.mock("bwc-0042", "4711").withVideo(WIDTH, HEIGHT, 15);
 
     @BeforeAll
     static void loadNatives() {
@@ -36,12 +37,15 @@ class OverlayFilterTest {
                 Instant before = Instant.now().truncatedTo(ChronoUnit.SECONDS);
                 byte[] rendered = render(live);
                 Instant after = Instant.now().truncatedTo(ChronoUnit.SECONDS);
-                if (!before.equals(after)) continue; // the second turned while filtering: which one was drawn is unknown
+                if (!before.equals(after))
+                    continue; // the second turned while filtering: which one was drawn is unknown
 
                 byte[] sameSecond = renderOnce(OverlayFilter.drawtextAt(SETTINGS, font, before));
                 byte[] nextSecond = renderOnce(OverlayFilter.drawtextAt(SETTINGS, font, before.plusSeconds(1)));
                 assertThat(rendered).as("drawn with %s", before).isEqualTo(sameSecond);
-                assertThat(rendered).as("the time is really drawn: another second looks different").isNotEqualTo(nextSecond);
+                assertThat(rendered)
+                        .as("the time is really drawn: another second looks different")
+                        .isNotEqualTo(nextSecond);
                 assertThat(rendered).as("something is drawn at all").isNotEqualTo(black());
                 return;
             }
@@ -54,8 +58,10 @@ class OverlayFilterTest {
         Instant at = Instant.parse("2025-03-01T14:07:09Z");
         Path font = BundledFont.path();
         byte[] withOfficer = renderOnce(OverlayFilter.drawtextAt(SETTINGS, font, at));
-        byte[] otherOfficer = renderOnce(OverlayFilter.drawtextAt(EncoderSettings.mock("bwc-0042", "4712").withVideo(WIDTH, HEIGHT, 15), font, at));
-        byte[] otherUnit = renderOnce(OverlayFilter.drawtextAt(EncoderSettings.mock("bwc-0043", "4711").withVideo(WIDTH, HEIGHT, 15), font, at));
+        byte[] otherOfficer = renderOnce(OverlayFilter.drawtextAt(
+                EncoderSettings.mock("bwc-0042", "4712").withVideo(WIDTH, HEIGHT, 15), font, at));
+        byte[] otherUnit = renderOnce(OverlayFilter.drawtextAt(
+                EncoderSettings.mock("bwc-0043", "4711").withVideo(WIDTH, HEIGHT, 15), font, at));
 
         assertThat(withOfficer).isNotEqualTo(otherOfficer).isNotEqualTo(otherUnit);
     }
@@ -65,11 +71,13 @@ class OverlayFilterTest {
         String description = OverlayFilter.drawtext(SETTINGS, Path.of("/fonts/mono.ttf"));
 
         assertThat(description)
-                .startsWith("drawtext=fontfile='/fonts/mono.ttf':text='%{gmtime\\:%Y-%m-%dT%H\\\\\\:%M\\\\\\:%SZ}  UNIT bwc-0042  OFFICER 4711'")
+                .startsWith(
+                        "drawtext=fontfile='/fonts/mono.ttf':text='%{gmtime\\:%Y-%m-%dT%H\\\\\\:%M\\\\\\:%SZ}  UNIT bwc-0042  OFFICER 4711'")
                 .contains(":box=1:");
         assertThat(OverlayFilter.drawtextAt(SETTINGS, Path.of("/f.ttf"), Instant.parse("2025-03-01T14:07:09Z")))
                 .contains("text='2025-03-01T14\\:07\\:09Z  UNIT");
-        assertThat(OverlayFilter.drawtext(EncoderSettings.mock("bwc-0042", ""), Path.of("/f.ttf"))).doesNotContain("OFFICER");
+        assertThat(OverlayFilter.drawtext(EncoderSettings.mock("bwc-0042", ""), Path.of("/f.ttf")))
+                .doesNotContain("OFFICER");
     }
 
     @Test
@@ -79,7 +87,9 @@ class OverlayFilterTest {
 
         byte[] rendered = renderOnce(OverlayFilter.drawtextAt(SETTINGS, font, Instant.parse("2025-03-01T14:07:09Z")));
 
-        assertThat(rendered).isEqualTo(renderOnce(OverlayFilter.drawtextAt(SETTINGS, BundledFont.path(), Instant.parse("2025-03-01T14:07:09Z"))));
+        assertThat(rendered)
+                .isEqualTo(renderOnce(
+                        OverlayFilter.drawtextAt(SETTINGS, BundledFont.path(), Instant.parse("2025-03-01T14:07:09Z"))));
     }
 
     private static FFmpegFrameFilter started(String description) throws Exception {
@@ -103,7 +113,11 @@ class OverlayFilterTest {
         picture.imageDepth = Frame.DEPTH_UBYTE;
         picture.imageChannels = 1;
         picture.imageStride = WIDTH;
-        picture.image = new ByteBuffer[] {ByteBuffer.allocateDirect(RecorderInput.yuv420pBytes(WIDTH, HEIGHT)).put(black()).flip()};
+        picture.image = new ByteBuffer[] {
+            ByteBuffer.allocateDirect(RecorderInput.yuv420pBytes(WIDTH, HEIGHT))
+                    .put(black())
+                    .flip()
+        };
         filter.push(picture, AV_PIX_FMT_YUV420P);
         Frame out = filter.pull();
         ByteBuffer pixels = ((ByteBuffer) out.image[0]).duplicate();

@@ -15,7 +15,8 @@ import org.junit.jupiter.api.Test;
 
 /** The capture thread's path: conversion of what a camera delivers, the picture into a slot by reference, the overlay in place. */
 class PictureGraphTest {
-    private static final EncoderSettings SETTINGS = EncoderSettings.mock("bwc-0042", "4711").withVideo(320, 180, 15);
+    private static final EncoderSettings SETTINGS =
+            EncoderSettings.mock("bwc-0042", "4711").withVideo(320, 180, 15);
 
     @BeforeAll
     static void loadNatives() {
@@ -45,11 +46,16 @@ class PictureGraphTest {
             assertThat(converted.height()).isEqualTo(180);
             long luma = converted.data(0).address();
             AVFrame slot = slots.take(converted, 1234, true);
-            assertThat(slot.data(0).address()).as("the converted picture itself, not a copy").isEqualTo(luma);
+            assertThat(slot.data(0).address())
+                    .as("the converted picture itself, not a copy")
+                    .isEqualTo(luma);
             assertThat(slot.width()).isEqualTo(320);
             assertThat(slot.pts()).isEqualTo(1234);
-            assertThat(converted.buf(0)).as("the graph's frame gave up its reference").satisfiesAnyOf(
-                    b -> assertThat(b).isNull(), b -> assertThat(b.isNull()).isTrue());
+            assertThat(converted.buf(0))
+                    .as("the graph's frame gave up its reference")
+                    .satisfiesAnyOf(
+                            b -> assertThat(b).isNull(),
+                            b -> assertThat(b.isNull()).isTrue());
             slots.release(slot);
         } finally {
             slots.close();
@@ -61,12 +67,15 @@ class PictureGraphTest {
     void theOverlayIsDrawnIntoThePictureItself() {
         AVFrame picture = picture(320, 180, AV_PIX_FMT_YUV420P, 16);
         PictureSlots slots = new PictureSlots(3);
-        try (PictureGraph overlay = PictureGraph.overlay(SETTINGS, OverlayFilter.drawtext(SETTINGS, BundledFont.path()))) {
+        try (PictureGraph overlay =
+                PictureGraph.overlay(SETTINGS, OverlayFilter.drawtext(SETTINGS, BundledFont.path()))) {
             long address = picture.data(0).address();
             AVFrame slot = slots.take(picture, 5_000, true);
             byte[] before = luma(slot);
             assertThat(slots.draw(slot, overlay)).isTrue();
-            assertThat(slot.data(0).address()).as("drawn in place, not into a copy").isEqualTo(address);
+            assertThat(slot.data(0).address())
+                    .as("drawn in place, not into a copy")
+                    .isEqualTo(address);
             assertThat(luma(slot)).isNotEqualTo(before);
             assertThat(slot.pts()).isEqualTo(5_000);
             slots.release(slot);
@@ -79,13 +88,16 @@ class PictureGraphTest {
     @Test
     void aPictureSharedWithSomeoneElseIsDrawnIntoACopyAndTheirsIsLeftAlone() {
         withSharedPicture((picture, other, slots) -> {
-            try (PictureGraph overlay = PictureGraph.overlay(SETTINGS, OverlayFilter.drawtext(SETTINGS, BundledFont.path()))) {
+            try (PictureGraph overlay =
+                    PictureGraph.overlay(SETTINGS, OverlayFilter.drawtext(SETTINGS, BundledFont.path()))) {
                 byte[] theirs = luma(other);
                 AVFrame slot = slots.take(picture, 0, true);
                 assertThat(slots.draw(slot, overlay)).isTrue();
                 assertThat(slot.data(0).address()).isNotEqualTo(other.data(0).address());
                 assertThat(luma(slot)).isNotEqualTo(theirs);
-                assertThat(luma(other)).as("the other holder's picture is unchanged").isEqualTo(theirs);
+                assertThat(luma(other))
+                        .as("the other holder's picture is unchanged")
+                        .isEqualTo(theirs);
                 slots.release(slot);
             }
         });
@@ -95,7 +107,9 @@ class PictureGraphTest {
     void aSharedPictureThatIsNotDrawnOnCrossesByReference() {
         withSharedPicture((picture, other, slots) -> {
             AVFrame slot = slots.take(picture, 0, false);
-            assertThat(slot.data(0).address()).as("no copy without an overlay").isEqualTo(other.data(0).address());
+            assertThat(slot.data(0).address())
+                    .as("no copy without an overlay")
+                    .isEqualTo(other.data(0).address());
             slots.release(slot);
         });
     }
@@ -128,7 +142,9 @@ class PictureGraphTest {
             AVFrame slot = slots.take(first, 0, false);
             assertThat(slot).isNotNull();
             assertThat(slots.take(second, 33_333, false)).isNull();
-            assertThat(second.data(0).address()).as("a dropped picture stays the caller's").isNotZero();
+            assertThat(second.data(0).address())
+                    .as("a dropped picture stays the caller's")
+                    .isNotZero();
             assertThat(slots.allocated()).isEqualTo(1);
             slots.release(slot);
             AVFrame again = slots.take(second, 33_333, false);
@@ -156,21 +172,30 @@ class PictureGraphTest {
                 taken[i] = slots.take(pictures[i], i, true);
             }
             for (int i = 0; i < PictureSlots.BY_REFERENCE; i++) {
-                assertThat(taken[i].data(0).address()).as("picture %d by reference", i).isEqualTo(addresses[i]);
+                assertThat(taken[i].data(0).address())
+                        .as("picture %d by reference", i)
+                        .isEqualTo(addresses[i]);
             }
             for (int i = PictureSlots.BY_REFERENCE; i < 4; i++) {
-                assertThat(taken[i].data(0).address()).as("picture %d copied", i).isNotEqualTo(addresses[i]);
-                assertThat(pictures[i].data(0).address()).as("picture %d left with the caller", i).isEqualTo(addresses[i]);
+                assertThat(taken[i].data(0).address())
+                        .as("picture %d copied", i)
+                        .isNotEqualTo(addresses[i]);
+                assertThat(pictures[i].data(0).address())
+                        .as("picture %d left with the caller", i)
+                        .isEqualTo(addresses[i]);
                 assertThat(luma(taken[i])[0]).isEqualTo((byte) (16 + i));
             }
             long copyBuffer = taken[3].data(0).address();
             slots.release(taken[3]);
             taken[3] = null;
-            // the encoder caught up on nothing by reference yet: the next picture is still copied, into the freed buffer
+            // the encoder caught up on nothing by reference yet: the next picture is still copied, into the freed
+            // buffer
             AVFrame next = picture(320, 180, AV_PIX_FMT_YUV420P, 99);
             try {
                 AVFrame again = slots.take(next, 4, true);
-                assertThat(again.data(0).address()).as("the copy buffer is used again").isEqualTo(copyBuffer);
+                assertThat(again.data(0).address())
+                        .as("the copy buffer is used again")
+                        .isEqualTo(copyBuffer);
                 assertThat(luma(again)[0]).isEqualTo((byte) 99);
                 slots.release(again);
             } finally {

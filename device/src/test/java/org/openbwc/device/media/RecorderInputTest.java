@@ -42,7 +42,9 @@ class RecorderInputTest {
         FFmpegFrameRecorder recorder = recorder(dir.resolve("probe.mp4"));
         recorder.start();
         try (RecorderInput input = RecorderInput.of(recorder)) {
-            assertThat(input.direct()).as("JavaCV's private encoder members are reachable (a JavaCV upgrade must keep this true)").isTrue();
+            assertThat(input.direct())
+                    .as("JavaCV's private encoder members are reachable (a JavaCV upgrade must keep this true)")
+                    .isTrue();
         } finally {
             recorder.stop();
             recorder.release();
@@ -73,8 +75,12 @@ class RecorderInputTest {
         // the picture arrives line by line despite the padding: dark left half, light right half, on every row checked
         byte[] luma = MediaTools.firstPictureLuma(file, WIDTH, HEIGHT);
         for (int row : new int[] {10, HEIGHT / 2, HEIGHT - 10}) {
-            assertThat(luma[WIDTH * row + WIDTH / 4] & 0xff).as("row %d, left", row).isBetween(20, 60);
-            assertThat(luma[WIDTH * row + 3 * WIDTH / 4] & 0xff).as("row %d, right", row).isBetween(140, 180);
+            assertThat(luma[WIDTH * row + WIDTH / 4] & 0xff)
+                    .as("row %d, left", row)
+                    .isBetween(20, 60);
+            assertThat(luma[WIDTH * row + 3 * WIDTH / 4] & 0xff)
+                    .as("row %d, right", row)
+                    .isBetween(140, 180);
         }
     }
 
@@ -134,8 +140,17 @@ class RecorderInputTest {
     }
 
     private static long keyframes(Path file) throws Exception {
-        MediaTools.Result result = MediaTools.run(List.of(MediaTools.FFPROBE.toString(), "-v", "error", "-select_streams", "v",
-                "-show_entries", "packet=flags", "-of", "csv=p=0", file.toString()));
+        MediaTools.Result result = MediaTools.run(List.of(
+                MediaTools.FFPROBE.toString(),
+                "-v",
+                "error",
+                "-select_streams",
+                "v",
+                "-show_entries",
+                "packet=flags",
+                "-of",
+                "csv=p=0",
+                file.toString()));
         assertThat(result.exitCode()).as(result.stderr()).isZero();
         return result.stdout().lines().filter(line -> line.startsWith("K")).count();
     }

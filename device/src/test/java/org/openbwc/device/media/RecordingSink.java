@@ -10,8 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 /** Keeps everything a pipeline or splitter hands over, in order, with the time each piece arrived. */
 class RecordingSink implements FragmentSink {
     /** One call to the sink: an init segment or a fragment, and {@link System#nanoTime()} when it came. */
-    record Event(InitSegment init, Fragment fragment, long arrivedNanos) {
-    }
+    record Event(InitSegment init, Fragment fragment, long arrivedNanos) {}
 
     final List<Event> events = new CopyOnWriteArrayList<>();
     final List<Fragment> fragments = new CopyOnWriteArrayList<>();

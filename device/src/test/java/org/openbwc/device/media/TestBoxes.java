@@ -8,8 +8,7 @@ final class TestBoxes {
     static final long SYNC = 0x02000000L;
     static final long NON_SYNC = 0x01010000L;
 
-    private TestBoxes() {
-    }
+    private TestBoxes() {}
 
     static byte[] box(String type, byte[]... parts) {
         byte[] payload = concat(parts);
@@ -64,8 +63,23 @@ final class TestBoxes {
 
     /** tkhd version 0 with a track id and a 16.16 width and height. */
     static byte[] tkhd(long trackId, int width, int height) {
-        return fullBox("tkhd", 0, 7, u32(0), u32(0), u32(trackId), u32(0), u32(0), zeros(8), u16(0), u16(0), u16(0), u16(0),
-                zeros(36), u32((long) width << 16), u32((long) height << 16));
+        return fullBox(
+                "tkhd",
+                0,
+                7,
+                u32(0),
+                u32(0),
+                u32(trackId),
+                u32(0),
+                u32(0),
+                zeros(8),
+                u16(0),
+                u16(0),
+                u16(0),
+                u16(0),
+                zeros(36),
+                u32((long) width << 16),
+                u32((long) height << 16));
     }
 
     static byte[] mdhd(long timescale) {
@@ -88,11 +102,29 @@ final class TestBoxes {
     /** An AAC-LC mp4a entry whose esds uses FFmpeg's 4-byte descriptor lengths. */
     static byte[] mp4a() {
         byte[] decoderSpecific = concat(u8(0x05, 0x80, 0x80, 0x80, 2), u8(0x12, 0x10));
-        byte[] decoderConfig = concat(u8(0x04, 0x80, 0x80, 0x80, 13 + decoderSpecific.length), u8(0x40, 0x15), zeros(3), u32(0), u32(0),
+        byte[] decoderConfig = concat(
+                u8(0x04, 0x80, 0x80, 0x80, 13 + decoderSpecific.length),
+                u8(0x40, 0x15),
+                zeros(3),
+                u32(0),
+                u32(0),
                 decoderSpecific);
-        byte[] es = concat(u8(0x03, 0x80, 0x80, 0x80, 3 + decoderConfig.length + 6), u16(1), u8(0), decoderConfig,
+        byte[] es = concat(
+                u8(0x03, 0x80, 0x80, 0x80, 3 + decoderConfig.length + 6),
+                u16(1),
+                u8(0),
+                decoderConfig,
                 u8(0x06, 0x80, 0x80, 0x80, 1, 2));
-        return box("mp4a", zeros(6), u16(1), zeros(8), u16(2), u16(16), zeros(4), u32(48000L << 16), fullBox("esds", 0, 0, es));
+        return box(
+                "mp4a",
+                zeros(6),
+                u16(1),
+                zeros(8),
+                u16(2),
+                u16(16),
+                zeros(4),
+                u32(48000L << 16),
+                fullBox("esds", 0, 0, es));
     }
 
     static byte[] trex(long trackId, long defaultDuration, long defaultFlags) {
@@ -101,14 +133,18 @@ final class TestBoxes {
 
     /** A moov with video track 1 (1280x720, 90 kHz, High@4.0) and AAC track 2, and these trex defaults for video. */
     static byte[] moov(long videoDefaultDuration, long videoDefaultFlags) {
-        byte[] video = box("trak", tkhd(1, 1280, 720), box("mdia", mdhd(90_000), hdlr("vide"), stsd(avc1(0x64, 0x00, 0x28))));
+        byte[] video =
+                box("trak", tkhd(1, 1280, 720), box("mdia", mdhd(90_000), hdlr("vide"), stsd(avc1(0x64, 0x00, 0x28))));
         byte[] audio = box("trak", tkhd(2, 0, 0), box("mdia", mdhd(48_000), hdlr("soun"), stsd(mp4a())));
         byte[] mvex = box("mvex", trex(1, videoDefaultDuration, videoDefaultFlags), trex(2, 1024, SYNC));
         return box("moov", fullBox("mvhd", 0, 0, zeros(96)), video, audio, mvex);
     }
 
     static byte[] audioTraf(long baseTime) {
-        return box("traf", fullBox("tfhd", 0, 0x020000, u32(2)), fullBox("tfdt", 1, 0, u64(baseTime)),
+        return box(
+                "traf",
+                fullBox("tfhd", 0, 0x020000, u32(2)),
+                fullBox("tfdt", 1, 0, u64(baseTime)),
                 fullBox("trun", 0, 0x000201, u32(2), u32(0), u32(10), u32(10)));
     }
 }

@@ -16,6 +16,8 @@ class TransparentHugePagesTest {
         assertThat(TransparentHugePages.disableForThisProcess()).isTrue();
         // what the kernel says, read independently of the prctl call
         assertThat(Files.readAllLines(Path.of("/proc/self/status"))).contains("THP_enabled:\t0");
-        assertThat(TransparentHugePages.disableForThisProcess()).as("a second call is harmless").isTrue();
+        assertThat(TransparentHugePages.disableForThisProcess())
+                .as("a second call is harmless")
+                .isTrue();
     }
 }

@@ -11,8 +11,8 @@ import org.junit.jupiter.api.Test;
 
 /** libx264 is GPL: it is only in the natives the {@code -Pgpl} profile brings in. */
 class X264Test {
-    private static final EncoderSettings SETTINGS = EncoderSettings.mock("bwc-x264", "4711").withVideo(320, 180, 15)
-            .withEncoder(VideoEncoder.X264);
+    private static final EncoderSettings SETTINGS =
+            EncoderSettings.mock("bwc-x264", "4711").withVideo(320, 180, 15).withEncoder(VideoEncoder.X264);
 
     /**
      * With the GPL natives (-Pgpl) x264 must encode; with the default LGPL natives asking for it must fail clearly.
@@ -32,7 +32,9 @@ class X264Test {
             await().atMost(Duration.ofSeconds(20)).until(() -> sink.fragments.size() >= 8);
             assertThat(pipeline.isRunning()).isTrue();
         }
-        assertThat(sink.init.codecs()).as("veryfast/zerolatency gives High profile").startsWith("avc1.64");
+        assertThat(sink.init.codecs())
+                .as("veryfast/zerolatency gives High profile")
+                .startsWith("avc1.64");
         assertThat(sink.fragments.getFirst().keyframeStart()).isTrue();
         MediaTools.assumeInstalled();
         Path file = sink.writeFile(Files.createTempFile("x264", ".mp4"), 0);

@@ -33,11 +33,18 @@ class CommandInboxTest {
     private final List<String> handled = new CopyOnWriteArrayList<>();
     private final List<CommandInbox.Reply> replies = new CopyOnWriteArrayList<>();
     private final CountDownLatch release = new CountDownLatch(1);
-    private volatile CommandHandler behaviour = (name, request) -> CommandReply.ok(UNIT, name, "", UnitState.BUFFERING, NOW);
-    private final CommandInbox inbox = new CommandInbox(UNIT, codec, (name, request) -> {
-        handled.add(name);
-        return behaviour.handle(name, request);
-    }, replies::add, nanos::get, Clock.fixed(NOW, ZoneOffset.UTC));
+    private volatile CommandHandler behaviour =
+            (name, request) -> CommandReply.ok(UNIT, name, "", UnitState.BUFFERING, NOW);
+    private final CommandInbox inbox = new CommandInbox(
+            UNIT,
+            codec,
+            (name, request) -> {
+                handled.add(name);
+                return behaviour.handle(name, request);
+            },
+            replies::add,
+            nanos::get,
+            Clock.fixed(NOW, ZoneOffset.UTC));
 
     @AfterEach
     void closeInbox() {
@@ -79,7 +86,9 @@ class CommandInboxTest {
         };
         byte[] correlation = {1, 2, 3};
 
-        inbox.accept(Topics.command(UNIT, "record.start"), message(request("record.start"), "replies/gw", correlation, null));
+        inbox.accept(
+                Topics.command(UNIT, "record.start"),
+                message(request("record.start"), "replies/gw", correlation, null));
 
         await().until(() -> replies.size() == 1);
         CommandInbox.Reply reply = replies.getFirst();
@@ -104,7 +113,8 @@ class CommandInboxTest {
         inbox.accept(Topics.command("unit-2", "ping"), message(request("ping"), "replies/gw", null, null));
 
         await().until(() -> replies.size() == 1);
-        assertThat(replies.getFirst().reply().reason()).isEqualTo("'bwc/v1/unit-2/cmd/ping' is not a command topic of unit unit-1");
+        assertThat(replies.getFirst().reply().reason())
+                .isEqualTo("'bwc/v1/unit-2/cmd/ping' is not a command topic of unit unit-1");
         assertThat(handled).isEmpty();
         assertThat(inbox.malformed()).isEqualTo(1);
     }
@@ -134,7 +144,8 @@ class CommandInboxTest {
         return codec.encode(CommandRequest.of(command, Map.of(), "gw-test", NOW));
     }
 
-    private static MqttMessage message(byte[] payload, String responseTopic, byte[] correlationData, Long expirySeconds) {
+    private static MqttMessage message(
+            byte[] payload, String responseTopic, byte[] correlationData, Long expirySeconds) {
         MqttProperties properties = new MqttProperties();
         if (responseTopic != null) properties.setResponseTopic(responseTopic);
         if (correlationData != null) properties.setCorrelationData(correlationData);

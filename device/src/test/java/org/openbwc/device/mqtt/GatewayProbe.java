@@ -30,7 +30,9 @@ final class GatewayProbe implements AutoCloseable {
 
     /** A message as the probe saw it. */
     record Received(String topic, byte[] payload, int qos, boolean retained, MqttProperties properties) {
-        String text() { return new String(payload, StandardCharsets.UTF_8); }
+        String text() {
+            return new String(payload, StandardCharsets.UTF_8);
+        }
     }
 
     private final String url;
@@ -46,11 +48,14 @@ final class GatewayProbe implements AutoCloseable {
         this.unitId = unitId;
         this.client = new MqttClient(url, gatewayId, new MemoryPersistence());
         client.setCallback(new Callback() {
-            @Override public void messageArrived(String topic, MqttMessage message) {
-                Received r = new Received(topic, message.getPayload(), message.getQos(), message.isRetained(), message.getProperties());
+            @Override
+            public void messageArrived(String topic, MqttMessage message) {
+                Received r = new Received(
+                        topic, message.getPayload(), message.getQos(), message.isRetained(), message.getProperties());
                 if (topic.equals(Topics.replies(gatewayId))) {
                     byte[] correlation = message.getProperties().getCorrelationData();
-                    CompletableFuture<Received> pending = correlation == null ? null : pendingReplies.remove(hex(correlation));
+                    CompletableFuture<Received> pending =
+                            correlation == null ? null : pendingReplies.remove(hex(correlation));
                     if (pending != null) pending.complete(r);
                     else received.add(r);
                 } else {
@@ -64,7 +69,9 @@ final class GatewayProbe implements AutoCloseable {
         client.subscribe(new String[] {"bwc/v1/" + unitId + "/#", Topics.replies(gatewayId)}, new int[] {1, 1});
     }
 
-    String gatewayId() { return gatewayId; }
+    String gatewayId() {
+        return gatewayId;
+    }
 
     /** Messages seen on {@code topic} so far, in arrival order, retained ones from the subscription included. */
     List<Received> on(String topic) {
@@ -91,8 +98,9 @@ final class GatewayProbe implements AutoCloseable {
      * Publishes a raw command message to {@code bwc/v1/<unit>/cmd/<name>} with this probe's reply topic (unless
      * {@code withResponseTopic} is false) and the given correlation data; the future completes with the reply.
      */
-    CompletableFuture<Received> request(String name, byte[] payload, byte[] correlationData, Long expirySeconds,
-                                        boolean withResponseTopic) throws MqttException {
+    CompletableFuture<Received> request(
+            String name, byte[] payload, byte[] correlationData, Long expirySeconds, boolean withResponseTopic)
+            throws MqttException {
         MqttProperties properties = new MqttProperties();
         CompletableFuture<Received> reply = new CompletableFuture<>();
         if (withResponseTopic) {
@@ -107,7 +115,9 @@ final class GatewayProbe implements AutoCloseable {
     }
 
     /** Replies that matched no pending request (a reply without correlation data, or a second reply). */
-    List<Received> unmatchedReplies() { return on(Topics.replies(gatewayId)); }
+    List<Received> unmatchedReplies() {
+        return on(Topics.replies(gatewayId));
+    }
 
     /**
      * What a gateway that connects now would get as the retained message on {@code topic}, or null if there is none.
@@ -115,9 +125,11 @@ final class GatewayProbe implements AutoCloseable {
      */
     Received retained(String topic) throws MqttException {
         CompletableFuture<Received> first = new CompletableFuture<>();
-        MqttClient late = new MqttClient(url, gatewayId + "-late-" + UUID.randomUUID().toString().substring(0, 4), new MemoryPersistence());
+        MqttClient late = new MqttClient(
+                url, gatewayId + "-late-" + UUID.randomUUID().toString().substring(0, 4), new MemoryPersistence());
         late.setCallback(new Callback() {
-            @Override public void messageArrived(String t, MqttMessage m) {
+            @Override
+            public void messageArrived(String t, MqttMessage m) {
                 first.complete(new Received(t, m.getPayload(), m.getQos(), m.isRetained(), m.getProperties()));
             }
         });
@@ -157,18 +169,25 @@ final class GatewayProbe implements AutoCloseable {
         }
     }
 
-    private static String hex(byte[] bytes) { return HexFormat.of().formatHex(bytes); }
+    private static String hex(byte[] bytes) {
+        return HexFormat.of().formatHex(bytes);
+    }
 
     /** Paho's callback with only message arrival left to write. */
     private abstract static class Callback implements MqttCallback {
-        @Override public void disconnected(MqttDisconnectResponse response) {}
+        @Override
+        public void disconnected(MqttDisconnectResponse response) {}
 
-        @Override public void mqttErrorOccurred(MqttException exception) {}
+        @Override
+        public void mqttErrorOccurred(MqttException exception) {}
 
-        @Override public void deliveryComplete(IMqttToken token) {}
+        @Override
+        public void deliveryComplete(IMqttToken token) {}
 
-        @Override public void connectComplete(boolean reconnect, String serverUri) {}
+        @Override
+        public void connectComplete(boolean reconnect, String serverUri) {}
 
-        @Override public void authPacketArrived(int reasonCode, MqttProperties properties) {}
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties properties) {}
     }
 }

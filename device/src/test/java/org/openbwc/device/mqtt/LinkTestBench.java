@@ -38,7 +38,9 @@ final class LinkTestBench implements AutoCloseable {
     final UnitStatus will = UnitStatus.offline(unitId, "officer-7", "fw-test", Instant.parse("2025-01-01T00:00:00Z"));
     final List<HandledCommand> handled = new CopyOnWriteArrayList<>();
     /** What the unit's command handler does; tests replace it. */
-    volatile CommandHandler behaviour = (name, request) -> CommandReply.ok(unitId, name, "done", UnitState.BUFFERING, Instant.now());
+    volatile CommandHandler behaviour =
+            (name, request) -> CommandReply.ok(unitId, name, "done", UnitState.BUFFERING, Instant.now());
+
     private final List<UnitLink> links = new ArrayList<>();
 
     LinkTestBench(TestBroker broker) throws MqttException {
@@ -49,8 +51,14 @@ final class LinkTestBench implements AutoCloseable {
 
     /** A link for this bench's unit that reaches the broker through the proxy; not started. */
     UnitLink link() {
-        MqttConfig config = new MqttConfig(proxy.url(), "link-" + unitId, null, null,
-                KEEPALIVE_SECONDS, CONNECT_TIMEOUT_SECONDS, RECONNECT_MAX_SECONDS);
+        MqttConfig config = new MqttConfig(
+                proxy.url(),
+                "link-" + unitId,
+                null,
+                null,
+                KEEPALIVE_SECONDS,
+                CONNECT_TIMEOUT_SECONDS,
+                RECONNECT_MAX_SECONDS);
         UnitLink link = new UnitLink(unitId, config, codec, will, (name, request) -> {
             handled.add(new HandledCommand(name, request, Thread.currentThread().getName()));
             return behaviour.handle(name, request);
@@ -60,17 +68,40 @@ final class LinkTestBench implements AutoCloseable {
     }
 
     UnitStatus status(UnitState state, long seq) {
-        return new UnitStatus(Payload.VERSION, unitId, state, true, false, false, "officer-7", null, null,
-                null, null, false, true, "fw-test", seq, Instant.now());
+        return new UnitStatus(
+                Payload.VERSION,
+                unitId,
+                state,
+                true,
+                false,
+                false,
+                "officer-7",
+                null,
+                null,
+                null,
+                null,
+                false,
+                true,
+                "fw-test",
+                seq,
+                Instant.now());
     }
 
     UnitEvent event(long seq) {
-        return new UnitEvent(Payload.VERSION, unitId, EventType.MARKER, Instant.now(), UnitState.RECORDING, "test",
-                Map.of("n", Long.toString(seq)), seq);
+        return new UnitEvent(
+                Payload.VERSION,
+                unitId,
+                EventType.MARKER,
+                Instant.now(),
+                UnitState.RECORDING,
+                "test",
+                Map.of("n", Long.toString(seq)),
+                seq);
     }
 
     UnitLocation location(long seq) {
-        return new UnitLocation(Payload.VERSION, unitId, 48.2 + seq * 0.001, 16.37, 5.0, null, null, null, Instant.now(), seq);
+        return new UnitLocation(
+                Payload.VERSION, unitId, 48.2 + seq * 0.001, 16.37, 5.0, null, null, null, Instant.now(), seq);
     }
 
     <T extends Payload> T decode(GatewayProbe.Received received, Class<T> type) {
@@ -82,7 +113,9 @@ final class LinkTestBench implements AutoCloseable {
     }
 
     List<Long> eventSeqs() {
-        return probe.decoded(org.openbwc.protocol.Topics.event(unitId), UnitEvent.class).stream().map(UnitEvent::seq).toList();
+        return probe.decoded(org.openbwc.protocol.Topics.event(unitId), UnitEvent.class).stream()
+                .map(UnitEvent::seq)
+                .toList();
     }
 
     List<UnitStatus> liveStatuses() {

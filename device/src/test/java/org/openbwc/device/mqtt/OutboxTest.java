@@ -56,7 +56,8 @@ class OutboxTest {
     @Test
     void messagesPutBackAfterALostConnectionKeepTheirOriginalOrder() {
         Outbox roomy = new Outbox(100);
-        for (int i = 1; i <= 4; i++) roomy.offer(Kind.EVENT, "t", ("event-" + i).getBytes(StandardCharsets.UTF_8), 1, false, null);
+        for (int i = 1; i <= 4; i++)
+            roomy.offer(Kind.EVENT, "t", ("event-" + i).getBytes(StandardCharsets.UTF_8), 1, false, null);
         roomy.take(10);
         Outgoing second = roomy.take(10);
         roomy.take(10);
@@ -141,5 +142,7 @@ class OutboxTest {
         return out;
     }
 
-    private static String text(Outgoing o) { return new String(o.payload(), StandardCharsets.UTF_8); }
+    private static String text(Outgoing o) {
+        return new String(o.payload(), StandardCharsets.UTF_8);
+    }
 }

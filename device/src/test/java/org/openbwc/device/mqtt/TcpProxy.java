@@ -21,7 +21,11 @@ import java.util.concurrent.atomic.AtomicInteger;
  * timers notice. {@link #restore()} ends either.
  */
 final class TcpProxy implements AutoCloseable {
-    private enum Mode { FORWARDING, STALLED, CUT }
+    private enum Mode {
+        FORWARDING,
+        STALLED,
+        CUT
+    }
 
     private final InetSocketAddress upstream;
     private final int port;
@@ -45,7 +49,9 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** The URL the link should use instead of the broker's. */
-    String url() { return "tcp://127.0.0.1:" + port; }
+    String url() {
+        return "tcp://127.0.0.1:" + port;
+    }
 
     /** Stops listening and resets every open connection: the broker is unreachable. */
     synchronized void cut() {
@@ -70,7 +76,9 @@ final class TcpProxy implements AutoCloseable {
     }
 
     /** Connections relayed right now. */
-    int openConnections() { return pairs.size(); }
+    int openConnections() {
+        return pairs.size();
+    }
 
     /** Connections opened during a stall whose first bytes (an MQTT CONNECT) were swallowed. */
     int swallowedHandshakes() {

@@ -29,7 +29,8 @@ enum TestBroker {
     String url() {
         if (this == EXTERNAL) {
             String url = System.getenv("MQTT_TEST_URL");
-            assumeTrue(url != null && !url.isBlank(),
+            assumeTrue(
+                    url != null && !url.isBlank(),
                     "MQTT_TEST_URL not set: set it (e.g. tcp://127.0.0.1:1883) to run these tests against that broker too");
             return url.trim();
         }
@@ -76,15 +77,20 @@ enum TestBroker {
             long started = System.nanoTime();
             broker.start().get(60, TimeUnit.SECONDS);
             awaitListening(port);
-            Logger.info("HiveMQ CE for the MQTT link tests listens on 127.0.0.1:{} after {} ms",
-                    port, (System.nanoTime() - started) / 1_000_000);
-            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-                try {
-                    broker.stop().get(10, TimeUnit.SECONDS);
-                } catch (Exception ignored) {
-                    // The JVM is exiting anyway.
-                }
-            }, "hivemq-test-stop"));
+            Logger.info(
+                    "HiveMQ CE for the MQTT link tests listens on 127.0.0.1:{} after {} ms",
+                    port,
+                    (System.nanoTime() - started) / 1_000_000);
+            Runtime.getRuntime()
+                    .addShutdownHook(new Thread(
+                            () -> {
+                                try {
+                                    broker.stop().get(10, TimeUnit.SECONDS);
+                                } catch (Exception ignored) {
+                                    // The JVM is exiting anyway.
+                                }
+                            },
+                            "hivemq-test-stop"));
             hivemqUrl = "tcp://127.0.0.1:" + port;
             return hivemqUrl;
         } catch (IOException e) {

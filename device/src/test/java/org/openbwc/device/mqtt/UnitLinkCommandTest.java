@@ -24,7 +24,8 @@ class UnitLinkCommandTest {
             await().until(link::isConnected);
             byte[] correlation = randomBytes();
 
-            GatewayProbe.Received reply = bench.probe.request("ping", request(bench, "ping"), correlation, 30L, true)
+            GatewayProbe.Received reply = bench.probe
+                    .request("ping", request(bench, "ping"), correlation, 30L, true)
                     .get(10, TimeUnit.SECONDS);
 
             assertThat(reply.properties().getCorrelationData()).isEqualTo(correlation);
@@ -59,12 +60,15 @@ class UnitLinkCommandTest {
             CommandReply failed = errorReply(bench, "locate", request(bench, "locate"));
 
             assertThat(malformed.reason()).startsWith("malformed request: CommandRequest");
-            assertThat(mismatched.reason()).isEqualTo("command 'marker' in the payload does not match 'ping' in the topic");
+            assertThat(mismatched.reason())
+                    .isEqualTo("command 'marker' in the payload does not match 'ping' in the topic");
             assertThat(unknown.reason()).startsWith("unknown command 'selfdestruct' (allowed: record.start");
             assertThat(unknown.command()).isEqualTo("selfdestruct");
             assertThat(failed.reason()).isEqualTo("internal error: lens cap on");
             assertThat(failed.command()).isEqualTo("locate");
-            assertThat(bench.handled).extracting(LinkTestBench.HandledCommand::name).containsExactly("locate");
+            assertThat(bench.handled)
+                    .extracting(LinkTestBench.HandledCommand::name)
+                    .containsExactly("locate");
             assertThat(link.stats().malformedCommands()).isEqualTo(3);
         }
     }
@@ -79,9 +83,12 @@ class UnitLinkCommandTest {
             bench.probe.request("ping", "{not json".getBytes(StandardCharsets.UTF_8), randomBytes(), null, false);
             bench.probe.request("marker", request(bench, "marker"), randomBytes(), null, false);
 
-            await().untilAsserted(() -> assertThat(bench.handled).extracting(LinkTestBench.HandledCommand::name).containsExactly("marker"));
+            await().untilAsserted(() -> assertThat(bench.handled)
+                    .extracting(LinkTestBench.HandledCommand::name)
+                    .containsExactly("marker"));
             await().until(() -> link.stats().malformedCommands() == 1);
-            await().during(Duration.ofMillis(300)).until(() -> bench.probe.unmatchedReplies().isEmpty());
+            await().during(Duration.ofMillis(300))
+                    .until(() -> bench.probe.unmatchedReplies().isEmpty());
         }
     }
 
@@ -104,12 +111,16 @@ class UnitLinkCommandTest {
             CommandReply answer = bench.decode(patient.get(15, TimeUnit.SECONDS), CommandReply.class);
             assertThat(answer.ok()).isTrue();
             await().during(Duration.ofMillis(500)).until(() -> bench.handled.size() == 1);
-            assertThat(bench.handled).extracting(LinkTestBench.HandledCommand::name).containsExactly("ping");
+            assertThat(bench.handled)
+                    .extracting(LinkTestBench.HandledCommand::name)
+                    .containsExactly("ping");
         }
     }
 
     private static CommandReply errorReply(LinkTestBench bench, String topicName, byte[] payload) throws Exception {
-        GatewayProbe.Received received = bench.probe.request(topicName, payload, randomBytes(), 30L, true).get(10, TimeUnit.SECONDS);
+        GatewayProbe.Received received = bench.probe
+                .request(topicName, payload, randomBytes(), 30L, true)
+                .get(10, TimeUnit.SECONDS);
         CommandReply reply = bench.decode(received, CommandReply.class);
         assertThat(reply.ok()).as("reply to %s: %s", topicName, reply.reason()).isFalse();
         assertThat(reply.unitId()).isEqualTo(bench.unitId);
@@ -117,7 +128,8 @@ class UnitLinkCommandTest {
     }
 
     private static byte[] request(LinkTestBench bench, String command) {
-        return bench.codec.encode(CommandRequest.of(command, Map.of("why", "test"), bench.probe.gatewayId(), Instant.now()));
+        return bench.codec.encode(
+                CommandRequest.of(command, Map.of("why", "test"), bench.probe.gatewayId(), Instant.now()));
     }
 
     private static byte[] randomBytes() {

@@ -35,7 +35,8 @@ class UnitLinkDeliveryTest {
             for (long seq = 1; seq <= 3; seq++) link.publishEvent(bench.event(seq));
 
             await().untilAsserted(() -> assertThat(bench.eventSeqs()).containsExactly(1L, 2L, 3L));
-            assertThat(bench.probe.on(Topics.event(bench.unitId))).allSatisfy(r -> assertThat(r.qos()).isEqualTo(1));
+            assertThat(bench.probe.on(Topics.event(bench.unitId)))
+                    .allSatisfy(r -> assertThat(r.qos()).isEqualTo(1));
             GatewayProbe.Received retainedStatus = bench.probe.retained(Topics.status(bench.unitId));
             assertThat(retainedStatus).isNotNull();
             assertThat(bench.decode(retainedStatus, UnitStatus.class)).isEqualTo(status);
@@ -43,7 +44,9 @@ class UnitLinkDeliveryTest {
             GatewayProbe.Received retainedLocation = bench.probe.retained(Topics.location(bench.unitId));
             assertThat(retainedLocation).isNotNull();
             assertThat(bench.decode(retainedLocation, UnitLocation.class)).isEqualTo(location);
-            assertThat(bench.probe.retained(Topics.event(bench.unitId))).as("events are not retained").isNull();
+            assertThat(bench.probe.retained(Topics.event(bench.unitId)))
+                    .as("events are not retained")
+                    .isNull();
             await().untilAsserted(() -> assertThat(link.stats().published()).isEqualTo(5));
             assertThat(link.stats().dropped()).isZero();
         }
@@ -62,11 +65,13 @@ class UnitLinkDeliveryTest {
 
             await().atMost(WILL_DEADLINE).until(() -> last(bench.liveStatuses()).state() == UnitState.OFFLINE);
             assertThat(last(bench.liveStatuses())).isEqualTo(bench.will);
-            assertThat(bench.decode(bench.probe.retained(Topics.status(bench.unitId)), UnitStatus.class)).isEqualTo(bench.will);
+            assertThat(bench.decode(bench.probe.retained(Topics.status(bench.unitId)), UnitStatus.class))
+                    .isEqualTo(bench.will);
             assertThat(link.isConnected()).isFalse();
             link.publishEvent(bench.event(99));
             link.publishStatus(bench.status(UnitState.BUFFERING, 6));
-            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(1))
+            await().during(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(1))
                     .until(() -> bench.eventSeqs().isEmpty() && lastSeq(bench.liveStatuses()) == 0);
             assertThat(bench.proxy.openConnections()).isZero();
         }
@@ -88,9 +93,11 @@ class UnitLinkDeliveryTest {
             await().until(() -> lastSeq(bench.liveStatuses()) == 2);
             // A connection left open would bring the Will after 1.5 keepalives; one closed without DISCONNECT, at once.
             await().atMost(Duration.ofSeconds(1)).until(() -> bench.proxy.openConnections() == 0);
-            await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(2))
+            await().during(Duration.ofSeconds(1))
+                    .atMost(Duration.ofSeconds(2))
                     .until(() -> last(bench.liveStatuses()).equals(goodbye));
-            assertThat(bench.decode(bench.probe.retained(Topics.status(bench.unitId)), UnitStatus.class)).isEqualTo(goodbye);
+            assertThat(bench.decode(bench.probe.retained(Topics.status(bench.unitId)), UnitStatus.class))
+                    .isEqualTo(goodbye);
         }
     }
 
@@ -110,13 +117,17 @@ class UnitLinkDeliveryTest {
             link.publishEvent(bench.event(2));
             link.publishStatus(bench.status(UnitState.POST_EVENT, 3));
             link.publishEvent(bench.event(3));
-            assertThat(link.stats().queued()).as("3 events and only the newest status").isEqualTo(4);
+            assertThat(link.stats().queued())
+                    .as("3 events and only the newest status")
+                    .isEqualTo(4);
             bench.proxy.restore();
 
             await().untilAsserted(() -> assertThat(bench.eventSeqs()).containsExactly(1L, 2L, 3L));
             await().until(() -> lastSeq(bench.liveStatuses()) == 3);
             assertThat(bench.liveStatuses()).extracting(UnitStatus::seq).doesNotContain(2L);
-            assertThat(bench.decode(bench.probe.retained(Topics.status(bench.unitId)), UnitStatus.class).seq()).isEqualTo(3);
+            assertThat(bench.decode(bench.probe.retained(Topics.status(bench.unitId)), UnitStatus.class)
+                            .seq())
+                    .isEqualTo(3);
             assertThat(link.stats().reconnects()).isEqualTo(1);
         }
     }
@@ -134,7 +145,8 @@ class UnitLinkDeliveryTest {
             // The link still believes it is connected: these leave as publishes that are never acknowledged.
             for (long seq = 1; seq <= 3; seq++) link.publishEvent(bench.event(seq));
             link.publishStatus(bench.status(UnitState.RECORDING, 2));
-            await().atMost(Duration.ofSeconds(10)).until(() -> last(bench.liveStatuses()).state() == UnitState.OFFLINE);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> last(bench.liveStatuses()).state() == UnitState.OFFLINE);
             await().atMost(Duration.ofSeconds(10)).until(() -> !link.isConnected());
             // A reconnect attempt gets through to the proxy but its CONNECT is lost: it must give up and try again.
             await().atMost(Duration.ofSeconds(10)).until(() -> bench.proxy.swallowedHandshakes() >= 1);
@@ -142,7 +154,8 @@ class UnitLinkDeliveryTest {
             bench.proxy.restore();
 
             // Well before HiveMQ would drop the silent connection itself (10 s without CONNECT).
-            await().atMost(Duration.ofSeconds(7)).untilAsserted(() -> assertThat(bench.eventSeqs()).containsExactly(1L, 2L, 3L));
+            await().atMost(Duration.ofSeconds(7))
+                    .untilAsserted(() -> assertThat(bench.eventSeqs()).containsExactly(1L, 2L, 3L));
             await().until(() -> lastSeq(bench.liveStatuses()) == 2);
             assertThat(link.stats().reconnects()).isEqualTo(1);
         }
@@ -158,14 +171,19 @@ class UnitLinkDeliveryTest {
             for (long seq = 1; seq <= 200; seq++) link.publishEvent(bench.event(seq));
 
             List<Long> expected = LongStream.rangeClosed(1, 200).boxed().toList();
-            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(bench.eventSeqs()).isEqualTo(expected));
-            // "published" counts acknowledged publishes; the last PUBACKs may land after the subscriber has the messages.
-            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(link.stats().published()).isEqualTo(200));
+            await().atMost(Duration.ofSeconds(20))
+                    .untilAsserted(() -> assertThat(bench.eventSeqs()).isEqualTo(expected));
+            // "published" counts acknowledged publishes; the last PUBACKs may land after the subscriber has the
+            // messages.
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(link.stats().published()).isEqualTo(200));
             LinkStats stats = link.stats();
             assertThat(stats.dropped()).isZero();
             assertThat(stats.peakInFlight()).isBetween(1, stats.inFlightLimit());
             if (broker == TestBroker.EMBEDDED_HIVEMQ) {
-                assertThat(stats.inFlightLimit()).as("HiveMQ's receive maximum is 10").isLessThan(10);
+                assertThat(stats.inFlightLimit())
+                        .as("HiveMQ's receive maximum is 10")
+                        .isLessThan(10);
             }
         }
     }
@@ -181,13 +199,18 @@ class UnitLinkDeliveryTest {
             link.start();
             assertThat(Duration.ofNanos(System.nanoTime() - startedAt)).isLessThan(Duration.ofMillis(500));
             link.publishEvent(bench.event(1));
-            await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(3)).until(() -> !link.isConnected());
+            await().during(Duration.ofMillis(1500))
+                    .atMost(Duration.ofSeconds(3))
+                    .until(() -> !link.isConnected());
             bench.proxy.restore();
 
-            await().atMost(Duration.ofSeconds(LinkTestBench.RECONNECT_MAX_SECONDS + 5)).until(link::isConnected);
+            await().atMost(Duration.ofSeconds(LinkTestBench.RECONNECT_MAX_SECONDS + 5))
+                    .until(link::isConnected);
             await().untilAsserted(() -> assertThat(bench.eventSeqs()).containsExactly(1L));
             await().until(() -> lastSeq(bench.liveStatuses()) == 1);
-            assertThat(link.stats().reconnects()).as("the first connection is not a reconnect").isZero();
+            assertThat(link.stats().reconnects())
+                    .as("the first connection is not a reconnect")
+                    .isZero();
         }
     }
 

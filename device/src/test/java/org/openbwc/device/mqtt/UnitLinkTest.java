@@ -64,7 +64,9 @@ class UnitLinkTest {
     void startingTwiceIsAnError() {
         try (UnitLink link = newLink()) {
             link.start();
-            assertThatThrownBy(link::start).isInstanceOf(IllegalStateException.class).hasMessageContaining("already started");
+            assertThatThrownBy(link::start)
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already started");
         }
     }
 
@@ -73,7 +75,8 @@ class UnitLinkTest {
         UnitLink link = newLink();
         link.start();
         link.publishStatus(status("unit-1", UnitState.BUFFERING));
-        link.publishEvent(new UnitEvent(Payload.VERSION, "unit-1", EventType.MARKER, T, UnitState.BUFFERING, "", Map.of(), 1));
+        link.publishEvent(
+                new UnitEvent(Payload.VERSION, "unit-1", EventType.MARKER, T, UnitState.BUFFERING, "", Map.of(), 1));
         assertThat(link.isConnected()).isFalse();
         assertThat(link.stats().queued()).isEqualTo(2);
 
@@ -82,14 +85,16 @@ class UnitLinkTest {
 
         assertThat(Duration.ofNanos(System.nanoTime() - started))
                 .isBetween(UnitLink.FLUSH_TIMEOUT.minusMillis(100), UnitLink.FLUSH_TIMEOUT.plusSeconds(2));
-        link.publishEvent(new UnitEvent(Payload.VERSION, "unit-1", EventType.MARKER, T, UnitState.BUFFERING, "", Map.of(), 2));
+        link.publishEvent(
+                new UnitEvent(Payload.VERSION, "unit-1", EventType.MARKER, T, UnitState.BUFFERING, "", Map.of(), 2));
         assertThat(link.stats().queued()).as("nothing is taken after close").isEqualTo(2);
     }
 
     @Test
     void closingALinkThatNeverStartedReturnsAtOnce() {
         UnitLink link = newLink();
-        link.publishEvent(new UnitEvent(Payload.VERSION, "unit-1", EventType.MARKER, T, UnitState.BUFFERING, "", Map.of(), 1));
+        link.publishEvent(
+                new UnitEvent(Payload.VERSION, "unit-1", EventType.MARKER, T, UnitState.BUFFERING, "", Map.of(), 1));
         long started = System.nanoTime();
 
         link.close();
@@ -99,7 +104,8 @@ class UnitLinkTest {
     }
 
     private static UnitLink newLink() {
-        return new UnitLink("unit-1", config(unusedPort()), new WireCodec(), UnitStatus.offline("unit-1", "", "", T), OK);
+        return new UnitLink(
+                "unit-1", config(unusedPort()), new WireCodec(), UnitStatus.offline("unit-1", "", "", T), OK);
     }
 
     private static MqttConfig config(int port) {
@@ -107,8 +113,8 @@ class UnitLinkTest {
     }
 
     private static UnitStatus status(String unitId, UnitState state) {
-        return new UnitStatus(Payload.VERSION, unitId, state, true, false, false, "", null, null, null, null,
-                false, true, "", 1, T);
+        return new UnitStatus(
+                Payload.VERSION, unitId, state, true, false, false, "", null, null, null, null, false, true, "", 1, T);
     }
 
     /** A port nothing listens on: taken from the OS, then released. */

@@ -29,8 +29,13 @@ public final class Authenticator {
     private final LoginThrottle throttle;
     private final Duration sessionLifetime;
 
-    public Authenticator(OperatorDirectory directory, PasswordHasher hasher, SessionTokens tokens,
-                         Duration sessionLifetime, int maxFailedLogins, Clock clock) {
+    public Authenticator(
+            OperatorDirectory directory,
+            PasswordHasher hasher,
+            SessionTokens tokens,
+            Duration sessionLifetime,
+            int maxFailedLogins,
+            Clock clock) {
         this.directory = directory;
         this.hasher = hasher;
         this.tokens = tokens;
@@ -38,7 +43,9 @@ public final class Authenticator {
         this.throttle = new LoginThrottle(maxFailedLogins, clock);
     }
 
-    public OperatorDirectory directory() { return directory; }
+    public OperatorDirectory directory() {
+        return directory;
+    }
 
     public Outcome login(String username, String password) {
         Optional<Duration> locked = throttle.lockedFor(username);
@@ -58,14 +65,18 @@ public final class Authenticator {
         throttle.succeeded(username);
         String token = tokens.issue(op.get().name(), sessionLifetime);
         SessionTokens.Claims claims = tokens.verify(token).orElseThrow();
-        return new Outcome.Accepted(token, new SignedIn(op.get().name(), op.get().role(), claims.expiresAt(), claims));
+        return new Outcome.Accepted(
+                token, new SignedIn(op.get().name(), op.get().role(), claims.expiresAt(), claims));
     }
 
     /** The operator behind a token, if the token is genuine and current and the account still exists. */
     public Optional<SignedIn> authenticate(String token) {
-        return tokens.verify(token).flatMap(c -> directory.find(c.username())
-                .map(op -> new SignedIn(op.name(), op.role(), c.expiresAt(), c)));
+        return tokens.verify(token)
+                .flatMap(c ->
+                        directory.find(c.username()).map(op -> new SignedIn(op.name(), op.role(), c.expiresAt(), c)));
     }
 
-    public void logout(SignedIn operator) { tokens.revoke(operator.claims()); }
+    public void logout(SignedIn operator) {
+        tokens.revoke(operator.claims());
+    }
 }

@@ -48,7 +48,9 @@ final class LoginThrottle {
         }
     }
 
-    void succeeded(String username) { failures.remove(key(username)); }
+    void succeeded(String username) {
+        failures.remove(key(username));
+    }
 
     private static void prune(Deque<Instant> recent, Instant now) {
         while (!recent.isEmpty() && !recent.peekFirst().plus(WINDOW).isAfter(now)) recent.removeFirst();

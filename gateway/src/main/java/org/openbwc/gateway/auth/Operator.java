@@ -12,7 +12,8 @@ import java.util.regex.Pattern;
 public record Operator(String name, Role role, String passwordHash, Instant created) {
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
-    public static final String NAME_RULE = "1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit";
+    public static final String NAME_RULE =
+            "1 to 64 letters, digits, '.', '_', '@' or '-', starting with a letter or digit";
 
     public Operator {
         checkName(name);

@@ -32,8 +32,9 @@ import org.tinylog.Logger;
  */
 public final class OperatorDirectory {
 
-    private static final String HEADER = "# openbwc monitoring-room operators. Managed with `bwc gateway user add|remove|list`;\n"
-            + "# passwords are bcrypt hashes, never stored in plain text. Keep this file readable by the gateway only.\n";
+    private static final String HEADER =
+            "# openbwc monitoring-room operators. Managed with `bwc gateway user add|remove|list`;\n"
+                    + "# passwords are bcrypt hashes, never stored in plain text. Keep this file readable by the gateway only.\n";
 
     private final Path file;
     private final ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
@@ -41,7 +42,9 @@ public final class OperatorDirectory {
     private FileTime loadedStamp;
     private long loadedSize = -1;
 
-    private OperatorDirectory(Path file) { this.file = file; }
+    private OperatorDirectory(Path file) {
+        this.file = file;
+    }
 
     /**
      * Opens the accounts file; a missing file means no accounts yet.
@@ -54,7 +57,9 @@ public final class OperatorDirectory {
         return d;
     }
 
-    public Path file() { return file; }
+    public Path file() {
+        return file;
+    }
 
     /** The account with this name, from the file as it is now. */
     public synchronized Optional<Operator> find(String name) {
@@ -101,8 +106,11 @@ public final class OperatorDirectory {
             operators = read();
             Logger.info("Operator accounts reloaded from {}: {} accounts", file, operators.size());
         } catch (IOException | RuntimeException e) {
-            Logger.error("Operator accounts file {} could not be re-read, keeping the previous {} accounts: {}", file,
-                    operators.size(), e.getMessage());
+            Logger.error(
+                    "Operator accounts file {} could not be re-read, keeping the previous {} accounts: {}",
+                    file,
+                    operators.size(),
+                    e.getMessage());
             // Do not retry on every request until the file changes again.
             refreshStampQuietly();
         }
@@ -128,7 +136,9 @@ public final class OperatorDirectory {
             root = yaml.readTree(text);
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException(file + ": not valid YAML: " + e.getOriginalMessage()
-                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"));
+                    + (e.getLocation() == null
+                            ? ""
+                            : " (line " + e.getLocation().getLineNr() + ")"));
         }
         if (root == null || root.isMissingNode() || root.isNull()) return result;
         JsonNode users = root.get("users");
@@ -142,7 +152,10 @@ public final class OperatorDirectory {
             try {
                 String name = text(u, "name");
                 where += " ('" + name + "')";
-                Operator op = new Operator(name, Role.fromWire(text(u, "role")), text(u, "passwordHash"),
+                Operator op = new Operator(
+                        name,
+                        Role.fromWire(text(u, "role")),
+                        text(u, "passwordHash"),
                         Instant.parse(text(u, "created")));
                 if (result.put(op.name(), op) != null) throw new IllegalArgumentException("the name is used twice");
             } catch (IllegalArgumentException | DateTimeParseException e) {
@@ -160,15 +173,27 @@ public final class OperatorDirectory {
 
     private void write(Map<String, Operator> accounts) {
         StringBuilder out = new StringBuilder(HEADER).append("users:\n");
-        accounts.values().stream().sorted(Comparator.comparing(Operator::name)).forEach(op -> out
-                .append("  - name: ").append(quote(op.name())).append('\n')
-                .append("    role: ").append(op.role().wire()).append('\n')
-                .append("    passwordHash: ").append(quote(op.passwordHash())).append('\n')
-                .append("    created: ").append(quote(op.created().toString())).append('\n'));
+        accounts.values().stream()
+                .sorted(Comparator.comparing(Operator::name))
+                .forEach(op -> out.append("  - name: ")
+                        .append(quote(op.name()))
+                        .append('\n')
+                        .append("    role: ")
+                        .append(op.role().wire())
+                        .append('\n')
+                        .append("    passwordHash: ")
+                        .append(quote(op.passwordHash()))
+                        .append('\n')
+                        .append("    created: ")
+                        .append(quote(op.created().toString()))
+                        .append('\n'));
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            Path tmp = Files.createTempFile(dir, ".users", ".tmp",
+            Path tmp = Files.createTempFile(
+                    dir,
+                    ".users",
+                    ".tmp",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, out, StandardCharsets.UTF_8);
             try {

@@ -8,6 +8,7 @@ public final class PasswordHasher {
 
     /** About a quarter of a second per check on a small server: slow for guessing, fine for a sign-in. */
     public static final int DEFAULT_COST = 12;
+
     public static final int MIN_LENGTH = 10;
     /** bcrypt only reads the first 72 bytes; a longer password would silently be truncated. */
     public static final int MAX_BYTES = 72;
@@ -16,7 +17,9 @@ public final class PasswordHasher {
     // Checked against when the user does not exist, so a failed sign-in takes as long either way.
     private final String decoy;
 
-    public PasswordHasher() { this(DEFAULT_COST); }
+    public PasswordHasher() {
+        this(DEFAULT_COST);
+    }
 
     public PasswordHasher(int cost) {
         if (cost < 4 || cost > 16) throw new IllegalArgumentException("bcrypt cost " + cost + " is out of range 4..16");

@@ -13,13 +13,18 @@ public enum Role {
     /** Also manages operators and reads the audit log and configuration. */
     ADMIN;
 
-    public String wire() { return name().toLowerCase(Locale.ROOT); }
+    public String wire() {
+        return name().toLowerCase(Locale.ROOT);
+    }
 
-    public boolean includes(Role other) { return compareTo(other) >= 0; }
+    public boolean includes(Role other) {
+        return compareTo(other) >= 0;
+    }
 
     /** @throws IllegalArgumentException naming the allowed roles */
     public static Role fromWire(String text) {
-        for (Role r : values()) if (r.wire().equals(text == null ? "" : text.strip().toLowerCase(Locale.ROOT))) return r;
+        for (Role r : values())
+            if (r.wire().equals(text == null ? "" : text.strip().toLowerCase(Locale.ROOT))) return r;
         throw new IllegalArgumentException("unknown role '" + text + "' (allowed: " + allowed() + ")");
     }
 

@@ -67,7 +67,8 @@ public final class SessionTokens {
         byte[] n = new byte[16];
         random.nextBytes(n);
         Instant expires = clock.instant().plus(lifetime);
-        String payload = String.join("|", VERSION, username, HexFormat.of().formatHex(n), Long.toString(expires.getEpochSecond()));
+        String payload = String.join(
+                "|", VERSION, username, HexFormat.of().formatHex(n), Long.toString(expires.getEpochSecond()));
         String body = B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
         return body + "." + B64.encodeToString(mac(body));
     }
@@ -101,11 +102,17 @@ public final class SessionTokens {
     public void revoke(Claims claims) {
         if (revoked.putIfAbsent(claims.nonce(), claims.expiresAt()) != null) return;
         try {
-            Files.writeString(revokedFile, claims.nonce() + " " + claims.expiresAt().getEpochSecond() + "\n",
-                    StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    revokedFile,
+                    claims.nonce() + " " + claims.expiresAt().getEpochSecond() + "\n",
+                    StandardCharsets.UTF_8,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
         } catch (IOException e) {
-            Logger.warn("Could not record the sign-out of a session in {} (it ends at the restart's expiry): {}",
-                    revokedFile, e.toString());
+            Logger.warn(
+                    "Could not record the sign-out of a session in {} (it ends at the restart's expiry): {}",
+                    revokedFile,
+                    e.toString());
         }
     }
 
@@ -146,7 +153,8 @@ public final class SessionTokens {
             byte[] key = new byte[32];
             new SecureRandom().nextBytes(key);
             try {
-                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.createFile(
+                        file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.write(file, key);
                 return key;
             } catch (FileAlreadyExistsException e) {
@@ -154,8 +162,9 @@ public final class SessionTokens {
             }
         }
         byte[] key = Files.readAllBytes(file);
-        if (key.length < 32) throw new IOException(file + " holds " + key.length + " bytes, expected 32; delete it to"
-                + " make a new one (every operator will have to sign in again)");
+        if (key.length < 32)
+            throw new IOException(file + " holds " + key.length + " bytes, expected 32; delete it to"
+                    + " make a new one (every operator will have to sign in again)");
         return key;
     }
 }

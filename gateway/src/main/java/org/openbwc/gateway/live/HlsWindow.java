@@ -35,7 +35,10 @@ public final class HlsWindow {
         }
         if (f.keyframe()) {
             if (open != null && f.mediaStartMillis() > openMediaStart) {
-                segments.addLast(new Segment(nextNumber++, open.toByteArray(), (f.mediaStartMillis() - openMediaStart) / 1000.0,
+                segments.addLast(new Segment(
+                        nextNumber++,
+                        open.toByteArray(),
+                        (f.mediaStartMillis() - openMediaStart) / 1000.0,
                         openCapture));
                 while (segments.size() > SEGMENTS) segments.removeFirst();
             }
@@ -46,10 +49,15 @@ public final class HlsWindow {
         if (open != null) open.writeBytes(f.payload());
     }
 
-    public synchronized Optional<byte[]> init() { return Optional.ofNullable(init); }
+    public synchronized Optional<byte[]> init() {
+        return Optional.ofNullable(init);
+    }
 
     public synchronized Optional<byte[]> segment(long number) {
-        return segments.stream().filter(s -> s.number() == number).map(Segment::bytes).findFirst();
+        return segments.stream()
+                .filter(s -> s.number() == number)
+                .map(Segment::bytes)
+                .findFirst();
     }
 
     /** The playlist, or empty until the first GOP is complete. */
@@ -57,13 +65,21 @@ public final class HlsWindow {
         if (init == null || segments.isEmpty()) return Optional.empty();
         double longest = segments.stream().mapToDouble(Segment::seconds).max().orElse(1);
         StringBuilder b = new StringBuilder("#EXTM3U\n#EXT-X-VERSION:7\n")
-                .append("#EXT-X-TARGETDURATION:").append((long) Math.ceil(longest)).append('\n')
-                .append("#EXT-X-MEDIA-SEQUENCE:").append(segments.peekFirst().number()).append('\n')
+                .append("#EXT-X-TARGETDURATION:")
+                .append((long) Math.ceil(longest))
+                .append('\n')
+                .append("#EXT-X-MEDIA-SEQUENCE:")
+                .append(segments.peekFirst().number())
+                .append('\n')
                 .append("#EXT-X-MAP:URI=\"init.mp4\"\n");
         for (Segment s : segments) {
-            b.append("#EXT-X-PROGRAM-DATE-TIME:").append(Instant.ofEpochMilli(s.captureEpochMillis())).append('\n')
+            b.append("#EXT-X-PROGRAM-DATE-TIME:")
+                    .append(Instant.ofEpochMilli(s.captureEpochMillis()))
+                    .append('\n')
                     .append(String.format(Locale.ROOT, "#EXTINF:%.3f,%n", s.seconds()))
-                    .append("seg-").append(s.number()).append(".m4s\n");
+                    .append("seg-")
+                    .append(s.number())
+                    .append(".m4s\n");
         }
         return Optional.of(b.toString());
     }

@@ -41,20 +41,32 @@ public final class LiveRelay {
         this.maxQueuedBytes = maxQueuedBytes;
     }
 
-    public String unitId() { return unitId; }
+    public String unitId() {
+        return unitId;
+    }
 
     /** The same stream as HLS, for players without Media Source Extensions. */
-    public HlsWindow hls() { return hls; }
+    public HlsWindow hls() {
+        return hls;
+    }
 
-    public int viewers() { return viewers.size(); }
+    public int viewers() {
+        return viewers.size();
+    }
 
-    public synchronized long fragments() { return fragments; }
+    public synchronized long fragments() {
+        return fragments;
+    }
 
     /** Capture time of the newest fragment, for the uplink's own delay figure. */
-    public synchronized long lastCaptureMillis() { return lastCaptureMillis; }
+    public synchronized long lastCaptureMillis() {
+        return lastCaptureMillis;
+    }
 
     /** The {@code start} message a viewer gets first, once the stream's codecs are known. */
-    public synchronized String mime() { return mime; }
+    public synchronized String mime() {
+        return mime;
+    }
 
     /** The codecs string of the stream (from the unit's stream handle), e.g. {@code avc1.42c01f,mp4a.40.2}. */
     public synchronized void codecs(String codecs) {
@@ -138,10 +150,12 @@ public final class LiveRelay {
         private long sent;
         private long skipped;
 
-        private volatile Runnable onDrained = () -> { };
+        private volatile Runnable onDrained = () -> {};
 
         /** What to do once a closing viewer has sent its last message (close the WebSocket). */
-        public void onDrained(Runnable r) { this.onDrained = r; }
+        public void onDrained(Runnable r) {
+            this.onDrained = r;
+        }
 
         Viewer(Sink sink, long maxQueuedBytes) {
             this.sink = sink;
@@ -180,13 +194,21 @@ public final class LiveRelay {
             notifyAll();
         }
 
-        public synchronized long sent() { return sent; }
+        public synchronized long sent() {
+            return sent;
+        }
 
-        public synchronized long skipped() { return skipped; }
+        public synchronized long skipped() {
+            return skipped;
+        }
 
-        public synchronized long queuedBytes() { return queuedBytes; }
+        public synchronized long queuedBytes() {
+            return queuedBytes;
+        }
 
-        public synchronized boolean closed() { return closed; }
+        public synchronized boolean closed() {
+            return closed;
+        }
 
         synchronized void close() {
             closed = true;
@@ -224,7 +246,9 @@ public final class LiveRelay {
                 try {
                     if (next instanceof ByteBuffer b) {
                         sink.send(b);
-                        synchronized (this) { sent++; }
+                        synchronized (this) {
+                            sent++;
+                        }
                     } else {
                         sink.sendText((String) next);
                     }

@@ -17,7 +17,9 @@ import org.junit.jupiter.api.io.TempDir;
 class OperatorAccountsTest {
 
     static final PasswordHasher FAST = new PasswordHasher(4);
-    @TempDir Path dir;
+
+    @TempDir
+    Path dir;
 
     @Test
     void theFileIsPrivateHoldsOnlyHashesAndIsReReadWhenItChanges() throws Exception {
@@ -26,11 +28,14 @@ class OperatorAccountsTest {
         assertThat(gateway.all()).isEmpty();
         OperatorDirectory cli = OperatorDirectory.open(file);
         cli.add(new Operator("sam", Role.SUPERVISOR, FAST.hash("correct horse"), Instant.now()), false);
-        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file)))
+                .isEqualTo("rw-------");
         assertThat(Files.readString(file)).doesNotContain("correct horse").contains("$2a$04$");
         assertThat(gateway.find("sam")).map(Operator::role).hasValue(Role.SUPERVISOR);
-        assertThatThrownBy(() -> cli.add(new Operator("sam", Role.ADMIN, FAST.hash("another one"), Instant.now()), false))
-                .hasMessageContaining("already exists").hasMessageContaining("--replace");
+        assertThatThrownBy(
+                        () -> cli.add(new Operator("sam", Role.ADMIN, FAST.hash("another one"), Instant.now()), false))
+                .hasMessageContaining("already exists")
+                .hasMessageContaining("--replace");
         assertThat(cli.remove("sam")).isTrue();
         assertThat(gateway.find("sam")).isEmpty();
     }
@@ -40,12 +45,18 @@ class OperatorAccountsTest {
         Path file = dir.resolve("users.yaml");
         OperatorDirectory gateway = OperatorDirectory.open(file);
         gateway.add(new Operator("sam", Role.VIEWER, FAST.hash("correct horse"), Instant.now()), false);
-        Files.writeString(file, "users:\n  - name: sam\n    role: boss\n    passwordHash: \"$2a$04$x\"\n    created: \"2026-01-01T00:00:00Z\"\n");
-        assertThatThrownBy(() -> OperatorDirectory.open(file)).hasMessageContaining("account 1 ('sam')")
+        Files.writeString(
+                file,
+                "users:\n  - name: sam\n    role: boss\n    passwordHash: \"$2a$04$x\"\n    created: \"2026-01-01T00:00:00Z\"\n");
+        assertThatThrownBy(() -> OperatorDirectory.open(file))
+                .hasMessageContaining("account 1 ('sam')")
                 .hasMessageContaining("unknown role 'boss' (allowed: viewer, supervisor, admin)");
-        Files.setLastModifiedTime(file, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
+        Files.setLastModifiedTime(
+                file, java.nio.file.attribute.FileTime.from(Instant.now().plusSeconds(5)));
         assertThat(gateway.find("sam")).as("last good accounts kept").isPresent();
-        Files.writeString(file, "users:\n  - name: sam\n    role: viewer\n    passwordHash: plain\n    created: \"2026-01-01T00:00:00Z\"\n");
+        Files.writeString(
+                file,
+                "users:\n  - name: sam\n    role: viewer\n    passwordHash: plain\n    created: \"2026-01-01T00:00:00Z\"\n");
         assertThatThrownBy(() -> OperatorDirectory.open(file)).hasMessageContaining("not a bcrypt hash");
         Files.writeString(file, "users: [oops");
         assertThatThrownBy(() -> OperatorDirectory.open(file)).hasMessageContaining("not valid YAML");
@@ -70,10 +81,16 @@ class OperatorAccountsTest {
         SessionTokens.Claims claims = tokens.verify(token).orElseThrow();
         assertThat(claims.username()).isEqualTo("sam");
         // Someone else's key, or an edited payload, is refused.
-        assertThat(SessionTokens.open(dir.resolve("other"), clock).verify(token)).isEmpty();
+        assertThat(SessionTokens.open(dir.resolve("other"), clock).verify(token))
+                .isEmpty();
         String[] parts = token.split("\\.");
-        String forged = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                new String(java.util.Base64.getUrlDecoder().decode(parts[0])).replace("sam", "ada").getBytes()) + "." + parts[1];
+        String forged = java.util.Base64.getUrlEncoder()
+                        .withoutPadding()
+                        .encodeToString(
+                                new String(java.util.Base64.getUrlDecoder().decode(parts[0]))
+                                        .replace("sam", "ada")
+                                        .getBytes())
+                + "." + parts[1];
         assertThat(tokens.verify(forged)).isEmpty();
         // The same key after a restart accepts it; a sign-out is remembered across the restart.
         assertThat(SessionTokens.open(dir, clock).verify(token)).isPresent();
@@ -98,8 +115,19 @@ class OperatorAccountsTest {
     static final class MutableClock extends Clock {
         Instant now = Instant.parse("2026-11-29T10:00:00Z");
 
-        @Override public ZoneOffset getZone() { return ZoneOffset.UTC; }
-        @Override public Clock withZone(java.time.ZoneId zone) { return this; }
-        @Override public Instant instant() { return now; }
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 }

@@ -19,7 +19,9 @@ class LiveRelayTest {
         final List<String> got = new CopyOnWriteArrayList<>();
         final CountDownLatch gate;
 
-        Recorder(CountDownLatch gate) { this.gate = gate; }
+        Recorder(CountDownLatch gate) {
+            this.gate = gate;
+        }
 
         @Override
         public void send(ByteBuffer message) throws Exception {
@@ -30,7 +32,9 @@ class LiveRelayTest {
         }
 
         @Override
-        public void sendText(String message) { got.add(message); }
+        public void sendText(String message) {
+            got.add(message);
+        }
     }
 
     static LiveFrame fragment(long seq, boolean key, int size) {
@@ -66,7 +70,9 @@ class LiveRelayTest {
             assertThat(slowViewer.queuedBytes()).isLessThanOrEqualTo(10_000);
             int expected = 3 + i;
             // Published at the pace the fast viewer takes them, as a camera does (one fragment per 200 ms).
-            await().pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(2)).atMost(Duration.ofSeconds(5))
+            await().pollDelay(Duration.ZERO)
+                    .pollInterval(Duration.ofMillis(2))
+                    .atMost(Duration.ofSeconds(5))
                     .until(() -> fast.got.size() == expected);
         }
         assertThat(slowViewer.skipped()).isGreaterThan(50);
@@ -75,11 +81,16 @@ class LiveRelayTest {
         relay.publish(fragment(101, false, 3_000));
         await().atMost(Duration.ofSeconds(5)).until(() -> slow.got.contains("f101"));
         // Whatever the slow viewer got, every run of fragments it got starts at a keyframe.
-        List<String> video = slow.got.stream().filter(s -> s.startsWith("k") || s.startsWith("f")).toList();
+        List<String> video = slow.got.stream()
+                .filter(s -> s.startsWith("k") || s.startsWith("f"))
+                .toList();
         for (int i = 0; i < video.size(); i++) {
             long seq = Long.parseLong(video.get(i).substring(1));
             boolean continues = i > 0 && Long.parseLong(video.get(i - 1).substring(1)) == seq - 1;
-            if (!continues) assertThat(video.get(i)).as("a resumption must start at a keyframe").startsWith("k");
+            if (!continues)
+                assertThat(video.get(i))
+                        .as("a resumption must start at a keyframe")
+                        .startsWith("k");
         }
         assertThat(relay.viewers()).isEqualTo(2);
     }

@@ -37,6 +37,7 @@ public final class GpsdGnss implements Gnss {
     static final String WATCH_COMMAND = "?WATCH={\"enable\":true,\"json\":true};\n";
     /** gpsd's longest report (SKY with many satellites) is a few KB; anything far longer is garbage. */
     static final int MAX_LINE_BYTES = 64 * 1024;
+
     private static final int CONNECT_TIMEOUT_MILLIS = 5_000;
 
     private final String logPrefix;
@@ -52,9 +53,10 @@ public final class GpsdGnss implements Gnss {
     private volatile boolean closed;
     private volatile Socket socket;
 
-    private GpsdGnss(String unitId, String host, int port, Duration initialBackoff, Duration maxBackoff,
-                     InstantSource clock) {
-        if (port < 1 || port > 65_535) throw new IllegalArgumentException("gpsd port " + port + " is out of range 1..65535");
+    private GpsdGnss(
+            String unitId, String host, int port, Duration initialBackoff, Duration maxBackoff, InstantSource clock) {
+        if (port < 1 || port > 65_535)
+            throw new IllegalArgumentException("gpsd port " + port + " is out of range 1..65535");
         if (host == null || host.isBlank()) throw new IllegalArgumentException("gpsd host is empty");
         this.logPrefix = unitId + ": gpsd " + host + ":" + port;
         this.host = host;
@@ -70,8 +72,8 @@ public final class GpsdGnss implements Gnss {
         return start(unitId, host, port, Duration.ofMillis(500), Duration.ofSeconds(30), InstantSource.system());
     }
 
-    static GpsdGnss start(String unitId, String host, int port, Duration initialBackoff, Duration maxBackoff,
-                          InstantSource clock) {
+    static GpsdGnss start(
+            String unitId, String host, int port, Duration initialBackoff, Duration maxBackoff, InstantSource clock) {
         GpsdGnss gnss = new GpsdGnss(unitId, host, port, initialBackoff, maxBackoff, clock);
         gnss.thread.start();
         return gnss;
@@ -124,7 +126,8 @@ public final class GpsdGnss implements Gnss {
             } catch (IOException e) {
                 if (closed) break;
                 // Logged once per outage: a unit without gpsd would otherwise log every backoff period.
-                if (!reportedDown) Logger.info("{}: unreachable ({}), retrying with backoff", logPrefix, e.getMessage());
+                if (!reportedDown)
+                    Logger.info("{}: unreachable ({}), retrying with backoff", logPrefix, e.getMessage());
                 else Logger.debug("{}: still unreachable ({})", logPrefix, e.getMessage());
                 reportedDown = true;
             } catch (RuntimeException e) {
@@ -185,7 +188,8 @@ public final class GpsdGnss implements Gnss {
             return;
         }
         if (number(report, "lat") == null || number(report, "lon") == null) {
-            // gpsd sends such partial TPVs (errors only) e.g. when a receiver restarts its cycle: not a fix, not garbage.
+            // gpsd sends such partial TPVs (errors only) e.g. when a receiver restarts its cycle: not a fix, not
+            // garbage.
             Logger.trace("{}: TPV mode {} without position ignored", logPrefix, mode);
             return;
         }
@@ -228,7 +232,11 @@ public final class GpsdGnss implements Gnss {
 
     private void bad(String why, String line) {
         long count = badLines.incrementAndGet();
-        Logger.debug("{}: dropped bad line #{} ({}): {}", logPrefix, count, why,
+        Logger.debug(
+                "{}: dropped bad line #{} ({}): {}",
+                logPrefix,
+                count,
+                why,
                 line.length() > 200 ? line.substring(0, 200) + "..." : line);
     }
 

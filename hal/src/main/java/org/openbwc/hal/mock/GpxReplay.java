@@ -39,7 +39,9 @@ public final class GpxReplay implements Gnss {
         this.start = time.instant();
         this.points = track.points();
         Instant first = points.getFirst().time();
-        this.offsetsMillis = points.stream().mapToLong(p -> Duration.between(first, p.time()).toMillis()).toArray();
+        this.offsetsMillis = points.stream()
+                .mapToLong(p -> Duration.between(first, p.time()).toMillis())
+                .toArray();
         this.lengthMillis = offsetsMillis[offsetsMillis.length - 1];
     }
 
@@ -93,7 +95,8 @@ public final class GpxReplay implements Gnss {
         double p2 = Math.toRadians(lat2);
         double dp = p2 - p1;
         double dl = Math.toRadians(lon2 - lon1);
-        double h = Math.sin(dp / 2) * Math.sin(dp / 2) + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
+        double h =
+                Math.sin(dp / 2) * Math.sin(dp / 2) + Math.cos(p1) * Math.cos(p2) * Math.sin(dl / 2) * Math.sin(dl / 2);
         return 2 * EARTH_RADIUS_METERS * Math.asin(Math.min(1, Math.sqrt(h)));
     }
 

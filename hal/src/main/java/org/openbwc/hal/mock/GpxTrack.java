@@ -141,7 +141,8 @@ public final class GpxTrack {
             if (event == XMLStreamConstants.START_ELEMENT) {
                 String name = xml.getLocalName();
                 if (!rootSeen) {
-                    if (!name.equals("gpx")) throw problem(source, line, "root element is <" + name + ">, expected <gpx>");
+                    if (!name.equals("gpx"))
+                        throw problem(source, line, "root element is <" + name + ">, expected <gpx>");
                     rootSeen = true;
                 } else if (name.equals("trkpt")) {
                     inPoint = true;
@@ -162,17 +163,28 @@ public final class GpxTrack {
                     try {
                         time = Instant.parse(text);
                     } catch (DateTimeParseException e) {
-                        throw problem(source, line, "<time> '" + text + "' is not an ISO-8601 UTC time like 2025-03-14T09:00:00Z");
+                        throw problem(
+                                source,
+                                line,
+                                "<time> '" + text + "' is not an ISO-8601 UTC time like 2025-03-14T09:00:00Z");
                     }
                 }
-            } else if (event == XMLStreamConstants.END_ELEMENT && xml.getLocalName().equals("trkpt")) {
+            } else if (event == XMLStreamConstants.END_ELEMENT
+                    && xml.getLocalName().equals("trkpt")) {
                 inPoint = false;
                 if (time == null) {
-                    throw problem(source, pointLine, "track point " + (points.size() + 1) + " has no <time>; replay needs timestamps");
+                    throw problem(
+                            source,
+                            pointLine,
+                            "track point " + (points.size() + 1) + " has no <time>; replay needs timestamps");
                 }
                 if (!points.isEmpty() && !time.isAfter(points.getLast().time())) {
-                    throw problem(source, pointLine, "track point " + (points.size() + 1) + " time " + time
-                            + " is not after the previous point's " + points.getLast().time());
+                    throw problem(
+                            source,
+                            pointLine,
+                            "track point " + (points.size() + 1) + " time " + time
+                                    + " is not after the previous point's "
+                                    + points.getLast().time());
                 }
                 points.add(new Point(lat, lon, elevation, time));
             }
@@ -194,7 +206,10 @@ public final class GpxTrack {
             throw problem(source, line, "<trkpt> " + attribute + " '" + text + "' is not a number");
         }
         if (!(value >= -limit && value <= limit)) {
-            throw problem(source, line, "<trkpt> " + attribute + " " + text + " is out of range -" + (int) limit + ".." + (int) limit);
+            throw problem(
+                    source,
+                    line,
+                    "<trkpt> " + attribute + " " + text + " is out of range -" + (int) limit + ".." + (int) limit);
         }
         return value;
     }

@@ -54,20 +54,28 @@ public record MockHardware(Hardware hardware, VirtualUnitControls controls) impl
             GpioConfig gpio = config.gpio();
             Pi4jPeripherals io = Pi4jPeripherals.create(unitId, ctx, gpio, true);
             Map<String, VirtualUnitControls.Line> buttons = new LinkedHashMap<>();
-            buttons.put(Pi4jPeripherals.RECORD, restingLine(ctx, Pi4jPeripherals.RECORD, gpio.recordButton().activeLow()));
-            buttons.put(Pi4jPeripherals.FUNCTION, restingLine(ctx, Pi4jPeripherals.FUNCTION, gpio.functionButton().activeLow()));
-            buttons.put(Pi4jPeripherals.SOS, restingLine(ctx, Pi4jPeripherals.SOS, gpio.sosButton().activeLow()));
+            buttons.put(
+                    Pi4jPeripherals.RECORD,
+                    restingLine(ctx, Pi4jPeripherals.RECORD, gpio.recordButton().activeLow()));
+            buttons.put(
+                    Pi4jPeripherals.FUNCTION,
+                    restingLine(
+                            ctx, Pi4jPeripherals.FUNCTION, gpio.functionButton().activeLow()));
+            buttons.put(
+                    Pi4jPeripherals.SOS,
+                    restingLine(ctx, Pi4jPeripherals.SOS, gpio.sosButton().activeLow()));
             VirtualUnitControls.Line trigger = optionalLine(ctx, Pi4jPeripherals.TRIGGER, gpio.trigger());
             VirtualUnitControls.Line dock = optionalLine(ctx, Pi4jPeripherals.DOCK, gpio.dockSense());
 
             MockConfig mock = config.mock();
-            SimulatedBattery battery = new SimulatedBattery(mock.batteryStartPercent(),
-                    mock.batteryDrainPercentPerHour(), options.timeSource());
+            SimulatedBattery battery = new SimulatedBattery(
+                    mock.batteryStartPercent(), mock.batteryDrainPercentPerHour(), options.timeSource());
             gnss = gnss(config, options);
             MockClock clock = new MockClock(options.timeSource(), mock.clockSet());
-            AdjustableStorage storage = new AdjustableStorage(
-                    FileStoreStorage.open(FileStoreStorage.evidenceDirOf(config.dataDir())));
-            controls = new VirtualUnitControls(unitId, ctx, buttons, trigger, dock, battery, gnss, clock, storage, options);
+            AdjustableStorage storage =
+                    new AdjustableStorage(FileStoreStorage.open(FileStoreStorage.evidenceDirOf(config.dataDir())));
+            controls = new VirtualUnitControls(
+                    unitId, ctx, buttons, trigger, dock, battery, gnss, clock, storage, options);
 
             VirtualUnitControls ownedControls = controls;
             AtomicBoolean closed = new AtomicBoolean();
@@ -80,11 +88,25 @@ public record MockHardware(Hardware hardware, VirtualUnitControls controls) impl
                     Logger.info("{}: mock hardware closed", unitId);
                 }
             };
-            Hardware hardware = new Hardware(io.recordButton(), io.functionButton(), io.sosButton(), io.trigger(),
-                    io.dock(), io.greenLed(), io.redLed(), io.amberLed(), io.haptics(), battery, gnss, clock, storage,
-                    new SimulatedRadio(gnss), resources);
-            Logger.info("{}: mock hardware ready (gnss {}, battery {}%, clock {})", unitId, describe(gnss),
-                    mock.batteryStartPercent(), mock.clockSet() ? "set" : "unset");
+            Hardware hardware = new Hardware(
+                    io.recordButton(),
+                    io.functionButton(),
+                    io.sosButton(),
+                    io.trigger(),
+                    io.dock(),
+                    io.greenLed(),
+                    io.redLed(),
+                    io.amberLed(),
+                    io.haptics(),
+                    battery,
+                    gnss,
+                    clock,
+                    storage,
+                    new SimulatedRadio(gnss),
+                    resources);
+            Logger.info(
+                    "{}: mock hardware ready (gnss {}, battery {}%, clock {})",
+                    unitId, describe(gnss), mock.batteryStartPercent(), mock.clockSet() ? "set" : "unset");
             return new MockHardware(hardware, controls);
         } catch (RuntimeException e) {
             if (controls != null) controls.close();
@@ -111,15 +133,19 @@ public record MockHardware(Hardware hardware, VirtualUnitControls controls) impl
         return Pi4J.newContextBuilder()
                 .noAutoDetect()
                 .add(new MockPlatform())
-                .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance(),
-                        MockPwmProvider.newInstance(), MockI2CProvider.newInstance())
+                .add(
+                        MockDigitalInputProvider.newInstance(),
+                        MockDigitalOutputProvider.newInstance(),
+                        MockPwmProvider.newInstance(),
+                        MockI2CProvider.newInstance())
                 // Hardware.close() shuts the context down; a JVM hook per emulated unit would only pile up.
                 .disableShutdownHook()
                 .build();
     }
 
     private static VirtualUnitControls.Line restingLine(Context ctx, String id, boolean activeLow) {
-        VirtualUnitControls.Line line = new VirtualUnitControls.Line(ctx.registry().get(id, MockDigitalInput.class), activeLow);
+        VirtualUnitControls.Line line =
+                new VirtualUnitControls.Line(ctx.registry().get(id, MockDigitalInput.class), activeLow);
         // The mock line starts LOW, which an active-low input would read as pressed.
         line.drive(false);
         return line;
@@ -133,7 +159,8 @@ public record MockHardware(Hardware hardware, VirtualUnitControls controls) impl
         GnssConfig gnss = config.gnss();
         return switch (gnss.source()) {
             case GPX -> {
-                int trackNumber = options.trackNumber() != null ? options.trackNumber() : trackNumberOf(config.unitId());
+                int trackNumber =
+                        options.trackNumber() != null ? options.trackNumber() : trackNumberOf(config.unitId());
                 GpxTrack track = GpxTrack.load(gnss.gpxFile(), trackNumber);
                 yield new GpxReplay(track, config.mock().gpxSpeedFactor(), options.timeSource());
             }

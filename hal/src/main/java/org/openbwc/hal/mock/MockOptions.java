@@ -13,7 +13,8 @@ import java.time.InstantSource;
  * @param trackNumber    which bundled GPX track a unit without a gpxFile replays ({@link GpxTrack#bundled(int)});
  *                       null takes the last number in the unit id, so "unit-2" gets track 2
  */
-public record MockOptions(InstantSource timeSource, Duration pressDuration, Duration doublePressGap, Integer trackNumber) {
+public record MockOptions(
+        InstantSource timeSource, Duration pressDuration, Duration doublePressGap, Integer trackNumber) {
     public MockOptions {
         if (timeSource == null) throw new IllegalArgumentException("timeSource is required");
         if (pressDuration == null || pressDuration.isNegative() || pressDuration.isZero()) {

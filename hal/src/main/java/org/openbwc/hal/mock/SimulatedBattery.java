@@ -20,12 +20,14 @@ import org.openbwc.hal.BatteryReading;
 final class SimulatedBattery implements Battery {
     /** How far the percent curve bends away from linear: slope 1.5x at the ends, 0.5x on the plateau. */
     static final double CURVE_BEND = 0.5;
+
     static final double CHARGE_PER_HOUR = 0.60;
     static final double TAPER_FROM = 0.80;
     /** Constant-voltage phase: what is left to fill shrinks with this rate (1/h), matching the CC rate at 80 %. */
     private static final double TAPER_RATE_PER_HOUR = CHARGE_PER_HOUR / (1 - TAPER_FROM);
     /** Charger lifts the terminal voltage above open circuit while current flows. */
     private static final double CHARGING_LIFT_VOLTS = 0.08;
+
     private static final double[] OCV_PERCENT = {0, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 100};
     private static final double[] OCV_VOLTS = {3.30, 3.55, 3.68, 3.74, 3.78, 3.81, 3.84, 3.88, 3.94, 4.00, 4.08, 4.20};
     static final double MIN_VOLTS = OCV_VOLTS[0];
@@ -55,7 +57,8 @@ final class SimulatedBattery implements Battery {
         boolean charging = docked && whole < 100;
         double volts = openCircuitVolts(percent) + (charging ? CHARGING_LIFT_VOLTS : 0);
         // Charge drains linearly, so time to empty is exact here; a real gauge estimates it from its trend.
-        Integer minutesLeft = charging || docked || drainPerHour == 0 ? null : (int) Math.round(charge / drainPerHour * 60);
+        Integer minutesLeft =
+                charging || docked || drainPerHour == 0 ? null : (int) Math.round(charge / drainPerHour * 60);
         return new BatteryReading(whole, Math.min(MAX_VOLTS, volts), charging, minutesLeft);
     }
 
@@ -123,7 +126,8 @@ final class SimulatedBattery implements Battery {
     }
 
     private static double checkPercent(double percent) {
-        if (!(percent >= 0 && percent <= 100)) throw new IllegalArgumentException("battery percent " + percent + " is out of range 0..100");
+        if (!(percent >= 0 && percent <= 100))
+            throw new IllegalArgumentException("battery percent " + percent + " is out of range 0..100");
         return percent;
     }
 }

@@ -16,11 +16,16 @@ final class SimulatedRadio implements RadioLink {
 
     private final Gnss gnss;
 
-    SimulatedRadio(Gnss gnss) { this.gnss = gnss; }
+    SimulatedRadio(Gnss gnss) {
+        this.gnss = gnss;
+    }
 
     @Override
     public OptionalInt signalPercent() {
-        return gnss.latestFix().map(SimulatedRadio::signalAt).map(OptionalInt::of).orElse(OptionalInt.empty());
+        return gnss.latestFix()
+                .map(SimulatedRadio::signalAt)
+                .map(OptionalInt::of)
+                .orElse(OptionalInt.empty());
     }
 
     static int signalAt(GnssFix fix) {

@@ -66,9 +66,17 @@ public final class VirtualUnitControls implements AutoCloseable {
     private record Step(long delayMillis, boolean active) {}
 
     /** {@code trigger} and {@code dock} are null when the input is disabled in the unit's config. */
-    VirtualUnitControls(String unitId, Context ctx, Map<String, Line> buttons, Line trigger, Line dock,
-                        SimulatedBattery battery, Gnss gnss, MockClock clock, AdjustableStorage storage,
-                        MockOptions options) {
+    VirtualUnitControls(
+            String unitId,
+            Context ctx,
+            Map<String, Line> buttons,
+            Line trigger,
+            Line dock,
+            SimulatedBattery battery,
+            Gnss gnss,
+            MockClock clock,
+            AdjustableStorage storage,
+            MockOptions options) {
         this.unitId = unitId;
         this.ctx = ctx;
         this.buttons = Map.copyOf(buttons);
@@ -79,7 +87,8 @@ public final class VirtualUnitControls implements AutoCloseable {
         this.clock = clock;
         this.storage = storage;
         this.options = options;
-        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(1,
+        ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(
+                1,
                 Thread.ofPlatform().name("unit-" + unitId + "-buttons").daemon().factory());
         executor.setRemoveOnCancelPolicy(true);
         this.scheduler = executor;
@@ -111,7 +120,8 @@ public final class VirtualUnitControls implements AutoCloseable {
     public CompletableFuture<Void> doublePress(String button) {
         long down = options.pressDuration().toMillis();
         long gap = options.doublePressGap().toMillis();
-        return gesture(button, List.of(new Step(0, true), new Step(down, false), new Step(gap, true), new Step(down, false)));
+        return gesture(
+                button, List.of(new Step(0, true), new Step(down, false), new Step(gap, true), new Step(down, false)));
     }
 
     /** Whether the button line currently reads pressed. */
@@ -224,7 +234,8 @@ public final class VirtualUnitControls implements AutoCloseable {
     private Line line(String button) {
         Line line = buttons.get(button);
         if (line == null) {
-            throw new IllegalArgumentException("unknown button '" + button + "', expected one of " + Pi4jPeripherals.BUTTONS);
+            throw new IllegalArgumentException(
+                    "unknown button '" + button + "', expected one of " + Pi4jPeripherals.BUTTONS);
         }
         return line;
     }
@@ -254,16 +265,19 @@ public final class VirtualUnitControls implements AutoCloseable {
         }
         Step step = steps.get(index);
         try {
-            scheduler.schedule(() -> {
-                if (done.isDone()) return;
-                try {
-                    line.drive(step.active());
-                } catch (RuntimeException e) {
-                    done.completeExceptionally(e);
-                    return;
-                }
-                runStep(line, steps, index + 1, done);
-            }, step.delayMillis(), TimeUnit.MILLISECONDS);
+            scheduler.schedule(
+                    () -> {
+                        if (done.isDone()) return;
+                        try {
+                            line.drive(step.active());
+                        } catch (RuntimeException e) {
+                            done.completeExceptionally(e);
+                            return;
+                        }
+                        runStep(line, steps, index + 1, done);
+                    },
+                    step.delayMillis(),
+                    TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             done.completeExceptionally(new IllegalStateException("controls of unit " + unitId + " are closed", e));
         }

@@ -2,8 +2,8 @@ package org.openbwc.hal.pi4j;
 
 import com.pi4j.context.Context;
 import com.pi4j.io.gpio.digital.DigitalInput;
-import com.pi4j.io.gpio.digital.PullResistance;
 import com.pi4j.io.gpio.digital.DigitalState;
+import com.pi4j.io.gpio.digital.PullResistance;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.openbwc.hal.EdgeListener;

@@ -23,6 +23,7 @@ final class Max17048Battery implements Battery {
     static final double PERCENT_PER_HOUR_PER_CRATE_LSB = 0.208;
     /** Below this drain (a few CRATE LSBs of noise) the gauge cannot tell a useful time to empty. */
     static final double MIN_DISCHARGE_PERCENT_PER_HOUR = 1.0;
+
     static final int MAX_ESTIMATE_MINUTES = 48 * 60;
     static final double CHARGING_RATE_PERCENT_PER_HOUR = 1.0;
 
@@ -48,7 +49,8 @@ final class Max17048Battery implements Battery {
             } catch (IllegalStateException e) {
                 Logger.debug("MAX17048 CRATE unreadable, no time-to-empty estimate: {}", e.getMessage());
             }
-            return new BatteryReading(percent, volts, charging, charging || rate == null ? null : minutesLeft(percent, rate));
+            return new BatteryReading(
+                    percent, volts, charging, charging || rate == null ? null : minutesLeft(percent, rate));
         }
         double rate = percentPerHourFromCrate(readWord(REG_CRATE));
         boolean charging = rate > CHARGING_RATE_PERCENT_PER_HOUR;
@@ -87,7 +89,7 @@ final class Max17048Battery implements Battery {
     }
 
     private String describe(int register) {
-        return String.format("MAX17048 on i2c bus %d address 0x%02x register 0x%02x",
-                gauge.bus(), gauge.device(), register);
+        return String.format(
+                "MAX17048 on i2c bus %d address 0x%02x register 0x%02x", gauge.bus(), gauge.device(), register);
     }
 }

@@ -16,7 +16,8 @@ final class Pi4jBinaryInput implements BinaryInput {
 
     /** Creates the Pi4J input with Pi4J id {@code name}; callers handle {@code enabled == false} themselves. */
     static Pi4jBinaryInput create(String unitId, Context ctx, String name, InputConfig config) {
-        DigitalInput input = ActiveLevelLine.open(ctx, name, name + " input", config.pin(), config.debounceMicros(), config.activeLow());
+        DigitalInput input = ActiveLevelLine.open(
+                ctx, name, name + " input", config.pin(), config.debounceMicros(), config.activeLow());
         return new Pi4jBinaryInput(unitId, name, input, config.activeLow());
     }
 

@@ -16,7 +16,8 @@ final class Pi4jButton implements Button {
 
     /** Creates the Pi4J input with Pi4J id {@code name}; an active-low button is wired to ground, so it gets a pull-up. */
     static Pi4jButton create(String unitId, Context ctx, String name, ButtonConfig config) {
-        DigitalInput input = ActiveLevelLine.open(ctx, name, name + " button", config.pin(), config.debounceMicros(), config.activeLow());
+        DigitalInput input = ActiveLevelLine.open(
+                ctx, name, name + " button", config.pin(), config.debounceMicros(), config.activeLow());
         return new Pi4jButton(unitId, name, input, config.activeLow());
     }
 

@@ -36,7 +36,8 @@ final class Pi4jLed implements Led {
 
     static Pi4jLed onPwm(String name, Pwm pwm, int dutyPercent) {
         if (dutyPercent < 0 || dutyPercent > 100) {
-            throw new IllegalArgumentException("LED " + name + " brightnessPercent " + dutyPercent + " is out of range 0..100");
+            throw new IllegalArgumentException(
+                    "LED " + name + " brightnessPercent " + dutyPercent + " is out of range 0..100");
         }
         return new Pi4jLed(name, null, pwm, dutyPercent);
     }
@@ -44,8 +45,11 @@ final class Pi4jLed implements Led {
     /** Creates the Pi4J output with Pi4J id {@code ioId}; the LED is off at start and when the context shuts down. */
     static Pi4jLed create(String unitId, Context ctx, String name, String ioId, LedConfig config, boolean softwarePwm) {
         if (config.pwm() && !softwarePwm) {
-            Logger.warn("{}: LED {} asks for pwm dimming, but this board has no software PWM provider; "
-                    + "driving it on/off at full brightness", unitId, name);
+            Logger.warn(
+                    "{}: LED {} asks for pwm dimming, but this board has no software PWM provider; "
+                            + "driving it on/off at full brightness",
+                    unitId,
+                    name);
         }
         if (config.pwm() && softwarePwm) {
             Pwm pwm = ctx.create(Pwm.newConfigBuilder(ctx)

@@ -15,8 +15,16 @@ import org.openbwc.hal.Led;
  * the providers of the context. Each I/O is registered in the context under the id constants below, which is
  * how the emulator finds the mock lines to drive.
  */
-public record Pi4jPeripherals(Button recordButton, Button functionButton, Button sosButton, BinaryInput trigger,
-                              BinaryInput dock, Led greenLed, Led redLed, Led amberLed, Haptics haptics) {
+public record Pi4jPeripherals(
+        Button recordButton,
+        Button functionButton,
+        Button sosButton,
+        BinaryInput trigger,
+        BinaryInput dock,
+        Led greenLed,
+        Led redLed,
+        Led amberLed,
+        Haptics haptics) {
     public static final String RECORD = "record";
     public static final String FUNCTION = "function";
     public static final String SOS = "sos";

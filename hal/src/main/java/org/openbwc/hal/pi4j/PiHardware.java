@@ -21,8 +21,8 @@ import org.openbwc.hal.gnss.GpsdGnss;
 import org.openbwc.hal.mock.GpxReplay;
 import org.openbwc.hal.mock.GpxTrack;
 import org.openbwc.hal.system.FileStoreStorage;
-import org.openbwc.hal.system.WirelessProcRadio;
 import org.openbwc.hal.system.SystemDeviceClock;
+import org.openbwc.hal.system.WirelessProcRadio;
 import org.tinylog.Logger;
 
 /**
@@ -52,7 +52,9 @@ public final class PiHardware {
     static Context boardContext(UnitConfig config) {
         return Pi4J.newContextBuilder()
                 .noAutoDetect()
-                .add(GpioDDigitalInputProvider.newInstance(), GpioDDigitalOutputProvider.newInstance(),
+                .add(
+                        GpioDDigitalInputProvider.newInstance(),
+                        GpioDDigitalOutputProvider.newInstance(),
                         LinuxFsPwmProvider.newInstance(config.gpio().haptic().pwmChip()),
                         LinuxFsI2CProvider.newInstance())
                 // The launcher closes the Hardware on shutdown; a second shutdown from Pi4J's own hook would race it.
@@ -78,11 +80,28 @@ public final class PiHardware {
             ctx.shutdown();
             Logger.info("{}: board hardware closed", unitId);
         };
-        Logger.info("{}: board hardware ready (fuel gauge i2c-{} 0x{}, gnss {})", unitId, gaugeConfig.i2cBus(),
-                Integer.toHexString(gaugeConfig.i2cAddress()), config.gnss().source());
-        return new Hardware(io.recordButton(), io.functionButton(), io.sosButton(), io.trigger(), io.dock(),
-                io.greenLed(), io.redLed(), io.amberLed(), io.haptics(), battery, gnss, clock, storage,
-                new WirelessProcRadio(), resources);
+        Logger.info(
+                "{}: board hardware ready (fuel gauge i2c-{} 0x{}, gnss {})",
+                unitId,
+                gaugeConfig.i2cBus(),
+                Integer.toHexString(gaugeConfig.i2cAddress()),
+                config.gnss().source());
+        return new Hardware(
+                io.recordButton(),
+                io.functionButton(),
+                io.sosButton(),
+                io.trigger(),
+                io.dock(),
+                io.greenLed(),
+                io.redLed(),
+                io.amberLed(),
+                io.haptics(),
+                battery,
+                gnss,
+                clock,
+                storage,
+                new WirelessProcRadio(),
+                resources);
     }
 
     static Gnss gnss(UnitConfig config) {
@@ -90,7 +109,8 @@ public final class PiHardware {
         return switch (gnss.source()) {
             case GPSD -> GpsdGnss.connect(config.unitId(), gnss.gpsdHost(), gnss.gpsdPort());
             // Bench testing a board without sky view: replay a recorded track.
-            case GPX -> GpxReplay.start(GpxTrack.load(gnss.gpxFile(), 1), config.mock().gpxSpeedFactor());
+            case GPX ->
+                GpxReplay.start(GpxTrack.load(gnss.gpxFile(), 1), config.mock().gpxSpeedFactor());
             case NONE -> Optional::empty;
         };
     }

@@ -18,9 +18,13 @@ public final class WirelessProcRadio implements RadioLink {
 
     private final Path file;
 
-    public WirelessProcRadio() { this(Path.of("/proc/net/wireless")); }
+    public WirelessProcRadio() {
+        this(Path.of("/proc/net/wireless"));
+    }
 
-    WirelessProcRadio(Path file) { this.file = file; }
+    WirelessProcRadio(Path file) {
+        this.file = file;
+    }
 
     @Override
     public OptionalInt signalPercent() {

@@ -47,9 +47,12 @@ final class FakeGpsd implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
-                BufferedReader in = new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
+                BufferedReader in =
+                        new BufferedReader(new InputStreamReader(client.getInputStream(), StandardCharsets.US_ASCII));
                 commands.add(in.readLine());
-                send(client, "{\"class\":\"VERSION\",\"release\":\"3.22\",\"rev\":\"3.22\",\"proto_major\":3,\"proto_minor\":14}");
+                send(
+                        client,
+                        "{\"class\":\"VERSION\",\"release\":\"3.22\",\"rev\":\"3.22\",\"proto_major\":3,\"proto_minor\":14}");
                 clients.add(client);
             } catch (IOException e) {
                 return;

@@ -23,14 +23,16 @@ import org.openbwc.hal.GnssFix;
 /** Talks to a real gpsd fed by gpsfake with a shipped NMEA log; skipped where gpsd is not installed. */
 class GpsdGnssGpsfakeTest {
     /** gpsd lives in sbin, which a CI user's PATH may lack. */
-    private static final String SEARCH_PATH = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin:/usr/local/sbin";
+    private static final String SEARCH_PATH =
+            System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin:/usr/local/sbin";
 
     @TempDir
     Path dir;
 
     @Test
     void readsFixesFromRealGpsd() throws Exception {
-        Assumptions.assumeTrue(onPath("gpsfake") && onPath("gpsd"),
+        Assumptions.assumeTrue(
+                onPath("gpsfake") && onPath("gpsd"),
                 "gpsfake/gpsd not installed (Debian: apt-get install gpsd gpsd-clients); skipping the real-gpsd test");
         Path log = dir.resolve("alexanderplatz.nmea");
         try (InputStream in = getClass().getResourceAsStream("alexanderplatz.nmea")) {
@@ -41,19 +43,21 @@ class GpsdGnssGpsfakeTest {
             port = probe.getLocalPort();
         }
         // -c 0.1: a sentence every 100 ms, so a few seconds of log go by quickly; the log repeats until we stop.
-        ProcessBuilder builder = new ProcessBuilder("gpsfake", "-q", "-P", Integer.toString(port), "-c", "0.1", "-W", "60",
-                log.toString())
+        ProcessBuilder builder = new ProcessBuilder(
+                        "gpsfake", "-q", "-P", Integer.toString(port), "-c", "0.1", "-W", "60", log.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("gpsfake.out").toFile());
         builder.environment().put("PATH", SEARCH_PATH);
         Process gpsfake = builder.start();
-        GpsdGnss gnss = GpsdGnss.start("unit-1", "127.0.0.1", port, Duration.ofMillis(100), Duration.ofSeconds(1),
-                InstantSource.system());
+        GpsdGnss gnss = GpsdGnss.start(
+                "unit-1", "127.0.0.1", port, Duration.ofMillis(100), Duration.ofSeconds(1), InstantSource.system());
         try {
             // gpsd's first reports lack time, speed and track, or altitude (2D); wait for a complete 3D fix.
             AtomicReference<GnssFix> complete = new AtomicReference<>();
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                gnss.latestFix().filter(f -> f.speedMps() != null && f.courseDegrees() != null && f.altitudeMeters() != null).ifPresent(complete::set);
+                gnss.latestFix()
+                        .filter(f -> f.speedMps() != null && f.courseDegrees() != null && f.altitudeMeters() != null)
+                        .ifPresent(complete::set);
                 return complete.get() != null;
             });
             GnssFix fix = complete.get();

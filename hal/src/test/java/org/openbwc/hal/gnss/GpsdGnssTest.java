@@ -21,18 +21,25 @@ class GpsdGnssTest {
             "track":231.4,"speed":1.42,"climb":0.0,"eps":0.5,"eph":5.4}""";
 
     private static GpsdGnss connect(FakeGpsd gpsd) {
-        return GpsdGnss.start("unit-1", "127.0.0.1", gpsd.port(), Duration.ofMillis(50), Duration.ofMillis(200),
+        return GpsdGnss.start(
+                "unit-1",
+                "127.0.0.1",
+                gpsd.port(),
+                Duration.ofMillis(50),
+                Duration.ofMillis(200),
                 InstantSource.system());
     }
 
     @Test
     void watchesAndParsesTpvIntoAFix() throws Exception {
-        try (FakeGpsd gpsd = new FakeGpsd(); GpsdGnss gnss = connect(gpsd)) {
+        try (FakeGpsd gpsd = new FakeGpsd();
+                GpsdGnss gnss = connect(gpsd)) {
             Socket client = gpsd.nextClient();
             assertThat(gpsd.commands).containsExactly("?WATCH={\"enable\":true,\"json\":true};");
             assertThat(gnss.latestFix()).isEmpty();
 
-            FakeGpsd.send(client,
+            FakeGpsd.send(
+                    client,
                     "{\"class\":\"DEVICES\",\"devices\":[{\"class\":\"DEVICE\",\"path\":\"/dev/ttyAMA0\"}]}",
                     "{\"class\":\"WATCH\",\"enable\":true,\"json\":true}",
                     "{\"class\":\"SKY\",\"satellites\":[]}",
@@ -53,7 +60,8 @@ class GpsdGnssTest {
 
     @Test
     void twoDimensionalFixWithoutEphUsesEpxEpyAndHasNoAltitude() throws Exception {
-        try (FakeGpsd gpsd = new FakeGpsd(); GpsdGnss gnss = connect(gpsd)) {
+        try (FakeGpsd gpsd = new FakeGpsd();
+                GpsdGnss gnss = connect(gpsd)) {
             FakeGpsd.send(gpsd.nextClient(), """
                     {"class":"TPV","mode":2,"time":"2025-03-14T09:00:02Z","lat":52.5,"lon":13.4,"alt":30.0,"epx":3.0,"epy":7.5}""");
             await().atMost(WAIT).until(() -> gnss.latestFix().isPresent());
@@ -67,8 +75,10 @@ class GpsdGnssTest {
 
     @Test
     void skipsAndCountsGarbageAndKeepsGoing() throws Exception {
-        try (FakeGpsd gpsd = new FakeGpsd(); GpsdGnss gnss = connect(gpsd)) {
-            FakeGpsd.send(gpsd.nextClient(),
+        try (FakeGpsd gpsd = new FakeGpsd();
+                GpsdGnss gnss = connect(gpsd)) {
+            FakeGpsd.send(
+                    gpsd.nextClient(),
                     "$GPRMC,not,json",
                     "{\"class\":\"TPV\",\"mode\":3,",
                     "[1,2,3]",
@@ -85,11 +95,14 @@ class GpsdGnssTest {
 
     @Test
     void partialTpvWithoutPositionIsNeitherAFixNorGarbage() throws Exception {
-        try (FakeGpsd gpsd = new FakeGpsd(); GpsdGnss gnss = connect(gpsd)) {
+        try (FakeGpsd gpsd = new FakeGpsd();
+                GpsdGnss gnss = connect(gpsd)) {
             Socket client = gpsd.nextClient();
             FakeGpsd.send(client, TPV);
             await().atMost(WAIT).until(() -> gnss.latestFix().isPresent());
-            FakeGpsd.send(client, "{\"class\":\"TPV\",\"mode\":3,\"epv\":29.9,\"eph\":17.1}",
+            FakeGpsd.send(
+                    client,
+                    "{\"class\":\"TPV\",\"mode\":3,\"epv\":29.9,\"eph\":17.1}",
                     TPV.replace("\"speed\":1.42", "\"speed\":2.5"));
             await().atMost(WAIT).until(() -> gnss.latestFix().orElseThrow().speedMps() == 2.5);
             assertThat(gnss.badLines()).isZero();
@@ -98,7 +111,8 @@ class GpsdGnssTest {
 
     @Test
     void overlongLineIsDroppedAndTheNextLineStillParses() throws Exception {
-        try (FakeGpsd gpsd = new FakeGpsd(); GpsdGnss gnss = connect(gpsd)) {
+        try (FakeGpsd gpsd = new FakeGpsd();
+                GpsdGnss gnss = connect(gpsd)) {
             FakeGpsd.send(gpsd.nextClient(), "x".repeat(GpsdGnss.MAX_LINE_BYTES + 10), TPV);
             await().atMost(WAIT).until(() -> gnss.latestFix().isPresent());
             assertThat(gnss.badLines()).isEqualTo(1);
@@ -107,7 +121,8 @@ class GpsdGnssTest {
 
     @Test
     void noFixReportClearsTheFix() throws Exception {
-        try (FakeGpsd gpsd = new FakeGpsd(); GpsdGnss gnss = connect(gpsd)) {
+        try (FakeGpsd gpsd = new FakeGpsd();
+                GpsdGnss gnss = connect(gpsd)) {
             Socket client = gpsd.nextClient();
             FakeGpsd.send(client, TPV);
             await().atMost(WAIT).until(() -> gnss.latestFix().isPresent());
@@ -118,7 +133,8 @@ class GpsdGnssTest {
 
     @Test
     void reconnectsAfterTheServerDropsAndKeepsTheLastFixMeanwhile() throws Exception {
-        try (FakeGpsd gpsd = new FakeGpsd(); GpsdGnss gnss = connect(gpsd)) {
+        try (FakeGpsd gpsd = new FakeGpsd();
+                GpsdGnss gnss = connect(gpsd)) {
             Socket first = gpsd.nextClient();
             FakeGpsd.send(first, TPV);
             await().atMost(WAIT).until(() -> gnss.latestFix().isPresent());
@@ -139,8 +155,8 @@ class GpsdGnssTest {
         try (ServerSocket probe = new ServerSocket(0)) {
             port = probe.getLocalPort();
         }
-        GpsdGnss gnss = GpsdGnss.start("unit-1", "127.0.0.1", port, Duration.ofMillis(20), Duration.ofMillis(100),
-                InstantSource.system());
+        GpsdGnss gnss = GpsdGnss.start(
+                "unit-1", "127.0.0.1", port, Duration.ofMillis(20), Duration.ofMillis(100), InstantSource.system());
         try {
             await().during(Duration.ofMillis(300)).atMost(WAIT).until(() -> gnss.connections() == 0);
             assertThat(gnss.latestFix()).isEmpty();
@@ -166,7 +182,8 @@ class GpsdGnssTest {
     @Test
     void tpvWithoutTimeUsesTheClock() {
         Instant now = Instant.parse("2026-01-01T00:00:00Z");
-        GpsdGnss gnss = GpsdGnss.start("unit-1", "127.0.0.1", 9, Duration.ofSeconds(10), Duration.ofSeconds(10), () -> now);
+        GpsdGnss gnss =
+                GpsdGnss.start("unit-1", "127.0.0.1", 9, Duration.ofSeconds(10), Duration.ofSeconds(10), () -> now);
         try {
             gnss.handleLine("{\"class\":\"TPV\",\"mode\":2,\"lat\":52.5,\"lon\":13.4}");
             assertThat(gnss.latestFix().orElseThrow().fixTime()).isEqualTo(now);

@@ -41,8 +41,12 @@ class GpxTrackTest {
             assertThat(speed).isLessThan(16.0);
         }
         // Loops end where they start, so replay wraps around without a jump.
-        assertThat(GpxReplay.distanceMeters(points.getFirst().lat(), points.getFirst().lon(),
-                points.getLast().lat(), points.getLast().lon())).isLessThan(30);
+        assertThat(GpxReplay.distanceMeters(
+                        points.getFirst().lat(),
+                        points.getFirst().lon(),
+                        points.getLast().lat(),
+                        points.getLast().lon()))
+                .isLessThan(30);
     }
 
     @Test
@@ -50,7 +54,8 @@ class GpxTrackTest {
         assertThat(GpxTrack.bundled(4).source()).isEqualTo(GpxTrack.bundled(1).source());
         assertThat(GpxTrack.bundled(0).source()).isEqualTo(GpxTrack.bundled(3).source());
         assertThat(GpxTrack.bundled(-1).source()).isEqualTo(GpxTrack.bundled(2).source());
-        assertThat(GpxTrack.bundled(1).points().get(10)).isNotEqualTo(GpxTrack.bundled(2).points().get(10));
+        assertThat(GpxTrack.bundled(1).points().get(10))
+                .isNotEqualTo(GpxTrack.bundled(2).points().get(10));
         assertThat(GpxTrack.load("bundled:2", 1).source()).isEqualTo("bundled:unit-2.gpx");
         assertThat(GpxTrack.load("bundled", 3).source()).isEqualTo("bundled:unit-3.gpx");
     }
@@ -78,21 +83,31 @@ class GpxTrackTest {
 
     @Test
     void badFilesNameTheFileLineAndProblem() throws Exception {
-        assertBad("<gpx><trk><trkseg><trkpt lat=\"52.5\" lon=\"13.4\"><time>2025-03-14T09:00:00Z</time></trkpt>\n</trkseg></trk>",
+        assertBad(
+                "<gpx><trk><trkseg><trkpt lat=\"52.5\" lon=\"13.4\"><time>2025-03-14T09:00:00Z</time></trkpt>\n</trkseg></trk>",
                 "not well-formed XML");
         assertBad("<kml></kml>", "root element is <kml>, expected <gpx>");
-        assertBad(gpx("<trkpt lat=\"north\" lon=\"13.4\"><time>2025-03-14T09:00:00Z</time></trkpt>"),
+        assertBad(
+                gpx("<trkpt lat=\"north\" lon=\"13.4\"><time>2025-03-14T09:00:00Z</time></trkpt>"),
                 ":2: <trkpt> lat 'north' is not a number");
-        assertBad(gpx("<trkpt lat=\"95\" lon=\"13.4\"><time>2025-03-14T09:00:00Z</time></trkpt>"), "lat 95 is out of range");
+        assertBad(
+                gpx("<trkpt lat=\"95\" lon=\"13.4\"><time>2025-03-14T09:00:00Z</time></trkpt>"),
+                "lat 95 is out of range");
         assertBad(gpx("<trkpt lon=\"13.4\"><time>2025-03-14T09:00:00Z</time></trkpt>"), "without lat attribute");
         assertBad(gpx("<trkpt lat=\"52.5\" lon=\"13.4\"></trkpt>"), "track point 1 has no <time>");
-        assertBad(gpx("<trkpt lat=\"52.5\" lon=\"13.4\"><time>yesterday</time></trkpt>"), "<time> 'yesterday' is not an ISO-8601");
-        assertBad(gpx("<trkpt lat=\"52.5\" lon=\"13.4\"><time>2025-03-14T09:00:00Z</time></trkpt>"), "has 1 track points");
+        assertBad(
+                gpx("<trkpt lat=\"52.5\" lon=\"13.4\"><time>yesterday</time></trkpt>"),
+                "<time> 'yesterday' is not an ISO-8601");
+        assertBad(
+                gpx("<trkpt lat=\"52.5\" lon=\"13.4\"><time>2025-03-14T09:00:00Z</time></trkpt>"),
+                "has 1 track points");
         assertBad(gpx("""
                 <trkpt lat="52.5" lon="13.4"><time>2025-03-14T09:00:10Z</time></trkpt>
                 <trkpt lat="52.5" lon="13.4"><time>2025-03-14T09:00:00Z</time></trkpt>"""), "track point 2 time");
         assertThatThrownBy(() -> GpxTrack.parse(dir.resolve("missing.gpx")))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("missing.gpx").hasMessageContaining("does not exist");
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("missing.gpx")
+                .hasMessageContaining("does not exist");
     }
 
     @Test
@@ -106,13 +121,15 @@ class GpxTrackTest {
                 <trkpt lat="52.5" lon="13.4"><time>2025-03-14T09:00:10Z</time></trkpt>
                 </trkseg></trk></gpx>
                 """.formatted(secret.toUri());
-        assertThatThrownBy(() -> GpxTrack.parse(new ByteArrayInputStream(xxe.getBytes(StandardCharsets.UTF_8)), "xxe.gpx"))
+        assertThatThrownBy(
+                        () -> GpxTrack.parse(new ByteArrayInputStream(xxe.getBytes(StandardCharsets.UTF_8)), "xxe.gpx"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("bad GPX file xxe.gpx");
     }
 
     private static String gpx(String points) {
-        return "<gpx version=\"1.1\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n<trk><trkseg>" + points + "</trkseg></trk></gpx>";
+        return "<gpx version=\"1.1\" xmlns=\"http://www.topografix.com/GPX/1/1\">\n<trk><trkseg>" + points
+                + "</trkseg></trk></gpx>";
     }
 
     private void assertBad(String content, String expected) throws Exception {

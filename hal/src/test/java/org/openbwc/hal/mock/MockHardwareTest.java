@@ -38,7 +38,9 @@ class MockHardwareTest {
             assertThat(unit.hardware().recordButton().isPressed()).isFalse();
             long start = System.nanoTime();
             var gesture = unit.controls().press("record");
-            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).as("press returns at once").isLessThan(100);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start))
+                    .as("press returns at once")
+                    .isLessThan(100);
 
             await().atMost(WAIT).until(() -> edges.size() == 2);
             assertThat(edges).containsExactly(true, false);
@@ -57,11 +59,13 @@ class MockHardwareTest {
 
             unit.controls().pressAndHold("sos", Duration.ofMillis(400));
             await().atMost(WAIT).until(() -> times.size() == 2);
-            assertThat(TimeUnit.NANOSECONDS.toMillis(times.get(1) - times.get(0))).isBetween(380L, 1_500L);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(times.get(1) - times.get(0)))
+                    .isBetween(380L, 1_500L);
 
             times.clear();
             unit.controls().press("sos").get(5, TimeUnit.SECONDS);
-            assertThat(TimeUnit.NANOSECONDS.toMillis(times.get(1) - times.get(0))).isBetween(100L, 1_000L);
+            assertThat(TimeUnit.NANOSECONDS.toMillis(times.get(1) - times.get(0)))
+                    .isBetween(100L, 1_000L);
         }
     }
 
@@ -86,9 +90,13 @@ class MockHardwareTest {
     @Test
     void activeHighButtonMapsTheOtherWay() throws Exception {
         UnitConfig config = TestUnits.unit("unit-1", dir);
-        config = TestUnits.withGpio(config, new ButtonConfig(17, 10_000, false), config.gpio().trigger(), config.gpio().greenLed());
+        config = TestUnits.withGpio(
+                config,
+                new ButtonConfig(17, 10_000, false),
+                config.gpio().trigger(),
+                config.gpio().greenLed());
         try (MockHardware activeHigh = MockHardware.create(config);
-             MockHardware activeLow = MockHardware.create(TestUnits.unit("unit-2", dir.resolve("2")))) {
+                MockHardware activeLow = MockHardware.create(TestUnits.unit("unit-2", dir.resolve("2")))) {
             List<Boolean> edges = new CopyOnWriteArrayList<>();
             activeHigh.hardware().recordButton().addListener(edges::add);
             activeHigh.controls().press("record").get(5, TimeUnit.SECONDS);
@@ -97,8 +105,9 @@ class MockHardwareTest {
             // The raw line levels differ: the press is HIGH on one wiring and LOW on the other.
             activeHigh.controls().pressAndHold("record", Duration.ofMillis(500));
             activeLow.controls().pressAndHold("record", Duration.ofMillis(500));
-            await().atMost(WAIT).until(() -> activeHigh.hardware().recordButton().isPressed()
-                    && activeLow.hardware().recordButton().isPressed());
+            await().atMost(WAIT)
+                    .until(() -> activeHigh.hardware().recordButton().isPressed()
+                            && activeLow.hardware().recordButton().isPressed());
             assertThat(rawHigh(activeHigh, "record")).isTrue();
             assertThat(rawHigh(activeLow, "record")).isFalse();
         }
@@ -111,7 +120,7 @@ class MockHardwareTest {
     @Test
     void twoUnitsWithTheSamePinsDoNotInterfere() throws Exception {
         try (MockHardware one = MockHardware.create(TestUnits.unit("unit-1", dir.resolve("1")));
-             MockHardware two = MockHardware.create(TestUnits.unit("unit-2", dir.resolve("2")))) {
+                MockHardware two = MockHardware.create(TestUnits.unit("unit-2", dir.resolve("2")))) {
             List<Boolean> oneEdges = new CopyOnWriteArrayList<>();
             List<Boolean> twoEdges = new CopyOnWriteArrayList<>();
             one.hardware().recordButton().addListener(oneEdges::add);
@@ -132,11 +141,13 @@ class MockHardwareTest {
     @Test
     void ledsAndHapticsAreReadableThroughTheControls() throws Exception {
         UnitConfig config = TestUnits.unit("unit-1", dir);
-        config = TestUnits.withGpio(config, config.gpio().recordButton(), config.gpio().trigger(), new LedConfig(5, true, 40));
+        config = TestUnits.withGpio(
+                config, config.gpio().recordButton(), config.gpio().trigger(), new LedConfig(5, true, 40));
         try (MockHardware unit = MockHardware.create(config)) {
             Hardware hw = unit.hardware();
             VirtualUnitControls controls = unit.controls();
-            for (String led : List.of("green", "red", "amber")) assertThat(controls.ledOn(led)).as(led).isFalse();
+            for (String led : List.of("green", "red", "amber"))
+                assertThat(controls.ledOn(led)).as(led).isFalse();
             assertThat(controls.hapticsOn()).isFalse();
 
             hw.greenLed().set(true);
@@ -152,7 +163,8 @@ class MockHardwareTest {
             hw.haptics().set(false);
             assertThat(controls.ledOn("green")).isFalse();
             assertThat(controls.hapticsOn()).isFalse();
-            assertThatThrownBy(() -> controls.ledOn("blue")).isInstanceOf(IllegalArgumentException.class)
+            assertThatThrownBy(() -> controls.ledOn("blue"))
+                    .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("blue");
         }
     }
@@ -160,7 +172,10 @@ class MockHardwareTest {
     @Test
     void dockTriggerClockBatteryAndStorage() throws Exception {
         UnitConfig config = TestUnits.unit("unit-1", dir);
-        config = TestUnits.withGpio(config, config.gpio().recordButton(), new InputConfig(true, 23, 10_000, true),
+        config = TestUnits.withGpio(
+                config,
+                config.gpio().recordButton(),
+                new InputConfig(true, 23, 10_000, true),
                 config.gpio().greenLed());
         try (MockHardware unit = MockHardware.create(config)) {
             Hardware hw = unit.hardware();
@@ -210,7 +225,8 @@ class MockHardwareTest {
             assertThat(unit.controls().hasTrigger()).isFalse();
             assertThat(unit.hardware().trigger().isActive()).isFalse();
             assertThatThrownBy(() -> unit.controls().setTrigger(true))
-                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("trigger");
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("trigger");
         }
     }
 
@@ -219,7 +235,8 @@ class MockHardwareTest {
         try (MockHardware unit = MockHardware.create(TestUnits.unit("unit-1", dir))) {
             assertThatThrownBy(() -> unit.controls().press("volume"))
                     .isInstanceOf(IllegalArgumentException.class)
-                    .hasMessageContaining("volume").hasMessageContaining("record");
+                    .hasMessageContaining("volume")
+                    .hasMessageContaining("record");
         }
     }
 
@@ -233,8 +250,9 @@ class MockHardwareTest {
         assertThatThrownBy(() -> unit.controls().press("record")).isInstanceOf(IllegalStateException.class);
         // The registry is emptied by the context shutdown.
         assertThatThrownBy(() -> unit.controls().ledOn("green")).isInstanceOf(RuntimeException.class);
-        await().atMost(WAIT).until(() -> Thread.getAllStackTraces().keySet().stream()
-                .noneMatch(t -> t.getName().equals("unit-unit-1-buttons")));
+        await().atMost(WAIT)
+                .until(() -> Thread.getAllStackTraces().keySet().stream()
+                        .noneMatch(t -> t.getName().equals("unit-unit-1-buttons")));
         unit.close(); // a second close is harmless
     }
 

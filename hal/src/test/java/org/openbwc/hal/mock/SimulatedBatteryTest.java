@@ -22,8 +22,10 @@ class SimulatedBatteryTest {
             time.advance(Duration.ofMinutes(5));
         }
         for (int i = 1; i < readings.size(); i++) {
-            assertThat(readings.get(i).percent()).isLessThanOrEqualTo(readings.get(i - 1).percent());
-            assertThat(readings.get(i).volts()).isLessThanOrEqualTo(readings.get(i - 1).volts());
+            assertThat(readings.get(i).percent())
+                    .isLessThanOrEqualTo(readings.get(i - 1).percent());
+            assertThat(readings.get(i).volts())
+                    .isLessThanOrEqualTo(readings.get(i - 1).volts());
             assertThat(readings.get(i).charging()).isFalse();
         }
         assertThat(readings.getFirst().percent()).isEqualTo(100);
@@ -75,7 +77,8 @@ class SimulatedBatteryTest {
             time.advance(Duration.ofMinutes(5));
         }
         for (int i = 1; i < readings.size(); i++) {
-            assertThat(readings.get(i).percent()).isGreaterThanOrEqualTo(readings.get(i - 1).percent());
+            assertThat(readings.get(i).percent())
+                    .isGreaterThanOrEqualTo(readings.get(i - 1).percent());
         }
         assertThat(readings).allSatisfy(r -> assertThat(r.volts()).isBetween(3.3, 4.2));
         assertThat(readings.getFirst().charging()).isTrue();
@@ -107,7 +110,8 @@ class SimulatedBatteryTest {
         assertThat(SimulatedBattery.percentOfCharge(0)).isZero();
         assertThat(SimulatedBattery.percentOfCharge(1)).isCloseTo(100, within(1e-9));
         for (int p = 0; p <= 100; p += 5) {
-            assertThat(SimulatedBattery.percentOfCharge(SimulatedBattery.chargeOfPercent(p))).isCloseTo(p, within(1e-6));
+            assertThat(SimulatedBattery.percentOfCharge(SimulatedBattery.chargeOfPercent(p)))
+                    .isCloseTo(p, within(1e-6));
         }
         double previous = 0;
         for (int p = 1; p <= 100; p++) {

@@ -17,8 +17,13 @@ class SimulatedRadioTest {
     @Test
     void signalIsStrongAtAMastWeakBetweenMastsAndUnknownWithoutAFix() {
         assertThat(SimulatedRadio.signalAt(at(52.515, 13.395))).as("on a mast").isEqualTo(95);
-        assertThat(SimulatedRadio.signalAt(at(52.5225, 13.4025))).as("halfway diagonally").isEqualTo(20);
-        long distinct = IntStream.range(0, 100).map(i -> SimulatedRadio.signalAt(at(52.5 + i * 0.0004, 13.4))).distinct().count();
+        assertThat(SimulatedRadio.signalAt(at(52.5225, 13.4025)))
+                .as("halfway diagonally")
+                .isEqualTo(20);
+        long distinct = IntStream.range(0, 100)
+                .map(i -> SimulatedRadio.signalAt(at(52.5 + i * 0.0004, 13.4)))
+                .distinct()
+                .count();
         assertThat(distinct).as("varies along a patrol").isGreaterThan(10);
         assertThat(new SimulatedRadio(Optional::empty).signalPercent()).isEmpty();
     }

@@ -21,7 +21,16 @@ final class TestUnits {
 
     static UnitConfig withGpio(UnitConfig config, ButtonConfig record, InputConfig trigger, LedConfig green) {
         GpioConfig g = config.gpio();
-        return config.withGpio(new GpioConfig(record, g.functionButton(), g.sosButton(), trigger, g.dockSense(),
-                green, g.redLed(), g.amberLed(), g.haptic(), g.batteryGauge()));
+        return config.withGpio(new GpioConfig(
+                record,
+                g.functionButton(),
+                g.sosButton(),
+                trigger,
+                g.dockSense(),
+                green,
+                g.redLed(),
+                g.amberLed(),
+                g.haptic(),
+                g.batteryGauge()));
     }
 }

@@ -13,9 +13,15 @@ final class MockContexts {
     private MockContexts() {}
 
     static Context create() {
-        return Pi4J.newContextBuilder().noAutoDetect().add(new MockPlatform())
-                .add(MockDigitalInputProvider.newInstance(), MockDigitalOutputProvider.newInstance(),
-                        MockPwmProvider.newInstance(), MockI2CProvider.newInstance())
-                .disableShutdownHook().build();
+        return Pi4J.newContextBuilder()
+                .noAutoDetect()
+                .add(new MockPlatform())
+                .add(
+                        MockDigitalInputProvider.newInstance(),
+                        MockDigitalOutputProvider.newInstance(),
+                        MockPwmProvider.newInstance(),
+                        MockI2CProvider.newInstance())
+                .disableShutdownHook()
+                .build();
     }
 }

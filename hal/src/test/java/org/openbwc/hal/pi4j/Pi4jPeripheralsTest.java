@@ -31,7 +31,8 @@ class Pi4jPeripheralsTest {
     void buttonsAreConfiguredFromConfigAndMapActiveLow() {
         Pi4jPeripherals io = Pi4jPeripherals.create("unit-t", ctx, GpioConfig.defaults(), true);
         DigitalInput record = ctx.registry().get(Pi4jPeripherals.RECORD, DigitalInput.class);
-        assertThat(record.address()).isEqualTo(GpioConfig.defaults().recordButton().pin());
+        assertThat(record.address())
+                .isEqualTo(GpioConfig.defaults().recordButton().pin());
         assertThat(record.pull()).isEqualTo(PullResistance.PULL_UP);
         assertThat(record.config().debounce()).isEqualTo(10_000L);
 
@@ -51,8 +52,17 @@ class Pi4jPeripheralsTest {
     @Test
     void activeHighButtonGetsPullDownAndHighMeansPressed() {
         GpioConfig d = GpioConfig.defaults();
-        GpioConfig gpio = new GpioConfig(new ButtonConfig(17, 5_000, false), d.functionButton(), d.sosButton(),
-                d.trigger(), d.dockSense(), d.greenLed(), d.redLed(), d.amberLed(), d.haptic(), d.batteryGauge());
+        GpioConfig gpio = new GpioConfig(
+                new ButtonConfig(17, 5_000, false),
+                d.functionButton(),
+                d.sosButton(),
+                d.trigger(),
+                d.dockSense(),
+                d.greenLed(),
+                d.redLed(),
+                d.amberLed(),
+                d.haptic(),
+                d.batteryGauge());
         Pi4jPeripherals io = Pi4jPeripherals.create("unit-t", ctx, gpio, true);
         MockDigitalInput line = ctx.registry().get(Pi4jPeripherals.RECORD, MockDigitalInput.class);
         assertThat(line.pull()).isEqualTo(PullResistance.PULL_DOWN);
@@ -79,9 +89,17 @@ class Pi4jPeripheralsTest {
     @Test
     void disabledInputIsNeverActiveAndEnabledOneIsWired() {
         GpioConfig d = GpioConfig.defaults();
-        GpioConfig gpio = new GpioConfig(d.recordButton(), d.functionButton(), d.sosButton(),
-                new InputConfig(false, 23, 10_000, true), new InputConfig(true, 24, 10_000, false),
-                d.greenLed(), d.redLed(), d.amberLed(), d.haptic(), d.batteryGauge());
+        GpioConfig gpio = new GpioConfig(
+                d.recordButton(),
+                d.functionButton(),
+                d.sosButton(),
+                new InputConfig(false, 23, 10_000, true),
+                new InputConfig(true, 24, 10_000, false),
+                d.greenLed(),
+                d.redLed(),
+                d.amberLed(),
+                d.haptic(),
+                d.batteryGauge());
         Pi4jPeripherals io = Pi4jPeripherals.create("unit-t", ctx, gpio, true);
         assertThat(ctx.registry().exists(Pi4jPeripherals.TRIGGER)).isFalse();
         assertThat(io.trigger().isActive()).isFalse();
@@ -94,8 +112,17 @@ class Pi4jPeripheralsTest {
     @Test
     void ledsDriveOutputsOrDimmedPwm() {
         GpioConfig d = GpioConfig.defaults();
-        GpioConfig gpio = new GpioConfig(d.recordButton(), d.functionButton(), d.sosButton(), d.trigger(),
-                d.dockSense(), d.greenLed(), new LedConfig(6, true, 30), d.amberLed(), d.haptic(), d.batteryGauge());
+        GpioConfig gpio = new GpioConfig(
+                d.recordButton(),
+                d.functionButton(),
+                d.sosButton(),
+                d.trigger(),
+                d.dockSense(),
+                d.greenLed(),
+                new LedConfig(6, true, 30),
+                d.amberLed(),
+                d.haptic(),
+                d.batteryGauge());
         Pi4jPeripherals io = Pi4jPeripherals.create("unit-t", ctx, gpio, true);
 
         DigitalOutput green = ctx.registry().get(Pi4jPeripherals.ledId("green"), DigitalOutput.class);
@@ -119,18 +146,39 @@ class Pi4jPeripheralsTest {
     @Test
     void pwmLedWithoutSoftwarePwmFallsBackToOnOff() {
         GpioConfig d = GpioConfig.defaults();
-        GpioConfig gpio = new GpioConfig(d.recordButton(), d.functionButton(), d.sosButton(), d.trigger(),
-                d.dockSense(), new LedConfig(5, true, 30), d.redLed(), d.amberLed(), d.haptic(), d.batteryGauge());
+        GpioConfig gpio = new GpioConfig(
+                d.recordButton(),
+                d.functionButton(),
+                d.sosButton(),
+                d.trigger(),
+                d.dockSense(),
+                new LedConfig(5, true, 30),
+                d.redLed(),
+                d.amberLed(),
+                d.haptic(),
+                d.batteryGauge());
         Pi4jPeripherals io = Pi4jPeripherals.create("unit-t", ctx, gpio, false);
         io.greenLed().set(true);
-        assertThat(ctx.registry().get(Pi4jPeripherals.ledId("green"), DigitalOutput.class).isHigh()).isTrue();
+        assertThat(ctx.registry()
+                        .get(Pi4jPeripherals.ledId("green"), DigitalOutput.class)
+                        .isHigh())
+                .isTrue();
     }
 
     @Test
     void hapticsRunThePwmAtTheConfiguredFrequencyAndDuty() {
         GpioConfig d = GpioConfig.defaults();
-        GpioConfig gpio = new GpioConfig(d.recordButton(), d.functionButton(), d.sosButton(), d.trigger(),
-                d.dockSense(), d.greenLed(), d.redLed(), d.amberLed(), new HapticConfig(18, 0, 1, 200, 70), d.batteryGauge());
+        GpioConfig gpio = new GpioConfig(
+                d.recordButton(),
+                d.functionButton(),
+                d.sosButton(),
+                d.trigger(),
+                d.dockSense(),
+                d.greenLed(),
+                d.redLed(),
+                d.amberLed(),
+                new HapticConfig(18, 0, 1, 200, 70),
+                d.batteryGauge());
         Pi4jPeripherals io = Pi4jPeripherals.create("unit-t", ctx, gpio, true);
         Pwm pwm = ctx.registry().get(Pi4jPeripherals.HAPTIC, Pwm.class);
         assertThat(pwm.address()).isEqualTo(1);

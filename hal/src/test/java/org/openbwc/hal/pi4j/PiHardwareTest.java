@@ -63,7 +63,8 @@ class PiHardwareTest {
         assertThat(PiHardware.gnss(none).latestFix()).isEmpty();
         UnitConfig gpx = config.withGnss(config.gnss().withGpxFile("bundled:3").withSource(GnssSource.GPX));
         assertThat(PiHardware.gnss(gpx)).isInstanceOf(GpxReplay.class);
-        UnitConfig missing = config.withGnss(config.gnss().withGpxFile(dir.resolve("nope.gpx").toString()).withSource(GnssSource.GPX));
+        UnitConfig missing = config.withGnss(
+                config.gnss().withGpxFile(dir.resolve("nope.gpx").toString()).withSource(GnssSource.GPX));
         assertThatThrownBy(() -> PiHardware.gnss(missing)).hasMessageContaining("nope.gpx");
     }
 }

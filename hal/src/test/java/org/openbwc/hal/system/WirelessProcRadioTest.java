@@ -17,7 +17,9 @@ class WirelessProcRadioTest {
                 " face | tus | link level noise |  nwid  crypt   frag  retry   misc | beacon | 22",
                 " wlan0: 0000   54.  -56.  -256        0      0      0      0     12        0");
         assertThat(WirelessProcRadio.parse(lines)).hasValue(77);
-        assertThat(WirelessProcRadio.parse(lines.subList(0, 2))).as("no interface").isEmpty();
+        assertThat(WirelessProcRadio.parse(lines.subList(0, 2)))
+                .as("no interface")
+                .isEmpty();
     }
 
     @Test

@@ -22,9 +22,13 @@ public final class SimulatedUnit {
         this.firmware = firmware;
     }
 
-    public String id() { return config.unitId(); }
+    public String id() {
+        return config.unitId();
+    }
 
-    public UnitConfig config() { return config; }
+    public UnitConfig config() {
+        return config;
+    }
 
     /** Inserts the battery: builds fresh mock hardware and boots the device software. */
     public synchronized void powerOn() {
@@ -38,9 +42,13 @@ public final class SimulatedUnit {
         }
     }
 
-    public synchronized boolean isOn() { return runtime != null; }
+    public synchronized boolean isOn() {
+        return runtime != null;
+    }
 
-    public synchronized boolean isConnected() { return runtime != null && runtime.isConnected(); }
+    public synchronized boolean isConnected() {
+        return runtime != null && runtime.isConnected();
+    }
 
     /** The controls of the running unit; fails with a message the page can show when the battery is out. */
     public synchronized VirtualUnitControls controls() {
@@ -104,7 +112,9 @@ public final class SimulatedUnit {
         v.put("docked", c.isDocked());
         v.put("clockSet", c.clockSet());
         v.put("trigger", c.triggerActive());
-        v.put("position", c.latestFix().map(f -> Map.of("lat", f.lat(), "lon", f.lon())).orElse(null));
+        v.put(
+                "position",
+                c.latestFix().map(f -> Map.of("lat", f.lat(), "lon", f.lon())).orElse(null));
         return v;
     }
 }

@@ -33,7 +33,10 @@ public final class VirtualUnitsServer implements AutoCloseable {
             cfg.useVirtualThreads = false;
         });
         app.get("/", ctx -> ctx.html(page));
-        app.get("/api/units", ctx -> ctx.json(this.units.values().stream().map(SimulatedUnit::view).toList()));
+        app.get(
+                "/api/units",
+                ctx -> ctx.json(
+                        this.units.values().stream().map(SimulatedUnit::view).toList()));
         app.get("/api/units/{id}", ctx -> ctx.json(unit(ctx).view()));
         app.post("/api/units/{id}/buttons/{button}/{action}", this::button);
         app.post("/api/units/{id}/dock", ctx -> {
@@ -46,7 +49,9 @@ public final class VirtualUnitsServer implements AutoCloseable {
         app.post("/api/units/{id}/trigger", ctx -> {
             SimulatedUnit u = unit(ctx);
             VirtualUnitControls c = u.controls();
-            if (!c.hasTrigger()) throw new BadRequest(HttpStatus.CONFLICT, "unit " + u.id() + " has no trigger input (gpio.trigger.enabled: false)");
+            if (!c.hasTrigger())
+                throw new BadRequest(
+                        HttpStatus.CONFLICT, "unit " + u.id() + " has no trigger input (gpio.trigger.enabled: false)");
             String q = ctx.queryParam("active");
             c.setTrigger(q == null ? !c.triggerActive() : parseBoolean("active", q));
             ok(ctx, u, "trigger " + c.triggerActive());
@@ -73,7 +78,10 @@ public final class VirtualUnitsServer implements AutoCloseable {
             } catch (NumberFormatException e) {
                 throw new BadRequest(HttpStatus.BAD_REQUEST, "freeBytes '" + q + "' is not a whole number of bytes");
             }
-            if (free < 0) throw new BadRequest(HttpStatus.BAD_REQUEST, "freeBytes " + free + " is negative (allowed: 0.. or leave it out for the real value)");
+            if (free < 0)
+                throw new BadRequest(
+                        HttpStatus.BAD_REQUEST,
+                        "freeBytes " + free + " is negative (allowed: 0.. or leave it out for the real value)");
             c.overrideFreeBytes(free);
             ok(ctx, u, "storage: " + free + " bytes free");
         });
@@ -89,15 +97,20 @@ public final class VirtualUnitsServer implements AutoCloseable {
             ok(ctx, u, "powered on");
         });
         app.exception(BadRequest.class, (e, ctx) -> ctx.status(e.status).json(Map.of("error", e.getMessage())));
-        app.exception(IllegalStateException.class, (e, ctx) -> ctx.status(HttpStatus.CONFLICT).json(Map.of("error", e.getMessage())));
+        app.exception(
+                IllegalStateException.class,
+                (e, ctx) -> ctx.status(HttpStatus.CONFLICT).json(Map.of("error", e.getMessage())));
         app.exception(Exception.class, (e, ctx) -> {
             Logger.error(e, "virtual units: {} {} failed", ctx.method(), ctx.path());
             ctx.status(HttpStatus.INTERNAL_SERVER_ERROR).json(Map.of("error", "internal error: " + e));
         });
         app.error(HttpStatus.NOT_FOUND, ctx -> {
-            if (ctx.result() == null || ctx.result().isEmpty()) ctx.json(Map.of("error", "no such page or API: " + ctx.method() + " " + ctx.path()));
+            if (ctx.result() == null || ctx.result().isEmpty())
+                ctx.json(Map.of("error", "no such page or API: " + ctx.method() + " " + ctx.path()));
         });
-        app.error(HttpStatus.METHOD_NOT_ALLOWED, ctx -> ctx.json(Map.of("error", "method " + ctx.method() + " not allowed on " + ctx.path())));
+        app.error(
+                HttpStatus.METHOD_NOT_ALLOWED,
+                ctx -> ctx.json(Map.of("error", "method " + ctx.method() + " not allowed on " + ctx.path())));
         app.start(host, port);
     }
 
@@ -106,13 +119,17 @@ public final class VirtualUnitsServer implements AutoCloseable {
         return new VirtualUnitsServer(units, host, port);
     }
 
-    public int port() { return app.port(); }
+    public int port() {
+        return app.port();
+    }
 
     private void button(Context ctx) {
         SimulatedUnit u = unit(ctx);
         String button = ctx.pathParam("button");
         if (!BUTTONS.contains(button)) {
-            throw new BadRequest(HttpStatus.BAD_REQUEST, "unknown button '" + button + "' (allowed: " + String.join(", ", BUTTONS) + ")");
+            throw new BadRequest(
+                    HttpStatus.BAD_REQUEST,
+                    "unknown button '" + button + "' (allowed: " + String.join(", ", BUTTONS) + ")");
         }
         VirtualUnitControls c = u.controls();
         String action = ctx.pathParam("action");
@@ -120,7 +137,9 @@ public final class VirtualUnitsServer implements AutoCloseable {
             case "press" -> c.press(button);
             case "double-press" -> c.doublePress(button);
             case "hold" -> c.pressAndHold(button, Duration.ofMillis(holdMillis(ctx)));
-            default -> throw new BadRequest(HttpStatus.BAD_REQUEST, "unknown action '" + action + "' (allowed: press, double-press, hold)");
+            default ->
+                throw new BadRequest(
+                        HttpStatus.BAD_REQUEST, "unknown action '" + action + "' (allowed: press, double-press, hold)");
         }
         ok(ctx, u, button + " " + action);
     }
@@ -134,21 +153,28 @@ public final class VirtualUnitsServer implements AutoCloseable {
         } catch (NumberFormatException ignored) {
             // falls through to the error below
         }
-        throw new BadRequest(HttpStatus.BAD_REQUEST, "ms '" + ms + "' is not a hold time (allowed: 1.." + MAX_HOLD_MILLIS + " milliseconds)");
+        throw new BadRequest(
+                HttpStatus.BAD_REQUEST,
+                "ms '" + ms + "' is not a hold time (allowed: 1.." + MAX_HOLD_MILLIS + " milliseconds)");
     }
 
     private static boolean parseBoolean(String name, String value) {
         return switch (value) {
             case "true" -> true;
             case "false" -> false;
-            default -> throw new BadRequest(HttpStatus.BAD_REQUEST, name + " '" + value + "' is not a boolean (allowed: true, false)");
+            default ->
+                throw new BadRequest(
+                        HttpStatus.BAD_REQUEST, name + " '" + value + "' is not a boolean (allowed: true, false)");
         };
     }
 
     private SimulatedUnit unit(Context ctx) {
         String id = ctx.pathParam("id");
         SimulatedUnit u = units.get(id);
-        if (u == null) throw new BadRequest(HttpStatus.NOT_FOUND, "unknown unit '" + id + "' (known: " + String.join(", ", units.keySet()) + ")");
+        if (u == null)
+            throw new BadRequest(
+                    HttpStatus.NOT_FOUND,
+                    "unknown unit '" + id + "' (known: " + String.join(", ", units.keySet()) + ")");
         return u;
     }
 
