@@ -18,6 +18,7 @@ import org.openbwc.protocol.UnitLocation;
 import org.openbwc.protocol.UnitState;
 import org.openbwc.protocol.UnitStatus;
 import org.openbwc.protocol.WireCodec;
+import org.openbwc.testsupport.TcpProxy;
 
 /**
  * One test's world: a fresh unit id, a {@link TcpProxy} between the link and the broker, a {@link GatewayProbe} on the
@@ -45,7 +46,7 @@ final class LinkTestBench implements AutoCloseable {
 
     LinkTestBench(TestBroker broker) throws MqttException {
         String brokerUrl = broker.url();
-        this.proxy = TcpProxy.to(brokerUrl);
+        this.proxy = new TcpProxy(brokerUrl);
         this.probe = new GatewayProbe(brokerUrl, unitId);
     }
 

@@ -141,7 +141,7 @@ class UnitLinkDeliveryTest {
             link.publishStatus(bench.status(UnitState.BUFFERING, 1));
             await().until(() -> lastSeq(bench.liveStatuses()) == 1);
 
-            bench.proxy.stall();
+            bench.proxy.freeze();
             // The link still believes it is connected: these leave as publishes that are never acknowledged.
             for (long seq = 1; seq <= 3; seq++) link.publishEvent(bench.event(seq));
             link.publishStatus(bench.status(UnitState.RECORDING, 2));
