@@ -26,6 +26,7 @@ import org.openbwc.config.HttpConfig;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.device.evidence.EvidenceVerifier;
 import org.openbwc.gateway.Gateway;
+import org.openbwc.testsupport.SystemTools;
 import org.tinylog.Logger;
 
 /** {@code bwc device} as its own OS process: a kill -9 is reported through the Will, a SIGTERM by the unit itself. */

@@ -7,6 +7,7 @@ import org.openbwc.config.BrokerConfig;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.HttpConfig;
 import org.openbwc.config.MqttConfig;
+import org.openbwc.testsupport.SystemTools;
 
 /** The same end-to-end contract against an external broker (Mosquitto in CI), named by MQTT_TEST_URL. */
 class ExternalBrokerFleetTest extends FleetContract {

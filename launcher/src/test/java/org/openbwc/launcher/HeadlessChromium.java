@@ -3,6 +3,7 @@ package org.openbwc.launcher;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.openbwc.testsupport.SystemTools;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openbwc.config.LiveConfig;
+import org.openbwc.testsupport.SystemTools;
 import org.tinylog.Logger;
 
 /**

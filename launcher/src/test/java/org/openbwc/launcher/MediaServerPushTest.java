@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openbwc.config.LiveConfig;
+import org.openbwc.testsupport.SystemTools;
 
 /**
  * Large-fleet mode against a real media server (Debian's nginx with libnginx-mod-rtmp): the gateway asks the unit to
