@@ -1,8 +1,9 @@
+package org.openbwc.bench.fanout;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -19,7 +20,6 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -71,8 +71,8 @@ public final class FanoutBench {
     // ---- run state -----------------------------------------------------------------------------------------------
     final String run = HexFormat.of().formatHex(randomBytes(3));
     final String prefix = "fan-" + run + "-";
-    long t0Nanos;          // start of round 0
-    int rounds;            // warmup + seconds
+    long t0Nanos; // start of round 0
+    int rounds; // warmup + seconds
     final WireCodec codec = new WireCodec();
     final AtomicLong publishedInWindow = new AtomicLong();
     final AtomicLong publishErrors = new AtomicLong();
@@ -80,11 +80,11 @@ public final class FanoutBench {
     final AtomicLong inflightWaitNanos = new AtomicLong();
     final AtomicLong pubackRefused = new AtomicLong();
     volatile int lastRefusal;
-    int inflightCap = 0;   // 0 = broker's Receive Maximum - 2
-    long[] lateness;       // scheduler lateness per publish in the window (µs)
+    int inflightCap = 0; // 0 = broker's Receive Maximum - 2
+    long[] lateness; // scheduler lateness per publish in the window (µs)
     int pubSlots;
-    long[] written;        // QoS 0: µs from stamp until Paho wrote the message to its socket, -1 unknown
-    final long[] brokerDropped = {-1, -1};   // $SYS dropped counter: first and latest value seen
+    long[] written; // QoS 0: µs from stamp until Paho wrote the message to its socket, -1 unknown
+    final long[] brokerDropped = {-1, -1}; // $SYS dropped counter: first and latest value seen
 
     public static void main(String[] args) throws Exception {
         FanoutBench b = new FanoutBench();
@@ -99,29 +99,70 @@ public final class FanoutBench {
             String k = a[i];
             String v = i + 1 < a.length ? a[i + 1] : null;
             switch (k) {
-                case "--units" -> { units = Integer.parseInt(v); i++; }
-                case "--clients" -> { clients = Integer.parseInt(v); i++; }
-                case "--seconds" -> { seconds = Integer.parseInt(v); i++; }
-                case "--warmup" -> { warmup = Integer.parseInt(v); i++; }
-                case "--conns" -> { conns = Integer.parseInt(v); i++; }
-                case "--qos" -> { qos = Integer.parseInt(v); i++; }
-                case "--inflight" -> { inflightCap = Integer.parseInt(v); i++; }
-                case "--drain" -> { drainSeconds = Double.parseDouble(v); i++; }
-                case "--url" -> { url = v; i++; }
-                case "--root" -> { root = Path.of(v); i++; }
-                case "--work" -> { work = Path.of(v); i++; }
-                case "--gw-java" -> { gwJava = v; i++; }
-                case "--gw-java-opts" -> { gwJavaOpts = v; i++; }
+                case "--units" -> {
+                    units = Integer.parseInt(v);
+                    i++;
+                }
+                case "--clients" -> {
+                    clients = Integer.parseInt(v);
+                    i++;
+                }
+                case "--seconds" -> {
+                    seconds = Integer.parseInt(v);
+                    i++;
+                }
+                case "--warmup" -> {
+                    warmup = Integer.parseInt(v);
+                    i++;
+                }
+                case "--conns" -> {
+                    conns = Integer.parseInt(v);
+                    i++;
+                }
+                case "--qos" -> {
+                    qos = Integer.parseInt(v);
+                    i++;
+                }
+                case "--inflight" -> {
+                    inflightCap = Integer.parseInt(v);
+                    i++;
+                }
+                case "--drain" -> {
+                    drainSeconds = Double.parseDouble(v);
+                    i++;
+                }
+                case "--url" -> {
+                    url = v;
+                    i++;
+                }
+                case "--root" -> {
+                    root = Path.of(v);
+                    i++;
+                }
+                case "--work" -> {
+                    work = Path.of(v);
+                    i++;
+                }
+                case "--gw-java" -> {
+                    gwJava = v;
+                    i++;
+                }
+                case "--gw-java-opts" -> {
+                    gwJavaOpts = v;
+                    i++;
+                }
                 case "--no-mosquitto-sub" -> mosquittoRef = false;
                 default -> throw new IllegalArgumentException("unknown option " + k);
             }
         }
         if (units < 1 || units > 99999) throw new IllegalArgumentException("--units must be 1..99999");
         if (clients < 0 || seconds < 1 || warmup < 2 || conns < 1 || qos < 0 || qos > 1) {
-            throw new IllegalArgumentException("bad option value (clients >= 0, seconds >= 1, warmup >= 2, conns >= 1, qos 0|1)");
+            throw new IllegalArgumentException(
+                    "bad option value (clients >= 0, seconds >= 1, warmup >= 2, conns >= 1, qos 0|1)");
         }
         if (root == null || work == null) throw new IllegalArgumentException("--root and --work are required");
-        if (gwJava == null) gwJava = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        if (gwJava == null)
+            gwJava = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         rounds = warmup + seconds;
     }
 
@@ -137,18 +178,22 @@ public final class FanoutBench {
     }
 
     static void log(String fmt, Object... args) {
-        System.err.printf("[fanout %s] %s%n", DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC)
-                .format(Instant.now()), String.format(Locale.ROOT, fmt, args));
+        System.err.printf(
+                "[fanout %s] %s%n",
+                DateTimeFormatter.ofPattern("HH:mm:ss").withZone(ZoneOffset.UTC).format(Instant.now()),
+                String.format(Locale.ROOT, fmt, args));
     }
 
-    String unitId(int i) { return prefix + String.format(Locale.ROOT, "%05d", i); }
+    String unitId(int i) {
+        return prefix + String.format(Locale.ROOT, "%05d", i);
+    }
 
     // ---- receivers -----------------------------------------------------------------------------------------------
 
     /** One consumer of the status stream: remembers the first arrival latency of each (round, unit) in the window. */
     final class Receiver {
         final String name;
-        final long[] latency;    // µs, -1 = not (yet) seen; index (round - warmup) * units + unit
+        final long[] latency; // µs, -1 = not (yet) seen; index (round - warmup) * units + unit
         final AtomicLong delivered = new AtomicLong();
         long duplicates, outOfWindow, frames, foreign, unparsable;
 
@@ -162,17 +207,29 @@ public final class FanoutBench {
         void onJson(String json, long recvMicros, String idHint) {
             frames++;
             String id = idHint != null ? idHint : field(json, "\"id\":\"");
-            if (id == null || !id.startsWith(prefix)) { foreign++; return; }
+            if (id == null || !id.startsWith(prefix)) {
+                foreign++;
+                return;
+            }
             String fw = field(json, "\"firmware\":\"");
-            if (fw == null || !fw.startsWith("fan:")) { unparsable++; return; }
+            if (fw == null || !fw.startsWith("fan:")) {
+                unparsable++;
+                return;
+            }
             int c = fw.indexOf(':', 4);
             try {
                 int round = Integer.parseInt(fw, 4, c, 10);
                 long sent = Long.parseLong(fw, c + 1, fw.length(), 10);
                 int unit = Integer.parseInt(id, prefix.length(), id.length(), 10);
-                if (round < warmup || round >= rounds || unit < 0 || unit >= units) { outOfWindow++; return; }
+                if (round < warmup || round >= rounds || unit < 0 || unit >= units) {
+                    outOfWindow++;
+                    return;
+                }
                 int idx = (round - warmup) * units + unit;
-                if (latency[idx] >= 0) { duplicates++; return; }
+                if (latency[idx] >= 0) {
+                    duplicates++;
+                    return;
+                }
                 latency[idx] = Math.max(0, recvMicros - sent);
                 delivered.incrementAndGet();
             } catch (RuntimeException e) {
@@ -193,8 +250,10 @@ public final class FanoutBench {
     final class SseClient implements Runnable {
         final Receiver rx;
         final URI uri;
-        final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        final HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         volatile InputStream body;
         volatile boolean stopping;
         volatile Throwable failure;
@@ -210,8 +269,13 @@ public final class FanoutBench {
         @Override
         public void run() {
             try {
-                HttpResponse<InputStream> res = http.send(HttpRequest.newBuilder(uri).header("Accept", "text/event-stream")
-                        .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofInputStream());
+                HttpResponse<InputStream> res = http.send(
+                        HttpRequest.newBuilder(uri)
+                                .header("Accept", "text/event-stream")
+                                .header("Authorization", "Bearer " + token)
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofInputStream());
                 body = res.body();
                 if (res.statusCode() != 200) throw new IOException("HTTP " + res.statusCode());
                 connected = true;
@@ -219,8 +283,14 @@ public final class FanoutBench {
                 String event = null;
                 String line;
                 while ((line = r.readLine()) != null) {
-                    if (line.isEmpty()) { event = null; continue; }
-                    if (line.startsWith("event: ")) { event = line.substring(7); continue; }
+                    if (line.isEmpty()) {
+                        event = null;
+                        continue;
+                    }
+                    if (line.startsWith("event: ")) {
+                        event = line.substring(7);
+                        continue;
+                    }
                     if (line.startsWith("data: ") && "unit".equals(event)) {
                         rx.onJson(line, wallMicros(), null);
                     }
@@ -233,7 +303,10 @@ public final class FanoutBench {
 
         void stop() {
             stopping = true;
-            try { if (body != null) body.close(); } catch (IOException ignored) { }
+            try {
+                if (body != null) body.close();
+            } catch (IOException ignored) {
+            }
             thread.interrupt();
         }
     }
@@ -242,10 +315,23 @@ public final class FanoutBench {
 
     static final class Quiet implements MqttCallback {
         final Receiver rx;
-        Quiet(Receiver rx) { this.rx = rx; }
-        @Override public void disconnected(MqttDisconnectResponse r) { if (r != null && r.getException() != null) log("MQTT disconnected: %s", r.getException()); }
-        @Override public void mqttErrorOccurred(MqttException e) { log("MQTT error: %s", e); }
-        @Override public void messageArrived(String topic, MqttMessage m) {
+
+        Quiet(Receiver rx) {
+            this.rx = rx;
+        }
+
+        @Override
+        public void disconnected(MqttDisconnectResponse r) {
+            if (r != null && r.getException() != null) log("MQTT disconnected: %s", r.getException());
+        }
+
+        @Override
+        public void mqttErrorOccurred(MqttException e) {
+            log("MQTT error: %s", e);
+        }
+
+        @Override
+        public void messageArrived(String topic, MqttMessage m) {
             if (rx == null) return;
             long now = wallMicros();
             byte[] p = m.getPayload();
@@ -254,12 +340,20 @@ public final class FanoutBench {
             int b = topic.indexOf('/', a);
             rx.onJson(new String(p, StandardCharsets.UTF_8), now, b < 0 ? null : topic.substring(a, b));
         }
-        @Override public void deliveryComplete(IMqttToken t) { }
-        @Override public void connectComplete(boolean reconnect, String uri) { }
-        @Override public void authPacketArrived(int reasonCode, MqttProperties p) { }
+
+        @Override
+        public void deliveryComplete(IMqttToken t) {}
+
+        @Override
+        public void connectComplete(boolean reconnect, String uri) {}
+
+        @Override
+        public void authPacketArrived(int reasonCode, MqttProperties p) {}
     }
 
-    MqttAsyncClient connect(String clientId, MqttCallback cb) throws MqttException { return connect(clientId, cb, null); }
+    MqttAsyncClient connect(String clientId, MqttCallback cb) throws MqttException {
+        return connect(clientId, cb, null);
+    }
 
     /** Connects with a clean, non-persistent session; {@code receiveMax[0]} gets the broker's Receive Maximum. */
     MqttAsyncClient connect(String clientId, MqttCallback cb, int[] receiveMax) throws MqttException {
@@ -274,7 +368,9 @@ public final class FanoutBench {
         IMqttToken t = c.connect(o);
         t.waitForCompletion(15_000);
         if (receiveMax != null) {
-            Integer rm = t.getResponseProperties() == null ? null : t.getResponseProperties().getReceiveMaximum();
+            Integer rm = t.getResponseProperties() == null
+                    ? null
+                    : t.getResponseProperties().getReceiveMaximum();
             receiveMax[0] = rm == null ? 65535 : rm;
         }
         return c;
@@ -309,8 +405,15 @@ public final class FanoutBench {
                         client.publish(topic, m);
                     } else {
                         client.publish(topic, m, null, new MqttActionListener() {
-                            @Override public void onSuccess(IMqttToken t) { written[idx] = Math.max(0, wallMicros() - stamp); }
-                            @Override public void onFailure(IMqttToken t, Throwable e) { publishErrors.incrementAndGet(); }
+                            @Override
+                            public void onSuccess(IMqttToken t) {
+                                written[idx] = Math.max(0, wallMicros() - stamp);
+                            }
+
+                            @Override
+                            public void onFailure(IMqttToken t, Throwable e) {
+                                publishErrors.incrementAndGet();
+                            }
                         });
                     }
                 } catch (MqttException e) {
@@ -326,7 +429,8 @@ public final class FanoutBench {
             for (int attempt = 0; ; attempt++) {
                 try {
                     client.publish(topic, m, null, new MqttActionListener() {
-                        @Override public void onSuccess(IMqttToken t) {
+                        @Override
+                        public void onSuccess(IMqttToken t) {
                             inflight.release();
                             // Mosquitto answers a publish it will not forward (e.g. 0x97 quota exceeded) with a PUBACK
                             // carrying an error code, which Paho still reports as success.
@@ -336,7 +440,12 @@ public final class FanoutBench {
                                 lastRefusal = ack.getReturnCode();
                             }
                         }
-                        @Override public void onFailure(IMqttToken t, Throwable e) { inflight.release(); publishErrors.incrementAndGet(); }
+
+                        @Override
+                        public void onFailure(IMqttToken t, Throwable e) {
+                            inflight.release();
+                            publishErrors.incrementAndGet();
+                        }
                     });
                     return;
                 } catch (MqttException e) {
@@ -366,13 +475,16 @@ public final class FanoutBench {
         try {
             String s = Files.readString(Path.of("/proc/" + pid + "/stat"));
             String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
-            return new long[]{Long.parseLong(f[11]), Long.parseLong(f[12])};
+            return new long[] {Long.parseLong(f[11]), Long.parseLong(f[12])};
         } catch (IOException | RuntimeException e) {
-            return new long[]{0, 0};
+            return new long[] {0, 0};
         }
     }
 
-    static long cpuTicks(long pid) { long[] t = procTicks(pid); return t[0] + t[1]; }
+    static long cpuTicks(long pid) {
+        long[] t = procTicks(pid);
+        return t[0] + t[1];
+    }
 
     /** Per-thread CPU ticks, keyed by thread name (as /proc truncates it, 15 chars). */
     static Map<String, Long> threadTicks(long pid) {
@@ -385,9 +497,11 @@ public final class FanoutBench {
                     String[] f = s.substring(s.lastIndexOf(')') + 2).split(" ");
                     long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]);
                     m.merge(normaliseThread(name), ticks, Long::sum);
-                } catch (IOException | RuntimeException ignored) { }
+                } catch (IOException | RuntimeException ignored) {
+                }
             }
-        } catch (IOException ignored) { }
+        } catch (IOException ignored) {
+        }
         return m;
     }
 
@@ -398,14 +512,20 @@ public final class FanoutBench {
     static String status(long pid, String key) {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/" + pid + "/status"))) {
-                if (l.startsWith(key + ":")) return l.substring(key.length() + 1).trim();
+                if (l.startsWith(key + ":"))
+                    return l.substring(key.length() + 1).trim();
             }
-        } catch (IOException ignored) { }
+        } catch (IOException ignored) {
+        }
         return "?";
     }
 
     static long kb(String s) {
-        try { return Long.parseLong(s.replace("kB", "").trim()); } catch (RuntimeException e) { return -1; }
+        try {
+            return Long.parseLong(s.replace("kB", "").trim());
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     /** busy and total jiffies of the whole machine, from /proc/stat. */
@@ -415,9 +535,9 @@ public final class FanoutBench {
             long total = 0;
             for (int i = 1; i < f.length && i <= 8; i++) total += Long.parseLong(f[i]);
             long idle = Long.parseLong(f[4]) + Long.parseLong(f[5]);
-            return new long[]{total - idle, total};
+            return new long[] {total - idle, total};
         } catch (IOException | RuntimeException e) {
-            return new long[]{0, 1};
+            return new long[] {0, 1};
         }
     }
 
@@ -428,18 +548,27 @@ public final class FanoutBench {
                 if (!n.chars().allMatch(Character::isDigit)) continue;
                 try {
                     if (Files.readString(p.resolve("comm")).trim().equals(comm)) return Long.parseLong(n);
-                } catch (IOException ignored) { }
+                } catch (IOException ignored) {
+                }
             }
-        } catch (IOException ignored) { }
+        } catch (IOException ignored) {
+        }
         return -1;
     }
 
-    record Sample(long nanos, long gw, long self, long mosq, long sysBusy, long sysTotal, Map<String, Long> gwThreads) {}
+    record Sample(
+            long nanos, long gw, long self, long mosq, long sysBusy, long sysTotal, Map<String, Long> gwThreads) {}
 
     Sample sample(long gwPid, long mosqPid) {
         long[] sys = systemTicks();
-        return new Sample(System.nanoTime(), cpuTicks(gwPid), cpuTicks(ProcessHandle.current().pid()),
-                mosqPid > 0 ? cpuTicks(mosqPid) : 0, sys[0], sys[1], threadTicks(gwPid));
+        return new Sample(
+                System.nanoTime(),
+                cpuTicks(gwPid),
+                cpuTicks(ProcessHandle.current().pid()),
+                mosqPid > 0 ? cpuTicks(mosqPid) : 0,
+                sys[0],
+                sys[1],
+                threadTicks(gwPid));
     }
 
     // ---- the run -------------------------------------------------------------------------------------------------
@@ -450,61 +579,96 @@ public final class FanoutBench {
 
     static String signIn(HttpClient http, int port) throws IOException, InterruptedException {
         String body = "{\"username\": \"" + BENCH_USER + "\", \"password\": \"" + BENCH_PASSWORD + "\"}";
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-        if (r.statusCode() != 200) throw new IllegalStateException("sign-in answered " + r.statusCode() + ": " + r.body());
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200)
+            throw new IllegalStateException("sign-in answered " + r.statusCode() + ": " + r.body());
         return r.body().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
     }
 
     int runAll() throws Exception {
         Files.createDirectories(work);
         int port;
-        try (ServerSocket s = new ServerSocket(0)) { port = s.getLocalPort(); }
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
         Path yaml = work.resolve("gw.yaml");
-        Files.writeString(yaml, "gatewayId: gw-" + prefix + "bench\n"
-                + "mqtt:\n  url: " + url + "\n"
-                + "broker:\n  embedded: false\n"
-                + "http:\n  host: 127.0.0.1\n  port: " + port + "\n"
-                + "dataDir: " + work.resolve("gw-data") + "\n");
-        log("run %s: %d units, %d SSE clients, %d s measured after %d s warm-up, %d publishing connections, QoS %d",
+        Files.writeString(
+                yaml,
+                "gatewayId: gw-" + prefix + "bench\n"
+                        + "mqtt:\n  url: " + url + "\n"
+                        + "broker:\n  embedded: false\n"
+                        + "http:\n  host: 127.0.0.1\n  port: " + port + "\n"
+                        + "dataDir: " + work.resolve("gw-data") + "\n");
+        log(
+                "run %s: %d units, %d SSE clients, %d s measured after %d s warm-up, %d publishing connections, QoS %d",
                 run, units, clients, seconds, warmup, conns, qos);
 
         // An operator account made with the real CLI, as a technician would; the SSE clients sign in with it.
         List<String> userAdd = new ArrayList<>();
         userAdd.add(gwJava);
         userAdd.addAll(List.of(gwJavaOpts.trim().split("\\s+")));
-        userAdd.addAll(List.of("-jar", root.resolve("launcher/target/bwc.jar").toString(), "gateway", "user", "add",
-                BENCH_USER, "--role", "viewer", "--replace", "--password-stdin", "--config", yaml.toString()));
-        Process add = new ProcessBuilder(userAdd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(work.resolve("user-add.log").toFile()).start();
+        userAdd.addAll(List.of(
+                "-jar",
+                root.resolve("launcher/target/bwc.jar").toString(),
+                "gateway",
+                "user",
+                "add",
+                BENCH_USER,
+                "--role",
+                "viewer",
+                "--replace",
+                "--password-stdin",
+                "--config",
+                yaml.toString()));
+        Process add = new ProcessBuilder(userAdd)
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("user-add.log").toFile())
+                .start();
         add.getOutputStream().write((BENCH_PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
         add.getOutputStream().close();
-        if (add.waitFor() != 0) throw new IllegalStateException("bwc gateway user add failed; see " + work.resolve("user-add.log"));
+        if (add.waitFor() != 0)
+            throw new IllegalStateException("bwc gateway user add failed; see " + work.resolve("user-add.log"));
 
         List<String> cmd = new ArrayList<>();
         cmd.add(gwJava);
         cmd.addAll(List.of(gwJavaOpts.trim().split("\\s+")));
-        cmd.addAll(List.of("-jar", root.resolve("launcher/target/bwc.jar").toString(), "gateway", "--config", yaml.toString()));
+        cmd.addAll(List.of(
+                "-jar", root.resolve("launcher/target/bwc.jar").toString(), "gateway", "--config", yaml.toString()));
         Path gwLog = work.resolve("gateway.log");
-        Process gw = new ProcessBuilder(cmd).directory(work.toFile()).redirectErrorStream(true)
-                .redirectOutput(gwLog.toFile()).start();
+        Process gw = new ProcessBuilder(cmd)
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(gwLog.toFile())
+                .start();
         Process mosq = null;
         List<SseClient> sse = new ArrayList<>();
         List<Publisher> pubs = new ArrayList<>();
         MqttAsyncClient refClient = null;
         MqttAsyncClient sysClient = null;
-        Thread hook = new Thread(() -> { gw.destroy(); });
+        Thread hook = new Thread(() -> {
+            gw.destroy();
+        });
         Runtime.getRuntime().addShutdownHook(hook);
         try {
             HttpClient probe = HttpClient.newHttpClient();
             URI health = URI.create("http://127.0.0.1:" + port + "/health");
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
             while (true) {
-                if (!gw.isAlive()) throw new IllegalStateException("the gateway exited (code " + gw.exitValue() + "); see " + gwLog);
+                if (!gw.isAlive())
+                    throw new IllegalStateException("the gateway exited (code " + gw.exitValue() + "); see " + gwLog);
                 try {
-                    if (probe.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding()).statusCode() == 200) break;
-                } catch (IOException ignored) { }
-                if (System.nanoTime() > deadline) throw new IllegalStateException("the gateway did not become healthy in 60 s; see " + gwLog);
+                    if (probe.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
+                                    .statusCode()
+                            == 200) break;
+                } catch (IOException ignored) {
+                }
+                if (System.nanoTime() > deadline)
+                    throw new IllegalStateException("the gateway did not become healthy in 60 s; see " + gwLog);
                 Thread.sleep(200);
             }
             token = signIn(probe, port);
@@ -516,28 +680,61 @@ public final class FanoutBench {
             Path mosqOut = work.resolve("mosquitto_sub.txt");
             if (mosquittoRef) {
                 URI u = URI.create(url);
-                mosq = new ProcessBuilder("mosquitto_sub", "-V", "mqttv5", "-h", u.getHost(), "-p", String.valueOf(u.getPort()),
-                        "-i", "fanref-sub-" + run, "-q", String.valueOf(qos), "-t", "bwc/v1/+/status", "-F", "%U %t %p")
-                        .redirectOutput(mosqOut.toFile()).redirectError(work.resolve("mosquitto_sub.err").toFile()).start();
+                mosq = new ProcessBuilder(
+                                "mosquitto_sub",
+                                "-V",
+                                "mqttv5",
+                                "-h",
+                                u.getHost(),
+                                "-p",
+                                String.valueOf(u.getPort()),
+                                "-i",
+                                "fanref-sub-" + run,
+                                "-q",
+                                String.valueOf(qos),
+                                "-t",
+                                "bwc/v1/+/status",
+                                "-F",
+                                "%U %t %p")
+                        .redirectOutput(mosqOut.toFile())
+                        .redirectError(work.resolve("mosquitto_sub.err").toFile())
+                        .start();
             }
             Receiver pahoRx = new Receiver("paho-ref");
             refClient = connect("fanref-paho-" + run, new Quiet(pahoRx));
             refClient.subscribe(new MqttSubscription("bwc/v1/+/status", qos)).waitForCompletion(10_000);
 
             sysClient = connect("fanref-sys-" + run, new MqttCallback() {
-                @Override public void disconnected(MqttDisconnectResponse r) { }
-                @Override public void mqttErrorOccurred(MqttException e) { }
-                @Override public void messageArrived(String topic, MqttMessage m) {
+                @Override
+                public void disconnected(MqttDisconnectResponse r) {}
+
+                @Override
+                public void mqttErrorOccurred(MqttException e) {}
+
+                @Override
+                public void messageArrived(String topic, MqttMessage m) {
                     try {
                         long v = Long.parseLong(new String(m.getPayload(), StandardCharsets.US_ASCII).trim());
-                        synchronized (brokerDropped) { if (brokerDropped[0] < 0) brokerDropped[0] = v; brokerDropped[1] = v; }
-                    } catch (RuntimeException ignored) { }
+                        synchronized (brokerDropped) {
+                            if (brokerDropped[0] < 0) brokerDropped[0] = v;
+                            brokerDropped[1] = v;
+                        }
+                    } catch (RuntimeException ignored) {
+                    }
                 }
-                @Override public void deliveryComplete(IMqttToken t) { }
-                @Override public void connectComplete(boolean reconnect, String uri) { }
-                @Override public void authPacketArrived(int reasonCode, MqttProperties p) { }
+
+                @Override
+                public void deliveryComplete(IMqttToken t) {}
+
+                @Override
+                public void connectComplete(boolean reconnect, String uri) {}
+
+                @Override
+                public void authPacketArrived(int reasonCode, MqttProperties p) {}
             });
-            sysClient.subscribe(new MqttSubscription("$SYS/broker/publish/messages/dropped", 0)).waitForCompletion(10_000);
+            sysClient
+                    .subscribe(new MqttSubscription("$SYS/broker/publish/messages/dropped", 0))
+                    .waitForCompletion(10_000);
 
             URI events = URI.create("http://127.0.0.1:" + port + "/api/events");
             for (int i = 0; i < clients; i++) {
@@ -548,7 +745,8 @@ public final class FanoutBench {
             for (SseClient c : sse) {
                 long d = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
                 while (!c.connected && c.failure == null && System.nanoTime() < d) Thread.sleep(20);
-                if (!c.connected) throw new IllegalStateException("SSE client " + c.rx.name + " did not connect: " + c.failure);
+                if (!c.connected)
+                    throw new IllegalStateException("SSE client " + c.rx.name + " did not connect: " + c.failure);
             }
             // Connect the publishing connections in parallel (one by one takes ~0.3 s each on a busy machine).
             List<java.util.concurrent.Future<Publisher>> connecting = new ArrayList<>();
@@ -576,14 +774,18 @@ public final class FanoutBench {
                     window[0] = sample(gwPid, mosqPid);
                     sleepUntil(t0Nanos + TimeUnit.SECONDS.toNanos(rounds));
                     window[1] = sample(gwPid, mosqPid);
-                } catch (InterruptedException ignored) { }
+                } catch (InterruptedException ignored) {
+                }
             });
             log("publishing: %d rounds (%d warm-up + %d measured) of %d statuses", rounds, warmup, seconds, units);
             Battery battery = new Battery(87, false, false);
             Storage storage = new Storage(51_234_567_890L, 64_000_000_000L);
             String[] ids = new String[units];
             String[] topics = new String[units];
-            for (int i = 0; i < units; i++) { ids[i] = unitId(i); topics[i] = Topics.status(ids[i]); }
+            for (int i = 0; i < units; i++) {
+                ids[i] = unitId(i);
+                topics[i] = Topics.status(ids[i]);
+            }
             long sent = 0;
             for (int r = 0; r < rounds; r++) {
                 long roundStart = t0Nanos + r * 1_000_000_000L;
@@ -592,8 +794,22 @@ public final class FanoutBench {
                     sleepUntil(target);
                     long late = (System.nanoTime() - target) / 1000;
                     long stamp = wallMicros();
-                    UnitStatus st = new UnitStatus(Payload.VERSION, ids[i], UnitState.BUFFERING, true, false, false,
-                            "b" + i, battery, storage, null, null, false, true, "fan:" + r + ":" + stamp, r,
+                    UnitStatus st = new UnitStatus(
+                            Payload.VERSION,
+                            ids[i],
+                            UnitState.BUFFERING,
+                            true,
+                            false,
+                            false,
+                            "b" + i,
+                            battery,
+                            storage,
+                            null,
+                            null,
+                            false,
+                            true,
+                            "fan:" + r + ":" + stamp,
+                            r,
                             Instant.ofEpochSecond(stamp / 1_000_000, (stamp % 1_000_000) / 1000 * 1_000_000));
                     int idx = r >= warmup ? (r - warmup) * units + i : -1;
                     pubs.get(i % conns).publish(topics[i], codec.encode(st), true, idx, stamp);
@@ -620,19 +836,31 @@ public final class FanoutBench {
             Thread.sleep(300); // mosquitto_sub is not watched; give it the same grace
             String healthJson = "";
             try {
-                healthJson = probe.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health"))
-                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString()).body();
-            } catch (IOException ignored) { }
+                healthJson = probe.send(
+                                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/health"))
+                                        .header("Authorization", "Bearer " + token)
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString())
+                        .body();
+            } catch (IOException ignored) {
+            }
             String hwm = status(gwPid, "VmHWM"), rss = status(gwPid, "VmRSS");
             int gwThreads = kb(status(gwPid, "Threads")) > 0 ? (int) kb(status(gwPid, "Threads")) : -1;
 
             for (SseClient c : sse) c.stop();
             for (SseClient c : sse) c.thread.join(2_000);
-            if (mosq != null) { mosq.destroy(); mosq.waitFor(5, TimeUnit.SECONDS); }
+            if (mosq != null) {
+                mosq.destroy();
+                mosq.waitFor(5, TimeUnit.SECONDS);
+            }
             refClient.disconnect().waitForCompletion(5_000);
             refClient.close();
             refClient = null;
-            if (sysClient != null) { sysClient.disconnect().waitForCompletion(5_000); sysClient.close(); sysClient = null; }
+            if (sysClient != null) {
+                sysClient.disconnect().waitForCompletion(5_000);
+                sysClient.close();
+                sysClient = null;
+            }
             gw.destroy();
             if (!gw.waitFor(15, TimeUnit.SECONDS)) gw.destroyForcibly();
 
@@ -644,14 +872,31 @@ public final class FanoutBench {
         } finally {
             for (SseClient c : sse) c.stop();
             if (mosq != null) mosq.destroy();
-            if (refClient != null) try { refClient.disconnectForcibly(1000); refClient.close(); } catch (Exception ignored) { }
-            if (sysClient != null) try { sysClient.disconnectForcibly(1000); sysClient.close(); } catch (Exception ignored) { }
+            if (refClient != null)
+                try {
+                    refClient.disconnectForcibly(1000);
+                    refClient.close();
+                } catch (Exception ignored) {
+                }
+            if (sysClient != null)
+                try {
+                    sysClient.disconnectForcibly(1000);
+                    sysClient.close();
+                } catch (Exception ignored) {
+                }
             gw.destroy();
-            try { if (!gw.waitFor(15, TimeUnit.SECONDS)) gw.destroyForcibly(); } catch (InterruptedException ignored) { }
+            try {
+                if (!gw.waitFor(15, TimeUnit.SECONDS)) gw.destroyForcibly();
+            } catch (InterruptedException ignored) {
+            }
             forgetSession("gw-" + prefix + "bench");
             clearRetained(pubs);
             for (Publisher p : pubs) {
-                try { p.client.disconnect().waitForCompletion(5_000); p.client.close(); } catch (Exception ignored) { }
+                try {
+                    p.client.disconnect().waitForCompletion(5_000);
+                    p.client.close();
+                } catch (Exception ignored) {
+                }
             }
             Runtime.getRuntime().removeShutdownHook(hook);
         }
@@ -682,7 +927,9 @@ public final class FanoutBench {
             for (Publisher p : pubs) p.awaitIdle(10_000);
             log("cleared %d retained statuses (%s*)", n, prefix);
         } catch (Exception e) {
-            log("could not clear the retained statuses of %s*: %s (clear them with: mosquitto_sub -t 'bwc/v1/+/status' --remove-retained ...)", prefix, e);
+            log(
+                    "could not clear the retained statuses of %s*: %s (clear them with: mosquitto_sub -t 'bwc/v1/+/status' --remove-retained ...)",
+                    prefix, e);
         }
     }
 
@@ -709,8 +956,12 @@ public final class FanoutBench {
                 int dot = ts.indexOf('.');
                 long micros;
                 try {
-                    micros = Long.parseLong(ts.substring(0, dot)) * 1_000_000L + Long.parseLong(ts.substring(dot + 1, dot + 7));
-                } catch (RuntimeException e) { rx.unparsable++; continue; }
+                    micros = Long.parseLong(ts.substring(0, dot)) * 1_000_000L
+                            + Long.parseLong(ts.substring(dot + 1, dot + 7));
+                } catch (RuntimeException e) {
+                    rx.unparsable++;
+                    continue;
+                }
                 String topic = line.substring(a + 1, b);
                 int s = Topics.ROOT.length() + 1;
                 int e = topic.indexOf('/', s);
@@ -740,42 +991,97 @@ public final class FanoutBench {
         return sorted[Math.max(0, Math.min(sorted.length - 1, i))];
     }
 
-    static String ms(long micros) { return micros < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", micros / 1000.0); }
+    static String ms(long micros) {
+        return micros < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f", micros / 1000.0);
+    }
 
-    void report(long published, List<SseClient> sse, Receiver paho, Receiver mosq, Sample[] w, String hwm, String rss,
-                int gwThreads, String healthJson, Path gwLog) throws IOException {
+    void report(
+            long published,
+            List<SseClient> sse,
+            Receiver paho,
+            Receiver mosq,
+            Sample[] w,
+            String hwm,
+            String rss,
+            int gwThreads,
+            String healthJson,
+            Path gwLog)
+            throws IOException {
         StringBuilder o = new StringBuilder();
         o.append("\n== bench/fanout: gateway SSE fan-out, run ").append(run).append(" ==\n");
-        o.append(String.format(Locale.ROOT, "date %s, %d cores (%s), java %s%n", Instant.now().toString().substring(0, 19) + "Z",
-                Runtime.getRuntime().availableProcessors(), cpuModel(), System.getProperty("java.version")));
-        o.append(String.format(Locale.ROOT, "load: %d units x 1 retained QoS %d UnitStatus/s, over %d MQTT connections (%d in-flight each), %d s measured after %d s warm-up; %d SSE clients%n",
-                units, qos, conns, pubSlots, seconds, warmup, clients));
+        o.append(String.format(
+                Locale.ROOT,
+                "date %s, %d cores (%s), java %s%n",
+                Instant.now().toString().substring(0, 19) + "Z",
+                Runtime.getRuntime().availableProcessors(),
+                cpuModel(),
+                System.getProperty("java.version")));
+        o.append(String.format(
+                Locale.ROOT,
+                "load: %d units x 1 retained QoS %d UnitStatus/s, over %d MQTT connections (%d in-flight each), %d s measured after %d s warm-up; %d SSE clients%n",
+                units,
+                qos,
+                conns,
+                pubSlots,
+                seconds,
+                warmup,
+                clients));
         if (brokerDropped[0] >= 0 && brokerDropped[1] >= 0) {
-            o.append(String.format(Locale.ROOT, "broker $SYS/broker/publish/messages/dropped rose by %d during the run (all clients of the shared broker; updated every ~10 s)%n",
+            o.append(String.format(
+                    Locale.ROOT,
+                    "broker $SYS/broker/publish/messages/dropped rose by %d during the run (all clients of the shared broker; updated every ~10 s)%n",
                     brokerDropped[1] - brokerDropped[0]));
         }
-        o.append(String.format(Locale.ROOT, "published in window: %d (%.0f msg/s; publish errors %d, PUBACK refusals %d, inflight retries %d)%n",
-                published, published / (double) seconds, publishErrors.get(), pubackRefused.get(), publishRetries.get()));
+        o.append(String.format(
+                Locale.ROOT,
+                "published in window: %d (%.0f msg/s; publish errors %d, PUBACK refusals %d, inflight retries %d)%n",
+                published,
+                published / (double) seconds,
+                publishErrors.get(),
+                pubackRefused.get(),
+                publishRetries.get()));
         if (pubackRefused.get() > 0) {
-            o.append(String.format(Locale.ROOT, "  WARNING: the broker refused %d publishes (last PUBACK reason code 0x%x) and did not forward them%n",
-                    pubackRefused.get(), lastRefusal));
+            o.append(String.format(
+                    Locale.ROOT,
+                    "  WARNING: the broker refused %d publishes (last PUBACK reason code 0x%x) and did not forward them%n",
+                    pubackRefused.get(),
+                    lastRefusal));
         }
         Stats late = stats(lateness);
-        o.append(String.format(Locale.ROOT, "load generator lateness vs schedule: p50 %s ms, p99 %s ms, max %s ms; waited %.1f s in total for QoS 1 in-flight slots%n",
-                ms(late.p50()), ms(late.p99()), ms(late.max()), inflightWaitNanos.get() / 1e9));
+        o.append(String.format(
+                Locale.ROOT,
+                "load generator lateness vs schedule: p50 %s ms, p99 %s ms, max %s ms; waited %.1f s in total for QoS 1 in-flight slots%n",
+                ms(late.p50()),
+                ms(late.p99()),
+                ms(late.max()),
+                inflightWaitNanos.get() / 1e9));
         if (qos == 0) {
             Stats wr = stats(written);
-            o.append(String.format(Locale.ROOT, "publish -> written to the socket by Paho (load generator's own queue): p50 %s ms, p99 %s ms, max %s ms%n",
-                    ms(wr.p50()), ms(wr.p99()), ms(wr.max())));
+            o.append(String.format(
+                    Locale.ROOT,
+                    "publish -> written to the socket by Paho (load generator's own queue): p50 %s ms, p99 %s ms, max %s ms%n",
+                    ms(wr.p50()),
+                    ms(wr.p99()),
+                    ms(wr.max())));
         }
         if (late.p99() > 100_000) {
-            o.append("  WARNING: the load generator fell behind its schedule (p99 lateness > 100 ms), so it published in catch-up\n"
-                    + "  bursts above the nominal rate: the offered load was not the even 1/N s spacing this bench is meant to\n"
-                    + "  apply. Check the machine load below (other processes) or raise --conns.\n");
+            o.append(
+                    "  WARNING: the load generator fell behind its schedule (p99 lateness > 100 ms), so it published in catch-up\n"
+                            + "  bursts above the nominal rate: the offered load was not the even 1/N s spacing this bench is meant to\n"
+                            + "  apply. Check the machine load below (other processes) or raise --conns.\n");
         }
 
         o.append("\nlatency publish -> receiver, ms (first arrival of each publish in the window)\n");
-        o.append(String.format(Locale.ROOT, "  %-16s %10s %8s %8s %8s %8s %8s%n", "receiver", "delivered", "%", "p50", "p95", "p99", "max"));
+        o.append(String.format(
+                Locale.ROOT,
+                "  %-16s %10s %8s %8s %8s %8s %8s%n",
+                "receiver",
+                "delivered",
+                "%",
+                "p50",
+                "p95",
+                "p99",
+                "max"));
         long[][] sseLat = new long[sse.size()][];
         long minDel = Long.MAX_VALUE, sumDel = 0;
         for (int i = 0; i < sse.size(); i++) {
@@ -805,21 +1111,40 @@ public final class FanoutBench {
                 long m = -1;
                 for (int u = 0; u < units; u++) m = Math.max(m, rx.latency[r * units + u]);
                 if (m > 250_000) bad++;
-                if (m > worst) { worst = m; worstAt = r; }
+                if (m > worst) {
+                    worst = m;
+                    worstAt = r;
+                }
             }
-            o.append(String.format(Locale.ROOT, "  %-16s seconds of the window with a message over 250 ms: %d of %d (worst: second %d, %s ms)%n",
-                    rx.name, bad, seconds, worstAt, ms(worst)));
+            o.append(String.format(
+                    Locale.ROOT,
+                    "  %-16s seconds of the window with a message over 250 ms: %d of %d (worst: second %d, %s ms)%n",
+                    rx.name,
+                    bad,
+                    seconds,
+                    worstAt,
+                    ms(worst)));
         }
         for (SseClient c : sse) {
             Receiver rx = c.rx;
             if (rx.duplicates + rx.unparsable > 0 || c.failure != null) {
-                o.append(String.format(Locale.ROOT, "  %s: %d duplicate, %d unparsable frames%s%n", rx.name, rx.duplicates,
-                        rx.unparsable, c.failure == null ? "" : "; stream failed: " + c.failure));
+                o.append(String.format(
+                        Locale.ROOT,
+                        "  %s: %d duplicate, %d unparsable frames%s%n",
+                        rx.name,
+                        rx.duplicates,
+                        rx.unparsable,
+                        c.failure == null ? "" : "; stream failed: " + c.failure));
             }
         }
         if (!sse.isEmpty()) {
-            o.append(String.format(Locale.ROOT, "SSE delivered per client: min %d, avg %.1f of %d published (%.2f%% / %.2f%%)%n",
-                    minDel, sumDel / (double) sse.size(), published, 100.0 * minDel / Math.max(1, published),
+            o.append(String.format(
+                    Locale.ROOT,
+                    "SSE delivered per client: min %d, avg %.1f of %d published (%.2f%% / %.2f%%)%n",
+                    minDel,
+                    sumDel / (double) sse.size(),
+                    published,
+                    100.0 * minDel / Math.max(1, published),
                     100.0 * sumDel / sse.size() / Math.max(1, published)));
         }
 
@@ -828,13 +1153,28 @@ public final class FanoutBench {
             double gwCores = (w[1].gw() - w[0].gw()) / (double) HZ / wall;
             double selfCores = (w[1].self() - w[0].self()) / (double) HZ / wall;
             double mosqCores = (w[1].mosq() - w[0].mosq()) / (double) HZ / wall;
-            double sysBusy = (w[1].sysBusy() - w[0].sysBusy()) / (double) Math.max(1, w[1].sysTotal() - w[0].sysTotal());
+            double sysBusy =
+                    (w[1].sysBusy() - w[0].sysBusy()) / (double) Math.max(1, w[1].sysTotal() - w[0].sysTotal());
             int ncpu = Runtime.getRuntime().availableProcessors();
-            o.append(String.format(Locale.ROOT, "%ngateway CPU: %.2f cores (%.1f CPU-s over %.1f s wall); peak RSS (VmHWM) %s, RSS at end %s, %d threads%n",
-                    gwCores, gwCores * wall, wall, hwm, rss, gwThreads));
-            o.append(String.format(Locale.ROOT, "others in the window: bench JVM %.2f cores, mosquitto %.2f cores, whole machine %.0f%% busy of %d cores"
-                    + " (so %.2f cores used by processes outside this bench); load average at end %s%n",
-                    selfCores, mosqCores, sysBusy * 100, ncpu, Math.max(0, sysBusy * ncpu - gwCores - selfCores - mosqCores), loadavg()));
+            o.append(String.format(
+                    Locale.ROOT,
+                    "%ngateway CPU: %.2f cores (%.1f CPU-s over %.1f s wall); peak RSS (VmHWM) %s, RSS at end %s, %d threads%n",
+                    gwCores,
+                    gwCores * wall,
+                    wall,
+                    hwm,
+                    rss,
+                    gwThreads));
+            o.append(String.format(
+                    Locale.ROOT,
+                    "others in the window: bench JVM %.2f cores, mosquitto %.2f cores, whole machine %.0f%% busy of %d cores"
+                            + " (so %.2f cores used by processes outside this bench); load average at end %s%n",
+                    selfCores,
+                    mosqCores,
+                    sysBusy * 100,
+                    ncpu,
+                    Math.max(0, sysBusy * ncpu - gwCores - selfCores - mosqCores),
+                    loadavg()));
             Map<String, Long> d = new HashMap<>();
             w[1].gwThreads().forEach((k, v) -> d.put(k, v - w[0].gwThreads().getOrDefault(k, 0L)));
             List<Map.Entry<String, Long>> top = new ArrayList<>(d.entrySet());
@@ -848,32 +1188,53 @@ public final class FanoutBench {
             o.append('\n');
         }
         String drops = healthJson.replaceAll(".*\"droppedTotal\":([0-9]+).*", "$1");
-        o.append("gateway /api/health droppedTotal at end: ").append(drops.length() < 12 ? drops : "?").append('\n');
+        o.append("gateway /api/health droppedTotal at end: ")
+                .append(drops.length() < 12 ? drops : "?")
+                .append('\n');
         long warns = 0;
-        try (Stream<String> lines = Files.lines(gwLog)) { warns = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).count(); }
+        try (Stream<String> lines = Files.lines(gwLog)) {
+            warns = lines.filter(l -> l.contains(" WARN ") || l.contains(" ERROR "))
+                    .count();
+        }
         o.append("gateway log: ").append(gwLog).append(" (").append(warns).append(" WARN/ERROR lines)\n");
 
         boolean delivery = !sse.isEmpty() && minDel >= 0.99 * published;
         boolean latency = all.n() > 0 && all.p99() <= 250_000;
         String verdict = (latency && delivery) ? "PASS" : "FAIL";
-        o.append(String.format(Locale.ROOT, "%nTARGET p99 publish->SSE <= 250 ms at 2,000 units (and every client >= 99%% delivered): %s%s%n",
-                verdict, units >= 2000 ? "" : " (indicative only: run with " + units + " units, target is defined at 2,000)"));
-        o.append(String.format(Locale.ROOT, "  p99 %s ms over %d SSE deliveries; min delivered %.2f%%%n", ms(all.p99()), all.n(),
+        o.append(String.format(
+                Locale.ROOT,
+                "%nTARGET p99 publish->SSE <= 250 ms at 2,000 units (and every client >= 99%% delivered): %s%s%n",
+                verdict,
+                units >= 2000 ? "" : " (indicative only: run with " + units + " units, target is defined at 2,000)"));
+        o.append(String.format(
+                Locale.ROOT,
+                "  p99 %s ms over %d SSE deliveries; min delivered %.2f%%%n",
+                ms(all.p99()),
+                all.n(),
                 100.0 * (sse.isEmpty() ? 0 : minDel) / Math.max(1, published)));
         Receiver ref = mosq != null ? mosq : paho;
         Stats refStats = stats(ref.latency);
         if (all.n() > 0 && refStats.n() > 0) {
-            o.append(String.format(Locale.ROOT, "  added by the gateway (SSE minus %s): p50 %+.1f ms, p95 %+.1f ms, p99 %+.1f ms%n", ref.name,
-                    (all.p50() - refStats.p50()) / 1000.0, (all.p95() - refStats.p95()) / 1000.0, (all.p99() - refStats.p99()) / 1000.0));
+            o.append(String.format(
+                    Locale.ROOT,
+                    "  added by the gateway (SSE minus %s): p50 %+.1f ms, p95 %+.1f ms, p99 %+.1f ms%n",
+                    ref.name,
+                    (all.p50() - refStats.p50()) / 1000.0,
+                    (all.p95() - refStats.p95()) / 1000.0,
+                    (all.p99() - refStats.p99()) / 1000.0));
             if (refStats.p99() > 250_000) {
-                o.append(String.format(Locale.ROOT, "  NOTE: the broker reference alone has p99 %s ms > 250 ms: the tail comes from the broker or the machine"
-                        + " (see 'others in the window'), so this run cannot show whether the gateway itself meets the target.%n", ms(refStats.p99())));
+                o.append(String.format(
+                        Locale.ROOT,
+                        "  NOTE: the broker reference alone has p99 %s ms > 250 ms: the tail comes from the broker or the machine"
+                                + " (see 'others in the window'), so this run cannot show whether the gateway itself meets the target.%n",
+                        ms(refStats.p99())));
             }
         }
         System.out.print(o);
         Files.writeString(work.resolve("report.txt"), o.toString());
         // Detail for diagnosis: delivered per measured round and per publishing connection, per receiver.
-        StringBuilder d = new StringBuilder("receiver: delivered per measured round | per publishing connection (unit % conns)\n");
+        StringBuilder d = new StringBuilder(
+                "receiver: delivered per measured round | per publishing connection (unit % conns)\n");
         List<Receiver> rxs = new ArrayList<>();
         for (SseClient c : sse) rxs.add(c.rx);
         rxs.add(paho);
@@ -887,9 +1248,17 @@ public final class FanoutBench {
             int[] perRound = new int[seconds];
             int[] perConn = new int[conns];
             for (int i = 0; i < rx.latency.length; i++) {
-                if (rx.latency[i] >= 0) { perRound[i / units]++; perConn[(i % units) % conns]++; }
+                if (rx.latency[i] >= 0) {
+                    perRound[i / units]++;
+                    perConn[(i % units) % conns]++;
+                }
             }
-            d.append(rx.name).append(": ").append(Arrays.toString(perRound)).append(" | ").append(Arrays.toString(perConn)).append('\n');
+            d.append(rx.name)
+                    .append(": ")
+                    .append(Arrays.toString(perRound))
+                    .append(" | ")
+                    .append(Arrays.toString(perConn))
+                    .append('\n');
             for (int r = 0; r < seconds; r++) {
                 if (perRound[r] == units) continue;
                 d.append("  round ").append(warmup + r).append(" missing units:");
@@ -897,7 +1266,10 @@ public final class FanoutBench {
                 for (int u = 0; u <= units; u++) {
                     boolean miss = u < units && rx.latency[r * units + u] < 0;
                     if (miss && start < 0) start = u;
-                    if (!miss && start >= 0) { d.append(' ').append(start).append('-').append(u - 1); start = -1; }
+                    if (!miss && start >= 0) {
+                        d.append(' ').append(start).append('-').append(u - 1);
+                        start = -1;
+                    }
                 }
                 d.append('\n');
             }
@@ -910,7 +1282,8 @@ public final class FanoutBench {
                 d.append(String.format(Locale.ROOT, "  s%02d", r));
                 for (int b = 0; b < 10; b++) {
                     long m = -1;
-                    for (int u = b * units / 10; u < (b + 1) * units / 10; u++) m = Math.max(m, rx.latency[r * units + u]);
+                    for (int u = b * units / 10; u < (b + 1) * units / 10; u++)
+                        m = Math.max(m, rx.latency[r * units + u]);
                     d.append(String.format(Locale.ROOT, " %6s", ms(m)));
                 }
                 d.append('\n');
@@ -920,21 +1293,37 @@ public final class FanoutBench {
     }
 
     static void row(StringBuilder o, String name, long delivered, long published, Stats s) {
-        o.append(String.format(Locale.ROOT, "  %-16s %10d %7.2f%% %8s %8s %8s %8s%n", name, delivered,
-                100.0 * delivered / Math.max(1, published), ms(s.p50()), ms(s.p95()), ms(s.p99()), ms(s.max())));
+        o.append(String.format(
+                Locale.ROOT,
+                "  %-16s %10d %7.2f%% %8s %8s %8s %8s%n",
+                name,
+                delivered,
+                100.0 * delivered / Math.max(1, published),
+                ms(s.p50()),
+                ms(s.p95()),
+                ms(s.p99()),
+                ms(s.max())));
     }
 
     static String loadavg() {
-        try { return String.join(" ", Arrays.copyOf(Files.readString(Path.of("/proc/loadavg")).trim().split(" "), 3)); }
-        catch (IOException e) { return "?"; }
+        try {
+            return String.join(
+                    " ",
+                    Arrays.copyOf(
+                            Files.readString(Path.of("/proc/loadavg")).trim().split(" "), 3));
+        } catch (IOException e) {
+            return "?";
+        }
     }
 
     static String cpuModel() {
         try {
             for (String l : Files.readAllLines(Path.of("/proc/cpuinfo"))) {
-                if (l.startsWith("model name")) return l.substring(l.indexOf(':') + 1).trim();
+                if (l.startsWith("model name"))
+                    return l.substring(l.indexOf(':') + 1).trim();
             }
-        } catch (IOException ignored) { }
+        } catch (IOException ignored) {
+        }
         return "?";
     }
 }
