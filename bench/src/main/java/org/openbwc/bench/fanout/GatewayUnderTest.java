@@ -1,0 +1,125 @@
+package org.openbwc.bench.fanout;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The gateway under test: {@code bwc gateway} from launcher/target/bwc.jar in its own process, on the bench's broker
+ * (no embedded one), with an operator account made with the real CLI that the SSE clients sign in with.
+ */
+final class GatewayUnderTest {
+    static final String BENCH_USER = "fanout-bench";
+    static final String BENCH_PASSWORD = "fanout-bench-password";
+
+    final int port;
+    final Path log;
+    final Process process;
+
+    private GatewayUnderTest(int port, Path log, Process process) {
+        this.port = port;
+        this.log = log;
+        this.process = process;
+    }
+
+    /** Writes gw.yaml, adds the bench's operator and starts the gateway; {@link #awaitHealthy} waits for it. */
+    static GatewayUnderTest start(FanoutBench bench) throws IOException, InterruptedException {
+        Path work = bench.work;
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        Path yaml = work.resolve("gw.yaml");
+        Files.writeString(
+                yaml,
+                "gatewayId: gw-" + bench.prefix + "bench\n"
+                        + "mqtt:\n  url: " + bench.url + "\n"
+                        + "broker:\n  embedded: false\n"
+                        + "http:\n  host: 127.0.0.1\n  port: " + port + "\n"
+                        + "dataDir: " + work.resolve("gw-data") + "\n");
+
+        // An operator account made with the real CLI, as a technician would; the SSE clients sign in with it.
+        List<String> userAdd = new ArrayList<>();
+        userAdd.add(bench.gwJava);
+        userAdd.addAll(List.of(bench.gwJavaOpts.trim().split("\\s+")));
+        userAdd.addAll(List.of(
+                "-jar",
+                bench.root.resolve("launcher/target/bwc.jar").toString(),
+                "gateway",
+                "user",
+                "add",
+                BENCH_USER,
+                "--role",
+                "viewer",
+                "--replace",
+                "--password-stdin",
+                "--config",
+                yaml.toString()));
+        Process add = new ProcessBuilder(userAdd)
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("user-add.log").toFile())
+                .start();
+        add.getOutputStream().write((BENCH_PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
+        add.getOutputStream().close();
+        if (add.waitFor() != 0)
+            throw new IllegalStateException("bwc gateway user add failed; see " + work.resolve("user-add.log"));
+
+        List<String> cmd = new ArrayList<>();
+        cmd.add(bench.gwJava);
+        cmd.addAll(List.of(bench.gwJavaOpts.trim().split("\\s+")));
+        cmd.addAll(List.of(
+                "-jar",
+                bench.root.resolve("launcher/target/bwc.jar").toString(),
+                "gateway",
+                "--config",
+                yaml.toString()));
+        Path gwLog = work.resolve("gateway.log");
+        Process gw = new ProcessBuilder(cmd)
+                .directory(work.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(gwLog.toFile())
+                .start();
+        return new GatewayUnderTest(port, gwLog, gw);
+    }
+
+    /** Polls /health until it answers 200; fails when the gateway exits or 60 s pass. */
+    void awaitHealthy(HttpClient probe) throws InterruptedException {
+        URI health = URI.create("http://127.0.0.1:" + port + "/health");
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            if (!process.isAlive())
+                throw new IllegalStateException("the gateway exited (code " + process.exitValue() + "); see " + log);
+            try {
+                if (probe.send(HttpRequest.newBuilder(health).build(), HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200) break;
+            } catch (IOException ignored) {
+            }
+            if (System.nanoTime() > deadline)
+                throw new IllegalStateException("the gateway did not become healthy in 60 s; see " + log);
+            Thread.sleep(200);
+        }
+    }
+
+    static String signIn(HttpClient http, int port) throws IOException, InterruptedException {
+        String body = "{\"username\": \"" + BENCH_USER + "\", \"password\": \"" + BENCH_PASSWORD + "\"}";
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/login"))
+                        .POST(HttpRequest.BodyPublishers.ofString(body))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 200)
+            throw new IllegalStateException("sign-in answered " + r.statusCode() + ": " + r.body());
+        return r.body().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+    }
+}
