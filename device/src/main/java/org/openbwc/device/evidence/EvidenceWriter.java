@@ -167,8 +167,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
 
     /**
      * Stops taking fragments, writes the ones queued, seals the last segment and writes the signed manifest.
-     * Blocks until that is done. Empty if no recording was open (e.g. it already sealed itself at the maximum
-     * length; {@code onSealed} reported that one).
+     * Blocks until that is done and {@code onSealed} has been told. Empty if no recording was open (e.g. it already
+     * sealed itself at the maximum length; {@code onSealed} reported that one).
      *
      * @throws UncheckedIOException if the recording could not be sealed; it is then left for {@link EvidenceRecovery}
      */
@@ -345,7 +345,10 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
             return this;
         }
 
-        /** Told of every sealed recording, on the writer's thread (also when it sealed itself at the maximum length). */
+        /**
+         * Told of every sealed recording, on the writer's thread (also when it sealed itself at the maximum length);
+         * {@link #close} returns after it ran.
+         */
         public Builder onSealed(Consumer<SealedRecording> listener) {
             this.onSealed = Objects.requireNonNull(listener, "onSealed");
             return this;

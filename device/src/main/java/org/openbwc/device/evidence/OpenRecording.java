@@ -51,7 +51,7 @@ final class OpenRecording implements Runnable {
     private volatile boolean queueFullLogged;
 
     /**
-     * @param onSealed told of the sealed recording, on the recording's thread
+     * @param onSealed told of the sealed recording, on the recording's thread, before {@link #sealed()} completes
      * @param onEnded told, before anything else, that the recording is sealed or failed and takes nothing more
      */
     OpenRecording(
@@ -246,12 +246,14 @@ final class OpenRecording implements Runnable {
                 result.droppedFragments() > 0 ? ", " + result.droppedFragments() + " fragments dropped" : "");
         if (files.duplicates() > 0)
             Logger.debug("recording {}: {} fragments arrived twice and were written once", id, files.duplicates());
-        sealed.complete(result);
+        // The listener first: close() returns once it has run, so a caller that shuts down next (the unit's
+        // executors) cannot refuse the listener's work.
         try {
             onSealed.accept(result);
         } catch (RuntimeException e) {
             Logger.error(e, "recording {}: the onSealed listener failed", id);
         }
+        sealed.complete(result);
     }
 
     private void fail(Exception e) {
