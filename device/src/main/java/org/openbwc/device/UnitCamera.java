@@ -27,7 +27,6 @@ import org.openbwc.device.media.InitSegment;
 import org.openbwc.device.media.MediaPipeline;
 import org.openbwc.device.media.VideoEncoder;
 import org.openbwc.device.media.VideoSourceKind;
-import org.openbwc.hal.system.FileStoreStorage;
 import org.tinylog.Logger;
 
 /**
@@ -54,15 +53,15 @@ final class UnitCamera implements AutoCloseable {
     private UnitCamera(UnitConfig config, String firmware, Consumer<SealedRecording> onSealed, FragmentSink live)
             throws IOException {
         this.config = config;
-        Path data = Path.of(config.dataDir());
-        Path evidenceRoot = FileStoreStorage.evidenceDirOf(config.dataDir());
-        this.key = DeviceKey.loadOrCreate(data.resolve("keys"));
+        DataFolder data = DataFolder.of(config);
+        Path evidenceRoot = data.evidence();
+        this.key = DeviceKey.loadOrCreate(data.keys());
         this.recovered = new EvidenceRecovery(evidenceRoot, key).recoverAll();
         // Scratch files, not evidence: kept beside the evidence store so that they are on the same (real) disk.
         this.buffer = new PreEventBuffer(
                 config.recording().preEventSeconds(),
                 config.evidence().preEventMaxMegabytes() * 1024L * 1024L,
-                data.resolve("pre-event"));
+                data.preEvent());
         this.writer = EvidenceWriter.builder(evidenceRoot, key)
                 .softwareVersion(firmware)
                 .segmentMinutes(config.evidence().segmentMinutes())

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import org.openbwc.config.HalMode;
 import org.openbwc.config.UnitConfig;
+import org.openbwc.device.DataFolder;
 import org.openbwc.device.UnitRuntime;
 import org.openbwc.device.media.TransparentHugePages;
 import org.openbwc.hal.Hardware;
@@ -62,7 +63,7 @@ record DeviceRunner(Path config, String hal, Integer simPort) {
                             },
                             "bwc-device-shutdown"));
         } else {
-            Hardware hw = PiHardware.create(unit);
+            Hardware hw = PiHardware.create(unit, DataFolder.of(unit).evidence());
             UnitRuntime runtime = UnitRuntime.start(unit, hw, BwcVersion.version());
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(

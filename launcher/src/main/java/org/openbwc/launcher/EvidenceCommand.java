@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.security.PublicKey;
 import java.util.Optional;
 import java.util.concurrent.Callable;
+import org.openbwc.device.DataFolder;
 import org.openbwc.device.evidence.DeviceKey;
 import org.openbwc.device.evidence.EvidenceExporter;
 import org.openbwc.device.evidence.EvidenceVerifier;
@@ -19,7 +20,7 @@ import picocli.CommandLine.Parameters;
 @Command(
         name = "evidence",
         mixinStandardHelpOptions = true,
-        description = "Verify or export a recording folder (evidence/<recordingId>/).",
+        description = "Verify or export a recording folder (" + DataFolder.EVIDENCE + "/<recordingId>/).",
         subcommands = {EvidenceCommand.Verify.class, EvidenceCommand.Export.class})
 final class EvidenceCommand implements Runnable {
     @CommandLine.Spec
@@ -32,7 +33,8 @@ final class EvidenceCommand implements Runnable {
 
     static Path recordingDir(CommandLine cl, Path dir) {
         if (!Files.isDirectory(dir))
-            throw new CommandLine.ParameterException(cl, dir + " is not a folder (expected evidence/<recordingId>/)");
+            throw new CommandLine.ParameterException(
+                    cl, dir + " is not a folder (expected " + DataFolder.EVIDENCE + "/<recordingId>/)");
         return dir;
     }
 
@@ -54,7 +56,7 @@ final class EvidenceCommand implements Runnable {
         @Option(
                 names = "--key",
                 paramLabel = "PEM",
-                description = "The unit's public key file (device-key.pub.pem): "
+                description = "The unit's public key file (" + DeviceKey.PUBLIC_KEY_FILE + "): "
                         + "also require the recording to be signed by exactly this key.")
         Path key;
 

@@ -24,6 +24,7 @@ import org.openbwc.config.BrokerConfig;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.HttpConfig;
 import org.openbwc.config.MqttConfig;
+import org.openbwc.device.DataFolder;
 import org.openbwc.device.evidence.EvidenceVerifier;
 import org.openbwc.gateway.Gateway;
 import org.openbwc.testsupport.SystemTools;
@@ -225,7 +226,7 @@ class DeviceProcessTest {
 
     /** The unit's only recording folder. */
     Path recordingDir(String unitId) throws IOException {
-        try (Stream<Path> s = Files.list(dir.resolve(unitId).resolve("evidence"))) {
+        try (Stream<Path> s = Files.list(new DataFolder(dir.resolve(unitId)).evidence())) {
             List<Path> dirs = s.filter(Files::isDirectory).toList();
             assertThat(dirs).as("recordings of " + unitId).hasSize(1);
             return dirs.get(0);

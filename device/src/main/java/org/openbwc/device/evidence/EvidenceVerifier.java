@@ -138,7 +138,7 @@ public final class EvidenceVerifier {
         long expectedFirst = 1;
         for (int i = 0; i < segments.size(); i++) {
             RecordingManifest.Segment s = segments.get(i);
-            String name = EvidenceWriter.segmentName(i + 1);
+            String name = RecordingFiles.segmentName(i + 1);
             if (!name.equals(s.file()) || s.firstSeq() != expectedFirst || s.lastSeq() < s.firstSeq()) {
                 String previous = i == 0 ? "the start" : segments.get(i - 1).file();
                 return "segments out of order: " + s.file() + " listed after " + previous;

@@ -2,24 +2,13 @@ package org.openbwc.device.evidence;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.FileStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
 import java.time.Instant;
-import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.LinkedBlockingDeque;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 import org.openbwc.device.media.Fragment;
@@ -39,7 +28,7 @@ import org.tinylog.Logger;
  * (see {@link JournalEntry} and {@link Sha256}).
  *
  * <p><b>Threads.</b> {@link #onInit}/{@link #onFragment} only put the fragment on this recording's queue and return;
- * the recording's own thread writes. The queue is bounded ({@code queueFragments}, {@code queueBytes}); when it is
+ * the recording's own thread writes (see {@link OpenRecording}, and {@link RecordingFiles} for the files). The queue is bounded ({@code queueFragments}, {@code queueBytes}); when it is
  * full the fragment is dropped, counted and logged once, and the muxer is never blocked. The writer notices the hole
  * in the muxer's sequence numbers, skips to the next keyframe fragment (what follows a hole cannot be decoded) and
  * journals a {@code gap} line, so a loss is always on the record. {@link #open} and {@link #close} are for one
@@ -69,7 +58,7 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
     private final long queueBytes;
     private final long syncEveryMicros;
     private final Consumer<SealedRecording> onSealed;
-    private final AtomicReference<Recording> current = new AtomicReference<>();
+    private final AtomicReference<OpenRecording> current = new AtomicReference<>();
     private final Object control = new Object();
 
     private EvidenceWriter(Builder b) {
@@ -94,10 +83,6 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         return new Builder(evidenceRoot, key);
     }
 
-    static String segmentName(int index) {
-        return String.format(Locale.ROOT, "seg-%06d.mp4", index);
-    }
-
     /**
      * Starts a recording with the request's pre-event snapshot (if any) at its head.
      *
@@ -105,9 +90,9 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
      */
     public void open(RecordingRequest request) throws IOException {
         synchronized (control) {
-            Recording recording = create(request);
+            OpenRecording recording = create(request);
             PreEventSnapshot snapshot = request.preEvent();
-            if (snapshot != null) recording.queue.offerFirst(new SnapshotTask(snapshot));
+            if (snapshot != null) recording.offerSnapshotFirst(snapshot);
             current.set(recording);
             recording.start(snapshot);
         }
@@ -124,19 +109,19 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
                     "recording " + request.recordingId() + ": pass either a snapshot or a buffer, not both");
         }
         synchronized (control) {
-            Recording recording = create(request);
+            OpenRecording recording = create(request);
             current.set(recording);
             PreEventSnapshot snapshot = buffer.snapshot();
-            recording.queue.offerFirst(new SnapshotTask(snapshot));
+            recording.offerSnapshotFirst(snapshot);
             recording.start(snapshot);
         }
     }
 
-    private Recording create(RecordingRequest request) throws IOException {
-        Recording open = current.get();
+    private OpenRecording create(RecordingRequest request) throws IOException {
+        OpenRecording open = current.get();
         if (open != null) {
             throw new IllegalStateException(
-                    "cannot open " + request.recordingId() + ": recording " + open.id + " is still open");
+                    "cannot open " + request.recordingId() + ": recording " + open.id() + " is still open");
         }
         Path dir = evidenceRoot.resolve(request.recordingId());
         if (Files.exists(dir)) {
@@ -158,7 +143,16 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         journal.append(opened);
         journal.sync();
         ManifestFile.forceDirectory(dir);
-        return new Recording(request.recordingId(), dir, journal, opened);
+        RecordingFiles files = new RecordingFiles(request.recordingId(), dir, journal, opened, segmentMicros, key);
+        return new OpenRecording(
+                request.recordingId(),
+                files,
+                queueFragments,
+                queueBytes,
+                syncEveryMicros,
+                maxRecordingMicros,
+                onSealed,
+                ended -> current.compareAndSet(ended, null));
     }
 
     /** True while a recording is open. */
@@ -173,26 +167,26 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
 
     /**
      * Stops taking fragments, writes the ones queued, seals the last segment and writes the signed manifest.
-     * Blocks until that is done. Empty if no recording was open (e.g. it already sealed itself at the maximum
-     * length; {@code onSealed} reported that one).
+     * Blocks until that is done and {@code onSealed} has been told. Empty if no recording was open (e.g. it already
+     * sealed itself at the maximum length; {@code onSealed} reported that one).
      *
      * @throws UncheckedIOException if the recording could not be sealed; it is then left for {@link EvidenceRecovery}
      */
     public Optional<SealedRecording> close(Instant endedAt, EndReason reason) {
         Objects.requireNonNull(reason, "reason");
         if (reason == EndReason.RECOVERED) throw new IllegalArgumentException("only recovery seals as " + reason);
-        Recording recording;
+        OpenRecording recording;
         synchronized (control) {
             recording = current.getAndSet(null);
             if (recording == null) return Optional.empty();
-            recording.queue.offer(new CloseTask(endedAt, reason));
+            recording.requestClose(endedAt, reason);
         }
         try {
-            return Optional.of(recording.sealed.join());
+            return Optional.of(recording.sealed().join());
         } catch (CompletionException e) {
             Throwable cause = e.getCause();
             if (cause instanceof IOException io)
-                throw new UncheckedIOException("recording " + recording.id + " could not be sealed", io);
+                throw new UncheckedIOException("recording " + recording.id() + " could not be sealed", io);
             if (cause instanceof RuntimeException r) throw r;
             throw e;
         }
@@ -210,26 +204,26 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
      * returns once the recording's thread has stopped touching its files.
      */
     public void halt() {
-        Recording recording;
+        OpenRecording recording;
         synchronized (control) {
             recording = current.getAndSet(null);
             if (recording == null) return;
-            recording.queue.offerFirst(new HaltTask());
+            recording.requestHalt();
         }
         try {
-            recording.thread.join(10_000);
+            recording.join(10_000);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        Logger.info("recording {} halted without sealing (emulated power loss)", recording.id);
+        Logger.info("recording {} halted without sealing (emulated power loss)", recording.id());
     }
 
     /** Journals a marker in the open recording; false if none is open. */
     public boolean addMarker(Instant at, String label) {
         Objects.requireNonNull(at, "at");
         Objects.requireNonNull(label, "label");
-        Recording recording = current.get();
-        return recording != null && recording.queue.offer(new MarkerTask(new JournalEntry.MarkerAdded(at, label)));
+        OpenRecording recording = current.get();
+        return recording != null && recording.offerEntry(new JournalEntry.MarkerAdded(at, label));
     }
 
     /** Journals a GNSS fix in the open recording's track; false if none is open. */
@@ -242,20 +236,19 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
             throw new IllegalArgumentException("accuracyMeters " + accuracyMeters + " must be >= 0");
         }
         Objects.requireNonNull(at, "at");
-        Recording recording = current.get();
-        return recording != null
-                && recording.queue.offer(new MarkerTask(new JournalEntry.LocationAdded(at, lat, lon, accuracyMeters)));
+        OpenRecording recording = current.get();
+        return recording != null && recording.offerEntry(new JournalEntry.LocationAdded(at, lat, lon, accuracyMeters));
     }
 
     @Override
     public void onInit(InitSegment init) {
-        Recording recording = current.get();
-        if (recording != null) recording.queue.offer(new InitTask(init));
+        OpenRecording recording = current.get();
+        if (recording != null) recording.offerInit(init);
     }
 
     @Override
     public void onFragment(Fragment fragment) {
-        Recording recording = current.get();
+        OpenRecording recording = current.get();
         if (recording != null) recording.offer(fragment);
     }
 
@@ -270,405 +263,13 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         } catch (IOException e) {
             Logger.debug("cannot read the evidence file system's space: {}", e.toString());
         }
-        Recording r = current.get();
+        OpenRecording r = current.get();
         if (r == null) return new WriterStats(null, 0, 0, 0, 0, 0, 0, free, total);
-        return new WriterStats(
-                r.id,
-                r.mediaMicros / 1000,
-                r.bytesWritten,
-                r.fragmentsWritten,
-                r.dropped,
-                r.droppedAtQueue.get(),
-                r.queuedFragments.get(),
-                free,
-                total);
+        return r.stats(free, total);
     }
 
     public Path evidenceRoot() {
         return evidenceRoot;
-    }
-
-    private sealed interface Task permits InitTask, FragmentTask, SnapshotTask, MarkerTask, CloseTask, HaltTask {}
-
-    private record InitTask(InitSegment init) implements Task {}
-
-    private record FragmentTask(Fragment fragment) implements Task {}
-
-    private record SnapshotTask(PreEventSnapshot snapshot) implements Task {}
-
-    /** A marker or a location: metadata lines, never dropped. */
-    private record MarkerTask(JournalEntry entry) implements Task {}
-
-    private record CloseTask(Instant endedAt, EndReason reason) implements Task {}
-
-    private record HaltTask() implements Task {}
-
-    /** One open recording: its queue, its thread and, on that thread, its files. */
-    private final class Recording implements Runnable {
-        final String id;
-        final Path dir;
-        final LinkedBlockingDeque<Task> queue = new LinkedBlockingDeque<>();
-        final AtomicInteger queuedFragments = new AtomicInteger();
-        final AtomicLong queuedBytes = new AtomicLong();
-        final AtomicLong droppedAtQueue = new AtomicLong();
-        final CompletableFuture<SealedRecording> sealed = new CompletableFuture<>();
-        final Thread thread;
-        private final EvidenceJournal journal;
-        private final JournaledRecording fold = new JournaledRecording();
-        private final Instant startedAt;
-        private volatile boolean queueFullLogged;
-
-        // Written on the recording's thread, read by stats().
-        volatile long mediaMicros;
-        volatile long bytesWritten;
-        volatile long fragmentsWritten;
-        volatile long dropped;
-
-        // Owned by the recording's thread.
-        private InitSegment init;
-        private boolean initChanged;
-        private boolean sameInitAgain;
-        private Long lastMuxSeq;
-        private boolean needKeyframe = true;
-        private long pendingDropped;
-        private long skippedBeforeStart;
-        private long duplicates;
-        private String chain;
-        private long nextSeq = 1;
-        private int segmentIndex;
-        private FileChannel segment;
-        private String segmentName;
-        private MessageDigest segmentDigest;
-        private long segmentBytes;
-        private long segmentMediaMicros;
-        private boolean dataUnsynced;
-        private long unsyncedMicros;
-
-        Recording(String id, Path dir, EvidenceJournal journal, JournalEntry.Opened opened) {
-            this.id = id;
-            this.dir = dir;
-            this.journal = journal;
-            this.startedAt = opened.startedAt();
-            fold.apply(opened);
-            chain = fold.chainHead();
-            thread = new Thread(this, "evidence-writer-" + id);
-        }
-
-        void start(PreEventSnapshot snapshot) {
-            thread.start();
-            long preMillis = snapshot == null ? 0 : snapshot.durationMicros() / 1000;
-            Logger.info("recording {} opened in {} with {} ms of pre-event media", id, dir, preMillis);
-        }
-
-        void offer(Fragment fragment) {
-            int length = fragment.bytes().length;
-            if (queuedFragments.get() >= queueFragments || queuedBytes.get() + length > queueBytes) {
-                long n = droppedAtQueue.incrementAndGet();
-                if (!queueFullLogged) {
-                    queueFullLogged = true;
-                    Logger.warn(
-                            "recording {}: the disk is not keeping up, dropping fragment {} ({} dropped so far;"
-                                    + " queue holds {} fragments, {} bytes); the recording resumes at the next keyframe and"
-                                    + " the journal records the gap",
-                            id,
-                            fragment.sequence(),
-                            n,
-                            queuedFragments.get(),
-                            queuedBytes.get());
-                }
-                return;
-            }
-            queuedFragments.incrementAndGet();
-            queuedBytes.addAndGet(length);
-            queue.offer(new FragmentTask(fragment));
-        }
-
-        @Override
-        public void run() {
-            try {
-                while (true) {
-                    Task task = queue.take();
-                    if (task instanceof FragmentTask ft) {
-                        queuedFragments.decrementAndGet();
-                        queuedBytes.addAndGet(-ft.fragment().bytes().length);
-                    }
-                    if (process(task)) return;
-                    if (queue.isEmpty()) {
-                        sync();
-                        if (queueFullLogged) {
-                            queueFullLogged = false;
-                            Logger.info(
-                                    "recording {}: the writer caught up ({} fragments dropped in all)",
-                                    id,
-                                    droppedAtQueue.get());
-                        }
-                    } else if (unsyncedMicros >= syncEveryMicros) {
-                        sync();
-                    }
-                }
-            } catch (IOException | RuntimeException | InterruptedException e) {
-                fail(e);
-            } finally {
-                // a halt or a failure can leave the pre-event snapshot unread: let the buffer have its files back
-                for (Task left : queue)
-                    if (left instanceof SnapshotTask s) s.snapshot().close();
-            }
-        }
-
-        /** True when the recording is sealed and the thread is done. */
-        private boolean process(Task task) throws IOException {
-            switch (task) {
-                case SnapshotTask s -> {
-                    // the snapshot reads its fragments from the pre-event files one by one, and holds them until closed
-                    try (PreEventSnapshot snapshot = s.snapshot()) {
-                        if (snapshot.init() != null) init = snapshot.init();
-                        for (Fragment f : snapshot.fragments()) {
-                            if (write(f, true)) return true;
-                            if (unsyncedMicros >= syncEveryMicros)
-                                sync(); // up to 120 s of media: same rule as catching up
-                        }
-                    }
-                    return false;
-                }
-                case InitTask i -> {
-                    newInit(i.init());
-                    return false;
-                }
-                case FragmentTask f -> {
-                    return write(f.fragment(), false);
-                }
-                case MarkerTask m -> {
-                    journal(m.entry());
-                    return false;
-                }
-                case CloseTask c -> {
-                    seal(c.endedAt() != null ? c.endedAt() : fold.lastWallClock(), c.reason());
-                    return true;
-                }
-                case HaltTask h -> {
-                    if (segment != null) segment.close();
-                    journal.close();
-                    sealed.completeExceptionally(new IllegalStateException("recording " + id + " was halted"));
-                    return true;
-                }
-            }
-        }
-
-        private void newInit(InitSegment next) {
-            if (init == null) {
-                init = next;
-            } else if (!Arrays.equals(init.bytes(), next.bytes())) {
-                init = next;
-                restart();
-                Logger.info(
-                        "recording {}: the stream restarted with a new init segment; a new segment starts with it", id);
-            } else if (lastMuxSeq != null) {
-                // The same init again: a restarted encoder with unchanged settings, or just a repeat. The next
-                // fragment's sequence number tells which.
-                sameInitAgain = true;
-            }
-        }
-
-        /** A new stream: it numbers its fragments afresh and its media time starts over, so it needs its own segment. */
-        private void restart() {
-            initChanged = true;
-            needKeyframe = true;
-            lastMuxSeq = null;
-        }
-
-        /** Writes one fragment; true if that made the recording reach its maximum length (it is then sealed). */
-        private boolean write(Fragment f, boolean preEvent) throws IOException {
-            if (sameInitAgain) {
-                sameInitAgain = false;
-                if (lastMuxSeq != null && f.sequence() != lastMuxSeq + 1) {
-                    restart();
-                    Logger.info(
-                            "recording {}: the stream restarted (fragment {} after {}); a new segment starts",
-                            id,
-                            f.sequence(),
-                            lastMuxSeq);
-                }
-            }
-            if (lastMuxSeq != null) {
-                if (f.sequence() <= lastMuxSeq) {
-                    duplicates++;
-                    Logger.trace("recording {}: fragment {} already written", id, f.sequence());
-                    return false;
-                }
-                long hole = f.sequence() - lastMuxSeq - 1;
-                if (hole > 0) {
-                    pendingDropped += hole;
-                    needKeyframe = true;
-                }
-            }
-            lastMuxSeq = f.sequence();
-            if (init == null || (needKeyframe && !f.keyframeStart())) {
-                if (fold.fragmentCount() == 0) skippedBeforeStart++;
-                else pendingDropped++;
-                dropped = fold.droppedFragments() + pendingDropped;
-                return false;
-            }
-            if (needKeyframe) {
-                needKeyframe = false;
-                if (pendingDropped > 0 && fold.fragmentCount() > 0) {
-                    journal(new JournalEntry.Gap(
-                            nextSeq,
-                            pendingDropped,
-                            "fragments missing from the stream or dropped by a full writer queue"));
-                    Logger.warn(
-                            "recording {}: {} fragments missing before fragment {}; resumed at a keyframe",
-                            id,
-                            pendingDropped,
-                            nextSeq);
-                }
-                pendingDropped = 0;
-                if (skippedBeforeStart > 0 && fold.fragmentCount() == 0) {
-                    Logger.debug("recording {}: waited {} fragments for the first keyframe", id, skippedBeforeStart);
-                }
-            }
-            if (segment == null || initChanged || (f.keyframeStart() && segmentMediaMicros >= segmentMicros)) {
-                startSegment(f.wallClock());
-            }
-            byte[] bytes = f.bytes();
-            long offset = segmentBytes;
-            append(bytes);
-            String sha = Sha256.hex(bytes);
-            chain = Sha256.chainNext(chain, sha);
-            journal(new JournalEntry.FragmentWritten(
-                    segmentName,
-                    offset,
-                    bytes.length,
-                    sha,
-                    chain,
-                    nextSeq++,
-                    f.sequence(),
-                    f.keyframeStart(),
-                    preEvent,
-                    f.mediaStartMicros(),
-                    f.durationMicros(),
-                    f.wallClock()));
-            segmentMediaMicros += f.durationMicros();
-            unsyncedMicros += f.durationMicros();
-            mediaMicros = fold.durationMicros();
-            fragmentsWritten = fold.fragmentCount();
-            dropped = fold.droppedFragments();
-            Logger.trace(
-                    "recording {}: fragment {} -> {} @{} ({} bytes)",
-                    id,
-                    f.sequence(),
-                    segmentName,
-                    offset,
-                    bytes.length);
-            if (fold.durationMicros() >= maxRecordingMicros) {
-                Logger.info("recording {} reached its maximum length of {} s", id, maxRecordingMicros / 1_000_000);
-                seal(f.wallClock(), EndReason.MAX_DURATION);
-                return true;
-            }
-            return false;
-        }
-
-        private void startSegment(Instant wallClock) throws IOException {
-            if (segment != null) sealSegment();
-            segmentIndex++;
-            segmentName = segmentName(segmentIndex);
-            segment =
-                    FileChannel.open(dir.resolve(segmentName), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            // The file's directory entry must be durable before a journal line names it.
-            ManifestFile.forceDirectory(dir);
-            segmentDigest = Sha256.newDigest();
-            segmentBytes = 0;
-            segmentMediaMicros = 0;
-            initChanged = false;
-            byte[] bytes = init.bytes();
-            append(bytes);
-            String sha = Sha256.hex(bytes);
-            chain = Sha256.chainNext(chain, sha);
-            journal(new JournalEntry.InitWritten(segmentName, 0, bytes.length, sha, chain, wallClock));
-            Logger.debug("recording {}: started {}", id, segmentName);
-        }
-
-        private void append(byte[] bytes) throws IOException {
-            ByteBuffer buffer = ByteBuffer.wrap(bytes);
-            while (buffer.hasRemaining()) segment.write(buffer);
-            segmentDigest.update(bytes);
-            segmentBytes += bytes.length;
-            bytesWritten += bytes.length;
-            dataUnsynced = true;
-        }
-
-        private void sealSegment() throws IOException {
-            segment.force(false);
-            dataUnsynced = false;
-            journal(new JournalEntry.SegmentSealed(segmentName, segmentBytes, Sha256.toHex(segmentDigest.digest())));
-            segment.close();
-            segment = null;
-            Logger.debug("recording {}: sealed {} ({} bytes)", id, segmentName, segmentBytes);
-        }
-
-        private void journal(JournalEntry entry) {
-            journal.append(entry);
-            fold.apply(entry);
-        }
-
-        private void sync() throws IOException {
-            if (dataUnsynced && segment != null) segment.force(false);
-            dataUnsynced = false;
-            if (journal.hasStaged()) journal.sync();
-            unsyncedMicros = 0;
-        }
-
-        private void seal(Instant endedAt, EndReason reason) throws IOException {
-            if (segment != null) sealSegment();
-            journal(new JournalEntry.Closed(endedAt, reason.wireName(), 0, List.of()));
-            journal.sync();
-            journal.close();
-            RecordingManifest manifest = ManifestFile.writeSigned(dir, fold.manifest(key.publicKeyBase64()), key);
-            current.compareAndSet(this, null);
-            SealedRecording result = new SealedRecording(
-                    id,
-                    dir,
-                    reason,
-                    startedAt,
-                    endedAt,
-                    fold.durationMicros() / 1000,
-                    fold.fragmentCount(),
-                    manifest.segments().size(),
-                    manifest.segments().stream()
-                            .mapToLong(RecordingManifest.Segment::bytes)
-                            .sum(),
-                    fold.droppedFragments(),
-                    fold.chainHead());
-            Logger.info(
-                    "recording {} sealed ({}): {} segments, {} fragments, {} s, chain {}{}",
-                    id,
-                    reason.wireName(),
-                    result.segmentCount(),
-                    result.fragmentCount(),
-                    result.durationMillis() / 1000.0,
-                    Sha256.tail(result.chainHead()),
-                    result.droppedFragments() > 0 ? ", " + result.droppedFragments() + " fragments dropped" : "");
-            if (duplicates > 0)
-                Logger.debug("recording {}: {} fragments arrived twice and were written once", id, duplicates);
-            sealed.complete(result);
-            try {
-                onSealed.accept(result);
-            } catch (RuntimeException e) {
-                Logger.error(e, "recording {}: the onSealed listener failed", id);
-            }
-        }
-
-        private void fail(Exception e) {
-            if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-            Logger.error(e, "recording {} could not be written; it stays unsealed for EvidenceRecovery", id);
-            current.compareAndSet(this, null);
-            try {
-                if (segment != null) segment.close();
-                journal.close();
-            } catch (IOException closing) {
-                Logger.debug("recording {}: closing after the failure: {}", id, closing.toString());
-            }
-            sealed.completeExceptionally(e);
-        }
     }
 
     /** Settings of an {@link EvidenceWriter}; every one has a default. */
@@ -744,7 +345,10 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
             return this;
         }
 
-        /** Told of every sealed recording, on the writer's thread (also when it sealed itself at the maximum length). */
+        /**
+         * Told of every sealed recording, on the writer's thread (also when it sealed itself at the maximum length);
+         * {@link #close} returns after it ran.
+         */
         public Builder onSealed(Consumer<SealedRecording> listener) {
             this.onSealed = Objects.requireNonNull(listener, "onSealed");
             return this;

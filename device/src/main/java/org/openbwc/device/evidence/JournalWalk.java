@@ -144,7 +144,7 @@ final class JournalWalk {
         if (index > 0 && recording.currentSegment().sealed == null) {
             return inconsistent(at + i.segment() + " starts before " + recording.currentSegment().file + " was sealed");
         }
-        String expected = EvidenceWriter.segmentName(index + 1);
+        String expected = RecordingFiles.segmentName(index + 1);
         if (!expected.equals(i.segment())) {
             return inconsistent(
                     "segments out of order: the journal starts " + i.segment() + " where " + expected + " belongs");

@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Supplier;
@@ -27,7 +26,8 @@ import org.tinylog.Logger;
  * stream the evidence writer gets, no second encoder) to the gateway over a WebSocket the unit opens itself, so it
  * works from behind NAT on LTE. It starts with the newest GOP the pre-event buffer holds, so the first picture is on
  * the viewer's screen at once instead of after the next keyframe. When the network cannot keep up it drops whole
- * GOPs (waiting fragments are discarded and sending resumes at the next keyframe) rather than falling behind.
+ * GOPs (waiting fragments are discarded and sending resumes at the next keyframe; see {@link GopDropQueue}) rather
+ * than falling behind.
  *
  * <p>Fragment callbacks come from the encoder thread and never block it; sending is asynchronous, one message at a
  * time as {@link WebSocket} requires.
@@ -54,16 +54,14 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
     private final Supplier<HttpClient> http;
     private final Supplier<PreEventSnapshot> recent;
     private final Listener listener;
-    private final ArrayDeque<ByteBuffer> queue = new ArrayDeque<>();
+    /** Each message is sent whole and then removed; its capacity is its size whatever the socket has read of it. */
+    private final GopDropQueue<ByteBuffer> queue = new GopDropQueue<>(MAX_QUEUED_BYTES, ByteBuffer::capacity);
+
     private InitSegment init;
     private WebSocket socket;
     private long generation;
     private boolean sending;
-    private boolean needKeyframe;
-    private long queuedBytes;
-    private long lastSentSequence = -1;
     private long sentFragments;
-    private long skippedFragments;
     private int viewers;
 
     /**
@@ -92,7 +90,7 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
     }
 
     public synchronized long skippedFragments() {
-        return skippedFragments;
+        return queue.skippedFragments();
     }
 
     /**
@@ -145,29 +143,19 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
         init = segment;
         if (socket == null) return;
         // A restarted encoder: the viewer must reset its decoder, then wait for a keyframe.
-        dropQueue();
+        queue.restart();
         enqueue(LiveFrame.init(segment.bytes()).encode());
-        needKeyframe = true;
-        lastSentSequence = -1;
+        queue.awaitKeyframe(true);
     }
 
     @Override
     public synchronized void onFragment(Fragment f) {
-        if (socket == null || f.sequence() <= lastSentSequence) return;
-        if (needKeyframe && !f.keyframeStart()) {
-            skippedFragments++;
-            return;
+        if (socket == null) return;
+        switch (queue.admit(f)) {
+            case SEND -> send(f);
+            case DROP_GOP -> Logger.debug("unit {}: live uplink behind, skipping to the next keyframe", unitId);
+            case REPEAT, AWAIT_KEYFRAME -> {}
         }
-        if (queuedBytes + f.bytes().length > MAX_QUEUED_BYTES) {
-            // Too slow: drop what waits and pick up again at the next GOP, so the viewer stays live.
-            skippedFragments += queue.size() + 1;
-            dropQueue();
-            needKeyframe = true;
-            Logger.debug("unit {}: live uplink behind, skipping to the next keyframe", unitId);
-            return;
-        }
-        needKeyframe = false;
-        send(f);
     }
 
     private synchronized void opened(long gen, WebSocket ws) {
@@ -177,27 +165,26 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
         }
         socket = ws;
         viewers = 0;
-        dropQueue();
+        queue.restart();
         sending = false;
-        lastSentSequence = -1;
         PreEventSnapshot snap = recent.get();
         InitSegment first = snap != null && snap.init() != null ? snap.init() : init;
         try (PreEventSnapshot closing = snap) {
             if (first == null) {
                 // No picture yet: the first keyframe after the init segment starts the stream.
-                needKeyframe = true;
+                queue.awaitKeyframe(true);
             } else {
                 enqueue(LiveFrame.init(first.bytes()).encode());
                 List<Fragment> gop = snap == null ? List.of() : snap.lastGop();
                 for (Fragment f : gop) send(f);
-                needKeyframe = gop.isEmpty();
+                queue.awaitKeyframe(gop.isEmpty());
             }
         } catch (UncheckedIOException e) {
             Logger.warn(
                     "unit {}: the newest pre-event GOP could not be read ({}); live starts at the next keyframe",
                     unitId,
                     e.getMessage());
-            needKeyframe = true;
+            queue.awaitKeyframe(true);
         }
         Logger.info("unit {}: live stream started", unitId);
         InitSegment announced = first;
@@ -208,27 +195,28 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
 
     private void send(Fragment f) {
         long capture = f.wallClock().toEpochMilli() - f.durationMicros() / 1000;
-        enqueue(new LiveFrame(
-                        LiveFrame.Kind.FRAGMENT,
-                        f.keyframeStart(),
-                        f.sequence(),
-                        capture,
-                        f.mediaStartMicros() / 1000,
-                        f.bytes())
-                .encode());
-        lastSentSequence = f.sequence();
+        queue.add(
+                f,
+                new LiveFrame(
+                                LiveFrame.Kind.FRAGMENT,
+                                f.keyframeStart(),
+                                f.sequence(),
+                                capture,
+                                f.mediaStartMicros() / 1000,
+                                f.bytes())
+                        .encode());
         sentFragments++;
+        pump();
     }
 
     private void enqueue(ByteBuffer message) {
-        queue.addLast(message);
-        queuedBytes += message.remaining();
+        queue.add(message);
         pump();
     }
 
     private void pump() {
         if (sending || socket == null || queue.isEmpty()) return;
-        ByteBuffer next = queue.peekFirst();
+        ByteBuffer next = queue.peek();
         sending = true;
         WebSocket ws = socket;
         long gen = generation;
@@ -245,10 +233,7 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
             listener.stopped("connection to the gateway lost: " + error.getMessage());
             return;
         }
-        if (!queue.isEmpty() && queue.peekFirst() == message) {
-            queue.removeFirst();
-            queuedBytes -= message.capacity();
-        }
+        queue.removeIfFirst(message);
         pump();
     }
 
@@ -268,14 +253,9 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
     private WebSocket detach() {
         WebSocket ws = socket;
         socket = null;
-        dropQueue();
+        queue.clear();
         sending = false;
         return ws;
-    }
-
-    private void dropQueue() {
-        queue.clear();
-        queuedBytes = 0;
     }
 
     /** Reads what the gateway says: only a close (the last viewer left or access ended) matters. */

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Supplier;
@@ -21,7 +20,8 @@ import org.tinylog.Logger;
  * Pushes the unit's live fragment stream to an external media server (RTMP, SRT or RTSP, e.g. MediaMTX or
  * nginx-rtmp) for fleets too large for the gateway's own relay. The fMP4 fragments are remuxed, not re-encoded, by
  * the ffmpeg program that ships in the same FFmpeg natives ({@code -c copy}), so the encoder still runs once. Like the
- * WebSocket uplink it starts at the newest GOP and drops whole GOPs when the network cannot keep up.
+ * WebSocket uplink it starts at the newest GOP and drops whole GOPs when the network cannot keep up
+ * ({@link GopDropQueue}).
  */
 public final class MediaServerPush implements FragmentSink, AutoCloseable {
 
@@ -30,12 +30,9 @@ public final class MediaServerPush implements FragmentSink, AutoCloseable {
     private final String unitId;
     private final Supplier<PreEventSnapshot> recent;
     private final LiveUplink.Listener listener;
-    private final ArrayDeque<byte[]> queue = new ArrayDeque<>();
+    private final GopDropQueue<byte[]> queue = new GopDropQueue<>(MAX_QUEUED_BYTES, bytes -> bytes.length);
     private Process process;
     private long generation;
-    private long queuedBytes;
-    private boolean needKeyframe;
-    private long lastSequence = -1;
     private InitSegment init;
 
     public MediaServerPush(String unitId, Supplier<PreEventSnapshot> recent, LiveUplink.Listener listener) {
@@ -99,27 +96,22 @@ public final class MediaServerPush implements FragmentSink, AutoCloseable {
             stopProcess();
             gen = ++generation;
             process = p;
-            queue.clear();
-            queuedBytes = 0;
-            lastSequence = -1;
+            queue.restart();
             PreEventSnapshot snap = recent.get();
             first = snap != null && snap.init() != null ? snap.init() : init;
             try (PreEventSnapshot closing = snap) {
                 gop = snap == null ? List.of() : snap.lastGop();
                 if (first != null) {
-                    enqueue(first.bytes());
-                    for (Fragment f : gop) {
-                        enqueue(f.bytes());
-                        lastSequence = f.sequence();
-                    }
+                    queue.add(first.bytes());
+                    for (Fragment f : gop) queue.add(f, f.bytes());
                 }
-                needKeyframe = first == null || gop.isEmpty();
+                queue.awaitKeyframe(first == null || gop.isEmpty());
             } catch (UncheckedIOException e) {
                 Logger.warn(
                         "unit {}: the newest pre-event GOP could not be read ({}); the push starts at the next keyframe",
                         unitId,
                         e.getMessage());
-                needKeyframe = true;
+                queue.awaitKeyframe(true);
             }
             notifyAll();
         }
@@ -161,23 +153,9 @@ public final class MediaServerPush implements FragmentSink, AutoCloseable {
 
     @Override
     public synchronized void onFragment(Fragment f) {
-        if (process == null || f.sequence() <= lastSequence) return;
-        if (needKeyframe && !f.keyframeStart()) return;
-        if (queuedBytes + f.bytes().length > MAX_QUEUED_BYTES) {
-            queue.clear();
-            queuedBytes = 0;
-            needKeyframe = true;
-            return;
-        }
-        needKeyframe = false;
-        lastSequence = f.sequence();
-        enqueue(f.bytes());
+        if (process == null || queue.admit(f) != GopDropQueue.Admission.SEND) return;
+        queue.add(f, f.bytes());
         notifyAll();
-    }
-
-    private void enqueue(byte[] bytes) {
-        queue.addLast(bytes);
-        queuedBytes += bytes.length;
     }
 
     private void write(long gen, Process p) {
@@ -187,8 +165,7 @@ public final class MediaServerPush implements FragmentSink, AutoCloseable {
                 synchronized (this) {
                     while (gen == generation && queue.isEmpty()) wait();
                     if (gen != generation) return;
-                    next = queue.removeFirst();
-                    queuedBytes -= next.length;
+                    next = queue.remove();
                 }
                 out.write(next);
                 out.flush();
@@ -213,7 +190,6 @@ public final class MediaServerPush implements FragmentSink, AutoCloseable {
                 generation++;
                 process = null;
                 queue.clear();
-                queuedBytes = 0;
                 notifyAll();
             }
         }
@@ -229,7 +205,6 @@ public final class MediaServerPush implements FragmentSink, AutoCloseable {
         Process p = process;
         process = null;
         queue.clear();
-        queuedBytes = 0;
         if (p != null) p.destroy();
     }
 

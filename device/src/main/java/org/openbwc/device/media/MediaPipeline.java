@@ -1,11 +1,8 @@
 package org.openbwc.device.media;
 
-import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
-
 import java.nio.ShortBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -20,7 +17,6 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
-import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 import org.tinylog.Logger;
 
@@ -30,7 +26,7 @@ import org.tinylog.Logger;
  * <p>
  * Three threads, each owning its FFmpeg objects: video capture (grabber + the burned-in overlay filter), audio
  * capture (a second grabber: the camera and microphone are two devices, and the mock takes the same path), and the
- * encoder (recorder + {@link FragmentSplitter}, so the sink is called on the encoder thread). Sound is lined up
+ * encoder ({@link StreamEncoder}: recorder + {@link FragmentSplitter}, so the sink is called on the encoder thread). Sound is lined up
  * with the first picture by capture time and muxed with AAC's priming accounted for.
  * Capture hands pictures over through a small bounded queue: when the encoder falls behind, pictures are dropped
  * and counted rather than queued without bound, and the timestamps keep the stream's timing right across the gap.
@@ -41,7 +37,7 @@ public final class MediaPipeline implements AutoCloseable {
     static final int MIN_QUEUE_FRAMES = 4;
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(20);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-    private static final int AUDIO_QUEUE_CHUNKS = 64;
+    static final int AUDIO_QUEUE_CHUNKS = 64;
 
     private final EncoderSettings settings;
     private final FragmentSink sink;
@@ -56,26 +52,20 @@ public final class MediaPipeline implements AutoCloseable {
     private final Thread videoThread;
     private final Thread audioThread;
     private final Thread encoderThread;
-    private final CompletableFuture<Void> encoderStarted = new CompletableFuture<>();
+    private final StreamEncoder encoder;
     private final CompletableFuture<Void> videoStarted = new CompletableFuture<>();
     private final CompletableFuture<Void> audioStarted = new CompletableFuture<>();
 
     private volatile boolean capturing = true;
     private volatile boolean videoDone;
     private volatile long firstPictureNanos = -1;
-    /** Set once the encoder has taken its first picture; see the capture loop for why capture waits for it. */
-    private volatile boolean encoderWarm;
 
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
 
     private final LongAdder framesGrabbed = new LongAdder();
-    private final LongAdder framesEncoded = new LongAdder();
     private final LongAdder framesDropped = new LongAdder();
     private final LongAdder audioChunksDropped = new LongAdder();
-    private final LongAdder fragments = new LongAdder();
-    private final LongAdder bytes = new LongAdder();
-    private volatile double encoderFps;
 
     private MediaPipeline(
             EncoderSettings settings, FragmentSink sink, Supplier<Boolean> audioAllowed, Path font, int queueFrames) {
@@ -87,8 +77,9 @@ public final class MediaPipeline implements AutoCloseable {
         this.pictures = new ArrayBlockingQueue<>(queueFrames);
         // at most one slot per queued picture, one being encoded, one being filled by the capture thread
         this.slots = new PictureSlots(queueFrames + 2);
+        this.encoder = new StreamEncoder(this, settings, sink, pictures, slots, sound);
         this.encoderThread =
-                Thread.ofPlatform().name("media-encoder-" + unit).daemon(true).unstarted(this::encode);
+                Thread.ofPlatform().name("media-encoder-" + unit).daemon(true).unstarted(encoder);
         this.videoThread =
                 Thread.ofPlatform().name("media-video-" + unit).daemon(true).unstarted(this::captureVideo);
         this.audioThread =
@@ -145,12 +136,12 @@ public final class MediaPipeline implements AutoCloseable {
     public PipelineStats stats() {
         return new PipelineStats(
                 framesGrabbed.sum(),
-                framesEncoded.sum(),
+                encoder.framesEncoded(),
                 framesDropped.sum(),
                 audioChunksDropped.sum(),
-                fragments.sum(),
-                bytes.sum(),
-                encoderFps);
+                encoder.fragments(),
+                encoder.bytes(),
+                encoder.fps());
     }
 
     /** Stops capture, encodes what is queued, writes the last fragment and releases the devices. Idempotent. */
@@ -164,7 +155,7 @@ public final class MediaPipeline implements AutoCloseable {
     private void launch() {
         long begin = System.nanoTime();
         encoderThread.start();
-        awaitStart(encoderStarted, "encoder " + settings.encoder().ffmpegName());
+        awaitStart(encoder.started(), "encoder " + settings.encoder().ffmpegName());
         videoThread.start();
         if (settings.audioEnabled()) audioThread.start();
         awaitStart(videoStarted, Sources.describeVideo(settings));
@@ -220,7 +211,18 @@ public final class MediaPipeline implements AutoCloseable {
         }
     }
 
-    private void fail(String where, Throwable e, boolean stopsVideo) {
+    /** Whether video capture has ended: the encoder then encodes what is queued and stops. */
+    boolean videoDone() {
+        return videoDone;
+    }
+
+    /** {@link System#nanoTime()} of the first picture captured, or -1 before it; sound is lined up with it. */
+    long firstPictureNanos() {
+        return firstPictureNanos;
+    }
+
+    /** Records the first failure while running and logs it; one that {@code stopsVideo} ends capture. */
+    void fail(String where, Throwable e, boolean stopsVideo) {
         if (failure.compareAndSet(null, e)) {
             Logger.error(
                     e,
@@ -282,7 +284,7 @@ public final class MediaPipeline implements AutoCloseable {
                     first = false;
                     videoStarted.complete(null);
                 }
-                if (handedOver && !encoderWarm) {
+                if (handedOver && !encoder.warm()) {
                     // The encoder's first picture takes it ~0.2 s (x264 allocates its frames, code is compiled):
                     // pictures
                     // queued meanwhile would each hold a copy (3 MiB at 1080p), and together they were the unit's peak
@@ -371,189 +373,8 @@ public final class MediaPipeline implements AutoCloseable {
         }
     }
 
-    // ---------------------------------------------------------------- encoder thread
-
-    private void encode() {
-        FragmentSplitter splitter = new FragmentSplitter(new CountingSink());
-        FFmpegFrameRecorder recorder = recorder(splitter);
-        try {
-            try {
-                recorder.start();
-            } catch (Exception e) {
-                throw new IllegalStateException(
-                        "encoder " + settings.encoder().ffmpegName() + " could not start at " + settings.width() + "x"
-                                + settings.height() + "@" + settings.fps() + ": " + e.getMessage(),
-                        e);
-            }
-            encoderStarted.complete(null);
-            Logger.info("unit {}: encoding with {}", unit, settings.encoder().ffmpegName());
-            try (RecorderInput input = RecorderInput.of(recorder)) {
-                new EncodeLoop(recorder, input).run();
-                recorder.stop();
-            }
-        } catch (Throwable e) {
-            if (!encoderStarted.completeExceptionally(e))
-                fail("encoder " + settings.encoder().ffmpegName(), e, true);
-        } finally {
-            release(recorder);
-            for (AVFrame slot; (slot = pictures.poll()) != null; ) slots.release(slot);
-            slots.close();
-        }
-    }
-
-    private FFmpegFrameRecorder recorder(FragmentSplitter splitter) {
-        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(
-                splitter, settings.width(), settings.height(), settings.audioEnabled() ? settings.channels() : 0);
-        recorder.setFormat("mp4");
-        // empty_moov: init segment first; frag_keyframe: every GOP starts a fragment; default_base_moof: CMAF/MSE
-        // offsets
-        recorder.setOption("movflags", "frag_keyframe+empty_moov+default_base_moof");
-        recorder.setOption("frag_duration", Long.toString(settings.fragmentMillis() * 1000L));
-        // without it a fragment waits in the AVIO buffer, and a power cut loses 1-2 s instead of ~0.2 s
-        recorder.setOption("flush_packets", "1");
-        // Interleaving lets the muxer see AAC's first packet (pts -1024, encoder priming) before any video and shift
-        // the whole stream by it; without it that packet collides with the next at 0. A bound on how long video may
-        // wait for sound keeps fragments flowing if the microphone dies.
-        recorder.setInterleaved(true);
-        recorder.setOption("max_interleave_delta", "500000");
-        recorder.setVideoCodecName(settings.encoder().ffmpegName());
-        recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
-        recorder.setFrameRate(settings.fps());
-        recorder.setGopSize(settings.gopFrames());
-        recorder.setMaxBFrames(0);
-        recorder.setVideoBitrate(settings.bitrateKbps() * 1000);
-        if (settings.encoder() == VideoEncoder.X264) {
-            recorder.setVideoOption("preset", "veryfast");
-            recorder.setVideoOption("tune", "zerolatency");
-        }
-        if (settings.audioEnabled()) {
-            recorder.setAudioCodecName("aac");
-            recorder.setSampleRate(settings.sampleRate());
-            recorder.setAudioBitrate(settings.audioBitrateKbps() * 1000);
-        }
-        return recorder;
-    }
-
-    /** The encoder thread's state: where the stream's clock starts and how far it got. */
-    private final class EncodeLoop {
-        private final FFmpegFrameRecorder recorder;
-        private final RecorderInput input;
-        private final ArrayDeque<AudioChunk> earlySound = new ArrayDeque<>();
-        private long firstTimestamp = -1;
-        private long lastFrameNumber = -1;
-        private boolean soundAligned;
-        private long windowStart = System.nanoTime();
-        private long windowFrames;
-
-        EncodeLoop(FFmpegFrameRecorder recorder, RecorderInput input) {
-            this.recorder = recorder;
-            this.input = input;
-        }
-
-        void run() throws Exception {
-            while (true) {
-                boolean lastRound = videoDone;
-                AVFrame picture = pictures.poll(20, TimeUnit.MILLISECONDS);
-                if (settings.audioEnabled()) encodeSound();
-                if (picture != null) {
-                    try {
-                        encodePicture(picture);
-                    } finally {
-                        slots.release(picture);
-                    }
-                } else if (lastRound && pictures.isEmpty()) {
-                    return;
-                }
-                measure();
-            }
-        }
-
-        private void encodePicture(AVFrame picture) throws Exception {
-            long timestamp = picture.pts();
-            if (firstTimestamp < 0) firstTimestamp = timestamp;
-            // the capture timestamp, not a frame counter, sets the time: dropped pictures leave a gap, not a speed-up
-            long frameNumber = Math.round((timestamp - firstTimestamp) * settings.fps() / 1_000_000.0);
-            if (frameNumber <= lastFrameNumber) frameNumber = lastFrameNumber + 1;
-            input.record(picture, frameNumber);
-            encoderWarm = true;
-            lastFrameNumber = frameNumber;
-            framesEncoded.increment();
-            windowFrames++;
-        }
-
-        private void encodeSound() throws Exception {
-            for (AudioChunk chunk; (chunk = sound.poll()) != null; ) {
-                if (soundAligned) {
-                    record(chunk.pcm(), chunk);
-                } else {
-                    earlySound.add(chunk);
-                }
-            }
-            long epoch = firstPictureNanos;
-            if (soundAligned || epoch < 0) {
-                // until the first picture, hold back at most a second of sound
-                while (earlySound.size() > AUDIO_QUEUE_CHUNKS) earlySound.poll();
-                return;
-            }
-            // Line the sound up with the first picture: drop what was heard before it, pad with silence if the
-            // microphone started later.
-            for (AudioChunk chunk; (chunk = earlySound.poll()) != null; ) {
-                long startNanos = chunk.capturedNanos() - chunk.durationNanos();
-                if (chunk.capturedNanos() <= epoch) continue;
-                int frames = chunk.pcm().length / chunk.channels();
-                long offsetFrames = (startNanos - epoch) * chunk.sampleRate() / 1_000_000_000L;
-                if (offsetFrames > 0) {
-                    record(new short[(int) Math.min(offsetFrames, chunk.sampleRate()) * chunk.channels()], chunk);
-                    record(chunk.pcm(), chunk);
-                } else {
-                    int skip = (int) Math.min(-offsetFrames, frames);
-                    short[] rest = new short[(frames - skip) * chunk.channels()];
-                    System.arraycopy(chunk.pcm(), skip * chunk.channels(), rest, 0, rest.length);
-                    if (rest.length > 0) record(rest, chunk);
-                }
-                soundAligned = true;
-                for (AudioChunk later; (later = earlySound.poll()) != null; ) record(later.pcm(), later);
-            }
-        }
-
-        private void record(short[] pcm, AudioChunk format) throws Exception {
-            recorder.recordSamples(format.sampleRate(), format.channels(), ShortBuffer.wrap(pcm));
-        }
-
-        private void measure() {
-            long now = System.nanoTime();
-            long elapsed = now - windowStart;
-            if (elapsed >= 1_000_000_000L) {
-                encoderFps = windowFrames * 1e9 / elapsed;
-                windowFrames = 0;
-                windowStart = now;
-            }
-        }
-    }
-
-    /** Counts what reaches the caller's sink; the splitter already shields the stream from a failing sink. */
-    private final class CountingSink implements FragmentSink {
-        @Override
-        public void onInit(InitSegment init) {
-            bytes.add(init.bytes().length);
-            sink.onInit(init);
-        }
-
-        @Override
-        public void onFragment(Fragment fragment) {
-            fragments.increment();
-            bytes.add(fragment.bytes().length);
-            Logger.trace(
-                    "unit {}: fragment {} ({} bytes{})",
-                    unit,
-                    fragment.sequence(),
-                    fragment.bytes().length,
-                    fragment.keyframeStart() ? ", keyframe" : "");
-            sink.onFragment(fragment);
-        }
-    }
-
-    private void release(AutoCloseable ffmpegObject) {
+    /** Closes an FFmpeg object, logging (not throwing) a failure. */
+    void release(AutoCloseable ffmpegObject) {
         if (ffmpegObject == null) return;
         try {
             ffmpegObject.close();

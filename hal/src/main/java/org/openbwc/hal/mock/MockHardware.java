@@ -8,6 +8,7 @@ import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalInputProvider;
 import com.pi4j.plugin.mock.provider.gpio.digital.MockDigitalOutputProvider;
 import com.pi4j.plugin.mock.provider.i2c.MockI2CProvider;
 import com.pi4j.plugin.mock.provider.pwm.MockPwmProvider;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -35,17 +36,18 @@ import org.tinylog.Logger;
 public record MockHardware(Hardware hardware, VirtualUnitControls controls) implements AutoCloseable {
     private static final Pattern LAST_NUMBER = Pattern.compile("(\\d+)(?!.*\\d)");
 
-    public static MockHardware create(UnitConfig config) {
-        return create(config, MockOptions.defaults());
+    /** The emulated unit with default {@link MockOptions}; see {@link #create(UnitConfig, Path, MockOptions)}. */
+    public static MockHardware create(UnitConfig config, Path evidenceDir) {
+        return create(config, evidenceDir, MockOptions.defaults());
     }
 
     /**
      * Builds the emulated unit: battery and clock from {@code config.mock()}, position from {@code config.gnss()}
      * (GPX replay of {@code gpxFile}, where {@code bundled} or {@code bundled:N} picks a bundled Berlin track,
-     * see {@link GpxTrack#load}; gpsd; or none), evidence storage under {@code dataDir}. Buttons and inputs
-     * start released.
+     * see {@link GpxTrack#load}; gpsd; or none), storage readings of the file system of {@code evidenceDir} (the
+     * folder the device keeps its recordings in; created if missing). Buttons and inputs start released.
      */
-    public static MockHardware create(UnitConfig config, MockOptions options) {
+    public static MockHardware create(UnitConfig config, Path evidenceDir, MockOptions options) {
         String unitId = config.unitId();
         Context ctx = mockContext();
         Gnss gnss = null;
@@ -72,8 +74,7 @@ public record MockHardware(Hardware hardware, VirtualUnitControls controls) impl
                     mock.batteryStartPercent(), mock.batteryDrainPercentPerHour(), options.timeSource());
             gnss = gnss(config, options);
             MockClock clock = new MockClock(options.timeSource(), mock.clockSet());
-            AdjustableStorage storage =
-                    new AdjustableStorage(FileStoreStorage.open(FileStoreStorage.evidenceDirOf(config.dataDir())));
+            AdjustableStorage storage = new AdjustableStorage(FileStoreStorage.open(evidenceDir));
             controls = new VirtualUnitControls(
                     unitId, ctx, buttons, trigger, dock, battery, gnss, clock, storage, options);
 

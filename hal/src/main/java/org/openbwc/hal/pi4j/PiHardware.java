@@ -7,6 +7,7 @@ import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalInputProvider;
 import com.pi4j.plugin.gpiod.provider.gpio.digital.GpioDDigitalOutputProvider;
 import com.pi4j.plugin.linuxfs.provider.i2c.LinuxFsI2CProvider;
 import com.pi4j.plugin.linuxfs.provider.pwm.LinuxFsPwmProvider;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.openbwc.config.BatteryGaugeConfig;
@@ -32,12 +33,16 @@ import org.tinylog.Logger;
 public final class PiHardware {
     private PiHardware() {}
 
-    public static Hardware create(UnitConfig config) {
+    /**
+     * Opens the board's peripherals as {@code config} wires them; storage readings are of the file system of
+     * {@code evidenceDir} (the folder the device keeps its recordings in; created if missing).
+     */
+    public static Hardware create(UnitConfig config, Path evidenceDir) {
         Context ctx = boardContext(config);
         Gnss gnss = null;
         try {
             gnss = gnss(config);
-            return assemble(config, ctx, gnss, SystemDeviceClock.create());
+            return assemble(config, evidenceDir, ctx, gnss, SystemDeviceClock.create());
         } catch (RuntimeException e) {
             if (gnss != null) gnss.close();
             ctx.shutdown();
@@ -63,7 +68,7 @@ public final class PiHardware {
     }
 
     /** Builds the unit's hardware in {@code ctx}, which it then owns; split from {@link #create} so tests can pass a mock context. */
-    static Hardware assemble(UnitConfig config, Context ctx, Gnss gnss, DeviceClock clock) {
+    static Hardware assemble(UnitConfig config, Path evidenceDir, Context ctx, Gnss gnss, DeviceClock clock) {
         Pi4jPeripherals io = Pi4jPeripherals.create(config.unitId(), ctx, config.gpio(), false);
         BatteryGaugeConfig gaugeConfig = config.gpio().batteryGauge();
         I2C gauge = ctx.create(I2C.newConfigBuilder(ctx)
@@ -72,7 +77,7 @@ public final class PiHardware {
                 .bus(gaugeConfig.i2cBus())
                 .device(gaugeConfig.i2cAddress()));
         Battery battery = new Max17048Battery(gauge, config.gpio().dockSense().enabled() ? io.dock() : null);
-        StorageInfo storage = FileStoreStorage.open(FileStoreStorage.evidenceDirOf(config.dataDir()));
+        StorageInfo storage = FileStoreStorage.open(evidenceDir);
         String unitId = config.unitId();
         AtomicBoolean closed = new AtomicBoolean();
         AutoCloseable resources = () -> {

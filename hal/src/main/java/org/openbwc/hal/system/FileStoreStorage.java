@@ -28,11 +28,6 @@ public final class FileStoreStorage implements StorageInfo {
         }
     }
 
-    /** The evidence directory under a unit's data directory. */
-    public static Path evidenceDirOf(String dataDir) {
-        return Path.of(dataDir).resolve("evidence");
-    }
-
     @Override
     public Path evidenceDir() {
         return evidenceDir;

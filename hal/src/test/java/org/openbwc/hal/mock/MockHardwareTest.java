@@ -27,7 +27,7 @@ class MockHardwareTest {
 
     @Test
     void pressFiresPressedThenReleasedThroughPi4j() throws Exception {
-        try (MockHardware unit = MockHardware.create(TestUnits.unit("unit-1", dir))) {
+        try (MockHardware unit = TestUnits.create(TestUnits.unit("unit-1", dir))) {
             List<Boolean> edges = new CopyOnWriteArrayList<>();
             List<String> threads = new CopyOnWriteArrayList<>();
             unit.hardware().recordButton().addListener(active -> {
@@ -53,7 +53,7 @@ class MockHardwareTest {
 
     @Test
     void pressHoldsForAboutTheConfiguredDuration() throws Exception {
-        try (MockHardware unit = MockHardware.create(TestUnits.unit("unit-1", dir))) {
+        try (MockHardware unit = TestUnits.create(TestUnits.unit("unit-1", dir))) {
             List<Long> times = new CopyOnWriteArrayList<>();
             unit.hardware().sosButton().addListener(active -> times.add(System.nanoTime()));
 
@@ -71,7 +71,7 @@ class MockHardwareTest {
 
     @Test
     void doublePressGivesTwoPressesAndQueuedPressesStayDistinct() throws Exception {
-        try (MockHardware unit = MockHardware.create(TestUnits.unit("unit-1", dir))) {
+        try (MockHardware unit = TestUnits.create(TestUnits.unit("unit-1", dir))) {
             List<Boolean> edges = new CopyOnWriteArrayList<>();
             unit.hardware().functionButton().addListener(edges::add);
 
@@ -95,8 +95,8 @@ class MockHardwareTest {
                 new ButtonConfig(17, 10_000, false),
                 config.gpio().trigger(),
                 config.gpio().greenLed());
-        try (MockHardware activeHigh = MockHardware.create(config);
-                MockHardware activeLow = MockHardware.create(TestUnits.unit("unit-2", dir.resolve("2")))) {
+        try (MockHardware activeHigh = TestUnits.create(config);
+                MockHardware activeLow = TestUnits.create(TestUnits.unit("unit-2", dir.resolve("2")))) {
             List<Boolean> edges = new CopyOnWriteArrayList<>();
             activeHigh.hardware().recordButton().addListener(edges::add);
             activeHigh.controls().press("record").get(5, TimeUnit.SECONDS);
@@ -119,8 +119,8 @@ class MockHardwareTest {
 
     @Test
     void twoUnitsWithTheSamePinsDoNotInterfere() throws Exception {
-        try (MockHardware one = MockHardware.create(TestUnits.unit("unit-1", dir.resolve("1")));
-                MockHardware two = MockHardware.create(TestUnits.unit("unit-2", dir.resolve("2")))) {
+        try (MockHardware one = TestUnits.create(TestUnits.unit("unit-1", dir.resolve("1")));
+                MockHardware two = TestUnits.create(TestUnits.unit("unit-2", dir.resolve("2")))) {
             List<Boolean> oneEdges = new CopyOnWriteArrayList<>();
             List<Boolean> twoEdges = new CopyOnWriteArrayList<>();
             one.hardware().recordButton().addListener(oneEdges::add);
@@ -143,7 +143,7 @@ class MockHardwareTest {
         UnitConfig config = TestUnits.unit("unit-1", dir);
         config = TestUnits.withGpio(
                 config, config.gpio().recordButton(), config.gpio().trigger(), new LedConfig(5, true, 40));
-        try (MockHardware unit = MockHardware.create(config)) {
+        try (MockHardware unit = TestUnits.create(config)) {
             Hardware hw = unit.hardware();
             VirtualUnitControls controls = unit.controls();
             for (String led : List.of("green", "red", "amber"))
@@ -177,7 +177,7 @@ class MockHardwareTest {
                 config.gpio().recordButton(),
                 new InputConfig(true, 23, 10_000, true),
                 config.gpio().greenLed());
-        try (MockHardware unit = MockHardware.create(config)) {
+        try (MockHardware unit = TestUnits.create(config)) {
             Hardware hw = unit.hardware();
             VirtualUnitControls controls = unit.controls();
             List<Boolean> dockEdges = new CopyOnWriteArrayList<>();
@@ -221,7 +221,7 @@ class MockHardwareTest {
 
     @Test
     void disabledTriggerIsAbsentAndRefusesToBeDriven() throws Exception {
-        try (MockHardware unit = MockHardware.create(TestUnits.unit("unit-1", dir))) {
+        try (MockHardware unit = TestUnits.create(TestUnits.unit("unit-1", dir))) {
             assertThat(unit.controls().hasTrigger()).isFalse();
             assertThat(unit.hardware().trigger().isActive()).isFalse();
             assertThatThrownBy(() -> unit.controls().setTrigger(true))
@@ -232,7 +232,7 @@ class MockHardwareTest {
 
     @Test
     void unknownButtonIsRejectedWithTheValidNames() throws Exception {
-        try (MockHardware unit = MockHardware.create(TestUnits.unit("unit-1", dir))) {
+        try (MockHardware unit = TestUnits.create(TestUnits.unit("unit-1", dir))) {
             assertThatThrownBy(() -> unit.controls().press("volume"))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("volume")
@@ -242,7 +242,7 @@ class MockHardwareTest {
 
     @Test
     void closingTheHardwareStopsControlsAndShutsDownTheContext() throws Exception {
-        MockHardware unit = MockHardware.create(TestUnits.unit("unit-1", dir));
+        MockHardware unit = TestUnits.create(TestUnits.unit("unit-1", dir));
         var hold = unit.controls().pressAndHold("record", Duration.ofSeconds(30));
         unit.hardware().close();
 
@@ -260,7 +260,7 @@ class MockHardwareTest {
     void gnssNoneGivesNoFixAndBundledTracksFollowTheUnitNumber() throws Exception {
         UnitConfig none = TestUnits.unit("unit-1", dir);
         none = none.withGnss(none.gnss().withSource(GnssSource.NONE));
-        try (MockHardware unit = MockHardware.create(none)) {
+        try (MockHardware unit = TestUnits.create(none)) {
             assertThat(unit.controls().latestFix()).isEmpty();
         }
         assertThat(MockHardware.trackNumberOf("unit-2")).isEqualTo(2);

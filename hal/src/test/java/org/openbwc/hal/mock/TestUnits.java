@@ -19,6 +19,18 @@ final class TestUnits {
         return config.withGnss(config.gnss().withGpxFile("bundled:1").withSource(GnssSource.GPX));
     }
 
+    /**
+     * The emulated unit, its storage reading the file system of {@code <dataDir>/evidence}: where the device keeps
+     * its recordings (the device's DataFolder decides that; these tests only need a folder under the data dir).
+     */
+    static MockHardware create(UnitConfig config) {
+        return MockHardware.create(config, evidenceDir(config));
+    }
+
+    static Path evidenceDir(UnitConfig config) {
+        return Path.of(config.dataDir()).resolve("evidence");
+    }
+
     static UnitConfig withGpio(UnitConfig config, ButtonConfig record, InputConfig trigger, LedConfig green) {
         GpioConfig g = config.gpio();
         return config.withGpio(new GpioConfig(

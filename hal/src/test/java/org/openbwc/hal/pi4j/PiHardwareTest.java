@@ -29,7 +29,8 @@ class PiHardwareTest {
     void assemblesTheBoardFromConfigInAGivenContextAndClosesIt() throws Exception {
         UnitConfig config = UnitConfig.defaults("unit-7").withDataDir(dir.toString());
         Context ctx = MockContexts.create();
-        Hardware hw = PiHardware.assemble(config, ctx, Optional::empty, SystemDeviceClock.create());
+        Hardware hw =
+                PiHardware.assemble(config, dir.resolve("evidence"), ctx, Optional::empty, SystemDeviceClock.create());
         I2C gauge = ctx.registry().get("fuel-gauge", I2C.class);
         assertThat(gauge.bus()).isEqualTo(1);
         assertThat(gauge.device()).isEqualTo(0x36);

@@ -3,6 +3,7 @@ package org.openbwc.launcher.sim;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.openbwc.config.UnitConfig;
+import org.openbwc.device.DataFolder;
 import org.openbwc.device.UnitRuntime;
 import org.openbwc.hal.BatteryReading;
 import org.openbwc.hal.mock.MockHardware;
@@ -33,7 +34,7 @@ public final class SimulatedUnit {
     /** Inserts the battery: builds fresh mock hardware and boots the device software. */
     public synchronized void powerOn() {
         if (runtime != null) throw new IllegalStateException("unit " + id() + " is already on");
-        hardware = MockHardware.create(config);
+        hardware = MockHardware.create(config, DataFolder.of(config).evidence());
         try {
             runtime = UnitRuntime.start(config, hardware.hardware(), firmware);
         } catch (RuntimeException e) {

@@ -1,0 +1,261 @@
+package org.openbwc.device.media;
+
+import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
+
+import java.nio.ShortBuffer;
+import java.util.ArrayDeque;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.javacv.FFmpegFrameRecorder;
+import org.tinylog.Logger;
+
+/**
+ * The encoder thread of a {@link MediaPipeline}: owns the recorder (H.264 + AAC into fragmented MP4), encodes the
+ * pictures and sound the capture threads hand over, timed by their capture clocks, and passes the muxer's output
+ * through a {@link FragmentSplitter} to the sink, on this thread. Frees the picture slots when it ends.
+ */
+final class StreamEncoder implements Runnable {
+
+    private final MediaPipeline pipeline;
+    private final EncoderSettings settings;
+    private final FragmentSink sink;
+    private final BlockingQueue<AVFrame> pictures;
+    private final PictureSlots slots;
+    private final BlockingQueue<AudioChunk> sound;
+    private final String unit;
+    private final CompletableFuture<Void> started = new CompletableFuture<>();
+
+    private final LongAdder framesEncoded = new LongAdder();
+    private final LongAdder fragments = new LongAdder();
+    private final LongAdder bytes = new LongAdder();
+    private volatile double fps;
+    /** Set once the encoder has taken its first picture; see the capture loop for why capture waits for it. */
+    private volatile boolean warm;
+
+    StreamEncoder(
+            MediaPipeline pipeline,
+            EncoderSettings settings,
+            FragmentSink sink,
+            BlockingQueue<AVFrame> pictures,
+            PictureSlots slots,
+            BlockingQueue<AudioChunk> sound) {
+        this.pipeline = pipeline;
+        this.settings = settings;
+        this.sink = sink;
+        this.pictures = pictures;
+        this.slots = slots;
+        this.sound = sound;
+        this.unit = settings.unitId();
+    }
+
+    /** Completes once the recorder runs (and the sink has the init segment), or fails with why it could not start. */
+    CompletableFuture<Void> started() {
+        return started;
+    }
+
+    /** Whether the encoder has taken its first picture. */
+    boolean warm() {
+        return warm;
+    }
+
+    long framesEncoded() {
+        return framesEncoded.sum();
+    }
+
+    long fragments() {
+        return fragments.sum();
+    }
+
+    long bytes() {
+        return bytes.sum();
+    }
+
+    /** Pictures encoded per second over the last second or so. */
+    double fps() {
+        return fps;
+    }
+
+    @Override
+    public void run() {
+        FragmentSplitter splitter = new FragmentSplitter(new CountingSink());
+        FFmpegFrameRecorder recorder = recorder(splitter);
+        try {
+            try {
+                recorder.start();
+            } catch (Exception e) {
+                throw new IllegalStateException(
+                        "encoder " + settings.encoder().ffmpegName() + " could not start at " + settings.width() + "x"
+                                + settings.height() + "@" + settings.fps() + ": " + e.getMessage(),
+                        e);
+            }
+            started.complete(null);
+            Logger.info("unit {}: encoding with {}", unit, settings.encoder().ffmpegName());
+            try (RecorderInput input = RecorderInput.of(recorder)) {
+                new EncodeLoop(recorder, input).run();
+                recorder.stop();
+            }
+        } catch (Throwable e) {
+            if (!started.completeExceptionally(e))
+                pipeline.fail("encoder " + settings.encoder().ffmpegName(), e, true);
+        } finally {
+            pipeline.release(recorder);
+            for (AVFrame slot; (slot = pictures.poll()) != null; ) slots.release(slot);
+            slots.close();
+        }
+    }
+
+    private FFmpegFrameRecorder recorder(FragmentSplitter splitter) {
+        FFmpegFrameRecorder recorder = new FFmpegFrameRecorder(
+                splitter, settings.width(), settings.height(), settings.audioEnabled() ? settings.channels() : 0);
+        recorder.setFormat("mp4");
+        // empty_moov: init segment first; frag_keyframe: every GOP starts a fragment; default_base_moof: CMAF/MSE
+        // offsets
+        recorder.setOption("movflags", "frag_keyframe+empty_moov+default_base_moof");
+        recorder.setOption("frag_duration", Long.toString(settings.fragmentMillis() * 1000L));
+        // without it a fragment waits in the AVIO buffer, and a power cut loses 1-2 s instead of ~0.2 s
+        recorder.setOption("flush_packets", "1");
+        // Interleaving lets the muxer see AAC's first packet (pts -1024, encoder priming) before any video and shift
+        // the whole stream by it; without it that packet collides with the next at 0. A bound on how long video may
+        // wait for sound keeps fragments flowing if the microphone dies.
+        recorder.setInterleaved(true);
+        recorder.setOption("max_interleave_delta", "500000");
+        recorder.setVideoCodecName(settings.encoder().ffmpegName());
+        recorder.setPixelFormat(AV_PIX_FMT_YUV420P);
+        recorder.setFrameRate(settings.fps());
+        recorder.setGopSize(settings.gopFrames());
+        recorder.setMaxBFrames(0);
+        recorder.setVideoBitrate(settings.bitrateKbps() * 1000);
+        if (settings.encoder() == VideoEncoder.X264) {
+            recorder.setVideoOption("preset", "veryfast");
+            recorder.setVideoOption("tune", "zerolatency");
+        }
+        if (settings.audioEnabled()) {
+            recorder.setAudioCodecName("aac");
+            recorder.setSampleRate(settings.sampleRate());
+            recorder.setAudioBitrate(settings.audioBitrateKbps() * 1000);
+        }
+        return recorder;
+    }
+
+    /** The encoder thread's state: where the stream's clock starts and how far it got. */
+    private final class EncodeLoop {
+        private final FFmpegFrameRecorder recorder;
+        private final RecorderInput input;
+        private final ArrayDeque<AudioChunk> earlySound = new ArrayDeque<>();
+        private long firstTimestamp = -1;
+        private long lastFrameNumber = -1;
+        private boolean soundAligned;
+        private long windowStart = System.nanoTime();
+        private long windowFrames;
+
+        EncodeLoop(FFmpegFrameRecorder recorder, RecorderInput input) {
+            this.recorder = recorder;
+            this.input = input;
+        }
+
+        void run() throws Exception {
+            while (true) {
+                boolean lastRound = pipeline.videoDone();
+                AVFrame picture = pictures.poll(20, TimeUnit.MILLISECONDS);
+                if (settings.audioEnabled()) encodeSound();
+                if (picture != null) {
+                    try {
+                        encodePicture(picture);
+                    } finally {
+                        slots.release(picture);
+                    }
+                } else if (lastRound && pictures.isEmpty()) {
+                    return;
+                }
+                measure();
+            }
+        }
+
+        private void encodePicture(AVFrame picture) throws Exception {
+            long timestamp = picture.pts();
+            if (firstTimestamp < 0) firstTimestamp = timestamp;
+            // the capture timestamp, not a frame counter, sets the time: dropped pictures leave a gap, not a speed-up
+            long frameNumber = Math.round((timestamp - firstTimestamp) * settings.fps() / 1_000_000.0);
+            if (frameNumber <= lastFrameNumber) frameNumber = lastFrameNumber + 1;
+            input.record(picture, frameNumber);
+            warm = true;
+            lastFrameNumber = frameNumber;
+            framesEncoded.increment();
+            windowFrames++;
+        }
+
+        private void encodeSound() throws Exception {
+            for (AudioChunk chunk; (chunk = sound.poll()) != null; ) {
+                if (soundAligned) {
+                    record(chunk.pcm(), chunk);
+                } else {
+                    earlySound.add(chunk);
+                }
+            }
+            long epoch = pipeline.firstPictureNanos();
+            if (soundAligned || epoch < 0) {
+                // until the first picture, hold back at most a second of sound
+                while (earlySound.size() > MediaPipeline.AUDIO_QUEUE_CHUNKS) earlySound.poll();
+                return;
+            }
+            // Line the sound up with the first picture: drop what was heard before it, pad with silence if the
+            // microphone started later.
+            for (AudioChunk chunk; (chunk = earlySound.poll()) != null; ) {
+                long startNanos = chunk.capturedNanos() - chunk.durationNanos();
+                if (chunk.capturedNanos() <= epoch) continue;
+                int frames = chunk.pcm().length / chunk.channels();
+                long offsetFrames = (startNanos - epoch) * chunk.sampleRate() / 1_000_000_000L;
+                if (offsetFrames > 0) {
+                    record(new short[(int) Math.min(offsetFrames, chunk.sampleRate()) * chunk.channels()], chunk);
+                    record(chunk.pcm(), chunk);
+                } else {
+                    int skip = (int) Math.min(-offsetFrames, frames);
+                    short[] rest = new short[(frames - skip) * chunk.channels()];
+                    System.arraycopy(chunk.pcm(), skip * chunk.channels(), rest, 0, rest.length);
+                    if (rest.length > 0) record(rest, chunk);
+                }
+                soundAligned = true;
+                for (AudioChunk later; (later = earlySound.poll()) != null; ) record(later.pcm(), later);
+            }
+        }
+
+        private void record(short[] pcm, AudioChunk format) throws Exception {
+            recorder.recordSamples(format.sampleRate(), format.channels(), ShortBuffer.wrap(pcm));
+        }
+
+        private void measure() {
+            long now = System.nanoTime();
+            long elapsed = now - windowStart;
+            if (elapsed >= 1_000_000_000L) {
+                fps = windowFrames * 1e9 / elapsed;
+                windowFrames = 0;
+                windowStart = now;
+            }
+        }
+    }
+
+    /** Counts what reaches the caller's sink; the splitter already shields the stream from a failing sink. */
+    private final class CountingSink implements FragmentSink {
+        @Override
+        public void onInit(InitSegment init) {
+            bytes.add(init.bytes().length);
+            sink.onInit(init);
+        }
+
+        @Override
+        public void onFragment(Fragment fragment) {
+            fragments.increment();
+            bytes.add(fragment.bytes().length);
+            Logger.trace(
+                    "unit {}: fragment {} ({} bytes{})",
+                    unit,
+                    fragment.sequence(),
+                    fragment.bytes().length,
+                    fragment.keyframeStart() ? ", keyframe" : "");
+            sink.onFragment(fragment);
+        }
+    }
+}
