@@ -63,7 +63,10 @@ public final class UnitMain {
         }
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        // without the property: should that classpath lack picocli too, the second JVM says so instead of a third
+        ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                .filter(option -> !option.startsWith("-D" + CLI_CLASSPATH + "="))
+                .forEach(command::add);
         command.addAll(List.of("-cp", classpath, UnitMain.class.getName()));
         command.addAll(List.of(args));
         try {

@@ -78,6 +78,12 @@ class UnitMainTest {
         BwcCliTest.Run nowhere = unitMain(unitOnly, null, "--help");
         assertThat(nowhere.exit()).isEqualTo(2);
         assertThat(nowhere.err()).contains("for --help and any form other than", "run ./bwc device");
+
+        BwcCliTest.Run wrongPlace = unitMain(unitOnly, unitOnly, "--help");
+        assertThat(wrongPlace.exit())
+                .as("a classpath without picocli named: one more JVM, which says so")
+                .isEqualTo(2);
+        assertThat(wrongPlace.err()).contains("for --help and any form other than");
     }
 
     /** The tests' classpath (surefire runs them from a jar whose manifest holds it, and names it in a property). */
