@@ -1,22 +1,21 @@
 package org.openbwc.config;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
+import org.openbwc.json.JsonWriter;
 
 /**
  * JSON Schemas (draft 2020-12) of the configuration files, generated from the records' annotations so editors can
- * complete and check files with exactly the rules the loader applies.
+ * complete and check files with exactly the rules the loader applies. Written with the project's own {@link JsonWriter}
+ * (in the layout Jackson gave them), so the configuration, which every unit loads, needs no JSON library.
  */
 public final class ConfigSchema {
 
     private static final String DIALECT = "https://json-schema.org/draft/2020-12/schema";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ConfigSchema() {}
 
@@ -31,46 +30,43 @@ public final class ConfigSchema {
     }
 
     private static String render(Class<?> type, String title, String description) {
-        ObjectNode schema = JSON.createObjectNode();
+        Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("$schema", DIALECT);
         schema.put("title", title);
         schema.put("description", description);
-        schema.setAll(objectSchema(RecordSpec.of(type), Map.of()));
-        try {
-            return JSON.writeValueAsString(schema) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write the schema of " + type.getSimpleName(), e);
-        }
+        schema.putAll(objectSchema(RecordSpec.of(type), Map.of()));
+        return JsonWriter.spaced(schema);
     }
 
-    private static ObjectNode objectSchema(RecordSpec spec, Map<String, Object> contextDefaults) {
-        ObjectNode schema = JSON.createObjectNode();
+    private static Map<String, Object> objectSchema(RecordSpec spec, Map<String, Object> contextDefaults) {
+        Map<String, Object> schema = new LinkedHashMap<>();
         schema.put("type", "object");
-        ObjectNode properties = schema.putObject("properties");
-        ArrayNode required = JSON.createArrayNode();
+        Map<String, Object> properties = new LinkedHashMap<>();
+        schema.put("properties", properties);
+        List<String> required = new ArrayList<>();
         for (ComponentSpec component : spec.components()) {
             boolean hasDefault = component.hasDefault() || contextDefaults.containsKey(component.name());
             Object defaultValue = contextDefaults.getOrDefault(component.name(), component.defaultValue());
-            properties.set(component.name(), property(component, hasDefault, defaultValue));
+            properties.put(component.name(), property(component, hasDefault, defaultValue));
             if (!component.isRecord() && !hasDefault && !component.nullable()) {
                 required.add(component.name());
             }
         }
         schema.put("additionalProperties", false);
         if (!required.isEmpty()) {
-            schema.set("required", required);
+            schema.put("required", required);
         }
         return schema;
     }
 
-    private static ObjectNode property(ComponentSpec component, boolean hasDefault, Object defaultValue) {
+    private static Map<String, Object> property(ComponentSpec component, boolean hasDefault, Object defaultValue) {
         if (component.isRecord()) {
-            ObjectNode section = JSON.createObjectNode();
+            Map<String, Object> section = new LinkedHashMap<>();
             section.put("description", component.doc());
-            section.setAll(objectSchema(RecordSpec.of(component.type()), component.sectionDefaults()));
+            section.putAll(objectSchema(RecordSpec.of(component.type()), component.sectionDefaults()));
             return section;
         }
-        ObjectNode property = JSON.createObjectNode();
+        Map<String, Object> property = new LinkedHashMap<>();
         Class<?> type = component.type();
         if (type == int.class || type == long.class) {
             property.put("type", "integer");
@@ -88,11 +84,10 @@ public final class ConfigSchema {
             property.put("type", "boolean");
         } else if (component.isEnum()) {
             property.put("type", "string");
-            ArrayNode choices = property.putArray("enum");
-            component.choices().forEach(choices::add);
+            property.put("enum", List.copyOf(component.choices()));
         } else {
             if (component.nullable()) {
-                property.putArray("type").add("string").add("null");
+                property.put("type", List.of("string", "null"));
             } else {
                 property.put("type", "string");
             }
@@ -109,7 +104,7 @@ public final class ConfigSchema {
         }
         property.put("description", description(component, hasDefault, defaultValue));
         if (hasDefault) {
-            property.set("default", JSON.valueToTree(jsonValue(defaultValue)));
+            property.put("default", jsonValue(defaultValue));
         }
         return property;
     }

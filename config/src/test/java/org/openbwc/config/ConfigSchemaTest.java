@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import java.lang.reflect.RecordComponent;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,6 +22,16 @@ class ConfigSchemaTest {
 
     private static JsonNode gateway() throws Exception {
         return JSON.readTree(ConfigSchema.gateway());
+    }
+
+    @Test
+    void keepsTheLayoutJacksonGaveIt() throws Exception {
+        // Written by Jackson's default pretty printer until the config module dropped Jackson: the same text, byte for
+        // byte, so a schema file an operator saved does not change when regenerated.
+        ObjectMapper jackson = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+        for (String schema : List.of(ConfigSchema.unit(), ConfigSchema.gateway())) {
+            assertThat(schema).isEqualTo(jackson.writeValueAsString(JSON.readTree(schema)) + "\n");
+        }
     }
 
     @Test

@@ -1,10 +1,13 @@
 package org.openbwc.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -12,6 +15,7 @@ import org.openbwc.protocol.Battery;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.CommandRequest;
 import org.openbwc.protocol.EventType;
+import org.openbwc.protocol.MalformedPayloadException;
 import org.openbwc.protocol.Payload;
 import org.openbwc.protocol.Storage;
 import org.openbwc.protocol.StreamHandle;
@@ -84,6 +88,48 @@ class HttpJsonTest {
             assertThat(mapper.readValue(codec.encode(p), p.getClass()))
                     .as(p.getClass().getSimpleName())
                     .isEqualTo(p);
+        }
+    }
+
+    @Test
+    void theSamplesCoverEveryPayloadType() {
+        assertThat(samples().stream().map(Object::getClass).distinct())
+                .containsExactlyInAnyOrder(Payload.class.getPermittedSubclasses());
+    }
+
+    @Test
+    void everyEventTypeTravelsByItsWireNameBothWays() throws Exception {
+        for (EventType type : EventType.values()) {
+            UnitEvent e = new UnitEvent(1, "u-1", type, T, UnitState.BUFFERING, "", Map.of(), 1);
+            String fromCodec = new String(codec.encode(e), StandardCharsets.UTF_8);
+            assertThat(fromCodec).as(type.name()).contains("\"type\":\"" + type.wire() + "\"");
+            assertThat(mapper.writeValueAsString(e)).as(type.name()).isEqualTo(fromCodec);
+            assertThat(mapper.readValue(fromCodec, UnitEvent.class))
+                    .as(type.name())
+                    .isEqualTo(e);
+            assertThat(mapper.writeValueAsString(type)).isEqualTo("\"" + type.wire() + "\"");
+            assertThat(mapper.readValue("\"" + type.wire() + "\"", EventType.class))
+                    .isEqualTo(type);
+        }
+        assertThatThrownBy(() -> mapper.readValue("\"RECORDING_STARTED\"", EventType.class))
+                .as("the constant's name is no wire name")
+                .isInstanceOf(JsonMappingException.class)
+                .hasMessageContaining("unknown event type 'RECORDING_STARTED'");
+    }
+
+    @Test
+    void bothRejectALocationWithoutLatitudeOrLongitude() {
+        String whole = "{\"version\":1,\"unitId\":\"u-1\",\"lat\":52.5,\"lon\":13.4,"
+                + "\"fixTime\":\"2026-11-29T10:15:30.123Z\",\"seq\":9}";
+        for (String missing : Arrays.asList("\"lat\":52.5,", "\"lon\":13.4,")) {
+            byte[] json = whole.replace(missing, "").getBytes(StandardCharsets.UTF_8);
+            assertThatThrownBy(() -> codec.decode(json, UnitLocation.class))
+                    .as(missing)
+                    .isInstanceOf(MalformedPayloadException.class);
+            assertThatThrownBy(() -> mapper.readValue(json, UnitLocation.class))
+                    .as(missing)
+                    .isInstanceOf(JsonMappingException.class)
+                    .hasMessageContaining("Missing required creator property '" + missing.substring(1, 4) + "'");
         }
     }
 }

@@ -15,16 +15,24 @@ import java.util.Map;
  * {@code \}{@code uXXXX}, which is what Jackson wrote and earlier evidence signatures cover), every other character
  * as UTF-8, whole numbers in decimal and
  * fractions as Java's shortest round-trip {@link Double#toString}. Pretty output is for people: two-space indentation,
- * one member or element per line.
+ * one member or element per line. Spaced output is for people too, in the layout of Jackson's default pretty printer
+ * that the configuration schemas have always had.
  */
 public final class JsonWriter {
     private static final char[] HEX = "0123456789ABCDEF".toCharArray();
 
-    private final StringBuilder out = new StringBuilder(256);
-    private final boolean pretty;
+    /** Where whitespace goes. */
+    private enum Layout {
+        COMPACT,
+        PRETTY,
+        SPACED
+    }
 
-    private JsonWriter(boolean pretty) {
-        this.pretty = pretty;
+    private final StringBuilder out = new StringBuilder(256);
+    private final Layout layout;
+
+    private JsonWriter(Layout layout) {
+        this.layout = layout;
     }
 
     /** Compact UTF-8 JSON. */
@@ -34,14 +42,25 @@ public final class JsonWriter {
 
     /** Compact JSON as a string. */
     public static String compactString(Object value) {
-        JsonWriter w = new JsonWriter(false);
+        JsonWriter w = new JsonWriter(Layout.COMPACT);
         w.value(value, 0);
         return w.out.toString();
     }
 
     /** Indented JSON for files people read, ending with a newline. */
     public static String pretty(Object value) {
-        JsonWriter w = new JsonWriter(true);
+        JsonWriter w = new JsonWriter(Layout.PRETTY);
+        w.value(value, 0);
+        return w.out.append('\n').toString();
+    }
+
+    /**
+     * Indented JSON as Jackson's default pretty printer lays it out, ending with a newline: members one per line,
+     * indented by two spaces, as {@code "name" : value}; arrays on one line as {@code [ 1, 2 ]}; empty ones as
+     * {@code { }} and {@code [ ]}.
+     */
+    public static String spaced(Object value) {
+        JsonWriter w = new JsonWriter(Layout.SPACED);
         w.value(value, 0);
         return w.out.append('\n').toString();
     }
@@ -83,14 +102,32 @@ public final class JsonWriter {
             first = false;
             newline(level + 1);
             string(name);
-            out.append(pretty ? ": " : ":");
+            out.append(
+                    switch (layout) {
+                        case COMPACT -> ":";
+                        case PRETTY -> ": ";
+                        case SPACED -> " : ";
+                    });
             value(e.getValue(), level + 1);
         }
         if (!first) newline(level);
+        else if (layout == Layout.SPACED) out.append(' ');
         out.append('}');
     }
 
     private void array(Collection<?> list, int level) {
+        if (layout == Layout.SPACED) {
+            // on one line, and an object in it indented as if the array were not there
+            out.append('[');
+            boolean first = true;
+            for (Object item : list) {
+                out.append(first ? " " : ", ");
+                first = false;
+                value(item, level);
+            }
+            out.append(" ]");
+            return;
+        }
         out.append('[');
         boolean first = true;
         for (Object item : list) {
@@ -104,7 +141,7 @@ public final class JsonWriter {
     }
 
     private void newline(int level) {
-        if (!pretty) return;
+        if (layout == Layout.COMPACT) return;
         out.append('\n');
         for (int i = 0; i < level; i++) out.append("  ");
     }

@@ -82,6 +82,30 @@ class JsonWriterTest {
     }
 
     @Test
+    void spacedOutputIsLaidOutAsJacksonsDefaultPrettyPrinter() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("a", 1L);
+        m.put("b", List.of("x", 2.5, Map.of("c", "d")));
+        m.put("e", List.of());
+        m.put("f", Map.of());
+        m.put("g", Map.of("h", List.of(true)));
+        assertThat(JsonWriter.spaced(m)).isEqualTo("""
+                {
+                  "a" : 1,
+                  "b" : [ "x", 2.5, {
+                    "c" : "d"
+                  } ],
+                  "e" : [ ],
+                  "f" : { },
+                  "g" : {
+                    "h" : [ true ]
+                  }
+                }
+                """);
+        assertThat(JsonReader.parse(JsonWriter.spaced(m))).isEqualTo(JsonReader.parse(JsonWriter.compact(m)));
+    }
+
+    @Test
     void refusesValuesThatAreNotPlain() {
         assertThatThrownBy(() -> JsonWriter.compactString(new Object()))
                 .hasMessageContaining("cannot write a java.lang.Object");

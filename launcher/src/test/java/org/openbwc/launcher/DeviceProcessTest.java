@@ -105,9 +105,8 @@ class DeviceProcessTest {
         }
         // which classes the unit loads, for the memory check in aRecordingStarts...
         cmd.add("-Xlog:class+load=info:file=" + dir.resolve(unitId + "-classes.txt"));
-        // the entry point ./bwc device runs
-        cmd.addAll(List.of(
-                "-cp", System.getProperty("java.class.path"), UnitMain.class.getName(), "--config", yaml.toString()));
+        // the entry point ./bwc device runs, like it without the CLI framework's and Jackson's jars
+        cmd.addAll(List.of("-cp", UnitMainTest.unitClasspath(), UnitMain.class.getName(), "--config", yaml.toString()));
         ProcessBuilder pb = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve(unitId + ".log").toFile());

@@ -1,7 +1,5 @@
 package org.openbwc.protocol;
 
-import com.fasterxml.jackson.annotation.JsonCreator;
-import com.fasterxml.jackson.annotation.JsonValue;
 import org.openbwc.json.JsonNamed;
 
 /** Kinds of unit event published on {@code bwc/v1/<unit>/event}, with their wire names. */
@@ -36,7 +34,7 @@ public enum EventType implements JsonNamed {
         this.wire = wire;
     }
 
-    @JsonValue
+    /** The name on the wire, e.g. {@code recording.started}. */
     public String wire() {
         return wire;
     }
@@ -46,7 +44,7 @@ public enum EventType implements JsonNamed {
         return wire;
     }
 
-    @JsonCreator
+    /** The type with this wire name; {@link IllegalArgumentException} for an unknown one. */
     public static EventType fromWire(String wire) {
         for (EventType t : values()) if (t.wire.equals(wire)) return t;
         throw new IllegalArgumentException("unknown event type '" + wire + "'");

@@ -1,6 +1,5 @@
 package org.openbwc.protocol;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 
 /**
@@ -10,8 +9,8 @@ import java.time.Instant;
 public record UnitLocation(
         int version,
         String unitId,
-        @JsonProperty(required = true) double lat,
-        @JsonProperty(required = true) double lon,
+        double lat,
+        double lon,
         Double accuracyMeters,
         Double altitudeMeters,
         Double speedMps,

@@ -31,6 +31,7 @@ public final class VirtualUnitsServer implements AutoCloseable {
         app = Javalin.create(cfg -> {
             cfg.showJavalinBanner = false;
             cfg.useVirtualThreads = false;
+            cfg.jsonMapper(new PageJson());
         });
         app.get("/", ctx -> ctx.html(page));
         app.get(
