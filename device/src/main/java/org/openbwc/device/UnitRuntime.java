@@ -21,7 +21,11 @@ import org.openbwc.device.core.AlarmChange;
 import org.openbwc.device.core.AlarmPolicy;
 import org.openbwc.device.core.ButtonGesture;
 import org.openbwc.device.core.ButtonName;
+import org.openbwc.device.core.Cause;
 import org.openbwc.device.core.ControllerEvent;
+import org.openbwc.device.core.ControllerEvent.MarkerPlaced;
+import org.openbwc.device.core.ControllerEvent.RecordingStarted;
+import org.openbwc.device.core.ControllerEvent.RecordingStopped;
 import org.openbwc.device.core.ControllerInput;
 import org.openbwc.device.core.ControllerSnapshot;
 import org.openbwc.device.core.Decision;
@@ -55,6 +59,7 @@ import org.openbwc.protocol.CommandRequest;
 import org.openbwc.protocol.Payload;
 import org.openbwc.protocol.RemoteCommand;
 import org.openbwc.protocol.StreamHandle;
+import org.openbwc.protocol.UnitEvent;
 import org.openbwc.protocol.UnitState;
 import org.openbwc.protocol.UnitStatus;
 import org.openbwc.protocol.WireCodec;
@@ -262,8 +267,9 @@ public final class UnitRuntime implements AutoCloseable {
         for (ControllerEvent e : d.events()) {
             telemetry.noteEvent(e, controller.snapshot());
             actOnEvidence(e);
-            link.publishEvent(telemetry.event(e));
-            logEvent(e);
+            UnitEvent wire = telemetry.event(e);
+            link.publishEvent(wire);
+            logEvent(wire);
         }
         if (controller.state() == UnitState.SLEEP) {
             // Docked or powered down: the camera is off by policy, so nobody may watch it live.
@@ -281,10 +287,10 @@ public final class UnitRuntime implements AutoCloseable {
     /** Turns recording events into evidence: open, seal, mark. Controller thread. */
     private void actOnEvidence(ControllerEvent e) {
         Instant at = hw.clock().now();
-        switch (e.type()) {
-            case RECORDING_STARTED -> {
-                String id = e.details().get("recordingId");
-                String trigger = triggerOf(e.cause());
+        switch (e) {
+            case RecordingStarted started -> {
+                String id = started.recordingId();
+                String trigger = triggerOf(started.cause());
                 boolean clockSet = hw.clock().isSet();
                 evidenceOps.execute(() -> {
                     try {
@@ -294,7 +300,7 @@ public final class UnitRuntime implements AutoCloseable {
                     }
                 });
             }
-            case RECORDING_STOPPED ->
+            case RecordingStopped stopped ->
                 evidenceOps.execute(() -> {
                     try {
                         camera.stopRecording(at)
@@ -309,22 +315,26 @@ public final class UnitRuntime implements AutoCloseable {
                         Logger.error(ex, "{}recording could not be sealed; it will be recovered at the next boot", tag);
                     }
                 });
-            case MARKER -> {
-                String label = e.details()
-                        .getOrDefault("label", "marker " + e.details().getOrDefault("markerIndex", ""));
+            case MarkerPlaced marker -> {
+                String label = marker.label() != null ? marker.label() : "marker " + marker.markerIndex();
                 evidenceOps.execute(() -> camera.marker(at, label));
             }
             default -> {}
         }
     }
 
-    /** The writer's trigger word from the controller's cause ("remote:gw-1" → remote). */
-    static String triggerOf(String cause) {
-        if (cause == null) return "other";
-        if (cause.startsWith("remote")) return "remote";
+    /** The writer's trigger word for what started a recording (any remote command → remote). */
+    static String triggerOf(Cause cause) {
         return switch (cause) {
-            case "button", "sos", "trigger", "limit" -> cause;
-            default -> "other";
+            case Cause.Remote r -> "remote";
+            case Cause.Local l ->
+                switch (l) {
+                    case BUTTON -> "button";
+                    case SOS -> "sos";
+                    case TRIGGER -> "trigger";
+                    case LIMIT -> "limit";
+                    case DOCK, POST_EVENT, STORAGE_RESERVE -> "other";
+                };
         };
     }
 
@@ -489,7 +499,7 @@ public final class UnitRuntime implements AutoCloseable {
                 uplink.viewers());
     }
 
-    private void logEvent(ControllerEvent e) {
+    private void logEvent(UnitEvent e) {
         switch (e.type()) {
             case STATE_CHANGED ->
                 Logger.debug(
