@@ -6,7 +6,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Supplier;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.device.core.AlarmChange;
 import org.openbwc.device.core.Cause;
@@ -50,7 +49,6 @@ final class Telemetry {
     private final UnitConfig config;
     private final Hardware hw;
     private final String firmware;
-    private final Supplier<CameraFacts> camera;
     private long statusSeq;
     private long eventSeq;
     private long locationSeq;
@@ -61,11 +59,10 @@ final class Telemetry {
     private StorageReading storage;
     private boolean sensorFailureLogged;
 
-    Telemetry(UnitConfig config, Hardware hw, String firmware, Supplier<CameraFacts> camera) {
+    Telemetry(UnitConfig config, Hardware hw, String firmware) {
         this.config = config;
         this.hw = hw;
         this.firmware = firmware;
-        this.camera = camera;
     }
 
     /** The Will registered at connect: what the broker says if this unit vanishes. */
@@ -101,9 +98,9 @@ final class Telemetry {
         if (!after.isRecording()) recordingSince = null;
     }
 
-    UnitStatus status(ControllerSnapshot s) {
+    /** The status of a unit in state {@code s} whose camera and live stream report {@code c}. */
+    UnitStatus status(ControllerSnapshot s, CameraFacts c) {
         boolean recording = s.isRecording();
-        CameraFacts c = camera.get();
         return new UnitStatus(
                 Payload.VERSION,
                 config.unitId(),

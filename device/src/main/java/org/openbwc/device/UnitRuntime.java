@@ -150,7 +150,7 @@ public final class UnitRuntime implements AutoCloseable {
                 push.onFragment(fragment);
             }
         });
-        this.telemetry = new Telemetry(config, hw, firmware, this::cameraFacts);
+        this.telemetry = new Telemetry(config, hw, firmware);
         this.link = new UnitLink(
                 config.unitId(), config.mqtt(), new WireCodec(), telemetry.offlineStatus(), this::onCommand);
     }
@@ -580,7 +580,7 @@ public final class UnitRuntime implements AutoCloseable {
     }
 
     private void publishStatus() {
-        UnitStatus s = telemetry.status(controller.snapshot());
+        UnitStatus s = telemetry.status(controller.snapshot(), cameraFacts());
         lastStatus = s;
         link.publishStatus(s);
         nextStatusMillis = hw.clock().monotonicMillis() + config.telemetry().statusIntervalSeconds() * 1000L;
