@@ -21,9 +21,7 @@ import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
 import org.openbwc.device.evidence.VerificationResult;
 import org.openbwc.device.media.EncoderSettings;
-import org.openbwc.device.media.Fragment;
 import org.openbwc.device.media.FragmentSink;
-import org.openbwc.device.media.InitSegment;
 import org.openbwc.device.media.MediaPipeline;
 import org.openbwc.device.media.VideoEncoder;
 import org.openbwc.device.media.VideoSourceKind;
@@ -48,10 +46,14 @@ final class UnitCamera implements AutoCloseable {
 
     private final String failure;
     private volatile boolean recordingAudio;
-    /** Wall clock of the newest fragment the muxer cut, so a stop can wait for the footage up to its instant. */
-    private volatile Instant lastFragmentCut = Instant.EPOCH;
+    /** Knows the newest fragment handed to the writer, so a stop can wait for the footage up to its instant. */
+    private final FragmentFanOut fanOut;
 
-    private UnitCamera(UnitConfig config, String firmware, Consumer<SealedRecording> onSealed, FragmentSink live)
+    private UnitCamera(
+            UnitConfig config,
+            String firmware,
+            Consumer<SealedRecording> onSealed,
+            List<? extends FragmentSink> liveOutputs)
             throws IOException {
         this.config = config;
         Path data = Path.of(config.dataDir());
@@ -70,24 +72,7 @@ final class UnitCamera implements AutoCloseable {
                 .onSealed(onSealed)
                 .build();
         boolean preEventAudio = config.recording().preEventAudio();
-        // The buffer must see each fragment before the writer: the writer's race-free open relies on it.
-        FragmentSink fanOut = new FragmentSink() {
-            @Override
-            public void onInit(InitSegment init) {
-                buffer.onInit(init);
-                writer.onInit(init);
-                live.onInit(init);
-            }
-
-            @Override
-            public void onFragment(Fragment fragment) {
-                buffer.onFragment(fragment);
-                writer.onFragment(fragment);
-                lastFragmentCut = fragment.wallClock();
-                // Last: a slow live link must never delay evidence (the uplink never blocks anyway).
-                live.onFragment(fragment);
-            }
-        };
+        this.fanOut = new FragmentFanOut(buffer, writer, liveOutputs);
         MediaPipeline started = null;
         String failed = null;
         try {
@@ -112,10 +97,17 @@ final class UnitCamera implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Loads (or creates) the key, recovers what a power loss left unsealed, and starts the camera. */
-    static UnitCamera start(UnitConfig config, String firmware, Consumer<SealedRecording> onSealed, FragmentSink live) {
+    /**
+     * Loads (or creates) the key, recovers what a power loss left unsealed, and starts the camera, whose fragments
+     * also reach {@code liveOutputs} (see {@link FragmentFanOut} for the order).
+     */
+    static UnitCamera start(
+            UnitConfig config,
+            String firmware,
+            Consumer<SealedRecording> onSealed,
+            List<? extends FragmentSink> liveOutputs) {
         try {
-            return new UnitCamera(config, firmware, onSealed, live);
+            return new UnitCamera(config, firmware, onSealed, liveOutputs);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "unit " + config.unitId() + ": cannot open the evidence store under " + config.dataDir(), e);
@@ -213,7 +205,7 @@ final class UnitCamera implements AutoCloseable {
     Optional<SealedRecording> stopRecording(Instant endedAt) {
         long deadline = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000L;
         while (pipeline != null
-                && lastFragmentCut.isBefore(endedAt)
+                && fanOut.lastFragmentCut().isBefore(endedAt)
                 && System.nanoTime() < deadline
                 && pipeline.isRunning()) {
             try {

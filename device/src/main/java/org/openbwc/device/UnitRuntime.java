@@ -48,8 +48,6 @@ import org.openbwc.device.evidence.StoragePolicy;
 import org.openbwc.device.evidence.VerificationResult;
 import org.openbwc.device.live.LiveUplink;
 import org.openbwc.device.live.MediaServerPush;
-import org.openbwc.device.media.Fragment;
-import org.openbwc.device.media.FragmentSink;
 import org.openbwc.device.media.InitSegment;
 import org.openbwc.device.mqtt.UnitLink;
 import org.openbwc.hal.Button;
@@ -137,19 +135,7 @@ public final class UnitRuntime implements AutoCloseable {
         });
         this.uplink = new LiveUplink(config.unitId(), lazyHttpClient(), this::recentFragments, new LiveListener());
         this.push = new MediaServerPush(config.unitId(), this::recentFragments, new LiveListener());
-        this.camera = UnitCamera.start(config, firmware, this::onSealed, new FragmentSink() {
-            @Override
-            public void onInit(InitSegment init) {
-                uplink.onInit(init);
-                push.onInit(init);
-            }
-
-            @Override
-            public void onFragment(Fragment fragment) {
-                uplink.onFragment(fragment);
-                push.onFragment(fragment);
-            }
-        });
+        this.camera = UnitCamera.start(config, firmware, this::onSealed, List.of(uplink, push));
         this.telemetry = new Telemetry(config, hw, firmware);
         this.link = new UnitLink(
                 config.unitId(), config.mqtt(), new WireCodec(), telemetry.offlineStatus(), this::onCommand);
