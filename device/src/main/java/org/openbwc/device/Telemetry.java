@@ -6,10 +6,23 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Supplier;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.device.core.AlarmChange;
+import org.openbwc.device.core.Cause;
 import org.openbwc.device.core.ControllerEvent;
+import org.openbwc.device.core.ControllerEvent.Docked;
+import org.openbwc.device.core.ControllerEvent.Locating;
+import org.openbwc.device.core.ControllerEvent.MarkerPlaced;
+import org.openbwc.device.core.ControllerEvent.RecordingStarted;
+import org.openbwc.device.core.ControllerEvent.RecordingStopped;
+import org.openbwc.device.core.ControllerEvent.SosCleared;
+import org.openbwc.device.core.ControllerEvent.SosRaised;
+import org.openbwc.device.core.ControllerEvent.StateChanged;
+import org.openbwc.device.core.ControllerEvent.StealthOff;
+import org.openbwc.device.core.ControllerEvent.StealthOn;
+import org.openbwc.device.core.ControllerEvent.StopArmed;
+import org.openbwc.device.core.ControllerEvent.StorageReserveReached;
+import org.openbwc.device.core.ControllerEvent.Undocked;
 import org.openbwc.device.core.ControllerSnapshot;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
@@ -28,12 +41,14 @@ import org.openbwc.protocol.UnitState;
 import org.openbwc.protocol.UnitStatus;
 import org.tinylog.Logger;
 
-/** Turns controller snapshots and sensor readings into wire payloads, numbering each kind in sequence. */
+/**
+ * Turns controller events, alarm changes, snapshots and sensor readings into wire payloads, numbering each kind in
+ * sequence. The one place that knows an event's wire type, cause string and detail keys.
+ */
 final class Telemetry {
     private final UnitConfig config;
     private final Hardware hw;
     private final String firmware;
-    private final Supplier<CameraFacts> camera;
     private long statusSeq;
     private long eventSeq;
     private long locationSeq;
@@ -44,11 +59,10 @@ final class Telemetry {
     private StorageReading storage;
     private boolean sensorFailureLogged;
 
-    Telemetry(UnitConfig config, Hardware hw, String firmware, Supplier<CameraFacts> camera) {
+    Telemetry(UnitConfig config, Hardware hw, String firmware) {
         this.config = config;
         this.hw = hw;
         this.firmware = firmware;
-        this.camera = camera;
     }
 
     /** The Will registered at connect: what the broker says if this unit vanishes. */
@@ -80,13 +94,13 @@ final class Telemetry {
 
     /** Remembers the wall time a recording started, which the pure controller (monotonic time only) cannot know. */
     void noteEvent(ControllerEvent e, ControllerSnapshot after) {
-        if (e.type() == EventType.RECORDING_STARTED) recordingSince = hw.clock().now();
+        if (e instanceof RecordingStarted) recordingSince = hw.clock().now();
         if (!after.isRecording()) recordingSince = null;
     }
 
-    UnitStatus status(ControllerSnapshot s) {
+    /** The status of a unit in state {@code s} whose camera and live stream report {@code c}. */
+    UnitStatus status(ControllerSnapshot s, CameraFacts c) {
         boolean recording = s.isRecording();
-        CameraFacts c = camera.get();
         return new UnitStatus(
                 Payload.VERSION,
                 config.unitId(),
@@ -115,12 +129,82 @@ final class Telemetry {
         return new UnitEvent(
                 Payload.VERSION,
                 config.unitId(),
-                e.type(),
+                typeOf(e),
                 hw.clock().now(),
                 e.state(),
-                e.cause(),
-                e.details(),
+                causeOf(e.cause()),
+                detailsOf(e),
                 ++eventSeq);
+    }
+
+    static EventType typeOf(ControllerEvent e) {
+        return switch (e) {
+            case StateChanged x -> EventType.STATE_CHANGED;
+            case RecordingStarted x -> EventType.RECORDING_STARTED;
+            case RecordingStopped x -> EventType.RECORDING_STOPPED;
+            case StopArmed x -> EventType.STOP_ARMED;
+            case MarkerPlaced x -> EventType.MARKER;
+            case SosRaised x -> EventType.SOS_RAISED;
+            case SosCleared x -> EventType.SOS_CLEARED;
+            case StealthOn x -> EventType.STEALTH_ON;
+            case StealthOff x -> EventType.STEALTH_OFF;
+            case Locating x -> EventType.LOCATE;
+            case Docked x -> EventType.DOCKED;
+            case Undocked x -> EventType.UNDOCKED;
+            case StorageReserveReached x -> EventType.STORAGE_RESERVE;
+        };
+    }
+
+    /** The wire's cause string: "button", "sos", ..., or "remote:&lt;requestedBy&gt;". */
+    static String causeOf(Cause cause) {
+        return switch (cause) {
+            case Cause.Remote r -> "remote:" + r.requestedBy();
+            case Cause.Local l ->
+                switch (l) {
+                    case BUTTON -> "button";
+                    case SOS -> "sos";
+                    case TRIGGER -> "trigger";
+                    case DOCK -> "dock";
+                    case POST_EVENT -> "post-event";
+                    case STORAGE_RESERVE -> "storage-reserve";
+                    case LIMIT -> "limit";
+                };
+        };
+    }
+
+    /** The wire's details of an event; keys, values and their insertion order as the wire has always had them. */
+    static Map<String, String> detailsOf(ControllerEvent e) {
+        return switch (e) {
+            case StateChanged c -> Map.of("from", c.from().name(), "to", c.to().name());
+            case RecordingStarted s ->
+                s.continues() == null
+                        ? Map.of("recordingId", s.recordingId(), "preEvent", Boolean.toString(s.preEvent()))
+                        : Map.of(
+                                "recordingId",
+                                s.recordingId(),
+                                "preEvent",
+                                Boolean.toString(s.preEvent()),
+                                "continues",
+                                s.continues());
+            case RecordingStopped s -> Map.of("recordingId", s.recordingId(), "markers", Integer.toString(s.markers()));
+            case StopArmed a ->
+                Map.of("recordingId", a.recordingId(), "confirmWithinMillis", Long.toString(a.confirmWithinMillis()));
+            case MarkerPlaced m -> {
+                Map<String, String> details = new LinkedHashMap<>();
+                if (m.label() != null) details.put("label", m.label());
+                details.put("recordingId", m.recordingId());
+                details.put("markerIndex", Integer.toString(m.markerIndex()));
+                yield details;
+            }
+            case SosRaised s -> s.recordingId() == null ? Map.of() : Map.of("recordingId", s.recordingId());
+            case SosCleared s -> s.recordingId() == null ? Map.of() : Map.of("recordingId", s.recordingId());
+            case Locating l -> Map.of("durationMillis", Long.toString(l.durationMillis()));
+            case StealthOn x -> Map.of();
+            case StealthOff x -> Map.of();
+            case Docked x -> Map.of();
+            case Undocked x -> Map.of();
+            case StorageReserveReached x -> Map.of();
+        };
     }
 
     UnitEvent alarmEvent(AlarmChange c, ControllerSnapshot s) {

@@ -6,11 +6,14 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.openbwc.config.HalMode;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.config.VideoConfig;
 import org.openbwc.device.evidence.DeviceKey;
+import org.openbwc.device.evidence.EndReason;
 import org.openbwc.device.evidence.EvidenceRecovery;
 import org.openbwc.device.evidence.EvidenceVerifier;
 import org.openbwc.device.evidence.EvidenceWriter;
@@ -21,9 +24,7 @@ import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
 import org.openbwc.device.evidence.VerificationResult;
 import org.openbwc.device.media.EncoderSettings;
-import org.openbwc.device.media.Fragment;
 import org.openbwc.device.media.FragmentSink;
-import org.openbwc.device.media.InitSegment;
 import org.openbwc.device.media.MediaPipeline;
 import org.openbwc.device.media.VideoEncoder;
 import org.openbwc.device.media.VideoSourceKind;
@@ -36,6 +37,8 @@ import org.tinylog.Logger;
 final class UnitCamera implements AutoCloseable {
     /** Fragments are cut every ~200 ms; a GOP boundary can stretch one to a second. */
     static final long STOP_WAIT_MILLIS = 1_200;
+    /** The writer's thread only has to hand the recording sealed at shutdown on; this is a bound, not a pace. */
+    static final long SHUTDOWN_REPORT_WAIT_MILLIS = 5_000;
 
     private final UnitConfig config;
     private final DeviceKey key;
@@ -47,10 +50,16 @@ final class UnitCamera implements AutoCloseable {
 
     private final String failure;
     private volatile boolean recordingAudio;
-    /** Wall clock of the newest fragment the muxer cut, so a stop can wait for the footage up to its instant. */
-    private volatile Instant lastFragmentCut = Instant.EPOCH;
+    /** Knows the newest fragment handed to the writer, so a stop can wait for the footage up to its instant. */
+    private final FragmentFanOut fanOut;
+    /** Open until the recording sealed by {@link #close()} has been handed to {@code onSealed}. */
+    private final CountDownLatch shutdownSealReported = new CountDownLatch(1);
 
-    private UnitCamera(UnitConfig config, String firmware, Consumer<SealedRecording> onSealed, FragmentSink live)
+    private UnitCamera(
+            UnitConfig config,
+            String firmware,
+            Consumer<SealedRecording> onSealed,
+            List<? extends FragmentSink> liveOutputs)
             throws IOException {
         this.config = config;
         DataFolder data = DataFolder.of(config);
@@ -66,27 +75,16 @@ final class UnitCamera implements AutoCloseable {
                 .softwareVersion(firmware)
                 .segmentMinutes(config.evidence().segmentMinutes())
                 .maxRecordingMinutes(config.evidence().maxRecordingMinutes())
-                .onSealed(onSealed)
+                .onSealed(r -> {
+                    try {
+                        onSealed.accept(r);
+                    } finally {
+                        if (r.reason() == EndReason.SHUTDOWN) shutdownSealReported.countDown();
+                    }
+                })
                 .build();
         boolean preEventAudio = config.recording().preEventAudio();
-        // The buffer must see each fragment before the writer: the writer's race-free open relies on it.
-        FragmentSink fanOut = new FragmentSink() {
-            @Override
-            public void onInit(InitSegment init) {
-                buffer.onInit(init);
-                writer.onInit(init);
-                live.onInit(init);
-            }
-
-            @Override
-            public void onFragment(Fragment fragment) {
-                buffer.onFragment(fragment);
-                writer.onFragment(fragment);
-                lastFragmentCut = fragment.wallClock();
-                // Last: a slow live link must never delay evidence (the uplink never blocks anyway).
-                live.onFragment(fragment);
-            }
-        };
+        this.fanOut = new FragmentFanOut(buffer, writer, liveOutputs);
         MediaPipeline started = null;
         String failed = null;
         try {
@@ -111,10 +109,17 @@ final class UnitCamera implements AutoCloseable {
         return Optional.empty();
     }
 
-    /** Loads (or creates) the key, recovers what a power loss left unsealed, and starts the camera. */
-    static UnitCamera start(UnitConfig config, String firmware, Consumer<SealedRecording> onSealed, FragmentSink live) {
+    /**
+     * Loads (or creates) the key, recovers what a power loss left unsealed, and starts the camera, whose fragments
+     * also reach {@code liveOutputs} (see {@link FragmentFanOut} for the order).
+     */
+    static UnitCamera start(
+            UnitConfig config,
+            String firmware,
+            Consumer<SealedRecording> onSealed,
+            List<? extends FragmentSink> liveOutputs) {
         try {
-            return new UnitCamera(config, firmware, onSealed, live);
+            return new UnitCamera(config, firmware, onSealed, liveOutputs);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "unit " + config.unitId() + ": cannot open the evidence store under " + config.dataDir(), e);
@@ -212,7 +217,7 @@ final class UnitCamera implements AutoCloseable {
     Optional<SealedRecording> stopRecording(Instant endedAt) {
         long deadline = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000L;
         while (pipeline != null
-                && lastFragmentCut.isBefore(endedAt)
+                && fanOut.lastFragmentCut().isBefore(endedAt)
                 && System.nanoTime() < deadline
                 && pipeline.isRunning()) {
             try {
@@ -245,12 +250,29 @@ final class UnitCamera implements AutoCloseable {
         return pipeline == null ? null : pipeline.stats().framesDropped();
     }
 
-    /** Clean power-off: the camera stops, an open recording is sealed (reason shutdown). */
+    /**
+     * Clean power-off: the camera stops, an open recording is sealed (reason shutdown) and handed to
+     * {@code onSealed} before this returns.
+     */
     @Override
     public void close() {
         if (pipeline != null) pipeline.close();
-        writer.close();
+        // The writer completes a seal before its thread calls onSealed: without this wait, whatever shuts down after
+        // the camera (the evidence recorder that checks and reports the recording) could stop before that call.
+        if (writer.close(null, EndReason.SHUTDOWN).isPresent()) awaitShutdownSealReported();
         buffer.close();
+    }
+
+    private void awaitShutdownSealReported() {
+        try {
+            if (!shutdownSealReported.await(SHUTDOWN_REPORT_WAIT_MILLIS, TimeUnit.MILLISECONDS))
+                Logger.warn(
+                        "[{}] the recording sealed at shutdown was not reported within {} ms",
+                        config.unitId(),
+                        SHUTDOWN_REPORT_WAIT_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Power loss: nothing is flushed or sealed; the next boot recovers the recording from its journal. */

@@ -1,24 +1,14 @@
 package org.openbwc.device;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.time.Instant;
-import java.util.List;
-import java.util.Optional;
-import java.util.concurrent.Callable;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Supplier;
 import org.openbwc.config.RecordingConfig;
 import org.openbwc.config.UnitConfig;
-import org.openbwc.device.core.AlarmChange;
-import org.openbwc.device.core.AlarmPolicy;
 import org.openbwc.device.core.ButtonGesture;
 import org.openbwc.device.core.ButtonName;
 import org.openbwc.device.core.ControllerEvent;
@@ -27,42 +17,32 @@ import org.openbwc.device.core.ControllerSnapshot;
 import org.openbwc.device.core.Decision;
 import org.openbwc.device.core.DockChanged;
 import org.openbwc.device.core.GestureDecoder;
-import org.openbwc.device.core.IndicatorFrame;
 import org.openbwc.device.core.IndicatorPolicy;
 import org.openbwc.device.core.RecordingController;
 import org.openbwc.device.core.RecordingLimitReached;
 import org.openbwc.device.core.RecordingPolicy;
-import org.openbwc.device.core.RemoteCommandInput;
-import org.openbwc.device.core.StorageState;
 import org.openbwc.device.core.Tick;
 import org.openbwc.device.core.TriggerSignal;
 import org.openbwc.device.evidence.EndReason;
 import org.openbwc.device.evidence.PreEventSnapshot;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
-import org.openbwc.device.evidence.StoragePolicy;
 import org.openbwc.device.evidence.VerificationResult;
-import org.openbwc.device.live.LiveUplink;
-import org.openbwc.device.live.MediaServerPush;
-import org.openbwc.device.media.Fragment;
-import org.openbwc.device.media.FragmentSink;
-import org.openbwc.device.media.InitSegment;
 import org.openbwc.device.mqtt.UnitLink;
 import org.openbwc.hal.Button;
 import org.openbwc.hal.Hardware;
-import org.openbwc.protocol.CommandReply;
-import org.openbwc.protocol.CommandRequest;
-import org.openbwc.protocol.Payload;
-import org.openbwc.protocol.RemoteCommand;
 import org.openbwc.protocol.StreamHandle;
+import org.openbwc.protocol.UnitEvent;
 import org.openbwc.protocol.UnitState;
 import org.openbwc.protocol.UnitStatus;
 import org.openbwc.protocol.WireCodec;
 import org.tinylog.Logger;
 
 /**
- * Runs one body camera: feeds hardware edges, remote commands and ticks into the pure controller on a single thread,
- * drives LEDs and haptics from the indicator policy, and publishes status, location and events through the link.
+ * Runs one body camera: feeds hardware edges, remote commands ({@link UnitCommands}) and ticks into the pure
+ * controller on a single thread, and acts on its decisions: evidence ({@link EvidenceRecorder}), wire events
+ * ({@link Telemetry}, published through the link), the log ({@link EventLog}), the live video ({@link LiveVideo}),
+ * the indicators ({@link IndicatorDriver}); publishes status and location, and watches alarms ({@link AlarmWatch}).
  */
 public final class UnitRuntime implements AutoCloseable {
     /** Fast enough that a 100 ms blink and a hold threshold are rendered/decided within one tick. */
@@ -71,34 +51,26 @@ public final class UnitRuntime implements AutoCloseable {
     static final long ACTIVE_LOCATION_MILLIS = 1_000;
 
     static final long SENSOR_POLL_MILLIS = 1_000;
-    /** A remote command waits at most this long for the controller thread before answering "busy". */
-    static final long COMMAND_WAIT_MILLIS = 2_000;
-    /** Within the gateway's default command timeout (5 s), so a failure is the unit's answer, not a timeout. */
-    static final long LIVE_CONNECT_WAIT_MILLIS = 4_000;
+    /** A shutdown step waits at most this long for the controller thread. */
+    static final long SHUTDOWN_STEP_WAIT_MILLIS = 2_000;
 
     private final UnitConfig config;
     private final Hardware hw;
-    private final UnitLink link;
-    private final Telemetry telemetry;
+    private final String tag;
     private final ScheduledExecutorService loop;
     private final GestureDecoder decoder;
     private final RecordingController controller;
     private final IndicatorPolicy indicators;
-    private final AlarmPolicy alarms;
-    private final StoragePolicy storagePolicy;
+    private final IndicatorDriver indicatorDriver;
+    private final LiveVideo live;
     private final UnitCamera camera;
-    private final LiveUplink uplink;
-    private final MediaServerPush push;
-    // Controller thread only: since when the unit is watched (monotonic ms), -1 while not.
-    private long watchedSinceMillis = -1;
-    /** Opens and seals recordings in order, off the controller thread (sealing waits for fsync). */
-    private final ExecutorService evidenceOps;
-
-    private final String tag;
+    private final EvidenceRecorder evidence;
+    private final Telemetry telemetry;
+    private final EventLog eventLog;
+    private final UnitLink link;
+    private final AlarmWatch alarmWatch;
 
     // Controller-thread state below.
-    private IndicatorFrame lastFrame = IndicatorFrame.OFF;
-    private String cameraFailure;
     private long nextStatusMillis;
     private long nextLocationMillis;
     private long nextSensorMillis;
@@ -113,41 +85,31 @@ public final class UnitRuntime implements AutoCloseable {
         RecordingPolicy policy = policyOf(config.recording());
         this.decoder = new GestureDecoder(policy);
         this.indicators = new IndicatorPolicy(policy);
-        this.alarms = new AlarmPolicy(
-                config.telemetry().batteryLowPercent(), config.telemetry().storageLowPercent());
+        this.indicatorDriver = new IndicatorDriver(hw);
         long now = hw.clock().monotonicMillis();
         this.controller = new RecordingController(
                 policy, new RecordingIds(config.unitId(), hw.clock()), hw.dock().isActive(), now);
-        this.storagePolicy = new StoragePolicy(
-                config.telemetry().storageLowPercent(), config.evidence().reserveMegabytes() * 1024L * 1024L);
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "unit-" + config.unitId());
             t.setDaemon(true);
             return t;
         });
-        this.evidenceOps = Executors.newSingleThreadExecutor(r -> {
-            Thread t = new Thread(r, "evidence-" + config.unitId());
-            t.setDaemon(true);
-            return t;
-        });
-        this.uplink = new LiveUplink(config.unitId(), lazyHttpClient(), this::recentFragments, new LiveListener());
-        this.push = new MediaServerPush(config.unitId(), this::recentFragments, new LiveListener());
-        this.camera = UnitCamera.start(config, firmware, this::onSealed, new FragmentSink() {
-            @Override
-            public void onInit(InitSegment init) {
-                uplink.onInit(init);
-                push.onInit(init);
-            }
-
-            @Override
-            public void onFragment(Fragment fragment) {
-                uplink.onFragment(fragment);
-                push.onFragment(fragment);
-            }
-        });
-        this.telemetry = new Telemetry(config, hw, firmware, this::cameraFacts);
+        this.live = new LiveVideo(
+                config.unitId(),
+                hw.clock(),
+                this::recentFragments,
+                this::submit,
+                this::publishStream,
+                this::publishStatus);
+        this.camera = UnitCamera.start(config, firmware, this::onSealed, live.outputs());
+        this.evidence = new EvidenceRecorder(config.unitId(), hw.clock(), camera);
+        this.telemetry = new Telemetry(config, hw, firmware);
+        this.eventLog = new EventLog(config.unitId());
+        UnitCommands commands = new UnitCommands(
+                config.unitId(), hw.clock(), loop, this::apply, controller::state, live, camera::failure);
         this.link = new UnitLink(
-                config.unitId(), config.mqtt(), new WireCodec(), telemetry.offlineStatus(), this::onCommand);
+                config.unitId(), config.mqtt(), new WireCodec(), telemetry.offlineStatus(), commands::answer);
+        this.alarmWatch = new AlarmWatch(config, hw.clock(), telemetry, link::publishEvent);
     }
 
     /** Maps the technician's config (seconds, millis) onto the controller's policy. */
@@ -228,7 +190,7 @@ public final class UnitRuntime implements AutoCloseable {
                 }
             });
             return true;
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             return false;
         }
     }
@@ -261,14 +223,14 @@ public final class UnitRuntime implements AutoCloseable {
         if (d.events().isEmpty()) return d;
         for (ControllerEvent e : d.events()) {
             telemetry.noteEvent(e, controller.snapshot());
-            actOnEvidence(e);
-            link.publishEvent(telemetry.event(e));
-            logEvent(e);
+            evidence.act(e);
+            UnitEvent wire = telemetry.event(e);
+            link.publishEvent(wire);
+            eventLog.log(wire);
         }
         if (controller.state() == UnitState.SLEEP) {
             // Docked or powered down: the camera is off by policy, so nobody may watch it live.
-            uplink.stop("camera off (unit docked or asleep)");
-            push.stop("camera off (unit docked or asleep)");
+            live.stop("camera off (unit docked or asleep)");
         }
         publishStatus();
         if (!wasActive && locationActive()) {
@@ -278,199 +240,17 @@ public final class UnitRuntime implements AutoCloseable {
         return d;
     }
 
-    /** Turns recording events into evidence: open, seal, mark. Controller thread. */
-    private void actOnEvidence(ControllerEvent e) {
-        Instant at = hw.clock().now();
-        switch (e.type()) {
-            case RECORDING_STARTED -> {
-                String id = e.details().get("recordingId");
-                String trigger = triggerOf(e.cause());
-                boolean clockSet = hw.clock().isSet();
-                evidenceOps.execute(() -> {
-                    try {
-                        camera.startRecording(id, trigger, at, clockSet);
-                    } catch (Exception ex) {
-                        Logger.error(ex, "{}recording {} could not be opened", tag, id);
-                    }
-                });
-            }
-            case RECORDING_STOPPED ->
-                evidenceOps.execute(() -> {
-                    try {
-                        camera.stopRecording(at)
-                                .ifPresent(r -> Logger.info(
-                                        "{}recording {} sealed: {} s, {} segments, {} fragments",
-                                        tag,
-                                        r.recordingId(),
-                                        r.durationMillis() / 1000.0,
-                                        r.segmentCount(),
-                                        r.fragmentCount()));
-                    } catch (RuntimeException ex) {
-                        Logger.error(ex, "{}recording could not be sealed; it will be recovered at the next boot", tag);
-                    }
-                });
-            case MARKER -> {
-                String label = e.details()
-                        .getOrDefault("label", "marker " + e.details().getOrDefault("markerIndex", ""));
-                evidenceOps.execute(() -> camera.marker(at, label));
-            }
-            default -> {}
-        }
-    }
-
-    /** The writer's trigger word from the controller's cause ("remote:gw-1" → remote). */
-    static String triggerOf(String cause) {
-        if (cause == null) return "other";
-        if (cause.startsWith("remote")) return "remote";
-        return switch (cause) {
-            case "button", "sos", "trigger", "limit" -> cause;
-            default -> "other";
-        };
-    }
-
-    /** live.start / live.stop: handled here, not by the recording controller; the stream is an adapter concern. */
-    private CommandReply liveCommand(RemoteCommand command, CommandRequest request, Instant now) {
-        String name = command.wire();
-        if (command == RemoteCommand.LIVE_STOP) {
-            uplink.stop("live.stop from " + request.requestedBy());
-            push.stop("live.stop from " + request.requestedBy());
-            return CommandReply.ok(
-                    config.unitId(), name, "", controller.state(), hw.clock().now());
-        }
-        String url = request.args().get("url");
-        if (url == null || url.isBlank()) {
-            return CommandReply.error(
-                    config.unitId(),
-                    name,
-                    "argument 'url' (the gateway's ws:// uplink address) is required",
-                    controller.state(),
-                    now);
-        }
-        if (camera.failure().isPresent()) {
-            return CommandReply.error(
-                    config.unitId(),
-                    name,
-                    "camera not running: " + camera.failure().get(),
-                    controller.state(),
-                    now);
-        }
-        if (controller.state() == UnitState.SLEEP) {
-            return CommandReply.error(
-                    config.unitId(), name, "camera is off (unit docked or asleep)", controller.state(), now);
-        }
-        try {
-            URI target = URI.create(url);
-            if (MediaServerPush.handles(target)) {
-                uplink.stop("switched to the media server");
-                push.start(target);
-                return CommandReply.ok(
-                        config.unitId(),
-                        name,
-                        "pushing to the media server",
-                        controller.state(),
-                        hw.clock().now());
-            }
-            push.stop("switched to the gateway uplink");
-            uplink.start(target).toCompletableFuture().get(LIVE_CONNECT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-            return CommandReply.ok(
-                    config.unitId(),
-                    name,
-                    "streaming",
-                    controller.state(),
-                    hw.clock().now());
-        } catch (IllegalArgumentException | IllegalStateException e) {
-            return CommandReply.error(config.unitId(), name, e.getMessage(), controller.state(), now);
-        } catch (ExecutionException e) {
-            Throwable cause = e.getCause() == null ? e : e.getCause();
-            return CommandReply.error(
-                    config.unitId(),
-                    name,
-                    "cannot reach the gateway's live uplink: " + cause.getMessage(),
-                    controller.state(),
-                    hw.clock().now());
-        } catch (TimeoutException e) {
-            uplink.stop("connect timed out");
-            return CommandReply.error(
-                    config.unitId(),
-                    name,
-                    "the gateway's live uplink did not answer within " + LIVE_CONNECT_WAIT_MILLIS + " ms",
-                    controller.state(),
-                    hw.clock().now());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CommandReply.error(config.unitId(), name, "interrupted", controller.state(), now);
-        }
-    }
-
-    /** One HTTP client for the live uplink, built when the first stream starts. */
-    private static Supplier<HttpClient> lazyHttpClient() {
-        AtomicReference<HttpClient> client = new AtomicReference<>();
-        return () -> client.updateAndGet(c -> c != null ? c : HttpClient.newHttpClient());
+    private void publishStream(StreamHandle handle) {
+        link.publishStream(handle);
     }
 
     private PreEventSnapshot recentFragments() {
         return camera == null ? null : camera.recentFragments();
     }
 
-    /** Keeps the status, the stream handle and the "being watched" indicator in step with the uplink. */
-    private final class LiveListener implements LiveUplink.Listener {
-        @Override
-        public void started(InitSegment init, Instant since) {
-            submit(() -> {
-                if (watchedSinceMillis < 0) watchedSinceMillis = hw.clock().monotonicMillis();
-                link.publishStream(new StreamHandle(
-                        Payload.VERSION,
-                        config.unitId(),
-                        "live",
-                        push.streaming() ? "external" : "/live/" + config.unitId(),
-                        init == null ? "" : init.codecs(),
-                        init == null ? 0 : init.width(),
-                        init == null ? 0 : init.height(),
-                        hw.clock().now()));
-                publishStatus();
-            });
-        }
-
-        @Override
-        public void viewersChanged(int viewers) {
-            submit(UnitRuntime.this::publishStatus);
-        }
-
-        @Override
-        public void stopped(String reason) {
-            submit(() -> {
-                watchedSinceMillis = -1;
-                link.publishStream(new StreamHandle(
-                        Payload.VERSION,
-                        config.unitId(),
-                        "idle",
-                        null,
-                        null,
-                        0,
-                        0,
-                        hw.clock().now()));
-                publishStatus();
-            });
-        }
-    }
-
     /** Called by the evidence writer's thread when a recording is sealed. */
     private void onSealed(SealedRecording r) {
-        // Hashing a long recording again takes a while: not on the writer's thread, which may be starting the next one.
-        evidenceOps.execute(() -> {
-            VerificationResult check = camera.selfCheck(r.directory());
-            if (!check.ok())
-                Logger.error(
-                        "{}recording {} failed its own check after sealing: {}", tag, r.recordingId(), check.message());
-            // Not submit(), which drops work once close() has begun: close() keeps the loop and the link up for this,
-            // so a recording sealed by a shutdown is reported too.
-            if (!onLoop(() -> link.publishEvent(telemetry.sealedEvent(r, check, controller.snapshot())))) {
-                Logger.warn(
-                        "{}recording {} was sealed after the unit stopped; its event is not published",
-                        tag,
-                        r.recordingId());
-            }
-        });
+        evidence.check(r, this::reportSealed);
         if (r.reason() == EndReason.MAX_DURATION) {
             Logger.info(
                     "{}recording {} reached the maximum length and was sealed; the next one starts",
@@ -480,84 +260,37 @@ public final class UnitRuntime implements AutoCloseable {
         }
     }
 
+    /** Called by the evidence recorder's thread once a sealed recording is checked. */
+    private void reportSealed(SealedRecording r, VerificationResult check) {
+        // Not submit(), which drops work once close() has begun: close() keeps the loop and the link up for this,
+        // so a recording sealed by a shutdown is reported too.
+        if (!onLoop(() -> link.publishEvent(telemetry.sealedEvent(r, check, controller.snapshot())))) {
+            Logger.warn(
+                    "{}recording {} was sealed after the unit stopped; its event is not published",
+                    tag,
+                    r.recordingId());
+        }
+    }
+
     private CameraFacts cameraFacts() {
         return new CameraFacts(
                 camera.recordingMillis(),
                 camera.droppedFrames(),
                 camera.publicKeyBase64(),
-                uplink.streaming() || push.streaming(),
-                uplink.viewers());
-    }
-
-    private void logEvent(ControllerEvent e) {
-        switch (e.type()) {
-            case STATE_CHANGED ->
-                Logger.debug(
-                        "{}state {} -> {} ({})",
-                        tag,
-                        e.details().get("from"),
-                        e.details().get("to"),
-                        e.cause());
-            case RECORDING_STARTED, RECORDING_STOPPED, SOS_RAISED, SOS_CLEARED, STEALTH_ON, STEALTH_OFF ->
-                Logger.info("{}{} ({}) {}", tag, e.type().wire(), e.cause(), e.details());
-            default -> Logger.debug("{}{} ({}) {}", tag, e.type().wire(), e.cause(), e.details());
-        }
-    }
-
-    private void checkCamera() {
-        String failure = camera.failure().orElse(null);
-        if (java.util.Objects.equals(failure, cameraFailure)) return;
-        cameraFailure = failure;
-        if (failure != null) {
-            Logger.error("{}camera not working: {}", tag, failure);
-            link.publishEvent(telemetry.cameraFailedEvent(failure, controller.snapshot()));
-        } else {
-            Logger.info("{}camera working again", tag);
-        }
-        publishStatus();
+                live.streaming(),
+                live.viewers());
     }
 
     private void checkSensors(long now) {
-        checkCamera();
+        if (alarmWatch.camera(camera.failure(), controller.snapshot())) publishStatus();
         if (!telemetry.readSensors()) return;
-        var battery = telemetry.batteryReading();
-        var storage = telemetry.storageReading();
-        int freePercent = storage.totalBytes() == 0 ? 0 : (int) (storage.freeBytes() * 100 / storage.totalBytes());
-        List<AlarmChange> changes = alarms.update(
-                battery.percent(), battery.charging(), freePercent, hw.clock().isSet(), now);
-        for (AlarmChange c : changes) {
-            if (c.cleared()) {
-                Logger.info("{}{} cleared {}", tag, c.type().wire(), c.details());
-            } else {
-                Logger.warn("{}{} {}", tag, c.type().wire(), c.details());
-                link.publishEvent(telemetry.alarmEvent(c, controller.snapshot()));
-            }
-        }
-        if (!changes.isEmpty()) publishStatus();
-        boolean exhausted =
-                storagePolicy.assess(storage.freeBytes(), storage.totalBytes()) == StoragePolicy.Level.RESERVE;
-        if (exhausted != controller.storageExhausted()) {
-            if (exhausted)
-                Logger.warn(
-                        "{}storage at its reserve ({} bytes free): recording stops and no new one starts",
-                        tag,
-                        storage.freeBytes());
-            apply(new StorageState(exhausted));
-        }
+        if (alarmWatch.readings(now, controller.snapshot())) publishStatus();
+        alarmWatch.storageChange(controller.storageExhausted()).ifPresent(this::apply);
     }
 
     private void renderIndicators(long now) {
-        IndicatorFrame f = indicators.render(
-                controller.snapshot(),
-                alarms.alarms().withCameraFailed(cameraFailure != null),
-                watchedSinceMillis,
-                now);
-        if (f.equals(lastFrame)) return;
-        if (f.green() != lastFrame.green()) hw.greenLed().set(f.green());
-        if (f.red() != lastFrame.red()) hw.redLed().set(f.red());
-        if (f.amber() != lastFrame.amber()) hw.amberLed().set(f.amber());
-        if (f.haptic() != lastFrame.haptic()) hw.haptics().set(f.haptic());
-        lastFrame = f;
+        indicatorDriver.show(
+                indicators.render(controller.snapshot(), alarmWatch.alarms(), live.watchedSinceMillis(), now));
     }
 
     private boolean locationActive() {
@@ -570,7 +303,7 @@ public final class UnitRuntime implements AutoCloseable {
     }
 
     private void publishStatus() {
-        UnitStatus s = telemetry.status(controller.snapshot());
+        UnitStatus s = telemetry.status(controller.snapshot(), cameraFacts());
         lastStatus = s;
         link.publishStatus(s);
         nextStatusMillis = hw.clock().monotonicMillis() + config.telemetry().statusIntervalSeconds() * 1000L;
@@ -579,53 +312,8 @@ public final class UnitRuntime implements AutoCloseable {
     private void publishLocationIfFix() {
         telemetry.location().ifPresent(l -> {
             link.publishLocation(l);
-            if (controller.snapshot().isRecording()) {
-                evidenceOps.execute(() -> camera.location(l.lat(), l.lon(), l.accuracyMeters(), l.fixTime()));
-            }
+            if (controller.snapshot().isRecording()) evidence.location(l);
         });
-    }
-
-    /** Called by the link on its command thread; hands the command to the controller thread and waits for the answer. */
-    private CommandReply onCommand(String name, CommandRequest request) {
-        Instant now = hw.clock().now();
-        Optional<RemoteCommand> command = RemoteCommand.fromWire(name);
-        if (command.isEmpty()) {
-            return CommandReply.error(
-                    config.unitId(),
-                    name,
-                    "unknown command '" + name + "' (allowed: " + RemoteCommand.allowed() + ")",
-                    controller.state(),
-                    now);
-        }
-        Logger.info("{}command {} from '{}'", tag, name, request.requestedBy());
-        if (command.get() == RemoteCommand.LIVE_START || command.get() == RemoteCommand.LIVE_STOP) {
-            return liveCommand(command.get(), request, now);
-        }
-        Callable<CommandReply> task = () -> {
-            Decision d = apply(new RemoteCommandInput(command.get(), request.requestedBy(), request.args()));
-            UnitState state = controller.state();
-            Instant at = hw.clock().now();
-            if (d.reply() == null) return CommandReply.ok(config.unitId(), name, "", state, at);
-            return d.reply().ok()
-                    ? CommandReply.ok(config.unitId(), name, d.reply().reason(), state, at)
-                    : CommandReply.error(config.unitId(), name, d.reply().reason(), state, at);
-        };
-        try {
-            return loop.submit(task).get(COMMAND_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            return CommandReply.error(
-                    config.unitId(),
-                    name,
-                    "unit busy: command not handled within " + COMMAND_WAIT_MILLIS + " ms",
-                    controller.state(),
-                    now);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return CommandReply.error(config.unitId(), name, "unit shutting down", controller.state(), now);
-        } catch (ExecutionException | java.util.concurrent.RejectedExecutionException e) {
-            return CommandReply.error(
-                    config.unitId(), name, "unit shutting down or failed: " + e.getMessage(), controller.state(), now);
-        }
     }
 
     /** The latest status this unit published (for the virtual-units page and tests). */
@@ -653,23 +341,14 @@ public final class UnitRuntime implements AutoCloseable {
         awaitOnLoop(() -> {
             if (ticker != null) ticker.cancel(false);
         });
-        uplink.close();
-        push.close();
-        // Seals an open recording (reason: shutdown). Its self-check and event run on evidenceOps and the loop, so
-        // both stay up until then: the gateway learns of a recording sealed by a shutdown too.
+        live.close();
+        // Seals an open recording (reason: shutdown). Its self-check and event run on the evidence recorder and the
+        // loop, so both stay up until then: the gateway learns of a recording sealed by a shutdown too.
         camera.close();
-        evidenceOps.shutdown();
-        try {
-            evidenceOps.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        evidence.close();
         awaitOnLoop(() -> {
             link.publishStatus(telemetry.shutdownStatus());
-            hw.greenLed().set(false);
-            hw.redLed().set(false);
-            hw.amberLed().set(false);
-            hw.haptics().set(false);
+            indicatorDriver.off();
         });
         loop.shutdownNow();
         link.close();
@@ -683,7 +362,7 @@ public final class UnitRuntime implements AutoCloseable {
     public void kill() {
         running = false;
         loop.shutdownNow();
-        evidenceOps.shutdownNow();
+        evidence.kill();
         camera.kill();
         link.kill();
         Logger.warn("{}power lost (battery pulled)", tag);
@@ -692,10 +371,10 @@ public final class UnitRuntime implements AutoCloseable {
     /** Runs a shutdown step on the controller thread and waits a bounded time; a stuck loop must not block shutdown. */
     private void awaitOnLoop(Runnable task) {
         try {
-            loop.submit(task).get(COMMAND_WAIT_MILLIS, TimeUnit.MILLISECONDS);
+            loop.submit(task).get(SHUTDOWN_STEP_WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (ExecutionException | TimeoutException | java.util.concurrent.RejectedExecutionException e) {
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
             Logger.warn("{}shutdown step did not complete: {}", tag, e.toString());
         }
     }

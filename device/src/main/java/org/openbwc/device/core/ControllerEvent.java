@@ -1,23 +1,200 @@
 package org.openbwc.device.core;
 
-import java.util.Map;
 import java.util.Objects;
-import org.openbwc.protocol.EventType;
 import org.openbwc.protocol.UnitState;
 
 /**
- * Something the controller decided that the outside world should hear about; maps one-to-one to a wire event.
- *
- * @param state the unit's state right after this event
- * @param cause what caused it: "button", "sos", "trigger", "dock", "post-event", "remote:&lt;requestedBy&gt;"
- * @param atMillis monotonic time of the decision
+ * Something the controller decided that the outside world should hear about: one kind per wire event, with typed
+ * fields. The runtime's telemetry maps each to its wire event; the evidence and the log act on the fields.
  */
-public record ControllerEvent(
-        EventType type, UnitState state, String cause, Map<String, String> details, long atMillis) {
-    public ControllerEvent {
-        Objects.requireNonNull(type, "type is required");
-        Objects.requireNonNull(state, "state is required");
-        cause = cause == null ? "" : cause;
-        details = details == null ? Map.of() : Map.copyOf(details);
+public sealed interface ControllerEvent
+        permits ControllerEvent.StateChanged,
+                ControllerEvent.RecordingStarted,
+                ControllerEvent.RecordingStopped,
+                ControllerEvent.StopArmed,
+                ControllerEvent.MarkerPlaced,
+                ControllerEvent.SosRaised,
+                ControllerEvent.SosCleared,
+                ControllerEvent.StealthOn,
+                ControllerEvent.StealthOff,
+                ControllerEvent.Locating,
+                ControllerEvent.Docked,
+                ControllerEvent.Undocked,
+                ControllerEvent.StorageReserveReached {
+
+    /** The unit's state right after this event. */
+    UnitState state();
+
+    /** What caused it. */
+    Cause cause();
+
+    /** Monotonic time of the decision. */
+    long atMillis();
+
+    /** The state changed; comes before the event that the change belongs to. {@link #state} is {@code to}. */
+    record StateChanged(UnitState from, UnitState to, Cause cause, long atMillis) implements ControllerEvent {
+        public StateChanged {
+            Objects.requireNonNull(from, "from is required");
+            Objects.requireNonNull(to, "to is required");
+            Objects.requireNonNull(cause, "cause is required");
+        }
+
+        @Override
+        public UnitState state() {
+            return to;
+        }
+    }
+
+    /**
+     * A recording started.
+     *
+     * @param preEvent the pre-event buffer is its head (it started from BUFFERING)
+     * @param continues the recording it continues after that one reached the maximum length, or null
+     */
+    record RecordingStarted(
+            String recordingId, boolean preEvent, String continues, UnitState state, Cause cause, long atMillis)
+            implements ControllerEvent {
+        public RecordingStarted {
+            Objects.requireNonNull(recordingId, "recordingId is required");
+            Objects.requireNonNull(state, "state is required");
+            Objects.requireNonNull(cause, "cause is required");
+        }
+    }
+
+    /**
+     * A recording really ended (after its post-event, if any).
+     *
+     * @param markers markers placed in it
+     * @param cause what stopped it (not the post-event running out, which is the cause of its state change)
+     */
+    record RecordingStopped(String recordingId, int markers, UnitState state, Cause cause, long atMillis)
+            implements ControllerEvent {
+        public RecordingStopped {
+            Objects.requireNonNull(recordingId, "recordingId is required");
+            Objects.requireNonNull(state, "state is required");
+            Objects.requireNonNull(cause, "cause is required");
+        }
+    }
+
+    /** A RECORD hold armed a stop that a RECORD press confirms within {@code confirmWithinMillis}. */
+    record StopArmed(String recordingId, long confirmWithinMillis, UnitState state, long atMillis)
+            implements ControllerEvent {
+        public StopArmed {
+            Objects.requireNonNull(recordingId, "recordingId is required");
+            Objects.requireNonNull(state, "state is required");
+        }
+
+        @Override
+        public Cause cause() {
+            return Cause.Local.BUTTON;
+        }
+    }
+
+    /**
+     * A marker was placed in the current recording.
+     *
+     * @param markerIndex its number in the recording, from 1
+     * @param label the operator's label, or null (a button marker has none)
+     */
+    record MarkerPlaced(String recordingId, int markerIndex, String label, UnitState state, Cause cause, long atMillis)
+            implements ControllerEvent {
+        public MarkerPlaced {
+            Objects.requireNonNull(recordingId, "recordingId is required");
+            Objects.requireNonNull(state, "state is required");
+            Objects.requireNonNull(cause, "cause is required");
+        }
+    }
+
+    /**
+     * An SOS was raised with the SOS button.
+     *
+     * @param recordingId the recording it started or found running, or null
+     */
+    record SosRaised(String recordingId, UnitState state, long atMillis) implements ControllerEvent {
+        public SosRaised {
+            Objects.requireNonNull(state, "state is required");
+        }
+
+        @Override
+        public Cause cause() {
+            return Cause.Local.SOS;
+        }
+    }
+
+    /**
+     * The SOS was cleared with the SOS button.
+     *
+     * @param recordingId the recording still running, or null
+     */
+    record SosCleared(String recordingId, UnitState state, long atMillis) implements ControllerEvent {
+        public SosCleared {
+            Objects.requireNonNull(state, "state is required");
+        }
+
+        @Override
+        public Cause cause() {
+            return Cause.Local.SOS;
+        }
+    }
+
+    /** Stealth was turned on: indicators dark and silent. */
+    record StealthOn(UnitState state, Cause cause, long atMillis) implements ControllerEvent {
+        public StealthOn {
+            Objects.requireNonNull(state, "state is required");
+            Objects.requireNonNull(cause, "cause is required");
+        }
+    }
+
+    /** Stealth was turned off. */
+    record StealthOff(UnitState state, Cause cause, long atMillis) implements ControllerEvent {
+        public StealthOff {
+            Objects.requireNonNull(state, "state is required");
+            Objects.requireNonNull(cause, "cause is required");
+        }
+    }
+
+    /** A remote locate signals for {@code durationMillis}. */
+    record Locating(long durationMillis, UnitState state, Cause.Remote cause, long atMillis)
+            implements ControllerEvent {
+        public Locating {
+            Objects.requireNonNull(state, "state is required");
+            Objects.requireNonNull(cause, "cause is required");
+        }
+    }
+
+    /** The unit was put into its dock. */
+    record Docked(UnitState state, long atMillis) implements ControllerEvent {
+        public Docked {
+            Objects.requireNonNull(state, "state is required");
+        }
+
+        @Override
+        public Cause cause() {
+            return Cause.Local.DOCK;
+        }
+    }
+
+    /** The unit was taken out of its dock. */
+    record Undocked(UnitState state, long atMillis) implements ControllerEvent {
+        public Undocked {
+            Objects.requireNonNull(state, "state is required");
+        }
+
+        @Override
+        public Cause cause() {
+            return Cause.Local.DOCK;
+        }
+    }
+
+    /** Storage reached its reserve: a recording in progress was ended, no new one starts until storage is freed. */
+    record StorageReserveReached(UnitState state, long atMillis) implements ControllerEvent {
+        public StorageReserveReached {
+            Objects.requireNonNull(state, "state is required");
+        }
+
+        @Override
+        public Cause cause() {
+            return Cause.Local.STORAGE_RESERVE;
+        }
     }
 }

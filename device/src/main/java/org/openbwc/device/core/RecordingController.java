@@ -1,12 +1,23 @@
 package org.openbwc.device.core;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.function.Supplier;
-import org.openbwc.protocol.EventType;
+import org.openbwc.device.core.Cause.Local;
+import org.openbwc.device.core.ControllerEvent.Docked;
+import org.openbwc.device.core.ControllerEvent.Locating;
+import org.openbwc.device.core.ControllerEvent.MarkerPlaced;
+import org.openbwc.device.core.ControllerEvent.RecordingStarted;
+import org.openbwc.device.core.ControllerEvent.RecordingStopped;
+import org.openbwc.device.core.ControllerEvent.SosCleared;
+import org.openbwc.device.core.ControllerEvent.SosRaised;
+import org.openbwc.device.core.ControllerEvent.StateChanged;
+import org.openbwc.device.core.ControllerEvent.StealthOff;
+import org.openbwc.device.core.ControllerEvent.StealthOn;
+import org.openbwc.device.core.ControllerEvent.StopArmed;
+import org.openbwc.device.core.ControllerEvent.StorageReserveReached;
+import org.openbwc.device.core.ControllerEvent.Undocked;
 import org.openbwc.protocol.UnitState;
 
 /**
@@ -16,24 +27,27 @@ import org.openbwc.protocol.UnitState;
  * <ul>
  *   <li><b>Start</b>: RECORD double press, {@code record.start}, an SOS raise, or the external trigger's
  *       inactive-to-active edge. From BUFFERING the pre-event buffer becomes part of the recording; from SLEEP the
- *       camera wakes and there is no pre-event ({@code preEvent=false} in RECORDING_STARTED). In POST_EVENT a start
- *       resumes the same recording (same id, STATE_CHANGED only). A single RECORD press while idle does nothing.</li>
- *   <li><b>Stop guard</b>: while RECORDING, a RECORD HOLD arms the stop (STOP_ARMED) for {@code stopConfirmMillis};
- *       a RECORD PRESS while armed confirms it. The arm expires silently. Since the release after a HOLD produces no
- *       PRESS, holding alone never stops. While an SOS is raised, the buttons cannot arm a stop at all.</li>
+ *       camera wakes and there is no pre-event ({@code preEvent} false in {@link ControllerEvent.RecordingStarted}).
+ *       In POST_EVENT a start resumes the same recording (same id, a {@link ControllerEvent.StateChanged} only). A
+ *       single RECORD press while idle does nothing.</li>
+ *   <li><b>Stop guard</b>: while RECORDING, a RECORD HOLD arms the stop ({@link ControllerEvent.StopArmed}) for
+ *       {@code stopConfirmMillis}; a RECORD PRESS while armed confirms it. The arm expires silently. Since the
+ *       release after a HOLD produces no PRESS, holding alone never stops. While an SOS is raised, the buttons cannot
+ *       arm a stop at all.</li>
  *   <li><b>Stop</b>: RECORDING to POST_EVENT for {@code postEventMillis}, then BUFFERING, or SLEEP if docked;
- *       RECORDING_STOPPED is emitted when the recording really ends. With {@code postEventMillis == 0} it ends at
- *       once. {@code record.stop} stops without the guard: an operator's request is deliberate.</li>
+ *       {@link ControllerEvent.RecordingStopped} is emitted when the recording really ends. With
+ *       {@code postEventMillis == 0} it ends at once. {@code record.stop} stops without the guard: an operator's
+ *       request is deliberate.</li>
  *   <li><b>Marker</b>: FUNCTION press or {@code marker} while RECORDING or POST_EVENT (the post-event is still
  *       evidence); otherwise ignored (button) or refused (remote).</li>
  *   <li><b>Stealth</b>: FUNCTION HOLD toggles it; {@code stealth.on/off} sets it. In stealth, locate is refused
  *       politely (nothing signals).</li>
- *   <li><b>SOS</b>: SOS HOLD raises it (and starts recording, cause "sos"); another SOS HOLD clears it; recording
- *       then continues until stopped normally.</li>
+ *   <li><b>SOS</b>: SOS HOLD raises it (and starts recording, cause {@link Cause.Local#SOS}); another SOS HOLD
+ *       clears it; recording then continues until stopped normally.</li>
  *   <li><b>Dock</b>: docking while BUFFERING sleeps; docking while recording keeps recording and sleeps when it ends;
  *       undocking from SLEEP buffers.</li>
- *   <li>Every state change emits STATE_CHANGED (details {@code from}, {@code to}) before the specific event. Each
- *       event carries the state right after it.</li>
+ *   <li>Every state change emits a {@link ControllerEvent.StateChanged} before the specific event. Each event
+ *       carries the state right after it.</li>
  *   <li>Timers (post-event end, arm expiry, locate end) are checked at the start of every {@link #handle}, not only on
  *       {@link Tick}, so a late tick never lets an input act on stale state.</li>
  * </ul>
@@ -44,20 +58,12 @@ import org.openbwc.protocol.UnitState;
  *   <li>When not recording, the state is SLEEP exactly when docked.</li>
  *   <li>A stop is armed only in RECORDING; post-event times are set only in POST_EVENT.</li>
  *   <li>A button only ever stops a recording with a RECORD PRESS inside the confirm window of a RECORD HOLD.</li>
- *   <li>RECORDING_STARTED and RECORDING_STOPPED alternate and carry the same, never reused, recording id.</li>
+ *   <li>RecordingStarted and RecordingStopped alternate and carry the same, never reused, recording id.</li>
  *   <li>{@link #handle} never throws; a time earlier than one already seen counts as no time passed.</li>
  * </ul>
  * Not thread-safe: the runtime calls it from its single input loop.
  */
 public final class RecordingController {
-    static final String CAUSE_BUTTON = "button";
-    static final String CAUSE_SOS = "sos";
-    static final String CAUSE_TRIGGER = "trigger";
-    static final String CAUSE_STORAGE = "storage-reserve";
-    static final String CAUSE_LIMIT = "limit";
-    static final String CAUSE_DOCK = "dock";
-    static final String CAUSE_POST_EVENT = "post-event";
-
     private final RecordingPolicy policy;
     private final Supplier<String> recordingIds;
 
@@ -70,7 +76,7 @@ public final class RecordingController {
 
     private String recordingId;
     private long recordingStartedMillis;
-    private String stopCause;
+    private Cause stopCause;
     private int markerCount;
     private long lastMarkerMillis;
 
@@ -172,9 +178,9 @@ public final class RecordingController {
         switch (g.button()) {
             case RECORD -> {
                 switch (g.gesture()) {
-                    case DOUBLE_PRESS -> start(CAUSE_BUTTON, now, events);
+                    case DOUBLE_PRESS -> start(Local.BUTTON, now, events);
                     case PRESS -> {
-                        if (state == UnitState.RECORDING && stopArmed) stop(CAUSE_BUTTON, now, events);
+                        if (state == UnitState.RECORDING && stopArmed) stop(Local.BUTTON, now, events);
                     }
                     case HOLD -> {
                         // Under SOS the officer may be in a struggle: nothing on the record button may end evidence.
@@ -185,9 +191,9 @@ public final class RecordingController {
             case FUNCTION -> {
                 switch (g.gesture()) {
                     case PRESS -> {
-                        if (state.isRecording()) placeMarker(CAUSE_BUTTON, Map.of(), now, events);
+                        if (state.isRecording()) placeMarker(Local.BUTTON, null, now, events);
                     }
-                    case HOLD -> setStealth(!stealth, CAUSE_BUTTON, now, events);
+                    case HOLD -> setStealth(!stealth, Local.BUTTON, now, events);
                     case DOUBLE_PRESS -> {}
                 }
             }
@@ -201,7 +207,7 @@ public final class RecordingController {
     }
 
     private CommandOutcome onRemote(RemoteCommandInput c, long now, List<ControllerEvent> events) {
-        String cause = "remote:" + c.requestedBy();
+        Cause.Remote cause = new Cause.Remote(c.requestedBy());
         return switch (c.command()) {
             case RECORD_START ->
                 switch (start(cause, now, events)) {
@@ -229,10 +235,7 @@ public final class RecordingController {
                 };
             case MARKER -> {
                 if (!state.isRecording()) yield CommandOutcome.refused("not recording: a marker needs a recording");
-                Map<String, String> extra = new LinkedHashMap<>();
-                String label = c.args().get("label");
-                if (label != null) extra.put("label", label);
-                placeMarker(cause, extra, now, events);
+                placeMarker(cause, c.args().get("label"), now, events);
                 yield CommandOutcome.ok("marker " + markerCount + " placed");
             }
             case LOCATE -> {
@@ -240,8 +243,7 @@ public final class RecordingController {
                 locating = true;
                 locateStartedMillis = now;
                 locateUntilMillis = now + policy.locateMillis();
-                events.add(event(
-                        EventType.LOCATE, cause, Map.of("durationMillis", Long.toString(policy.locateMillis())), now));
+                events.add(new Locating(policy.locateMillis(), state, cause, now));
                 yield CommandOutcome.ok("locating for " + seconds(policy.locateMillis()));
             }
             case STEALTH_ON ->
@@ -261,15 +263,15 @@ public final class RecordingController {
     private void onTrigger(boolean active, long now, List<ControllerEvent> events) {
         boolean risingEdge = active && !triggerActive;
         triggerActive = active;
-        if (risingEdge) start(CAUSE_TRIGGER, now, events);
+        if (risingEdge) start(Local.TRIGGER, now, events);
     }
 
     private void onDock(boolean nowDocked, long now, List<ControllerEvent> events) {
         if (nowDocked == docked) return;
         docked = nowDocked;
-        if (nowDocked && state == UnitState.BUFFERING) transition(UnitState.SLEEP, CAUSE_DOCK, now, events);
-        if (!nowDocked && state == UnitState.SLEEP) transition(UnitState.BUFFERING, CAUSE_DOCK, now, events);
-        events.add(event(nowDocked ? EventType.DOCKED : EventType.UNDOCKED, CAUSE_DOCK, Map.of(), now));
+        if (nowDocked && state == UnitState.BUFFERING) transition(UnitState.SLEEP, Local.DOCK, now, events);
+        if (!nowDocked && state == UnitState.SLEEP) transition(UnitState.BUFFERING, Local.DOCK, now, events);
+        events.add(nowDocked ? new Docked(state, now) : new Undocked(state, now));
     }
 
     // ---- actions
@@ -280,34 +282,26 @@ public final class RecordingController {
         if (!exhausted) return;
         if (state.isRecording()) {
             disarmStop();
-            stopCause = CAUSE_STORAGE;
-            endRecording(CAUSE_STORAGE, now, events);
+            stopCause = Local.STORAGE_RESERVE;
+            endRecording(Local.STORAGE_RESERVE, now, events);
         }
-        events.add(event(EventType.STORAGE_RESERVE, CAUSE_STORAGE, Map.of(), now));
+        events.add(new StorageReserveReached(state, now));
     }
 
     private void onLimit(String sealedId, long now, List<ControllerEvent> events) {
-        if (!state.isRecording() || !java.util.Objects.equals(sealedId, recordingId)) return;
+        if (!state.isRecording() || !Objects.equals(sealedId, recordingId)) return;
         boolean wasPostEvent = state == UnitState.POST_EVENT;
         long postEventLeft = wasPostEvent ? postEventUntilMillis - now : 0;
         String endedId = recordingId;
         int markers = markerCount;
-        String cause = stopCause;
+        Cause cause = stopCause;
         disarmStop();
         recordingId = nextRecordingId(now);
         recordingStartedMillis = now;
         markerCount = 0;
         lastMarkerMillis = 0;
-        events.add(event(
-                EventType.RECORDING_STOPPED,
-                CAUSE_LIMIT,
-                Map.of("recordingId", endedId, "markers", Integer.toString(markers)),
-                now));
-        events.add(event(
-                EventType.RECORDING_STARTED,
-                CAUSE_LIMIT,
-                Map.of("recordingId", recordingId, "preEvent", "false", "continues", endedId),
-                now));
+        events.add(new RecordingStopped(endedId, markers, state, Local.LIMIT, now));
+        events.add(new RecordingStarted(recordingId, false, endedId, state, Local.LIMIT, now));
         // A post-event in progress carries on in the new recording, with the original stop cause.
         if (wasPostEvent) {
             postEventUntilMillis = now + postEventLeft;
@@ -322,7 +316,7 @@ public final class RecordingController {
         REFUSED
     }
 
-    private StartResult start(String cause, long now, List<ControllerEvent> events) {
+    private StartResult start(Cause cause, long now, List<ControllerEvent> events) {
         if (storageExhausted && !state.isRecording()) return StartResult.REFUSED;
         switch (state) {
             case RECORDING -> {
@@ -342,11 +336,7 @@ public final class RecordingController {
                 markerCount = 0;
                 lastMarkerMillis = 0;
                 transition(UnitState.RECORDING, cause, now, events);
-                events.add(event(
-                        EventType.RECORDING_STARTED,
-                        cause,
-                        Map.of("recordingId", recordingId, "preEvent", Boolean.toString(preEvent)),
-                        now));
+                events.add(new RecordingStarted(recordingId, preEvent, null, state, cause, now));
                 return StartResult.STARTED;
             }
         }
@@ -356,14 +346,10 @@ public final class RecordingController {
         stopArmed = true;
         stopArmedAtMillis = now;
         stopArmedUntilMillis = now + policy.stopConfirmMillis();
-        events.add(event(
-                EventType.STOP_ARMED,
-                CAUSE_BUTTON,
-                Map.of("recordingId", recordingId, "confirmWithinMillis", Long.toString(policy.stopConfirmMillis())),
-                now));
+        events.add(new StopArmed(recordingId, policy.stopConfirmMillis(), state, now));
     }
 
-    private void stop(String cause, long now, List<ControllerEvent> events) {
+    private void stop(Cause cause, long now, List<ControllerEvent> events) {
         disarmStop();
         stopCause = cause;
         if (policy.postEventMillis() > 0) {
@@ -376,10 +362,11 @@ public final class RecordingController {
     }
 
     /** The recording really ends here: after the post-event, or at the stop when there is none. */
-    private void endRecording(String stateCause, long now, List<ControllerEvent> events) {
+    private void endRecording(Cause stateCause, long now, List<ControllerEvent> events) {
         String endedId = recordingId;
         int markers = markerCount;
-        String cause = stopCause;
+        // stop() and onStorage() set the stop cause before a recording can end; the state's cause is a fallback only
+        Cause cause = Objects.requireNonNullElse(stopCause, stateCause);
         recordingId = null;
         recordingStartedMillis = 0;
         markerCount = 0;
@@ -389,25 +376,19 @@ public final class RecordingController {
         stopCause = null;
         disarmStop();
         transition(docked ? UnitState.SLEEP : UnitState.BUFFERING, stateCause, now, events);
-        events.add(event(
-                EventType.RECORDING_STOPPED,
-                cause,
-                Map.of("recordingId", endedId, "markers", Integer.toString(markers)),
-                now));
+        events.add(new RecordingStopped(endedId, markers, state, cause, now));
     }
 
-    private void placeMarker(String cause, Map<String, String> extra, long now, List<ControllerEvent> events) {
+    /** @param label the operator's label, or null */
+    private void placeMarker(Cause cause, String label, long now, List<ControllerEvent> events) {
         markerCount++;
         lastMarkerMillis = now;
-        Map<String, String> details = new LinkedHashMap<>(extra);
-        details.put("recordingId", recordingId);
-        details.put("markerIndex", Integer.toString(markerCount));
-        events.add(event(EventType.MARKER, cause, details, now));
+        events.add(new MarkerPlaced(recordingId, markerCount, label, state, cause, now));
     }
 
-    private void setStealth(boolean on, String cause, long now, List<ControllerEvent> events) {
+    private void setStealth(boolean on, Cause cause, long now, List<ControllerEvent> events) {
         stealth = on;
-        events.add(event(on ? EventType.STEALTH_ON : EventType.STEALTH_OFF, cause, Map.of(), now));
+        events.add(on ? new StealthOn(state, cause, now) : new StealthOff(state, cause, now));
     }
 
     private void raiseSos(long now, List<ControllerEvent> events) {
@@ -415,19 +396,19 @@ public final class RecordingController {
         sosRaisedMillis = now;
         // An SOS must not be stoppable by a hold already in progress.
         disarmStop();
-        start(CAUSE_SOS, now, events);
-        events.add(event(EventType.SOS_RAISED, CAUSE_SOS, recordingDetails(), now));
+        start(Local.SOS, now, events);
+        events.add(new SosRaised(recordingId, state, now));
     }
 
     private void clearSos(long now, List<ControllerEvent> events) {
         sos = false;
         sosRaisedMillis = 0;
-        events.add(event(EventType.SOS_CLEARED, CAUSE_SOS, recordingDetails(), now));
+        events.add(new SosCleared(recordingId, state, now));
     }
 
     private void expireTimers(long now, List<ControllerEvent> events) {
         if (stopArmed && now >= stopArmedUntilMillis) disarmStop();
-        if (state == UnitState.POST_EVENT && now >= postEventUntilMillis) endRecording(CAUSE_POST_EVENT, now, events);
+        if (state == UnitState.POST_EVENT && now >= postEventUntilMillis) endRecording(Local.POST_EVENT, now, events);
         if (locating && now >= locateUntilMillis) {
             locating = false;
             locateStartedMillis = 0;
@@ -443,19 +424,11 @@ public final class RecordingController {
 
     // ---- plumbing
 
-    private void transition(UnitState to, String cause, long now, List<ControllerEvent> events) {
+    private void transition(UnitState to, Cause cause, long now, List<ControllerEvent> events) {
         if (to == state) return;
         UnitState from = state;
         state = to;
-        events.add(event(EventType.STATE_CHANGED, cause, Map.of("from", from.name(), "to", to.name()), now));
-    }
-
-    private ControllerEvent event(EventType type, String cause, Map<String, String> details, long now) {
-        return new ControllerEvent(type, state, cause, details, now);
-    }
-
-    private Map<String, String> recordingDetails() {
-        return recordingId == null ? Map.of() : Map.of("recordingId", recordingId);
+        events.add(new StateChanged(from, to, cause, now));
     }
 
     private String nextRecordingId(long now) {

@@ -8,7 +8,7 @@ import org.openbwc.protocol.RemoteCommand;
 /**
  * A command from an operator, already parsed from the wire.
  *
- * @param requestedBy who asked (gateway or operator id); becomes the event cause {@code remote:<requestedBy>}
+ * @param requestedBy who asked (gateway or operator id); becomes the events' cause, a {@link Cause.Remote}
  * @param args command arguments (e.g. a marker {@code label}); null entries are dropped
  */
 public record RemoteCommandInput(RemoteCommand command, String requestedBy, Map<String, String> args)

@@ -11,7 +11,9 @@ import java.util.Set;
 import java.util.function.Supplier;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.openbwc.protocol.EventType;
+import org.openbwc.device.core.ControllerEvent.RecordingStarted;
+import org.openbwc.device.core.ControllerEvent.RecordingStopped;
+import org.openbwc.device.core.ControllerEvent.StateChanged;
 import org.openbwc.protocol.RemoteCommand;
 import org.openbwc.protocol.UnitState;
 
@@ -152,10 +154,10 @@ class RecordingControllerRandomizedTest {
             UnitState current = before.state();
             for (ControllerEvent e : d.events()) {
                 assertThat(e.atMillis()).isEqualTo(effectiveNow);
-                if (e.type() == EventType.STATE_CHANGED) {
-                    assertThat(e.details().get("from")).isEqualTo(current.name());
-                    assertThat(e.details().get("to")).isNotEqualTo(current.name());
-                    current = UnitState.valueOf(e.details().get("to"));
+                if (e instanceof StateChanged changed) {
+                    assertThat(changed.from()).isEqualTo(current);
+                    assertThat(changed.to()).isNotEqualTo(current);
+                    current = changed.to();
                 }
                 assertThat(e.state()).isEqualTo(current);
             }
@@ -168,8 +170,7 @@ class RecordingControllerRandomizedTest {
          */
         void checkStopOnlyByGuard(ControllerInput input, Decision d, long effectiveNow) {
             boolean leftRecording = d.events().stream()
-                    .anyMatch(e -> e.type() == EventType.STATE_CHANGED
-                            && "RECORDING".equals(e.details().get("from")));
+                    .anyMatch(e -> e instanceof StateChanged changed && changed.from() == UnitState.RECORDING);
             if (!leftRecording) return;
             stops++;
             if (input instanceof RemoteCommandInput c) {
@@ -192,15 +193,15 @@ class RecordingControllerRandomizedTest {
         /** RECORDING_STARTED and RECORDING_STOPPED alternate, match, and never reuse an id. */
         void checkRecordingIds(Decision d) {
             for (ControllerEvent e : d.events()) {
-                if (e.type() == EventType.RECORDING_STARTED) {
+                if (e instanceof RecordingStarted started) {
                     assertThat(openRecordingId).isNull();
-                    openRecordingId = e.details().get("recordingId");
+                    openRecordingId = started.recordingId();
                     assertThat(openRecordingId).isNotBlank();
                     assertThat(seenIds.add(openRecordingId))
                             .as("id reused: " + openRecordingId)
                             .isTrue();
-                } else if (e.type() == EventType.RECORDING_STOPPED) {
-                    assertThat(e.details().get("recordingId")).isEqualTo(openRecordingId);
+                } else if (e instanceof RecordingStopped stopped) {
+                    assertThat(stopped.recordingId()).isEqualTo(openRecordingId);
                     openRecordingId = null;
                 }
             }

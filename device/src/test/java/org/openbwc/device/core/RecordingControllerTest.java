@@ -7,18 +7,6 @@ import static org.openbwc.device.core.ButtonName.SOS;
 import static org.openbwc.device.core.Gesture.DOUBLE_PRESS;
 import static org.openbwc.device.core.Gesture.HOLD;
 import static org.openbwc.device.core.Gesture.PRESS;
-import static org.openbwc.protocol.EventType.DOCKED;
-import static org.openbwc.protocol.EventType.LOCATE;
-import static org.openbwc.protocol.EventType.MARKER;
-import static org.openbwc.protocol.EventType.RECORDING_STARTED;
-import static org.openbwc.protocol.EventType.RECORDING_STOPPED;
-import static org.openbwc.protocol.EventType.SOS_CLEARED;
-import static org.openbwc.protocol.EventType.SOS_RAISED;
-import static org.openbwc.protocol.EventType.STATE_CHANGED;
-import static org.openbwc.protocol.EventType.STEALTH_OFF;
-import static org.openbwc.protocol.EventType.STEALTH_ON;
-import static org.openbwc.protocol.EventType.STOP_ARMED;
-import static org.openbwc.protocol.EventType.UNDOCKED;
 import static org.openbwc.protocol.UnitState.BUFFERING;
 import static org.openbwc.protocol.UnitState.POST_EVENT;
 import static org.openbwc.protocol.UnitState.RECORDING;
@@ -29,7 +17,20 @@ import java.util.Map;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.openbwc.protocol.EventType;
+import org.openbwc.device.core.Cause.Local;
+import org.openbwc.device.core.ControllerEvent.Docked;
+import org.openbwc.device.core.ControllerEvent.Locating;
+import org.openbwc.device.core.ControllerEvent.MarkerPlaced;
+import org.openbwc.device.core.ControllerEvent.RecordingStarted;
+import org.openbwc.device.core.ControllerEvent.RecordingStopped;
+import org.openbwc.device.core.ControllerEvent.SosCleared;
+import org.openbwc.device.core.ControllerEvent.SosRaised;
+import org.openbwc.device.core.ControllerEvent.StateChanged;
+import org.openbwc.device.core.ControllerEvent.StealthOff;
+import org.openbwc.device.core.ControllerEvent.StealthOn;
+import org.openbwc.device.core.ControllerEvent.StopArmed;
+import org.openbwc.device.core.ControllerEvent.StorageReserveReached;
+import org.openbwc.device.core.ControllerEvent.Undocked;
 import org.openbwc.protocol.RemoteCommand;
 import org.openbwc.protocol.UnitState;
 
@@ -96,12 +97,20 @@ class RecordingControllerTest {
         }
     }
 
-    static List<EventType> types(Decision d) {
-        return d.events().stream().map(ControllerEvent::type).toList();
+    static final Cause.Remote OP_7 = new Cause.Remote("op-7");
+
+    /** The kinds of the decision's events, in order. */
+    static List<Class<?>> types(Decision d) {
+        return d.events().stream().<Class<?>>map(Object::getClass).toList();
     }
 
-    static ControllerEvent only(Decision d, EventType type) {
-        return d.events().stream().filter(e -> e.type() == type).findFirst().orElseThrow();
+    /** The first event of the given kind. */
+    static <T extends ControllerEvent> T only(Decision d, Class<T> type) {
+        return d.events().stream()
+                .filter(type::isInstance)
+                .map(type::cast)
+                .findFirst()
+                .orElseThrow();
     }
 
     @Nested
@@ -122,13 +131,15 @@ class RecordingControllerTest {
             assertThat(r.gesture(RECORD, PRESS).events()).isEmpty();
             Decision d = r.gesture(RECORD, DOUBLE_PRESS);
 
-            assertThat(types(d)).containsExactly(STATE_CHANGED, RECORDING_STARTED);
-            ControllerEvent changed = d.events().get(0);
-            assertThat(changed.details()).containsEntry("from", "BUFFERING").containsEntry("to", "RECORDING");
+            assertThat(types(d)).containsExactly(StateChanged.class, RecordingStarted.class);
+            StateChanged changed = (StateChanged) d.events().get(0);
+            assertThat(changed.from()).isEqualTo(BUFFERING);
+            assertThat(changed.to()).isEqualTo(RECORDING);
             assertThat(changed.state()).isEqualTo(RECORDING);
-            ControllerEvent started = d.events().get(1);
-            assertThat(started.cause()).isEqualTo("button");
-            assertThat(started.details()).containsEntry("recordingId", "rec-1").containsEntry("preEvent", "true");
+            RecordingStarted started = (RecordingStarted) d.events().get(1);
+            assertThat(started.cause()).isEqualTo(Local.BUTTON);
+            assertThat(started.recordingId()).isEqualTo("rec-1");
+            assertThat(started.preEvent()).isTrue();
             assertThat(started.atMillis()).isEqualTo(r.now);
             assertThat(d.reply()).isNull();
             assertThat(r.snap().recordingId()).isEqualTo("rec-1");
@@ -139,8 +150,8 @@ class RecordingControllerTest {
         void doublePressFromSleepWakesTheCameraWithoutPreEvent() {
             Rig r = new Rig(POLICY, true);
             Decision d = r.gesture(RECORD, DOUBLE_PRESS);
-            assertThat(only(d, STATE_CHANGED).details()).containsEntry("from", "SLEEP");
-            assertThat(only(d, RECORDING_STARTED).details()).containsEntry("preEvent", "false");
+            assertThat(only(d, StateChanged.class).from()).isEqualTo(SLEEP);
+            assertThat(only(d, RecordingStarted.class).preEvent()).isFalse();
             assertThat(r.state()).isEqualTo(RECORDING);
         }
 
@@ -167,7 +178,7 @@ class RecordingControllerTest {
             Rig r = new Rig();
             r.startByButton();
             Decision armed = r.gesture(RECORD, HOLD);
-            assertThat(types(armed)).containsExactly(STOP_ARMED);
+            assertThat(types(armed)).containsExactly(StopArmed.class);
             assertThat(armed.events().get(0).state()).isEqualTo(RECORDING);
             assertThat(r.snap().stopArmed()).isTrue();
             assertThat(r.snap().stopArmedAtMillis()).isEqualTo(r.now);
@@ -175,8 +186,8 @@ class RecordingControllerTest {
 
             r.now += 1_000;
             Decision stopped = r.gesture(RECORD, PRESS);
-            assertThat(types(stopped)).containsExactly(STATE_CHANGED);
-            assertThat(stopped.events().get(0).details()).containsEntry("to", "POST_EVENT");
+            assertThat(types(stopped)).containsExactly(StateChanged.class);
+            assertThat(only(stopped, StateChanged.class).to()).isEqualTo(POST_EVENT);
             assertThat(r.state()).isEqualTo(POST_EVENT);
             assertThat(r.snap().stopArmed()).isFalse();
             assertThat(r.snap().stopArmedUntilMillis()).isZero();
@@ -267,13 +278,13 @@ class RecordingControllerTest {
                     .isEmpty();
             Decision end = r.at(stopAt + POST_EVENT_MILLIS, new Tick());
 
-            assertThat(types(end)).containsExactly(STATE_CHANGED, RECORDING_STOPPED);
-            assertThat(end.events().get(0).details())
-                    .containsEntry("from", "POST_EVENT")
-                    .containsEntry("to", "BUFFERING");
-            ControllerEvent stopped = end.events().get(1);
-            assertThat(stopped.details()).containsEntry("recordingId", "rec-1");
-            assertThat(stopped.cause()).isEqualTo("button");
+            assertThat(types(end)).containsExactly(StateChanged.class, RecordingStopped.class);
+            StateChanged changed = (StateChanged) end.events().get(0);
+            assertThat(changed.from()).isEqualTo(POST_EVENT);
+            assertThat(changed.to()).isEqualTo(BUFFERING);
+            RecordingStopped stopped = (RecordingStopped) end.events().get(1);
+            assertThat(stopped.recordingId()).isEqualTo("rec-1");
+            assertThat(stopped.cause()).isEqualTo(Local.BUTTON);
             assertThat(stopped.state()).isEqualTo(BUFFERING);
             assertThat(r.snap().recordingId()).isNull();
             assertThat(r.snap().postEventUntilMillis()).isZero();
@@ -284,10 +295,9 @@ class RecordingControllerTest {
             Rig r = new Rig(new RecordingPolicy(0, 500, 1_500, CONFIRM_MILLIS, 0, 3_000, 2_000), false);
             r.startByButton();
             Decision d = r.stopByButton();
-            assertThat(types(d)).containsExactly(STATE_CHANGED, RECORDING_STOPPED);
-            assertThat(only(d, STATE_CHANGED).details())
-                    .containsEntry("from", "RECORDING")
-                    .containsEntry("to", "BUFFERING");
+            assertThat(types(d)).containsExactly(StateChanged.class, RecordingStopped.class);
+            assertThat(only(d, StateChanged.class).from()).isEqualTo(RECORDING);
+            assertThat(only(d, StateChanged.class).to()).isEqualTo(BUFFERING);
             assertThat(r.state()).isEqualTo(BUFFERING);
         }
 
@@ -298,11 +308,10 @@ class RecordingControllerTest {
             r.stopByButton();
             r.now += 2_000;
             Decision d = r.gesture(RECORD, DOUBLE_PRESS);
-            assertThat(types(d)).containsExactly(STATE_CHANGED);
-            assertThat(d.events().get(0).cause()).isEqualTo("button");
-            assertThat(d.events().get(0).details())
-                    .containsEntry("from", "POST_EVENT")
-                    .containsEntry("to", "RECORDING");
+            assertThat(types(d)).containsExactly(StateChanged.class);
+            assertThat(d.events().get(0).cause()).isEqualTo(Local.BUTTON);
+            assertThat(only(d, StateChanged.class).from()).isEqualTo(POST_EVENT);
+            assertThat(only(d, StateChanged.class).to()).isEqualTo(RECORDING);
             assertThat(r.snap().recordingId()).isEqualTo("rec-1");
             assertThat(r.snap().postEventUntilMillis()).isZero();
             // The old post-event deadline must not end the resumed recording.
@@ -315,15 +324,15 @@ class RecordingControllerTest {
             Rig r = new Rig();
             r.startByButton();
             r.stopByButton();
-            assertThat(only(r.gesture(RECORD, DOUBLE_PRESS), STATE_CHANGED).cause())
-                    .isEqualTo("button");
+            assertThat(only(r.gesture(RECORD, DOUBLE_PRESS), StateChanged.class).cause())
+                    .isEqualTo(Local.BUTTON);
             r.stopByButton();
             Decision byTrigger = r.controller.handle(new TriggerSignal(true), r.now);
-            assertThat(types(byTrigger)).containsExactly(STATE_CHANGED);
-            assertThat(byTrigger.events().get(0).cause()).isEqualTo("trigger");
+            assertThat(types(byTrigger)).containsExactly(StateChanged.class);
+            assertThat(byTrigger.events().get(0).cause()).isEqualTo(Local.TRIGGER);
             r.stopByButton();
             Decision byRemote = r.remote(RemoteCommand.RECORD_START);
-            assertThat(types(byRemote)).containsExactly(STATE_CHANGED);
+            assertThat(types(byRemote)).containsExactly(StateChanged.class);
             assertThat(byRemote.reply()).isEqualTo(new CommandOutcome(true, "recording resumed (was in post-event)"));
             assertThat(r.snap().recordingId()).isEqualTo("rec-1");
         }
@@ -334,9 +343,11 @@ class RecordingControllerTest {
             r.startByButton();
             r.stopByButton();
             Decision d = r.after(POST_EVENT_MILLIS, new ButtonGesture(RECORD, DOUBLE_PRESS));
-            assertThat(types(d)).containsExactly(STATE_CHANGED, RECORDING_STOPPED, STATE_CHANGED, RECORDING_STARTED);
-            assertThat(only(d, RECORDING_STOPPED).details()).containsEntry("recordingId", "rec-1");
-            assertThat(only(d, RECORDING_STARTED).details()).containsEntry("recordingId", "rec-2");
+            assertThat(types(d))
+                    .containsExactly(
+                            StateChanged.class, RecordingStopped.class, StateChanged.class, RecordingStarted.class);
+            assertThat(only(d, RecordingStopped.class).recordingId()).isEqualTo("rec-1");
+            assertThat(only(d, RecordingStarted.class).recordingId()).isEqualTo("rec-2");
         }
 
         @Test
@@ -356,13 +367,13 @@ class RecordingControllerTest {
             Rig r = new Rig();
             r.startByButton();
             Decision first = r.gesture(FUNCTION, PRESS);
-            assertThat(types(first)).containsExactly(MARKER);
-            assertThat(first.events().get(0).details())
-                    .containsEntry("recordingId", "rec-1")
-                    .containsEntry("markerIndex", "1");
+            assertThat(types(first)).containsExactly(MarkerPlaced.class);
+            MarkerPlaced marker = (MarkerPlaced) first.events().get(0);
+            assertThat(marker.recordingId()).isEqualTo("rec-1");
+            assertThat(marker.markerIndex()).isEqualTo(1);
             r.now += 100;
             Decision second = r.gesture(FUNCTION, PRESS);
-            assertThat(second.events().get(0).details()).containsEntry("markerIndex", "2");
+            assertThat(only(second, MarkerPlaced.class).markerIndex()).isEqualTo(2);
             assertThat(r.snap().markerCount()).isEqualTo(2);
             assertThat(r.snap().lastMarkerMillis()).isEqualTo(r.now);
         }
@@ -379,13 +390,14 @@ class RecordingControllerTest {
             r.startByButton();
             r.gesture(FUNCTION, PRESS);
             r.stopByButton();
-            assertThat(only(r.gesture(FUNCTION, PRESS), MARKER).details()).containsEntry("markerIndex", "2");
-            assertThat(only(r.tick(POST_EVENT_MILLIS), RECORDING_STOPPED).details())
-                    .containsEntry("markers", "2");
+            assertThat(only(r.gesture(FUNCTION, PRESS), MarkerPlaced.class).markerIndex())
+                    .isEqualTo(2);
+            assertThat(only(r.tick(POST_EVENT_MILLIS), RecordingStopped.class).markers())
+                    .isEqualTo(2);
             r.startByButton();
-            assertThat(only(r.gesture(FUNCTION, PRESS), MARKER).details())
-                    .containsEntry("markerIndex", "1")
-                    .containsEntry("recordingId", "rec-2");
+            MarkerPlaced next = only(r.gesture(FUNCTION, PRESS), MarkerPlaced.class);
+            assertThat(next.markerIndex()).isEqualTo(1);
+            assertThat(next.recordingId()).isEqualTo("rec-2");
         }
     }
 
@@ -395,10 +407,10 @@ class RecordingControllerTest {
         void functionHoldTogglesStealth() {
             Rig r = new Rig();
             Decision on = r.gesture(FUNCTION, HOLD);
-            assertThat(types(on)).containsExactly(STEALTH_ON);
-            assertThat(on.events().get(0).cause()).isEqualTo("button");
+            assertThat(types(on)).containsExactly(StealthOn.class);
+            assertThat(on.events().get(0).cause()).isEqualTo(Local.BUTTON);
             assertThat(r.snap().stealth()).isTrue();
-            assertThat(types(r.gesture(FUNCTION, HOLD))).containsExactly(STEALTH_OFF);
+            assertThat(types(r.gesture(FUNCTION, HOLD))).containsExactly(StealthOff.class);
             assertThat(r.snap().stealth()).isFalse();
         }
 
@@ -415,9 +427,9 @@ class RecordingControllerTest {
         void sosHoldRaisesAndStartsRecording() {
             Rig r = new Rig();
             Decision d = r.gesture(SOS, HOLD);
-            assertThat(types(d)).containsExactly(STATE_CHANGED, RECORDING_STARTED, SOS_RAISED);
-            assertThat(d.events()).allSatisfy(e -> assertThat(e.cause()).isEqualTo("sos"));
-            assertThat(only(d, SOS_RAISED).state()).isEqualTo(RECORDING);
+            assertThat(types(d)).containsExactly(StateChanged.class, RecordingStarted.class, SosRaised.class);
+            assertThat(d.events()).allSatisfy(e -> assertThat(e.cause()).isEqualTo(Local.SOS));
+            assertThat(only(d, SosRaised.class).state()).isEqualTo(RECORDING);
             assertThat(r.snap().sos()).isTrue();
             assertThat(r.snap().sosRaisedMillis()).isEqualTo(r.now);
         }
@@ -426,7 +438,7 @@ class RecordingControllerTest {
         void sosWhileRecordingKeepsTheRecording() {
             Rig r = new Rig();
             r.startByButton();
-            assertThat(types(r.gesture(SOS, HOLD))).containsExactly(SOS_RAISED);
+            assertThat(types(r.gesture(SOS, HOLD))).containsExactly(SosRaised.class);
             assertThat(r.snap().recordingId()).isEqualTo("rec-1");
         }
 
@@ -436,7 +448,7 @@ class RecordingControllerTest {
             r.gesture(SOS, HOLD);
             r.now += 60_000;
             Decision cleared = r.gesture(SOS, HOLD);
-            assertThat(types(cleared)).containsExactly(SOS_CLEARED);
+            assertThat(types(cleared)).containsExactly(SosCleared.class);
             assertThat(r.snap().sos()).isFalse();
             assertThat(r.state()).isEqualTo(RECORDING);
             r.stopByButton();
@@ -458,8 +470,8 @@ class RecordingControllerTest {
         void activeEdgeStartsAndInactiveEdgeDoesNothing() {
             Rig r = new Rig();
             Decision d = r.controller.handle(new TriggerSignal(true), r.now);
-            assertThat(types(d)).containsExactly(STATE_CHANGED, RECORDING_STARTED);
-            assertThat(only(d, RECORDING_STARTED).cause()).isEqualTo("trigger");
+            assertThat(types(d)).containsExactly(StateChanged.class, RecordingStarted.class);
+            assertThat(only(d, RecordingStarted.class).cause()).isEqualTo(Local.TRIGGER);
             assertThat(r.controller.handle(new TriggerSignal(false), r.now).events())
                     .isEmpty();
             assertThat(r.state()).isEqualTo(RECORDING);
@@ -475,7 +487,7 @@ class RecordingControllerTest {
             assertThat(r.state()).isEqualTo(BUFFERING);
             r.controller.handle(new TriggerSignal(false), r.now);
             assertThat(types(r.controller.handle(new TriggerSignal(true), r.now)))
-                    .contains(RECORDING_STARTED);
+                    .contains(RecordingStarted.class);
         }
     }
 
@@ -485,11 +497,11 @@ class RecordingControllerTest {
         void dockingWhileBufferingSleepsAndUndockingWakes() {
             Rig r = new Rig();
             Decision docked = r.controller.handle(new DockChanged(true), r.now);
-            assertThat(types(docked)).containsExactly(STATE_CHANGED, DOCKED);
+            assertThat(types(docked)).containsExactly(StateChanged.class, Docked.class);
             assertThat(docked.events().get(1).state()).isEqualTo(SLEEP);
             assertThat(r.snap().docked()).isTrue();
             Decision undocked = r.controller.handle(new DockChanged(false), r.now);
-            assertThat(types(undocked)).containsExactly(STATE_CHANGED, UNDOCKED);
+            assertThat(types(undocked)).containsExactly(StateChanged.class, Undocked.class);
             assertThat(r.state()).isEqualTo(BUFFERING);
         }
 
@@ -497,11 +509,11 @@ class RecordingControllerTest {
         void dockingWhileRecordingKeepsRecordingAndSleepsWhenItEnds() {
             Rig r = new Rig();
             r.startByButton();
-            assertThat(types(r.controller.handle(new DockChanged(true), r.now))).containsExactly(DOCKED);
+            assertThat(types(r.controller.handle(new DockChanged(true), r.now))).containsExactly(Docked.class);
             assertThat(r.state()).isEqualTo(RECORDING);
             r.stopByButton();
             Decision end = r.tick(POST_EVENT_MILLIS);
-            assertThat(only(end, STATE_CHANGED).details()).containsEntry("to", "SLEEP");
+            assertThat(only(end, StateChanged.class).to()).isEqualTo(SLEEP);
             assertThat(r.state()).isEqualTo(SLEEP);
         }
 
@@ -520,7 +532,7 @@ class RecordingControllerTest {
             Rig r = new Rig();
             Decision d = r.remote(RemoteCommand.RECORD_START);
             assertThat(d.reply()).isEqualTo(new CommandOutcome(true, "recording started"));
-            assertThat(only(d, RECORDING_STARTED).cause()).isEqualTo("remote:op-7");
+            assertThat(only(d, RecordingStarted.class).cause()).isEqualTo(OP_7);
             assertThat(r.remote(RemoteCommand.RECORD_START).reply())
                     .isEqualTo(new CommandOutcome(true, "already recording"));
         }
@@ -533,8 +545,8 @@ class RecordingControllerTest {
             assertThat(d.reply().ok()).isTrue();
             assertThat(d.reply().reason()).isEqualTo("recording stopped; post-event continues for 10 s");
             assertThat(r.state()).isEqualTo(POST_EVENT);
-            assertThat(only(r.tick(POST_EVENT_MILLIS), RECORDING_STOPPED).cause())
-                    .isEqualTo("remote:op-7");
+            assertThat(only(r.tick(POST_EVENT_MILLIS), RecordingStopped.class).cause())
+                    .isEqualTo(OP_7);
         }
 
         @Test
@@ -570,10 +582,9 @@ class RecordingControllerTest {
             Decision placed = r.controller.handle(
                     new RemoteCommandInput(RemoteCommand.MARKER, "op-7", Map.of("label", "suspect left")), r.now);
             assertThat(placed.reply()).isEqualTo(new CommandOutcome(true, "marker 1 placed"));
-            assertThat(only(placed, MARKER).details())
-                    .containsEntry("label", "suspect left")
-                    .containsEntry("markerIndex", "1");
-            assertThat(only(placed, MARKER).cause()).isEqualTo("remote:op-7");
+            assertThat(only(placed, MarkerPlaced.class).label()).isEqualTo("suspect left");
+            assertThat(only(placed, MarkerPlaced.class).markerIndex()).isEqualTo(1);
+            assertThat(only(placed, MarkerPlaced.class).cause()).isEqualTo(OP_7);
         }
 
         @Test
@@ -581,7 +592,7 @@ class RecordingControllerTest {
             Rig r = new Rig();
             Decision d = r.remote(RemoteCommand.LOCATE);
             assertThat(d.reply().ok()).isTrue();
-            assertThat(types(d)).containsExactly(LOCATE);
+            assertThat(types(d)).containsExactly(Locating.class);
             assertThat(r.snap().locating()).isTrue();
             assertThat(r.snap().locateUntilMillis()).isEqualTo(r.now + RecordingPolicy.DEFAULT_LOCATE_MILLIS);
             r.tick(RecordingPolicy.DEFAULT_LOCATE_MILLIS);
@@ -603,11 +614,11 @@ class RecordingControllerTest {
             Rig r = new Rig();
             Decision on = r.remote(RemoteCommand.STEALTH_ON);
             assertThat(on.reply().ok()).isTrue();
-            assertThat(only(on, STEALTH_ON).cause()).isEqualTo("remote:op-7");
+            assertThat(only(on, StealthOn.class).cause()).isEqualTo(OP_7);
             Decision again = r.remote(RemoteCommand.STEALTH_ON);
             assertThat(again.reply()).isEqualTo(new CommandOutcome(true, "already on"));
             assertThat(again.events()).isEmpty();
-            assertThat(types(r.remote(RemoteCommand.STEALTH_OFF))).containsExactly(STEALTH_OFF);
+            assertThat(types(r.remote(RemoteCommand.STEALTH_OFF))).containsExactly(StealthOff.class);
             assertThat(r.remote(RemoteCommand.STEALTH_OFF).reply()).isEqualTo(new CommandOutcome(true, "already off"));
         }
 
@@ -622,7 +633,7 @@ class RecordingControllerTest {
         void missingRequesterBecomesUnknown() {
             Rig r = new Rig();
             Decision d = r.controller.handle(new RemoteCommandInput(RemoteCommand.RECORD_START, null, null), r.now);
-            assertThat(only(d, RECORDING_STARTED).cause()).isEqualTo("remote:unknown");
+            assertThat(only(d, RecordingStarted.class).cause()).isEqualTo(new Cause.Remote("unknown"));
         }
     }
 
@@ -656,7 +667,7 @@ class RecordingControllerTest {
                     false,
                     0);
             Decision d = c.handle(new TriggerSignal(true), 42);
-            assertThat(only(d, RECORDING_STARTED).details().get("recordingId")).startsWith("unnamed-42");
+            assertThat(only(d, RecordingStarted.class).recordingId()).startsWith("unnamed-42");
             RecordingController blank = new RecordingController(POLICY, () -> " ", false, 0);
             blank.handle(new TriggerSignal(true), 7);
             assertThat(blank.snapshot().recordingId()).startsWith("unnamed-7");
@@ -666,9 +677,9 @@ class RecordingControllerTest {
         void everyStateChangeCarriesFromAndToAndTheStateAfter() {
             Rig r = new Rig();
             Decision d = r.gesture(SOS, HOLD);
-            ControllerEvent changed = only(d, STATE_CHANGED);
-            assertThat(changed.details()).containsOnlyKeys("from", "to");
-            assertThat(changed.state().name()).isEqualTo(changed.details().get("to"));
+            StateChanged changed = only(d, StateChanged.class);
+            assertThat(changed.from()).isEqualTo(BUFFERING);
+            assertThat(changed.state()).isEqualTo(changed.to());
         }
     }
 
@@ -720,9 +731,10 @@ class RecordingControllerTest {
             r.startByButton();
             assertThat(r.state()).isEqualTo(RECORDING);
             Decision d = r.after(100, new StorageState(true));
-            assertThat(types(d)).containsExactly(STATE_CHANGED, RECORDING_STOPPED, EventType.STORAGE_RESERVE);
+            assertThat(types(d))
+                    .containsExactly(StateChanged.class, RecordingStopped.class, StorageReserveReached.class);
             assertThat(r.state()).isEqualTo(BUFFERING);
-            assertThat(only(d, RECORDING_STOPPED).cause()).isEqualTo("storage-reserve");
+            assertThat(only(d, RecordingStopped.class).cause()).isEqualTo(Local.STORAGE_RESERVE);
 
             assertThat(types(r.gesture(RECORD, DOUBLE_PRESS))).isEmpty();
             Decision remote = r.remote(RemoteCommand.RECORD_START);
@@ -738,7 +750,7 @@ class RecordingControllerTest {
         @Test
         void repeatedReportsOfTheSameStorageStateDoNothing() {
             Rig r = new Rig();
-            assertThat(types(r.after(10, new StorageState(true)))).containsExactly(EventType.STORAGE_RESERVE);
+            assertThat(types(r.after(10, new StorageState(true)))).containsExactly(StorageReserveReached.class);
             assertThat(r.after(10, new StorageState(true)).events()).isEmpty();
             assertThat(r.after(10, new StorageState(false)).events()).isEmpty();
         }
@@ -752,11 +764,11 @@ class RecordingControllerTest {
             r.startByButton();
             String first = r.snap().recordingId();
             Decision d = r.after(100, new RecordingLimitReached(first));
-            assertThat(types(d)).containsExactly(RECORDING_STOPPED, RECORDING_STARTED);
-            assertThat(only(d, RECORDING_STOPPED).details()).containsEntry("recordingId", first);
-            String second = only(d, RECORDING_STARTED).details().get("recordingId");
+            assertThat(types(d)).containsExactly(RecordingStopped.class, RecordingStarted.class);
+            assertThat(only(d, RecordingStopped.class).recordingId()).isEqualTo(first);
+            String second = only(d, RecordingStarted.class).recordingId();
             assertThat(second).isNotEqualTo(first);
-            assertThat(only(d, RECORDING_STARTED).details()).containsEntry("continues", first);
+            assertThat(only(d, RecordingStarted.class).continues()).isEqualTo(first);
             assertThat(r.state()).isEqualTo(RECORDING);
             assertThat(r.snap().recordingId()).isEqualTo(second);
         }
