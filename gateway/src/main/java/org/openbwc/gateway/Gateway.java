@@ -7,10 +7,12 @@ import java.time.Duration;
 import java.util.Objects;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.MqttConfig;
+import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator;
 import org.openbwc.gateway.auth.OperatorDirectory;
 import org.openbwc.gateway.auth.PasswordHasher;
 import org.openbwc.gateway.auth.SessionTokens;
+import org.openbwc.gateway.broker.EmbeddedBroker;
 import org.openbwc.protocol.WireCodec;
 import org.tinylog.Logger;
 

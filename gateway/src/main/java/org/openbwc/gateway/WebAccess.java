@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator;
 import org.openbwc.gateway.auth.Authenticator.Outcome;
 import org.openbwc.gateway.auth.Authenticator.SignedIn;

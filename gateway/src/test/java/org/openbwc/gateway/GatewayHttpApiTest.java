@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.config.LiveConfig;
 import org.openbwc.config.MapConfig;
+import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.protocol.Battery;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.EventType;

@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.broker;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The broker's setup and failure reporting; its MQTT behaviour is exercised by {@link EmbeddedBrokerFleetTest}. */
-class EmbeddedBrokerTest {
+public class EmbeddedBrokerTest {
 
     @TempDir
     Path dir;
@@ -50,7 +50,8 @@ class EmbeddedBrokerTest {
                 .hasMessageContaining("broker port 0");
     }
 
-    static int freePort() {
+    /** A TCP port nobody listens on right now, for a broker of a test. */
+    public static int freePort() {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         } catch (IOException e) {

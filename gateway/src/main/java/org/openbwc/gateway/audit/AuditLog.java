@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.audit;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;

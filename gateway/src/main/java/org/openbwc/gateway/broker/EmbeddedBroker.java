@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.broker;
 
 import com.hivemq.embedded.EmbeddedHiveMQ;
 import java.io.IOException;
