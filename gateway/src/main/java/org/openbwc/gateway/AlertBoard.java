@@ -11,6 +11,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.openbwc.gateway.fleet.FleetRegistry;
+import org.openbwc.gateway.fleet.UnitView;
 import org.openbwc.protocol.UnitEvent;
 import org.tinylog.Logger;
 

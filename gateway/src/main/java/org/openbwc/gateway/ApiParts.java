@@ -6,6 +6,10 @@ import org.openbwc.config.LiveConfig;
 import org.openbwc.config.MapConfig;
 import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator;
+import org.openbwc.gateway.fleet.FleetLink;
+import org.openbwc.gateway.fleet.FleetRegistry;
+import org.openbwc.gateway.fleet.LocationTrails;
+import org.openbwc.gateway.fleet.RecordingIndex;
 
 /** Everything the HTTP API serves from, built by {@link Gateway} (or a test) and handed over in one piece. */
 record ApiParts(

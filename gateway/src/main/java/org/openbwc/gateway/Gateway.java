@@ -13,6 +13,10 @@ import org.openbwc.gateway.auth.OperatorDirectory;
 import org.openbwc.gateway.auth.PasswordHasher;
 import org.openbwc.gateway.auth.SessionTokens;
 import org.openbwc.gateway.broker.EmbeddedBroker;
+import org.openbwc.gateway.fleet.FleetLink;
+import org.openbwc.gateway.fleet.FleetRegistry;
+import org.openbwc.gateway.fleet.LocationTrails;
+import org.openbwc.gateway.fleet.RecordingIndex;
 import org.openbwc.protocol.WireCodec;
 import org.tinylog.Logger;
 

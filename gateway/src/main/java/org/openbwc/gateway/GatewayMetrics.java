@@ -8,6 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.function.IntSupplier;
+import org.openbwc.gateway.fleet.FleetLink;
+import org.openbwc.gateway.fleet.FleetRegistry;
 
 /** The gateway's figures for Prometheus at {@code /metrics}: fleet, MQTT traffic, browsers, commands, alerts. */
 final class GatewayMetrics {

@@ -9,6 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.openbwc.gateway.fleet.FleetFeed;
+import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.protocol.EventType;
 import org.openbwc.protocol.Payload;
 import org.openbwc.protocol.UnitEvent;
@@ -19,6 +21,7 @@ class AlertBoardTest {
 
     static final Instant T = Instant.parse("2026-11-29T10:00:00Z");
     final FleetRegistry registry = new FleetRegistry();
+    final FleetFeed feed = new FleetFeed(registry);
     final AlertBoard board = new AlertBoard(Clock.fixed(T, ZoneOffset.UTC));
     final List<Alert> seen = new ArrayList<>();
 
@@ -54,14 +57,14 @@ class AlertBoardTest {
 
     @Test
     void everyKindOfAlertTheMonitoringRoomNeedsIsRaised() {
-        registry.applyEvent(event(EventType.SOS_RAISED, Map.of(), 1), false);
-        registry.applyEvent(event(EventType.RECORDING_STARTED, Map.of("recordingId", "r-1"), 2), false);
-        registry.applyEvent(event(EventType.BATTERY_LOW, Map.of("batteryPercent", "14"), 3), false);
-        registry.applyEvent(event(EventType.STORAGE_LOW, Map.of("storageFreePercent", "4"), 4), false);
-        registry.applyEvent(event(EventType.CLOCK_UNSET, Map.of(), 5), false);
-        registry.applyEvent(
+        feed.applyEvent(event(EventType.SOS_RAISED, Map.of(), 1), false);
+        feed.applyEvent(event(EventType.RECORDING_STARTED, Map.of("recordingId", "r-1"), 2), false);
+        feed.applyEvent(event(EventType.BATTERY_LOW, Map.of("batteryPercent", "14"), 3), false);
+        feed.applyEvent(event(EventType.STORAGE_LOW, Map.of("storageFreePercent", "4"), 4), false);
+        feed.applyEvent(event(EventType.CLOCK_UNSET, Map.of(), 5), false);
+        feed.applyEvent(
                 event(EventType.RECORDING_RECOVERED, Map.of("recordingId", "r-0", "durationMillis", "8200"), 6), false);
-        registry.applyEvent(event(EventType.MARKER, Map.of(), 7), false);
+        feed.applyEvent(event(EventType.MARKER, Map.of(), 7), false);
         assertThat(board.all())
                 .extracting(a -> a.type().wire())
                 .containsExactly(
@@ -74,8 +77,8 @@ class AlertBoardTest {
 
     @Test
     void anOpenAlertIsNotRaisedTwiceButAnAcknowledgedOneCanComeBack() {
-        registry.applyEvent(event(EventType.BATTERY_LOW, Map.of(), 1), false);
-        registry.applyEvent(event(EventType.BATTERY_LOW, Map.of(), 2), false);
+        feed.applyEvent(event(EventType.BATTERY_LOW, Map.of(), 1), false);
+        feed.applyEvent(event(EventType.BATTERY_LOW, Map.of(), 2), false);
         assertThat(board.all()).hasSize(1);
         Alert acked = board.acknowledge(board.all().getFirst().id(), "sam").orElseThrow();
         assertThat(acked.acknowledgedBy()).isEqualTo("sam");
@@ -83,31 +86,31 @@ class AlertBoardTest {
         assertThat(board.acknowledge(acked.id(), "other").orElseThrow().acknowledgedBy())
                 .as("first ack stays")
                 .isEqualTo("sam");
-        registry.applyEvent(event(EventType.BATTERY_LOW, Map.of(), 3), false);
+        feed.applyEvent(event(EventType.BATTERY_LOW, Map.of(), 3), false);
         assertThat(board.all()).hasSize(2);
         assertThat(board.openCount()).isEqualTo(1);
     }
 
     @Test
     void anSosKnownOnlyFromTheStatusIsRaisedOnceAndNotAgainAfterItsAcknowledgement() {
-        registry.applyStatus(status(UnitState.RECORDING, true, 1), true); // e.g. replayed after a gateway restart
+        feed.applyStatus(status(UnitState.RECORDING, true, 1), true); // e.g. replayed after a gateway restart
         assertThat(board.all()).extracting(Alert::type).containsExactly(Alert.Type.SOS);
-        registry.applyEvent(event(EventType.SOS_RAISED, Map.of(), 2), false);
+        feed.applyEvent(event(EventType.SOS_RAISED, Map.of(), 2), false);
         assertThat(board.all()).as("the event of the same SOS adds nothing").hasSize(1);
         board.acknowledge(board.all().getFirst().id(), "sam");
-        registry.applyStatus(status(UnitState.RECORDING, true, 3), false);
+        feed.applyStatus(status(UnitState.RECORDING, true, 3), false);
         assertThat(board.all()).hasSize(1);
-        registry.applyStatus(status(UnitState.RECORDING, false, 4), false);
-        registry.applyStatus(status(UnitState.RECORDING, true, 5), false);
+        feed.applyStatus(status(UnitState.RECORDING, false, 4), false);
+        feed.applyStatus(status(UnitState.RECORDING, true, 5), false);
         assertThat(board.all()).as("a new SOS after the first was cleared").hasSize(2);
     }
 
     @Test
     void aUnitGoingOfflineIsAnAlertButOneKnownOfflineAtStartIsNot() {
-        registry.applyStatus(UnitStatus.offline("u-1", "o", "fw", T), true);
+        feed.applyStatus(UnitStatus.offline("u-1", "o", "fw", T), true);
         assertThat(board.all()).isEmpty();
-        registry.applyStatus(status(UnitState.BUFFERING, false, 1), false);
-        registry.applyStatus(UnitStatus.offline("u-1", "o", "fw", T.plusSeconds(2)), false);
+        feed.applyStatus(status(UnitState.BUFFERING, false, 1), false);
+        feed.applyStatus(UnitStatus.offline("u-1", "o", "fw", T.plusSeconds(2)), false);
         assertThat(board.all()).extracting(Alert::type).containsExactly(Alert.Type.UNIT_OFFLINE);
     }
 }

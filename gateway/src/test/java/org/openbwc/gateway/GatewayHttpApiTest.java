@@ -34,6 +34,15 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.config.LiveConfig;
 import org.openbwc.config.MapConfig;
 import org.openbwc.gateway.audit.AuditLog;
+import org.openbwc.gateway.fleet.CommandNotSentException;
+import org.openbwc.gateway.fleet.CommandTimeoutException;
+import org.openbwc.gateway.fleet.DroppedMessages;
+import org.openbwc.gateway.fleet.FleetFeed;
+import org.openbwc.gateway.fleet.FleetLink;
+import org.openbwc.gateway.fleet.FleetRegistry;
+import org.openbwc.gateway.fleet.LocationTrails;
+import org.openbwc.gateway.fleet.RecordingIndex;
+import org.openbwc.gateway.fleet.UnreadableReplyException;
 import org.openbwc.protocol.Battery;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.EventType;
@@ -50,6 +59,7 @@ class GatewayHttpApiTest {
     static final int EVENT_BACKLOG = 64;
 
     final FleetRegistry registry = new FleetRegistry();
+    final FleetFeed feed = new FleetFeed(registry);
     final FleetLink link = mock(FleetLink.class);
 
     @TempDir
@@ -66,7 +76,7 @@ class GatewayHttpApiTest {
         when(link.drops()).thenReturn(new DroppedMessages());
         http = GatewayHttpApi.start("127.0.0.1", 0, parts(registry, link, dataDir, "gw-1"));
         api = ApiClient.signedIn("http://127.0.0.1:" + http.port(), TestOperators.SUPERVISOR);
-        registry.applyStatus(status(UnitState.BUFFERING, 1), false);
+        feed.applyStatus(status(UnitState.BUFFERING, 1), false);
     }
 
     @AfterEach
@@ -256,7 +266,7 @@ class GatewayHttpApiTest {
                 assertThat(sent)
                         .as("events sent without the stuck client being dropped")
                         .isLessThan(50_000);
-                registry.applyEvent(
+                feed.applyEvent(
                         new UnitEvent(
                                 Payload.VERSION,
                                 UNIT,
@@ -271,8 +281,8 @@ class GatewayHttpApiTest {
                 if (sent > 16) takeEvent(good);
             }
             // Unit changes are coalesced, never a reason to drop: a burst of them leaves the good client on the last.
-            for (int seq = 2; seq < 2_000; seq++) registry.applyStatus(status(UnitState.BUFFERING, seq), false);
-            registry.applyStatus(status(UnitState.RECORDING, 2_000), false);
+            for (int seq = 2; seq < 2_000; seq++) feed.applyStatus(status(UnitState.BUFFERING, seq), false);
+            feed.applyStatus(status(UnitState.RECORDING, 2_000), false);
             List<ApiClient.Sse> seen = new ArrayList<>();
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 good.drainTo(seen);

@@ -24,6 +24,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openbwc.gateway.auth.OperatorDirectory;
+import org.openbwc.gateway.fleet.DroppedMessages;
+import org.openbwc.gateway.fleet.FleetFeed;
+import org.openbwc.gateway.fleet.FleetLink;
+import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.protocol.EventType;
 import org.openbwc.protocol.Payload;
 import org.openbwc.protocol.UnitEvent;
@@ -35,6 +39,7 @@ class WebAccessTest {
     static final String UNIT = GatewayHttpApiTest.UNIT;
 
     final FleetRegistry registry = new FleetRegistry();
+    final FleetFeed feed = new FleetFeed(registry);
     final FleetLink link = mock(FleetLink.class);
 
     @TempDir
@@ -51,7 +56,7 @@ class WebAccessTest {
         when(link.drops()).thenReturn(new DroppedMessages());
         http = GatewayHttpApi.start("127.0.0.1", 0, GatewayHttpApiTest.parts(registry, link, dataDir, "gw-1"));
         base = "http://127.0.0.1:" + http.port();
-        registry.applyStatus(GatewayHttpApiTest.status(UnitState.BUFFERING, 1), false);
+        feed.applyStatus(GatewayHttpApiTest.status(UnitState.BUFFERING, 1), false);
     }
 
     @AfterEach
@@ -207,7 +212,7 @@ class WebAccessTest {
 
     @Test
     void anAlertIsAcknowledgedOnceWithWhoAndWhenAndAudited() throws Exception {
-        registry.applyEvent(
+        feed.applyEvent(
                 new UnitEvent(
                         Payload.VERSION,
                         UNIT,

@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.fleet;
 
 import java.time.Instant;
 import org.openbwc.protocol.Battery;

@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.fleet;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

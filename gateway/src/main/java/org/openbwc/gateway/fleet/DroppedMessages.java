@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.fleet;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -11,7 +11,7 @@ import org.tinylog.Logger;
  * Counts the MQTT messages the gateway dropped, by reason, and logs each source and reason once at WARN, then at
  * DEBUG, so a unit stuck publishing garbage cannot flood the log.
  */
-final class DroppedMessages {
+public final class DroppedMessages {
 
     /** Why a message was dropped; the wire names are the keys of the health report. */
     enum Reason {
@@ -39,7 +39,7 @@ final class DroppedMessages {
     private final Map<Reason, LongAdder> counts = new ConcurrentHashMap<>();
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
-    DroppedMessages() {
+    public DroppedMessages() {
         for (Reason r : Reason.values()) counts.put(r, new LongAdder());
     }
 
@@ -66,14 +66,14 @@ final class DroppedMessages {
         return counts.get(reason).sum();
     }
 
-    long total() {
+    public long total() {
         long n = 0;
         for (LongAdder a : counts.values()) n += a.sum();
         return n;
     }
 
     /** Every reason with its count (zeros included, so a dashboard sees stable keys), in declaration order. */
-    Map<String, Long> snapshot() {
+    public Map<String, Long> snapshot() {
         Map<String, Long> out = new LinkedHashMap<>();
         for (Reason r : Reason.values()) out.put(r.key, counts.get(r).sum());
         return out;

@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.fleet;
 
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
@@ -31,7 +31,7 @@ import org.eclipse.paho.mqttv5.common.MqttMessage;
 import org.eclipse.paho.mqttv5.common.MqttSubscription;
 import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.openbwc.config.MqttConfig;
-import org.openbwc.gateway.DroppedMessages.Reason;
+import org.openbwc.gateway.fleet.DroppedMessages.Reason;
 import org.openbwc.json.JsonException;
 import org.openbwc.json.JsonReader;
 import org.openbwc.protocol.CommandReply;
@@ -60,10 +60,10 @@ import org.tinylog.Logger;
  * registry update, listener queue offers). Replies complete their futures on the link's timer thread, so whatever a
  * caller chains on them never runs on Paho's thread.
  */
-final class FleetLink implements AutoCloseable {
+public final class FleetLink implements AutoCloseable {
 
     /** How long the broker keeps this gateway's session (and queues its QoS 1 messages) after a disconnect. */
-    static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(1);
+    public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(1);
 
     private static final int QOS = 1;
     private static final int MAX_REMEMBERED_REQUESTS = 1024;
@@ -117,7 +117,7 @@ final class FleetLink implements AutoCloseable {
         }
     }
 
-    FleetLink(
+    public FleetLink(
             String gatewayId,
             MqttConfig mqtt,
             int maxPayloadBytes,
@@ -156,7 +156,7 @@ final class FleetLink implements AutoCloseable {
      *
      * @return true if connected and subscribed when this returns
      */
-    boolean start() {
+    public boolean start() {
         MqttConnectionOptions options = connectionOptions();
         CompletableFuture<Boolean> first = new CompletableFuture<>();
         connect(options, 1, first);
@@ -286,7 +286,7 @@ final class FleetLink implements AutoCloseable {
      * {@link CommandNotSentException} when the link is down or the broker refuses the request, and with
      * {@link UnreadableReplyException} when the reply cannot be decoded.
      */
-    CompletableFuture<CommandReply> send(
+    public CompletableFuture<CommandReply> send(
             String unitId, String command, Map<String, String> args, String requestedBy, Duration timeout) {
         String topic = Topics.command(unitId, command);
         if (timeout.isNegative() || timeout.isZero()) {
@@ -365,37 +365,37 @@ final class FleetLink implements AutoCloseable {
         timer.execute(() -> p.future.completeExceptionally(e));
     }
 
-    boolean connected() {
+    public boolean connected() {
         return client.isConnected() && subscribed;
     }
 
-    String url() {
+    public String url() {
         return mqtt.url();
     }
 
-    String clientId() {
+    public String clientId() {
         return client.getClientId();
     }
 
-    Instant connectedSince() {
+    public Instant connectedSince() {
         return connectedSince;
     }
 
     /** How many times a connection was established (1 after a start without trouble). */
-    long connections() {
+    public long connections() {
         return connects.get();
     }
 
-    int pendingCommands() {
+    public int pendingCommands() {
         return pending.size();
     }
 
-    DroppedMessages drops() {
+    public DroppedMessages drops() {
         return drops;
     }
 
     /** Messages received from the broker since start, including dropped ones. */
-    long messagesIn() {
+    public long messagesIn() {
         return messagesIn.sum();
     }
 
