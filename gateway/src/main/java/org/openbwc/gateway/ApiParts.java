@@ -6,7 +6,9 @@ import org.openbwc.config.LiveConfig;
 import org.openbwc.config.MapConfig;
 import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator;
-import org.openbwc.gateway.fleet.FleetLink;
+import org.openbwc.gateway.fleet.CommandClient;
+import org.openbwc.gateway.fleet.DroppedMessages;
+import org.openbwc.gateway.fleet.FleetConnection;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.LocationTrails;
 import org.openbwc.gateway.fleet.RecordingIndex;
@@ -15,7 +17,9 @@ import org.openbwc.gateway.fleet.RecordingIndex;
 record ApiParts(
         String gatewayId,
         FleetRegistry registry,
-        FleetLink link,
+        FleetConnection connection,
+        CommandClient commands,
+        DroppedMessages drops,
         AlertBoard alerts,
         LocationTrails trails,
         RecordingIndex recordings,

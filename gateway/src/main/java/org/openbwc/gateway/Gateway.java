@@ -13,7 +13,10 @@ import org.openbwc.gateway.auth.OperatorDirectory;
 import org.openbwc.gateway.auth.PasswordHasher;
 import org.openbwc.gateway.auth.SessionTokens;
 import org.openbwc.gateway.broker.EmbeddedBroker;
-import org.openbwc.gateway.fleet.FleetLink;
+import org.openbwc.gateway.fleet.CommandClient;
+import org.openbwc.gateway.fleet.DroppedMessages;
+import org.openbwc.gateway.fleet.FleetConnection;
+import org.openbwc.gateway.fleet.FleetIngest;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.LocationTrails;
 import org.openbwc.gateway.fleet.RecordingIndex;
@@ -34,7 +37,8 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final EmbeddedBroker broker;
     private final FleetRegistry registry;
-    private final FleetLink link;
+    private final FleetConnection connection;
+    private final CommandClient commands;
     private final GatewayHttpApi http;
     private final String httpHost;
     private final AuditLog audit;
@@ -44,14 +48,16 @@ public final class Gateway implements AutoCloseable {
             GatewayConfig config,
             EmbeddedBroker broker,
             FleetRegistry registry,
-            FleetLink link,
+            FleetConnection connection,
+            CommandClient commands,
             GatewayHttpApi http,
             AuditLog audit,
             LiveService live) {
         this.config = config;
         this.broker = broker;
         this.registry = registry;
-        this.link = link;
+        this.connection = connection;
+        this.commands = commands;
         this.http = http;
         this.httpHost = config.http().host();
         this.audit = audit;
@@ -96,7 +102,7 @@ public final class Gateway implements AutoCloseable {
      * @throws IllegalStateException with a message naming what could not start and why
      */
     public static Gateway start(GatewayConfig config) {
-        return start(config, FROM_CONFIG, FleetLink.DEFAULT_SESSION_EXPIRY);
+        return start(config, FROM_CONFIG, FleetConnection.DEFAULT_SESSION_EXPIRY);
     }
 
     /**
@@ -108,7 +114,8 @@ public final class Gateway implements AutoCloseable {
         Objects.requireNonNull(config, "config is required");
         long started = System.nanoTime();
         EmbeddedBroker broker = null;
-        FleetLink link = null;
+        FleetConnection connection = null;
+        CommandClient commands = null;
         AuditLog audit = null;
         LiveService live = null;
         try {
@@ -133,14 +140,16 @@ public final class Gateway implements AutoCloseable {
             registry.listen(alerts);
             registry.listen(trails);
             registry.listen(recordings);
-            link = new FleetLink(
-                    config.gatewayId(), mqtt, config.maxPayloadBytes(), registry, codec, sessionExpiry, clock);
-            link.start();
+            DroppedMessages drops = new DroppedMessages();
+            connection = new FleetConnection(config.gatewayId(), mqtt, sessionExpiry, drops, clock);
+            commands = new CommandClient(connection, codec, config.maxPayloadBytes(), drops, clock);
+            FleetIngest ingest = new FleetIngest(registry, codec, config.maxPayloadBytes(), drops);
+            connection.start(ingest, commands);
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
             live = new LiveService(
                     config.gatewayId(),
                     registry,
-                    link,
+                    commands,
                     alerts,
                     config.live(),
                     Duration.ofMillis(config.commandTimeoutMillis()),
@@ -150,7 +159,9 @@ public final class Gateway implements AutoCloseable {
             ApiParts parts = new ApiParts(
                     config.gatewayId(),
                     registry,
-                    link,
+                    connection,
+                    commands,
+                    drops,
                     alerts,
                     trails,
                     recordings,
@@ -165,18 +176,19 @@ public final class Gateway implements AutoCloseable {
                     config.live());
             GatewayHttpApi http = GatewayHttpApi.start(config.http().host(), port, parts);
             live.uplinkBase(liveBase(config, http.port()));
-            Gateway gateway = new Gateway(config, broker, registry, link, http, audit, live);
+            Gateway gateway = new Gateway(config, broker, registry, connection, commands, http, audit, live);
             Logger.info(
                     "Gateway {} started in {} ms: web console {}, MQTT {} ({}), {} units known",
                     config.gatewayId(),
                     (System.nanoTime() - started) / 1_000_000,
                     gateway.httpUrl(),
                     mqtt.url(),
-                    link.connected() ? "connected" : "not connected yet, retrying",
+                    connection.connected() ? "connected" : "not connected yet, retrying",
                     registry.size());
             return gateway;
         } catch (RuntimeException | Error e) {
-            if (link != null) link.close();
+            if (connection != null) connection.close();
+            if (commands != null) commands.close();
             if (audit != null) audit.close();
             if (live != null) live.close();
             if (broker != null) broker.close();
@@ -201,12 +213,12 @@ public final class Gateway implements AutoCloseable {
 
     /** The broker the gateway follows: the embedded one when configured, else {@code mqtt.url}. */
     public String mqttUrl() {
-        return link.url();
+        return connection.url();
     }
 
     /** True while connected and subscribed to the fleet's topics. */
     public boolean brokerConnected() {
-        return link.connected();
+        return connection.connected();
     }
 
     public FleetRegistry registry() {
@@ -222,7 +234,9 @@ public final class Gateway implements AutoCloseable {
         } catch (RuntimeException e) {
             Logger.warn(e, "Stopping the HTTP API failed");
         }
-        link.close();
+        // The connection first, so no reply arrives while the commands still waiting are failed.
+        connection.close();
+        commands.close();
         if (broker != null) broker.close();
         audit.close();
         Logger.info("Gateway {} stopped", config.gatewayId());

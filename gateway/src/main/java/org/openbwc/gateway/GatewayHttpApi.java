@@ -33,9 +33,11 @@ import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator.SignedIn;
 import org.openbwc.gateway.auth.Operator;
 import org.openbwc.gateway.auth.OperatorDirectory;
+import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.CommandNotSentException;
 import org.openbwc.gateway.fleet.CommandTimeoutException;
-import org.openbwc.gateway.fleet.FleetLink;
+import org.openbwc.gateway.fleet.DroppedMessages;
+import org.openbwc.gateway.fleet.FleetConnection;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.LocationTrails;
 import org.openbwc.gateway.fleet.RecordingIndex;
@@ -69,7 +71,9 @@ final class GatewayHttpApi implements AutoCloseable {
 
     private final String gatewayId;
     private final FleetRegistry registry;
-    private final FleetLink link;
+    private final FleetConnection connection;
+    private final CommandClient commands;
+    private final DroppedMessages drops;
     private final AlertBoard alerts;
     private final LocationTrails trails;
     private final RecordingIndex recordings;
@@ -88,7 +92,9 @@ final class GatewayHttpApi implements AutoCloseable {
     private GatewayHttpApi(ApiParts p) {
         this.gatewayId = p.gatewayId();
         this.registry = p.registry();
-        this.link = p.link();
+        this.connection = p.connection();
+        this.commands = p.commands();
+        this.drops = p.drops();
         this.alerts = p.alerts();
         this.trails = p.trails();
         this.recordings = p.recordings();
@@ -98,7 +104,7 @@ final class GatewayHttpApi implements AutoCloseable {
         this.commandTimeout = p.commandTimeout();
         this.mapper = p.mapper();
         this.events = new EventStream(registry, alerts, mapper, p.heartbeat(), p.eventBacklog());
-        this.metrics = new GatewayMetrics(gatewayId, registry, link, alerts, events::clients, p.live());
+        this.metrics = new GatewayMetrics(gatewayId, registry, connection, drops, alerts, events::clients, p.live());
         this.access = new WebAccess(p.auth(), audit, metrics, mapper);
         this.pages = new WebPages(map, p.liveConfig());
         this.live = p.live();
@@ -305,7 +311,7 @@ final class GatewayHttpApi implements AutoCloseable {
                         id);
             }
             CommandReply answer =
-                    await(id, name, link.send(id, name, args, gatewayId + "/" + who.username(), commandTimeout));
+                    await(id, name, commands.send(id, name, args, gatewayId + "/" + who.username(), commandTimeout));
             ObjectNode body = mapper.valueToTree(answer);
             if (answer.ok()) {
                 outcome = "ok";
@@ -500,7 +506,7 @@ final class GatewayHttpApi implements AutoCloseable {
 
     /** For load balancers and watchdogs: no detail, no sign-in. */
     private void publicHealth(Context ctx) {
-        boolean connected = link.connected();
+        boolean connected = connection.connected();
         json(ctx, connected ? 200 : 503, Map.of("status", connected ? "ok" : "degraded"));
     }
 
@@ -558,12 +564,12 @@ final class GatewayHttpApi implements AutoCloseable {
 
     private void health(Context ctx) {
         Map<String, Object> broker = new LinkedHashMap<>();
-        boolean connected = link.connected();
-        broker.put("url", link.url());
-        broker.put("clientId", link.clientId());
+        boolean connected = connection.connected();
+        broker.put("url", connection.url());
+        broker.put("clientId", connection.clientId());
         broker.put("connected", connected);
-        broker.put("connectedSince", link.connectedSince());
-        broker.put("connections", link.connections());
+        broker.put("connectedSince", connection.connectedSince());
+        broker.put("connections", connection.connections());
         int total = registry.size();
         int online = registry.onlineCount();
         Map<String, Object> units = new LinkedHashMap<>();
@@ -575,9 +581,9 @@ final class GatewayHttpApi implements AutoCloseable {
         body.put("gatewayId", gatewayId);
         body.put("broker", broker);
         body.put("units", units);
-        body.put("droppedMessages", link.drops().snapshot());
-        body.put("droppedTotal", link.drops().total());
-        body.put("pendingCommands", link.pendingCommands());
+        body.put("droppedMessages", drops.snapshot());
+        body.put("droppedTotal", drops.total());
+        body.put("pendingCommands", commands.pendingCommands());
         body.put("eventStreamClients", events.clients());
         // 503 lets a load balancer or systemd watchdog notice a gateway cut off from the fleet.
         json(ctx, connected ? 200 : 503, body);

@@ -8,7 +8,8 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.function.IntSupplier;
-import org.openbwc.gateway.fleet.FleetLink;
+import org.openbwc.gateway.fleet.DroppedMessages;
+import org.openbwc.gateway.fleet.FleetConnection;
 import org.openbwc.gateway.fleet.FleetRegistry;
 
 /** The gateway's figures for Prometheus at {@code /metrics}: fleet, MQTT traffic, browsers, commands, alerts. */
@@ -21,7 +22,8 @@ final class GatewayMetrics {
     GatewayMetrics(
             String gatewayId,
             FleetRegistry fleet,
-            FleetLink link,
+            FleetConnection connection,
+            DroppedMessages drops,
             AlertBoard alerts,
             IntSupplier sseClients,
             LiveService live) {
@@ -32,14 +34,13 @@ final class GatewayMetrics {
         Gauge.builder("bwc_units_known", fleet, FleetRegistry::size)
                 .description("Units the gateway has heard of")
                 .register(meters);
-        FunctionCounter.builder("bwc_mqtt_messages_in", link, FleetLink::messagesIn)
+        FunctionCounter.builder("bwc_mqtt_messages_in", connection, FleetConnection::messagesIn)
                 .description("MQTT messages received from the fleet, dropped ones included")
                 .register(meters);
-        FunctionCounter.builder(
-                        "bwc_mqtt_dropped_payloads", link, l -> l.drops().total())
+        FunctionCounter.builder("bwc_mqtt_dropped_payloads", drops, DroppedMessages::total)
                 .description("Messages dropped as malformed, oversized, or on an unknown topic")
                 .register(meters);
-        Gauge.builder("bwc_mqtt_connected", link, l -> l.connected() ? 1 : 0)
+        Gauge.builder("bwc_mqtt_connected", connection, c -> c.connected() ? 1 : 0)
                 .description("1 while connected to the broker")
                 .register(meters);
         Gauge.builder("bwc_sse_clients", sseClients, s -> s.getAsInt())

@@ -17,7 +17,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.openbwc.config.LiveConfig;
-import org.openbwc.gateway.fleet.FleetLink;
+import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.UnitView;
 import org.openbwc.gateway.live.LiveRelay;
@@ -61,7 +61,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
 
     private final String gatewayId;
     private final FleetRegistry registry;
-    private final FleetLink link;
+    private final CommandClient commands;
     private final AlertBoard alerts;
     private final LiveConfig config;
     private volatile String uplinkBase;
@@ -81,14 +81,14 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     public LiveService(
             String gatewayId,
             FleetRegistry registry,
-            FleetLink link,
+            CommandClient commands,
             AlertBoard alerts,
             LiveConfig config,
             Duration commandTimeout,
             Clock clock) {
         this.gatewayId = gatewayId;
         this.registry = registry;
-        this.link = link;
+        this.commands = commands;
         this.alerts = alerts;
         this.config = config;
         this.commandTimeout = commandTimeout;
@@ -142,7 +142,8 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
             CompletableFuture<Void> opened = new CompletableFuture<>();
             uplinkWaiters.put(id, opened);
             Logger.info("Live: asking unit {} to stream ({})", id, requestedBy);
-            CompletableFuture<Void> done = link.send(id, "live.start", Map.of("url", url), requestedBy, commandTimeout)
+            CompletableFuture<Void> done = commands.send(
+                            id, "live.start", Map.of("url", url), requestedBy, commandTimeout)
                     .thenCompose(reply -> {
                         if (!reply.ok()) {
                             throw new LiveUnavailableException(
@@ -173,7 +174,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
         }
         return starting.computeIfAbsent(unitId, id -> {
             Logger.info("Live: asking unit {} to push to the media server ({})", id, requestedBy);
-            CompletableFuture<Void> done = link.send(
+            CompletableFuture<Void> done = commands.send(
                             id,
                             "live.start",
                             Map.of("url", config.mediaServerPushUrl().replace("{unit}", id)),
@@ -323,7 +324,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
             for (Map.Entry<String, Instant> p : pushes.entrySet()) {
                 if (Duration.between(p.getValue(), now).compareTo(PUSH_IDLE) < 0 || sosOpen(p.getKey())) continue;
                 pushes.remove(p.getKey());
-                link.send(p.getKey(), "live.stop", Map.of(), gatewayId, commandTimeout);
+                commands.send(p.getKey(), "live.stop", Map.of(), gatewayId, commandTimeout);
                 Logger.info(
                         "Live: stopped unit {}'s media server push ({} since the last request to watch)",
                         p.getKey(),
@@ -344,7 +345,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
 
     /** Asks the unit to stop and ends the relay. */
     void stop(String unitId, String reason) {
-        link.send(unitId, "live.stop", Map.of(), gatewayId, commandTimeout).whenComplete((r, e) -> {
+        commands.send(unitId, "live.stop", Map.of(), gatewayId, commandTimeout).whenComplete((r, e) -> {
             if (e != null) Logger.debug("Live: live.stop to {} failed: {}", unitId, e.toString());
         });
         uplinkClosed(unitId, reason);

@@ -34,11 +34,12 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.config.LiveConfig;
 import org.openbwc.config.MapConfig;
 import org.openbwc.gateway.audit.AuditLog;
+import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.CommandNotSentException;
 import org.openbwc.gateway.fleet.CommandTimeoutException;
 import org.openbwc.gateway.fleet.DroppedMessages;
+import org.openbwc.gateway.fleet.FleetConnection;
 import org.openbwc.gateway.fleet.FleetFeed;
-import org.openbwc.gateway.fleet.FleetLink;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.LocationTrails;
 import org.openbwc.gateway.fleet.RecordingIndex;
@@ -52,7 +53,7 @@ import org.openbwc.protocol.UnitState;
 import org.openbwc.protocol.UnitStatus;
 import org.openbwc.protocol.WireCodec;
 
-/** The HTTP surface on its own: a real Javalin server, a real registry fed directly, a mocked MQTT link. */
+/** The HTTP surface on its own: a real Javalin server, a real registry fed directly, a mocked MQTT connection and command client. */
 class GatewayHttpApiTest {
 
     static final String UNIT = "u-1";
@@ -60,7 +61,8 @@ class GatewayHttpApiTest {
 
     final FleetRegistry registry = new FleetRegistry();
     final FleetFeed feed = new FleetFeed(registry);
-    final FleetLink link = mock(FleetLink.class);
+    final FleetConnection connection = mock(FleetConnection.class);
+    final CommandClient commands = mock(CommandClient.class);
 
     @TempDir
     Path dataDir;
@@ -70,11 +72,10 @@ class GatewayHttpApiTest {
 
     @BeforeEach
     void start() throws Exception {
-        when(link.connected()).thenReturn(true);
-        when(link.url()).thenReturn("tcp://127.0.0.1:1883");
-        when(link.clientId()).thenReturn("gw-1");
-        when(link.drops()).thenReturn(new DroppedMessages());
-        http = GatewayHttpApi.start("127.0.0.1", 0, parts(registry, link, dataDir, "gw-1"));
+        when(connection.connected()).thenReturn(true);
+        when(connection.url()).thenReturn("tcp://127.0.0.1:1883");
+        when(connection.clientId()).thenReturn("gw-1");
+        http = GatewayHttpApi.start("127.0.0.1", 0, parts(registry, connection, commands, dataDir, "gw-1"));
         api = ApiClient.signedIn("http://127.0.0.1:" + http.port(), TestOperators.SUPERVISOR);
         feed.applyStatus(status(UnitState.BUFFERING, 1), false);
     }
@@ -84,7 +85,12 @@ class GatewayHttpApiTest {
         http.close();
     }
 
-    static ApiParts parts(FleetRegistry registry, FleetLink link, Path dataDir, String gatewayId) {
+    static ApiParts parts(
+            FleetRegistry registry,
+            FleetConnection connection,
+            CommandClient commands,
+            Path dataDir,
+            String gatewayId) {
         Clock clock = Clock.systemUTC();
         AlertBoard alerts = new AlertBoard(clock);
         LocationTrails trails = new LocationTrails(100);
@@ -94,11 +100,13 @@ class GatewayHttpApiTest {
         registry.listen(recordings);
         WireCodec codec = new WireCodec();
         LiveService live = new LiveService(
-                gatewayId, registry, link, alerts, LiveConfig.defaults(), Duration.ofMillis(500), clock);
+                gatewayId, registry, commands, alerts, LiveConfig.defaults(), Duration.ofMillis(500), clock);
         return new ApiParts(
                 gatewayId,
                 registry,
-                link,
+                connection,
+                commands,
+                new DroppedMessages(),
                 alerts,
                 trails,
                 recordings,
@@ -163,7 +171,7 @@ class GatewayHttpApiTest {
 
     @Test
     void anUnexpectedFailureIsA500WithoutInternals() throws Exception {
-        when(link.send(anyString(), anyString(), anyMap(), anyString(), any()))
+        when(commands.send(anyString(), anyString(), anyMap(), anyString(), any()))
                 .thenThrow(new IllegalStateException("secret internal detail"));
         ApiClient.Reply r = api.post("/api/units/" + UNIT + "/commands/ping", null);
         assertThat(r.status()).isEqualTo(500);
@@ -173,12 +181,12 @@ class GatewayHttpApiTest {
 
     @Test
     void linkFailuresBecomeTheMatchingStatus() throws Exception {
-        when(link.send(eq(UNIT), eq("ping"), anyMap(), anyString(), any()))
+        when(commands.send(eq(UNIT), eq("ping"), anyMap(), anyString(), any()))
                 .thenReturn(CompletableFuture.failedFuture(
                         new CommandNotSentException("not connected to the broker", null)));
-        when(link.send(eq(UNIT), eq("locate"), anyMap(), anyString(), any()))
+        when(commands.send(eq(UNIT), eq("locate"), anyMap(), anyString(), any()))
                 .thenReturn(CompletableFuture.failedFuture(new UnreadableReplyException("unit u-1 answered garbage")));
-        when(link.send(eq(UNIT), eq("marker"), anyMap(), anyString(), any()))
+        when(commands.send(eq(UNIT), eq("marker"), anyMap(), anyString(), any()))
                 .thenReturn(CompletableFuture.failedFuture(
                         new CommandTimeoutException(UNIT, "marker", Duration.ofMillis(500))));
 
@@ -195,7 +203,7 @@ class GatewayHttpApiTest {
 
     @Test
     void healthIs503WhenTheGatewayIsCutOffFromTheBroker() throws Exception {
-        when(link.connected()).thenReturn(false);
+        when(connection.connected()).thenReturn(false);
         ApiClient.Reply r = api.get("/api/health");
         assertThat(r.status()).isEqualTo(503);
         assertThat(r.json().get("status").asText()).isEqualTo("degraded");
@@ -206,7 +214,9 @@ class GatewayHttpApiTest {
     @Test
     void aTakenHttpPortIsReportedClearly() {
         assertThatThrownBy(() -> GatewayHttpApi.start(
-                        "127.0.0.1", http.port(), parts(new FleetRegistry(), link, dataDir.resolve("second"), "gw-2")))
+                        "127.0.0.1",
+                        http.port(),
+                        parts(new FleetRegistry(), connection, commands, dataDir.resolve("second"), "gw-2")))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("127.0.0.1:" + http.port())
                 .hasMessageContaining("already in use; set http.port to another port");
@@ -214,7 +224,7 @@ class GatewayHttpApiTest {
 
     @Test
     void aCommandCarriesTheSignedInOperatorAndIsAudited() throws Exception {
-        when(link.send(eq(UNIT), eq("ping"), anyMap(), eq("gw-1/" + TestOperators.SUPERVISOR), any()))
+        when(commands.send(eq(UNIT), eq("ping"), anyMap(), eq("gw-1/" + TestOperators.SUPERVISOR), any()))
                 .thenReturn(CompletableFuture.completedFuture(
                         new CommandReply(Payload.VERSION, UNIT, "ping", true, "", UnitState.BUFFERING, Instant.now())));
         ApiClient.Reply r = api.post("/api/units/" + UNIT + "/commands/ping", null, "X-Operator", "mallory");

@@ -24,9 +24,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openbwc.gateway.auth.OperatorDirectory;
-import org.openbwc.gateway.fleet.DroppedMessages;
+import org.openbwc.gateway.fleet.CommandClient;
+import org.openbwc.gateway.fleet.FleetConnection;
 import org.openbwc.gateway.fleet.FleetFeed;
-import org.openbwc.gateway.fleet.FleetLink;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.protocol.EventType;
 import org.openbwc.protocol.Payload;
@@ -40,7 +40,8 @@ class WebAccessTest {
 
     final FleetRegistry registry = new FleetRegistry();
     final FleetFeed feed = new FleetFeed(registry);
-    final FleetLink link = mock(FleetLink.class);
+    final FleetConnection connection = mock(FleetConnection.class);
+    final CommandClient commands = mock(CommandClient.class);
 
     @TempDir
     Path dataDir;
@@ -50,11 +51,11 @@ class WebAccessTest {
 
     @BeforeEach
     void start() {
-        when(link.connected()).thenReturn(true);
-        when(link.url()).thenReturn("tcp://127.0.0.1:1883");
-        when(link.clientId()).thenReturn("gw-1");
-        when(link.drops()).thenReturn(new DroppedMessages());
-        http = GatewayHttpApi.start("127.0.0.1", 0, GatewayHttpApiTest.parts(registry, link, dataDir, "gw-1"));
+        when(connection.connected()).thenReturn(true);
+        when(connection.url()).thenReturn("tcp://127.0.0.1:1883");
+        when(connection.clientId()).thenReturn("gw-1");
+        http = GatewayHttpApi.start(
+                "127.0.0.1", 0, GatewayHttpApiTest.parts(registry, connection, commands, dataDir, "gw-1"));
         base = "http://127.0.0.1:" + http.port();
         feed.applyStatus(GatewayHttpApiTest.status(UnitState.BUFFERING, 1), false);
     }
@@ -200,7 +201,7 @@ class WebAccessTest {
         ApiClient c = ApiClient.signedIn(base, TestOperators.VIEWER);
         http.close();
         http = GatewayHttpApi.start(
-                "127.0.0.1", 0, GatewayHttpApiTest.parts(new FleetRegistry(), link, dataDir, "gw-1"));
+                "127.0.0.1", 0, GatewayHttpApiTest.parts(new FleetRegistry(), connection, commands, dataDir, "gw-1"));
         HttpResponse<String> me =
                 send("GET", "/api/me", "Bearer " + c.token(), null, "http://127.0.0.1:" + http.port());
         assertThat(me.statusCode()).isEqualTo(200);

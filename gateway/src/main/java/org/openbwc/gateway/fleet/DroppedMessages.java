@@ -5,6 +5,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
+import org.openbwc.json.JsonException;
+import org.openbwc.json.JsonReader;
+import org.openbwc.protocol.Payload;
 import org.tinylog.Logger;
 
 /**
@@ -77,5 +80,25 @@ public final class DroppedMessages {
         Map<String, Long> out = new LinkedHashMap<>();
         for (Reason r : Reason.values()) out.put(r.key, counts.get(r).sum());
         return out;
+    }
+
+    /** Sorts a payload the codec rejected into a drop reason; runs only on the failure path. */
+    static Reason classify(byte[] payload, int maxPayloadBytes) {
+        if (payload.length > maxPayloadBytes) return Reason.OVERSIZED;
+        Object tree;
+        try {
+            tree = JsonReader.parse(payload);
+        } catch (JsonException e) {
+            return Reason.NOT_JSON;
+        }
+        if (!(tree instanceof Map<?, ?> members)) return Reason.NOT_JSON;
+        if (members.get("version") instanceof Long version && version != Payload.VERSION)
+            return Reason.UNSUPPORTED_VERSION;
+        return Reason.INVALID_PAYLOAD;
+    }
+
+    /** A topic short enough to name as a source in the log. */
+    static String abbreviate(String s) {
+        return s.length() <= 120 ? s : s.substring(0, 117) + "...";
     }
 }
