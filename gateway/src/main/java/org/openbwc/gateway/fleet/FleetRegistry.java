@@ -10,6 +10,8 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
 import org.openbwc.protocol.StreamHandle;
 import org.openbwc.protocol.UnitEvent;
 import org.openbwc.protocol.UnitLocation;
@@ -19,6 +21,9 @@ import org.tinylog.Logger;
 
 /**
  * The latest known state of every unit, rebuilt from what the fleet publishes over MQTT; thread-safe.
+ *
+ * <p>Every change goes through one path, {@link #update}: it takes the write lock, applies the change to the unit's
+ * entry, rebuilds the unit's {@link UnitView} and tells the listeners what changed.
  *
  * <p>Ordering rules for status: between two live statuses the newer unit time wins (then the higher seq), unless
  * either unit clock is unset, in which case arrival order wins; a Will (state OFFLINE) always wins over a live status,
@@ -48,6 +53,22 @@ public final class FleetRegistry {
 
         UnitView view(String id) {
             return UnitView.of(id, status, location, lastSeen);
+        }
+    }
+
+    /**
+     * What a change did to one unit's entry.
+     *
+     * @param after the entry as it is now; null when the unit is removed
+     * @param event a new event to tell the listeners about, or null
+     * @param accepted what the mutator returns (e.g. whether a status became the current one)
+     */
+    private record Change(Entry after, UnitEvent event, boolean accepted) {
+        /** Leaves the unit as it was and tells nobody. */
+        static final Change NONE = new Change(null, null, false);
+
+        static Change to(Entry after) {
+            return new Change(after, null, true);
         }
     }
 
@@ -109,13 +130,7 @@ public final class FleetRegistry {
      */
     public List<UnitView> listen(Listener listener) {
         Objects.requireNonNull(listener, "listener is required");
-        writeLock.lock();
-        try {
-            listeners.add(listener);
-            return units();
-        } finally {
-            writeLock.unlock();
-        }
+        return snapshotWhile(() -> listeners.add(listener));
     }
 
     public void removeListener(Listener listener) {
@@ -145,14 +160,10 @@ public final class FleetRegistry {
      */
     boolean applyStatus(UnitStatus status, boolean retained) {
         String id = status.unitId();
-        writeLock.lock();
-        try {
-            Entry old = units.getOrDefault(id, Entry.EMPTY);
+        return update(id, retained, old -> {
             boolean accepted = supersedes(status, old.status());
             boolean fromUnit = !retained && status.state() != UnitState.OFFLINE;
             Instant seen = seen(old.lastSeen(), fromUnit, status.time());
-            Entry updated =
-                    new Entry(accepted ? status : old.status(), old.location(), old.stream(), old.events(), seen);
             if (!accepted) {
                 Logger.debug(
                         "Unit {}: ignored out-of-order status (state {}, seq {}, time {}; current seq {}, time {})",
@@ -163,117 +174,119 @@ public final class FleetRegistry {
                         old.status().seq(),
                         old.status().time());
             }
-            store(id, old, updated, retained);
-            return accepted;
-        } finally {
-            writeLock.unlock();
-        }
+            Entry after = new Entry(accepted ? status : old.status(), old.location(), old.stream(), old.events(), seen);
+            return new Change(after, null, accepted);
+        });
     }
 
     boolean applyLocation(UnitLocation location, boolean retained) {
-        String id = location.unitId();
-        writeLock.lock();
-        try {
-            Entry old = units.getOrDefault(id, Entry.EMPTY);
+        return update(location.unitId(), retained, old -> {
             boolean accepted = old.location() == null
                     || !location.fixTime().isBefore(old.location().fixTime());
             Instant seen = seen(old.lastSeen(), !retained, location.fixTime());
-            store(
-                    id,
-                    old,
-                    new Entry(old.status(), accepted ? location : old.location(), old.stream(), old.events(), seen),
-                    retained);
-            return accepted;
-        } finally {
-            writeLock.unlock();
-        }
+            Entry after =
+                    new Entry(old.status(), accepted ? location : old.location(), old.stream(), old.events(), seen);
+            return new Change(after, null, accepted);
+        });
     }
 
     void applyStream(StreamHandle stream, boolean retained) {
-        String id = stream.unitId();
-        writeLock.lock();
-        try {
-            Entry old = units.getOrDefault(id, Entry.EMPTY);
+        update(stream.unitId(), retained, old -> {
             Instant seen = seen(old.lastSeen(), !retained, stream.since());
-            store(id, old, new Entry(old.status(), old.location(), stream, old.events(), seen), retained);
-        } finally {
-            writeLock.unlock();
-        }
+            return Change.to(new Entry(old.status(), old.location(), stream, old.events(), seen));
+        });
     }
 
     /** Records an event; a QoS 1 redelivery of one already kept is ignored. */
     void applyEvent(UnitEvent event, boolean retained) {
-        String id = event.unitId();
-        writeLock.lock();
-        try {
-            Entry old = units.getOrDefault(id, Entry.EMPTY);
+        update(event.unitId(), retained, old -> {
             Instant seen = seen(old.lastSeen(), !retained, event.time());
-            boolean duplicate = old.events().contains(event);
             List<UnitEvent> events = old.events();
-            if (!duplicate) {
-                List<UnitEvent> grown = new ArrayList<>(Math.min(events.size() + 1, eventsPerUnit));
-                grown.addAll(
-                        events.size() >= eventsPerUnit
-                                ? events.subList(events.size() - eventsPerUnit + 1, events.size())
-                                : events);
-                grown.add(event);
-                events = List.copyOf(grown);
+            if (events.contains(event)) {
+                return Change.to(new Entry(old.status(), old.location(), old.stream(), events, seen));
             }
-            store(id, old, new Entry(old.status(), old.location(), old.stream(), events, seen), retained);
-            if (!duplicate) {
-                Logger.debug("Unit {}: event {} ({})", id, event.type().wire(), event.cause());
-                for (Listener l : listeners) {
-                    try {
-                        l.unitEvent(event);
-                    } catch (RuntimeException e) {
-                        Logger.error(e, "Fleet listener {} failed on an event of unit {}", l, id);
-                    }
-                }
-            }
-        } finally {
-            writeLock.unlock();
-        }
+            List<UnitEvent> grown = new ArrayList<>(Math.min(events.size() + 1, eventsPerUnit));
+            grown.addAll(
+                    events.size() >= eventsPerUnit
+                            ? events.subList(events.size() - eventsPerUnit + 1, events.size())
+                            : events);
+            grown.add(event);
+            Entry after = new Entry(old.status(), old.location(), old.stream(), List.copyOf(grown), seen);
+            return new Change(after, event, true);
+        });
     }
 
     /** The unit's retained status was cleared (an empty retained payload): it no longer belongs to the fleet. */
     void forget(String unitId) {
-        writeLock.lock();
-        try {
-            if (units.remove(unitId) == null) return;
-            Logger.info("Unit {} removed from the fleet (its retained status was cleared)", unitId);
-            for (Listener l : listeners) {
-                try {
-                    l.unitRemoved(unitId);
-                } catch (RuntimeException e) {
-                    Logger.error(e, "Fleet listener {} failed on the removal of unit {}", l, unitId);
-                }
-            }
-        } finally {
-            writeLock.unlock();
-        }
+        update(unitId, true, old -> old == Entry.EMPTY ? Change.NONE : Change.to(null));
     }
 
     /** The unit's retained location was cleared. */
     void clearLocation(String unitId) {
+        update(
+                unitId,
+                true,
+                old -> old.location() == null
+                        ? Change.NONE
+                        : Change.to(new Entry(old.status(), null, old.stream(), old.events(), old.lastSeen())));
+    }
+
+    /** The unit's retained live-stream handle was cleared. */
+    void clearStream(String unitId) {
+        update(
+                unitId,
+                true,
+                old -> old.stream() == null
+                        ? Change.NONE
+                        : Change.to(new Entry(old.status(), old.location(), null, old.events(), old.lastSeen())));
+    }
+
+    /**
+     * The one way a unit changes: under the write lock, applies {@code change} to the unit's entry ({@link Entry#EMPTY}
+     * for a unit not known yet), stores the result, rebuilds the unit's view and tells the listeners: unitChanged when
+     * the view differs, then unitEvent for a new event, or unitRemoved when the unit is gone.
+     *
+     * @param retained whether the message behind the change was replayed from the broker's retained store (only
+     *                 changes how a transition is logged)
+     * @return the change's {@link Change#accepted()}
+     */
+    private boolean update(String id, boolean retained, Function<Entry, Change> change) {
         writeLock.lock();
         try {
-            Entry old = units.get(unitId);
-            if (old == null || old.location() == null) return;
-            store(unitId, old, new Entry(old.status(), null, old.stream(), old.events(), old.lastSeen()), true);
+            Entry old = units.getOrDefault(id, Entry.EMPTY);
+            Change c = change.apply(old);
+            if (c == Change.NONE) return false;
+            if (c.after() == null) {
+                units.remove(id);
+                Logger.info("Unit {} removed from the fleet (its retained status was cleared)", id);
+                tell(l -> l.unitRemoved(id), "the removal of unit", id);
+                return c.accepted();
+            }
+            units.put(id, c.after());
+            UnitView before = old == Entry.EMPTY ? null : old.view(id);
+            UnitView after = c.after().view(id);
+            if (!after.equals(before)) {
+                logTransition(before, after, retained);
+                tell(l -> l.unitChanged(after), "a change of unit", id);
+            }
+            if (c.event() != null) {
+                UnitEvent event = c.event();
+                Logger.debug("Unit {}: event {} ({})", id, event.type().wire(), event.cause());
+                tell(l -> l.unitEvent(event), "an event of unit", id);
+            }
+            return c.accepted();
         } finally {
             writeLock.unlock();
         }
     }
 
-    /** The unit's retained live-stream handle was cleared. */
-    void clearStream(String unitId) {
-        writeLock.lock();
-        try {
-            Entry old = units.get(unitId);
-            if (old == null || old.stream() == null) return;
-            store(unitId, old, new Entry(old.status(), old.location(), null, old.events(), old.lastSeen()), true);
-        } finally {
-            writeLock.unlock();
+    private void tell(Consumer<Listener> call, String what, String id) {
+        for (Listener l : listeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                Logger.error(e, "Fleet listener {} failed on {} {}", l, what, id);
+            }
         }
     }
 
@@ -294,21 +307,6 @@ public final class FleetRegistry {
         Instant candidate = liveFromUnit ? now : (unitTime == null ? null : (unitTime.isAfter(now) ? now : unitTime));
         if (candidate == null) return previous;
         return previous == null || candidate.isAfter(previous) ? candidate : previous;
-    }
-
-    private void store(String id, Entry old, Entry updated, boolean retained) {
-        units.put(id, updated);
-        UnitView before = old == Entry.EMPTY ? null : old.view(id);
-        UnitView after = updated.view(id);
-        if (after.equals(before)) return;
-        logTransition(before, after, retained);
-        for (Listener l : listeners) {
-            try {
-                l.unitChanged(after);
-            } catch (RuntimeException e) {
-                Logger.error(e, "Fleet listener {} failed on a change of unit {}", l, id);
-            }
-        }
     }
 
     private static void logTransition(UnitView before, UnitView after, boolean retained) {
