@@ -18,6 +18,8 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import org.openbwc.gateway.alerts.Alert;
+import org.openbwc.gateway.alerts.AlertBoard;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.UnitView;
 import org.openbwc.protocol.UnitEvent;

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Objects;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.MqttConfig;
+import org.openbwc.gateway.alerts.AlertBoard;
 import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator;
 import org.openbwc.gateway.auth.OperatorDirectory;

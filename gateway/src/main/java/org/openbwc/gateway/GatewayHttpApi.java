@@ -29,6 +29,8 @@ import java.util.concurrent.TimeoutException;
 import org.eclipse.jetty.util.VirtualThreads;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.openbwc.config.MapConfig;
+import org.openbwc.gateway.alerts.Alert;
+import org.openbwc.gateway.alerts.AlertBoard;
 import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator.SignedIn;
 import org.openbwc.gateway.auth.Operator;

@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.config.LiveConfig;
 import org.openbwc.config.MapConfig;
+import org.openbwc.gateway.alerts.AlertBoard;
 import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.CommandNotSentException;

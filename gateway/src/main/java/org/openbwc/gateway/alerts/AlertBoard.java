@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.alerts;
 
 import java.time.Clock;
 import java.time.Instant;

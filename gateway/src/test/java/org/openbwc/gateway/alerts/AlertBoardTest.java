@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.alerts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.alerts;
 
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
