@@ -13,6 +13,7 @@ import org.openbwc.gateway.fleet.FleetConnection;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.LocationTrails;
 import org.openbwc.gateway.fleet.RecordingIndex;
+import org.openbwc.gateway.live.LiveService;
 
 /** Everything the HTTP API serves from, built by {@link Gateway} (or a test) and handed over in one piece. */
 record ApiParts(

@@ -21,6 +21,7 @@ import org.openbwc.gateway.fleet.FleetIngest;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.LocationTrails;
 import org.openbwc.gateway.fleet.RecordingIndex;
+import org.openbwc.gateway.live.LiveService;
 import org.openbwc.protocol.WireCodec;
 import org.tinylog.Logger;
 

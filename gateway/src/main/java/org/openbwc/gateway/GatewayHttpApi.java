@@ -47,6 +47,7 @@ import org.openbwc.gateway.fleet.UnitView;
 import org.openbwc.gateway.fleet.UnreadableReplyException;
 import org.openbwc.gateway.live.HlsWindow;
 import org.openbwc.gateway.live.LiveRelay;
+import org.openbwc.gateway.live.LiveService;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.RemoteCommand;
 import org.tinylog.Logger;

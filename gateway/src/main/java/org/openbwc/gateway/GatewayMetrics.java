@@ -12,6 +12,7 @@ import org.openbwc.gateway.alerts.AlertBoard;
 import org.openbwc.gateway.fleet.DroppedMessages;
 import org.openbwc.gateway.fleet.FleetConnection;
 import org.openbwc.gateway.fleet.FleetRegistry;
+import org.openbwc.gateway.live.LiveService;
 
 /** The gateway's figures for Prometheus at {@code /metrics}: fleet, MQTT traffic, browsers, commands, alerts. */
 final class GatewayMetrics {

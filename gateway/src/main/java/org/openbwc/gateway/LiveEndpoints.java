@@ -14,6 +14,7 @@ import java.util.regex.Pattern;
 import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator.SignedIn;
 import org.openbwc.gateway.live.LiveRelay;
+import org.openbwc.gateway.live.LiveService;
 import org.tinylog.Logger;
 
 /**

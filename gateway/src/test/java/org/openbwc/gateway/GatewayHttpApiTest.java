@@ -45,6 +45,7 @@ import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.LocationTrails;
 import org.openbwc.gateway.fleet.RecordingIndex;
 import org.openbwc.gateway.fleet.UnreadableReplyException;
+import org.openbwc.gateway.live.LiveService;
 import org.openbwc.protocol.Battery;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.EventType;

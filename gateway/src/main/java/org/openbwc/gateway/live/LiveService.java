@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.live;
 
 import java.nio.ByteBuffer;
 import java.security.SecureRandom;
@@ -22,7 +22,6 @@ import org.openbwc.gateway.alerts.AlertBoard;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.UnitView;
-import org.openbwc.gateway.live.LiveRelay;
 import org.openbwc.protocol.LiveFrame;
 import org.tinylog.Logger;
 
@@ -35,14 +34,14 @@ import org.tinylog.Logger;
 public final class LiveService implements AlertBoard.Listener, FleetRegistry.Listener, AutoCloseable {
 
     /** How long an uplink ticket or a viewer token may wait to be used. */
-    static final Duration GRANT_LIFETIME = Duration.ofSeconds(30);
+    public static final Duration GRANT_LIFETIME = Duration.ofSeconds(30);
 
     static final Duration UPLINK_SETTLE = Duration.ofSeconds(2);
     /** The gateway cannot see a media server's viewers, so a push lasts this long after the last request to watch. */
     static final Duration PUSH_IDLE = Duration.ofMinutes(10);
 
     /** A viewer token: which unit, which session (its nonce), until when. */
-    record ViewerGrant(String unitId, String username, String sessionNonce, Instant expires) {}
+    public record ViewerGrant(String unitId, String username, String sessionNonce, Instant expires) {}
 
     private record Ticket(String unitId, Instant expires) {}
 
@@ -101,12 +100,12 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     }
 
     /** The ws:// base units open their uplink to, known once the HTTP port is bound. */
-    void uplinkBase(String base) {
+    public void uplinkBase(String base) {
         this.uplinkBase = base;
     }
 
     /** Where viewers' latency reports go (the gateway's metrics). */
-    void latencySink(Consumer<Long> sink) {
+    public void latencySink(Consumer<Long> sink) {
         this.latencySink = sink;
     }
 
@@ -211,7 +210,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     }
 
     /** Uses up a viewer token: present, unexpired, for this unit and this very session. */
-    Optional<ViewerGrant> redeem(String token, String unitId, String sessionNonce) {
+    public Optional<ViewerGrant> redeem(String token, String unitId, String sessionNonce) {
         ViewerGrant g = token == null ? null : grants.remove(token);
         if (g == null
                 || !g.unitId().equals(unitId)
@@ -223,13 +222,13 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     }
 
     /** Uses up an uplink ticket sent in live.start. */
-    boolean redeemTicket(String ticket, String unitId) {
+    public boolean redeemTicket(String ticket, String unitId) {
         Ticket t = ticket == null ? null : tickets.remove(ticket);
         return t != null && t.unitId().equals(unitId) && !clock.instant().isAfter(t.expires());
     }
 
     /** The unit's uplink connected; replaces any previous stream of that unit. Returns the stream's relay. */
-    LiveRelay uplinkOpened(String unitId, String codecs, Consumer<String> toUnit) {
+    public LiveRelay uplinkOpened(String unitId, String codecs, Consumer<String> toUnit) {
         LiveRelay relay = new LiveRelay(unitId, config.viewerQueueKilobytes() * 1024L);
         relay.codecs(codecs);
         Stream previous = streams.put(unitId, new Stream(relay, toUnit, clock.instant()));
@@ -241,7 +240,8 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
         return relay;
     }
 
-    void uplinkMessage(String unitId, LiveRelay relay, ByteBuffer message) {
+    /** One message from the unit's uplink: a live fragment for the relay; a bad one is logged and dropped. */
+    public void uplinkMessage(String unitId, LiveRelay relay, ByteBuffer message) {
         try {
             relay.publish(LiveFrame.decode(message));
         } catch (IllegalArgumentException e) {
@@ -250,7 +250,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     }
 
     /** An uplink ended; only the unit's current stream is affected (a replaced one may close late). */
-    void uplinkClosed(String unitId, LiveRelay relay, String reason) {
+    public void uplinkClosed(String unitId, LiveRelay relay, String reason) {
         Stream s = streams.get(unitId);
         if (s == null || s.relay != relay || !streams.remove(unitId, s)) return;
         s.relay.closeAll(endMessage(reason));
@@ -263,7 +263,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     }
 
     /** Adds a viewer; empty when the unit does not stream (the viewer should ask again) or has too many viewers. */
-    Optional<LiveRelay.Viewer> join(String unitId, LiveRelay.Sink sink) {
+    public Optional<LiveRelay.Viewer> join(String unitId, LiveRelay.Sink sink) {
         Stream s = streams.get(unitId);
         if (s == null) return Optional.empty();
         if (s.relay.viewers() >= config.maxViewersPerUnit()) {
@@ -277,7 +277,8 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
         return Optional.of(v);
     }
 
-    void leave(String unitId, LiveRelay.Viewer viewer) {
+    /** A viewer went away; the idle countdown starts when it was the last. */
+    public void leave(String unitId, LiveRelay.Viewer viewer) {
         Stream s = streams.get(unitId);
         if (s == null) return;
         s.relay.leave(viewer);
@@ -289,7 +290,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
      * An HLS request for the unit's stream: keeps the stream up (the idle countdown restarts) and says whether this
      * session is new to it, for the audit log. Empty when the unit does not stream.
      */
-    Optional<LiveRelay> hlsRequest(String unitId, String sessionNonce, Runnable firstTimeForSession) {
+    public Optional<LiveRelay> hlsRequest(String unitId, String sessionNonce, Runnable firstTimeForSession) {
         Stream s = streams.get(unitId);
         if (s == null) return Optional.empty();
         if (s.relay.viewers() == 0) s.idleSince = clock.instant();
@@ -297,7 +298,8 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
         return Optional.of(s.relay);
     }
 
-    void latencyReport(long millis) {
+    /** A viewer's measured glass-to-glass delay, for the metrics; nonsense values are ignored. */
+    public void latencyReport(long millis) {
         if (millis >= 0 && millis < 600_000) latencySink.accept(millis);
     }
 
@@ -393,7 +395,8 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
         return HexFormat.of().formatHex(b);
     }
 
-    static String endMessage(String reason) {
+    /** The message that tells a viewer its stream ended, and why. */
+    public static String endMessage(String reason) {
         return "{\"type\":\"end\",\"reason\":" + jsonString(reason) + "}";
     }
 
@@ -408,7 +411,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
     }
 
     /** The stream cannot be had: the unit refused, is offline, or has too many viewers. */
-    static final class LiveUnavailableException extends RuntimeException {
+    public static final class LiveUnavailableException extends RuntimeException {
         LiveUnavailableException(String message) {
             super(message, null, false, false);
         }
