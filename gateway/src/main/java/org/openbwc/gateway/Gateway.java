@@ -22,6 +22,9 @@ import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.LocationTrails;
 import org.openbwc.gateway.fleet.RecordingIndex;
 import org.openbwc.gateway.live.LiveService;
+import org.openbwc.gateway.web.ApiParts;
+import org.openbwc.gateway.web.GatewayHttpApi;
+import org.openbwc.gateway.web.HttpJson;
 import org.openbwc.protocol.WireCodec;
 import org.tinylog.Logger;
 

@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.web;
 
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.FunctionCounter;

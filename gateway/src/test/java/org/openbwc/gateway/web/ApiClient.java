@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,14 +12,16 @@ import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Stream;
+import org.openbwc.gateway.auth.TestOperators;
 
 /** A test's view of the gateway's HTTP API, through java.net.http. */
-final class ApiClient {
+public final class ApiClient {
 
-    record Reply(int status, String body, JsonNode json, String contentType) {}
+    /** One answer: status, body, the body as JSON when it is JSON, and its content type. */
+    public record Reply(int status, String body, JsonNode json, String contentType) {}
 
     /** One server-sent event as read off the wire. */
-    record Sse(String name, String data) {}
+    public record Sse(String name, String data) {}
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder()
@@ -29,19 +31,19 @@ final class ApiClient {
     private final String base;
     private volatile String token;
 
-    ApiClient(String base) {
+    public ApiClient(String base) {
         this.base = base;
     }
 
     /** A client for the same gateway that signs in as {@code user} (with {@link TestOperators}' password). */
-    static ApiClient signedIn(String base, String user) throws IOException, InterruptedException {
+    public static ApiClient signedIn(String base, String user) throws IOException, InterruptedException {
         ApiClient c = new ApiClient(base);
         c.login(user, TestOperators.password(user));
         return c;
     }
 
     /** Signs in and sends the token with every later request. */
-    Reply login(String user, String password) throws IOException, InterruptedException {
+    public Reply login(String user, String password) throws IOException, InterruptedException {
         Reply r = post("/api/login", MAPPER.writeValueAsString(Map.of("username", user, "password", password)));
         if (r.status() != 200)
             throw new IllegalStateException("sign-in as " + user + " answered " + r.status() + ": " + r.body());
@@ -49,15 +51,15 @@ final class ApiClient {
         return r;
     }
 
-    String token() {
+    public String token() {
         return token;
     }
 
-    Reply get(String path) throws IOException, InterruptedException {
+    public Reply get(String path) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(URI.create(base + path)).GET());
     }
 
-    Reply post(String path, String body, String... headers) throws IOException, InterruptedException {
+    public Reply post(String path, String body, String... headers) throws IOException, InterruptedException {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
                 .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (headers.length > 0) b.headers(headers);
@@ -75,7 +77,7 @@ final class ApiClient {
     }
 
     /** Opens /api/events and parses frames into a queue on a background thread until the stream ends. */
-    BlockingQueue<Sse> events() throws IOException, InterruptedException {
+    public BlockingQueue<Sse> events() throws IOException, InterruptedException {
         HttpRequest.Builder b =
                 HttpRequest.newBuilder(URI.create(base + "/api/events")).header("Accept", "text/event-stream");
         if (token != null) b.header("Authorization", "Bearer " + token);
@@ -100,7 +102,7 @@ final class ApiClient {
         return queue;
     }
 
-    static JsonNode parse(String json) {
+    public static JsonNode parse(String json) {
         try {
             return MAPPER.readTree(json);
         } catch (IOException e) {

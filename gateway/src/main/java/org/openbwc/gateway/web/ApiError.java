@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.web;
 
 /** An error the HTTP API reports as-is: status, a message for the operator, and the unit it concerns if any. */
 final class ApiError extends RuntimeException {

@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -57,16 +57,16 @@ import org.tinylog.Logger;
  * health report, metrics, and the monitoring-room pages. Every error is JSON {@code {"error": "..."}}; no stack trace
  * ever leaves the process.
  */
-final class GatewayHttpApi implements AutoCloseable {
+public final class GatewayHttpApi implements AutoCloseable {
 
     /** Comment sent on an idle event stream; also keeps proxies and Jetty's idle timeout (30 s) from closing it. */
-    static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
     /** Unit events a stream client may fall behind by before it is dropped (unit changes are coalesced). */
-    static final int DEFAULT_EVENT_BACKLOG = 1024;
+    public static final int DEFAULT_EVENT_BACKLOG = 1024;
     /** A command body only carries a few short arguments. */
-    static final int MAX_COMMAND_BODY_BYTES = 4096;
+    public static final int MAX_COMMAND_BODY_BYTES = 4096;
 
-    static final int MAX_TRAIL_POINTS = 500;
+    public static final int MAX_TRAIL_POINTS = 500;
     static final int DEFAULT_FLEET_TRAIL_POINTS = 20;
     static final int MAX_AUDIT_ENTRIES = 1000;
     private static final int MAX_PLATFORM_THREADS = 32;
@@ -151,7 +151,7 @@ final class GatewayHttpApi implements AutoCloseable {
      *
      * @throws IllegalStateException naming the address when the port is taken
      */
-    static GatewayHttpApi start(String host, int port, ApiParts parts) {
+    public static GatewayHttpApi start(String host, int port, ApiParts parts) {
         GatewayHttpApi api = new GatewayHttpApi(parts);
         try {
             api.app.start(host, port);
@@ -168,7 +168,7 @@ final class GatewayHttpApi implements AutoCloseable {
     }
 
     /** The port actually bound (useful when started on port 0). */
-    int port() {
+    public int port() {
         return app.port();
     }
 

@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

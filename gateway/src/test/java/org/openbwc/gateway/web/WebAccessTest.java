@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
@@ -24,6 +24,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.openbwc.gateway.auth.OperatorDirectory;
+import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.FleetConnection;
 import org.openbwc.gateway.fleet.FleetFeed;

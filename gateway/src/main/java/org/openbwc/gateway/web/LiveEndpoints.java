@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.web;
 
 import io.javalin.http.Context;
 import io.javalin.websocket.WsConfig;

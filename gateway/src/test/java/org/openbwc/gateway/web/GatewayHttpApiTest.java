@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -35,6 +35,7 @@ import org.openbwc.config.LiveConfig;
 import org.openbwc.config.MapConfig;
 import org.openbwc.gateway.alerts.AlertBoard;
 import org.openbwc.gateway.audit.AuditLog;
+import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.CommandNotSentException;
 import org.openbwc.gateway.fleet.CommandTimeoutException;

@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.web;
 
 import io.javalin.security.RouteRole;
 import org.openbwc.gateway.auth.Role;

@@ -1,4 +1,4 @@
-package org.openbwc.gateway;
+package org.openbwc.gateway.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
@@ -16,7 +16,7 @@ import org.openbwc.gateway.fleet.RecordingIndex;
 import org.openbwc.gateway.live.LiveService;
 
 /** Everything the HTTP API serves from, built by {@link Gateway} (or a test) and handed over in one piece. */
-record ApiParts(
+public record ApiParts(
         String gatewayId,
         FleetRegistry registry,
         FleetConnection connection,
