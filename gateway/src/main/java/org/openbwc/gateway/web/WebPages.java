@@ -15,15 +15,18 @@ import org.openbwc.config.MapConfig;
  * The monitoring room's pages (plain HTML shells; their scripts fetch everything through the API after sign-in) and
  * the security headers every response carries. Nothing is loaded from another site except the configured map tiles.
  */
-final class WebPages {
+public final class WebPages {
 
-    /** Classpath folder of the pages and their scripts, served at {@code /assets}. */
-    static final String ASSET_DIR = "/org/openbwc/gateway/web";
+    /**
+     * Classpath folder of the pages and their scripts, served at {@code /assets}. A folder of its own, not the
+     * package's: the test classes of this package would otherwise hide it on a test classpath.
+     */
+    static final String ASSET_DIR = "/org/openbwc/gateway/web/assets";
 
     private final Map<String, byte[]> pages = new ConcurrentHashMap<>();
     private final String contentSecurityPolicy;
 
-    WebPages(MapConfig map, LiveConfig live) {
+    public WebPages(MapConfig map, LiveConfig live) {
         String tiles = tileOrigin(map.tileUrl());
         String media = live.usesMediaServer()
                 ? " " + tileOrigin(live.mediaServerPlaybackUrl().replace("{unit}", "u"))
