@@ -28,7 +28,7 @@ import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.gateway.web.ApiClient;
-import org.openbwc.gateway.web.GatewayHttpApi;
+import org.openbwc.gateway.web.CommandRoutes;
 import org.openbwc.protocol.EventType;
 import org.openbwc.protocol.Topics;
 import org.openbwc.protocol.UnitState;
@@ -382,10 +382,10 @@ abstract class FleetContract {
 
         ApiClient.Reply tooBig = api.post(
                 "/api/units/" + u.id + "/commands/marker",
-                "{\"args\": {\"label\": \"" + "x".repeat(GatewayHttpApi.MAX_COMMAND_BODY_BYTES) + "\"}}");
+                "{\"args\": {\"label\": \"" + "x".repeat(CommandRoutes.MAX_COMMAND_BODY_BYTES) + "\"}}");
         assertThat(tooBig.status()).isEqualTo(400);
         assertThat(tooBig.json().get("error").asText())
-                .contains("too big", String.valueOf(GatewayHttpApi.MAX_COMMAND_BODY_BYTES));
+                .contains("too big", String.valueOf(CommandRoutes.MAX_COMMAND_BODY_BYTES));
         assertThat(u.commands).isEmpty();
     }
 

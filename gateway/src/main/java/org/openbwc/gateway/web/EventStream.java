@@ -36,7 +36,12 @@ import org.tinylog.Logger;
  * unit or alert (a slow client skips intermediate states but always ends on the latest one); events are not, and a
  * client whose event backlog overflows is dropped: its browser reconnects and starts again from a fresh snapshot.
  */
-final class EventStream implements FleetRegistry.Listener, AlertBoard.Listener, AutoCloseable {
+public final class EventStream implements FleetRegistry.Listener, AlertBoard.Listener, AutoCloseable {
+
+    /** Comment sent on an idle event stream; also keeps proxies and Jetty's idle timeout (30 s) from closing it. */
+    public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+    /** Unit events a stream client may fall behind by before it is dropped (unit changes are coalesced). */
+    public static final int DEFAULT_EVENT_BACKLOG = 1024;
 
     private static final byte[] HEARTBEAT = ": heartbeat\n\n".getBytes(StandardCharsets.UTF_8);
 
@@ -51,7 +56,8 @@ final class EventStream implements FleetRegistry.Listener, AlertBoard.Listener, 
     private final Set<Client> clients = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    EventStream(FleetRegistry registry, AlertBoard alerts, ObjectMapper mapper, Duration heartbeat, int eventBacklog) {
+    public EventStream(
+            FleetRegistry registry, AlertBoard alerts, ObjectMapper mapper, Duration heartbeat, int eventBacklog) {
         this.registry = registry;
         this.alerts = alerts;
         this.mapper = mapper;
@@ -61,7 +67,8 @@ final class EventStream implements FleetRegistry.Listener, AlertBoard.Listener, 
         registry.listen(this);
     }
 
-    int clients() {
+    /** Browsers following the stream now. */
+    public int clients() {
         return clients.size();
     }
 

@@ -15,13 +15,13 @@ import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.live.LiveService;
 
 /** The gateway's figures for Prometheus at {@code /metrics}: fleet, MQTT traffic, browsers, commands, alerts. */
-final class GatewayMetrics {
+public final class GatewayMetrics {
 
     private final PrometheusMeterRegistry meters = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
 
     private final DistributionSummary liveLatency;
 
-    GatewayMetrics(
+    public GatewayMetrics(
             String gatewayId,
             FleetRegistry fleet,
             FleetConnection connection,

@@ -22,7 +22,7 @@ import org.openbwc.gateway.auth.Authenticator.SignedIn;
  * Sign-in, sign-out and the check in front of every protected route: a session cookie (browsers) or an
  * {@code Authorization: Bearer} token (API clients) identifies the operator, whose role must reach the route's.
  */
-final class WebAccess {
+public final class WebAccess {
 
     static final String COOKIE = "bwc_session";
     static final String OPERATOR = "openbwc.operator";
@@ -33,7 +33,7 @@ final class WebAccess {
     private final GatewayMetrics metrics;
     private final ObjectMapper mapper;
 
-    WebAccess(Authenticator auth, AuditLog audit, GatewayMetrics metrics, ObjectMapper mapper) {
+    public WebAccess(Authenticator auth, AuditLog audit, GatewayMetrics metrics, ObjectMapper mapper) {
         this.auth = auth;
         this.audit = audit;
         this.metrics = metrics;

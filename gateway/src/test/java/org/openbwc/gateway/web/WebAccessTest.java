@@ -37,7 +37,7 @@ import org.openbwc.protocol.UnitState;
 /** Sign-in, sessions and roles on every route of the HTTP API: 401 without a session, 403 below the route's role. */
 class WebAccessTest {
 
-    static final String UNIT = GatewayHttpApiTest.UNIT;
+    static final String UNIT = WebServerTest.UNIT;
 
     final FleetRegistry registry = new FleetRegistry();
     final FleetFeed feed = new FleetFeed(registry);
@@ -47,7 +47,7 @@ class WebAccessTest {
     @TempDir
     Path dataDir;
 
-    GatewayHttpApi http;
+    TestWeb http;
     String base;
 
     @BeforeEach
@@ -55,10 +55,9 @@ class WebAccessTest {
         when(connection.connected()).thenReturn(true);
         when(connection.url()).thenReturn("tcp://127.0.0.1:1883");
         when(connection.clientId()).thenReturn("gw-1");
-        http = GatewayHttpApi.start(
-                "127.0.0.1", 0, GatewayHttpApiTest.parts(registry, connection, commands, dataDir, "gw-1"));
+        http = TestWeb.start("127.0.0.1", 0, registry, connection, commands, dataDir, "gw-1");
         base = "http://127.0.0.1:" + http.port();
-        feed.applyStatus(GatewayHttpApiTest.status(UnitState.BUFFERING, 1), false);
+        feed.applyStatus(WebServerTest.status(UnitState.BUFFERING, 1), false);
     }
 
     @AfterEach
@@ -201,8 +200,7 @@ class WebAccessTest {
     void aSessionSurvivesAGatewayRestartButNotTheRemovalOfItsAccount() throws Exception {
         ApiClient c = ApiClient.signedIn(base, TestOperators.VIEWER);
         http.close();
-        http = GatewayHttpApi.start(
-                "127.0.0.1", 0, GatewayHttpApiTest.parts(new FleetRegistry(), connection, commands, dataDir, "gw-1"));
+        http = TestWeb.start("127.0.0.1", 0, new FleetRegistry(), connection, commands, dataDir, "gw-1");
         HttpResponse<String> me =
                 send("GET", "/api/me", "Bearer " + c.token(), null, "http://127.0.0.1:" + http.port());
         assertThat(me.statusCode()).isEqualTo(200);

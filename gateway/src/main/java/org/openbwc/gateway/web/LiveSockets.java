@@ -22,7 +22,7 @@ import org.tinylog.Logger;
  * one-time ticket it got in live.start), and {@code /api/live/{unit}/ws} where a signed-in supervisor watches
  * (admitted by a one-use token bound to the session). Every view is audited with who, which unit and how long.
  */
-final class LiveEndpoints {
+public final class LiveSockets {
 
     static final long MAX_MESSAGE_BYTES = 8L * 1024 * 1024;
     private static final String GRANT = "openbwc.live-grant";
@@ -34,7 +34,7 @@ final class LiveEndpoints {
     private final WebAccess access;
     private final AuditLog audit;
 
-    LiveEndpoints(LiveService live, WebAccess access, AuditLog audit) {
+    public LiveSockets(LiveService live, WebAccess access, AuditLog audit) {
         this.live = live;
         this.access = access;
         this.audit = audit;

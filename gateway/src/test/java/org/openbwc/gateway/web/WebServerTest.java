@@ -18,7 +18,6 @@ import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,22 +30,14 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.openbwc.config.LiveConfig;
-import org.openbwc.config.MapConfig;
-import org.openbwc.gateway.alerts.AlertBoard;
-import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.CommandNotSentException;
 import org.openbwc.gateway.fleet.CommandTimeoutException;
-import org.openbwc.gateway.fleet.DroppedMessages;
 import org.openbwc.gateway.fleet.FleetConnection;
 import org.openbwc.gateway.fleet.FleetFeed;
 import org.openbwc.gateway.fleet.FleetRegistry;
-import org.openbwc.gateway.fleet.LocationTrails;
-import org.openbwc.gateway.fleet.RecordingIndex;
 import org.openbwc.gateway.fleet.UnreadableReplyException;
-import org.openbwc.gateway.live.LiveService;
 import org.openbwc.protocol.Battery;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.EventType;
@@ -54,13 +45,11 @@ import org.openbwc.protocol.Payload;
 import org.openbwc.protocol.UnitEvent;
 import org.openbwc.protocol.UnitState;
 import org.openbwc.protocol.UnitStatus;
-import org.openbwc.protocol.WireCodec;
 
 /** The HTTP surface on its own: a real Javalin server, a real registry fed directly, a mocked MQTT connection and command client. */
-class GatewayHttpApiTest {
+class WebServerTest {
 
     static final String UNIT = "u-1";
-    static final int EVENT_BACKLOG = 64;
 
     final FleetRegistry registry = new FleetRegistry();
     final FleetFeed feed = new FleetFeed(registry);
@@ -70,7 +59,7 @@ class GatewayHttpApiTest {
     @TempDir
     Path dataDir;
 
-    GatewayHttpApi http;
+    TestWeb http;
     ApiClient api;
 
     @BeforeEach
@@ -78,7 +67,7 @@ class GatewayHttpApiTest {
         when(connection.connected()).thenReturn(true);
         when(connection.url()).thenReturn("tcp://127.0.0.1:1883");
         when(connection.clientId()).thenReturn("gw-1");
-        http = GatewayHttpApi.start("127.0.0.1", 0, parts(registry, connection, commands, dataDir, "gw-1"));
+        http = TestWeb.start("127.0.0.1", 0, registry, connection, commands, dataDir, "gw-1");
         api = ApiClient.signedIn("http://127.0.0.1:" + http.port(), TestOperators.SUPERVISOR);
         feed.applyStatus(status(UnitState.BUFFERING, 1), false);
     }
@@ -86,42 +75,6 @@ class GatewayHttpApiTest {
     @AfterEach
     void stop() {
         http.close();
-    }
-
-    static ApiParts parts(
-            FleetRegistry registry,
-            FleetConnection connection,
-            CommandClient commands,
-            Path dataDir,
-            String gatewayId) {
-        Clock clock = Clock.systemUTC();
-        AlertBoard alerts = new AlertBoard(clock);
-        LocationTrails trails = new LocationTrails(100);
-        RecordingIndex recordings = new RecordingIndex(10);
-        registry.listen(alerts);
-        registry.listen(trails);
-        registry.listen(recordings);
-        WireCodec codec = new WireCodec();
-        LiveService live = new LiveService(
-                gatewayId, registry, commands, alerts, LiveConfig.defaults(), Duration.ofMillis(500), clock);
-        return new ApiParts(
-                gatewayId,
-                registry,
-                connection,
-                commands,
-                new DroppedMessages(),
-                alerts,
-                trails,
-                recordings,
-                TestOperators.authenticator(dataDir, clock),
-                AuditLog.open(dataDir.resolve("audit.log"), HttpJson.mapper(), clock),
-                MapConfig.defaults().withTileUrl(""),
-                Duration.ofMillis(500),
-                HttpJson.mapper(),
-                Duration.ofMillis(100),
-                EVENT_BACKLOG,
-                live,
-                LiveConfig.defaults());
     }
 
     static UnitStatus status(UnitState state, long seq) {
@@ -216,10 +169,14 @@ class GatewayHttpApiTest {
 
     @Test
     void aTakenHttpPortIsReportedClearly() {
-        assertThatThrownBy(() -> GatewayHttpApi.start(
+        assertThatThrownBy(() -> TestWeb.start(
                         "127.0.0.1",
                         http.port(),
-                        parts(new FleetRegistry(), connection, commands, dataDir.resolve("second"), "gw-2")))
+                        new FleetRegistry(),
+                        connection,
+                        commands,
+                        dataDir.resolve("second"),
+                        "gw-2"))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("127.0.0.1:" + http.port())
                 .hasMessageContaining("already in use; set http.port to another port");
