@@ -26,6 +26,7 @@ import org.openbwc.config.HttpConfig;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.device.evidence.EvidenceVerifier;
 import org.openbwc.gateway.Gateway;
+import org.openbwc.gateway.auth.TestOperators;
 import org.tinylog.Logger;
 
 /** {@code bwc device} as its own OS process: a kill -9 is reported through the Will, a SIGTERM by the unit itself. */
@@ -52,7 +53,7 @@ class DeviceProcessTest {
                 .withMqtt(MqttConfig.defaults().withUrl(brokerUrl))
                 .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
                 .withDataDir(dir.resolve("gateway").toString());
-        TestAccounts.write(gwConfig.usersFile());
+        TestOperators.write(gwConfig.usersFile());
         gateway = Gateway.start(gwConfig);
         client = new FleetClient("http://127.0.0.1:" + gateway.httpPort(), "http://unused");
     }

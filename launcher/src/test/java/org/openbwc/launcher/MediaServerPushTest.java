@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openbwc.config.LiveConfig;
+import org.openbwc.gateway.auth.TestOperators;
 
 /**
  * Large-fleet mode against a real media server (Debian's nginx with libnginx-mod-rtmp): the gateway asks the unit to
@@ -87,7 +88,7 @@ class MediaServerPushTest {
                 gw -> gw.withLive(LiveConfig.defaults().withMediaServer(push, playback)),
                 List.of(TestFleet.Unit.small(UNIT)));
         base = fleet.base();
-        client = fleet.client(TestAccounts.SUPERVISOR);
+        client = fleet.client(TestOperators.SUPERVISOR);
     }
 
     @AfterAll
