@@ -7,16 +7,43 @@ import java.time.Duration;
 import java.util.Objects;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.MqttConfig;
+import org.openbwc.gateway.alerts.AlertBoard;
+import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator;
 import org.openbwc.gateway.auth.OperatorDirectory;
 import org.openbwc.gateway.auth.PasswordHasher;
 import org.openbwc.gateway.auth.SessionTokens;
+import org.openbwc.gateway.broker.EmbeddedBroker;
+import org.openbwc.gateway.fleet.CommandClient;
+import org.openbwc.gateway.fleet.DroppedMessages;
+import org.openbwc.gateway.fleet.FleetConnection;
+import org.openbwc.gateway.fleet.FleetIngest;
+import org.openbwc.gateway.fleet.FleetRegistry;
+import org.openbwc.gateway.fleet.LocationTrails;
+import org.openbwc.gateway.fleet.RecordingIndex;
+import org.openbwc.gateway.live.LiveService;
+import org.openbwc.gateway.web.AdminRoutes;
+import org.openbwc.gateway.web.AlertRoutes;
+import org.openbwc.gateway.web.CommandRoutes;
+import org.openbwc.gateway.web.EventStream;
+import org.openbwc.gateway.web.FleetRoutes;
+import org.openbwc.gateway.web.GatewayMetrics;
+import org.openbwc.gateway.web.HealthRoutes;
+import org.openbwc.gateway.web.HttpJson;
+import org.openbwc.gateway.web.LiveRoutes;
+import org.openbwc.gateway.web.LiveSockets;
+import org.openbwc.gateway.web.Routes;
+import org.openbwc.gateway.web.WebAccess;
+import org.openbwc.gateway.web.WebPages;
+import org.openbwc.gateway.web.WebServer;
 import org.openbwc.protocol.WireCodec;
 import org.tinylog.Logger;
 
 /**
- * A running gateway: optional embedded MQTT broker, the link to the fleet, the fleet registry and the HTTP API,
- * started in that order and stopped in reverse.
+ * A running gateway, and where it is put together: {@link #start} builds every room and wires it by hand, in the
+ * direction the data flows: the optional embedded broker ({@code broker/}), the audit log and operator accounts
+ * ({@code audit/}, {@code auth/}), the fleet ({@code fleet/}: registry, connection, ingest, command client), the alerts
+ * ({@code alerts/}), live video ({@code live/}), and the monitoring room's web server ({@code web/}).
  */
 public final class Gateway implements AutoCloseable {
 
@@ -28,8 +55,9 @@ public final class Gateway implements AutoCloseable {
     private final GatewayConfig config;
     private final EmbeddedBroker broker;
     private final FleetRegistry registry;
-    private final FleetLink link;
-    private final GatewayHttpApi http;
+    private final FleetConnection connection;
+    private final CommandClient commands;
+    private final WebServer http;
     private final String httpHost;
     private final AuditLog audit;
     private final LiveService live;
@@ -38,14 +66,16 @@ public final class Gateway implements AutoCloseable {
             GatewayConfig config,
             EmbeddedBroker broker,
             FleetRegistry registry,
-            FleetLink link,
-            GatewayHttpApi http,
+            FleetConnection connection,
+            CommandClient commands,
+            WebServer http,
             AuditLog audit,
             LiveService live) {
         this.config = config;
         this.broker = broker;
         this.registry = registry;
-        this.link = link;
+        this.connection = connection;
+        this.commands = commands;
         this.http = http;
         this.httpHost = config.http().host();
         this.audit = audit;
@@ -90,7 +120,7 @@ public final class Gateway implements AutoCloseable {
      * @throws IllegalStateException with a message naming what could not start and why
      */
     public static Gateway start(GatewayConfig config) {
-        return start(config, FROM_CONFIG, FleetLink.DEFAULT_SESSION_EXPIRY);
+        return start(config, FROM_CONFIG, FleetConnection.DEFAULT_SESSION_EXPIRY);
     }
 
     /**
@@ -101,11 +131,14 @@ public final class Gateway implements AutoCloseable {
     static Gateway start(GatewayConfig config, int httpPort, Duration sessionExpiry) {
         Objects.requireNonNull(config, "config is required");
         long started = System.nanoTime();
+        String id = config.gatewayId();
         EmbeddedBroker broker = null;
-        FleetLink link = null;
         AuditLog audit = null;
+        FleetConnection connection = null;
+        CommandClient commands = null;
         LiveService live = null;
         try {
+            // broker/: the embedded broker, when configured, is the one the fleet connection follows.
             MqttConfig mqtt = config.mqtt();
             if (config.broker().embedded()) {
                 broker = EmbeddedBroker.start(
@@ -118,59 +151,62 @@ public final class Gateway implements AutoCloseable {
             Path dataDir = Path.of(config.dataDir());
             Clock clock = Clock.systemUTC();
             ObjectMapper json = HttpJson.mapper();
+            Duration commandTimeout = Duration.ofMillis(config.commandTimeoutMillis());
+            // audit/ and auth/
             audit = AuditLog.open(dataDir.resolve("audit.log"), json, clock);
             Authenticator auth = authenticator(config, clock);
+
+            // fleet/: the registry and what follows it, then the connection that feeds it.
             FleetRegistry registry = new FleetRegistry();
             AlertBoard alerts = new AlertBoard(clock);
-            LocationTrails trails = new LocationTrails(GatewayHttpApi.MAX_TRAIL_POINTS);
+            LocationTrails trails = new LocationTrails(FleetRoutes.MAX_TRAIL_POINTS);
             RecordingIndex recordings = new RecordingIndex(RECORDINGS_PER_UNIT);
             registry.listen(alerts);
             registry.listen(trails);
             registry.listen(recordings);
-            link = new FleetLink(
-                    config.gatewayId(), mqtt, config.maxPayloadBytes(), registry, codec, sessionExpiry, clock);
-            link.start();
-            int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
-            live = new LiveService(
-                    config.gatewayId(),
-                    registry,
-                    link,
-                    alerts,
-                    config.live(),
-                    Duration.ofMillis(config.commandTimeoutMillis()),
-                    clock);
+            DroppedMessages drops = new DroppedMessages();
+            connection = new FleetConnection(id, mqtt, sessionExpiry, drops, clock);
+            commands = new CommandClient(connection, codec, config.maxPayloadBytes(), drops, clock);
+            connection.start(new FleetIngest(registry, codec, config.maxPayloadBytes(), drops), commands);
+
+            // live/
+            live = new LiveService(id, registry, commands, alerts, config.live(), commandTimeout, clock);
             registry.listen(live);
             alerts.listen(live);
-            ApiParts parts = new ApiParts(
-                    config.gatewayId(),
-                    registry,
-                    link,
-                    alerts,
-                    trails,
-                    recordings,
-                    auth,
-                    audit,
-                    config.map(),
-                    Duration.ofMillis(config.commandTimeoutMillis()),
-                    json,
-                    GatewayHttpApi.DEFAULT_HEARTBEAT,
-                    GatewayHttpApi.DEFAULT_EVENT_BACKLOG,
-                    live,
-                    config.live());
-            GatewayHttpApi http = GatewayHttpApi.start(config.http().host(), port, parts);
+
+            // web/: each route group gets what it serves.
+            EventStream events = new EventStream(
+                    registry, alerts, json, EventStream.DEFAULT_HEARTBEAT, EventStream.DEFAULT_EVENT_BACKLOG);
+            GatewayMetrics metrics = new GatewayMetrics(id, registry, connection, drops, alerts, events::clients, live);
+            WebAccess access = new WebAccess(auth, audit, metrics, json);
+            Routes routes = new Routes(
+                    access,
+                    new WebPages(config.map(), config.live()),
+                    events,
+                    new HealthRoutes(id, registry, connection, drops, commands, events, metrics, json),
+                    new FleetRoutes(id, registry, trails, recordings, config.map(), json),
+                    new CommandRoutes(id, registry, commands, audit, metrics, commandTimeout, json),
+                    new AlertRoutes(alerts, audit, json),
+                    new AdminRoutes(audit, auth.directory(), json),
+                    new LiveRoutes(id, registry, live, audit, commandTimeout, json),
+                    new LiveSockets(live, access, audit));
+            int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
+            WebServer http = WebServer.start(config.http().host(), port, json, routes);
             live.uplinkBase(liveBase(config, http.port()));
-            Gateway gateway = new Gateway(config, broker, registry, link, http, audit, live);
+
+            Gateway gateway = new Gateway(config, broker, registry, connection, commands, http, audit, live);
             Logger.info(
                     "Gateway {} started in {} ms: web console {}, MQTT {} ({}), {} units known",
-                    config.gatewayId(),
+                    id,
                     (System.nanoTime() - started) / 1_000_000,
                     gateway.httpUrl(),
                     mqtt.url(),
-                    link.connected() ? "connected" : "not connected yet, retrying",
+                    connection.connected() ? "connected" : "not connected yet, retrying",
                     registry.size());
             return gateway;
         } catch (RuntimeException | Error e) {
-            if (link != null) link.close();
+            if (connection != null) connection.close();
+            if (commands != null) commands.close();
             if (audit != null) audit.close();
             if (live != null) live.close();
             if (broker != null) broker.close();
@@ -195,19 +231,23 @@ public final class Gateway implements AutoCloseable {
 
     /** The broker the gateway follows: the embedded one when configured, else {@code mqtt.url}. */
     public String mqttUrl() {
-        return link.url();
+        return connection.url();
     }
 
     /** True while connected and subscribed to the fleet's topics. */
     public boolean brokerConnected() {
-        return link.connected();
+        return connection.connected();
     }
 
     public FleetRegistry registry() {
         return registry;
     }
 
-    /** Stops HTTP, disconnects from the broker, then stops the embedded broker if there is one. */
+    /**
+     * Stops in reverse order, with one exception: live video goes first, so viewers still get its "the gateway is
+     * shutting down" over their open sockets. Then HTTP, the fleet connection (before the command client, so no reply
+     * arrives while the commands still waiting are failed), the embedded broker if there is one, and the audit log.
+     */
     @Override
     public void close() {
         live.close();
@@ -216,7 +256,8 @@ public final class Gateway implements AutoCloseable {
         } catch (RuntimeException e) {
             Logger.warn(e, "Stopping the HTTP API failed");
         }
-        link.close();
+        connection.close();
+        commands.close();
         if (broker != null) broker.close();
         audit.close();
         Logger.info("Gateway {} stopped", config.gatewayId());

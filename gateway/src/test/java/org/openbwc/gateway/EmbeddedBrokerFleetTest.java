@@ -4,6 +4,8 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbwc.gateway.broker.EmbeddedBroker;
+import org.openbwc.gateway.broker.EmbeddedBrokerTest;
 import org.tinylog.Logger;
 
 /** The fleet contract against the embedded HiveMQ broker. */

@@ -26,11 +26,15 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.MqttConfig;
+import org.openbwc.gateway.auth.TestOperators;
+import org.openbwc.gateway.web.ApiClient;
+import org.openbwc.gateway.web.CommandRoutes;
 import org.openbwc.protocol.EventType;
 import org.openbwc.protocol.Topics;
 import org.openbwc.protocol.UnitState;
 import org.openbwc.protocol.UnitStatus;
 import org.openbwc.protocol.WireCodec;
+import org.openbwc.testsupport.TcpProxy;
 import org.tinylog.Logger;
 
 /**
@@ -379,10 +383,10 @@ abstract class FleetContract {
 
         ApiClient.Reply tooBig = api.post(
                 "/api/units/" + u.id + "/commands/marker",
-                "{\"args\": {\"label\": \"" + "x".repeat(GatewayHttpApi.MAX_COMMAND_BODY_BYTES) + "\"}}");
+                "{\"args\": {\"label\": \"" + "x".repeat(CommandRoutes.MAX_COMMAND_BODY_BYTES) + "\"}}");
         assertThat(tooBig.status()).isEqualTo(400);
         assertThat(tooBig.json().get("error").asText())
-                .contains("too big", String.valueOf(GatewayHttpApi.MAX_COMMAND_BODY_BYTES));
+                .contains("too big", String.valueOf(CommandRoutes.MAX_COMMAND_BODY_BYTES));
         assertThat(u.commands).isEmpty();
     }
 

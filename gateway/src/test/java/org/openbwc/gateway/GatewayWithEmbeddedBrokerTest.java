@@ -9,6 +9,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.config.BrokerConfig;
 import org.openbwc.config.GatewayConfig;
+import org.openbwc.gateway.auth.TestOperators;
+import org.openbwc.gateway.broker.EmbeddedBrokerTest;
+import org.openbwc.gateway.web.ApiClient;
 import org.openbwc.protocol.UnitState;
 import org.tinylog.Logger;
 

@@ -27,6 +27,7 @@ import org.openbwc.config.MqttConfig;
 import org.openbwc.device.DataFolder;
 import org.openbwc.device.evidence.EvidenceVerifier;
 import org.openbwc.gateway.Gateway;
+import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.testsupport.SystemTools;
 import org.tinylog.Logger;
 
@@ -54,7 +55,7 @@ class DeviceProcessTest {
                 .withMqtt(MqttConfig.defaults().withUrl(brokerUrl))
                 .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
                 .withDataDir(dir.resolve("gateway").toString());
-        TestAccounts.write(gwConfig.usersFile());
+        TestOperators.write(gwConfig.usersFile());
         gateway = Gateway.start(gwConfig);
         client = new FleetClient("http://127.0.0.1:" + gateway.httpPort(), "http://unused");
     }

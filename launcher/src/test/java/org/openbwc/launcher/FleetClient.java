@@ -14,6 +14,7 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Stream;
+import org.openbwc.gateway.auth.TestOperators;
 
 /** What a test sees through the gateway's and the simulator's HTTP APIs, as a user's script would. */
 final class FleetClient implements AutoCloseable {
@@ -28,7 +29,7 @@ final class FleetClient implements AutoCloseable {
 
     /** A client that signs in to the gateway as the test supervisor on its first gateway request. */
     FleetClient(String gatewayUrl, String simUrl) {
-        this(gatewayUrl, simUrl, TestAccounts.SUPERVISOR);
+        this(gatewayUrl, simUrl, TestOperators.SUPERVISOR);
     }
 
     FleetClient(String gatewayUrl, String simUrl, String user) {
@@ -40,7 +41,7 @@ final class FleetClient implements AutoCloseable {
     /** Signs in as this client's user; later gateway requests carry the token. */
     String token() throws IOException, InterruptedException {
         if (token == null) {
-            String body = JSON.writeValueAsString(Map.of("username", user, "password", TestAccounts.password(user)));
+            String body = JSON.writeValueAsString(Map.of("username", user, "password", TestOperators.password(user)));
             HttpResponse<String> r = http.send(
                     HttpRequest.newBuilder(URI.create(gateway + "/api/login"))
                             .timeout(Duration.ofSeconds(20))

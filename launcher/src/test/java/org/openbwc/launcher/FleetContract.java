@@ -24,6 +24,7 @@ import org.openbwc.config.RecordingConfig;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.config.VideoConfig;
 import org.openbwc.gateway.Gateway;
+import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.launcher.sim.SimulatedUnit;
 import org.openbwc.launcher.sim.VirtualUnitsServer;
 import org.openqa.selenium.By;
@@ -60,7 +61,7 @@ abstract class FleetContract {
         String run = UUID.randomUUID().toString().substring(0, 6);
         dir = TempDirs.create("bwc-fleet");
         GatewayConfig gwConfig = gatewayConfig(dir.resolve("gateway"));
-        TestAccounts.write(gwConfig.usersFile());
+        TestOperators.write(gwConfig.usersFile());
         gateway = Gateway.start(gwConfig);
         for (int i = 1; i <= UNITS; i++) {
             String id = "it-" + run + "-" + i;
@@ -249,7 +250,7 @@ abstract class FleetContract {
             assertThat(card.findElement(By.cssSelector(".state")).getText()).contains("RECORDING");
 
             // Monitoring room: the unit shows RECORDING live, and the record.stop button on its page gets its reply.
-            MonitoringRoom.signIn(browser, client.gatewayUrl(), "/", TestAccounts.SUPERVISOR);
+            MonitoringRoom.signIn(browser, client.gatewayUrl(), "/", TestOperators.SUPERVISOR);
             wait.until(d ->
                     "recording".equals(d.findElement(MonitoringRoom.row(id)).getAttribute("data-state")));
             browser.findElement(MonitoringRoom.row(id))

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openbwc.config.LiveConfig;
+import org.openbwc.gateway.auth.TestOperators;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
@@ -40,7 +41,7 @@ class LiveVideoBrowserTest {
                 List.of(new TestFleet.Unit(UNIT, 640, 360, 15, 800)));
         base = fleet.base();
         dir = fleet.dir;
-        client = fleet.client(TestAccounts.SUPERVISOR);
+        client = fleet.client(TestOperators.SUPERVISOR);
     }
 
     @AfterAll
@@ -58,7 +59,7 @@ class LiveVideoBrowserTest {
         WebDriver first = HeadlessChromium.start(dir.resolve("chromium-1"));
         WebDriver second = null;
         try {
-            MonitoringRoom.signIn(first, base, "/live/" + UNIT, TestAccounts.SUPERVISOR);
+            MonitoringRoom.signIn(first, base, "/live/" + UNIT, TestOperators.SUPERVISOR);
             WebElement video = new WebDriverWait(first, Duration.ofSeconds(30)).until(d -> {
                 WebElement v = d.findElement(By.cssSelector("video.live-player"));
                 return "playing".equals(v.getAttribute("data-state")) && v.getAttribute("data-latency-ms") != null
@@ -77,7 +78,7 @@ class LiveVideoBrowserTest {
 
             // A second viewer (another browser) joins; the first keeps playing.
             second = HeadlessChromium.start(dir.resolve("chromium-2"));
-            MonitoringRoom.signIn(second, base, "/live/" + UNIT, TestAccounts.ADMIN);
+            MonitoringRoom.signIn(second, base, "/live/" + UNIT, TestOperators.ADMIN);
             new WebDriverWait(second, Duration.ofSeconds(30))
                     .until(d -> "playing"
                             .equals(d.findElement(By.cssSelector("video.live-player"))
@@ -106,7 +107,7 @@ class LiveVideoBrowserTest {
     void theVideoWallPlaysTheUnitsInItsAddress() throws Exception {
         WebDriver browser = HeadlessChromium.start(dir.resolve("chromium-wall"));
         try {
-            MonitoringRoom.signIn(browser, base, "/wall?units=" + UNIT, TestAccounts.SUPERVISOR);
+            MonitoringRoom.signIn(browser, base, "/wall?units=" + UNIT, TestOperators.SUPERVISOR);
             new WebDriverWait(browser, Duration.ofSeconds(30))
                     .until(d -> "playing"
                             .equals(d.findElement(
@@ -123,7 +124,7 @@ class LiveVideoBrowserTest {
     void aViewerIsRefusedLiveVideo() {
         WebDriver browser = HeadlessChromium.start(dir.resolve("chromium-viewer"));
         try {
-            MonitoringRoom.signIn(browser, base, "/live/" + UNIT, TestAccounts.VIEWER);
+            MonitoringRoom.signIn(browser, base, "/live/" + UNIT, TestOperators.VIEWER);
             WebElement video = new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> {
                 WebElement v = d.findElement(By.cssSelector("video.live-player"));
                 return "error".equals(v.getAttribute("data-state")) ? v : null;

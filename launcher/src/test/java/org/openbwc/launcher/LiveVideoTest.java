@@ -22,6 +22,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openbwc.config.LiveConfig;
+import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.testsupport.SystemTools;
 import org.tinylog.Logger;
 
@@ -44,7 +45,7 @@ class LiveVideoTest {
                 gw -> gw.withLive(LiveConfig.defaults().withIdleStopSeconds(2)),
                 List.of(TestFleet.Unit.small(UNIT)));
         base = fleet.base();
-        supervisor = fleet.client(TestAccounts.SUPERVISOR);
+        supervisor = fleet.client(TestOperators.SUPERVISOR);
     }
 
     @AfterAll
@@ -130,7 +131,7 @@ class LiveVideoTest {
                 .until(() -> unitView().path("live").asBoolean()
                         && unitView().path("viewers").asInt() == 1);
 
-        try (FleetClient admin = fleet.client(TestAccounts.ADMIN)) {
+        try (FleetClient admin = fleet.client(TestOperators.ADMIN)) {
             int before = first.fragments.size();
             Viewer second = watch(admin);
             await().atMost(Duration.ofSeconds(10)).until(() -> second.init && second.fragments.size() >= 5);
@@ -149,10 +150,11 @@ class LiveVideoTest {
                 .until(() -> !unitView().path("live").asBoolean());
         String audit = Files.readString(fleet.dir.resolve("gateway").resolve("audit.log"));
         assertThat(audit)
-                .contains("\"actor\":\"" + TestAccounts.SUPERVISOR + "\",\"action\":\"live.open\",\"target\":\"" + UNIT)
+                .contains(
+                        "\"actor\":\"" + TestOperators.SUPERVISOR + "\",\"action\":\"live.open\",\"target\":\"" + UNIT)
                 .contains(
                         "\"action\":\"live.close\"",
-                        "\"actor\":\"" + TestAccounts.ADMIN + "\",\"action\":\"live.open\"");
+                        "\"actor\":\"" + TestOperators.ADMIN + "\",\"action\":\"live.open\"");
         String metrics = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create(base + "/metrics"))
@@ -188,7 +190,7 @@ class LiveVideoTest {
 
     @Test
     void viewersAndTokenlessOrReusedRequestsAreRefused() throws Exception {
-        try (FleetClient viewer = fleet.client(TestAccounts.VIEWER)) {
+        try (FleetClient viewer = fleet.client(TestOperators.VIEWER)) {
             FleetClient.Reply refused = viewer.post(base, "/api/live/" + UNIT, null);
             assertThat(refused.status()).isEqualTo(403);
             assertThat(refused.body().path("error").asText()).contains("needs the role supervisor");

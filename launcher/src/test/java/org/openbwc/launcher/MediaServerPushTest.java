@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openbwc.config.LiveConfig;
+import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.testsupport.SystemTools;
 
 /**
@@ -88,7 +89,7 @@ class MediaServerPushTest {
                 gw -> gw.withLive(LiveConfig.defaults().withMediaServer(push, playback)),
                 List.of(TestFleet.Unit.small(UNIT)));
         base = fleet.base();
-        client = fleet.client(TestAccounts.SUPERVISOR);
+        client = fleet.client(TestOperators.SUPERVISOR);
     }
 
     @AfterAll

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import org.openbwc.gateway.auth.TestOperators;
 import org.openqa.selenium.By;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
@@ -26,7 +27,7 @@ final class MonitoringRoom {
         try {
             wait.until(d -> d.getCurrentUrl().contains("/login"));
             wait.until(d -> d.findElement(By.id("username"))).sendKeys(user);
-            browser.findElement(By.id("password")).sendKeys(TestAccounts.password(user));
+            browser.findElement(By.id("password")).sendKeys(TestOperators.password(user));
             browser.findElement(By.cssSelector("button[type=submit]")).click();
             wait.until(d -> d.getCurrentUrl().equals(base + path));
             wait.until(d -> "live".equals(d.findElement(By.id("conn")).getAttribute("data-state")));

@@ -11,6 +11,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openbwc.gateway.Gateway;
+import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.launcher.sim.VirtualUnitsServer;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
@@ -63,7 +64,7 @@ class MonitoringRoomBrowserTest {
         WebDriver browser = HeadlessChromium.start(dir.resolve("chromium-supervisor"));
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-            MonitoringRoom.signIn(browser, base, "/", TestAccounts.SUPERVISOR);
+            MonitoringRoom.signIn(browser, base, "/", TestOperators.SUPERVISOR);
 
             // Every unit on the list and on the map, with a position (markers only exist for located units).
             for (String id : ids) {
@@ -122,7 +123,7 @@ class MonitoringRoomBrowserTest {
             assertThat(browser.findElement(By.tagName("body")).getAttribute("data-alarm"))
                     .isEqualTo("quiet");
             assertThat(client.get(base, "/api/alerts").body().findValuesAsText("acknowledgedBy"))
-                    .contains(TestAccounts.SUPERVISOR);
+                    .contains(TestOperators.SUPERVISOR);
 
             // The unit page: live status, trail, timeline, and a command with the unit's reply.
             browser.get(base + "/units/" + id);
@@ -161,11 +162,11 @@ class MonitoringRoomBrowserTest {
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
             String id = ids.get(2);
-            MonitoringRoom.signIn(browser, base, "/units/" + id, TestAccounts.VIEWER);
+            MonitoringRoom.signIn(browser, base, "/units/" + id, TestOperators.VIEWER);
             wait.until(d -> d.findElement(By.cssSelector("#status .state")).getAttribute("data-state") != null);
             assertThat(browser.findElements(By.cssSelector("#commands button"))).isEmpty();
             assertThat(browser.findElements(By.cssSelector("button.ack"))).isEmpty();
-            try (FleetClient viewer = new FleetClient(base, "http://unused", TestAccounts.VIEWER)) {
+            try (FleetClient viewer = new FleetClient(base, "http://unused", TestOperators.VIEWER)) {
                 FleetClient.Reply refused = viewer.command(id, "locate");
                 assertThat(refused.status()).isEqualTo(403);
                 assertThat(refused.body().path("error").asText()).contains("needs the role supervisor");

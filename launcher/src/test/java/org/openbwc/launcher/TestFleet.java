@@ -20,6 +20,7 @@ import org.openbwc.config.MqttConfig;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.config.VideoConfig;
 import org.openbwc.gateway.Gateway;
+import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.launcher.sim.SimulatedUnit;
 
 /**
@@ -57,7 +58,7 @@ final class TestFleet implements AutoCloseable {
                 .withDataDir(dir.resolve("gateway").toString())
                 // No internet here: the map must be usable on its plain background.
                 .withMap(MapConfig.defaults().withTileUrl("")));
-        TestAccounts.write(config.usersFile());
+        TestOperators.write(config.usersFile());
     }
 
     /** Starts the gateway, then the units, and waits until every unit is online. */
@@ -82,7 +83,7 @@ final class TestFleet implements AutoCloseable {
                 f.ids.add(u.id());
                 unit.powerOn();
             }
-            try (FleetClient client = f.client(TestAccounts.VIEWER)) {
+            try (FleetClient client = f.client(TestOperators.VIEWER)) {
                 await("all units online")
                         .atMost(Duration.ofSeconds(60))
                         .until(() -> client.onlineCount(f.ids) == f.ids.size());

@@ -1,0 +1,2 @@
+/** Alerts: raised from what units publish, kept until an operator acknowledges them. */
+package org.openbwc.gateway.alerts;

@@ -1,0 +1,332 @@
+package org.openbwc.gateway.fleet;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.openbwc.protocol.StreamHandle;
+import org.openbwc.protocol.UnitEvent;
+import org.openbwc.protocol.UnitLocation;
+import org.openbwc.protocol.UnitState;
+import org.openbwc.protocol.UnitStatus;
+import org.tinylog.Logger;
+
+/**
+ * The latest known state of every unit, rebuilt from what the fleet publishes over MQTT; thread-safe.
+ *
+ * <p>Every change goes through one path, {@link #update}: it takes the write lock, applies the change to the unit's
+ * entry, rebuilds the unit's {@link UnitView} and tells the listeners what changed.
+ *
+ * <p>Ordering rules for status: between two live statuses the newer unit time wins (then the higher seq), unless
+ * either unit clock is unset, in which case arrival order wins; a Will (state OFFLINE) always wins over a live status,
+ * because its time is when the unit connected, not when it vanished; a live status after OFFLINE always wins.
+ */
+public final class FleetRegistry {
+
+    /** How many recent events are kept per unit for the unit page. */
+    public static final int DEFAULT_EVENTS_PER_UNIT = 50;
+
+    /**
+     * Told about every change, on the thread that applied it (the MQTT callback thread), while the registry is locked:
+     * implementations must return quickly and never block (hand the work to a queue).
+     */
+    public interface Listener {
+        void unitChanged(UnitView unit);
+
+        default void unitEvent(UnitEvent event) {}
+
+        /** The unit's retained status was cleared on the broker: it left the fleet. */
+        default void unitRemoved(String unitId) {}
+    }
+
+    private record Entry(
+            UnitStatus status, UnitLocation location, StreamHandle stream, List<UnitEvent> events, Instant lastSeen) {
+        static final Entry EMPTY = new Entry(null, null, null, List.of(), null);
+
+        UnitView view(String id) {
+            return UnitView.of(id, status, location, lastSeen);
+        }
+    }
+
+    /**
+     * What a change did to one unit's entry.
+     *
+     * @param after the entry as it is now; null when the unit is removed
+     * @param event a new event to tell the listeners about, or null
+     * @param accepted what the mutator returns (e.g. whether a status became the current one)
+     */
+    private record Change(Entry after, UnitEvent event, boolean accepted) {
+        /** Leaves the unit as it was and tells nobody. */
+        static final Change NONE = new Change(null, null, false);
+
+        static Change to(Entry after) {
+            return new Change(after, null, true);
+        }
+    }
+
+    private final Clock clock;
+    private final int eventsPerUnit;
+    private final ConcurrentHashMap<String, Entry> units = new ConcurrentHashMap<>();
+    private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    // Writers are serialised so listeners see changes in the order they were applied; readers never lock.
+    private final ReentrantLock writeLock = new ReentrantLock();
+
+    public FleetRegistry() {
+        this(Clock.systemUTC(), DEFAULT_EVENTS_PER_UNIT);
+    }
+
+    public FleetRegistry(Clock clock, int eventsPerUnit) {
+        this.clock = Objects.requireNonNull(clock, "clock is required");
+        if (eventsPerUnit < 1) throw new IllegalArgumentException("eventsPerUnit " + eventsPerUnit + " must be >= 1");
+        this.eventsPerUnit = eventsPerUnit;
+    }
+
+    /** Every known unit, sorted by id. */
+    public List<UnitView> units() {
+        List<UnitView> all = new ArrayList<>(units.size());
+        units.forEach((id, e) -> all.add(e.view(id)));
+        all.sort(Comparator.comparing(UnitView::id));
+        return all;
+    }
+
+    public Optional<UnitView> unit(String unitId) {
+        Entry e = units.get(unitId);
+        return e == null ? Optional.empty() : Optional.of(e.view(unitId));
+    }
+
+    /** The unit's most recent events, oldest first; empty for an unknown unit. */
+    public List<UnitEvent> events(String unitId) {
+        Entry e = units.get(unitId);
+        return e == null ? List.of() : e.events();
+    }
+
+    public Optional<StreamHandle> stream(String unitId) {
+        Entry e = units.get(unitId);
+        return e == null ? Optional.empty() : Optional.ofNullable(e.stream());
+    }
+
+    public int size() {
+        return units.size();
+    }
+
+    public int onlineCount() {
+        int n = 0;
+        for (var entry : units.entrySet())
+            if (entry.getValue().view(entry.getKey()).online()) n++;
+        return n;
+    }
+
+    /**
+     * Registers a listener and returns the current units, atomically: every change after the returned snapshot
+     * reaches the listener, none before it.
+     */
+    public List<UnitView> listen(Listener listener) {
+        Objects.requireNonNull(listener, "listener is required");
+        return snapshotWhile(() -> listeners.add(listener));
+    }
+
+    public void removeListener(Listener listener) {
+        listeners.remove(listener);
+    }
+
+    /**
+     * Runs {@code action} while no change can be applied and returns the units as they are then: whatever
+     * {@code action} subscribes to sees every change after the returned snapshot and none before it.
+     */
+    public List<UnitView> snapshotWhile(Runnable action) {
+        writeLock.lock();
+        try {
+            action.run();
+            return units();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Applies a status.
+     *
+     * @param retained true when the broker replayed it from its retained store (on subscribe), rather than forwarding
+     *                 it as it was published; then it says nothing about when we last heard from the unit
+     * @return true if the status became the unit's current one
+     */
+    boolean applyStatus(UnitStatus status, boolean retained) {
+        String id = status.unitId();
+        return update(id, retained, old -> {
+            boolean accepted = supersedes(status, old.status());
+            boolean fromUnit = !retained && status.state() != UnitState.OFFLINE;
+            Instant seen = seen(old.lastSeen(), fromUnit, status.time());
+            if (!accepted) {
+                Logger.debug(
+                        "Unit {}: ignored out-of-order status (state {}, seq {}, time {}; current seq {}, time {})",
+                        id,
+                        status.state(),
+                        status.seq(),
+                        status.time(),
+                        old.status().seq(),
+                        old.status().time());
+            }
+            Entry after = new Entry(accepted ? status : old.status(), old.location(), old.stream(), old.events(), seen);
+            return new Change(after, null, accepted);
+        });
+    }
+
+    boolean applyLocation(UnitLocation location, boolean retained) {
+        return update(location.unitId(), retained, old -> {
+            boolean accepted = old.location() == null
+                    || !location.fixTime().isBefore(old.location().fixTime());
+            Instant seen = seen(old.lastSeen(), !retained, location.fixTime());
+            Entry after =
+                    new Entry(old.status(), accepted ? location : old.location(), old.stream(), old.events(), seen);
+            return new Change(after, null, accepted);
+        });
+    }
+
+    void applyStream(StreamHandle stream, boolean retained) {
+        update(stream.unitId(), retained, old -> {
+            Instant seen = seen(old.lastSeen(), !retained, stream.since());
+            return Change.to(new Entry(old.status(), old.location(), stream, old.events(), seen));
+        });
+    }
+
+    /** Records an event; a QoS 1 redelivery of one already kept is ignored. */
+    void applyEvent(UnitEvent event, boolean retained) {
+        update(event.unitId(), retained, old -> {
+            Instant seen = seen(old.lastSeen(), !retained, event.time());
+            List<UnitEvent> events = old.events();
+            if (events.contains(event)) {
+                return Change.to(new Entry(old.status(), old.location(), old.stream(), events, seen));
+            }
+            List<UnitEvent> grown = new ArrayList<>(Math.min(events.size() + 1, eventsPerUnit));
+            grown.addAll(
+                    events.size() >= eventsPerUnit
+                            ? events.subList(events.size() - eventsPerUnit + 1, events.size())
+                            : events);
+            grown.add(event);
+            Entry after = new Entry(old.status(), old.location(), old.stream(), List.copyOf(grown), seen);
+            return new Change(after, event, true);
+        });
+    }
+
+    /** The unit's retained status was cleared (an empty retained payload): it no longer belongs to the fleet. */
+    void forget(String unitId) {
+        update(unitId, true, old -> old == Entry.EMPTY ? Change.NONE : Change.to(null));
+    }
+
+    /** The unit's retained location was cleared. */
+    void clearLocation(String unitId) {
+        update(
+                unitId,
+                true,
+                old -> old.location() == null
+                        ? Change.NONE
+                        : Change.to(new Entry(old.status(), null, old.stream(), old.events(), old.lastSeen())));
+    }
+
+    /** The unit's retained live-stream handle was cleared. */
+    void clearStream(String unitId) {
+        update(
+                unitId,
+                true,
+                old -> old.stream() == null
+                        ? Change.NONE
+                        : Change.to(new Entry(old.status(), old.location(), null, old.events(), old.lastSeen())));
+    }
+
+    /**
+     * The one way a unit changes: under the write lock, applies {@code change} to the unit's entry ({@link Entry#EMPTY}
+     * for a unit not known yet), stores the result, rebuilds the unit's view and tells the listeners: unitChanged when
+     * the view differs, then unitEvent for a new event, or unitRemoved when the unit is gone.
+     *
+     * @param retained whether the message behind the change was replayed from the broker's retained store (only
+     *                 changes how a transition is logged)
+     * @return the change's {@link Change#accepted()}
+     */
+    private boolean update(String id, boolean retained, Function<Entry, Change> change) {
+        writeLock.lock();
+        try {
+            Entry old = units.getOrDefault(id, Entry.EMPTY);
+            Change c = change.apply(old);
+            if (c == Change.NONE) return false;
+            if (c.after() == null) {
+                units.remove(id);
+                Logger.info("Unit {} removed from the fleet (its retained status was cleared)", id);
+                tell(l -> l.unitRemoved(id), "the removal of unit", id);
+                return c.accepted();
+            }
+            units.put(id, c.after());
+            UnitView before = old == Entry.EMPTY ? null : old.view(id);
+            UnitView after = c.after().view(id);
+            if (!after.equals(before)) {
+                logTransition(before, after, retained);
+                tell(l -> l.unitChanged(after), "a change of unit", id);
+            }
+            if (c.event() != null) {
+                UnitEvent event = c.event();
+                Logger.debug("Unit {}: event {} ({})", id, event.type().wire(), event.cause());
+                tell(l -> l.unitEvent(event), "an event of unit", id);
+            }
+            return c.accepted();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private void tell(Consumer<Listener> call, String what, String id) {
+        for (Listener l : listeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                Logger.error(e, "Fleet listener {} failed on {} {}", l, what, id);
+            }
+        }
+    }
+
+    static boolean supersedes(UnitStatus incoming, UnitStatus current) {
+        if (current == null) return true;
+        if (incoming.state() == UnitState.OFFLINE) {
+            // A repeated Will (redelivery, retained replay) changes nothing unless it is from a later connection.
+            return current.state() != UnitState.OFFLINE || incoming.time().isAfter(current.time());
+        }
+        if (current.state() == UnitState.OFFLINE) return true;
+        if (!incoming.clockSet() || !current.clockSet()) return !incoming.equals(current);
+        int byTime = incoming.time().compareTo(current.time());
+        return byTime > 0 || (byTime == 0 && incoming.seq() > current.seq());
+    }
+
+    private Instant seen(Instant previous, boolean liveFromUnit, Instant unitTime) {
+        Instant now = clock.instant();
+        Instant candidate = liveFromUnit ? now : (unitTime == null ? null : (unitTime.isAfter(now) ? now : unitTime));
+        if (candidate == null) return previous;
+        return previous == null || candidate.isAfter(previous) ? candidate : previous;
+    }
+
+    private static void logTransition(UnitView before, UnitView after, boolean retained) {
+        boolean wasOnline = before != null && before.online();
+        if (wasOnline == after.online() && (before != null || after.state() == null)) return;
+        if (retained) {
+            Logger.debug(
+                    "Unit {} known from retained state: {} ({})",
+                    after.id(),
+                    after.online() ? "online" : "offline",
+                    after.state());
+        } else if (after.online()) {
+            Logger.info(
+                    "Unit {} online: {}, officer '{}', firmware '{}'",
+                    after.id(),
+                    after.state(),
+                    after.officerId(),
+                    after.firmware());
+        } else {
+            Logger.info("Unit {} offline (last seen {})", after.id(), after.lastSeen());
+        }
+    }
+}

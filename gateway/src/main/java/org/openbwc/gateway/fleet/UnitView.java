@@ -1,0 +1,77 @@
+package org.openbwc.gateway.fleet;
+
+import java.time.Instant;
+import org.openbwc.protocol.Battery;
+import org.openbwc.protocol.Storage;
+import org.openbwc.protocol.UnitLocation;
+import org.openbwc.protocol.UnitState;
+import org.openbwc.protocol.UnitStatus;
+
+/**
+ * What the monitoring room sees of one unit: the JSON shape of the HTTP API and of the live event stream.
+ *
+ * @param state null until the unit's first status arrives (e.g. only a location is known)
+ * @param online true while the unit's latest status is a live one; false after its Will (OFFLINE)
+ * @param lastSeen when the gateway last heard from the unit itself; for state replayed from retained messages, the
+ *                 time the unit stamped on it
+ * @param lastStatusTime the unit's own time on its latest status
+ * @param recordingMillis media in the current recording so far; null when not recording
+ * @param droppedFrames frames the unit's camera pipeline dropped; null when it reports none
+ * @param publicKey the unit's evidence-signing key (base64 X.509), to verify its recordings
+ * @param signalPercent the unit's radio signal 0-100; null when it cannot tell
+ * @param viewers people watching the unit live, as the unit reports; null when it is not streaming
+ */
+public record UnitView(
+        String id,
+        UnitState state,
+        boolean online,
+        boolean stealth,
+        boolean sos,
+        String officerId,
+        Battery battery,
+        Storage storage,
+        UnitLocation location,
+        String recordingId,
+        Instant recordingSince,
+        boolean live,
+        boolean clockSet,
+        Instant lastSeen,
+        Instant lastStatusTime,
+        String firmware,
+        Long recordingMillis,
+        Long droppedFrames,
+        String publicKey,
+        Integer signalPercent,
+        Integer viewers) {
+
+    static UnitView of(String id, UnitStatus status, UnitLocation location, Instant lastSeen) {
+        if (status == null) {
+            return new UnitView(
+                    id, null, false, false, false, "", null, null, location, null, null, false, false, lastSeen, null,
+                    "", null, null, null, null, null);
+        }
+        boolean online = status.online() && status.state() != UnitState.OFFLINE;
+        return new UnitView(
+                id,
+                status.state(),
+                online,
+                status.stealth(),
+                status.sos(),
+                status.officerId(),
+                status.battery(),
+                status.storage(),
+                location,
+                status.recordingId(),
+                status.recordingSince(),
+                status.live(),
+                status.clockSet(),
+                lastSeen,
+                status.time(),
+                status.firmware(),
+                status.recordingMillis(),
+                status.droppedFrames(),
+                status.publicKey(),
+                status.signalPercent(),
+                status.viewers());
+    }
+}

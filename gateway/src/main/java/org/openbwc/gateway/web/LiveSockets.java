@@ -1,0 +1,159 @@
+package org.openbwc.gateway.web;
+
+import io.javalin.http.Context;
+import io.javalin.websocket.WsConfig;
+import io.javalin.websocket.WsContext;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.openbwc.gateway.audit.AuditLog;
+import org.openbwc.gateway.auth.Authenticator.SignedIn;
+import org.openbwc.gateway.live.LiveRelay;
+import org.openbwc.gateway.live.LiveService;
+import org.tinylog.Logger;
+
+/**
+ * The two WebSocket ends of live video: {@code /uplink/{unit}} where a unit pushes its stream (admitted by the
+ * one-time ticket it got in live.start), and {@code /api/live/{unit}/ws} where a signed-in supervisor watches
+ * (admitted by a one-use token bound to the session). Every view is audited with who, which unit and how long.
+ */
+public final class LiveSockets {
+
+    static final long MAX_MESSAGE_BYTES = 8L * 1024 * 1024;
+    private static final String GRANT = "openbwc.live-grant";
+    private static final String RELAY = "openbwc.live-relay";
+    private static final Pattern LATENCY =
+            Pattern.compile("\"latency\"[^0-9-]*(-?\\d{1,9})|\"ms\"\\s*:\\s*(-?\\d{1,9})");
+
+    private final LiveService live;
+    private final WebAccess access;
+    private final AuditLog audit;
+
+    public LiveSockets(LiveService live, WebAccess access, AuditLog audit) {
+        this.live = live;
+        this.access = access;
+        this.audit = audit;
+    }
+
+    /** Before the viewer's upgrade: a supervisor's session, and a token granted to this very session. */
+    void beforeViewer(Context ctx) {
+        String unitId = ctx.pathParam("id");
+        SignedIn who = access.authenticate(ctx, Access.SUPERVISOR);
+        Optional<LiveService.ViewerGrant> grant =
+                live.redeem(ctx.queryParam("token"), unitId, who.claims().nonce());
+        if (grant.isEmpty()) {
+            throw new ApiError(
+                    403,
+                    "live token for unit " + unitId + " is missing, used, expired or from another"
+                            + " session; ask for a new one with POST /api/live/" + unitId,
+                    unitId);
+        }
+        ctx.attribute(GRANT, who);
+    }
+
+    void viewer(WsConfig ws) {
+        ws.onConnect(ctx -> {
+            String unitId = ctx.pathParam("id");
+            SignedIn who = ctx.attribute(GRANT);
+            Optional<LiveRelay.Viewer> viewer;
+            try {
+                viewer = live.join(unitId, new LiveRelay.Sink() {
+                    @Override
+                    public void send(ByteBuffer message) {
+                        ctx.send(message);
+                    }
+
+                    @Override
+                    public void sendText(String message) {
+                        ctx.send(message);
+                    }
+                });
+            } catch (LiveService.LiveUnavailableException e) {
+                ctx.send(LiveService.endMessage(e.getMessage()));
+                ctx.closeSession(1008, "refused");
+                return;
+            }
+            if (viewer.isEmpty()) {
+                ctx.send(LiveService.endMessage("unit " + unitId + " is not streaming any more; ask again"));
+                ctx.closeSession(1000, "not streaming");
+                return;
+            }
+            viewer.get().onDrained(() -> ctx.closeSession(1000, "stream ended"));
+            ctx.attribute("viewer", viewer.get());
+            ctx.attribute("since", Instant.now());
+            audit.record(who.username(), "live.open", unitId, "ok", Map.of("viewers", live.viewers(unitId)));
+            Logger.info("Live: {} watches unit {} ({} viewers)", who.username(), unitId, live.viewers(unitId));
+        });
+        ws.onMessage(ctx -> {
+            Matcher m = LATENCY.matcher(ctx.message());
+            if (m.find()) {
+                String n = m.group(1) != null ? m.group(1) : m.group(2);
+                live.latencyReport(Long.parseLong(n));
+            }
+        });
+        ws.onClose(ctx -> closedViewer(ctx, "closed"));
+        ws.onError(ctx -> closedViewer(ctx, "error"));
+    }
+
+    private void closedViewer(WsContext ctx, String how) {
+        LiveRelay.Viewer v = ctx.attribute("viewer");
+        if (v == null) return;
+        ctx.attribute("viewer", null);
+        String unitId = ctx.pathParam("id");
+        SignedIn who = ctx.attribute(GRANT);
+        live.leave(unitId, v);
+        Instant since = ctx.attribute("since");
+        long seconds =
+                since == null ? 0 : Duration.between(since, Instant.now()).toSeconds();
+        audit.record(
+                who == null ? "-" : who.username(),
+                "live.close",
+                unitId,
+                "ok",
+                Map.of("seconds", seconds, "how", how, "skippedFragments", v.skipped()));
+        Logger.info(
+                "Live: {} stopped watching unit {} after {} s", who == null ? "-" : who.username(), unitId, seconds);
+    }
+
+    /** Before a unit's upgrade: the ticket the gateway put into its live.start. */
+    void beforeUplink(Context ctx) {
+        String unitId = ctx.pathParam("id");
+        if (!live.redeemTicket(ctx.queryParam("ticket"), unitId)) {
+            Logger.warn("Live: refused an uplink for unit {} from {} without a valid ticket", unitId, ctx.ip());
+            throw new ApiError(403, "uplink ticket for unit " + unitId + " is missing, used or expired", unitId);
+        }
+    }
+
+    void uplink(WsConfig ws) {
+        ws.onConnect(ctx -> {
+            String unitId = ctx.pathParam("id");
+            ctx.enableAutomaticPings(15, TimeUnit.SECONDS);
+            LiveRelay relay = live.uplinkOpened(unitId, ctx.queryParam("codecs"), text -> {
+                synchronized (ctx) {
+                    ctx.send(text);
+                }
+            });
+            ctx.attribute(RELAY, relay);
+        });
+        ws.onBinaryMessage(ctx -> {
+            LiveRelay relay = ctx.attribute(RELAY);
+            if (relay != null)
+                live.uplinkMessage(ctx.pathParam("id"), relay, ByteBuffer.wrap(ctx.data(), ctx.offset(), ctx.length()));
+        });
+        ws.onClose(ctx -> live.uplinkClosed(
+                ctx.pathParam("id"),
+                ctx.attribute(RELAY),
+                "the unit closed its stream"
+                        + (ctx.reason() == null || ctx.reason().isBlank() ? "" : ": " + ctx.reason())));
+        ws.onError(ctx -> live.uplinkClosed(
+                ctx.pathParam("id"),
+                ctx.attribute(RELAY),
+                "the unit's uplink failed: "
+                        + (ctx.error() == null ? "unknown error" : ctx.error().toString())));
+    }
+}

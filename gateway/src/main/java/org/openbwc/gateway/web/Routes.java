@@ -1,0 +1,91 @@
+package org.openbwc.gateway.web;
+
+import io.javalin.Javalin;
+
+/**
+ * The routes table: every path the gateway serves, with its method, the least role that may call it ({@link Access}),
+ * and the route group that answers it. Pages, sign-in, assets and {@code /health} are public; the two WebSocket ends of
+ * live video check their own tickets and tokens.
+ */
+public final class Routes {
+
+    private final WebAccess access;
+    private final WebPages pages;
+    private final EventStream events;
+    private final HealthRoutes health;
+    private final FleetRoutes fleet;
+    private final CommandRoutes commands;
+    private final AlertRoutes alerts;
+    private final AdminRoutes admin;
+    private final LiveRoutes live;
+    private final LiveSockets liveSockets;
+
+    public Routes(
+            WebAccess access,
+            WebPages pages,
+            EventStream events,
+            HealthRoutes health,
+            FleetRoutes fleet,
+            CommandRoutes commands,
+            AlertRoutes alerts,
+            AdminRoutes admin,
+            LiveRoutes live,
+            LiveSockets liveSockets) {
+        this.access = access;
+        this.pages = pages;
+        this.events = events;
+        this.health = health;
+        this.fleet = fleet;
+        this.commands = commands;
+        this.alerts = alerts;
+        this.admin = admin;
+        this.live = live;
+        this.liveSockets = liveSockets;
+    }
+
+    void mount(Javalin app) {
+        app.beforeMatched(access::check);
+        app.before(pages::securityHeaders);
+        app.get("/", ctx -> pages.page(ctx, "fleet.html"), Access.PUBLIC);
+        app.get("/login", ctx -> pages.page(ctx, "login.html"), Access.PUBLIC);
+        app.get("/units/{id}", ctx -> pages.page(ctx, "unit.html"), Access.PUBLIC);
+        app.get("/health", health::publicHealth, Access.PUBLIC);
+        app.post("/api/login", access::login, Access.PUBLIC);
+
+        app.post("/api/logout", access::logout, Access.VIEWER);
+        app.get("/api/me", access::me, Access.VIEWER);
+        app.get("/api/map", fleet::map, Access.VIEWER);
+        app.get("/api/units", fleet::units, Access.VIEWER);
+        app.get("/api/units/{id}", fleet::unit, Access.VIEWER);
+        app.get("/api/units/{id}/events", fleet::events, Access.VIEWER);
+        app.get("/api/units/{id}/trail", fleet::trail, Access.VIEWER);
+        app.get("/api/units/{id}/recordings", fleet::recordings, Access.VIEWER);
+        app.get("/api/trails", fleet::trails, Access.VIEWER);
+        app.get("/api/alerts", alerts::all, Access.VIEWER);
+        app.get("/api/events", events::serve, Access.VIEWER);
+        app.get("/api/health", health::health, Access.VIEWER);
+        app.get("/metrics", health::metrics, Access.VIEWER);
+
+        app.post("/api/units/{id}/commands/{name}", commands::command, Access.SUPERVISOR);
+        app.post("/api/alerts/{id}/ack", alerts::acknowledge, Access.SUPERVISOR);
+
+        app.get("/api/audit", admin::audit, Access.ADMIN);
+        app.get("/api/users", admin::users, Access.ADMIN);
+
+        // Live video: pages, the grant, HLS, and the two WebSocket ends (they check their own tickets and tokens).
+        app.get("/live/{id}", ctx -> pages.page(ctx, "live.html"), Access.PUBLIC);
+        app.get("/wall", ctx -> pages.page(ctx, "wall.html"), Access.PUBLIC);
+        app.post("/api/live/{id}", live::grant, Access.SUPERVISOR);
+        app.get("/api/live", live::streams, Access.VIEWER);
+        app.get("/api/live/{id}/hls/{file}", live::hls, Access.SUPERVISOR);
+        app.wsBeforeUpgrade("/api/live/{id}/ws", liveSockets::beforeViewer);
+        app.ws("/api/live/{id}/ws", liveSockets::viewer, Access.PUBLIC);
+        app.wsBeforeUpgrade("/uplink/{id}", liveSockets::beforeUplink);
+        app.ws("/uplink/{id}", liveSockets::uplink, Access.PUBLIC);
+    }
+
+    /** Ends every event stream (browsers reconnect to whatever serves the address next). */
+    void close() {
+        events.close();
+    }
+}

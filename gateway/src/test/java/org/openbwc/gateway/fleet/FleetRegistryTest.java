@@ -1,0 +1,200 @@
+package org.openbwc.gateway.fleet;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.openbwc.protocol.Battery;
+import org.openbwc.protocol.EventType;
+import org.openbwc.protocol.Payload;
+import org.openbwc.protocol.Storage;
+import org.openbwc.protocol.UnitEvent;
+import org.openbwc.protocol.UnitLocation;
+import org.openbwc.protocol.UnitState;
+import org.openbwc.protocol.UnitStatus;
+
+class FleetRegistryTest {
+
+    static final Instant T0 = Instant.parse("2025-06-01T10:00:00Z");
+    final Instant now = T0.plusSeconds(3600);
+    final FleetRegistry registry = new FleetRegistry(Clock.fixed(now, ZoneOffset.UTC), 3);
+
+    static UnitStatus live(String id, UnitState state, long seq, Instant time) {
+        return new UnitStatus(
+                Payload.VERSION,
+                id,
+                state,
+                true,
+                false,
+                false,
+                "officer-7",
+                new Battery(80, false, false),
+                new Storage(10, 100),
+                null,
+                null,
+                false,
+                true,
+                "1.0.0",
+                seq,
+                time);
+    }
+
+    static UnitStatus unsetClock(String id, UnitState state, long seq, Instant time) {
+        return new UnitStatus(
+                Payload.VERSION,
+                id,
+                state,
+                true,
+                false,
+                false,
+                "",
+                null,
+                null,
+                null,
+                null,
+                false,
+                false,
+                "1.0.0",
+                seq,
+                time);
+    }
+
+    static UnitEvent event(String id, long seq) {
+        return new UnitEvent(
+                Payload.VERSION,
+                id,
+                EventType.MARKER,
+                T0.plusSeconds(seq),
+                UnitState.RECORDING,
+                "button",
+                Map.of("label", "m" + seq),
+                seq);
+    }
+
+    @Test
+    void aLiveStatusMakesTheUnitOnlineAndTheWillMakesItOfflineDespiteItsOlderTime() {
+        registry.applyStatus(live("u1", UnitState.BUFFERING, 5, T0.plusSeconds(60)), false);
+        assertThat(registry.unit("u1")).get().satisfies(v -> {
+            assertThat(v.online()).isTrue();
+            assertThat(v.state()).isEqualTo(UnitState.BUFFERING);
+            assertThat(v.battery().percent()).isEqualTo(80);
+            assertThat(v.lastSeen()).isEqualTo(now);
+            assertThat(v.lastStatusTime()).isEqualTo(T0.plusSeconds(60));
+        });
+
+        // The Will was built when the unit connected, so it carries an older time than the live status.
+        registry.applyStatus(UnitStatus.offline("u1", "officer-7", "1.0.0", T0), false);
+        assertThat(registry.unit("u1")).get().satisfies(v -> {
+            assertThat(v.online()).isFalse();
+            assertThat(v.state()).isEqualTo(UnitState.OFFLINE);
+        });
+
+        // After OFFLINE a live status always wins, even with an older time (a unit restarted with a drifting clock).
+        registry.applyStatus(live("u1", UnitState.SLEEP, 0, T0.minusSeconds(10)), false);
+        assertThat(registry.unit("u1").orElseThrow().state()).isEqualTo(UnitState.SLEEP);
+        assertThat(registry.onlineCount()).isEqualTo(1);
+    }
+
+    @Test
+    void olderOrRepeatedLiveStatusesAreIgnored() {
+        assertThat(registry.applyStatus(live("u1", UnitState.RECORDING, 7, T0.plusSeconds(10)), false))
+                .isTrue();
+        assertThat(registry.applyStatus(live("u1", UnitState.BUFFERING, 6, T0.plusSeconds(9)), false))
+                .isFalse();
+        assertThat(registry.applyStatus(live("u1", UnitState.BUFFERING, 7, T0.plusSeconds(10)), false))
+                .isFalse();
+        assertThat(registry.unit("u1").orElseThrow().state()).isEqualTo(UnitState.RECORDING);
+        assertThat(registry.applyStatus(live("u1", UnitState.POST_EVENT, 8, T0.plusSeconds(10)), false))
+                .isTrue();
+        assertThat(registry.unit("u1").orElseThrow().state()).isEqualTo(UnitState.POST_EVENT);
+    }
+
+    @Test
+    void withAnUnsetUnitClockArrivalOrderWins() {
+        registry.applyStatus(unsetClock("u1", UnitState.BUFFERING, 3, Instant.EPOCH.plusSeconds(50)), false);
+        registry.applyStatus(unsetClock("u1", UnitState.RECORDING, 4, Instant.EPOCH.plusSeconds(5)), false);
+        assertThat(registry.unit("u1").orElseThrow().state()).isEqualTo(UnitState.RECORDING);
+    }
+
+    @Test
+    void retainedStateSetsLastSeenFromTheUnitsTimeNotFromNow() {
+        registry.applyStatus(UnitStatus.offline("u1", "", "", T0), true);
+        assertThat(registry.unit("u1").orElseThrow().lastSeen()).isEqualTo(T0);
+        registry.applyLocation(location("u1", T0.plusSeconds(30)), true);
+        assertThat(registry.unit("u1").orElseThrow().lastSeen()).isEqualTo(T0.plusSeconds(30));
+        registry.applyLocation(location("u1", T0.plusSeconds(40)), false);
+        assertThat(registry.unit("u1").orElseThrow().lastSeen()).isEqualTo(now);
+        assertThat(registry.unit("u1").orElseThrow().location().fixTime()).isEqualTo(T0.plusSeconds(40));
+    }
+
+    @Test
+    void keepsTheLastEventsWithoutDuplicatesAndTellsListeners() {
+        List<UnitEvent> heard = new ArrayList<>();
+        registry.listen(new FleetRegistry.Listener() {
+            @Override
+            public void unitChanged(UnitView unit) {}
+
+            @Override
+            public void unitEvent(UnitEvent e) {
+                heard.add(e);
+            }
+        });
+        for (long seq = 1; seq <= 5; seq++) registry.applyEvent(event("u1", seq), false);
+        registry.applyEvent(event("u1", 5), false);
+        assertThat(registry.events("u1")).extracting(UnitEvent::seq).containsExactly(3L, 4L, 5L);
+        assertThat(heard).extracting(UnitEvent::seq).containsExactly(1L, 2L, 3L, 4L, 5L);
+        assertThat(registry.unit("u1").orElseThrow().state()).isNull();
+    }
+
+    @Test
+    void listenReturnsTheSnapshotAndThenEveryChangeAndForgetRemovesTheUnit() {
+        registry.applyStatus(live("b", UnitState.SLEEP, 1, T0), false);
+        registry.applyStatus(live("a", UnitState.SLEEP, 1, T0), false);
+        List<String> changes = new CopyOnWriteArrayList<>();
+        List<UnitView> snapshot = registry.listen(new FleetRegistry.Listener() {
+            @Override
+            public void unitChanged(UnitView unit) {
+                changes.add(unit.id() + ":" + unit.state());
+            }
+
+            @Override
+            public void unitRemoved(String unitId) {
+                changes.add(unitId + ":removed");
+            }
+        });
+        assertThat(snapshot).extracting(UnitView::id).containsExactly("a", "b");
+        registry.applyStatus(live("a", UnitState.RECORDING, 2, T0.plusSeconds(1)), false);
+        registry.applyStatus(live("a", UnitState.SLEEP, 1, T0), false); // stale: no change to tell
+        registry.forget("b");
+        assertThat(changes).containsExactly("a:RECORDING", "b:removed");
+        assertThat(registry.units()).extracting(UnitView::id).containsExactly("a");
+    }
+
+    @Test
+    void concurrentWritersEndOnTheNewestStatus() throws InterruptedException {
+        ExecutorService pool = Executors.newFixedThreadPool(4);
+        for (int t = 0; t < 4; t++) {
+            int offset = t;
+            pool.submit(() -> {
+                for (int i = offset; i < 2000; i += 4)
+                    registry.applyStatus(live("u1", UnitState.BUFFERING, i, T0.plusMillis(i)), false);
+            });
+        }
+        pool.shutdown();
+        assertThat(pool.awaitTermination(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(registry.unit("u1").orElseThrow().lastStatusTime()).isEqualTo(T0.plusMillis(1999));
+    }
+
+    static UnitLocation location(String id, Instant fix) {
+        return new UnitLocation(Payload.VERSION, id, 48.85, 2.35, 5.0, null, null, null, fix, 1);
+    }
+}

@@ -1,0 +1,97 @@
+package org.openbwc.gateway.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import org.openbwc.config.LiveConfig;
+import org.openbwc.config.MapConfig;
+import org.openbwc.gateway.alerts.AlertBoard;
+import org.openbwc.gateway.audit.AuditLog;
+import org.openbwc.gateway.auth.Authenticator;
+import org.openbwc.gateway.auth.TestOperators;
+import org.openbwc.gateway.fleet.CommandClient;
+import org.openbwc.gateway.fleet.DroppedMessages;
+import org.openbwc.gateway.fleet.FleetConnection;
+import org.openbwc.gateway.fleet.FleetRegistry;
+import org.openbwc.gateway.fleet.LocationTrails;
+import org.openbwc.gateway.fleet.RecordingIndex;
+import org.openbwc.gateway.live.LiveService;
+
+/**
+ * The web server wired as the gateway wires it, around a registry the test feeds and a connection and command client
+ * it mocks; with a heartbeat of 100 ms and a small event backlog so stream tests run fast.
+ */
+final class TestWeb implements AutoCloseable {
+
+    static final int EVENT_BACKLOG = 64;
+
+    private final WebServer server;
+    private final EventStream events;
+    private final GatewayMetrics metrics;
+
+    private TestWeb(WebServer server, EventStream events, GatewayMetrics metrics) {
+        this.server = server;
+        this.events = events;
+        this.metrics = metrics;
+    }
+
+    static TestWeb start(
+            String host,
+            int port,
+            FleetRegistry registry,
+            FleetConnection connection,
+            CommandClient commands,
+            Path dataDir,
+            String gatewayId) {
+        Clock clock = Clock.systemUTC();
+        ObjectMapper json = HttpJson.mapper();
+        Duration commandTimeout = Duration.ofMillis(500);
+        MapConfig map = MapConfig.defaults().withTileUrl("");
+        AlertBoard alerts = new AlertBoard(clock);
+        LocationTrails trails = new LocationTrails(100);
+        RecordingIndex recordings = new RecordingIndex(10);
+        registry.listen(alerts);
+        registry.listen(trails);
+        registry.listen(recordings);
+        DroppedMessages drops = new DroppedMessages();
+        LiveService live =
+                new LiveService(gatewayId, registry, commands, alerts, LiveConfig.defaults(), commandTimeout, clock);
+        Authenticator auth = TestOperators.authenticator(dataDir, clock);
+        AuditLog audit = AuditLog.open(dataDir.resolve("audit.log"), json, clock);
+
+        EventStream events = new EventStream(registry, alerts, json, Duration.ofMillis(100), EVENT_BACKLOG);
+        GatewayMetrics metrics =
+                new GatewayMetrics(gatewayId, registry, connection, drops, alerts, events::clients, live);
+        WebAccess access = new WebAccess(auth, audit, metrics, json);
+        Routes routes = new Routes(
+                access,
+                new WebPages(map, LiveConfig.defaults()),
+                events,
+                new HealthRoutes(gatewayId, registry, connection, drops, commands, events, metrics, json),
+                new FleetRoutes(gatewayId, registry, trails, recordings, map, json),
+                new CommandRoutes(gatewayId, registry, commands, audit, metrics, commandTimeout, json),
+                new AlertRoutes(alerts, audit, json),
+                new AdminRoutes(audit, auth.directory(), json),
+                new LiveRoutes(gatewayId, registry, live, audit, commandTimeout, json),
+                new LiveSockets(live, access, audit));
+        return new TestWeb(WebServer.start(host, port, json, routes), events, metrics);
+    }
+
+    int port() {
+        return server.port();
+    }
+
+    int eventStreamClients() {
+        return events.clients();
+    }
+
+    GatewayMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
