@@ -24,16 +24,18 @@ import org.openbwc.device.media.InitSegment;
  * </ol>
  *
  * Init segments take the same path (there is no clock to note). Called on the muxer's thread; per fragment it
- * allocates nothing. Sinks must not throw ({@link FragmentSink}).
+ * allocates nothing. Sinks must not throw ({@link FragmentSink}). Public so that bench/encode measures this fan-out,
+ * not a copy of it.
  */
-final class FragmentFanOut implements FragmentSink {
+public final class FragmentFanOut implements FragmentSink {
     private final FragmentSink preEventBuffer;
     private final FragmentSink evidenceWriter;
     private final FragmentSink[] liveOutputs;
     /** Wall clock of the newest fragment the evidence writer has been handed. */
     private volatile Instant lastFragmentCut = Instant.EPOCH;
 
-    FragmentFanOut(FragmentSink preEventBuffer, FragmentSink evidenceWriter, List<? extends FragmentSink> liveOutputs) {
+    public FragmentFanOut(
+            FragmentSink preEventBuffer, FragmentSink evidenceWriter, List<? extends FragmentSink> liveOutputs) {
         this.preEventBuffer = Objects.requireNonNull(preEventBuffer, "preEventBuffer");
         this.evidenceWriter = Objects.requireNonNull(evidenceWriter, "evidenceWriter");
         this.liveOutputs = liveOutputs.toArray(FragmentSink[]::new);

@@ -6,8 +6,6 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.openbwc.config.HalMode;
 import org.openbwc.config.UnitConfig;
@@ -37,8 +35,6 @@ import org.tinylog.Logger;
 final class UnitCamera implements AutoCloseable {
     /** Fragments are cut every ~200 ms; a GOP boundary can stretch one to a second. */
     static final long STOP_WAIT_MILLIS = 1_200;
-    /** The writer's thread only has to hand the recording sealed at shutdown on; this is a bound, not a pace. */
-    static final long SHUTDOWN_REPORT_WAIT_MILLIS = 5_000;
 
     private final UnitConfig config;
     private final DeviceKey key;
@@ -52,8 +48,6 @@ final class UnitCamera implements AutoCloseable {
     private volatile boolean recordingAudio;
     /** Knows the newest fragment handed to the writer, so a stop can wait for the footage up to its instant. */
     private final FragmentFanOut fanOut;
-    /** Open until the recording sealed by {@link #close()} has been handed to {@code onSealed}. */
-    private final CountDownLatch shutdownSealReported = new CountDownLatch(1);
 
     private UnitCamera(
             UnitConfig config,
@@ -75,13 +69,7 @@ final class UnitCamera implements AutoCloseable {
                 .softwareVersion(firmware)
                 .segmentMinutes(config.evidence().segmentMinutes())
                 .maxRecordingMinutes(config.evidence().maxRecordingMinutes())
-                .onSealed(r -> {
-                    try {
-                        onSealed.accept(r);
-                    } finally {
-                        if (r.reason() == EndReason.SHUTDOWN) shutdownSealReported.countDown();
-                    }
-                })
+                .onSealed(onSealed)
                 .build();
         boolean preEventAudio = config.recording().preEventAudio();
         this.fanOut = new FragmentFanOut(buffer, writer, liveOutputs);
@@ -257,22 +245,10 @@ final class UnitCamera implements AutoCloseable {
     @Override
     public void close() {
         if (pipeline != null) pipeline.close();
-        // The writer completes a seal before its thread calls onSealed: without this wait, whatever shuts down after
-        // the camera (the evidence recorder that checks and reports the recording) could stop before that call.
-        if (writer.close(null, EndReason.SHUTDOWN).isPresent()) awaitShutdownSealReported();
+        // The writer tells onSealed before close returns, so whatever shuts down after the camera (the evidence
+        // recorder that checks and reports the recording) has it by then.
+        writer.close(null, EndReason.SHUTDOWN);
         buffer.close();
-    }
-
-    private void awaitShutdownSealReported() {
-        try {
-            if (!shutdownSealReported.await(SHUTDOWN_REPORT_WAIT_MILLIS, TimeUnit.MILLISECONDS))
-                Logger.warn(
-                        "[{}] the recording sealed at shutdown was not reported within {} ms",
-                        config.unitId(),
-                        SHUTDOWN_REPORT_WAIT_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     /** Power loss: nothing is flushed or sealed; the next boot recovers the recording from its journal. */

@@ -70,8 +70,8 @@ final class Children {
     }
 
     /**
-     * The unit's path: overlay and audio on, fan-out to the pre-event buffer then the evidence writer (the order
-     * UnitCamera uses). Args: W H FPS ENC KBPS PRE_SECONDS EVIDENCE_DIR.
+     * The unit's path: overlay and audio on, the unit's FragmentFanOut to the pre-event buffer then the evidence
+     * writer. Args: W H FPS ENC KBPS PRE_SECONDS EVIDENCE_DIR.
      */
     static void full(String[] a) throws Exception {
         var settings = settings(a).withOverlayEnabled(true).withAudioEnabled(true);
@@ -84,19 +84,8 @@ final class Children {
         var writer = org.openbwc.device.evidence.EvidenceWriter.builder(root, key)
                 .softwareVersion("bench")
                 .build();
-        var fanOut = new org.openbwc.device.media.FragmentSink() {
-            @Override
-            public void onInit(org.openbwc.device.media.InitSegment init) {
-                buffer.onInit(init);
-                writer.onInit(init);
-            }
-
-            @Override
-            public void onFragment(org.openbwc.device.media.Fragment fragment) {
-                buffer.onFragment(fragment);
-                writer.onFragment(fragment);
-            }
-        };
+        // the unit's own fan-out, without live outputs (nobody watches)
+        var fanOut = new org.openbwc.device.FragmentFanOut(buffer, writer, java.util.List.of());
         var pipeline = org.openbwc.device.media.MediaPipeline.start(settings, fanOut, () -> true);
         // the audio settings as fields: the orchestrator gives the CLI reference the same ones
         OUT.println("@@ READY audioRate=" + settings.sampleRate() + " audioChannels=" + settings.channels()

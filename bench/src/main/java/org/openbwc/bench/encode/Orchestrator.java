@@ -262,9 +262,9 @@ final class Orchestrator {
 
     /**
      * The unit process's command line, as ./bwc device builds it: {@code java --enable-native-access=ALL-UNNAMED
-     * <./bwc's unit JVM options> -jar bwc.jar device --config FILE}, with the GPL copy of the jars instead of -jar (so
-     * that x264 is there and a rebuild cannot pull the jars away), and no tinylog override: the unit logs through the
-     * launcher's own tinylog.properties, from bwc.jar, as ./bwc device does.
+     * <./bwc's unit JVM options> -cp 'unit-runtime/target/lib/*' UnitMain --config FILE}, on a copy of the unit's own
+     * classpath with the GPL natives (so that x264 is there and a rebuild cannot pull the jars away), and no tinylog
+     * override: the unit logs through the launcher's own tinylog.properties, as ./bwc device does.
      */
     List<String> unitCommand(Path config) {
         List<String> cmd = new ArrayList<>(List.of(javaBin, "--enable-native-access=ALL-UNNAMED"));
@@ -273,9 +273,8 @@ final class Orchestrator {
         if ("1".equals(opt.get("nmt"))) cmd.add("-XX:NativeMemoryTracking=summary");
         String extra = System.getenv("BENCH_JVM_EXTRA");
         if (extra != null && !extra.isBlank()) cmd.addAll(List.of(extra.trim().split("\\s+")));
-        String lib = opt.get("lib-gpl");
         cmd.addAll(List.of(
-                "-cp", lib + "/bwc.jar:" + lib + "/*", "org.openbwc.launcher.UnitMain", "--config", config.toString()));
+                "-cp", opt.get("lib-unit") + "/*", "org.openbwc.launcher.UnitMain", "--config", config.toString()));
         return cmd;
     }
 
