@@ -10,6 +10,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.URI;
+import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -48,6 +49,7 @@ public final class TcpProxy implements AutoCloseable {
     private volatile Mode mode = Mode.FORWARDING;
     private volatile boolean refusing;
     private volatile ServerSocket listener;
+    private volatile Thread acceptor;
     private volatile boolean closed;
 
     /** A proxy to the server at {@code url} ({@code tcp://host:port}, any scheme with a host and a port), forwarding. */
@@ -85,7 +87,7 @@ public final class TcpProxy implements AutoCloseable {
     /** Stops listening and resets every open connection: the server is unreachable until {@link #restore()}. */
     public synchronized void cut() {
         mode = Mode.CUT;
-        closeQuietly(listener);
+        stopListening();
         for (Pair pair : pairs) pair.reset();
     }
 
@@ -118,8 +120,26 @@ public final class TcpProxy implements AutoCloseable {
     @Override
     public synchronized void close() {
         closed = true;
-        closeQuietly(listener);
+        stopListening();
         for (Pair pair : pairs) pair.reset();
+    }
+
+    /**
+     * Closes the listening socket and waits for the accepting thread to leave {@code accept()}: a socket closed while
+     * a thread is blocked in it is released only when that thread returns, and until then the kernel still
+     * completes connections to the port.
+     */
+    private void stopListening() {
+        closeQuietly(listener);
+        Thread accepting = acceptor;
+        if (accepting == null) return;
+        try {
+            if (!accepting.join(Duration.ofSeconds(5))) {
+                throw new IllegalStateException("the proxy on port " + port + " still accepts 5 s after its close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private ServerSocket bind(int localPort) {
@@ -134,7 +154,7 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private void startAccepting(ServerSocket server) {
-        Thread.ofVirtual().name("proxy-accept-" + port).start(() -> {
+        acceptor = Thread.ofVirtual().name("proxy-accept-" + port).start(() -> {
             while (!server.isClosed()) {
                 Socket downstream;
                 try {
