@@ -1,0 +1,168 @@
+package org.openbwc.pki;
+
+import java.io.IOException;
+import java.io.StringReader;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PrivateKey;
+import java.security.PublicKey;
+import java.security.cert.CertificateException;
+import java.security.cert.X509Certificate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
+import org.bouncycastle.cert.X509CertificateHolder;
+import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
+import org.bouncycastle.openssl.PEMKeyPair;
+import org.bouncycastle.openssl.PEMParser;
+import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
+import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+
+/**
+ * Reads and writes the PEM files of the agency's PKI. Private keys are written with mode 600 and replaced atomically,
+ * so a power cut leaves either the old key or the new one. Errors name the file and what was expected in it.
+ */
+public final class Pem {
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    private Pem() {}
+
+    /** The first certificate in a PEM file. */
+    public static X509Certificate readCertificate(Path file) {
+        List<X509Certificate> all = readCertificates(file);
+        if (all.isEmpty()) throw new IllegalArgumentException(file + " holds no PEM CERTIFICATE block");
+        return all.get(0);
+    }
+
+    /** Every certificate in a PEM file, in file order (a chain: leaf first). */
+    public static List<X509Certificate> readCertificates(Path file) {
+        return parseCertificates(read(file), file.toString());
+    }
+
+    /** Every certificate in PEM text. */
+    public static List<X509Certificate> parseCertificates(String pem, String source) {
+        List<X509Certificate> out = new ArrayList<>();
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof X509CertificateHolder holder) {
+                    out.add(new JcaX509CertificateConverter().getCertificate(holder));
+                }
+            }
+        } catch (IOException | CertificateException | RuntimeException e) {
+            throw new IllegalArgumentException(
+                    source + " is not a readable PEM certificate file: " + e.getMessage(), e);
+        }
+        return out;
+    }
+
+    /** A private key (PKCS#8 {@code PRIVATE KEY}, or OpenSSL's {@code EC PRIVATE KEY}/{@code RSA PRIVATE KEY}). */
+    public static PrivateKey readPrivateKey(Path file) {
+        return parsePrivateKey(read(file), file.toString());
+    }
+
+    static PrivateKey parsePrivateKey(String pem, String source) {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof PrivateKeyInfo info) return converter.getPrivateKey(info);
+                if (o instanceof PEMKeyPair pair)
+                    return converter.getKeyPair(pair).getPrivate();
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(source + " is not a readable PEM private key: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException(
+                source + " holds no unencrypted PEM private key (PRIVATE KEY, EC PRIVATE KEY or RSA PRIVATE KEY)");
+    }
+
+    /** A public key ({@code PUBLIC KEY}, as {@code openssl pkey -pubout} writes it). */
+    public static PublicKey parsePublicKey(String pem, String source) {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
+                if (o instanceof SubjectPublicKeyInfo info) return new JcaPEMKeyConverter().getPublicKey(info);
+            }
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(source + " is not a readable PEM public key: " + e.getMessage(), e);
+        }
+        throw new IllegalArgumentException(source + " holds no PEM PUBLIC KEY block");
+    }
+
+    /** A certificate signing request ({@code CERTIFICATE REQUEST}). */
+    public static PKCS10CertificationRequest parseCsr(String pem, String source) {
+        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
+            Object o = parser.readObject();
+            if (o instanceof PKCS10CertificationRequest csr) return csr;
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException(
+                    source + " is not a readable PEM certificate request: " + e.getMessage());
+        }
+        throw new IllegalArgumentException(source + " holds no PEM CERTIFICATE REQUEST block");
+    }
+
+    /** PEM text of certificates, keys, requests or public keys, one block after the other. */
+    public static String text(Object... objects) {
+        StringWriter out = new StringWriter();
+        try (JcaPEMWriter writer = new JcaPEMWriter(out)) {
+            for (Object o : objects) writer.writeObject(o);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode PEM", e);
+        }
+        return out.toString();
+    }
+
+    /** Writes certificates (a chain: leaf first), readable by all: certificates are public. */
+    public static void writeCertificates(Path file, X509Certificate... chain) {
+        writeAtomically(file, text((Object[]) chain), false);
+    }
+
+    /** Writes a private key as PKCS#8, readable only by its owner. */
+    public static void writePrivateKey(Path file, PrivateKey key) {
+        writeAtomically(file, text(key), true);
+    }
+
+    /** Writes PEM text to a file; {@code secret} makes it mode 600 from the moment it exists. */
+    public static void writeAtomically(Path file, String text, boolean secret) {
+        Path dir = file.toAbsolutePath().getParent();
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve("." + file.getFileName() + ".tmp");
+            Files.deleteIfExists(tmp);
+            if (secret && supportsPosix(dir)) {
+                Files.createFile(tmp, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            }
+            Files.writeString(tmp, text, StandardCharsets.US_ASCII);
+            try {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean supportsPosix(Path dir) {
+        return dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.US_ASCII);
+        } catch (NoSuchFileException e) {
+            throw new UncheckedIOException("no such file: " + file.toAbsolutePath(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
+        }
+    }
+}
