@@ -14,7 +14,10 @@ public record BrokerConfig(
         @Pattern(regex = "[A-Za-z0-9._:-]{1,253}", allowed = "a host name or IP address, e.g. 0.0.0.0 or 127.0.0.1")
         String host,
 
-        @Doc("TCP port the embedded broker listens on.") @DefaultValue("1883") @IntRange(min = 1, max = 65535)
+        @Doc("Port the embedded broker listens on: MQTT over TLS only, every client presents a certificate from the"
+                + " agency CA (there is no plain listener).")
+        @DefaultValue("8883")
+        @IntRange(min = 1, max = 65535)
         int port) {
 
     public BrokerConfig {

@@ -9,7 +9,7 @@ import java.util.Objects;
  * Complete configuration of a gateway. The constructor fills an absent {@code mqtt.clientId} with the gateway id, so
  * the effective configuration always has one.
  */
-@CrossCheck(GatewayConfig.DistinctPorts.class)
+@CrossCheck(GatewayConfig.Listeners.class)
 public record GatewayConfig(
         @Doc("Identifier of this gateway; it appears in MQTT topics and the gateway's records.")
         @Pattern(regex = IdFormat.REGEX, allowed = IdFormat.ALLOWED)
@@ -41,7 +41,10 @@ public record GatewayConfig(
 
         @Doc("Operators' accounts and sessions.") AuthConfig auth,
         @Doc("The monitoring room's fleet map.") MapConfig map,
-        @Doc("Live video from units.") LiveConfig live) {
+        @Doc("Live video from units.") LiveConfig live,
+
+        @Doc("The agency PKI: CA, server certificates, unit certificates.")
+        PkiConfig pki) {
 
     public GatewayConfig {
         Constraints.check(
@@ -55,7 +58,8 @@ public record GatewayConfig(
                 dataDir,
                 auth,
                 map,
-                live);
+                live,
+                pki);
         if (mqtt.clientId() == null) {
             mqtt = mqtt.withClientId(gatewayId);
         }
@@ -71,52 +75,62 @@ public record GatewayConfig(
     public GatewayConfig withGatewayId(String newGatewayId) {
         MqttConfig newMqtt = Objects.equals(mqtt.clientId(), gatewayId) ? mqtt.withClientId(null) : mqtt;
         return new GatewayConfig(
-                newGatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
+                newGatewayId,
+                newMqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                map,
+                live,
+                pki);
     }
 
     /** Copy with other MQTT settings; a null client id in them becomes the gateway id. */
     public GatewayConfig withMqtt(MqttConfig newMqtt) {
         return new GatewayConfig(
-                gatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
+                gatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live, pki);
     }
 
     /** Copy with other embedded-broker settings. */
     public GatewayConfig withBroker(BrokerConfig newBroker) {
         return new GatewayConfig(
-                gatewayId, mqtt, newBroker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
+                gatewayId, mqtt, newBroker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live, pki);
     }
 
     /** Copy with other HTTP settings. */
     public GatewayConfig withHttp(HttpConfig newHttp) {
         return new GatewayConfig(
-                gatewayId, mqtt, broker, newHttp, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live);
+                gatewayId, mqtt, broker, newHttp, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live, pki);
     }
 
     /** Copy with another data directory. */
     public GatewayConfig withDataDir(String newDataDir) {
         return new GatewayConfig(
-                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, newDataDir, auth, map, live);
+                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, newDataDir, auth, map, live, pki);
     }
 
     /** Copy with other sign-in settings. */
     public GatewayConfig withAuth(AuthConfig newAuth) {
         return new GatewayConfig(
-                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, newAuth, map, live);
+                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, newAuth, map, live, pki);
     }
 
     /** Copy with other map settings. */
     public GatewayConfig withMap(MapConfig newMap) {
         return new GatewayConfig(
-                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, newMap, live);
+                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, newMap, live, pki);
     }
 
     /** Copy with other live-video settings. */
     public GatewayConfig withLive(LiveConfig newLive) {
         return new GatewayConfig(
-                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, newLive);
+                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, newLive, pki);
     }
 
-    /** The ws:// base URL units open their live uplink to: {@code live.uplinkUrl}, or the HTTP address. */
+    /** The wss:// base URL units open their live uplink to: {@code live.uplinkUrl}, or the units' listener. */
     public String uplinkBaseUrl() {
         if (live.uplinkUrl() != null) {
             return live.uplinkUrl().endsWith("/")
@@ -124,7 +138,23 @@ public record GatewayConfig(
                     : live.uplinkUrl();
         }
         String host = http.host().equals("0.0.0.0") || http.host().equals("::") ? "127.0.0.1" : http.host();
-        return "ws://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.port();
+        return "wss://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + http.unitPort();
+    }
+
+    /** Copy with other PKI settings. */
+    public GatewayConfig withPki(PkiConfig newPki) {
+        return new GatewayConfig(
+                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live, newPki);
+    }
+
+    /** Where the agency CA and the gateway's own certificates are: {@code <dataDir>/pki}. */
+    public Path pkiDir() {
+        return Path.of(dataDir).resolve("pki");
+    }
+
+    /** Where the gateway's own secrets (audit keys) are: {@code <dataDir>/keys}. */
+    public Path keysDir() {
+        return Path.of(dataDir).resolve("keys");
     }
 
     /** Where the operators' accounts are: {@code auth.usersFile}, or users.yaml in the data directory. */
@@ -132,7 +162,16 @@ public record GatewayConfig(
         return auth.usersFile() == null ? Path.of(dataDir).resolve("users.yaml") : Path.of(auth.usersFile());
     }
 
-    /** The embedded broker and the HTTP server cannot listen on the same port of the same address. */
+    /** The rules over the gateway's listeners. */
+    static final class Listeners implements CrossRule {
+        @Override
+        public void check(ValueLookup values, List<Violation> out) {
+            new DistinctPorts().check(values, out);
+            new PlainHttpOnLoopback().check(values, out);
+        }
+    }
+
+    /** The embedded broker, the HTTP server and the uplink listener cannot share a port of one address. */
     static final class DistinctPorts implements CrossRule {
         @Override
         public void check(ValueLookup values, List<Violation> out) {
@@ -148,6 +187,17 @@ public record GatewayConfig(
                         "a port other than " + brokerPort,
                         "broker"));
             }
+            if (values.get("http.unitPort") instanceof Integer unitPort) {
+                if (values.get("http.port") instanceof Integer httpPort && unitPort.equals(httpPort)) {
+                    out.add(new Violation(
+                            "http.unitPort", String.valueOf(unitPort), "is already used by", "another port", "http"));
+                } else if (Boolean.TRUE.equals(values.get("broker.embedded"))
+                        && values.get("broker.port") instanceof Integer brokerPort
+                        && unitPort.equals(brokerPort)) {
+                    out.add(new Violation(
+                            "http.unitPort", String.valueOf(unitPort), "is already used by", "another port", "broker"));
+                }
+            }
         }
 
         private static boolean sameAddress(Object a, Object b) {
@@ -160,6 +210,25 @@ public record GatewayConfig(
 
         private static boolean isWildcard(String host) {
             return host.equals("0.0.0.0") || host.equals("::");
+        }
+    }
+
+    /** Plain HTTP carries passwords and session cookies in clear, so it may not leave the machine. */
+    static final class PlainHttpOnLoopback implements CrossRule {
+        @Override
+        public void check(ValueLookup values, List<Violation> out) {
+            Object host = values.get("http.host");
+            Object https = values.get("http.https");
+            if (host instanceof String h && Boolean.FALSE.equals(https)) {
+                if (!(h.equals("127.0.0.1") || h.equals("::1") || h.equals("[::1]") || h.equals("localhost"))) {
+                    out.add(new Violation(
+                            "http.https",
+                            "false",
+                            "must be true when http.host is " + h
+                                    + ": plain HTTP would carry passwords and session cookies over the network",
+                            "true, or http.host 127.0.0.1 for a console reached only from this machine"));
+                }
+            }
         }
     }
 }

@@ -11,9 +11,9 @@ import java.util.Map;
 public record LiveConfig(
         @Doc(
                 "Address units use to reach this gateway for their live uplink (they connect out; nothing connects in), e.g."
-                        + " ws://gateway.police.local:8080. Default: ws://<http.host>:<http.port>, with 127.0.0.1 for 0.0.0.0.")
-        @NullMeans("ws:// on http.host and http.port")
-        @UrlSchemes({"ws", "wss"})
+                        + " wss://gateway.police.local:8444.")
+        @NullMeans("wss:// on http.host and http.unitPort, with 127.0.0.1 for 0.0.0.0")
+        @UrlSchemes({"wss"})
         String uplinkUrl,
 
         @Doc("How long a stream stays up after its last viewer leaves, so a reload or a second click is instant.")

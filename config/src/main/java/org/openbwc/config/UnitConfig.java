@@ -43,7 +43,13 @@ public record UnitConfig(
         @Doc("Evidence storage: segments, limits, storage reserve.")
         EvidenceConfig evidence,
 
-        @Doc("Simulated hardware (used when hal is mock).") MockConfig mock) {
+        @Doc("Simulated hardware (used when hal is mock).") MockConfig mock,
+
+        @Doc("Enrolment with the agency's gateway at first boot: where to ask for the unit's certificate, with which"
+                + " one-time token, and which agency CA to trust.")
+        EnrolmentConfig enrolment,
+
+        @Doc("Live video: where the unit may send it.") UnitLiveConfig live) {
 
     public UnitConfig {
         Constraints.check(
@@ -60,7 +66,9 @@ public record UnitConfig(
                 video,
                 audio,
                 evidence,
-                mock);
+                mock,
+                enrolment,
+                live);
         if (mqtt.clientId() == null) {
             mqtt = mqtt.withClientId(unitId);
         }
@@ -76,7 +84,7 @@ public record UnitConfig(
         MqttConfig newMqtt = Objects.equals(mqtt.clientId(), unitId) ? mqtt.withClientId(null) : mqtt;
         return new UnitConfig(
                 newUnitId, officerId, hal, dataDir, newMqtt, recording, telemetry, gpio, gnss, video, audio, evidence,
-                mock);
+                mock, enrolment, live);
     }
 
     /** Copy with another officer id. */
@@ -94,14 +102,16 @@ public record UnitConfig(
                 video,
                 audio,
                 evidence,
-                mock);
+                mock,
+                enrolment,
+                live);
     }
 
     /** Copy with another hardware layer. */
     public UnitConfig withHal(HalMode newHal) {
         return new UnitConfig(
                 unitId, officerId, newHal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, audio, evidence,
-                mock);
+                mock, enrolment, live);
     }
 
     /** Copy with another data directory. */
@@ -119,14 +129,16 @@ public record UnitConfig(
                 video,
                 audio,
                 evidence,
-                mock);
+                mock,
+                enrolment,
+                live);
     }
 
     /** Copy with other MQTT settings; a null client id in them becomes the unit id. */
     public UnitConfig withMqtt(MqttConfig newMqtt) {
         return new UnitConfig(
                 unitId, officerId, hal, dataDir, newMqtt, recording, telemetry, gpio, gnss, video, audio, evidence,
-                mock);
+                mock, enrolment, live);
     }
 
     /** Copy with other recording settings. */
@@ -144,7 +156,9 @@ public record UnitConfig(
                 video,
                 audio,
                 evidence,
-                mock);
+                mock,
+                enrolment,
+                live);
     }
 
     /** Copy with other telemetry settings. */
@@ -162,42 +176,44 @@ public record UnitConfig(
                 video,
                 audio,
                 evidence,
-                mock);
+                mock,
+                enrolment,
+                live);
     }
 
     /** Copy with other pin assignments. */
     public UnitConfig withGpio(GpioConfig newGpio) {
         return new UnitConfig(
                 unitId, officerId, hal, dataDir, mqtt, recording, telemetry, newGpio, gnss, video, audio, evidence,
-                mock);
+                mock, enrolment, live);
     }
 
     /** Copy with another position source. */
     public UnitConfig withGnss(GnssConfig newGnss) {
         return new UnitConfig(
                 unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, newGnss, video, audio, evidence,
-                mock);
+                mock, enrolment, live);
     }
 
     /** Copy with other simulated-hardware settings. */
     public UnitConfig withMock(MockConfig newMock) {
         return new UnitConfig(
                 unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, audio, evidence,
-                newMock);
+                newMock, enrolment, live);
     }
 
     /** Copy with other video settings. */
     public UnitConfig withVideo(VideoConfig newVideo) {
         return new UnitConfig(
                 unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, newVideo, audio, evidence,
-                mock);
+                mock, enrolment, live);
     }
 
     /** Copy with other audio settings. */
     public UnitConfig withAudio(AudioConfig newAudio) {
         return new UnitConfig(
                 unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, newAudio, evidence,
-                mock);
+                mock, enrolment, live);
     }
 
     /** Copy with other evidence settings. */
@@ -215,6 +231,35 @@ public record UnitConfig(
                 video,
                 audio,
                 newEvidence,
-                mock);
+                mock,
+                enrolment,
+                live);
+    }
+
+    /** Copy with other enrolment settings. */
+    public UnitConfig withEnrolment(EnrolmentConfig newEnrolment) {
+        return new UnitConfig(
+                unitId,
+                officerId,
+                hal,
+                dataDir,
+                mqtt,
+                recording,
+                telemetry,
+                gpio,
+                gnss,
+                video,
+                audio,
+                evidence,
+                mock,
+                newEnrolment,
+                live);
+    }
+
+    /** Copy with other live-video settings. */
+    public UnitConfig withLive(UnitLiveConfig newLive) {
+        return new UnitConfig(
+                unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, audio, evidence, mock,
+                enrolment, newLive);
     }
 }

@@ -16,7 +16,8 @@ class BadConfigFilesTest {
             "preEventSeconds, postEventSeconds, preEventAudio, doublePressMillis, stopHoldMillis, stopConfirmMillis,"
                     + " reminderIntervalSeconds, sosHoldMillis, stealthHoldMillis";
     private static final String UNIT_KEYS =
-            "unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, audio, evidence, mock";
+            "unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, audio, evidence, mock,"
+                    + " enrolment, live";
     private static final String ID_RULE =
             "1 to 64 letters, digits, '_' or '-'; it becomes an MQTT topic level, so no '/', '+', '#' or spaces";
     private static final String URL_RULE =

@@ -25,14 +25,15 @@ class ExampleFilesTest {
     }
 
     @Test
-    void piUnitUsesRealHardwareAndCredentialFiles() {
+    void piUnitUsesRealHardwareAndEnrolsOverTls() {
         UnitConfig unit = ConfigLoader.loadUnit(UNIT_PI);
         assertThat(unit.hal()).isEqualTo(HalMode.PI);
         assertThat(unit.gnss().source()).isEqualTo(GnssSource.GPSD);
-        assertThat(unit.mqtt().url()).isEqualTo("tcp://gateway.local:1883");
-        assertThat(unit.mqtt().usernameFile()).isEqualTo("/etc/bwc/mqtt-user");
-        assertThat(unit.mqtt().passwordFile()).isEqualTo("/etc/bwc/mqtt-password");
+        assertThat(unit.mqtt().url()).isEqualTo("ssl://gateway.local:8883");
+        assertThat(unit.mqtt().usernameFile()).isNull();
         assertThat(unit.mqtt().clientId()).isEqualTo(unit.unitId());
+        assertThat(unit.enrolment().enabled()).isTrue();
+        assertThat(unit.enrolment().url()).isEqualTo("https://gateway.local:8444");
     }
 
     @Test
@@ -41,15 +42,18 @@ class ExampleFilesTest {
         assertThat(unit.hal()).isEqualTo(HalMode.MOCK);
         assertThat(unit.gnss().source()).isEqualTo(GnssSource.GPX);
         assertThat(unit.gnss().gpxFile()).isEqualTo("bundled");
-        assertThat(unit.mqtt().url()).isEqualTo("tcp://127.0.0.1:1883");
+        assertThat(unit.mqtt().url()).isEqualTo("ssl://127.0.0.1:8883");
     }
 
     @Test
     void gatewayEmbedsTheBrokerAndServesHttp() {
         GatewayConfig gateway = ConfigLoader.loadGateway(GATEWAY);
         assertThat(gateway.broker().embedded()).isTrue();
-        assertThat(gateway.broker().port()).isEqualTo(1883);
-        assertThat(gateway.http().port()).isEqualTo(8080);
+        assertThat(gateway.broker().port()).isEqualTo(8883);
+        assertThat(gateway.http().port()).isEqualTo(8443);
+        assertThat(gateway.http().https()).isTrue();
+        assertThat(gateway.http().unitPort()).isEqualTo(8444);
+        assertThat(gateway.pki().serverHostList()).containsExactly("gateway.example.local", "localhost", "127.0.0.1");
     }
 
     @Test

@@ -77,8 +77,8 @@ class GoodConfigFilesTest {
         GatewayConfig gateway = ConfigLoader.loadGateway(GOOD.resolve("minimal-gateway.yaml"));
 
         assertThat(gateway).isEqualTo(GatewayConfig.defaults("gw-1"));
-        assertThat(gateway.broker()).isEqualTo(new BrokerConfig(false, "127.0.0.1", 1883));
-        assertThat(gateway.http()).isEqualTo(new HttpConfig("127.0.0.1", 8080));
+        assertThat(gateway.broker()).isEqualTo(new BrokerConfig(false, "127.0.0.1", 8883));
+        assertThat(gateway.http()).isEqualTo(new HttpConfig("127.0.0.1", 8080, 8444, false, null, null));
         assertThat(gateway.commandTimeoutMillis()).isEqualTo(5000);
         assertThat(gateway.maxPayloadBytes()).isEqualTo(65536);
         assertThat(gateway.dataDir()).isEqualTo("gateway-data");

@@ -43,8 +43,10 @@ class MqttCredentialsTest {
     }
 
     @Test
-    void loadingDoesNotRequireTheFilesToExist() {
-        UnitConfig unit = ConfigLoader.loadUnit(Path.of("examples/unit-pi.yaml"));
+    void loadingDoesNotRequireTheFilesToExist(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("unit.yaml");
+        Files.writeString(file, "unitId: u1\nmqtt:\n  passwordFile: /etc/bwc/mqtt-password\n");
+        UnitConfig unit = ConfigLoader.loadUnit(file);
         assertThat(unit.mqtt().passwordFile()).isEqualTo("/etc/bwc/mqtt-password");
     }
 }

@@ -131,7 +131,9 @@ class RecordConstructorTest {
                         unit.video(),
                         unit.audio(),
                         unit.evidence(),
-                        unit.mock()));
+                        unit.mock(),
+                        unit.enrolment(),
+                        unit.live()));
         assertThat(unit.withTelemetry(
                                 unit.telemetry().withStatusIntervalSeconds(5).withLocationIntervalSeconds(1))
                         .telemetry())
