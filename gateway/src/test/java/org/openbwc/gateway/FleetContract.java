@@ -80,7 +80,8 @@ abstract class FleetContract {
                 base.dataDir(),
                 base.auth(),
                 base.map(),
-                base.live());
+                base.live(),
+                base.pki());
         TestOperators.write(config.usersFile());
         gateway = startGateway(config);
     }
