@@ -57,6 +57,10 @@ public final class FanoutBench {
     Path root, work;
     String gwJava, gwJavaOpts = "--enable-native-access=ALL-UNNAMED -XX:+UseSerialGC -Xss512k";
     boolean mosquittoRef = true;
+    /** system: the broker at --url; plain or tls: a Mosquitto of the bench's own, alike but for TLS. */
+    String brokerMode = "system";
+
+    BenchBroker broker;
 
     // ---- run state -----------------------------------------------------------------------------------------------
     final String run = HexFormat.of().formatHex(randomBytes(3));
@@ -141,6 +145,10 @@ public final class FanoutBench {
                     gwJavaOpts = v;
                     i++;
                 }
+                case "--broker" -> {
+                    brokerMode = v;
+                    i++;
+                }
                 case "--no-mosquitto-sub" -> mosquittoRef = false;
                 default -> throw new IllegalArgumentException("unknown option " + k);
             }
@@ -149,6 +157,9 @@ public final class FanoutBench {
         if (clients < 0 || seconds < 1 || warmup < 2 || conns < 1 || qos < 0 || qos > 1) {
             throw new IllegalArgumentException(
                     "bad option value (clients >= 0, seconds >= 1, warmup >= 2, conns >= 1, qos 0|1)");
+        }
+        if (!List.of("system", "plain", "tls").contains(brokerMode)) {
+            throw new IllegalArgumentException("--broker must be system, plain or tls");
         }
         if (root == null || work == null) throw new IllegalArgumentException("--root and --work are required");
         if (gwJava == null)
@@ -189,6 +200,7 @@ public final class FanoutBench {
         MqttAsyncClient c = new MqttAsyncClient(url, clientId, new MemoryPersistence());
         c.setCallback(cb);
         MqttConnectionOptions o = new MqttConnectionOptions();
+        if (broker != null) o.setSocketFactory(broker.socketFactory());
         o.setCleanStart(true);
         o.setSessionExpiryInterval(0L);
         o.setKeepAliveInterval(30);
@@ -214,6 +226,11 @@ public final class FanoutBench {
         log(
                 "run %s: %d units, %d SSE clients, %d s measured after %d s warm-up, %d publishing connections, QoS %d",
                 run, units, clients, seconds, warmup, conns, qos);
+        if (!brokerMode.equals("system")) {
+            broker = BenchBroker.start(brokerMode.equals("tls"), work, work.resolve("gw-data"));
+            url = broker.url();
+            log("own mosquitto (%s) on %s, pid %d", brokerMode, url, broker.process.pid());
+        }
         GatewayUnderTest gateway = GatewayUnderTest.start(this);
         Process mosq = null;
         List<SseClient> sse = new ArrayList<>();
@@ -229,29 +246,31 @@ public final class FanoutBench {
             gateway.awaitHealthy(probe);
             token = GatewayUnderTest.signIn(probe, gateway.port);
             long gwPid = gateway.process.pid();
-            long mosqPid = Proc.findPid("mosquitto");
+            long mosqPid = broker != null ? broker.process.pid() : Proc.findPid("mosquitto");
             log("gateway pid %d healthy on port %d (mosquitto pid %d)", gwPid, gateway.port, mosqPid);
 
             // Broker references, then SSE clients, then load.
             Path mosqOut = work.resolve("mosquitto_sub.txt");
             if (mosquittoRef) {
                 URI u = URI.create(url);
-                mosq = new ProcessBuilder(
-                                "mosquitto_sub",
-                                "-V",
-                                "mqttv5",
-                                "-h",
-                                u.getHost(),
-                                "-p",
-                                String.valueOf(u.getPort()),
-                                "-i",
-                                "fanref-sub-" + run,
-                                "-q",
-                                String.valueOf(qos),
-                                "-t",
-                                "bwc/v1/+/status",
-                                "-F",
-                                "%U %t %p")
+                List<String> sub = new ArrayList<>(List.of(
+                        "mosquitto_sub",
+                        "-V",
+                        "mqttv5",
+                        "-h",
+                        u.getHost(),
+                        "-p",
+                        String.valueOf(u.getPort()),
+                        "-i",
+                        "fanref-sub-" + run,
+                        "-q",
+                        String.valueOf(qos),
+                        "-t",
+                        "bwc/v1/+/status",
+                        "-F",
+                        "%U %t %p"));
+                if (broker != null) sub.addAll(broker.subscriberTlsOptions());
+                mosq = new ProcessBuilder(sub)
                         .redirectOutput(mosqOut.toFile())
                         .redirectError(work.resolve("mosquitto_sub.err").toFile())
                         .start();
@@ -403,6 +422,7 @@ public final class FanoutBench {
         } finally {
             for (SseClient c : sse) c.stop();
             if (mosq != null) mosq.destroy();
+            if (broker != null) broker.close();
             if (refClient != null)
                 try {
                     refClient.disconnectForcibly(1000);

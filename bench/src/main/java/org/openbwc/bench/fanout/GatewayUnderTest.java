@@ -35,8 +35,11 @@ final class GatewayUnderTest {
     static GatewayUnderTest start(FanoutBench bench) throws IOException, InterruptedException {
         Path work = bench.work;
         int port;
-        try (ServerSocket s = new ServerSocket(0)) {
+        int unitPort;
+        try (ServerSocket s = new ServerSocket(0);
+                ServerSocket u = new ServerSocket(0)) {
             port = s.getLocalPort();
+            unitPort = u.getLocalPort();
         }
         Path yaml = work.resolve("gw.yaml");
         Files.writeString(
@@ -44,7 +47,7 @@ final class GatewayUnderTest {
                 "gatewayId: gw-" + bench.prefix + "bench\n"
                         + "mqtt:\n  url: " + bench.url + "\n"
                         + "broker:\n  embedded: false\n"
-                        + "http:\n  host: 127.0.0.1\n  port: " + port + "\n"
+                        + "http:\n  host: 127.0.0.1\n  port: " + port + "\n  unitPort: " + unitPort + "\n"
                         + "dataDir: " + work.resolve("gw-data") + "\n");
 
         // An operator account made with the real CLI, as a technician would; the SSE clients sign in with it.
