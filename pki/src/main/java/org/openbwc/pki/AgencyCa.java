@@ -50,7 +50,8 @@ import org.bouncycastle.pkcs.jcajce.JcaPKCS10CertificationRequest;
 /**
  * The agency's certificate authority: {@code ca.crt} and {@code ca.key} (mode 600) in one folder, made here or
  * imported from the agency's own PKI. It issues the gateway's server certificates and the client certificates of
- * gateways and units; a client certificate's subject is {@code CN=<id>, OU=<role>, O=<agency>}, all chosen by the CA.
+ * gateways and units; a client certificate's subject is {@code O=<agency>, OU=<role>, CN=<id>} (most general first,
+ * as X.500 orders it), all chosen by the CA.
  */
 public final class AgencyCa {
     public static final String CERTIFICATE_FILE = "ca.crt";
@@ -94,8 +95,8 @@ public final class AgencyCa {
         refuseExisting(folder);
         KeyPair keys = KeyPairs.newTlsKeyPair();
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.CN, agencyName + " body-worn camera CA")
                 .addRDN(BCStyle.O, agencyName)
+                .addRDN(BCStyle.CN, agencyName + " body-worn camera CA")
                 .build();
         Instant now = clock.instant();
         try {
@@ -168,9 +169,9 @@ public final class AgencyCa {
         if (hosts.isEmpty()) throw new IllegalArgumentException("a server certificate needs at least one host name");
         KeyPair keys = KeyPairs.newTlsKeyPair();
         X500Name subject = new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.CN, hosts.get(0))
-                .addRDN(BCStyle.OU, "server")
                 .addRDN(BCStyle.O, agency)
+                .addRDN(BCStyle.OU, "server")
+                .addRDN(BCStyle.CN, hosts.get(0))
                 .build();
         List<GeneralName> names = new ArrayList<>();
         for (String host : hosts) names.add(generalName(host));
@@ -228,9 +229,9 @@ public final class AgencyCa {
 
     private X500Name clientSubject(String id, IdentityRole role) {
         return new X500NameBuilder(BCStyle.INSTANCE)
-                .addRDN(BCStyle.CN, id)
-                .addRDN(BCStyle.OU, role.organisationalUnit())
                 .addRDN(BCStyle.O, agency)
+                .addRDN(BCStyle.OU, role.organisationalUnit())
+                .addRDN(BCStyle.CN, id)
                 .build();
     }
 

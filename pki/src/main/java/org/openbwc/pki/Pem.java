@@ -27,7 +27,9 @@ import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
 import org.bouncycastle.openssl.jcajce.JcaPEMWriter;
+import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
+import org.bouncycastle.util.io.pem.PemGenerationException;
 
 /**
  * Reads and writes the PEM files of the agency's PKI. Private keys are written with mode 600 and replaced atomically,
@@ -126,9 +128,18 @@ public final class Pem {
         writeAtomically(file, text((Object[]) chain), false);
     }
 
-    /** Writes a private key as PKCS#8, readable only by its owner. */
+    /** Writes a private key as PKCS#8 ({@code PRIVATE KEY}, what OpenSSL 3 writes), readable only by its owner. */
     public static void writePrivateKey(Path file, PrivateKey key) {
-        writeAtomically(file, text(key), true);
+        writeAtomically(file, privateKeyText(key), true);
+    }
+
+    /** PEM text of a private key in PKCS#8 form. */
+    public static String privateKeyText(PrivateKey key) {
+        try {
+            return text(new JcaPKCS8Generator(key, null).generate());
+        } catch (PemGenerationException e) {
+            throw new IllegalStateException("cannot encode a " + key.getAlgorithm() + " private key", e);
+        }
     }
 
     /** Writes PEM text to a file; {@code secret} makes it mode 600 from the moment it exists. */
