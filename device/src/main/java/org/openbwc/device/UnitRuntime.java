@@ -278,7 +278,8 @@ public final class UnitRuntime implements AutoCloseable {
                 camera.droppedFrames(),
                 camera.publicKeyBase64(),
                 live.streaming(),
-                live.viewers());
+                live.viewers(),
+                camera.evidenceKeyFingerprint());
     }
 
     private void checkSensors(long now) {
