@@ -122,7 +122,8 @@ final class Telemetry {
                 c.droppedFrames(),
                 c.publicKey(),
                 signal(),
-                c.live() ? c.viewers() : null);
+                c.live() ? c.viewers() : null,
+                c.evidenceKey());
     }
 
     UnitEvent event(ControllerEvent e) {

@@ -3,6 +3,7 @@ package org.openbwc.device;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.security.PublicKey;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -26,6 +27,7 @@ import org.openbwc.device.media.FragmentSink;
 import org.openbwc.device.media.MediaPipeline;
 import org.openbwc.device.media.VideoEncoder;
 import org.openbwc.device.media.VideoSourceKind;
+import org.openbwc.pki.Fingerprints;
 import org.tinylog.Logger;
 
 /**
@@ -161,6 +163,16 @@ final class UnitCamera implements AutoCloseable {
 
     String publicKeyBase64() {
         return key.publicKeyBase64();
+    }
+
+    /** The evidence key as enrolment sends it to the gateway, which pins it. */
+    PublicKey publicKey() {
+        return key.publicKey();
+    }
+
+    /** The evidence key's full fingerprint, as the gateway pins it ({@code ed25519:<sha-256 hex>}). */
+    String evidenceKeyFingerprint() {
+        return Fingerprints.evidenceKey(key.publicKey());
     }
 
     /** The init segment and fragments in the pre-event buffer: where a live stream starts. */

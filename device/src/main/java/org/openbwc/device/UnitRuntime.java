@@ -28,6 +28,7 @@ import org.openbwc.device.evidence.PreEventSnapshot;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
 import org.openbwc.device.evidence.VerificationResult;
+import org.openbwc.device.identity.UnitEnrolment;
 import org.openbwc.device.mqtt.UnitLink;
 import org.openbwc.hal.Button;
 import org.openbwc.hal.Hardware;
@@ -69,6 +70,7 @@ public final class UnitRuntime implements AutoCloseable {
     private final EventLog eventLog;
     private final UnitLink link;
     private final AlarmWatch alarmWatch;
+    private volatile UnitEnrolment enrolment;
 
     // Controller-thread state below.
     private long nextStatusMillis;
@@ -139,6 +141,14 @@ public final class UnitRuntime implements AutoCloseable {
         listen(hw.sosButton(), ButtonName.SOS);
         hw.dock().addListener(docked -> submit(() -> apply(new DockChanged(docked))));
         hw.trigger().addListener(active -> submit(() -> apply(new TriggerSignal(active))));
+        // A unit without its TLS identity enrols in the background: it records meanwhile, and the link, which reads
+        // the key files at each connection attempt, connects once they are written.
+        enrolment = UnitEnrolment.startIfNeeded(
+                        config.unitId(),
+                        config.enrolment(),
+                        DataFolder.of(config).keys(),
+                        camera.publicKey())
+                .orElse(null);
         link.start();
         submit(() -> {
             long now = hw.clock().monotonicMillis();
@@ -278,7 +288,8 @@ public final class UnitRuntime implements AutoCloseable {
                 camera.droppedFrames(),
                 camera.publicKeyBase64(),
                 live.streaming(),
-                live.viewers());
+                live.viewers(),
+                camera.evidenceKeyFingerprint());
     }
 
     private void checkSensors(long now) {
@@ -337,6 +348,7 @@ public final class UnitRuntime implements AutoCloseable {
     public void close() {
         if (!running) return;
         running = false; // inputs and commands from here on are ignored
+        if (enrolment != null) enrolment.close();
         // no more ticks: one would take the camera's stopping below for a failure and report it
         awaitOnLoop(() -> {
             if (ticker != null) ticker.cancel(false);
@@ -361,6 +373,7 @@ public final class UnitRuntime implements AutoCloseable {
      */
     public void kill() {
         running = false;
+        if (enrolment != null) enrolment.close();
         loop.shutdownNow();
         evidence.kill();
         camera.kill();

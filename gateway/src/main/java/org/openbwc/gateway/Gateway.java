@@ -14,6 +14,7 @@ import org.openbwc.gateway.auth.OperatorDirectory;
 import org.openbwc.gateway.auth.PasswordHasher;
 import org.openbwc.gateway.auth.SessionTokens;
 import org.openbwc.gateway.broker.EmbeddedBroker;
+import org.openbwc.gateway.fleet.Admission;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.DroppedMessages;
 import org.openbwc.gateway.fleet.FleetConnection;
@@ -21,10 +22,14 @@ import org.openbwc.gateway.fleet.FleetIngest;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.LocationTrails;
 import org.openbwc.gateway.fleet.RecordingIndex;
+import org.openbwc.gateway.identity.EnrolmentService;
+import org.openbwc.gateway.identity.EvidenceKeyWatch;
+import org.openbwc.gateway.identity.UnitDirectory;
 import org.openbwc.gateway.live.LiveService;
 import org.openbwc.gateway.web.AdminRoutes;
 import org.openbwc.gateway.web.AlertRoutes;
 import org.openbwc.gateway.web.CommandRoutes;
+import org.openbwc.gateway.web.EnrolmentRoutes;
 import org.openbwc.gateway.web.EventStream;
 import org.openbwc.gateway.web.FleetRoutes;
 import org.openbwc.gateway.web.GatewayMetrics;
@@ -36,6 +41,7 @@ import org.openbwc.gateway.web.Routes;
 import org.openbwc.gateway.web.WebAccess;
 import org.openbwc.gateway.web.WebPages;
 import org.openbwc.gateway.web.WebServer;
+import org.openbwc.pki.AgencyCa;
 import org.openbwc.protocol.WireCodec;
 import org.tinylog.Logger;
 
@@ -61,6 +67,7 @@ public final class Gateway implements AutoCloseable {
     private final String httpHost;
     private final AuditLog audit;
     private final LiveService live;
+    private final UnitDirectory units;
 
     private Gateway(
             GatewayConfig config,
@@ -70,7 +77,8 @@ public final class Gateway implements AutoCloseable {
             CommandClient commands,
             WebServer http,
             AuditLog audit,
-            LiveService live) {
+            LiveService live,
+            UnitDirectory units) {
         this.config = config;
         this.broker = broker;
         this.registry = registry;
@@ -80,6 +88,7 @@ public final class Gateway implements AutoCloseable {
         this.httpHost = config.http().host();
         this.audit = audit;
         this.live = live;
+        this.units = units;
     }
 
     /** The uplink base units get in live.start, on the port actually bound (tests bind port 0). */
@@ -137,6 +146,7 @@ public final class Gateway implements AutoCloseable {
         FleetConnection connection = null;
         CommandClient commands = null;
         LiveService live = null;
+        UnitDirectory units = null;
         try {
             // broker/: the embedded broker, when configured, is the one the fleet connection follows.
             MqttConfig mqtt = config.mqtt();
@@ -156,6 +166,18 @@ public final class Gateway implements AutoCloseable {
             audit = AuditLog.open(dataDir.resolve("audit.log"), json, clock);
             Authenticator auth = authenticator(config, clock);
 
+            // identity/: the agency's units (a file shared with `bwc gateway unit`) and their enrolment. Without an
+            // agency CA (a plain-MQTT gateway) nobody can enrol, so every unit is admitted as before.
+            AgencyCa ca = AgencyCa.exists(config.pkiDir()) ? AgencyCa.open(config.pkiDir(), clock) : null;
+            try {
+                units = UnitDirectory.open(dataDir, clock).watch();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("cannot read the unit directory: " + e.getMessage(), e);
+            }
+            EnrolmentService enrolment = EnrolmentService.of(config, units, ca, clock);
+            if (ca != null) enrolment.writeRevocationList();
+            Admission admission = ca != null ? units : Admission.EVERYONE;
+
             // fleet/: the registry and what follows it, then the connection that feeds it.
             FleetRegistry registry = new FleetRegistry();
             AlertBoard alerts = new AlertBoard(clock);
@@ -164,10 +186,20 @@ public final class Gateway implements AutoCloseable {
             registry.listen(alerts);
             registry.listen(trails);
             registry.listen(recordings);
+            registry.listen(new EvidenceKeyWatch(units, alerts::evidenceKeyDiffers));
+            units.listen(registry::markRevoked);
             DroppedMessages drops = new DroppedMessages();
             connection = new FleetConnection(id, mqtt, sessionExpiry, drops, clock);
             commands = new CommandClient(connection, codec, config.maxPayloadBytes(), drops, clock);
-            connection.start(new FleetIngest(registry, codec, config.maxPayloadBytes(), drops), commands);
+            connection.start(
+                    new FleetIngest(
+                            registry,
+                            codec,
+                            config.maxPayloadBytes(),
+                            drops,
+                            admission,
+                            (unit, verdict) -> alerts.unitRefused(unit, verdict == Admission.Verdict.REVOKED)),
+                    commands);
 
             // live/
             live = new LiveService(id, registry, commands, alerts, config.live(), commandTimeout, clock);
@@ -189,12 +221,13 @@ public final class Gateway implements AutoCloseable {
                     new AlertRoutes(alerts, audit, json),
                     new AdminRoutes(audit, auth.directory(), json),
                     new LiveRoutes(id, registry, live, audit, commandTimeout, json),
-                    new LiveSockets(live, access, audit));
+                    new LiveSockets(live, access, audit),
+                    new EnrolmentRoutes(enrolment, audit, json));
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
             WebServer http = WebServer.start(config.http().host(), port, json, routes);
             live.uplinkBase(liveBase(config, http.port()));
 
-            Gateway gateway = new Gateway(config, broker, registry, connection, commands, http, audit, live);
+            Gateway gateway = new Gateway(config, broker, registry, connection, commands, http, audit, live, units);
             Logger.info(
                     "Gateway {} started in {} ms: web console {}, MQTT {} ({}), {} units known",
                     id,
@@ -209,6 +242,7 @@ public final class Gateway implements AutoCloseable {
             if (commands != null) commands.close();
             if (audit != null) audit.close();
             if (live != null) live.close();
+            if (units != null) units.close();
             if (broker != null) broker.close();
             throw e;
         }
@@ -244,6 +278,14 @@ public final class Gateway implements AutoCloseable {
     }
 
     /**
+     * The agency's units: what the embedded broker's extension asks ({@code directory::admits}) and listens to for
+     * revocations ({@link UnitDirectory#listen}).
+     */
+    public UnitDirectory units() {
+        return units;
+    }
+
+    /**
      * Stops in reverse order, with one exception: live video goes first, so viewers still get its "the gateway is
      * shutting down" over their open sockets. Then HTTP, the fleet connection (before the command client, so no reply
      * arrives while the commands still waiting are failed), the embedded broker if there is one, and the audit log.
@@ -259,6 +301,7 @@ public final class Gateway implements AutoCloseable {
         connection.close();
         commands.close();
         if (broker != null) broker.close();
+        units.close();
         audit.close();
         Logger.info("Gateway {} stopped", config.gatewayId());
     }

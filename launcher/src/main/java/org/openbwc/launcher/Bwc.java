@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             DeviceCommand.class,
             GatewayCommand.class,
+            PkiCommand.class,
             ConfigCommand.class,
             EvidenceCommand.class,
             CommandLine.HelpCommand.class

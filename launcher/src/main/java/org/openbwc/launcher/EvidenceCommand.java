@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Clock;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.openbwc.device.DataFolder;
@@ -11,6 +13,10 @@ import org.openbwc.device.evidence.DeviceKey;
 import org.openbwc.device.evidence.EvidenceExporter;
 import org.openbwc.device.evidence.EvidenceVerifier;
 import org.openbwc.device.evidence.VerificationResult;
+import org.openbwc.gateway.identity.EnrolledUnit;
+import org.openbwc.gateway.identity.UnitDirectory;
+import org.openbwc.json.JsonReader;
+import org.openbwc.pki.Fingerprints;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -44,7 +50,9 @@ final class EvidenceCommand implements Runnable {
             mixinStandardHelpOptions = true,
             description = {
                 "Check every segment and fragment hash, the hash chain, and the manifest's Ed25519 signature.",
-                "Exit 0 with a one-line summary, or exit 1 naming the first bad segment or field."
+                "Prints the key it trusted and where it came from (the manifest only, a key file, or the key the",
+                "gateway pinned when the unit enrolled: --pinned). Exit 0 with a one-line summary, or exit 1",
+                "naming the first bad segment or field."
             })
     static final class Verify implements Callable<Integer> {
         @CommandLine.Spec
@@ -60,10 +68,71 @@ final class EvidenceCommand implements Runnable {
                         + "also require the recording to be signed by exactly this key.")
         Path key;
 
+        @Option(
+                names = "--pinned",
+                paramLabel = "GATEWAY-DATA-DIR",
+                description = "The gateway's data folder: require the recording to be signed by the evidence key the"
+                        + " gateway pinned when the recording's unit enrolled (" + UnitDirectory.FILE + ").")
+        Path pinned;
+
+        private Trusted trusted(Path recording) throws IOException {
+            Map<String, Object> manifest = manifestFields(recording);
+            if (key != null) {
+                PublicKey k = readPublicKeyPem(key);
+                return new Trusted(Optional.of(k), Fingerprints.evidenceKey(k), "the key file " + key);
+            }
+            if (pinned != null) {
+                if (!(manifest.get("unitId") instanceof String unitId)) {
+                    throw new UserFacingException(
+                            recording.resolve(MANIFEST) + " names no unitId, so no pinned key can be looked up", 1);
+                }
+                UnitDirectory units;
+                try {
+                    units = UnitDirectory.open(pinned, Clock.systemUTC());
+                } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+                    throw new UserFacingException(e.getMessage(), 2, e);
+                }
+                EnrolledUnit unit = units.find(unitId)
+                        .filter(u -> u.evidenceKey() != null)
+                        .orElseThrow(() -> new UserFacingException(
+                                "no evidence key is pinned for unit " + unitId + " in " + units.file()
+                                        + " (the unit never enrolled at that gateway)",
+                                1));
+                PublicKey k = DeviceKey.publicKeyFromBase64(unit.evidenceKey());
+                return new Trusted(
+                        Optional.of(k),
+                        Fingerprints.evidenceKey(k),
+                        "pinned at enrolment of " + unitId + " on " + unit.enrolledAt() + ", " + units.file()
+                                + (unit.state() == EnrolledUnit.State.REVOKED
+                                        ? "; the unit was revoked on " + unit.revokedAt()
+                                        : ""));
+            }
+            String fingerprint = null;
+            if (manifest.get("publicKey") instanceof String b64) {
+                try {
+                    fingerprint = Fingerprints.evidenceKey(DeviceKey.publicKeyFromBase64(b64));
+                } catch (IllegalArgumentException e) {
+                    // reported by the verifier
+                }
+            }
+            return new Trusted(
+                    Optional.empty(),
+                    fingerprint,
+                    "manifest only: proves the recording is intact, not which unit made it; use --pinned or --key");
+        }
+
         @Override
         public Integer call() throws IOException {
-            Optional<PublicKey> expected = key == null ? Optional.empty() : Optional.of(readPublicKeyPem(key));
-            VerificationResult r = new EvidenceVerifier().verify(recordingDir(spec.commandLine(), dir), expected);
+            if (key != null && pinned != null) {
+                throw new CommandLine.ParameterException(
+                        spec.commandLine(), "--key and --pinned each name the key to trust; give one of them");
+            }
+            Path recording = recordingDir(spec.commandLine(), dir);
+            Trusted trusted = trusted(recording);
+            // Always say which key the verdict rests on: a manifest's own key proves integrity, not origin.
+            spec.commandLine().getOut().println("Trusted key: " + trusted.describe());
+            spec.commandLine().getOut().flush();
+            VerificationResult r = new EvidenceVerifier().verify(recording, trusted.key());
             if (r.ok()) {
                 spec.commandLine().getOut().println(r.message());
                 return 0;
@@ -72,6 +141,29 @@ final class EvidenceCommand implements Runnable {
             return 1;
         }
     }
+
+    /** The key a verification trusts and where it came from. */
+    record Trusted(Optional<PublicKey> key, String fingerprint, String source) {
+        String describe() {
+            return (fingerprint == null ? "unknown" : fingerprint) + " (" + source + ")";
+        }
+    }
+
+    /** Reads the manifest's unit id and key as plain JSON: only to name them, the verifier checks everything. */
+    static Map<String, Object> manifestFields(Path recording) {
+        try {
+            if (JsonReader.parse(Files.readAllBytes(recording.resolve(MANIFEST))) instanceof Map<?, ?> m) {
+                Map<String, Object> out = new java.util.HashMap<>();
+                m.forEach((k, v) -> out.put(String.valueOf(k), v));
+                return out;
+            }
+        } catch (IOException | RuntimeException e) {
+            // the verifier names what is wrong with the manifest
+        }
+        return Map.of();
+    }
+
+    static final String MANIFEST = "manifest.json";
 
     /** Reads a PEM "PUBLIC KEY" block (the unit's device-key.pub.pem). */
     static PublicKey readPublicKeyPem(Path pem) throws IOException {

@@ -50,7 +50,11 @@ class BwcCliTest {
             {"config", "validate", "--help"},
             {"config", "schema", "--help"},
             {"gateway", "user", "--help"},
-            {"gateway", "user", "add", "--help"}
+            {"gateway", "user", "add", "--help"},
+            {"gateway", "unit", "--help"},
+            {"gateway", "unit", "add", "--help"},
+            {"pki", "--help"},
+            {"pki", "init", "--help"}
         }) {
             Run r = bwc(cmd);
             assertThat(r.exit()).as(String.join(" ", cmd)).isZero();

@@ -2,6 +2,7 @@ package org.openbwc.pki;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
 import java.security.cert.CertificateEncodingException;
 import java.security.cert.X509Certificate;
 import java.util.HexFormat;
@@ -21,6 +22,21 @@ public final class Fingerprints {
         } catch (CertificateEncodingException | NoSuchAlgorithmException e) {
             throw new IllegalStateException(
                     "cannot fingerprint certificate " + certificate.getSubjectX500Principal(), e);
+        }
+    }
+
+    /**
+     * A unit's Ed25519 evidence key: {@code ed25519:} and the SHA-256 of its X.509 encoding in lower-case hex. The
+     * unit's logs and {@code bwc evidence verify} show the first 16 digits of the same hash, so the short form a
+     * technician reads is a prefix of the one the gateway pins.
+     */
+    public static String evidenceKey(PublicKey key) {
+        try {
+            return "ed25519:"
+                    + HexFormat.of()
+                            .formatHex(MessageDigest.getInstance("SHA-256").digest(key.getEncoded()));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JDK has no SHA-256", e);
         }
     }
 

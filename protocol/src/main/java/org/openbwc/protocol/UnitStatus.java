@@ -14,6 +14,8 @@ import java.util.Objects;
  * @param publicKey the unit's Ed25519 evidence-signing key (X.509 DER, base64), so a gateway can verify recordings
  * @param signalPercent quality of the unit's radio link 0-100; null when the unit cannot tell
  * @param viewers how many people watch the unit live right now (as the gateway told it); null when not streaming
+ * @param evidenceKey fingerprint of the evidence-signing key ({@code ed25519:} and the SHA-256 of its X.509 encoding
+ *     in hex), which the gateway compares with the one pinned at enrolment; null from units before it existed
  */
 public record UnitStatus(
         int version,
@@ -36,8 +38,12 @@ public record UnitStatus(
         Long droppedFrames,
         String publicKey,
         Integer signalPercent,
-        Integer viewers)
+        Integer viewers,
+        String evidenceKey)
         implements Payload {
+    /** Longer than any fingerprint a unit sends, short enough that a status stays small. */
+    public static final int MAX_EVIDENCE_KEY_LENGTH = 128;
+
     public UnitStatus {
         Payload.checkVersion(version);
         Topics.requireId(unitId, "unitId");
@@ -48,6 +54,58 @@ public record UnitStatus(
         if (signalPercent != null && (signalPercent < 0 || signalPercent > 100)) {
             throw new IllegalArgumentException("signalPercent " + signalPercent + " is out of range 0..100");
         }
+        if (evidenceKey != null && (evidenceKey.isEmpty() || evidenceKey.length() > MAX_EVIDENCE_KEY_LENGTH)) {
+            throw new IllegalArgumentException(
+                    "evidenceKey must be 1.." + MAX_EVIDENCE_KEY_LENGTH + " characters, not " + evidenceKey.length());
+        }
+    }
+
+    /** A status without the evidence key's fingerprint (a payload from before it existed). */
+    public UnitStatus(
+            int version,
+            String unitId,
+            UnitState state,
+            boolean online,
+            boolean stealth,
+            boolean sos,
+            String officerId,
+            Battery battery,
+            Storage storage,
+            String recordingId,
+            Instant recordingSince,
+            boolean live,
+            boolean clockSet,
+            String firmware,
+            long seq,
+            Instant time,
+            Long recordingMillis,
+            Long droppedFrames,
+            String publicKey,
+            Integer signalPercent,
+            Integer viewers) {
+        this(
+                version,
+                unitId,
+                state,
+                online,
+                stealth,
+                sos,
+                officerId,
+                battery,
+                storage,
+                recordingId,
+                recordingSince,
+                live,
+                clockSet,
+                firmware,
+                seq,
+                time,
+                recordingMillis,
+                droppedFrames,
+                publicKey,
+                signalPercent,
+                viewers,
+                null);
     }
 
     /** A status without recording details, camera counters or key (a payload from before they existed). */
@@ -85,6 +143,7 @@ public record UnitStatus(
                 firmware,
                 seq,
                 time,
+                null,
                 null,
                 null,
                 null,

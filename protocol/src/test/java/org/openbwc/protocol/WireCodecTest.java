@@ -76,8 +76,10 @@ class WireCodecTest {
                 2L,
                 "MCowBQYDK2VwAyEA",
                 64,
-                2);
+                2,
+                "ed25519:00ff");
         UnitStatus back = codec.decode(codec.encode(s), UnitStatus.class);
+        assertThat(back.evidenceKey()).isEqualTo("ed25519:00ff");
         assertThat(back).isEqualTo(s);
         assertThat(back.recordingMillis()).isEqualTo(31_500L);
         assertThat(back.battery().minutesLeft()).isEqualTo(95);
@@ -87,6 +89,7 @@ class WireCodecTest {
         UnitStatus fromOld = codec.decode(old.getBytes(StandardCharsets.UTF_8), UnitStatus.class);
         assertThat(fromOld.recordingMillis()).isNull();
         assertThat(fromOld.publicKey()).isNull();
+        assertThat(fromOld.evidenceKey()).isNull();
         assertThat(fromOld.signalPercent()).isNull();
         assertThat(fromOld.state()).isEqualTo(UnitState.BUFFERING);
     }

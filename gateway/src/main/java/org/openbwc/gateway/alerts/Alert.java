@@ -31,7 +31,10 @@ public record Alert(
         CLOCK_UNSET("clock.unset"),
         UNIT_OFFLINE("unit.offline"),
         RECORDING_RECOVERED("recording.recovered"),
-        CAMERA_FAILED("camera.failed");
+        CAMERA_FAILED("camera.failed"),
+        UNIT_NOT_ENROLLED("unit.not-enrolled"),
+        UNIT_REVOKED("unit.revoked"),
+        EVIDENCE_KEY_DIFFERS("evidence-key.differs");
 
         private final String wire;
 

@@ -183,6 +183,40 @@ public final class AlertBoard implements FleetRegistry.Listener {
         }
     }
 
+    /**
+     * A unit the agency did not enrol, or revoked, publishes on the fleet's topics (its messages are dropped). The
+     * ingest reports each unit once, so this is one alert per unit, not one per message.
+     */
+    public void unitRefused(String unitId, boolean revoked) {
+        if (revoked) {
+            raise(
+                    unitId,
+                    Alert.Type.UNIT_REVOKED,
+                    Alert.Severity.CRITICAL,
+                    clock.instant(),
+                    "revoked unit " + unitId + " still publishes on the broker; its messages are dropped");
+        } else {
+            raise(
+                    unitId,
+                    Alert.Type.UNIT_NOT_ENROLLED,
+                    Alert.Severity.CRITICAL,
+                    clock.instant(),
+                    "unit " + unitId + " is not enrolled at this gateway; its messages are dropped (enrol it with"
+                            + " `bwc gateway unit add " + unitId + "`)");
+        }
+    }
+
+    /** A unit reports an evidence-signing key other than the one pinned when it enrolled. */
+    public void evidenceKeyDiffers(String unitId, String reported, String pinned) {
+        raise(
+                unitId,
+                Alert.Type.EVIDENCE_KEY_DIFFERS,
+                Alert.Severity.CRITICAL,
+                clock.instant(),
+                "evidence key differs from the one pinned at enrolment: the unit reports " + reported + ", pinned "
+                        + pinned + "; recordings it signs now do not verify against the pinned key");
+    }
+
     @Override
     public void unitRemoved(String unitId) {
         synchronized (this) {

@@ -24,6 +24,8 @@ public final class DroppedMessages {
         INVALID_PAYLOAD("invalid-payload"),
         UNKNOWN_TOPIC("unknown-topic"),
         UNIT_MISMATCH("unit-mismatch"),
+        NOT_ENROLLED("not-enrolled"),
+        REVOKED("revoked"),
         LATE_REPLY("late-reply"),
         DUPLICATE_REPLY("duplicate-reply"),
         UNKNOWN_REPLY("unknown-reply"),

@@ -1,5 +1,7 @@
 package org.openbwc.gateway.fleet;
 
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import org.openbwc.gateway.fleet.DroppedMessages.Reason;
 import org.openbwc.protocol.MalformedPayloadException;
@@ -14,21 +16,51 @@ import org.tinylog.Logger;
 
 /**
  * Turns what the fleet publishes into {@link FleetRegistry} updates: checks each message's topic, size and unit,
- * decodes its payload and applies it; whatever does not fit is counted in {@link DroppedMessages} and dropped. Runs on
- * Paho's callback thread, so nothing here blocks.
+ * whether the unit is admitted ({@link Admission}: enrolled and not revoked), decodes its payload and applies it;
+ * whatever does not fit is counted in {@link DroppedMessages} and dropped. Runs on Paho's callback thread, so nothing
+ * here blocks.
  */
 public final class FleetIngest {
+
+    /** Bounds the memory of refused unit ids, which a misbehaving broker client chooses. */
+    static final int MAX_REFUSED_UNITS = 10_000;
 
     private final FleetRegistry registry;
     private final WireCodec codec;
     private final int maxPayloadBytes;
     private final DroppedMessages drops;
+    private final Admission admission;
+    private final Admission.Refusals refusals;
+    // The verdict each refused unit was last reported with: one report per unit and verdict, not one per message.
+    private final Map<String, Admission.Verdict> reported = new LinkedHashMap<>(16, 0.75f, true) {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, Admission.Verdict> eldest) {
+            return size() > MAX_REFUSED_UNITS;
+        }
+    };
 
+    /** An ingest that admits every unit (a gateway without an agency PKI). */
     public FleetIngest(FleetRegistry registry, WireCodec codec, int maxPayloadBytes, DroppedMessages drops) {
+        this(registry, codec, maxPayloadBytes, drops, Admission.EVERYONE, (unitId, verdict) -> {});
+    }
+
+    /**
+     * @param admission which units may feed the registry
+     * @param refusals told once per unit id and verdict that a unit's messages are dropped (raises the alert)
+     */
+    public FleetIngest(
+            FleetRegistry registry,
+            WireCodec codec,
+            int maxPayloadBytes,
+            DroppedMessages drops,
+            Admission admission,
+            Admission.Refusals refusals) {
         this.registry = Objects.requireNonNull(registry, "registry is required");
         this.codec = Objects.requireNonNull(codec, "codec is required");
         this.maxPayloadBytes = maxPayloadBytes;
         this.drops = Objects.requireNonNull(drops, "drops is required");
+        this.admission = Objects.requireNonNull(admission, "admission is required");
+        this.refusals = Objects.requireNonNull(refusals, "refusals is required");
     }
 
     /** One message on a fleet topic; {@code retained} when the broker replayed it from its retained store. */
@@ -44,6 +76,7 @@ public final class FleetIngest {
         }
         String unitId = address.get().unitId();
         Topics.TopicKind kind = address.get().kind();
+        if (!admitted(unitId, topic, payload.length)) return;
         if (payload.length == 0) {
             // An empty retained payload is how a retained message is cleared: the unit left the fleet.
             switch (kind) {
@@ -82,6 +115,31 @@ public final class FleetIngest {
             }
             default -> throw new IllegalStateException("unreachable: " + kind);
         }
+    }
+
+    /** Drops a message from a unit that is not enrolled or was revoked, and reports the unit once. */
+    private boolean admitted(String unitId, String topic, int bytes) {
+        Admission.Verdict verdict = admission.verdict(unitId);
+        if (verdict == Admission.Verdict.ADMITTED) return true;
+        boolean revoked = verdict == Admission.Verdict.REVOKED;
+        drops.record(
+                revoked ? Reason.REVOKED : Reason.NOT_ENROLLED,
+                unitId,
+                (revoked ? "unit " + unitId + " was revoked" : "unit " + unitId + " is not enrolled at this gateway")
+                        + "; its message on " + topic + " (" + bytes + " bytes) is ignored");
+        boolean first;
+        synchronized (reported) {
+            first = reported.put(unitId, verdict) != verdict;
+        }
+        if (first) {
+            if (revoked) registry.markRevoked(unitId);
+            try {
+                refusals.refused(unitId, verdict);
+            } catch (RuntimeException e) {
+                Logger.error(e, "Reporting the refused unit {} failed", unitId);
+            }
+        }
+        return false;
     }
 
     private <T extends Payload> T decode(byte[] payload, Class<T> type, String unitId, String topic) {

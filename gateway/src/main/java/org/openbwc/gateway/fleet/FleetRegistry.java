@@ -7,6 +7,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.locks.ReentrantLock;
@@ -51,8 +52,8 @@ public final class FleetRegistry {
             UnitStatus status, UnitLocation location, StreamHandle stream, List<UnitEvent> events, Instant lastSeen) {
         static final Entry EMPTY = new Entry(null, null, null, List.of(), null);
 
-        UnitView view(String id) {
-            return UnitView.of(id, status, location, lastSeen);
+        UnitView view(String id, boolean revoked) {
+            return UnitView.of(id, status, location, lastSeen, revoked);
         }
     }
 
@@ -76,6 +77,8 @@ public final class FleetRegistry {
     private final int eventsPerUnit;
     private final ConcurrentHashMap<String, Entry> units = new ConcurrentHashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
+    // Bounded by the agency's unit directory: only ids it names as revoked are added.
+    private final Set<String> revoked = ConcurrentHashMap.newKeySet();
     // Writers are serialised so listeners see changes in the order they were applied; readers never lock.
     private final ReentrantLock writeLock = new ReentrantLock();
 
@@ -92,14 +95,14 @@ public final class FleetRegistry {
     /** Every known unit, sorted by id. */
     public List<UnitView> units() {
         List<UnitView> all = new ArrayList<>(units.size());
-        units.forEach((id, e) -> all.add(e.view(id)));
+        units.forEach((id, e) -> all.add(view(id, e)));
         all.sort(Comparator.comparing(UnitView::id));
         return all;
     }
 
     public Optional<UnitView> unit(String unitId) {
         Entry e = units.get(unitId);
-        return e == null ? Optional.empty() : Optional.of(e.view(unitId));
+        return e == null ? Optional.empty() : Optional.of(view(unitId, e));
     }
 
     /** The unit's most recent events, oldest first; empty for an unknown unit. */
@@ -120,7 +123,7 @@ public final class FleetRegistry {
     public int onlineCount() {
         int n = 0;
         for (var entry : units.entrySet())
-            if (entry.getValue().view(entry.getKey()).online()) n++;
+            if (view(entry.getKey(), entry.getValue()).online()) n++;
         return n;
     }
 
@@ -263,8 +266,8 @@ public final class FleetRegistry {
                 return c.accepted();
             }
             units.put(id, c.after());
-            UnitView before = old == Entry.EMPTY ? null : old.view(id);
-            UnitView after = c.after().view(id);
+            UnitView before = old == Entry.EMPTY ? null : view(id, old);
+            UnitView after = view(id, c.after());
             if (!after.equals(before)) {
                 logTransition(before, after, retained);
                 tell(l -> l.unitChanged(after), "a change of unit", id);
@@ -278,6 +281,27 @@ public final class FleetRegistry {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * Marks a unit revoked by the agency: the room shows it as revoked (and not online) with the last state known
+     * before; a unit not known yet is added, so the room shows it too. Revocation is final for a unit id.
+     */
+    public void markRevoked(String unitId) {
+        writeLock.lock();
+        try {
+            if (!revoked.add(unitId)) return;
+            Entry e = units.computeIfAbsent(unitId, id -> Entry.EMPTY);
+            UnitView after = view(unitId, e);
+            Logger.info("Unit {} is revoked: shown as revoked, its messages are dropped", unitId);
+            tell(l -> l.unitChanged(after), "the revocation of unit", unitId);
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    private UnitView view(String id, Entry e) {
+        return e.view(id, revoked.contains(id));
     }
 
     private void tell(Consumer<Listener> call, String what, String id) {

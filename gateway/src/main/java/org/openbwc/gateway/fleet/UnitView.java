@@ -1,6 +1,11 @@
 package org.openbwc.gateway.fleet;
 
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.spec.X509EncodedKeySpec;
 import java.time.Instant;
+import java.util.Base64;
+import org.openbwc.pki.Fingerprints;
 import org.openbwc.protocol.Battery;
 import org.openbwc.protocol.Storage;
 import org.openbwc.protocol.UnitLocation;
@@ -20,6 +25,9 @@ import org.openbwc.protocol.UnitStatus;
  * @param publicKey the unit's evidence-signing key (base64 X.509), to verify its recordings
  * @param signalPercent the unit's radio signal 0-100; null when it cannot tell
  * @param viewers people watching the unit live, as the unit reports; null when it is not streaming
+ * @param evidenceKey fingerprint of the unit's evidence key as it reports it ({@code ed25519:<hex>}); derived from
+ *                    {@code publicKey} for a unit that does not report it; null when it reports neither
+ * @param revoked the agency revoked the unit: its messages are dropped, this is the last state known before
  */
 public record UnitView(
         String id,
@@ -42,15 +50,18 @@ public record UnitView(
         Long droppedFrames,
         String publicKey,
         Integer signalPercent,
-        Integer viewers) {
+        Integer viewers,
+        String evidenceKey,
+        boolean revoked) {
 
-    static UnitView of(String id, UnitStatus status, UnitLocation location, Instant lastSeen) {
+    static UnitView of(String id, UnitStatus status, UnitLocation location, Instant lastSeen, boolean revoked) {
         if (status == null) {
             return new UnitView(
                     id, null, false, false, false, "", null, null, location, null, null, false, false, lastSeen, null,
-                    "", null, null, null, null, null);
+                    "", null, null, null, null, null, null, revoked);
         }
-        boolean online = status.online() && status.state() != UnitState.OFFLINE;
+        // A revoked unit is cut off by the broker, and whatever it still sends is dropped: it is not online.
+        boolean online = !revoked && status.online() && status.state() != UnitState.OFFLINE;
         return new UnitView(
                 id,
                 status.state(),
@@ -72,6 +83,19 @@ public record UnitView(
                 status.droppedFrames(),
                 status.publicKey(),
                 status.signalPercent(),
-                status.viewers());
+                status.viewers(),
+                evidenceKeyOf(status),
+                revoked);
+    }
+
+    private static String evidenceKeyOf(UnitStatus status) {
+        if (status.evidenceKey() != null) return status.evidenceKey();
+        if (status.publicKey() == null) return null;
+        try {
+            return Fingerprints.evidenceKey(KeyFactory.getInstance("Ed25519")
+                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(status.publicKey()))));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return null;
+        }
     }
 }

@@ -4,8 +4,9 @@ import io.javalin.Javalin;
 
 /**
  * The routes table: every path the gateway serves, with its method, the least role that may call it ({@link Access}),
- * and the route group that answers it. Pages, sign-in, assets and {@code /health} are public; the two WebSocket ends of
- * live video check their own tickets and tokens.
+ * and the route group that answers it. Pages, sign-in, assets and {@code /health} are public, and so is a unit's
+ * enrolment (its one-time token is its credential); the two WebSocket ends of live video check their own tickets and
+ * tokens.
  */
 public final class Routes {
 
@@ -19,6 +20,7 @@ public final class Routes {
     private final AdminRoutes admin;
     private final LiveRoutes live;
     private final LiveSockets liveSockets;
+    private final EnrolmentRoutes enrolment;
 
     public Routes(
             WebAccess access,
@@ -30,7 +32,8 @@ public final class Routes {
             AlertRoutes alerts,
             AdminRoutes admin,
             LiveRoutes live,
-            LiveSockets liveSockets) {
+            LiveSockets liveSockets,
+            EnrolmentRoutes enrolment) {
         this.access = access;
         this.pages = pages;
         this.events = events;
@@ -41,6 +44,7 @@ public final class Routes {
         this.admin = admin;
         this.live = live;
         this.liveSockets = liveSockets;
+        this.enrolment = enrolment;
     }
 
     void mount(Javalin app) {
@@ -71,6 +75,13 @@ public final class Routes {
 
         app.get("/api/audit", admin::audit, Access.ADMIN);
         app.get("/api/users", admin::users, Access.ADMIN);
+
+        // Enrolment: units present a one-time token instead of a session (they call it on the units' listener);
+        // admins issue tokens, list the units and revoke them.
+        app.post("/api/enrol", enrolment::enrol, Access.PUBLIC);
+        app.post("/api/enrolments", enrolment::add, Access.ADMIN);
+        app.get("/api/enrolments", enrolment::list, Access.ADMIN);
+        app.post("/api/units/{id}/revoke", enrolment::revoke, Access.ADMIN);
 
         // Live video: pages, the grant, HLS, and the two WebSocket ends (they check their own tickets and tokens).
         app.get("/live/{id}", ctx -> pages.page(ctx, "live.html"), Access.PUBLIC);

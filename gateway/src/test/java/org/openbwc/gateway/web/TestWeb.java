@@ -16,7 +16,11 @@ import org.openbwc.gateway.fleet.FleetConnection;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.LocationTrails;
 import org.openbwc.gateway.fleet.RecordingIndex;
+import org.openbwc.gateway.identity.EnrolmentService;
+import org.openbwc.gateway.identity.EnrolmentThrottle;
+import org.openbwc.gateway.identity.UnitDirectory;
 import org.openbwc.gateway.live.LiveService;
+import org.openbwc.pki.AgencyCa;
 
 /**
  * The web server wired as the gateway wires it, around a registry the test feeds and a connection and command client
@@ -25,6 +29,8 @@ import org.openbwc.gateway.live.LiveService;
 final class TestWeb implements AutoCloseable {
 
     static final int EVENT_BACKLOG = 64;
+    /** Enrolment attempts one address may make per minute. */
+    static final int ENROLMENT_ATTEMPTS = 20;
 
     private final WebServer server;
     private final EventStream events;
@@ -60,6 +66,15 @@ final class TestWeb implements AutoCloseable {
         Authenticator auth = TestOperators.authenticator(dataDir, clock);
         AuditLog audit = AuditLog.open(dataDir.resolve("audit.log"), json, clock);
 
+        Path pki = dataDir.resolve("pki");
+        AgencyCa ca = AgencyCa.exists(pki) ? AgencyCa.open(pki, clock) : AgencyCa.create(pki, "test agency", clock);
+        EnrolmentService enrolment = new EnrolmentService(
+                UnitDirectory.open(dataDir, clock),
+                ca,
+                Duration.ofDays(30),
+                pki.resolve("crl.pem"),
+                new EnrolmentThrottle(ENROLMENT_ATTEMPTS, Duration.ofMinutes(1), 100, clock));
+
         EventStream events = new EventStream(registry, alerts, json, Duration.ofMillis(100), EVENT_BACKLOG);
         GatewayMetrics metrics =
                 new GatewayMetrics(gatewayId, registry, connection, drops, alerts, events::clients, live);
@@ -74,7 +89,8 @@ final class TestWeb implements AutoCloseable {
                 new AlertRoutes(alerts, audit, json),
                 new AdminRoutes(audit, auth.directory(), json),
                 new LiveRoutes(gatewayId, registry, live, audit, commandTimeout, json),
-                new LiveSockets(live, access, audit));
+                new LiveSockets(live, access, audit),
+                new EnrolmentRoutes(enrolment, audit, json));
         return new TestWeb(WebServer.start(host, port, json, routes), events, metrics);
     }
 

@@ -86,7 +86,10 @@ class WebAccessTest {
                 Arguments.of("POST", "/api/live/" + UNIT, "supervisor"),
                 Arguments.of("GET", "/api/live", "viewer"),
                 Arguments.of("GET", "/api/audit", "admin"),
-                Arguments.of("GET", "/api/users", "admin"));
+                Arguments.of("GET", "/api/users", "admin"),
+                Arguments.of("GET", "/api/enrolments", "admin"),
+                Arguments.of("POST", "/api/enrolments", "admin"),
+                Arguments.of("POST", "/api/units/" + UNIT + "/revoke", "admin"));
     }
 
     @ParameterizedTest(name = "{0} {1} needs {2}")

@@ -213,9 +213,13 @@ export function fmtBool(v, yes = "yes", no = "no") {
   return v === true ? yes : v === false ? no : DASH;
 }
 
-/** Display state: sos wins, then offline, then stealth, then the state lower-cased ("unknown" if none yet). */
+/**
+ * Display state: a unit the agency revoked shows as revoked whatever it last said (its messages are dropped), then sos
+ * wins, then offline, then stealth, then the state lower-cased ("unknown" if none yet).
+ */
 export function displayState(u) {
   if (!u) return "unknown";
+  if (u.revoked) return "revoked";
   if (u.sos) return "sos";
   if (u.online === false || u.state === "OFFLINE") return "offline";
   if (u.stealth) return "stealth";
@@ -224,11 +228,12 @@ export function displayState(u) {
 
 export const STATE_WORDS = {
   sos: "SOS", recording: "RECORDING", post_event: "POST-EVENT", buffering: "BUFFERING", sleep: "SLEEP",
-  stealth: "STEALTH", offline: "OFFLINE", unknown: "UNKNOWN",
+  stealth: "STEALTH", offline: "OFFLINE", unknown: "UNKNOWN", revoked: "REVOKED",
 };
 
 /** Sort rank of display states, most urgent first. */
-export const STATE_RANK = { sos: 0, recording: 1, post_event: 2, stealth: 3, buffering: 4, sleep: 5, unknown: 6, offline: 7 };
+export const STATE_RANK = { sos: 0, recording: 1, post_event: 2, stealth: 3, buffering: 4, sleep: 5, unknown: 6, offline: 7,
+  revoked: 8 };
 
 export function isRecording(u) { return !!u && (u.state === "RECORDING" || u.state === "POST_EVENT"); }
 
@@ -271,7 +276,8 @@ export const ALERT_WORDS = {
   "sos": "SOS", "recording.started": "recording started", "battery.low": "battery low",
   "storage.low": "storage low", "clock.unset": "clock not set", "unit.offline": "unit offline",
   "recording.recovered": "recording recovered", "camera.failed": "camera failed",
-  "storage.reserve": "storage reserve reached",
+  "storage.reserve": "storage reserve reached", "unit.not-enrolled": "unit not enrolled",
+  "unit.revoked": "revoked unit publishing", "evidence-key.differs": "evidence key differs from the pinned one",
 };
 
 export function eventWords(type) { return EVENT_WORDS[type] || String(type || "event").replace(/[._-]/g, " "); }
@@ -689,7 +695,7 @@ export function setMarkerState(m, u) {
   m._ds = ds;
   const e = m.getElement();
   if (e) { e.dataset.id = u.id; if (e.dataset.state !== ds) e.dataset.state = ds; }
-  m.setZIndexOffset(ds === "sos" ? 1000 : ds === "recording" || ds === "post_event" ? 500 : ds === "offline" ? -100 : 0);
+  m.setZIndexOffset(ds === "sos" ? 1000 : ds === "recording" || ds === "post_event" ? 500 : ds === "offline" || ds === "revoked" ? -100 : 0);
 }
 
 export function hasLocation(u) {

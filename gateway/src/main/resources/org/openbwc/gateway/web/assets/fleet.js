@@ -27,7 +27,7 @@ function matches(u, f) {
   switch (f) {
     case "recording": return isRecording(u);
     case "sos": return !!u.sos;
-    case "offline": return displayState(u) === "offline";
+    case "offline": return displayState(u) === "offline" || displayState(u) === "revoked";
     case "low-battery": return !!(u.battery && isNum(u.battery.percent) && u.battery.percent <= LOW_BATTERY);
     default: return true;
   }
@@ -168,7 +168,8 @@ function popupContent(id) {
 
 function trailStyle(ds) {
   const colors = { sos: "#d0021b", recording: "#e8590c", post_event: "#f08c00", buffering: "#2b8a3e",
-    sleep: "#5c7cfa", stealth: "#5f3dc4", offline: "#868e96", unknown: "#868e96" };
+    sleep: "#5c7cfa", stealth: "#5f3dc4", offline: "#868e96", unknown: "#868e96",
+    revoked: "#5c1a1a" };
   return { color: colors[ds] || "#495057", weight: 3, opacity: 0.55, lineCap: "round", interactive: false };
 }
 
