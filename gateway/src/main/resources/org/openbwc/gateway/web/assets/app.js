@@ -264,14 +264,15 @@ export const EVENT_WORDS = {
   "sos.cleared": "SOS cleared", "stealth.on": "stealth on", "stealth.off": "stealth off", "locate": "locate",
   "battery.low": "battery low", "storage.low": "storage low", "storage.reserve": "storage reserve reached",
   "clock.unset": "clock not set", "camera.failed": "camera failed", "docked": "docked", "undocked": "undocked",
-  "state.changed": "state changed",
+  "state.changed": "state changed", "key.missing": "evidence key missing",
 };
 
 export const ALERT_WORDS = {
   "sos": "SOS", "recording.started": "recording started", "battery.low": "battery low",
   "storage.low": "storage low", "clock.unset": "clock not set", "unit.offline": "unit offline",
   "recording.recovered": "recording recovered", "camera.failed": "camera failed",
-  "storage.reserve": "storage reserve reached",
+  "storage.reserve": "storage reserve reached", "key.missing": "evidence key missing",
+  "uplink.refused": "live uplink refused", "uplink.duplicate": "second live uplink refused",
 };
 
 export function eventWords(type) { return EVENT_WORDS[type] || String(type || "event").replace(/[._-]/g, " "); }
