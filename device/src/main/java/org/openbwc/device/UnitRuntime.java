@@ -167,6 +167,8 @@ public final class UnitRuntime implements AutoCloseable {
                         r.bytesTruncated());
                 link.publishEvent(telemetry.recoveredEvent(r, controller.snapshot()));
             }
+            // DeviceKey has logged it at WARN with both fingerprints; the gateway raises an alert.
+            camera.keyMissing().ifPresent(m -> link.publishEvent(telemetry.keyMissingEvent(m, controller.snapshot())));
             checkSensors(now); // reads battery and storage once, for the alarms and the first status alike
             publishStatus();
             publishLocationIfFix();
