@@ -9,12 +9,14 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.openbwc.device.evidence.PreEventSnapshot;
+import org.openbwc.device.live.LiveOrigins;
 import org.openbwc.device.live.LiveUplink;
 import org.openbwc.device.live.MediaServerPush;
+import org.openbwc.device.live.UplinkClients;
 import org.openbwc.device.media.FragmentSink;
 import org.openbwc.device.media.InitSegment;
 import org.openbwc.hal.DeviceClock;
@@ -24,6 +26,7 @@ import org.openbwc.protocol.Payload;
 import org.openbwc.protocol.RemoteCommand;
 import org.openbwc.protocol.StreamHandle;
 import org.openbwc.protocol.UnitState;
+import org.tinylog.Logger;
 
 /**
  * The unit's live video: the gateway uplink or the media-server push, started and stopped by {@code live.start} and
@@ -35,6 +38,8 @@ final class LiveVideo implements AutoCloseable {
     static final long CONNECT_WAIT_MILLIS = 4_000;
 
     private final String unitId;
+    private final String tag;
+    private final LiveOrigins origins;
     private final DeviceClock clock;
     private final Executor loop;
     private final Consumer<StreamHandle> publishStream;
@@ -45,6 +50,9 @@ final class LiveVideo implements AutoCloseable {
     private long watchedSinceMillis = -1;
 
     /**
+     * @param origins where a live.start may send the camera; any other address is refused before anything connects
+     * @param clients the uplink's HTTP client for a URL ({@link UplinkClients}: over wss:// presenting the unit's
+     *     certificate); asked only for an allowed URL
      * @param recent where a stream starts: the pre-event buffer's init segment and fragments
      * @param loop runs the stream's state changes on the controller thread
      * @param publishStream publishes a stream handle; called on {@code loop}
@@ -52,24 +60,22 @@ final class LiveVideo implements AutoCloseable {
      */
     LiveVideo(
             String unitId,
+            LiveOrigins origins,
+            Function<URI, HttpClient> clients,
             DeviceClock clock,
             Supplier<PreEventSnapshot> recent,
             Executor loop,
             Consumer<StreamHandle> publishStream,
             Runnable statusChanged) {
         this.unitId = unitId;
+        this.tag = "[" + unitId + "] ";
+        this.origins = origins;
         this.clock = clock;
         this.loop = loop;
         this.publishStream = publishStream;
         this.statusChanged = statusChanged;
-        this.uplink = new LiveUplink(unitId, lazyHttpClient(), recent, new Listener());
+        this.uplink = new LiveUplink(unitId, clients, recent, new Listener());
         this.push = new MediaServerPush(unitId, recent, new Listener());
-    }
-
-    /** One HTTP client for the live uplink, built when the first stream starts. */
-    private static Supplier<HttpClient> lazyHttpClient() {
-        AtomicReference<HttpClient> client = new AtomicReference<>();
-        return () -> client.updateAndGet(c -> c != null ? c : HttpClient.newHttpClient());
     }
 
     /** The sinks that take the camera's fragments, in their order. */
@@ -97,8 +103,10 @@ final class LiveVideo implements AutoCloseable {
     }
 
     /**
-     * Answers {@code live.start} (argument {@code url}: the gateway's ws:// uplink, or a media server) or
-     * {@code live.stop}. Called on the link's command thread; a start waits at most {@link #CONNECT_WAIT_MILLIS}.
+     * Answers {@code live.start} (argument {@code url}: the gateway's wss:// uplink, or a media server) or
+     * {@code live.stop}. Called on the link's command thread; a start waits at most {@link #CONNECT_WAIT_MILLIS}. A
+     * URL outside the allowed origins ({@link LiveOrigins}) is refused with the reason, and the stream in progress,
+     * if any, goes on.
      *
      * @param state the unit's state, read for each answer
      * @param cameraFailure why the camera is not capturing, or empty
@@ -117,7 +125,14 @@ final class LiveVideo implements AutoCloseable {
         String url = request.args().get("url");
         if (url == null || url.isBlank()) {
             return CommandReply.error(
-                    unitId, name, "argument 'url' (the gateway's ws:// uplink address) is required", state.get(), now);
+                    unitId, name, "argument 'url' (the gateway's wss:// uplink address) is required", state.get(), now);
+        }
+        Optional<String> refused = origins.refusal(url);
+        if (refused.isPresent()) {
+            // INFO, not WARN: a misconfigured gateway and a hostile command look alike here; the gateway sees the
+            // reply.
+            Logger.info("{}{} (requested by '{}')", tag, refused.get(), request.requestedBy());
+            return CommandReply.error(unitId, name, refused.get(), state.get(), now);
         }
         if (cameraFailure.isPresent()) {
             return CommandReply.error(unitId, name, "camera not running: " + cameraFailure.get(), state.get(), now);
@@ -126,7 +141,7 @@ final class LiveVideo implements AutoCloseable {
             return CommandReply.error(unitId, name, "camera is off (unit docked or asleep)", state.get(), now);
         }
         try {
-            URI target = URI.create(url);
+            URI target = URI.create(url.strip());
             if (MediaServerPush.handles(target)) {
                 uplink.stop("switched to the media server");
                 push.start(target);

@@ -24,6 +24,7 @@ import org.openbwc.device.core.ControllerEvent.StopArmed;
 import org.openbwc.device.core.ControllerEvent.StorageReserveReached;
 import org.openbwc.device.core.ControllerEvent.Undocked;
 import org.openbwc.device.core.ControllerSnapshot;
+import org.openbwc.device.evidence.DeviceKey;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
 import org.openbwc.device.evidence.VerificationResult;
@@ -252,6 +253,23 @@ final class Telemetry {
                 hw.clock().now(),
                 s.state(),
                 "evidence",
+                details,
+                ++eventSeq);
+    }
+
+    /** The unit found recordings but no evidence key at boot and made a new one (docs/protocol.md, key.missing). */
+    UnitEvent keyMissingEvent(DeviceKey.MissingKey m, ControllerSnapshot s) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("newKey", m.newFingerprint());
+        if (m.oldFingerprint() != null) details.put("oldKey", m.oldFingerprint());
+        details.put("recordings", Integer.toString(m.recordings()));
+        return new UnitEvent(
+                Payload.VERSION,
+                config.unitId(),
+                EventType.KEY_MISSING,
+                hw.clock().now(),
+                s.state(),
+                "boot",
                 details,
                 ++eventSeq);
     }

@@ -40,6 +40,9 @@ final class UnitCamera implements AutoCloseable {
 
     private final UnitConfig config;
     private final DeviceKey key;
+    /** Set when the key was gone although recordings were there, and a new one was made. */
+    private final Optional<DeviceKey.MissingKey> keyMissing;
+
     private final PreEventBuffer buffer;
     private final EvidenceWriter writer;
     private final List<RecoveredRecording> recovered;
@@ -60,7 +63,9 @@ final class UnitCamera implements AutoCloseable {
         this.config = config;
         DataFolder data = DataFolder.of(config);
         Path evidenceRoot = data.evidence();
-        this.key = DeviceKey.loadOrCreate(data.keys());
+        DeviceKey.Opened opened = DeviceKey.open(data.keys(), evidenceRoot);
+        this.key = opened.key();
+        this.keyMissing = opened.missing();
         this.recovered = new EvidenceRecovery(evidenceRoot, key).recoverAll();
         // Scratch files, not evidence: kept beside the evidence store so that they are on the same (real) disk.
         this.buffer = new PreEventBuffer(
@@ -86,6 +91,11 @@ final class UnitCamera implements AutoCloseable {
         }
         this.pipeline = started;
         this.failure = failed;
+    }
+
+    /** The evidence key this boot had to replace although the unit holds recordings; the gateway must hear of it. */
+    Optional<DeviceKey.MissingKey> keyMissing() {
+        return keyMissing;
     }
 
     /** Why the camera is not capturing (it failed to start or stopped), or empty while it works. */

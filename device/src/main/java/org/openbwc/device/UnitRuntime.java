@@ -1,5 +1,6 @@
 package org.openbwc.device;
 
+import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,6 +30,9 @@ import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
 import org.openbwc.device.evidence.VerificationResult;
 import org.openbwc.device.identity.UnitEnrolment;
+import org.openbwc.device.identity.UnitKeyFiles;
+import org.openbwc.device.live.LiveOrigins;
+import org.openbwc.device.live.UplinkClients;
 import org.openbwc.device.mqtt.UnitLink;
 import org.openbwc.hal.Button;
 import org.openbwc.hal.Hardware;
@@ -98,6 +102,8 @@ public final class UnitRuntime implements AutoCloseable {
         });
         this.live = new LiveVideo(
                 config.unitId(),
+                liveOrigins(config),
+                new UplinkClients(new UnitKeyFiles(DataFolder.of(config).keys()))::forUrl,
                 hw.clock(),
                 this::recentFragments,
                 this::submit,
@@ -112,6 +118,16 @@ public final class UnitRuntime implements AutoCloseable {
         this.link = new UnitLink(
                 config.unitId(), config.mqtt(), new WireCodec(), telemetry.offlineStatus(), commands::answer);
         this.alarmWatch = new AlarmWatch(config, hw.clock(), telemetry, link::publishEvent);
+    }
+
+    /** Where a live.start may send the camera: {@code live.allowedOrigins}, or the defaults from enrolment and MQTT. */
+    static LiveOrigins liveOrigins(UnitConfig config) {
+        LiveOrigins origins = LiveOrigins.of(
+                config.live() == null ? List.of() : config.live().origins(),
+                config.enrolment() == null ? null : config.enrolment().url(),
+                config.mqtt().url());
+        Logger.debug("[{}] live video may go to {}", config.unitId(), origins);
+        return origins;
     }
 
     /** Maps the technician's config (seconds, millis) onto the controller's policy. */
@@ -161,6 +177,8 @@ public final class UnitRuntime implements AutoCloseable {
                         r.bytesTruncated());
                 link.publishEvent(telemetry.recoveredEvent(r, controller.snapshot()));
             }
+            // DeviceKey has logged it at WARN with both fingerprints; the gateway raises an alert.
+            camera.keyMissing().ifPresent(m -> link.publishEvent(telemetry.keyMissingEvent(m, controller.snapshot())));
             checkSensors(now); // reads battery and storage once, for the alarms and the first status alike
             publishStatus();
             publishLocationIfFix();

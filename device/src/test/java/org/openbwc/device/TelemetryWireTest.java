@@ -26,6 +26,7 @@ import org.openbwc.device.core.ControllerEvent.StopArmed;
 import org.openbwc.device.core.ControllerEvent.StorageReserveReached;
 import org.openbwc.device.core.ControllerEvent.Undocked;
 import org.openbwc.device.core.ControllerSnapshot;
+import org.openbwc.device.evidence.DeviceKey;
 import org.openbwc.device.evidence.EndReason;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
@@ -252,6 +253,20 @@ class TelemetryWireTest {
                                 "{\"bytesTruncated\":\"77\",\"detail\":\"torn tail cut\",\"durationMillis\":\"61000\","
                                         + "\"recordingId\":\"u-0\",\"sealed\":\"true\"}")
                         .replace("\"seq\":1", "\"seq\":2"));
+    }
+
+    @Test
+    void keyMissingNamesBothKeysAndTheRecordingsAndLeavesOutAnUnknownOldKey() {
+        assertThat(wire(telemetry.keyMissingEvent(
+                        new DeviceKey.MissingKey("ed25519:2222", "ed25519:1111", 12), snapshot(UnitState.BUFFERING))))
+                .isEqualTo(expected(
+                        "key.missing",
+                        "BUFFERING",
+                        "boot",
+                        "{\"newKey\":\"ed25519:2222\",\"oldKey\":\"ed25519:1111\",\"recordings\":\"12\"}"));
+        assertThat(wire(telemetry.keyMissingEvent(
+                        new DeviceKey.MissingKey("ed25519:2222", null, 1), snapshot(UnitState.BUFFERING))))
+                .contains("\"details\":{\"newKey\":\"ed25519:2222\",\"recordings\":\"1\"}");
     }
 
     static ControllerSnapshot snapshot(UnitState state) {

@@ -14,7 +14,10 @@ import org.openbwc.config.VideoConfig;
 import org.openbwc.device.evidence.EndReason;
 import org.openbwc.device.evidence.SealedRecording;
 
-/** The camera's shutdown: a recording it seals is handed on before close() returns. */
+/**
+ * The camera's shutdown: a recording it seals is handed on before close() returns; and its evidence key, replaced
+ * loudly when recordings are there without it.
+ */
 class UnitCameraTest {
     @TempDir
     Path dir;
@@ -48,5 +51,28 @@ class UnitCameraTest {
             assertThat(r.recordingId()).isEqualTo("cam-1-rec");
             assertThat(r.reason()).isEqualTo(EndReason.SHUTDOWN);
         });
+    }
+
+    @Test
+    void aCameraThatFindsRecordingsButNoKeyKeepsRecordingWithANewKeyAndSaysSo() throws Exception {
+        UnitConfig config = UnitConfig.defaults("cam-2")
+                .withHal(HalMode.MOCK)
+                .withDataDir(dir.toString())
+                .withVideo(VideoConfig.defaults().withSize(160, 120, 10).withBitrateKbps(100));
+        DataFolder data = DataFolder.of(config);
+        java.nio.file.Files.createDirectories(data.evidence().resolve("cam-2-20261201T100000Z"));
+
+        UnitCamera camera = UnitCamera.start(config, "test", r -> {}, List.of());
+        try {
+            assertThat(camera.keyMissing()).hasValueSatisfying(m -> {
+                assertThat(m.recordings()).isEqualTo(1);
+                assertThat(m.newFingerprint())
+                        .isEqualTo(org.openbwc.device.evidence.DeviceKey.fingerprint(
+                                org.openbwc.device.evidence.DeviceKey.publicKeyFromBase64(camera.publicKeyBase64())));
+            });
+            assertThat(camera.failure()).isEmpty();
+        } finally {
+            camera.close();
+        }
     }
 }

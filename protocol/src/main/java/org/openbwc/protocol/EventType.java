@@ -15,6 +15,12 @@ public enum EventType implements JsonNamed {
     STORAGE_RESERVE("storage.reserve"),
     /** The camera or encoder could not start or failed: the unit cannot record evidence until it is fixed. */
     CAMERA_FAILED("camera.failed"),
+    /**
+     * At boot the unit found recordings but not its evidence (signing) key and made a new one, so that it keeps
+     * recording; details {@code newKey}, {@code oldKey} (fingerprints; the old one when the public half survived),
+     * {@code recordings}.
+     */
+    KEY_MISSING("key.missing"),
     STOP_ARMED("recording.stop-armed"),
     MARKER("marker"),
     SOS_RAISED("sos.raised"),

@@ -26,6 +26,11 @@ public final class WireCodec {
         this.maxBytes = maxBytes;
     }
 
+    /** The largest payload {@link #decode} reads; a reader can refuse a bigger one before holding on to it. */
+    public int maxBytes() {
+        return maxBytes;
+    }
+
     public byte[] encode(Payload payload) {
         return JsonWriter.compact(JsonBinder.toPlain(payload));
     }
@@ -46,7 +51,8 @@ public final class WireCodec {
         if (tree == null) throw new MalformedPayloadException(what + ": payload is JSON null", null);
         try {
             return JsonBinder.bind(tree, type);
-        } catch (JsonException e) {
+        } catch (JsonException | IllegalArgumentException | ClassCastException | NullPointerException e) {
+            // Whatever a hostile payload makes the binder throw is the payload's fault, reported as such.
             throw new MalformedPayloadException(what + ": " + e.getMessage(), e);
         }
     }

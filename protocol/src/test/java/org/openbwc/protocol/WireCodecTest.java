@@ -160,4 +160,29 @@ class WireCodecTest {
                 .isEqualTo(
                         "record.start, record.stop, marker, locate, stealth.on, stealth.off, ping, live.start, live.stop");
     }
+
+    @Test
+    void hostilePayloadsAreMalformedPayloadsNeverAnotherFailure() {
+        byte[] megabyte = new byte[1 << 20];
+        java.util.Arrays.fill(megabyte, (byte) '[');
+        String deep = "{\"a\":".repeat(10_000) + "1" + "}".repeat(10_000);
+        java.util.List<byte[]> hostile = java.util.List.of(
+                megabyte,
+                ("[".repeat(10_000) + "]".repeat(10_000)).getBytes(StandardCharsets.US_ASCII),
+                ("{\"version\":1,\"command\":\"ping\",\"args\":" + deep + "}").getBytes(StandardCharsets.US_ASCII),
+                new byte[] {'{', '"', (byte) 0xFF, '"', ':', '1', '}'},
+                new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, // an encoded surrogate is not UTF-8
+                "{\"version\":1,\"command\":[\"ping\"]}".getBytes(StandardCharsets.US_ASCII),
+                "{\"version\":1e400,\"command\":\"ping\"}".getBytes(StandardCharsets.US_ASCII),
+                "{\"version\":99999999999999999999,\"command\":\"ping\"}".getBytes(StandardCharsets.US_ASCII),
+                "{\"version\":1,\"command\":\"ping\",\"args\":{\"k\":null}}".getBytes(StandardCharsets.US_ASCII),
+                "{\"version\":1,\"command\":\"p/../ing\"}".getBytes(StandardCharsets.US_ASCII),
+                "{\"version\":1,\"command\":\"ping\",\"sentAt\":true}".getBytes(StandardCharsets.US_ASCII));
+        for (byte[] payload : hostile) {
+            assertThatThrownBy(() -> codec.decode(payload, CommandRequest.class))
+                    .as("%.60s", new String(payload, StandardCharsets.ISO_8859_1))
+                    .isExactlyInstanceOf(MalformedPayloadException.class)
+                    .hasMessageStartingWith("CommandRequest: ");
+        }
+    }
 }

@@ -26,9 +26,11 @@ import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 import org.tinylog.Logger;
 
 /**
@@ -38,7 +40,8 @@ import org.tinylog.Logger;
  *
  * <p>Both keys are stored because the JDK has no public API to derive an Ed25519 public key from the private one; on
  * load the pair is checked to match. An unreadable key file is an error, never a reason to make a new key: a new key
- * would silently change the identity every earlier recording was signed with.
+ * would silently change the identity every earlier recording was signed with. A key file that is gone while
+ * recordings are there is replaced, loudly ({@link #open}): the unit must keep recording.
  */
 public final class DeviceKey {
     public static final String KEY_FILE = "device-key.pem";
@@ -47,6 +50,8 @@ public final class DeviceKey {
     private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----([^-]+)-----END \\1-----");
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
+    /** A public key file or a manifest is a few kB; anything far bigger is not read for a fingerprint. */
+    private static final long MAX_SMALL_FILE = 1024 * 1024;
 
     private final PrivateKey privateKey;
     private final PublicKey publicKey;
@@ -54,6 +59,86 @@ public final class DeviceKey {
     private DeviceKey(PrivateKey privateKey, PublicKey publicKey) {
         this.privateKey = privateKey;
         this.publicKey = publicKey;
+    }
+
+    /**
+     * The key found missing at boot although the unit holds recordings: a new one was made so the unit keeps
+     * recording, and the gateway must hear of it, since recordings signed from now on do not verify against the key it
+     * pinned.
+     *
+     * @param newFingerprint the new key's {@link #fingerprint()}
+     * @param oldFingerprint the lost key's fingerprint, from {@code device-key.pub.pem} or the newest manifest; null
+     *     when nothing of it is left
+     * @param recordings how many recordings (folders under the evidence root) the unit holds
+     */
+    public record MissingKey(String newFingerprint, String oldFingerprint, int recordings) {}
+
+    /** The unit's key as {@link #open} found or made it, and whether it replaced a missing one. */
+    public record Opened(DeviceKey key, Optional<MissingKey> missing) {}
+
+    /**
+     * Loads the unit's key, or makes one. A unit without recordings makes its first key quietly. A unit that holds
+     * recordings (sealed or open) but finds no key makes a new one too, because evidence must never be lost for want
+     * of a key, but says so: a WARN with both fingerprints and a {@link MissingKey} for the gateway, never silently.
+     *
+     * @param evidenceRoot the folder of recordings, one folder each
+     */
+    public static Opened open(Path keyDir, Path evidenceRoot) throws IOException {
+        Path file = keyDir.resolve(KEY_FILE);
+        if (Files.exists(file)) return new Opened(load(file), Optional.empty());
+        int recordings = countRecordings(evidenceRoot);
+        String old = recordings == 0 ? null : lostFingerprint(keyDir, evidenceRoot);
+        DeviceKey key = loadOrCreate(keyDir);
+        if (recordings == 0) return new Opened(key, Optional.empty());
+        Logger.warn(
+                "evidence key {} was missing although the unit holds {} recordings; made a new key {} so that the unit"
+                        + " keeps recording. Recordings signed before verify only with the old key; the gateway is"
+                        + " told (key.missing)",
+                old == null ? "(fingerprint unknown)" : old,
+                recordings,
+                key.fingerprint());
+        return new Opened(key, Optional.of(new MissingKey(key.fingerprint(), old, recordings)));
+    }
+
+    private static int countRecordings(Path evidenceRoot) throws IOException {
+        if (!Files.isDirectory(evidenceRoot)) return 0;
+        try (Stream<Path> entries = Files.list(evidenceRoot)) {
+            return (int) entries.filter(Files::isDirectory)
+                    .filter(p -> !p.getFileName().toString().startsWith("."))
+                    .count();
+        }
+    }
+
+    /** What is left of the lost key: its public half beside it, else the key the newest manifest names. */
+    private static String lostFingerprint(Path keyDir, Path evidenceRoot) {
+        try {
+            Path pub = keyDir.resolve(PUBLIC_KEY_FILE);
+            if (Files.isRegularFile(pub) && Files.size(pub) < MAX_SMALL_FILE) {
+                Matcher m = PEM.matcher(Files.readString(pub, StandardCharsets.US_ASCII));
+                if (m.find() && m.group(1).equals("PUBLIC KEY")) {
+                    byte[] der = Base64.getMimeDecoder().decode(m.group(2).strip());
+                    return fingerprint(KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der)));
+                }
+            }
+            Path newest = null;
+            try (Stream<Path> dirs = Files.list(evidenceRoot)) {
+                for (Path dir : (Iterable<Path>) dirs::iterator) {
+                    Path manifest = dir.resolve(ManifestFile.FILE_NAME);
+                    if (!Files.isRegularFile(manifest) || Files.size(manifest) > MAX_SMALL_FILE) continue;
+                    if (newest == null
+                            || Files.getLastModifiedTime(manifest).compareTo(Files.getLastModifiedTime(newest)) > 0) {
+                        newest = manifest;
+                    }
+                }
+            }
+            if (newest == null) return null;
+            Object publicKey = EvidenceJson.readTree(Files.readAllBytes(newest)).get("publicKey");
+            return publicKey instanceof String b64 ? fingerprint(publicKeyFromBase64(b64)) : null;
+        } catch (IOException | GeneralSecurityException | RuntimeException e) {
+            // The fingerprint is for the operator's information only; a new key is made whatever happens here.
+            Logger.debug("could not tell which evidence key was lost: {}", e.toString());
+            return null;
+        }
     }
 
     /** Loads the key from {@code keyDir}, creating the directory and a new key pair on first boot. */

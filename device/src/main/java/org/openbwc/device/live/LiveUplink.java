@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -51,7 +52,7 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
     private static final Pattern VIEWERS = Pattern.compile("\"viewers\"\\s*:\\s*(\\d{1,6})");
 
     private final String unitId;
-    private final Supplier<HttpClient> http;
+    private final Function<URI, HttpClient> http;
     private final Supplier<PreEventSnapshot> recent;
     private final Listener listener;
     /** Each message is sent whole and then removed; its capacity is its size whatever the socket has read of it. */
@@ -65,10 +66,13 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
     private int viewers;
 
     /**
-     * @param http asked for the client on the first stream only: building one loads TLS and the trust store and
-     *             starts a selector thread, memory a unit that nobody watches should not spend
+     * @param http the client for a URL, asked for when a stream starts: building one loads TLS and the trust store
+     *             and starts a selector thread, memory a unit that nobody watches should not spend (see
+     *             {@link UplinkClients}, which presents the unit's certificate over wss://); may throw
+     *             IllegalStateException saying why it cannot connect
      */
-    public LiveUplink(String unitId, Supplier<HttpClient> http, Supplier<PreEventSnapshot> recent, Listener listener) {
+    public LiveUplink(
+            String unitId, Function<URI, HttpClient> http, Supplier<PreEventSnapshot> recent, Listener listener) {
         this.unitId = unitId;
         this.http = http;
         this.recent = recent;
@@ -103,6 +107,8 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
         if (!"ws".equals(scheme) && !"wss".equals(scheme)) {
             throw new IllegalArgumentException("live uplink URL must be ws:// or wss://, not " + url);
         }
+        // Before anything is closed: a unit that cannot present its certificate keeps its current stream.
+        HttpClient client = http.apply(url);
         long gen;
         InitSegment known;
         synchronized (this) {
@@ -115,8 +121,7 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
                 ? url
                 : URI.create(url + (url.getRawQuery() == null ? "?" : "&") + "codecs="
                         + URLEncoder.encode(known.codecs(), StandardCharsets.UTF_8));
-        return http.get()
-                .newWebSocketBuilder()
+        return client.newWebSocketBuilder()
                 .connectTimeout(CONNECT_TIMEOUT)
                 .buildAsync(target, new Reader(gen))
                 .thenAccept(ws -> opened(gen, ws));

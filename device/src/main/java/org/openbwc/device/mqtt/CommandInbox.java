@@ -28,6 +28,10 @@ import org.tinylog.Logger;
  * with the reason when they carry a response topic; without one they are counted and dropped. Valid requests without
  * a response topic still run (fire-and-forget). A request whose MQTT message expiry passed before its turn came is
  * not run and gets no reply: the requester has stopped waiting by definition.
+ *
+ * <p>No message can take the unit down: a payload over the codec's limit (64 KiB) is refused before it is parsed or
+ * queued, the codec refuses deep nesting and bad UTF-8, and whatever a message or its handler throws, errors included,
+ * is caught, logged and answered, so neither Paho's receive thread nor the inbox's own thread dies of it.
  */
 final class CommandInbox implements AutoCloseable {
 
@@ -68,8 +72,35 @@ final class CommandInbox implements AutoCloseable {
                 });
     }
 
-    /** Takes a message that arrived on the command filter; returns at once. Called on the MQTT client's thread. */
+    /**
+     * Takes a message that arrived on the command filter; returns at once and never throws. Called on the MQTT
+     * client's thread: anything thrown here would reach Paho, which closes the connection and, without manual
+     * acknowledgements, has the broker deliver the same message again after the reconnect, so one poisoned command
+     * would take the unit offline for good. A message that fails is therefore logged, answered if it can be, and
+     * acknowledged (returning normally acknowledges it).
+     */
     void accept(String topic, MqttMessage message) {
+        try {
+            take(topic, message);
+        } catch (OutOfMemoryError e) {
+            // The message is dropped; logging may need memory the failed allocation did not take, so it is guarded.
+            survive("ran out of memory taking a command message; dropped it", e);
+        } catch (Throwable e) {
+            survive("could not take the command message on " + topic + "; dropped it", e);
+        }
+    }
+
+    /** Logs a failure that must not end the calling thread; if even logging fails, there is nothing more to do. */
+    private void survive(String what, Throwable e) {
+        malformed.incrementAndGet();
+        try {
+            Logger.error("unit {}: {}: {}", unitId, what, e.toString());
+        } catch (Throwable ignored) {
+            // The receive thread living on matters more than this line.
+        }
+    }
+
+    private void take(String topic, MqttMessage message) {
         long arrivedNanos = nanoTime.getAsLong();
         MqttProperties properties = message.getProperties();
         String responseTopic = usableResponseTopic(properties);
@@ -79,8 +110,18 @@ final class CommandInbox implements AutoCloseable {
         long deadlineNanos =
                 expirySeconds == null ? Long.MAX_VALUE : arrivedNanos + TimeUnit.SECONDS.toNanos(expirySeconds);
         byte[] payload = message.getPayload();
+        if (payload != null && payload.length > codec.maxBytes()) {
+            // Refused before parsing and before queueing, so waiting commands never hold megabytes.
+            reject(
+                    topic,
+                    lastLevel(topic),
+                    responseTopic,
+                    correlationData,
+                    "request of " + payload.length + " bytes refused: the limit is " + codec.maxBytes() + " bytes");
+            return;
+        }
         try {
-            executor.execute(() -> run(topic, payload, responseTopic, correlationData, deadlineNanos));
+            executor.execute(() -> runSafely(topic, payload, responseTopic, correlationData, deadlineNanos));
         } catch (RejectedExecutionException e) {
             if (executor.isShutdown()) return;
             Logger.warn("unit {}: {} commands already wait; rejecting the one on {}", unitId, MAX_WAITING, topic);
@@ -94,6 +135,26 @@ final class CommandInbox implements AutoCloseable {
                                 "unit busy: too many commands waiting",
                                 null,
                                 clock.instant())));
+            }
+        }
+    }
+
+    /** Runs one request; whatever it throws is answered and logged, and the inbox's thread goes on to the next. */
+    private void runSafely(
+            String topic, byte[] payload, String responseTopic, byte[] correlationData, long deadlineNanos) {
+        try {
+            run(topic, payload, responseTopic, correlationData, deadlineNanos);
+        } catch (Throwable e) {
+            survive("command on " + topic + " failed", e);
+            if (responseTopic == null) return;
+            try {
+                replies.accept(new Reply(
+                        responseTopic,
+                        correlationData,
+                        CommandReply.error(
+                                unitId, lastLevel(topic), "internal error: " + describe(e), null, clock.instant())));
+            } catch (Throwable again) {
+                survive("could not answer the failed command on " + topic, again);
             }
         }
     }
@@ -136,6 +197,10 @@ final class CommandInbox implements AutoCloseable {
         } catch (MalformedPayloadException e) {
             reject(topic, name, responseTopic, correlationData, "malformed request: " + e.getMessage());
             return;
+        } catch (RuntimeException | StackOverflowError e) {
+            // The codec bounds size and depth, so this is a bug in it; the payload is refused all the same.
+            reject(topic, name, responseTopic, correlationData, "malformed request: " + describe(e));
+            return;
         }
         if (!request.command().equals(name)) {
             reject(
@@ -155,7 +220,7 @@ final class CommandInbox implements AutoCloseable {
                 reply = CommandReply.error(
                         unitId, name, "internal error: no reply from the unit", null, clock.instant());
             }
-        } catch (Exception e) {
+        } catch (Exception | StackOverflowError e) {
             Logger.warn(e, "unit {}: command {} failed", unitId, name);
             reply = CommandReply.error(unitId, name, "internal error: " + describe(e), null, clock.instant());
         }
@@ -195,7 +260,7 @@ final class CommandInbox implements AutoCloseable {
         return level.isEmpty() ? "?" : level;
     }
 
-    private static String describe(Exception e) {
+    private static String describe(Throwable e) {
         return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     }
 

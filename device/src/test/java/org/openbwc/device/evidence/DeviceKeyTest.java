@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
@@ -89,5 +90,89 @@ class DeviceKeyTest {
                 + Files.readString(b.resolve(DeviceKey.KEY_FILE)).split("-----BEGIN PUBLIC KEY-----")[1];
         Files.writeString(a.resolve(DeviceKey.KEY_FILE), privateOfA + publicOfB);
         assertThatThrownBy(() -> DeviceKey.loadOrCreate(a)).hasMessageContaining("does not belong to the private key");
+    }
+
+    @Test
+    void aUnitWithoutRecordingsMakesItsFirstKeyQuietly() throws Exception {
+        Files.createDirectories(tmp.resolve("evidence"));
+
+        DeviceKey.Opened first = DeviceKey.open(tmp.resolve("keys"), tmp.resolve("evidence"));
+        DeviceKey.Opened again = DeviceKey.open(tmp.resolve("keys"), tmp.resolve("no-such-folder"));
+
+        assertThat(first.missing()).isEmpty();
+        assertThat(again.missing()).isEmpty();
+        assertThat(again.key().fingerprint()).isEqualTo(first.key().fingerprint());
+    }
+
+    @Test
+    void aUnitWithRecordingsButNoKeyMakesANewOneAndSaysWhichKeyWasLost() throws Exception {
+        Path keys = tmp.resolve("keys");
+        Path evidence = tmp.resolve("evidence");
+        DeviceKey old = DeviceKey.open(keys, evidence).key();
+        Files.createDirectories(evidence.resolve("u-1-20261201T100000Z"));
+        Files.createDirectories(evidence.resolve("u-1-20261201T110000Z"));
+        Files.delete(keys.resolve(DeviceKey.KEY_FILE)); // the public half survives beside it
+
+        DeviceKey.Opened opened = DeviceKey.open(keys, evidence);
+
+        assertThat(opened.key().fingerprint()).isNotEqualTo(old.fingerprint());
+        assertThat(opened.missing())
+                .contains(new DeviceKey.MissingKey(opened.key().fingerprint(), old.fingerprint(), 2));
+        // The new key is the unit's key from now on: the next boot is quiet again.
+        DeviceKey.Opened next = DeviceKey.open(keys, evidence);
+        assertThat(next.missing()).isEmpty();
+        assertThat(next.key().fingerprint()).isEqualTo(opened.key().fingerprint());
+        assertThat(Files.readString(keys.resolve(DeviceKey.PUBLIC_KEY_FILE)))
+                .as("enrolment reads the new public key")
+                .isEqualTo(Files.readString(keys.resolve(DeviceKey.KEY_FILE))
+                        .substring(Files.readString(keys.resolve(DeviceKey.KEY_FILE))
+                                .indexOf("-----BEGIN PUBLIC KEY")));
+    }
+
+    @Test
+    void withTheWholeKeyFolderGoneTheLostKeyIsReadFromTheNewestManifest() throws Exception {
+        Path evidence = tmp.resolve("evidence");
+        DeviceKey lost = DeviceKey.generate();
+        DeviceKey older = DeviceKey.generate();
+        Path a = Files.createDirectories(evidence.resolve("u-1-a"));
+        Path b = Files.createDirectories(evidence.resolve("u-1-b"));
+        Files.writeString(a.resolve("manifest.json"), "{\"publicKey\":\"" + older.publicKeyBase64() + "\"}");
+        Files.writeString(b.resolve("manifest.json"), "{\"publicKey\":\"" + lost.publicKeyBase64() + "\"}");
+        Files.setLastModifiedTime(a.resolve("manifest.json"), FileTime.fromMillis(1_000_000));
+        Files.setLastModifiedTime(b.resolve("manifest.json"), FileTime.fromMillis(2_000_000));
+        // An open recording (journal only) counts as a recording too.
+        Files.writeString(Files.createDirectories(evidence.resolve("u-1-c")).resolve("journal.jsonl"), "");
+
+        DeviceKey.Opened opened = DeviceKey.open(tmp.resolve("keys"), evidence);
+
+        assertThat(opened.missing()).hasValueSatisfying(m -> {
+            assertThat(m.oldFingerprint()).isEqualTo(lost.fingerprint());
+            assertThat(m.newFingerprint()).isEqualTo(opened.key().fingerprint());
+            assertThat(m.recordings()).isEqualTo(3);
+        });
+    }
+
+    @Test
+    void whenNothingOfTheLostKeyIsLeftItIsStillReportedWithoutAFingerprint() throws Exception {
+        Path evidence = tmp.resolve("evidence");
+        Files.writeString(Files.createDirectories(evidence.resolve("u-1-a")).resolve("manifest.json"), "{not json");
+
+        DeviceKey.Opened opened = DeviceKey.open(tmp.resolve("keys"), evidence);
+
+        assertThat(opened.missing()).hasValueSatisfying(m -> {
+            assertThat(m.oldFingerprint()).isNull();
+            assertThat(m.recordings()).isEqualTo(1);
+        });
+    }
+
+    @Test
+    void anUnreadableKeyIsStillAnErrorNeverAReplacement() throws Exception {
+        Path keys = Files.createDirectories(tmp.resolve("keys"));
+        Files.createDirectories(tmp.resolve("evidence/u-1-a"));
+        Files.writeString(keys.resolve(DeviceKey.KEY_FILE), "garbage");
+
+        assertThatThrownBy(() -> DeviceKey.open(keys, tmp.resolve("evidence")))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(Files.readString(keys.resolve(DeviceKey.KEY_FILE))).isEqualTo("garbage");
     }
 }

@@ -117,6 +117,38 @@ class UnitLinkCommandTest {
         }
     }
 
+    @OnEachBroker
+    void hostileMessagesNeitherDropTheLinkNorStopItAnswering(TestBroker broker) throws Exception {
+        try (LinkTestBench bench = new LinkTestBench(broker)) {
+            UnitLink link = bench.link();
+            link.start();
+            await().until(link::isConnected);
+
+            // Over the inbox's 64 KiB and under the 256 KiB packet limit brokers and units set: refused with a reason.
+            byte[] big = new byte[100_000];
+            java.util.Arrays.fill(big, (byte) ' ');
+            CommandReply tooBig = errorReply(bench, "ping", big);
+            CommandReply deep = errorReply(
+                    bench, "ping", ("[".repeat(10_000) + "]".repeat(10_000)).getBytes(StandardCharsets.US_ASCII));
+            CommandReply notUtf8 = errorReply(bench, "ping", new byte[] {'{', (byte) 0xC0, (byte) 0xAF, '}'});
+            // A megabyte without a response topic: a broker enforcing the unit's maximum packet size drops it, one that
+            // does not delivers it; either way nothing changes for the unit.
+            bench.probe.request("ping", new byte[1 << 20], randomBytes(), 30L, false);
+
+            assertThat(tooBig.reason()).isEqualTo("request of 100000 bytes refused: the limit is 65536 bytes");
+            assertThat(deep.reason()).contains("nested deeper than");
+            assertThat(notUtf8.reason()).contains("not valid UTF-8");
+            CommandReply ping = bench.decode(
+                    bench.probe
+                            .request("ping", request(bench, "ping"), randomBytes(), 30L, true)
+                            .get(10, TimeUnit.SECONDS),
+                    CommandReply.class);
+            assertThat(ping.ok()).isTrue();
+            assertThat(link.stats().reconnects()).as("the link never dropped").isZero();
+            assertThat(link.isConnected()).isTrue();
+        }
+    }
+
     private static CommandReply errorReply(LinkTestBench bench, String topicName, byte[] payload) throws Exception {
         GatewayProbe.Received received = bench.probe
                 .request(topicName, payload, randomBytes(), 30L, true)

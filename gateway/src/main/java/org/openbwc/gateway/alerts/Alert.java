@@ -34,7 +34,19 @@ public record Alert(
         CAMERA_FAILED("camera.failed"),
         UNIT_NOT_ENROLLED("unit.not-enrolled"),
         UNIT_REVOKED("unit.revoked"),
-        EVIDENCE_KEY_DIFFERS("evidence-key.differs");
+        EVIDENCE_KEY_DIFFERS("evidence-key.differs"),
+        /** The unit found recordings but not its evidence key, and made a new one: the pinned key no longer signs. */
+        KEY_MISSING("key.missing"),
+        /**
+         * The gateway refused a live uplink naming this unit for its certificate: none, another unit's or a gateway's.
+         * Raised by the gateway, not by the unit.
+         */
+        UPLINK_REFUSED("uplink.refused"),
+        /**
+         * A second uplink with this unit's own certificate while it streams (its key on another device?); refused, the
+         * first stream goes on. A kind of its own, so an open {@link #UPLINK_REFUSED} does not swallow it.
+         */
+        UPLINK_DUPLICATE("uplink.duplicate");
 
         private final String wire;
 

@@ -152,8 +152,27 @@ public final class AlertBoard implements FleetRegistry.Listener {
                         Alert.Severity.CRITICAL,
                         e.time(),
                         "camera failed: " + d.getOrDefault("reason", "unknown reason"));
+            case KEY_MISSING ->
+                raise(
+                        e.unitId(),
+                        Alert.Type.KEY_MISSING,
+                        Alert.Severity.CRITICAL,
+                        e.time(),
+                        "evidence key missing: the unit has " + d.getOrDefault("recordings", "?")
+                                + " recordings but no key, and made a new one ("
+                                + d.getOrDefault("newKey", "?")
+                                + (d.containsKey("oldKey") ? ", was " + d.get("oldKey") : "")
+                                + "); recordings signed from now on do not verify against the pinned key");
             default -> {}
         }
+    }
+
+    /**
+     * An alert the gateway raises itself about a unit (not from the unit's own events), e.g. a refused live uplink;
+     * like every alert, not raised again while one of its kind for that unit is open.
+     */
+    public void raiseForUnit(String unitId, Alert.Type type, Alert.Severity severity, String message) {
+        raise(unitId, type, severity, clock.instant(), message);
     }
 
     @Override

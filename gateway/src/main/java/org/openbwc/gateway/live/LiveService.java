@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -22,7 +23,10 @@ import org.openbwc.gateway.alerts.AlertBoard;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.UnitView;
+import org.openbwc.pki.Identity;
+import org.openbwc.pki.IdentityRole;
 import org.openbwc.protocol.LiveFrame;
+import org.openbwc.protocol.Topics;
 import org.tinylog.Logger;
 
 /**
@@ -99,7 +103,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
         idle.scheduleWithFixedDelay(this::stopIdleStreams, 1, 1, TimeUnit.SECONDS);
     }
 
-    /** The ws:// base units open their uplink to, known once the HTTP port is bound. */
+    /** The wss:// base units open their uplink to (the units' listener), known once the port is bound. */
     public void uplinkBase(String base) {
         this.uplinkBase = base;
     }
@@ -227,17 +231,93 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
         return t != null && t.unitId().equals(unitId) && !clock.instant().isAfter(t.expires());
     }
 
-    /** The unit's uplink connected; replaces any previous stream of that unit. Returns the stream's relay. */
-    public LiveRelay uplinkOpened(String unitId, String codecs, Consumer<String> toUnit) {
+    /**
+     * Decides whether a unit's uplink may open, before the WebSocket upgrade: the request must present a TLS client
+     * certificate of the agency CA naming this very unit in the unit role, the unit must not be streaming already,
+     * and the request must carry the one-time ticket of its live.start. The ticket is used up either way (a ticket that came
+     * with the wrong certificate has leaked). A refusal that names a unit of the fleet raises an alert, except when
+     * only the ticket is wrong with the right certificate (a late unit, not an impostor).
+     *
+     * @param identity who the request's client certificate names; empty without one
+     * @return the reason to refuse with, short enough for a WebSocket close reason (123 bytes); empty to admit
+     */
+    public Optional<String> admitUplink(String ticket, String unitId, Optional<Identity> identity) {
+        boolean ticketOk = redeemTicket(ticket, unitId);
+        String refusal;
+        boolean alarming = true;
+        if (identity.isEmpty()) {
+            refusal = "no unit certificate: the uplink needs the unit's TLS client certificate";
+        } else if (identity.get().role() != IdentityRole.UNIT
+                || !identity.get().id().equals(unitId)) {
+            refusal = "certificate names " + describe(identity.get()) + ", not this unit";
+        } else if (streams.containsKey(unitId)) {
+            // Before the ticket: with or without one, the unit's own certificate twice at once is the alarm.
+            refusal = SECOND_UPLINK;
+        } else if (!ticketOk) {
+            refusal = "uplink ticket missing, used or expired";
+            alarming = false;
+        } else {
+            return Optional.empty();
+        }
+        refused(unitId, refusal, alarming);
+        if (ticketOk) {
+            // The ticket came with the wrong certificate, so the unit's own uplink can no longer get in: the operator
+            // waiting for the stream learns why now, not after a timeout.
+            CompletableFuture<Void> waiter = uplinkWaiters.remove(unitId);
+            if (waiter != null) {
+                waiter.completeExceptionally(
+                        new LiveUnavailableException("the live uplink of unit " + unitId + " was refused: " + refusal));
+            }
+        }
+        return Optional.of(refusal);
+    }
+
+    /**
+     * The unit's uplink connected. A unit already streaming keeps its stream: the second uplink is refused (empty),
+     * never swapped in, and raises an alert, since two uplinks for one unit mean a copied key or a replay.
+     *
+     * @return the stream's relay; empty when refused (close the socket with {@link #SECOND_UPLINK})
+     */
+    public Optional<LiveRelay> uplinkOpened(String unitId, String codecs, Consumer<String> toUnit) {
         LiveRelay relay = new LiveRelay(unitId, config.viewerQueueKilobytes() * 1024L);
         relay.codecs(codecs);
-        Stream previous = streams.put(unitId, new Stream(relay, toUnit, clock.instant()));
-        if (previous != null) previous.relay.closeAll(endMessage("the unit restarted its stream"));
-        streams.get(unitId).idleSince = clock.instant();
+        Stream stream = new Stream(relay, toUnit, clock.instant());
+        stream.idleSince = clock.instant();
+        if (streams.putIfAbsent(unitId, stream) != null) {
+            refused(unitId, SECOND_UPLINK, true);
+            return Optional.empty();
+        }
         Logger.info("Live: unit {} streaming ({})", unitId, codecs);
         CompletableFuture<Void> waiter = uplinkWaiters.remove(unitId);
         if (waiter != null) waiter.complete(null);
-        return relay;
+        return Optional.of(relay);
+    }
+
+    /** Why a second uplink for a streaming unit is closed; a WebSocket close reason (at most 123 bytes). */
+    public static final String SECOND_UPLINK = "already streaming; a second uplink is refused";
+
+    private void refused(String unitId, String reason, boolean alarming) {
+        boolean known = registry.unit(unitId).isPresent();
+        // The id comes from the request's path: only a well-formed one goes into the log as it is.
+        String shown = Topics.ID_PATTERN.matcher(unitId).matches() ? unitId : "(not a unit id)";
+        Logger.warn("Live: refused an uplink for {}unit {}: {}", known ? "" : "unknown ", shown, reason);
+        if (!alarming || !known) return;
+        if (reason.equals(SECOND_UPLINK)) {
+            alerts.raiseForUnit(
+                    unitId,
+                    Alert.Type.UPLINK_DUPLICATE,
+                    Alert.Severity.CRITICAL,
+                    "live uplink refused: the unit's own certificate connected a second time while it streams (is its"
+                            + " key on another device?); the first stream goes on");
+        } else {
+            alerts.raiseForUnit(
+                    unitId, Alert.Type.UPLINK_REFUSED, Alert.Severity.WARNING, "live uplink refused: " + reason);
+        }
+    }
+
+    private static String describe(Identity identity) {
+        String id = identity.id().length() > 40 ? identity.id().substring(0, 40) + "…" : identity.id();
+        return identity.role().name().toLowerCase(Locale.ROOT) + " " + id;
     }
 
     /** One message from the unit's uplink: a live fragment for the relay; a bad one is logged and dropped. */

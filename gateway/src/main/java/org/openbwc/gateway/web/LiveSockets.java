@@ -6,6 +6,7 @@ import io.javalin.websocket.WsContext;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -15,11 +16,12 @@ import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator.SignedIn;
 import org.openbwc.gateway.live.LiveRelay;
 import org.openbwc.gateway.live.LiveService;
+import org.openbwc.pki.Identity;
 import org.tinylog.Logger;
 
 /**
- * The two WebSocket ends of live video: {@code /uplink/{unit}} where a unit pushes its stream (admitted by the
- * one-time ticket it got in live.start), and {@code /api/live/{unit}/ws} where a signed-in supervisor watches
+ * The two WebSocket ends of live video: {@code /uplink/{unit}} where a unit pushes its stream (admitted by its TLS
+ * client certificate and the one-time ticket it got in live.start; served on the units' listener), and {@code /api/live/{unit}/ws} where a signed-in supervisor watches
  * (admitted by a one-use token bound to the session). Every view is audited with who, which unit and how long.
  */
 public final class LiveSockets {
@@ -27,6 +29,8 @@ public final class LiveSockets {
     static final long MAX_MESSAGE_BYTES = 8L * 1024 * 1024;
     private static final String GRANT = "openbwc.live-grant";
     private static final String RELAY = "openbwc.live-relay";
+    private static final String UPLINK_IDENTITY = "openbwc.uplink-identity";
+    private static final String UPLINK_REFUSAL = "openbwc.uplink-refusal";
     private static final Pattern LATENCY =
             Pattern.compile("\"latency\"[^0-9-]*(-?\\d{1,9})|\"ms\"\\s*:\\s*(-?\\d{1,9})");
 
@@ -120,25 +124,52 @@ public final class LiveSockets {
                 "Live: {} stopped watching unit {} after {} s", who == null ? "-" : who.username(), unitId, seconds);
     }
 
-    /** Before a unit's upgrade: the ticket the gateway put into its live.start. */
+    /**
+     * Before a unit's upgrade: who the TLS client certificate names, and the ticket the gateway put into its
+     * live.start; {@link LiveService#admitUplink} decides, and a refusal is logged and audited here. The WebSocket
+     * is still opened and then closed at once with the reason (1008, policy violation): the JDK's WebSocket client
+     * gives a unit nothing of a refused handshake's body, while a close reason reaches its log.
+     *
+     * <p>How the certificate is read: Javalin runs this handler on the HTTP request that asks for the upgrade, so
+     * {@code ctx.req()} is Jetty's request on the TLS connection, and Jetty's {@code SecureRequestCustomizer} (which
+     * the TLS connector's HTTP configuration must carry) has put the verified chain into its
+     * {@code jakarta.servlet.request.X509Certificate} attribute ({@link ClientIdentity}). The WebSocket session that
+     * follows no longer offers that request, so the decision is kept as context attributes, which Javalin carries into
+     * the {@link io.javalin.websocket.WsConnectContext}.
+     */
     void beforeUplink(Context ctx) {
         String unitId = ctx.pathParam("id");
-        if (!live.redeemTicket(ctx.queryParam("ticket"), unitId)) {
-            Logger.warn("Live: refused an uplink for unit {} from {} without a valid ticket", unitId, ctx.ip());
-            throw new ApiError(403, "uplink ticket for unit " + unitId + " is missing, used or expired", unitId);
+        Optional<Identity> identity = ClientIdentity.of(ctx.req());
+        Optional<String> refusal = live.admitUplink(ctx.queryParam("ticket"), unitId, identity);
+        identity.ifPresent(i -> ctx.attribute(UPLINK_IDENTITY, i));
+        if (refusal.isPresent()) {
+            auditRefusal(unitId, identity, ctx.ip(), refusal.get());
+            ctx.attribute(UPLINK_REFUSAL, refusal.get());
         }
     }
 
     void uplink(WsConfig ws) {
         ws.onConnect(ctx -> {
             String unitId = ctx.pathParam("id");
-            ctx.enableAutomaticPings(15, TimeUnit.SECONDS);
-            LiveRelay relay = live.uplinkOpened(unitId, ctx.queryParam("codecs"), text -> {
+            String refused = ctx.attribute(UPLINK_REFUSAL);
+            if (refused != null) {
+                ctx.closeSession(1008, refused);
+                return;
+            }
+            Optional<LiveRelay> relay = live.uplinkOpened(unitId, ctx.queryParam("codecs"), text -> {
                 synchronized (ctx) {
                     ctx.send(text);
                 }
             });
-            ctx.attribute(RELAY, relay);
+            if (relay.isEmpty()) {
+                // Two uplinks raced past the check before the upgrade: the first keeps streaming.
+                Identity who = ctx.attribute(UPLINK_IDENTITY);
+                auditRefusal(unitId, Optional.ofNullable(who), remote(ctx), LiveService.SECOND_UPLINK);
+                ctx.closeSession(1008, LiveService.SECOND_UPLINK);
+                return;
+            }
+            ctx.enableAutomaticPings(15, TimeUnit.SECONDS);
+            ctx.attribute(RELAY, relay.get());
         });
         ws.onBinaryMessage(ctx -> {
             LiveRelay relay = ctx.attribute(RELAY);
@@ -155,5 +186,23 @@ public final class LiveSockets {
                 ctx.attribute(RELAY),
                 "the unit's uplink failed: "
                         + (ctx.error() == null ? "unknown error" : ctx.error().toString())));
+    }
+
+    private void auditRefusal(String unitId, Optional<Identity> identity, String from, String reason) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("reason", reason);
+        details.put("from", from);
+        details.put(
+                "certificate",
+                identity.map(i -> i.role().organisationalUnit() + ":" + i.id()).orElse("none"));
+        audit.record(identity.map(Identity::id).orElse("-"), "live.uplink", unitId, "refused", details);
+    }
+
+    private static String remote(WsContext ctx) {
+        try {
+            return String.valueOf(ctx.session.getRemoteAddress());
+        } catch (RuntimeException e) {
+            return "?";
+        }
     }
 }

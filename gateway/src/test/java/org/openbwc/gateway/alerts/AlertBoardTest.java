@@ -113,4 +113,36 @@ class AlertBoardTest {
         feed.applyStatus(UnitStatus.offline("u-1", "o", "fw", T.plusSeconds(2)), false);
         assertThat(board.all()).extracting(Alert::type).containsExactly(Alert.Type.UNIT_OFFLINE);
     }
+
+    @Test
+    void aMissingEvidenceKeyIsACriticalAlertNamingBothKeys() {
+        feed.applyEvent(
+                event(
+                        EventType.KEY_MISSING,
+                        Map.of("newKey", "ed25519:2222", "oldKey", "ed25519:1111", "recordings", "12"),
+                        1),
+                false);
+
+        assertThat(board.all()).singleElement().satisfies(a -> {
+            assertThat(a.type()).isEqualTo(Alert.Type.KEY_MISSING);
+            assertThat(a.type().wire()).isEqualTo("key.missing");
+            assertThat(a.severity()).isEqualTo(Alert.Severity.CRITICAL);
+            assertThat(a.message())
+                    .isEqualTo("evidence key missing: the unit has 12 recordings but no key, and made a new one"
+                            + " (ed25519:2222, was ed25519:1111); recordings signed from now on do not verify against"
+                            + " the pinned key");
+        });
+    }
+
+    @Test
+    void theGatewayRaisesItsOwnAlertsOnceWhileOpen() {
+        board.raiseForUnit("u-1", Alert.Type.UPLINK_REFUSED, Alert.Severity.WARNING, "live uplink refused: x");
+        board.raiseForUnit("u-1", Alert.Type.UPLINK_REFUSED, Alert.Severity.WARNING, "live uplink refused: y");
+        board.raiseForUnit("u-1", Alert.Type.UPLINK_DUPLICATE, Alert.Severity.CRITICAL, "second uplink");
+
+        assertThat(board.all())
+                .extracting(Alert::type)
+                .containsExactly(Alert.Type.UPLINK_DUPLICATE, Alert.Type.UPLINK_REFUSED);
+        assertThat(seen).hasSize(2);
+    }
 }

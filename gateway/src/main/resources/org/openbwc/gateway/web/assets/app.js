@@ -269,7 +269,7 @@ export const EVENT_WORDS = {
   "sos.cleared": "SOS cleared", "stealth.on": "stealth on", "stealth.off": "stealth off", "locate": "locate",
   "battery.low": "battery low", "storage.low": "storage low", "storage.reserve": "storage reserve reached",
   "clock.unset": "clock not set", "camera.failed": "camera failed", "docked": "docked", "undocked": "undocked",
-  "state.changed": "state changed",
+  "state.changed": "state changed", "key.missing": "evidence key missing",
 };
 
 export const ALERT_WORDS = {
@@ -278,6 +278,8 @@ export const ALERT_WORDS = {
   "recording.recovered": "recording recovered", "camera.failed": "camera failed",
   "storage.reserve": "storage reserve reached", "unit.not-enrolled": "unit not enrolled",
   "unit.revoked": "revoked unit publishing", "evidence-key.differs": "evidence key differs from the pinned one",
+  "storage.reserve": "storage reserve reached", "key.missing": "evidence key missing",
+  "uplink.refused": "live uplink refused", "uplink.duplicate": "second live uplink refused",
 };
 
 export function eventWords(type) { return EVENT_WORDS[type] || String(type || "event").replace(/[._-]/g, " "); }
