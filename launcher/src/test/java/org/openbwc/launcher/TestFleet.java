@@ -54,7 +54,10 @@ final class TestFleet implements AutoCloseable {
         config = tweak.apply(GatewayConfig.defaults("gw-" + name)
                 .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
                 .withMqtt(MqttConfig.defaults().withUrl(mqttUrl))
-                .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
+                .withHttp(HttpConfig.defaults()
+                        .withPort(PortCheck.freePort("127.0.0.1"))
+                        // The units' listener on a free port too: 8444 may be taken by another run.
+                        .withUnitPort(PortCheck.freePort("127.0.0.1")))
                 .withDataDir(dir.resolve("gateway").toString())
                 // No internet here: the map must be usable on its plain background.
                 .withMap(MapConfig.defaults().withTileUrl("")));
@@ -65,7 +68,7 @@ final class TestFleet implements AutoCloseable {
     static TestFleet start(String name, UnaryOperator<GatewayConfig> tweak, List<Unit> units) {
         TestFleet f = new TestFleet(name, tweak);
         try {
-            f.gateway = Gateway.start(f.config);
+            f.gateway = Gateway.start(f.config, true);
             int n = 0;
             for (Unit u : units) {
                 n++;
