@@ -193,7 +193,7 @@ public final class Gateway implements AutoCloseable {
             ObjectMapper json = HttpJson.mapper();
             Duration commandTimeout = Duration.ofMillis(config.commandTimeoutMillis());
             // audit/ and auth/
-            audit = AuditLog.open(dataDir.resolve("audit.log"), json, clock);
+            audit = AuditLog.open(dataDir.resolve("audit.log"), config.keysDir(), json, clock);
             Authenticator auth = authenticator(config, clock);
 
             // fleet/: the registry and what follows it, then the connection that feeds it.
