@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "gateway",
         mixinStandardHelpOptions = true,
-        subcommands = OperatorCommand.class,
+        subcommands = {OperatorCommand.class, AuditCommand.class},
         description = {
             "Run the gateway: fleet registry, HTTP API and live page for the monitoring room, with an",
             "embedded MQTT 5 broker (broker.embedded: true) or against any MQTT 5 broker (mqtt.url)."

@@ -78,7 +78,11 @@ public record AuditKeys(byte[] macKey, PrivateKey signingKey, PublicKey publicKe
 
     /** The checkpoints' public key, for a verifier. */
     public static PublicKey readPublicKey(Path keysDir) {
-        Path file = keysDir.resolve(PUBLIC_KEY_FILE);
+        return readPublicKeyFile(keysDir.resolve(PUBLIC_KEY_FILE));
+    }
+
+    /** A copy of the checkpoints' public key kept elsewhere (an auditor's). */
+    public static PublicKey readPublicKeyFile(Path file) {
         try {
             return Pem.parsePublicKey(Files.readString(file, StandardCharsets.US_ASCII), file.toString());
         } catch (IOException e) {
