@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 import org.openbwc.config.BrokerConfig;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.GnssConfig;
@@ -22,6 +23,8 @@ import org.openbwc.config.VideoConfig;
 import org.openbwc.gateway.Gateway;
 import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.launcher.sim.SimulatedUnit;
+import org.openbwc.pki.AgencyCa;
+import org.openbwc.pki.TlsContexts;
 
 /**
  * A demo-like fleet for tests: a gateway with its embedded broker on fixed free ports (so it can be restarted on
@@ -104,7 +107,12 @@ final class TestFleet implements AutoCloseable {
 
     /** A client of this gateway signed in as {@code user} (the simulator's API is not needed here). */
     FleetClient client(String user) {
-        return new FleetClient(base(), "http://unused", user);
+        return new FleetClient(base(), "http://unused", user, tls());
+    }
+
+    /** Trusts the gateway's agency CA (HTTPS), or null for plain HTTP. */
+    SSLContext tls() {
+        return config.http().https() ? TlsContexts.trusting(config.pkiDir().resolve(AgencyCa.CERTIFICATE_FILE)) : null;
     }
 
     @Override
