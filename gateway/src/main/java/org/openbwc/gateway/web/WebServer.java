@@ -162,15 +162,17 @@ public final class WebServer implements AutoCloseable {
         } catch (RuntimeException e) {
             server.app.stop();
             closeRoutes.run();
-            String ports = listeners.unitTls() == null
-                    ? "port " + listeners.port()
-                    : "port " + listeners.port() + " or " + listeners.unitPort();
+            boolean units = listeners.unitTls() != null;
+            String where = listeners.host() + ":" + listeners.port()
+                    + (units ? " and the units' listener on " + listeners.host() + ":" + listeners.unitPort() : "");
             String why = e instanceof JavalinBindException
-                    ? ports + " on " + listeners.host()
-                            + " is already in use; set http.port (or http.unitPort) to another port"
+                    ? (units
+                            ? "port " + listeners.port() + " or " + listeners.unitPort() + " on " + listeners.host()
+                                    + " is already in use; set http.port or http.unitPort to another port"
+                            : "port " + listeners.port() + " on " + listeners.host()
+                                    + " is already in use; set http.port to another port")
                     : e.getMessage();
-            throw new IllegalStateException(
-                    "cannot start the HTTP API on " + listeners.host() + " (" + ports + "): " + why, e);
+            throw new IllegalStateException("cannot start the HTTP API on " + where + ": " + why, e);
         }
         Logger.debug(
                 "HTTP API listening on {}:{} ({}), units' listener on port {}",
