@@ -16,8 +16,8 @@ public record AuthConfig(
         @IntRange(min = 5, max = 10080)
         int sessionMinutes,
 
-        @Doc(
-                "Failed sign-ins allowed per user name within 5 minutes before further attempts are refused for 5 minutes.")
+        @Doc("Failed sign-ins per user name, and per source address, within 5 minutes before each further attempt there"
+                + " waits longer (1 s, doubling up to 60 s); accounts are never locked.")
         @DefaultValue("5")
         @IntRange(min = 1, max = 100)
         int maxFailedLogins) {

@@ -5,7 +5,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import javax.net.ssl.SSLContext;
 import org.openbwc.config.GatewayConfig;
+import org.openbwc.config.HttpConfig;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.gateway.alerts.AlertBoard;
 import org.openbwc.gateway.audit.AuditLog;
@@ -24,6 +26,7 @@ import org.openbwc.gateway.fleet.LocationTrails;
 import org.openbwc.gateway.fleet.RecordingIndex;
 import org.openbwc.gateway.identity.EnrolmentService;
 import org.openbwc.gateway.identity.EvidenceKeyWatch;
+import org.openbwc.gateway.identity.GatewayPki;
 import org.openbwc.gateway.identity.UnitDirectory;
 import org.openbwc.gateway.live.LiveService;
 import org.openbwc.gateway.web.AdminRoutes;
@@ -42,6 +45,7 @@ import org.openbwc.gateway.web.WebAccess;
 import org.openbwc.gateway.web.WebPages;
 import org.openbwc.gateway.web.WebServer;
 import org.openbwc.pki.AgencyCa;
+import org.openbwc.pki.TlsContexts;
 import org.openbwc.protocol.WireCodec;
 import org.tinylog.Logger;
 
@@ -91,11 +95,27 @@ public final class Gateway implements AutoCloseable {
         this.units = units;
     }
 
-    /** The uplink base units get in live.start, on the port actually bound (tests bind port 0). */
-    private static String liveBase(GatewayConfig config, int boundPort) {
+    /** The uplink base units get in live.start: the units' listener on the port actually bound (tests bind 0). */
+    private static String liveBase(GatewayConfig config, int boundUnitPort) {
         return config.live().uplinkUrl() != null
                 ? config.uplinkBaseUrl()
-                : config.withHttp(config.http().withPort(boundPort)).uplinkBaseUrl();
+                : config.withHttp(config.http().withUnitPort(boundUnitPort)).uplinkBaseUrl();
+    }
+
+    /**
+     * The web server's two listeners: the operators' port serves HTTPS with {@code http.certificateFile} or, when
+     * none is set, the server certificate issued from the agency CA (plain HTTP only where the config allows it, on
+     * loopback); the units' listener always presents the agency's server certificate, which units pin through the CA.
+     */
+    private static WebServer.Listeners listeners(GatewayConfig config, GatewayPki pki, int port, int unitPort) {
+        HttpConfig http = config.http();
+        SSLContext web = null;
+        if (http.https()) {
+            web = http.certificateFile() == null
+                    ? pki.serverContext()
+                    : TlsContexts.mutual(Path.of(http.keyFile()), Path.of(http.certificateFile()), pki.caFile());
+        }
+        return new WebServer.Listeners(http.host(), port, web, unitPort, pki.serverContext());
     }
 
     private static Authenticator authenticator(GatewayConfig config, Clock clock) {
@@ -129,15 +149,32 @@ public final class Gateway implements AutoCloseable {
      * @throws IllegalStateException with a message naming what could not start and why
      */
     public static Gateway start(GatewayConfig config) {
-        return start(config, FROM_CONFIG, FleetConnection.DEFAULT_SESSION_EXPIRY);
+        return start(config, false);
     }
 
     /**
+     * Starts everything the configuration asks for, see {@link #start(GatewayConfig)}.
+     *
+     * @param createCa make the agency CA in {@code <dataDir>/pki} when there is none (the demo and tests); a real
+     *     gateway passes false and is told to run {@code bwc pki init} instead
+     */
+    public static Gateway start(GatewayConfig config, boolean createCa) {
+        return start(config, FROM_CONFIG, FleetConnection.DEFAULT_SESSION_EXPIRY, createCa);
+    }
+
+    /**
+     * For tests: makes the agency CA if there is none, and binds the units' listener to any free port when
+     * {@code httpPort} is 0.
+     *
      * @param httpPort the HTTP port, {@link #FROM_CONFIG} for {@code http.port}, or 0 for any free port (the config
      *                 does not allow 0, tests need it)
      * @param sessionExpiry how long the broker keeps the gateway's MQTT session after a disconnect
      */
     static Gateway start(GatewayConfig config, int httpPort, Duration sessionExpiry) {
+        return start(config, httpPort, sessionExpiry, true);
+    }
+
+    private static Gateway start(GatewayConfig config, int httpPort, Duration sessionExpiry, boolean createCa) {
         Objects.requireNonNull(config, "config is required");
         long started = System.nanoTime();
         String id = config.gatewayId();
@@ -148,6 +185,9 @@ public final class Gateway implements AutoCloseable {
         LiveService live = null;
         UnitDirectory units = null;
         try {
+            // identity/: the agency PKI; its server certificate serves HTTPS and the units' listener.
+            GatewayPki pki = GatewayPki.open(config, Clock.systemUTC(), createCa);
+
             // broker/: the embedded broker, when configured, is the one the fleet connection follows.
             MqttConfig mqtt = config.mqtt();
             if (config.broker().embedded()) {
@@ -163,20 +203,19 @@ public final class Gateway implements AutoCloseable {
             ObjectMapper json = HttpJson.mapper();
             Duration commandTimeout = Duration.ofMillis(config.commandTimeoutMillis());
             // audit/ and auth/
-            audit = AuditLog.open(dataDir.resolve("audit.log"), json, clock);
+            audit = AuditLog.open(dataDir.resolve("audit.log"), config.keysDir(), json, clock);
             Authenticator auth = authenticator(config, clock);
 
-            // identity/: the agency's units (a file shared with `bwc gateway unit`) and their enrolment. Without an
-            // agency CA (a plain-MQTT gateway) nobody can enrol, so every unit is admitted as before.
-            AgencyCa ca = AgencyCa.exists(config.pkiDir()) ? AgencyCa.open(config.pkiDir(), clock) : null;
+            // identity/: the agency's units (a file shared with `bwc gateway unit`) and their enrolment.
+            AgencyCa ca = pki.ca();
             try {
                 units = UnitDirectory.open(dataDir, clock).watch();
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("cannot read the unit directory: " + e.getMessage(), e);
             }
             EnrolmentService enrolment = EnrolmentService.of(config, units, ca, clock);
-            if (ca != null) enrolment.writeRevocationList();
-            Admission admission = ca != null ? units : Admission.EVERYONE;
+            enrolment.writeRevocationList();
+            Admission admission = units;
 
             // fleet/: the registry and what follows it, then the connection that feeds it.
             FleetRegistry registry = new FleetRegistry();
@@ -224,15 +263,17 @@ public final class Gateway implements AutoCloseable {
                     new LiveSockets(live, access, audit),
                     new EnrolmentRoutes(enrolment, audit, json));
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
-            WebServer http = WebServer.start(config.http().host(), port, json, routes);
-            live.uplinkBase(liveBase(config, http.port()));
+            int unitPort = httpPort == FROM_CONFIG ? config.http().unitPort() : 0;
+            WebServer http = WebServer.start(listeners(config, pki, port, unitPort), json, routes);
+            live.uplinkBase(liveBase(config, http.unitPort()));
 
             Gateway gateway = new Gateway(config, broker, registry, connection, commands, http, audit, live, units);
             Logger.info(
-                    "Gateway {} started in {} ms: web console {}, MQTT {} ({}), {} units known",
+                    "Gateway {} started in {} ms: web console {}, units' listener {}, MQTT {} ({}), {} units known",
                     id,
                     (System.nanoTime() - started) / 1_000_000,
                     gateway.httpUrl(),
+                    gateway.unitsUrl(),
                     mqtt.url(),
                     connection.connected() ? "connected" : "not connected yet, retrying",
                     registry.size());
@@ -257,10 +298,24 @@ public final class Gateway implements AutoCloseable {
         return http.port();
     }
 
-    /** Base URL of the web console and API, e.g. {@code http://127.0.0.1:8080}. */
+    /** The units' listener's port actually bound. */
+    public int unitPort() {
+        return http.unitPort();
+    }
+
+    /** Base URL of the web console and API, e.g. {@code https://127.0.0.1:8080} ({@code http://} on loopback). */
     public String httpUrl() {
+        return (http.https() ? "https://" : "http://") + urlHost() + ":" + httpPort();
+    }
+
+    /** Base URL of the units' listener (enrolment, live uplink), e.g. {@code https://127.0.0.1:8444}. */
+    public String unitsUrl() {
+        return "https://" + urlHost() + ":" + unitPort();
+    }
+
+    private String urlHost() {
         String host = httpHost.equals("0.0.0.0") || httpHost.equals("::") ? "127.0.0.1" : httpHost;
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + httpPort();
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
     }
 
     /** The broker the gateway follows: the embedded one when configured, else {@code mqtt.url}. */

@@ -158,7 +158,7 @@ public final class DemoCommand implements Callable<Integer> {
         OperatorDirectory.open(gwConfig.usersFile())
                 .add(new Operator(ADMIN, Role.ADMIN, new PasswordHasher().hash(password), Instant.now()), true);
         List<SimulatedUnit> fleet = new ArrayList<>();
-        Gateway gateway = Gateway.start(gwConfig);
+        Gateway gateway = Gateway.start(gwConfig, true);
         VirtualUnitsServer sim = null;
         Thread hook = null;
         try {

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "gateway",
         mixinStandardHelpOptions = true,
-        subcommands = {OperatorCommand.class, UnitCommand.class},
+        subcommands = {OperatorCommand.class, UnitCommand.class, AuditCommand.class},
         description = {
             "Run the gateway: fleet registry, HTTP API and live page for the monitoring room, with an",
             "embedded MQTT 5 broker (broker.embedded: true) or against any MQTT 5 broker (mqtt.url)."
@@ -40,6 +40,8 @@ public final class GatewayCommand implements Callable<Integer> {
             PortCheck.requireFree(
                     gw.broker().host(), gw.broker().port(), "embedded MQTT broker", "broker.port in " + config + ":");
         PortCheck.requireFree(gw.http().host(), gw.http().port(), "gateway HTTP", "http.port in " + config + ":");
+        PortCheck.requireFree(
+                gw.http().host(), gw.http().unitPort(), "units' listener", "http.unitPort in " + config + ":");
         Gateway gateway = Gateway.start(gw);
         Runtime.getRuntime()
                 .addShutdownHook(new Thread(
@@ -50,7 +52,7 @@ public final class GatewayCommand implements Callable<Integer> {
                         "bwc-gateway-shutdown"));
         spec.commandLine()
                 .getOut()
-                .println("Monitoring room: http://" + gw.http().host() + ":" + gateway.httpPort() + "/");
+                .println("Monitoring room: " + gateway.httpUrl() + "/   units' listener: " + gateway.unitsUrl());
         spec.commandLine().getOut().flush();
         stopped.await();
         return 0;

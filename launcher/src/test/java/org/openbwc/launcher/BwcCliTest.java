@@ -2,6 +2,7 @@ package org.openbwc.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,8 +14,13 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbwc.config.GatewayConfig;
+import org.openbwc.gateway.audit.AuditLog;
 import picocli.CommandLine;
 
 /** The bwc command line as a technician uses it: exit codes and what it prints. */
@@ -54,7 +60,9 @@ class BwcCliTest {
             {"gateway", "unit", "--help"},
             {"gateway", "unit", "add", "--help"},
             {"pki", "--help"},
-            {"pki", "init", "--help"}
+            {"pki", "init", "--help"},
+            {"gateway", "audit", "--help"},
+            {"gateway", "audit", "verify", "--help"}
         }) {
             Run r = bwc(cmd);
             assertThat(r.exit()).as(String.join(" ", cmd)).isZero();
@@ -136,6 +144,31 @@ class BwcCliTest {
         assertThat(gone.exit()).isEqualTo(1);
         assertThat(gone.err()).contains("no user 'sam.k'");
         assertThat(bwc("gateway").err()).contains("--config");
+    }
+
+    @Test
+    void auditVerifySaysIntactOrNamesTheFirstBrokenLine() throws IOException {
+        Path data = dir.resolve("gw-data");
+        Path config = dir.resolve("gateway.yaml");
+        Files.writeString(config, "gatewayId: gw-1\ndataDir: " + data + "\n");
+        GatewayConfig gw = Configs.loadGateway(config);
+        try (AuditLog log =
+                AuditLog.open(data.resolve("audit.log"), gw.keysDir(), new ObjectMapper(), Clock.systemUTC())) {
+            log.record("sam", "login", null, "ok", Map.of("ip", "127.0.0.1"));
+            log.record("sam", "command", "u-1", "ok", Map.of("command", "ping"));
+        }
+        Run ok = bwc("gateway", "audit", "verify", "--config", config.toString());
+        assertThat(ok.exit()).as(ok.err()).isZero();
+        assertThat(ok.out()).contains("is intact", "signed checkpoints");
+
+        List<String> lines = Files.readAllLines(data.resolve("audit.log"));
+        int edited = 0;
+        while (!lines.get(edited).contains("\"action\":\"command\"")) edited++;
+        lines.set(edited, lines.get(edited).replace("u-1", "u-2"));
+        Files.write(data.resolve("audit.log"), lines);
+        Run broken = bwc("gateway", "audit", "verify", "--config", config.toString());
+        assertThat(broken.exit()).isEqualTo(1);
+        assertThat(broken.err()).contains("NOT intact", "line " + (edited + 1) + " ");
     }
 
     @Test

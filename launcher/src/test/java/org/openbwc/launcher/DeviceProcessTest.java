@@ -53,10 +53,13 @@ class DeviceProcessTest {
         GatewayConfig gwConfig = GatewayConfig.defaults("gw-proc")
                 .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(port))
                 .withMqtt(MqttConfig.defaults().withUrl(brokerUrl))
-                .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
+                .withHttp(HttpConfig.defaults()
+                        .withPort(PortCheck.freePort("127.0.0.1"))
+                        // The units' listener on a free port too: 8444 may be taken by another run.
+                        .withUnitPort(PortCheck.freePort("127.0.0.1")))
                 .withDataDir(dir.resolve("gateway").toString());
         TestOperators.write(gwConfig.usersFile());
-        gateway = Gateway.start(gwConfig);
+        gateway = Gateway.start(gwConfig, true);
         client = new FleetClient("http://127.0.0.1:" + gateway.httpPort(), "http://unused");
     }
 

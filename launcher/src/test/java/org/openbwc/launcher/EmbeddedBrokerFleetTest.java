@@ -16,7 +16,10 @@ class EmbeddedBrokerFleetTest extends FleetContract {
         return GatewayConfig.defaults("gw-it")
                 .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(port))
                 .withMqtt(MqttConfig.defaults().withUrl(unitBrokerUrl()))
-                .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
+                .withHttp(HttpConfig.defaults()
+                        .withPort(PortCheck.freePort("127.0.0.1"))
+                        // The units' listener on a free port too: 8444 may be taken by another run.
+                        .withUnitPort(PortCheck.freePort("127.0.0.1")))
                 .withDataDir(dataDir.toString());
     }
 

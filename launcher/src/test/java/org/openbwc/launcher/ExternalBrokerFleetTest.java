@@ -25,7 +25,10 @@ class ExternalBrokerFleetTest extends FleetContract {
         return GatewayConfig.defaults("gw-it-" + UUID.randomUUID().toString().substring(0, 6))
                 .withBroker(BrokerConfig.defaults().withEmbedded(false))
                 .withMqtt(MqttConfig.defaults().withUrl(url))
-                .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
+                .withHttp(HttpConfig.defaults()
+                        .withPort(PortCheck.freePort("127.0.0.1"))
+                        // The units' listener on a free port too: 8444 may be taken by another run.
+                        .withUnitPort(PortCheck.freePort("127.0.0.1")))
                 .withDataDir(dataDir.toString());
     }
 

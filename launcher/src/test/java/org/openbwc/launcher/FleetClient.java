@@ -14,13 +14,13 @@ import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
 import org.openbwc.gateway.auth.TestOperators;
 
 /** What a test sees through the gateway's and the simulator's HTTP APIs, as a user's script would. */
 final class FleetClient implements AutoCloseable {
     static final ObjectMapper JSON = new ObjectMapper();
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final String gateway;
     private final String sim;
     private final String user;
@@ -33,6 +33,14 @@ final class FleetClient implements AutoCloseable {
     }
 
     FleetClient(String gatewayUrl, String simUrl, String user) {
+        this(gatewayUrl, simUrl, user, null);
+    }
+
+    /** A client of a gateway serving HTTPS with a certificate {@code tls} trusts ({@code null}: the JDK's defaults). */
+    FleetClient(String gatewayUrl, String simUrl, String user, SSLContext tls) {
+        HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+        if (tls != null) b.sslContext(tls);
+        this.http = b.build();
         this.gateway = gatewayUrl;
         this.sim = simUrl;
         this.user = user;

@@ -62,7 +62,7 @@ abstract class FleetContract {
         dir = TempDirs.create("bwc-fleet");
         GatewayConfig gwConfig = gatewayConfig(dir.resolve("gateway"));
         TestOperators.write(gwConfig.usersFile());
-        gateway = Gateway.start(gwConfig);
+        gateway = Gateway.start(gwConfig, true);
         for (int i = 1; i <= UNITS; i++) {
             String id = "it-" + run + "-" + i;
             ids.add(id);

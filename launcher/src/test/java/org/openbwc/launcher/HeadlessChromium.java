@@ -13,7 +13,8 @@ import org.openqa.selenium.chrome.ChromeOptions;
 final class HeadlessChromium {
     private HeadlessChromium() {}
 
-    static WebDriver start(Path userDataDir) {
+    /** @param extraArguments more Chromium switches, e.g. the one that trusts a test gateway's key */
+    static WebDriver start(Path userDataDir, String... extraArguments) {
         Path chromium = SystemTools.which("chromium")
                 .or(() -> SystemTools.which("chromium-browser"))
                 .orElse(null);
@@ -36,6 +37,7 @@ final class HeadlessChromium {
                 "--disable-quic",
                 "--window-size=1280,900",
                 "--user-data-dir=" + userDataDir);
+        options.addArguments(extraArguments);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(driver.toString()))
                 .usingAnyFreePort()

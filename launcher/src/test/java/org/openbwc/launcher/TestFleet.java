@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.UnaryOperator;
+import javax.net.ssl.SSLContext;
 import org.openbwc.config.BrokerConfig;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.GnssConfig;
@@ -22,6 +23,8 @@ import org.openbwc.config.VideoConfig;
 import org.openbwc.gateway.Gateway;
 import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.launcher.sim.SimulatedUnit;
+import org.openbwc.pki.AgencyCa;
+import org.openbwc.pki.TlsContexts;
 
 /**
  * A demo-like fleet for tests: a gateway with its embedded broker on fixed free ports (so it can be restarted on
@@ -54,7 +57,10 @@ final class TestFleet implements AutoCloseable {
         config = tweak.apply(GatewayConfig.defaults("gw-" + name)
                 .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
                 .withMqtt(MqttConfig.defaults().withUrl(mqttUrl))
-                .withHttp(HttpConfig.defaults().withPort(PortCheck.freePort("127.0.0.1")))
+                .withHttp(HttpConfig.defaults()
+                        .withPort(PortCheck.freePort("127.0.0.1"))
+                        // The units' listener on a free port too: 8444 may be taken by another run.
+                        .withUnitPort(PortCheck.freePort("127.0.0.1")))
                 .withDataDir(dir.resolve("gateway").toString())
                 // No internet here: the map must be usable on its plain background.
                 .withMap(MapConfig.defaults().withTileUrl("")));
@@ -65,7 +71,7 @@ final class TestFleet implements AutoCloseable {
     static TestFleet start(String name, UnaryOperator<GatewayConfig> tweak, List<Unit> units) {
         TestFleet f = new TestFleet(name, tweak);
         try {
-            f.gateway = Gateway.start(f.config);
+            f.gateway = Gateway.start(f.config, true);
             int n = 0;
             for (Unit u : units) {
                 n++;
@@ -101,7 +107,12 @@ final class TestFleet implements AutoCloseable {
 
     /** A client of this gateway signed in as {@code user} (the simulator's API is not needed here). */
     FleetClient client(String user) {
-        return new FleetClient(base(), "http://unused", user);
+        return new FleetClient(base(), "http://unused", user, tls());
+    }
+
+    /** Trusts the gateway's agency CA (HTTPS), or null for plain HTTP. */
+    SSLContext tls() {
+        return config.http().https() ? TlsContexts.trusting(config.pkiDir().resolve(AgencyCa.CERTIFICATE_FILE)) : null;
     }
 
     @Override

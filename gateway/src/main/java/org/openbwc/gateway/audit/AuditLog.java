@@ -13,50 +13,86 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.PublicKey;
 import java.time.Clock;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.tinylog.Logger;
 
 /**
  * Append-only record of who did what in the monitoring room (sign-ins, commands, acknowledgements, live views), one
- * JSON object per line, each flushed to disk before the action is reported done. Every line carries the SHA-256 of
- * the previous line's hash and its own content, so a deleted or edited line breaks the chain.
+ * JSON object per line, each flushed to disk before the action is reported done. The file is mode 600.
+ *
+ * <p>Every line carries {@code prev}, the previous line's hash, and {@code hash}, an HMAC-SHA256 with the key in
+ * {@code <dataDir>/keys/audit.key} over {@code prev} and the line without its hash: a deleted or edited line breaks the
+ * chain, and without the key nobody can recompute it. A log from before the key continues: an {@code audit.keyed}
+ * entry marks where its plain SHA-256 chain ends and the keyed one begins. A signed checkpoint ({@code
+ * audit.checkpoint}: the sequence number and chain value of the entry before it, signed with the Ed25519 key {@code
+ * audit-signing.key}) is written at start when the log did not end with one (an unclean stop), at the first entry of
+ * each day (UTC), and at a clean shutdown; {@link #verify} checks all of it.
  */
 public final class AuditLog implements AutoCloseable {
 
     /** Only the tail is read back for the admin page; the file itself is never truncated. */
     static final int TAIL_BYTES = 512 * 1024;
 
-    private static final String GENESIS = "0".repeat(64);
+    static final String KEYED = "audit.keyed";
+    static final String CHECKPOINT = "audit.checkpoint";
+    static final String GENESIS = "0".repeat(64);
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path file;
     private final ObjectMapper mapper;
     private final Clock clock;
     private final FileChannel channel;
+    private final AuditKeys keys;
     private long seq;
     private String lastHash;
+    private LocalDate lastCheckpointDay;
 
-    private AuditLog(Path file, ObjectMapper mapper, Clock clock, FileChannel channel, long seq, String lastHash) {
+    private AuditLog(
+            Path file,
+            ObjectMapper mapper,
+            Clock clock,
+            FileChannel channel,
+            AuditKeys keys,
+            long seq,
+            String lastHash) {
         this.file = file;
         this.mapper = mapper;
         this.clock = clock;
         this.channel = channel;
+        this.keys = keys;
         this.seq = seq;
         this.lastHash = lastHash;
+        this.lastCheckpointDay = today(clock);
     }
 
-    /** Opens (or starts) the log and continues its sequence and hash chain. */
+    /** Opens the log with its keys in a {@code keys} folder beside it (the gateway's layout: both in dataDir). */
     public static AuditLog open(Path file, ObjectMapper mapper, Clock clock) {
+        return open(file, file.toAbsolutePath().getParent().resolve("keys"), mapper, clock);
+    }
+
+    /**
+     * Opens (or starts) the log and continues its sequence and chain, making its keys in {@code keysDir} if missing,
+     * tightening the file to mode 600 if it was looser, and marking the switch when the log so far is unkeyed.
+     */
+    public static AuditLog open(Path file, Path keysDir, ObjectMapper mapper, Clock clock) {
+        AuditKeys keys = AuditKeys.openOrCreate(keysDir);
         try {
             Files.createDirectories(file.toAbsolutePath().getParent());
+            ownerOnly(file);
             long seq = 0;
             String hash = GENESIS;
-            JsonNode last = lastEntry(file, mapper);
+            String lastLine = lastWholeLine(file, mapper);
+            JsonNode last = lastLine == null ? null : mapper.readTree(lastLine);
             if (last != null) {
                 seq = last.path("seq").asLong();
                 hash = last.path("hash").asText(GENESIS);
@@ -68,7 +104,20 @@ public final class AuditLog implements AutoCloseable {
                 channel.write(ByteBuffer.wrap(new byte[] {'\n'}));
                 channel.force(false);
             }
-            return new AuditLog(file, mapper, clock, channel, seq, hash);
+            AuditLog log = new AuditLog(file, mapper, clock, channel, keys, seq, hash);
+            boolean keyedTail = lastLine != null && AuditChain.keyed(keys.macKey(), lastLine);
+            if (!keyedTail) {
+                String before = last == null ? "none" : AuditChain.plain(lastLine) ? "sha-256" : "unverified";
+                if (before.equals("unverified"))
+                    Logger.warn(
+                            "The last line of the audit log {} does not verify; the keyed chain restarts after it",
+                            file);
+                log.append("gateway", KEYED, null, "ok", Map.of("chain", "hmac-sha256", "before", before));
+            }
+            if (last == null || !CHECKPOINT.equals(last.path("action").asText()) || !keyedTail) {
+                log.checkpoint("start");
+            }
+            return log;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the audit log " + file, e);
         }
@@ -84,6 +133,33 @@ public final class AuditLog implements AutoCloseable {
      */
     public synchronized void record(
             String actor, String action, String target, String outcome, Map<String, ?> details) {
+        if (today(clock).isAfter(lastCheckpointDay)) checkpoint("daily");
+        append(actor, action, target, outcome, details);
+    }
+
+    /** Appends a checkpoint: the current sequence number and chain value, signed with the audit signing key. */
+    public synchronized void checkpoint(String reason) {
+        if (seq == 0) return; // nothing to vouch for yet
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("seq", seq);
+        details.put("chain", lastHash);
+        details.put("reason", reason);
+        details.put("signature", AuditChain.sign(keys.signingKey(), seq, lastHash));
+        append("gateway", CHECKPOINT, null, "ok", details);
+        lastCheckpointDay = today(clock);
+    }
+
+    /**
+     * Checks a whole log: the chain (plain SHA-256 before the {@code audit.keyed} entry, HMAC-SHA256 with {@code key}
+     * from it on), the sequence numbers, and every checkpoint's signature against {@code publicKey}.
+     *
+     * @return what was found, with the first broken line when the log is not intact
+     */
+    public static AuditVerification verify(Path file, byte[] key, PublicKey publicKey) {
+        return AuditChain.verify(file, key, publicKey);
+    }
+
+    private void append(String actor, String action, String target, String outcome, Map<String, ?> details) {
         ObjectNode entry = mapper.createObjectNode();
         entry.put("seq", seq + 1);
         entry.put("time", clock.instant().toString());
@@ -94,9 +170,9 @@ public final class AuditLog implements AutoCloseable {
         if (details != null && !details.isEmpty()) entry.set("details", mapper.valueToTree(details));
         entry.put("prev", lastHash);
         try {
-            String hash = chainHash(lastHash, mapper.writeValueAsString(entry));
-            entry.put("hash", hash);
-            byte[] line = (mapper.writeValueAsString(entry) + "\n").getBytes(StandardCharsets.UTF_8);
+            String body = mapper.writeValueAsString(entry);
+            String hash = AuditChain.mac(keys.macKey(), lastHash, body);
+            byte[] line = (AuditChain.withHash(body, hash) + "\n").getBytes(StandardCharsets.UTF_8);
             ByteBuffer buf = ByteBuffer.wrap(line);
             while (buf.hasRemaining()) channel.write(buf);
             channel.force(false);
@@ -130,8 +206,11 @@ public final class AuditLog implements AutoCloseable {
         return file;
     }
 
+    /** Writes the shutdown checkpoint and closes the file. */
     @Override
     public synchronized void close() {
+        if (!channel.isOpen()) return;
+        checkpoint("shutdown");
         try {
             channel.close();
         } catch (IOException e) {
@@ -139,23 +218,39 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
+    /** The plain SHA-256 chain value of the log's unkeyed part (before {@code audit.keyed}). */
     static String chainHash(String previous, String entryWithoutHash) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(previous.getBytes(StandardCharsets.US_ASCII));
-            sha.update(entryWithoutHash.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        return AuditChain.sha256(previous, entryWithoutHash);
+    }
+
+    private static LocalDate today(Clock clock) {
+        return LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+    }
+
+    /** Creates the file mode 600, or tightens an existing one that is readable by others. */
+    private static void ownerOnly(Path file) throws IOException {
+        if (!file.getFileSystem().supportedFileAttributeViews().contains("posix")) return;
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+            return;
+        }
+        Set<PosixFilePermission> now = Files.getPosixFilePermissions(file);
+        if (!OWNER_ONLY.containsAll(now)) {
+            Files.setPosixFilePermissions(file, OWNER_ONLY);
+            Logger.warn(
+                    "The audit log {} was {}; made it readable only by its owner (600)",
+                    file.toAbsolutePath(),
+                    PosixFilePermissions.toString(now));
         }
     }
 
-    private static JsonNode lastEntry(Path file, ObjectMapper mapper) throws IOException {
+    private static String lastWholeLine(Path file, ObjectMapper mapper) throws IOException {
         if (!Files.exists(file)) return null;
         List<String> lines = tail(file);
         for (int i = lines.size() - 1; i >= 0; i--) {
             try {
-                return mapper.readTree(lines.get(i));
+                mapper.readTree(lines.get(i));
+                return lines.get(i);
             } catch (JsonProcessingException e) {
                 // A torn last line (power loss mid-write): the chain continues from the last whole entry.
                 Logger.warn("Audit log {} ends in an unreadable line; continuing after the last whole entry", file);
@@ -172,7 +267,7 @@ public final class AuditLog implements AutoCloseable {
         }
     }
 
-    private static List<String> tail(Path file) throws IOException {
+    static List<String> tail(Path file) throws IOException {
         if (!Files.exists(file)) return List.of();
         try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
             long length = raf.length();

@@ -4,9 +4,22 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 
-/** Signs operators in against the accounts file and recognises their session tokens afterwards. */
+/**
+ * Signs operators in against the accounts file and recognises their session tokens afterwards. Sign-ins are slowed
+ * by a {@link LoginThrottle} (growing delays per account and source address; no account is ever locked), and at most
+ * {@link #CONCURRENT_PASSWORD_CHECKS} bcrypt checks run at once: a bcrypt check costs a core for a quarter of a
+ * second, so a burst of wrong passwords would otherwise take the cores the fleet's API and video need. An attempt
+ * that finds every check busy is turned away at once ({@link Outcome.Busy}) instead of queueing.
+ */
 public final class Authenticator {
+
+    /** bcrypt checks allowed at once; the gateway runs on small machines (2 cores). */
+    static final int CONCURRENT_PASSWORD_CHECKS = 2;
+    /** How long an attempt waits for a free check before it is turned away: a short burst still gets through. */
+    static final Duration CHECK_WAIT = Duration.ofMillis(100);
 
     /** A signed-in operator, as known at this request: the role comes from the accounts file, not the token. */
     public record SignedIn(String username, Role role, Instant expiresAt, SessionTokens.Claims claims) {}
@@ -19,8 +32,11 @@ public final class Authenticator {
         /** Wrong user name or password; the message does not say which. */
         record Refused(String reason) implements Outcome {}
 
-        /** Too many recent failures for this user name. */
-        record Locked(Duration retryAfter) implements Outcome {}
+        /** Too many recent failures for this user name from this address, or from this address: try later. */
+        record Throttled(Duration retryAfter) implements Outcome {}
+
+        /** Every password check is taken by other sign-ins: try again in a moment. Nothing was checked. */
+        record Busy() implements Outcome {}
     }
 
     private final OperatorDirectory directory;
@@ -28,6 +44,7 @@ public final class Authenticator {
     private final SessionTokens tokens;
     private final LoginThrottle throttle;
     private final Duration sessionLifetime;
+    private final Semaphore checks = new Semaphore(CONCURRENT_PASSWORD_CHECKS);
 
     public Authenticator(
             OperatorDirectory directory,
@@ -47,22 +64,37 @@ public final class Authenticator {
         return directory;
     }
 
-    public Outcome login(String username, String password) {
-        Optional<Duration> locked = throttle.lockedFor(username);
-        if (locked.isPresent()) return new Outcome.Locked(locked.get());
+    /**
+     * One sign-in attempt.
+     *
+     * @param address where it came from (the TCP peer; forwarded-for headers are not trusted), for the throttle
+     */
+    public Outcome login(String username, String password, String address) {
+        Optional<Duration> wait = throttle.waitFor(username, address);
+        if (wait.isPresent()) return new Outcome.Throttled(wait.get());
         Optional<Operator> op = username == null ? Optional.empty() : directory.find(username);
         boolean ok;
-        if (op.isPresent()) {
-            ok = hasher.matches(password, op.get().passwordHash());
-        } else {
-            hasher.burnCheck(password);
-            ok = false;
+        try {
+            if (!checks.tryAcquire(CHECK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) return new Outcome.Busy();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Outcome.Busy();
+        }
+        try {
+            if (op.isPresent()) {
+                ok = hasher.matches(password, op.get().passwordHash());
+            } else {
+                hasher.burnCheck(password);
+                ok = false;
+            }
+        } finally {
+            checks.release();
         }
         if (!ok) {
-            throttle.failed(username);
+            throttle.failed(username, address);
             return new Outcome.Refused("wrong user name or password");
         }
-        throttle.succeeded(username);
+        throttle.succeeded(username, address);
         String token = tokens.issue(op.get().name(), sessionLifetime);
         SessionTokens.Claims claims = tokens.verify(token).orElseThrow();
         return new Outcome.Accepted(

@@ -1,5 +1,6 @@
 package org.openbwc.gateway.web;
 
+import io.javalin.websocket.WsContext;
 import jakarta.servlet.http.HttpServletRequest;
 import java.security.cert.X509Certificate;
 import java.util.Optional;
@@ -15,11 +16,21 @@ public final class ClientIdentity {
 
     private ClientIdentity() {}
 
-    /** The identity of the request's client certificate; empty without one (a browser, or plain HTTP). */
+    /**
+     * The identity of the request's client certificate; empty without one (a browser, or plain HTTP). In a
+     * {@code wsBeforeUpgrade} handler, {@code ClientIdentity.of(ctx.req())} reads the upgrade request's certificate.
+     */
     public static Optional<Identity> of(HttpServletRequest request) {
-        if (!(request.getAttribute(CERTIFICATES_ATTRIBUTE) instanceof X509Certificate[] chain) || chain.length == 0) {
-            return Optional.empty();
-        }
+        return of(request.getAttribute(CERTIFICATES_ATTRIBUTE));
+    }
+
+    /** The identity of a WebSocket's client certificate, from the attributes of the request it was upgraded from. */
+    public static Optional<Identity> of(WsContext socket) {
+        return of(socket.<Object>attribute(CERTIFICATES_ATTRIBUTE));
+    }
+
+    private static Optional<Identity> of(Object attribute) {
+        if (!(attribute instanceof X509Certificate[] chain) || chain.length == 0) return Optional.empty();
         return Identity.of(chain[0]);
     }
 }

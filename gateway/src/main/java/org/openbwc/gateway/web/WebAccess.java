@@ -98,19 +98,21 @@ public final class WebAccess {
         JsonNode body = readJson(ctx);
         String username = text(body, "username");
         String password = text(body, "password");
-        Outcome outcome = auth.login(username, password);
         String ip = ctx.ip();
+        Outcome outcome = auth.login(username, password, ip);
         switch (outcome) {
             case Outcome.Accepted a -> {
                 SignedIn who = a.operator();
                 long maxAge = Math.max(
                         0, Duration.between(Instant.now(), who.expiresAt()).toSeconds());
+                // Secure over HTTPS, so the browser never sends the session over plain HTTP; a loopback-only plain
+                // HTTP console still works.
                 Cookie cookie = new Cookie(
                         COOKIE,
                         a.token(),
                         "/",
                         (int) Math.min(Integer.MAX_VALUE, maxAge),
-                        false,
+                        ctx.req().isSecure(),
                         0,
                         true,
                         null,
@@ -136,13 +138,19 @@ public final class WebAccess {
                 metrics.loginAttempt("refused");
                 throw new ApiError(401, r.reason(), null);
             }
-            case Outcome.Locked l -> {
-                audit.record(safe(username), "login", null, "locked", Map.of("ip", ip));
-                metrics.loginAttempt("locked");
-                long seconds = Math.max(1, l.retryAfter().toSeconds());
+            case Outcome.Throttled t -> {
+                audit.record(safe(username), "login", null, "throttled", Map.of("ip", ip));
+                metrics.loginAttempt("throttled");
+                // Rounded up: a client that waits exactly this long is let in.
+                long seconds = Math.max(1, (t.retryAfter().toMillis() + 999) / 1000);
                 ctx.header("Retry-After", Long.toString(seconds));
-                throw new ApiError(
-                        429, "too many failed sign-ins for this user name; try again in " + seconds + " s", null);
+                throw new ApiError(429, "too many failed sign-ins; try again in " + seconds + " s", null);
+            }
+            case Outcome.Busy b -> {
+                // Not audited: nothing was checked, and a flood of these must not flood the audit log either.
+                metrics.loginAttempt("busy");
+                ctx.header("Retry-After", "1");
+                throw new ApiError(503, "too many sign-ins at once; try again in a moment", null);
             }
         }
     }

@@ -101,17 +101,6 @@ class OperatorAccountsTest {
         assertThat(tokens.verify(other)).as("expired").isEmpty();
     }
 
-    @Test
-    void failedSignInsLockTheNameForFiveMinutes() {
-        MutableClock clock = new MutableClock();
-        LoginThrottle throttle = new LoginThrottle(3, clock);
-        for (int i = 0; i < 3; i++) throttle.failed("Sam");
-        assertThat(throttle.lockedFor("sam")).isPresent();
-        assertThat(throttle.lockedFor("ada")).isEmpty();
-        clock.now = clock.now.plus(LoginThrottle.WINDOW);
-        assertThat(throttle.lockedFor("sam")).isEmpty();
-    }
-
     static final class MutableClock extends Clock {
         Instant now = Instant.parse("2026-11-29T10:00:00Z");
 

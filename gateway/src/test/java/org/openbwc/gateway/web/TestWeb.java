@@ -50,6 +50,25 @@ final class TestWeb implements AutoCloseable {
             CommandClient commands,
             Path dataDir,
             String gatewayId) {
+        return start(
+                WebServer.Listeners.plain(host, port),
+                TestOperators.authenticator(dataDir, Clock.systemUTC()),
+                registry,
+                connection,
+                commands,
+                dataDir,
+                gatewayId);
+    }
+
+    /** The same on other listeners (HTTPS, the units' listener) and with another authenticator (a slow hasher). */
+    static TestWeb start(
+            WebServer.Listeners listeners,
+            Authenticator auth,
+            FleetRegistry registry,
+            FleetConnection connection,
+            CommandClient commands,
+            Path dataDir,
+            String gatewayId) {
         Clock clock = Clock.systemUTC();
         ObjectMapper json = HttpJson.mapper();
         Duration commandTimeout = Duration.ofMillis(500);
@@ -63,7 +82,6 @@ final class TestWeb implements AutoCloseable {
         DroppedMessages drops = new DroppedMessages();
         LiveService live =
                 new LiveService(gatewayId, registry, commands, alerts, LiveConfig.defaults(), commandTimeout, clock);
-        Authenticator auth = TestOperators.authenticator(dataDir, clock);
         AuditLog audit = AuditLog.open(dataDir.resolve("audit.log"), json, clock);
 
         Path pki = dataDir.resolve("pki");
@@ -91,7 +109,7 @@ final class TestWeb implements AutoCloseable {
                 new LiveRoutes(gatewayId, registry, live, audit, commandTimeout, json),
                 new LiveSockets(live, access, audit),
                 new EnrolmentRoutes(enrolment, audit, json));
-        return new TestWeb(WebServer.start(host, port, json, routes), events, metrics);
+        return new TestWeb(WebServer.start(listeners, json, routes), events, metrics);
     }
 
     int port() {
