@@ -28,6 +28,7 @@ import org.openbwc.device.evidence.PreEventSnapshot;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
 import org.openbwc.device.evidence.VerificationResult;
+import org.openbwc.device.identity.UnitKeyFiles;
 import org.openbwc.device.mqtt.UnitLink;
 import org.openbwc.hal.Button;
 import org.openbwc.hal.Hardware;
@@ -107,8 +108,14 @@ public final class UnitRuntime implements AutoCloseable {
         this.eventLog = new EventLog(config.unitId());
         UnitCommands commands = new UnitCommands(
                 config.unitId(), hw.clock(), loop, this::apply, controller::state, live, camera::failure);
+        UnitKeyFiles keys = new UnitKeyFiles(DataFolder.of(config).keys());
         this.link = new UnitLink(
-                config.unitId(), config.mqtt(), new WireCodec(), telemetry.offlineStatus(), commands::answer);
+                config.unitId(),
+                config.mqtt(),
+                keys::tlsContext,
+                new WireCodec(),
+                telemetry.offlineStatus(),
+                commands::answer);
         this.alarmWatch = new AlarmWatch(config, hw.clock(), telemetry, link::publishEvent);
     }
 
