@@ -5,6 +5,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import javax.net.ssl.SSLContext;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.gateway.alerts.AlertBoard;
@@ -13,7 +16,11 @@ import org.openbwc.gateway.auth.Authenticator;
 import org.openbwc.gateway.auth.OperatorDirectory;
 import org.openbwc.gateway.auth.PasswordHasher;
 import org.openbwc.gateway.auth.SessionTokens;
+import org.openbwc.gateway.broker.BrokerAccess;
 import org.openbwc.gateway.broker.EmbeddedBroker;
+import org.openbwc.gateway.broker.RefusedClients;
+import org.openbwc.gateway.broker.ServerTls;
+import org.openbwc.gateway.broker.UnitAdmission;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.DroppedMessages;
 import org.openbwc.gateway.fleet.FleetConnection;
@@ -21,6 +28,7 @@ import org.openbwc.gateway.fleet.FleetIngest;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.LocationTrails;
 import org.openbwc.gateway.fleet.RecordingIndex;
+import org.openbwc.gateway.identity.GatewayPki;
 import org.openbwc.gateway.live.LiveService;
 import org.openbwc.gateway.web.AdminRoutes;
 import org.openbwc.gateway.web.AlertRoutes;
@@ -47,6 +55,14 @@ import org.tinylog.Logger;
  */
 public final class Gateway implements AutoCloseable {
 
+    /** What {@link #start} does when the data directory holds no agency CA. */
+    public enum CaPolicy {
+        /** Refuse to start and say how to make one ({@code bwc pki init}): a real gateway. */
+        REQUIRE,
+        /** Make one and say so: the demo and tests, which own their data directory. */
+        CREATE_IF_MISSING
+    }
+
     /** For {@link #start(GatewayConfig, int, Duration)}: take the HTTP port from {@code http.port}. */
     static final int FROM_CONFIG = -1;
     /** Recordings listed per unit on its page. */
@@ -54,6 +70,7 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final EmbeddedBroker broker;
+    private final GatewayPki pki;
     private final FleetRegistry registry;
     private final FleetConnection connection;
     private final CommandClient commands;
@@ -65,6 +82,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(
             GatewayConfig config,
             EmbeddedBroker broker,
+            GatewayPki pki,
             FleetRegistry registry,
             FleetConnection connection,
             CommandClient commands,
@@ -73,6 +91,7 @@ public final class Gateway implements AutoCloseable {
             LiveService live) {
         this.config = config;
         this.broker = broker;
+        this.pki = pki;
         this.registry = registry;
         this.connection = connection;
         this.commands = commands;
@@ -117,10 +136,22 @@ public final class Gateway implements AutoCloseable {
      * reached (it keeps retrying and reports itself degraded in {@code /api/health}); a failing embedded broker or a
      * taken HTTP port is fatal.
      *
+     * <p>The agency CA must already be in {@code <dataDir>/pki} ({@code bwc pki init}); see {@link CaPolicy}.
+     *
      * @throws IllegalStateException with a message naming what could not start and why
      */
     public static Gateway start(GatewayConfig config) {
-        return start(config, FROM_CONFIG, FleetConnection.DEFAULT_SESSION_EXPIRY);
+        return start(config, CaPolicy.REQUIRE);
+    }
+
+    /** As {@link #start(GatewayConfig)}, making the agency CA when there is none if {@code ca} says so. */
+    public static Gateway start(GatewayConfig config, CaPolicy ca) {
+        return start(config, FROM_CONFIG, FleetConnection.DEFAULT_SESSION_EXPIRY, ca);
+    }
+
+    /** For tests: like {@link #start(GatewayConfig, int, Duration, CaPolicy)}, making the CA when missing. */
+    static Gateway start(GatewayConfig config, int httpPort, Duration sessionExpiry) {
+        return start(config, httpPort, sessionExpiry, CaPolicy.CREATE_IF_MISSING);
     }
 
     /**
@@ -128,8 +159,9 @@ public final class Gateway implements AutoCloseable {
      *                 does not allow 0, tests need it)
      * @param sessionExpiry how long the broker keeps the gateway's MQTT session after a disconnect
      */
-    static Gateway start(GatewayConfig config, int httpPort, Duration sessionExpiry) {
+    static Gateway start(GatewayConfig config, int httpPort, Duration sessionExpiry, CaPolicy ca) {
         Objects.requireNonNull(config, "config is required");
+        Objects.requireNonNull(ca, "ca is required");
         long started = System.nanoTime();
         String id = config.gatewayId();
         EmbeddedBroker broker = null;
@@ -138,18 +170,23 @@ public final class Gateway implements AutoCloseable {
         CommandClient commands = null;
         LiveService live = null;
         try {
+            Clock clock = Clock.systemUTC();
+            // identity/: the agency CA and the certificates the gateway presents (issued or renewed here).
+            GatewayPki pki = GatewayPki.open(config, clock, ca == CaPolicy.CREATE_IF_MISSING);
             // broker/: the embedded broker, when configured, is the one the fleet connection follows.
             MqttConfig mqtt = config.mqtt();
             if (config.broker().embedded()) {
                 broker = EmbeddedBroker.start(
                         config.broker().host(),
                         config.broker().port(),
-                        Path.of(config.dataDir()).resolve("broker"));
+                        Path.of(config.dataDir()).resolve("broker"),
+                        ServerTls.of(pki),
+                        // Only this gateway; units on their certificate until the enrolled-units directory decides.
+                        BrokerAccess.of(Set.of(id), UnitAdmission.ALL, RefusedClients.NONE));
                 mqtt = mqtt.withUrl(broker.url());
             }
             WireCodec codec = new WireCodec(config.maxPayloadBytes());
             Path dataDir = Path.of(config.dataDir());
-            Clock clock = Clock.systemUTC();
             ObjectMapper json = HttpJson.mapper();
             Duration commandTimeout = Duration.ofMillis(config.commandTimeoutMillis());
             // audit/ and auth/
@@ -165,7 +202,7 @@ public final class Gateway implements AutoCloseable {
             registry.listen(trails);
             registry.listen(recordings);
             DroppedMessages drops = new DroppedMessages();
-            connection = new FleetConnection(id, mqtt, sessionExpiry, drops, clock);
+            connection = new FleetConnection(id, mqtt, tlsFor(mqtt, pki), sessionExpiry, drops, clock);
             commands = new CommandClient(connection, codec, config.maxPayloadBytes(), drops, clock);
             connection.start(new FleetIngest(registry, codec, config.maxPayloadBytes(), drops), commands);
 
@@ -194,7 +231,7 @@ public final class Gateway implements AutoCloseable {
             WebServer http = WebServer.start(config.http().host(), port, json, routes);
             live.uplinkBase(liveBase(config, http.port()));
 
-            Gateway gateway = new Gateway(config, broker, registry, connection, commands, http, audit, live);
+            Gateway gateway = new Gateway(config, broker, pki, registry, connection, commands, http, audit, live);
             Logger.info(
                     "Gateway {} started in {} ms: web console {}, MQTT {} ({}), {} units known",
                     id,
@@ -214,8 +251,26 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * The gateway's certificate for an {@code ssl://} broker. Read once: the files are the gateway's own, (re)issued
+     * by {@link GatewayPki#open} just before.
+     */
+    private static SSLContext tlsFor(MqttConfig mqtt, GatewayPki pki) {
+        return mqtt.url().startsWith("ssl://") || mqtt.url().startsWith("wss://") ? pki.gatewayClientContext() : null;
+    }
+
     public String gatewayId() {
         return config.gatewayId();
+    }
+
+    /** The agency PKI in the data directory. */
+    public GatewayPki pki() {
+        return pki;
+    }
+
+    /** The embedded broker, when the configuration asks for one. */
+    public Optional<EmbeddedBroker> embeddedBroker() {
+        return Optional.ofNullable(broker);
     }
 
     /** The HTTP port actually bound. */
