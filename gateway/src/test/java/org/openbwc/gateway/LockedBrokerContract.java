@@ -139,7 +139,8 @@ abstract class LockedBrokerContract extends FleetContract {
         awaitUnit(victim.id, UnitState.RECORDING, true);
         assertThat(seen).isNotEmpty().noneMatch(UnitView::sos);
         assertThat(gateway.registry().events(victim.id)).noneMatch(e -> e.type() == EventType.SOS_RAISED);
-        fleetStillWorks(victim, thief);
+        // The thief itself may have been disconnected for trying (HiveMQ does that); the real fleet goes on.
+        fleetStillWorks(victim);
     }
 
     @Test
@@ -189,7 +190,6 @@ abstract class LockedBrokerContract extends FleetContract {
         order.setQos(1);
         order.setProperties(props);
         thief.attempt(Topics.command(victim.id, "record.start"), order);
-        thief.attempt(Topics.command(thief.id, "record.stop"), order);
 
         assertThat(command(victim.id, "ping").status()).isEqualTo(200);
         assertThat(victim.commands).extracting(CommandRequest::command).containsExactly("ping");
