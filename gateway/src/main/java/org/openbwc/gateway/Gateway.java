@@ -49,7 +49,8 @@ import org.tinylog.Logger;
 
 /**
  * A running gateway, and where it is put together: {@link #start} builds every room and wires it by hand, in the
- * direction the data flows: the optional embedded broker ({@code broker/}), the audit log and operator accounts
+ * direction the data flows: the agency PKI's certificates ({@code identity/}), the optional embedded broker
+ * ({@code broker/}), the audit log and operator accounts
  * ({@code audit/}, {@code auth/}), the fleet ({@code fleet/}: registry, connection, ingest, command client), the alerts
  * ({@code alerts/}), live video ({@code live/}), and the monitoring room's web server ({@code web/}).
  */
