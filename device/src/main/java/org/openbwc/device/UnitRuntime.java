@@ -115,8 +115,14 @@ public final class UnitRuntime implements AutoCloseable {
         this.eventLog = new EventLog(config.unitId());
         UnitCommands commands = new UnitCommands(
                 config.unitId(), hw.clock(), loop, this::apply, controller::state, live, camera::failure);
+        UnitKeyFiles keys = new UnitKeyFiles(DataFolder.of(config).keys());
         this.link = new UnitLink(
-                config.unitId(), config.mqtt(), new WireCodec(), telemetry.offlineStatus(), commands::answer);
+                config.unitId(),
+                config.mqtt(),
+                keys::tlsContext,
+                new WireCodec(),
+                telemetry.offlineStatus(),
+                commands::answer);
         this.alarmWatch = new AlarmWatch(config, hw.clock(), telemetry, link::publishEvent);
     }
 

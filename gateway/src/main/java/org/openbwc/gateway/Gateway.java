@@ -5,6 +5,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 import javax.net.ssl.SSLContext;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.HttpConfig;
@@ -15,7 +17,10 @@ import org.openbwc.gateway.auth.Authenticator;
 import org.openbwc.gateway.auth.OperatorDirectory;
 import org.openbwc.gateway.auth.PasswordHasher;
 import org.openbwc.gateway.auth.SessionTokens;
+import org.openbwc.gateway.broker.BrokerAccess;
 import org.openbwc.gateway.broker.EmbeddedBroker;
+import org.openbwc.gateway.broker.RefusedClients;
+import org.openbwc.gateway.broker.ServerTls;
 import org.openbwc.gateway.fleet.Admission;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.DroppedMessages;
@@ -44,18 +49,26 @@ import org.openbwc.gateway.web.Routes;
 import org.openbwc.gateway.web.WebAccess;
 import org.openbwc.gateway.web.WebPages;
 import org.openbwc.gateway.web.WebServer;
-import org.openbwc.pki.AgencyCa;
 import org.openbwc.pki.TlsContexts;
 import org.openbwc.protocol.WireCodec;
 import org.tinylog.Logger;
 
 /**
  * A running gateway, and where it is put together: {@link #start} builds every room and wires it by hand, in the
- * direction the data flows: the optional embedded broker ({@code broker/}), the audit log and operator accounts
+ * direction the data flows: the agency PKI's certificates ({@code identity/}), the optional embedded broker
+ * ({@code broker/}), the audit log and operator accounts
  * ({@code audit/}, {@code auth/}), the fleet ({@code fleet/}: registry, connection, ingest, command client), the alerts
  * ({@code alerts/}), live video ({@code live/}), and the monitoring room's web server ({@code web/}).
  */
 public final class Gateway implements AutoCloseable {
+
+    /** What {@link #start} does when the data directory holds no agency CA. */
+    public enum CaPolicy {
+        /** Refuse to start and say how to make one ({@code bwc pki init}): a real gateway. */
+        REQUIRE,
+        /** Make one and say so: the demo and tests, which own their data directory. */
+        CREATE_IF_MISSING
+    }
 
     /** For {@link #start(GatewayConfig, int, Duration)}: take the HTTP port from {@code http.port}. */
     static final int FROM_CONFIG = -1;
@@ -64,6 +77,7 @@ public final class Gateway implements AutoCloseable {
 
     private final GatewayConfig config;
     private final EmbeddedBroker broker;
+    private final GatewayPki pki;
     private final FleetRegistry registry;
     private final FleetConnection connection;
     private final CommandClient commands;
@@ -76,6 +90,7 @@ public final class Gateway implements AutoCloseable {
     private Gateway(
             GatewayConfig config,
             EmbeddedBroker broker,
+            GatewayPki pki,
             FleetRegistry registry,
             FleetConnection connection,
             CommandClient commands,
@@ -85,6 +100,7 @@ public final class Gateway implements AutoCloseable {
             UnitDirectory units) {
         this.config = config;
         this.broker = broker;
+        this.pki = pki;
         this.registry = registry;
         this.connection = connection;
         this.commands = commands;
@@ -146,36 +162,35 @@ public final class Gateway implements AutoCloseable {
      * reached (it keeps retrying and reports itself degraded in {@code /api/health}); a failing embedded broker or a
      * taken HTTP port is fatal.
      *
+     * <p>The agency CA must already be in {@code <dataDir>/pki} ({@code bwc pki init}); see {@link CaPolicy}.
+     *
      * @throws IllegalStateException with a message naming what could not start and why
      */
     public static Gateway start(GatewayConfig config) {
-        return start(config, false);
+        return start(config, CaPolicy.REQUIRE);
     }
 
-    /**
-     * Starts everything the configuration asks for, see {@link #start(GatewayConfig)}.
-     *
-     * @param createCa make the agency CA in {@code <dataDir>/pki} when there is none (the demo and tests); a real
-     *     gateway passes false and is told to run {@code bwc pki init} instead
-     */
-    public static Gateway start(GatewayConfig config, boolean createCa) {
-        return start(config, FROM_CONFIG, FleetConnection.DEFAULT_SESSION_EXPIRY, createCa);
+    /** As {@link #start(GatewayConfig)}, making the agency CA when there is none if {@code ca} says so. */
+    public static Gateway start(GatewayConfig config, CaPolicy ca) {
+        return start(config, FROM_CONFIG, FleetConnection.DEFAULT_SESSION_EXPIRY, ca);
     }
 
     /**
      * For tests: makes the agency CA if there is none, and binds the units' listener to any free port when
      * {@code httpPort} is 0.
-     *
+     */
+    static Gateway start(GatewayConfig config, int httpPort, Duration sessionExpiry) {
+        return start(config, httpPort, sessionExpiry, CaPolicy.CREATE_IF_MISSING);
+    }
+
+    /**
      * @param httpPort the HTTP port, {@link #FROM_CONFIG} for {@code http.port}, or 0 for any free port (the config
      *                 does not allow 0, tests need it)
      * @param sessionExpiry how long the broker keeps the gateway's MQTT session after a disconnect
      */
-    static Gateway start(GatewayConfig config, int httpPort, Duration sessionExpiry) {
-        return start(config, httpPort, sessionExpiry, true);
-    }
-
-    private static Gateway start(GatewayConfig config, int httpPort, Duration sessionExpiry, boolean createCa) {
+    static Gateway start(GatewayConfig config, int httpPort, Duration sessionExpiry, CaPolicy ca) {
         Objects.requireNonNull(config, "config is required");
+        Objects.requireNonNull(ca, "ca is required");
         long started = System.nanoTime();
         String id = config.gatewayId();
         EmbeddedBroker broker = null;
@@ -185,8 +200,18 @@ public final class Gateway implements AutoCloseable {
         LiveService live = null;
         UnitDirectory units = null;
         try {
-            // identity/: the agency PKI; its server certificate serves HTTPS and the units' listener.
-            GatewayPki pki = GatewayPki.open(config, Clock.systemUTC(), createCa);
+            Clock clock = Clock.systemUTC();
+            Path dataDir = Path.of(config.dataDir());
+            // identity/: the agency CA and the certificates the gateway presents (issued or renewed here), and the
+            // agency's units (a file shared with `bwc gateway unit`), which the broker asks before it admits a unit.
+            GatewayPki pki = GatewayPki.open(config, clock, ca == CaPolicy.CREATE_IF_MISSING);
+            try {
+                units = UnitDirectory.open(dataDir, clock).watch();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalStateException("cannot read the unit directory: " + e.getMessage(), e);
+            }
+            AlertBoard alerts = new AlertBoard(clock);
+            UnitDirectory directory = units;
 
             // broker/: the embedded broker, when configured, is the one the fleet connection follows.
             MqttConfig mqtt = config.mqtt();
@@ -194,32 +219,37 @@ public final class Gateway implements AutoCloseable {
                 broker = EmbeddedBroker.start(
                         config.broker().host(),
                         config.broker().port(),
-                        Path.of(config.dataDir()).resolve("broker"));
+                        Path.of(config.dataDir()).resolve("broker"),
+                        ServerTls.of(pki),
+                        // Only this gateway; a unit with a valid certificate only while it is enrolled and not revoked.
+                        BrokerAccess.of(
+                                Set.of(id),
+                                unitId -> {
+                                    Admission.Verdict verdict = directory.verdict(unitId);
+                                    if (verdict == Admission.Verdict.ADMITTED) return true;
+                                    alerts.unitConnectionRefused(unitId, verdict == Admission.Verdict.REVOKED);
+                                    return false;
+                                },
+                                RefusedClients.NONE));
                 mqtt = mqtt.withUrl(broker.url());
+                EmbeddedBroker embedded = broker;
+                // Revocation takes the unit off the broker at once; the directory refuses its reconnection.
+                units.listen(embedded::disconnect);
             }
             WireCodec codec = new WireCodec(config.maxPayloadBytes());
-            Path dataDir = Path.of(config.dataDir());
-            Clock clock = Clock.systemUTC();
             ObjectMapper json = HttpJson.mapper();
             Duration commandTimeout = Duration.ofMillis(config.commandTimeoutMillis());
             // audit/ and auth/
             audit = AuditLog.open(dataDir.resolve("audit.log"), config.keysDir(), json, clock);
             Authenticator auth = authenticator(config, clock);
 
-            // identity/: the agency's units (a file shared with `bwc gateway unit`) and their enrolment.
-            AgencyCa ca = pki.ca();
-            try {
-                units = UnitDirectory.open(dataDir, clock).watch();
-            } catch (IllegalArgumentException e) {
-                throw new IllegalStateException("cannot read the unit directory: " + e.getMessage(), e);
-            }
-            EnrolmentService enrolment = EnrolmentService.of(config, units, ca, clock);
+            // identity/: enrolment of new units, signed by the agency CA.
+            EnrolmentService enrolment = EnrolmentService.of(config, units, pki.ca(), clock);
             enrolment.writeRevocationList();
             Admission admission = units;
 
             // fleet/: the registry and what follows it, then the connection that feeds it.
             FleetRegistry registry = new FleetRegistry();
-            AlertBoard alerts = new AlertBoard(clock);
             LocationTrails trails = new LocationTrails(FleetRoutes.MAX_TRAIL_POINTS);
             RecordingIndex recordings = new RecordingIndex(RECORDINGS_PER_UNIT);
             registry.listen(alerts);
@@ -228,7 +258,7 @@ public final class Gateway implements AutoCloseable {
             registry.listen(new EvidenceKeyWatch(units, alerts::evidenceKeyDiffers));
             units.listen(registry::markRevoked);
             DroppedMessages drops = new DroppedMessages();
-            connection = new FleetConnection(id, mqtt, sessionExpiry, drops, clock);
+            connection = new FleetConnection(id, mqtt, tlsFor(mqtt, pki), sessionExpiry, drops, clock);
             commands = new CommandClient(connection, codec, config.maxPayloadBytes(), drops, clock);
             connection.start(
                     new FleetIngest(
@@ -267,7 +297,8 @@ public final class Gateway implements AutoCloseable {
             WebServer http = WebServer.start(listeners(config, pki, port, unitPort), json, routes);
             live.uplinkBase(liveBase(config, http.unitPort()));
 
-            Gateway gateway = new Gateway(config, broker, registry, connection, commands, http, audit, live, units);
+            Gateway gateway =
+                    new Gateway(config, broker, pki, registry, connection, commands, http, audit, live, units);
             Logger.info(
                     "Gateway {} started in {} ms: web console {}, units' listener {}, MQTT {} ({}), {} units known",
                     id,
@@ -289,8 +320,26 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /**
+     * The gateway's certificate for an {@code ssl://} broker. Read once: the files are the gateway's own, (re)issued
+     * by {@link GatewayPki#open} just before.
+     */
+    private static SSLContext tlsFor(MqttConfig mqtt, GatewayPki pki) {
+        return mqtt.url().startsWith("ssl://") || mqtt.url().startsWith("wss://") ? pki.gatewayClientContext() : null;
+    }
+
     public String gatewayId() {
         return config.gatewayId();
+    }
+
+    /** The agency PKI in the data directory. */
+    public GatewayPki pki() {
+        return pki;
+    }
+
+    /** The embedded broker, when the configuration asks for one. */
+    public Optional<EmbeddedBroker> embeddedBroker() {
+        return Optional.ofNullable(broker);
     }
 
     /** The HTTP port actually bound. */

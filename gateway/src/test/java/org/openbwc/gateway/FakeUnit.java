@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLContext;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -27,7 +28,10 @@ import org.openbwc.protocol.UnitState;
 import org.openbwc.protocol.UnitStatus;
 import org.openbwc.protocol.WireCodec;
 
-/** A body-worn camera as the gateway sees it over MQTT: a plain Paho v5 client with a Will, publishing and answering. */
+/**
+ * A body-worn camera as the gateway sees it over MQTT: a plain Paho v5 client with a Will, publishing and answering;
+ * over TLS with a unit certificate when the broker asks for one.
+ */
 final class FakeUnit implements AutoCloseable {
 
     /** How the unit answers commands. */
@@ -44,11 +48,19 @@ final class FakeUnit implements AutoCloseable {
     private final MqttAsyncClient client;
     private final AtomicLong seq = new AtomicLong();
     final List<CommandRequest> commands = new CopyOnWriteArrayList<>();
+    /** Topics of every message the broker delivered to this client, commands included. */
+    final List<String> received = new CopyOnWriteArrayList<>();
+
     private volatile Answer answer = Answer.OK;
     private volatile UnitState state = UnitState.BUFFERING;
     private volatile MqttMessage lastUnanswered;
 
     FakeUnit(String url, String id, int keepAliveSeconds) throws MqttException {
+        this(url, id, keepAliveSeconds, null);
+    }
+
+    /** @param tls the unit's identity for an {@code ssl://} broker; null for a plain one */
+    FakeUnit(String url, String id, int keepAliveSeconds, SSLContext tls) throws MqttException {
         this.id = id;
         this.client = new MqttAsyncClient(url, id, new MemoryPersistence());
         client.setCallback(new MqttCallback() {
@@ -60,7 +72,8 @@ final class FakeUnit implements AutoCloseable {
 
             @Override
             public void messageArrived(String topic, MqttMessage m) {
-                onCommand(m);
+                received.add(topic);
+                if (topic.startsWith(Topics.ROOT + "/" + id + "/cmd/")) onCommand(m);
             }
 
             @Override
@@ -76,6 +89,7 @@ final class FakeUnit implements AutoCloseable {
         o.setCleanStart(true);
         o.setKeepAliveInterval(keepAliveSeconds);
         o.setAutomaticReconnect(false);
+        if (tls != null) o.setSocketFactory(tls.getSocketFactory());
         MqttMessage will =
                 new MqttMessage(codec.encode(UnitStatus.offline(id, "officer-" + id, "fw-1", Instant.now())));
         will.setQos(1);
@@ -130,6 +144,34 @@ final class FakeUnit implements AutoCloseable {
 
     void publish(String topic, byte[] payload, boolean retained) throws MqttException {
         client.publish(topic, payload, 1, retained).waitForCompletion(TIMEOUT_MS);
+    }
+
+    /**
+     * Publishes at QoS 1 and waits until the broker acknowledged it (with any reason code) or dropped the connection:
+     * either way the broker has finished with the message. Returns the PUBACK's reason code, or -1 when the
+     * connection went instead.
+     */
+    int attempt(String topic, MqttMessage message) {
+        try {
+            IMqttToken token = client.publish(topic, message);
+            token.waitForCompletion(TIMEOUT_MS);
+            int[] codes = token.getReasonCodes();
+            return codes == null || codes.length == 0 ? 0 : codes[0];
+        } catch (MqttException e) {
+            return -1;
+        }
+    }
+
+    /** Subscribes and returns the SUBACK's reason code (0x80 and up: refused), or -1 when the connection went. */
+    int trySubscribe(String filter) {
+        try {
+            IMqttToken token = client.subscribe(filter, 1);
+            token.waitForCompletion(TIMEOUT_MS);
+            int[] codes = token.getGrantedQos();
+            return codes == null || codes.length == 0 ? 0 : codes[0];
+        } catch (MqttException e) {
+            return -1;
+        }
     }
 
     // Runs on Paho's callback thread: the reply is published asynchronously, never waited for here.

@@ -1,6 +1,7 @@
 package org.openbwc.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
@@ -13,6 +14,7 @@ import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.gateway.broker.EmbeddedBrokerTest;
 import org.openbwc.gateway.web.ApiClient;
 import org.openbwc.protocol.UnitState;
+import org.openbwc.testsupport.TestIdentities;
 import org.tinylog.Logger;
 
 /** A gateway that brings its own broker: wiring, URLs, and a fleet that survives a restart of both. */
@@ -30,11 +32,13 @@ class GatewayWithEmbeddedBrokerTest {
         String unitId = "u-embedded-1";
         TestOperators.write(config.usersFile());
         try (Gateway gateway = Gateway.start(config, 0, Duration.ofSeconds(60))) {
-            assertThat(gateway.mqttUrl()).isEqualTo("tcp://127.0.0.1:" + brokerPort);
+            assertThat(gateway.mqttUrl()).isEqualTo("ssl://127.0.0.1:" + brokerPort);
             assertThat(gateway.brokerConnected()).isTrue();
             assertThat(gateway.httpUrl()).isEqualTo("http://127.0.0.1:" + gateway.httpPort());
             assertThat(dataDir.resolve("broker/conf/config.xml")).exists();
-            try (FakeUnit unit = new FakeUnit(gateway.mqttUrl(), unitId, 10)) {
+            // The gateway made its CA on first start (tests may); a unit's certificate comes from it.
+            TestIdentities ca = TestIdentities.open(config.pkiDir());
+            try (FakeUnit unit = new FakeUnit(gateway.mqttUrl(), unitId, 10, ca.unit(unitId))) {
                 unit.status(UnitState.RECORDING, 64);
                 unit.location(59.33, 18.07);
                 await().atMost(Duration.ofSeconds(10))
@@ -58,5 +62,17 @@ class GatewayWithEmbeddedBrokerTest {
                 assertThat(r.json().get("location").get("lat").asDouble()).isEqualTo(59.33);
             });
         }
+    }
+
+    @Test
+    void aGatewayWithoutItsCaRefusesToStartAndSaysHowToMakeOne() {
+        GatewayConfig config = GatewayConfig.defaults("gw-no-ca")
+                .withBroker(new BrokerConfig(true, "127.0.0.1", EmbeddedBrokerTest.freePort()))
+                .withDataDir(dataDir.toString());
+        assertThatThrownBy(() -> Gateway.start(config))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no agency CA")
+                .hasMessageContaining("bwc pki init");
+        assertThat(dataDir.resolve("pki/ca.key")).doesNotExist();
     }
 }

@@ -5,6 +5,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -22,6 +23,8 @@ import org.openbwc.config.MqttConfig;
 import org.openbwc.config.TelemetryConfig;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.config.VideoConfig;
+import org.openbwc.device.DataFolder;
+import org.openbwc.device.identity.UnitKeyFiles;
 import org.openbwc.device.media.TransparentHugePages;
 import org.openbwc.gateway.Gateway;
 import org.openbwc.gateway.auth.Operator;
@@ -30,6 +33,10 @@ import org.openbwc.gateway.auth.PasswordHasher;
 import org.openbwc.gateway.auth.Role;
 import org.openbwc.launcher.sim.SimulatedUnit;
 import org.openbwc.launcher.sim.VirtualUnitsServer;
+import org.openbwc.pki.AgencyCa;
+import org.openbwc.pki.IdentityRole;
+import org.openbwc.pki.IssuedKey;
+import org.openbwc.pki.Pem;
 import org.tinylog.Logger;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -46,7 +53,7 @@ import picocli.CommandLine.Option;
         })
 public final class DemoCommand implements Callable<Integer> {
     static final String HOST = "127.0.0.1";
-    static final int DEFAULT_MQTT_PORT = 1883;
+    static final int DEFAULT_MQTT_PORT = 8883;
     /** Long enough for HiveMQ's first start on a slow machine; units connect within a second after that. */
     static final Duration UNITS_ONLINE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -73,7 +80,7 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(
             names = "--mqtt-port",
-            description = "Port of the embedded MQTT 5 broker (default: 1883; if 1883 is taken and this "
+            description = "Port of the embedded MQTT 5 broker, TLS only (default: 8883; if 8883 is taken and this "
                     + "option is not given, a free port is used and reported).")
     Integer mqttPort;
 
@@ -147,7 +154,7 @@ public final class DemoCommand implements Callable<Integer> {
         prepareDataDir();
 
         long t0 = System.nanoTime();
-        String mqttUrl = "tcp://" + HOST + ":" + brokerPort;
+        String mqttUrl = "ssl://" + HOST + ":" + brokerPort;
         GatewayConfig gwConfig = GatewayConfig.defaults("gw-demo")
                 .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
                 .withMqtt(MqttConfig.defaults().withUrl(mqttUrl))
@@ -158,12 +165,15 @@ public final class DemoCommand implements Callable<Integer> {
         OperatorDirectory.open(gwConfig.usersFile())
                 .add(new Operator(ADMIN, Role.ADMIN, new PasswordHasher().hash(password), Instant.now()), true);
         List<SimulatedUnit> fleet = new ArrayList<>();
-        Gateway gateway = Gateway.start(gwConfig, true);
+        // The demo owns its data dir, so it makes its agency CA on first start (GatewayPki logs that it did).
+        Gateway gateway = Gateway.start(gwConfig, Gateway.CaPolicy.CREATE_IF_MISSING);
         VirtualUnitsServer sim = null;
         Thread hook = null;
         try {
             for (int i = 1; i <= units; i++) {
-                SimulatedUnit u = new SimulatedUnit(unitConfig(i, mqttUrl), BwcVersion.version());
+                UnitConfig unit = unitConfig(i, mqttUrl);
+                issueUnitIdentity(gwConfig, unit.unitId(), Path.of(unit.dataDir()));
+                SimulatedUnit u = new SimulatedUnit(unit, BwcVersion.version());
                 fleet.add(u);
                 u.powerOn();
             }
@@ -192,6 +202,20 @@ public final class DemoCommand implements Callable<Integer> {
             shutdown(fleet, sim, gateway);
             throw e;
         }
+    }
+
+    /**
+     * Gives a virtual unit its TLS identity straight from the gateway's agency CA, as enrolment will: {@code unit.key},
+     * {@code unit.crt} (CN = unit id, OU = unit) and {@code ca.crt} in {@code <unit dataDir>/keys/}. A stand-in until
+     * virtual units enrol over the units' listener like real ones; each start issues a fresh certificate.
+     */
+    static void issueUnitIdentity(GatewayConfig gateway, String unitId, Path unitDataDir) {
+        AgencyCa ca = AgencyCa.open(gateway.pkiDir(), Clock.systemUTC());
+        IssuedKey issued = ca.issueClient(
+                unitId, IdentityRole.UNIT, Duration.ofDays(gateway.pki().unitCertificateDays()));
+        UnitKeyFiles files = new UnitKeyFiles(new DataFolder(unitDataDir).keys());
+        issued.write(files.keyFile(), files.certificateFile());
+        Pem.writeCertificates(files.caFile(), ca.certificate());
     }
 
     /** 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I), in groups of four for reading aloud. */

@@ -80,6 +80,20 @@ class BwcCliTest {
     }
 
     @Test
+    void aGatewayWithoutAnAgencyCaStopsAndSaysToRunPkiInit() throws IOException {
+        Path config = dir.resolve("gw-no-ca.yaml");
+        Files.writeString(
+                config,
+                "gatewayId: gw-1\ndataDir: " + dir.resolve("gw-data") + "\nbroker:\n  embedded: true\n  port: "
+                        + PortCheck.freePort("127.0.0.1") + "\nhttp:\n  port: " + PortCheck.freePort("127.0.0.1")
+                        + "\n");
+        Run run = bwc("gateway", "--config", config.toString());
+        assertThat(run.exit()).as(run.out()).isNotZero();
+        assertThat(run.err()).contains("no agency CA", "bwc pki init");
+        assertThat(dir.resolve("gw-data/pki/ca.key")).doesNotExist();
+    }
+
+    @Test
     void aTechnicianAddsListsAndRemovesOperatorsInTheFileTheConfigNames() throws IOException {
         Path config = dir.resolve("gw.yaml");
         Path users = dir.resolve("accounts").resolve("ops.yaml");

@@ -43,14 +43,15 @@ class DeviceProcessTest {
     Gateway gateway;
     FleetClient client;
     String brokerUrl;
+    GatewayConfig gwConfig;
     final List<Process> processes = new ArrayList<>();
 
     @BeforeAll
     void startGateway() throws Exception {
         dir = TempDirs.create("bwc-proc");
         int port = PortCheck.freePort("127.0.0.1");
-        brokerUrl = "tcp://127.0.0.1:" + port;
-        GatewayConfig gwConfig = GatewayConfig.defaults("gw-proc")
+        brokerUrl = "ssl://127.0.0.1:" + port;
+        gwConfig = GatewayConfig.defaults("gw-proc")
                 .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(port))
                 .withMqtt(MqttConfig.defaults().withUrl(brokerUrl))
                 .withHttp(HttpConfig.defaults()
@@ -59,7 +60,7 @@ class DeviceProcessTest {
                         .withUnitPort(PortCheck.freePort("127.0.0.1")))
                 .withDataDir(dir.resolve("gateway").toString());
         TestOperators.write(gwConfig.usersFile());
-        gateway = Gateway.start(gwConfig, true);
+        gateway = Gateway.start(gwConfig, Gateway.CaPolicy.CREATE_IF_MISSING);
         client = new FleetClient("http://127.0.0.1:" + gateway.httpPort(), "http://unused");
     }
 
@@ -76,6 +77,7 @@ class DeviceProcessTest {
     }
 
     Process startDevice(String unitId, String videoExtra) throws Exception {
+        DemoCommand.issueUnitIdentity(gwConfig, unitId, dir.resolve(unitId));
         Path yaml = dir.resolve(unitId + ".yaml");
         Files.writeString(yaml, """
                 unitId: %s

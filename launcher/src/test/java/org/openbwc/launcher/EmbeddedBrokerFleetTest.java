@@ -25,6 +25,6 @@ class EmbeddedBrokerFleetTest extends FleetContract {
 
     @Override
     String unitBrokerUrl() {
-        return "tcp://127.0.0.1:" + port;
+        return "ssl://127.0.0.1:" + port;
     }
 }

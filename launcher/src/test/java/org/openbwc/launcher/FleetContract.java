@@ -62,10 +62,11 @@ abstract class FleetContract {
         dir = TempDirs.create("bwc-fleet");
         GatewayConfig gwConfig = gatewayConfig(dir.resolve("gateway"));
         TestOperators.write(gwConfig.usersFile());
-        gateway = Gateway.start(gwConfig, true);
+        gateway = Gateway.start(gwConfig, Gateway.CaPolicy.CREATE_IF_MISSING);
         for (int i = 1; i <= UNITS; i++) {
             String id = "it-" + run + "-" + i;
             ids.add(id);
+            DemoCommand.issueUnitIdentity(gwConfig, id, dir.resolve("units").resolve(id));
             SimulatedUnit u = new SimulatedUnit(unitConfig(id, i), "test");
             fleet.add(u);
             u.powerOn();

@@ -142,7 +142,7 @@ class MonitoringRoomBrowserTest {
             ((JavascriptExecutor) browser).executeScript("window.__sameDocument = 'yes';");
             fleet.gateway.close();
             wait.until(d -> "lost".equals(d.findElement(By.id("conn")).getAttribute("data-state")));
-            fleet.gateway = Gateway.start(fleet.config, true);
+            fleet.gateway = Gateway.start(fleet.config, Gateway.CaPolicy.CREATE_IF_MISSING);
             await("units back").atMost(Duration.ofSeconds(60)).until(() -> client.onlineCount(ids) == UNITS);
             assertThat(client.command(id, "record.stop").status()).isEqualTo(200);
             wait.until(d -> "live".equals(d.findElement(By.id("conn")).getAttribute("data-state")));

@@ -53,7 +53,7 @@ final class TestFleet implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
         int brokerPort = PortCheck.freePort("127.0.0.1");
-        mqttUrl = "tcp://127.0.0.1:" + brokerPort;
+        mqttUrl = "ssl://127.0.0.1:" + brokerPort;
         config = tweak.apply(GatewayConfig.defaults("gw-" + name)
                 .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
                 .withMqtt(MqttConfig.defaults().withUrl(mqttUrl))
@@ -71,14 +71,16 @@ final class TestFleet implements AutoCloseable {
     static TestFleet start(String name, UnaryOperator<GatewayConfig> tweak, List<Unit> units) {
         TestFleet f = new TestFleet(name, tweak);
         try {
-            f.gateway = Gateway.start(f.config, true);
+            f.gateway = Gateway.start(f.config, Gateway.CaPolicy.CREATE_IF_MISSING);
             int n = 0;
             for (Unit u : units) {
                 n++;
+                Path unitDir = f.dir.resolve("units").resolve(u.id());
+                DemoCommand.issueUnitIdentity(f.config, u.id(), unitDir);
                 UnitConfig c = UnitConfig.defaults(u.id())
                         .withHal(HalMode.MOCK)
                         .withOfficerId("47" + n)
-                        .withDataDir(f.dir.resolve("units").resolve(u.id()).toString())
+                        .withDataDir(unitDir.toString())
                         .withMqtt(new MqttConfig(f.mqttUrl, u.id(), null, null, 2, 5, 2))
                         .withVideo(VideoConfig.defaults()
                                 .withSize(u.width(), u.height(), u.fps())

@@ -45,9 +45,36 @@ public final class Topics {
     public static String commandFilter(String unitId) {
         return unit(unitId) + "/cmd/+";
     }
-    /** Where a requester (e.g. a gateway) receives its MQTT 5 replies; sent as the response topic. */
-    public static String replies(String requesterId) {
-        return ROOT + "/_replies/" + requireId(requesterId, "requester id");
+    /** Root of the reply topics: {@code bwc/v1/_replies/<requesterId>/<unitId>}. */
+    public static final String REPLIES_ROOT = ROOT + "/_replies";
+
+    /**
+     * Where {@code unitId} answers a request of {@code requesterId} (e.g. a gateway); sent as the MQTT 5 response
+     * topic. The unit's id is a level of its own so the broker can confine each unit to its own reply topics and the
+     * requester can tell which unit really answered (see {@link TopicRules}).
+     */
+    public static String replies(String requesterId, String unitId) {
+        return repliesRoot(requesterId) + "/" + requireId(unitId, "unit id");
+    }
+
+    /** Filter a requester subscribes to for the replies of every unit. */
+    public static String repliesFilter(String requesterId) {
+        return repliesRoot(requesterId) + "/+";
+    }
+
+    /**
+     * The unit level of a reply topic addressed to {@code requesterId}; empty for any other topic, so a reply on
+     * another requester's topic or on a malformed one is never taken for a unit's.
+     */
+    public static Optional<String> replyingUnit(String requesterId, String topic) {
+        String prefix = repliesRoot(requesterId) + "/";
+        if (topic == null || !topic.startsWith(prefix)) return Optional.empty();
+        String unit = topic.substring(prefix.length());
+        return ID_PATTERN.matcher(unit).matches() ? Optional.of(unit) : Optional.empty();
+    }
+
+    private static String repliesRoot(String requesterId) {
+        return REPLIES_ROOT + "/" + requireId(requesterId, "requester id");
     }
 
     private static String unit(String unitId) {

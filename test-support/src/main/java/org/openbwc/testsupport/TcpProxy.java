@@ -43,6 +43,7 @@ public final class TcpProxy implements AutoCloseable {
     }
 
     private final InetSocketAddress upstream;
+    private final String scheme;
     private final int port;
     private final Set<Pair> pairs = ConcurrentHashMap.newKeySet();
     private final AtomicInteger swallowedHandshakes = new AtomicInteger();
@@ -59,14 +60,16 @@ public final class TcpProxy implements AutoCloseable {
             throw new IllegalArgumentException("'" + url + "' has no host and port (e.g. tcp://127.0.0.1:1883)");
         }
         this.upstream = new InetSocketAddress(uri.getHost(), uri.getPort());
+        // TLS passes through untouched, so a client of an ssl:// server uses ssl:// to the proxy as well.
+        this.scheme = uri.getScheme() == null ? "tcp" : uri.getScheme();
         this.listener = bind(0);
         this.port = listener.getLocalPort();
         startAccepting(listener);
     }
 
-    /** The URL a client should use instead of the server's: {@code tcp://127.0.0.1:<port>}. */
+    /** The URL a client should use instead of the server's: {@code <its scheme>://127.0.0.1:<port>}. */
     public String url() {
-        return "tcp://127.0.0.1:" + port;
+        return scheme + "://127.0.0.1:" + port;
     }
 
     /** The port on 127.0.0.1 the proxy listens on (the same after a {@link #cut()} and {@link #restore()}). */

@@ -7,6 +7,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
 import org.eclipse.paho.mqttv5.client.MqttCallback;
@@ -46,6 +48,7 @@ final class ConnectionLoop {
     private final String clientId;
     private final byte[] willPayload;
     private final OpenSockets sockets;
+    private final Supplier<SSLContext> tls;
     private final CommandInbox commands;
     private final Outbox outbox;
     private final Publisher publisher;
@@ -69,6 +72,7 @@ final class ConnectionLoop {
             String clientId,
             byte[] willPayload,
             OpenSockets sockets,
+            Supplier<SSLContext> tls,
             CommandInbox commands,
             Outbox outbox,
             Publisher publisher,
@@ -79,6 +83,7 @@ final class ConnectionLoop {
         this.clientId = clientId;
         this.willPayload = willPayload;
         this.sockets = sockets;
+        this.tls = tls;
         this.commands = commands;
         this.outbox = outbox;
         this.publisher = publisher;
@@ -162,7 +167,12 @@ final class ConnectionLoop {
         will.setQos(1);
         will.setRetained(true);
         options.setWill(Topics.status(unitId), will);
-        options.setSocketFactory(sockets.factoryFor(mqtt.url()));
+        // The identity is read at every attempt, so the files written at enrolment (or renewed) are picked up
+        // without a restart; a unit without them keeps retrying with the reason in its log.
+        options.setSocketFactory(
+                sockets.factoryFor(mqtt.url(), OpenSockets.isTls(mqtt.url()) && tls != null ? tls.get() : null));
+        // Tells the broker not to send more than the unit will read; the broker has the same limit the other way.
+        options.setMaximumPacketSize((long) UnitLink.MAX_PACKET_BYTES);
         // Read at every attempt so a rotated credential file is picked up without a restart.
         mqtt.readUsername().ifPresent(options::setUserName);
         mqtt.readPassword().ifPresent(password -> options.setPassword(password.getBytes(StandardCharsets.UTF_8)));

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.SocketFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -29,12 +30,21 @@ final class OpenSockets {
     private final Set<Socket> sockets = ConcurrentHashMap.newKeySet();
     private volatile boolean dropped;
 
-    /** A factory suited to the broker URL's scheme whose sockets this registry remembers. */
-    SocketFactory factoryFor(String serverUri) {
+    /**
+     * A factory suited to the broker URL's scheme whose sockets this registry remembers.
+     *
+     * @param tls the unit's TLS identity for {@code ssl://} and {@code wss://}; null uses the JDK's default context
+     *     (public CAs, no client certificate)
+     */
+    SocketFactory factoryFor(String serverUri, SSLContext tls) {
+        if (!isTls(serverUri)) return new Plain(SocketFactory.getDefault());
+        return new Tls(tls != null ? tls.getSocketFactory() : (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** Whether the broker URL asks for TLS. */
+    static boolean isTls(String serverUri) {
         String scheme = serverUri.substring(0, Math.max(serverUri.indexOf(':'), 0));
-        return scheme.equals("ssl") || scheme.equals("wss")
-                ? new Tls((SSLSocketFactory) SSLSocketFactory.getDefault())
-                : new Plain(SocketFactory.getDefault());
+        return scheme.equals("ssl") || scheme.equals("wss");
     }
 
     /**

@@ -8,6 +8,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.protocol.StreamHandle;
 import org.openbwc.protocol.Topics;
@@ -65,6 +67,9 @@ public final class UnitLink implements AutoCloseable {
 
     static final long DISCONNECT_TIMEOUT_MILLIS = 1000;
 
+    /** The largest MQTT packet the unit accepts, sent in CONNECT; the broker refuses larger ones from anybody. */
+    public static final int MAX_PACKET_BYTES = 256 * 1024;
+
     private final String unitId;
     private final MqttConfig mqtt;
     private final WireCodec codec;
@@ -78,11 +83,25 @@ public final class UnitLink implements AutoCloseable {
     private final ConnectionLoop connections;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
 
+    /** A link without a TLS identity of its own: for {@code tcp://} brokers (labs, tests). */
+    public UnitLink(String unitId, MqttConfig mqtt, WireCodec codec, UnitStatus willStatus, CommandHandler handler) {
+        this(unitId, mqtt, null, codec, willStatus, handler);
+    }
+
     /**
+     * @param tls the unit's TLS identity for an {@code ssl://} broker, asked for at each connection attempt (so new
+     *     files after enrolment are picked up; an exception it throws fails that attempt with its message); null for
+     *     the JDK's default trust and no client certificate
      * @param willStatus what the broker publishes, retained, when the unit vanishes; its state must be OFFLINE
      * @param handler runs remote commands, on a thread of this link
      */
-    public UnitLink(String unitId, MqttConfig mqtt, WireCodec codec, UnitStatus willStatus, CommandHandler handler) {
+    public UnitLink(
+            String unitId,
+            MqttConfig mqtt,
+            Supplier<SSLContext> tls,
+            WireCodec codec,
+            UnitStatus willStatus,
+            CommandHandler handler) {
         this.unitId = Topics.requireId(unitId, "unit id");
         this.mqtt = Objects.requireNonNull(mqtt, "mqtt config is required");
         this.codec = Objects.requireNonNull(codec, "codec is required");
@@ -102,7 +121,7 @@ public final class UnitLink implements AutoCloseable {
         this.publisher = new Publisher(unitId, outbox, linkThread, life);
         this.commands = new CommandInbox(unitId, codec, handler, this::sendReply, System::nanoTime, Clock.systemUTC());
         this.connections = new ConnectionLoop(
-                unitId, mqtt, clientId, willPayload, sockets, commands, outbox, publisher, linkThread, life);
+                unitId, mqtt, clientId, willPayload, sockets, tls, commands, outbox, publisher, linkThread, life);
     }
 
     /** Starts connecting in the background and returns at once; messages published before that are kept for it. */

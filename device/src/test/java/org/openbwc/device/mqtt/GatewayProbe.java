@@ -52,7 +52,7 @@ final class GatewayProbe implements AutoCloseable {
             public void messageArrived(String topic, MqttMessage message) {
                 Received r = new Received(
                         topic, message.getPayload(), message.getQos(), message.isRetained(), message.getProperties());
-                if (topic.equals(Topics.replies(gatewayId))) {
+                if (topic.equals(Topics.replies(gatewayId, unitId))) {
                     byte[] correlation = message.getProperties().getCorrelationData();
                     CompletableFuture<Received> pending =
                             correlation == null ? null : pendingReplies.remove(hex(correlation));
@@ -66,7 +66,7 @@ final class GatewayProbe implements AutoCloseable {
         MqttConnectionOptions options = new MqttConnectionOptions();
         options.setCleanStart(true);
         client.connect(options);
-        client.subscribe(new String[] {"bwc/v1/" + unitId + "/#", Topics.replies(gatewayId)}, new int[] {1, 1});
+        client.subscribe(new String[] {"bwc/v1/" + unitId + "/#", Topics.replies(gatewayId, unitId)}, new int[] {1, 1});
     }
 
     String gatewayId() {
@@ -104,7 +104,7 @@ final class GatewayProbe implements AutoCloseable {
         MqttProperties properties = new MqttProperties();
         CompletableFuture<Received> reply = new CompletableFuture<>();
         if (withResponseTopic) {
-            properties.setResponseTopic(Topics.replies(gatewayId));
+            properties.setResponseTopic(Topics.replies(gatewayId, unitId));
             if (correlationData != null) pendingReplies.put(hex(correlationData), reply);
         }
         if (correlationData != null) properties.setCorrelationData(correlationData);
@@ -116,7 +116,7 @@ final class GatewayProbe implements AutoCloseable {
 
     /** Replies that matched no pending request (a reply without correlation data, or a second reply). */
     List<Received> unmatchedReplies() {
-        return on(Topics.replies(gatewayId));
+        return on(Topics.replies(gatewayId, unitId));
     }
 
     /**

@@ -225,6 +225,21 @@ public final class AlertBoard implements FleetRegistry.Listener {
         }
     }
 
+    /**
+     * A unit with a certificate from the agency CA tried to connect to the embedded broker, but it is revoked or not
+     * (or no longer) enrolled: its certificate may be in someone else's hands. Raised again only while no alert of the
+     * kind is open for the unit, so a reconnecting device does not flood the board.
+     */
+    public void unitConnectionRefused(String unitId, boolean revoked) {
+        raise(
+                unitId,
+                revoked ? Alert.Type.UNIT_REVOKED : Alert.Type.UNIT_NOT_ENROLLED,
+                Alert.Severity.CRITICAL,
+                clock.instant(),
+                (revoked ? "revoked unit " + unitId : "unit " + unitId + ", not enrolled at this gateway,")
+                        + " tried to connect to the broker with a certificate from the agency CA; refused");
+    }
+
     /** A unit reports an evidence-signing key other than the one pinned when it enrolled. */
     public void evidenceKeyDiffers(String unitId, String reported, String pinned) {
         raise(

@@ -7,6 +7,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledExecutorService;
@@ -114,7 +115,7 @@ public final class CommandClient implements AutoCloseable {
         String key = HexFormat.of().formatHex(correlation);
 
         MqttProperties props = new MqttProperties();
-        props.setResponseTopic(connection.repliesTopic());
+        props.setResponseTopic(connection.repliesTopic(unitId));
         props.setCorrelationData(correlation);
         props.setMessageExpiryInterval(Math.max(1L, (timeout.toMillis() + 999) / 1000));
         props.setContentType("application/json");
@@ -182,9 +183,13 @@ public final class CommandClient implements AutoCloseable {
         timer.execute(() -> p.future.completeExceptionally(e));
     }
 
-    /** A message on this gateway's replies topic; on Paho's callback thread. */
-    void reply(MqttMessage message) {
-        String repliesTopic = connection.repliesTopic();
+    /**
+     * A message on one of this gateway's reply topics ({@code bwc/v1/_replies/<gateway>/<unit>}); on Paho's callback
+     * thread. The broker lets each unit publish only to the topics that end in its own id, so the topic says which
+     * unit answered: a reply is taken only on the topic of the unit its command went to.
+     */
+    void reply(String topic, MqttMessage message) {
+        String repliesTopic = DroppedMessages.abbreviate(topic);
         MqttProperties props = message.getProperties();
         byte[] correlation = props == null ? null : props.getCorrelationData();
         if (correlation == null || correlation.length == 0) {
@@ -195,6 +200,18 @@ public final class CommandClient implements AutoCloseable {
             return;
         }
         String key = HexFormat.of().formatHex(correlation);
+        Optional<String> replying = Topics.replyingUnit(connection.gatewayId(), topic);
+        Pending waiting = pending.get(key);
+        if (waiting != null && (replying.isEmpty() || !replying.get().equals(waiting.unitId))) {
+            // Another unit (or a client on a topic it should not reach) answering someone else's command: it must not
+            // complete it, and the real reply may still come.
+            drops.record(
+                    Reason.UNIT_MISMATCH,
+                    repliesTopic,
+                    "a reply to " + waiting.command + " for unit " + waiting.unitId + " came on the reply topic of "
+                            + replying.orElse("no unit"));
+            return;
+        }
         Pending p = pending.remove(key);
         if (p == null) {
             Boolean timedOutBefore;

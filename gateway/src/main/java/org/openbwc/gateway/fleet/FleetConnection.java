@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import javax.net.ssl.SSLContext;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -49,9 +50,13 @@ public final class FleetConnection implements AutoCloseable {
     public static final Duration DEFAULT_SESSION_EXPIRY = Duration.ofHours(1);
 
     static final int QOS = 1;
+    /** The largest MQTT packet the gateway accepts, sent in CONNECT (docs/security.md). */
+    public static final int MAX_PACKET_BYTES = 256 * 1024;
 
     private final MqttConfig mqtt;
-    private final String repliesTopic;
+    private final SSLContext tls;
+    private final String gatewayId;
+    private final String repliesFilter;
     private final Duration sessionExpiry;
     private final DroppedMessages drops;
     private final Clock clock;
@@ -70,11 +75,22 @@ public final class FleetConnection implements AutoCloseable {
     private volatile FleetIngest ingest;
     private volatile CommandClient commands;
 
+    /**
+     * @param tls the gateway's TLS identity for an {@code ssl://} broker (its certificate and the agency CA it trusts);
+     *     null for a {@code tcp://} lab broker, or for {@code ssl://} with the JDK's default trust and no certificate
+     */
     public FleetConnection(
-            String gatewayId, MqttConfig mqtt, Duration sessionExpiry, DroppedMessages drops, Clock clock) {
+            String gatewayId,
+            MqttConfig mqtt,
+            SSLContext tls,
+            Duration sessionExpiry,
+            DroppedMessages drops,
+            Clock clock) {
         Topics.requireId(gatewayId, "gateway id");
+        this.gatewayId = gatewayId;
         this.mqtt = Objects.requireNonNull(mqtt, "mqtt config is required");
-        this.repliesTopic = Topics.replies(gatewayId);
+        this.tls = tls;
+        this.repliesFilter = Topics.repliesFilter(gatewayId);
         this.sessionExpiry = Objects.requireNonNull(sessionExpiry, "sessionExpiry is required");
         this.drops = Objects.requireNonNull(drops, "drops is required");
         this.clock = Objects.requireNonNull(clock, "clock is required");
@@ -129,6 +145,9 @@ public final class FleetConnection implements AutoCloseable {
         o.setConnectionTimeout(mqtt.connectTimeoutSeconds());
         o.setAutomaticReconnect(true);
         o.setAutomaticReconnectDelay(1, mqtt.reconnectMaxSeconds());
+        // What the gateway will read, in CONNECT; the broker enforces the same limit on what it is sent.
+        o.setMaximumPacketSize((long) MAX_PACKET_BYTES);
+        if (tls != null && isTls(mqtt.url())) o.setSocketFactory(tls.getSocketFactory());
         mqtt.readUsername().ifPresent(o::setUserName);
         mqtt.readPassword().ifPresent(p -> o.setPassword(p.getBytes(StandardCharsets.UTF_8)));
         return o;
@@ -179,7 +198,7 @@ public final class FleetConnection implements AutoCloseable {
 
     private void subscribe() {
         MqttSubscription[] subscriptions = {
-            new MqttSubscription(repliesTopic, QOS),
+            new MqttSubscription(repliesFilter, QOS),
             new MqttSubscription(Topics.ALL_STATUS, QOS),
             new MqttSubscription(Topics.ALL_LOCATION, QOS),
             new MqttSubscription(Topics.ALL_EVENTS, QOS),
@@ -209,7 +228,7 @@ public final class FleetConnection implements AutoCloseable {
                             boolean repliesGranted = codes == null || codes.length == 0 || codes[0] < 0x80;
                             subscribed = repliesGranted;
                             firstSubscription.complete(null);
-                            if (allGranted) Logger.debug("Subscribed to the fleet topics and {}", repliesTopic);
+                            if (allGranted) Logger.debug("Subscribed to the fleet topics and {}", repliesFilter);
                         }
 
                         @Override
@@ -263,8 +282,13 @@ public final class FleetConnection implements AutoCloseable {
         return lastProblem;
     }
 
-    String repliesTopic() {
-        return repliesTopic;
+    /** The response topic a command to {@code unitId} carries. */
+    String repliesTopic(String unitId) {
+        return Topics.replies(gatewayId, unitId);
+    }
+
+    String gatewayId() {
+        return gatewayId;
     }
 
     /** Hands a message to the broker; {@code listener} hears whether the broker took it. */
@@ -295,11 +319,15 @@ public final class FleetConnection implements AutoCloseable {
 
     private void handle(String topic, MqttMessage message) {
         messagesIn.increment();
-        if (topic.equals(repliesTopic)) {
-            commands.reply(message);
+        if (topic.startsWith(Topics.REPLIES_ROOT + "/")) {
+            commands.reply(topic, message);
         } else {
             ingest.accept(topic, message.getPayload(), message.isRetained());
         }
+    }
+
+    static boolean isTls(String url) {
+        return url.startsWith("ssl://") || url.startsWith("wss://");
     }
 
     static String describe(Throwable e) {

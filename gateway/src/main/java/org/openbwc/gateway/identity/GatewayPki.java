@@ -13,6 +13,7 @@ import javax.net.ssl.SSLContext;
 import org.bouncycastle.asn1.x509.GeneralName;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.pki.AgencyCa;
+import org.openbwc.pki.Identity;
 import org.openbwc.pki.IdentityRole;
 import org.openbwc.pki.IssuedKey;
 import org.openbwc.pki.Pem;
@@ -72,7 +73,8 @@ public final class GatewayPki {
             Pem.writeCertificates(pki.serverCertificateFile(), server.certificate(), ca.certificate());
             Logger.info("Issued the gateway's server certificate for {} from the agency CA", hosts);
         }
-        if (needsIssue(pki.gatewayCertificateFile(), clock, List.of())) {
+        if (needsIssue(pki.gatewayCertificateFile(), clock, List.of())
+                || !names(pki.gatewayCertificateFile(), new Identity(config.gatewayId(), IdentityRole.GATEWAY))) {
             IssuedKey client = ca.issueClient(config.gatewayId(), IdentityRole.GATEWAY, serverLife);
             Pem.writePrivateKey(pki.gatewayKeyFile(), client.key());
             Pem.writeCertificates(pki.gatewayCertificateFile(), client.certificate(), ca.certificate());
@@ -141,6 +143,15 @@ public final class GatewayPki {
         Instant to = cert.getNotAfter().toInstant();
         if (now.isAfter(to.minus(Duration.between(from, to).dividedBy(3)))) return true;
         return !hosts.isEmpty() && !covers(cert, hosts);
+    }
+
+    /** Whether the certificate in {@code file} is of {@code identity} (a gateway whose id changed needs a new one). */
+    private static boolean names(Path file, Identity identity) {
+        try {
+            return Identity.of(Pem.readCertificate(file)).map(identity::equals).orElse(false);
+        } catch (RuntimeException e) {
+            return false;
+        }
     }
 
     private static boolean covers(X509Certificate cert, List<String> hosts) {
