@@ -86,6 +86,7 @@ public final class Gateway implements AutoCloseable {
     private final AuditLog audit;
     private final LiveService live;
     private final UnitDirectory units;
+    private final EnrolmentService enrolment;
 
     private Gateway(
             GatewayConfig config,
@@ -97,7 +98,8 @@ public final class Gateway implements AutoCloseable {
             WebServer http,
             AuditLog audit,
             LiveService live,
-            UnitDirectory units) {
+            UnitDirectory units,
+            EnrolmentService enrolment) {
         this.config = config;
         this.broker = broker;
         this.pki = pki;
@@ -109,6 +111,7 @@ public final class Gateway implements AutoCloseable {
         this.audit = audit;
         this.live = live;
         this.units = units;
+        this.enrolment = enrolment;
     }
 
     /** The uplink base units get in live.start: the units' listener on the port actually bound (tests bind 0). */
@@ -297,8 +300,8 @@ public final class Gateway implements AutoCloseable {
             WebServer http = WebServer.start(listeners(config, pki, port, unitPort), json, routes);
             live.uplinkBase(liveBase(config, http.unitPort()));
 
-            Gateway gateway =
-                    new Gateway(config, broker, pki, registry, connection, commands, http, audit, live, units);
+            Gateway gateway = new Gateway(
+                    config, broker, pki, registry, connection, commands, http, audit, live, units, enrolment);
             Logger.info(
                     "Gateway {} started in {} ms: web console {}, units' listener {}, MQTT {} ({}), {} units known",
                     id,
@@ -385,6 +388,11 @@ public final class Gateway implements AutoCloseable {
      * The agency's units: what the embedded broker's extension asks ({@code directory::admits}) and listens to for
      * revocations ({@link UnitDirectory#listen}).
      */
+    /** Enrolment of units: tokens, certificates, revocation (the same service as the web app's and the CLI's). */
+    public EnrolmentService enrolment() {
+        return enrolment;
+    }
+
     public UnitDirectory units() {
         return units;
     }

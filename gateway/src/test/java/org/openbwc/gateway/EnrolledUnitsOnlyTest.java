@@ -1,6 +1,7 @@
 package org.openbwc.gateway;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,8 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import org.eclipse.paho.mqttv5.common.MqttException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.config.BrokerConfig;
@@ -19,7 +22,10 @@ import org.openbwc.gateway.identity.TestEnrolment;
 import org.openbwc.gateway.identity.UnitDirectory;
 import org.openbwc.gateway.web.ApiClient;
 import org.openbwc.pki.AgencyCa;
+import org.openbwc.pki.Pem;
+import org.openbwc.pki.TlsContexts;
 import org.openbwc.protocol.UnitState;
+import org.openbwc.testsupport.TestIdentities;
 
 /**
  * A gateway with an agency CA follows only enrolled units: a unit enrols over HTTP and is followed, an unknown one is
@@ -59,11 +65,24 @@ class EnrolledUnitsOnlyTest {
             assertThat(enrolled.status()).as(enrolled.body()).isEqualTo(200);
             assertThat(gateway.units().admits("u-enrolled")).isTrue();
 
-            try (FakeUnit good = new FakeUnit(gateway.mqttUrl(), "u-enrolled", 10);
-                    FakeUnit rogue = new FakeUnit(gateway.mqttUrl(), "u-rogue", 10)) {
+            // The unit keeps what enrolment returned; a rogue holds a genuine agency certificate that was never
+            // enrolled (a copy of the CA's key misused, or a certificate issued by hand).
+            Path keyDir = dataDir.resolve("unit-keys");
+            Pem.writePrivateKey(keyDir.resolve("unit.key"), keys.tls().getPrivate());
+            Pem.writeAtomically(
+                    keyDir.resolve("unit.crt"),
+                    enrolled.json().get("certificate").asText(),
+                    false);
+            Pem.writeAtomically(
+                    keyDir.resolve("ca.crt"), enrolled.json().get("ca").asText(), false);
+            SSLContext goodTls = TlsContexts.mutual(
+                    keyDir.resolve("unit.key"), keyDir.resolve("unit.crt"), keyDir.resolve("ca.crt"));
+            SSLContext rogueTls = TestIdentities.open(config.pkiDir()).unit("u-rogue");
+            try (FakeUnit good = new FakeUnit(gateway.mqttUrl(), "u-enrolled", 10, goodTls)) {
                 good.status(UnitState.BUFFERING, 80);
-                rogue.status(UnitState.BUFFERING, 80);
-                rogue.status(UnitState.RECORDING, 80);
+                assertThatThrownBy(() -> new FakeUnit(gateway.mqttUrl(), "u-rogue", 10, rogueTls))
+                        .as("the broker refuses a certificate the directory does not admit")
+                        .isInstanceOf(MqttException.class);
                 await().atMost(Duration.ofSeconds(20))
                         .until(() -> gateway.registry().unit("u-enrolled").isPresent());
                 await().atMost(Duration.ofSeconds(20))
@@ -79,6 +98,10 @@ class EnrolledUnitsOnlyTest {
                                 .unit("u-enrolled")
                                 .filter(u -> u.revoked() && !u.online())
                                 .isPresent());
+                // Revocation took it off the broker, and it cannot come back.
+                await().atMost(Duration.ofSeconds(10)).until(() -> !good.connected());
+                assertThatThrownBy(() -> new FakeUnit(gateway.mqttUrl(), "u-enrolled", 10, goodTls))
+                        .isInstanceOf(MqttException.class);
                 assertThat(admin.get("/api/units/u-enrolled")
                                 .json()
                                 .get("revoked")

@@ -28,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.gateway.auth.TestOperators;
+import org.openbwc.gateway.identity.TestEnrolment;
 import org.openbwc.gateway.web.ApiClient;
 import org.openbwc.gateway.web.CommandRoutes;
 import org.openbwc.pki.IdentityRole;
@@ -75,10 +76,28 @@ abstract class FleetContract {
         return null;
     }
 
-    /** The client context of {@code id} for the broker under test, or null for a plain broker. */
+    /**
+     * The client context of {@code id} for the broker under test, or null for a plain broker. A unit is enrolled at
+     * the gateway under test first, the way a unit enrols (token, its own key, a certificate request), since the
+     * gateway follows only enrolled units; its certificate is the one enrolment issued.
+     */
     SSLContext tls(String id, IdentityRole role) {
         TestIdentities ids = identities();
+        if (role == IdentityRole.UNIT && gateway != null) return enrol(id);
         return ids == null ? null : ids.client(id, role);
+    }
+
+    SSLContext enrol(String id) {
+        return enrolAt(gateway, id);
+    }
+
+    /** Enrols {@code id} at {@code g}; its TLS context, or null for a plain broker. */
+    SSLContext enrolAt(Gateway g, String id) {
+        SSLContext tls = TestEnrolment.enrol(
+                g.enrolment(),
+                id,
+                dataDir.resolve("unit-keys").resolve(g.gatewayId()).resolve(id));
+        return identities() == null ? null : tls;
     }
 
     /**
@@ -362,6 +381,8 @@ abstract class FleetContract {
         assertThat(degraded.json().get("status").asText()).isEqualTo("degraded");
 
         FakeUnit u = unit("late");
+        // The second gateway has its own unit directory: the unit is enrolled there too.
+        enrolAt(cutOff, u.id);
         u.status(UnitState.BUFFERING, 40);
         proxy.refuse(false);
         await().atMost(WAIT).untilAsserted(() -> {
@@ -381,6 +402,7 @@ abstract class FleetContract {
                     .isEqualTo("RECORDING");
         });
         FakeUnit after = unit("after");
+        enrolAt(cutOff, after.id);
         after.status(UnitState.SLEEP, 100);
         await().atMost(WAIT)
                 .untilAsserted(

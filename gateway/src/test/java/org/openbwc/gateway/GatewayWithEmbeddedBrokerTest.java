@@ -6,15 +6,16 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.config.BrokerConfig;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.gateway.broker.EmbeddedBrokerTest;
+import org.openbwc.gateway.identity.TestEnrolment;
 import org.openbwc.gateway.web.ApiClient;
 import org.openbwc.protocol.UnitState;
-import org.openbwc.testsupport.TestIdentities;
 import org.tinylog.Logger;
 
 /** A gateway that brings its own broker: wiring, URLs, and a fleet that survives a restart of both. */
@@ -36,9 +37,9 @@ class GatewayWithEmbeddedBrokerTest {
             assertThat(gateway.brokerConnected()).isTrue();
             assertThat(gateway.httpUrl()).isEqualTo("http://127.0.0.1:" + gateway.httpPort());
             assertThat(dataDir.resolve("broker/conf/config.xml")).exists();
-            // The gateway made its CA on first start (tests may); a unit's certificate comes from it.
-            TestIdentities ca = TestIdentities.open(config.pkiDir());
-            try (FakeUnit unit = new FakeUnit(gateway.mqttUrl(), unitId, 10, ca.unit(unitId))) {
+            // The gateway made its CA on first start (tests may); the unit enrols and gets its certificate from it.
+            SSLContext tls = TestEnrolment.enrol(gateway.enrolment(), unitId, dataDir.resolve("unit-keys"));
+            try (FakeUnit unit = new FakeUnit(gateway.mqttUrl(), unitId, 10, tls)) {
                 unit.status(UnitState.RECORDING, 64);
                 unit.location(59.33, 18.07);
                 await().atMost(Duration.ofSeconds(10))

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -13,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.openbwc.config.BrokerConfig;
+import org.openbwc.config.EnrolmentConfig;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.GnssConfig;
 import org.openbwc.config.GnssSource;
@@ -33,9 +33,6 @@ import org.openbwc.gateway.auth.PasswordHasher;
 import org.openbwc.gateway.auth.Role;
 import org.openbwc.launcher.sim.SimulatedUnit;
 import org.openbwc.launcher.sim.VirtualUnitsServer;
-import org.openbwc.pki.AgencyCa;
-import org.openbwc.pki.IdentityRole;
-import org.openbwc.pki.IssuedKey;
 import org.openbwc.pki.Pem;
 import org.tinylog.Logger;
 import picocli.CommandLine;
@@ -54,6 +51,7 @@ import picocli.CommandLine.Option;
 public final class DemoCommand implements Callable<Integer> {
     static final String HOST = "127.0.0.1";
     static final int DEFAULT_MQTT_PORT = 8883;
+    static final int DEFAULT_UNIT_PORT = 8444;
     /** Long enough for HiveMQ's first start on a slow machine; units connect within a second after that. */
     static final Duration UNITS_ONLINE_TIMEOUT = Duration.ofSeconds(60);
 
@@ -83,6 +81,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "Port of the embedded MQTT 5 broker, TLS only (default: 8883; if 8883 is taken and this "
                     + "option is not given, a free port is used and reported).")
     Integer mqttPort;
+
+    @Option(
+            names = "--unit-port",
+            description = "Port of the gateway's units' listener, TLS only: enrolment and live uplinks (default: 8444;"
+                    + " if 8444 is taken and this option is not given, a free port is used and reported).")
+    Integer unitPort;
 
     @Option(
             names = "--data-dir",
@@ -148,7 +152,8 @@ public final class DemoCommand implements Callable<Integer> {
             }
         }
 
-        int brokerPort = chooseMqttPort(out);
+        int brokerPort = choosePort(out, mqttPort, "--mqtt-port", DEFAULT_MQTT_PORT, "embedded MQTT broker");
+        int unitsPort = choosePort(out, unitPort, "--unit-port", DEFAULT_UNIT_PORT, "units' listener");
         PortCheck.requireFree(HOST, httpPort, "monitoring room", "--http-port");
         PortCheck.requireFree(HOST, simPort, "virtual units page", "--sim-port");
         prepareDataDir();
@@ -158,7 +163,7 @@ public final class DemoCommand implements Callable<Integer> {
         GatewayConfig gwConfig = GatewayConfig.defaults("gw-demo")
                 .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
                 .withMqtt(MqttConfig.defaults().withUrl(mqttUrl))
-                .withHttp(HttpConfig.defaults().withPort(httpPort))
+                .withHttp(HttpConfig.defaults().withPort(httpPort).withUnitPort(unitsPort))
                 .withDataDir(dataDir.resolve("gateway").toString())
                 .withMap(map);
         String password = adminPassword != null ? adminPassword : randomPassword();
@@ -171,8 +176,7 @@ public final class DemoCommand implements Callable<Integer> {
         Thread hook = null;
         try {
             for (int i = 1; i <= units; i++) {
-                UnitConfig unit = unitConfig(i, mqttUrl);
-                issueUnitIdentity(gwConfig, unit.unitId(), Path.of(unit.dataDir()));
+                UnitConfig unit = enrolment(gateway, unitConfig(i, mqttUrl));
                 SimulatedUnit u = new SimulatedUnit(unit, BwcVersion.version());
                 fleet.add(u);
                 u.powerOn();
@@ -187,7 +191,11 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("Monitoring room: http://" + HOST + ":" + gateway.httpPort() + "/   sign in as " + ADMIN
                     + (adminPassword != null ? " with --admin-password" : ", password " + password));
             out.println("Virtual units: http://" + HOST + ":" + sim.port() + "/");
-            out.println("MQTT broker: " + mqttUrl + "   data: " + dataDir.toAbsolutePath() + "   (Ctrl-C stops)");
+            out.println("MQTT broker: " + mqttUrl + " (TLS, client certificates from the agency CA only)   units'"
+                    + " listener: " + gateway.unitsUrl());
+            out.println("Agency CA: " + gateway.pki().caFile().toAbsolutePath() + "   fingerprint "
+                    + gateway.pki().ca().fingerprint());
+            out.println("Data: " + dataDir.toAbsolutePath() + "   (Ctrl-C stops)");
             out.flush();
             stopped.await();
             return 0;
@@ -205,17 +213,26 @@ public final class DemoCommand implements Callable<Integer> {
     }
 
     /**
-     * Gives a virtual unit its TLS identity straight from the gateway's agency CA, as enrolment will: {@code unit.key},
-     * {@code unit.crt} (CN = unit id, OU = unit) and {@code ca.crt} in {@code <unit dataDir>/keys/}. A stand-in until
-     * virtual units enrol over the units' listener like real ones; each start issues a fresh certificate.
+     * Enrols a virtual unit the way a real one enrols: the gateway issues a one-time token (as {@code bwc gateway unit
+     * add} does), the token goes into a file in the unit's data dir, and the unit's config names the units' listener
+     * and the agency CA's fingerprint; at power-on the unit makes its own key pair and asks for its certificate over
+     * HTTPS. A unit that already holds a certificate the gateway still admits (a restarted demo) keeps it; one the
+     * gateway no longer knows loses its certificate and enrols again.
      */
-    static void issueUnitIdentity(GatewayConfig gateway, String unitId, Path unitDataDir) {
-        AgencyCa ca = AgencyCa.open(gateway.pkiDir(), Clock.systemUTC());
-        IssuedKey issued = ca.issueClient(
-                unitId, IdentityRole.UNIT, Duration.ofDays(gateway.pki().unitCertificateDays()));
-        UnitKeyFiles files = new UnitKeyFiles(new DataFolder(unitDataDir).keys());
-        issued.write(files.keyFile(), files.certificateFile());
-        Pem.writeCertificates(files.caFile(), ca.certificate());
+    static UnitConfig enrolment(Gateway gateway, UnitConfig unit) {
+        String id = unit.unitId();
+        UnitKeyFiles keys = new UnitKeyFiles(new DataFolder(Path.of(unit.dataDir())).keys());
+        if (keys.present() && gateway.units().admits(id)) return unit;
+        try {
+            Files.deleteIfExists(keys.certificateFile());
+        } catch (IOException e) {
+            throw new UserFacingException("cannot remove the stale certificate " + keys.certificateFile(), 1, e);
+        }
+        String token = gateway.enrolment().add(id).token();
+        Path tokenFile = Path.of(unit.dataDir()).resolve("enrolment.token");
+        Pem.writeAtomically(tokenFile, token + "\n", true);
+        return unit.withEnrolment(new EnrolmentConfig(
+                gateway.unitsUrl(), tokenFile.toString(), gateway.pki().ca().fingerprint()));
     }
 
     /** 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I), in groups of four for reading aloud. */
@@ -230,19 +247,20 @@ public final class DemoCommand implements Callable<Integer> {
         return b.toString();
     }
 
-    private int chooseMqttPort(PrintWriter out) {
-        if (mqttPort != null) {
-            if (mqttPort < 1 || mqttPort > 65535)
+    /** The port asked for, else the default when free, else a free port (said on the console). */
+    private int choosePort(PrintWriter out, Integer asked, String option, int preferred, String what) {
+        if (asked != null) {
+            if (asked < 1 || asked > 65535)
                 throw new CommandLine.ParameterException(
-                        spec.commandLine(), "--mqtt-port " + mqttPort + " is out of range (allowed: 1..65535)");
-            PortCheck.requireFree(HOST, mqttPort, "embedded MQTT broker", "--mqtt-port");
-            return mqttPort;
+                        spec.commandLine(), option + " " + asked + " is out of range (allowed: 1..65535)");
+            PortCheck.requireFree(HOST, asked, what, option);
+            return asked;
         }
-        if (PortCheck.isFree(HOST, DEFAULT_MQTT_PORT)) return DEFAULT_MQTT_PORT;
-        // The broker is internal to the demo, so a Mosquitto already on 1883 should not stop it; say what we did.
+        if (PortCheck.isFree(HOST, preferred)) return preferred;
+        // The ports are internal to the demo, so a service already there should not stop it; say what we did.
         int port = PortCheck.freePort(HOST);
-        out.println("MQTT port " + DEFAULT_MQTT_PORT + " is in use (another broker?); the embedded broker uses port "
-                + port + " instead (choose one with --mqtt-port PORT)");
+        out.println("Port " + preferred + " is in use; the " + what + " uses port " + port
+                + " instead (choose one with " + option + " PORT)");
         return port;
     }
 

@@ -77,7 +77,9 @@ class DeviceProcessTest {
     }
 
     Process startDevice(String unitId, String videoExtra) throws Exception {
-        DemoCommand.issueUnitIdentity(gwConfig, unitId, dir.resolve(unitId));
+        // The unit process enrols itself at start over the units' listener, with a token from the gateway.
+        Path tokenFile = dir.resolve(unitId + ".token");
+        Files.writeString(tokenFile, gateway.enrolment().add(unitId).token());
         Path yaml = dir.resolve(unitId + ".yaml");
         Files.writeString(yaml, """
                 unitId: %s
@@ -87,6 +89,10 @@ class DeviceProcessTest {
                 mqtt:
                   url: %s
                   keepAliveSeconds: %d
+                enrolment:
+                  url: %s
+                  tokenFile: %s
+                  caFingerprint: "%s"
                 gnss:
                   source: gpx
                   gpxFile: bundled:2
@@ -100,7 +106,15 @@ class DeviceProcessTest {
                   bitrateKbps: 300
                 %s
                 """.formatted(
-                        unitId, dir.resolve(unitId), brokerUrl, KEEPALIVE_SECONDS, PRE_EVENT_SECONDS, videoExtra));
+                        unitId,
+                        dir.resolve(unitId),
+                        brokerUrl,
+                        KEEPALIVE_SECONDS,
+                        gateway.unitsUrl(),
+                        tokenFile,
+                        gateway.pki().ca().fingerprint(),
+                        PRE_EVENT_SECONDS,
+                        videoExtra));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         List<String> cmd = new ArrayList<>(List.of(java, "--enable-native-access=ALL-UNNAMED"));
         List<String> env = new ArrayList<>();

@@ -66,8 +66,8 @@ abstract class FleetContract {
         for (int i = 1; i <= UNITS; i++) {
             String id = "it-" + run + "-" + i;
             ids.add(id);
-            DemoCommand.issueUnitIdentity(gwConfig, id, dir.resolve("units").resolve(id));
-            SimulatedUnit u = new SimulatedUnit(unitConfig(id, i), "test");
+            // Enrolled over the units' listener, as the demo's units are.
+            SimulatedUnit u = new SimulatedUnit(DemoCommand.enrolment(gateway, unitConfig(id, i)), "test");
             fleet.add(u);
             u.powerOn();
         }

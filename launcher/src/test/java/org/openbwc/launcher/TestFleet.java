@@ -76,7 +76,6 @@ final class TestFleet implements AutoCloseable {
             for (Unit u : units) {
                 n++;
                 Path unitDir = f.dir.resolve("units").resolve(u.id());
-                DemoCommand.issueUnitIdentity(f.config, u.id(), unitDir);
                 UnitConfig c = UnitConfig.defaults(u.id())
                         .withHal(HalMode.MOCK)
                         .withOfficerId("47" + n)
@@ -86,7 +85,8 @@ final class TestFleet implements AutoCloseable {
                                 .withSize(u.width(), u.height(), u.fps())
                                 .withBitrateKbps(u.kbps()))
                         .withGnss(new GnssConfig(GnssSource.GPX, "127.0.0.1", 2947, "bundled:" + ((n - 1) % 3 + 1)));
-                SimulatedUnit unit = new SimulatedUnit(c, "test");
+                // Enrolled as the demo enrols its units: a token, then the unit's own keys and an HTTPS request.
+                SimulatedUnit unit = new SimulatedUnit(DemoCommand.enrolment(f.gateway, c), "test");
                 f.units.add(unit);
                 f.ids.add(u.id());
                 unit.powerOn();

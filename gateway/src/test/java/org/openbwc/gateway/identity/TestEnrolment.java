@@ -1,5 +1,6 @@
 package org.openbwc.gateway.identity;
 
+import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
@@ -7,9 +8,11 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import javax.net.ssl.SSLContext;
 import org.openbwc.pki.CertificateRequests;
 import org.openbwc.pki.KeyPairs;
 import org.openbwc.pki.Pem;
+import org.openbwc.pki.TlsContexts;
 
 /** What a unit sends at enrolment, made as a unit makes it; and a clock tests move by hand. */
 public final class TestEnrolment {
@@ -28,6 +31,22 @@ public final class TestEnrolment {
         KeyPair evidence = ed25519();
         return new UnitKeys(
                 tls, evidence, Pem.text(CertificateRequests.create(tls, csrName)), Pem.text(evidence.getPublic()));
+    }
+
+    /**
+     * Enrols {@code unitId} at {@code service} the way a unit does (a token, its own key pair, a certificate request)
+     * and writes what a unit keeps ({@code unit.key}, {@code unit.crt}, {@code ca.crt}) into {@code folder}.
+     *
+     * @return the unit's TLS context: its enrolled certificate, trusting only the agency CA
+     */
+    public static SSLContext enrol(EnrolmentService service, String unitId, Path folder) {
+        UnitKeys keys = unit(unitId);
+        String token = service.add(unitId).token();
+        EnrolmentService.Enrolled enrolled = service.enrol("test", unitId, token, keys.csrPem(), keys.evidenceKeyPem());
+        Pem.writePrivateKey(folder.resolve("unit.key"), keys.tls().getPrivate());
+        Pem.writeAtomically(folder.resolve("unit.crt"), enrolled.certificatePem(), false);
+        Pem.writeAtomically(folder.resolve("ca.crt"), enrolled.caPem(), false);
+        return TlsContexts.mutual(folder.resolve("unit.key"), folder.resolve("unit.crt"), folder.resolve("ca.crt"));
     }
 
     public static KeyPair ed25519() {
