@@ -50,6 +50,8 @@ final class GatewayUnderTest {
                         + "http:\n  host: 127.0.0.1\n  port: " + port + "\n  unitPort: " + unitPort + "\n"
                         + "dataDir: " + work.resolve("gw-data") + "\n");
 
+        enrolBenchUnits(bench, work.resolve("gw-data"));
+
         // An operator account made with the real CLI, as a technician would; the SSE clients sign in with it.
         List<String> userAdd = new ArrayList<>();
         userAdd.add(bench.gwJava);
@@ -76,6 +78,27 @@ final class GatewayUnderTest {
         add.getOutputStream().close();
         if (add.waitFor() != 0)
             throw new IllegalStateException("bwc gateway user add failed; see " + work.resolve("user-add.log"));
+
+        if (!Files.exists(work.resolve("gw-data").resolve("pki").resolve("ca.crt"))) {
+            // A gateway needs its agency CA (the TLS broker run copied the bench's CA in already).
+            List<String> pkiInit = new ArrayList<>();
+            pkiInit.add(bench.gwJava);
+            pkiInit.addAll(List.of(bench.gwJavaOpts.trim().split("\\s+")));
+            pkiInit.addAll(List.of(
+                    "-jar",
+                    bench.root.resolve("launcher/target/bwc.jar").toString(),
+                    "pki",
+                    "init",
+                    "--config",
+                    yaml.toString()));
+            Process init = new ProcessBuilder(pkiInit)
+                    .directory(work.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(work.resolve("pki-init.log").toFile())
+                    .start();
+            if (init.waitFor() != 0)
+                throw new IllegalStateException("bwc pki init failed; see " + work.resolve("pki-init.log"));
+        }
 
         List<String> cmd = new ArrayList<>();
         cmd.add(bench.gwJava);
@@ -124,5 +147,28 @@ final class GatewayUnderTest {
         if (r.statusCode() != 200)
             throw new IllegalStateException("sign-in answered " + r.statusCode() + ": " + r.body());
         return r.body().replaceAll(".*\"token\":\"([^\"]+)\".*", "$1");
+    }
+
+    /**
+     * The gateway follows only enrolled units, so the bench's units are entered in its units.json as enrolled ones
+     * (one write of the file the gateway and `bwc gateway unit` share; going through enrolment 10,000 times would
+     * rewrite it 10,000 times). They hold no certificates of their own: the bench publishes through shared connections.
+     */
+    static void enrolBenchUnits(FanoutBench bench, Path gatewayData) throws IOException {
+        com.fasterxml.jackson.databind.ObjectMapper mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root = mapper.createObjectNode();
+        root.put("version", 1);
+        com.fasterxml.jackson.databind.node.ArrayNode list = root.putArray("units");
+        String now = java.time.Instant.now().toString();
+        for (int i = 0; i < bench.units; i++) {
+            com.fasterxml.jackson.databind.node.ObjectNode n = list.addObject();
+            n.put("id", bench.unitId(i));
+            n.put("state", "enrolled");
+            n.put("addedAt", now);
+            n.put("enrolledAt", now);
+            n.putArray("serials");
+        }
+        Files.createDirectories(gatewayData);
+        Files.write(gatewayData.resolve("units.json"), mapper.writeValueAsBytes(root));
     }
 }

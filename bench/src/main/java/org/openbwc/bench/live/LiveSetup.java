@@ -31,6 +31,8 @@ final class LiveSetup {
         bench.brokerPort = LiveBench.freePort();
         bench.httpPort = LiveBench.freePort();
         while (bench.httpPort == bench.brokerPort) bench.httpPort = LiveBench.freePort();
+        int unitPort = LiveBench.freePort();
+        while (unitPort == bench.brokerPort || unitPort == bench.httpPort) unitPort = LiveBench.freePort();
         bench.base = "http://127.0.0.1:" + bench.httpPort;
         Path gwYaml = bench.work.resolve("gw.yaml");
         Files.writeString(
@@ -38,8 +40,6 @@ final class LiveSetup {
                 String.join(
                         "\n",
                         "gatewayId: gw-live-bench",
-                        "mqtt:",
-                        "  url: tcp://127.0.0.1:" + bench.brokerPort,
                         "broker:",
                         "  embedded: true",
                         "  host: 127.0.0.1",
@@ -47,12 +47,30 @@ final class LiveSetup {
                         "http:",
                         "  host: 127.0.0.1",
                         "  port: " + bench.httpPort,
+                        "  unitPort: " + unitPort,
                         "dataDir: " + bench.work.resolve("gw-data"),
                         "map:",
                         "  tileUrl: \"\"",
                         "live:",
                         "  idleStopSeconds: " + bench.idleStop,
                         ""));
+        // The agency CA and the unit's enrolment, as a technician makes them: `bwc pki init`, `bwc gateway unit add`.
+        String ca = runTool(List.of("pki", "init", "--config", gwYaml.toString()), null, "pki-init");
+        String fingerprint = afterPrefix(ca, "fingerprint (SHA-256):");
+        String add = runTool(
+                List.of("gateway", "unit", "add", bench.unitId, "--config", gwYaml.toString()), null, "unit-add");
+        Path tokenFile = bench.work.resolve("enrolment.token");
+        List<String> lines = add.lines().toList();
+        int at = lines.indexOf(lines.stream()
+                .filter(l -> l.startsWith("Enrolment token for"))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no token in: " + add)));
+        String token = lines.subList(at + 1, lines.size()).stream()
+                .map(String::trim)
+                .filter(l -> !l.isEmpty())
+                .findFirst()
+                .orElseThrow();
+        Files.writeString(tokenFile, token + "\n");
         Path unitYaml = bench.work.resolve("unit.yaml");
         Files.writeString(
                 unitYaml,
@@ -63,9 +81,13 @@ final class LiveSetup {
                         "hal: mock",
                         "dataDir: " + bench.work.resolve("unit-data"),
                         "mqtt:",
-                        "  url: tcp://127.0.0.1:" + bench.brokerPort,
+                        "  url: ssl://127.0.0.1:" + bench.brokerPort,
                         "  connectTimeoutSeconds: 5",
                         "  reconnectMaxSeconds: 5",
+                        "enrolment:",
+                        "  url: https://127.0.0.1:" + unitPort,
+                        "  tokenFile: " + tokenFile,
+                        "  caFingerprint: \"" + fingerprint + "\"",
                         "gnss:",
                         "  source: none",
                         "video:",
@@ -231,7 +253,17 @@ final class LiveSetup {
                 .start();
     }
 
-    void runTool(List<String> args, String stdin, String name) throws Exception {
+    private static String afterPrefix(String text, String prefix) {
+        return text.lines()
+                .map(String::trim)
+                .filter(l -> l.startsWith(prefix))
+                .map(l -> l.substring(prefix.length()).trim())
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no '" + prefix + "' in: " + text));
+    }
+
+    /** Runs a bwc command to completion; its output. */
+    String runTool(List<String> args, String stdin, String name) throws Exception {
         Process p = startApp(args, name + ".log");
         if (stdin != null) {
             try (OutputStream o = p.getOutputStream()) {
@@ -244,5 +276,6 @@ final class LiveSetup {
             throw new IllegalStateException("bwc " + String.join(" ", args) + " failed: "
                     + Files.readString(bench.work.resolve(name + ".log")));
         }
+        return Files.readString(bench.work.resolve(name + ".log"));
     }
 }
