@@ -166,6 +166,7 @@ public final class DemoCommand implements Callable<Integer> {
                 .withHttp(HttpConfig.defaults().withPort(httpPort).withUnitPort(unitsPort))
                 .withDataDir(dataDir.resolve("gateway").toString())
                 .withMap(map);
+        Path gwYaml = writeGatewayFile(gwConfig);
         String password = adminPassword != null ? adminPassword : randomPassword();
         OperatorDirectory.open(gwConfig.usersFile())
                 .add(new Operator(ADMIN, Role.ADMIN, new PasswordHasher().hash(password), Instant.now()), true);
@@ -195,6 +196,7 @@ public final class DemoCommand implements Callable<Integer> {
                     + " listener: " + gateway.unitsUrl());
             out.println("Agency CA: " + gateway.pki().caFile().toAbsolutePath() + "   fingerprint "
                     + gateway.pki().ca().fingerprint());
+            out.println("Gateway file: " + gwYaml + "   (e.g. ./bwc gateway unit list --config " + gwYaml + ")");
             out.println("Data: " + dataDir.toAbsolutePath() + "   (Ctrl-C stops)");
             out.flush();
             stopped.await();
@@ -233,6 +235,37 @@ public final class DemoCommand implements Callable<Integer> {
         Pem.writeAtomically(tokenFile, token + "\n", true);
         return unit.withEnrolment(new EnrolmentConfig(
                 gateway.unitsUrl(), tokenFile.toString(), gateway.pki().ca().fingerprint()));
+    }
+
+    /**
+     * The demo's gateway settings as a file, so the gateway's own commands work on the running demo as on any gateway
+     * ({@code bwc gateway unit revoke bwc-002 --config bwc-data/gateway/gateway.yaml}). Rewritten at each start.
+     */
+    private Path writeGatewayFile(GatewayConfig gw) {
+        Path file = Path.of(gw.dataDir()).resolve("gateway.yaml");
+        String yaml = String.join(
+                "\n",
+                "# Written by `bwc demo` at each start: the demo's gateway, for `bwc gateway ... --config` on it.",
+                "gatewayId: " + gw.gatewayId(),
+                "mqtt:",
+                "  url: " + gw.mqtt().url(),
+                "broker:",
+                "  embedded: true",
+                "  host: " + gw.broker().host(),
+                "  port: " + gw.broker().port(),
+                "http:",
+                "  host: " + gw.http().host(),
+                "  port: " + gw.http().port(),
+                "  unitPort: " + gw.http().unitPort(),
+                "dataDir: \"" + Path.of(gw.dataDir()).toAbsolutePath() + "\"",
+                "");
+        try {
+            Files.createDirectories(file.getParent());
+            Files.writeString(file, yaml);
+        } catch (IOException e) {
+            throw new UserFacingException("cannot write " + file + ": " + e.getMessage(), 1, e);
+        }
+        return file;
     }
 
     /** 16 characters from an alphabet without look-alikes (no 0/O, 1/l/I), in groups of four for reading aloud. */

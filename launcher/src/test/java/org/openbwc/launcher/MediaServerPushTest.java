@@ -16,6 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openbwc.config.LiveConfig;
+import org.openbwc.config.UnitLiveConfig;
 import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.testsupport.SystemTools;
 
@@ -87,7 +88,9 @@ class MediaServerPushTest {
         fleet = TestFleet.start(
                 "push",
                 gw -> gw.withLive(LiveConfig.defaults().withMediaServer(push, playback)),
-                List.of(TestFleet.Unit.small(UNIT)));
+                List.of(TestFleet.Unit.small(UNIT)),
+                // A unit pushes only to origins it was configured with.
+                unit -> unit.withLive(new UnitLiveConfig("rtmp://127.0.0.1:" + rtmpPort)));
         base = fleet.base();
         client = fleet.client(TestOperators.SUPERVISOR);
     }

@@ -69,6 +69,12 @@ final class TestFleet implements AutoCloseable {
 
     /** Starts the gateway, then the units, and waits until every unit is online. */
     static TestFleet start(String name, UnaryOperator<GatewayConfig> tweak, List<Unit> units) {
+        return start(name, tweak, units, UnaryOperator.identity());
+    }
+
+    /** As {@link #start(String, UnaryOperator, List)}, with {@code unitTweak} applied to each unit's config. */
+    static TestFleet start(
+            String name, UnaryOperator<GatewayConfig> tweak, List<Unit> units, UnaryOperator<UnitConfig> unitTweak) {
         TestFleet f = new TestFleet(name, tweak);
         try {
             f.gateway = Gateway.start(f.config, Gateway.CaPolicy.CREATE_IF_MISSING);
@@ -86,7 +92,7 @@ final class TestFleet implements AutoCloseable {
                                 .withBitrateKbps(u.kbps()))
                         .withGnss(new GnssConfig(GnssSource.GPX, "127.0.0.1", 2947, "bundled:" + ((n - 1) % 3 + 1)));
                 // Enrolled as the demo enrols its units: a token, then the unit's own keys and an HTTPS request.
-                SimulatedUnit unit = new SimulatedUnit(DemoCommand.enrolment(f.gateway, c), "test");
+                SimulatedUnit unit = new SimulatedUnit(DemoCommand.enrolment(f.gateway, unitTweak.apply(c)), "test");
                 f.units.add(unit);
                 f.ids.add(u.id());
                 unit.powerOn();

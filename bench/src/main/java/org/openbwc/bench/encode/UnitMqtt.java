@@ -27,7 +27,8 @@ final class UnitMqtt implements AutoCloseable {
     /** The unit's pid: status messages are paired with a /proc sample of it. */
     volatile long pid = -1;
 
-    private UnitMqtt(String url, String unitId) throws org.eclipse.paho.mqttv5.common.MqttException {
+    private UnitMqtt(String url, String unitId, javax.net.SocketFactory sockets)
+            throws org.eclipse.paho.mqttv5.common.MqttException {
         this.unitId = unitId;
         String me = "bench-" + ProcessHandle.current().pid();
         this.replyTopic = "bwc/v1/_replies/" + me;
@@ -70,6 +71,7 @@ final class UnitMqtt implements AutoCloseable {
         options.setConnectionTimeout(5);
         options.setCleanStart(true);
         options.setAutomaticReconnect(false);
+        if (sockets != null) options.setSocketFactory(sockets);
         client.connect(options);
         client.subscribe(
                         new String[] {"bwc/v1/" + unitId + "/status", "bwc/v1/" + unitId + "/event", replyTopic},
@@ -79,7 +81,13 @@ final class UnitMqtt implements AutoCloseable {
 
     /** Connects to the broker or throws (unreachable, refused). */
     static UnitMqtt connect(String url, String unitId) throws org.eclipse.paho.mqttv5.common.MqttException {
-        return new UnitMqtt(url, unitId);
+        return new UnitMqtt(url, unitId, null);
+    }
+
+    /** Connects through {@code sockets} (TLS with the bench's identity). */
+    static UnitMqtt connect(String url, String unitId, javax.net.SocketFactory sockets)
+            throws org.eclipse.paho.mqttv5.common.MqttException {
+        return new UnitMqtt(url, unitId, sockets);
     }
 
     /** Sends a command as docs/protocol.md describes it and waits for the reply; null when none came in time. */

@@ -48,8 +48,26 @@ final class UnitRuns {
         String url = bench.opt.get("mqtt-url");
         Map<String, String> info = new LinkedHashMap<>();
         UnitMqtt mqtt = null;
+        org.openbwc.bench.fanout.BenchBroker tls = null;
+        if ("1".equals(bench.opt.get("unit-tls"))) {
+            // A TLS Mosquitto of the bench's own; the unit gets its certificate from the bench's CA, as from enrolment.
+            tls = org.openbwc.bench.fanout.BenchBroker.start(
+                    true, bench.work.resolve("tls-broker"), bench.work.resolve("tls-broker-gateway"));
+            org.openbwc.pki.AgencyCa ca = org.openbwc.pki.AgencyCa.open(tls.caFolder(), java.time.Clock.systemUTC());
+            Path keys = data.resolve("keys");
+            ca.issueClient(unitId, org.openbwc.pki.IdentityRole.UNIT, java.time.Duration.ofDays(2))
+                    .write(keys.resolve("unit.key"), keys.resolve("unit.crt"));
+            org.openbwc.pki.Pem.writeCertificates(keys.resolve("ca.crt"), ca.certificate());
+            String yaml = Files.readString(config);
+            if (!yaml.contains(url)) throw new IllegalStateException(config + " does not name " + url);
+            Path tlsConfig = bench.work.resolve("unit-tls.yaml");
+            Files.writeString(tlsConfig, yaml.replace(url, tls.url()));
+            config = tlsConfig;
+            url = tls.url();
+            info.put("tls", "1");
+        }
         try {
-            mqtt = UnitMqtt.connect(url, unitId);
+            mqtt = tls != null ? UnitMqtt.connect(url, unitId, tls.socketFactory()) : UnitMqtt.connect(url, unitId);
             info.put("broker", "ok");
         } catch (Exception e) {
             info.put("broker", "none");
@@ -178,6 +196,7 @@ final class UnitRuns {
                 mqtt.clearRetained();
                 mqtt.close();
             }
+            if (tls != null) tls.close();
         }
     }
 

@@ -24,11 +24,16 @@ import org.openbwc.pki.TlsContexts;
  * client identity for the bench's own connections, and the CA copied into the gateway's data dir (the gateway issues
  * its own client certificate from it at start, as a real one does).
  */
-final class BenchBroker implements AutoCloseable {
+public final class BenchBroker implements AutoCloseable {
     final boolean tls;
     final int port;
     final Process process;
     final Path folder;
+
+    /** The bench's agency CA folder (ca.crt, ca.key), when TLS is on. */
+    public Path caFolder() {
+        return folder.resolve("ca");
+    }
 
     private BenchBroker(boolean tls, int port, Process process, Path folder) {
         this.tls = tls;
@@ -38,7 +43,8 @@ final class BenchBroker implements AutoCloseable {
     }
 
     /** Starts mosquitto on a free loopback port; {@code gatewayDataDir} receives the CA when TLS is on. */
-    static BenchBroker start(boolean tls, Path work, Path gatewayDataDir) throws IOException, InterruptedException {
+    public static BenchBroker start(boolean tls, Path work, Path gatewayDataDir)
+            throws IOException, InterruptedException {
         Path folder = work.resolve("broker");
         Files.createDirectories(folder);
         int port;
@@ -96,12 +102,12 @@ final class BenchBroker implements AutoCloseable {
         throw new IOException("mosquitto did not listen on port " + port + " within 10 s");
     }
 
-    String url() {
+    public String url() {
         return (tls ? "ssl" : "tcp") + "://127.0.0.1:" + port;
     }
 
     /** The socket factory the bench's own MQTT clients use. */
-    SocketFactory socketFactory() {
+    public SocketFactory socketFactory() {
         if (!tls) return SocketFactory.getDefault();
         return TlsContexts.mutual(
                         folder.resolve("bench.key"),
