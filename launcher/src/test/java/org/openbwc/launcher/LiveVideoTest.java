@@ -209,10 +209,12 @@ class LiveVideoTest {
         assertThat(upgrade(http.newWebSocketBuilder().header("Authorization", "Bearer " + supervisor.token()), ws))
                 .as("a token is good for one connection")
                 .isFalse();
-        // A unit uplink without its ticket is refused too.
-        assertThat(upgrade(
+        // An uplink without a unit certificate and its ticket is refused too: upgraded, then closed at once with the
+        // reason (the only way a unit's WebSocket client learns why), before a byte of video is taken.
+        assertThat(closeReason(
                         http.newWebSocketBuilder(), base.replace("http", "ws") + "/uplink/" + UNIT + "?ticket=guess"))
-                .isFalse();
+                .startsWith("1008 ")
+                .contains("certificate");
         assertThat(supervisor.command(UNIT, "live.start").status())
                 .as("only the live service sends live.start")
                 .isEqualTo(400);
@@ -258,6 +260,27 @@ class LiveVideoTest {
         String out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as(out).isZero();
         assertThat(out).contains("h264,320,240");
+    }
+
+    /** The close code and reason the server sent right after the upgrade, or "open" when it kept the socket open. */
+    private static String closeReason(WebSocket.Builder b, String url) {
+        java.util.concurrent.CompletableFuture<String> closed = new java.util.concurrent.CompletableFuture<>();
+        WebSocket s = b.buildAsync(URI.create(url), new WebSocket.Listener() {
+                    @Override
+                    public java.util.concurrent.CompletionStage<?> onClose(WebSocket ws, int code, String reason) {
+                        closed.complete(code + " " + reason);
+                        return null;
+                    }
+                })
+                .join();
+        try {
+            return closed.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            s.abort();
+            return "open";
+        } catch (InterruptedException | java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static boolean upgrade(WebSocket.Builder b, String url) {
