@@ -28,13 +28,13 @@ public final class TlsContexts {
     /** Presents {@code certificateFile} (a chain, leaf first) with {@code keyFile}; trusts only {@code caFile}. */
     public static SSLContext mutual(Path keyFile, Path certificateFile, Path caFile) {
         return context(
-                keyManagers(Pem.readPrivateKey(keyFile), Pem.readCertificates(certificateFile)),
-                trustManagers(Pem.readCertificates(caFile)));
+                keyManagers(JdkPem.readPrivateKey(keyFile), JdkPem.readCertificates(certificateFile)),
+                trustManagers(JdkPem.readCertificates(caFile)));
     }
 
     /** Trusts only {@code caFile}, presents nothing (a browser-like client, or a unit's first contact after it). */
     public static SSLContext trusting(Path caFile) {
-        return context(null, trustManagers(Pem.readCertificates(caFile)));
+        return context(null, trustManagers(JdkPem.readCertificates(caFile)));
     }
 
     /** Trusts a server whose chain ends at the CA with this SHA-256 fingerprint: a unit's enrolment. */

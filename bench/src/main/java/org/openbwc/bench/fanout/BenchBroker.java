@@ -53,6 +53,8 @@ public final class BenchBroker implements AutoCloseable {
         }
         List<String> conf = new ArrayList<>(List.of(
                 "per_listener_settings false",
+                // Started as root, mosquitto would drop to user mosquitto and could not read the bench's key files.
+                "user " + System.getProperty("user.name"),
                 "persistence false",
                 "log_dest file " + folder.resolve("mosquitto.log"),
                 "max_queued_messages 100000",
