@@ -51,8 +51,9 @@ final class UnitRuns {
         org.openbwc.bench.fanout.BenchBroker tls = null;
         if ("1".equals(bench.opt.get("unit-tls"))) {
             // A TLS Mosquitto of the bench's own; the unit gets its certificate from the bench's CA, as from enrolment.
-            tls = org.openbwc.bench.fanout.BenchBroker.start(
-                    true, bench.work.resolve("tls-broker"), bench.work.resolve("tls-broker-gateway"));
+            // A folder per run (the unit's data dir is named by the run's time): a CA is never made over another.
+            Path tlsFolder = bench.work.resolve("tls-" + data.getFileName());
+            tls = org.openbwc.bench.fanout.BenchBroker.start(true, tlsFolder, tlsFolder.resolve("gateway"));
             org.openbwc.pki.AgencyCa ca = org.openbwc.pki.AgencyCa.open(tls.caFolder(), java.time.Clock.systemUTC());
             Path keys = data.resolve("keys");
             ca.issueClient(unitId, org.openbwc.pki.IdentityRole.UNIT, java.time.Duration.ofDays(2))
