@@ -78,8 +78,8 @@ public final class Pem {
             JcaPEMKeyConverter converter = new JcaPEMKeyConverter();
             for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
                 if (o instanceof PrivateKeyInfo info) return converter.getPrivateKey(info);
-                if (o instanceof PEMKeyPair pair)
-                    return converter.getKeyPair(pair).getPrivate();
+                // SEC1 keys may omit the public part, which getKeyPair would need.
+                if (o instanceof PEMKeyPair pair) return converter.getPrivateKey(pair.getPrivateKeyInfo());
             }
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException(source + " is not a readable PEM private key: " + e.getMessage(), e);
