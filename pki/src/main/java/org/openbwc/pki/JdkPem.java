@@ -21,10 +21,10 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Reads the PEM files a TLS endpoint needs with the JDK alone: certificates, and PKCS#8 private keys (what
- * {@link Pem} and OpenSSL 3 write). A unit reads its TLS identity at every connection attempt, and loading
- * BouncyCastle's parsers for that cost it several MiB of memory; only OpenSSL's older key formats still go to
- * {@link Pem}.
+ * Reads PEM certificates and PKCS#8 private keys (what {@link Pem} and OpenSSL 3 write) with the JDK alone; every PEM
+ * file of the project is read here. A unit reads its TLS identity at every connection attempt, and loading
+ * BouncyCastle's parsers for that cost it several MiB of memory; only OpenSSL's older key formats go to BouncyCastle
+ * ({@link Pem#parsePrivateKey}).
  */
 final class JdkPem {
     private static final Pattern PKCS8 =
@@ -33,7 +33,12 @@ final class JdkPem {
     private JdkPem() {}
 
     static List<X509Certificate> readCertificates(Path file) {
-        byte[] bytes = read(file);
+        return parseCertificates(read(file), file.toString());
+    }
+
+    /** Every certificate in PEM text; none when it holds no CERTIFICATE block (the callers say what was missing). */
+    static List<X509Certificate> parseCertificates(byte[] bytes, String source) {
+        if (!new String(bytes, StandardCharsets.US_ASCII).contains("-----BEGIN CERTIFICATE-----")) return List.of();
         try {
             List<X509Certificate> out = new ArrayList<>();
             for (var c :
@@ -42,14 +47,15 @@ final class JdkPem {
             }
             return out;
         } catch (CertificateException e) {
-            throw new IllegalArgumentException(file + " is not a readable PEM certificate file: " + e.getMessage(), e);
+            throw new IllegalArgumentException(
+                    source + " is not a readable PEM certificate file: " + e.getMessage(), e);
         }
     }
 
     static PrivateKey readPrivateKey(Path file) {
         String text = new String(read(file), StandardCharsets.US_ASCII);
         Matcher m = PKCS8.matcher(text);
-        if (!m.find()) return Pem.readPrivateKey(file);
+        if (!m.find()) return Pem.parsePrivateKey(text, file.toString());
         byte[] der;
         try {
             der = Base64.getMimeDecoder().decode(m.group(1));

@@ -7,22 +7,17 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.PrivateKey;
 import java.security.PublicKey;
-import java.security.cert.CertificateException;
 import java.security.cert.X509Certificate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
-import org.bouncycastle.cert.X509CertificateHolder;
-import org.bouncycastle.cert.jcajce.JcaX509CertificateConverter;
 import org.bouncycastle.openssl.PEMKeyPair;
 import org.bouncycastle.openssl.PEMParser;
 import org.bouncycastle.openssl.jcajce.JcaPEMKeyConverter;
@@ -49,28 +44,17 @@ public final class Pem {
 
     /** Every certificate in a PEM file, in file order (a chain: leaf first). */
     public static List<X509Certificate> readCertificates(Path file) {
-        return parseCertificates(read(file), file.toString());
+        return JdkPem.readCertificates(file);
     }
 
     /** Every certificate in PEM text. */
     public static List<X509Certificate> parseCertificates(String pem, String source) {
-        List<X509Certificate> out = new ArrayList<>();
-        try (PEMParser parser = new PEMParser(new StringReader(pem))) {
-            for (Object o = parser.readObject(); o != null; o = parser.readObject()) {
-                if (o instanceof X509CertificateHolder holder) {
-                    out.add(new JcaX509CertificateConverter().getCertificate(holder));
-                }
-            }
-        } catch (IOException | CertificateException | RuntimeException e) {
-            throw new IllegalArgumentException(
-                    source + " is not a readable PEM certificate file: " + e.getMessage(), e);
-        }
-        return out;
+        return JdkPem.parseCertificates(pem.getBytes(StandardCharsets.US_ASCII), source);
     }
 
     /** A private key (PKCS#8 {@code PRIVATE KEY}, or OpenSSL's {@code EC PRIVATE KEY}/{@code RSA PRIVATE KEY}). */
     public static PrivateKey readPrivateKey(Path file) {
-        return parsePrivateKey(read(file), file.toString());
+        return JdkPem.readPrivateKey(file);
     }
 
     static PrivateKey parsePrivateKey(String pem, String source) {
@@ -165,15 +149,5 @@ public final class Pem {
 
     private static boolean supportsPosix(Path dir) {
         return dir.getFileSystem().supportedFileAttributeViews().contains("posix");
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.US_ASCII);
-        } catch (NoSuchFileException e) {
-            throw new UncheckedIOException("no such file: " + file.toAbsolutePath(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file.toAbsolutePath() + ": " + e.getMessage(), e);
-        }
     }
 }

@@ -35,4 +35,12 @@ class PemTest {
 
         assertThat(Pem.readPrivateKey(dir.resolve("k.pem"))).isEqualTo(keys.getPrivate());
     }
+
+    @Test
+    void aFileWithoutACertificateSaysSo(@TempDir Path dir) {
+        Pem.writePrivateKey(dir.resolve("k.pem"), KeyPairs.newTlsKeyPair().getPrivate());
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> Pem.readCertificate(dir.resolve("k.pem")))
+                .hasMessage(dir.resolve("k.pem") + " holds no PEM CERTIFICATE block");
+    }
 }
