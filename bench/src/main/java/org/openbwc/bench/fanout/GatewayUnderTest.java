@@ -53,12 +53,9 @@ final class GatewayUnderTest {
         enrolBenchUnits(bench, work.resolve("gw-data"));
 
         // An operator account made with the real CLI, as a technician would; the SSE clients sign in with it.
-        List<String> userAdd = new ArrayList<>();
-        userAdd.add(bench.gwJava);
-        userAdd.addAll(List.of(bench.gwJavaOpts.trim().split("\\s+")));
-        userAdd.addAll(List.of(
-                "-jar",
-                bench.root.resolve("launcher/target/bwc.jar").toString(),
+        Process add = startBwc(
+                bench,
+                "user-add.log",
                 "gateway",
                 "user",
                 "add",
@@ -68,12 +65,7 @@ final class GatewayUnderTest {
                 "--replace",
                 "--password-stdin",
                 "--config",
-                yaml.toString()));
-        Process add = new ProcessBuilder(userAdd)
-                .directory(work.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(work.resolve("user-add.log").toFile())
-                .start();
+                yaml.toString());
         add.getOutputStream().write((BENCH_PASSWORD + "\n").getBytes(StandardCharsets.UTF_8));
         add.getOutputStream().close();
         if (add.waitFor() != 0)
@@ -81,41 +73,30 @@ final class GatewayUnderTest {
 
         if (!Files.exists(work.resolve("gw-data").resolve("pki").resolve("ca.crt"))) {
             // A gateway needs its agency CA (the TLS broker run copied the bench's CA in already).
-            List<String> pkiInit = new ArrayList<>();
-            pkiInit.add(bench.gwJava);
-            pkiInit.addAll(List.of(bench.gwJavaOpts.trim().split("\\s+")));
-            pkiInit.addAll(List.of(
-                    "-jar",
-                    bench.root.resolve("launcher/target/bwc.jar").toString(),
-                    "pki",
-                    "init",
-                    "--config",
-                    yaml.toString()));
-            Process init = new ProcessBuilder(pkiInit)
-                    .directory(work.toFile())
-                    .redirectErrorStream(true)
-                    .redirectOutput(work.resolve("pki-init.log").toFile())
-                    .start();
+            Process init = startBwc(bench, "pki-init.log", "pki", "init", "--config", yaml.toString());
+            init.getOutputStream().close();
             if (init.waitFor() != 0)
                 throw new IllegalStateException("bwc pki init failed; see " + work.resolve("pki-init.log"));
         }
 
+        Path gwLog = work.resolve("gateway.log");
+        Process gw = startBwc(bench, "gateway.log", "gateway", "--config", yaml.toString());
+        return new GatewayUnderTest(port, gwLog, gw);
+    }
+
+    /** Starts {@code bwc ARGS} as the gateway runs (its java and options), output into {@code logName} in the work dir. */
+    private static Process startBwc(FanoutBench bench, String logName, String... args) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(bench.gwJava);
         cmd.addAll(List.of(bench.gwJavaOpts.trim().split("\\s+")));
-        cmd.addAll(List.of(
-                "-jar",
-                bench.root.resolve("launcher/target/bwc.jar").toString(),
-                "gateway",
-                "--config",
-                yaml.toString()));
-        Path gwLog = work.resolve("gateway.log");
-        Process gw = new ProcessBuilder(cmd)
-                .directory(work.toFile())
+        cmd.add("-jar");
+        cmd.add(bench.root.resolve("launcher/target/bwc.jar").toString());
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd)
+                .directory(bench.work.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(gwLog.toFile())
+                .redirectOutput(bench.work.resolve(logName).toFile())
                 .start();
-        return new GatewayUnderTest(port, gwLog, gw);
     }
 
     /** Polls /health until it answers 200; fails when the gateway exits or 60 s pass. */
