@@ -22,8 +22,6 @@ import org.openbwc.gateway.identity.TestEnrolment;
 import org.openbwc.gateway.identity.UnitDirectory;
 import org.openbwc.gateway.web.ApiClient;
 import org.openbwc.pki.AgencyCa;
-import org.openbwc.pki.Pem;
-import org.openbwc.pki.TlsContexts;
 import org.openbwc.protocol.UnitState;
 import org.openbwc.testsupport.TestIdentities;
 
@@ -67,16 +65,11 @@ class EnrolledUnitsOnlyTest {
 
             // The unit keeps what enrolment returned; a rogue holds a genuine agency certificate that was never
             // enrolled (a copy of the CA's key misused, or a certificate issued by hand).
-            Path keyDir = dataDir.resolve("unit-keys");
-            Pem.writePrivateKey(keyDir.resolve("unit.key"), keys.tls().getPrivate());
-            Pem.writeAtomically(
-                    keyDir.resolve("unit.crt"),
+            SSLContext goodTls = TestEnrolment.keep(
+                    keys,
                     enrolled.json().get("certificate").asText(),
-                    false);
-            Pem.writeAtomically(
-                    keyDir.resolve("ca.crt"), enrolled.json().get("ca").asText(), false);
-            SSLContext goodTls = TlsContexts.mutual(
-                    keyDir.resolve("unit.key"), keyDir.resolve("unit.crt"), keyDir.resolve("ca.crt"));
+                    enrolled.json().get("ca").asText(),
+                    dataDir.resolve("unit-keys"));
             SSLContext rogueTls = TestIdentities.open(config.pkiDir()).unit("u-rogue");
             try (FakeUnit good = new FakeUnit(gateway.mqttUrl(), "u-enrolled", 10, goodTls)) {
                 good.status(UnitState.BUFFERING, 80);

@@ -43,9 +43,14 @@ public final class TestEnrolment {
         UnitKeys keys = unit(unitId);
         String token = service.add(unitId).token();
         EnrolmentService.Enrolled enrolled = service.enrol("test", unitId, token, keys.csrPem(), keys.evidenceKeyPem());
+        return keep(keys, enrolled.certificatePem(), enrolled.caPem(), folder);
+    }
+
+    /** Writes what a unit keeps after enrolment into {@code folder}; its TLS context from those files. */
+    public static SSLContext keep(UnitKeys keys, String certificatePem, String caPem, Path folder) {
         Pem.writePrivateKey(folder.resolve("unit.key"), keys.tls().getPrivate());
-        Pem.writeAtomically(folder.resolve("unit.crt"), enrolled.certificatePem(), false);
-        Pem.writeAtomically(folder.resolve("ca.crt"), enrolled.caPem(), false);
+        Pem.writeAtomically(folder.resolve("unit.crt"), certificatePem, false);
+        Pem.writeAtomically(folder.resolve("ca.crt"), caPem, false);
         return TlsContexts.mutual(folder.resolve("unit.key"), folder.resolve("unit.crt"), folder.resolve("ca.crt"));
     }
 
