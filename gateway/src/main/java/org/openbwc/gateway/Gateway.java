@@ -4,9 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLContext;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.HttpConfig;
@@ -115,6 +117,17 @@ public final class Gateway implements AutoCloseable {
     }
 
     /** The uplink base units get in live.start: the units' listener on the port actually bound (tests bind 0). */
+    /**
+     * The units' listener as a unit reaches it, for the enrolment config shown with a new token (as {@code bwc
+     * gateway unit add} prints it): the first server host name of the gateway's certificate, else the HTTP host.
+     */
+    private static String enrolmentUrl(GatewayConfig config, int boundUnitPort) {
+        List<String> hosts = config.pki().serverHostList();
+        String host = hosts.isEmpty() ? config.http().host() : hosts.get(0);
+        if (host.contains(":") && !host.startsWith("[")) host = "[" + host + "]";
+        return "https://" + host + ":" + boundUnitPort;
+    }
+
     private static String liveBase(GatewayConfig config, int boundUnitPort) {
         return config.live().uplinkUrl() != null
                 ? config.uplinkBaseUrl()
@@ -279,6 +292,7 @@ public final class Gateway implements AutoCloseable {
             alerts.listen(live);
 
             // web/: each route group gets what it serves.
+            AtomicInteger boundUnitPort = new AtomicInteger(config.http().unitPort());
             EventStream events = new EventStream(
                     registry, alerts, json, EventStream.DEFAULT_HEARTBEAT, EventStream.DEFAULT_EVENT_BACKLOG);
             GatewayMetrics metrics = new GatewayMetrics(id, registry, connection, drops, alerts, events::clients, live);
@@ -291,13 +305,14 @@ public final class Gateway implements AutoCloseable {
                     new FleetRoutes(id, registry, trails, recordings, config.map(), json),
                     new CommandRoutes(id, registry, commands, audit, metrics, commandTimeout, json),
                     new AlertRoutes(alerts, audit, json),
-                    new AdminRoutes(audit, auth.directory(), json),
+                    new AdminRoutes(audit, auth, json),
                     new LiveRoutes(id, registry, live, audit, commandTimeout, json),
                     new LiveSockets(live, access, audit),
-                    new EnrolmentRoutes(enrolment, audit, json));
+                    new EnrolmentRoutes(enrolment, audit, json, () -> enrolmentUrl(config, boundUnitPort.get())));
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
             int unitPort = httpPort == FROM_CONFIG ? config.http().unitPort() : 0;
             WebServer http = WebServer.start(listeners(config, pki, port, unitPort), json, routes);
+            boundUnitPort.set(http.unitPort());
             live.uplinkBase(liveBase(config, http.unitPort()));
 
             Gateway gateway = new Gateway(

@@ -335,7 +335,8 @@ abstract class FleetContract {
         assertThat(u.commands.getFirst().requestedBy()).isEqualTo(config.gatewayId() + "/" + TestOperators.SUPERVISOR);
 
         u.answer(FakeUnit.Answer.REFUSE);
-        ApiClient.Reply refused = api.post("/api/units/" + u.id + "/commands/record.stop", null);
+        ApiClient.Reply refused =
+                api.post("/api/units/" + u.id + "/commands/record.stop", "{\"reason\": \"test: the stop is over\"}");
         assertThat(refused.status()).as(refused.body()).isEqualTo(422);
         assertThat(refused.json().get("ok").asBoolean()).isFalse();
         assertThat(refused.json().get("error").asText()).contains(u.id, "record.stop", "battery too low");

@@ -73,7 +73,10 @@ public final class AuditCommand implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             String counts = v.entries() + " entries (" + v.unkeyedEntries() + " from before the log was keyed), "
                     + v.checkpoints() + " signed checkpoints"
-                    + (v.tornLines() > 0 ? ", " + v.tornLines() + " torn lines from power cuts" : "");
+                    + (v.tornLines() > 0 ? ", " + v.tornLines() + " torn lines from power cuts" : "")
+                    + (v.lastCheckpointAt() == null
+                            ? ""
+                            : ", the last at seq " + v.lastCheckpointSeq() + " (" + v.lastCheckpointAt() + ")");
             if (v.intact()) {
                 out.println("Audit log " + log.toAbsolutePath() + " is intact: " + counts + ", last seq " + v.lastSeq()
                         + ".");

@@ -117,8 +117,12 @@ public final class DemoCommand implements Callable<Integer> {
     String tileUrl;
 
     static final String ADMIN = "admin";
+    /** The operator the printed {@code bwc gateway user add} example adds. */
+    static final String EXAMPLE_VIEWER = "vera";
 
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Stops a running demo as Ctrl-C does (tests); null until it is up. */
+    private volatile Runnable stopper;
 
     @Override
     public Integer call() throws Exception {
@@ -186,6 +190,15 @@ public final class DemoCommand implements Callable<Integer> {
             VirtualUnitsServer simRef = sim;
             hook = new Thread(() -> shutdown(fleet, simRef, gateway), "bwc-demo-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
+            Thread hookRef = hook;
+            stopper = () -> {
+                try {
+                    Runtime.getRuntime().removeShutdownHook(hookRef);
+                } catch (IllegalStateException alreadyStopping) {
+                    return; // the hook is running: it stops the demo
+                }
+                shutdown(fleet, simRef, gateway);
+            };
 
             awaitOnline(gateway, fleet.size());
             Logger.info("demo up in {} ms: {} units online", (System.nanoTime() - t0) / 1_000_000, fleet.size());
@@ -196,7 +209,10 @@ public final class DemoCommand implements Callable<Integer> {
                     + " listener: " + gateway.unitsUrl());
             out.println("Agency CA: " + gateway.pki().caFile().toAbsolutePath() + "   fingerprint "
                     + gateway.pki().ca().fingerprint());
-            out.println("Gateway file: " + gwYaml + "   (e.g. ./bwc gateway unit list --config " + gwYaml + ")");
+            out.println(
+                    "Gateway file: " + gwYaml + "   (e.g. ./bwc gateway unit list --config " + shellWord(gwYaml) + ")");
+            out.println("Add an operator: " + userAddLine(gwYaml)
+                    + "   (asks for the password; the running demo takes the account at its next sign-in, no restart)");
             out.println("Data: " + dataDir.toAbsolutePath() + "   (Ctrl-C stops)");
             out.flush();
             stopped.await();
@@ -212,6 +228,27 @@ public final class DemoCommand implements Callable<Integer> {
             shutdown(fleet, sim, gateway);
             throw e;
         }
+    }
+
+    /** Stops the demo as Ctrl-C would, if it is up; {@link #call} then returns. */
+    void stop() {
+        Runnable s = stopper;
+        if (s != null) s.run();
+    }
+
+    /**
+     * A {@code bwc gateway user add} line that works on the running demo as printed: the gateway re-reads its users
+     * file when it changes (see {@code OperatorDirectory}), so the new account can sign in at once.
+     */
+    static String userAddLine(Path gatewayFile) {
+        return "./bwc gateway user add " + EXAMPLE_VIEWER + " --role viewer --config " + shellWord(gatewayFile);
+    }
+
+    /** A path as one shell word: as is when it needs no quoting, else in single quotes. */
+    static String shellWord(Path path) {
+        String s = path.toString();
+        if (s.matches("[A-Za-z0-9_./@%+=:,-]+")) return s;
+        return "'" + s.replace("'", "'\\''") + "'";
     }
 
     /**

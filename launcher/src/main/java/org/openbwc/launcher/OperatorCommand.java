@@ -198,7 +198,9 @@ public final class OperatorCommand implements Runnable {
             OperatorDirectory directory = target.directory();
             if (directory.all().isEmpty()) out.println("No operators in " + directory.file());
             for (Operator op : directory.all()) {
-                out.printf("%-24s %-10s added %s%n", op.name(), op.role().wire(), op.created());
+                out.printf(
+                        "%-24s %-10s added %s%s%n",
+                        op.name(), op.role().wire(), op.created(), op.disabled() ? "  DISABLED" : "");
             }
             out.flush();
             return 0;

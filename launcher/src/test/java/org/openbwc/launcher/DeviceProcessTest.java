@@ -297,7 +297,10 @@ class DeviceProcessTest {
                 .isTrue();
         Thread.sleep(3_000);
         Instant stoppedAt = Instant.now();
-        assertThat(client.command(id, "record.stop").body().path("ok").asBoolean())
+        assertThat(client.command(id, "record.stop", "test: end of the scenario")
+                        .body()
+                        .path("ok")
+                        .asBoolean())
                 .isTrue();
         Path rec = recordingDir(id);
         await().atMost(Duration.ofSeconds(20)).until(() -> Files.exists(rec.resolve("manifest.json")));

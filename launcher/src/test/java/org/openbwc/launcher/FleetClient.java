@@ -106,7 +106,13 @@ final class FleetClient implements AutoCloseable {
     }
 
     Reply command(String unit, String name) throws IOException, InterruptedException {
-        return post(gateway, "/api/units/" + unit + "/commands/" + name, null);
+        return command(unit, name, null);
+    }
+
+    /** A command with the operator's reason (required for record.stop and stealth.on; it goes to the audit log). */
+    Reply command(String unit, String name, String reason) throws IOException, InterruptedException {
+        String body = reason == null ? null : JSON.writeValueAsString(Map.of("reason", reason));
+        return post(gateway, "/api/units/" + unit + "/commands/" + name, body);
     }
 
     Reply sim(String path) throws IOException, InterruptedException {

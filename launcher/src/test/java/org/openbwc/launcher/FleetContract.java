@@ -189,7 +189,7 @@ abstract class FleetContract {
 
         FleetClient.Reply marker = client.command(id, "marker");
         assertThat(marker.body().path("ok").asBoolean()).isTrue();
-        FleetClient.Reply stop = client.command(id, "record.stop");
+        FleetClient.Reply stop = client.command(id, "record.stop", "test: end of the scenario");
         assertThat(stop.body().path("ok").asBoolean()).isTrue();
         await().atMost(Duration.ofSeconds(10)).until(() -> state(id).equals("BUFFERING"));
 
@@ -292,7 +292,7 @@ abstract class FleetContract {
         await().atMost(Duration.ofSeconds(10))
                 .until(() ->
                         client.command(id, "record.start").body().path("ok").asBoolean());
-        client.command(id, "record.stop");
+        client.command(id, "record.stop", "test: end of the scenario");
         await().atMost(Duration.ofSeconds(10)).until(() -> state(id).equals("BUFFERING"));
     }
 

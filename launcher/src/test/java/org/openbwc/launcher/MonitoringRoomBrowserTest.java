@@ -144,7 +144,9 @@ class MonitoringRoomBrowserTest {
             wait.until(d -> "lost".equals(d.findElement(By.id("conn")).getAttribute("data-state")));
             fleet.gateway = Gateway.start(fleet.config, Gateway.CaPolicy.CREATE_IF_MISSING);
             await("units back").atMost(Duration.ofSeconds(60)).until(() -> client.onlineCount(ids) == UNITS);
-            assertThat(client.command(id, "record.stop").status()).isEqualTo(200);
+            assertThat(client.command(id, "record.stop", "test: end of the scenario")
+                            .status())
+                    .isEqualTo(200);
             wait.until(d -> "live".equals(d.findElement(By.id("conn")).getAttribute("data-state")));
             wait.until(d -> List.of("post_event", "buffering")
                     .contains(d.findElement(By.cssSelector("#status .state")).getAttribute("data-state")));

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,6 +17,8 @@ import java.security.MessageDigest;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Base64;
 import java.util.HexFormat;
 import java.util.regex.Matcher;
@@ -115,6 +120,11 @@ final class AuditChain {
     }
 
     static AuditVerification verify(Path file, byte[] key, PublicKey publicKey) {
+        return verify(file, key, publicKey, Long.MAX_VALUE);
+    }
+
+    /** As {@link #verify(Path, byte[], PublicKey)}, over the first {@code bytes} of the file only. */
+    static AuditVerification verify(Path file, byte[] key, PublicKey publicKey, long bytes) {
         long lineNo = 0;
         long entries = 0;
         long unkeyed = 0;
@@ -123,7 +133,9 @@ final class AuditChain {
         long seq = 0;
         String prev = AuditLog.GENESIS;
         boolean keyedPart = false;
-        try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+        Checkpoint last = new Checkpoint();
+        try (BufferedReader in = new BufferedReader(
+                new InputStreamReader(new Prefix(Files.newInputStream(file), bytes), StandardCharsets.UTF_8))) {
             for (String text = in.readLine(); text != null; text = in.readLine()) {
                 lineNo++;
                 if (text.isBlank()) continue;
@@ -137,10 +149,11 @@ final class AuditChain {
                 }
                 Line line = Line.of(text);
                 if (line == null)
-                    return broken(entries, unkeyed, checkpoints, seq, torn, lineNo, "has no hash at its end");
+                    return broken(last, entries, unkeyed, checkpoints, seq, torn, lineNo, "has no hash at its end");
                 long lineSeq = line.json.path("seq").asLong(-1);
                 if (!line.prev.equals(prev)) {
                     return broken(
+                            last,
                             entries,
                             unkeyed,
                             checkpoints,
@@ -151,6 +164,7 @@ final class AuditChain {
                 }
                 if (lineSeq != seq + 1) {
                     return broken(
+                            last,
                             entries,
                             unkeyed,
                             checkpoints,
@@ -164,6 +178,7 @@ final class AuditChain {
                 String expected = keyedPart ? mac(key, prev, line.body) : sha256(prev, line.body);
                 if (!expected.equals(line.hash)) {
                     return broken(
+                            last,
                             entries,
                             unkeyed,
                             checkpoints,
@@ -184,6 +199,7 @@ final class AuditChain {
                                     publicKey, seq, prev, d.path("signature").asText(""));
                     if (!valid) {
                         return broken(
+                                last,
                                 entries,
                                 unkeyed,
                                 checkpoints,
@@ -193,6 +209,8 @@ final class AuditChain {
                                 "is a checkpoint whose signature does not verify with the audit public key");
                     }
                     checkpoints++;
+                    last.seq = lineSeq;
+                    last.at = time(line.json);
                 }
                 entries++;
                 if (!keyedPart) unkeyed++;
@@ -205,6 +223,7 @@ final class AuditChain {
         if (entries > 0 && !keyedPart) {
             // The gateway marks the keyed chain's start when it opens any log; a log without the mark was rewritten.
             return broken(
+                    last,
                     entries,
                     unkeyed,
                     checkpoints,
@@ -213,12 +232,71 @@ final class AuditChain {
                     1,
                     "has no keyed part (no audit.keyed entry): the chain was recomputed without the key");
         }
-        return new AuditVerification(true, entries, unkeyed, checkpoints, seq, torn, 0, "");
+        return new AuditVerification(true, entries, unkeyed, checkpoints, seq, torn, 0, "", last.seq, last.at);
     }
 
     private static AuditVerification broken(
-            long entries, long unkeyed, int checkpoints, long seq, int torn, long lineNo, String problem) {
+            Checkpoint last,
+            long entries,
+            long unkeyed,
+            int checkpoints,
+            long seq,
+            int torn,
+            long lineNo,
+            String problem) {
         return new AuditVerification(
-                false, entries, unkeyed, checkpoints, seq, torn, lineNo, "line " + lineNo + " " + problem);
+                false,
+                entries,
+                unkeyed,
+                checkpoints,
+                seq,
+                torn,
+                lineNo,
+                "line " + lineNo + " " + problem,
+                last.seq,
+                last.at);
+    }
+
+    /** The last checkpoint that verified so far. */
+    private static final class Checkpoint {
+        long seq;
+        Instant at;
+    }
+
+    private static Instant time(JsonNode entry) {
+        try {
+            return Instant.parse(entry.path("time").asText());
+        } catch (DateTimeParseException e) {
+            return null;
+        }
+    }
+
+    /**
+     * The first bytes of a stream: a log being appended to is checked up to where it ended when the check began, so
+     * a line half-written meanwhile is not mistaken for a torn one.
+     */
+    private static final class Prefix extends FilterInputStream {
+        private long left;
+
+        Prefix(InputStream in, long bytes) {
+            super(in);
+            this.left = bytes;
+        }
+
+        @Override
+        public int read() throws IOException {
+            if (left <= 0) return -1;
+            int b = super.read();
+            if (b >= 0) left--;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (left <= 0) return -1;
+            int n = super.read(b, off, (int) Math.min(len, left));
+            if (n > 0) left -= n;
+            return n;
+        }
     }
 }

@@ -11,6 +11,7 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
@@ -20,6 +21,7 @@ import java.time.Clock;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -42,6 +44,8 @@ public final class AuditLog implements AutoCloseable {
 
     /** Only the tail is read back for the admin page; the file itself is never truncated. */
     static final int TAIL_BYTES = 512 * 1024;
+    /** How much of the file a search reads at a time, from the end. */
+    static final int SEARCH_BLOCK_BYTES = 64 * 1024;
 
     static final String KEYED = "audit.keyed";
     static final String CHECKPOINT = "audit.checkpoint";
@@ -182,6 +186,72 @@ public final class AuditLog implements AutoCloseable {
             // The action already happened; losing its trace must be loud, not silent.
             Logger.error(e, "AUDIT LOG WRITE FAILED ({}): {} {} {} {}", file, actor, action, target, outcome);
         }
+    }
+
+    /**
+     * The newest entries that match, newest first, searching the whole file from its end (in blocks, so a long log
+     * is never read into memory at once) until {@code query.limit()} are found or none older can match.
+     */
+    public List<JsonNode> find(AuditQuery query) {
+        List<JsonNode> out = new ArrayList<>();
+        try (FileChannel in = FileChannel.open(file, StandardOpenOption.READ)) {
+            long pos = in.size();
+            byte[] carry = new byte[0]; // the start of a line whose end was read in the block after it
+            while (pos > 0) {
+                int n = (int) Math.min(SEARCH_BLOCK_BYTES, pos);
+                pos -= n;
+                ByteBuffer block = ByteBuffer.allocate(n + carry.length).limit(n);
+                while (block.hasRemaining()) {
+                    if (in.read(block, pos + block.position()) < 0) throw new IOException("the log shrank");
+                }
+                block.limit(block.capacity()).put(carry);
+                byte[] bytes = block.array();
+                int end = bytes.length;
+                for (int i = bytes.length - 1; i >= 0; i--) {
+                    if (bytes[i] != '\n') continue;
+                    if (searchLine(bytes, i + 1, end, query, out)) return out;
+                    end = i;
+                }
+                carry = Arrays.copyOfRange(bytes, 0, end);
+            }
+            searchLine(carry, 0, carry.length, query, out);
+        } catch (NoSuchFileException e) {
+            return out;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the audit log " + file, e);
+        }
+        return out;
+    }
+
+    /** @return true when the search is done: enough found, or nothing older can match */
+    private boolean searchLine(byte[] bytes, int from, int to, AuditQuery query, List<JsonNode> out) {
+        if (to <= from) return false;
+        JsonNode entry;
+        try {
+            entry = mapper.readTree(bytes, from, to - from);
+        } catch (IOException e) {
+            Logger.debug("Unreadable audit line skipped: {}", e.getMessage());
+            return false;
+        }
+        if (entry == null || !entry.isObject()) return false;
+        if (query.matches(entry)) out.add(entry);
+        return out.size() >= query.limit() || query.endsSearch(entry);
+    }
+
+    /**
+     * Checks this log as {@link #verify} does (what {@code bwc gateway audit verify} runs), with its own keys, up to
+     * the last entry written when the check begins.
+     */
+    public AuditVerification verify() {
+        long written;
+        synchronized (this) {
+            try {
+                written = Files.size(file);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read the audit log " + file, e);
+            }
+        }
+        return AuditChain.verify(file, keys.macKey(), keys.publicKey(), written);
     }
 
     /** The newest entries, newest first. */

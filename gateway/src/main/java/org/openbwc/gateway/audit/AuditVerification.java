@@ -1,5 +1,7 @@
 package org.openbwc.gateway.audit;
 
+import java.time.Instant;
+
 /**
  * What {@link AuditLog#verify} found in an audit log.
  *
@@ -11,6 +13,8 @@ package org.openbwc.gateway.audit;
  * @param tornLines unreadable lines the chain continues around (a power cut mid-write)
  * @param brokenLine the first line (1-based) that does not verify; 0 when intact
  * @param problem why that line does not verify; empty when intact
+ * @param lastCheckpointSeq the sequence number of the last checkpoint whose signature verified; 0 when none did
+ * @param lastCheckpointAt when that checkpoint was written; null when none verified
  */
 public record AuditVerification(
         boolean intact,
@@ -20,4 +24,6 @@ public record AuditVerification(
         long lastSeq,
         int tornLines,
         long brokenLine,
-        String problem) {}
+        String problem,
+        long lastCheckpointSeq,
+        Instant lastCheckpointAt) {}

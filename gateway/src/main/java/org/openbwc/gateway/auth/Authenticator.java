@@ -94,6 +94,10 @@ public final class Authenticator {
             throttle.failed(username, address);
             return new Outcome.Refused("wrong user name or password");
         }
+        if (op.get().disabled()) {
+            // Said only to someone who knows the password: the account's owner, who needs to know whom to ask.
+            return new Outcome.Refused("the account " + op.get().name() + " is disabled; ask an admin to enable it");
+        }
         throttle.succeeded(username, address);
         String token = tokens.issue(op.get().name(), sessionLifetime);
         SessionTokens.Claims claims = tokens.verify(token).orElseThrow();
@@ -101,11 +105,22 @@ public final class Authenticator {
                 token, new SignedIn(op.get().name(), op.get().role(), claims.expiresAt(), claims));
     }
 
-    /** The operator behind a token, if the token is genuine and current and the account still exists. */
+    /**
+     * The operator behind a token, if the token is genuine and current, and the account still exists, is enabled and
+     * still accepts sessions from when this one began (see {@link Operator#accepts}). The role is the account's
+     * current one, so a role change applies to open sessions at their next request.
+     */
     public Optional<SignedIn> authenticate(String token) {
         return tokens.verify(token)
-                .flatMap(c ->
-                        directory.find(c.username()).map(op -> new SignedIn(op.name(), op.role(), c.expiresAt(), c)));
+                .flatMap(c -> directory
+                        .find(c.username())
+                        .filter(op -> op.accepts(c.issuedAt()))
+                        .map(op -> new SignedIn(op.name(), op.role(), c.expiresAt(), c)));
+    }
+
+    /** Hashes new passwords with the same cost as the accounts' (the admin page's add and reset). */
+    public PasswordHasher hasher() {
+        return hasher;
     }
 
     public void logout(SignedIn operator) {

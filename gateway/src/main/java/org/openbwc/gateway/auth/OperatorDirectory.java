@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.UnaryOperator;
 import org.tinylog.Logger;
 
 /**
@@ -33,7 +34,7 @@ import org.tinylog.Logger;
 public final class OperatorDirectory {
 
     private static final String HEADER =
-            "# openbwc monitoring-room operators. Managed with `bwc gateway user add|remove|list`;\n"
+            "# openbwc monitoring-room operators. Managed with `bwc gateway user add|remove|list` and the admin page;\n"
                     + "# passwords are bcrypt hashes, never stored in plain text. Keep this file readable by the gateway only.\n";
 
     private final Path file;
@@ -88,6 +89,44 @@ public final class OperatorDirectory {
         }
         next.put(operator.name(), operator);
         write(next);
+    }
+
+    /**
+     * Adds an account unless its name is taken, and writes the file.
+     *
+     * @return false (and nothing written) when the name is taken
+     */
+    public synchronized boolean addIfAbsent(Operator operator) {
+        Map<String, Operator> next = new LinkedHashMap<>(read());
+        if (next.putIfAbsent(operator.name(), operator) != null) return false;
+        write(next);
+        return true;
+    }
+
+    /**
+     * Changes one account and writes the file, as one step, so two admins cannot together remove the last admin.
+     *
+     * @return the account as changed, or empty when there is no such account
+     * @throws IllegalStateException when the change would leave no enabled admin account
+     */
+    public synchronized Optional<Operator> update(String name, UnaryOperator<Operator> change) {
+        Map<String, Operator> next = new LinkedHashMap<>(read());
+        Operator before = next.get(name);
+        if (before == null) return Optional.empty();
+        Operator after = change.apply(before);
+        if (!after.name().equals(name)) throw new IllegalArgumentException("an update cannot rename " + name);
+        boolean hadAdmin = next.values().stream().anyMatch(OperatorDirectory::enabledAdmin);
+        next.put(name, after);
+        if (hadAdmin && next.values().stream().noneMatch(OperatorDirectory::enabledAdmin)) {
+            throw new IllegalStateException("this would leave no enabled admin account; make another operator admin"
+                    + " first, so that someone can still manage operators");
+        }
+        write(next);
+        return Optional.of(after);
+    }
+
+    private static boolean enabledAdmin(Operator op) {
+        return op.role() == Role.ADMIN && !op.disabled();
     }
 
     /** @return false when there was no such account */
@@ -152,11 +191,19 @@ public final class OperatorDirectory {
             try {
                 String name = text(u, "name");
                 where += " ('" + name + "')";
+                // disabled and sessionsFrom came later: files written before them have neither.
+                JsonNode disabled = u.get("disabled");
+                if (disabled != null && !disabled.isNull() && !disabled.isBoolean()) {
+                    throw new IllegalArgumentException("disabled must be true or false");
+                }
+                JsonNode since = u.get("sessionsFrom");
                 Operator op = new Operator(
                         name,
                         Role.fromWire(text(u, "role")),
                         text(u, "passwordHash"),
-                        Instant.parse(text(u, "created")));
+                        Instant.parse(text(u, "created")),
+                        disabled != null && disabled.asBoolean(),
+                        since == null || since.isNull() ? null : Instant.parse(text(u, "sessionsFrom")));
                 if (result.put(op.name(), op) != null) throw new IllegalArgumentException("the name is used twice");
             } catch (IllegalArgumentException | DateTimeParseException e) {
                 throw new IllegalArgumentException(where + ": " + e.getMessage());
@@ -173,20 +220,26 @@ public final class OperatorDirectory {
 
     private void write(Map<String, Operator> accounts) {
         StringBuilder out = new StringBuilder(HEADER).append("users:\n");
-        accounts.values().stream()
-                .sorted(Comparator.comparing(Operator::name))
-                .forEach(op -> out.append("  - name: ")
-                        .append(quote(op.name()))
-                        .append('\n')
-                        .append("    role: ")
-                        .append(op.role().wire())
-                        .append('\n')
-                        .append("    passwordHash: ")
-                        .append(quote(op.passwordHash()))
-                        .append('\n')
-                        .append("    created: ")
-                        .append(quote(op.created().toString()))
-                        .append('\n'));
+        accounts.values().stream().sorted(Comparator.comparing(Operator::name)).forEach(op -> {
+            out.append("  - name: ")
+                    .append(quote(op.name()))
+                    .append('\n')
+                    .append("    role: ")
+                    .append(op.role().wire())
+                    .append('\n')
+                    .append("    passwordHash: ")
+                    .append(quote(op.passwordHash()))
+                    .append('\n')
+                    .append("    created: ")
+                    .append(quote(op.created().toString()))
+                    .append('\n');
+            if (op.disabled()) out.append("    disabled: true\n");
+            if (op.sessionsFrom() != null) {
+                out.append("    sessionsFrom: ")
+                        .append(quote(op.sessionsFrom().toString()))
+                        .append('\n');
+            }
+        });
         try {
             Path dir = file.toAbsolutePath().getParent();
             Files.createDirectories(dir);

@@ -31,10 +31,18 @@ import org.tinylog.Logger;
  */
 public final class SessionTokens {
 
-    /** What a valid token says. */
-    public record Claims(String username, String nonce, Instant expiresAt) {}
+    /**
+     * What a valid token says.
+     *
+     * @param issuedAt when the session began (to the millisecond); {@link Instant#EPOCH} for a token from before
+     *     tokens carried it (v1), so an account's {@code sessionsFrom} ends those too
+     */
+    public record Claims(String username, String nonce, Instant expiresAt, Instant issuedAt) {}
 
-    private static final String VERSION = "v1";
+    private static final String VERSION = "v2";
+    /** Tokens issued before v2 (without the issue time) stay valid until they expire. */
+    private static final String VERSION_1 = "v1";
+
     private static final Base64.Encoder B64 = Base64.getUrlEncoder().withoutPadding();
     private static final Base64.Decoder B64D = Base64.getUrlDecoder();
 
@@ -66,9 +74,15 @@ public final class SessionTokens {
     public String issue(String username, Duration lifetime) {
         byte[] n = new byte[16];
         random.nextBytes(n);
-        Instant expires = clock.instant().plus(lifetime);
+        Instant now = clock.instant();
+        Instant expires = now.plus(lifetime);
         String payload = String.join(
-                "|", VERSION, username, HexFormat.of().formatHex(n), Long.toString(expires.getEpochSecond()));
+                "|",
+                VERSION,
+                username,
+                HexFormat.of().formatHex(n),
+                Long.toString(expires.getEpochSecond()),
+                Long.toString(now.toEpochMilli()));
         String body = B64.encodeToString(payload.getBytes(StandardCharsets.UTF_8));
         return body + "." + B64.encodeToString(mac(body));
     }
@@ -87,15 +101,19 @@ public final class SessionTokens {
         } catch (IllegalArgumentException e) {
             return Optional.empty();
         }
-        if (!MessageDigest.isEqual(given, mac(body)) || f.length != 4 || !VERSION.equals(f[0])) return Optional.empty();
+        boolean v2 = f.length == 5 && VERSION.equals(f[0]);
+        boolean v1 = f.length == 4 && VERSION_1.equals(f[0]);
+        if (!MessageDigest.isEqual(given, mac(body)) || !(v1 || v2)) return Optional.empty();
         Instant expires;
+        Instant issued;
         try {
             expires = Instant.ofEpochSecond(Long.parseLong(f[3]));
+            issued = v2 ? Instant.ofEpochMilli(Long.parseLong(f[4])) : Instant.EPOCH;
         } catch (NumberFormatException e) {
             return Optional.empty();
         }
         if (!clock.instant().isBefore(expires) || revoked.containsKey(f[2])) return Optional.empty();
-        return Optional.of(new Claims(f[1], f[2], expires));
+        return Optional.of(new Claims(f[1], f[2], expires, issued));
     }
 
     /** Signs a session out for good, also across restarts. */

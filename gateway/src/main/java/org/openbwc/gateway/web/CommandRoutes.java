@@ -35,8 +35,23 @@ import org.openbwc.protocol.RemoteCommand;
  */
 public final class CommandRoutes {
 
-    /** A command body only carries a few short arguments. */
+    /** A command body only carries a few short arguments and a reason. */
     public static final int MAX_COMMAND_BODY_BYTES = 4096;
+    /** The longest reason an operator may give, in characters (after trimming). */
+    public static final int MAX_REASON_CHARS = 500;
+
+    /**
+     * Commands that must say why: stopping a recording ends the evidence, and stealth darkens the unit's lights and
+     * sounds; both are reviewed afterwards, so the audit log has to say who did it and why.
+     */
+    static final Map<RemoteCommand, String> REASON_REQUIRED = Map.of(
+            RemoteCommand.RECORD_STOP, "stopping a recording ends the evidence",
+            RemoteCommand.STEALTH_ON, "stealth turns off the unit's lights and sounds");
+
+    /** What a command's body says: arguments for the unit, and the operator's reason for the audit log. */
+    record CommandBody(Map<String, String> args, String reason) {
+        static final CommandBody EMPTY = new CommandBody(Map.of(), null);
+    }
 
     private final String gatewayId;
     private final KnownUnits knownUnits;
@@ -72,6 +87,7 @@ public final class CommandRoutes {
         long started = System.nanoTime();
         String outcome = "failed";
         Map<String, String> args = Map.of();
+        String reason = null;
         try {
             Optional<RemoteCommand> known = RemoteCommand.fromWire(name);
             if (known.isEmpty()) {
@@ -86,7 +102,18 @@ public final class CommandRoutes {
                         name + " is sent by the gateway's live service; to watch a unit use POST /api/live/" + id,
                         id);
             }
-            args = commandArgs(ctx);
+            CommandBody request = commandBody(ctx);
+            args = request.args();
+            reason = request.reason();
+            String why = REASON_REQUIRED.get(known.get());
+            if (why != null && reason == null) {
+                outcome = "bad-request";
+                throw new ApiError(
+                        400,
+                        "a reason is required for " + name + ": " + why + ", and the audit log must say why (send"
+                                + " {\"reason\": \"...\"}, at most " + MAX_REASON_CHARS + " characters)",
+                        id);
+            }
             UnitView unit = knownUnits.get(id);
             if (!unit.online()) {
                 outcome = "offline";
@@ -127,6 +154,7 @@ public final class CommandRoutes {
             Map<String, Object> details = new LinkedHashMap<>();
             details.put("command", name.length() > 64 ? name.substring(0, 64) : name);
             if (!args.isEmpty()) details.put("args", args);
+            if (reason != null) details.put("reason", reason);
             details.put("millis", took.toMillis());
             audit.record(who.username(), "command", id, outcome, details);
         }
@@ -151,8 +179,11 @@ public final class CommandRoutes {
         }
     }
 
-    /** Reads the optional {@code {"args": {...}}} body; scalar values are passed on as text. */
-    private Map<String, String> commandArgs(Context ctx) {
+    /**
+     * Reads the optional {@code {"args": {...}, "reason": "..."}} body; scalar argument values are passed on as text,
+     * the reason is trimmed (null when blank).
+     */
+    private CommandBody commandBody(Context ctx) {
         long declared = ctx.req().getContentLengthLong();
         if (declared > MAX_COMMAND_BODY_BYTES) throw tooBig(declared);
         byte[] bytes;
@@ -162,7 +193,7 @@ public final class CommandRoutes {
             throw new ApiError(400, "cannot read the request body: " + e.getMessage(), null);
         }
         if (bytes.length > MAX_COMMAND_BODY_BYTES) throw tooBig(-1);
-        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) return Map.of();
+        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) return CommandBody.EMPTY;
         JsonNode tree;
         try {
             tree = mapper.readTree(bytes);
@@ -178,8 +209,9 @@ public final class CommandRoutes {
         if (tree == null || !tree.isObject()) {
             throw new ApiError(400, "request body must be a JSON object like {\"args\": {\"name\": \"value\"}}", null);
         }
+        String reason = reason(tree.get("reason"));
         JsonNode argsNode = tree.get("args");
-        if (argsNode == null || argsNode.isNull()) return Map.of();
+        if (argsNode == null || argsNode.isNull()) return new CommandBody(Map.of(), reason);
         if (!argsNode.isObject()) {
             throw new ApiError(
                     400, "\"args\" must be a JSON object of names to text values, not " + argsNode.getNodeType(), null);
@@ -192,7 +224,22 @@ public final class CommandRoutes {
             }
             args.put(field.getKey(), v.asText());
         }
-        return args;
+        return new CommandBody(args, reason);
+    }
+
+    private static String reason(JsonNode node) {
+        if (node == null || node.isNull()) return null;
+        if (!node.isTextual()) throw new ApiError(400, "\"reason\" must be text, not " + node.getNodeType(), null);
+        String reason = node.asText().strip();
+        if (reason.isEmpty()) return null;
+        if (reason.codePointCount(0, reason.length()) > MAX_REASON_CHARS) {
+            throw new ApiError(
+                    400,
+                    "the reason is " + reason.codePointCount(0, reason.length()) + " characters long; at most "
+                            + MAX_REASON_CHARS + " are allowed",
+                    null);
+        }
+        return reason;
     }
 
     private static ApiError tooBig(long declared) {

@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator.SignedIn;
 import org.openbwc.gateway.identity.EnrolledUnit;
@@ -32,12 +33,23 @@ public final class EnrolmentRoutes {
     private final AuditLog audit;
     private final ObjectMapper mapper;
     private final Replies replies;
+    private final Supplier<String> enrolmentUrl;
 
     public EnrolmentRoutes(EnrolmentService enrolment, AuditLog audit, ObjectMapper mapper) {
+        this(enrolment, audit, mapper, () -> null);
+    }
+
+    /**
+     * @param enrolmentUrl the units' listener as a unit reaches it, for the config lines shown with a new token (the
+     *     port is known once the server is bound); null when unknown
+     */
+    public EnrolmentRoutes(
+            EnrolmentService enrolment, AuditLog audit, ObjectMapper mapper, Supplier<String> enrolmentUrl) {
         this.enrolment = enrolment;
         this.audit = audit;
         this.mapper = mapper;
         this.replies = new Replies(mapper);
+        this.enrolmentUrl = enrolmentUrl;
     }
 
     /** {@code POST /api/enrol}: {@code {unitId, token, csr, evidenceKey}} to {@code {certificate, ca, ...}}. */
@@ -102,6 +114,7 @@ public final class EnrolmentRoutes {
         reply.put("expiresAt", token.expiresAt().toString());
         reply.put("caFingerprint", enrolment.caFingerprint().orElse(null));
         reply.put("reenrolment", token.reenrolment());
+        reply.put("enrolmentUrl", enrolmentUrl.get());
         replies.json(ctx, 200, reply);
     }
 

@@ -53,6 +53,10 @@ public final class Routes {
         app.get("/", ctx -> pages.page(ctx, "fleet.html"), Access.PUBLIC);
         app.get("/login", ctx -> pages.page(ctx, "login.html"), Access.PUBLIC);
         app.get("/units/{id}", ctx -> pages.page(ctx, "unit.html"), Access.PUBLIC);
+        app.get("/admin/operators", ctx -> pages.page(ctx, "admin-operators.html"), Access.PUBLIC);
+        app.get("/admin/audit", ctx -> pages.page(ctx, "admin-audit.html"), Access.PUBLIC);
+        app.get("/admin/units", ctx -> pages.page(ctx, "admin-units.html"), Access.PUBLIC);
+        app.get("/favicon.ico", pages::favicon, Access.PUBLIC);
         app.get("/health", health::publicHealth, Access.PUBLIC);
         app.post("/api/login", access::login, Access.PUBLIC);
 
@@ -74,7 +78,13 @@ public final class Routes {
         app.post("/api/alerts/{id}/ack", alerts::acknowledge, Access.SUPERVISOR);
 
         app.get("/api/audit", admin::audit, Access.ADMIN);
+        app.get("/api/audit/verify", admin::verifyAudit, Access.ADMIN);
         app.get("/api/users", admin::users, Access.ADMIN);
+        app.post("/api/users", admin::addUser, Access.ADMIN);
+        app.post("/api/users/{name}/role", admin::setRole, Access.ADMIN);
+        app.post("/api/users/{name}/disable", admin::disable, Access.ADMIN);
+        app.post("/api/users/{name}/enable", admin::enable, Access.ADMIN);
+        app.post("/api/users/{name}/password", admin::resetPassword, Access.ADMIN);
 
         // Enrolment: units present a one-time token instead of a session (they call it on the units' listener);
         // admins issue tokens, list the units and revoke them.

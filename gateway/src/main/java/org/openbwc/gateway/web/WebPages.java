@@ -23,6 +23,8 @@ public final class WebPages {
      */
     static final String ASSET_DIR = "/org/openbwc/gateway/web/assets";
 
+    static final String FAVICON = "favicon.ico";
+
     private final Map<String, byte[]> pages = new ConcurrentHashMap<>();
     private final String contentSecurityPolicy;
 
@@ -43,6 +45,12 @@ public final class WebPages {
         ctx.contentType("text/html; charset=utf-8")
                 .header("Cache-Control", "no-cache")
                 .result(html);
+    }
+
+    /** {@code /favicon.ico}: browsers ask for it on their own, whatever the page's {@code <link rel="icon">} says. */
+    void favicon(Context ctx) {
+        byte[] icon = pages.computeIfAbsent(FAVICON, WebPages::load);
+        ctx.contentType("image/x-icon").header("Cache-Control", "max-age=86400").result(icon);
     }
 
     void securityHeaders(Context ctx) {

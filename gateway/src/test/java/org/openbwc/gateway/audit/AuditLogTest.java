@@ -247,6 +247,73 @@ class AuditLogTest {
     }
 
     /** Renumbers and rehashes every line with plain SHA-256, as if the log had never been keyed. */
+    @Test
+    void aSearchReadsTheWholeLogFromItsEndAcrossBlocksWithEveryFilter() throws Exception {
+        MovableClock clock = new MovableClock(Instant.parse("2026-12-01T08:00:00Z"));
+        try (AuditLog log = AuditLog.open(file(), mapper, clock)) {
+            // Far more than one search block (and the admin page's old 512 KiB tail): the first entries are found too.
+            String pad = "x".repeat(300);
+            for (int i = 1; i <= 3000; i++) {
+                clock.now = clock.now.plusSeconds(10);
+                String actor = i % 3 == 0 ? "ada" : "sam";
+                String action = i % 2 == 0 ? "user.add" : "command";
+                log.record(actor, action, "u-" + (i % 7), "ok", Map.of("i", i, "pad", pad));
+            }
+            assertThat(Files.size(file())).isGreaterThan(2L * AuditLog.TAIL_BYTES);
+
+            List<JsonNode> newest = log.find(AuditQuery.newest(5));
+            assertThat(newest)
+                    .extracting(n -> n.get("details").get("i").asInt())
+                    .containsExactly(3000, 2999, 2998, 2997, 2996);
+
+            List<JsonNode> first =
+                    log.find(new AuditQuery("ada", "user", "u-6", null, Instant.parse("2026-12-01T08:10:00Z"), 1000));
+            // i divisible by 3 (ada) and 2 (user.add), i % 7 == 6, before i = 60 (10 s apart from 08:00:00).
+            assertThat(first).extracting(n -> n.get("details").get("i").asInt()).containsExactly(48, 6);
+
+            List<JsonNode> window = log.find(new AuditQuery(
+                    null,
+                    "command",
+                    null,
+                    Instant.parse("2026-12-01T08:00:50Z"),
+                    Instant.parse("2026-12-01T08:01:30Z"),
+                    1000));
+            assertThat(window)
+                    .extracting(n -> n.get("details").get("i").asInt())
+                    .containsExactly(7, 5);
+
+            assertThat(log.find(new AuditQuery(null, "use", null, null, null, 10)))
+                    .as("a family is a whole dotted prefix")
+                    .isEmpty();
+            assertThat(log.find(new AuditQuery("nobody", null, null, null, null, 10)))
+                    .isEmpty();
+        }
+    }
+
+    @Test
+    void theOpenLogChecksItselfAsTheCommandLineDoesAndNamesItsLastCheckpoint() throws Exception {
+        try (AuditLog log = AuditLog.open(file(), mapper, Clock.systemUTC())) {
+            log.record("sam", "login", null, "ok", Map.of());
+            log.record("sam", "command", "u-1", "ok", Map.of("command", "ping"));
+            AuditVerification v = log.verify();
+            assertThat(v.intact()).as(v.problem()).isTrue();
+            assertThat(v.entries()).isEqualTo(4); // audit.keyed, the start checkpoint, and the two
+            assertThat(v.checkpoints()).isEqualTo(1);
+            assertThat(v.lastCheckpointSeq()).isEqualTo(2);
+            assertThat(v.lastCheckpointAt()).isNotNull();
+            assertThat(v).isEqualTo(verify());
+
+            List<String> lines = Files.readAllLines(file());
+            lines.set(3, lines.get(3).replace("\"actor\":\"sam\"", "\"actor\":\"eve\""));
+            Files.write(file(), lines);
+            AuditVerification tampered = log.verify();
+            assertThat(tampered.intact()).isFalse();
+            assertThat(tampered.brokenLine()).isEqualTo(4);
+            assertThat(tampered.problem()).contains("line 4", "HMAC does not match");
+            assertThat(tampered.lastCheckpointSeq()).isEqualTo(2);
+        }
+    }
+
     private List<String> renumberPlain(List<String> lines) throws Exception {
         List<String> out = new ArrayList<>();
         String prev = AuditLog.GENESIS;

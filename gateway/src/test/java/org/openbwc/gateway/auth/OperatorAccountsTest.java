@@ -101,6 +101,95 @@ class OperatorAccountsTest {
         assertThat(tokens.verify(other)).as("expired").isEmpty();
     }
 
+    @Test
+    void disabledAndSessionsFromPersistAnOldFileStillReadsAndTheLastAdminStays() throws Exception {
+        Path file = dir.resolve("users.yaml");
+        String hash = FAST.hash("correct horse");
+        // A file from before accounts could be disabled.
+        Files.writeString(
+                file,
+                "users:\n  - name: ada\n    role: admin\n    passwordHash: \"" + hash
+                        + "\"\n    created: \"2026-01-01T00:00:00Z\"\n");
+        OperatorDirectory d = OperatorDirectory.open(file);
+        assertThat(d.find("ada").orElseThrow().disabled()).isFalse();
+        assertThat(d.find("ada").orElseThrow().sessionsFrom()).isNull();
+
+        assertThat(d.addIfAbsent(new Operator("val", Role.VIEWER, hash, Instant.now())))
+                .isTrue();
+        assertThat(d.addIfAbsent(new Operator("val", Role.ADMIN, hash, Instant.now())))
+                .as("taken")
+                .isFalse();
+        Instant at = Instant.parse("2026-12-06T10:00:00.123Z");
+        d.update("val", o -> o.withDisabled(true, at));
+        assertThat(Files.readString(file)).contains("disabled: true", "sessionsFrom: \"2026-12-06T10:00:00.123Z\"");
+        Operator reread = OperatorDirectory.open(file).find("val").orElseThrow();
+        assertThat(reread.disabled()).isTrue();
+        assertThat(reread.sessionsFrom()).isEqualTo(at);
+        assertThat(reread.accepts(at.plusSeconds(1))).as("disabled").isFalse();
+        Operator enabled =
+                d.update("val", o -> o.withDisabled(false, at.plusSeconds(5))).orElseThrow();
+        assertThat(enabled.accepts(at.minusMillis(1)))
+                .as("a session from before the disable")
+                .isFalse();
+        assertThat(enabled.accepts(at.plusSeconds(6))).isTrue();
+        assertThat(Files.readString(file)).doesNotContain("disabled:");
+
+        // The only admin can be neither demoted nor disabled; the file is left as it was.
+        String before = Files.readString(file);
+        assertThatThrownBy(() -> d.update("ada", o -> o.withRole(Role.SUPERVISOR)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("no enabled admin");
+        assertThatThrownBy(() -> d.update("ada", o -> o.withDisabled(true, at)))
+                .isInstanceOf(IllegalStateException.class);
+        assertThat(Files.readString(file)).isEqualTo(before);
+        d.update("val", o -> o.withRole(Role.ADMIN));
+        assertThat(d.update("ada", o -> o.withRole(Role.VIEWER)))
+                .map(Operator::role)
+                .hasValue(Role.VIEWER);
+        assertThat(d.update("ghost", o -> o)).isEmpty();
+    }
+
+    @Test
+    void disablingOrResettingThePasswordEndsOpenSessionsAndTheyStayEnded() {
+        MutableClock clock = new MutableClock();
+        Authenticator auth = TestOperators.authenticator(dir, clock);
+        String user = TestOperators.VIEWER;
+        String first = accepted(auth.login(user, TestOperators.password(user), "10.0.0.1"));
+        assertThat(auth.authenticate(first)).isPresent();
+
+        clock.now = clock.now.plusSeconds(1);
+        auth.directory().update(user, o -> o.withDisabled(true, clock.instant()));
+        assertThat(auth.authenticate(first)).as("disabled").isEmpty();
+        assertThat(auth.login(user, TestOperators.password(user), "10.0.0.1"))
+                .isInstanceOfSatisfying(
+                        Authenticator.Outcome.Refused.class,
+                        r -> assertThat(r.reason()).contains("disabled", "ask an admin"));
+        assertThat(auth.login(user, "a wrong password", "10.0.0.1"))
+                .as("a wrong password says nothing about the account")
+                .isInstanceOfSatisfying(
+                        Authenticator.Outcome.Refused.class,
+                        r -> assertThat(r.reason()).isEqualTo("wrong user name or password"));
+
+        clock.now = clock.now.plusSeconds(1);
+        auth.directory().update(user, o -> o.withDisabled(false, clock.instant()));
+        assertThat(auth.authenticate(first)).as("still ended after the enable").isEmpty();
+        String second = accepted(auth.login(user, TestOperators.password(user), "10.0.0.1"));
+        assertThat(auth.authenticate(second)).isPresent();
+
+        clock.now = clock.now.plusSeconds(1);
+        auth.directory().update(user, o -> o.withPasswordHash(FAST.hash("a new password"), clock.instant()));
+        assertThat(auth.authenticate(second)).as("password reset").isEmpty();
+        assertThat(auth.login(user, TestOperators.password(user), "10.0.0.1"))
+                .isInstanceOf(Authenticator.Outcome.Refused.class);
+        assertThat(auth.authenticate(accepted(auth.login(user, "a new password", "10.0.0.1"))))
+                .isPresent();
+    }
+
+    private static String accepted(Authenticator.Outcome outcome) {
+        assertThat(outcome).isInstanceOf(Authenticator.Outcome.Accepted.class);
+        return ((Authenticator.Outcome.Accepted) outcome).token();
+    }
+
     static final class MutableClock extends Clock {
         Instant now = Instant.parse("2026-11-29T10:00:00Z");
 

@@ -105,7 +105,7 @@ final class TestWeb implements AutoCloseable {
                 new FleetRoutes(gatewayId, registry, trails, recordings, map, json),
                 new CommandRoutes(gatewayId, registry, commands, audit, metrics, commandTimeout, json),
                 new AlertRoutes(alerts, audit, json),
-                new AdminRoutes(audit, auth.directory(), json),
+                new AdminRoutes(audit, auth, json),
                 new LiveRoutes(gatewayId, registry, live, audit, commandTimeout, json),
                 new LiveSockets(live, access, audit),
                 new EnrolmentRoutes(enrolment, audit, json));

@@ -86,7 +86,13 @@ class WebAccessTest {
                 Arguments.of("POST", "/api/live/" + UNIT, "supervisor"),
                 Arguments.of("GET", "/api/live", "viewer"),
                 Arguments.of("GET", "/api/audit", "admin"),
+                Arguments.of("GET", "/api/audit/verify", "admin"),
                 Arguments.of("GET", "/api/users", "admin"),
+                Arguments.of("POST", "/api/users", "admin"),
+                Arguments.of("POST", "/api/users/nobody/role", "admin"),
+                Arguments.of("POST", "/api/users/nobody/disable", "admin"),
+                Arguments.of("POST", "/api/users/nobody/enable", "admin"),
+                Arguments.of("POST", "/api/users/nobody/password", "admin"),
                 Arguments.of("GET", "/api/enrolments", "admin"),
                 Arguments.of("POST", "/api/enrolments", "admin"),
                 Arguments.of("POST", "/api/units/" + UNIT + "/revoke", "admin"));

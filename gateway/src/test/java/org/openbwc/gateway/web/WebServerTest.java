@@ -8,6 +8,7 @@ import static org.mockito.ArgumentMatchers.anyMap;
 import static org.mockito.ArgumentMatchers.anyString;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.io.InputStream;
@@ -195,6 +196,46 @@ class WebServerTest {
                         + "\",\"action\":\"command\",\"target\":\"u-1\",\"outcome\":\"ok\"")
                 .doesNotContain("mallory");
         assertThat(http.metrics().scrape()).contains("bwc_command_latency_seconds_count{command=\"ping\"");
+    }
+
+    @Test
+    void stoppingARecordingOrGoingStealthNeedsAReasonThatGoesToTheAuditLog() throws Exception {
+        for (String name : List.of("record.stop", "stealth.on")) {
+            when(commands.send(eq(UNIT), eq(name), anyMap(), anyString(), any()))
+                    .thenReturn(CompletableFuture.completedFuture(new CommandReply(
+                            Payload.VERSION, UNIT, name, true, "", UnitState.BUFFERING, Instant.now())));
+            for (String body : new String[] {null, "{}", "{\"reason\": \"   \"}", "{\"args\": {}}"}) {
+                ApiClient.Reply refused = api.post("/api/units/" + UNIT + "/commands/" + name, body);
+                assertThat(refused.status()).as("%s with %s", name, body).isEqualTo(400);
+                assertThat(refused.json().get("error").asText())
+                        .contains("a reason is required for " + name, "audit log");
+            }
+            ApiClient.Reply tooLong =
+                    api.post("/api/units/" + UNIT + "/commands/" + name, "{\"reason\": \"" + "x".repeat(501) + "\"}");
+            assertThat(tooLong.status()).isEqualTo(400);
+            assertThat(tooLong.json().get("error").asText()).contains("at most 500");
+            assertThat(api.post("/api/units/" + UNIT + "/commands/" + name, "{\"reason\": 42}")
+                            .status())
+                    .isEqualTo(400);
+            ApiClient.Reply ok = api.post(
+                    "/api/units/" + UNIT + "/commands/" + name, "{\"reason\": \"  officer asked: suspect gone  \"}");
+            assertThat(ok.status()).as(ok.body()).isEqualTo(200);
+        }
+        verify(commands).send(eq(UNIT), eq("record.stop"), anyMap(), anyString(), any());
+        // Other commands may carry a reason too; it is written the same way.
+        when(commands.send(eq(UNIT), eq("ping"), anyMap(), anyString(), any()))
+                .thenReturn(CompletableFuture.completedFuture(
+                        new CommandReply(Payload.VERSION, UNIT, "ping", true, "", UnitState.BUFFERING, Instant.now())));
+        assertThat(api.post("/api/units/" + UNIT + "/commands/ping", null).status())
+                .isEqualTo(200);
+        String audit = Files.readString(dataDir.resolve("audit.log"));
+        assertThat(audit)
+                .contains("\"command\":\"record.stop\",\"millis\"")
+                .contains("\"outcome\":\"bad-request\",\"details\":{\"command\":\"record.stop\"")
+                .contains("\"outcome\":\"ok\",\"details\":{\"command\":\"record.stop\",\"reason\":\"officer asked:"
+                        + " suspect gone\"")
+                .contains("\"outcome\":\"ok\",\"details\":{\"command\":\"stealth.on\",\"reason\":\"officer asked:"
+                        + " suspect gone\"");
     }
 
     @Test
