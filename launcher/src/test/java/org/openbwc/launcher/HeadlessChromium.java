@@ -3,11 +3,14 @@ package org.openbwc.launcher;
 import java.io.File;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.logging.Level;
 import org.openbwc.testsupport.SystemTools;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
 
 /** Debian's chromium driven by its chromedriver (no browser download works here), skipping where they are missing. */
 final class HeadlessChromium {
@@ -38,6 +41,10 @@ final class HeadlessChromium {
                 "--window-size=1280,900",
                 "--user-data-dir=" + userDataDir);
         options.addArguments(extraArguments);
+        // The page's console (errors, failed loads) for browser.manage().logs().get(LogType.BROWSER).
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
         ChromeDriverService service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(new File(driver.toString()))
                 .usingAnyFreePort()

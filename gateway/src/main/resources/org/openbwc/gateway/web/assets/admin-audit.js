@@ -7,6 +7,10 @@ const tbody = $("#audit tbody");
 const count = $("#audit-count");
 const error = $("#audit-error");
 
+function plural(n, one, many = one + "s") {
+  return n + " " + (n === 1 ? one : many);
+}
+
 async function checkChain() {
   chain.dataset.state = "checking";
   chain.textContent = "Checking the audit log's chain…";
@@ -21,9 +25,10 @@ async function checkChain() {
   const checkpoint = v.lastCheckpointSeq
     ? "last signed checkpoint at entry " + v.lastCheckpointSeq + ", " + fmtDateTime(v.lastCheckpointAt, { alwaysDate: true })
     : "no signed checkpoint yet";
-  const counts = v.entries + " entries checked, " + v.checkpoints + " signed checkpoints, " + checkpoint
-    + (v.unkeyedEntries ? "; " + v.unkeyedEntries + " entries from before the log was keyed" : "")
-    + (v.tornLines ? "; " + v.tornLines + " torn lines from power cuts" : "");
+  const counts = plural(v.entries, "entry", "entries") + " checked, " + plural(v.checkpoints, "signed checkpoint")
+    + ", " + checkpoint
+    + (v.unkeyedEntries ? "; " + plural(v.unkeyedEntries, "entry", "entries") + " from before the log was keyed" : "")
+    + (v.tornLines ? "; " + plural(v.tornLines, "torn line") + " from power cuts" : "");
   chain.dataset.state = v.intact ? "ok" : "broken";
   chain.replaceChildren(
     el("strong", { class: "chain-verdict", text: v.intact ? "✔ Chain intact" : "✘ Chain BROKEN" }),
@@ -75,7 +80,7 @@ async function load(button) {
     const entries = await api("/api/audit?" + p.toString());
     tbody.replaceChildren(...(entries || []).map(row));
     const n = entries ? entries.length : 0;
-    count.textContent = n === 0 ? "No entries match." : n + " entries, newest first"
+    count.textContent = n === 0 ? "No entries match." : plural(n, "entry", "entries") + ", newest first"
       + (n >= Number(p.get("limit")) ? " (the newest " + n + "; narrow the filters to see older ones)" : "") + ".";
   });
 }
