@@ -102,18 +102,17 @@ public final class AdminRoutes {
         SignedIn who = WebAccess.operator(ctx);
         JsonNode body = readJson(ctx, "{\"username\": \"...\", \"role\": \"viewer\", \"password\": \"...\"}");
         String name = text(body, "username");
-        String target = validName(name) ? name : null;
-        if (name == null) refuse(who, "user.add", null, 400, "\"username\" is missing");
+        if (name == null) throw refuse(who, "user.add", null, 400, "\"username\" is missing");
         try {
             Operator.checkName(name);
         } catch (IllegalArgumentException e) {
-            refuse(who, "user.add", null, 400, e.getMessage());
+            throw refuse(who, "user.add", null, 400, e.getMessage());
         }
-        Role role = role(who, "user.add", target, text(body, "role"));
-        String hash = hash(who, "user.add", target, text(body, "password"));
+        Role role = role(who, "user.add", name, text(body, "role"));
+        String hash = hash(who, "user.add", name, text(body, "password"));
         Operator op = new Operator(name, role, hash, clock.instant());
         if (!directory.addIfAbsent(op)) {
-            refuse(who, "user.add", name, 409, "user '" + name + "' already exists; choose another name");
+            throw refuse(who, "user.add", name, 409, "user '" + name + "' already exists; choose another name");
         }
         audit.record(who.username(), "user.add", name, "ok", Map.of("role", role.wire()));
         replies.json(ctx, 200, view(op));
@@ -139,7 +138,7 @@ public final class AdminRoutes {
         SignedIn who = WebAccess.operator(ctx);
         String name = ctx.pathParam("name");
         if (name.equals(who.username())) {
-            refuse(
+            throw refuse(
                     who,
                     "user.disable",
                     name,
@@ -167,7 +166,7 @@ public final class AdminRoutes {
         SignedIn who = WebAccess.operator(ctx);
         String name = ctx.pathParam("name");
         JsonNode body = readJson(ctx, "{\"password\": \"...\"}");
-        if (directory.find(name).isEmpty()) refuse(who, "user.password", safe(name), 404, noSuchUser(name));
+        if (directory.find(name).isEmpty()) throw refuse(who, "user.password", safe(name), 404, noSuchUser(name));
         String hash = hash(who, "user.password", name, text(body, "password"));
         Instant now = now();
         Operator op = change(who, "user.password", name, o -> o.withPasswordHash(hash, now));
@@ -194,7 +193,8 @@ public final class AdminRoutes {
     }
 
     private Role role(SignedIn who, String action, String target, String text) {
-        if (text == null) refuse(who, action, target, 400, "\"role\" is missing (allowed: " + Role.allowed() + ")");
+        if (text == null)
+            throw refuse(who, action, target, 400, "\"role\" is missing (allowed: " + Role.allowed() + ")");
         try {
             return Role.fromWire(text);
         } catch (IllegalArgumentException e) {
@@ -204,7 +204,7 @@ public final class AdminRoutes {
 
     /** The password's hash, once it keeps the rules {@code bwc gateway user add} enforces. */
     private String hash(SignedIn who, String action, String target, String password) {
-        if (password == null) refuse(who, action, target, 400, "\"password\" is missing");
+        if (password == null) throw refuse(who, action, target, 400, "\"password\" is missing");
         try {
             PasswordHasher.check(password);
         } catch (IllegalArgumentException e) {
@@ -213,10 +213,10 @@ public final class AdminRoutes {
         return hasher.hash(password);
     }
 
-    /** Audits a refused change and throws the error the operator sees. */
+    /** Audits a refused change; returns the error the operator sees, for the caller to throw. */
     private ApiError refuse(SignedIn who, String action, String target, int status, String message) {
         audit.record(who.username(), action, target, "refused", ordered("status", status, "reason", message));
-        throw new ApiError(status, message, null);
+        return new ApiError(status, message, null);
     }
 
     /** Audit details in the order given (Map.of's order changes from run to run). */
