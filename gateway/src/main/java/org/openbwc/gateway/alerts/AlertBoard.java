@@ -287,8 +287,10 @@ public final class AlertBoard implements FleetRegistry.Listener {
                     Alert.Type.UNIT_OFFLINE,
                     u.sos() ? Alert.Severity.CRITICAL : Alert.Severity.WARNING,
                     clock.instant(),
-                    "unit went offline" + (u.sos() ? " during its SOS" : "") + " (last seen "
-                            + (u.lastSeen() == null ? "never" : u.lastSeen()) + ")");
+                    u.sos()
+                            ? "unit went offline during its SOS: its last known state and position are shown until"
+                                    + " the SOS is resolved"
+                            : "unit went offline");
         }
     }
 
@@ -449,10 +451,20 @@ public final class AlertBoard implements FleetRegistry.Listener {
         return officer.isEmpty() ? "" : ", officer " + officer;
     }
 
+    /** The unit's cause in words an operator reads ("sos" is the SOS button, "remote:gw-1/sam" a person). */
     private static String causeText(String cause) {
         if (cause == null || cause.isEmpty()) return "";
-        if (cause.startsWith("remote:")) return " (by the gateway " + cause.substring("remote:".length()) + ")";
-        return " (" + cause + ")";
+        if (cause.startsWith("remote:")) {
+            String by = cause.substring("remote:".length());
+            return " (from the monitoring room, " + by.substring(by.indexOf('/') + 1) + ")";
+        }
+        return switch (cause) {
+            case "sos" -> " (SOS button held)";
+            case "button" -> " (button on the unit)";
+            case "trigger" -> " (trigger)";
+            case "dock" -> " (docked)";
+            default -> " (" + cause + ")";
+        };
     }
 
     private static String blankToNull(String s) {
