@@ -40,6 +40,8 @@ import org.openbwc.protocol.UnitStatus;
  * @param lastKnown offline, and the fields above are from its last live status
  * @param preEventMillis pre-event media at the start of the current recording, in whole seconds, derived from the
  *     unit's media length and its recording start; null when not recording or not known
+ * @param clockAhead the unit's clock was more than {@link FleetRegistry#CLOCK_AHEAD_LIMIT} ahead of the gateway's
+ *     when it sent its status: its times are not to be trusted until it is set right
  */
 public record UnitView(
         String id,
@@ -68,7 +70,8 @@ public record UnitView(
         UnitState lastState,
         Instant offlineSince,
         boolean lastKnown,
-        Long preEventMillis) {
+        Long preEventMillis,
+        boolean clockAhead) {
 
     /**
      * @param status the unit's current status (its Will while offline), null if none seen
@@ -83,11 +86,12 @@ public record UnitView(
             Instant lastSeen,
             Instant offlineSince,
             boolean sosStands,
-            boolean revoked) {
+            boolean revoked,
+            boolean clockAhead) {
         if (status == null) {
             return new UnitView(
                     id, null, false, false, sosStands, "", null, null, location, null, null, false, false, lastSeen,
-                    null, "", null, null, null, null, null, null, revoked, null, null, false, null);
+                    null, "", null, null, null, null, null, null, revoked, null, null, false, null, false);
         }
         // A revoked unit is cut off by the broker, and whatever it still sends is dropped: it is not online.
         boolean online = !revoked && status.online() && status.state() != UnitState.OFFLINE;
@@ -121,7 +125,8 @@ public record UnitView(
                 lastLive == null ? (online ? status.state() : null) : lastLive.state(),
                 online ? null : offlineSince,
                 lastKnown,
-                recording ? preEventMillis(shown) : null);
+                recording ? preEventMillis(shown) : null,
+                clockAhead);
     }
 
     /**
