@@ -124,6 +124,14 @@ public final class FleetIngest {
         }
     }
 
+    /**
+     * The gateway's link to the broker went down or came back (subscribed): while it is down, what the registry shows
+     * is what was last known, and it says so.
+     */
+    void linkChanged(boolean up) {
+        registry.linkChanged(up);
+    }
+
     /** Drops a message from a unit that is not enrolled or was revoked, and reports the unit once. */
     private boolean admitted(String unitId, String topic, int bytes) {
         Admission.Verdict verdict = admission.verdict(unitId);

@@ -79,9 +79,18 @@ public final class FleetRegistry {
             Instant lastSeen) {
         static final Entry EMPTY = new Entry(null, null, null, false, null, null, null, null, List.of(), null);
 
-        UnitView view(String id, boolean revoked) {
+        UnitView view(String id, boolean revoked, Instant staleSince) {
             return UnitView.of(
-                    id, status, lastLive, location, lastSeen, offlineSince, sosStands, revoked, clockAhead());
+                    id,
+                    status,
+                    lastLive,
+                    location,
+                    lastSeen,
+                    offlineSince,
+                    sosStands,
+                    revoked,
+                    clockAhead(),
+                    staleSince);
         }
 
         /** The unit's clock ran ahead of the gateway's when it sent its current status. */
@@ -153,6 +162,8 @@ public final class FleetRegistry {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     // Bounded by the agency's unit directory: only ids it names as revoked are added.
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    // When the gateway lost its link to the broker; null while it sees the fleet. Every view carries it.
+    private volatile Instant linkLostAt;
     // Writers are serialised so listeners see changes in the order they were applied; readers never lock.
     private final ReentrantLock writeLock = new ReentrantLock();
 
@@ -396,7 +407,31 @@ public final class FleetRegistry {
     }
 
     private UnitView view(String id, Entry e) {
-        return e.view(id, revoked.contains(id));
+        return e.view(id, revoked.contains(id), linkLostAt);
+    }
+
+    /**
+     * The gateway's link to the broker went down (every unit is then shown as last known, since when the gateway
+     * cannot see) or came back; tells the listeners about every unit either way.
+     */
+    void linkChanged(boolean up) {
+        writeLock.lock();
+        try {
+            Instant before = linkLostAt;
+            if (up == (before == null)) return;
+            linkLostAt = up ? null : clock.instant();
+            Logger.info(
+                    up
+                            ? "Fleet view live again: the link to the broker is back"
+                            : "Fleet view is stale: the link to the broker is down; {} units shown as last known",
+                    units.size());
+            for (var e : units.entrySet()) {
+                UnitView v = view(e.getKey(), e.getValue());
+                tell(l -> l.unitChanged(v), "the link change of unit", e.getKey());
+            }
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     private void tell(Consumer<Listener> call, String what, String id) {

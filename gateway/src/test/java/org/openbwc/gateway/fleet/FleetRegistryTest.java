@@ -227,6 +227,33 @@ class FleetRegistryTest {
     }
 
     @Test
+    void whileTheGatewayCannotSeeTheFleetEveryUnitIsShownAsLastKnown() {
+        List<UnitView> told = new ArrayList<>();
+        registry.applyStatus(live("u-1", UnitState.RECORDING, 1, T0), false);
+        registry.applyStatus(live("u-2", UnitState.SLEEP, 1, T0), false);
+        registry.listen(new FleetRegistry.Listener() {
+            @Override
+            public void unitChanged(UnitView unit) {
+                told.add(unit);
+            }
+        });
+        registry.linkChanged(false);
+        assertThat(registry.units()).allSatisfy(u -> {
+            assertThat(u.staleSince()).isEqualTo(now);
+            assertThat(u.lastKnown()).isTrue();
+        });
+        assertThat(told).extracting(UnitView::id).containsExactlyInAnyOrder("u-1", "u-2");
+        registry.linkChanged(false);
+        assertThat(told).as("told once").hasSize(2);
+        registry.linkChanged(true);
+        assertThat(registry.units()).allSatisfy(u -> {
+            assertThat(u.staleSince()).isNull();
+            assertThat(u.lastKnown()).isFalse();
+        });
+        assertThat(told).hasSize(4);
+    }
+
+    @Test
     void olderOrRepeatedLiveStatusesAreIgnored() {
         assertThat(registry.applyStatus(live("u1", UnitState.RECORDING, 7, T0.plusSeconds(10)), false))
                 .isTrue();
