@@ -2,10 +2,10 @@ package org.openbwc.device;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.UUID;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.device.core.AlarmChange;
 import org.openbwc.device.core.Cause;
@@ -50,6 +50,8 @@ final class Telemetry {
     private final UnitConfig config;
     private final Hardware hw;
     private final String firmware;
+    // One per run: readers order this run's statuses and positions by seq, never by a clock that may jump.
+    private final String bootId = UUID.randomUUID().toString();
     private long statusSeq;
     private long eventSeq;
     private long locationSeq;
@@ -124,7 +126,8 @@ final class Telemetry {
                 c.publicKey(),
                 signal(),
                 c.live() ? c.viewers() : null,
-                c.evidenceKey());
+                c.evidenceKey(),
+                bootId);
     }
 
     UnitEvent event(ControllerEvent e) {
@@ -241,7 +244,7 @@ final class Telemetry {
         details.put("durationMillis", Long.toString(r.durationMillis()));
         details.put("segments", Integer.toString(r.segmentCount()));
         details.put("bytes", Long.toString(r.bytes()));
-        details.put("reason", r.reason().name().toLowerCase(Locale.ROOT));
+        details.put("reason", r.reason().wireName());
         details.put("verified", Boolean.toString(check.ok()));
         if (!check.ok())
             details.put(
@@ -309,7 +312,8 @@ final class Telemetry {
                 f.speedMps(),
                 f.courseDegrees(),
                 f.fixTime(),
-                ++locationSeq));
+                ++locationSeq,
+                bootId));
     }
 
     /**
