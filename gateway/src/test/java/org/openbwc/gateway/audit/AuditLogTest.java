@@ -253,7 +253,7 @@ class AuditLogTest {
             // Far more than one search block (and the admin page's old 512 KiB tail): the first entries are found too.
             String pad = "x".repeat(300);
             for (int i = 1; i <= 3000; i++) {
-                clock.now = clock.now.plusSeconds(10);
+                clock.advance(Duration.ofSeconds(10));
                 String actor = i % 3 == 0 ? "ada" : "sam";
                 String action = i % 2 == 0 ? "user.add" : "command";
                 log.record(actor, action, "u-" + (i % 7), "ok", Map.of("i", i, "pad", pad));
