@@ -83,9 +83,20 @@ public final class OperatorDirectory {
      */
     public synchronized void add(Operator operator, boolean replace) {
         Map<String, Operator> next = new LinkedHashMap<>(read());
-        if (next.containsKey(operator.name()) && !replace) {
+        Operator old = next.get(operator.name());
+        if (old != null && !replace) {
             throw new IllegalArgumentException("user '" + operator.name() + "' already exists in " + file
                     + "; remove it first or use --replace to set a new password and role");
+        }
+        if (old != null && old.sessionsFrom() != null && operator.sessionsFrom() == null) {
+            // Sessions a disable or a password reset ended stay ended when the account is set anew.
+            operator = new Operator(
+                    operator.name(),
+                    operator.role(),
+                    operator.passwordHash(),
+                    operator.created(),
+                    operator.disabled(),
+                    old.sessionsFrom());
         }
         next.put(operator.name(), operator);
         write(next);

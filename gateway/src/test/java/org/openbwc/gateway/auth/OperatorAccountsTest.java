@@ -133,6 +133,10 @@ class OperatorAccountsTest {
                 .isFalse();
         assertThat(enabled.accepts(at.plusSeconds(6))).isTrue();
         assertThat(Files.readString(file)).doesNotContain("disabled:");
+        d.add(new Operator("val", Role.VIEWER, FAST.hash("set anew by hand"), Instant.now()), true);
+        assertThat(d.find("val").orElseThrow().sessionsFrom())
+                .as("`user add --replace` does not bring ended sessions back")
+                .isEqualTo(at);
 
         // The only admin can be neither demoted nor disabled; the file is left as it was.
         String before = Files.readString(file);
