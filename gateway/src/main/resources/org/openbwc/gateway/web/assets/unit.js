@@ -95,7 +95,7 @@ function renderStatus(now = Date.now()) {
 function recordingText(u, since, now) {
   if (since !== null) {
     const last = u.lastState || "";
-    if (!u.recordingId || (last !== "RECORDING" && last !== "POST_EVENT")) return u.recordingId ? u.recordingId : DASH;
+    if (!u.recordingId || (last !== "RECORDING" && last !== "POST_EVENT")) return u.lastKnown ? "not recording" : DASH;
     return u.recordingId + " · was recording" +
       (u.recordingSince ? " since " + fmtDateTime(u.recordingSince) : "");
   }
