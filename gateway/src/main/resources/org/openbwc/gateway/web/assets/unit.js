@@ -242,7 +242,7 @@ async function loadRecordings() {
       const tr = el("tr", { dataset: { recordingId: r.recordingId || "" }, class: running ? "running" : "" });
       tr.append(
         el("td", { class: "rec-id", text: r.recordingId || DASH }),
-        el("td", { class: "when", text: r.startedAt ? fmtWhen(r.startedAt) : DASH,
+        el("td", { class: "when", dataset: { at: r.startedAt || "" }, text: r.startedAt ? fmtWhen(r.startedAt) : DASH,
                    title: r.startedAt ? fmtDateTime(r.startedAt, { alwaysDate: true }) : null }),
         el("td", { text: running ? "recording…" : fmtDateTime(r.stoppedAt),
                    title: r.stoppedAt ? fmtDateTime(r.stoppedAt, { alwaysDate: true }) : null }),
@@ -263,6 +263,13 @@ async function loadRecordings() {
     if (e instanceof ApiError && e.status === 404) { tbody.replaceChildren(); return; }
     $("#recordings-empty").hidden = false;
     setText($("#recordings-empty"), fmtApiError(e, "Recordings unavailable"));
+  }
+}
+
+/** Keeps the ages in the recordings table current ("15:39:38 · 2 min ago"). */
+function refreshRecordingAges(now) {
+  for (const td of document.querySelectorAll("#recordings td.when[data-at]")) {
+    if (td.dataset.at) setText(td, fmtWhen(td.dataset.at, now));
   }
 }
 
@@ -548,7 +555,7 @@ async function main() {
     event: onEvent,
     alert: a => alerts.upsert(a),
   }).start();
-  everySecond(now => renderStatus(now));
+  everySecond(now => { renderStatus(now); refreshRecordingAges(now); });
 }
 
 main().catch(e => {
