@@ -278,12 +278,31 @@ export function isRecording(u) { return !!u && (u.state === "RECORDING" || u.sta
  */
 export function preEventMillis(u) {
   if (!isRecording(u) && !(u && u.lastKnown && isRecordingState(u.lastState))) return null;
-  if (isNum(u.preEventMillis)) return u.preEventMillis > 0 ? u.preEventMillis : null;
-  if (u.preEventMillis === null) return null; // the gateway says: none
-  const since = toMillis(u.recordingSince), at = toMillis(u.lastStatusTime);
-  if (!isNum(u.recordingMillis) || since === null || at === null) return null;
-  const s = Math.round((u.recordingMillis - (at - since)) / 1000);
-  return s >= 1 ? s * 1000 : null;
+  let p = null;
+  if (isNum(u.preEventMillis)) {
+    p = u.preEventMillis;
+  } else if (u.preEventMillis !== null) { // null: the gateway says none
+    const since = toMillis(u.recordingSince), at = toMillis(u.lastStatusTime);
+    if (isNum(u.recordingMillis) && since !== null && at !== null) {
+      p = Math.round((u.recordingMillis - (at - since)) / 1000) * 1000;
+    }
+  }
+  return steadyPreEvent(u, p);
+}
+
+// Each status derives the pre-event anew, to within a fragment: it could read 29 s, then 30 s, then 29 s. It is one
+// fixed amount per recording, so show the largest seen for the recording (it settles at once, and never wobbles).
+const preEventSeen = new Map(); // unit id + recording id -> ms
+
+function steadyPreEvent(u, p) {
+  const key = String(u.id) + "\n" + (u.recordingId || u.recordingSince || "");
+  const seen = preEventSeen.get(key);
+  const best = Math.max(isNum(p) ? p : 0, seen || 0);
+  if (best > 0 && best !== seen) {
+    if (preEventSeen.size > 1000) preEventSeen.clear();
+    preEventSeen.set(key, best);
+  }
+  return best >= 1000 ? best : null;
 }
 
 function isRecordingState(s) { return s === "RECORDING" || s === "POST_EVENT"; }
