@@ -48,13 +48,18 @@ function renderStatus(now = Date.now()) {
   setText(field("lastSeen"), u.lastSeen ? fmtWhen(u.lastSeen, now) : DASH);
   // Offline: the gateway keeps the unit's last live values; they are marked, with their age, so nobody takes a
   // battery from ten minutes ago for the battery now.
+  // The gateway's own link to the units can be down too (staleSince): then everything is last known, for every unit.
   const since = offlineSince(u);
-  const stale = since !== null && (u.lastKnown === true || u.lastKnown === undefined);
+  const blind = since === null ? toMillis(u.staleSince) : null;
+  const stale = (since !== null && (u.lastKnown === true || u.lastKnown === undefined)) || blind !== null;
   const note = $("#last-known");
-  note.hidden = since === null;
+  note.hidden = since === null && blind === null;
   if (since !== null) {
     setText(note, "Offline since " + fmtWhen(since, now) + "." +
       (stale && u.lastSeen ? " Values marked “last known” are from " + fmtWhen(u.lastSeen, now) + "." : ""));
+  } else if (blind !== null) {
+    setText(note, "The gateway has lost its link to the units since " + fmtWhen(blind, now) +
+      ": values marked “last known” are from before then.");
   }
   const lastKnown = (name, text) => {
     const dd = field(name);
@@ -88,7 +93,7 @@ function renderStatus(now = Date.now()) {
     : DASH);
   setText(field("lastStatusTime"), u.lastStatusTime ? fmtDateTime(u.lastStatusTime) : DASH);
   field("lastStatusTime").title = u.lastStatusTime ? fmtWhen(u.lastStatusTime, now) + " (the unit's clock)" : "";
-  renderOfflineCommands(since);
+  renderOfflineCommands(since, blind);
 }
 
 /** "bwc-1-0042 · 2:06 +30 s pre-event · since 15:39:33", or what was last known of it while offline. */
@@ -424,9 +429,11 @@ function renderCommands() {
   setupDialog();
 }
 
-/** Offline: every command is disabled, with the reason on hover and in words beside them. */
-function renderOfflineCommands(since) {
-  const text = since === null ? "" : "Unit offline since " + fmtTime(since) + " – commands cannot reach it.";
+/** Offline (or the gateway cut off from the units): every command is disabled, the reason on hover and beside them. */
+function renderOfflineCommands(since, blind = null) {
+  const text = since !== null ? "Unit offline since " + fmtTime(since) + " – commands cannot reach it."
+    : blind !== null ? "The gateway has lost its link to the units since " + fmtTime(blind) +
+      " – commands cannot reach them." : "";
   if (text === offlineText) return;
   offlineText = text;
   const note = $("#commands-offline");
