@@ -250,7 +250,8 @@ abstract class FleetContract {
                     .doesNotContain("on");
             assertThat(card.findElement(By.cssSelector(".state")).getText()).contains("RECORDING");
 
-            // Monitoring room: the unit shows RECORDING live, and the record.stop button on its page gets its reply.
+            // Monitoring room: the unit shows RECORDING live, and the record.stop button on its page, confirmed with a
+            // reason, gets its reply.
             MonitoringRoom.signIn(browser, client.gatewayUrl(), "/", TestOperators.SUPERVISOR);
             wait.until(d ->
                     "recording".equals(d.findElement(MonitoringRoom.row(id)).getAttribute("data-state")));
@@ -259,8 +260,10 @@ abstract class FleetContract {
                     .click();
             wait.until(d -> d.findElement(By.cssSelector("#commands button[data-command='record.stop']")))
                     .click();
+            wait.until(d -> d.findElement(By.id("command-reason"))).sendKeys("contract test");
+            browser.findElement(By.id("command-confirm")).click();
             wait.until(d -> "ok".equals(d.findElement(By.id("command-result")).getAttribute("data-outcome")));
-            assertThat(browser.findElement(By.id("command-result")).getText()).contains("record.stop");
+            assertThat(browser.findElement(By.id("command-result")).getText()).startsWith("Stop recording: done");
             wait.until(d -> "buffering"
                     .equals(d.findElement(By.cssSelector("#status .state")).getAttribute("data-state")));
         } finally {

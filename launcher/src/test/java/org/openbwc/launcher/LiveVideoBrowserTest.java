@@ -121,17 +121,24 @@ class LiveVideoBrowserTest {
     }
 
     @Test
-    void aViewerIsRefusedLiveVideo() {
+    void aViewerIsRefusedLiveVideo() throws Exception {
         WebDriver browser = HeadlessChromium.start(dir.resolve("chromium-viewer"));
         try {
+            // The page says why in words, and asks the gateway nothing it would refuse.
             MonitoringRoom.signIn(browser, base, "/live/" + UNIT, TestOperators.VIEWER);
-            WebElement video = new WebDriverWait(browser, Duration.ofSeconds(20)).until(d -> {
-                WebElement v = d.findElement(By.cssSelector("video.live-player"));
-                return "error".equals(v.getAttribute("data-state")) ? v : null;
-            });
-            assertThat(video.getAttribute("data-error")).contains("needs the role supervisor");
+            new WebDriverWait(browser, Duration.ofSeconds(20))
+                    .until(d -> d.findElement(By.id("live-stage")).getText().equals("Live video is for supervisors."));
+            assertThat(browser.findElements(By.cssSelector("video.live-player")))
+                    .isEmpty();
+            assertThat(browser.findElement(By.tagName("body")).getText()).doesNotContain("Try again");
         } finally {
             browser.quit();
+        }
+        // The gateway refuses anyway.
+        try (FleetClient viewer = fleet.client(TestOperators.VIEWER)) {
+            FleetClient.Reply refused = viewer.post(base, "/api/live/" + UNIT, null);
+            assertThat(refused.status()).isEqualTo(403);
+            assertThat(refused.body().path("error").asText()).contains("needs the role supervisor");
         }
     }
 

@@ -117,6 +117,25 @@ export const enc = encodeURIComponent;
 
 export const DASH = "–";
 
+// The gateway's clock as this page sees it: every snapshot carries serverTime, and timers computed from the unit's or
+// the gateway's times (recordingSince, lastSeen) would be off by the PC's clock error without this correction.
+let clockSkewMs = 0;
+
+/**
+ * Notes the gateway's time (ISO text) as received now; LiveStream calls it on every snapshot. Pages may call it
+ * themselves with any other serverTime they receive.
+ */
+export function noteServerTime(iso, receivedAt = Date.now()) {
+  const ms = toMillis(iso);
+  if (ms !== null) clockSkewMs = ms - receivedAt;
+}
+
+/** The gateway's clock now (epoch ms); `now` is a reading of this page's clock (Date.now()). */
+export function serverNow(now = Date.now()) { return now + clockSkewMs; }
+
+/** How far the gateway's clock is ahead of this PC's (ms; negative when behind). */
+export function clockSkew() { return clockSkewMs; }
+
 export function isNum(v) { return typeof v === "number" && Number.isFinite(v); }
 
 /** Parses an API time (ISO-8601 text, or epoch milliseconds/seconds as a number) to epoch millis, or null. */
@@ -165,15 +184,30 @@ export function fmtMinutes(min) {
   return h > 0 ? h + " h " + m + " m" : m + " m";
 }
 
-/** "3 s ago", "5 min ago", "2 h ago". */
+/** "3 s ago", "5 min ago", "2 h 10 min ago"; `now` is the page's clock (Date.now()), corrected by the skew. */
 export function fmtAgo(t, now = Date.now()) {
   const ms = toMillis(t);
   if (ms === null) return DASH;
-  const s = Math.max(0, Math.floor((now - ms) / 1000));
+  return fmtAge(serverNow(now) - ms);
+}
+
+/** An age in words: "3 s ago", "5 min ago", "2 h 10 min ago", "3 d ago". */
+function fmtAge(ms) {
+  const s = Math.max(0, Math.floor(ms / 1000));
   if (s < 60) return s + " s ago";
   if (s < 3600) return Math.floor(s / 60) + " min ago";
   if (s < 86400) return Math.floor(s / 3600) + " h " + Math.floor((s % 3600) / 60) + " min ago";
   return Math.floor(s / 86400) + " d ago";
+}
+
+/**
+ * A moment for people: local time with its age, "15:39:38 · 2 min ago" (with the date when not today). Use it
+ * wherever an API time is shown, never the raw ISO text.
+ */
+export function fmtWhen(t, now = Date.now()) {
+  const ms = toMillis(t);
+  if (ms === null) return DASH;
+  return fmtDateTime(ms) + " · " + fmtAgo(ms, now);
 }
 
 export function fmtBytes(b) {
@@ -238,17 +272,64 @@ export const STATE_RANK = { sos: 0, recording: 1, post_event: 2, stealth: 3, buf
 export function isRecording(u) { return !!u && (u.state === "RECORDING" || u.state === "POST_EVENT"); }
 
 /**
- * Milliseconds recorded so far, running on client side: the unit's recordingMillis plus the time since we received
- * that view; else the time since recordingSince. receivedAt is the local Date.now() when the view arrived.
+ * Pre-event media at the start of the current recording, in ms (whole seconds), or null: the gateway's preEventMillis,
+ * else (older gateways) what the unit's recordingMillis holds beyond the time since the trigger, both by the unit's
+ * own clock.
+ */
+export function preEventMillis(u) {
+  if (!isRecording(u) && !(u && u.lastKnown && isRecordingState(u.lastState))) return null;
+  let p = null;
+  if (isNum(u.preEventMillis)) {
+    p = u.preEventMillis;
+  } else if (u.preEventMillis !== null) { // null: the gateway says none
+    const since = toMillis(u.recordingSince), at = toMillis(u.lastStatusTime);
+    if (isNum(u.recordingMillis) && since !== null && at !== null) {
+      p = Math.round((u.recordingMillis - (at - since)) / 1000) * 1000;
+    }
+  }
+  return steadyPreEvent(u, p);
+}
+
+// Each status derives the pre-event anew, to within a fragment: it could read 29 s, then 30 s, then 29 s. It is one
+// fixed amount per recording, so show the largest seen for the recording (it settles at once, and never wobbles).
+const preEventSeen = new Map(); // unit id + recording id -> ms
+
+function steadyPreEvent(u, p) {
+  const key = String(u.id) + "\n" + (u.recordingId || u.recordingSince || "");
+  const seen = preEventSeen.get(key);
+  const best = Math.max(isNum(p) ? p : 0, seen || 0);
+  if (best > 0 && best !== seen) {
+    if (preEventSeen.size > 1000) preEventSeen.clear();
+    preEventSeen.set(key, best);
+  }
+  return best >= 1000 ? best : null;
+}
+
+function isRecordingState(s) { return s === "RECORDING" || s === "POST_EVENT"; }
+
+/**
+ * Time since the recording was started (the trigger), ticking every second: the gateway's now minus recordingSince,
+ * pre-event excluded (see preEventMillis). null when not recording. `now` is this page's clock (Date.now());
+ * receivedAt (when the view arrived) is only used for views without recordingSince.
  */
 export function recordingElapsed(u, receivedAt, now = Date.now()) {
   if (!isRecording(u)) return null;
-  if (isNum(u.recordingMillis)) return u.recordingMillis + Math.max(0, now - (receivedAt || now));
   const since = toMillis(u.recordingSince);
-  return since === null ? null : Math.max(0, now - since);
+  if (since !== null) return Math.max(0, serverNow(now) - since);
+  if (!isNum(u.recordingMillis)) return null;
+  return Math.max(0, u.recordingMillis - (preEventMillis(u) || 0) + Math.max(0, now - (receivedAt || now)));
 }
 
-/** State cell text such as "RECORDING 0:42". */
+/** "+30 s pre-event", or "" when the recording has none (or it is unknown). */
+export function fmtPreEvent(u) {
+  const p = preEventMillis(u);
+  return p === null ? "" : "+" + Math.round(p / 1000) + " s pre-event";
+}
+
+/**
+ * State text such as "RECORDING 2:06 +30 s pre-event", "SOS · RECORDING 0:42", "SOS · OFFLINE",
+ * "OFFLINE · was RECORDING".
+ */
 export function fmtStateText(u, receivedAt, now = Date.now()) {
   const ds = displayState(u);
   let s = STATE_WORDS[ds] || ds.toUpperCase();
@@ -256,10 +337,39 @@ export function fmtStateText(u, receivedAt, now = Date.now()) {
   if (rec !== null) {
     if (ds === "sos" || ds === "stealth") s += " · " + (STATE_WORDS[String(u.state).toLowerCase()] || u.state);
     s += " " + fmtDuration(rec);
-  } else if (ds === "sos" && u.online === false) {
+    const pre = fmtPreEvent(u);
+    if (pre) s += " " + pre;
+  } else if (ds === "sos" && isOffline(u)) {
     s += " · OFFLINE";
+  } else if (ds === "offline" && u && u.lastState && u.lastState !== "OFFLINE" && isRecordingState(u.lastState)) {
+    s += " · was " + (STATE_WORDS[String(u.lastState).toLowerCase()] || u.lastState);
   }
   return s;
+}
+
+/** The unit is offline (the gateway lost it), whatever else it says. */
+export function isOffline(u) { return !!u && (u.online === false || u.state === "OFFLINE"); }
+
+/**
+ * When the unit went offline (epoch ms): the gateway's offlineSince, else its lastSeen; null while online.
+ */
+export function offlineSince(u) {
+  if (!isOffline(u)) return null;
+  return toMillis(u.offlineSince) ?? toMillis(u.lastSeen);
+}
+
+/** An API error in plain words for people (no HTTP verbs or paths); `what` names the action, e.g. "Live video". */
+export function fmtApiError(e, what = "") {
+  const status = e && isNum(e.status) ? e.status : -1;
+  const msg = e && e.message ? String(e.message) : String(e || "");
+  const pre = what ? what + ": " : "";
+  if (status === 0) return pre + "the gateway cannot be reached (network or gateway down).";
+  if (status === 403) return pre + "your role (" + session.role + ") may not do this; ask a supervisor.";
+  if (status === 404) return pre + "not found" + (msg && !/^HTTP /.test(msg) ? " (" + msg + ")" : "") + ".";
+  if (status === 503) return pre + "the gateway cannot do this right now; try again in a moment.";
+  if (status === 504) return pre + "no answer in time.";
+  if (status >= 500) return pre + "the gateway had a problem (" + status + ").";
+  return pre + (/^HTTP /.test(msg) ? "the gateway refused (" + status + ")." : msg);
 }
 
 export const EVENT_WORDS = {
@@ -341,7 +451,7 @@ export function setConn(state) {
 }
 
 /**
- * One live connection to /api/events. handlers: snapshot({units, alerts}), unit(UnitView), event(UnitEvent),
+ * One live connection to /api/events. handlers: snapshot({units, alerts, serverTime}), unit(UnitView), event(UnitEvent),
  * removed({id}), alert(Alert). Every (re)connect starts with a snapshot that replaces all client state.
  */
 export class LiveStream {
@@ -378,8 +488,10 @@ export class LiveStream {
       try { fn(data); } catch (e) { console.error("handling " + name + " frame failed", e); }
     });
     on("snapshot", d => {
+      noteServerTime(d.serverTime);
       this.h.snapshot && this.h.snapshot({ units: Array.isArray(d.units) ? d.units : [],
-                                            alerts: Array.isArray(d.alerts) ? d.alerts : [] }, this.everLive);
+                                            alerts: Array.isArray(d.alerts) ? d.alerts : [],
+                                            serverTime: d.serverTime || null }, this.everLive);
       this.live = true;
       this.everLive = true;
       this.backoff = 500;

@@ -1,7 +1,7 @@
 // Live page (/live/{unitId}): one big player for a unit, with its id, officer and state.
 import {
-  $, setText, api, enc, ApiError, DASH, fmtStateText, displayState, unitUrl, initSession, canCommand, LiveStream,
-  AlertCenter, everySecond, showPageError,
+  $, el, setText, api, enc, ApiError, DASH, fmtStateText, fmtApiError, fmtWhen, displayState, isOffline, offlineSince,
+  unitUrl, initSession, canCommand, LiveStream, AlertCenter, everySecond, showPageError,
 } from "/assets/app.js";
 import { createLiveView, attachLivePlayer } from "/assets/live.js";
 
@@ -31,12 +31,17 @@ function renderUnit(now = Date.now()) {
   document.body.dataset.unitState = ds;
   setText(badge, fmtStateText(unit, receivedAt, now));
   setText($("#unit-officer"), unit.officerId ? "Officer " + unit.officerId : "");
+  const since = offlineSince(unit);
+  const off = $("#unit-offline");
+  off.hidden = since === null;
+  if (since !== null) setText(off, "offline since " + fmtWhen(since, now));
 }
 
 function setUnit(u) {
   unit = u;
   receivedAt = Date.now();
   renderUnit();
+  if (player && u) player.setUnitOnline(!isOffline(u));
 }
 
 function startPlayer(t0) {
@@ -46,9 +51,10 @@ function startPlayer(t0) {
     stage.replaceChildren(root);
     player = attachLivePlayer(video, unitId, {
       t0,
+      online: unit ? !isOffline(unit) : undefined,
       onState: state => {
         document.body.dataset.liveState = state;
-        $("#live-stop").disabled = state === "ended" || state === "error";
+        $("#live-stop").disabled = state === "ended" || state === "error" || state === "offline";
       },
     });
   } else {
@@ -60,7 +66,7 @@ $("#live-stop").addEventListener("click", () => { if (player) player.stop(); });
 $("#live-fullscreen").addEventListener("click", () => {
   const stage = $("#live-stage");
   if (document.fullscreenElement) document.exitFullscreen().catch(() => {});
-  else if (stage.requestFullscreen) stage.requestFullscreen().catch(e => showPageError("Full screen refused: " + e.message));
+  else if (stage.requestFullscreen) stage.requestFullscreen().catch(() => showPageError("The browser refused full screen."));
 });
 $("#live-stage").addEventListener("dblclick", () => $("#live-fullscreen").click());
 
@@ -68,12 +74,18 @@ async function main() {
   if (!unitId) { showPageError("No unit id in the address."); return; }
   await initSession();
   $("#wall-link").hidden = !canCommand();
-  // The player shows the gateway's own answer (e.g. 403 for the viewer role), so it starts for everyone.
-  startPlayer(performance.now());
   try {
     setUnit(await api("/api/units/" + enc(unitId)));
   } catch (e) {
-    showPageError(e instanceof ApiError && e.status === 404 ? e.message : "Unit status unavailable: " + e.message);
+    showPageError(e instanceof ApiError && e.status === 404 ? "The gateway does not know unit " + unitId + "."
+      : fmtApiError(e, "Unit status unavailable"));
+  }
+  if (canCommand()) {
+    startPlayer(performance.now());
+  } else {
+    // A viewer's request would only be refused: say so instead of showing a player that cannot play.
+    $(".live-actions").hidden = true;
+    $("#live-stage").replaceChildren(el("p", { class: "live-denied", text: "Live video is for supervisors." }));
   }
   new LiveStream({
     snapshot: ({ units, alerts: list }) => {

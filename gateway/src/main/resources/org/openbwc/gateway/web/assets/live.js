@@ -4,7 +4,8 @@
 //
 // DOM contract (for pages and automated checks):
 //   div.live-view[data-unit-id][data-state]              container, created around the video if missing
-//     video.live-player[data-unit-id][data-state]        state: connecting | playing | stalled | ended | error
+//     video.live-player[data-unit-id][data-state]        state: connecting | playing | stalled | ended | error |
+//                                                        offline (told by setUnitOnline(false); no requests meanwhile)
 //           [data-latency-ms]                            glass-to-glass latency, integer ms (while playing)
 //           [data-first-frame-ms]                        ms from attach / "Watch again" click to the first rendered frame
 //           [data-viewers] [data-reconnects] [data-error] [data-end-reason]
@@ -13,7 +14,8 @@
 //       span.live-viewers                                "2 viewers"
 //       button.live-mute                                 toggles sound (the player starts muted so autoplay works)
 //       div.live-message[data-kind]                      connecting / error / "stream ended: <reason>" text
-//         span.live-message-text, button.live-again      "Watch again" (after end or stop()), "Try again" (after error)
+//         span.live-message-text, button.live-again      "Watch again" (after end or stop()), "Try again" (after an
+//                                                        error a retry may fix; none after a 403: no role to watch)
 "use strict";
 
 import { el, api, enc, setText } from "/assets/app.js";
@@ -29,7 +31,8 @@ const REPORT_MS = 2000;         // latency report to the gateway
 const STALL_MS = 1500;          // playhead did not move for this long: stalled
 const SILENCE_MS = 10000;       // no media from the relay for this long: reconnect
 const MAX_QUEUE = 75;           // fragments waiting for the SourceBuffer (~15 s): give up and rejoin at a keyframe
-const BACKOFF_MS = [500, 1000, 2000, 4000, 8000];
+// Pauses before the next POST /api/live/{id} after trouble; an offline unit is not asked at all (setUnitOnline).
+const BACKOFF_MS = [2000, 4000, 8000, 16000, 30000];
 
 const MS = () => window.MediaSource || window.ManagedMediaSource || null;
 
@@ -69,27 +72,48 @@ function buildOverlay(root) {
 }
 
 /**
- * Plays unit `unitId` live in `video`. Returns {stop(), restart(), state}. Options:
+ * Plays unit `unitId` live in `video`. Returns {stop(), restart(), setUnitOnline(online), state}. Options:
  *   onState(state, {message, latencyMs, viewers})  on every state change (connecting/playing/stalled/ended/error)
  *   onLatency(ms)                                   every 250 ms while playing
  *   t0                                              performance.now() time of the user's click (default: now)
+ *   online                                          false when the unit is known to be offline at attach time
+ *
+ * setUnitOnline(online): callers that follow the unit's status (SSE `unit` events: `online`) pass it on every
+ * update. false stops every request for the unit (no POST /api/live retries against an offline unit) and shows
+ * "unit offline"; true, after false, connects again at once (a stream that ended or failed meanwhile too), unless
+ * the operator stopped watching. Calling it with the same value again does nothing.
  */
 // Leaving the page ends every stream it watches: the gateway's audit log and idle stop must see the viewer go, also
 // when the browser keeps the page in its back/forward cache.
 const running = new Set();
 window.addEventListener("pagehide", () => { for (const p of running) p.shutdown(); });
-window.addEventListener("pageshow", e => { if (e.persisted) for (const p of running) if (!p.stopped) p.restart(); });
+window.addEventListener("pageshow", e => {
+  if (e.persisted) for (const p of running) if (!p.stopped && !p.unitOffline) p.restart();
+});
 
 export function attachLivePlayer(video, unitId, opts = {}) {
   const p = new LivePlayer(video, String(unitId), opts);
   running.add(p);
-  p.start(opts.t0);
+  if (opts.online === false) p.setUnitOnline(false);
+  else p.start(opts.t0);
   return {
     stop: () => { p.stop(); running.delete(p); },
     restart: t0 => p.restart(t0),
+    setUnitOnline: online => p.setUnitOnline(online),
     get state() { return p.state; },
     get latencyMs() { return p.latency; },
   };
+}
+
+/** Why POST /api/live/{id} failed, in words for the operator (the gateway's text names routes and HTTP verbs). */
+function grantError(status, e) {
+  if (status === 0) return "The gateway cannot be reached.";
+  if (status === 404) return "The gateway does not know this unit.";
+  if (status === 409) return "The unit is offline.";
+  if (status === 503) return "The unit's live picture is not available right now.";
+  if (status === 504) return "The unit did not start its live picture in time.";
+  const msg = e && e.message ? String(e.message) : "";
+  return msg && !/^HTTP /.test(msg) ? msg.charAt(0).toUpperCase() + msg.slice(1) + "." : "The live picture could not start.";
 }
 
 class LivePlayer {
@@ -108,6 +132,7 @@ class LivePlayer {
     this.latency = null;
     this.mse = null;          // { ms, sb, url, queue, pairs, haveInit, mime }
     this.hls = false;
+    this.unitOffline = false; // told by setUnitOnline(false): no requests until it is back
 
     video.classList.add("live-player");
     video.muted = true;
@@ -155,6 +180,7 @@ class LivePlayer {
   start(t0) {
     this.stopped = false;
     this.ended = false;
+    if (this.unitOffline) { this.showOffline(); return; }
     this.attempt = 0;
     this.t0 = typeof t0 === "number" && Number.isFinite(t0) ? t0 : performance.now();
     this.firstFrame = false;
@@ -174,6 +200,25 @@ class LivePlayer {
   restart(t0) {
     this.shutdown();
     this.start(t0);
+  }
+
+  /** The caller's news about the unit: offline pauses every request, back online resumes (see attachLivePlayer). */
+  setUnitOnline(online) {
+    online = online !== false;
+    if (online === !this.unitOffline && this.state) return;
+    this.unitOffline = !online;
+    if (this.stopped) return; // the operator stopped watching: their "Watch again" decides
+    if (!online) {
+      this.shutdown();
+      this.ended = false;
+      this.showOffline();
+    } else {
+      this.start();
+    }
+  }
+
+  showOffline() {
+    this.setState("offline", "The unit is offline; its live picture comes back when it does.", { kind: "info" });
   }
 
   stop() {
@@ -237,9 +282,9 @@ class LivePlayer {
     } catch (e) {
       if (gen !== this.gen || (e && e.name === "AbortError")) return;
       const status = e && e.status;
-      const msg = e && e.message ? e.message : String(e);
-      if (status === 400 || status === 403 || status === 404) this.fail(msg);
-      else this.retry(msg, status === 409 || status === 503 || status === 504 ? "error" : "connecting");
+      if (status === 403) this.fail("Live video is for supervisors.", { again: false });
+      else if (status === 400 || status === 404) this.fail(grantError(status, e));
+      else this.retry(grantError(status, e), status === 409 || status === 503 || status === 504 ? "error" : "connecting");
       return;
     } finally {
       if (this.abort === ac) this.abort = null;
@@ -261,7 +306,7 @@ class LivePlayer {
       return;
     }
     if (!grant || typeof grant.ws !== "string" || !grant.ws.startsWith("/")) {
-      this.retry("the gateway sent no stream address");
+      this.retry("The gateway sent no stream address.");
       return;
     }
     if (support === "hls") this.playHls(grant, gen);
@@ -273,7 +318,7 @@ class LivePlayer {
     try {
       ws = new WebSocket(location.origin.replace(/^http/, "ws") + grant.ws);
     } catch (e) {
-      this.retry("cannot open the video connection: " + e.message);
+      this.retry("The video connection could not be opened.");
       return;
     }
     ws.binaryType = "arraybuffer";
@@ -290,14 +335,14 @@ class LivePlayer {
       if (this.ws !== ws) return;
       this.ws = null;
       if (this.stopped || this.ended || gen !== this.gen) return;
-      this.retry(this.gotStart ? "video connection lost" : "the gateway refused the video connection" +
-        (ev.code && ev.code !== 1006 ? " (" + ev.code + (ev.reason ? " " + ev.reason : "") + ")" : ""));
+      this.retry(this.gotStart ? "The video connection was lost." : "The gateway refused the video connection" +
+        (ev.code && ev.code !== 1006 ? " (" + ev.code + (ev.reason ? " " + ev.reason : "") + ")." : "."));
     };
   }
 
   /** Unexpected trouble: try again (new token, new socket) after a growing pause. */
   retry(message, state = "connecting") {
-    if (this.stopped || this.ended) return;
+    if (this.stopped || this.ended || this.unitOffline) return;
     this.gen++;
     this.closeSocket();
     clearTimeout(this.retryTimer);
@@ -306,7 +351,7 @@ class LivePlayer {
     this.setLatency(null);
     if (state === "error") this.video.dataset.error = message;
     const secs = Math.max(1, Math.round(wait / 1000));
-    this.setState(state, message + " — retrying in " + secs + " s", { kind: state === "error" ? "error" : "info" });
+    this.setState(state, message + " Trying again in " + secs + " s.", { kind: state === "error" ? "error" : "info" });
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.reconnects++;
@@ -316,10 +361,10 @@ class LivePlayer {
   }
 
   /** Trouble that a retry cannot fix (no permission, unknown unit, unsupported codec). */
-  fail(message) {
+  fail(message, { again = true } = {}) {
     this.shutdown();
     this.video.dataset.error = message;
-    this.setState("error", message, { again: true, kind: "error" });
+    this.setState("error", message, { again, kind: "error" });
   }
 
   // ------------------------------------------------------------------------------------------------ relay messages
@@ -370,7 +415,7 @@ class LivePlayer {
     } else {
       if (!m.haveInit) return;
       m.queue.push({ data, capture, mediaStart });
-      if (m.queue.length > MAX_QUEUE) { this.retry("the player fell behind the stream"); return; }
+      if (m.queue.length > MAX_QUEUE) { this.retry("The player fell behind the stream."); return; }
     }
     this.pump();
   }
@@ -392,7 +437,7 @@ class LivePlayer {
         const sb = ms.addSourceBuffer(mime);
         sb.mode = "segments";
         sb.addEventListener("updateend", () => { if (this.mse === m) { this.keepLive(); this.pump(); } });
-        sb.addEventListener("error", () => { if (this.mse === m) this.retry("the video could not be decoded"); });
+        sb.addEventListener("error", () => { if (this.mse === m) this.retry("The video could not be decoded."); });
         m.sb = sb;
       } catch (e) {
         this.fail("The player cannot take the unit's video (" + mime + "): " + e.message);
@@ -430,9 +475,9 @@ class LivePlayer {
           this.pump();
           return;
         }
-        this.retry("the player ran out of buffer space");
+        this.retry("The player ran out of buffer space.");
       } else {
-        this.retry("the video could not be played (" + e.message + ")");
+        this.retry("The video could not be played (" + e.message + ").");
       }
     }
   }
@@ -519,7 +564,7 @@ class LivePlayer {
     if (ev.type === "error") {
       if (this.state === "ended" || this.state === "error") return;
       const err = v.error;
-      this.retry("the video failed" + (err && err.message ? " (" + err.message + ")" : ""));
+      this.retry("The video failed" + (err && err.message ? " (" + err.message + ")." : "."));
       return;
     }
     if ((ev.type === "playing" || ev.type === "timeupdate") && v.currentTime > 0 && !v.paused) {
@@ -563,7 +608,7 @@ class LivePlayer {
     }
     // relay silent?
     if (this.ws && this.ws.readyState === WebSocket.OPEN && now - this.lastData > SILENCE_MS) {
-      this.retry("no video from the gateway for " + Math.round(SILENCE_MS / 1000) + " s");
+      this.retry("No video from the gateway for " + Math.round(SILENCE_MS / 1000) + " s.");
       return;
     }
     // glass-to-glass latency
@@ -615,6 +660,7 @@ class LivePlayer {
     else if (s === "stalled") t = "STALLED";
     else if (s === "ended") t = "ENDED";
     else if (s === "error") t = "NO VIDEO";
+    else if (s === "offline") t = "UNIT OFFLINE";
     else t = "CONNECTING…";
     this.badge.dataset.state = s || "connecting";
     setText(this.badge, t);
@@ -654,7 +700,7 @@ class LivePlayer {
       this.setMessage(message, { again, kind: kind || (state === "error" ? "error" : "info") });
     }
     if (state !== "error" && state !== "ended") delete this.video.dataset.error;
-    if (state === "ended" || state === "error") this.muteBtn.hidden = true;
+    if (state === "ended" || state === "error" || state === "offline") this.muteBtn.hidden = true;
     else this.muteBtn.hidden = false;
     this.renderBadge();
     if (changed && this.opts.onState) {

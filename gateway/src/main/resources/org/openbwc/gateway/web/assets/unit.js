@@ -1,9 +1,9 @@
 // Unit page (/units/{id}): live status, trail map, timeline, recordings, commands.
 import {
-  $, el, setText, api, enc, ApiError, DASH, isNum, toMillis, fmtTime, fmtDateTime, fmtAgo, fmtDuration, fmtBattery,
-  fmtStorage, fmtPercent, fmtBool, fmtStateText, displayState, isRecording, recordingElapsed, eventWords,
-  initSession, canCommand, LiveStream, AlertCenter, createMap, unitMarker, setMarkerState, hasLocation, everySecond,
-  showPageError,
+  $, el, setText, api, enc, ApiError, DASH, isNum, toMillis, fmtTime, fmtDateTime, fmtAgo, fmtWhen, fmtDuration,
+  fmtBattery, fmtStorage, fmtPercent, fmtBool, fmtStateText, fmtPreEvent, fmtApiError, displayState, isRecording,
+  isOffline, offlineSince, recordingElapsed, eventWords, initSession, canCommand, LiveStream, AlertCenter, createMap,
+  unitMarker, setMarkerState, hasLocation, everySecond, showPageError,
 } from "/assets/app.js";
 import { createLiveView, attachLivePlayer, liveUrl } from "/assets/live.js";
 
@@ -45,19 +45,37 @@ function renderStatus(now = Date.now()) {
   document.body.dataset.unitState = ds;
   setText(stateEl, fmtStateText(u, receivedAt, now));
   setText($("#unit-officer"), u.officerId ? "Officer " + u.officerId : "");
+  setText(field("lastSeen"), u.lastSeen ? fmtWhen(u.lastSeen, now) : DASH);
+  // Offline: the gateway keeps the unit's last live values; they are marked, with their age, so nobody takes a
+  // battery from ten minutes ago for the battery now.
+  // The gateway's own link to the units can be down too (staleSince): then everything is last known, for every unit.
+  const since = offlineSince(u);
+  const blind = since === null ? toMillis(u.staleSince) : null;
+  const stale = (since !== null && (u.lastKnown === true || u.lastKnown === undefined)) || blind !== null;
+  const note = $("#last-known");
+  note.hidden = since === null && blind === null;
+  if (since !== null) {
+    setText(note, "Offline since " + fmtWhen(since, now) + "." +
+      (stale && u.lastSeen ? " Values marked “last known” are from " + fmtWhen(u.lastSeen, now) + "." : ""));
+  } else if (blind !== null) {
+    setText(note, "The gateway has lost its link to the units since " + fmtWhen(blind, now) +
+      ": values marked “last known” are from before then.");
+  }
+  const lastKnown = (name, text) => {
+    const dd = field(name);
+    const mark = stale && text !== DASH;
+    dd.classList.toggle("stale", mark);
+    setText(dd, mark ? text + " · last known" : text);
+  };
   setText(field("officer"), u.officerId || DASH);
-  setText(field("online"), fmtBool(u.online, "online", "OFFLINE"));
-  field("online").classList.toggle("warn", u.online === false);
-  setText(field("battery"), fmtBattery(u.battery));
+  setText(field("online"), since === null ? fmtBool(u.online, "online", "OFFLINE") : "OFFLINE since " + fmtTime(since));
+  field("online").classList.toggle("warn", since !== null);
+  lastKnown("battery", fmtBattery(u.battery));
   field("battery").classList.toggle("warn", !!(u.battery && isNum(u.battery.percent) && u.battery.percent <= 20));
-  setText(field("storage"), u.storage ? fmtStorage(u.storage) + " of " + fmtBytesShort(u.storage.totalBytes) : DASH);
-  setText(field("signal"), fmtPercent(u.signalPercent));
-  const rec = recordingElapsed(u, receivedAt, now);
-  setText(field("recording"), u.recordingId
-    ? u.recordingId + (rec !== null ? " · " + fmtDuration(rec) : "") +
-      (u.recordingSince ? " · since " + fmtDateTime(u.recordingSince) : "")
-    : (isRecording(u) ? "recording" : "not recording"));
-  setText(field("stealth"), fmtBool(u.stealth, "ON", "off"));
+  lastKnown("storage", u.storage ? fmtStorage(u.storage) + " of " + fmtBytesShort(u.storage.totalBytes) : DASH);
+  setText(field("signal"), since !== null ? DASH : fmtPercent(u.signalPercent));
+  lastKnown("recording", recordingText(u, since, now));
+  lastKnown("stealth", fmtBool(u.stealth, "ON", "off"));
   field("stealth").classList.toggle("hl", !!u.stealth);
   setText(field("live"), fmtBool(u.live, "streaming", "no"));
   setText(field("viewers"), isNum(u.viewers) ? String(u.viewers) : DASH);
@@ -67,14 +85,30 @@ function renderStatus(now = Date.now()) {
   field("droppedFrames").classList.toggle("warn", isNum(u.droppedFrames) && u.droppedFrames > 0);
   setText(field("firmware"), u.firmware || DASH);
   const loc = u.location;
-  setText(field("location"), hasLocation(u)
+  lastKnown("location", hasLocation(u)
     ? loc.lat.toFixed(5) + ", " + loc.lon.toFixed(5) +
       (isNum(loc.accuracyMeters) ? " ±" + Math.round(loc.accuracyMeters) + " m" : "") +
       (isNum(loc.speedMps) ? " · " + Math.round(loc.speedMps * 3.6) + " km/h" : "") +
       (loc.fixTime ? " · fix " + fmtAgo(loc.fixTime, now) : "")
     : DASH);
-  setText(field("lastStatusTime"), fmtDateTime(u.lastStatusTime));
-  setText(field("lastSeen"), u.lastSeen ? fmtAgo(u.lastSeen, now) + " (" + fmtDateTime(u.lastSeen) + ")" : DASH);
+  setText(field("lastStatusTime"), u.lastStatusTime ? fmtDateTime(u.lastStatusTime) : DASH);
+  field("lastStatusTime").title = u.lastStatusTime ? fmtWhen(u.lastStatusTime, now) + " (the unit's clock)" : "";
+  renderOfflineCommands(since, blind);
+}
+
+/** "bwc-1-0042 · 2:06 +30 s pre-event · since 15:39:33", or what was last known of it while offline. */
+function recordingText(u, since, now) {
+  if (since !== null) {
+    const last = u.lastState || "";
+    if (!u.recordingId || (last !== "RECORDING" && last !== "POST_EVENT")) return u.lastKnown ? "not recording" : DASH;
+    return u.recordingId + " · was recording" +
+      (u.recordingSince ? " since " + fmtDateTime(u.recordingSince) : "");
+  }
+  if (!u.recordingId) return isRecording(u) ? "recording" : "not recording";
+  const rec = recordingElapsed(u, receivedAt, now);
+  const pre = fmtPreEvent(u);
+  return u.recordingId + (rec !== null ? " · " + fmtDuration(rec) + (pre ? " " + pre : "") : "") +
+    (u.recordingSince ? " · since " + fmtDateTime(u.recordingSince) : "");
 }
 
 function fmtBytesShort(b) {
@@ -158,7 +192,7 @@ function renderTimeline() {
     const li = el("li", { dataset: { type: ev.type || "", seq: isNum(ev.seq) ? String(ev.seq) : null },
                            class: "ev-" + String(ev.type || "").replace(/[^a-z0-9]+/gi, "-") });
     li.append(
-      el("time", { datetime: ev.time || "", title: ev.time || "", text: fmtDateTime(ev.time) }),
+      el("time", { datetime: ev.time || "", title: fmtDateTime(ev.time, { alwaysDate: true }), text: fmtDateTime(ev.time) }),
       el("span", { class: "ev-type", text: eventWords(ev.type) }),
       el("span", { class: "ev-cause", text: ev.cause || "" }),
     );
@@ -183,12 +217,18 @@ async function loadEvents() {
     renderTimeline();
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) { renderTimeline(); return; }
-    showPageError("Events unavailable: " + e.message);
+    showPageError(fmtApiError(e, "Events unavailable"));
   }
 }
 
 // ---------------------------------------------------------------------------------------------------------------
 // Recordings
+
+/** The API's recordings say whether pre-event media was kept (preEvent), not how much: seconds when it does. */
+function preEventCell(r) {
+  if (isNum(r.preEventMillis)) return Math.round(r.preEventMillis / 1000) + " s";
+  return fmtBool(r.preEvent, "yes", "no");
+}
 
 function verifiedCell(v) {
   if (v === true) return el("td", { class: "verified ok", text: "✓ verified" });
@@ -207,11 +247,13 @@ async function loadRecordings() {
       const tr = el("tr", { dataset: { recordingId: r.recordingId || "" }, class: running ? "running" : "" });
       tr.append(
         el("td", { class: "rec-id", text: r.recordingId || DASH }),
-        el("td", { text: fmtDateTime(r.startedAt, { alwaysDate: true }) }),
-        el("td", { text: running ? "recording…" : fmtDateTime(r.stoppedAt, { alwaysDate: true }) }),
+        el("td", { class: "when", dataset: { at: r.startedAt || "" }, text: r.startedAt ? fmtWhen(r.startedAt) : DASH,
+                   title: r.startedAt ? fmtDateTime(r.startedAt, { alwaysDate: true }) : null }),
+        el("td", { text: running ? "recording…" : fmtDateTime(r.stoppedAt),
+                   title: r.stoppedAt ? fmtDateTime(r.stoppedAt, { alwaysDate: true }) : null }),
         el("td", { class: "num", text: dur !== null ? fmtDuration(dur) : DASH }),
         el("td", { text: r.trigger || DASH }),
-        el("td", { class: "num", text: isNum(r.preEventMillis) ? Math.round(r.preEventMillis / 1000) + " s" : DASH }),
+        el("td", { class: "num", text: preEventCell(r) }),
         el("td", { class: r.recovered ? "warn" : "", text: r.recovered ? "recovered" : "no" }),
         verifiedCell(r.verified),
       );
@@ -225,7 +267,14 @@ async function loadRecordings() {
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) { tbody.replaceChildren(); return; }
     $("#recordings-empty").hidden = false;
-    setText($("#recordings-empty"), "Recordings unavailable: " + e.message);
+    setText($("#recordings-empty"), fmtApiError(e, "Recordings unavailable"));
+  }
+}
+
+/** Keeps the ages in the recordings table current ("15:39:38 · 2 min ago"). */
+function refreshRecordingAges(now) {
+  for (const td of document.querySelectorAll("#recordings td.when[data-at]")) {
+    if (td.dataset.at) setText(td, fmtWhen(td.dataset.at, now));
   }
 }
 
@@ -237,14 +286,28 @@ function refreshRecordingsSoon() {
 // ---------------------------------------------------------------------------------------------------------------
 // Commands
 
+// confirm: the command acts on evidence or the officer's safety, so it asks first, with a reason for the audit log
+// (the gateway requires one for record.stop and stealth.on).
 const COMMANDS = [
-  { name: "record.start", label: "● Start recording", cls: "cmd-rec" },
-  { name: "record.stop", label: "■ Stop recording" },
-  { name: "marker", label: "⚑ Marker" },
-  { name: "locate", label: "Locate" },
-  { name: "stealth.on", label: "Stealth on" },
-  { name: "stealth.off", label: "Stealth off" },
+  { name: "record.start", label: "● Start recording", words: "Start recording", cls: "cmd-rec" },
+  { name: "record.stop", label: "■ Stop recording", words: "Stop recording", confirm: {
+    title: "Stop recording on {unit}?",
+    text: "The unit stops recording after its post-event time. Stop only when the officer cannot do it and the " +
+      "recording may end; the reason goes to the audit log.",
+    button: "Stop recording" } },
+  { name: "marker", label: "⚑ Marker", words: "Marker" },
+  { name: "locate", label: "Locate", words: "Locate" },
+  { name: "stealth.on", label: "Stealth on", words: "Stealth on", confirm: {
+    title: "Turn stealth on for {unit}?",
+    text: "The unit's lights and vibration go dark, also towards the officer. The reason goes to the audit log.",
+    button: "Turn stealth on" } },
+  { name: "stealth.off", label: "Stealth off", words: "Stealth off" },
 ];
+
+const busy = new Set();   // commands on their way
+let offlineText = "";     // why commands are disabled now ("" while the unit is online)
+
+function commandDef(name) { return COMMANDS.find(c => c.name === name) || { name, words: name }; }
 
 function showResult(outcome, text) {
   const r = $("#command-result");
@@ -253,30 +316,90 @@ function showResult(outcome, text) {
   setText(r, text);
 }
 
-async function sendCommand(name, button, args = {}) {
-  if (button.disabled) return;
-  button.disabled = true;
+/** The gateway's answer to a command, for people. */
+function commandError(words, e) {
+  const body = e && e.body ? e.body : {};
+  const reason = typeof body.reason === "string" ? body.reason : "";
+  switch (e && e.status) {
+    case 0: return words + " was not sent: the gateway cannot be reached.";
+    case 400: return words + " was not sent: " + (e.message || "the gateway refused the request") + ".";
+    case 403: return words + " was not sent: commands are for supervisors.";
+    case 404: return words + " was not sent: the gateway does not know this unit.";
+    case 409: return words + " was not sent: the unit is offline.";
+    case 422: return words + ": the unit refused" + (reason ? " (" + reason + ")" : "") + ".";
+    case 502: return words + ": the unit's answer could not be read; check its state.";
+    case 503: return words + " was not sent: the gateway cannot reach the units right now.";
+    case 504: return words + ": the unit did not answer in time; it may or may not have done it. Check its state.";
+    default: return fmtApiError(e, words);
+  }
+}
+
+async function sendCommand(name, button, args = {}, reason = "") {
+  if (busy.has(name) || offlineText) return;
+  const words = commandDef(name).words;
+  busy.add(name);
   button.classList.add("busy");
-  showResult(null, name + ": sending…");
+  renderCommandStates();
+  showResult(null, words + ": sending to the unit…");
   const t0 = performance.now();
+  const body = { args };
+  if (reason) body.reason = reason;
   try {
-    const res = await api("/api/units/" + enc(unitId) + "/commands/" + enc(name), { method: "POST", body: { args } });
+    const res = await api("/api/units/" + enc(unitId) + "/commands/" + enc(name), { method: "POST", body });
     const ms = Math.round(performance.now() - t0);
     if (res && res.ok === false) {
-      showResult("error", name + ": refused" + (res.reason ? " — " + res.reason : "") + " (" + ms + " ms)");
+      showResult("error", words + ": the unit refused" + (res.reason ? " (" + res.reason + ")" : "") +
+        " after " + ms + " ms.");
     } else {
-      showResult("ok", name + ": ok (" + ms + " ms)" + (res && res.reason ? " — " + res.reason : ""));
+      showResult("ok", words + ": done, the unit answered in " + ms + " ms" +
+        (res && res.reason ? " (" + res.reason + ")" : "") + ".");
       if (name === "marker") $("#marker-label").value = "";
     }
   } catch (e) {
-    let msg = name + ": " + e.message;
-    const reason = e.body && typeof e.body.reason === "string" ? e.body.reason : "";
-    if (reason && !e.message.includes(reason)) msg += " (" + reason + ")";
-    showResult("error", msg);
+    showResult("error", commandError(words, e));
   } finally {
-    button.disabled = false;
+    busy.delete(name);
     button.classList.remove("busy");
+    renderCommandStates();
   }
+}
+
+/** Asks for confirmation and a reason in #command-dialog, then sends the command with the reason. */
+function confirmCommand(c, button) {
+  const dlg = $("#command-dialog");
+  const reason = $("#command-reason");
+  const err = $("#command-dialog-error");
+  setText($("#command-dialog-title"), c.confirm.title.replace("{unit}", unitId));
+  setText($("#command-dialog-text"), c.confirm.text);
+  setText($("#command-confirm"), c.confirm.button);
+  reason.value = "";
+  reason.setAttribute("aria-required", "true"); // checked here, so the message says why
+  err.hidden = true;
+  dlg.dataset.command = c.name;
+  dlg.onsubmit = ev => {
+    ev.preventDefault();
+    const text = reason.value.trim();
+    if (!text) {
+      setText(err, "Give a reason: it goes to the audit log with the command.");
+      err.hidden = false;
+      reason.focus();
+      return;
+    }
+    dlg.close("send");
+    sendCommand(c.name, button, {}, text);
+  };
+  if (typeof dlg.showModal === "function") dlg.showModal();
+  else dlg.setAttribute("open", "");
+  reason.focus();
+}
+
+function setupDialog() {
+  const dlg = $("#command-dialog");
+  $("#command-cancel").addEventListener("click", () => dlg.close("cancel"));
+  dlg.addEventListener("close", () => {
+    if (dlg.returnValue !== "send") showResult(null, "Nothing sent.");
+    dlg.returnValue = "";
+  });
 }
 
 function renderCommands() {
@@ -293,24 +416,46 @@ function renderCommands() {
       b.addEventListener("click", send);
       input.addEventListener("keydown", ev => { if (ev.key === "Enter") { ev.preventDefault(); send(); } });
       items.push(el("div", { class: "marker-group" }, input, b));
+    } else if (c.confirm) {
+      b.setAttribute("aria-haspopup", "dialog");
+      b.addEventListener("click", () => { if (!b.disabled) confirmCommand(c, b); });
+      items.push(b);
     } else {
       b.addEventListener("click", () => sendCommand(c.name, b));
       items.push(b);
     }
   }
   box.replaceChildren(...items);
+  setupDialog();
+}
+
+/** Offline (or the gateway cut off from the units): every command is disabled, the reason on hover and beside them. */
+function renderOfflineCommands(since, blind = null) {
+  const text = since !== null ? "Unit offline since " + fmtTime(since) + " – commands cannot reach it."
+    : blind !== null ? "The gateway has lost its link to the units since " + fmtTime(blind) +
+      " – commands cannot reach them." : "";
+  if (text === offlineText) return;
+  offlineText = text;
+  const note = $("#commands-offline");
+  note.hidden = !text;
+  setText(note, text);
+  renderCommandStates();
 }
 
 function renderCommandStates() {
-  // Highlight the commands that make sense now; all stay clickable (the gateway has the final word).
-  if (!unit) return;
+  // Highlight the commands that make sense now; all stay clickable while online (the gateway has the final word).
   for (const b of document.querySelectorAll("#commands button[data-command]")) {
     const n = b.dataset.command;
-    const pointless = (n === "record.start" && isRecording(unit)) || (n === "record.stop" && !isRecording(unit)) ||
-      (n === "stealth.on" && unit.stealth) || (n === "stealth.off" && !unit.stealth);
+    const pointless = !!unit && ((n === "record.start" && isRecording(unit)) ||
+      (n === "record.stop" && !isRecording(unit)) || (n === "stealth.on" && unit.stealth) ||
+      (n === "stealth.off" && !unit.stealth));
     b.classList.toggle("dim", pointless);
+    b.disabled = !!offlineText || busy.has(n);
+    b.title = offlineText || "";
   }
-  $("#commands").classList.toggle("unit-offline", unit.online === false);
+  const input = $("#marker-label");
+  if (input) { input.disabled = !!offlineText; input.title = offlineText || ""; }
+  $("#commands").classList.toggle("unit-offline", !!offlineText);
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -336,7 +481,7 @@ function openLive(t0) {
   $("#live-panel").hidden = false;
   $(".unit-right").classList.add("with-live");
   $("#live-start").setAttribute("aria-pressed", "true");
-  livePlayer = attachLivePlayer(video, unitId, { t0 });
+  livePlayer = attachLivePlayer(video, unitId, { t0, online: unit ? !isOffline(unit) : undefined });
 }
 
 function closeLive() {
@@ -358,6 +503,7 @@ function setUnit(u) {
   renderStatus();
   renderMap();
   renderCommandStates();
+  if (livePlayer && u) livePlayer.setUnitOnline(!isOffline(u));
 }
 
 function onSnapshot({ units, alerts: alertList }, reconnect) {
@@ -403,9 +549,9 @@ async function main() {
     setUnit(await api("/api/units/" + enc(unitId)));
   } catch (e) {
     if (e instanceof ApiError && e.status === 404) {
-      forget(e.message);
+      forget("The gateway does not know unit " + unitId + ".");
     } else {
-      showPageError("Unit status unavailable: " + e.message);
+      showPageError(fmtApiError(e, "Unit status unavailable"));
     }
   }
   await Promise.all([loadTrail(), loadEvents(), loadRecordings()]);
@@ -416,7 +562,7 @@ async function main() {
     event: onEvent,
     alert: a => alerts.upsert(a),
   }).start();
-  everySecond(now => renderStatus(now));
+  everySecond(now => { renderStatus(now); refreshRecordingAges(now); });
 }
 
 main().catch(e => {

@@ -1,6 +1,6 @@
 // Video wall (/wall?units=a,b,c,d): up to four live players in a 2×2 grid, each with a unit picker.
 import {
-  $, el, setText, fmtStateText, displayState, STATE_RANK, initSession, canCommand, LiveStream,
+  $, el, setText, fmtStateText, fmtTime, displayState, offlineSince, STATE_RANK, initSession, canCommand, LiveStream,
   AlertCenter, everySecond, showPageError,
 } from "/assets/app.js";
 import { createLiveView, attachLivePlayer, liveUrl } from "/assets/live.js";
@@ -8,7 +8,7 @@ import { createLiveView, attachLivePlayer, liveUrl } from "/assets/live.js";
 const TILES = 4;
 const alerts = new AlertCenter();
 const units = new Map();   // id -> { u, at }
-const tiles = [];          // { slot, root, select, link, officer, badge, latency, body, unitId, player, wasOnline }
+const tiles = [];          // { slot, root, select, link, officer, badge, latency, body, unitId, player }
 let allowed = false;
 
 const isOnline = u => !!u && u.online !== false && u.state !== "OFFLINE";
@@ -28,7 +28,7 @@ function writeUrl() {
 function createTile(slot) {
   const select = el("select", { class: "wall-select", "aria-label": "unit shown in tile " + (slot + 1) });
   const t = {
-    slot, select, unitId: "", player: null, wasOnline: null,
+    slot, select, unitId: "", player: null,
     link: el("a", { class: "wall-open", title: "open the live page in a new window", target: "_blank", rel: "noopener", hidden: true, text: "↗ live page" }),
     officer: el("span", { class: "wall-officer" }),
     badge: el("span", { class: "state-badge", hidden: true }),
@@ -47,17 +47,22 @@ function renderOptions(t) {
       String(a.id).localeCompare(String(b.id), undefined, { numeric: true }))
     .map(u => String(u.id));
   if (t.unitId && !ids.includes(t.unitId)) ids.push(t.unitId);
-  const key = ids.join("\n") + "|" + t.unitId;
+  // The labels say offline / SOS: they are part of the key, so a unit that comes back loses its "(offline)".
+  const labels = ids.map(id => optionLabel(id));
+  const key = labels.join("\n") + "|" + t.unitId;
   if (t.optionsKey === key) return;
   t.optionsKey = key;
   const opts = [el("option", { value: "", text: "— choose a unit —" })];
-  for (const id of ids) {
-    const e = units.get(id);
-    const off = !e || !isOnline(e.u);
-    opts.push(el("option", { value: id, text: id + (off ? " (offline)" : e.u.sos ? " · SOS" : "") }));
-  }
+  ids.forEach((id, i) => opts.push(el("option", { value: id, text: labels[i] })));
   t.select.replaceChildren(...opts);
   t.select.value = t.unitId;
+}
+
+function optionLabel(id) {
+  const e = units.get(id);
+  if (!e) return id + " (unknown)";
+  if (!isOnline(e.u)) return id + (e.u.sos ? " · SOS · offline" : " (offline)");
+  return id + (e.u.sos ? " · SOS" : "");
 }
 
 function renderTile(t, now = Date.now()) {
@@ -77,31 +82,30 @@ function renderTile(t, now = Date.now()) {
     setText(t.officer, "");
     delete t.root.dataset.state;
   }
-  // A unit that comes back online resumes on its own if its stream had ended.
-  const online = isOnline(u);
-  if (t.player && online && t.wasOnline === false && (t.player.state === "ended" || t.player.state === "error")) {
-    t.player.restart();
-  }
-  t.wasOnline = u ? online : null;
+  // No live requests to an offline unit; it resumes on its own when the unit is back.
+  if (t.player && u) t.player.setUnitOnline(isOnline(u));
+  const since = u && !isOnline(u) ? offlineSince(u) : null;
+  t.root.title = since !== null ? t.unitId + " offline since " + fmtTime(since) : "";
 }
 
 function show(t, unitId, t0) {
   if (t.player) { t.player.stop(); t.player = null; }
   t.unitId = unitId || "";
   t.root.dataset.unitId = t.unitId;
-  t.wasOnline = null;
   setText(t.latency, "");
-  t.link.hidden = !t.unitId;
+  t.link.hidden = !t.unitId || !allowed;
   if (t.unitId) t.link.href = liveUrl(t.unitId);
   if (!t.unitId) {
     t.body.replaceChildren(el("p", { class: "wall-empty", text: "Choose a unit above." }));
   } else if (!allowed) {
-    t.body.replaceChildren(el("p", { class: "wall-empty", text: "Live video needs the supervisor or admin role." }));
+    t.body.replaceChildren(el("p", { class: "wall-empty", text: "Live video is for supervisors." }));
   } else {
     const { root, video } = createLiveView(t.unitId);
     t.body.replaceChildren(root);
+    const e = units.get(t.unitId);
     t.player = attachLivePlayer(video, t.unitId, {
       t0,
+      online: e ? isOnline(e.u) : undefined,
       onState: state => { if (state !== "playing") setText(t.latency, ""); },
       onLatency: ms => setText(t.latency, ms + " ms"),
     });
@@ -122,7 +126,7 @@ function renderAll() {
 async function main() {
   await initSession();
   allowed = canCommand();
-  if (!allowed) showPageError("Live video needs the supervisor or admin role.");
+  if (!allowed) showPageError("Live video is for supervisors: the wall shows the units' state only.");
   const wall = $("#wall");
   for (let i = 0; i < TILES; i++) tiles.push(createTile(i));
   wall.replaceChildren(...tiles.map(t => t.root));
