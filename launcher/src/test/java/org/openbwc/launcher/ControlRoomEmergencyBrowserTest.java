@@ -127,6 +127,31 @@ class ControlRoomEmergencyBrowserTest {
             assertFitsTheScreen(browser, wait, sosUnit);
             docsScreenshot(browser, "fleet-sos-1280x720");
 
+            // A viewer hears the alarm but cannot take the SOS: told who can, a local mute, no live picture.
+            WebDriver viewer = HeadlessChromium.start(fleet.dir.resolve("chromium-viewer"));
+            try {
+                viewport(viewer, 1280, 720);
+                MonitoringRoom.signIn(viewer, base, "/", TestOperators.VIEWER);
+                WebElement seen = new WebDriverWait(viewer, Duration.ofSeconds(30))
+                        .until(d -> d.findElement(MonitoringRoom.openAlert("sos")));
+                assertThat(seen.findElements(By.cssSelector("button.ack, button.resolve, video")))
+                        .isEmpty();
+                assertThat(seen.findElements(By.cssSelector("button.show-map"))).hasSize(1);
+                assertThat(viewer.findElement(By.cssSelector("#alert-banner .viewer-note"))
+                                .getText())
+                        .isEqualTo("A supervisor must acknowledge");
+                assertThat(viewer.findElement(By.tagName("body")).getAttribute("data-alarm"))
+                        .isEqualTo("sounding");
+                viewer.findElement(By.cssSelector("#alert-banner button.alarm-mute"))
+                        .click();
+                new WebDriverWait(viewer, Duration.ofSeconds(10))
+                        .until(d ->
+                                "true".equals(d.findElement(By.tagName("body")).getAttribute("data-alarm-muted")));
+                MonitoringRoom.screenshot(viewer, "fleet-sos-viewer");
+            } finally {
+                viewer.quit();
+            }
+
             // Its battery pulled: the gateway sees it go offline, and keeps the SOS as the last thing it knew.
             assertThat(client.sim("/api/units/" + sosUnit + "/pull-battery").status())
                     .isEqualTo(200);

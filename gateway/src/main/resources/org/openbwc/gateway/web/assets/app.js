@@ -341,7 +341,7 @@ export function setConn(state) {
 }
 
 /**
- * One live connection to /api/events. handlers: snapshot({units, alerts}), unit(UnitView), event(UnitEvent),
+ * One live connection to /api/events. handlers: snapshot({units, alerts, serverTime}), unit(UnitView), event(UnitEvent),
  * removed({id}), alert(Alert). Every (re)connect starts with a snapshot that replaces all client state.
  */
 export class LiveStream {
@@ -711,17 +711,9 @@ export class AlertCenter {
     const keepOut = critical.length ? 0 : 2;
     const folded = rest.length > keepOut ? rest.slice(keepOut) : [];
     const visible = critical.concat(rest.slice(0, rest.length - folded.length));
-    const nodes = [this.bannerHead(shown, openSos)];
+    const nodes = [this.bannerHead(shown, openSos, folded)];
     for (const a of visible) nodes.push(this.alertBox(a));
-    if (folded.length) {
-      const more = el("button", {
-        type: "button", class: "alert-more", "aria-expanded": String(this.expanded),
-        text: this.expanded ? "Show fewer" : "+" + folded.length + " more (" + foldSummary(folded) + ")",
-      });
-      more.addEventListener("click", () => { this.expanded = !this.expanded; this.render(); });
-      nodes.push(more);
-      if (this.expanded) for (const a of folded) nodes.push(this.alertBox(a));
-    }
+    if (folded.length && this.expanded) for (const a of folded) nodes.push(this.alertBox(a));
     // Re-order only where needed: a moved node loses focus (a note being typed) and restarts nothing else.
     let node = this.banner.firstChild;
     for (const n of nodes) {
@@ -735,7 +727,7 @@ export class AlertCenter {
     this.banner.dataset.count = String(shown.length);
   }
 
-  bannerHead(shown, openSos) {
+  bannerHead(shown, openSos, folded) {
     if (!this.head) this.head = el("div", { class: "alert-banner-head" });
     const open = shown.filter(a => alertState(a) === "open").length;
     const taken = shown.length - open;
@@ -763,6 +755,15 @@ export class AlertCenter {
         });
         parts.push(b);
       }
+    }
+    if (folded.length) {
+      // In the head line, not below the alerts: it costs no height, and stays visible when the banner scrolls.
+      const more = el("button", {
+        type: "button", class: "alert-more", "aria-expanded": String(this.expanded),
+        text: this.expanded ? "Fold " + folded.length + " less urgent" : "+" + folded.length + " more (" + foldSummary(folded) + ")",
+      });
+      more.addEventListener("click", () => { this.expanded = !this.expanded; this.render(); });
+      parts.push(more);
     }
     if (this.headError) parts.push(el("span", { class: "alert-error", text: this.headError }));
     this.head.replaceChildren(...parts);

@@ -398,7 +398,12 @@ let arrowLayer = null;
 function renderEdgeArrows() {
   if (!map || !arrowLayer) return;
   const size = map.getSize();
-  const margin = 18;
+  const m = 6;
+  // Leaflet's own controls (zoom, the view buttons) sit in the corners: arrows go below them, never under them.
+  const box = map.getContainer().getBoundingClientRect();
+  const blocked = $$(".leaflet-control", map.getContainer()).map(c => c.getBoundingClientRect())
+    .filter(r => r.width > 0).map(r => ({ l: r.left - box.left - 4, r: r.right - box.left + 4, t: r.top - box.top - 4,
+      b: r.bottom - box.top + 4 }));
   const placed = [];
   const nodes = [];
   const entries = located().sort((a, b) => (STATE_RANK[displayState(a.u)] ?? 9) - (STATE_RANK[displayState(b.u)] ?? 9));
@@ -406,23 +411,36 @@ function renderEdgeArrows() {
     const p = map.latLngToContainerPoint([e.u.location.lat, e.u.location.lon]);
     if (p.x >= 0 && p.y >= 0 && p.x <= size.x && p.y <= size.y) continue;
     const cx = size.x / 2, cy = size.y / 2, dx = p.x - cx, dy = p.y - cy;
-    const t = Math.min(Math.abs(dx) > 0 ? (cx - margin) / Math.abs(dx) : Infinity,
-      Math.abs(dy) > 0 ? (cy - margin) / Math.abs(dy) : Infinity);
+    const t = Math.min(Math.abs(dx) > 0 ? (cx - m) / Math.abs(dx) : Infinity,
+      Math.abs(dy) > 0 ? (cy - m) / Math.abs(dy) : Infinity);
     let x = cx + dx * t, y = cy + dy * t;
+    const onSide = Math.abs(Math.abs(x - cx) - (cx - m)) < 1; // left or right edge, else top or bottom
+    // Anchor the arrow's box on the edge it points through, so it stays wholly inside the map.
+    let ax = onSide ? (dx < 0 ? "0%" : "-100%") : "-50%";
+    let ay = onSide ? "-50%" : (dy < 0 ? "0%" : "-100%");
+    const id = String(e.u.id);
+    const w = 30 + 8 * id.length, h = 22; // about the arrow's size
+    for (const r of blocked) {
+      const left = x - (ax === "0%" ? 0 : ax === "-50%" ? w / 2 : w), top = y - (ay === "0%" ? 0 : ay === "-50%" ? h / 2 : h);
+      if (left < r.r && left + w > r.l && top < r.b && top + h > r.t) { y = r.b + 2; ay = "0%"; }
+    }
     // Arrows on the same stretch of edge step aside rather than cover each other.
-    const alongX = Math.abs(Math.abs(y - cy) - (cy - margin)) < 1;
-    for (let i = 0; i < 20 && placed.some(q => Math.hypot(q[0] - x, q[1] - y) < 26); i++) {
-      if (alongX) x = Math.min(size.x - margin, Math.max(margin, x + 26)); else y = Math.min(size.y - margin, Math.max(margin, y + 26));
+    for (let i = 0; i < 20 && placed.some(q => Math.abs(q[0] - x) < (onSide ? 60 : 70) && Math.abs(q[1] - y) < 22); i++) {
+      if (onSide) y = Math.min(size.y - 12, y + 24); else x = Math.min(size.x - 40, x + 72);
     }
     placed.push([x, y]);
     const ds = displayState(e.u);
-    const id = String(e.u.id);
+    const head = el("span", { class: "edge-arrow-head", text: "➤" });
     const b = el("button", {
       type: "button", class: "edge-arrow", dataset: { id, state: ds },
       title: id + " (" + (STATE_WORDS[ds] || ds) + ") is out of view: show it", "aria-label": "show " + id + " on the map",
-      style: "left:" + x.toFixed(0) + "px;top:" + y.toFixed(0) + "px",
-    }, el("span", { class: "edge-arrow-head", style: "transform:rotate(" + Math.atan2(dy, dx).toFixed(3) + "rad)", text: "➤" }),
-    el("span", { class: "edge-arrow-label", text: id }));
+    }, head, el("span", { class: "edge-arrow-label", text: id }));
+    // Through the CSSOM: the gateway's content security policy refuses inline style attributes.
+    b.style.left = x.toFixed(0) + "px";
+    b.style.top = y.toFixed(0) + "px";
+    b.style.setProperty("--ax", ax);
+    b.style.setProperty("--ay", ay);
+    head.style.transform = "rotate(" + Math.atan2(dy, dx).toFixed(3) + "rad)";
     b.addEventListener("click", ev => { ev.stopPropagation(); focusUnit(id); });
     nodes.push(b);
   }
@@ -585,6 +603,7 @@ async function main() {
   window.obwcMap = map; // for diagnostics and automated checks
   arrowLayer = el("div", { class: "edge-arrows" });
   map.getContainer().append(arrowLayer);
+  window.L.DomEvent.disableClickPropagation(arrowLayer); // a click on an arrow is not a drag of the map
   addViewControls();
   const tookOver = () => { if (!view.programmatic && view.auto) { view.auto = false; renderViewControls(); } };
   map.on("movestart zoomstart dragstart", tookOver);
