@@ -44,7 +44,9 @@ public record GatewayConfig(
         @Doc("Live video from units.") LiveConfig live,
 
         @Doc("The agency PKI: CA, server certificates, unit certificates.")
-        PkiConfig pki) {
+        PkiConfig pki,
+
+        @Doc("What raises an alert in the monitoring room.") AlertsConfig alerts) {
 
     public GatewayConfig {
         Constraints.check(
@@ -59,7 +61,8 @@ public record GatewayConfig(
                 auth,
                 map,
                 live,
-                pki);
+                pki,
+                alerts);
         if (mqtt.clientId() == null) {
             mqtt = mqtt.withClientId(gatewayId);
         }
@@ -85,49 +88,127 @@ public record GatewayConfig(
                 auth,
                 map,
                 live,
-                pki);
+                pki,
+                alerts);
     }
 
     /** Copy with other MQTT settings; a null client id in them becomes the gateway id. */
     public GatewayConfig withMqtt(MqttConfig newMqtt) {
         return new GatewayConfig(
-                gatewayId, newMqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live, pki);
+                gatewayId,
+                newMqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                map,
+                live,
+                pki,
+                alerts);
     }
 
     /** Copy with other embedded-broker settings. */
     public GatewayConfig withBroker(BrokerConfig newBroker) {
         return new GatewayConfig(
-                gatewayId, mqtt, newBroker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live, pki);
+                gatewayId,
+                mqtt,
+                newBroker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                map,
+                live,
+                pki,
+                alerts);
     }
 
     /** Copy with other HTTP settings. */
     public GatewayConfig withHttp(HttpConfig newHttp) {
         return new GatewayConfig(
-                gatewayId, mqtt, broker, newHttp, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live, pki);
+                gatewayId,
+                mqtt,
+                broker,
+                newHttp,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                map,
+                live,
+                pki,
+                alerts);
     }
 
     /** Copy with another data directory. */
     public GatewayConfig withDataDir(String newDataDir) {
         return new GatewayConfig(
-                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, newDataDir, auth, map, live, pki);
+                gatewayId,
+                mqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                newDataDir,
+                auth,
+                map,
+                live,
+                pki,
+                alerts);
     }
 
     /** Copy with other sign-in settings. */
     public GatewayConfig withAuth(AuthConfig newAuth) {
         return new GatewayConfig(
-                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, newAuth, map, live, pki);
+                gatewayId,
+                mqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                newAuth,
+                map,
+                live,
+                pki,
+                alerts);
     }
 
     /** Copy with other map settings. */
     public GatewayConfig withMap(MapConfig newMap) {
         return new GatewayConfig(
-                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, newMap, live, pki);
+                gatewayId,
+                mqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                newMap,
+                live,
+                pki,
+                alerts);
     }
 
     /** Copy with other live-video settings. */
     public GatewayConfig withLive(LiveConfig newLive) {
         return new GatewayConfig(
-                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, newLive, pki);
+                gatewayId,
+                mqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                map,
+                newLive,
+                pki,
+                alerts);
     }
 
     /** The wss:// base URL units open their live uplink to: {@code live.uplinkUrl}, or the units' listener. */
@@ -144,7 +225,35 @@ public record GatewayConfig(
     /** Copy with other PKI settings. */
     public GatewayConfig withPki(PkiConfig newPki) {
         return new GatewayConfig(
-                gatewayId, mqtt, broker, http, commandTimeoutMillis, maxPayloadBytes, dataDir, auth, map, live, newPki);
+                gatewayId,
+                mqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                map,
+                live,
+                newPki,
+                alerts);
+    }
+
+    /** Copy with other alert settings. */
+    public GatewayConfig withAlerts(AlertsConfig newAlerts) {
+        return new GatewayConfig(
+                gatewayId,
+                mqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                map,
+                live,
+                pki,
+                newAlerts);
     }
 
     /** Where the agency CA and the gateway's own certificates are: {@code <dataDir>/pki}. */

@@ -12,6 +12,7 @@ import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.HttpConfig;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.gateway.alerts.AlertBoard;
+import org.openbwc.gateway.alerts.AlertFile;
 import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator;
 import org.openbwc.gateway.auth.OperatorDirectory;
@@ -213,7 +214,14 @@ public final class Gateway implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("cannot read the unit directory: " + e.getMessage(), e);
             }
-            AlertBoard alerts = new AlertBoard(clock);
+            // fleet/ and alerts/: the registry first, as the alert board holds a standing SOS there across restarts.
+            ObjectMapper json = HttpJson.mapper();
+            FleetRegistry registry = new FleetRegistry();
+            AlertBoard alerts = new AlertBoard(
+                    clock,
+                    registry,
+                    config.alerts().banner(),
+                    new AlertFile(dataDir.resolve("alerts.jsonl"), json, AlertBoard.MAX_ALERTS));
             UnitDirectory directory = units;
 
             // broker/: the embedded broker, when configured, is the one the fleet connection follows.
@@ -240,7 +248,6 @@ public final class Gateway implements AutoCloseable {
                 units.listen(embedded::disconnect);
             }
             WireCodec codec = new WireCodec(config.maxPayloadBytes());
-            ObjectMapper json = HttpJson.mapper();
             Duration commandTimeout = Duration.ofMillis(config.commandTimeoutMillis());
             // audit/ and auth/
             audit = AuditLog.open(dataDir.resolve("audit.log"), config.keysDir(), json, clock);
@@ -251,8 +258,7 @@ public final class Gateway implements AutoCloseable {
             enrolment.writeRevocationList();
             Admission admission = units;
 
-            // fleet/: the registry and what follows it, then the connection that feeds it.
-            FleetRegistry registry = new FleetRegistry();
+            // fleet/: what follows the registry, then the connection that feeds it.
             LocationTrails trails = new LocationTrails(FleetRoutes.MAX_TRAIL_POINTS);
             RecordingIndex recordings = new RecordingIndex(RECORDINGS_PER_UNIT);
             registry.listen(alerts);

@@ -125,7 +125,8 @@ abstract class FleetContract {
                 base.auth(),
                 base.map(),
                 base.live(),
-                base.pki());
+                base.pki(),
+                base.alerts());
         TestOperators.write(config.usersFile());
         if (identities() != null) identities().installCa(config.pkiDir());
         gateway = startGateway(config);

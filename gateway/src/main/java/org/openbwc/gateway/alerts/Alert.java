@@ -1,28 +1,81 @@
 package org.openbwc.gateway.alerts;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
 import java.time.Instant;
 import java.util.Locale;
+import java.util.Objects;
 
 /**
- * Something the monitoring room must notice and acknowledge, raised from what a unit published.
+ * Something the monitoring room must notice, raised from what a unit published or what the gateway saw, with its life
+ * cycle: open, acknowledged (someone took it), resolved (it is over).
  *
+ * @param officerId the officer the unit was issued to when the alert was raised; "" when unknown
  * @param time when it happened (the unit's time for unit events, the gateway's for a unit going offline)
  * @param acknowledgedBy the operator who acknowledged it; null while open
+ * @param ackNote what the operator added when acknowledging; null when nothing
+ * @param resolvedBy the operator who resolved it, or {@link #BY_UNIT} when the unit itself ended it (cleared its SOS,
+ *     came back online); null until resolved
+ * @param resolveNote why it is over; null when nothing was said
  */
 public record Alert(
         String id,
         String unitId,
+        String officerId,
         Type type,
         Severity severity,
         Instant time,
         String message,
-        boolean acknowledged,
+        State state,
         String acknowledgedBy,
-        Instant acknowledgedAt) {
+        Instant acknowledgedAt,
+        String ackNote,
+        String resolvedBy,
+        Instant resolvedAt,
+        String resolveNote) {
+
+    /** {@link #resolvedBy()} of an alert the unit ended itself. */
+    public static final String BY_UNIT = "unit";
+
+    public Alert {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(unitId, "unitId");
+        officerId = officerId == null ? "" : officerId;
+        Objects.requireNonNull(type, "type");
+        Objects.requireNonNull(severity, "severity");
+        Objects.requireNonNull(time, "time");
+        message = message == null ? "" : message;
+        Objects.requireNonNull(state, "state");
+    }
+
+    /** Where an alert is in its life. */
+    public enum State {
+        OPEN,
+        ACKNOWLEDGED,
+        RESOLVED;
+
+        @JsonValue
+        public String wire() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Someone took it (or it is over): kept for clients that know only acknowledged or not. */
+    @JsonProperty("acknowledged")
+    public boolean acknowledged() {
+        return state != State.OPEN;
+    }
+
+    /** Whether the room still shows it: open, or an acknowledged one that stays until resolved (an SOS). */
+    @JsonIgnore
+    public boolean active() {
+        return state == State.OPEN || (state == State.ACKNOWLEDGED && type.staysUntilResolved());
+    }
 
     /** What the alert is about, with its wire name. */
     public enum Type {
+        // SOS and UNIT_OFFLINE stay until resolved (by the unit or a supervisor); the others end when acknowledged.
         SOS("sos"),
         RECORDING_STARTED("recording.started"),
         BATTERY_LOW("battery.low"),
@@ -58,6 +111,16 @@ public record Alert(
         public String wire() {
             return wire;
         }
+
+        /** An emergency that stays on screen after acknowledgement, until it is resolved. */
+        public boolean staysUntilResolved() {
+            return this == SOS;
+        }
+
+        /** Ends by itself when the unit ends it (clears its SOS, comes back online). */
+        public boolean resolvedByUnit() {
+            return this == SOS || this == UNIT_OFFLINE;
+        }
     }
 
     /** How urgently an operator must act. */
@@ -72,7 +135,40 @@ public record Alert(
         }
     }
 
-    Alert acknowledge(String by, Instant at) {
-        return new Alert(id, unitId, type, severity, time, message, true, by, at);
+    Alert acknowledge(String by, Instant at, String note) {
+        return new Alert(
+                id,
+                unitId,
+                officerId,
+                type,
+                severity,
+                time,
+                message,
+                State.ACKNOWLEDGED,
+                by,
+                at,
+                note,
+                null,
+                null,
+                null);
+    }
+
+    /** Resolving an open alert acknowledges it too, by the same person at the same time. */
+    Alert resolve(String by, Instant at, String note) {
+        return new Alert(
+                id,
+                unitId,
+                officerId,
+                type,
+                severity,
+                time,
+                message,
+                State.RESOLVED,
+                acknowledgedBy == null ? by : acknowledgedBy,
+                acknowledgedAt == null ? at : acknowledgedAt,
+                ackNote,
+                by,
+                at,
+                note);
     }
 }

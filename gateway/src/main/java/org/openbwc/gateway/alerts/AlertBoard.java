@@ -9,7 +9,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.fleet.UnitView;
@@ -17,9 +19,12 @@ import org.openbwc.protocol.UnitEvent;
 import org.tinylog.Logger;
 
 /**
- * Turns what the fleet publishes into alerts for the monitoring room and keeps them until an operator acknowledges
- * them. An open alert of the same kind for the same unit is not raised twice. An SOS known only from a unit's retained
- * status (say, the gateway restarted during it) is raised too, so an emergency is never lost to a restart.
+ * Turns what the fleet publishes into alerts for the monitoring room and carries them through their life: open,
+ * acknowledged, resolved. An SOS stays until the unit clears it or a supervisor resolves it, whatever happens to the
+ * unit meanwhile; a unit-offline alert resolves itself when the unit returns; the others end when acknowledged. An
+ * alert still active of the same kind for the same unit is not raised twice. Routine events (a recording started) are
+ * not alerts unless the agency asks for them. Alerts are kept in an {@link AlertStore}, so a gateway restart loses
+ * neither an emergency nor the history; an SOS known only from a unit's retained status is raised too.
  */
 public final class AlertBoard implements FleetRegistry.Listener {
 
@@ -28,17 +33,52 @@ public final class AlertBoard implements FleetRegistry.Listener {
         void alertChanged(Alert alert);
     }
 
-    static final int MAX_ALERTS = 500;
+    /** How many alerts are kept (ended ones are dropped first). */
+    public static final int MAX_ALERTS = 500;
 
     private final Clock clock;
+    private final FleetRegistry registry;
+    private final Set<String> bannerEvents;
+    private final AlertStore store;
     private final Map<String, Alert> alerts = new LinkedHashMap<>();
     private final Map<String, Boolean> online = new HashMap<>();
     private final Map<String, Boolean> sos = new HashMap<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     private long nextId = 1;
 
+    /** A board in memory, without a registry to hold SOS in, raising no routine events: for tests. */
     public AlertBoard(Clock clock) {
-        this.clock = clock;
+        this(clock, null, Set.of(), AlertStore.NONE);
+    }
+
+    /**
+     * @param registry where an SOS is held while its unit is offline and released when a supervisor resolves it; null
+     *     for none
+     * @param bannerEvents routine events (by wire name) raised as info alerts, e.g. {@code recording.started}
+     * @param store where alerts are kept across restarts; the board starts with what it holds
+     */
+    public AlertBoard(Clock clock, FleetRegistry registry, Set<String> bannerEvents, AlertStore store) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.registry = registry;
+        this.bannerEvents = Set.copyOf(bannerEvents);
+        this.store = Objects.requireNonNull(store, "store");
+        List<Alert> kept = store.load();
+        for (Alert a : kept) {
+            alerts.put(a.id(), a);
+            nextId = Math.max(nextId, numberOf(a.id()) + 1);
+        }
+        trim();
+        long sos = 0;
+        for (Alert a : alerts.values()) {
+            if (a.type() == Alert.Type.SOS && a.state() != Alert.State.RESOLVED) {
+                sos++;
+                this.sos.put(a.unitId(), true);
+                if (registry != null) registry.holdSos(a.unitId());
+            }
+        }
+        if (!kept.isEmpty()) {
+            Logger.info("Alert board: {} alerts kept from before, {} of them SOS still standing", alerts.size(), sos);
+        }
     }
 
     /** Registers a listener and returns the current alerts (newest first), atomically. */
@@ -59,26 +99,77 @@ public final class AlertBoard implements FleetRegistry.Listener {
     }
 
     public synchronized long openCount() {
-        return alerts.values().stream().filter(a -> !a.acknowledged()).count();
+        return alerts.values().stream()
+                .filter(a -> a.state() == Alert.State.OPEN)
+                .count();
     }
 
     public synchronized Optional<Alert> find(String id) {
         return Optional.ofNullable(alerts.get(id));
     }
 
-    /** Acknowledges an alert; acknowledging it again changes nothing and returns it as it is. */
+    /** Acknowledges an alert; acknowledging it again, or a resolved one, changes nothing and returns it as it is. */
     public Optional<Alert> acknowledge(String id, String by) {
+        return acknowledge(id, by, null);
+    }
+
+    /** As {@link #acknowledge(String, String)}, with what the operator added (null or blank for nothing). */
+    public Optional<Alert> acknowledge(String id, String by, String note) {
         Alert updated;
         synchronized (this) {
             Alert a = alerts.get(id);
             if (a == null) return Optional.empty();
-            if (a.acknowledged()) return Optional.of(a);
-            updated = a.acknowledge(by, clock.instant());
-            alerts.put(id, updated);
+            if (a.state() != Alert.State.OPEN) return Optional.of(a);
+            updated = a.acknowledge(by, clock.instant(), blankToNull(note));
+            put(updated);
         }
         Logger.info("Alert {} ({} on {}) acknowledged by {}", id, updated.type().wire(), updated.unitId(), by);
         notifyListeners(updated);
         return Optional.of(updated);
+    }
+
+    /**
+     * Resolves an alert: it is over. Resolving an SOS releases the unit's SOS at the registry (an offline unit stops
+     * showing it). Resolving a resolved alert changes nothing and returns it as it is.
+     */
+    public Optional<Alert> resolve(String id, String by, String note) {
+        Alert updated;
+        synchronized (this) {
+            Alert a = alerts.get(id);
+            if (a == null) return Optional.empty();
+            if (a.state() == Alert.State.RESOLVED) return Optional.of(a);
+            updated = a.resolve(by, clock.instant(), blankToNull(note));
+            put(updated);
+        }
+        Logger.info(
+                "Alert {} ({} on {}) resolved by {}{}",
+                id,
+                updated.type().wire(),
+                updated.unitId(),
+                by,
+                updated.resolveNote() == null ? "" : ": " + updated.resolveNote());
+        // Outside this board's lock: the registry tells its listeners (this board among them) under its own.
+        if (updated.type() == Alert.Type.SOS && registry != null) registry.releaseSos(updated.unitId());
+        notifyListeners(updated);
+        return Optional.of(updated);
+    }
+
+    /** Acknowledges every open info alert at once; returns those it acknowledged. */
+    public List<Alert> acknowledgeAllInfo(String by) {
+        List<Alert> done = new ArrayList<>();
+        synchronized (this) {
+            Instant now = clock.instant();
+            for (Alert a : List.copyOf(alerts.values())) {
+                if (a.state() == Alert.State.OPEN && a.severity() == Alert.Severity.INFO) {
+                    Alert updated = a.acknowledge(by, now, null);
+                    put(updated);
+                    done.add(updated);
+                }
+            }
+        }
+        if (!done.isEmpty()) Logger.info("{} info alerts acknowledged by {}", done.size(), by);
+        done.forEach(this::notifyListeners);
+        return done;
     }
 
     @Override
@@ -94,21 +185,17 @@ public final class AlertBoard implements FleetRegistry.Listener {
                         Alert.Type.SOS,
                         Alert.Severity.CRITICAL,
                         e.time(),
-                        "SOS raised on " + e.unitId() + " (" + e.cause() + ")");
+                        "SOS raised on " + e.unitId() + officerText(e.unitId()) + causeText(e.cause()));
             }
             case SOS_CLEARED -> {
                 synchronized (this) {
                     sos.put(e.unitId(), false);
                 }
+                resolveByUnit(e.unitId(), Alert.Type.SOS, "cleared on the unit" + causeText(e.cause()));
             }
-            case RECORDING_STARTED ->
-                raise(
-                        e.unitId(),
-                        Alert.Type.RECORDING_STARTED,
-                        Alert.Severity.INFO,
-                        e.time(),
-                        "recording started (" + e.cause() + ")"
-                                + (d.containsKey("recordingId") ? ": " + d.get("recordingId") : ""));
+            case RECORDING_STARTED -> {
+                if (bannerEvents.contains(e.type().wire())) raiseRoutine(e, d);
+            }
             case BATTERY_LOW ->
                 raise(
                         e.unitId(),
@@ -190,15 +277,20 @@ public final class AlertBoard implements FleetRegistry.Listener {
                     Alert.Type.SOS,
                     Alert.Severity.CRITICAL,
                     u.lastStatusTime() == null ? clock.instant() : u.lastStatusTime(),
-                    "SOS active on " + u.id());
+                    "SOS active on " + u.id() + officerText(u.id()));
         }
+        if (u.online() && !u.sos()) resolveByUnit(u.id(), Alert.Type.SOS, "cleared on the unit");
+        if (u.online()) resolveByUnit(u.id(), Alert.Type.UNIT_OFFLINE, "back online");
         if (wasOnline && !u.online()) {
             raise(
                     u.id(),
                     Alert.Type.UNIT_OFFLINE,
-                    Alert.Severity.WARNING,
+                    u.sos() ? Alert.Severity.CRITICAL : Alert.Severity.WARNING,
                     clock.instant(),
-                    "unit went offline (last seen " + (u.lastSeen() == null ? "never" : u.lastSeen()) + ")");
+                    u.sos()
+                            ? "unit went offline during its SOS: its last known state and position are shown until"
+                                    + " the SOS is resolved"
+                            : "unit went offline");
         }
     }
 
@@ -259,14 +351,38 @@ public final class AlertBoard implements FleetRegistry.Listener {
         }
     }
 
+    private void raiseRoutine(UnitEvent e, Map<String, String> d) {
+        raise(
+                e.unitId(),
+                Alert.Type.RECORDING_STARTED,
+                Alert.Severity.INFO,
+                e.time(),
+                "recording started" + causeText(e.cause())
+                        + (d.containsKey("recordingId") ? ": " + d.get("recordingId") : ""));
+    }
+
     private void raise(String unitId, Alert.Type type, Alert.Severity severity, Instant time, String message) {
         Alert alert;
         synchronized (this) {
             for (Alert a : alerts.values()) {
-                if (!a.acknowledged() && a.unitId().equals(unitId) && a.type() == type) return;
+                if (a.active() && a.unitId().equals(unitId) && a.type() == type) return;
             }
-            alert = new Alert("a-" + nextId++, unitId, type, severity, time, message, false, null, null);
-            alerts.put(alert.id(), alert);
+            alert = new Alert(
+                    "a-" + nextId++,
+                    unitId,
+                    officerOf(unitId),
+                    type,
+                    severity,
+                    time,
+                    message,
+                    Alert.State.OPEN,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null);
+            put(alert);
             trim();
         }
         if (severity == Alert.Severity.INFO) {
@@ -277,15 +393,42 @@ public final class AlertBoard implements FleetRegistry.Listener {
         notifyListeners(alert);
     }
 
+    /** The unit ended what the alert was about: every alert of the kind for it that is not resolved yet is. */
+    private void resolveByUnit(String unitId, Alert.Type type, String note) {
+        List<Alert> done = new ArrayList<>();
+        synchronized (this) {
+            Instant now = clock.instant();
+            for (Alert a : List.copyOf(alerts.values())) {
+                if (a.type() == type && a.unitId().equals(unitId) && a.state() != Alert.State.RESOLVED) {
+                    Alert updated = a.resolve(Alert.BY_UNIT, now, note);
+                    put(updated);
+                    done.add(updated);
+                }
+            }
+        }
+        for (Alert a : done) {
+            Logger.info("Alert {} ({} on {}) resolved: {}", a.id(), type.wire(), unitId, note);
+            notifyListeners(a);
+        }
+    }
+
+    /** Stores a new or changed alert; the caller holds this board's lock, so the store sees changes in order. */
+    private void put(Alert a) {
+        alerts.put(a.id(), a);
+        store.save(a);
+        if (store.wantsCompaction()) store.compact(List.copyOf(alerts.values()));
+    }
+
     private void trim() {
-        if (alerts.size() <= MAX_ALERTS) return;
-        // Oldest acknowledged ones go first; open alerts are only dropped when nothing else is left.
-        String victim = alerts.values().stream()
-                .filter(Alert::acknowledged)
-                .map(Alert::id)
-                .findFirst()
-                .orElse(alerts.keySet().iterator().next());
-        alerts.remove(victim);
+        while (alerts.size() > MAX_ALERTS) {
+            // Oldest ended ones go first; an active alert is only dropped when nothing else is left.
+            String victim = alerts.values().stream()
+                    .filter(a -> !a.active())
+                    .map(Alert::id)
+                    .findFirst()
+                    .orElse(alerts.keySet().iterator().next());
+            alerts.remove(victim);
+        }
     }
 
     private void notifyListeners(Alert a) {
@@ -295,6 +438,44 @@ public final class AlertBoard implements FleetRegistry.Listener {
             } catch (RuntimeException ex) {
                 Logger.error(ex, "Alert listener {} failed", l);
             }
+        }
+    }
+
+    private String officerOf(String unitId) {
+        if (registry == null) return "";
+        return registry.unit(unitId).map(UnitView::officerId).orElse("");
+    }
+
+    private String officerText(String unitId) {
+        String officer = officerOf(unitId);
+        return officer.isEmpty() ? "" : ", officer " + officer;
+    }
+
+    /** The unit's cause in words an operator reads ("sos" is the SOS button, "remote:gw-1/sam" a person). */
+    private static String causeText(String cause) {
+        if (cause == null || cause.isEmpty()) return "";
+        if (cause.startsWith("remote:")) {
+            String by = cause.substring("remote:".length());
+            return " (from the monitoring room, " + by.substring(by.indexOf('/') + 1) + ")";
+        }
+        return switch (cause) {
+            case "sos" -> " (SOS button held)";
+            case "button" -> " (button on the unit)";
+            case "trigger" -> " (trigger)";
+            case "dock" -> " (docked)";
+            default -> " (" + cause + ")";
+        };
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+
+    private static long numberOf(String id) {
+        try {
+            return Long.parseLong(id.substring(id.indexOf('-') + 1));
+        } catch (RuntimeException e) {
+            return 0;
         }
     }
 

@@ -48,12 +48,55 @@ public final class FleetRegistry {
         default void unitRemoved(String unitId) {}
     }
 
+    /**
+     * One unit as the registry knows it.
+     *
+     * @param status the current status (the Will while offline)
+     * @param lastLive the last live status, kept through the unit's absence
+     * @param offlineSince when the unit went offline; null while online
+     * @param sosStands an SOS of the unit stands: raised and neither cleared by the unit nor resolved in the room
+     */
     private record Entry(
-            UnitStatus status, UnitLocation location, StreamHandle stream, List<UnitEvent> events, Instant lastSeen) {
-        static final Entry EMPTY = new Entry(null, null, null, List.of(), null);
+            UnitStatus status,
+            UnitStatus lastLive,
+            Instant offlineSince,
+            boolean sosStands,
+            UnitLocation location,
+            StreamHandle stream,
+            List<UnitEvent> events,
+            Instant lastSeen) {
+        static final Entry EMPTY = new Entry(null, null, null, false, null, null, List.of(), null);
 
         UnitView view(String id, boolean revoked) {
-            return UnitView.of(id, status, location, lastSeen, revoked);
+            return UnitView.of(id, status, lastLive, location, lastSeen, offlineSince, sosStands, revoked);
+        }
+
+        Entry withLocation(UnitLocation l, Instant seen) {
+            return new Entry(status, lastLive, offlineSince, sosStands, l, stream, events, seen);
+        }
+
+        Entry withStream(StreamHandle s, Instant seen) {
+            return new Entry(status, lastLive, offlineSince, sosStands, location, s, events, seen);
+        }
+
+        Entry withEvents(List<UnitEvent> e, Instant seen) {
+            return new Entry(status, lastLive, offlineSince, sosStands, location, stream, e, seen);
+        }
+
+        Entry withSosStands(boolean stands) {
+            return new Entry(status, lastLive, offlineSince, stands, location, stream, events, lastSeen);
+        }
+
+        /** The entry after {@code s} became the current status. */
+        Entry withStatus(UnitStatus s, boolean retained, Instant now, Instant seen) {
+            if (s.online() && s.state() != UnitState.OFFLINE) {
+                // An SOS stands from the status that raises it; one a supervisor resolved while the unit still sends
+                // it does not stand again until the unit clears it and raises a new one.
+                boolean raised = lastLive == null || !lastLive.sos() || sosStands;
+                return new Entry(s, s, null, s.sos() && raised, location, stream, events, seen);
+            }
+            Instant since = offlineSince != null ? offlineSince : retained && seen != null ? seen : now;
+            return new Entry(s, lastLive, since, sosStands, location, stream, events, seen);
         }
     }
 
@@ -177,7 +220,9 @@ public final class FleetRegistry {
                         old.status().seq(),
                         old.status().time());
             }
-            Entry after = new Entry(accepted ? status : old.status(), old.location(), old.stream(), old.events(), seen);
+            Entry after = accepted
+                    ? old.withStatus(status, retained, clock.instant(), seen)
+                    : old.withEvents(old.events(), seen);
             return new Change(after, null, accepted);
         });
     }
@@ -187,8 +232,7 @@ public final class FleetRegistry {
             boolean accepted = old.location() == null
                     || !location.fixTime().isBefore(old.location().fixTime());
             Instant seen = seen(old.lastSeen(), !retained, location.fixTime());
-            Entry after =
-                    new Entry(old.status(), accepted ? location : old.location(), old.stream(), old.events(), seen);
+            Entry after = old.withLocation(accepted ? location : old.location(), seen);
             return new Change(after, null, accepted);
         });
     }
@@ -196,7 +240,7 @@ public final class FleetRegistry {
     void applyStream(StreamHandle stream, boolean retained) {
         update(stream.unitId(), retained, old -> {
             Instant seen = seen(old.lastSeen(), !retained, stream.since());
-            return Change.to(new Entry(old.status(), old.location(), stream, old.events(), seen));
+            return Change.to(old.withStream(stream, seen));
         });
     }
 
@@ -206,7 +250,7 @@ public final class FleetRegistry {
             Instant seen = seen(old.lastSeen(), !retained, event.time());
             List<UnitEvent> events = old.events();
             if (events.contains(event)) {
-                return Change.to(new Entry(old.status(), old.location(), old.stream(), events, seen));
+                return Change.to(old.withEvents(events, seen));
             }
             List<UnitEvent> grown = new ArrayList<>(Math.min(events.size() + 1, eventsPerUnit));
             grown.addAll(
@@ -214,7 +258,7 @@ public final class FleetRegistry {
                             ? events.subList(events.size() - eventsPerUnit + 1, events.size())
                             : events);
             grown.add(event);
-            Entry after = new Entry(old.status(), old.location(), old.stream(), List.copyOf(grown), seen);
+            Entry after = old.withEvents(List.copyOf(grown), seen);
             return new Change(after, event, true);
         });
     }
@@ -229,9 +273,7 @@ public final class FleetRegistry {
         update(
                 unitId,
                 true,
-                old -> old.location() == null
-                        ? Change.NONE
-                        : Change.to(new Entry(old.status(), null, old.stream(), old.events(), old.lastSeen())));
+                old -> old.location() == null ? Change.NONE : Change.to(old.withLocation(null, old.lastSeen())));
     }
 
     /** The unit's retained live-stream handle was cleared. */
@@ -239,9 +281,7 @@ public final class FleetRegistry {
         update(
                 unitId,
                 true,
-                old -> old.stream() == null
-                        ? Change.NONE
-                        : Change.to(new Entry(old.status(), old.location(), null, old.events(), old.lastSeen())));
+                old -> old.stream() == null ? Change.NONE : Change.to(old.withStream(null, old.lastSeen())));
     }
 
     /**
@@ -281,6 +321,25 @@ public final class FleetRegistry {
         } finally {
             writeLock.unlock();
         }
+    }
+
+    /**
+     * An SOS of the unit stands although the registry has not seen it raised: the alert board knows it from before a
+     * gateway restart, and the unit's retained status (its Will, say) no longer says so.
+     */
+    public void holdSos(String unitId) {
+        update(unitId, true, old -> old.sosStands() ? Change.NONE : Change.to(old.withSosStands(true)));
+    }
+
+    /**
+     * A supervisor resolved the unit's SOS: an offline unit no longer shows it. An online unit shows what it sends
+     * (a unit still in SOS is still in SOS on its screen), but its SOS no longer stands once it goes offline.
+     */
+    public void releaseSos(String unitId) {
+        update(
+                unitId,
+                false,
+                old -> old == Entry.EMPTY || !old.sosStands() ? Change.NONE : Change.to(old.withSosStands(false)));
     }
 
     /**

@@ -3,6 +3,7 @@ package org.openbwc.gateway.fleet;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.spec.X509EncodedKeySpec;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import org.openbwc.pki.Fingerprints;
@@ -15,8 +16,13 @@ import org.openbwc.protocol.UnitStatus;
 /**
  * What the monitoring room sees of one unit: the JSON shape of the HTTP API and of the live event stream.
  *
- * @param state null until the unit's first status arrives (e.g. only a location is known)
+ * <p>A unit that went offline keeps what it last said while it was live (battery, storage, recording, stealth, officer),
+ * marked {@code lastKnown}: a camera torn off or out of battery is when the room needs its last state most.
+ *
+ * @param state null until the unit's first status arrives (e.g. only a location is known); OFFLINE after its Will
  * @param online true while the unit's latest status is a live one; false after its Will (OFFLINE)
+ * @param sos the unit's own flag while online; while offline, whether its SOS still stands: it stays until the unit
+ *     clears it or a supervisor resolves it, never dropped because the unit fell silent
  * @param lastSeen when the gateway last heard from the unit itself; for state replayed from retained messages, the
  *                 time the unit stamped on it
  * @param lastStatusTime the unit's own time on its latest status
@@ -28,6 +34,12 @@ import org.openbwc.protocol.UnitStatus;
  * @param evidenceKey fingerprint of the unit's evidence key as it reports it ({@code ed25519:<hex>}); derived from
  *                    {@code publicKey} for a unit that does not report it; null when it reports neither
  * @param revoked the agency revoked the unit: its messages are dropped, this is the last state known before
+ * @param lastState the state of the unit's last live status (the current state while online); null if none seen
+ * @param offlineSince when the gateway saw the unit go offline (for one known offline from retained messages, when it
+ *     was last seen); null while online
+ * @param lastKnown offline, and the fields above are from its last live status
+ * @param preEventMillis pre-event media at the start of the current recording, in whole seconds, derived from the
+ *     unit's media length and its recording start; null when not recording or not known
  */
 public record UnitView(
         String id,
@@ -52,40 +64,75 @@ public record UnitView(
         Integer signalPercent,
         Integer viewers,
         String evidenceKey,
-        boolean revoked) {
+        boolean revoked,
+        UnitState lastState,
+        Instant offlineSince,
+        boolean lastKnown,
+        Long preEventMillis) {
 
-    static UnitView of(String id, UnitStatus status, UnitLocation location, Instant lastSeen, boolean revoked) {
+    /**
+     * @param status the unit's current status (its Will while offline), null if none seen
+     * @param lastLive its last live status, null if none seen since the gateway started
+     * @param sosStands whether an SOS of the unit still stands (used while it is offline)
+     */
+    static UnitView of(
+            String id,
+            UnitStatus status,
+            UnitStatus lastLive,
+            UnitLocation location,
+            Instant lastSeen,
+            Instant offlineSince,
+            boolean sosStands,
+            boolean revoked) {
         if (status == null) {
             return new UnitView(
-                    id, null, false, false, false, "", null, null, location, null, null, false, false, lastSeen, null,
-                    "", null, null, null, null, null, null, revoked);
+                    id, null, false, false, sosStands, "", null, null, location, null, null, false, false, lastSeen,
+                    null, "", null, null, null, null, null, null, revoked, null, null, false, null);
         }
         // A revoked unit is cut off by the broker, and whatever it still sends is dropped: it is not online.
         boolean online = !revoked && status.online() && status.state() != UnitState.OFFLINE;
+        boolean lastKnown = !online && lastLive != null && lastLive != status;
+        UnitStatus shown = lastKnown ? lastLive : status;
+        boolean recording = shown.recordingId() != null;
         return new UnitView(
                 id,
                 status.state(),
                 online,
-                status.stealth(),
-                status.sos(),
-                status.officerId(),
-                status.battery(),
-                status.storage(),
+                shown.stealth(),
+                online ? status.sos() : sosStands,
+                shown.officerId(),
+                shown.battery(),
+                shown.storage(),
                 location,
-                status.recordingId(),
-                status.recordingSince(),
-                status.live(),
+                shown.recordingId(),
+                shown.recordingSince(),
+                online && status.live(),
                 status.clockSet(),
                 lastSeen,
                 status.time(),
-                status.firmware(),
-                status.recordingMillis(),
-                status.droppedFrames(),
-                status.publicKey(),
-                status.signalPercent(),
-                status.viewers(),
-                evidenceKeyOf(status),
-                revoked);
+                shown.firmware(),
+                shown.recordingMillis(),
+                shown.droppedFrames(),
+                status.publicKey() != null ? status.publicKey() : shown.publicKey(),
+                online ? status.signalPercent() : null,
+                online ? status.viewers() : null,
+                evidenceKeyOf(status.evidenceKey() != null || status.publicKey() != null ? status : shown),
+                revoked,
+                lastLive == null ? (online ? status.state() : null) : lastLive.state(),
+                online ? null : offlineSince,
+                lastKnown,
+                recording ? preEventMillis(shown) : null);
+    }
+
+    /**
+     * The recording's media length minus the time since its start, as the unit measured both: what came from the
+     * pre-event buffer, to within a fragment; rounded to whole seconds because it is no more exact than that.
+     */
+    private static Long preEventMillis(UnitStatus s) {
+        if (s.recordingMillis() == null || s.recordingSince() == null) return null;
+        long sinceStart = Duration.between(s.recordingSince(), s.time()).toMillis();
+        long pre = s.recordingMillis() - Math.max(0, sinceStart);
+        return pre <= 0 ? 0L : Math.round(pre / 1000.0) * 1000;
     }
 
     private static String evidenceKeyOf(UnitStatus status) {

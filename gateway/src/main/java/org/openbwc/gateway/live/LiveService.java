@@ -401,7 +401,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
                 Instant idleSince = s.idleSince;
                 if (idleSince == null || s.relay.viewers() > 0) continue;
                 if (Duration.between(idleSince, now).toSeconds() < config.idleStopSeconds()) continue;
-                if (sosOpen(e.getKey())) continue; // an emergency stays live until someone has acknowledged it
+                if (sosOpen(e.getKey())) continue; // an emergency stays live until it is resolved
                 s.idleSince = null;
                 stop(e.getKey(), "nobody watching for " + config.idleStopSeconds() + " s");
             }
@@ -424,7 +424,8 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
 
     private boolean sosOpen(String unitId) {
         return alerts.all().stream()
-                .anyMatch(a -> a.unitId().equals(unitId) && a.type() == Alert.Type.SOS && !a.acknowledged());
+                .anyMatch(a ->
+                        a.unitId().equals(unitId) && a.type() == Alert.Type.SOS && a.state() != Alert.State.RESOLVED);
     }
 
     /** Asks the unit to stop and ends the relay. */
@@ -437,7 +438,7 @@ public final class LiveService implements AlertBoard.Listener, FleetRegistry.Lis
 
     @Override
     public void alertChanged(Alert alert) {
-        if (alert.type() != Alert.Type.SOS || alert.acknowledged()) return;
+        if (alert.type() != Alert.Type.SOS || alert.state() != Alert.State.OPEN) return;
         // Off the MQTT thread: starting waits for the unit's reply.
         Thread.ofVirtual()
                 .name("live-sos")

@@ -1,23 +1,41 @@
 package org.openbwc.gateway.web;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.openbwc.gateway.alerts.Alert;
 import org.openbwc.gateway.alerts.AlertBoard;
 import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator.SignedIn;
 
-/** The alerts of the monitoring room: the list, and a supervisor's acknowledgement (audited once). */
+/**
+ * The alerts of the monitoring room: the list, and a supervisor's acknowledgement, resolution (an SOS needs a note
+ * saying why it is over) and acknowledgement of every open info alert; each audited once.
+ */
 public final class AlertRoutes {
+
+    /** Longest note kept with an acknowledgement or resolution. */
+    static final int MAX_NOTE_CHARS = 500;
+
+    private static final int MAX_BODY_BYTES = 8 * 1024;
 
     private final AlertBoard alerts;
     private final AuditLog audit;
+    private final ObjectMapper mapper;
     private final Replies replies;
 
     public AlertRoutes(AlertBoard alerts, AuditLog audit, ObjectMapper mapper) {
         this.alerts = alerts;
         this.audit = audit;
+        this.mapper = mapper;
         this.replies = new Replies(mapper);
     }
 
@@ -28,18 +46,102 @@ public final class AlertRoutes {
     void acknowledge(Context ctx) {
         String id = ctx.pathParam("id");
         SignedIn who = WebAccess.operator(ctx);
-        Alert before = alerts.find(id)
-                .orElseThrow(() -> new ApiError(
-                        404, "no alert '" + id + "' (it may have been" + " acknowledged long ago and pruned)", null));
-        Alert after = alerts.acknowledge(id, who.username()).orElseThrow();
-        if (!before.acknowledged()) {
+        String note = note(ctx);
+        Alert before = find(id);
+        Alert after = alerts.acknowledge(id, who.username(), note).orElseThrow();
+        if (before.state() == Alert.State.OPEN) audit(who, "alert.ack", before, note);
+        replies.json(ctx, 200, after);
+    }
+
+    void resolve(Context ctx) {
+        String id = ctx.pathParam("id");
+        SignedIn who = WebAccess.operator(ctx);
+        String note = note(ctx);
+        Alert before = find(id);
+        if (before.state() == Alert.State.RESOLVED) {
+            replies.json(ctx, 200, before);
+            return;
+        }
+        if (before.type() == Alert.Type.SOS && note == null) {
+            throw new ApiError(
+                    400,
+                    "resolving an SOS needs a note saying why it is over (for example \"officer safe, spoke by"
+                            + " radio\"): send {\"note\": \"...\"}",
+                    before.unitId());
+        }
+        Alert after = alerts.resolve(id, who.username(), note).orElseThrow();
+        audit(who, "alert.resolve", before, note);
+        replies.json(ctx, 200, after);
+    }
+
+    void acknowledgeAllInfo(Context ctx) {
+        SignedIn who = WebAccess.operator(ctx);
+        List<Alert> done = alerts.acknowledgeAllInfo(who.username());
+        if (!done.isEmpty()) {
             audit.record(
                     who.username(),
-                    "alert.ack",
-                    before.unitId(),
+                    "alert.ack-info",
+                    "",
                     "ok",
-                    Map.of("alert", id, "type", before.type().wire()));
+                    Map.of(
+                            "count",
+                            Integer.toString(done.size()),
+                            "alerts",
+                            String.join(",", done.stream().map(Alert::id).toList())));
         }
-        replies.json(ctx, 200, after);
+        replies.json(ctx, 200, Map.of("acknowledged", done.size()));
+    }
+
+    private Alert find(String id) {
+        return alerts.find(id)
+                .orElseThrow(() ->
+                        new ApiError(404, "no alert '" + id + "' (it may have ended long ago and been pruned)", null));
+    }
+
+    private void audit(SignedIn who, String action, Alert a, String note) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("alert", a.id());
+        details.put("type", a.type().wire());
+        if (note != null) details.put("note", note);
+        audit.record(who.username(), action, a.unitId(), "ok", details);
+    }
+
+    /** The optional {@code {"note": "..."}} body: null when absent or blank. */
+    private String note(Context ctx) {
+        byte[] bytes;
+        try (InputStream in = ctx.req().getInputStream()) {
+            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+        } catch (IOException e) {
+            throw new ApiError(400, "cannot read the request body: " + e.getMessage(), null);
+        }
+        if (bytes.length > MAX_BODY_BYTES) {
+            throw new ApiError(400, "request body is too big: at most " + MAX_BODY_BYTES + " bytes", null);
+        }
+        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) return null;
+        JsonNode tree;
+        try {
+            tree = mapper.readTree(bytes);
+        } catch (JsonProcessingException e) {
+            throw new ApiError(
+                    400,
+                    "request body is not valid JSON: " + e.getOriginalMessage() + " (expected {\"note\": \"...\"})",
+                    null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (tree == null || !tree.isObject()) {
+            throw new ApiError(400, "request body must be a JSON object like {\"note\": \"...\"}", null);
+        }
+        JsonNode n = tree.get("note");
+        if (n == null || n.isNull()) return null;
+        if (!n.isTextual()) throw new ApiError(400, "\"note\" must be text", null);
+        String note = n.asText().strip();
+        if (note.length() > MAX_NOTE_CHARS) {
+            throw new ApiError(
+                    400,
+                    "the note has " + note.length() + " characters; at most " + MAX_NOTE_CHARS + " are kept",
+                    null);
+        }
+        return note.isEmpty() ? null : note;
     }
 }

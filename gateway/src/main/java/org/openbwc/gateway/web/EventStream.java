@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -118,7 +119,7 @@ public final class EventStream implements FleetRegistry.Listener, AlertBoard.Lis
         try {
             ServletOutputStream out = res.getOutputStream();
             out.write("retry: 3000\n\n".getBytes(StandardCharsets.UTF_8));
-            out.write(frame(null, "snapshot", Map.of("units", units, "alerts", alertsNow))
+            out.write(frame(null, "snapshot", Map.of("units", units, "alerts", alertsNow, "serverTime", Instant.now()))
                     .bytes());
             out.flush();
             List<Frame> batch = new ArrayList<>();

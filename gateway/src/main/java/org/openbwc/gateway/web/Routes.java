@@ -71,7 +71,9 @@ public final class Routes {
         app.get("/metrics", health::metrics, Access.VIEWER);
 
         app.post("/api/units/{id}/commands/{name}", commands::command, Access.SUPERVISOR);
+        app.post("/api/alerts/ack-info", alerts::acknowledgeAllInfo, Access.SUPERVISOR);
         app.post("/api/alerts/{id}/ack", alerts::acknowledge, Access.SUPERVISOR);
+        app.post("/api/alerts/{id}/resolve", alerts::resolve, Access.SUPERVISOR);
 
         app.get("/api/audit", admin::audit, Access.ADMIN);
         app.get("/api/users", admin::users, Access.ADMIN);

@@ -105,6 +105,58 @@ class FleetRegistryTest {
     }
 
     @Test
+    void aRecordingShowsItsPreEventApartAndAnOfflineUnitKeepsItsLastKnownRecording() {
+        Instant start = T0.plusSeconds(100);
+        UnitStatus base = live("u-1", UnitState.RECORDING, 1, start.plusMillis(12_400));
+        // 12.4 s after the press, with 30 s of pre-event in front: 42.4 s of media.
+        UnitStatus recording = new UnitStatus(
+                base.version(),
+                "u-1",
+                UnitState.RECORDING,
+                true,
+                false,
+                false,
+                "officer-7",
+                base.battery(),
+                base.storage(),
+                "r-1",
+                start,
+                false,
+                true,
+                "1.0.0",
+                1,
+                base.time(),
+                42_400L,
+                0L,
+                null,
+                null,
+                null);
+        registry.applyStatus(recording, false);
+        UnitView v = registry.unit("u-1").orElseThrow();
+        assertThat(v.preEventMillis()).isEqualTo(30_000L);
+        assertThat(v.lastState()).isEqualTo(UnitState.RECORDING);
+        assertThat(v.offlineSince()).isNull();
+        assertThat(v.lastKnown()).isFalse();
+
+        registry.applyStatus(UnitStatus.offline("u-1", "officer-7", "1.0.0", T0), false);
+        UnitView gone = registry.unit("u-1").orElseThrow();
+        assertThat(gone.state()).isEqualTo(UnitState.OFFLINE);
+        assertThat(gone.lastKnown()).isTrue();
+        assertThat(gone.recordingId()).isEqualTo("r-1");
+        assertThat(gone.recordingSince()).isEqualTo(start);
+        assertThat(gone.storage()).isEqualTo(base.storage());
+        assertThat(gone.offlineSince()).isEqualTo(now);
+        assertThat(gone.live()).isFalse();
+
+        registry.applyStatus(live("u-1", UnitState.BUFFERING, 2, T0.plusSeconds(200)), false);
+        UnitView back = registry.unit("u-1").orElseThrow();
+        assertThat(back.lastKnown()).isFalse();
+        assertThat(back.offlineSince()).isNull();
+        assertThat(back.recordingId()).isNull();
+        assertThat(back.preEventMillis()).isNull();
+    }
+
+    @Test
     void olderOrRepeatedLiveStatusesAreIgnored() {
         assertThat(registry.applyStatus(live("u1", UnitState.RECORDING, 7, T0.plusSeconds(10)), false))
                 .isTrue();

@@ -10,6 +10,7 @@ import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
@@ -180,6 +181,79 @@ class WebServerTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("127.0.0.1:" + http.port())
                 .hasMessageContaining("already in use; set http.port to another port");
+    }
+
+    @Test
+    void anSosIsAcknowledgedThenResolvedWithANoteAndStaysOnTheUnitUntilThen() throws Exception {
+        feed.applyStatus(sos(status(UnitState.RECORDING, 2)), false);
+        feed.applyStatus(UnitStatus.offline(UNIT, "o-1", "fw", Instant.parse("2025-01-01T00:00:00Z")), false);
+        JsonNode unit = api.get("/api/units/" + UNIT).json();
+        assertThat(unit.path("sos").asBoolean()).as("SOS kept while offline").isTrue();
+        assertThat(unit.path("online").asBoolean()).isFalse();
+        assertThat(unit.path("lastKnown").asBoolean()).isTrue();
+        assertThat(unit.path("lastState").asText()).isEqualTo("RECORDING");
+        assertThat(unit.path("battery").path("percent").asInt()).isEqualTo(50);
+        String id = null;
+        for (JsonNode a : api.get("/api/alerts").json())
+            if (a.path("type").asText().equals("sos")) id = a.path("id").asText();
+        assertThat(id).isNotNull();
+
+        ApiClient viewer = ApiClient.signedIn("http://127.0.0.1:" + http.port(), TestOperators.VIEWER);
+        assertThat(viewer.post("/api/alerts/" + id + "/resolve", "{\"note\":\"x\"}")
+                        .status())
+                .isEqualTo(403);
+        ApiClient.Reply ack = api.post("/api/alerts/" + id + "/ack", "{\"note\":\"calling them\"}");
+        assertThat(ack.json().path("state").asText()).isEqualTo("acknowledged");
+        assertThat(ack.json().path("ackNote").asText()).isEqualTo("calling them");
+        assertThat(api.get("/api/units/" + UNIT).json().path("sos").asBoolean()).isTrue();
+
+        ApiClient.Reply noNote = api.post("/api/alerts/" + id + "/resolve", "{}");
+        assertThat(noNote.status()).isEqualTo(400);
+        assertThat(noNote.json().path("error").asText()).contains("needs a note");
+        assertThat(api.post("/api/alerts/" + id + "/resolve", "[1]").status()).isEqualTo(400);
+        assertThat(api.post("/api/alerts/" + id + "/resolve", "{\"note\":\"" + "n".repeat(501) + "\"}")
+                        .status())
+                .isEqualTo(400);
+        ApiClient.Reply resolved = api.post("/api/alerts/" + id + "/resolve", "{\"note\":\"officer safe\"}");
+        assertThat(resolved.status()).isEqualTo(200);
+        assertThat(resolved.json().path("state").asText()).isEqualTo("resolved");
+        assertThat(resolved.json().path("resolvedBy").asText()).isEqualTo(TestOperators.SUPERVISOR);
+        assertThat(resolved.json().path("resolveNote").asText()).isEqualTo("officer safe");
+        assertThat(api.get("/api/units/" + UNIT).json().path("sos").asBoolean()).isFalse();
+        assertThat(api.post("/api/alerts/nope/resolve", "{\"note\":\"x\"}").status())
+                .isEqualTo(404);
+
+        String audit = Files.readString(dataDir.resolve("audit.log"));
+        assertThat(audit).contains("\"action\":\"alert.ack\"", "\"action\":\"alert.resolve\"", "officer safe");
+    }
+
+    @Test
+    void acknowledgingEveryInfoAlertIsForSupervisors() throws Exception {
+        ApiClient viewer = ApiClient.signedIn("http://127.0.0.1:" + http.port(), TestOperators.VIEWER);
+        assertThat(viewer.post("/api/alerts/ack-info", null).status()).isEqualTo(403);
+        ApiClient.Reply none = api.post("/api/alerts/ack-info", null);
+        assertThat(none.status()).isEqualTo(200);
+        assertThat(none.json().path("acknowledged").asInt()).isZero();
+    }
+
+    static UnitStatus sos(UnitStatus s) {
+        return new UnitStatus(
+                s.version(),
+                s.unitId(),
+                s.state(),
+                s.online(),
+                s.stealth(),
+                true,
+                s.officerId(),
+                s.battery(),
+                s.storage(),
+                s.recordingId(),
+                s.recordingSince(),
+                s.live(),
+                s.clockSet(),
+                s.firmware(),
+                s.seq(),
+                s.time());
     }
 
     @Test
