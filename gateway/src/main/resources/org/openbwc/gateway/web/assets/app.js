@@ -705,8 +705,11 @@ export class AlertCenter {
   }
 
   renderBanner(shown, openSos) {
-    const critical = shown.filter(a => a.severity === "critical");
-    const rest = shown.filter(a => a.severity !== "critical");
+    // A unit's other alerts (its going offline, say) fold behind its SOS: the SOS box already says it.
+    const sosUnits = new Set(shown.filter(a => a.type === "sos").map(a => String(a.unitId)));
+    const behindSos = a => a.type !== "sos" && sosUnits.has(String(a.unitId));
+    const critical = shown.filter(a => a.severity === "critical" && !behindSos(a));
+    const rest = shown.filter(a => a.severity !== "critical" || behindSos(a));
     // Non-critical alerts fold away when a critical one is up (or there are many), so the emergency keeps the room.
     const keepOut = critical.length ? 0 : 2;
     const folded = rest.length > keepOut ? rest.slice(keepOut) : [];
@@ -800,7 +803,13 @@ export class AlertCenter {
     line.push(agedTime(a.time, "alert-time"));
     const main = [el("div", { class: "alert-line" }, ...line)];
     const msg = alertMessage(a);
-    if (msg && !compact) main.push(el("div", { class: "alert-message", text: msg, title: msg }));
+    const offline = sos ? this.offlineAlertOf(a.unitId) : null;
+    if (offline) {
+      main.push(el("div", { class: "alert-offline" }, el("strong", { text: "Unit offline" }),
+        " since ", agedTime(offline.time, "alert-offline-time"), " – last known state and position shown"));
+    } else if (msg && !compact) {
+      main.push(el("div", { class: "alert-message", text: msg, title: msg }));
+    }
     const err = this.errors.get(id);
     if (err) main.push(el("div", { class: "alert-error", role: "status", text: err }));
     rec.main.replaceChildren(...main);
@@ -831,6 +840,16 @@ export class AlertCenter {
     rec.actions.replaceChildren(...buttons);
     if (rec.form && box.lastChild !== rec.form) box.append(rec.form);
     return box;
+  }
+
+  /** The unresolved "unit offline" alert of a unit, if any: its SOS box says the unit went offline, and when. */
+  offlineAlertOf(unitId) {
+    let found = null;
+    for (const a of this.alerts.values()) {
+      if (a.type === "unit.offline" && String(a.unitId) === String(unitId) && alertState(a) !== "resolved" &&
+          (!found || (toMillis(a.time) || 0) > (toMillis(found.time) || 0))) found = a;
+    }
+    return found;
   }
 
   /** The inline resolve form of an alert: a required note for an SOS, then POST .../resolve. */
@@ -977,16 +996,19 @@ export class AlertCenter {
   }
 }
 
-/** The alert's message without what the banner already says ("SOS raised on bwc-003 (sos)" adds nothing). */
+/** The alert's message without what the banner line already says: "SOS raised on bwc-003, officer 471 (SOS button
+ *  held)" becomes "SOS button held". */
 function alertMessage(a) {
   const m = String(a.message || "");
-  if (a.type === "sos" && /^SOS raised on \S+( \(\w+\))?$/.test(m)) return "";
-  return m;
+  if (a.type !== "sos") return m;
+  const rest = m.replace(/^SOS (raised|active) on \S+?(, officer [^(]*?)?(?= \(|$)/, "").trim();
+  return rest.replace(/^\((.*)\)$/, "$1");
 }
 
 function foldSummary(list) {
   const n = s => list.filter(a => a.severity === s).length;
   const parts = [];
+  if (n("critical")) parts.push(n("critical") + " critical");
   if (n("warning")) parts.push(n("warning") + " warning");
   if (n("info")) parts.push(n("info") + " info");
   return parts.join(", ") || list.length + " other";

@@ -146,7 +146,7 @@ function renderRow(entry, now = Date.now()) {
   const st = stateText(entry, now);
   setText(badge, st.text);
   badge.dataset.state = ds;
-  setText(c[2].lastChild, st.note ? "– " + st.note : "");
+  setText(c[2].lastChild, st.note);
   const pre = preEventText(u);
   c[2].title = [pre && recordingMs(entry, now) !== null ? "recording since " + fmtTime(u.recordingSince) + ", " + pre : "",
     u.online === false && u.lastState ? "last state " + String(u.lastState).toLowerCase() : ""].filter(Boolean).join("; ");
@@ -453,7 +453,7 @@ function scheduleMapLayout() {
   layoutQueued = true;
   requestAnimationFrame(() => {
     layoutQueued = false;
-    spreadOverlapping(map, located().map(e => e.marker).filter(Boolean));
+    spreadOverlapping(map, located().map(e => e.marker).filter(Boolean), 28);
     renderEdgeArrows();
   });
 }
