@@ -223,6 +223,21 @@ class ControlRoomEmergencyBrowserTest {
                     .getText()
                     .contains(NOTE));
             assertThat(browser.getTitle()).doesNotContain("SOS");
+
+            // The operator zooms in: the page leaves the view alone and says so, with arrows to the units out of it;
+            // "Fit all" brings every unit into view again: no marker outside the map, no arrow on its edge.
+            js(browser, "window.obwcMap.setZoom(19, { animate: false });");
+            wait.until(
+                    d -> d.findElement(By.id("fleet-map")).getAttribute("class").contains("operator-view")
+                            && !d.findElements(By.cssSelector(".edge-arrow")).isEmpty());
+            browser.findElement(By.cssSelector(".view-controls button.fit-all")).click();
+            wait.until(d -> Boolean.TRUE.equals(js(d, """
+                    const map = document.getElementById('fleet-map').getBoundingClientRect();
+                    const dots = [...document.querySelectorAll('.unit-marker .dot')].map(e => e.getBoundingClientRect());
+                    return dots.length === arguments[0] && document.querySelectorAll('.edge-arrow').length === 0
+                        && dots.every(r => r.left >= map.left && r.right <= map.right
+                                           && r.top >= map.top && r.bottom <= map.bottom);
+                    """, ids.size())));
         } finally {
             browser.quit();
         }

@@ -3,7 +3,7 @@ import {
   $, $$, el, setText, api, enc, DASH, isNum, toMillis, fmtTime, fmtAgo, fmtBattery, fmtStorage, fmtPercent,
   fmtDuration, displayState, STATE_WORDS, STATE_RANK, isRecording, storagePercent, eventWords, unitUrl,
   initSession, canCommand, LiveStream, AlertCenter, createMap, unitMarker, setMarkerState, hasLocation, everySecond,
-  showPageError, spreadOverlapping,
+  showPageError, spreadOverlapping, refreshAges,
 } from "/assets/app.js";
 import { liveUrl } from "/assets/live.js";
 
@@ -532,7 +532,7 @@ function addEvent(ev) {
   const li = el("li", { dataset: { type: ev.type || "", unitId: ev.unitId || "" },
                          class: /sos|failed|low|reserve|recovered|unset/.test(ev.type || "") ? "notable" : "" });
   li.append(
-    el("time", { datetime: ev.time || "", text: fmtTime(ev.time), title: timeAge(ev.time) }),
+    el("time", { datetime: ev.time || "", dataset: { ageOf: ev.time || "" }, text: timeAge(ev.time) }),
     el("a", { href: unitUrl(ev.unitId), class: "ev-unit", text: ev.unitId || DASH }),
     el("span", { class: "ev-type", text: eventWords(ev.type) }),
     el("span", { class: "ev-cause", text: ev.cause || "" }),
@@ -562,7 +562,7 @@ async function seedFeed() {
 let firstSnapshot = true;
 function onSnapshot({ units: list, alerts: alertList, serverTime }, reconnect) {
   const st = toMillis(serverTime);
-  if (st !== null) skew = st - Date.now();
+  if (st !== null) { skew = st - Date.now(); alerts.skew = skew; }
   const seen = new Set();
   for (const u of list) { if (u && u.id !== undefined && u.id !== null) { seen.add(String(u.id)); } }
   for (const id of Array.from(units.keys())) if (!seen.has(id)) removeUnit(id);
@@ -623,7 +623,10 @@ async function main() {
     event: addEvent,
     alert: a => alerts.upsert(a),
   }).start();
-  everySecond(now => { for (const e of units.values()) renderRow(e, now); });
+  everySecond(now => {
+    for (const e of units.values()) renderRow(e, now);
+    refreshAges(feed, serverNow(now));
+  });
 }
 
 main().catch(e => {
