@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.UUID;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.device.core.AlarmChange;
 import org.openbwc.device.core.Cause;
@@ -50,6 +51,8 @@ final class Telemetry {
     private final UnitConfig config;
     private final Hardware hw;
     private final String firmware;
+    // One per run: readers order this run's statuses and positions by seq, never by a clock that may jump.
+    private final String bootId = UUID.randomUUID().toString();
     private long statusSeq;
     private long eventSeq;
     private long locationSeq;
@@ -124,7 +127,8 @@ final class Telemetry {
                 c.publicKey(),
                 signal(),
                 c.live() ? c.viewers() : null,
-                c.evidenceKey());
+                c.evidenceKey(),
+                bootId);
     }
 
     UnitEvent event(ControllerEvent e) {
@@ -309,7 +313,8 @@ final class Telemetry {
                 f.speedMps(),
                 f.courseDegrees(),
                 f.fixTime(),
-                ++locationSeq));
+                ++locationSeq,
+                bootId));
     }
 
     /**

@@ -393,14 +393,26 @@ abstract class FleetContract {
         assertThat(cutOffApi.post("/api/units/" + u.id + "/commands/ping", null).status())
                 .isEqualTo(200);
 
+        // Cut off again: the room must not show the units as if it still saw them.
+        proxy.refuse(true);
         proxy.reset();
+        await().atMost(WAIT).untilAsserted(() -> {
+            JsonNode stale = cutOffApi.get("/api/units/" + u.id).json();
+            assertThat(stale.get("staleSince").isNull())
+                    .as("staleSince during the outage")
+                    .isFalse();
+            assertThat(stale.get("lastKnown").asBoolean()).isTrue();
+        });
+        proxy.refuse(false);
         u.status(UnitState.RECORDING, 39);
         await().atMost(WAIT).untilAsserted(() -> {
             JsonNode health = cutOffApi.get("/api/health").json();
             assertThat(health.get("broker").get("connected").asBoolean()).isTrue();
             assertThat(health.get("broker").get("connections").asLong()).isEqualTo(2);
-            assertThat(cutOffApi.get("/api/units/" + u.id).json().get("state").asText())
-                    .isEqualTo("RECORDING");
+            JsonNode back = cutOffApi.get("/api/units/" + u.id).json();
+            assertThat(back.get("state").asText()).isEqualTo("RECORDING");
+            assertThat(back.get("staleSince").isNull()).isTrue();
+            assertThat(back.get("lastKnown").asBoolean()).isFalse();
         });
         FakeUnit after = unit("after");
         enrolAt(cutOff, after.id);

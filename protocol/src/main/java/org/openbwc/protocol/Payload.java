@@ -14,4 +14,13 @@ public sealed interface Payload
                     "payload version " + version + " is not supported (allowed: " + VERSION + ")");
         }
     }
+
+    /** A boot id is optional; when present, 1 to 64 letters, digits and '-'. */
+    static void checkBootId(String bootId) {
+        if (bootId != null && !bootId.matches("[A-Za-z0-9-]{1,64}")) {
+            throw new IllegalArgumentException(
+                    "bootId '" + (bootId.length() > 70 ? bootId.substring(0, 64) + "..." : bootId)
+                            + "' is not 1 to 64 letters, digits or '-'");
+        }
+    }
 }

@@ -5,6 +5,9 @@ import java.time.Instant;
 /**
  * Retained position of a unit on {@code bwc/v1/<unit>/location}; field meanings follow OwnTracks.
  * Optional measurements are null when the receiver does not provide them.
+ *
+ * @param bootId random id of the unit's current run, as in {@link UnitStatus}: positions are ordered by {@code seq}
+ *     within a run; null from units before it existed
  */
 public record UnitLocation(
         int version,
@@ -16,7 +19,8 @@ public record UnitLocation(
         Double speedMps,
         Double courseDegrees,
         Instant fixTime,
-        long seq)
+        long seq,
+        String bootId)
         implements Payload {
     public UnitLocation {
         Payload.checkVersion(version);
@@ -29,5 +33,21 @@ public record UnitLocation(
         if (courseDegrees != null && !(courseDegrees >= 0 && courseDegrees < 360.0001))
             throw new IllegalArgumentException("courseDegrees " + courseDegrees + " is out of range 0..360");
         if (fixTime == null) throw new IllegalArgumentException("fixTime is required");
+        Payload.checkBootId(bootId);
+    }
+
+    /** A position without a boot id (a payload from before it existed). */
+    public UnitLocation(
+            int version,
+            String unitId,
+            double lat,
+            double lon,
+            Double accuracyMeters,
+            Double altitudeMeters,
+            Double speedMps,
+            Double courseDegrees,
+            Instant fixTime,
+            long seq) {
+        this(version, unitId, lat, lon, accuracyMeters, altitudeMeters, speedMps, courseDegrees, fixTime, seq, null);
     }
 }

@@ -16,6 +16,8 @@ import java.util.Objects;
  * @param viewers how many people watch the unit live right now (as the gateway told it); null when not streaming
  * @param evidenceKey fingerprint of the evidence-signing key ({@code ed25519:} and the SHA-256 of its X.509 encoding
  *     in hex), which the gateway compares with the one pinned at enrolment; null from units before it existed
+ * @param bootId random id of the unit's current run (one per process start), so a reader orders snapshots by
+ *     {@code seq} within a run and never by the unit's clock, which may jump; null from units before it existed
  */
 public record UnitStatus(
         int version,
@@ -39,7 +41,8 @@ public record UnitStatus(
         String publicKey,
         Integer signalPercent,
         Integer viewers,
-        String evidenceKey)
+        String evidenceKey,
+        String bootId)
         implements Payload {
     /** Longer than any fingerprint a unit sends, short enough that a status stays small. */
     public static final int MAX_EVIDENCE_KEY_LENGTH = 128;
@@ -58,6 +61,57 @@ public record UnitStatus(
             throw new IllegalArgumentException(
                     "evidenceKey must be 1.." + MAX_EVIDENCE_KEY_LENGTH + " characters, not " + evidenceKey.length());
         }
+        Payload.checkBootId(bootId);
+    }
+
+    /** A status without a boot id (a payload from before it existed). */
+    public UnitStatus(
+            int version,
+            String unitId,
+            UnitState state,
+            boolean online,
+            boolean stealth,
+            boolean sos,
+            String officerId,
+            Battery battery,
+            Storage storage,
+            String recordingId,
+            Instant recordingSince,
+            boolean live,
+            boolean clockSet,
+            String firmware,
+            long seq,
+            Instant time,
+            Long recordingMillis,
+            Long droppedFrames,
+            String publicKey,
+            Integer signalPercent,
+            Integer viewers,
+            String evidenceKey) {
+        this(
+                version,
+                unitId,
+                state,
+                online,
+                stealth,
+                sos,
+                officerId,
+                battery,
+                storage,
+                recordingId,
+                recordingSince,
+                live,
+                clockSet,
+                firmware,
+                seq,
+                time,
+                recordingMillis,
+                droppedFrames,
+                publicKey,
+                signalPercent,
+                viewers,
+                evidenceKey,
+                null);
     }
 
     /** A status without the evidence key's fingerprint (a payload from before it existed). */

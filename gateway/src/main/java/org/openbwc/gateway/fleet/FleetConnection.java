@@ -228,6 +228,7 @@ public final class FleetConnection implements AutoCloseable {
                             boolean repliesGranted = codes == null || codes.length == 0 || codes[0] < 0x80;
                             subscribed = repliesGranted;
                             firstSubscription.complete(null);
+                            if (allGranted && ingest != null) ingest.linkChanged(true);
                             if (allGranted) Logger.debug("Subscribed to the fleet topics and {}", repliesFilter);
                         }
 
@@ -360,6 +361,7 @@ public final class FleetConnection implements AutoCloseable {
             subscribed = false;
             connectedSince = null;
             if (closing) return;
+            if (ingest != null) ingest.linkChanged(false);
             String why = response.getException() != null
                     ? describe(response.getException())
                     : "broker sent DISCONNECT with reason code " + response.getReturnCode()

@@ -78,9 +78,16 @@ public final class FleetIngest {
         Topics.TopicKind kind = address.get().kind();
         if (!admitted(unitId, topic, payload.length)) return;
         if (payload.length == 0) {
-            // An empty retained payload is how a retained message is cleared: the unit left the fleet.
+            // An empty retained payload is how a retained message is cleared. A location or a stream handle may go;
+            // a status may not take the unit with it: its events, recordings and a standing SOS are the agency's
+            // record, and forgetting a unit is an admin's act (revocation), not something a message can do.
             switch (kind) {
-                case STATUS -> registry.forget(unitId);
+                case STATUS ->
+                    drops.record(
+                            Reason.INVALID_PAYLOAD,
+                            unitId,
+                            "empty status on " + topic + " ignored: an empty message never removes a unit (revoke it"
+                                    + " to take it out of the fleet)");
                 case LOCATION -> registry.clearLocation(unitId);
                 case STREAM -> registry.clearStream(unitId);
                 default -> drops.record(Reason.INVALID_PAYLOAD, unitId, "empty payload on " + topic);
@@ -115,6 +122,14 @@ public final class FleetIngest {
             }
             default -> throw new IllegalStateException("unreachable: " + kind);
         }
+    }
+
+    /**
+     * The gateway's link to the broker went down or came back (subscribed): while it is down, what the registry shows
+     * is what was last known, and it says so.
+     */
+    void linkChanged(boolean up) {
+        registry.linkChanged(up);
     }
 
     /** Drops a message from a unit that is not enrolled or was revoked, and reports the unit once. */

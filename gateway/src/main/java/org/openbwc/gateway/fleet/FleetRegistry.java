@@ -1,6 +1,7 @@
 package org.openbwc.gateway.fleet;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -26,11 +27,18 @@ import org.tinylog.Logger;
  * <p>Every change goes through one path, {@link #update}: it takes the write lock, applies the change to the unit's
  * entry, rebuilds the unit's {@link UnitView} and tells the listeners what changed.
  *
- * <p>Ordering rules for status: between two live statuses the newer unit time wins (then the higher seq), unless
- * either unit clock is unset, in which case arrival order wins; a Will (state OFFLINE) always wins over a live status,
- * because its time is when the unit connected, not when it vanished; a live status after OFFLINE always wins.
+ * <p>Ordering rules for status: between two live statuses of one run of the unit (same {@code bootId}) the higher
+ * {@code seq} wins, whatever the unit's clock says; a status from another run wins (a unit's new run follows its old
+ * one). For payloads without a boot id, the newer unit time wins (then the higher seq), a time more than
+ * {@link #CLOCK_AHEAD_LIMIT} ahead of the gateway's clock counting as that limit, so a unit clock that jumped ahead
+ * and was corrected holds its view for at most that long; unless either unit clock is unset, in which case arrival
+ * order wins. A Will (state OFFLINE) always wins over a live status, because its time is when the unit connected,
+ * not when it vanished; a live status after OFFLINE always wins. Positions follow the same rules with their fix time.
  */
 public final class FleetRegistry {
+
+    /** A unit time further ahead of the gateway's clock than this is shown as "clock ahead" and ordered as this. */
+    public static final Duration CLOCK_AHEAD_LIMIT = Duration.ofSeconds(30);
 
     /** How many recent events are kept per unit for the unit page. */
     public static final int DEFAULT_EVENTS_PER_UNIT = 50;
@@ -55,48 +63,80 @@ public final class FleetRegistry {
      * @param lastLive the last live status, kept through the unit's absence
      * @param offlineSince when the unit went offline; null while online
      * @param sosStands an SOS of the unit stands: raised and neither cleared by the unit nor resolved in the room
+     * @param statusOrder the status's time as ordered: never more than {@link #CLOCK_AHEAD_LIMIT} past its arrival
+     * @param locationOrder the same for the position's fix time
      */
     private record Entry(
             UnitStatus status,
             UnitStatus lastLive,
             Instant offlineSince,
             boolean sosStands,
+            Instant statusOrder,
             UnitLocation location,
+            Instant locationOrder,
             StreamHandle stream,
             List<UnitEvent> events,
             Instant lastSeen) {
-        static final Entry EMPTY = new Entry(null, null, null, false, null, null, List.of(), null);
+        static final Entry EMPTY = new Entry(null, null, null, false, null, null, null, null, List.of(), null);
 
-        UnitView view(String id, boolean revoked) {
-            return UnitView.of(id, status, lastLive, location, lastSeen, offlineSince, sosStands, revoked);
+        UnitView view(String id, boolean revoked, Instant staleSince) {
+            return UnitView.of(
+                    id,
+                    status,
+                    lastLive,
+                    location,
+                    lastSeen,
+                    offlineSince,
+                    sosStands,
+                    revoked,
+                    clockAhead(),
+                    staleSince);
         }
 
-        Entry withLocation(UnitLocation l, Instant seen) {
-            return new Entry(status, lastLive, offlineSince, sosStands, l, stream, events, seen);
+        /** The unit's clock ran ahead of the gateway's when it sent its current status. */
+        boolean clockAhead() {
+            return status != null && statusOrder != null && status.time().isAfter(statusOrder);
+        }
+
+        Entry withLocation(UnitLocation l, Instant order, Instant seen) {
+            return new Entry(status, lastLive, offlineSince, sosStands, statusOrder, l, order, stream, events, seen);
         }
 
         Entry withStream(StreamHandle s, Instant seen) {
-            return new Entry(status, lastLive, offlineSince, sosStands, location, s, events, seen);
+            return new Entry(
+                    status, lastLive, offlineSince, sosStands, statusOrder, location, locationOrder, s, events, seen);
         }
 
         Entry withEvents(List<UnitEvent> e, Instant seen) {
-            return new Entry(status, lastLive, offlineSince, sosStands, location, stream, e, seen);
+            return new Entry(
+                    status, lastLive, offlineSince, sosStands, statusOrder, location, locationOrder, stream, e, seen);
         }
 
         Entry withSosStands(boolean stands) {
-            return new Entry(status, lastLive, offlineSince, stands, location, stream, events, lastSeen);
+            return new Entry(
+                    status,
+                    lastLive,
+                    offlineSince,
+                    stands,
+                    statusOrder,
+                    location,
+                    locationOrder,
+                    stream,
+                    events,
+                    lastSeen);
         }
 
         /** The entry after {@code s} became the current status. */
         Entry withStatus(UnitStatus s, boolean retained, Instant now, Instant seen) {
+            Instant order = orderTime(s.time(), now);
             if (s.online() && s.state() != UnitState.OFFLINE) {
                 // An SOS stands from the status that raises it; one a supervisor resolved while the unit still sends
                 // it does not stand again until the unit clears it and raises a new one.
                 boolean raised = lastLive == null || !lastLive.sos() || sosStands;
-                return new Entry(s, s, null, s.sos() && raised, location, stream, events, seen);
+                return new Entry(s, s, null, s.sos() && raised, order, location, locationOrder, stream, events, seen);
             }
             Instant since = offlineSince != null ? offlineSince : retained && seen != null ? seen : now;
-            return new Entry(s, lastLive, since, sosStands, location, stream, events, seen);
+            return new Entry(s, lastLive, since, sosStands, order, location, locationOrder, stream, events, seen);
         }
     }
 
@@ -122,6 +162,8 @@ public final class FleetRegistry {
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
     // Bounded by the agency's unit directory: only ids it names as revoked are added.
     private final Set<String> revoked = ConcurrentHashMap.newKeySet();
+    // When the gateway lost its link to the broker; null while it sees the fleet. Every view carries it.
+    private volatile Instant linkLostAt;
     // Writers are serialised so listeners see changes in the order they were applied; readers never lock.
     private final ReentrantLock writeLock = new ReentrantLock();
 
@@ -207,7 +249,7 @@ public final class FleetRegistry {
     boolean applyStatus(UnitStatus status, boolean retained) {
         String id = status.unitId();
         return update(id, retained, old -> {
-            boolean accepted = supersedes(status, old.status());
+            boolean accepted = supersedes(status, old.status(), old.statusOrder(), clock.instant());
             boolean fromUnit = !retained && status.state() != UnitState.OFFLINE;
             Instant seen = seen(old.lastSeen(), fromUnit, status.time());
             if (!accepted) {
@@ -229,10 +271,12 @@ public final class FleetRegistry {
 
     boolean applyLocation(UnitLocation location, boolean retained) {
         return update(location.unitId(), retained, old -> {
-            boolean accepted = old.location() == null
-                    || !location.fixTime().isBefore(old.location().fixTime());
+            Instant now = clock.instant();
+            boolean accepted = supersedes(location, old.location(), old.locationOrder(), now);
             Instant seen = seen(old.lastSeen(), !retained, location.fixTime());
-            Entry after = old.withLocation(accepted ? location : old.location(), seen);
+            Entry after = accepted
+                    ? old.withLocation(location, orderTime(location.fixTime(), now), seen)
+                    : old.withLocation(old.location(), old.locationOrder(), seen);
             return new Change(after, null, accepted);
         });
     }
@@ -263,7 +307,10 @@ public final class FleetRegistry {
         });
     }
 
-    /** The unit's retained status was cleared (an empty retained payload): it no longer belongs to the fleet. */
+    /**
+     * Removes a unit and what is known of it. No message does this (an empty status is ignored, see
+     * {@link FleetIngest}); it is kept for an admin's explicit removal of a unit, which has no route yet.
+     */
     void forget(String unitId) {
         update(unitId, true, old -> old == Entry.EMPTY ? Change.NONE : Change.to(null));
     }
@@ -273,7 +320,7 @@ public final class FleetRegistry {
         update(
                 unitId,
                 true,
-                old -> old.location() == null ? Change.NONE : Change.to(old.withLocation(null, old.lastSeen())));
+                old -> old.location() == null ? Change.NONE : Change.to(old.withLocation(null, null, old.lastSeen())));
     }
 
     /** The unit's retained live-stream handle was cleared. */
@@ -360,7 +407,31 @@ public final class FleetRegistry {
     }
 
     private UnitView view(String id, Entry e) {
-        return e.view(id, revoked.contains(id));
+        return e.view(id, revoked.contains(id), linkLostAt);
+    }
+
+    /**
+     * The gateway's link to the broker went down (every unit is then shown as last known, since when the gateway
+     * cannot see) or came back; tells the listeners about every unit either way.
+     */
+    void linkChanged(boolean up) {
+        writeLock.lock();
+        try {
+            Instant before = linkLostAt;
+            if (up == (before == null)) return;
+            linkLostAt = up ? null : clock.instant();
+            Logger.info(
+                    up
+                            ? "Fleet view live again: the link to the broker is back"
+                            : "Fleet view is stale: the link to the broker is down; {} units shown as last known",
+                    units.size());
+            for (var e : units.entrySet()) {
+                UnitView v = view(e.getKey(), e.getValue());
+                tell(l -> l.unitChanged(v), "the link change of unit", e.getKey());
+            }
+        } finally {
+            writeLock.unlock();
+        }
     }
 
     private void tell(Consumer<Listener> call, String what, String id) {
@@ -373,16 +444,40 @@ public final class FleetRegistry {
         }
     }
 
-    static boolean supersedes(UnitStatus incoming, UnitStatus current) {
+    /**
+     * Whether {@code incoming} replaces {@code current}, whose time was ordered as {@code currentOrder} when it arrived
+     * (see the class comment).
+     */
+    static boolean supersedes(UnitStatus incoming, UnitStatus current, Instant currentOrder, Instant now) {
         if (current == null) return true;
         if (incoming.state() == UnitState.OFFLINE) {
             // A repeated Will (redelivery, retained replay) changes nothing unless it is from a later connection.
             return current.state() != UnitState.OFFLINE || incoming.time().isAfter(current.time());
         }
         if (current.state() == UnitState.OFFLINE) return true;
+        if (incoming.bootId() != null && current.bootId() != null) {
+            return !incoming.bootId().equals(current.bootId()) || incoming.seq() > current.seq();
+        }
         if (!incoming.clockSet() || !current.clockSet()) return !incoming.equals(current);
-        int byTime = incoming.time().compareTo(current.time());
+        Instant before = currentOrder != null ? currentOrder : current.time();
+        int byTime = orderTime(incoming.time(), now).compareTo(before);
         return byTime > 0 || (byTime == 0 && incoming.seq() > current.seq());
+    }
+
+    /** The same for positions: by seq within a run, else by fix time (a later or equal one wins). */
+    static boolean supersedes(UnitLocation incoming, UnitLocation current, Instant currentOrder, Instant now) {
+        if (current == null) return true;
+        if (incoming.bootId() != null && current.bootId() != null) {
+            return !incoming.bootId().equals(current.bootId()) || incoming.seq() > current.seq();
+        }
+        Instant before = currentOrder != null ? currentOrder : current.fixTime();
+        return !orderTime(incoming.fixTime(), now).isBefore(before);
+    }
+
+    /** A unit time as ordered: at most {@link #CLOCK_AHEAD_LIMIT} past the gateway's clock at arrival. */
+    static Instant orderTime(Instant unitTime, Instant now) {
+        Instant limit = now.plus(CLOCK_AHEAD_LIMIT);
+        return unitTime.isAfter(limit) ? limit : unitTime;
     }
 
     private Instant seen(Instant previous, boolean liveFromUnit, Instant unitTime) {

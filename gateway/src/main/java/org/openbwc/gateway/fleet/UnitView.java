@@ -37,9 +37,14 @@ import org.openbwc.protocol.UnitStatus;
  * @param lastState the state of the unit's last live status (the current state while online); null if none seen
  * @param offlineSince when the gateway saw the unit go offline (for one known offline from retained messages, when it
  *     was last seen); null while online
- * @param lastKnown offline, and the fields above are from its last live status
+ * @param lastKnown offline, and the fields above are from its last live status; or the gateway cannot see the fleet
+ *     ({@code staleSince})
  * @param preEventMillis pre-event media at the start of the current recording, in whole seconds, derived from the
  *     unit's media length and its recording start; null when not recording or not known
+ * @param staleSince when the gateway lost its link to the broker: everything here is last known from before then;
+ *     null while the gateway sees the fleet
+ * @param clockAhead the unit's clock was more than {@link FleetRegistry#CLOCK_AHEAD_LIMIT} ahead of the gateway's
+ *     when it sent its status: its times are not to be trusted until it is set right
  */
 public record UnitView(
         String id,
@@ -68,7 +73,9 @@ public record UnitView(
         UnitState lastState,
         Instant offlineSince,
         boolean lastKnown,
-        Long preEventMillis) {
+        Long preEventMillis,
+        boolean clockAhead,
+        Instant staleSince) {
 
     /**
      * @param status the unit's current status (its Will while offline), null if none seen
@@ -83,11 +90,40 @@ public record UnitView(
             Instant lastSeen,
             Instant offlineSince,
             boolean sosStands,
-            boolean revoked) {
+            boolean revoked,
+            boolean clockAhead,
+            Instant staleSince) {
         if (status == null) {
             return new UnitView(
-                    id, null, false, false, sosStands, "", null, null, location, null, null, false, false, lastSeen,
-                    null, "", null, null, null, null, null, null, revoked, null, null, false, null);
+                    id,
+                    null,
+                    false,
+                    false,
+                    sosStands,
+                    "",
+                    null,
+                    null,
+                    location,
+                    null,
+                    null,
+                    false,
+                    false,
+                    lastSeen,
+                    null,
+                    "",
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    null,
+                    revoked,
+                    null,
+                    null,
+                    staleSince != null,
+                    null,
+                    false,
+                    staleSince);
         }
         // A revoked unit is cut off by the broker, and whatever it still sends is dropped: it is not online.
         boolean online = !revoked && status.online() && status.state() != UnitState.OFFLINE;
@@ -120,8 +156,10 @@ public record UnitView(
                 revoked,
                 lastLive == null ? (online ? status.state() : null) : lastLive.state(),
                 online ? null : offlineSince,
-                lastKnown,
-                recording ? preEventMillis(shown) : null);
+                lastKnown || staleSince != null,
+                recording ? preEventMillis(shown) : null,
+                clockAhead,
+                staleSince);
     }
 
     /**

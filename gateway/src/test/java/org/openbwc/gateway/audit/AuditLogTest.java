@@ -12,14 +12,13 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbwc.testsupport.MovableClock;
 
 /**
  * The audit log's keyed chain and signed checkpoints: whatever is edited, deleted or recomputed without the key is
@@ -181,7 +180,7 @@ class AuditLogTest {
         MovableClock clock = new MovableClock(Instant.parse("2026-12-01T22:00:00Z"));
         try (AuditLog log = AuditLog.open(file(), mapper, clock)) {
             log.record("sam", "login", null, "ok", Map.of());
-            clock.now = clock.now.plus(Duration.ofHours(3)); // past midnight UTC
+            clock.advance(Duration.ofHours(3)); // past midnight UTC
             log.record("sam", "command", "u-1", "ok", Map.of());
         }
         List<String> lines = Files.readAllLines(file());
@@ -261,29 +260,5 @@ class AuditLogTest {
             out.add(AuditChain.withHash(body, prev));
         }
         return out;
-    }
-
-    /** A clock the test moves. */
-    static final class MovableClock extends Clock {
-        Instant now;
-
-        MovableClock(Instant now) {
-            this.now = now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -49,6 +49,16 @@ class FleetIngestAdmissionTest {
     }
 
     @Test
+    void anEmptyStatusNeverErasesAUnitOrItsEvents() {
+        ingest.accept(Topics.status("bwc-ok"), status("bwc-ok", 1), false);
+        ingest.accept(Topics.status("bwc-ok"), new byte[0], true);
+        ingest.accept(Topics.status("bwc-ok"), new byte[0], false);
+        assertThat(registry.unit("bwc-ok"))
+                .hasValueSatisfying(u -> assertThat(u.online()).isTrue());
+        assertThat(drops.count(DroppedMessages.Reason.INVALID_PAYLOAD)).isEqualTo(2);
+    }
+
+    @Test
     void anEnrolledUnitIsAppliedAndARevokedOneIsShownRevoked() {
         ingest.accept(Topics.status("bwc-ok"), status("bwc-ok", 1), false);
         assertThat(registry.unit("bwc-ok")).hasValueSatisfying(u -> {

@@ -3,6 +3,7 @@ package org.openbwc.gateway.fleet;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
@@ -21,6 +22,7 @@ import org.openbwc.protocol.UnitEvent;
 import org.openbwc.protocol.UnitLocation;
 import org.openbwc.protocol.UnitState;
 import org.openbwc.protocol.UnitStatus;
+import org.openbwc.testsupport.MovableClock;
 
 class FleetRegistryTest {
 
@@ -154,6 +156,101 @@ class FleetRegistryTest {
         assertThat(back.offlineSince()).isNull();
         assertThat(back.recordingId()).isNull();
         assertThat(back.preEventMillis()).isNull();
+    }
+
+    static UnitStatus booted(UnitStatus s, String bootId) {
+        return new UnitStatus(
+                s.version(),
+                s.unitId(),
+                s.state(),
+                s.online(),
+                s.stealth(),
+                s.sos(),
+                s.officerId(),
+                s.battery(),
+                s.storage(),
+                s.recordingId(),
+                s.recordingSince(),
+                s.live(),
+                s.clockSet(),
+                s.firmware(),
+                s.seq(),
+                s.time(),
+                s.recordingMillis(),
+                s.droppedFrames(),
+                s.publicKey(),
+                s.signalPercent(),
+                s.viewers(),
+                s.evidenceKey(),
+                bootId);
+    }
+
+    @Test
+    void aUnitClockInTheFutureCannotFreezeTheViewWithinARun() {
+        registry.applyStatus(
+                booted(live("u-1", UnitState.SLEEP, 1, Instant.parse("2099-01-01T00:00:00Z")), "b1"), false);
+        assertThat(registry.unit("u-1").orElseThrow().clockAhead()).isTrue();
+        registry.applyStatus(booted(live("u-1", UnitState.RECORDING, 2, now), "b1"), false);
+        UnitView v = registry.unit("u-1").orElseThrow();
+        assertThat(v.state()).isEqualTo(UnitState.RECORDING);
+        assertThat(v.clockAhead()).isFalse();
+        assertThat(registry.applyStatus(booted(live("u-1", UnitState.SLEEP, 1, now.plusSeconds(5)), "b1"), false))
+                .as("an older seq of the same run, whatever its time")
+                .isFalse();
+        assertThat(registry.applyStatus(booted(live("u-1", UnitState.BUFFERING, 1, now.minusSeconds(60)), "b2"), false))
+                .as("a new run of the unit")
+                .isTrue();
+    }
+
+    @Test
+    void withoutABootIdAFutureTimeHoldsTheViewForThirtySecondsAtMost() {
+        MovableClock clock = new MovableClock(now);
+        FleetRegistry r = new FleetRegistry(clock, 3);
+        r.applyStatus(live("u-1", UnitState.SLEEP, 1, Instant.parse("2099-01-01T00:00:00Z")), false);
+        assertThat(r.unit("u-1").orElseThrow().clockAhead()).isTrue();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(r.applyStatus(live("u-1", UnitState.RECORDING, 2, clock.instant()), false))
+                .isFalse();
+        clock.advance(Duration.ofSeconds(25));
+        assertThat(r.applyStatus(live("u-1", UnitState.RECORDING, 3, clock.instant()), false))
+                .isTrue();
+        assertThat(r.unit("u-1").orElseThrow().state()).isEqualTo(UnitState.RECORDING);
+
+        UnitLocation ahead = new UnitLocation(
+                Payload.VERSION, "u-1", 52.5, 13.4, null, null, null, null, Instant.parse("2099-01-01T00:00:00Z"), 1);
+        r.applyLocation(ahead, false);
+        clock.advance(Duration.ofSeconds(31));
+        UnitLocation right =
+                new UnitLocation(Payload.VERSION, "u-1", 52.6, 13.4, null, null, null, null, clock.instant(), 2);
+        assertThat(r.applyLocation(right, false)).isTrue();
+        assertThat(r.unit("u-1").orElseThrow().location().lat()).isEqualTo(52.6);
+    }
+
+    @Test
+    void whileTheGatewayCannotSeeTheFleetEveryUnitIsShownAsLastKnown() {
+        List<UnitView> told = new ArrayList<>();
+        registry.applyStatus(live("u-1", UnitState.RECORDING, 1, T0), false);
+        registry.applyStatus(live("u-2", UnitState.SLEEP, 1, T0), false);
+        registry.listen(new FleetRegistry.Listener() {
+            @Override
+            public void unitChanged(UnitView unit) {
+                told.add(unit);
+            }
+        });
+        registry.linkChanged(false);
+        assertThat(registry.units()).allSatisfy(u -> {
+            assertThat(u.staleSince()).isEqualTo(now);
+            assertThat(u.lastKnown()).isTrue();
+        });
+        assertThat(told).extracting(UnitView::id).containsExactlyInAnyOrder("u-1", "u-2");
+        registry.linkChanged(false);
+        assertThat(told).as("told once").hasSize(2);
+        registry.linkChanged(true);
+        assertThat(registry.units()).allSatisfy(u -> {
+            assertThat(u.staleSince()).isNull();
+            assertThat(u.lastKnown()).isFalse();
+        });
+        assertThat(told).hasSize(4);
     }
 
     @Test
