@@ -1119,6 +1119,15 @@ function markerZ(ds) {
   return ds === "sos" ? 1000 : ds === "recording" || ds === "post_event" ? 500 : ds === "offline" || ds === "revoked" ? -100 : 0;
 }
 
+/**
+ * The view shows last known values, not live ones: the unit is offline (older gateways do not say `lastKnown`), or
+ * the gateway cannot see the fleet (`staleSince`).
+ */
+export function showsLastKnown(u) {
+  if (!u || u.revoked) return false;
+  return u.lastKnown === true || (u.online === false && u.lastKnown === undefined);
+}
+
 function paintMarker(m) {
   const e = m.getElement();
   if (!e) return;
@@ -1126,13 +1135,13 @@ function paintMarker(m) {
   const ds = m._ds;
   e.dataset.id = u.id;
   if (e.dataset.state !== ds) e.dataset.state = ds;
-  const lastKnown = u.online === false && !u.revoked;
+  const lastKnown = showsLastKnown(u);
   if (lastKnown) e.dataset.lastKnown = "true"; else delete e.dataset.lastKnown;
   const dot = e.querySelector(".dot");
   if (dot && m._shapeOf !== ds) { dot.replaceChildren(markerShape(ds)); m._shapeOf = ds; }
   const label = e.querySelector(".label");
   if (label) setText(label, String(u.id) + (lastKnown ? " · last known" : ""));
-  const words = (STATE_WORDS[ds] || ds) + (lastKnown && ds !== "offline" ? ", offline: last known position" : "");
+  const words = (STATE_WORDS[ds] || ds) + (lastKnown ? ", last known position" : "");
   e.setAttribute("aria-label", u.id + ": " + words);
   e.title = u.id + " – " + words;
 }

@@ -3,7 +3,7 @@ import {
   $, $$, el, setText, api, enc, DASH, isNum, toMillis, fmtTime, fmtAgo, fmtBattery, fmtStorage, fmtPercent,
   fmtDuration, displayState, STATE_WORDS, STATE_RANK, isRecording, storagePercent, eventWords, unitUrl,
   initSession, canCommand, LiveStream, AlertCenter, createMap, unitMarker, setMarkerState, hasLocation, everySecond,
-  showPageError, spreadOverlapping, refreshAges,
+  showPageError, spreadOverlapping, refreshAges, showsLastKnown,
 } from "/assets/app.js";
 import { liveUrl } from "/assets/live.js";
 
@@ -50,10 +50,7 @@ function preEventText(u) {
   return isNum(u.preEventMillis) && u.preEventMillis > 0 ? "+" + Math.round(u.preEventMillis / 1000) + " s pre-event" : "";
 }
 
-/** A unit the gateway shows with the last values it had before the unit went offline. */
-function isLastKnown(u) {
-  return u.online === false && !u.revoked && (u.lastKnown === true || u.lastKnown === undefined);
-}
+const isLastKnown = showsLastKnown;
 
 /** { text, note } for the state cell: "SOS · RECORDING 2:06", "SOS · OFFLINE" with "last known 2 min ago". */
 function stateText(e, now = Date.now()) {
@@ -139,7 +136,9 @@ function renderRow(entry, now = Date.now()) {
   if (row.dataset.state !== ds) row.dataset.state = ds;
   const last = isLastKnown(u);
   if (last) row.dataset.lastKnown = "true"; else delete row.dataset.lastKnown;
-  const lastTitle = last ? "last known, " + timeAge(u.lastSeen, serverNow(now)) : "";
+  const lastTitle = !last ? "" : u.staleSince
+    ? "last known: the gateway lost sight of the fleet at " + timeAge(u.staleSince, serverNow(now))
+    : "last known, " + timeAge(u.lastSeen, serverNow(now));
   const c = row.cells;
   setText(c[1], u.officerId || DASH);
   const badge = c[2].firstChild;
