@@ -660,12 +660,7 @@ export class AlertCenter {
     this.mutedFor = new Set(); // the open SOS ids a viewer muted locally; a new SOS sounds again
     document.body.dataset.alarm = "quiet";
     this.render();
-    this.skew = 0; // the gateway's clock minus ours, when the page knows it (ages of alerts on the gateway's clock)
-    setInterval(() => {
-      const now = Date.now() + this.skew;
-      refreshAges(this.banner, now);
-      refreshAges(this.history, now);
-    }, 1000);
+    setInterval(() => { refreshAges(this.banner); refreshAges(this.history); }, 1000);
   }
 
   replaceAll(list) {

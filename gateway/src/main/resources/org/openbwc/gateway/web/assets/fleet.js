@@ -31,8 +31,11 @@ const alerts = new AlertCenter({
 // ---------------------------------------------------------------------------------------------------------------
 // Time text (local helpers; the shared ones in app.js may replace them)
 
-/** "15:43:02 · 2 min ago" in local time. */
-function timeAge(t, now = serverNow()) {
+/**
+ * "15:43:02 · 2 min ago" in local time. `now` is this page's clock: ages are not corrected here, because the shared
+ * fmtAgo corrects by the gateway's clock itself once the shared clock-skew helper is in (no double correction).
+ */
+function timeAge(t, now = Date.now()) {
   return toMillis(t) === null ? DASH : fmtTime(t) + " · " + fmtAgo(t, now);
 }
 
@@ -61,7 +64,7 @@ function stateText(e, now = Date.now()) {
   const rec = recordingMs(e, now);
   if (ds === "sos" && u.online === false) {
     text += " · OFFLINE";
-    note = "last known " + fmtAgo(u.lastSeen || u.offlineSince, serverNow(now));
+    note = "last known " + fmtAgo(u.lastSeen || u.offlineSince, now);
   } else if (rec !== null) {
     if (ds === "sos" || ds === "stealth") text += " · " + (STATE_WORDS[String(u.state).toLowerCase()] || u.state);
     text += " " + fmtDuration(rec);
@@ -137,8 +140,8 @@ function renderRow(entry, now = Date.now()) {
   const last = isLastKnown(u);
   if (last) row.dataset.lastKnown = "true"; else delete row.dataset.lastKnown;
   const lastTitle = !last ? "" : u.staleSince
-    ? "last known: the gateway lost sight of the fleet at " + timeAge(u.staleSince, serverNow(now))
-    : "last known, " + timeAge(u.lastSeen, serverNow(now));
+    ? "last known: the gateway lost sight of the fleet at " + timeAge(u.staleSince, now)
+    : "last known, " + timeAge(u.lastSeen, now);
   const c = row.cells;
   setText(c[1], u.officerId || DASH);
   const badge = c[2].firstChild;
@@ -160,8 +163,8 @@ function renderRow(entry, now = Date.now()) {
   setText(c[5], u.online === false ? DASH : fmtPercent(u.signalPercent));
   c[5].classList.toggle("warn", u.online !== false && isNum(u.signalPercent) && u.signalPercent < 20);
   for (const cell of [c[3], c[4]]) cell.classList.toggle("last-known", last);
-  setText(c[6], timeAge(u.lastSeen, serverNow(now)));
-  c[6].title = u.offlineSince ? "offline since " + timeAge(u.offlineSince, serverNow(now)) : "";
+  setText(c[6], timeAge(u.lastSeen, now));
+  c[6].title = u.offlineSince ? "offline since " + timeAge(u.offlineSince, now) : "";
   row.hidden = !matches(u, filter);
 }
 
@@ -561,7 +564,7 @@ async function seedFeed() {
 let firstSnapshot = true;
 function onSnapshot({ units: list, alerts: alertList, serverTime }, reconnect) {
   const st = toMillis(serverTime);
-  if (st !== null) { skew = st - Date.now(); alerts.skew = skew; }
+  if (st !== null) skew = st - Date.now();
   const seen = new Set();
   for (const u of list) { if (u && u.id !== undefined && u.id !== null) { seen.add(String(u.id)); } }
   for (const id of Array.from(units.keys())) if (!seen.has(id)) removeUnit(id);
@@ -624,7 +627,7 @@ async function main() {
   }).start();
   everySecond(now => {
     for (const e of units.values()) renderRow(e, now);
-    refreshAges(feed, serverNow(now));
+    refreshAges(feed, now);
   });
 }
 
