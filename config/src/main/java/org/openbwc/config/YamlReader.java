@@ -44,6 +44,10 @@ final class YamlReader {
     // applies.
     private static final int MAX_CODE_POINTS = 3 * 1024 * 1024;
 
+    // The longest value a configuration holds is a URL list or a PEM path: far below this. A longer one is a corrupt
+    // file or something pasted in by mistake, refused with its key and line before any slow parsing.
+    static final int MAX_SCALAR_CHARS = 64 * 1024;
+
     // SnakeYAML's default nesting limit (LoaderOptions), which only its node composer applies, so we apply it here. A
     // configuration nests about 5 deep; this keeps readValue's recursion far inside a 256 KiB thread stack, where
     // Jackson's 1000 did not fit.
@@ -82,6 +86,7 @@ final class YamlReader {
      * @throws ConfigException on a syntax error, which makes the rest of the file meaningless
      */
     static Result parse(Path file, String text) {
+        refuseOverlongLines(file, text);
         LoaderOptions options = new LoaderOptions();
         options.setCodePointLimit(MAX_CODE_POINTS);
         YamlReader reader = new YamlReader(file, new ParserImpl(new StreamReader(new StringReader(text)), options));
@@ -168,6 +173,10 @@ final class YamlReader {
             return new YamlNode.Scalar(ScalarType.STRING, alias.getAnchor(), line, true);
         }
         if (event instanceof ScalarEvent scalar) {
+            if (scalar.getValue().length() > MAX_SCALAR_CHARS) {
+                throw new ConfigException(
+                        List.of(tooLong(file, line, path, scalar.getValue().length())));
+            }
             return new YamlNode.Scalar(scalarType(scalar), scalar.getValue(), line, false);
         }
         // SnakeYAML only ends a collection it started, which the loops above consume.
@@ -332,6 +341,40 @@ final class YamlReader {
         // No position of its own (e.g. the size limit): as Jackson did, the end of the last event read, else no line.
         int line = last == null ? 0 : line(last.getEndMark());
         return ConfigProblem.ofFile(file, line, "YAML syntax error: " + e.getMessage());
+    }
+
+    /**
+     * A line longer than any value may be is refused at once, naming the key written at its start: parsing a value of
+     * megabytes takes seconds, and SnakeYAML's own limit names neither key nor line. (A block scalar spread over many
+     * short lines is caught while reading, with its key.)
+     */
+    private static void refuseOverlongLines(Path file, String text) {
+        int lineNo = 1;
+        int start = 0;
+        while (start <= text.length()) {
+            int end = text.indexOf('\n', start);
+            if (end < 0) end = text.length();
+            if (end - start > MAX_SCALAR_CHARS) {
+                String head = text.substring(start, Math.min(end, start + 200));
+                int colon = head.indexOf(':');
+                String key = colon > 0 ? head.substring(0, colon).strip().replaceFirst("^- ", "") : null;
+                if (key != null && !key.matches("[A-Za-z0-9_.-]{1,80}")) key = null;
+                throw new ConfigException(List.of(tooLong(file, lineNo, key, end - start)));
+            }
+            lineNo++;
+            start = end + 1;
+        }
+    }
+
+    private static ConfigProblem tooLong(Path file, int line, String key, int chars) {
+        return new ConfigProblem(
+                file,
+                line,
+                key == null || key.isEmpty() ? null : key,
+                null,
+                "holds " + chars + " characters; a configuration value is at most " + MAX_SCALAR_CHARS
+                        + " (a corrupt file, or a certificate or key pasted in where its file name belongs?)",
+                null);
     }
 
     /** 1-based line of a mark; 0 (no line) when SnakeYAML gave none. */

@@ -58,6 +58,22 @@ class YamlEdgeCasesTest {
     }
 
     @Test
+    void refusesAHugeValueAtOnceNamingItsKeyAndLine() throws IOException {
+        Path file = write("unit.yaml", "unitId: u\nofficerId: " + "x".repeat(5_000_000) + "\n");
+        assertThat(problems(file))
+                .singleElement()
+                .asString()
+                .startsWith(file + ":2 officerId: holds 5000011 characters; a configuration value is at most 65536");
+
+        Path block =
+                write("unit.yaml", "unitId: u\nmock:\n  gpxFile: |\n" + ("    " + "y".repeat(1000) + "\n").repeat(100));
+        assertThat(problems(block))
+                .singleElement()
+                .asString()
+                .startsWith(block + ":3 mock.gpxFile: holds 100100 characters");
+    }
+
+    @Test
     void refusesFilesThatAreNotUtf8() throws IOException {
         Path file = Files.write(dir.resolve("unit.yaml"), "unitId: caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
         assertThat(problems(file)).containsExactly(file + " is not UTF-8 text; save it as UTF-8");

@@ -10,6 +10,7 @@ import org.openbwc.device.core.ControllerEvent;
 import org.openbwc.device.core.ControllerEvent.MarkerPlaced;
 import org.openbwc.device.core.ControllerEvent.RecordingStarted;
 import org.openbwc.device.core.ControllerEvent.RecordingStopped;
+import org.openbwc.device.evidence.EndReason;
 import org.openbwc.device.evidence.SealedRecording;
 import org.openbwc.device.evidence.VerificationResult;
 import org.openbwc.hal.DeviceClock;
@@ -60,7 +61,7 @@ final class EvidenceRecorder {
             case RecordingStopped stopped ->
                 ops.execute(() -> {
                     try {
-                        camera.stopRecording(at)
+                        camera.stopRecording(at, endReasonOf(stopped.cause()))
                                 .ifPresent(r -> Logger.info(
                                         "{}recording {} sealed: {} s, {} segments, {} fragments",
                                         tag,
@@ -81,6 +82,11 @@ final class EvidenceRecorder {
     }
 
     /** The writer's trigger word for what started a recording (any remote command → remote). */
+    /** Why the signed manifest says the recording ended: the reserve stop says so, every other stop is a stop. */
+    static EndReason endReasonOf(Cause cause) {
+        return cause == Cause.Local.STORAGE_RESERVE ? EndReason.STORAGE_RESERVE : EndReason.STOPPED;
+    }
+
     static String triggerOf(Cause cause) {
         return switch (cause) {
             case Cause.Remote r -> "remote";

@@ -2,7 +2,6 @@ package org.openbwc.device;
 
 import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
@@ -245,7 +244,7 @@ final class Telemetry {
         details.put("durationMillis", Long.toString(r.durationMillis()));
         details.put("segments", Integer.toString(r.segmentCount()));
         details.put("bytes", Long.toString(r.bytes()));
-        details.put("reason", r.reason().name().toLowerCase(Locale.ROOT));
+        details.put("reason", r.reason().wireName());
         details.put("verified", Boolean.toString(check.ok()));
         if (!check.ok())
             details.put(

@@ -224,7 +224,7 @@ final class UnitCamera implements AutoCloseable {
      * Seals the open recording; blocks until its manifest is on disk. Waits first (at most {@link #STOP_WAIT_MILLIS})
      * for the fragment that covers the stop instant, so the moments right before a stop are kept too.
      */
-    Optional<SealedRecording> stopRecording(Instant endedAt) {
+    Optional<SealedRecording> stopRecording(Instant endedAt, EndReason reason) {
         long deadline = System.nanoTime() + STOP_WAIT_MILLIS * 1_000_000L;
         while (pipeline != null
                 && fanOut.lastFragmentCut().isBefore(endedAt)
@@ -238,7 +238,7 @@ final class UnitCamera implements AutoCloseable {
             }
         }
         recordingAudio = false;
-        return writer.close(endedAt);
+        return writer.close(endedAt, reason);
     }
 
     void marker(Instant at, String label) {

@@ -241,7 +241,7 @@ class TelemetryWireTest {
                         "RECORDING",
                         "evidence",
                         "{\"bytes\":\"123456\",\"durationMillis\":\"900000\",\"endedAt\":\"2026-03-01T10:15:00Z\","
-                                + "\"problem\":\"bad chain\",\"reason\":\"max_duration\",\"recordingId\":\"u-1\","
+                                + "\"problem\":\"bad chain\",\"reason\":\"max-duration\",\"recordingId\":\"u-1\","
                                 + "\"segments\":\"3\",\"startedAt\":\"2026-03-01T10:00:00Z\",\"verified\":\"false\"}"));
         RecoveredRecording recovered = new RecoveredRecording(
                 "u-0", Path.of("/data/evidence/u-0"), true, NOW, 61_000, 305, 77, "torn tail cut");

@@ -283,6 +283,12 @@ abstract class FleetContract {
                             .body()
                             .findValuesAsText("type"))
                     .contains("storage.reserve", "storage.low");
+            // The signed manifest says why the recording ended, and the unit reports it with the seal.
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(client.get(client.gatewayUrl(), "/api/units/" + id + "/events")
+                                    .body()
+                                    .findValuesAsText("reason"))
+                            .contains("storage-reserve"));
             FleetClient.Reply refused = client.command(id, "record.start");
             assertThat(refused.status()).isEqualTo(422);
             assertThat(refused.body().toString()).contains("reserve");
