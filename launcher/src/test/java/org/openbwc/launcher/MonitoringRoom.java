@@ -58,6 +58,7 @@ final class MonitoringRoom {
         return By.cssSelector(".unit-marker[data-id='" + unitId + "']");
     }
 
+    /** An alert of {@code type} in the banner: open, or an SOS acknowledged and not yet resolved. */
     static By openAlert(String type) {
         return By.cssSelector("#alert-banner .alert[data-type='" + type + "']");
     }

@@ -22,7 +22,7 @@ import org.tinylog.Logger;
 
 /**
  * The monitoring room in headless Chromium against a demo-like fleet (embedded broker, three mock units): sign in,
- * the fleet on list and map, a button press showing up live, an SOS acknowledged, a unit commanded, roles, and a
+ * the fleet on list and map, a button press showing up live, an SOS acknowledged (and kept on screen), a unit commanded, roles, and a
  * gateway restart the open page survives without a reload. Screenshots land in target/screenshots.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -116,10 +116,12 @@ class MonitoringRoomBrowserTest {
                             .getAttribute("data-state")));
             MonitoringRoom.screenshot(browser, "fleet-sos");
             sos.findElement(By.cssSelector("button.ack")).click();
-            wait.until(d -> d.findElements(MonitoringRoom.openAlert("sos")).isEmpty());
-            assertThat(browser.findElements(By.cssSelector("video.live-player")))
-                    .as("the banner's player went with it")
-                    .isEmpty();
+            // Acknowledged is not over: the SOS stays in the banner, compact, with its player, until it is resolved.
+            wait.until(d -> "acknowledged"
+                    .equals(d.findElement(MonitoringRoom.openAlert("sos")).getAttribute("data-state")));
+            assertThat(browser.findElements(By.cssSelector(".alert[data-type='sos'] video.live-player")))
+                    .as("the banner keeps the SOS unit's player")
+                    .hasSize(1);
             assertThat(browser.findElement(By.tagName("body")).getAttribute("data-alarm"))
                     .isEqualTo("quiet");
             assertThat(client.get(base, "/api/alerts").body().findValuesAsText("acknowledgedBy"))

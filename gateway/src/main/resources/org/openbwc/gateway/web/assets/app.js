@@ -533,35 +533,79 @@ export class LiveStream {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// Alerts: banner, history, alarm sound
+// Alerts: banner, history, alarm sound, tab title / icon / desktop notification
 
 const SEVERITY_RANK = { critical: 0, warning: 1, info: 2 };
+const ALERT_STATES = new Set(["open", "acknowledged", "resolved"]);
 
+/** An alert's life-cycle state; older gateways send only `acknowledged`. */
+export function alertState(a) {
+  if (!a) return "open";
+  if (ALERT_STATES.has(a.state)) return a.state;
+  if (a.resolvedAt) return "resolved";
+  return a.acknowledged ? "acknowledged" : "open";
+}
+
+/** The banner shows every open alert, and an acknowledged SOS until it is resolved. */
+export function inBanner(a) {
+  const s = alertState(a);
+  return s === "open" || (s === "acknowledged" && a.type === "sos");
+}
+
+const timeAndAge = fmtWhen;
+
+/** "15:43" (local). */
+function hhmm(t) {
+  const ms = toMillis(t);
+  if (ms === null) return DASH;
+  const d = new Date(ms);
+  return pad2(d.getHours()) + ":" + pad2(d.getMinutes());
+}
+
+/** A <time> whose "hh:mm:ss · N ago" text the alert centre refreshes every second. */
+function agedTime(t, className) {
+  return el("time", { class: className, datetime: t || "", dataset: { ageOf: t || "" }, text: timeAndAge(t) });
+}
+
+/** Refreshes the age of every agedTime under root. */
+export function refreshAges(root, now = Date.now()) {
+  if (!root) return;
+  for (const n of root.querySelectorAll("[data-age-of]")) setText(n, timeAndAge(n.dataset.ageOf, now));
+}
+
+/** The alarm tone (Web Audio), the sound badge in the top bar and a local mute. */
 class Alarm {
   constructor() {
     this.ctx = null;
     this.enabled = false;
     this.sounding = false;
+    this.muted = false;
     this.timer = null;
-    const unlock = () => this.unlock();
+    this.onGesture = null;
+    const unlock = () => this.unlock(true);
     document.addEventListener("pointerdown", unlock, true);
     document.addEventListener("keydown", unlock, true);
     document.addEventListener("click", unlock, true);
+    // A kiosk browser started with autoplay allowed arms at once; elsewhere the badge asks for a click.
+    this.unlock(false);
+    this.updateHint();
   }
 
-  unlock() {
+  unlock(gesture) {
+    if (gesture && this.onGesture) this.onGesture();
     const AC = window.AudioContext || window.webkitAudioContext;
-    if (!AC) return;
+    if (!AC || this.enabled) return;
     try {
       if (!this.ctx) this.ctx = new AC();
       const done = () => {
         if (this.ctx.state === "running" && !this.enabled) {
           this.enabled = true;
           this.updateHint();
+          if (this.sounding && !this.muted) this.beep();
         }
       };
-      if (this.ctx.state !== "running") this.ctx.resume().then(done, () => {});
-      else done();
+      if (this.ctx.state === "running") done();
+      else if (gesture) this.ctx.resume().then(done, () => {});
     } catch (e) {
       console.warn("audio not available", e);
     }
@@ -569,10 +613,17 @@ class Alarm {
 
   updateHint() {
     const hint = $("#sound-hint");
-    if (hint) {
-      hint.hidden = this.enabled;
-      hint.classList.toggle("urgent", this.sounding && !this.enabled);
-    }
+    if (!hint) return;
+    hint.hidden = this.enabled;
+    setText(hint, this.sounding ? "Sound off – click to hear the alarm" : "Sound off – click to arm");
+    hint.title = "The browser keeps the alarm silent until you click on the page once.";
+    hint.classList.add("armable");
+    hint.classList.toggle("urgent", this.sounding && !this.enabled);
+  }
+
+  setMuted(muted) {
+    this.muted = muted;
+    document.body.dataset.alarmMuted = muted ? "true" : "false";
   }
 
   set(sounding) {
@@ -590,7 +641,7 @@ class Alarm {
 
   beep() {
     const ctx = this.ctx;
-    if (!ctx || ctx.state !== "running") return;
+    if (this.muted || !ctx || ctx.state !== "running") return;
     const t = ctx.currentTime;
     const osc = ctx.createOscillator();
     const gain = ctx.createGain();
@@ -607,19 +658,120 @@ class Alarm {
   }
 }
 
-/** Keeps every alert, renders #alert-banner (unacknowledged) and #alert-history, drives the alarm. */
+const SOS_ICON = "data:image/svg+xml," + encodeURIComponent(
+  "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 32 32'>" +
+  "<path d='M16 2 L31 29 H1 Z' fill='#c92a2a' stroke='#fff' stroke-width='2' stroke-linejoin='round'/>" +
+  "<path d='M16 11 V20' stroke='#fff' stroke-width='4' stroke-linecap='round'/>" +
+  "<circle cx='16' cy='25' r='2.3' fill='#fff'/></svg>");
+
+/** While an SOS is open: "⚠ SOS unit – " before the tab title, a red tab icon, one desktop notification per SOS. */
+class Attention {
+  constructor() {
+    this.baseTitle = document.title;
+    this.link = null;
+    this.createdLink = false;
+    this.baseIcon = null;
+    this.notified = new Set();
+    this.on = false;
+  }
+
+  /** Asks for notification permission; only ever from a user gesture, as browsers require. */
+  askPermission() {
+    if (!("Notification" in window) || Notification.permission !== "default" || this.asked) return;
+    this.asked = true;
+    try { Promise.resolve(Notification.requestPermission()).catch(() => {}); } catch (e) { /* old API */ }
+  }
+
+  update(openSos, onClick) {
+    if (openSos.length) {
+      const ids = openSos.map(a => a.unitId || "?");
+      const prefix = "⚠ SOS " + ids[0] + (ids.length > 1 ? " +" + (ids.length - 1) : "") + " – ";
+      if (document.title !== prefix + this.baseTitle) document.title = prefix + this.baseTitle;
+      this.setIcon(true);
+    } else if (this.on) {
+      document.title = this.baseTitle;
+      this.setIcon(false);
+    }
+    this.on = openSos.length > 0;
+    for (const a of openSos) this.notify(a, onClick);
+  }
+
+  setIcon(sos) {
+    if (sos) {
+      if (!this.link) {
+        this.link = document.querySelector("link[rel~='icon']");
+        if (!this.link) {
+          this.link = el("link", { rel: "icon" });
+          document.head.append(this.link);
+          this.createdLink = true;
+        }
+        this.baseIcon = this.link.getAttribute("href");
+        this.baseType = this.link.getAttribute("type");
+      }
+      this.link.setAttribute("type", "image/svg+xml");
+      if (this.link.getAttribute("href") !== SOS_ICON) this.link.setAttribute("href", SOS_ICON);
+      this.link.dataset.sos = "true";
+    } else if (this.link) {
+      if (this.createdLink) this.link.remove();
+      else {
+        if (this.baseIcon === null) this.link.removeAttribute("href"); else this.link.setAttribute("href", this.baseIcon);
+        if (this.baseType === null) this.link.removeAttribute("type"); else this.link.setAttribute("type", this.baseType);
+        delete this.link.dataset.sos;
+      }
+      this.link = null;
+      this.createdLink = false;
+    }
+  }
+
+  notify(a, onClick) {
+    const id = String(a.id);
+    if (this.notified.has(id)) return;
+    this.notified.add(id);
+    if (!("Notification" in window) || Notification.permission !== "granted") return;
+    try {
+      const n = new Notification("SOS " + (a.unitId || ""), {
+        body: [a.officerId ? "officer " + a.officerId : "", a.message || ""].filter(Boolean).join(" – "),
+        tag: "openbwc-sos-" + id, requireInteraction: true, icon: SOS_ICON,
+      });
+      n.onclick = () => { window.focus(); if (onClick) onClick(a); n.close(); };
+    } catch (e) {
+      console.warn("desktop notification failed", e);
+    }
+  }
+}
+
+/** The fleet page's address that shows a unit on its map. */
+export function mapUrl(unitId) { return "/#unit=" + enc(unitId); }
+
+/**
+ * Keeps every alert, renders #alert-banner and #alert-history, drives the alarm, the tab title and icon.
+ * Banner: open alerts and acknowledged SOS (compact, until resolved); critical first, the rest folded into "+N more".
+ * Options: showOnMap(unitId) (default: go to the fleet page's map), officerOf(unitId) for alerts without officerId,
+ * onlineOf(unitId) (true, false, or undefined when unknown) so a banner player of an offline unit does not ask for
+ * video it cannot get; the page tells later changes with unitOnline(unitId, online).
+ */
 export class AlertCenter {
-  constructor({ historySize = 40 } = {}) {
+  constructor({ historySize = 40, showOnMap, officerOf, onlineOf } = {}) {
     this.alerts = new Map();
     this.historySize = historySize;
+    this.showOnMap = showOnMap || (unitId => location.assign(mapUrl(unitId)));
+    this.officerOf = officerOf || (() => "");
+    this.onlineOf = onlineOf || (() => undefined);
     this.banner = $("#alert-banner");
     this.history = $("#alert-history");
     this.alarm = new Alarm();
-    this.pendingAck = new Set();
-    this.ackErrors = new Map();
-    this.livePlayers = new Map(); // alert id -> { unitId, root, player }: SOS alerts play the unit live in the banner
+    this.attention = new Attention();
+    this.alarm.onGesture = () => this.attention.askPermission();
+    this.pending = new Set(); // alert ids with a request under way
+    this.errors = new Map(); // alert id -> last error text
+    this.boxes = new Map(); // alert id -> { box, live, form } kept across renders (video and a typed note survive)
+    this.livePlayers = new Map(); // alert id -> { unitId, root, player }: an SOS plays its unit live in the banner
+    this.expanded = false;
+    this.headError = "";
+    this.mutedFor = new Set(); // the open SOS ids a viewer muted locally; a new SOS sounds again
     document.body.dataset.alarm = "quiet";
     this.render();
+    setInterval(() => { refreshAges(this.banner); refreshAges(this.history); }, 1000);
   }
 
   replaceAll(list) {
@@ -631,75 +783,236 @@ export class AlertCenter {
   upsert(a) {
     if (!a || a.id === undefined || a.id === null) return;
     this.alerts.set(String(a.id), a);
-    if (a.acknowledged) this.ackErrors.delete(String(a.id));
     this.render();
   }
 
-  unacknowledged() {
-    return Array.from(this.alerts.values()).filter(a => !a.acknowledged).sort((a, b) =>
-      ((SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3)) ||
+  /** What the banner shows, most urgent first: open SOS, acknowledged SOS, other critical, then the rest. */
+  bannerAlerts() {
+    const rank = a => a.type === "sos" ? (alertState(a) === "open" ? 0 : 1) : 2;
+    return Array.from(this.alerts.values()).filter(inBanner).sort((a, b) =>
+      ((SEVERITY_RANK[a.severity] ?? 3) - (SEVERITY_RANK[b.severity] ?? 3)) || (rank(a) - rank(b)) ||
       ((toMillis(b.time) || 0) - (toMillis(a.time) || 0)));
   }
 
+  /** Kept for callers of the old name: the alerts still open. */
+  unacknowledged() { return this.bannerAlerts().filter(a => alertState(a) === "open"); }
+
   render() {
-    const open = this.unacknowledged();
-    this.alarm.set(open.some(a => a.type === "sos"));
-    if (this.banner) {
-      const items = open.map(a => this.alertElement(a));
-      const head = open.length
-        ? el("div", { class: "alert-banner-head" },
-            el("span", { text: open.length + (open.length === 1 ? " open alert" : " open alerts") }))
-        : null;
-      this.banner.replaceChildren(...(head ? [head] : []), ...items);
-      this.banner.hidden = open.length === 0;
-    }
-    this.pruneLive(open);
+    const shown = this.bannerAlerts();
+    const openSos = shown.filter(a => a.type === "sos" && alertState(a) === "open");
+    for (const id of Array.from(this.mutedFor)) if (!openSos.some(a => String(a.id) === id)) this.mutedFor.delete(id);
+    this.alarm.setMuted(openSos.length > 0 && openSos.every(a => this.mutedFor.has(String(a.id))));
+    this.alarm.set(openSos.length > 0);
+    this.attention.update(openSos.map(a => this.withOfficer(a)), a => this.showOnMap(String(a.unitId)));
+    if (this.banner) this.renderBanner(shown, openSos);
+    this.pruneLive(shown);
     if (this.history) this.renderHistory();
   }
 
-  alertElement(a) {
+  withOfficer(a) {
+    if (a.officerId || !a.unitId) return a;
+    const o = this.officerOf(String(a.unitId));
+    return o ? Object.assign({}, a, { officerId: o }) : a;
+  }
+
+  renderBanner(shown, openSos) {
+    // A unit's other alerts (its going offline, say) fold behind its SOS: the SOS box already says it.
+    const sosUnits = new Set(shown.filter(a => a.type === "sos").map(a => String(a.unitId)));
+    const behindSos = a => a.type !== "sos" && sosUnits.has(String(a.unitId));
+    const critical = shown.filter(a => a.severity === "critical" && !behindSos(a));
+    const rest = shown.filter(a => a.severity !== "critical" || behindSos(a));
+    // Non-critical alerts fold away when a critical one is up (or there are many), so the emergency keeps the room.
+    const keepOut = critical.length ? 0 : 2;
+    const folded = rest.length > keepOut ? rest.slice(keepOut) : [];
+    const visible = critical.concat(rest.slice(0, rest.length - folded.length));
+    const nodes = [this.bannerHead(shown, openSos, folded)];
+    for (const a of visible) nodes.push(this.alertBox(a));
+    if (folded.length && this.expanded) for (const a of folded) nodes.push(this.alertBox(a));
+    // Re-order only where needed: a moved node loses focus (a note being typed) and restarts nothing else.
+    let node = this.banner.firstChild;
+    for (const n of nodes) {
+      if (node !== n) this.banner.insertBefore(n, node);
+      else node = node.nextSibling;
+    }
+    while (node) { const next = node.nextSibling; node.remove(); node = next; }
+    const ids = new Set(shown.map(a => String(a.id)));
+    for (const id of Array.from(this.boxes.keys())) if (!ids.has(id)) this.boxes.delete(id);
+    this.banner.hidden = shown.length === 0;
+    this.banner.dataset.count = String(shown.length);
+  }
+
+  bannerHead(shown, openSos, folded) {
+    if (!this.head) this.head = el("div", { class: "alert-banner-head" });
+    const open = shown.filter(a => alertState(a) === "open").length;
+    const taken = shown.length - open;
+    const parts = [el("span", { class: "alert-count", text:
+      (open ? open + (open === 1 ? " open alert" : " open alerts") : "") +
+      (open && taken ? " · " : "") + (taken ? taken + " SOS in hand" : "") })];
+    if (canCommand()) {
+      const info = shown.filter(a => a.severity === "info" && alertState(a) === "open").length;
+      if (info) {
+        const b = el("button", { type: "button", class: "ack-info", text: "Acknowledge all info (" + info + ")" });
+        if (this.pending.has("ack-info")) b.disabled = true;
+        b.addEventListener("click", () => this.ackInfo());
+        parts.push(b);
+      }
+    } else if (open) {
+      parts.push(el("span", { class: "viewer-note", text: "A supervisor must acknowledge" }));
+      if (openSos.length) {
+        const muted = openSos.every(a => this.mutedFor.has(String(a.id)));
+        const b = el("button", { type: "button", class: "alarm-mute", "aria-pressed": String(muted),
+          text: muted ? "Unmute alarm" : "Mute alarm (this screen)" });
+        b.addEventListener("click", () => {
+          if (muted) this.mutedFor.clear();
+          else for (const a of openSos) this.mutedFor.add(String(a.id));
+          this.render();
+        });
+        parts.push(b);
+      }
+    }
+    if (folded.length) {
+      // In the head line, not below the alerts: it costs no height, and stays visible when the banner scrolls.
+      const more = el("button", {
+        type: "button", class: "alert-more", "aria-expanded": String(this.expanded),
+        text: this.expanded ? "Fold " + folded.length + " less urgent" : "+" + folded.length + " more (" + foldSummary(folded) + ")",
+      });
+      more.addEventListener("click", () => { this.expanded = !this.expanded; this.render(); });
+      parts.push(more);
+    }
+    if (this.headError) parts.push(el("span", { class: "alert-error", text: this.headError }));
+    this.head.replaceChildren(...parts);
+    return this.head;
+  }
+
+  /** One alert in the banner: the box is kept across renders, its text and buttons rebuilt. */
+  alertBox(a0) {
+    const a = this.withOfficer(a0);
     const id = String(a.id);
-    const box = el("div", {
-      class: "alert sev-" + (a.severity || "info"),
-      dataset: { alertId: id, type: a.type || "", severity: a.severity || "info" },
-      role: a.severity === "critical" ? "alert" : null,
-    });
-    box.append(
-      el("span", { class: "alert-type", text: alertWords(a.type) }),
-      el("a", { class: "alert-unit", href: unitUrl(a.unitId), text: a.unitId || DASH }),
-      el("time", { class: "alert-time", datetime: a.time || "", text: fmtDateTime(a.time) }),
-      el("span", { class: "alert-message", text: a.message || "" }),
-    );
-    const err = this.ackErrors.get(id);
-    if (err) box.append(el("span", { class: "alert-error", text: err }));
-    if (this.banner && a.type === "sos" && canCommand() && a.unitId) {
+    const state = alertState(a);
+    let rec = this.boxes.get(id);
+    if (!rec) {
+      rec = { box: el("div", {}), main: el("div", { class: "alert-main" }), actions: el("div", { class: "alert-actions" }),
+              form: null };
+      rec.box.append(rec.main, rec.actions);
+      this.boxes.set(id, rec);
+    }
+    const { box } = rec;
+    const sos = a.type === "sos";
+    const compact = sos && state === "acknowledged";
+    box.className = "alert sev-" + (a.severity || "info") + (compact ? " compact" : "");
+    Object.assign(box.dataset, { alertId: id, type: a.type || "", severity: a.severity || "info", state });
+    if (a.severity === "critical" && state === "open") box.setAttribute("role", "alert"); else box.removeAttribute("role");
+
+    const line = [el("span", { class: "alert-type", text: alertWords(a.type) }),
+      a.unitId ? el("a", { class: "alert-unit", href: unitUrl(a.unitId), text: a.unitId }) : null];
+    if (sos && a.officerId) line.push(el("span", { class: "alert-officer", text: "(officer " + a.officerId + ")" }));
+    if (compact) {
+      line.push(el("span", { class: "alert-taken",
+        text: ", taken by " + (a.acknowledgedBy || "someone") + " " + hhmm(a.acknowledgedAt) }));
+      if (a.ackNote) line.push(el("span", { class: "alert-note", text: "“" + a.ackNote + "”" }));
+    }
+    line.push(agedTime(a.time, "alert-time"));
+    const main = [el("div", { class: "alert-line" }, ...line)];
+    const msg = alertMessage(a);
+    const offline = sos ? this.offlineAlertOf(a.unitId) : null;
+    if (offline) {
+      main.push(el("div", { class: "alert-offline" }, el("strong", { text: "Unit offline" }),
+        " since ", agedTime(offline.time, "alert-offline-time"), " – last known state and position shown"));
+    } else if (msg && !compact) {
+      main.push(el("div", { class: "alert-message", text: msg, title: msg }));
+    }
+    const err = this.errors.get(id);
+    if (err) main.push(el("div", { class: "alert-error", role: "status", text: err }));
+    rec.main.replaceChildren(...main);
+
+    if (sos && canCommand() && a.unitId) {
       box.classList.add("has-live");
-      box.append(this.liveView(id, String(a.unitId)));
+      const live = this.liveView(id, String(a.unitId));
+      if (box.firstChild !== live) box.insertBefore(live, box.firstChild);
+    }
+
+    const busy = this.pending.has(id);
+    const buttons = [];
+    if (a.unitId) {
+      buttons.push(el("button", { type: "button", class: "show-map", text: "Show on map",
+        onclick: ev => { ev.stopPropagation(); this.showOnMap(String(a.unitId)); } }));
     }
     if (canCommand()) {
-      const btn = el("button", { type: "button", class: "ack", text: "Acknowledge" });
-      if (this.pendingAck.has(id)) btn.disabled = true;
-      btn.addEventListener("click", ev => { ev.stopPropagation(); this.ack(id); });
-      box.append(btn);
+      if (state === "open") {
+        buttons.push(el("button", { type: "button", class: "ack", text: "Acknowledge", disabled: busy,
+          onclick: ev => { ev.stopPropagation(); this.ack(id); } }));
+      }
+      if (sos) {
+        buttons.push(el("button", { type: "button", class: "resolve", text: "Resolve…", disabled: busy,
+          "aria-expanded": String(!!(rec.form && !rec.form.hidden)),
+          onclick: ev => { ev.stopPropagation(); this.openResolve(id); } }));
+      }
     }
+    rec.actions.replaceChildren(...buttons);
+    if (rec.form && box.lastChild !== rec.form) box.append(rec.form);
     return box;
   }
 
-  /** The banner's live player for an open SOS alert (kept across re-renders, so the video never restarts). */
+  /** The unresolved "unit offline" alert of a unit, if any: its SOS box says the unit went offline, and when. */
+  offlineAlertOf(unitId) {
+    let found = null;
+    for (const a of this.alerts.values()) {
+      if (a.type === "unit.offline" && String(a.unitId) === String(unitId) && alertState(a) !== "resolved" &&
+          (!found || (toMillis(a.time) || 0) > (toMillis(found.time) || 0))) found = a;
+    }
+    return found;
+  }
+
+  /** The inline resolve form of an alert: a required note for an SOS, then POST .../resolve. */
+  openResolve(id) {
+    const rec = this.boxes.get(id);
+    if (!rec) return;
+    if (!rec.form) {
+      const input = el("input", { type: "text", name: "note", class: "resolve-note", maxlength: "500",
+        placeholder: "What happened? (required)", "aria-label": "resolution note", autocomplete: "off" });
+      const err = el("span", { class: "form-error", role: "status" });
+      const form = el("form", { class: "resolve-form" },
+        el("label", {}, el("span", { text: "Resolution note" }), input),
+        el("button", { type: "submit", class: "resolve-submit", text: "Resolve" }),
+        el("button", { type: "button", class: "resolve-cancel btn-quiet", text: "Cancel",
+          onclick: () => { form.hidden = true; this.render(); } }),
+        err);
+      form.addEventListener("submit", ev => {
+        ev.preventDefault();
+        const note = input.value.trim();
+        if (!note) { setText(err, "A note is required to resolve an SOS."); input.focus(); return; }
+        this.resolve(id, note, err);
+      });
+      form.addEventListener("click", ev => ev.stopPropagation());
+      rec.form = form;
+      rec.box.append(form);
+    }
+    rec.form.hidden = false;
+    this.render();
+    const input = rec.form.querySelector("input");
+    if (input) input.focus();
+  }
+
+  /** The banner's live player for an SOS (kept across re-renders, so the video never restarts). */
   liveView(id, unitId) {
     let lp = this.livePlayers.get(id);
-    if (lp && lp.unitId !== unitId) { lp.player.stop(); lp = null; }
+    if (lp && lp.unitId !== unitId) { lp.player.stop(); lp.root.remove(); lp = null; }
     if (!lp) {
       const { root, video } = createLiveView(unitId, { className: "alert-live" });
-      lp = { unitId, root, player: attachLivePlayer(video, unitId) };
+      lp = { unitId, root, player: attachLivePlayer(video, unitId, { online: this.onlineOf(unitId) }) };
       this.livePlayers.set(id, lp);
     }
     return lp.root;
   }
 
-  /** Stops the banner players of alerts that are no longer open (acknowledged here or elsewhere, or gone). */
-  pruneLive(open) {
-    const keep = new Set(open.filter(a => a.type === "sos").map(a => String(a.id)));
+  /** A unit went offline or came back: its banner players stop asking for video, or ask again. */
+  unitOnline(unitId, online) {
+    for (const lp of this.livePlayers.values()) if (lp.unitId === String(unitId)) lp.player.setUnitOnline(online);
+  }
+
+  /** Stops the banner players of SOS alerts that left the banner (resolved here or elsewhere, or gone). */
+  pruneLive(shown) {
+    const keep = new Set(shown.filter(a => a.type === "sos").map(a => String(a.id)));
     for (const [id, lp] of this.livePlayers) {
       if (keep.has(id) && canCommand() && this.banner) continue;
       lp.player.stop();
@@ -708,41 +1021,88 @@ export class AlertCenter {
     }
   }
 
-  async ack(id) {
-    if (this.pendingAck.has(id)) return;
-    this.pendingAck.add(id);
-    this.ackErrors.delete(id);
+  async act(id, path, body, failWord) {
+    if (this.pending.has(id)) return null;
+    this.pending.add(id);
+    this.errors.delete(id);
     this.render();
     try {
-      const updated = await api("/api/alerts/" + enc(id) + "/ack", { method: "POST", body: {} });
-      this.pendingAck.delete(id);
-      const a = updated && updated.id !== undefined ? updated
-        : Object.assign({}, this.alerts.get(id), { acknowledged: true, acknowledgedBy: session.username });
-      if (!a.acknowledged) a.acknowledged = true;
-      this.upsert(a);
+      const updated = await api("/api/alerts/" + enc(id) + path, { method: "POST", body });
+      this.pending.delete(id);
+      if (updated && updated.id !== undefined) this.alerts.set(String(updated.id), updated);
+      this.render();
+      return updated || {};
     } catch (e) {
-      this.pendingAck.delete(id);
-      this.ackErrors.set(id, "acknowledge failed: " + e.message);
+      this.pending.delete(id);
+      this.errors.set(id, failWord + " failed: " + e.message);
+      this.render();
+      return null;
+    }
+  }
+
+  async ack(id) {
+    const a = await this.act(id, "/ack", {}, "acknowledge");
+    if (a && a.id === undefined && this.alerts.has(id)) {
+      // An answer without the alert (older gateway): the stream brings it; show it as taken meanwhile.
+      this.upsert(Object.assign({}, this.alerts.get(id), { acknowledged: true, state: "acknowledged",
+        acknowledgedBy: session.username, acknowledgedAt: new Date().toISOString() }));
+    }
+  }
+
+  async resolve(id, note, errEl) {
+    setText(errEl, "");
+    const a = await this.act(id, "/resolve", { note }, "resolve");
+    const rec = this.boxes.get(id);
+    if (a === null) {
+      if (errEl) setText(errEl, this.errors.get(id) || "resolve failed");
+      return;
+    }
+    if (rec && rec.form) { rec.form.hidden = true; rec.form.reset(); }
+    this.render();
+  }
+
+  async ackInfo() {
+    if (this.pending.has("ack-info")) return;
+    this.pending.add("ack-info");
+    this.headError = "";
+    this.render();
+    try {
+      await api("/api/alerts/ack-info", { method: "POST", body: {} });
+      const list = await api("/api/alerts");
+      if (Array.isArray(list)) this.replaceAll(list);
+    } catch (e) {
+      this.headError = "acknowledge all info failed: " + e.message;
+    } finally {
+      this.pending.delete("ack-info");
       this.render();
     }
   }
 
   renderHistory() {
-    const list = Array.from(this.alerts.values()).sort((a, b) =>
-      (Math.max(toMillis(b.acknowledgedAt) || 0, toMillis(b.time) || 0)) -
-      (Math.max(toMillis(a.acknowledgedAt) || 0, toMillis(a.time) || 0))).slice(0, this.historySize);
-    const items = list.map(a => {
+    const last = a => Math.max(toMillis(a.resolvedAt) || 0, toMillis(a.acknowledgedAt) || 0, toMillis(a.time) || 0);
+    const list = Array.from(this.alerts.values()).sort((a, b) => last(b) - last(a)).slice(0, this.historySize);
+    const items = list.map(a0 => {
+      const a = this.withOfficer(a0);
+      const state = alertState(a);
       const li = el("li", {
-        class: (a.acknowledged ? "acked" : "open") + " sev-" + (a.severity || "info"),
-        dataset: { alertId: String(a.id), type: a.type || "", severity: a.severity || "info" },
+        class: state + (state !== "open" ? " acked" : "") + " sev-" + (a.severity || "info"),
+        dataset: { alertId: String(a.id), type: a.type || "", severity: a.severity || "info", state },
       });
+      let what;
+      if (state === "resolved") {
+        what = "resolved by " + (a.resolvedBy === "unit" ? "the unit" : a.resolvedBy || "someone") + " " +
+          (a.resolvedAt ? fmtTime(a.resolvedAt) : "") + (a.resolveNote ? ": " + a.resolveNote : "");
+      } else if (state === "acknowledged") {
+        what = "acknowledged by " + (a.acknowledgedBy || "someone") + " " +
+          (a.acknowledgedAt ? fmtTime(a.acknowledgedAt) : "") + (a.ackNote ? ": " + a.ackNote : "");
+      } else {
+        what = "open";
+      }
       li.append(
-        el("time", { datetime: a.time || "", text: fmtTime(a.time) }),
-        el("a", { href: unitUrl(a.unitId), text: a.unitId || DASH }),
-        el("span", { class: "h-type", text: alertWords(a.type) }),
-        el("span", { class: "h-ack", text: a.acknowledged
-          ? "✓ " + (a.acknowledgedBy || "someone") + (a.acknowledgedAt ? " " + fmtTime(a.acknowledgedAt) : "")
-          : "open" }),
+        agedTime(a.time, "h-time"),
+        a.unitId ? el("a", { href: unitUrl(a.unitId), text: a.unitId }) : el("span", { text: DASH }),
+        el("span", { class: "h-type", text: alertWords(a.type) + (a.type === "sos" && a.officerId ? " (officer " + a.officerId + ")" : "") }),
+        el("span", { class: "h-ack", text: what.trim(), title: what.trim() }),
       );
       if (a.message) li.title = a.message;
       return li;
@@ -750,6 +1110,24 @@ export class AlertCenter {
     if (!items.length) items.push(el("li", { class: "empty", text: "no alerts" }));
     this.history.replaceChildren(...items);
   }
+}
+
+/** The alert's message without what the banner line already says: "SOS raised on bwc-003, officer 471 (SOS button
+ *  held)" becomes "SOS button held". */
+function alertMessage(a) {
+  const m = String(a.message || "");
+  if (a.type !== "sos") return m;
+  const rest = m.replace(/^SOS (raised|active) on \S+?(, officer [^(]*?)?(?= \(|$)/, "").trim();
+  return rest.replace(/^\((.*)\)$/, "$1");
+}
+
+function foldSummary(list) {
+  const n = s => list.filter(a => a.severity === s).length;
+  const parts = [];
+  if (n("critical")) parts.push(n("critical") + " critical");
+  if (n("warning")) parts.push(n("warning") + " warning");
+  if (n("info")) parts.push(n("info") + " info");
+  return parts.join(", ") || list.length + " other";
 }
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -781,35 +1159,157 @@ export function createMap(container, cfg, options = {}) {
     layer.addTo(map);
   }
   if (map.attributionControl) map.attributionControl.setPrefix(false);
-  // The banner above the map comes and goes: keep Leaflet's idea of the map size current.
+  // The banner above the map comes and goes: keep Leaflet's idea of the map size current (it fires "resize").
   if (window.ResizeObserver) new ResizeObserver(() => map.invalidateSize({ pan: false })).observe(container);
   return map;
 }
 
-/** The divIcon element for a unit: div.unit-marker[data-id][data-state] > span.dot + span.label. */
+const SVG_NS = "http://www.w3.org/2000/svg";
+
+/**
+ * The marker shape of each display state, so that state reads without colour too: SOS a triangle with "!",
+ * recording a filled circle with a white dot, offline a hollow dashed ring, stealth a square, revoked a crossed square.
+ */
+const MARKER_SHAPES = {
+  sos: { shape: "triangle", glyph: "!" },
+  recording: { shape: "circle", dot: true },
+  post_event: { shape: "circle", glyph: "…" },
+  buffering: { shape: "circle" },
+  sleep: { shape: "circle", glyph: "z" },
+  stealth: { shape: "square", glyph: "S" },
+  offline: { shape: "ring" },
+  unknown: { shape: "circle", glyph: "?" },
+  revoked: { shape: "square", glyph: "×" },
+};
+
+function svg(tag, attrs) {
+  const e = document.createElementNS(SVG_NS, tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+}
+
+/** The SVG drawn for a display state (colours come from the stylesheet by data-state). */
+export function markerShape(ds) {
+  const spec = MARKER_SHAPES[ds] || MARKER_SHAPES.unknown;
+  const s = svg("svg", { viewBox: "0 0 24 24", class: "shape shape-" + spec.shape, "aria-hidden": "true" });
+  if (spec.shape === "triangle") s.append(svg("path", { class: "body", d: "M12 1.5 L23 21.5 H1 Z" }));
+  else if (spec.shape === "square") s.append(svg("rect", { class: "body", x: 2.5, y: 2.5, width: 19, height: 19, rx: 3 }));
+  else s.append(svg("circle", { class: "body", cx: 12, cy: 12, r: spec.shape === "ring" ? 8.5 : 10 }));
+  if (spec.dot) s.append(svg("circle", { class: "glyph-dot", cx: 12, cy: 12, r: 4 }));
+  if (spec.glyph) {
+    const t = svg("text", { class: "glyph", x: 12, y: spec.shape === "triangle" ? 19 : 16.5, "text-anchor": "middle" });
+    t.textContent = spec.glyph;
+    s.append(t);
+  }
+  return s;
+}
+
+/**
+ * The divIcon element for a unit: div.unit-marker[data-id][data-state] > div.um (moved when fanned out) >
+ * span.dot (the state's shape) + span.label; span.leg joins a fanned-out marker to its true position.
+ */
 export function unitIcon(id) {
   const L = window.L;
-  const root = el("div", {}, el("span", { class: "dot" }), el("span", { class: "label", text: id }));
-  return L.divIcon({ className: "unit-marker", html: root, iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -12] });
+  const root = el("div", { class: "um" }, el("span", { class: "dot" }), el("span", { class: "label", text: id }));
+  const wrap = el("div", { class: "um-wrap" }, el("span", { class: "leg", hidden: true }), root);
+  return L.divIcon({ className: "unit-marker", html: wrap, iconSize: [22, 22], iconAnchor: [11, 11], popupAnchor: [0, -12] });
 }
 
 /** Creates a unit marker whose element carries class unit-marker and data-id/data-state. */
 export function unitMarker(u, latlng) {
   const L = window.L;
   const m = L.marker(latlng, { icon: unitIcon(u.id), title: u.id, riseOnHover: true, keyboard: true });
-  const ds = displayState(u);
-  m.on("add", () => { const e = m.getElement(); if (e) { e.dataset.id = u.id; e.dataset.state = m._ds || ds; } });
-  m._ds = ds;
+  m._ds = displayState(u);
+  m._u = u;
+  m.on("add", () => { m._shapeOf = null; paintMarker(m); });
   return m;
 }
 
-/** Updates a unit marker's display state (data-state) and z-order. */
-export function setMarkerState(m, u) {
-  const ds = displayState(u);
-  m._ds = ds;
+/** Z-order by urgency: an SOS above everything, even when its unit is offline (last known position). */
+function markerZ(ds) {
+  return ds === "sos" ? 1000 : ds === "recording" || ds === "post_event" ? 500 : ds === "offline" || ds === "revoked" ? -100 : 0;
+}
+
+/**
+ * The view shows last known values, not live ones: the unit is offline (older gateways do not say `lastKnown`), or
+ * the gateway cannot see the fleet (`staleSince`).
+ */
+export function showsLastKnown(u) {
+  if (!u || u.revoked) return false;
+  return u.lastKnown === true || (u.online === false && u.lastKnown === undefined);
+}
+
+function paintMarker(m) {
   const e = m.getElement();
-  if (e) { e.dataset.id = u.id; if (e.dataset.state !== ds) e.dataset.state = ds; }
-  m.setZIndexOffset(ds === "sos" ? 1000 : ds === "recording" || ds === "post_event" ? 500 : ds === "offline" || ds === "revoked" ? -100 : 0);
+  if (!e) return;
+  const u = m._u || {};
+  const ds = m._ds;
+  e.dataset.id = u.id;
+  if (e.dataset.state !== ds) e.dataset.state = ds;
+  const lastKnown = showsLastKnown(u);
+  if (lastKnown) e.dataset.lastKnown = "true"; else delete e.dataset.lastKnown;
+  const dot = e.querySelector(".dot");
+  if (dot && m._shapeOf !== ds) { dot.replaceChildren(markerShape(ds)); m._shapeOf = ds; }
+  const label = e.querySelector(".label");
+  if (label) setText(label, String(u.id) + (lastKnown ? " · last known" : ""));
+  const words = (STATE_WORDS[ds] || ds) + (lastKnown ? ", last known position" : "");
+  e.setAttribute("aria-label", u.id + ": " + words);
+  e.title = u.id + " – " + words;
+}
+
+/** Updates a unit marker's display state (data-state, shape, label) and z-order. */
+export function setMarkerState(m, u) {
+  m._ds = displayState(u);
+  m._u = u;
+  paintMarker(m);
+  m.setZIndexOffset(markerZ(m._ds));
+}
+
+/** Moves a marker's drawing by (dx, dy) pixels from its true position, with a leg back to it; (0, 0) puts it back. */
+export function setMarkerOffset(m, dx, dy, groupSize = 1) {
+  m._offset = [dx, dy];
+  const e = m.getElement();
+  if (!e) return;
+  const um = e.querySelector(".um");
+  const leg = e.querySelector(".leg");
+  const moved = dx !== 0 || dy !== 0;
+  if (um) um.style.transform = moved ? "translate(" + dx.toFixed(1) + "px, " + dy.toFixed(1) + "px)" : "";
+  if (leg) {
+    leg.hidden = !moved;
+    if (moved) {
+      leg.style.width = Math.hypot(dx, dy).toFixed(1) + "px";
+      leg.style.transform = "rotate(" + Math.atan2(dy, dx).toFixed(4) + "rad)";
+    }
+  }
+  if (groupSize > 1) e.dataset.group = String(groupSize); else delete e.dataset.group;
+}
+
+/**
+ * Fans out markers drawn within `px` pixels of each other (same spot or nearly) on a small circle around their
+ * centre, each with a leg to its true position, so no unit hides another. Returns the groups of more than one.
+ */
+export function spreadOverlapping(map, markers, px = 22) {
+  const items = markers.filter(m => m && map.hasLayer(m))
+    .map(m => ({ m, p: map.latLngToLayerPoint(m.getLatLng()) }))
+    .sort((a, b) => String(a.m._u && a.m._u.id).localeCompare(String(b.m._u && b.m._u.id), undefined, { numeric: true }));
+  const groups = [];
+  for (const it of items) {
+    const g = groups.find(g => g.items.some(o => o.p.distanceTo(it.p) < px));
+    if (g) g.items.push(it); else groups.push({ items: [it] });
+  }
+  const multi = [];
+  for (const g of groups) {
+    const n = g.items.length;
+    if (n === 1) { setMarkerOffset(g.items[0].m, 0, 0); continue; }
+    const cx = g.items.reduce((s, it) => s + it.p.x, 0) / n, cy = g.items.reduce((s, it) => s + it.p.y, 0) / n;
+    const r = Math.max(24, (n * 30) / (2 * Math.PI));
+    g.items.forEach((it, i) => {
+      const ang = -Math.PI / 2 + (2 * Math.PI * i) / n;
+      setMarkerOffset(it.m, cx + r * Math.cos(ang) - it.p.x, cy + r * Math.sin(ang) - it.p.y, n);
+    });
+    multi.push(g.items.map(it => it.m));
+  }
+  return multi;
 }
 
 export function hasLocation(u) {
