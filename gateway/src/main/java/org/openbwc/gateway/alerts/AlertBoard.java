@@ -287,10 +287,7 @@ public final class AlertBoard implements FleetRegistry.Listener {
                     Alert.Type.UNIT_OFFLINE,
                     u.sos() ? Alert.Severity.CRITICAL : Alert.Severity.WARNING,
                     clock.instant(),
-                    u.sos()
-                            ? "unit went offline during its SOS: its last known state and position are shown until"
-                                    + " the SOS is resolved"
-                            : "unit went offline");
+                    u.sos() ? "unit went offline during its SOS" : "unit went offline");
         }
     }
 
