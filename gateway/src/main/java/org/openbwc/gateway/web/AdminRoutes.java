@@ -3,8 +3,6 @@ package org.openbwc.gateway.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -100,16 +98,17 @@ public final class AdminRoutes {
     /** {@code POST /api/users {"username", "role", "password"}}: 409 when the name is taken. */
     void addUser(Context ctx) {
         SignedIn who = WebAccess.operator(ctx);
-        JsonNode body = readJson(ctx, "{\"username\": \"...\", \"role\": \"viewer\", \"password\": \"...\"}");
-        String name = text(body, "username");
+        JsonNode body = JsonBodies.object(
+                ctx, mapper, MAX_BODY_BYTES, "{\"username\": \"...\", \"role\": \"viewer\", \"password\": \"...\"}");
+        String name = JsonBodies.text(body, "username");
         if (name == null) throw refuse(who, "user.add", null, 400, "\"username\" is missing");
         try {
             Operator.checkName(name);
         } catch (IllegalArgumentException e) {
             throw refuse(who, "user.add", null, 400, e.getMessage());
         }
-        Role role = role(who, "user.add", name, text(body, "role"));
-        String hash = hash(who, "user.add", name, text(body, "password"));
+        Role role = role(who, "user.add", name, JsonBodies.text(body, "role"));
+        String hash = hash(who, "user.add", name, JsonBodies.text(body, "password"));
         Operator op = new Operator(name, role, hash, clock.instant());
         if (!directory.addIfAbsent(op)) {
             throw refuse(who, "user.add", name, 409, "user '" + name + "' already exists; choose another name");
@@ -122,8 +121,8 @@ public final class AdminRoutes {
     void setRole(Context ctx) {
         SignedIn who = WebAccess.operator(ctx);
         String name = ctx.pathParam("name");
-        JsonNode body = readJson(ctx, "{\"role\": \"viewer|supervisor|admin\"}");
-        Role role = role(who, "user.role", name, text(body, "role"));
+        JsonNode body = JsonBodies.object(ctx, mapper, MAX_BODY_BYTES, "{\"role\": \"viewer|supervisor|admin\"}");
+        Role role = role(who, "user.role", name, JsonBodies.text(body, "role"));
         Role[] was = new Role[1];
         Operator op = change(who, "user.role", name, o -> {
             was[0] = o.role();
@@ -165,9 +164,9 @@ public final class AdminRoutes {
     void resetPassword(Context ctx) {
         SignedIn who = WebAccess.operator(ctx);
         String name = ctx.pathParam("name");
-        JsonNode body = readJson(ctx, "{\"password\": \"...\"}");
+        JsonNode body = JsonBodies.object(ctx, mapper, MAX_BODY_BYTES, "{\"password\": \"...\"}");
         if (directory.find(name).isEmpty()) throw refuse(who, "user.password", safe(name), 404, noSuchUser(name));
-        String hash = hash(who, "user.password", name, text(body, "password"));
+        String hash = hash(who, "user.password", name, JsonBodies.text(body, "password"));
         Instant now = now();
         Operator op = change(who, "user.password", name, o -> o.withPasswordHash(hash, now));
         // Never the password or its hash: only that it changed.
@@ -269,33 +268,5 @@ public final class AdminRoutes {
         } catch (DateTimeParseException e) {
             throw new ApiError(400, "'" + name + "' must be a time like 2026-12-06T15:00:00Z, not '" + v + "'", null);
         }
-    }
-
-    private JsonNode readJson(Context ctx, String expected) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > MAX_BODY_BYTES)
-            throw new ApiError(413, "request body is larger than " + MAX_BODY_BYTES + " bytes", null);
-        byte[] bytes;
-        try (InputStream in = ctx.req().getInputStream()) {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
-            throw new ApiError(400, "cannot read the request body: " + e.getMessage(), null);
-        }
-        if (bytes.length > MAX_BODY_BYTES)
-            throw new ApiError(413, "request body is larger than " + MAX_BODY_BYTES + " bytes", null);
-        try {
-            JsonNode tree = mapper.readTree(bytes);
-            if (tree == null || !tree.isObject()) throw new IOException("not a JSON object");
-            return tree;
-        } catch (IOException e) {
-            throw new ApiError(400, "request body must be a JSON object like " + expected, null);
-        }
-    }
-
-    private static String text(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) throw new ApiError(400, "\"" + field + "\" must be text", null);
-        return v.asText();
     }
 }

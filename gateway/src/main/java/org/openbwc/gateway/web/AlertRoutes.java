@@ -1,13 +1,8 @@
 package org.openbwc.gateway.web;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -108,34 +103,10 @@ public final class AlertRoutes {
 
     /** The optional {@code {"note": "..."}} body: null when absent or blank. */
     private String note(Context ctx) {
-        byte[] bytes;
-        try (InputStream in = ctx.req().getInputStream()) {
-            bytes = in.readNBytes(MAX_BODY_BYTES + 1);
-        } catch (IOException e) {
-            throw new ApiError(400, "cannot read the request body: " + e.getMessage(), null);
-        }
-        if (bytes.length > MAX_BODY_BYTES) {
-            throw new ApiError(400, "request body is too big: at most " + MAX_BODY_BYTES + " bytes", null);
-        }
-        if (new String(bytes, StandardCharsets.UTF_8).isBlank()) return null;
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(bytes);
-        } catch (JsonProcessingException e) {
-            throw new ApiError(
-                    400,
-                    "request body is not valid JSON: " + e.getOriginalMessage() + " (expected {\"note\": \"...\"})",
-                    null);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        if (tree == null || !tree.isObject()) {
-            throw new ApiError(400, "request body must be a JSON object like {\"note\": \"...\"}", null);
-        }
-        JsonNode n = tree.get("note");
-        if (n == null || n.isNull()) return null;
-        if (!n.isTextual()) throw new ApiError(400, "\"note\" must be text", null);
-        String note = n.asText().strip();
+        JsonNode body = JsonBodies.optionalObject(ctx, mapper, MAX_BODY_BYTES, "{\"note\": \"...\"}");
+        String text = body == null ? null : JsonBodies.text(body, "note");
+        if (text == null) return null;
+        String note = text.strip();
         if (note.length() > MAX_NOTE_CHARS) {
             throw new ApiError(
                     400,

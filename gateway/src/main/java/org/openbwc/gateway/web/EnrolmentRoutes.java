@@ -3,8 +3,6 @@ package org.openbwc.gateway.web;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.javalin.http.Context;
-import java.io.IOException;
-import java.io.InputStream;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -54,12 +52,18 @@ public final class EnrolmentRoutes {
 
     /** {@code POST /api/enrol}: {@code {unitId, token, csr, evidenceKey}} to {@code {certificate, ca, ...}}. */
     void enrol(Context ctx) {
-        JsonNode body = readJson(ctx, MAX_ENROL_BODY_BYTES, "{\"unitId\", \"token\", \"csr\", \"evidenceKey\"}");
-        String unitId = text(body, "unitId");
+        JsonNode body = JsonBodies.object(
+                ctx, mapper, MAX_ENROL_BODY_BYTES, "{\"unitId\", \"token\", \"csr\", \"evidenceKey\"}");
+        String unitId = JsonBodies.text(body, "unitId");
         String ip = ctx.ip();
         EnrolmentService.Enrolled enrolled;
         try {
-            enrolled = enrolment.enrol(ip, unitId, text(body, "token"), text(body, "csr"), text(body, "evidenceKey"));
+            enrolled = enrolment.enrol(
+                    ip,
+                    unitId,
+                    JsonBodies.text(body, "token"),
+                    JsonBodies.text(body, "csr"),
+                    JsonBodies.text(body, "evidenceKey"));
         } catch (EnrolmentRefusedException e) {
             // Throttled attempts are not audited: the throttle exists so they cannot flood anything.
             if (e.status() != 429 && e.status() != 400) {
@@ -90,8 +94,8 @@ public final class EnrolmentRoutes {
     /** {@code POST /api/enrolments {"unitId"}}: a one-time token, shown once. */
     void add(Context ctx) {
         SignedIn who = WebAccess.operator(ctx);
-        JsonNode body = readJson(ctx, MAX_ADMIN_BODY_BYTES, "{\"unitId\": \"...\"}");
-        String unitId = text(body, "unitId");
+        JsonNode body = JsonBodies.object(ctx, mapper, MAX_ADMIN_BODY_BYTES, "{\"unitId\": \"...\"}");
+        String unitId = JsonBodies.text(body, "unitId");
         if (unitId == null) throw new ApiError(400, "\"unitId\" is missing (expected {\"unitId\": \"...\"})", null);
         IssuedToken token;
         try {
@@ -153,33 +157,6 @@ public final class EnrolmentRoutes {
         m.put("evidenceKeyFingerprint", u.evidenceKeyFingerprint());
         m.put("revokedAt", u.revokedAt() == null ? null : u.revokedAt().toString());
         return m;
-    }
-
-    private JsonNode readJson(Context ctx, int maxBytes, String expected) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > maxBytes) throw new ApiError(413, "request body is larger than " + maxBytes + " bytes", null);
-        byte[] bytes;
-        try (InputStream in = ctx.req().getInputStream()) {
-            bytes = in.readNBytes(maxBytes + 1);
-        } catch (IOException e) {
-            throw new ApiError(400, "cannot read the request body: " + e.getMessage(), null);
-        }
-        if (bytes.length > maxBytes)
-            throw new ApiError(413, "request body is larger than " + maxBytes + " bytes", null);
-        try {
-            JsonNode tree = mapper.readTree(bytes);
-            if (tree == null || !tree.isObject()) throw new IOException("not a JSON object");
-            return tree;
-        } catch (IOException e) {
-            throw new ApiError(400, "request body must be a JSON object like " + expected, null);
-        }
-    }
-
-    private static String text(JsonNode body, String field) {
-        JsonNode v = body.get(field);
-        if (v == null || v.isNull()) return null;
-        if (!v.isTextual()) throw new ApiError(400, "\"" + field + "\" must be text", null);
-        return v.asText();
     }
 
     /** A unit id as sent, for the audit log only once it is a valid id. */

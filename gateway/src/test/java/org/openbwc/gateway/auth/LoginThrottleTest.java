@@ -4,11 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.gateway.auth.Authenticator.Outcome;
-import org.openbwc.gateway.auth.OperatorAccountsTest.MutableClock;
+import org.openbwc.testsupport.MovableClock;
 
 /**
  * Sign-in throttling on a clock the test moves: growing delays per (account, address) and per address, a short bound
@@ -21,7 +22,7 @@ class LoginThrottleTest {
     static final String DESK = "10.20.0.5";
     static final String OTHER_DESK = "10.20.0.6";
 
-    final MutableClock clock = new MutableClock();
+    final MovableClock clock = new MovableClock(Instant.parse("2026-11-29T10:00:00Z"));
 
     @TempDir
     Path dataDir;
@@ -42,7 +43,7 @@ class LoginThrottleTest {
                 case Outcome.Throttled t -> throttled++;
                 case Outcome other -> throw new AssertionError("unexpected " + other);
             }
-            clock.now = clock.now.plusMillis(500);
+            clock.advance(Duration.ofMillis(500));
         }
         assertThat(throttled).as("most of the attacker's tries are turned away").isGreaterThan(1000);
         assertThat(refused).as("the attacker got few guesses").isLessThan(40);
@@ -51,7 +52,7 @@ class LoginThrottleTest {
         // sam at the usual desk is let in at once.
         int tries = 0;
         while (!(auth.login(sam, "guess-x" + tries, ATTACKER) instanceof Outcome.Refused) && tries++ < 1000) {
-            clock.now = clock.now.plusMillis(500);
+            clock.advance(Duration.ofMillis(500));
         }
         assertThat(auth.login(sam, "guess-x", ATTACKER)).isInstanceOf(Outcome.Throttled.class);
         assertThat(auth.login(sam, password, DESK)).isInstanceOf(Outcome.Accepted.class);
@@ -60,7 +61,7 @@ class LoginThrottleTest {
         Outcome elsewhere = auth.login(sam, password, OTHER_DESK);
         if (elsewhere instanceof Outcome.Throttled t) {
             assertThat(t.retryAfter()).isLessThanOrEqualTo(LoginThrottle.MAX_ACCOUNT_DELAY);
-            clock.now = clock.now.plus(t.retryAfter());
+            clock.advance(t.retryAfter());
             elsewhere = auth.login(sam, password, OTHER_DESK);
         }
         assertThat(elsewhere).isInstanceOf(Outcome.Accepted.class);
@@ -83,13 +84,13 @@ class LoginThrottleTest {
             throttle.failed("sam", ATTACKER);
             Optional<Duration> wait = throttle.waitFor("sam", ATTACKER);
             assertThat(wait).hasValue(Duration.ofSeconds(seconds));
-            clock.now = clock.now.plus(wait.orElseThrow());
+            clock.advance(wait.orElseThrow());
             assertThat(throttle.waitFor("sam", ATTACKER))
                     .as("after waiting " + seconds + " s")
                     .isEmpty();
         }
         // Five minutes without a failure: all forgotten.
-        clock.now = clock.now.plus(LoginThrottle.WINDOW);
+        clock.advance(LoginThrottle.WINDOW);
         throttle.failed("sam", ATTACKER);
         assertThat(throttle.waitFor("sam", ATTACKER)).isEmpty();
     }
@@ -121,7 +122,7 @@ class LoginThrottleTest {
         assertThat(throttle.waitFor("sam", DESK))
                 .as("the address sam signed in from")
                 .isEmpty();
-        clock.now = clock.now.plus(LoginThrottle.KNOWN_ADDRESS_TTL);
+        clock.advance(LoginThrottle.KNOWN_ADDRESS_TTL);
         for (int i = 0; i < 200; i++) throttle.failed("sam", "198.51.100." + i);
         assertThat(throttle.waitFor("sam", DESK)).as("known only for a while").isPresent();
     }

@@ -6,12 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbwc.testsupport.MovableClock;
 
 /** The accounts file, password rules and session tokens. */
 class OperatorAccountsTest {
@@ -75,7 +74,7 @@ class OperatorAccountsTest {
 
     @Test
     void tokensAreSignedExpireAndCanBeSignedOutAcrossRestarts() {
-        MutableClock clock = new MutableClock();
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-29T10:00:00Z"));
         SessionTokens tokens = SessionTokens.open(dir, clock);
         String token = tokens.issue("sam", Duration.ofMinutes(10));
         SessionTokens.Claims claims = tokens.verify(token).orElseThrow();
@@ -97,7 +96,7 @@ class OperatorAccountsTest {
         tokens.revoke(claims);
         assertThat(SessionTokens.open(dir, clock).verify(token)).isEmpty();
         String other = tokens.issue("sam", Duration.ofMinutes(10));
-        clock.now = clock.now.plus(Duration.ofMinutes(11));
+        clock.advance(Duration.ofMinutes(11));
         assertThat(tokens.verify(other)).as("expired").isEmpty();
     }
 
@@ -155,13 +154,13 @@ class OperatorAccountsTest {
 
     @Test
     void disablingOrResettingThePasswordEndsOpenSessionsAndTheyStayEnded() {
-        MutableClock clock = new MutableClock();
+        MovableClock clock = new MovableClock(Instant.parse("2026-11-29T10:00:00Z"));
         Authenticator auth = TestOperators.authenticator(dir, clock);
         String user = TestOperators.VIEWER;
         String first = accepted(auth.login(user, TestOperators.password(user), "10.0.0.1"));
         assertThat(auth.authenticate(first)).isPresent();
 
-        clock.now = clock.now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         auth.directory().update(user, o -> o.withDisabled(true, clock.instant()));
         assertThat(auth.authenticate(first)).as("disabled").isEmpty();
         assertThat(auth.login(user, TestOperators.password(user), "10.0.0.1"))
@@ -174,13 +173,13 @@ class OperatorAccountsTest {
                         Authenticator.Outcome.Refused.class,
                         r -> assertThat(r.reason()).isEqualTo("wrong user name or password"));
 
-        clock.now = clock.now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         auth.directory().update(user, o -> o.withDisabled(false, clock.instant()));
         assertThat(auth.authenticate(first)).as("still ended after the enable").isEmpty();
         String second = accepted(auth.login(user, TestOperators.password(user), "10.0.0.1"));
         assertThat(auth.authenticate(second)).isPresent();
 
-        clock.now = clock.now.plusSeconds(1);
+        clock.advance(Duration.ofSeconds(1));
         auth.directory().update(user, o -> o.withPasswordHash(FAST.hash("a new password"), clock.instant()));
         assertThat(auth.authenticate(second)).as("password reset").isEmpty();
         assertThat(auth.login(user, TestOperators.password(user), "10.0.0.1"))
@@ -192,24 +191,5 @@ class OperatorAccountsTest {
     private static String accepted(Authenticator.Outcome outcome) {
         assertThat(outcome).isInstanceOf(Authenticator.Outcome.Accepted.class);
         return ((Authenticator.Outcome.Accepted) outcome).token();
-    }
-
-    static final class MutableClock extends Clock {
-        Instant now = Instant.parse("2026-11-29T10:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509CRL;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
@@ -19,12 +20,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.gateway.fleet.Admission;
 import org.openbwc.gateway.identity.EnrolledUnit.State;
-import org.openbwc.gateway.identity.TestEnrolment.MutableClock;
 import org.openbwc.gateway.identity.TestEnrolment.UnitKeys;
 import org.openbwc.pki.AgencyCa;
 import org.openbwc.pki.Fingerprints;
 import org.openbwc.pki.Identity;
 import org.openbwc.pki.IdentityRole;
+import org.openbwc.testsupport.MovableClock;
 
 /** Enrolment with keys born on the unit: one-time tokens, the CA's choice of subject, pinned keys, revocation. */
 class EnrolmentServiceTest {
@@ -33,7 +34,7 @@ class EnrolmentServiceTest {
     @TempDir
     Path dataDir;
 
-    final MutableClock clock = new MutableClock();
+    final MovableClock clock = new MovableClock(Instant.parse("2026-11-29T10:00:00Z"));
     AgencyCa ca;
     UnitDirectory directory;
     EnrolmentService service;
@@ -52,7 +53,7 @@ class EnrolmentServiceTest {
     @Test
     void aUnitEnrolsWithItsOwnKeyAndTheGatewayPinsItsEvidenceKey() throws Exception {
         UnitDirectory.IssuedToken token = service.add("bwc-001");
-        assertThat(token.expiresAt()).isEqualTo(clock.now.plus(Duration.ofHours(24)));
+        assertThat(token.expiresAt()).isEqualTo(clock.instant().plus(Duration.ofHours(24)));
         assertThat(token.reenrolment()).isFalse();
         assertThat(directory.verdict("bwc-001")).isEqualTo(Admission.Verdict.NOT_ENROLLED);
         UnitKeys keys = TestEnrolment.unit("bwc-001");
@@ -93,7 +94,7 @@ class EnrolmentServiceTest {
     @Test
     void anExpiredTokenIsRefusedLikeAnUnknownOne() {
         UnitDirectory.IssuedToken token = service.add("bwc-001");
-        clock.now = clock.now.plus(Duration.ofHours(24)).plusSeconds(1);
+        clock.advance(Duration.ofHours(24).plusSeconds(1));
         UnitKeys keys = TestEnrolment.unit("bwc-001");
 
         assertThatThrownBy(() -> service.enrol(SOURCE, "bwc-001", token.token(), keys.csrPem(), keys.evidenceKeyPem()))
@@ -166,7 +167,7 @@ class EnrolmentServiceTest {
             EnrolledUnit revoked = service.revoke("bwc-001").orElseThrow();
 
             assertThat(revoked.state()).isEqualTo(State.REVOKED);
-            assertThat(revoked.revokedAt()).isEqualTo(clock.now);
+            assertThat(revoked.revokedAt()).isEqualTo(clock.instant());
             assertThat(directory.verdict("bwc-001")).isEqualTo(Admission.Verdict.REVOKED);
             assertThat(directory.admits("bwc-001")).isFalse();
             assertThat(heardHere).containsExactly("bwc-001");
@@ -219,7 +220,7 @@ class EnrolmentServiceTest {
         }
         assertRefused(429, () -> throttled.enrol(SOURCE, "bwc-001", "guess", keys.csrPem(), keys.evidenceKeyPem()));
         assertRefused(401, () -> throttled.enrol("10.0.0.8", "bwc-001", "guess", keys.csrPem(), keys.evidenceKeyPem()));
-        clock.now = clock.now.plus(Duration.ofMinutes(1));
+        clock.advance(Duration.ofMinutes(1));
         assertRefused(401, () -> throttled.enrol(SOURCE, "bwc-001", "guess", keys.csrPem(), keys.evidenceKeyPem()));
     }
 

@@ -13,20 +13,20 @@ import org.openbwc.gateway.alerts.Alert;
 import org.openbwc.gateway.alerts.AlertBoard;
 import org.openbwc.gateway.fleet.FleetFeed;
 import org.openbwc.gateway.fleet.FleetRegistry;
-import org.openbwc.gateway.identity.TestEnrolment.MutableClock;
 import org.openbwc.gateway.identity.TestEnrolment.UnitKeys;
 import org.openbwc.pki.AgencyCa;
 import org.openbwc.pki.Fingerprints;
 import org.openbwc.protocol.Payload;
 import org.openbwc.protocol.UnitState;
 import org.openbwc.protocol.UnitStatus;
+import org.openbwc.testsupport.MovableClock;
 
 /** A unit that reports an evidence key other than the one pinned at enrolment raises an alert, once per key. */
 class EvidenceKeyWatchTest {
     @TempDir
     Path dataDir;
 
-    final MutableClock clock = new MutableClock();
+    final MovableClock clock = new MovableClock(Instant.parse("2026-11-29T10:00:00Z"));
     final FleetRegistry registry = new FleetRegistry();
     final FleetFeed feed = new FleetFeed(registry);
     final AlertBoard alerts = new AlertBoard(clock);

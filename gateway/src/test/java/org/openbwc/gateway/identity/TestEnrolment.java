@@ -4,10 +4,6 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import javax.net.ssl.SSLContext;
 import org.openbwc.pki.CertificateRequests;
 import org.openbwc.pki.KeyPairs;
@@ -59,26 +55,6 @@ public final class TestEnrolment {
             return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** A clock that stands still until a test moves it. */
-    public static final class MutableClock extends Clock {
-        public volatile Instant now = Instant.parse("2026-11-29T10:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
         }
     }
 }
