@@ -177,9 +177,8 @@ public final class AlertBoard implements FleetRegistry.Listener {
         Map<String, String> d = e.details();
         switch (e.type()) {
             case SOS_RAISED -> {
-                synchronized (this) {
-                    sos.put(e.unitId(), true);
-                }
+                // The SOS flag follows the unit's views only (unitChanged): an event and the status that goes with
+                // it arrive on two topics, in either order.
                 raise(
                         e.unitId(),
                         Alert.Type.SOS,
@@ -188,9 +187,6 @@ public final class AlertBoard implements FleetRegistry.Listener {
                         "SOS raised on " + e.unitId() + officerText(e.unitId()) + causeText(e.cause()));
             }
             case SOS_CLEARED -> {
-                synchronized (this) {
-                    sos.put(e.unitId(), false);
-                }
                 resolveByUnit(e.unitId(), Alert.Type.SOS, "cleared on the unit" + causeText(e.cause()));
             }
             case RECORDING_STARTED -> {
@@ -266,10 +262,13 @@ public final class AlertBoard implements FleetRegistry.Listener {
     public void unitChanged(UnitView u) {
         boolean wasOnline;
         boolean sosRises;
+        boolean sosFalls;
         synchronized (this) {
             wasOnline = Boolean.TRUE.equals(online.put(u.id(), u.online()));
             Boolean before = sos.put(u.id(), u.sos());
             sosRises = u.sos() && !Boolean.TRUE.equals(before);
+            // Only a live unit that no longer says SOS ends it; an offline one's SOS ends by a supervisor's resolve.
+            sosFalls = !u.sos() && Boolean.TRUE.equals(before) && u.online();
         }
         if (sosRises) {
             raise(
@@ -279,7 +278,7 @@ public final class AlertBoard implements FleetRegistry.Listener {
                     u.lastStatusTime() == null ? clock.instant() : u.lastStatusTime(),
                     "SOS active on " + u.id() + officerText(u.id()));
         }
-        if (u.online() && !u.sos()) resolveByUnit(u.id(), Alert.Type.SOS, "cleared on the unit");
+        if (sosFalls) resolveByUnit(u.id(), Alert.Type.SOS, "cleared on the unit");
         if (u.online()) resolveByUnit(u.id(), Alert.Type.UNIT_OFFLINE, "back online");
         if (wasOnline && !u.online()) {
             raise(

@@ -198,6 +198,21 @@ class AlertBoardTest {
     }
 
     @Test
+    void anSosEventAheadOfItsStatusIsOneOpenSos() {
+        AlertBoard room = new AlertBoard(Clock.fixed(T, ZoneOffset.UTC), registry, Set.of(), AlertStore.NONE);
+        registry.listen(room);
+        feed.applyStatus(status(UnitState.BUFFERING, false, 1), false);
+        // Events are on their own topic and may overtake the status that says sos: the view still says no SOS while
+        // the SOS and the recording it starts are told.
+        feed.applyEvent(event(EventType.SOS_RAISED, Map.of(), 2), false);
+        feed.applyEvent(event(EventType.RECORDING_STARTED, Map.of("recordingId", "r-1"), 3), false);
+        feed.applyStatus(status(UnitState.RECORDING, true, 4), false);
+        assertThat(room.all())
+                .extracting(Alert::type, Alert::state)
+                .containsExactly(tuple(Alert.Type.SOS, Alert.State.OPEN));
+    }
+
+    @Test
     void theUnitEndsItsOwnSosAndItsOfflineAlert() {
         AlertBoard room = new AlertBoard(Clock.fixed(T, ZoneOffset.UTC), registry, Set.of(), AlertStore.NONE);
         registry.listen(room);

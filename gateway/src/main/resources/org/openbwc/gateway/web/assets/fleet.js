@@ -40,7 +40,10 @@ const preEventText = fmtPreEvent;
 
 const isLastKnown = showsLastKnown;
 
-/** { text, note } for the state cell: "SOS · RECORDING 2:06", "SOS · OFFLINE" with "last known 2 min ago". */
+/**
+ * { text, note } for the state cell: "RECORDING 2:06" (from the trigger) with "+30 s pre-event", "SOS · OFFLINE" with
+ * "last known 2 min ago".
+ */
 function stateText(e, now = Date.now()) {
   const u = e.u;
   const ds = displayState(u);
@@ -53,6 +56,7 @@ function stateText(e, now = Date.now()) {
   } else if (rec !== null) {
     if (ds === "sos" || ds === "stealth") text += " · " + (STATE_WORDS[String(u.state).toLowerCase()] || u.state);
     text += " " + fmtDuration(rec);
+    note = preEventText(u);
   }
   return { text, note };
 }
