@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.BooleanSupplier;
 import org.openbwc.gateway.alerts.Alert;
 import org.openbwc.gateway.alerts.AlertBoard;
 import org.openbwc.gateway.fleet.FleetRegistry;
@@ -41,6 +42,9 @@ public final class EventStream implements FleetRegistry.Listener, AlertBoard.Lis
 
     /** Comment sent on an idle event stream; also keeps proxies and Jetty's idle timeout (30 s) from closing it. */
     public static final Duration DEFAULT_HEARTBEAT = Duration.ofSeconds(15);
+
+    static final String SIGNED_OUT =
+            "the session ended (signed out, or the account was disabled or its password reset); sign in again";
     /** Unit events a stream client may fall behind by before it is dropped (unit changes are coalesced). */
     public static final int DEFAULT_EVENT_BACKLOG = 1024;
 
@@ -101,8 +105,13 @@ public final class EventStream implements FleetRegistry.Listener, AlertBoard.Lis
         for (Client c : clients) c.coalesce(f);
     }
 
-    /** Streams to one client until it goes away, overflows, or the stream is closed; blocks the request thread. */
-    void serve(Context ctx) {
+    /**
+     * Streams to one client until it goes away, overflows, or the stream is closed; blocks the request thread. At
+     * least once per heartbeat period it asks {@code stillSignedIn}: a session ended meanwhile (signed out, the
+     * account disabled or its password reset) gets a last {@code signed-out} frame and the stream ends, so an open
+     * page does not go on showing the fleet to someone who may no longer see it.
+     */
+    void serve(Context ctx, BooleanSupplier stillSignedIn) {
         HttpServletResponse res = ctx.res();
         res.setStatus(200);
         res.setContentType("text/event-stream");
@@ -123,6 +132,7 @@ public final class EventStream implements FleetRegistry.Listener, AlertBoard.Lis
                     .bytes());
             out.flush();
             List<Frame> batch = new ArrayList<>();
+            long nextSessionCheck = System.nanoTime() + heartbeat.toNanos();
             while (!closed) {
                 if (!client.next(batch, heartbeat)) break;
                 if (batch.isEmpty()) {
@@ -131,6 +141,16 @@ public final class EventStream implements FleetRegistry.Listener, AlertBoard.Lis
                 } else {
                     for (Frame f : batch) out.write(f.bytes());
                     batch.clear();
+                }
+                if (System.nanoTime() - nextSessionCheck >= 0) {
+                    nextSessionCheck = System.nanoTime() + heartbeat.toNanos();
+                    if (!stillSignedIn.getAsBoolean()) {
+                        out.write(frame(null, "signed-out", Map.of("reason", SIGNED_OUT))
+                                .bytes());
+                        out.flush();
+                        Logger.info("Event stream client {} ended: its session is no longer valid", client.who);
+                        break;
+                    }
                 }
                 out.flush();
             }

@@ -70,7 +70,7 @@ public final class Routes {
         app.get("/api/units/{id}/recordings", fleet::recordings, Access.VIEWER);
         app.get("/api/trails", fleet::trails, Access.VIEWER);
         app.get("/api/alerts", alerts::all, Access.VIEWER);
-        app.get("/api/events", events::serve, Access.VIEWER);
+        app.get("/api/events", ctx -> events.serve(ctx, () -> access.stillSignedIn(ctx)), Access.VIEWER);
         app.get("/api/health", health::health, Access.VIEWER);
         app.get("/metrics", health::metrics, Access.VIEWER);
 

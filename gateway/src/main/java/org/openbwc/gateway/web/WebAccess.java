@@ -88,6 +88,11 @@ public final class WebAccess {
         return who;
     }
 
+    /** Whether the session this request came with is still valid (a long-lived request asks now and then). */
+    boolean stillSignedIn(Context ctx) {
+        return token(ctx).flatMap(auth::authenticate).isPresent();
+    }
+
     static SignedIn operator(Context ctx) {
         SignedIn who = ctx.attribute(OPERATOR);
         if (who == null) throw new IllegalStateException("route " + ctx.path() + " ran without a signed-in operator");

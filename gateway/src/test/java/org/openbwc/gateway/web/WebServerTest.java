@@ -229,6 +229,20 @@ class WebServerTest {
     }
 
     @Test
+    void anOpenEventStreamEndsWhenItsSessionDoes() throws Exception {
+        ApiClient viewer = ApiClient.signedIn("http://127.0.0.1:" + http.port(), TestOperators.VIEWER);
+        BlockingQueue<ApiClient.Sse> events = viewer.events();
+        assertThat(events.poll(10, TimeUnit.SECONDS).name()).isEqualTo("snapshot");
+        assertThat(viewer.post("/api/logout", null).status()).isEqualTo(204);
+        ApiClient.Sse last;
+        do {
+            last = events.poll(10, TimeUnit.SECONDS);
+        } while (last != null && !last.name().equals("signed-out"));
+        assertThat(last).as("a signed-out frame within a heartbeat or two").isNotNull();
+        assertThat(last.data()).contains("sign in again");
+    }
+
+    @Test
     void acknowledgingEveryInfoAlertIsForSupervisors() throws Exception {
         ApiClient viewer = ApiClient.signedIn("http://127.0.0.1:" + http.port(), TestOperators.VIEWER);
         assertThat(viewer.post("/api/alerts/ack-info", null).status()).isEqualTo(403);
