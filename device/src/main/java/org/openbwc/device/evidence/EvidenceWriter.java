@@ -175,9 +175,11 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
     /**
      * Stops taking fragments, writes the ones queued, seals the last segment and writes the signed manifest.
      * Blocks until that is done and {@code onSealed} has been told. Empty if no recording was open (e.g. it already
-     * sealed itself at the maximum length; {@code onSealed} reported that one).
+     * sealed itself at the maximum length; {@code onSealed} reported that one), or if writing it failed ({@code
+     * onFailed} reported that one, sealed or not, after a failed write).
      *
-     * @throws UncheckedIOException if the recording could not be sealed; it is then left for {@link EvidenceRecovery}
+     * @throws UncheckedIOException if the recording could not be sealed for another reason; it is then left for
+     *     {@link EvidenceRecovery}
      */
     public Optional<SealedRecording> close(Instant endedAt, EndReason reason) {
         Objects.requireNonNull(reason, "reason");
@@ -192,7 +194,9 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         try {
             return Optional.of(recording.sealed().join());
         } catch (CompletionException e) {
+            // Writing failed while the close waited: the writer logged it, sealed what it could and told onFailed.
             Throwable cause = e.getCause();
+            if (cause instanceof IOException && recording.failure() != null) return Optional.empty();
             if (cause instanceof IOException io)
                 throw new UncheckedIOException("recording " + recording.id() + " could not be sealed", io);
             if (cause instanceof RuntimeException r) throw r;
@@ -368,7 +372,7 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
          * Told, on the writer's thread, of a recording whose files could not be written (e.g. the disk filled from
          * outside): after one ERROR line the writer seals what is durable at once, as recovery would, with the end
          * reason {@code storage-full} (or {@code write-failed}), and then tells this listener whether that worked.
-         * The recording is over either way; {@link #close} returns empty for it.
+         * The recording is over either way; {@link #close} returns empty for it, also when it was waiting for it.
          */
         public Builder onFailed(Consumer<FailedRecording> listener) {
             this.onFailed = Objects.requireNonNull(listener, "onFailed");

@@ -51,6 +51,8 @@ final class OpenRecording implements Runnable {
     private final CompletableFuture<SealedRecording> sealed = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean queueFullLogged;
+    /** Set when writing failed and {@code onFailed} was told, before {@link #sealed} completes exceptionally. */
+    private volatile FailedRecording failure;
 
     /**
      * @param onSealed told of the sealed recording, on the recording's thread, before {@link #sealed()} completes
@@ -85,6 +87,11 @@ final class OpenRecording implements Runnable {
 
     String id() {
         return id;
+    }
+
+    /** What became of the recording when writing failed ({@code onFailed} was told), or null. */
+    FailedRecording failure() {
+        return failure;
     }
 
     /** Completes with the sealed recording, or fails with why it could not be sealed (or that it was halted). */
@@ -285,6 +292,7 @@ final class OpenRecording implements Runnable {
             Logger.error(e, "recording {} could not be written; it stays unsealed for EvidenceRecovery", id);
             failed = new FailedRecording(id, reason, false, null);
         }
+        failure = failed;
         try {
             onFailed.accept(failed);
         } catch (RuntimeException listener) {

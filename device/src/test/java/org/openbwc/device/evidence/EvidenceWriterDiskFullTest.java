@@ -75,19 +75,72 @@ class EvidenceWriterDiskFullTest {
                 .isTrue();
     }
 
+    @Test
+    void aCloseThatWaitsForWritesThatFailReturnsEmptyAndTheFailureIsReportedOnce() throws Exception {
+        long room = SyntheticStream.init("a").bytes().length + 3 * 2_000L;
+        List<FailedRecording> failed = new CopyOnWriteArrayList<>();
+        EvidenceWriter writer = Recordings.writer(root, KEY)
+                .segmentChannels(file -> new FullDiskChannel(
+                        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), room))
+                .onFailed(failed::add)
+                .build();
+        writer.open(Recordings.request("rec-closing")
+                .withPreEvent(new PreEventSnapshot(SyntheticStream.init("a"), List.of())));
+        Recordings.feed(writer, SyntheticStream.standard().next(40));
+        assertThat(writer.close(Recordings.PRESSED.plusSeconds(9)))
+                .as("no exception: onFailed reports it")
+                .isEmpty();
+        await().atMost(Duration.ofSeconds(20)).until(() -> !failed.isEmpty());
+        assertThat(failed).hasSize(1);
+        assertThat(failed.getFirst().sealed()).isTrue();
+        assertThat(failed.getFirst().durationMillis()).isEqualTo(600L);
+        JsonNode manifest = Recordings.manifest(root.resolve("rec-closing"));
+        assertThat(manifest.get("endReason").asText()).isEqualTo("storage-full");
+        assertThat(new EvidenceVerifier()
+                        .verify(root.resolve("rec-closing"), Optional.of(KEY.publicKey()))
+                        .ok())
+                .isTrue();
+    }
+
+    @Test
+    void anotherWriteErrorIsSealedAsWriteFailed() throws Exception {
+        List<FailedRecording> failed = new CopyOnWriteArrayList<>();
+        EvidenceWriter writer = Recordings.writer(root, KEY)
+                .segmentChannels(file -> new FullDiskChannel(
+                        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        SyntheticStream.init("a").bytes().length + 2_000L,
+                        "Input/output error"))
+                .onFailed(failed::add)
+                .build();
+        writer.open(
+                Recordings.request("rec-eio").withPreEvent(new PreEventSnapshot(SyntheticStream.init("a"), List.of())));
+        Recordings.feed(writer, SyntheticStream.standard().next(5));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !failed.isEmpty());
+        assertThat(failed.getFirst().reason()).isEqualTo("Input/output error");
+        assertThat(failed.getFirst().sealed()).isTrue();
+        assertThat(Recordings.manifest(root.resolve("rec-eio")).get("endReason").asText())
+                .isEqualTo("write-failed");
+    }
+
     /** A segment file on a disk with {@code room} bytes left: a write past it fails as Linux says ENOSPC. */
     static final class FullDiskChannel extends FileChannel {
         private final FileChannel file;
+        private final String error;
         private long room;
 
         FullDiskChannel(FileChannel file, long room) {
+            this(file, room, "No space left on device");
+        }
+
+        FullDiskChannel(FileChannel file, long room, String error) {
             this.file = file;
             this.room = room;
+            this.error = error;
         }
 
         @Override
         public int write(ByteBuffer src) throws IOException {
-            if (room <= 0) throw new IOException("No space left on device");
+            if (room <= 0) throw new IOException(error);
             if (src.remaining() <= room) {
                 int n = file.write(src);
                 room -= n;
