@@ -122,8 +122,40 @@ class EvidenceWriterDiskFullTest {
                 .isEqualTo("write-failed");
     }
 
+    @Test
+    void whenTheSealFailsTooTheRecordingIsLeftForBootRecoveryAndReportedUnsealed() throws Exception {
+        List<FailedRecording> failed = new CopyOnWriteArrayList<>();
+        Path dir = root.resolve("rec-lost");
+        EvidenceWriter writer = Recordings.writer(root, KEY)
+                .segmentChannels(file ->
+                        new FullDiskChannel(
+                                FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                                SyntheticStream.init("a").bytes().length + 2_000L) {
+                            @Override
+                            public int write(ByteBuffer src) throws IOException {
+                                try {
+                                    return super.write(src);
+                                } catch (IOException full) {
+                                    // stands in for a seal that cannot be made (recovery finds no journal to seal from)
+                                    Files.delete(dir.resolve("journal.jsonl"));
+                                    throw full;
+                                }
+                            }
+                        })
+                .onFailed(failed::add)
+                .build();
+        writer.open(Recordings.request("rec-lost")
+                .withPreEvent(new PreEventSnapshot(SyntheticStream.init("a"), List.of())));
+        Recordings.feed(writer, SyntheticStream.standard().next(5));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !failed.isEmpty());
+        assertThat(failed.getFirst())
+                .isEqualTo(new FailedRecording("rec-lost", "No space left on device", false, null));
+        assertThat(Files.exists(dir.resolve("manifest.json"))).isFalse();
+        assertThat(writer.isRecording()).isFalse();
+    }
+
     /** A segment file on a disk with {@code room} bytes left: a write past it fails as Linux says ENOSPC. */
-    static final class FullDiskChannel extends FileChannel {
+    static class FullDiskChannel extends FileChannel {
         private final FileChannel file;
         private final String error;
         private long room;
