@@ -114,6 +114,7 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         }
         synchronized (control) {
             OpenRecording recording = create(request);
+            recording.scratch(buffer);
             current.set(recording);
             PreEventSnapshot snapshot = buffer.snapshot();
             recording.offerSnapshotFirst(snapshot);

@@ -53,6 +53,8 @@ final class OpenRecording implements Runnable {
     private volatile boolean queueFullLogged;
     /** Set when writing failed and {@code onFailed} was told, before {@link #sealed} completes exceptionally. */
     private volatile FailedRecording failure;
+    /** The pre-event buffer on the same disk, whose scratch files a full disk can have back; may be null. */
+    private volatile PreEventBuffer scratch;
 
     /**
      * @param onSealed told of the sealed recording, on the recording's thread, before {@link #sealed()} completes
@@ -87,6 +89,11 @@ final class OpenRecording implements Runnable {
 
     String id() {
         return id;
+    }
+
+    /** The pre-event buffer to empty, for room to seal in, if the disk is found full. */
+    void scratch(PreEventBuffer buffer) {
+        this.scratch = buffer;
     }
 
     /** What became of the recording when writing failed ({@code onFailed} was told), or null. */
@@ -287,6 +294,7 @@ final class OpenRecording implements Runnable {
         if (e instanceof IOException io) {
             Logger.error("recording {} could not be written: {}; sealing what is on disk", id, reason);
             Logger.debug(io, "recording {}: the write that failed", id);
+            if (diskFull(io)) freeScratch();
             failed = sealAfterFailure(reason, diskFull(io) ? EndReason.STORAGE_FULL : EndReason.WRITE_FAILED);
         } else {
             Logger.error(e, "recording {} could not be written; it stays unsealed for EvidenceRecovery", id);
@@ -299,6 +307,25 @@ final class OpenRecording implements Runnable {
             Logger.error(listener, "recording {}: the onFailed listener failed", id);
         }
         sealed.completeExceptionally(e);
+    }
+
+    /**
+     * Sealing needs a little room (a torn tail set aside, the journal's close line, the manifest): the pre-event
+     * buffer's files are scratch, not evidence yet, so they go first. The next recording then starts without
+     * pre-event media, which a full disk could not have kept anyway.
+     */
+    private void freeScratch() {
+        for (Task left : queue)
+            if (left instanceof SnapshotTask s) s.snapshot().close(); // unpins its GOPs so that they can go
+        PreEventBuffer buffer = scratch;
+        if (buffer == null) return;
+        try {
+            long bytes = buffer.bufferedBytes();
+            if (buffer.freeScratch(2_000))
+                Logger.info("recording {}: emptied the pre-event buffer ({} bytes) to make room to seal", id, bytes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     private FailedRecording sealAfterFailure(String reason, EndReason endReason) {

@@ -178,6 +178,15 @@ public final class PreEventBuffer implements FragmentSink, AutoCloseable {
         while (!gops.isEmpty()) evictHead();
     }
 
+    /**
+     * Drops the buffered fragments and waits up to {@code millis} until their files are deleted (those a snapshot
+     * still holds stay until it is closed): room on a full disk. True if the files thread got there in time.
+     */
+    public boolean freeScratch(long millis) throws InterruptedException {
+        clear();
+        return files.awaitIdle(millis);
+    }
+
     /** Drops everything and deletes the buffer's files. */
     @Override
     public synchronized void close() {

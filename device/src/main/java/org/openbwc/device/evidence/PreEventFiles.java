@@ -14,7 +14,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -201,6 +203,14 @@ final class PreEventFiles implements AutoCloseable {
                         quietNanos / 1_000_000_000L);
             }
         }
+    }
+
+    /** Waits up to {@code millis} for the work queued so far (writes, deletions) to be done; true if it was. */
+    boolean awaitIdle(long millis) throws InterruptedException {
+        if (closed) return true;
+        CountDownLatch done = new CountDownLatch(1);
+        work.add(done::countDown);
+        return done.await(millis, TimeUnit.MILLISECONDS);
     }
 
     /** True from a failed write until writes have worked for the quiet period. */

@@ -20,6 +20,7 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The evidence disk fills from outside while a recording is written (issue 14, item 5). */
@@ -29,6 +30,9 @@ class EvidenceWriterDiskFullTest {
 
     @TempDir
     Path root;
+
+    @RegisterExtension
+    final PreEventBuffers buffers = new PreEventBuffers();
 
     @Test
     void aWriteThatFailsForWantOfSpaceSealsWhatIsDurableAtOnceAsStorageFull() throws Exception {
@@ -73,6 +77,43 @@ class EvidenceWriterDiskFullTest {
         assertThat(check.ok()).as(check.message()).isTrue();
         assertThat(Files.exists(dir.resolve("seg-000001.mp4.torn-at-" + (initBytes + 24_000))))
                 .isTrue();
+    }
+
+    @Test
+    void aFullDiskGetsThePreEventScratchFilesBackBeforeTheSeal(@TempDir Path cache) throws Exception {
+        PreEventBuffer buffer = buffers.open(2, 64L << 20, cache);
+        SyntheticStream stream = SyntheticStream.standard();
+        buffer.onInit(SyntheticStream.init("a"));
+        for (int i = 0; i < 15; i++) buffer.onFragment(stream.next()); // keeps 2 GOPs: fragments 6..15
+        await().atMost(Duration.ofSeconds(20)).until(() -> buffer.heapBytes() == 0);
+        assertThat(gopFiles(cache)).isEqualTo(2);
+
+        long room = SyntheticStream.init("a").bytes().length + 12 * 2_000L + 500;
+        List<FailedRecording> failed = new CopyOnWriteArrayList<>();
+        EvidenceWriter writer = Recordings.writer(root, KEY)
+                .segmentChannels(file -> new FullDiskChannel(
+                        FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE), room))
+                .onFailed(failed::add)
+                .build();
+        writer.open(Recordings.request("rec-scratch"), buffer);
+        Recordings.feed(writer, stream.next(10));
+        await().atMost(Duration.ofSeconds(20)).until(() -> !failed.isEmpty());
+
+        assertThat(failed.getFirst().sealed()).isTrue();
+        assertThat(failed.getFirst().durationMillis()).isEqualTo(2_400L);
+        assertThat(buffer.bufferedBytes()).isZero();
+        assertThat(gopFiles(cache)).as("scratch files deleted before the seal").isZero();
+        assertThat(Recordings.manifest(root.resolve("rec-scratch"))
+                        .get("preEventSecondsIncluded")
+                        .asDouble())
+                .isEqualTo(2.0);
+    }
+
+    private static long gopFiles(Path cache) throws IOException {
+        try (var files = Files.list(cache)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("gop-"))
+                    .count();
+        }
     }
 
     @Test
