@@ -25,6 +25,7 @@ import org.openbwc.device.core.ControllerEvent.StorageReserveReached;
 import org.openbwc.device.core.ControllerEvent.Undocked;
 import org.openbwc.device.core.ControllerSnapshot;
 import org.openbwc.device.evidence.DeviceKey;
+import org.openbwc.device.evidence.FailedRecording;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
 import org.openbwc.device.evidence.VerificationResult;
@@ -273,6 +274,24 @@ final class Telemetry {
                 hw.clock().now(),
                 s.state(),
                 "boot",
+                details,
+                ++eventSeq);
+    }
+
+    /** The writer gave up on a recording (docs/protocol.md, recording.failed). */
+    UnitEvent failedEvent(FailedRecording r, ControllerSnapshot s) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("recordingId", r.recordingId());
+        details.put("reason", r.reason().length() > 300 ? r.reason().substring(0, 300) : r.reason());
+        details.put("sealed", Boolean.toString(r.sealed()));
+        if (r.durationMillis() != null) details.put("durationMillis", Long.toString(r.durationMillis()));
+        return new UnitEvent(
+                Payload.VERSION,
+                config.unitId(),
+                EventType.RECORDING_FAILED,
+                hw.clock().now(),
+                s.state(),
+                "evidence",
                 details,
                 ++eventSeq);
     }

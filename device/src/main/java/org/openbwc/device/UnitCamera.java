@@ -16,6 +16,7 @@ import org.openbwc.device.evidence.EndReason;
 import org.openbwc.device.evidence.EvidenceRecovery;
 import org.openbwc.device.evidence.EvidenceVerifier;
 import org.openbwc.device.evidence.EvidenceWriter;
+import org.openbwc.device.evidence.FailedRecording;
 import org.openbwc.device.evidence.PreEventBuffer;
 import org.openbwc.device.evidence.PreEventSnapshot;
 import org.openbwc.device.evidence.RecordingRequest;
@@ -58,6 +59,7 @@ final class UnitCamera implements AutoCloseable {
             UnitConfig config,
             String firmware,
             Consumer<SealedRecording> onSealed,
+            Consumer<FailedRecording> onFailed,
             List<? extends FragmentSink> liveOutputs)
             throws IOException {
         this.config = config;
@@ -77,6 +79,7 @@ final class UnitCamera implements AutoCloseable {
                 .segmentMinutes(config.evidence().segmentMinutes())
                 .maxRecordingMinutes(config.evidence().maxRecordingMinutes())
                 .onSealed(onSealed)
+                .onFailed(onFailed)
                 .build();
         boolean preEventAudio = config.recording().preEventAudio();
         this.fanOut = new FragmentFanOut(buffer, writer, liveOutputs);
@@ -118,8 +121,18 @@ final class UnitCamera implements AutoCloseable {
             String firmware,
             Consumer<SealedRecording> onSealed,
             List<? extends FragmentSink> liveOutputs) {
+        return start(config, firmware, onSealed, r -> {}, liveOutputs);
+    }
+
+    /** As above; {@code onFailed} is told of a recording the writer could not go on writing (see the writer). */
+    static UnitCamera start(
+            UnitConfig config,
+            String firmware,
+            Consumer<SealedRecording> onSealed,
+            Consumer<FailedRecording> onFailed,
+            List<? extends FragmentSink> liveOutputs) {
         try {
-            return new UnitCamera(config, firmware, onSealed, liveOutputs);
+            return new UnitCamera(config, firmware, onSealed, onFailed, liveOutputs);
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "unit " + config.unitId() + ": cannot open the evidence store under " + config.dataDir(), e);

@@ -25,6 +25,7 @@ import org.openbwc.device.core.RecordingPolicy;
 import org.openbwc.device.core.Tick;
 import org.openbwc.device.core.TriggerSignal;
 import org.openbwc.device.evidence.EndReason;
+import org.openbwc.device.evidence.FailedRecording;
 import org.openbwc.device.evidence.PreEventSnapshot;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
@@ -109,7 +110,7 @@ public final class UnitRuntime implements AutoCloseable {
                 this::submit,
                 this::publishStream,
                 this::publishStatus);
-        this.camera = UnitCamera.start(config, firmware, this::onSealed, live.outputs());
+        this.camera = UnitCamera.start(config, firmware, this::onSealed, this::onFailed, live.outputs());
         this.evidence = new EvidenceRecorder(config.unitId(), hw.clock(), camera);
         this.telemetry = new Telemetry(config, hw, firmware);
         this.eventLog = new EventLog(config.unitId());
@@ -291,6 +292,17 @@ public final class UnitRuntime implements AutoCloseable {
                     tag,
                     r.recordingId());
             submit(() -> apply(new RecordingLimitReached(r.recordingId())));
+        }
+    }
+
+    /**
+     * Called by the evidence writer's thread when it could not go on writing a recording (it logged why, and sealed
+     * what was durable if it could): the gateway hears of it as {@code recording.failed}.
+     */
+    private void onFailed(FailedRecording r) {
+        if (!onLoop(() -> link.publishEvent(telemetry.failedEvent(r, controller.snapshot())))) {
+            Logger.warn(
+                    "{}recording {} failed after the unit stopped; its event is not published", tag, r.recordingId());
         }
     }
 

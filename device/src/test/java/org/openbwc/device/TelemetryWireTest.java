@@ -28,6 +28,7 @@ import org.openbwc.device.core.ControllerEvent.Undocked;
 import org.openbwc.device.core.ControllerSnapshot;
 import org.openbwc.device.evidence.DeviceKey;
 import org.openbwc.device.evidence.EndReason;
+import org.openbwc.device.evidence.FailedRecording;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
 import org.openbwc.device.evidence.VerificationResult;
@@ -253,6 +254,24 @@ class TelemetryWireTest {
                                 "{\"bytesTruncated\":\"77\",\"detail\":\"torn tail cut\",\"durationMillis\":\"61000\","
                                         + "\"recordingId\":\"u-0\",\"sealed\":\"true\"}")
                         .replace("\"seq\":1", "\"seq\":2"));
+    }
+
+    @Test
+    void recordingFailedSaysWhyAndWhetherWhatWasDurableIsSealed() {
+        assertThat(wire(telemetry.failedEvent(
+                        new FailedRecording("u-2", "No space left on device", true, 12_400L),
+                        snapshot(UnitState.RECORDING))))
+                .isEqualTo(expected(
+                        "recording.failed",
+                        "RECORDING",
+                        "evidence",
+                        "{\"durationMillis\":\"12400\",\"reason\":\"No space left on device\","
+                                + "\"recordingId\":\"u-2\",\"sealed\":\"true\"}"));
+        assertThat(wire(telemetry.failedEvent(
+                        new FailedRecording("u-3", "No space left on device", false, null),
+                        snapshot(UnitState.RECORDING))))
+                .contains("\"details\":{\"reason\":\"No space left on device\",\"recordingId\":\"u-3\","
+                        + "\"sealed\":\"false\"}");
     }
 
     @Test

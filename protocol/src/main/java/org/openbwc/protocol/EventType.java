@@ -11,6 +11,12 @@ public enum EventType implements JsonNamed {
     RECORDING_SEALED("recording.sealed"),
     /** A recording found unsealed at boot (power loss) was recovered from its journal and sealed. */
     RECORDING_RECOVERED("recording.recovered"),
+    /**
+     * The unit could not go on writing a recording (the evidence disk filled from outside, an I/O error); details
+     * {@code recordingId}, {@code reason}, {@code sealed} (what was durable was sealed at once) and
+     * {@code durationMillis} (when sealed). Gateways raise a critical alert.
+     */
+    RECORDING_FAILED("recording.failed"),
     /** Storage reached its reserve: the recording was stopped cleanly and no new one can start. */
     STORAGE_RESERVE("storage.reserve"),
     /** The camera or encoder could not start or failed: the unit cannot record evidence until it is fixed. */

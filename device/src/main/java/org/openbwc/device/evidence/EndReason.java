@@ -10,6 +10,13 @@ public enum EndReason {
     STORAGE_RESERVE("storage-reserve"),
     /** The device shut down while recording. */
     SHUTDOWN("shutdown"),
+    /**
+     * The evidence disk filled while the recording was written (not by the recording: that stops at the reserve);
+     * what was durable was sealed at once, as recovery would.
+     */
+    STORAGE_FULL("storage-full"),
+    /** A write to the evidence disk failed for another reason; what was durable was sealed at once. */
+    WRITE_FAILED("write-failed"),
     /** Sealed on boot from the journal of a recording that was never closed. */
     RECOVERED("recovered");
 

@@ -73,6 +73,16 @@ public final class EvidenceRecovery {
 
     /** Recovers one recording directory that has no manifest. */
     public RecoveredRecording recover(Path dir) throws IOException {
+        return recover(dir, EndReason.RECOVERED);
+    }
+
+    /**
+     * Recovers one recording directory that has no manifest, closing its journal with {@code reason}: {@link
+     * EndReason#RECOVERED} on boot, or why the writer gave up on it while the unit runs (e.g. {@link
+     * EndReason#STORAGE_FULL}). A journal already closed keeps its reason.
+     */
+    public RecoveredRecording recover(Path dir, EndReason reason) throws IOException {
+        Objects.requireNonNull(reason, "reason");
         if (Files.exists(dir.resolve(ManifestFile.FILE_NAME))) {
             throw new IllegalStateException(dir + " is already sealed");
         }
@@ -95,7 +105,7 @@ public final class EvidenceRecovery {
             if (!segments.isEmpty() && segments.getLast().fragments == 0) {
                 walk = JournalWalk.run(dir, walk.lastInitLineStart());
             }
-            cutAndClose(dir, walk);
+            cutAndClose(dir, walk, reason);
             walk = JournalWalk.run(dir);
             if (!walk.clean() || walk.recording().closed() == null) {
                 return unsealed(
@@ -106,7 +116,11 @@ public final class EvidenceRecovery {
         RecordingManifest manifest = ManifestFile.writeSigned(dir, recording.manifest(key.publicKeyBase64()), key);
         String detail = "sealed: " + manifest.fragmentCount() + " fragments, " + manifest.durationSeconds() + " s kept"
                 + (manifest.bytesTruncated() > 0 ? "; cut " + manifest.bytesTruncated() + " bytes of torn writes" : "");
-        Logger.info("recovered recording {}: {}", manifest.recordingId(), detail);
+        Logger.info(
+                "{} recording {}: {}",
+                reason == EndReason.RECOVERED ? "recovered" : "sealed (" + manifest.endReason() + ")",
+                manifest.recordingId(),
+                detail);
         return new RecoveredRecording(
                 manifest.recordingId(),
                 dir,
@@ -153,7 +167,7 @@ public final class EvidenceRecovery {
         }
     }
 
-    private void cutAndClose(Path dir, JournalWalk.Outcome walk) throws IOException {
+    private void cutAndClose(Path dir, JournalWalk.Outcome walk, EndReason reason) throws IOException {
         JournaledRecording recording = walk.recording();
         Set<String> listed = new HashSet<>();
         for (JournaledRecording.SegmentState s : recording.segments()) {
@@ -179,8 +193,7 @@ public final class EvidenceRecovery {
                 journal.append(new JournalEntry.SegmentSealed(
                         file, Files.size(dir.resolve(file)), Sha256.ofFile(dir.resolve(file))));
             }
-            journal.append(new JournalEntry.Closed(
-                    recording.lastWallClock(), EndReason.RECOVERED.wireName(), bytesTruncated, torn));
+            journal.append(new JournalEntry.Closed(recording.lastWallClock(), reason.wireName(), bytesTruncated, torn));
             journal.sync();
         }
     }

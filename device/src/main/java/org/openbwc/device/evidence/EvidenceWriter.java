@@ -58,6 +58,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
     private final long queueBytes;
     private final long syncEveryMicros;
     private final Consumer<SealedRecording> onSealed;
+    private final Consumer<FailedRecording> onFailed;
+    private final SegmentChannels segmentChannels;
     private final AtomicReference<OpenRecording> current = new AtomicReference<>();
     private final Object control = new Object();
 
@@ -71,6 +73,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         this.queueBytes = b.queueBytes;
         this.syncEveryMicros = b.syncEveryMillis * 1000;
         this.onSealed = b.onSealed;
+        this.onFailed = b.onFailed;
+        this.segmentChannels = b.segmentChannels;
         try {
             Files.createDirectories(evidenceRoot);
         } catch (IOException e) {
@@ -110,6 +114,7 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         }
         synchronized (control) {
             OpenRecording recording = create(request);
+            recording.scratch(buffer);
             current.set(recording);
             PreEventSnapshot snapshot = buffer.snapshot();
             recording.offerSnapshotFirst(snapshot);
@@ -143,7 +148,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         journal.append(opened);
         journal.sync();
         ManifestFile.forceDirectory(dir);
-        RecordingFiles files = new RecordingFiles(request.recordingId(), dir, journal, opened, segmentMicros, key);
+        RecordingFiles files =
+                new RecordingFiles(request.recordingId(), dir, journal, opened, segmentMicros, key, segmentChannels);
         return new OpenRecording(
                 request.recordingId(),
                 files,
@@ -152,7 +158,9 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
                 syncEveryMicros,
                 maxRecordingMicros,
                 onSealed,
-                ended -> current.compareAndSet(ended, null));
+                onFailed,
+                ended -> current.compareAndSet(ended, null),
+                key);
     }
 
     /** True while a recording is open. */
@@ -168,13 +176,16 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
     /**
      * Stops taking fragments, writes the ones queued, seals the last segment and writes the signed manifest.
      * Blocks until that is done and {@code onSealed} has been told. Empty if no recording was open (e.g. it already
-     * sealed itself at the maximum length; {@code onSealed} reported that one).
+     * sealed itself at the maximum length; {@code onSealed} reported that one), or if writing it failed ({@code
+     * onFailed} reported that one, sealed or not, after a failed write).
      *
-     * @throws UncheckedIOException if the recording could not be sealed; it is then left for {@link EvidenceRecovery}
+     * @throws UncheckedIOException if the recording could not be sealed for another reason; it is then left for
+     *     {@link EvidenceRecovery}
      */
     public Optional<SealedRecording> close(Instant endedAt, EndReason reason) {
         Objects.requireNonNull(reason, "reason");
-        if (reason == EndReason.RECOVERED) throw new IllegalArgumentException("only recovery seals as " + reason);
+        if (reason == EndReason.RECOVERED || reason == EndReason.STORAGE_FULL || reason == EndReason.WRITE_FAILED)
+            throw new IllegalArgumentException("only recovery seals as " + reason);
         OpenRecording recording;
         synchronized (control) {
             recording = current.getAndSet(null);
@@ -184,7 +195,9 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         try {
             return Optional.of(recording.sealed().join());
         } catch (CompletionException e) {
+            // Writing failed while the close waited: the writer logged it, sealed what it could and told onFailed.
             Throwable cause = e.getCause();
+            if (cause instanceof IOException && recording.failure() != null) return Optional.empty();
             if (cause instanceof IOException io)
                 throw new UncheckedIOException("recording " + recording.id() + " could not be sealed", io);
             if (cause instanceof RuntimeException r) throw r;
@@ -283,6 +296,8 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         private long queueBytes = 12L << 20;
         private long syncEveryMillis = 200;
         private Consumer<SealedRecording> onSealed = r -> {};
+        private Consumer<FailedRecording> onFailed = r -> {};
+        private SegmentChannels segmentChannels = SegmentChannels.DEFAULT;
 
         private Builder(Path evidenceRoot, DeviceKey key) {
             this.evidenceRoot = Objects.requireNonNull(evidenceRoot, "evidenceRoot");
@@ -351,6 +366,23 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
          */
         public Builder onSealed(Consumer<SealedRecording> listener) {
             this.onSealed = Objects.requireNonNull(listener, "onSealed");
+            return this;
+        }
+
+        /**
+         * Told, on the writer's thread, of a recording whose files could not be written (e.g. the disk filled from
+         * outside): after one ERROR line the writer seals what is durable at once, as recovery would, with the end
+         * reason {@code storage-full} (or {@code write-failed}), and then tells this listener whether that worked.
+         * The recording is over either way; {@link #close} returns empty for it, also when it was waiting for it.
+         */
+        public Builder onFailed(Consumer<FailedRecording> listener) {
+            this.onFailed = Objects.requireNonNull(listener, "onFailed");
+            return this;
+        }
+
+        /** Test seam: how segment files are created (see {@link SegmentChannels}). */
+        Builder segmentChannels(SegmentChannels channels) {
+            this.segmentChannels = Objects.requireNonNull(channels, "segmentChannels");
             return this;
         }
 

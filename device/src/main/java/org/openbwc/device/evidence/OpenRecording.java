@@ -41,7 +41,9 @@ final class OpenRecording implements Runnable {
     private final long syncEveryMicros;
     private final long maxRecordingMicros;
     private final Consumer<SealedRecording> onSealed;
+    private final Consumer<FailedRecording> onFailed;
     private final Consumer<OpenRecording> onEnded;
+    private final DeviceKey key;
     private final LinkedBlockingDeque<Task> queue = new LinkedBlockingDeque<>();
     private final AtomicInteger queuedFragments = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
@@ -49,10 +51,17 @@ final class OpenRecording implements Runnable {
     private final CompletableFuture<SealedRecording> sealed = new CompletableFuture<>();
     private final Thread thread;
     private volatile boolean queueFullLogged;
+    /** Set when writing failed and {@code onFailed} was told, before {@link #sealed} completes exceptionally. */
+    private volatile FailedRecording failure;
+    /** The pre-event buffer on the same disk, whose scratch files a full disk can have back; may be null. */
+    private volatile PreEventBuffer scratch;
 
     /**
      * @param onSealed told of the sealed recording, on the recording's thread, before {@link #sealed()} completes
+     * @param onFailed told, on the recording's thread, when writing failed, after what was durable was sealed (or
+     *     that failed too)
      * @param onEnded told, before anything else, that the recording is sealed or failed and takes nothing more
+     * @param key signs the manifest when a failed recording is sealed from its journal
      */
     OpenRecording(
             String id,
@@ -62,7 +71,9 @@ final class OpenRecording implements Runnable {
             long syncEveryMicros,
             long maxRecordingMicros,
             Consumer<SealedRecording> onSealed,
-            Consumer<OpenRecording> onEnded) {
+            Consumer<FailedRecording> onFailed,
+            Consumer<OpenRecording> onEnded,
+            DeviceKey key) {
         this.id = id;
         this.files = files;
         this.queueFragments = queueFragments;
@@ -70,12 +81,24 @@ final class OpenRecording implements Runnable {
         this.syncEveryMicros = syncEveryMicros;
         this.maxRecordingMicros = maxRecordingMicros;
         this.onSealed = onSealed;
+        this.onFailed = onFailed;
         this.onEnded = onEnded;
+        this.key = key;
         thread = new Thread(this, "evidence-writer-" + id);
     }
 
     String id() {
         return id;
+    }
+
+    /** The pre-event buffer to empty, for room to seal in, if the disk is found full. */
+    void scratch(PreEventBuffer buffer) {
+        this.scratch = buffer;
+    }
+
+    /** What became of the recording when writing failed ({@code onFailed} was told), or null. */
+    FailedRecording failure() {
+        return failure;
     }
 
     /** Completes with the sealed recording, or fails with why it could not be sealed (or that it was halted). */
@@ -256,11 +279,81 @@ final class OpenRecording implements Runnable {
         sealed.complete(result);
     }
 
+    /**
+     * Writing failed: one ERROR line (the stack at DEBUG), then what is durable is sealed at once, as recovery would
+     * on the next boot, with the end reason {@code storage-full} (or {@code write-failed}); if that fails too (a disk
+     * with no room for the journal's close line and the manifest), the recording is left for boot recovery. Either
+     * way {@code onFailed} is told.
+     */
     private void fail(Exception e) {
         if (e instanceof InterruptedException) Thread.currentThread().interrupt();
-        Logger.error(e, "recording {} could not be written; it stays unsealed for EvidenceRecovery", id);
         onEnded.accept(this);
         files.closeAfterFailure();
+        String reason = reasonOf(e);
+        FailedRecording failed;
+        if (e instanceof IOException io) {
+            Logger.error("recording {} could not be written: {}; sealing what is on disk", id, reason);
+            Logger.debug(io, "recording {}: the write that failed", id);
+            if (diskFull(io)) freeScratch();
+            failed = sealAfterFailure(reason, diskFull(io) ? EndReason.STORAGE_FULL : EndReason.WRITE_FAILED);
+        } else {
+            Logger.error(e, "recording {} could not be written; it stays unsealed for EvidenceRecovery", id);
+            failed = new FailedRecording(id, reason, false, null);
+        }
+        failure = failed;
+        try {
+            onFailed.accept(failed);
+        } catch (RuntimeException listener) {
+            Logger.error(listener, "recording {}: the onFailed listener failed", id);
+        }
         sealed.completeExceptionally(e);
+    }
+
+    /**
+     * Sealing needs a little room (a torn tail set aside, the journal's close line, the manifest): the pre-event
+     * buffer's files are scratch, not evidence yet, so they go first. The next recording then starts without
+     * pre-event media, which a full disk could not have kept anyway.
+     */
+    private void freeScratch() {
+        for (Task left : queue)
+            if (left instanceof SnapshotTask s) s.snapshot().close(); // unpins its GOPs so that they can go
+        PreEventBuffer buffer = scratch;
+        if (buffer == null) return;
+        try {
+            long bytes = buffer.bufferedBytes();
+            if (buffer.freeScratch(2_000))
+                Logger.info("recording {}: emptied the pre-event buffer ({} bytes) to make room to seal", id, bytes);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private FailedRecording sealAfterFailure(String reason, EndReason endReason) {
+        String why;
+        try {
+            RecoveredRecording r = new EvidenceRecovery(files.dir().getParent(), key).recover(files.dir(), endReason);
+            if (r.sealed()) return new FailedRecording(id, reason, true, r.durationMillis());
+            why = r.detail();
+        } catch (IOException | RuntimeException sealing) {
+            why = reasonOf(sealing);
+            Logger.debug(sealing, "recording {}: sealing after the failed write", id);
+        }
+        Logger.warn(
+                "recording {} could not be sealed after the failed write either ({}); it stays unsealed until the unit"
+                        + " restarts and recovers it",
+                id,
+                why);
+        return new FailedRecording(id, reason, false, null);
+    }
+
+    /** ENOSPC or EDQUOT, as the JDK words them on Linux (there is no exception type for it). */
+    private static boolean diskFull(IOException e) {
+        String m = e.getMessage();
+        return m != null && (m.contains("No space left on device") || m.contains("Disk quota exceeded"));
+    }
+
+    private static String reasonOf(Exception e) {
+        String m = e.getMessage() == null ? e.toString() : e.getMessage();
+        return m.length() > 300 ? m.substring(0, 300) : m;
     }
 }

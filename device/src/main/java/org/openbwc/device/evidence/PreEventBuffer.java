@@ -65,16 +65,30 @@ public final class PreEventBuffer implements FragmentSink, AutoCloseable {
     }
 
     PreEventBuffer(int preEventSeconds, long maxBytes, Path cacheDir, long maxHeapBytes) {
+        this(preEventSeconds, maxBytes, maxHeapBytes, files(preEventSeconds, maxBytes, cacheDir));
+    }
+
+    /** With its files made by the caller (a test that controls their clock). */
+    PreEventBuffer(int preEventSeconds, long maxBytes, long maxHeapBytes, PreEventFiles files) {
+        check(preEventSeconds, maxBytes);
+        this.preEventMicros = preEventSeconds * 1_000_000L;
+        this.maxBytes = maxBytes;
+        this.maxHeapBytes = maxHeapBytes;
+        this.files = files;
+    }
+
+    private static PreEventFiles files(int preEventSeconds, long maxBytes, Path cacheDir) {
+        check(preEventSeconds, maxBytes);
+        if (cacheDir == null) throw new IllegalArgumentException("a pre-event cache directory is required");
+        return new PreEventFiles(cacheDir);
+    }
+
+    private static void check(int preEventSeconds, long maxBytes) {
         if (preEventSeconds < 0 || preEventSeconds > MAX_PRE_EVENT_SECONDS) {
             throw new IllegalArgumentException(
                     "preEventSeconds " + preEventSeconds + " is out of range 0.." + MAX_PRE_EVENT_SECONDS);
         }
         if (maxBytes < 1 << 20) throw new IllegalArgumentException("maxBytes " + maxBytes + " is below 1 MiB");
-        if (cacheDir == null) throw new IllegalArgumentException("a pre-event cache directory is required");
-        this.preEventMicros = preEventSeconds * 1_000_000L;
-        this.maxBytes = maxBytes;
-        this.maxHeapBytes = maxHeapBytes;
-        this.files = new PreEventFiles(cacheDir);
     }
 
     @Override
@@ -164,6 +178,15 @@ public final class PreEventBuffer implements FragmentSink, AutoCloseable {
         while (!gops.isEmpty()) evictHead();
     }
 
+    /**
+     * Drops the buffered fragments and waits up to {@code millis} until their files are deleted (those a snapshot
+     * still holds stay until it is closed): room on a full disk. True if the files thread got there in time.
+     */
+    public boolean freeScratch(long millis) throws InterruptedException {
+        clear();
+        return files.awaitIdle(millis);
+    }
+
     /** Drops everything and deletes the buffer's files. */
     @Override
     public synchronized void close() {
@@ -182,6 +205,11 @@ public final class PreEventBuffer implements FragmentSink, AutoCloseable {
     /** Bytes of buffered media on the heap, waiting for (or failing to reach) the disk. */
     public long heapBytes() {
         return files.heapBytes();
+    }
+
+    /** The buffer's files, for tests. */
+    PreEventFiles files() {
+        return files;
     }
 
     /** GOP files open, buffered or pinned by a snapshot. */

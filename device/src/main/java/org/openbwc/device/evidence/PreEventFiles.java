@@ -14,9 +14,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import org.openbwc.device.media.Fragment;
 import org.tinylog.Logger;
 
@@ -42,10 +45,29 @@ final class PreEventFiles implements AutoCloseable {
     private final Thread thread;
     private long nextGop;
     private volatile boolean closed;
-    private boolean failureLogged;
+
+    /** Writes that work again stay unlogged until none failed for this long: a nearly full disk flaps. */
+    static final long QUIET_NANOS = 60_000_000_000L;
+
+    private final LongSupplier nanoClock;
+    private final long quietNanos;
+    // Owned by the writing thread; volatile for the tests that read them.
+    private volatile boolean failing;
+    private volatile long warnings;
+    private volatile long failedWrites;
+    private volatile long writes;
+    private long lastFailureNanos;
+    private long failedInEpisode;
 
     PreEventFiles(Path dir) {
+        this(dir, System::nanoTime, QUIET_NANOS);
+    }
+
+    /** @param nanoClock and {@code quietNanos}: when a failing cache counts as writable again (for tests) */
+    PreEventFiles(Path dir, LongSupplier nanoClock, long quietNanos) {
         this.dir = dir;
+        this.nanoClock = nanoClock;
+        this.quietNanos = quietNanos;
         boolean usable = prepare(dir);
         this.thread = Thread.ofPlatform().name("pre-event-files").daemon(true).unstarted(this::run);
         if (usable) {
@@ -157,20 +179,56 @@ final class PreEventFiles implements AutoCloseable {
             gop.written = at;
             // from here on readers go to the file; the offset is published by this volatile write
             releaseHeap(c);
-            if (failureLogged) {
-                failureLogged = false;
-                Logger.info("pre-event cache {} is writable again", dir);
+            writes++;
+            if (failing && nanoClock.getAsLong() - lastFailureNanos >= quietNanos) {
+                failing = false;
+                Logger.info("pre-event cache {} is writable again ({} writes had failed)", dir, failedInEpisode);
             }
         } catch (IOException | RuntimeException e) {
             // the fragment stays on the heap; the buffer's heap cap keeps that bounded
-            if (!failureLogged) {
-                failureLogged = true;
-                Logger.error(
-                        "pre-event cache {}: writing failed ({}); fragments stay in memory until it works again",
+            failedWrites++;
+            failedInEpisode++;
+            lastFailureNanos = nanoClock.getAsLong();
+            if (!failing) {
+                // One line per episode, however often a nearly full disk lets a write through and fails the next.
+                failing = true;
+                failedInEpisode = 1;
+                warnings++;
+                Logger.warn(
+                        "pre-event cache {}: writing failed ({}); fragments stay in memory (at most {} MiB); not"
+                                + " logged again until writes have worked for {} s",
                         dir,
-                        e.toString());
+                        e.toString(),
+                        PreEventBuffer.MAX_HEAP_BYTES >> 20,
+                        quietNanos / 1_000_000_000L);
             }
         }
+    }
+
+    /** Waits up to {@code millis} for the work queued so far (writes, deletions) to be done; true if it was. */
+    boolean awaitIdle(long millis) throws InterruptedException {
+        if (closed) return true;
+        CountDownLatch done = new CountDownLatch(1);
+        work.add(done::countDown);
+        return done.await(millis, TimeUnit.MILLISECONDS);
+    }
+
+    /** True from a failed write until writes have worked for the quiet period. */
+    boolean failing() {
+        return failing;
+    }
+
+    /** Warnings logged: one per episode of failing writes. */
+    long warnings() {
+        return warnings;
+    }
+
+    long failedWrites() {
+        return failedWrites;
+    }
+
+    long writes() {
+        return writes;
     }
 
     private void deleteFile(Gop gop) {

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Arrays;
@@ -29,6 +28,7 @@ final class RecordingFiles {
     private final Instant startedAt;
     private final long segmentMicros;
     private final DeviceKey key;
+    private final SegmentChannels channels;
 
     // Written on the recording's thread, read by stats().
     private volatile long mediaMicros;
@@ -63,13 +63,15 @@ final class RecordingFiles {
             EvidenceJournal journal,
             JournalEntry.Opened opened,
             long segmentMicros,
-            DeviceKey key) {
+            DeviceKey key,
+            SegmentChannels channels) {
         this.id = id;
         this.dir = dir;
         this.journal = journal;
         this.startedAt = opened.startedAt();
         this.segmentMicros = segmentMicros;
         this.key = key;
+        this.channels = channels;
         fold.apply(opened);
         chain = fold.chainHead();
     }
@@ -228,7 +230,7 @@ final class RecordingFiles {
         if (segment != null) sealSegment();
         segmentIndex++;
         segmentName = segmentName(segmentIndex);
-        segment = FileChannel.open(dir.resolve(segmentName), StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        segment = channels.create(dir.resolve(segmentName));
         // The file's directory entry must be durable before a journal line names it.
         ManifestFile.forceDirectory(dir);
         segmentDigest = Sha256.newDigest();

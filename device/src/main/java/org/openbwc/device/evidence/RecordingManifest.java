@@ -13,7 +13,9 @@ import java.util.List;
  *
  * @param preEventSecondsIncluded media time taken from the pre-event buffer, i.e. recorded before the trigger
  * @param durationMicros media time of all fragments; {@code durationSeconds} is the same in seconds
- * @param endReason {@code stopped}, {@code max-duration}, {@code storage-reserve}, {@code shutdown} or {@code recovered}
+ * @param endReason {@code stopped}, {@code max-duration}, {@code storage-reserve}, {@code shutdown},
+ *     {@code storage-full} or {@code write-failed} (a write failed; sealed at once from the journal, as recovery
+ *     does) or {@code recovered}
  * @param droppedFragments fragments of the stream missing from the recording (the disk could not keep up)
  * @param bytesTruncated bytes of torn writes that recovery cut off the segment files (kept aside, see {@code torn})
  */

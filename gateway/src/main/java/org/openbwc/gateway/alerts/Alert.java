@@ -84,6 +84,8 @@ public record Alert(
         CLOCK_UNSET("clock.unset"),
         UNIT_OFFLINE("unit.offline"),
         RECORDING_RECOVERED("recording.recovered"),
+        /** The unit could not go on writing a recording (its evidence disk filled from outside, an I/O error). */
+        RECORDING_FAILED("recording.failed"),
         CAMERA_FAILED("camera.failed"),
         UNIT_NOT_ENROLLED("unit.not-enrolled"),
         UNIT_REVOKED("unit.revoked"),

@@ -228,6 +228,17 @@ public final class AlertBoard implements FleetRegistry.Listener {
                         e.time(),
                         "recording " + d.getOrDefault("recordingId", "?") + " recovered after a power loss ("
                                 + seconds(d.get("durationMillis")) + " kept)");
+            case RECORDING_FAILED ->
+                raise(
+                        e.unitId(),
+                        Alert.Type.RECORDING_FAILED,
+                        Alert.Severity.CRITICAL,
+                        e.time(),
+                        "recording " + d.getOrDefault("recordingId", "?") + " failed: "
+                                + d.getOrDefault("reason", "unknown reason") + "; "
+                                + ("true".equals(d.get("sealed"))
+                                        ? seconds(d.get("durationMillis")) + " sealed"
+                                        : "left unsealed until the unit restarts"));
             case CAMERA_FAILED ->
                 raise(
                         e.unitId(),

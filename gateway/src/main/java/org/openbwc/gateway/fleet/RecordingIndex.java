@@ -13,7 +13,7 @@ import org.openbwc.protocol.UnitEvent;
 
 /**
  * Each unit's recent recordings as the unit reported them in its events (started, stopped, sealed and checked,
- * recovered), for the unit page. The evidence itself stays on the unit until it is offloaded.
+ * recovered, failed), for the unit page. The evidence itself stays on the unit until it is offloaded.
  */
 public final class RecordingIndex implements FleetRegistry.Listener {
 
@@ -128,6 +128,25 @@ public final class RecordingIndex implements FleetRegistry.Listener {
                                 null,
                                 null,
                                 d.get("detail")));
+            case RECORDING_FAILED ->
+                update(
+                        e.unitId(),
+                        id,
+                        old -> new Entry(
+                                id,
+                                old == null ? null : old.startedAt(),
+                                e.time(),
+                                number(d.get("durationMillis")),
+                                old == null ? null : old.trigger(),
+                                old == null ? null : old.preEvent(),
+                                old != null && old.recovered(),
+                                null,
+                                null,
+                                null,
+                                "failed: " + d.getOrDefault("reason", "unknown reason") + "; "
+                                        + ("true".equals(d.get("sealed"))
+                                                ? "what was on disk is sealed (" + d.get("durationMillis") + " ms)"
+                                                : "left unsealed until the unit restarts")));
             default -> {}
         }
     }

@@ -87,6 +87,39 @@ class AlertBoardTest {
     }
 
     @Test
+    void aRecordingTheUnitCouldNotWriteRaisesACriticalAlertSayingWhyAndWhatIsSealed() {
+        feed.applyEvent(
+                event(
+                        EventType.RECORDING_FAILED,
+                        Map.of(
+                                "recordingId",
+                                "r-9",
+                                "reason",
+                                "No space left on device",
+                                "sealed",
+                                "true",
+                                "durationMillis",
+                                "12400"),
+                        1),
+                false);
+        assertThat(board.all()).hasSize(1);
+        Alert sealed = board.all().getFirst();
+        assertThat(sealed.type().wire()).isEqualTo("recording.failed");
+        assertThat(sealed.severity()).isEqualTo(Alert.Severity.CRITICAL);
+        assertThat(sealed.message()).isEqualTo("recording r-9 failed: No space left on device; 12.4 s sealed");
+
+        board.acknowledge(sealed.id(), "sam");
+        feed.applyEvent(
+                event(
+                        EventType.RECORDING_FAILED,
+                        Map.of("recordingId", "r-10", "reason", "No space left on device", "sealed", "false"),
+                        2),
+                false);
+        assertThat(board.all().getFirst().message())
+                .isEqualTo("recording r-10 failed: No space left on device; left unsealed until the unit restarts");
+    }
+
+    @Test
     void anAgencyCanRaiseRecordingStartsAsInfoAlertsAndAcknowledgeThemAllAtOnce() {
         AlertBoard agency =
                 new AlertBoard(Clock.fixed(T, ZoneOffset.UTC), registry, Set.of("recording.started"), AlertStore.NONE);

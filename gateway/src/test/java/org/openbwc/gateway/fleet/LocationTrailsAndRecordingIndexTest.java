@@ -97,4 +97,46 @@ class LocationTrailsAndRecordingIndexTest {
                 .containsExactly("r-2", "r-0");
         assertThat(index.recordings("u-1").get(1).recovered()).isTrue();
     }
+
+    @Test
+    void aRecordingTheUnitCouldNotWriteIsMarkedFailedWithItsReason() {
+        RecordingIndex index = new RecordingIndex(5);
+        registry.listen(index);
+        registry.applyEvent(event(EventType.RECORDING_STARTED, Map.of("recordingId", "r-7"), 1, "button"), false);
+        registry.applyEvent(
+                event(
+                        EventType.RECORDING_FAILED,
+                        Map.of(
+                                "recordingId",
+                                "r-7",
+                                "reason",
+                                "No space left on device",
+                                "sealed",
+                                "true",
+                                "durationMillis",
+                                "12400"),
+                        2,
+                        "evidence"),
+                false);
+        registry.applyEvent(event(EventType.RECORDING_STARTED, Map.of("recordingId", "r-8"), 3, "button"), false);
+        registry.applyEvent(
+                event(
+                        EventType.RECORDING_FAILED,
+                        Map.of("recordingId", "r-8", "reason", "No space left on device", "sealed", "false"),
+                        4,
+                        "evidence"),
+                false);
+        RecordingIndex.Entry sealed = index.recordings("u-1").get(1);
+        assertThat(sealed.recordingId()).isEqualTo("r-7");
+        assertThat(sealed.startedAt()).isEqualTo(T.plusSeconds(1));
+        assertThat(sealed.stoppedAt()).as("no longer shown as recording").isEqualTo(T.plusSeconds(2));
+        assertThat(sealed.durationMillis()).isEqualTo(12_400);
+        assertThat(sealed.problem())
+                .startsWith("failed: No space left on device;")
+                .contains("sealed");
+        RecordingIndex.Entry unsealed = index.recordings("u-1").getFirst();
+        assertThat(unsealed.problem())
+                .isEqualTo("failed: No space left on device; left unsealed until the unit restarts");
+        assertThat(unsealed.durationMillis()).isNull();
+    }
 }

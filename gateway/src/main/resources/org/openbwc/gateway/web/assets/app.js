@@ -375,6 +375,7 @@ export function fmtApiError(e, what = "") {
 export const EVENT_WORDS = {
   "recording.started": "recording started", "recording.stopped": "recording stopped",
   "recording.sealed": "recording sealed", "recording.recovered": "recording recovered",
+  "recording.failed": "recording failed",
   "recording.stop-armed": "recording stop armed", "marker": "marker", "sos.raised": "SOS raised",
   "sos.cleared": "SOS cleared", "stealth.on": "stealth on", "stealth.off": "stealth off", "locate": "locate",
   "battery.low": "battery low", "storage.low": "storage low", "storage.reserve": "storage reserve reached",
@@ -385,8 +386,8 @@ export const EVENT_WORDS = {
 export const ALERT_WORDS = {
   "sos": "SOS", "recording.started": "recording started", "battery.low": "battery low",
   "storage.low": "storage low", "clock.unset": "clock not set", "unit.offline": "unit offline",
-  "recording.recovered": "recording recovered", "camera.failed": "camera failed",
-  "storage.reserve": "storage reserve reached", "unit.not-enrolled": "unit not enrolled",
+  "recording.recovered": "recording recovered", "recording.failed": "recording failed",
+  "camera.failed": "camera failed", "storage.reserve": "storage reserve reached", "unit.not-enrolled": "unit not enrolled",
   "unit.revoked": "revoked unit publishing", "evidence-key.differs": "evidence key differs from the pinned one",
   "storage.reserve": "storage reserve reached", "key.missing": "evidence key missing",
   "uplink.refused": "live uplink refused", "uplink.duplicate": "second live uplink refused",

@@ -230,10 +230,15 @@ function preEventCell(r) {
   return fmtBool(r.preEvent, "yes", "no");
 }
 
-function verifiedCell(v) {
-  if (v === true) return el("td", { class: "verified ok", text: "✓ verified" });
-  if (v === false) return el("td", { class: "verified failed", text: "✗ FAILED" });
-  return el("td", { class: "verified pending", text: "pending" });
+/** The unit's check of a sealed recording; a recording the unit could not write (recording.failed) says so and why. */
+function verifiedCell(r) {
+  const v = r.verified;
+  const title = r.problem || null;
+  if (v == null && typeof r.problem === "string" && r.problem.startsWith("failed:"))
+    return el("td", { class: "verified failed", text: "✗ " + r.problem, title });
+  if (v === true) return el("td", { class: "verified ok", text: "✓ verified", title });
+  if (v === false) return el("td", { class: "verified failed", text: "✗ FAILED", title });
+  return el("td", { class: "verified pending", text: "pending", title });
 }
 
 async function loadRecordings() {
@@ -255,7 +260,7 @@ async function loadRecordings() {
         el("td", { text: r.trigger || DASH }),
         el("td", { class: "num", text: preEventCell(r) }),
         el("td", { class: r.recovered ? "warn" : "", text: r.recovered ? "recovered" : "no" }),
-        verifiedCell(r.verified),
+        verifiedCell(r),
       );
       tr.title = [isNum(r.segments) ? r.segments + " segments" : "", isNum(r.bytes) ? fmtStorage({ freeBytes: r.bytes }) : ""]
         .filter(Boolean).join(" · ");
