@@ -389,7 +389,7 @@ export const ALERT_WORDS = {
   "recording.recovered": "recording recovered", "recording.failed": "recording failed",
   "camera.failed": "camera failed", "storage.reserve": "storage reserve reached", "unit.not-enrolled": "unit not enrolled",
   "unit.revoked": "revoked unit publishing", "evidence-key.differs": "evidence key differs from the pinned one",
-  "storage.reserve": "storage reserve reached", "key.missing": "evidence key missing",
+  "key.missing": "evidence key missing",
   "uplink.refused": "live uplink refused", "uplink.duplicate": "second live uplink refused",
 };
 
