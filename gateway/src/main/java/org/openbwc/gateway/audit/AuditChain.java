@@ -126,14 +126,9 @@ final class AuditChain {
     /** As {@link #verify(Path, byte[], PublicKey)}, over the first {@code bytes} of the file only. */
     static AuditVerification verify(Path file, byte[] key, PublicKey publicKey, long bytes) {
         long lineNo = 0;
-        long entries = 0;
-        long unkeyed = 0;
-        int checkpoints = 0;
-        int torn = 0;
-        long seq = 0;
         String prev = AuditLog.GENESIS;
         boolean keyedPart = false;
-        Checkpoint last = new Checkpoint();
+        Tally t = new Tally();
         try (BufferedReader in = new BufferedReader(
                 new InputStreamReader(new Prefix(Files.newInputStream(file), bytes), StandardCharsets.UTF_8))) {
             for (String text = in.readLine(); text != null; text = in.readLine()) {
@@ -144,46 +139,25 @@ final class AuditChain {
                 } catch (JsonProcessingException e) {
                     // A power cut mid-write leaves a torn line; the next entry chains to the one before it, so a
                     // line replaced by garbage still breaks the chain at the next line.
-                    torn++;
+                    t.torn++;
                     continue;
                 }
                 Line line = Line.of(text);
-                if (line == null)
-                    return broken(last, entries, unkeyed, checkpoints, seq, torn, lineNo, "has no hash at its end");
+                if (line == null) return t.broken(lineNo, "has no hash at its end");
                 long lineSeq = line.json.path("seq").asLong(-1);
                 if (!line.prev.equals(prev)) {
-                    return broken(
-                            last,
-                            entries,
-                            unkeyed,
-                            checkpoints,
-                            seq,
-                            torn,
+                    return t.broken(
                             lineNo,
-                            "does not follow the entry before it (seq " + seq + "): an entry was removed or changed");
+                            "does not follow the entry before it (seq " + t.seq + "): an entry was removed or changed");
                 }
-                if (lineSeq != seq + 1) {
-                    return broken(
-                            last,
-                            entries,
-                            unkeyed,
-                            checkpoints,
-                            seq,
-                            torn,
-                            lineNo,
-                            "has seq " + lineSeq + " where " + (seq + 1) + " was expected");
+                if (lineSeq != t.seq + 1) {
+                    return t.broken(lineNo, "has seq " + lineSeq + " where " + (t.seq + 1) + " was expected");
                 }
                 String action = line.json.path("action").asText();
                 if (AuditLog.KEYED.equals(action)) keyedPart = true;
                 String expected = keyedPart ? mac(key, prev, line.body) : sha256(prev, line.body);
                 if (!expected.equals(line.hash)) {
-                    return broken(
-                            last,
-                            entries,
-                            unkeyed,
-                            checkpoints,
-                            seq,
-                            torn,
+                    return t.broken(
                             lineNo,
                             keyedPart
                                     ? "its HMAC does not match: the entry was changed, or the chain was recomputed without"
@@ -193,74 +167,60 @@ final class AuditChain {
                 if (AuditLog.CHECKPOINT.equals(action)) {
                     JsonNode d = line.json.path("details");
                     boolean valid = keyedPart
-                            && d.path("seq").asLong(-1) == seq
+                            && d.path("seq").asLong(-1) == t.seq
                             && d.path("chain").asText("").equals(prev)
                             && signatureValid(
-                                    publicKey, seq, prev, d.path("signature").asText(""));
+                                    publicKey, t.seq, prev, d.path("signature").asText(""));
                     if (!valid) {
-                        return broken(
-                                last,
-                                entries,
-                                unkeyed,
-                                checkpoints,
-                                seq,
-                                torn,
-                                lineNo,
-                                "is a checkpoint whose signature does not verify with the audit public key");
+                        return t.broken(
+                                lineNo, "is a checkpoint whose signature does not verify with the audit public key");
                     }
-                    checkpoints++;
-                    last.seq = lineSeq;
-                    last.at = time(line.json);
+                    t.checkpoints++;
+                    t.lastCheckpointSeq = lineSeq;
+                    t.lastCheckpointAt = time(line.json);
                 }
-                entries++;
-                if (!keyedPart) unkeyed++;
-                seq = lineSeq;
+                t.entries++;
+                if (!keyedPart) t.unkeyed++;
+                t.seq = lineSeq;
                 prev = line.hash;
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the audit log " + file.toAbsolutePath(), e);
         }
-        if (entries > 0 && !keyedPart) {
+        if (t.entries > 0 && !keyedPart) {
             // The gateway marks the keyed chain's start when it opens any log; a log without the mark was rewritten.
-            return broken(
-                    last,
+            return t.broken(1, "has no keyed part (no audit.keyed entry): the chain was recomputed without the key");
+        }
+        return t.result(true, 0, "");
+    }
+
+    /** What the verifier has counted so far, and the last checkpoint that verified; one result is made from it. */
+    private static final class Tally {
+        long entries;
+        long unkeyed;
+        int checkpoints;
+        int torn;
+        long seq;
+        long lastCheckpointSeq;
+        Instant lastCheckpointAt;
+
+        AuditVerification broken(long lineNo, String problem) {
+            return result(false, lineNo, "line " + lineNo + " " + problem);
+        }
+
+        AuditVerification result(boolean intact, long brokenLine, String problem) {
+            return new AuditVerification(
+                    intact,
                     entries,
                     unkeyed,
                     checkpoints,
                     seq,
                     torn,
-                    1,
-                    "has no keyed part (no audit.keyed entry): the chain was recomputed without the key");
+                    brokenLine,
+                    problem,
+                    lastCheckpointSeq,
+                    lastCheckpointAt);
         }
-        return new AuditVerification(true, entries, unkeyed, checkpoints, seq, torn, 0, "", last.seq, last.at);
-    }
-
-    private static AuditVerification broken(
-            Checkpoint last,
-            long entries,
-            long unkeyed,
-            int checkpoints,
-            long seq,
-            int torn,
-            long lineNo,
-            String problem) {
-        return new AuditVerification(
-                false,
-                entries,
-                unkeyed,
-                checkpoints,
-                seq,
-                torn,
-                lineNo,
-                "line " + lineNo + " " + problem,
-                last.seq,
-                last.at);
-    }
-
-    /** The last checkpoint that verified so far. */
-    private static final class Checkpoint {
-        long seq;
-        Instant at;
     }
 
     private static Instant time(JsonNode entry) {
