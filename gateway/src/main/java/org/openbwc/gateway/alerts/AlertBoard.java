@@ -290,7 +290,8 @@ public final class AlertBoard implements FleetRegistry.Listener {
                     "SOS active on " + u.id() + officerText(u.id()));
         }
         if (sosFalls) resolveByUnit(u.id(), Alert.Type.SOS, "cleared on the unit");
-        if (u.online()) resolveByUnit(u.id(), Alert.Type.UNIT_OFFLINE, "back online");
+        // Only on the way back (or the first view after a restart): this runs for every status of every unit.
+        if (u.online() && !wasOnline) resolveByUnit(u.id(), Alert.Type.UNIT_OFFLINE, "back online");
         if (wasOnline && !u.online()) {
             raise(
                     u.id(),
