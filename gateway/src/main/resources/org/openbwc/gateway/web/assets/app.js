@@ -555,8 +555,6 @@ export function inBanner(a) {
   return s === "open" || (s === "acknowledged" && a.type === "sos");
 }
 
-const timeAndAge = fmtWhen;
-
 /** "15:43" (local). */
 function hhmm(t) {
   const ms = toMillis(t);
@@ -567,13 +565,13 @@ function hhmm(t) {
 
 /** A <time> whose "hh:mm:ss · N ago" text the alert centre refreshes every second. */
 function agedTime(t, className) {
-  return el("time", { class: className, datetime: t || "", dataset: { ageOf: t || "" }, text: timeAndAge(t) });
+  return el("time", { class: className, datetime: t || "", dataset: { ageOf: t || "" }, text: fmtWhen(t) });
 }
 
 /** Refreshes the age of every agedTime under root. */
 export function refreshAges(root, now = Date.now()) {
   if (!root) return;
-  for (const n of root.querySelectorAll("[data-age-of]")) setText(n, timeAndAge(n.dataset.ageOf, now));
+  for (const n of root.querySelectorAll("[data-age-of]")) setText(n, fmtWhen(n.dataset.ageOf, now));
 }
 
 /** The alarm tone (Web Audio), the sound badge in the top bar and a local mute. */

@@ -29,16 +29,10 @@ const alerts = new AlertCenter({
 // ---------------------------------------------------------------------------------------------------------------
 // Time text: the shared helpers (app.js) correct by the gateway's clock; `now` is always this page's Date.now().
 
-const timeAge = fmtWhen;
-
 /** Media recorded so far, counted from recordingSince on the gateway's clock (pre-event excluded). */
 function recordingMs(e, now = Date.now()) {
   return e.u.online === false ? null : recordingElapsed(e.u, e.at, now);
 }
-
-const preEventText = fmtPreEvent;
-
-const isLastKnown = showsLastKnown;
 
 /**
  * { text, note } for the state cell: "RECORDING 2:06" (from the trigger) with "+30 s pre-event", "SOS · OFFLINE" with
@@ -56,7 +50,7 @@ function stateText(e, now = Date.now()) {
   } else if (rec !== null) {
     if (ds === "sos" || ds === "stealth") text += " · " + (STATE_WORDS[String(u.state).toLowerCase()] || u.state);
     text += " " + fmtDuration(rec);
-    note = preEventText(u);
+    note = fmtPreEvent(u);
   }
   return { text, note };
 }
@@ -126,11 +120,11 @@ function renderRow(entry, now = Date.now()) {
   const row = entry.row;
   const ds = displayState(u);
   if (row.dataset.state !== ds) row.dataset.state = ds;
-  const last = isLastKnown(u);
+  const last = showsLastKnown(u);
   if (last) row.dataset.lastKnown = "true"; else delete row.dataset.lastKnown;
   const lastTitle = !last ? "" : u.staleSince
-    ? "last known: the gateway lost sight of the fleet at " + timeAge(u.staleSince, now)
-    : "last known, " + timeAge(u.lastSeen, now);
+    ? "last known: the gateway lost sight of the fleet at " + fmtWhen(u.staleSince, now)
+    : "last known, " + fmtWhen(u.lastSeen, now);
   const c = row.cells;
   setText(c[1], u.officerId || DASH);
   const badge = c[2].firstChild;
@@ -138,7 +132,7 @@ function renderRow(entry, now = Date.now()) {
   setText(badge, st.text);
   badge.dataset.state = ds;
   setText(c[2].lastChild, st.note);
-  const pre = preEventText(u);
+  const pre = fmtPreEvent(u);
   c[2].title = [pre && recordingMs(entry, now) !== null ? "recording since " + fmtTime(u.recordingSince) + ", " + pre : "",
     u.online === false && u.lastState ? "last state " + String(u.lastState).toLowerCase() : ""].filter(Boolean).join("; ");
   setText(c[3], fmtBattery(u.battery));
@@ -152,8 +146,8 @@ function renderRow(entry, now = Date.now()) {
   setText(c[5], u.online === false ? DASH : fmtPercent(u.signalPercent));
   c[5].classList.toggle("warn", u.online !== false && isNum(u.signalPercent) && u.signalPercent < 20);
   for (const cell of [c[3], c[4]]) cell.classList.toggle("last-known", last);
-  setText(c[6], timeAge(u.lastSeen, now));
-  c[6].title = u.offlineSince ? "offline since " + timeAge(u.offlineSince, now) : "";
+  setText(c[6], fmtWhen(u.lastSeen, now));
+  c[6].title = u.offlineSince ? "offline since " + fmtWhen(u.offlineSince, now) : "";
   row.hidden = !matches(u, filter);
 }
 
@@ -219,15 +213,15 @@ function popupContent(id) {
   const u = e.u;
   const ds = displayState(u);
   const st = stateText(e);
-  const last = isLastKnown(u);
+  const last = showsLastKnown(u);
   return el("div", { class: "unit-popup", dataset: { id } },
     el("div", { class: "popup-title" }, el("strong", { text: u.id }),
       el("span", { class: "state-badge", dataset: { state: ds }, text: st.text })),
-    last ? el("p", { class: "popup-last", text: "Offline – last known values, " + timeAge(u.lastSeen) }) : null,
+    last ? el("p", { class: "popup-last", text: "Offline – last known values, " + fmtWhen(u.lastSeen) }) : null,
     el("dl", {},
       el("dt", { text: "Officer" }), el("dd", { text: u.officerId || DASH }),
       el("dt", { text: "Battery" }), el("dd", { text: fmtBattery(u.battery) }),
-      el("dt", { text: "Last seen" }), el("dd", { text: timeAge(u.lastSeen) })),
+      el("dt", { text: "Last seen" }), el("dd", { text: fmtWhen(u.lastSeen) })),
     el("a", { href: unitUrl(u.id), class: "popup-link", text: "Open unit page →" }));
 }
 
@@ -525,7 +519,7 @@ function addEvent(ev) {
   const li = el("li", { dataset: { type: ev.type || "", unitId: ev.unitId || "" },
                          class: /sos|failed|low|reserve|recovered|unset/.test(ev.type || "") ? "notable" : "" });
   li.append(
-    el("time", { datetime: ev.time || "", dataset: { ageOf: ev.time || "" }, text: timeAge(ev.time) }),
+    el("time", { datetime: ev.time || "", dataset: { ageOf: ev.time || "" }, text: fmtWhen(ev.time) }),
     el("a", { href: unitUrl(ev.unitId), class: "ev-unit", text: ev.unitId || DASH }),
     el("span", { class: "ev-type", text: eventWords(ev.type) }),
     el("span", { class: "ev-cause", text: ev.cause || "" }),
@@ -632,7 +626,7 @@ function renderStale(now = Date.now()) {
   for (const e of units.values()) if (e.u.staleSince) { since = e.u.staleSince; break; }
   note.hidden = since === null;
   if (since !== null) {
-    setText(note, "The gateway has lost its link to the units since " + timeAge(since, now)
+    setText(note, "The gateway has lost its link to the units since " + fmtWhen(since, now)
       + ": everything shown is last known, and commands cannot reach the units.");
   }
 }
