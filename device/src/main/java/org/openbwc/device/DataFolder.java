@@ -13,6 +13,7 @@ import org.openbwc.device.evidence.DeviceKey;
  *   evidence/&lt;recordingId&gt;/   recordings; the hardware's storage reading is of this folder's file system
  *   pre-event/                  the pre-event buffer's scratch files, beside the evidence so on the same (real) disk
  *   keys/                       the unit's signing key: device-key.pem, and device-key.pub.pem for enrolment
+ *   link/                       events the gateway has not acknowledged yet (events.journal)
  * </pre>
  *
  * @param root the data folder itself
@@ -23,6 +24,7 @@ public record DataFolder(Path root) {
 
     private static final String PRE_EVENT = "pre-event";
     private static final String KEYS = "keys";
+    private static final String LINK = "link";
 
     public DataFolder {
         if (root == null) throw new IllegalArgumentException("a data folder is required");
@@ -41,6 +43,11 @@ public record DataFolder(Path root) {
     /** The pre-event buffer's scratch files: not evidence; emptied of old GOP files at every start. */
     public Path preEvent() {
         return root.resolve(PRE_EVENT);
+    }
+
+    /** What the MQTT link keeps across a power cut: the journal of unacknowledged events. */
+    public Path link() {
+        return root.resolve(LINK);
     }
 
     /** The folder of the unit's signing key (see {@link DeviceKey#loadOrCreate}). */

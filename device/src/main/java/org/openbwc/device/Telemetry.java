@@ -140,7 +140,8 @@ final class Telemetry {
                 e.state(),
                 causeOf(e.cause()),
                 detailsOf(e),
-                ++eventSeq);
+                ++eventSeq,
+                bootId);
     }
 
     static EventType typeOf(ControllerEvent e) {
@@ -222,7 +223,8 @@ final class Telemetry {
                 s.state(),
                 "policy",
                 c.details(),
-                ++eventSeq);
+                ++eventSeq,
+                bootId);
     }
 
     UnitEvent cameraFailedEvent(String reason, ControllerSnapshot s) {
@@ -234,7 +236,8 @@ final class Telemetry {
                 s.state(),
                 "camera",
                 Map.of("reason", reason.length() > 500 ? reason.substring(0, 500) : reason),
-                ++eventSeq);
+                ++eventSeq,
+                bootId);
     }
 
     UnitEvent sealedEvent(SealedRecording r, VerificationResult check, ControllerSnapshot s) {
@@ -258,7 +261,8 @@ final class Telemetry {
                 s.state(),
                 "evidence",
                 details,
-                ++eventSeq);
+                ++eventSeq,
+                bootId);
     }
 
     /** The unit found recordings but no evidence key at boot and made a new one (docs/protocol.md, key.missing). */
@@ -275,7 +279,8 @@ final class Telemetry {
                 s.state(),
                 "boot",
                 details,
-                ++eventSeq);
+                ++eventSeq,
+                bootId);
     }
 
     /** The writer gave up on a recording (docs/protocol.md, recording.failed). */
@@ -293,7 +298,8 @@ final class Telemetry {
                 s.state(),
                 "evidence",
                 details,
-                ++eventSeq);
+                ++eventSeq,
+                bootId);
     }
 
     UnitEvent recoveredEvent(RecoveredRecording r, ControllerSnapshot s) {
@@ -311,7 +317,8 @@ final class Telemetry {
                 s.state(),
                 "boot",
                 details,
-                ++eventSeq);
+                ++eventSeq,
+                bootId);
     }
 
     /** The newest fix, or empty when there is none or it is the one already sent. */

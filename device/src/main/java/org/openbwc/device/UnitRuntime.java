@@ -34,6 +34,7 @@ import org.openbwc.device.identity.UnitEnrolment;
 import org.openbwc.device.identity.UnitKeyFiles;
 import org.openbwc.device.live.LiveOrigins;
 import org.openbwc.device.live.UplinkClients;
+import org.openbwc.device.mqtt.EventJournal;
 import org.openbwc.device.mqtt.UnitLink;
 import org.openbwc.hal.Button;
 import org.openbwc.hal.Hardware;
@@ -123,7 +124,8 @@ public final class UnitRuntime implements AutoCloseable {
                 keys::tlsContext,
                 new WireCodec(),
                 telemetry.offlineStatus(),
-                commands::answer);
+                commands::answer,
+                EventJournal.open(DataFolder.of(config).link(), UnitLink.QUEUE_CAPACITY));
         this.alarmWatch = new AlarmWatch(config, hw.clock(), telemetry, link::publishEvent);
     }
 

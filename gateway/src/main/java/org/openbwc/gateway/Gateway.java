@@ -289,7 +289,8 @@ public final class Gateway implements AutoCloseable {
                             config.maxPayloadBytes(),
                             drops,
                             admission,
-                            (unit, verdict) -> alerts.unitRefused(unit, verdict == Admission.Verdict.REVOKED)),
+                            (unit, verdict) -> alerts.unitRefused(unit, verdict == Admission.Verdict.REVOKED),
+                            connection.eventReceipts(codec)),
                     commands);
 
             // live/

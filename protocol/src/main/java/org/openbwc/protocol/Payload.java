@@ -2,7 +2,7 @@ package org.openbwc.protocol;
 
 /** Marker for every record that travels as a JSON payload; each carries the contract version. */
 public sealed interface Payload
-        permits UnitStatus, UnitLocation, UnitEvent, StreamHandle, CommandRequest, CommandReply {
+        permits UnitStatus, UnitLocation, UnitEvent, EventAck, StreamHandle, CommandRequest, CommandReply {
     /** Current contract version; readers accept exactly this major version and ignore unknown fields. */
     int VERSION = 1;
 

@@ -9,8 +9,8 @@ import java.util.Objects;
  * Mosquitto ACL spells out the same, and tests check brokers against them.
  *
  * <p>A unit publishes only its own status, location, events and stream handle and its replies to any requester, and
- * subscribes only to its own commands. A gateway sends commands to every unit, reads every unit's topics and only
- * its own replies. Ids starting with {@code _} are reserved ({@code _replies} is a level of the topic tree), so no
+ * subscribes only to its own commands and event acknowledgements. A gateway sends commands and event
+ * acknowledgements to every unit, reads every unit's topics and only its own replies. Ids starting with {@code _} are reserved ({@code _replies} is a level of the topic tree), so no
  * client may hold one.
  *
  * @param publish topic filters the client may publish to
@@ -33,14 +33,15 @@ public record TopicRules(List<String> publish, List<String> subscribe) {
                         Topics.event(id),
                         Topics.stream(id),
                         Topics.REPLIES_ROOT + "/+/" + id),
-                List.of(Topics.commandFilter(id)));
+                List.of(Topics.commandFilter(id), Topics.eventAck(id)));
     }
 
     /** What a gateway may do. */
     public static TopicRules gateway(String gatewayId) {
         String id = requireClientId(gatewayId);
         return new TopicRules(
-                List.of(Topics.ROOT + "/+/cmd/+"), List.of(Topics.ALL_UNIT_TOPICS, Topics.repliesFilter(id)));
+                List.of(Topics.ROOT + "/+/cmd/+", Topics.ALL_EVENT_ACKS),
+                List.of(Topics.ALL_UNIT_TOPICS, Topics.repliesFilter(id)));
     }
 
     /**

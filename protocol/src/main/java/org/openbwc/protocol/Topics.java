@@ -38,6 +38,14 @@ public final class Topics {
         return unit(unitId) + "/stream";
     }
 
+    /** Where the gateway acknowledges the events it has taken in from {@code unitId} ({@link EventAck}). */
+    public static String eventAck(String unitId) {
+        return unit(unitId) + "/ack/event";
+    }
+
+    /** Filter a gateway publishes event acknowledgements under, for every unit. */
+    public static final String ALL_EVENT_ACKS = ROOT + "/+/ack/event";
+
     public static String command(String unitId, String name) {
         return unit(unitId) + "/cmd/" + requireCommandName(name);
     }

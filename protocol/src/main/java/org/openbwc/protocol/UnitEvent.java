@@ -11,6 +11,10 @@ import java.util.Objects;
  * @param state the unit's state right after the event
  * @param cause what caused it: a gesture, a remote command, a trigger, a policy (e.g. "button", "remote:gw-1")
  * @param details free-form extra facts (marker label, recording id, battery percent, ...)
+ * @param seq the event's number within its boot, from 1; with {@code bootId} it names the event, which is what the
+ *     gateway acknowledges ({@link EventAck}) and how it drops a re-sent duplicate
+ * @param bootId random id of the run that raised the event (as on {@link UnitStatus}); null from units that predate
+ *     acknowledgements, whose events are then never acknowledged
  */
 public record UnitEvent(
         int version,
@@ -20,7 +24,8 @@ public record UnitEvent(
         UnitState state,
         String cause,
         Map<String, String> details,
-        long seq)
+        long seq,
+        String bootId)
         implements Payload {
     public UnitEvent {
         Payload.checkVersion(version);
@@ -30,5 +35,19 @@ public record UnitEvent(
         Objects.requireNonNull(state, "state is required");
         cause = cause == null ? "" : cause;
         details = details == null ? Map.of() : Map.copyOf(details);
+        Payload.checkBootId(bootId);
+    }
+
+    /** An event without a boot id: it cannot be acknowledged. */
+    public UnitEvent(
+            int version,
+            String unitId,
+            EventType type,
+            Instant time,
+            UnitState state,
+            String cause,
+            Map<String, String> details,
+            long seq) {
+        this(version, unitId, type, time, state, cause, details, seq, null);
     }
 }

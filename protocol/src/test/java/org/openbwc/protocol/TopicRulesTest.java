@@ -37,6 +37,13 @@ class TopicRulesTest {
         assertThat(u.maySubscribe("bwc/v1/+/cmd/+")).isFalse();
         assertThat(u.maySubscribe(Topics.commandFilter("bwc-002"))).isFalse();
         assertThat(u.maySubscribe("bwc/v1/_replies/+/+")).isFalse();
+        assertThat(u.maySubscribe(Topics.eventAck("bwc-001"))).isTrue();
+        assertThat(u.maySubscribe(Topics.eventAck("bwc-002")))
+                .as("another unit's receipts")
+                .isFalse();
+        assertThat(u.mayPublish(Topics.eventAck("bwc-001")))
+                .as("a unit cannot acknowledge itself")
+                .isFalse();
     }
 
     @Test
@@ -45,6 +52,10 @@ class TopicRulesTest {
         assertThat(g.mayPublish("bwc/v1/bwc-001/cmd/record.start")).isTrue();
         assertThat(g.mayPublish("bwc/v1/bwc-001/status")).isFalse();
         assertThat(g.mayPublish(Topics.replies("gw-1", "bwc-001"))).isFalse();
+        assertThat(g.mayPublish(Topics.eventAck("bwc-001"))).isTrue();
+        assertThat(g.maySubscribe(Topics.ALL_EVENT_ACKS))
+                .as("receipts are for units")
+                .isFalse();
 
         assertThat(g.maySubscribe(Topics.ALL_STATUS)).isTrue();
         assertThat(g.maySubscribe(Topics.ALL_EVENTS)).isTrue();

@@ -1,10 +1,12 @@
 package org.openbwc.protocol;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -43,6 +45,8 @@ class WireCodecTest {
             new UnitLocation(1, "u1", 52.52, 13.405, 4.5, 34.0, 1.2, 270.0, t, 7),
             new UnitLocation(1, "u1", -33.9, 151.2, null, null, null, null, t, 8),
             new UnitEvent(1, "u1", EventType.MARKER, t, UnitState.RECORDING, "button", Map.of("label", "arrest"), 3),
+            new UnitEvent(1, "u1", EventType.SOS_RAISED, t, UnitState.RECORDING, "button", Map.of(), 4, "boot-1"),
+            new EventAck(1, "u1", "boot-1", List.of(3L, 4L)),
             new StreamHandle(1, "u1", "idle", null, "avc1.64001f", 1280, 720, t),
             CommandRequest.of("record.start", Map.of("reason", "dispatch"), "gw-1", t),
             CommandReply.error("u1", "record.stop", "already idle", UnitState.BUFFERING, t),
@@ -101,6 +105,26 @@ class WireCodecTest {
         assertThat(codec.decode(json.getBytes(StandardCharsets.UTF_8), UnitEvent.class)
                         .type())
                 .isEqualTo(EventType.MARKER);
+    }
+
+    @Test
+    void anEventAckNamesOneToAThousandEventsOfOneBoot() {
+        String ok = "{\"version\":1,\"unitId\":\"u1\",\"bootId\":\"b-1\",\"seqs\":[1,2]}";
+        assertThatCode(() -> codec.decode(ok.getBytes(), EventAck.class)).doesNotThrowAnyException();
+        String none = "{\"version\":1,\"unitId\":\"u1\",\"bootId\":\"b-1\",\"seqs\":[]}";
+        assertThatThrownBy(() -> codec.decode(none.getBytes(), EventAck.class))
+                .isInstanceOf(MalformedPayloadException.class)
+                .hasMessageContaining("seqs is empty");
+        String negative = "{\"version\":1,\"unitId\":\"u1\",\"bootId\":\"b-1\",\"seqs\":[-1]}";
+        assertThatThrownBy(() -> codec.decode(negative.getBytes(), EventAck.class))
+                .hasMessageContaining("seq -1 is invalid");
+        String noBoot = "{\"version\":1,\"unitId\":\"u1\",\"seqs\":[1]}";
+        assertThatThrownBy(() -> codec.decode(noBoot.getBytes(), EventAck.class))
+                .hasMessageContaining("bootId");
+        List<Long> tooMany = java.util.stream.LongStream.rangeClosed(1, EventAck.MAX_SEQS + 1)
+                .boxed()
+                .toList();
+        assertThatThrownBy(() -> new EventAck(1, "u1", "b-1", tooMany)).hasMessageContaining("1001 entries");
     }
 
     @Test

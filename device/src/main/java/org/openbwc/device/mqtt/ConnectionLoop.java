@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
@@ -50,6 +51,7 @@ final class ConnectionLoop {
     private final OpenSockets sockets;
     private final Supplier<SSLContext> tls;
     private final CommandInbox commands;
+    private final Consumer<byte[]> eventAcks;
     private final Outbox outbox;
     private final Publisher publisher;
     private final LinkThread linkThread;
@@ -74,6 +76,7 @@ final class ConnectionLoop {
             OpenSockets sockets,
             Supplier<SSLContext> tls,
             CommandInbox commands,
+            Consumer<byte[]> eventAcks,
             Outbox outbox,
             Publisher publisher,
             LinkThread linkThread,
@@ -85,6 +88,7 @@ final class ConnectionLoop {
         this.sockets = sockets;
         this.tls = tls;
         this.commands = commands;
+        this.eventAcks = eventAcks;
         this.outbox = outbox;
         this.publisher = publisher;
         this.linkThread = linkThread;
@@ -214,7 +218,10 @@ final class ConnectionLoop {
         everConnected = true;
         try {
             c.client.subscribe(
-                    new MqttSubscription[] {new MqttSubscription(Topics.commandFilter(unitId), 1)},
+                    new MqttSubscription[] {
+                        new MqttSubscription(Topics.commandFilter(unitId), 1),
+                        new MqttSubscription(Topics.eventAck(unitId), 1)
+                    },
                     null,
                     Paho.listener(
                             subToken -> linkThread.execute(() -> subscribed(c, subToken)),
@@ -227,18 +234,40 @@ final class ConnectionLoop {
 
     private void subscribed(Connection c, IMqttToken token) {
         if (c != current || c.phase != Phase.SUBSCRIBING) return;
-        int refusal = Paho.firstErrorCode(token.getReasonCodes());
-        if (refusal >= 0) {
-            Logger.warn(
-                    "unit {}: broker refused the subscription to {} (reason code 0x{}); remote commands will not arrive",
-                    unitId,
-                    Topics.commandFilter(unitId),
-                    Integer.toHexString(refusal));
-        } else {
-            Logger.debug("unit {}: subscribed to {}", unitId, Topics.commandFilter(unitId));
+        int[] codes = token.getReasonCodes();
+        String[] filters = {Topics.commandFilter(unitId), Topics.eventAck(unitId)};
+        String[] consequences = {
+            "remote commands will not arrive",
+            "the gateway's event receipts will not arrive, so events are kept and sent again (the broker's access"
+                    + " rules predate them: docs/security.md)"
+        };
+        for (int i = 0; i < filters.length; i++) {
+            int code = codes == null || i >= codes.length ? 0 : codes[i];
+            if (code >= 0x80) {
+                Logger.warn(
+                        "unit {}: broker refused the subscription to {} (reason code 0x{}); {}",
+                        unitId,
+                        filters[i],
+                        Integer.toHexString(code),
+                        consequences[i]);
+            } else {
+                Logger.debug("unit {}: subscribed to {}", unitId, filters[i]);
+            }
         }
         c.phase = Phase.READY;
+        resendUnacknowledged();
         publisher.ready(c, inFlightLimit);
+    }
+
+    /**
+     * A new connection: events the gateway has not acknowledged go out again, in case the broker that took them
+     * forgot them (restarted without persistence) before the gateway had them. The gateway drops duplicates.
+     */
+    private void resendUnacknowledged() {
+        int again = outbox.resend(0);
+        if (again > 0) {
+            Logger.info("unit {}: sending {} events again that the gateway has not acknowledged", unitId, again);
+        }
     }
 
     private void subscribeFailed(Connection c, Throwable error) {
@@ -250,6 +279,7 @@ final class ConnectionLoop {
                 error == null ? "?" : error.getMessage());
         // Status and events matter more than commands: send them anyway.
         c.phase = Phase.READY;
+        resendUnacknowledged();
         publisher.ready(c, inFlightLimit);
     }
 
@@ -381,6 +411,11 @@ final class ConnectionLoop {
         @Override
         public void messageArrived(String topic, MqttMessage message) {
             if (life.killed()) return;
+            if (topic.equals(Topics.eventAck(unitId))) {
+                byte[] payload = message.getPayload();
+                linkThread.execute(() -> eventAcks.accept(payload));
+                return;
+            }
             Logger.debug("unit {}: command message on {}", unitId, topic);
             commands.accept(topic, message);
         }

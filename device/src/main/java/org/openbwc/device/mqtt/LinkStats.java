@@ -12,6 +12,9 @@ package org.openbwc.device.mqtt;
  * @param reconnects successful connections after the first one
  * @param inFlightLimit the bound on unacknowledged publishes, derived from the broker's receive maximum
  * @param peakInFlight the most unacknowledged publishes there ever were at once; never above the limit then in force
+ * @param awaitingGateway events the broker took that the gateway has not acknowledged yet
+ * @param acknowledgedEvents events the gateway acknowledged
+ * @param resentEvents events sent again because the gateway had not acknowledged them (after a reconnect or a wait)
  */
 public record LinkStats(
         long published,
@@ -22,4 +25,7 @@ public record LinkStats(
         long expiredCommands,
         long reconnects,
         int inFlightLimit,
-        int peakInFlight) {}
+        int peakInFlight,
+        int awaitingGateway,
+        long acknowledgedEvents,
+        long resentEvents) {}

@@ -2,15 +2,19 @@ package org.openbwc.device.mqtt;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.LongSupplier;
 
 /**
  * Everything the link still has to deliver: the newest status and location (snapshots, so only the newest counts),
- * an ordered, bounded queue of messages that must all arrive (events, command replies), and the window of publishes
- * handed to the client but not yet acknowledged.
+ * an ordered, bounded queue of messages that must all arrive (events, command replies), the window of publishes
+ * handed to the client but not yet acknowledged, and the events the broker took but the gateway has not acknowledged
+ * yet ({@link #acknowledge}), which go out again after a reconnect or when they are overdue ({@link #resend}).
  *
  * <p>Messages carry a sequence number taken when offered; the queue is ordered by it, so a publish that comes back
  * from a dead connection slots in before everything offered after it and order is kept across reconnects.
@@ -32,9 +36,22 @@ final class Outbox {
         REPLY
     }
 
-    /** One message waiting or in flight; {@code correlationData} is set only for replies. */
+    /**
+     * One message waiting or in flight; {@code correlationData} is set only for replies, {@code ackKey} only for events
+     * the gateway acknowledges.
+     */
     record Outgoing(
-            long seq, Kind kind, String topic, byte[] payload, int qos, boolean retained, byte[] correlationData) {}
+            long seq,
+            Kind kind,
+            String topic,
+            byte[] payload,
+            int qos,
+            boolean retained,
+            byte[] correlationData,
+            EventJournal.EventKey ackKey) {}
+
+    /** An event the broker took, waiting for the gateway's acknowledgement since {@code sentNanos}. */
+    private record Unacknowledged(Outgoing message, long sentNanos) {}
 
     /** What happened to a message the queue had no room for. */
     record Overflow(Outgoing dropped, long droppedSoFar) {}
@@ -42,6 +59,9 @@ final class Outbox {
     private final int capacity;
     private final TreeMap<Long, Outgoing> ordered = new TreeMap<>();
     private final TreeMap<Long, Outgoing> inFlight = new TreeMap<>();
+    private final TreeMap<Long, Unacknowledged> unacknowledged = new TreeMap<>();
+    private final Map<EventJournal.EventKey, Long> seqOfKey = new HashMap<>();
+    private final LongSupplier nanoTime;
     private Outgoing status;
     private Outgoing location;
     private Outgoing stream;
@@ -49,10 +69,17 @@ final class Outbox {
     private long published;
     private long dropped;
     private int peakInFlight;
+    private long resent;
+    private long acknowledged;
 
     Outbox(int capacity) {
+        this(capacity, System::nanoTime);
+    }
+
+    Outbox(int capacity, LongSupplier nanoTime) {
         if (capacity < 1) throw new IllegalArgumentException("outbox capacity " + capacity + " must be >= 1");
         this.capacity = capacity;
+        this.nanoTime = nanoTime;
     }
 
     /**
@@ -61,7 +88,24 @@ final class Outbox {
      */
     synchronized Overflow offer(
             Kind kind, String topic, byte[] payload, int qos, boolean retained, byte[] correlationData) {
-        Outgoing message = new Outgoing(nextSeq++, kind, topic, payload, qos, retained, correlationData);
+        return offer(kind, topic, payload, qos, retained, correlationData, null);
+    }
+
+    /**
+     * Queues a message; an event with an {@code ackKey} is kept after the broker took it, until {@link #acknowledge}.
+     * An event whose key is already kept is not queued twice.
+     */
+    synchronized Overflow offer(
+            Kind kind,
+            String topic,
+            byte[] payload,
+            int qos,
+            boolean retained,
+            byte[] correlationData,
+            EventJournal.EventKey ackKey) {
+        if (ackKey != null && seqOfKey.containsKey(ackKey)) return null;
+        Outgoing message = new Outgoing(nextSeq++, kind, topic, payload, qos, retained, correlationData, ackKey);
+        if (ackKey != null) seqOfKey.put(ackKey, message.seq());
         switch (kind) {
             case STATUS -> status = message;
             case LOCATION -> location = message;
@@ -118,10 +162,68 @@ final class Outbox {
             stream = null;
         }
         if (removed == null) return false;
-        if (accepted) published++;
-        else dropped++;
+        if (accepted) {
+            published++;
+            if (removed.ackKey() != null) {
+                unacknowledged.put(removed.seq(), new Unacknowledged(removed, nanoTime.getAsLong()));
+                return true;
+            }
+        } else {
+            dropped++;
+            forgetKey(removed);
+        }
         notifyAll();
         return true;
+    }
+
+    /**
+     * The gateway has these events: they are settled wherever they are (waiting, in flight for a resend, or waiting
+     * for this). Unknown keys are ignored.
+     *
+     * @return how many were still kept here
+     */
+    synchronized int acknowledge(Collection<EventJournal.EventKey> keys) {
+        int found = 0;
+        for (EventJournal.EventKey key : keys) {
+            Long seq = seqOfKey.remove(key);
+            if (seq == null) continue;
+            found++;
+            acknowledged++;
+            if (unacknowledged.remove(seq) == null && inFlight.remove(seq) == null) ordered.remove(seq);
+        }
+        if (found > 0) notifyAll();
+        return found;
+    }
+
+    /**
+     * Queues again, in their original order, the events the broker took but the gateway has not acknowledged: all of
+     * them after a reconnect ({@code olderThanNanos} 0), or those waiting longer than that.
+     *
+     * @return how many were queued again
+     */
+    synchronized int resend(long olderThanNanos) {
+        long now = nanoTime.getAsLong();
+        int count = 0;
+        for (Iterator<Unacknowledged> it = unacknowledged.values().iterator(); it.hasNext(); ) {
+            Unacknowledged u = it.next();
+            if (olderThanNanos > 0 && now - u.sentNanos() < olderThanNanos) continue;
+            it.remove();
+            ordered.put(u.message().seq(), u.message());
+            count++;
+        }
+        resent += count;
+        return count;
+    }
+
+    /** The oldest time an event has been waiting for the gateway's acknowledgement, or 0 when none waits. */
+    synchronized long oldestUnacknowledgedNanos(long now) {
+        long oldest = 0;
+        for (Unacknowledged u : unacknowledged.values()) oldest = Math.max(oldest, now - u.sentNanos());
+        return oldest;
+    }
+
+    private void forgetKey(Outgoing message) {
+        if (message.ackKey() != null) seqOfKey.remove(message.ackKey());
     }
 
     /** Returns one in-flight message to the waiting ones, unless a newer snapshot of its kind already waits. */
@@ -174,8 +276,16 @@ final class Outbox {
     }
 
     private Overflow trimToCapacity() {
-        if (ordered.size() <= capacity) return null;
-        Outgoing oldest = ordered.pollFirstEntry().getValue();
+        if (ordered.size() + unacknowledged.size() <= capacity) return null;
+        Outgoing oldest;
+        Map.Entry<Long, Unacknowledged> firstSent = unacknowledged.firstEntry();
+        Map.Entry<Long, Outgoing> firstWaiting = ordered.firstEntry();
+        if (firstWaiting == null || (firstSent != null && firstSent.getKey() < firstWaiting.getKey())) {
+            oldest = unacknowledged.pollFirstEntry().getValue().message();
+        } else {
+            oldest = ordered.pollFirstEntry().getValue();
+        }
+        forgetKey(oldest);
         dropped++;
         return new Overflow(oldest, dropped);
     }
@@ -191,8 +301,24 @@ final class Outbox {
         return true;
     }
 
+    /** Nothing waits or is in flight; events waiting only for the gateway's acknowledgement do not count. */
     synchronized boolean isEmpty() {
         return waiting() == 0 && inFlight.isEmpty();
+    }
+
+    /** Events the broker took that the gateway has not acknowledged yet. */
+    synchronized int unacknowledged() {
+        return unacknowledged.size();
+    }
+
+    /** Events queued again because the gateway had not acknowledged them. */
+    synchronized long resent() {
+        return resent;
+    }
+
+    /** Events the gateway acknowledged. */
+    synchronized long acknowledged() {
+        return acknowledged;
     }
 
     /** Messages not yet handed to the client. */

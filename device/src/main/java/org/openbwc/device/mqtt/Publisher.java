@@ -35,11 +35,23 @@ final class Publisher {
 
     /** Queues a message and asks the link thread to send what it can. */
     void offer(Outbox.Kind kind, String topic, byte[] payload, int qos, boolean retained, byte[] correlationData) {
+        offer(kind, topic, payload, qos, retained, correlationData, null);
+    }
+
+    /** Queues a message, an event to keep until the gateway acknowledges {@code ackKey}, and asks for a drain. */
+    void offer(
+            Outbox.Kind kind,
+            String topic,
+            byte[] payload,
+            int qos,
+            boolean retained,
+            byte[] correlationData,
+            EventJournal.EventKey ackKey) {
         if (life.ended()) {
             Logger.debug("unit {}: MQTT link is closed; {} to {} not sent", unitId, kind, topic);
             return;
         }
-        Outbox.Overflow overflow = outbox.offer(kind, topic, payload, qos, retained, correlationData);
+        Outbox.Overflow overflow = outbox.offer(kind, topic, payload, qos, retained, correlationData, ackKey);
         if (overflow != null) logOverflow(overflow);
         Logger.trace("unit {}: queued {} to {}", unitId, kind, topic);
         requestDrain();
@@ -77,7 +89,7 @@ final class Publisher {
         }
     }
 
-    private void requestDrain() {
+    void requestDrain() {
         if (drainRequested.compareAndSet(false, true)) linkThread.execute(this::drain);
     }
 

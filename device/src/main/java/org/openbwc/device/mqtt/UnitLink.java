@@ -2,6 +2,8 @@ package org.openbwc.device.mqtt;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -11,6 +13,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import javax.net.ssl.SSLContext;
 import org.openbwc.config.MqttConfig;
+import org.openbwc.protocol.EventAck;
+import org.openbwc.protocol.MalformedPayloadException;
 import org.openbwc.protocol.StreamHandle;
 import org.openbwc.protocol.Topics;
 import org.openbwc.protocol.UnitEvent;
@@ -57,7 +61,7 @@ public final class UnitLink implements AutoCloseable {
     /** Ten minutes covers a tunnel or a dead zone; commands older than that are no use to anyone. */
     static final long SESSION_EXPIRY_SECONDS = 600;
     /** About an hour of a busy unit's events; a few MB at most. */
-    static final int QUEUE_CAPACITY = 10_000;
+    public static final int QUEUE_CAPACITY = 10_000;
     /** Used when the broker's CONNACK carries no receive maximum: safe for HiveMQ's default of 10. */
     static final int DEFAULT_IN_FLIGHT_LIMIT = 8;
     /** More in flight buys nothing on a cellular uplink and only grows what must be re-sent after a drop. */
@@ -70,11 +74,23 @@ public final class UnitLink implements AutoCloseable {
     /** The largest MQTT packet the unit accepts, sent in CONNECT; the broker refuses larger ones from anybody. */
     public static final int MAX_PACKET_BYTES = 256 * 1024;
 
+    /**
+     * An event the broker took is sent again when the gateway has not acknowledged it this long after: covers a
+     * gateway that was away when the broker forgot its session. Doubles while nothing is acknowledged, up to
+     * {@link #MAX_RESEND_AFTER}, so a long gateway outage costs little airtime.
+     */
+    static final Duration RESEND_AFTER = Duration.ofSeconds(30);
+
+    static final Duration MAX_RESEND_AFTER = Duration.ofMinutes(4);
+    /** How often the link looks for overdue events. */
+    static final long RESEND_CHECK_MILLIS = 5_000;
+
     private final String unitId;
     private final MqttConfig mqtt;
     private final WireCodec codec;
     private final String clientId;
     private final Outbox outbox = new Outbox(QUEUE_CAPACITY);
+    private final EventJournal journal;
     private final OpenSockets sockets = new OpenSockets();
     private final LinkLifecycle life = new LinkLifecycle();
     private final LinkThread linkThread;
@@ -83,9 +99,25 @@ public final class UnitLink implements AutoCloseable {
     private final ConnectionLoop connections;
     private final AtomicBoolean closeStarted = new AtomicBoolean();
 
+    private final Duration firstResendAfter;
+    // Link thread only: the current wait before unacknowledged events go out again, and whether any ack came.
+    private Duration resendAfter;
+    private boolean ackedSinceResend;
+
     /** A link without a TLS identity of its own: for {@code tcp://} brokers (labs, tests). */
     public UnitLink(String unitId, MqttConfig mqtt, WireCodec codec, UnitStatus willStatus, CommandHandler handler) {
         this(unitId, mqtt, null, codec, willStatus, handler);
+    }
+
+    /** A link that keeps unacknowledged events in memory only (lost with the process). */
+    public UnitLink(
+            String unitId,
+            MqttConfig mqtt,
+            Supplier<SSLContext> tls,
+            WireCodec codec,
+            UnitStatus willStatus,
+            CommandHandler handler) {
+        this(unitId, mqtt, tls, codec, willStatus, handler, EventJournal.inMemory(QUEUE_CAPACITY));
     }
 
     /**
@@ -94,6 +126,7 @@ public final class UnitLink implements AutoCloseable {
      *     the JDK's default trust and no client certificate
      * @param willStatus what the broker publishes, retained, when the unit vanishes; its state must be OFFLINE
      * @param handler runs remote commands, on a thread of this link
+     * @param journal keeps events until the gateway acknowledges them; what it holds from earlier runs is sent first
      */
     public UnitLink(
             String unitId,
@@ -101,7 +134,24 @@ public final class UnitLink implements AutoCloseable {
             Supplier<SSLContext> tls,
             WireCodec codec,
             UnitStatus willStatus,
-            CommandHandler handler) {
+            CommandHandler handler,
+            EventJournal journal) {
+        this(unitId, mqtt, tls, codec, willStatus, handler, journal, RESEND_AFTER);
+    }
+
+    /**
+     * As above, with the first wait before an event the gateway has not acknowledged goes out again (tests use a short
+     * one; {@link #RESEND_AFTER} otherwise).
+     */
+    public UnitLink(
+            String unitId,
+            MqttConfig mqtt,
+            Supplier<SSLContext> tls,
+            WireCodec codec,
+            UnitStatus willStatus,
+            CommandHandler handler,
+            EventJournal journal,
+            Duration resendAfter) {
         this.unitId = Topics.requireId(unitId, "unit id");
         this.mqtt = Objects.requireNonNull(mqtt, "mqtt config is required");
         this.codec = Objects.requireNonNull(codec, "codec is required");
@@ -115,13 +165,33 @@ public final class UnitLink implements AutoCloseable {
             throw new IllegalArgumentException(
                     "will status state " + willStatus.state() + " is not allowed (allowed: OFFLINE)");
         }
+        this.journal = Objects.requireNonNull(journal, "event journal is required");
+        if (resendAfter.isNegative() || resendAfter.isZero()) {
+            throw new IllegalArgumentException("resendAfter " + resendAfter + " must be positive");
+        }
+        this.firstResendAfter = resendAfter;
+        this.resendAfter = resendAfter;
         this.clientId = mqtt.clientId() == null ? unitId : mqtt.clientId();
         byte[] willPayload = codec.encode(willStatus);
         this.linkThread = new LinkThread(unitId);
         this.publisher = new Publisher(unitId, outbox, linkThread, life);
         this.commands = new CommandInbox(unitId, codec, handler, this::sendReply, System::nanoTime, Clock.systemUTC());
         this.connections = new ConnectionLoop(
-                unitId, mqtt, clientId, willPayload, sockets, tls, commands, outbox, publisher, linkThread, life);
+                unitId,
+                mqtt,
+                clientId,
+                willPayload,
+                sockets,
+                tls,
+                commands,
+                this::eventAckArrived,
+                outbox,
+                publisher,
+                linkThread,
+                life);
+        for (EventJournal.Pending p : journal.pending()) {
+            outbox.offer(Outbox.Kind.EVENT, Topics.event(unitId), p.payload(), 1, false, null, p.key());
+        }
     }
 
     /** Starts connecting in the background and returns at once; messages published before that are kept for it. */
@@ -133,6 +203,12 @@ public final class UnitLink implements AutoCloseable {
         }
         Logger.info("unit {}: MQTT link starting; broker {}, client id {}", unitId, mqtt.url(), clientId);
         connections.start();
+        linkThread.schedule(this::resendOverdue, resendCheckMillis());
+    }
+
+    /** Looks for overdue events a few times per wait, and at least every {@link #RESEND_CHECK_MILLIS}. */
+    private long resendCheckMillis() {
+        return Math.max(100, Math.min(RESEND_CHECK_MILLIS, firstResendAfter.toMillis() / 4));
     }
 
     /** Publishes the unit's status, retained, QoS 1; while offline only the newest is kept, and it goes first when back. */
@@ -153,10 +229,78 @@ public final class UnitLink implements AutoCloseable {
         publisher.offer(Outbox.Kind.STREAM, Topics.stream(unitId), codec.encode(handle), 1, true, null);
     }
 
-    /** Publishes an event, QoS 1; events raised while offline are delivered in order when the link is back. */
+    /**
+     * Publishes an event, QoS 1; events raised while offline are delivered in order when the link is back. An event
+     * with a boot id is first written to the journal, and kept there and sent again until the gateway acknowledges it.
+     */
     public void publishEvent(UnitEvent event) {
         requireOwn(event.unitId(), "event");
-        publisher.offer(Outbox.Kind.EVENT, Topics.event(unitId), codec.encode(event), 1, false, null);
+        byte[] payload = codec.encode(event);
+        EventJournal.EventKey key = null;
+        if (event.bootId() != null) {
+            key = new EventJournal.EventKey(event.bootId(), event.seq());
+            EventJournal.EventKey givenUp = journal.append(key, payload);
+            if (givenUp != null) {
+                Logger.warn(
+                        "unit {}: event journal full ({} unacknowledged); gave up the oldest, {}",
+                        unitId,
+                        QUEUE_CAPACITY,
+                        givenUp);
+            }
+        }
+        publisher.offer(Outbox.Kind.EVENT, Topics.event(unitId), payload, 1, false, null, key);
+    }
+
+    /** The gateway's receipt for events: forget them here and in the journal. Link thread. */
+    private void eventAckArrived(byte[] payload) {
+        EventAck ack;
+        try {
+            ack = codec.decode(payload, EventAck.class);
+        } catch (MalformedPayloadException e) {
+            Logger.warn("unit {}: unreadable event acknowledgement ignored: {}", unitId, e.getMessage());
+            return;
+        }
+        if (!ack.unitId().equals(unitId)) {
+            Logger.warn("unit {}: event acknowledgement for unit '{}' ignored", unitId, ack.unitId());
+            return;
+        }
+        List<EventJournal.EventKey> keys = new ArrayList<>(ack.seqs().size());
+        for (long seq : ack.seqs()) keys.add(new EventJournal.EventKey(ack.bootId(), seq));
+        int known = outbox.acknowledge(keys);
+        journal.acknowledge(keys);
+        ackedSinceResend = true;
+        resendAfter = firstResendAfter;
+        Logger.debug("unit {}: gateway acknowledged {} events ({} still kept here)", unitId, known, journal.size());
+    }
+
+    /** Sends again what the gateway has not acknowledged in time; reschedules itself. Link thread. */
+    private void resendOverdue() {
+        if (life.ended()) return;
+        try {
+            if (connections.isReady()) {
+                int again = outbox.resend(resendAfter.toNanos());
+                if (again > 0) {
+                    Logger.info(
+                            "unit {}: {} events not acknowledged by the gateway within {} s; sending them again",
+                            unitId,
+                            again,
+                            resendAfter.toSeconds());
+                    if (!ackedSinceResend) {
+                        Duration doubled = resendAfter.multipliedBy(2);
+                        resendAfter = doubled.compareTo(MAX_RESEND_AFTER) > 0 ? MAX_RESEND_AFTER : doubled;
+                    }
+                    ackedSinceResend = false;
+                    publisher.requestDrain();
+                }
+            }
+        } finally {
+            linkThread.schedule(this::resendOverdue, resendCheckMillis());
+        }
+    }
+
+    /** Events the journal keeps because the gateway has not acknowledged them yet. */
+    public int unacknowledgedEvents() {
+        return journal.size();
     }
 
     private void sendReply(CommandInbox.Reply reply) {
@@ -185,7 +329,10 @@ public final class UnitLink implements AutoCloseable {
                 commands.expired(),
                 connections.reconnects(),
                 connections.inFlightLimit(),
-                outbox.peakInFlight());
+                outbox.peakInFlight(),
+                outbox.unacknowledged(),
+                outbox.acknowledged(),
+                outbox.resent());
     }
 
     /**
@@ -218,6 +365,7 @@ public final class UnitLink implements AutoCloseable {
             Logger.warn(e, "unit {}: MQTT link did not disconnect cleanly", unitId);
         }
         linkThread.stop();
+        journal.close();
         Logger.info("unit {}: MQTT link closed", unitId);
     }
 

@@ -129,6 +129,75 @@ class OutboxTest {
         assertThat(outbox.awaitEmpty(Duration.ofMillis(50))).isFalse();
     }
 
+    @Test
+    void anEventTheBrokerTookWaitsForTheGatewayAndGoesAgainAfterAReconnectUntilAcknowledged() {
+        long[] now = {0};
+        Outbox acking = new Outbox(10, () -> now[0]);
+        EventJournal.EventKey k1 = new EventJournal.EventKey("boot-1", 1);
+        EventJournal.EventKey k2 = new EventJournal.EventKey("boot-1", 2);
+        acking.offer(Kind.EVENT, "t", bytes("event-1"), 1, false, null, k1);
+        acking.offer(Kind.EVENT, "t", bytes("event-2"), 1, false, null, k2);
+        acking.offer(Kind.EVENT, "t", bytes("event-1"), 1, false, null, k1);
+        assertThat(acking.waiting()).as("the same event is queued once").isEqualTo(2);
+
+        for (Outgoing o; (o = acking.take(10)) != null; ) acking.settle(o.seq(), true);
+        assertThat(acking.isEmpty()).as("nothing waits for the broker").isTrue();
+        assertThat(acking.unacknowledged()).as("both wait for the gateway").isEqualTo(2);
+
+        assertThat(acking.acknowledge(List.of(k1, new EventJournal.EventKey("boot-0", 9))))
+                .isEqualTo(1);
+        assertThat(acking.resend(0))
+                .as("after a reconnect, what the gateway has not got goes again")
+                .isEqualTo(1);
+        Outgoing again = acking.take(10);
+        assertThat(text(again)).isEqualTo("event-2");
+        assertThat(acking.acknowledge(List.of(k2)))
+                .as("acknowledged while in flight again")
+                .isEqualTo(1);
+        assertThat(acking.settle(again.seq(), true)).isFalse();
+        assertThat(acking.unacknowledged()).isZero();
+        assertThat(acking.resend(0)).isZero();
+        assertThat(acking.acknowledged()).isEqualTo(2);
+        assertThat(acking.resent()).isEqualTo(1);
+    }
+
+    @Test
+    void onlyEventsWaitingLongerThanTheGivenTimeAreSentAgain() {
+        long[] now = {0};
+        Outbox acking = new Outbox(10, () -> now[0]);
+        acking.offer(Kind.EVENT, "t", bytes("old"), 1, false, null, new EventJournal.EventKey("b", 1));
+        acking.settle(acking.take(10).seq(), true);
+        now[0] = 20;
+        acking.offer(Kind.EVENT, "t", bytes("new"), 1, false, null, new EventJournal.EventKey("b", 2));
+        acking.settle(acking.take(10).seq(), true);
+        now[0] = 35;
+
+        assertThat(acking.oldestUnacknowledgedNanos(now[0])).isEqualTo(35);
+        assertThat(acking.resend(30)).isEqualTo(1);
+        assertThat(text(acking.take(10))).isEqualTo("old");
+        assertThat(acking.take(10)).isNull();
+    }
+
+    @Test
+    void eventsWaitingForTheGatewayCountAgainstTheCapacityAndTheOldestGoesFirst() {
+        Outbox small = new Outbox(2);
+        small.offer(Kind.EVENT, "t", bytes("sent"), 1, false, null, new EventJournal.EventKey("b", 1));
+        small.settle(small.take(10).seq(), true);
+        small.offer(Kind.EVENT, "t", bytes("two"), 1, false, null, new EventJournal.EventKey("b", 2));
+        Outbox.Overflow overflow =
+                small.offer(Kind.EVENT, "t", bytes("three"), 1, false, null, new EventJournal.EventKey("b", 3));
+
+        assertThat(text(overflow.dropped())).isEqualTo("sent");
+        assertThat(small.unacknowledged()).isZero();
+        assertThat(small.resend(0)).isZero();
+        assertThat(small.acknowledge(List.of(new EventJournal.EventKey("b", 1))))
+                .isZero();
+    }
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
     private Outbox.Overflow offer(Kind kind, String text) {
         return outbox.offer(kind, "t", text.getBytes(StandardCharsets.UTF_8), 1, kind != Kind.EVENT, null);
     }

@@ -28,6 +28,7 @@ import org.eclipse.paho.mqttv5.common.packet.MqttProperties;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.gateway.fleet.DroppedMessages.Reason;
 import org.openbwc.protocol.Topics;
+import org.openbwc.protocol.WireCodec;
 import org.tinylog.Logger;
 
 /**
@@ -295,6 +296,34 @@ public final class FleetConnection implements AutoCloseable {
     /** Hands a message to the broker; {@code listener} hears whether the broker took it. */
     void publish(String topic, MqttMessage message, MqttActionListener listener) throws MqttException {
         client.publish(topic, message, null, listener);
+    }
+
+    /** Event receipts that go out through this connection, timed on its timer. */
+    public EventReceipts eventReceipts(WireCodec codec) {
+        return new EventReceipts(codec, this::publishReceipt, timer);
+    }
+
+    /** Hands an event acknowledgement to the client, QoS 1; false when it cannot take it now (it is retried). */
+    private boolean publishReceipt(String topic, byte[] payload, Runnable settled) {
+        if (!connected()) return false;
+        try {
+            client.publish(
+                    topic, new MqttMessage(payload, QOS, false, new MqttProperties()), null, new MqttActionListener() {
+                        @Override
+                        public void onSuccess(IMqttToken token) {
+                            settled.run();
+                        }
+
+                        @Override
+                        public void onFailure(IMqttToken token, Throwable e) {
+                            settled.run();
+                        }
+                    });
+            return true;
+        } catch (MqttException e) {
+            Logger.debug("Event acknowledgement to {} deferred: {}", topic, describe(e));
+            return false;
+        }
     }
 
     /** Disconnects cleanly (no Will for a gateway; the session stays for {@code sessionExpiry}) and stops the timer. */

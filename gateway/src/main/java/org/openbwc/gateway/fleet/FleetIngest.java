@@ -31,6 +31,7 @@ public final class FleetIngest {
     private final DroppedMessages drops;
     private final Admission admission;
     private final Admission.Refusals refusals;
+    private final EventReceipts receipts;
     // The verdict each refused unit was last reported with: one report per unit and verdict, not one per message.
     private final Map<String, Admission.Verdict> reported = new LinkedHashMap<>(16, 0.75f, true) {
         @Override
@@ -55,6 +56,22 @@ public final class FleetIngest {
             DroppedMessages drops,
             Admission admission,
             Admission.Refusals refusals) {
+        this(registry, codec, maxPayloadBytes, drops, admission, refusals, null);
+    }
+
+    /**
+     * @param receipts drops copies of events already taken in and acknowledges every event to its unit; null for a
+     *     gateway that acknowledges nothing (units then keep re-sending their events)
+     */
+    public FleetIngest(
+            FleetRegistry registry,
+            WireCodec codec,
+            int maxPayloadBytes,
+            DroppedMessages drops,
+            Admission admission,
+            Admission.Refusals refusals,
+            EventReceipts receipts) {
+        this.receipts = receipts;
         this.registry = Objects.requireNonNull(registry, "registry is required");
         this.codec = Objects.requireNonNull(codec, "codec is required");
         this.maxPayloadBytes = maxPayloadBytes;
@@ -114,7 +131,11 @@ public final class FleetIngest {
             }
             case EVENT -> {
                 UnitEvent e = decode(payload, UnitEvent.class, unitId, topic);
-                if (e != null && sameUnit(e.unitId(), unitId, topic)) registry.applyEvent(e, retained);
+                if (e != null && sameUnit(e.unitId(), unitId, topic)) {
+                    // Applied first, acknowledged after: a receipt means the room has it.
+                    if (receipts == null || receipts.isFirst(e)) registry.applyEvent(e, retained);
+                    if (receipts != null) receipts.acknowledge(e);
+                }
             }
             case STREAM -> {
                 StreamHandle h = decode(payload, StreamHandle.class, unitId, topic);
