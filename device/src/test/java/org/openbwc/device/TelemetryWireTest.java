@@ -73,8 +73,14 @@ class TelemetryWireTest {
     }
 
     /** The event as the wire carries it, keys sorted; {@code seq} is the telemetry's running count. */
+    /** The event's JSON with sorted keys, less its boot id, which is random per run and checked here instead. */
     static String wire(UnitEvent e) {
-        return JsonWriter.compactString(sorted(JsonReader.parse(new WireCodec().encode(e))));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> json = (Map<String, Object>) sorted(JsonReader.parse(new WireCodec().encode(e)));
+        assertThat((String) json.remove("bootId"))
+                .as("every event names the run that raised it, for its receipt")
+                .matches("[0-9a-f-]{36}");
+        return JsonWriter.compactString(json);
     }
 
     static Object sorted(Object node) {

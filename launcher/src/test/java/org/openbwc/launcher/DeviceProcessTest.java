@@ -273,12 +273,26 @@ class DeviceProcessTest {
         assertThat(verified.out()).contains(rec.getFileName() + " OK:");
         JsonNode manifest = JSON.readTree(rec.resolve("manifest.json").toFile());
         assertThat(manifest.path("recovered").asBoolean()).isTrue();
-        Instant lastFragment = Instant.parse(manifest.path("endedAt").asText());
-        long lostMillis = Duration.between(lastFragment, killedAt).toMillis();
+        Instant lastCut = Instant.parse(manifest.path("endedAt").asText());
+        // What a power cut costs runs from the capture of the last durable picture, not from when its fragment was cut.
+        JsonNode lastFragment = null;
+        for (String line : Files.readAllLines(rec.resolve("journal.jsonl"))) {
+            JsonNode entry = JSON.readTree(line);
+            if (entry.path("type").asText().equals("fragment")) lastFragment = entry;
+        }
+        assertThat(lastFragment).as("a durable fragment in the journal").isNotNull();
+        assertThat(lastFragment.has("capturedAt"))
+                .as("fragments carry their capture time")
+                .isTrue();
+        Instant lastCaptured = Instant.parse(lastFragment.path("capturedAt").asText());
+        long lostMillis = Duration.between(lastCaptured, killedAt).toMillis();
         Logger.info(
-                "kill -9 while recording: last durable fragment cut {} ms before the kill; recovered {} s",
+                "kill -9 while recording: last durable picture captured {} ms before the kill (its fragment cut {} ms"
+                        + " before); recovered {} s",
                 lostMillis,
+                Duration.between(lastCut, killedAt).toMillis(),
                 manifest.path("durationSeconds").asDouble());
+        assertThat(lastCaptured).as("captured before it was cut").isBefore(lastCut);
         assertThat(lostMillis).as("footage lost to a power cut").isLessThanOrEqualTo(500);
         await().atMost(Duration.ofSeconds(10))
                 .until(() -> client.get(client.gatewayUrl(), "/api/units/" + id + "/events")

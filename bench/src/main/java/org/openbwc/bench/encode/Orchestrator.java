@@ -105,6 +105,11 @@ final class Orchestrator {
         say(
                 "# load average before: %s",
                 Files.readString(Path.of("/proc/loadavg")).trim());
+        if (only.equals("powercut")) {
+            new PowerCutRuns(this).run(Integer.parseInt(opt.getOrDefault("kills", "20")));
+            report.close();
+            return;
+        }
 
         List<Case> cases = List.of(
                 new Case("720p30 openh264", 1280, 720, 30, "openh264"),

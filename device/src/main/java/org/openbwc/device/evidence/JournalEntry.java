@@ -46,6 +46,8 @@ sealed interface JournalEntry {
      * @param seq position in the recording, 1, 2, 3 … with no holes (the manifest's firstSeq/lastSeq)
      * @param muxSeq the muxer's own sequence number, kept to show where the stream itself had gaps
      * @param preEvent true for fragments from the pre-event buffer, absent otherwise
+     * @param capturedAt when the fragment's last picture was captured (see {@link
+     *     org.openbwc.device.media.Fragment#capturedAt()}); absent where not known, as for pre-event fragments
      */
     record FragmentWritten(
             String segment,
@@ -59,10 +61,41 @@ sealed interface JournalEntry {
             Boolean preEvent,
             long mediaStartMicros,
             long durationMicros,
-            Instant wallClock)
+            Instant wallClock,
+            Instant capturedAt)
             implements MediaPiece {
         public FragmentWritten {
             preEvent = Boolean.TRUE.equals(preEvent) ? Boolean.TRUE : null;
+        }
+
+        /** A line from before capture times were journaled. */
+        FragmentWritten(
+                String segment,
+                long offset,
+                long length,
+                String sha256,
+                String chain,
+                long seq,
+                long muxSeq,
+                boolean keyframe,
+                Boolean preEvent,
+                long mediaStartMicros,
+                long durationMicros,
+                Instant wallClock) {
+            this(
+                    segment,
+                    offset,
+                    length,
+                    sha256,
+                    chain,
+                    seq,
+                    muxSeq,
+                    keyframe,
+                    preEvent,
+                    mediaStartMicros,
+                    durationMicros,
+                    wallClock,
+                    null);
         }
 
         boolean fromPreEvent() {

@@ -215,7 +215,8 @@ final class RecordingFiles {
                 preEvent,
                 f.mediaStartMicros(),
                 f.durationMicros(),
-                f.wallClock()));
+                f.wallClock(),
+                f.capturedAt()));
         segmentMediaMicros += f.durationMicros();
         unsyncedMicros += f.durationMicros();
         mediaMicros = fold.durationMicros();

@@ -11,6 +11,9 @@ import java.util.Objects;
  * @param mediaStartMicros decode time of its first video sample, from the stream start
  * @param durationMicros media duration it covers
  * @param wallClock when the fragment was cut (the device clock), so evidence can map media time to UTC
+ * @param capturedAt when its last picture was captured (the device clock), so the delay from the camera to durable
+ *     storage, and what a power cut costs, can be measured from capture, not from the cut; null where not known
+ *     (fragments read back from the pre-event buffer's files)
  */
 public record Fragment(
         long sequence,
@@ -18,10 +21,27 @@ public record Fragment(
         boolean keyframeStart,
         long mediaStartMicros,
         long durationMicros,
-        Instant wallClock) {
+        Instant wallClock,
+        Instant capturedAt) {
     public Fragment {
         Objects.requireNonNull(bytes, "fragment bytes are required");
         Objects.requireNonNull(wallClock, "wallClock is required");
         if (durationMicros < 0) throw new IllegalArgumentException("durationMicros " + durationMicros + " is negative");
+    }
+
+    /** A fragment whose capture time is not known. */
+    public Fragment(
+            long sequence,
+            byte[] bytes,
+            boolean keyframeStart,
+            long mediaStartMicros,
+            long durationMicros,
+            Instant wallClock) {
+        this(sequence, bytes, keyframeStart, mediaStartMicros, durationMicros, wallClock, null);
+    }
+
+    /** This fragment with its capture time. */
+    public Fragment withCapturedAt(Instant captured) {
+        return new Fragment(sequence, bytes, keyframeStart, mediaStartMicros, durationMicros, wallClock, captured);
     }
 }

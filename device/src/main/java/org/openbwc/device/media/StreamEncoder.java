@@ -3,6 +3,8 @@ package org.openbwc.device.media;
 import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 import java.nio.ShortBuffer;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -237,8 +239,15 @@ final class StreamEncoder implements Runnable {
         }
     }
 
-    /** Counts what reaches the caller's sink; the splitter already shields the stream from a failing sink. */
+    /**
+     * Counts what reaches the caller's sink and stamps each fragment with the capture time of its last picture; the
+     * splitter already shields the stream from a failing sink.
+     */
     private final class CountingSink implements FragmentSink {
+        // The device clock's reading when the stream's first picture was captured, and that picture's media time.
+        private Instant captureEpoch;
+        private long firstMediaMicros;
+
         @Override
         public void onInit(InitSegment init) {
             bytes.add(init.bytes().length);
@@ -255,7 +264,24 @@ final class StreamEncoder implements Runnable {
                     fragment.sequence(),
                     fragment.bytes().length,
                     fragment.keyframeStart() ? ", keyframe" : "");
-            sink.onFragment(fragment);
+            sink.onFragment(fragment.withCapturedAt(capturedAt(fragment)));
+        }
+
+        /**
+         * The stream's media time runs on the capture timestamps from its first picture (see EncodeLoop), so a
+         * picture's capture time is the first picture's plus its media time; the muxer may shift the whole stream
+         * (AAC priming), which the first fragment's start takes out.
+         */
+        private Instant capturedAt(Fragment f) {
+            long first = pipeline.firstPictureNanos();
+            if (first < 0) return null;
+            if (captureEpoch == null) {
+                captureEpoch = Instant.now().minusNanos(System.nanoTime() - first);
+                firstMediaMicros = f.mediaStartMicros();
+            }
+            long lastPicture =
+                    f.mediaStartMicros() + f.durationMicros() - firstMediaMicros - 1_000_000L / settings.fps();
+            return captureEpoch.plus(Math.max(0, lastPicture), ChronoUnit.MICROS);
         }
     }
 }

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.openbwc.protocol.Battery;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.CommandRequest;
+import org.openbwc.protocol.EventAck;
 import org.openbwc.protocol.EventType;
 import org.openbwc.protocol.MalformedPayloadException;
 import org.openbwc.protocol.Payload;
@@ -65,6 +66,8 @@ class HttpJsonTest {
                         "button",
                         Map.of("recordingId", "r"),
                         7),
+                new UnitEvent(1, "u-1", EventType.MARKER, T, UnitState.RECORDING, "button", Map.of(), 8, "boot-1"),
+                new EventAck(1, "u-1", "boot-1", List.of(7L, 8L)),
                 new UnitLocation(1, "u-1", 52.5, 13.4, 4.5, null, 1.25, 359.5, T, 9),
                 new StreamHandle(1, "u-1", "live", "http://127.0.0.1/x", "avc1", 640, 360, T),
                 CommandRequest.of("marker", Map.of("label", "door"), "op", T),
