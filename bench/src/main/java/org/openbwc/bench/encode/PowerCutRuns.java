@@ -68,9 +68,8 @@ final class PowerCutRuns {
                     }
                     Thread.sleep(3_000); // the encoder warm, the pre-event buffer filling
                     String reply = mqtt.command("record.start", 15);
-                    String recordingId = reply == null ? null : json(reply, "recordingId");
-                    if (recordingId == null) {
-                        throw new IllegalStateException("record.start was not answered with a recording: " + reply);
+                    if (reply == null || !"true".equals(json(reply, "ok"))) {
+                        throw new IllegalStateException("record.start failed: " + reply);
                     }
                     Thread.sleep(2_000 + random.nextInt(4_000));
                     Instant killedAt = Instant.now();
@@ -78,6 +77,7 @@ final class PowerCutRuns {
                     if (!unit.process.waitFor(10, TimeUnit.SECONDS)) {
                         throw new IllegalStateException("the unit did not die within 10 s of SIGKILL");
                     }
+                    String recordingId = unsealed(data.resolve("evidence"));
                     Kill k = measure(data.resolve("evidence").resolve(recordingId), killedAt, recordingId);
                     results.add(k);
                     bench.say(
@@ -118,10 +118,10 @@ final class PowerCutRuns {
         for (Kill k : kills) {
             Path rec = data.resolve("evidence").resolve(k.recordingId());
             Map<String, String> v = units.verifyRecording(rec, data.resolve("keys"));
-            if ("true".equals(v.get("verified"))) verified++;
+            if ("1".equals(v.get("verified"))) verified++;
             else problems.add(k.recordingId() + ": " + v.get("verifyMessage"));
             Path manifest = rec.resolve("manifest.json");
-            if (Files.exists(manifest) && "true".equals(json(Files.readString(manifest), "recovered"))) recovered++;
+            if (Files.exists(manifest) && "recovered".equals(json(Files.readString(manifest), "endReason"))) recovered++;
         }
         bench.say("");
         bench.say("   kills: %d; recordings recovered and sealed: %d; verified: %d", kills.size(), recovered, verified);
@@ -171,6 +171,18 @@ final class PowerCutRuns {
                 Duration.between(Instant.parse(lastCut), killedAt).toMillis(),
                 lags,
                 recordingId);
+    }
+
+    /** The one recording the killed unit left unsealed (the earlier ones were recovered at its start). */
+    private static String unsealed(Path evidence) throws IOException {
+        try (Stream<Path> dirs = Files.list(evidence)) {
+            List<Path> open = dirs.filter(d -> Files.isDirectory(d) && !Files.exists(d.resolve("manifest.json")))
+                    .toList();
+            if (open.size() != 1) {
+                throw new IllegalStateException("expected one unsealed recording in " + evidence + ", found " + open);
+            }
+            return open.getFirst().getFileName().toString();
+        }
     }
 
     static long percentile(List<Long> values, int p) {

@@ -39,9 +39,4 @@ public record Fragment(
             Instant wallClock) {
         this(sequence, bytes, keyframeStart, mediaStartMicros, durationMicros, wallClock, null);
     }
-
-    /** This fragment with its capture time. */
-    public Fragment withCapturedAt(Instant captured) {
-        return new Fragment(sequence, bytes, keyframeStart, mediaStartMicros, durationMicros, wallClock, captured);
-    }
 }

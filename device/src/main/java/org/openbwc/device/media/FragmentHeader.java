@@ -3,10 +3,11 @@ package org.openbwc.device.media;
 import java.io.IOException;
 
 /**
- * What one moof says about its fragment: sequence number, where its video starts and how long it lasts, and
- * whether its first video sample is a keyframe (then a file or a live view may start with it).
+ * What one moof says about its fragment: sequence number, where its video starts and how long it lasts, whether its
+ * first video sample is a keyframe (then a file or a live view may start with it), and how many pictures it holds.
  */
-record FragmentHeader(long sequence, boolean keyframeStart, long mediaStartMicros, long durationMicros) {
+record FragmentHeader(
+        long sequence, boolean keyframeStart, long mediaStartMicros, long durationMicros, int videoSamples) {
 
     private static final int TFHD_BASE_DATA_OFFSET = 0x01;
     private static final int TFHD_SAMPLE_DESCRIPTION_INDEX = 0x02;
@@ -46,7 +47,7 @@ record FragmentHeader(long sequence, boolean keyframeStart, long mediaStartMicro
                 chosenTrack = layout.track(trackId);
             }
         }
-        if (chosen == null) return new FragmentHeader(sequence, false, 0, 0);
+        if (chosen == null) return new FragmentHeader(sequence, false, 0, 0, 0);
         return readTraf(boxes, chosen, chosenTrack, sequence, chosenTrack == video && video != null);
     }
 
@@ -72,6 +73,7 @@ record FragmentHeader(long sequence, boolean keyframeStart, long mediaStartMicro
         if (tfdt != null) decodeTime = boxes.version(tfdt) == 1 ? boxes.u64(tfdt, 4) : boxes.u32(tfdt, 4);
 
         long durationTicks = 0;
+        long sampleCount = 0;
         long firstSampleFlags = -1;
         for (Boxes.Box trun : boxes.children(traf)) {
             if (!trun.type().equals("trun")) continue;
@@ -105,11 +107,17 @@ record FragmentHeader(long sequence, boolean keyframeStart, long mediaStartMicro
                     if (firstSampleFlags == -1) firstSampleFlags = -2;
                 }
                 durationTicks += duration;
+                sampleCount++;
                 field += sampleBytes;
             }
         }
         boolean keyframe = isVideo && isSync(firstSampleFlags);
-        return new FragmentHeader(sequence, keyframe, micros(decodeTime, timescale), micros(durationTicks, timescale));
+        return new FragmentHeader(
+                sequence,
+                keyframe,
+                micros(decodeTime, timescale),
+                micros(durationTicks, timescale),
+                isVideo ? (int) Math.min(Integer.MAX_VALUE, sampleCount) : 0);
     }
 
     /** A sample that depends on no other (sample_depends_on == 2), or is not flagged non-sync, starts a GOP. */

@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.Objects;
 import org.tinylog.Logger;
 
@@ -24,6 +25,7 @@ public final class FragmentSplitter extends OutputStream {
 
     private final FragmentSink sink;
     private final Clock clock;
+    private final CaptureTimes captures;
     private final long maxBoxBytes;
 
     private final byte[] header = new byte[16];
@@ -45,19 +47,39 @@ public final class FragmentSplitter extends OutputStream {
     private IOException failure;
     private boolean closed;
 
+    /**
+     * When the stream's pictures were captured, in the order they were encoded: a fragment of {@code pictures} video
+     * samples holds the next that many, and is stamped with the capture time of the last of them.
+     */
+    @FunctionalInterface
+    public interface CaptureTimes {
+        /** Takes the next {@code pictures} capture times and returns the last, or null when not known. */
+        Instant lastOf(int pictures);
+    }
+
     public FragmentSplitter(FragmentSink sink) {
         this(sink, Clock.systemUTC());
     }
 
     /** @param clock stamps each fragment's wall-clock time as its last byte arrives */
     public FragmentSplitter(FragmentSink sink, Clock clock) {
-        this(sink, clock, DEFAULT_MAX_BOX_BYTES);
+        this(sink, clock, DEFAULT_MAX_BOX_BYTES, null);
+    }
+
+    /** @param captures stamps each fragment with the capture time of its last picture */
+    public FragmentSplitter(FragmentSink sink, CaptureTimes captures) {
+        this(sink, Clock.systemUTC(), DEFAULT_MAX_BOX_BYTES, captures);
     }
 
     FragmentSplitter(FragmentSink sink, Clock clock, long maxBoxBytes) {
+        this(sink, clock, maxBoxBytes, null);
+    }
+
+    private FragmentSplitter(FragmentSink sink, Clock clock, long maxBoxBytes, CaptureTimes captures) {
         this.sink = Objects.requireNonNull(sink, "sink");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxBoxBytes = maxBoxBytes;
+        this.captures = captures;
     }
 
     /** Fragments handed to the sink so far. */
@@ -242,8 +264,15 @@ public final class FragmentSplitter extends OutputStream {
         prefix.reset();
         pendingMoof = null;
         pendingHeader = null;
+        Instant captured = captures == null || h.videoSamples() == 0 ? null : captures.lastOf(h.videoSamples());
         Fragment fragment = new Fragment(
-                h.sequence(), bytes, h.keyframeStart(), h.mediaStartMicros(), h.durationMicros(), clock.instant());
+                h.sequence(),
+                bytes,
+                h.keyframeStart(),
+                h.mediaStartMicros(),
+                h.durationMicros(),
+                clock.instant(),
+                captured);
         fragments++;
         Logger.trace(
                 "fragment {}: {} bytes, start {} us, {} us{}",

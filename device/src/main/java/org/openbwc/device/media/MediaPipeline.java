@@ -59,6 +59,8 @@ public final class MediaPipeline implements AutoCloseable {
     private volatile boolean capturing = true;
     private volatile boolean videoDone;
     private volatile long firstPictureNanos = -1;
+    // Min over pictures of (nanoTime at hand-over - timestamp): see captureNanos. Written by the capture thread only.
+    private volatile long captureOriginNanos = Long.MAX_VALUE;
 
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -221,6 +223,17 @@ public final class MediaPipeline implements AutoCloseable {
         return firstPictureNanos;
     }
 
+    /**
+     * When the picture with capture timestamp {@code timestampMicros} was captured, as {@link System#nanoTime()}. A
+     * source's timestamps run at the real rate but from an origin of their own, and a picture may be handed over late
+     * (the source's start-up buffers pictures while the stream is probed; a camera queues a few): the origin is taken
+     * from the picture handed over soonest after its timestamp, so no picture is said to be captured after it was
+     * taken, and a late one is not believed.
+     */
+    long captureNanos(long timestampMicros) {
+        return captureOriginNanos + timestampMicros * 1000;
+    }
+
     /** Records the first failure while running and logs it; one that {@code stopsVideo} ends capture. */
     void fail(String where, Throwable e, boolean stopsVideo) {
         if (failure.compareAndSet(null, e)) {
@@ -278,6 +291,8 @@ public final class MediaPipeline implements AutoCloseable {
                 // RAW: the grabber's decoded frame as it is, without a conversion into a buffer of the grabber's own
                 AVFrame picture = (AVFrame) grabbed.opaque;
                 long timestamp = grabbed.timestamp;
+                long origin = System.nanoTime() - timestamp * 1000;
+                if (origin < captureOriginNanos) captureOriginNanos = origin;
                 if (first) {
                     // what the camera actually delivers is known from its first picture only
                     conversion = PictureGraph.conversion(picture, settings);

@@ -5,6 +5,8 @@ import static org.bytedeco.ffmpeg.global.avcodec.av_packet_free;
 import static org.bytedeco.ffmpeg.global.avcodec.av_packet_rescale_ts;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_receive_packet;
 import static org.bytedeco.ffmpeg.global.avcodec.avcodec_send_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_interleaved_write_frame;
+import static org.bytedeco.ffmpeg.global.avformat.av_write_frame;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EOF;
 import static org.bytedeco.ffmpeg.global.avutil.AVMEDIA_TYPE_VIDEO;
@@ -18,6 +20,7 @@ import java.lang.reflect.Method;
 import java.nio.ByteBuffer;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacpp.BytePointer;
@@ -45,14 +48,21 @@ final class RecorderInput implements AutoCloseable {
     private final AVCodecContext codec;
     private final AVStream stream;
     private final Method writePacket;
+    private final AVFormatContext muxer;
     private AVPacket packet;
     private Frame packed;
 
-    private RecorderInput(FFmpegFrameRecorder recorder, AVCodecContext codec, AVStream stream, Method writePacket) {
+    private RecorderInput(
+            FFmpegFrameRecorder recorder,
+            AVCodecContext codec,
+            AVStream stream,
+            Method writePacket,
+            AVFormatContext muxer) {
         this.recorder = recorder;
         this.codec = codec;
         this.stream = stream;
         this.writePacket = writePacket;
+        this.muxer = muxer;
         this.packet = writePacket != null ? av_packet_alloc() : null;
     }
 
@@ -61,10 +71,11 @@ final class RecorderInput implements AutoCloseable {
         try {
             AVCodecContext codec = (AVCodecContext) field("video_c").get(recorder);
             AVStream stream = (AVStream) field("video_st").get(recorder);
+            AVFormatContext muxer = (AVFormatContext) field("oc").get(recorder);
             Method writePacket = FFmpegFrameRecorder.class.getDeclaredMethod("writePacket", int.class, AVPacket.class);
             writePacket.setAccessible(true);
-            if (codec != null && !codec.isNull() && stream != null && !stream.isNull()) {
-                return new RecorderInput(recorder, codec, stream, writePacket);
+            if (codec != null && !codec.isNull() && stream != null && !stream.isNull() && muxer != null) {
+                return new RecorderInput(recorder, codec, stream, writePacket, muxer);
             }
             Logger.debug("the recorder has no video encoder open yet; pictures are packed and copied");
         } catch (ReflectiveOperationException | RuntimeException e) {
@@ -75,7 +86,7 @@ final class RecorderInput implements AutoCloseable {
 
     /** The documented path only: each picture packed into a buffer of ours and given to {@code record}. */
     static RecorderInput packing(FFmpegFrameRecorder recorder) {
-        return new RecorderInput(recorder, null, null, null);
+        return new RecorderInput(recorder, null, null, null, null);
     }
 
     /** True when pictures go to the encoder by reference, false on the packing path. */
@@ -117,6 +128,28 @@ final class RecorderInput implements AutoCloseable {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Ends the current fragment now, with every packet written so far, instead of when the next picture's packet
+     * arrives (the muxer's own rule, with {@code frag_duration}): the packets waiting in the interleaving queue for
+     * sound are written first, then the muxer is told to flush ({@code av_write_frame(ctx, NULL)} with
+     * {@code movflags frag_custom}). Saves a frame period and the sound's lead from the time a picture takes to become
+     * durable. Does nothing on the packing path, where the muxer is out of reach.
+     *
+     * @return whether the fragment was cut here
+     */
+    boolean cutFragment() {
+        if (muxer == null) return false;
+        synchronized (muxer) {
+            int result = av_interleaved_write_frame(muxer, (AVPacket) null);
+            if (result < 0)
+                throw new IllegalStateException("flushing the muxer's queue failed: " + FfmpegError.describe(result));
+            result = av_write_frame(muxer, (AVPacket) null);
+            if (result < 0)
+                throw new IllegalStateException("cutting a fragment failed: " + FfmpegError.describe(result));
+        }
+        return true;
     }
 
     private void recordPacked(AVFrame picture, long frameNumber) throws Exception {

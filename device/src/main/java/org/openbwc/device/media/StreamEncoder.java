@@ -4,7 +4,6 @@ import static org.bytedeco.ffmpeg.global.avutil.AV_PIX_FMT_YUV420P;
 
 import java.nio.ShortBuffer;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -33,6 +32,10 @@ final class StreamEncoder implements Runnable {
     private final LongAdder framesEncoded = new LongAdder();
     private final LongAdder fragments = new LongAdder();
     private final LongAdder bytes = new LongAdder();
+    /** A GOP's worth at 60 fps and then some: the muxer never holds more pictures than one fragment's. */
+    private static final int MAX_UNFRAGMENTED_PICTURES = 600;
+    // Encoder thread only: capture times (System.nanoTime) of encoded pictures not yet in a fragment, oldest first.
+    private final ArrayDeque<Long> captureNanos = new ArrayDeque<>();
     private volatile double fps;
     /** Set once the encoder has taken its first picture; see the capture loop for why capture waits for it. */
     private volatile boolean warm;
@@ -82,7 +85,7 @@ final class StreamEncoder implements Runnable {
 
     @Override
     public void run() {
-        FragmentSplitter splitter = new FragmentSplitter(new CountingSink());
+        FragmentSplitter splitter = new FragmentSplitter(new CountingSink(), this::lastCaptured);
         FFmpegFrameRecorder recorder = recorder(splitter);
         try {
             try {
@@ -114,8 +117,9 @@ final class StreamEncoder implements Runnable {
                 splitter, settings.width(), settings.height(), settings.audioEnabled() ? settings.channels() : 0);
         recorder.setFormat("mp4");
         // empty_moov: init segment first; frag_keyframe: every GOP starts a fragment; default_base_moof: CMAF/MSE
-        // offsets
-        recorder.setOption("movflags", "frag_keyframe+empty_moov+default_base_moof");
+        // offsets; frag_custom: the encode loop cuts fragments itself, right after their last picture (see
+        // EncodeLoop.cutWhenDue), with frag_duration as the rule until it starts doing so
+        recorder.setOption("movflags", "frag_keyframe+empty_moov+default_base_moof+frag_custom");
         recorder.setOption("frag_duration", Long.toString(settings.fragmentMillis() * 1000L));
         // without it a fragment waits in the AVIO buffer, and a power cut loses 1-2 s instead of ~0.2 s
         recorder.setOption("flush_packets", "1");
@@ -142,6 +146,18 @@ final class StreamEncoder implements Runnable {
         return recorder;
     }
 
+    /**
+     * The capture time of the last of the next {@code pictures} encoded pictures, which a fragment the muxer just
+     * wrote holds; called on the encoder thread (the muxer writes from within its calls). No B-frames, so pictures
+     * reach fragments in the order they were encoded.
+     */
+    private Instant lastCaptured(int pictures) {
+        Long last = null;
+        for (int i = 0; i < pictures && !captureNanos.isEmpty(); i++) last = captureNanos.poll();
+        if (last == null) return null;
+        return Instant.now().minusNanos(System.nanoTime() - last);
+    }
+
     /** The encoder thread's state: where the stream's clock starts and how far it got. */
     private final class EncodeLoop {
         private final FFmpegFrameRecorder recorder;
@@ -152,6 +168,10 @@ final class StreamEncoder implements Runnable {
         private boolean soundAligned;
         private long windowStart = System.nanoTime();
         private long windowFrames;
+        private final int picturesPerFragment =
+                Math.max(1, Math.round(settings.fps() * settings.fragmentMillis() / 1000f));
+        private long picturesEncoded;
+        private int picturesInFragment;
 
         EncodeLoop(FFmpegFrameRecorder recorder, RecorderInput input) {
             this.recorder = recorder;
@@ -182,11 +202,29 @@ final class StreamEncoder implements Runnable {
             // the capture timestamp, not a frame counter, sets the time: dropped pictures leave a gap, not a speed-up
             long frameNumber = Math.round((timestamp - firstTimestamp) * settings.fps() / 1_000_000.0);
             if (frameNumber <= lastFrameNumber) frameNumber = lastFrameNumber + 1;
+            // before record: a fragment the muxer writes during it may already end with this picture
+            captureNanos.add(pipeline.captureNanos(timestamp));
+            if (captureNanos.size() > MAX_UNFRAGMENTED_PICTURES) captureNanos.poll();
             input.record(picture, frameNumber);
+            cutWhenDue();
             warm = true;
             lastFrameNumber = frameNumber;
             framesEncoded.increment();
             windowFrames++;
+        }
+
+        /**
+         * Cuts the fragment as soon as it holds {@code fragmentMillis} of pictures, rather than when the next
+         * picture's packet arrives, which is the muxer's own rule: a picture is then durable one frame period and
+         * the sound's lead sooner, which is what a power cut costs (docs: the kill -9 figure). The first GOP keeps
+         * the muxer's rule, so that the sound's first packet (AAC priming, before time 0) reaches the muxer before
+         * anything is written. Every keyframe starts a fragment by itself (frag_keyframe); the count restarts there.
+         */
+        private void cutWhenDue() {
+            if (picturesEncoded++ % settings.gopFrames() == 0) picturesInFragment = 0;
+            picturesInFragment++;
+            if (picturesEncoded <= settings.gopFrames() || picturesInFragment < picturesPerFragment) return;
+            if (input.cutFragment()) picturesInFragment = 0;
         }
 
         private void encodeSound() throws Exception {
@@ -239,15 +277,8 @@ final class StreamEncoder implements Runnable {
         }
     }
 
-    /**
-     * Counts what reaches the caller's sink and stamps each fragment with the capture time of its last picture; the
-     * splitter already shields the stream from a failing sink.
-     */
+    /** Counts what reaches the caller's sink; the splitter already shields the stream from a failing sink. */
     private final class CountingSink implements FragmentSink {
-        // The device clock's reading when the stream's first picture was captured, and that picture's media time.
-        private Instant captureEpoch;
-        private long firstMediaMicros;
-
         @Override
         public void onInit(InitSegment init) {
             bytes.add(init.bytes().length);
@@ -264,24 +295,7 @@ final class StreamEncoder implements Runnable {
                     fragment.sequence(),
                     fragment.bytes().length,
                     fragment.keyframeStart() ? ", keyframe" : "");
-            sink.onFragment(fragment.withCapturedAt(capturedAt(fragment)));
-        }
-
-        /**
-         * The stream's media time runs on the capture timestamps from its first picture (see EncodeLoop), so a
-         * picture's capture time is the first picture's plus its media time; the muxer may shift the whole stream
-         * (AAC priming), which the first fragment's start takes out.
-         */
-        private Instant capturedAt(Fragment f) {
-            long first = pipeline.firstPictureNanos();
-            if (first < 0) return null;
-            if (captureEpoch == null) {
-                captureEpoch = Instant.now().minusNanos(System.nanoTime() - first);
-                firstMediaMicros = f.mediaStartMicros();
-            }
-            long lastPicture =
-                    f.mediaStartMicros() + f.durationMicros() - firstMediaMicros - 1_000_000L / settings.fps();
-            return captureEpoch.plus(Math.max(0, lastPicture), ChronoUnit.MICROS);
+            sink.onFragment(fragment);
         }
     }
 }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -87,6 +88,33 @@ class MediaPipelineTest {
         assertThat(gaps.get(gaps.size() / 2))
                 .as("median ms between fragments (real-time pacing)")
                 .isBetween(100L, 400L);
+    }
+
+    @Test
+    void afterTheFirstGopFragmentsAreCutRightAfterTheirLastPictureWhichTheyStampWithItsCaptureTime() {
+        List<Fragment> fragments = recording.fragments;
+        long gop = 1_000_000L;
+        List<Fragment> later = fragments.stream()
+                .filter(f -> f.mediaStartMicros() >= gop + 100_000)
+                .limit(fragments.size() - 1)
+                .toList();
+        assertThat(later).as("fragments after the first GOP").hasSizeGreaterThan(4);
+        Instant previous = Instant.MIN;
+        int exact = 0;
+        for (Fragment f : later) {
+            assertThat(f.capturedAt())
+                    .as("fragment %d's capture time", f.sequence())
+                    .isNotNull();
+            assertThat(f.capturedAt())
+                    .as("fragment %d: its last picture was captured before the fragment was cut", f.sequence())
+                    .isBeforeOrEqualTo(f.wallClock())
+                    .isAfter(f.wallClock().minusSeconds(2))
+                    .isAfter(previous);
+            previous = f.capturedAt();
+            // 15 fps and 200 ms: three pictures each, cut by the encode loop (a dropped picture stretches one)
+            if (Math.abs(f.durationMicros() - 200_000) < 1_000) exact++;
+        }
+        assertThat(exact).as("fragments of exactly three pictures").isGreaterThanOrEqualTo(later.size() * 3 / 4);
     }
 
     @Test
