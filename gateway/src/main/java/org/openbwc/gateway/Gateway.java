@@ -27,6 +27,7 @@ import org.openbwc.gateway.broker.ServerTls;
 import org.openbwc.gateway.fleet.Admission;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.DroppedMessages;
+import org.openbwc.gateway.fleet.EventReceipts;
 import org.openbwc.gateway.fleet.FleetConnection;
 import org.openbwc.gateway.fleet.FleetIngest;
 import org.openbwc.gateway.fleet.FleetRegistry;
@@ -282,6 +283,7 @@ public final class Gateway implements AutoCloseable {
             DroppedMessages drops = new DroppedMessages();
             connection = new FleetConnection(id, mqtt, tlsFor(mqtt, pki), sessionExpiry, drops, clock);
             commands = new CommandClient(connection, codec, config.maxPayloadBytes(), drops, clock);
+            EventReceipts receipts = connection.eventReceipts(codec);
             connection.start(
                     new FleetIngest(
                             registry,
@@ -290,7 +292,7 @@ public final class Gateway implements AutoCloseable {
                             drops,
                             admission,
                             (unit, verdict) -> alerts.unitRefused(unit, verdict == Admission.Verdict.REVOKED),
-                            connection.eventReceipts(codec)),
+                            receipts),
                     commands);
 
             // live/
@@ -303,6 +305,7 @@ public final class Gateway implements AutoCloseable {
             EventStream events = new EventStream(
                     registry, alerts, json, EventStream.DEFAULT_HEARTBEAT, EventStream.DEFAULT_EVENT_BACKLOG);
             GatewayMetrics metrics = new GatewayMetrics(id, registry, connection, drops, alerts, events::clients, live);
+            metrics.eventReceipts(receipts);
             WebAccess access = new WebAccess(auth, audit, metrics, json);
             Routes routes = new Routes(
                     access,

@@ -5,9 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +17,6 @@ import org.junit.jupiter.api.Timeout;
 import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.launcher.sim.VirtualUnitsServer;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -72,7 +68,7 @@ class ControlRoomEmergencyBrowserTest {
         WebDriver browser = HeadlessChromium.start(fleet.dir.resolve("chromium-emergency"));
         try {
             WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
-            viewport(browser, 1600, 900);
+            MonitoringRoom.viewport(browser, 1600, 900);
             MonitoringRoom.signIn(browser, base, "/", TestOperators.SUPERVISOR);
             for (String id : ids) {
                 wait.until(d -> d.findElement(MonitoringRoom.row(id)));
@@ -121,16 +117,16 @@ class ControlRoomEmergencyBrowserTest {
                     .equals(d.findElement(By.cssSelector(".alert[data-type='sos'] video.live-player"))
                             .getAttribute("data-state")));
             assertFitsTheScreen(browser, wait, sosUnit);
-            docsScreenshot(browser, "fleet-sos-1600x900");
+            MonitoringRoom.docsScreenshot(browser, "fleet-sos-1600x900");
 
-            viewport(browser, 1280, 720);
+            MonitoringRoom.viewport(browser, 1280, 720);
             assertFitsTheScreen(browser, wait, sosUnit);
-            docsScreenshot(browser, "fleet-sos-1280x720");
+            MonitoringRoom.docsScreenshot(browser, "fleet-sos-1280x720");
 
             // A viewer hears the alarm but cannot take the SOS: told who can, a local mute, no live picture.
             WebDriver viewer = HeadlessChromium.start(fleet.dir.resolve("chromium-viewer"));
             try {
-                viewport(viewer, 1280, 720);
+                MonitoringRoom.viewport(viewer, 1280, 720);
                 MonitoringRoom.signIn(viewer, base, "/", TestOperators.VIEWER);
                 WebElement seen = new WebDriverWait(viewer, Duration.ofSeconds(30))
                         .until(d -> d.findElement(MonitoringRoom.openAlert("sos")));
@@ -288,29 +284,5 @@ class ControlRoomEmergencyBrowserTest {
 
     private static Object js(WebDriver browser, String script, Object... args) {
         return ((JavascriptExecutor) browser).executeScript(script, args);
-    }
-
-    /** Sizes the window so that the page's viewport is {@code width x height} CSS pixels. */
-    private static void viewport(WebDriver browser, int width, int height) {
-        browser.manage().window().setSize(new Dimension(width, height));
-        long w = (Long) js(browser, "return innerWidth;"), h = (Long) js(browser, "return innerHeight;");
-        if (w != width || h != height)
-            browser.manage().window().setSize(new Dimension(width + (int) (width - w), height + (int) (height - h)));
-        new WebDriverWait(browser, Duration.ofSeconds(10))
-                .until(d -> Long.valueOf(width).equals(js(d, "return innerWidth;"))
-                        && Long.valueOf(height).equals(js(d, "return innerHeight;")));
-    }
-
-    /** A screenshot in target/screenshots, and in the repository's docs/screenshots with -Dbwc.screenshots.docs=true. */
-    private static void docsScreenshot(WebDriver browser, String name) throws IOException {
-        Path shot = MonitoringRoom.screenshot(browser, name);
-        if (!Boolean.getBoolean("bwc.screenshots.docs")) return;
-        Path root = Path.of("").toAbsolutePath();
-        while (root != null && !Files.isDirectory(root.resolve("docs"))) root = root.getParent();
-        if (root == null)
-            throw new UncheckedIOException(
-                    new IOException("no docs folder above " + Path.of("").toAbsolutePath()));
-        Path dir = Files.createDirectories(root.resolve("docs").resolve("screenshots"));
-        Files.copy(shot, dir.resolve(name + ".png"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
     }
 }

@@ -3,21 +3,14 @@ package org.openbwc.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -38,50 +31,35 @@ import org.openbwc.protocol.UnitEvent;
 import org.openbwc.protocol.UnitState;
 import org.openbwc.protocol.UnitStatus;
 import org.openbwc.protocol.WireCodec;
-import org.openbwc.testsupport.SystemTools;
 import org.openbwc.testsupport.TcpProxy;
 
 /**
  * Events reach the agency across a broker restarted without persistence, whichever of the unit and the gateway comes
- * back first: a real gateway and a unit's real MQTT link, each through its own proxy to a Mosquitto of the test's own
- * (no persistence) that the test stops and starts again on the same port. Skipped without {@code mosquitto}, failed
- * without it in CI.
+ * back first: a real gateway and a unit's real MQTT link, each through its own proxy to a {@link TestMosquitto} that
+ * the test kills and starts again on the same port.
  */
 @Timeout(180)
 class EventDeliveryTest {
 
     private static final Duration WAIT = Duration.ofSeconds(40);
     private static final String UNIT = "bwc-ack";
-    private static Path mosquitto;
 
     private final WireCodec codec = new WireCodec();
     private final String bootId = UUID.randomUUID().toString();
     private Path dir;
-    private int brokerPort;
-    private Process broker;
+    private TestMosquitto broker;
     private TcpProxy gatewayProxy;
     private TcpProxy unitProxy;
     private Gateway gateway;
     private UnitLink link;
     private long seq;
 
-    @BeforeAll
-    static void requireMosquitto() {
-        Optional<Path> found = SystemTools.which("mosquitto").or(() -> SystemTools.which("mosquitto", "/usr/sbin"));
-        if (found.isEmpty()) {
-            SystemTools.unavailable("mosquitto is not installed: these tests restart a broker without persistence"
-                    + " (apt-get install mosquitto)");
-        }
-        mosquitto = found.orElseThrow();
-    }
-
     @BeforeEach
     void startFleet() throws Exception {
         dir = TempDirs.create("bwc-events");
-        brokerPort = PortCheck.freePort("127.0.0.1");
-        startBroker();
-        gatewayProxy = new TcpProxy("tcp://127.0.0.1:" + brokerPort);
-        unitProxy = new TcpProxy("tcp://127.0.0.1:" + brokerPort);
+        broker = TestMosquitto.start(dir.resolve("mosquitto"));
+        gatewayProxy = new TcpProxy(broker.url());
+        unitProxy = new TcpProxy(broker.url());
         GatewayConfig config = GatewayConfig.defaults("gw-events")
                 .withBroker(BrokerConfig.defaults().withEmbedded(false))
                 .withMqtt(new MqttConfig(gatewayProxy.url(), null, null, null, 2, 5, 1))
@@ -104,7 +82,7 @@ class EventDeliveryTest {
         if (gateway != null) gateway.close();
         if (gatewayProxy != null) gatewayProxy.close();
         if (unitProxy != null) unitProxy.close();
-        stopBroker();
+        if (broker != null) broker.close();
         if (dir != null) TempDirs.delete(dir);
     }
 
@@ -114,12 +92,12 @@ class EventDeliveryTest {
         awaitMarkers("before");
         await("the receipt").atMost(WAIT).until(() -> link.unacknowledgedEvents() == 0);
 
-        stopBroker();
+        broker.stop();
         gatewayProxy.cut();
         marker("one");
         marker("two");
         marker("three");
-        startBroker();
+        broker.restart();
         // The unit is back first and hands its events to a broker that has no session for the gateway any more.
         await("the broker took the events")
                 .atMost(WAIT)
@@ -142,11 +120,11 @@ class EventDeliveryTest {
 
     @Test
     void eventsRaisedWhileTheUnitIsCutOffArriveOnceWhenItReturnsAfterTheGateway() throws Exception {
-        stopBroker();
+        broker.stop();
         unitProxy.cut();
         marker("one");
         marker("two");
-        startBroker();
+        broker.restart();
         await("the gateway is back first").atMost(WAIT).until(() -> gateway.brokerConnected());
         unitProxy.restore();
 
@@ -197,51 +175,5 @@ class EventDeliveryTest {
         await("markers " + List.of(labels) + " at the gateway")
                 .atMost(WAIT)
                 .untilAsserted(() -> assertThat(markers()).containsExactly(labels));
-    }
-
-    private void startBroker() throws IOException {
-        Path conf = dir.resolve("mosquitto.conf");
-        Files.writeString(
-                conf,
-                String.join(
-                        "\n",
-                        "listener " + brokerPort + " 127.0.0.1",
-                        "allow_anonymous true",
-                        "persistence false",
-                        "log_dest stdout",
-                        // Run as root (CI), Mosquitto would switch to the "mosquitto" user.
-                        "user " + System.getProperty("user.name"),
-                        ""));
-        broker = new ProcessBuilder(mosquitto.toString(), "-c", conf.toString())
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(
-                        dir.resolve("mosquitto.log").toFile()))
-                .start();
-        await("mosquitto listening on " + brokerPort)
-                .atMost(Duration.ofSeconds(10))
-                .until(() -> listening(brokerPort) || !broker.isAlive());
-        assertThat(broker.isAlive())
-                .as("mosquitto started (see %s)", dir.resolve("mosquitto.log"))
-                .isTrue();
-    }
-
-    private void stopBroker() {
-        if (broker == null) return;
-        broker.destroyForcibly();
-        try {
-            broker.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        broker = null;
-    }
-
-    private static boolean listening(int port) {
-        try (Socket s = new Socket()) {
-            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
     }
 }

@@ -4,9 +4,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import org.openbwc.gateway.auth.TestOperators;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.TimeoutException;
@@ -72,5 +75,33 @@ final class MonitoringRoom {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** Sizes the window so that the page's viewport is {@code width x height} CSS pixels. */
+    static void viewport(WebDriver browser, int width, int height) {
+        browser.manage().window().setSize(new Dimension(width, height));
+        long w = (Long) script(browser, "return innerWidth;"), h = (Long) script(browser, "return innerHeight;");
+        if (w != width || h != height)
+            browser.manage().window().setSize(new Dimension(width + (int) (width - w), height + (int) (height - h)));
+        new WebDriverWait(browser, Duration.ofSeconds(10))
+                .until(d -> Long.valueOf(width).equals(script(d, "return innerWidth;"))
+                        && Long.valueOf(height).equals(script(d, "return innerHeight;")));
+    }
+
+    /** A screenshot in target/screenshots, and in the repository's docs/screenshots with -Dbwc.screenshots.docs=true. */
+    static void docsScreenshot(WebDriver browser, String name) throws IOException {
+        Path shot = screenshot(browser, name);
+        if (!Boolean.getBoolean("bwc.screenshots.docs")) return;
+        Path root = Path.of("").toAbsolutePath();
+        while (root != null && !Files.isDirectory(root.resolve("docs"))) root = root.getParent();
+        if (root == null)
+            throw new UncheckedIOException(
+                    new IOException("no docs folder above " + Path.of("").toAbsolutePath()));
+        Path dir = Files.createDirectories(root.resolve("docs").resolve("screenshots"));
+        Files.copy(shot, dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static Object script(WebDriver browser, String script) {
+        return ((JavascriptExecutor) browser).executeScript(script);
     }
 }

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.function.IntSupplier;
 import org.openbwc.gateway.alerts.AlertBoard;
 import org.openbwc.gateway.fleet.DroppedMessages;
+import org.openbwc.gateway.fleet.EventReceipts;
 import org.openbwc.gateway.fleet.FleetConnection;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.live.LiveService;
@@ -63,6 +64,19 @@ public final class GatewayMetrics {
                 .publishPercentiles(0.5, 0.99)
                 .register(meters);
         live.latencySink(liveLatency::record);
+    }
+
+    /** Counts the gateway's event receipts: what it acknowledged, the copies units sent again, what waits. */
+    public void eventReceipts(EventReceipts receipts) {
+        FunctionCounter.builder("bwc_events_acknowledged", receipts, EventReceipts::acknowledged)
+                .description("Events acknowledged to their units (copies included)")
+                .register(meters);
+        FunctionCounter.builder("bwc_events_duplicates", receipts, EventReceipts::duplicates)
+                .description("Copies of events already taken in, dropped (units send again until acknowledged)")
+                .register(meters);
+        Gauge.builder("bwc_events_receipts_pending", receipts, EventReceipts::pending)
+                .description("Event acknowledgements waiting to go out")
+                .register(meters);
     }
 
     /** Records one command round trip; outcome is ok, refused, timeout, offline, ... */
