@@ -92,7 +92,7 @@ final class Orchestrator {
                                 .map(e -> e.getKey() + "=" + e.getValue())
                                 .toList()));
         say(
-                "# settings: lavfi testsrc2, %d kb/s, GOP 1 s, no B-frames, fMP4 200 ms fragments; %d s warm-up (not measured), %d s window per run; "
+                "# settings: lavfi testsrc2, %d kb/s, GOP 1 s, no B-frames, fMP4 200 ms fragments (the unit process: 100 ms); %d s warm-up (not measured), %d s window per run; "
                         + "full-path row %d s window",
                 kbps, warmup, seconds, fullSeconds);
         for (String flavor : List.of("lgpl", "gpl")) {
