@@ -217,6 +217,34 @@ class RecordingCatalogTest {
     }
 
     @Test
+    void custodyAppendedFromManyThreadsAtOnceHasNoGapsOrTwins() throws Exception {
+        catalog.add(recording("r-1", "bwc-001", T0, List.of()));
+        int threads = 4;
+        int each = 10;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                String actor = "operator-" + t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < each; i++) {
+                        catalog.appendCustody("r-1", T0, actor, null, CustodyAction.VIEWED, null);
+                    }
+                }));
+            }
+            for (var f : done) f.get();
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(catalog.custody("r-1"))
+                .extracting(CustodyEntry::seq)
+                .containsExactlyElementsOf(java.util.stream.LongStream.rangeClosed(1, threads * each)
+                        .boxed()
+                        .toList());
+    }
+
+    @Test
     void custodyForARecordingNotInTheIndexIsRefused() {
         assertThatThrownBy(() -> catalog.appendCustody("r-ghost", T0, "alice", null, CustodyAction.VIEWED, null))
                 .isInstanceOf(EvidenceIndexException.class)
