@@ -8,6 +8,7 @@ import org.openbwc.config.UnitConfig;
 import org.openbwc.device.core.AlarmChange;
 import org.openbwc.device.core.AlarmPolicy;
 import org.openbwc.device.core.Alarms;
+import org.openbwc.device.core.BatteryState;
 import org.openbwc.device.core.ControllerSnapshot;
 import org.openbwc.device.core.StorageState;
 import org.openbwc.device.evidence.StoragePolicy;
@@ -101,6 +102,21 @@ final class AlarmWatch {
                     tag,
                     storage.freeBytes());
         return Optional.of(new StorageState(exhausted));
+    }
+
+    /**
+     * The input that tells the controller the battery reached (or left) its critical level, by the last reading; empty
+     * while it already knows ({@code criticalNow}).
+     */
+    Optional<BatteryState> batteryChange(boolean criticalNow) {
+        BatteryReading battery = telemetry.batteryReading();
+        boolean critical = BatteryState.isCritical(battery.percent(), battery.charging());
+        if (critical == criticalNow) return Optional.empty();
+        if (critical)
+            Logger.warn(
+                    "{}battery critical ({} %): a recording is stopped and sealed before the power goes",
+                    tag, battery.percent());
+        return Optional.of(new BatteryState(critical));
     }
 
     /** The alarms active now, for the indicators. */

@@ -81,12 +81,14 @@ final class EvidenceRecorder {
         }
     }
 
-    /** The writer's trigger word for what started a recording (any remote command → remote). */
-    /** Why the signed manifest says the recording ended: the reserve stop says so, every other stop is a stop. */
+    /** Why the signed manifest says the recording ended: the reserve and battery stops say so, others are stops. */
     static EndReason endReasonOf(Cause cause) {
-        return cause == Cause.Local.STORAGE_RESERVE ? EndReason.STORAGE_RESERVE : EndReason.STOPPED;
+        if (cause == Cause.Local.STORAGE_RESERVE) return EndReason.STORAGE_RESERVE;
+        if (cause == Cause.Local.BATTERY_CRITICAL) return EndReason.BATTERY_LOW;
+        return EndReason.STOPPED;
     }
 
+    /** The writer's trigger word for what started a recording (any remote command → remote). */
     static String triggerOf(Cause cause) {
         return switch (cause) {
             case Cause.Remote r -> "remote";
@@ -96,7 +98,7 @@ final class EvidenceRecorder {
                     case SOS -> "sos";
                     case TRIGGER -> "trigger";
                     case LIMIT -> "limit";
-                    case DOCK, POST_EVENT, STORAGE_RESERVE -> "other";
+                    case DOCK, POST_EVENT, STORAGE_RESERVE, BATTERY_CRITICAL -> "other";
                 };
         };
     }

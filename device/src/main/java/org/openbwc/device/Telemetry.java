@@ -174,6 +174,7 @@ final class Telemetry {
                     case DOCK -> "dock";
                     case POST_EVENT -> "post-event";
                     case STORAGE_RESERVE -> "storage-reserve";
+                    case BATTERY_CRITICAL -> "battery-critical";
                     case LIMIT -> "limit";
                 };
         };

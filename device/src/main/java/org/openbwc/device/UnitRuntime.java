@@ -335,6 +335,7 @@ public final class UnitRuntime implements AutoCloseable {
         if (!telemetry.readSensors()) return;
         if (alarmWatch.readings(now, controller.snapshot())) publishStatus();
         alarmWatch.storageChange(controller.storageExhausted()).ifPresent(this::apply);
+        alarmWatch.batteryChange(controller.batteryCritical()).ifPresent(this::apply);
     }
 
     private void renderIndicators(long now) {

@@ -18,6 +18,8 @@ public sealed interface Cause permits Cause.Local, Cause.Remote {
         POST_EVENT,
         /** Evidence storage reached its reserve. */
         STORAGE_RESERVE,
+        /** The battery fell to its critical level ({@link BatteryState}). */
+        BATTERY_CRITICAL,
         /** The evidence writer sealed a recording at the maximum recording length. */
         LIMIT
     }

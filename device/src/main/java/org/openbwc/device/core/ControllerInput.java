@@ -8,4 +8,5 @@ public sealed interface ControllerInput
                 DockChanged,
                 Tick,
                 StorageState,
+                BatteryState,
                 RecordingLimitReached {}

@@ -91,6 +91,7 @@ public final class RecordingController {
     private long locateUntilMillis;
 
     private boolean storageExhausted;
+    private boolean batteryCritical;
     private long lastNowMillis;
     private int fallbackIdCount;
 
@@ -132,6 +133,10 @@ public final class RecordingController {
                 onStorage(st.exhausted(), now, events);
                 yield null;
             }
+            case BatteryState b -> {
+                onBattery(b.critical(), now, events);
+                yield null;
+            }
             case RecordingLimitReached l -> {
                 onLimit(l.recordingId(), now, events);
                 yield null;
@@ -170,6 +175,11 @@ public final class RecordingController {
     /** True while storage is at its reserve: recordings are refused. */
     public boolean storageExhausted() {
         return storageExhausted;
+    }
+
+    /** True while the battery is at its critical level (the last {@link BatteryState}). */
+    public boolean batteryCritical() {
+        return batteryCritical;
     }
 
     // ---- inputs
@@ -286,6 +296,16 @@ public final class RecordingController {
             endRecording(Local.STORAGE_RESERVE, now, events);
         }
         events.add(new StorageReserveReached(state, now));
+    }
+
+    /** Only reaching the critical level stops a recording; one started while it lasts runs on (see BatteryState). */
+    private void onBattery(boolean critical, long now, List<ControllerEvent> events) {
+        if (critical == batteryCritical) return;
+        batteryCritical = critical;
+        if (!critical || !state.isRecording()) return;
+        disarmStop();
+        stopCause = Local.BATTERY_CRITICAL;
+        endRecording(Local.BATTERY_CRITICAL, now, events);
     }
 
     private void onLimit(String sealedId, long now, List<ControllerEvent> events) {

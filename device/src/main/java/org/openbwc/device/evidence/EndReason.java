@@ -10,6 +10,8 @@ public enum EndReason {
     STORAGE_RESERVE("storage-reserve"),
     /** The device shut down while recording. */
     SHUTDOWN("shutdown"),
+    /** The battery fell to its critical level: sealed cleanly before the power went. */
+    BATTERY_LOW("battery-low"),
     /**
      * The evidence disk filled while the recording was written (not by the recording: that stops at the reserve);
      * what was durable was sealed at once, as recovery would.

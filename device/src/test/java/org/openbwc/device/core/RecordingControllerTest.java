@@ -757,6 +757,38 @@ class RecordingControllerTest {
     }
 
     @Nested
+    class BatteryCritical {
+        @Test
+        void reachingTheCriticalLevelStopsAtOnceWithoutPostEventButAllowsANewRecording() {
+            Rig r = new Rig();
+            r.startByButton();
+            Decision d = r.after(100, new BatteryState(true));
+            assertThat(types(d)).containsExactly(StateChanged.class, RecordingStopped.class);
+            assertThat(only(d, RecordingStopped.class).cause()).isEqualTo(Local.BATTERY_CRITICAL);
+            assertThat(r.state()).isEqualTo(BUFFERING);
+            assertThat(r.controller.batteryCritical()).isTrue();
+
+            r.gesture(RECORD, DOUBLE_PRESS);
+            assertThat(r.state()).as("the officer's choice wins").isEqualTo(RECORDING);
+            assertThat(r.after(100, new BatteryState(true)).events())
+                    .as("only reaching the level stops")
+                    .isEmpty();
+            assertThat(r.state()).isEqualTo(RECORDING);
+        }
+
+        @Test
+        void aCriticalBatteryWhileNotRecordingOnlyRemembersIt() {
+            Rig r = new Rig();
+            assertThat(r.after(10, new BatteryState(true)).events()).isEmpty();
+            assertThat(r.controller.batteryCritical()).isTrue();
+            assertThat(r.after(10, new BatteryState(false)).events()).isEmpty();
+            assertThat(BatteryState.isCritical(3, false)).isTrue();
+            assertThat(BatteryState.isCritical(3, true)).as("charging").isFalse();
+            assertThat(BatteryState.isCritical(4, false)).isFalse();
+        }
+    }
+
+    @Nested
     class RecordingLimit {
         @Test
         void theWriterSealingAtTheLimitStartsTheNextRecordingAtOnce() {
