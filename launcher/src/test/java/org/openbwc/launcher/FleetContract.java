@@ -306,6 +306,26 @@ abstract class FleetContract {
     }
 
     @Test
+    void aCriticalBatteryStopsTheRecordingAndItsManifestSaysBatteryLow() throws Exception {
+        String id = ids.get(2);
+        assertThat(client.command(id, "record.start").body().path("ok").asBoolean())
+                .isTrue();
+        await().atMost(Duration.ofSeconds(5)).until(() -> state(id).equals("RECORDING"));
+        try {
+            assertThat(client.sim("/api/units/" + id + "/battery?percent=3").status())
+                    .isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> state(id).equals("BUFFERING"));
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(client.get(client.gatewayUrl(), "/api/units/" + id + "/events")
+                                    .body()
+                                    .findValuesAsText("reason"))
+                            .contains("battery-low"));
+        } finally {
+            client.sim("/api/units/" + id + "/battery?percent=90");
+        }
+    }
+
+    @Test
     void badRequestsToTheSimulatorGetClearErrors() throws Exception {
         String id = ids.get(0);
         FleetClient.Reply badButton = client.sim("/api/units/" + id + "/buttons/volume/press");
@@ -319,5 +339,8 @@ abstract class FleetContract {
         assertThat(client.sim("/api/units/nobody/dock").status()).isEqualTo(404);
         assertThat(client.sim("/api/units/" + id + "/storage?freeBytes=lots").status())
                 .isEqualTo(400);
+        FleetClient.Reply badBattery = client.sim("/api/units/" + id + "/battery?percent=101");
+        assertThat(badBattery.status()).isEqualTo(400);
+        assertThat(badBattery.body().path("error").asText()).contains("out of range 0..100");
     }
 }

@@ -86,6 +86,21 @@ public final class VirtualUnitsServer implements AutoCloseable {
             c.overrideFreeBytes(free);
             ok(ctx, u, "storage: " + free + " bytes free");
         });
+        app.post("/api/units/{id}/battery", ctx -> {
+            SimulatedUnit u = unit(ctx);
+            String q = ctx.queryParam("percent");
+            int percent;
+            try {
+                percent = Integer.parseInt(q == null ? "" : q);
+            } catch (NumberFormatException e) {
+                throw new BadRequest(
+                        HttpStatus.BAD_REQUEST, "percent '" + q + "' is not a whole number (allowed: 0..100)");
+            }
+            if (percent < 0 || percent > 100)
+                throw new BadRequest(HttpStatus.BAD_REQUEST, "percent " + percent + " is out of range 0..100");
+            u.controls().setBatteryPercent(percent);
+            ok(ctx, u, "battery: " + percent + " %");
+        });
         app.post("/api/units/{id}/pull-battery", ctx -> {
             SimulatedUnit u = unit(ctx);
             u.pullBattery();
