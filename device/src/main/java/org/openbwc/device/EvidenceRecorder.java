@@ -85,6 +85,8 @@ final class EvidenceRecorder {
     static EndReason endReasonOf(Cause cause) {
         if (cause == Cause.Local.STORAGE_RESERVE) return EndReason.STORAGE_RESERVE;
         if (cause == Cause.Local.BATTERY_CRITICAL) return EndReason.BATTERY_LOW;
+        // the writer sealed it already (storage-full or write-failed); a stop finds nothing open
+        if (cause == Cause.Local.WRITE_FAILED) return EndReason.WRITE_FAILED;
         return EndReason.STOPPED;
     }
 
@@ -98,7 +100,7 @@ final class EvidenceRecorder {
                     case SOS -> "sos";
                     case TRIGGER -> "trigger";
                     case LIMIT -> "limit";
-                    case DOCK, POST_EVENT, STORAGE_RESERVE, BATTERY_CRITICAL -> "other";
+                    case DOCK, POST_EVENT, STORAGE_RESERVE, BATTERY_CRITICAL, WRITE_FAILED -> "other";
                 };
         };
     }

@@ -175,6 +175,7 @@ final class Telemetry {
                     case POST_EVENT -> "post-event";
                     case STORAGE_RESERVE -> "storage-reserve";
                     case BATTERY_CRITICAL -> "battery-critical";
+                    case WRITE_FAILED -> "write-failed";
                     case LIMIT -> "limit";
                 };
         };

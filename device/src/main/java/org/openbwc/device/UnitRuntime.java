@@ -20,6 +20,7 @@ import org.openbwc.device.core.DockChanged;
 import org.openbwc.device.core.GestureDecoder;
 import org.openbwc.device.core.IndicatorPolicy;
 import org.openbwc.device.core.RecordingController;
+import org.openbwc.device.core.RecordingFailed;
 import org.openbwc.device.core.RecordingLimitReached;
 import org.openbwc.device.core.RecordingPolicy;
 import org.openbwc.device.core.Tick;
@@ -306,6 +307,8 @@ public final class UnitRuntime implements AutoCloseable {
             Logger.warn(
                     "{}recording {} failed after the unit stopped; its event is not published", tag, r.recordingId());
         }
+        // The unit must stop saying it records: its LED, its status, the room (dropped once the unit is closing).
+        submit(() -> apply(new RecordingFailed(r.recordingId())));
     }
 
     /** Called by the evidence recorder's thread once a sealed recording is checked. */

@@ -18,5 +18,6 @@ class EvidenceRecorderTest {
         assertThat(EvidenceRecorder.endReasonOf(Cause.Local.BUTTON)).isEqualTo(EndReason.STOPPED);
         assertThat(EvidenceRecorder.endReasonOf(new Cause.Remote("gw-1"))).isEqualTo(EndReason.STOPPED);
         assertThat(EvidenceRecorder.triggerOf(Cause.Local.BATTERY_CRITICAL)).isEqualTo("other");
+        assertThat(EvidenceRecorder.endReasonOf(Cause.Local.WRITE_FAILED)).isEqualTo(EndReason.WRITE_FAILED);
     }
 }

@@ -202,6 +202,7 @@ class TelemetryWireTest {
         assertThat(Telemetry.causeOf(Local.POST_EVENT)).isEqualTo("post-event");
         assertThat(Telemetry.causeOf(Local.STORAGE_RESERVE)).isEqualTo("storage-reserve");
         assertThat(Telemetry.causeOf(Local.BATTERY_CRITICAL)).isEqualTo("battery-critical");
+        assertThat(Telemetry.causeOf(Local.WRITE_FAILED)).isEqualTo("write-failed");
         assertThat(Telemetry.causeOf(Local.LIMIT)).isEqualTo("limit");
         assertThat(Telemetry.causeOf(new Cause.Remote("unknown"))).isEqualTo("remote:unknown");
     }

@@ -20,6 +20,8 @@ public sealed interface Cause permits Cause.Local, Cause.Remote {
         STORAGE_RESERVE,
         /** The battery fell to its critical level ({@link BatteryState}). */
         BATTERY_CRITICAL,
+        /** The evidence writer could not go on writing the recording ({@link RecordingFailed}). */
+        WRITE_FAILED,
         /** The evidence writer sealed a recording at the maximum recording length. */
         LIMIT
     }

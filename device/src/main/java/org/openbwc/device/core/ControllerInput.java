@@ -9,4 +9,5 @@ public sealed interface ControllerInput
                 Tick,
                 StorageState,
                 BatteryState,
-                RecordingLimitReached {}
+                RecordingLimitReached,
+                RecordingFailed {}

@@ -141,6 +141,10 @@ public final class RecordingController {
                 onLimit(l.recordingId(), now, events);
                 yield null;
             }
+            case RecordingFailed f -> {
+                onFailed(f.recordingId(), now, events);
+                yield null;
+            }
         };
         return events.isEmpty() && reply == null ? Decision.NONE : new Decision(events, reply);
     }
@@ -306,6 +310,14 @@ public final class RecordingController {
         disarmStop();
         stopCause = Local.BATTERY_CRITICAL;
         endRecording(Local.BATTERY_CRITICAL, now, events);
+    }
+
+    /** The writer gave the recording up: end it here too, at once (there is nothing to post-record into). */
+    private void onFailed(String failedId, long now, List<ControllerEvent> events) {
+        if (!state.isRecording() || !Objects.equals(failedId, recordingId)) return;
+        disarmStop();
+        stopCause = Local.WRITE_FAILED;
+        endRecording(Local.WRITE_FAILED, now, events);
     }
 
     private void onLimit(String sealedId, long now, List<ControllerEvent> events) {

@@ -789,6 +789,28 @@ class RecordingControllerTest {
     }
 
     @Nested
+    class WriteFailure {
+        @Test
+        void aRecordingTheWriterGaveUpEndsAtOnceAndALateReportForAnotherIsIgnored() {
+            Rig r = new Rig();
+            r.startByButton();
+            String id = r.snap().recordingId();
+            assertThat(r.after(10, new RecordingFailed("someone-else")).events())
+                    .isEmpty();
+            assertThat(r.state()).isEqualTo(RECORDING);
+
+            Decision d = r.after(10, new RecordingFailed(id));
+            assertThat(types(d)).containsExactly(StateChanged.class, RecordingStopped.class);
+            assertThat(only(d, RecordingStopped.class).cause()).isEqualTo(Local.WRITE_FAILED);
+            assertThat(only(d, RecordingStopped.class).recordingId()).isEqualTo(id);
+            assertThat(r.state()).isEqualTo(BUFFERING);
+            assertThat(r.after(10, new RecordingFailed(id)).events())
+                    .as("reported twice")
+                    .isEmpty();
+        }
+    }
+
+    @Nested
     class RecordingLimit {
         @Test
         void theWriterSealingAtTheLimitStartsTheNextRecordingAtOnce() {
