@@ -94,6 +94,22 @@ class RecordingLifeTest {
     }
 
     @Test
+    void aChangeWhoseCustodyEntryFailsIsUndoneWithIt() {
+        // the row is updated before the entry is made: the entry's refusal (no actor) must take the update back too
+        assertThatThrownBy(() -> catalog.setCategory("r-1", "arrest", " ", null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a custody entry needs an actor");
+        assertThatThrownBy(() -> catalog.markOffload("r-1", OffloadState.UPLOADING, null, null))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessage("a custody entry needs an actor");
+
+        assertThat(catalog.find("r-1").orElseThrow().recording())
+                .extracting(Recording::category, Recording::offloadState)
+                .containsExactly(null, OffloadState.ON_UNIT);
+        assertThat(catalog.custody("r-1")).isEmpty();
+    }
+
+    @Test
     void aChangeToARecordingNotInTheIndexIsRefused() {
         assertThatThrownBy(() -> catalog.markOffload("r-ghost", OffloadState.UPLOADING, "bwc-001", null))
                 .isInstanceOf(EvidenceIndexException.class)
