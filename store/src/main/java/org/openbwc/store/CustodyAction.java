@@ -2,7 +2,16 @@ package org.openbwc.store;
 
 /** What happened to a recording, in its custody log ({@link #wireName()} is what the database and exports say). */
 public enum CustodyAction {
+    /** The unit began to send it (or sent it again after a failure). */
+    UPLOAD_STARTED("upload-started"),
+    /** All of it arrived in the store. */
     OFFLOADED("offloaded"),
+    /** The offload failed. */
+    OFFLOAD_FAILED("offload-failed"),
+    /** The store checked every segment hash and the manifest signature, and they held. */
+    VERIFIED("verified"),
+    /** The store's check found a problem (the entry's details say which). */
+    VERIFICATION_FAILED("verification-failed"),
     VIEWED("viewed"),
     EXPORTED("exported"),
     CATEGORY_CHANGED("category-changed"),

@@ -10,8 +10,9 @@ import java.util.Objects;
  * @param actor an operator's name, a unit id, or {@code retention}
  * @param address where the action came from; null for the gateway's own work
  * @param details free text (for example the hashes checked at offload); may be null
- * @param prevHash the previous entry's hash; null until the chain is computed (a later slice)
- * @param hash this entry's hash; null until the chain is computed
+ * @param prevHash the previous entry's hash, {@link CustodyChain#GENESIS} for the first
+ * @param hash this entry's hash over its fields and {@code prevHash} ({@link CustodyChain}); null only in an entry not
+ *     yet appended
  */
 public record CustodyEntry(
         String recordingId,

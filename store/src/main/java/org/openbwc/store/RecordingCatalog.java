@@ -5,11 +5,13 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -17,8 +19,9 @@ import javax.sql.DataSource;
 
 /**
  * The recordings in the evidence index: add one with its segments, markers and track; find it; list a unit's in a
- * time window or those whose track passed near a place; append to and read its custody log. Thread-safe: every call
- * takes its own connection from the pool.
+ * time window or those whose track passed near a place; move it through its life (offload, verification, category,
+ * legal hold, retention), each change with its custody entry in the same transaction; append to, read and verify its
+ * hash-chained custody log. Thread-safe: every call takes its own connection from the pool.
  */
 public final class RecordingCatalog {
 
@@ -26,10 +29,23 @@ public final class RecordingCatalog {
             + " end_reason, category, legal_hold, offload_state, manifest_signature, key_fingerprint, verified,"
             + " verification_problem, bytes";
 
-    private final DataSource db;
+    /** The actor of retention's own work in the custody log. */
+    public static final String RETENTION = "retention";
 
-    RecordingCatalog(DataSource db) {
+    // Which offload states each may move to through markOffload; stored -> deleted is deleteByRetention's alone.
+    private static final Map<OffloadState, Set<OffloadState>> OFFLOAD_MOVES = Map.of(
+            OffloadState.ON_UNIT, Set.of(OffloadState.UPLOADING),
+            OffloadState.UPLOADING, Set.of(OffloadState.STORED, OffloadState.FAILED),
+            OffloadState.FAILED, Set.of(OffloadState.UPLOADING),
+            OffloadState.STORED, Set.of(),
+            OffloadState.DELETED, Set.of());
+
+    private final DataSource db;
+    private final Clock clock;
+
+    RecordingCatalog(DataSource db, Clock clock) {
         this.db = db;
+        this.clock = clock;
     }
 
     /**
@@ -208,50 +224,218 @@ public final class RecordingCatalog {
     }
 
     /**
-     * Appends an entry to the recording's custody log and returns it with its sequence number. Entries of one
-     * recording are appended one at a time (the recording's row is locked), so their numbers have no gaps or twins.
+     * Appends an entry to the recording's custody log and returns it with its sequence number and hashes. Entries of
+     * one recording are appended one at a time (the recording's row is locked), so their numbers have no gaps or twins
+     * and each links to the hash of the one before ({@link CustodyChain}).
      *
      * @throws EvidenceIndexException when the index has no such recording
      */
     public CustodyEntry appendCustody(
             String recordingId, Instant at, String actor, String address, CustodyAction action, String details) {
         Objects.requireNonNull(recordingId, "recordingId");
+        Objects.requireNonNull(action, "action");
         return inTransaction("appending to the custody log of " + recordingId, c -> {
-            try (PreparedStatement s = c.prepareStatement("SELECT id FROM recordings WHERE id = ? FOR UPDATE")) {
-                s.setString(1, recordingId);
-                try (ResultSet rs = s.executeQuery()) {
-                    if (!rs.next()) {
-                        throw new EvidenceIndexException("no recording " + recordingId + " in the index: custody entry "
-                                + action.wireName() + " refused");
-                    }
-                }
+            lock(c, recordingId, "custody entry " + action.wireName());
+            return append(c, recordingId, at, actor, address, action, details);
+        });
+    }
+
+    /**
+     * Moves the recording's offload on: on-unit to uploading, uploading to stored or failed, failed to uploading again.
+     * Nothing else: a stored recording leaves the store only through {@link #deleteByRetention}. The new state and its
+     * custody entry are written in one transaction, so the index and the custody log cannot disagree.
+     *
+     * @throws EvidenceIndexException when the index has no such recording or the move is not allowed (nothing is
+     *     written then)
+     */
+    public CustodyEntry markOffload(String recordingId, OffloadState to, String actor, String address) {
+        Objects.requireNonNull(to, "to");
+        if (to == OffloadState.DELETED) {
+            throw new IllegalArgumentException(
+                    "recording " + recordingId + ": only retention deletes (deleteByRetention)");
+        }
+        CustodyAction action = switch (to) {
+            case UPLOADING -> CustodyAction.UPLOAD_STARTED;
+            case STORED -> CustodyAction.OFFLOADED;
+            case FAILED -> CustodyAction.OFFLOAD_FAILED;
+            case ON_UNIT -> null; // where every recording starts; nothing moves back to it
+            case DELETED -> throw new AssertionError("refused above");
+        };
+        return inTransaction("marking recording " + recordingId + " " + to.wireName(), c -> {
+            State now = lock(c, recordingId, "offload " + to.wireName());
+            if (action == null || !OFFLOAD_MOVES.get(now.offload()).contains(to)) {
+                throw new EvidenceIndexException("recording " + recordingId + " is "
+                        + now.offload().wireName() + ": it cannot become " + to.wireName());
             }
-            long seq;
+            update(c, recordingId, "offload_state = ?", to.wireName());
+            return append(
+                    c,
+                    recordingId,
+                    clock.instant(),
+                    actor,
+                    address,
+                    action,
+                    now.offload().wireName() + " -> " + to.wireName());
+        });
+    }
+
+    /**
+     * Deletes a stored recording's media from the index's point of view: marks it deleted and logs it as retention's
+     * work, in one transaction. Refused under legal hold.
+     *
+     * @param reason why retention deleted it (for example the category and its period)
+     * @throws EvidenceIndexException when the index has no such recording, it is not stored, or it is on legal hold
+     */
+    public CustodyEntry deleteByRetention(String recordingId, String reason) {
+        requireText(reason, "retention needs a reason to delete recording " + recordingId);
+        return inTransaction("deleting recording " + recordingId + " by retention", c -> {
+            State now = lock(c, recordingId, "deletion by retention");
+            if (now.legalHold()) {
+                throw new EvidenceIndexException(
+                        "recording " + recordingId + " is on legal hold: retention may not delete it");
+            }
+            if (now.offload() != OffloadState.STORED) {
+                throw new EvidenceIndexException("recording " + recordingId + " is "
+                        + now.offload().wireName() + ": retention deletes only stored recordings");
+            }
+            update(c, recordingId, "offload_state = ?", OffloadState.DELETED.wireName());
+            return append(c, recordingId, clock.instant(), RETENTION, null, CustodyAction.DELETED_BY_RETENTION, reason);
+        });
+    }
+
+    /**
+     * Records the store's check of the recording's segment hashes and manifest signature, with its custody entry, in
+     * one transaction. Only a stored recording can be checked; a later check replaces an earlier one's result (both
+     * stay in the custody log).
+     *
+     * @param problem what failed: required when {@code ok} is false, must be null when it is true
+     * @throws EvidenceIndexException when the index has no such recording or it is not stored
+     */
+    public CustodyEntry recordVerification(String recordingId, boolean ok, String problem, String actor) {
+        if (ok && problem != null) {
+            throw new IllegalArgumentException(
+                    "recording " + recordingId + " verified, yet with a problem: " + problem);
+        }
+        if (!ok) requireText(problem, "a failed verification of recording " + recordingId + " needs its problem");
+        return inTransaction("recording the verification of " + recordingId, c -> {
+            State now = lock(c, recordingId, "verification");
+            if (now.offload() != OffloadState.STORED) {
+                throw new EvidenceIndexException("recording " + recordingId + " is "
+                        + now.offload().wireName() + ": only a stored recording can be verified");
+            }
             try (PreparedStatement s =
-                    c.prepareStatement("SELECT COALESCE(MAX(seq), 0) FROM custody_entries WHERE recording_id = ?")) {
-                s.setString(1, recordingId);
-                try (ResultSet rs = s.executeQuery()) {
-                    rs.next();
-                    seq = rs.getLong(1) + 1;
-                }
-            }
-            CustodyEntry entry = new CustodyEntry(recordingId, seq, at, actor, address, action, details, null, null);
-            try (PreparedStatement s = c.prepareStatement("INSERT INTO custody_entries"
-                    + " (recording_id, seq, at, actor, address, action, details, prev_hash, hash)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
-                s.setString(1, recordingId);
-                s.setLong(2, seq);
-                s.setObject(3, Times.toSql(entry.at()));
-                s.setString(4, actor);
-                s.setString(5, address);
-                s.setString(6, action.wireName());
-                s.setString(7, details);
-                s.setString(8, entry.prevHash());
-                s.setString(9, entry.hash());
+                    c.prepareStatement("UPDATE recordings SET verified = ?, verification_problem = ? WHERE id = ?")) {
+                s.setBoolean(1, ok);
+                s.setString(2, problem);
+                s.setString(3, recordingId);
                 s.executeUpdate();
             }
-            return entry;
+            return append(
+                    c,
+                    recordingId,
+                    clock.instant(),
+                    actor,
+                    null,
+                    ok ? CustodyAction.VERIFIED : CustodyAction.VERIFICATION_FAILED,
+                    problem);
         });
+    }
+
+    /**
+     * Sets the recording's retention category (null for none), with its custody entry, in one transaction.
+     *
+     * @throws EvidenceIndexException when the index has no such recording or it already has that category
+     */
+    public CustodyEntry setCategory(String recordingId, String category, String actor, String address) {
+        if (category != null && category.isBlank()) {
+            throw new IllegalArgumentException("a category of recording " + recordingId + " cannot be blank");
+        }
+        return inTransaction("categorizing recording " + recordingId, c -> {
+            State now = lock(c, recordingId, "category change");
+            if (Objects.equals(now.category(), category)) {
+                throw new EvidenceIndexException(
+                        "recording " + recordingId + " already has category " + orNone(category));
+            }
+            update(c, recordingId, "category = ?", category);
+            return append(
+                    c,
+                    recordingId,
+                    clock.instant(),
+                    actor,
+                    address,
+                    CustodyAction.CATEGORY_CHANGED,
+                    orNone(now.category()) + " -> " + orNone(category));
+        });
+    }
+
+    /**
+     * Puts the recording on legal hold or lifts it, with its custody entry, in one transaction.
+     *
+     * @param reason why (a case number, a court order); required both ways
+     * @throws EvidenceIndexException when the index has no such recording or the hold is already as asked
+     */
+    public CustodyEntry setLegalHold(String recordingId, boolean hold, String actor, String address, String reason) {
+        requireText(
+                reason,
+                "a legal hold on recording " + recordingId + " needs a reason to be " + (hold ? "set" : "lifted"));
+        return inTransaction("setting the legal hold of " + recordingId, c -> {
+            State now = lock(c, recordingId, "legal hold");
+            if (now.legalHold() == hold) {
+                throw new EvidenceIndexException(
+                        "recording " + recordingId + (hold ? " is already" : " is not") + " on legal hold");
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE recordings SET legal_hold = ? WHERE id = ?")) {
+                s.setBoolean(1, hold);
+                s.setString(2, recordingId);
+                s.executeUpdate();
+            }
+            return append(
+                    c,
+                    recordingId,
+                    clock.instant(),
+                    actor,
+                    address,
+                    hold ? CustodyAction.HOLD_SET : CustodyAction.HOLD_CLEARED,
+                    reason);
+        });
+    }
+
+    /**
+     * Recomputes the recording's custody chain from its rows: every entry's hash from its fields and the hash before
+     * it, every link, and the seqs 1, 2, 3... with none missing. A change made to the rows behind the catalog's back
+     * shows as the first entry that no longer holds. What the chain cannot show on its own is its last entries cut off:
+     * compare the head hash with one kept elsewhere (an export, a signed receipt) for that.
+     */
+    public CustodyVerification verifyCustody(String recordingId) {
+        List<CustodyEntry> log = custody(recordingId);
+        String prev = CustodyChain.GENESIS;
+        long expected = 1;
+        for (CustodyEntry e : log) {
+            String id = recordingId;
+            if (e.seq() != expected) {
+                return CustodyVerification.broken(
+                        id, log.size(), expected, "entry " + expected + " is missing (the next is " + e.seq() + ")");
+            }
+            if (!prev.equals(e.prevHash())) {
+                return CustodyVerification.broken(
+                        id,
+                        log.size(),
+                        e.seq(),
+                        "broken link: its previous hash " + e.prevHash() + " is not entry " + (expected - 1)
+                                + "'s hash " + prev);
+            }
+            String computed = CustodyChain.hash(e, e.prevHash());
+            if (!computed.equals(e.hash())) {
+                return CustodyVerification.broken(
+                        id,
+                        log.size(),
+                        e.seq(),
+                        "hash mismatch: its fields hash to " + computed + ", not to the stored " + e.hash());
+            }
+            prev = e.hash();
+            expected++;
+        }
+        return CustodyVerification.intact(recordingId, log.size(), prev);
     }
 
     /** The recording's custody log, first entry first; empty for a recording without entries or not in the index. */
@@ -278,6 +462,93 @@ public final class RecordingCatalog {
             }
             return log;
         });
+    }
+
+    /** What a change checks the recording against, read under its lock. */
+    private record State(OffloadState offload, boolean legalHold, String category) {}
+
+    /**
+     * Locks the recording's row for the rest of the transaction and reads its state: every change to a recording and
+     * every custody entry goes through here, one at a time per recording.
+     */
+    private static State lock(Connection c, String recordingId, String what) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT offload_state, legal_hold, category FROM recordings WHERE id = ? FOR UPDATE")) {
+            s.setString(1, recordingId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (!rs.next()) {
+                    throw new EvidenceIndexException(
+                            "no recording " + recordingId + " in the index: " + what + " refused");
+                }
+                return new State(OffloadState.fromWire(rs.getString(1)), rs.getBoolean(2), rs.getString(3));
+            }
+        }
+    }
+
+    private static void update(Connection c, String recordingId, String set, String value) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement("UPDATE recordings SET " + set + " WHERE id = ?")) {
+            s.setString(1, value);
+            s.setString(2, recordingId);
+            s.executeUpdate();
+        }
+    }
+
+    /** Appends the next entry of the chain; the caller holds the recording's lock ({@link #lock}). */
+    private static CustodyEntry append(
+            Connection c,
+            String recordingId,
+            Instant at,
+            String actor,
+            String address,
+            CustodyAction action,
+            String details)
+            throws SQLException {
+        long seq = 1;
+        String prevHash = CustodyChain.GENESIS;
+        try (PreparedStatement s = c.prepareStatement(
+                "SELECT seq, hash FROM custody_entries WHERE recording_id = ? ORDER BY seq DESC FETCH FIRST 1 ROW ONLY")) {
+            s.setString(1, recordingId);
+            try (ResultSet rs = s.executeQuery()) {
+                if (rs.next()) {
+                    seq = rs.getLong(1) + 1;
+                    prevHash = rs.getString(2);
+                }
+            }
+        }
+        CustodyEntry unhashed = new CustodyEntry(recordingId, seq, at, actor, address, action, details, prevHash, null);
+        CustodyEntry entry = new CustodyEntry(
+                recordingId,
+                seq,
+                unhashed.at(),
+                actor,
+                address,
+                action,
+                details,
+                prevHash,
+                CustodyChain.hash(unhashed, prevHash));
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO custody_entries"
+                + " (recording_id, seq, at, actor, address, action, details, prev_hash, hash)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            s.setString(1, recordingId);
+            s.setLong(2, seq);
+            s.setObject(3, Times.toSql(entry.at()));
+            s.setString(4, actor);
+            s.setString(5, address);
+            s.setString(6, action.wireName());
+            s.setString(7, details);
+            s.setString(8, entry.prevHash());
+            s.setString(9, entry.hash());
+            s.executeUpdate();
+        }
+        return entry;
+    }
+
+    private static void requireText(String value, String message) {
+        if (value == null || value.isBlank()) throw new IllegalArgumentException(message);
+    }
+
+    private static String orNone(String value) {
+        return value == null ? "(none)" : value;
     }
 
     private static List<Recording> recordings(Connection c, String sql, List<Object> args) throws SQLException {
