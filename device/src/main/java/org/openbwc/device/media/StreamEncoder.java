@@ -32,7 +32,7 @@ final class StreamEncoder implements Runnable {
     private final LongAdder framesEncoded = new LongAdder();
     private final LongAdder fragments = new LongAdder();
     private final LongAdder bytes = new LongAdder();
-    /** A GOP's worth at 60 fps and then some: the muxer never holds more pictures than one fragment's. */
+    /** The muxer holds one fragment's pictures at most; a bound (ten GOPs at 60 fps) in case one is never written. */
     private static final int MAX_UNFRAGMENTED_PICTURES = 600;
     // Encoder thread only: capture times (System.nanoTime) of encoded pictures not yet in a fragment, oldest first.
     private final ArrayDeque<Long> captureNanos = new ArrayDeque<>();
@@ -215,8 +215,9 @@ final class StreamEncoder implements Runnable {
 
         /**
          * Cuts the fragment as soon as it holds {@code fragmentMillis} of pictures, rather than when the next
-         * picture's packet arrives, which is the muxer's own rule: a picture is then durable one frame period and
-         * the sound's lead sooner, which is what a power cut costs (docs: the kill -9 figure). The first GOP keeps
+         * picture's packet arrives, which is the muxer's own rule: a picture is then durable a frame period sooner,
+         * without waiting in the interleaving queue for the sound to catch up, and that wait is what a power cut
+         * costs (bench/README.md, power cut). The first GOP keeps
          * the muxer's rule, so that the sound's first packet (AAC priming, before time 0) reaches the muxer before
          * anything is written. Every keyframe starts a fragment by itself (frag_keyframe); the count restarts there.
          */
