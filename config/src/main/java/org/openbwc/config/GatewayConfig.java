@@ -46,7 +46,9 @@ public record GatewayConfig(
         @Doc("The agency PKI: CA, server certificates, unit certificates.")
         PkiConfig pki,
 
-        @Doc("What raises an alert in the monitoring room.") AlertsConfig alerts) {
+        @Doc("What raises an alert in the monitoring room.") AlertsConfig alerts,
+
+        @Doc("The database that holds the evidence index.") DatabaseConfig database) {
 
     public GatewayConfig {
         Constraints.check(
@@ -62,7 +64,8 @@ public record GatewayConfig(
                 map,
                 live,
                 pki,
-                alerts);
+                alerts,
+                database);
         if (mqtt.clientId() == null) {
             mqtt = mqtt.withClientId(gatewayId);
         }
@@ -89,7 +92,8 @@ public record GatewayConfig(
                 map,
                 live,
                 pki,
-                alerts);
+                alerts,
+                database);
     }
 
     /** Copy with other MQTT settings; a null client id in them becomes the gateway id. */
@@ -106,7 +110,8 @@ public record GatewayConfig(
                 map,
                 live,
                 pki,
-                alerts);
+                alerts,
+                database);
     }
 
     /** Copy with other embedded-broker settings. */
@@ -123,7 +128,8 @@ public record GatewayConfig(
                 map,
                 live,
                 pki,
-                alerts);
+                alerts,
+                database);
     }
 
     /** Copy with other HTTP settings. */
@@ -140,7 +146,8 @@ public record GatewayConfig(
                 map,
                 live,
                 pki,
-                alerts);
+                alerts,
+                database);
     }
 
     /** Copy with another data directory. */
@@ -157,7 +164,8 @@ public record GatewayConfig(
                 map,
                 live,
                 pki,
-                alerts);
+                alerts,
+                database);
     }
 
     /** Copy with other sign-in settings. */
@@ -174,7 +182,8 @@ public record GatewayConfig(
                 map,
                 live,
                 pki,
-                alerts);
+                alerts,
+                database);
     }
 
     /** Copy with other map settings. */
@@ -191,7 +200,8 @@ public record GatewayConfig(
                 newMap,
                 live,
                 pki,
-                alerts);
+                alerts,
+                database);
     }
 
     /** Copy with other live-video settings. */
@@ -208,7 +218,8 @@ public record GatewayConfig(
                 map,
                 newLive,
                 pki,
-                alerts);
+                alerts,
+                database);
     }
 
     /** The wss:// base URL units open their live uplink to: {@code live.uplinkUrl}, or the units' listener. */
@@ -236,7 +247,8 @@ public record GatewayConfig(
                 map,
                 live,
                 newPki,
-                alerts);
+                alerts,
+                database);
     }
 
     /** Copy with other alert settings. */
@@ -253,7 +265,26 @@ public record GatewayConfig(
                 map,
                 live,
                 pki,
-                newAlerts);
+                newAlerts,
+                database);
+    }
+
+    /** Copy with another database. */
+    public GatewayConfig withDatabase(DatabaseConfig newDatabase) {
+        return new GatewayConfig(
+                gatewayId,
+                mqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                map,
+                live,
+                pki,
+                alerts,
+                newDatabase);
     }
 
     /** Where the agency CA and the gateway's own certificates are: {@code <dataDir>/pki}. */

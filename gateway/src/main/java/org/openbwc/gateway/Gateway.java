@@ -24,6 +24,8 @@ import org.openbwc.gateway.broker.BrokerAccess;
 import org.openbwc.gateway.broker.EmbeddedBroker;
 import org.openbwc.gateway.broker.RefusedClients;
 import org.openbwc.gateway.broker.ServerTls;
+import org.openbwc.gateway.evidence.EvidenceIndex;
+import org.openbwc.gateway.evidence.ReportedRecordings;
 import org.openbwc.gateway.fleet.Admission;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.DroppedMessages;
@@ -55,6 +57,8 @@ import org.openbwc.gateway.web.WebPages;
 import org.openbwc.gateway.web.WebServer;
 import org.openbwc.pki.TlsContexts;
 import org.openbwc.protocol.WireCodec;
+import org.openbwc.store.EvidenceDatabase;
+import org.openbwc.store.RecordingCatalog;
 import org.tinylog.Logger;
 
 /**
@@ -91,6 +95,8 @@ public final class Gateway implements AutoCloseable {
     private final LiveService live;
     private final UnitDirectory units;
     private final EnrolmentService enrolment;
+    private final EvidenceDatabase evidence;
+    private final ReportedRecordings reported;
 
     private Gateway(
             GatewayConfig config,
@@ -103,7 +109,9 @@ public final class Gateway implements AutoCloseable {
             AuditLog audit,
             LiveService live,
             UnitDirectory units,
-            EnrolmentService enrolment) {
+            EnrolmentService enrolment,
+            EvidenceDatabase evidence,
+            ReportedRecordings reported) {
         this.config = config;
         this.broker = broker;
         this.pki = pki;
@@ -116,6 +124,8 @@ public final class Gateway implements AutoCloseable {
         this.live = live;
         this.units = units;
         this.enrolment = enrolment;
+        this.evidence = evidence;
+        this.reported = reported;
     }
 
     /** The uplink base units get in live.start: the units' listener on the port actually bound (tests bind 0). */
@@ -217,6 +227,8 @@ public final class Gateway implements AutoCloseable {
         CommandClient commands = null;
         LiveService live = null;
         UnitDirectory units = null;
+        EvidenceDatabase evidence = null;
+        ReportedRecordings reported = null;
         try {
             Clock clock = Clock.systemUTC();
             Path dataDir = Path.of(config.dataDir());
@@ -228,6 +240,10 @@ public final class Gateway implements AutoCloseable {
             } catch (IllegalArgumentException e) {
                 throw new IllegalStateException("cannot read the unit directory: " + e.getMessage(), e);
             }
+            // evidence/: the evidence index, in the embedded database or the agency's PostgreSQL.
+            evidence = EvidenceDatabase.open(EvidenceIndex.databaseOf(config));
+            reported = new ReportedRecordings(evidence.catalog(), clock);
+
             // fleet/ and alerts/: the registry first, as the alert board holds a standing SOS there across restarts.
             ObjectMapper json = HttpJson.mapper();
             FleetRegistry registry = new FleetRegistry();
@@ -278,6 +294,7 @@ public final class Gateway implements AutoCloseable {
             registry.listen(alerts);
             registry.listen(trails);
             registry.listen(recordings);
+            registry.listen(reported);
             registry.listen(new EvidenceKeyWatch(units, alerts::evidenceKeyDiffers));
             units.listen(registry::markRevoked);
             DroppedMessages drops = new DroppedMessages();
@@ -326,7 +343,19 @@ public final class Gateway implements AutoCloseable {
             live.uplinkBase(liveBase(config, http.unitPort()));
 
             Gateway gateway = new Gateway(
-                    config, broker, pki, registry, connection, commands, http, audit, live, units, enrolment);
+                    config,
+                    broker,
+                    pki,
+                    registry,
+                    connection,
+                    commands,
+                    http,
+                    audit,
+                    live,
+                    units,
+                    enrolment,
+                    evidence,
+                    reported);
             Logger.info(
                     "Gateway {} started in {} ms: web console {}, units' listener {}, MQTT {} ({}), {} units known",
                     id,
@@ -340,6 +369,8 @@ public final class Gateway implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             if (connection != null) connection.close();
             if (commands != null) commands.close();
+            if (reported != null) reported.close();
+            if (evidence != null) evidence.close();
             if (audit != null) audit.close();
             if (live != null) live.close();
             if (units != null) units.close();
@@ -418,6 +449,11 @@ public final class Gateway implements AutoCloseable {
         return enrolment;
     }
 
+    /** The evidence index: every recording the units reported, with its custody. */
+    public RecordingCatalog evidenceIndex() {
+        return evidence.catalog();
+    }
+
     public UnitDirectory units() {
         return units;
     }
@@ -438,6 +474,8 @@ public final class Gateway implements AutoCloseable {
         connection.close();
         commands.close();
         if (broker != null) broker.close();
+        reported.close();
+        evidence.close();
         units.close();
         audit.close();
         Logger.info("Gateway {} stopped", config.gatewayId());

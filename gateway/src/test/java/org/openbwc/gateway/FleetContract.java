@@ -126,7 +126,8 @@ abstract class FleetContract {
                 base.map(),
                 base.live(),
                 base.pki(),
-                base.alerts());
+                base.alerts(),
+                base.database());
         TestOperators.write(config.usersFile());
         if (identities() != null) identities().installCa(config.pkiDir());
         gateway = startGateway(config);

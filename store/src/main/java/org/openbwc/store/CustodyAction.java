@@ -2,6 +2,8 @@ package org.openbwc.store;
 
 /** What happened to a recording, in its custody log ({@link #wireName()} is what the database and exports say). */
 public enum CustodyAction {
+    /** A unit reported it (sealed, recovered or failed on the unit's storage); its media is still on the unit. */
+    REPORTED("reported"),
     /** The unit began to send it (or sent it again after a failure). */
     UPLOAD_STARTED("upload-started"),
     /** All of it arrived in the store. */
