@@ -41,6 +41,9 @@ public final class SoakBench {
 
     // ---- run state -------------------------------------------------------------------------------------------------
     Demo demo;
+    /** Seconds into the run at which the demo was found gone without the bench stopping it; NaN while it ran. */
+    double endedEarlyAt = Double.NaN;
+
     private UnitCycler cycler;
     private LiveViews live;
 
@@ -150,8 +153,9 @@ public final class SoakBench {
                 if (due - t0 > endNanos) break;
                 sleepUntil(due);
                 if (!demo.isAlive()) {
+                    endedEarlyAt = (System.nanoTime() - t0) / 1e9;
                     say(
-                            "the demo exited (%s) at %s; see %s",
+                            "the demo exited (%s) at %s without the bench stopping it; see %s",
                             demo.exitValue(), clock(System.nanoTime() - t0), demo.log());
                     break;
                 }

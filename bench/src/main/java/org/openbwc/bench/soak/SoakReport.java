@@ -177,12 +177,19 @@ final class SoakReport {
                 num2(machine),
                 Runtime.getRuntime().availableProcessors()));
 
-        String verdict = over.isEmpty()
-                ? "PASS: growth after minute " + SoakBench.fmt(b.warmupMinutes) + " (means of the first and the last "
-                        + SoakBench.clock((long) (window * 1e9)) + "): " + String.join(", ", growths) + " (target: at"
-                        + " most " + SoakBench.fmt(b.targetPercent) + " %)"
-                : "FAIL: " + String.join(", ", over) + " grew more than " + SoakBench.fmt(b.targetPercent)
-                        + " % after minute " + SoakBench.fmt(b.warmupMinutes) + ": " + String.join(", ", growths);
+        String verdict = !Double.isNaN(b.endedEarlyAt)
+                ? "INCOMPLETE: the demo exited (" + exit + ") at " + SoakBench.clock((long) (b.endedEarlyAt * 1e9))
+                        + " of " + SoakBench.fmt(b.minutes) + " min without the bench stopping it; no verdict (its last"
+                        + " samples may be of its shutdown). Up to then: " + String.join(", ", growths)
+                : over.isEmpty()
+                        ? "PASS: growth after minute " + SoakBench.fmt(b.warmupMinutes)
+                                + " (means of the first and the last "
+                                + SoakBench.clock((long) (window * 1e9)) + "): " + String.join(", ", growths)
+                                + " (target: at"
+                                + " most " + SoakBench.fmt(b.targetPercent) + " %)"
+                        : "FAIL: " + String.join(", ", over) + " grew more than " + SoakBench.fmt(b.targetPercent)
+                                + " % after minute " + SoakBench.fmt(b.warmupMinutes) + ": "
+                                + String.join(", ", growths);
         r.append("**").append(verdict).append("**\n\n");
 
         // ---- time line --------------------------------------------------------------------------------------------

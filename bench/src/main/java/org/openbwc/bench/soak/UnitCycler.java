@@ -185,6 +185,9 @@ final class UnitCycler {
             }
         }
         int closed = 0;
+        if (!demo.isAlive())
+            return new Counts(
+                    started.get(), startFailed.get(), stopped.get(), stopFailed.get(), 0, List.copyOf(problems));
         for (int i = 0; i < ids.size(); i++) {
             String id = ids.get(i);
             try {
