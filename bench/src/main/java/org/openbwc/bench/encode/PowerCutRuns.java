@@ -121,7 +121,8 @@ final class PowerCutRuns {
             if ("1".equals(v.get("verified"))) verified++;
             else problems.add(k.recordingId() + ": " + v.get("verifyMessage"));
             Path manifest = rec.resolve("manifest.json");
-            if (Files.exists(manifest) && "recovered".equals(json(Files.readString(manifest), "endReason"))) recovered++;
+            if (Files.exists(manifest) && "recovered".equals(json(Files.readString(manifest), "endReason")))
+                recovered++;
         }
         bench.say("");
         bench.say("   kills: %d; recordings recovered and sealed: %d; verified: %d", kills.size(), recovered, verified);
