@@ -81,50 +81,54 @@ public final class RecordingCatalog {
                 }
                 throw e;
             }
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO segments (recording_id, ordinal, name, bytes, sha256) VALUES (?, ?, ?, ?, ?)")) {
-                int i = 0;
-                for (Segment seg : entry.segments()) {
-                    s.setString(1, r.id());
-                    s.setInt(2, i++);
-                    s.setString(3, seg.name());
-                    s.setLong(4, seg.bytes());
-                    s.setString(5, seg.sha256());
-                    s.addBatch();
-                }
-                s.executeBatch();
-            }
-            try (PreparedStatement s =
-                    c.prepareStatement("INSERT INTO markers (recording_id, ordinal, at, label) VALUES (?, ?, ?, ?)")) {
-                int i = 0;
-                for (Marker m : entry.markers()) {
-                    s.setString(1, r.id());
-                    s.setInt(2, i++);
-                    s.setObject(3, Times.toSql(m.at()));
-                    s.setString(4, m.label());
-                    s.addBatch();
-                }
-                s.executeBatch();
-            }
-            try (PreparedStatement s = c.prepareStatement(
-                    "INSERT INTO track_points"
-                            + " (recording_id, ordinal, unit_id, at, lat, lon, accuracy_meters) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
-                int i = 0;
-                for (TrackPoint p : entry.track()) {
-                    s.setString(1, r.id());
-                    s.setInt(2, i++);
-                    s.setString(3, r.unitId());
-                    s.setObject(4, Times.toSql(p.at()));
-                    s.setDouble(5, p.lat());
-                    s.setDouble(6, p.lon());
-                    if (p.accuracyMeters() == null) s.setNull(7, Types.DOUBLE);
-                    else s.setDouble(7, p.accuracyMeters());
-                    s.addBatch();
-                }
-                s.executeBatch();
-            }
+            insertDetails(c, entry);
             return null;
         });
+    }
+
+    /** Inserts the recording's segments, markers and track points (the recording row exists). */
+    private static void insertDetails(Connection c, IndexedRecording entry) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO segments (recording_id, ordinal, name, bytes, sha256) VALUES (?, ?, ?, ?, ?)")) {
+            int i = 0;
+            for (Segment seg : entry.segments()) {
+                s.setString(1, entry.recording().id());
+                s.setInt(2, i++);
+                s.setString(3, seg.name());
+                s.setLong(4, seg.bytes());
+                s.setString(5, seg.sha256());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+        try (PreparedStatement s =
+                c.prepareStatement("INSERT INTO markers (recording_id, ordinal, at, label) VALUES (?, ?, ?, ?)")) {
+            int i = 0;
+            for (Marker m : entry.markers()) {
+                s.setString(1, entry.recording().id());
+                s.setInt(2, i++);
+                s.setObject(3, Times.toSql(m.at()));
+                s.setString(4, m.label());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
+        try (PreparedStatement s = c.prepareStatement("INSERT INTO track_points"
+                + " (recording_id, ordinal, unit_id, at, lat, lon, accuracy_meters) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+            int i = 0;
+            for (TrackPoint p : entry.track()) {
+                s.setString(1, entry.recording().id());
+                s.setInt(2, i++);
+                s.setString(3, entry.recording().unitId());
+                s.setObject(4, Times.toSql(p.at()));
+                s.setDouble(5, p.lat());
+                s.setDouble(6, p.lon());
+                if (p.accuracyMeters() == null) s.setNull(7, Types.DOUBLE);
+                else s.setDouble(7, p.accuracyMeters());
+                s.addBatch();
+            }
+            s.executeBatch();
+        }
     }
 
     /** The recording with its segments, markers and track; empty when the index has no such recording. */
@@ -277,6 +281,87 @@ public final class RecordingCatalog {
                     action,
                     now.offload().wireName() + " -> " + to.wireName());
         });
+    }
+
+    /**
+     * Records a verified offload in one transaction: the recording's row takes what its signed manifest says
+     * ({@code stored.recording()}: officer, times, end reason, signature, key, bytes), its segments, markers and track
+     * replace whatever the unit's report gave, and it becomes stored and verified, with the custody entries
+     * {@link CustodyAction#OFFLOADED} (details: what the store checked) and {@link CustodyAction#VERIFIED}. A
+     * recording the index had not heard of is added first.
+     *
+     * @throws EvidenceIndexException when the recording is already stored or deleted (nothing is written then)
+     */
+    public CustodyEntry recordOffload(IndexedRecording stored, String checked, String actor, String address) {
+        Recording r = stored.recording();
+        requireText(checked, "an offload of recording " + r.id() + " needs what the store checked");
+        if (r.offloadState() != OffloadState.STORED || !Boolean.TRUE.equals(r.verified())) {
+            throw new IllegalArgumentException("recording " + r.id() + ": only a stored, verified recording is recorded"
+                    + " as offloaded (was " + r.offloadState().wireName() + ", verified " + r.verified() + ")");
+        }
+        boolean known = find(r.id()).isPresent();
+        if (!known) {
+            add(new IndexedRecording(copyWithState(r, OffloadState.ON_UNIT, null), List.of(), List.of(), List.of()));
+        }
+        return inTransaction("recording the offload of " + r.id(), c -> {
+            State now = lock(c, r.id(), "offload");
+            if (now.offload() == OffloadState.STORED || now.offload() == OffloadState.DELETED) {
+                throw new EvidenceIndexException(
+                        "recording " + r.id() + " is already " + now.offload().wireName());
+            }
+            try (PreparedStatement s = c.prepareStatement("UPDATE recordings SET officer_id = ?, started_at = ?,"
+                    + " ended_at = ?, duration_micros = ?, end_reason = ?, offload_state = ?, manifest_signature = ?,"
+                    + " key_fingerprint = ?, verified = ?, verification_problem = NULL, bytes = ? WHERE id = ?")) {
+                s.setString(1, r.officerId());
+                s.setObject(2, Times.toSql(r.startedAt()));
+                s.setObject(3, Times.toSql(r.endedAt()), Types.TIMESTAMP_WITH_TIMEZONE);
+                setLong(s, 4, r.durationMicros());
+                s.setString(5, r.endReason());
+                s.setString(6, OffloadState.STORED.wireName());
+                s.setString(7, r.manifestSignature());
+                s.setString(8, r.keyFingerprint());
+                s.setBoolean(9, true);
+                s.setLong(10, r.bytes());
+                s.setString(11, r.id());
+                s.executeUpdate();
+            }
+            for (String table : List.of("segments", "markers", "track_points")) {
+                try (PreparedStatement s = c.prepareStatement("DELETE FROM " + table + " WHERE recording_id = ?")) {
+                    s.setString(1, r.id());
+                    s.executeUpdate();
+                }
+            }
+            insertDetails(c, stored);
+            Instant at = clock.instant();
+            append(
+                    c,
+                    r.id(),
+                    at,
+                    actor,
+                    address,
+                    CustodyAction.OFFLOADED,
+                    now.offload().wireName() + " -> stored; " + checked);
+            return append(c, r.id(), at, actor, address, CustodyAction.VERIFIED, null);
+        });
+    }
+
+    private static Recording copyWithState(Recording r, OffloadState state, Boolean verified) {
+        return new Recording(
+                r.id(),
+                r.unitId(),
+                r.officerId(),
+                r.startedAt(),
+                r.endedAt(),
+                r.durationMicros(),
+                r.endReason(),
+                r.category(),
+                r.legalHold(),
+                state,
+                r.manifestSignature(),
+                r.keyFingerprint(),
+                verified,
+                null,
+                r.bytes());
     }
 
     /**

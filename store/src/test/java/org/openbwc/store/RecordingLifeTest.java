@@ -73,6 +73,76 @@ class RecordingLifeTest {
     }
 
     @Test
+    void aVerifiedOffloadTakesTheManifestsDetailsAndLogsWhatWasChecked() {
+        catalog.markOffload("r-1", OffloadState.UPLOADING, "bwc-001", "10.0.0.7");
+        Recording fromManifest = new Recording(
+                "r-1",
+                "bwc-001",
+                "officer-9",
+                T0.minusSeconds(30),
+                T0.plusSeconds(95),
+                125_000_000L,
+                "stopped",
+                null,
+                false,
+                OffloadState.STORED,
+                "c2ln",
+                "ed25519:ab",
+                true,
+                null,
+                4096);
+        IndexedRecording stored = new IndexedRecording(
+                fromManifest,
+                List.of(new Segment("seg-000001.mp4", 4096, "a".repeat(64))),
+                List.of(new Marker(T0.plusSeconds(3), "marker")),
+                List.of(new TrackPoint(T0, 59.9, 10.7, 5.0), new TrackPoint(T0.plusSeconds(1), 59.91, 10.71, null)));
+
+        catalog.recordOffload(stored, "chain head abc; 1 segment", "unit:bwc-001", "10.0.0.7");
+
+        IndexedRecording found = catalog.find("r-1").orElseThrow();
+        assertThat(found.recording()).isEqualTo(fromManifest);
+        assertThat(found.segments()).isEqualTo(stored.segments());
+        assertThat(found.track()).hasSize(2);
+        assertThat(catalog.custody("r-1"))
+                .extracting(CustodyEntry::action, CustodyEntry::details)
+                .containsExactly(
+                        tuple(CustodyAction.UPLOAD_STARTED, "on-unit -> uploading"),
+                        tuple(CustodyAction.OFFLOADED, "uploading -> stored; chain head abc; 1 segment"),
+                        tuple(CustodyAction.VERIFIED, null));
+        assertThat(catalog.verifyCustody("r-1").ok()).isTrue();
+        assertThatThrownBy(() -> catalog.recordOffload(stored, "again", "unit:bwc-001", null))
+                .isInstanceOf(EvidenceIndexException.class)
+                .hasMessage("recording r-1 is already stored");
+        assertThat(catalog.custody("r-1")).hasSize(3);
+    }
+
+    @Test
+    void anOffloadOfARecordingNeverReportedAddsIt() {
+        Recording fromManifest = new Recording(
+                "r-2",
+                "bwc-002",
+                null,
+                T0,
+                T0.plusSeconds(5),
+                5_000_000L,
+                "recovered",
+                null,
+                false,
+                OffloadState.STORED,
+                "c2ln",
+                "ed25519:ab",
+                true,
+                null,
+                100);
+        catalog.recordOffload(
+                new IndexedRecording(fromManifest, List.of(), List.of(), List.of()), "checked", "unit:bwc-002", null);
+        assertThat(catalog.find("r-2").orElseThrow().recording()).isEqualTo(fromManifest);
+        assertThat(catalog.custody("r-2"))
+                .extracting(CustodyEntry::action)
+                .containsExactly(CustodyAction.OFFLOADED, CustodyAction.VERIFIED);
+    }
+
+    @Test
     void aMoveOutOfOrderIsRefusedAndLeavesNoCustodyEntry() {
         assertThatThrownBy(() -> catalog.markOffload("r-1", OffloadState.STORED, "bwc-001", null))
                 .isInstanceOf(EvidenceIndexException.class)
