@@ -180,9 +180,9 @@ final class ComponentSpec {
                 .toList();
     }
 
-    /** How an enum constant is written in YAML. */
+    /** How an enum constant is written in YAML: lower case, words joined by '-' ({@code ANY_LINK} is any-link). */
     static String yamlName(Object constant) {
-        return ((Enum<?>) constant).name().toLowerCase(Locale.ROOT);
+        return ((Enum<?>) constant).name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
     /** Smallest whole number allowed, from {@link IntRange} or else the Java type. */

@@ -49,7 +49,10 @@ public record UnitConfig(
                 + " one-time token, and which agency CA to trust.")
         EnrolmentConfig enrolment,
 
-        @Doc("Live video: where the unit may send it.") UnitLiveConfig live) {
+        @Doc("Live video: where the unit may send it.") UnitLiveConfig live,
+
+        @Doc("Offload: when and where the unit sends its sealed recordings.")
+        OffloadConfig offload) {
 
     public UnitConfig {
         Constraints.check(
@@ -68,7 +71,8 @@ public record UnitConfig(
                 evidence,
                 mock,
                 enrolment,
-                live);
+                live,
+                offload);
         if (mqtt.clientId() == null) {
             mqtt = mqtt.withClientId(unitId);
         }
@@ -84,7 +88,7 @@ public record UnitConfig(
         MqttConfig newMqtt = Objects.equals(mqtt.clientId(), unitId) ? mqtt.withClientId(null) : mqtt;
         return new UnitConfig(
                 newUnitId, officerId, hal, dataDir, newMqtt, recording, telemetry, gpio, gnss, video, audio, evidence,
-                mock, enrolment, live);
+                mock, enrolment, live, offload);
     }
 
     /** Copy with another officer id. */
@@ -104,14 +108,15 @@ public record UnitConfig(
                 evidence,
                 mock,
                 enrolment,
-                live);
+                live,
+                offload);
     }
 
     /** Copy with another hardware layer. */
     public UnitConfig withHal(HalMode newHal) {
         return new UnitConfig(
                 unitId, officerId, newHal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, audio, evidence,
-                mock, enrolment, live);
+                mock, enrolment, live, offload);
     }
 
     /** Copy with another data directory. */
@@ -131,14 +136,15 @@ public record UnitConfig(
                 evidence,
                 mock,
                 enrolment,
-                live);
+                live,
+                offload);
     }
 
     /** Copy with other MQTT settings; a null client id in them becomes the unit id. */
     public UnitConfig withMqtt(MqttConfig newMqtt) {
         return new UnitConfig(
                 unitId, officerId, hal, dataDir, newMqtt, recording, telemetry, gpio, gnss, video, audio, evidence,
-                mock, enrolment, live);
+                mock, enrolment, live, offload);
     }
 
     /** Copy with other recording settings. */
@@ -158,7 +164,8 @@ public record UnitConfig(
                 evidence,
                 mock,
                 enrolment,
-                live);
+                live,
+                offload);
     }
 
     /** Copy with other telemetry settings. */
@@ -178,42 +185,43 @@ public record UnitConfig(
                 evidence,
                 mock,
                 enrolment,
-                live);
+                live,
+                offload);
     }
 
     /** Copy with other pin assignments. */
     public UnitConfig withGpio(GpioConfig newGpio) {
         return new UnitConfig(
                 unitId, officerId, hal, dataDir, mqtt, recording, telemetry, newGpio, gnss, video, audio, evidence,
-                mock, enrolment, live);
+                mock, enrolment, live, offload);
     }
 
     /** Copy with another position source. */
     public UnitConfig withGnss(GnssConfig newGnss) {
         return new UnitConfig(
                 unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, newGnss, video, audio, evidence,
-                mock, enrolment, live);
+                mock, enrolment, live, offload);
     }
 
     /** Copy with other simulated-hardware settings. */
     public UnitConfig withMock(MockConfig newMock) {
         return new UnitConfig(
                 unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, audio, evidence,
-                newMock, enrolment, live);
+                newMock, enrolment, live, offload);
     }
 
     /** Copy with other video settings. */
     public UnitConfig withVideo(VideoConfig newVideo) {
         return new UnitConfig(
                 unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, newVideo, audio, evidence,
-                mock, enrolment, live);
+                mock, enrolment, live, offload);
     }
 
     /** Copy with other audio settings. */
     public UnitConfig withAudio(AudioConfig newAudio) {
         return new UnitConfig(
                 unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, newAudio, evidence,
-                mock, enrolment, live);
+                mock, enrolment, live, offload);
     }
 
     /** Copy with other evidence settings. */
@@ -233,7 +241,8 @@ public record UnitConfig(
                 newEvidence,
                 mock,
                 enrolment,
-                live);
+                live,
+                offload);
     }
 
     /** Copy with other enrolment settings. */
@@ -253,13 +262,35 @@ public record UnitConfig(
                 evidence,
                 mock,
                 newEnrolment,
-                live);
+                live,
+                offload);
     }
 
     /** Copy with other live-video settings. */
     public UnitConfig withLive(UnitLiveConfig newLive) {
         return new UnitConfig(
                 unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, audio, evidence, mock,
-                enrolment, newLive);
+                enrolment, newLive, offload);
+    }
+
+    /** Copy with other offload settings. */
+    public UnitConfig withOffload(OffloadConfig newOffload) {
+        return new UnitConfig(
+                unitId,
+                officerId,
+                hal,
+                dataDir,
+                mqtt,
+                recording,
+                telemetry,
+                gpio,
+                gnss,
+                video,
+                audio,
+                evidence,
+                mock,
+                enrolment,
+                live,
+                newOffload);
     }
 }

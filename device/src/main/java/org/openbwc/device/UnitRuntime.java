@@ -35,6 +35,11 @@ import org.openbwc.device.identity.UnitEnrolment;
 import org.openbwc.device.identity.UnitKeyFiles;
 import org.openbwc.device.live.LiveOrigins;
 import org.openbwc.device.live.UplinkClients;
+import org.openbwc.device.offload.UnitOffload;
+import org.openbwc.config.OffloadConfig;
+import org.openbwc.config.OffloadWhen;
+import java.net.URI;
+import java.io.IOException;
 import org.openbwc.device.mqtt.EventJournal;
 import org.openbwc.device.mqtt.UnitLink;
 import org.openbwc.hal.Button;
@@ -78,6 +83,7 @@ public final class UnitRuntime implements AutoCloseable {
     private final UnitLink link;
     private final AlarmWatch alarmWatch;
     private volatile UnitEnrolment enrolment;
+    private final UnitOffload offload;
 
     // Controller-thread state below.
     private long nextStatusMillis;
@@ -128,6 +134,37 @@ public final class UnitRuntime implements AutoCloseable {
                 commands::answer,
                 EventJournal.open(DataFolder.of(config).link(), UnitLink.QUEUE_CAPACITY));
         this.alarmWatch = new AlarmWatch(config, hw.clock(), telemetry, link::publishEvent);
+        this.offload = offloadOf(config, keys, telemetry, hw);
+    }
+
+    /**
+     * The offload of sealed recordings, when {@code offload.when} allows it and the gateway's address is known
+     * ({@code offload.url}, else the enrolment URL's); null otherwise (said once in the log).
+     */
+    private static UnitOffload offloadOf(UnitConfig config, UnitKeyFiles keys, Telemetry telemetry, Hardware hw) {
+        OffloadConfig c = config.offload() == null ? OffloadConfig.defaults() : config.offload();
+        if (c.when() == OffloadWhen.NEVER) return null;
+        String url = c.url() != null ? c.url() : config.enrolment() == null ? null : config.enrolment().url();
+        if (url == null) {
+            Logger.info("[{}] no offload: neither offload.url nor enrolment.url names the gateway", config.unitId());
+            return null;
+        }
+        URI u = URI.create(url);
+        try {
+            return new UnitOffload(
+                    config.unitId(),
+                    c,
+                    URI.create(u.getScheme() + "://" + u.getRawAuthority()),
+                    keys::tlsContext,
+                    DataFolder.of(config).evidence(),
+                    DataFolder.of(config).root().resolve("offload"),
+                    hw.dock()::isActive,
+                    telemetry::storageReading,
+                    config.telemetry().storageLowPercent());
+        } catch (IOException e) {
+            Logger.error("[{}] no offload: its folder cannot be made: {}", config.unitId(), e.getMessage());
+            return null;
+        }
     }
 
     /** Where a live.start may send the camera: {@code live.allowedOrigins}, or the defaults from enrolment and MQTT. */
@@ -176,6 +213,7 @@ public final class UnitRuntime implements AutoCloseable {
                         camera.publicKey())
                 .orElse(null);
         link.start();
+        if (offload != null) offload.start();
         submit(() -> {
             long now = hw.clock().monotonicMillis();
             for (RecoveredRecording r : camera.recovered()) {
@@ -289,6 +327,7 @@ public final class UnitRuntime implements AutoCloseable {
     /** Called by the evidence writer's thread when a recording is sealed. */
     private void onSealed(SealedRecording r) {
         evidence.check(r, this::reportSealed);
+        if (offload != null) offload.recordingSealed();
         if (r.reason() == EndReason.MAX_DURATION) {
             Logger.info(
                     "{}recording {} reached the maximum length and was sealed; the next one starts",
@@ -391,6 +430,7 @@ public final class UnitRuntime implements AutoCloseable {
         if (!running) return;
         running = false; // inputs and commands from here on are ignored
         if (enrolment != null) enrolment.close();
+        if (offload != null) offload.close();
         // no more ticks: one would take the camera's stopping below for a failure and report it
         awaitOnLoop(() -> {
             if (ticker != null) ticker.cancel(false);
@@ -416,6 +456,7 @@ public final class UnitRuntime implements AutoCloseable {
     public void kill() {
         running = false;
         if (enrolment != null) enrolment.close();
+        if (offload != null) offload.close();
         loop.shutdownNow();
         evidence.kill();
         camera.kill();

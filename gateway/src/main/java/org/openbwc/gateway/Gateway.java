@@ -26,6 +26,9 @@ import org.openbwc.gateway.broker.RefusedClients;
 import org.openbwc.gateway.broker.ServerTls;
 import org.openbwc.gateway.evidence.EvidenceIndex;
 import org.openbwc.gateway.evidence.ReportedRecordings;
+import org.openbwc.gateway.offload.OffloadReceiver;
+import org.openbwc.gateway.web.OffloadRoutes;
+import org.openbwc.store.objects.EvidenceObjects;
 import org.openbwc.gateway.fleet.Admission;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.DroppedMessages;
@@ -97,6 +100,7 @@ public final class Gateway implements AutoCloseable {
     private final EnrolmentService enrolment;
     private final EvidenceDatabase evidence;
     private final ReportedRecordings reported;
+    private final EvidenceObjects objects;
 
     private Gateway(
             GatewayConfig config,
@@ -111,7 +115,8 @@ public final class Gateway implements AutoCloseable {
             UnitDirectory units,
             EnrolmentService enrolment,
             EvidenceDatabase evidence,
-            ReportedRecordings reported) {
+            ReportedRecordings reported,
+            EvidenceObjects objects) {
         this.config = config;
         this.broker = broker;
         this.pki = pki;
@@ -126,6 +131,7 @@ public final class Gateway implements AutoCloseable {
         this.enrolment = enrolment;
         this.evidence = evidence;
         this.reported = reported;
+        this.objects = objects;
     }
 
     /** The uplink base units get in live.start: the units' listener on the port actually bound (tests bind 0). */
@@ -229,6 +235,7 @@ public final class Gateway implements AutoCloseable {
         UnitDirectory units = null;
         EvidenceDatabase evidence = null;
         ReportedRecordings reported = null;
+        EvidenceObjects objects = null;
         try {
             Clock clock = Clock.systemUTC();
             Path dataDir = Path.of(config.dataDir());
@@ -243,6 +250,8 @@ public final class Gateway implements AutoCloseable {
             // evidence/: the evidence index, in the embedded database or the agency's PostgreSQL.
             evidence = EvidenceDatabase.open(EvidenceIndex.databaseOf(config));
             reported = new ReportedRecordings(evidence.catalog(), clock);
+            objects = EvidenceIndex.objectsOf(config);
+            OffloadReceiver offload = EvidenceIndex.receiver(config, objects, evidence.catalog(), units, clock);
 
             // fleet/ and alerts/: the registry first, as the alert board holds a standing SOS there across restarts.
             ObjectMapper json = HttpJson.mapper();
@@ -335,7 +344,8 @@ public final class Gateway implements AutoCloseable {
                     new AdminRoutes(audit, auth, json),
                     new LiveRoutes(id, registry, live, audit, commandTimeout, json),
                     new LiveSockets(live, access, audit),
-                    new EnrolmentRoutes(enrolment, audit, json, () -> enrolmentUrl(config, boundUnitPort.get())));
+                    new EnrolmentRoutes(enrolment, audit, json, () -> enrolmentUrl(config, boundUnitPort.get())),
+                    new OffloadRoutes(offload, admission, audit, json));
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
             int unitPort = httpPort == FROM_CONFIG ? config.http().unitPort() : 0;
             WebServer http = WebServer.start(listeners(config, pki, port, unitPort), json, routes);
@@ -355,7 +365,8 @@ public final class Gateway implements AutoCloseable {
                     units,
                     enrolment,
                     evidence,
-                    reported);
+                    reported,
+                    objects);
             Logger.info(
                     "Gateway {} started in {} ms: web console {}, units' listener {}, MQTT {} ({}), {} units known",
                     id,
@@ -371,6 +382,7 @@ public final class Gateway implements AutoCloseable {
             if (commands != null) commands.close();
             if (reported != null) reported.close();
             if (evidence != null) evidence.close();
+            if (objects != null) EvidenceIndex.closeQuietly(objects);
             if (audit != null) audit.close();
             if (live != null) live.close();
             if (units != null) units.close();
@@ -476,6 +488,7 @@ public final class Gateway implements AutoCloseable {
         if (broker != null) broker.close();
         reported.close();
         evidence.close();
+        EvidenceIndex.closeQuietly(objects);
         units.close();
         audit.close();
         Logger.info("Gateway {} stopped", config.gatewayId());

@@ -1,10 +1,26 @@
 package org.openbwc.gateway.evidence;
 
+import java.io.IOException;
 import java.nio.file.Path;
+import java.security.PublicKey;
+import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Function;
+import org.openbwc.evidence.ManifestSignature;
+import org.openbwc.gateway.identity.EnrolledUnit;
+import org.openbwc.gateway.identity.UnitDirectory;
+import org.openbwc.gateway.offload.OffloadReceiver;
+import org.openbwc.store.RecordingCatalog;
+import org.openbwc.store.objects.EvidenceObjects;
+import org.openbwc.store.objects.FileEvidenceObjects;
+import org.tinylog.Logger;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.store.DatabaseConfig;
 
-/** Where a gateway's evidence index lives, from its configuration: {@code database}, else the embedded one. */
+/**
+ * Where a gateway's evidence lives, from its configuration: the index in {@code database} (else the embedded one), the
+ * files in the evidence store, and the staging folder offloads arrive in.
+ */
 public final class EvidenceIndex {
     private EvidenceIndex() {}
 
@@ -18,5 +34,43 @@ public final class EvidenceIndex {
         if (db == null || db.url() == null) return DatabaseConfig.embedded(Path.of(config.dataDir()));
         return new DatabaseConfig(
                 db.url(), db.user(), db.passwordFile() == null ? null : Path.of(db.passwordFile()), db.maxPoolSize());
+    }
+
+    /** The evidence store: for now always the file store in {@code <dataDir>/evidence}. */
+    public static EvidenceObjects objectsOf(GatewayConfig config) {
+        Path root = Path.of(config.dataDir()).resolve("evidence");
+        try {
+            return new FileEvidenceObjects(root);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the evidence store in " + root + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The receiver of offloads, staging in {@code <dataDir>/offload}, checking against each unit's pinned key. */
+    public static OffloadReceiver receiver(
+            GatewayConfig config, EvidenceObjects objects, RecordingCatalog catalog, UnitDirectory units, Clock clock) {
+        Path staging = Path.of(config.dataDir()).resolve("offload");
+        try {
+            return new OffloadReceiver(staging, objects, catalog, pinnedKeys(units), clock);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open the offload staging folder " + staging + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** A unit's evidence key as pinned at enrolment; empty for a unit not enrolled or revoked. */
+    static Function<String, Optional<PublicKey>> pinnedKeys(UnitDirectory units) {
+        return unitId -> units.find(unitId)
+                .filter(u -> u.state() == EnrolledUnit.State.ENROLLED && u.evidenceKey() != null)
+                .map(u -> ManifestSignature.publicKeyFromBase64(u.evidenceKey()));
+    }
+
+    /** Closes the store, logging rather than throwing: it is closed on the way out. */
+    public static void closeQuietly(EvidenceObjects objects) {
+        try {
+            objects.close();
+        } catch (IOException | RuntimeException e) {
+            Logger.warn("Closing the evidence store {} failed: {}", objects.describe(), e.getMessage());
+        }
     }
 }

@@ -21,6 +21,7 @@ public final class Routes {
     private final LiveRoutes live;
     private final LiveSockets liveSockets;
     private final EnrolmentRoutes enrolment;
+    private final OffloadRoutes offload;
 
     public Routes(
             WebAccess access,
@@ -33,7 +34,8 @@ public final class Routes {
             AdminRoutes admin,
             LiveRoutes live,
             LiveSockets liveSockets,
-            EnrolmentRoutes enrolment) {
+            EnrolmentRoutes enrolment,
+            OffloadRoutes offload) {
         this.access = access;
         this.pages = pages;
         this.events = events;
@@ -45,6 +47,7 @@ public final class Routes {
         this.live = live;
         this.liveSockets = liveSockets;
         this.enrolment = enrolment;
+        this.offload = offload;
     }
 
     void mount(Javalin app) {
@@ -105,6 +108,17 @@ public final class Routes {
         app.ws("/api/live/{id}/ws", liveSockets::viewer, Access.PUBLIC);
         app.wsBeforeUpgrade("/uplink/{id}", liveSockets::beforeUplink);
         app.ws("/uplink/{id}", liveSockets::uplink, Access.PUBLIC);
+
+        // Offload: units send their recordings over tus on the units' listener; their certificate is the credential.
+        // (Null in tests of the other routes.)
+        if (offload != null) {
+            app.options(OffloadRoutes.UPLOADS, offload::options, Access.PUBLIC);
+            app.post(OffloadRoutes.UPLOADS, offload::create, Access.PUBLIC);
+            app.head(OffloadRoutes.UPLOADS + "/{recording}/{file}", offload::head, Access.PUBLIC);
+            app.patch(OffloadRoutes.UPLOADS + "/{recording}/{file}", offload::patch, Access.PUBLIC);
+            app.get("/api/offload/recordings/{id}", offload::receipt, Access.PUBLIC);
+            app.post("/api/offload/recordings/{id}/complete", offload::complete, Access.PUBLIC);
+        }
     }
 
     /** Ends every event stream (browsers reconnect to whatever serves the address next). */

@@ -110,7 +110,8 @@ final class TestWeb implements AutoCloseable {
                 new AdminRoutes(audit, auth, json),
                 new LiveRoutes(gatewayId, registry, live, audit, commandTimeout, json),
                 new LiveSockets(live, access, audit),
-                new EnrolmentRoutes(enrolment, audit, json));
+                new EnrolmentRoutes(enrolment, audit, json),
+                null);
         return new TestWeb(WebServer.start(listeners, json, routes), events, metrics);
     }
 

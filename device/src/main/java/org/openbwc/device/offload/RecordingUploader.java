@@ -1,0 +1,213 @@
+package org.openbwc.device.offload;
+
+import io.tus.java.client.ProtocolException;
+import io.tus.java.client.TusClient;
+import io.tus.java.client.TusUpload;
+import io.tus.java.client.TusUploader;
+import io.tus.java.client.TusURLStore;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.HttpURLConnection;
+import java.net.URI;
+import java.net.URL;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Supplier;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
+import org.openbwc.json.JsonException;
+import org.openbwc.json.JsonReader;
+import org.tinylog.Logger;
+
+/**
+ * Sends one sealed recording to the gateway: asks first whether the store already holds it; otherwise each file over
+ * tus (manifest, journal, then the media, resuming each from the offset the store confirmed), then asks the store to
+ * verify and keep it, and returns the receipt. Uses the tus project's Java client over HTTPS with the unit's
+ * certificate.
+ */
+final class RecordingUploader {
+    private final URI base;
+    private final Supplier<SSLContext> tls;
+    private final int partBytes;
+    private final BandwidthCap cap;
+    private long bytesSent;
+
+    /**
+     * @param base the units' listener, {@code https://host:port}
+     * @param tls the unit's client certificate and the agency CA (re-read when the key files change)
+     */
+    RecordingUploader(URI base, Supplier<SSLContext> tls, int partBytes, long bytesPerSecond) {
+        this.base = base;
+        this.tls = tls;
+        this.partBytes = partBytes;
+        this.cap = new BandwidthCap(bytesPerSecond);
+    }
+
+    /** Bytes sent in parts so far (for the benchmark's re-send count and the logs). */
+    long bytesSent() {
+        return bytesSent;
+    }
+
+    /** The store's receipt of the recording, if it has one (a restart after the upload, before the receipt was kept). */
+    Optional<Map<String, Object>> receipt(String recordingId) throws IOException {
+        HttpURLConnection c = open("/api/offload/recordings/" + recordingId, "GET");
+        try {
+            int status = c.getResponseCode();
+            if (status == 404) return Optional.empty();
+            if (status != 200) throw new IOException("receipt of " + recordingId + ": HTTP " + status + " " + error(c));
+            try (InputStream in = c.getInputStream()) {
+                return Optional.of(object(in.readAllBytes()));
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    /** Uploads every file, in order, then asks the store to complete; the receipt it answers with. */
+    Map<String, Object> upload(String recordingId, List<Path> files) throws IOException, InterruptedException {
+        TusClient client = client();
+        cap.restart();
+        for (Path file : files) send(client, recordingId, file);
+        HttpURLConnection c = open("/api/offload/recordings/" + recordingId + "/complete", "POST");
+        try {
+            c.setDoOutput(true);
+            c.getOutputStream().close();
+            int status = c.getResponseCode();
+            if (status != 200) {
+                throw new OffloadRefused(status, "the store refused " + recordingId + ": HTTP " + status + " " + error(c));
+            }
+            try (InputStream in = c.getInputStream()) {
+                return object(in.readAllBytes());
+            }
+        } finally {
+            c.disconnect();
+        }
+    }
+
+    private void send(TusClient client, String recordingId, Path file) throws IOException, InterruptedException {
+        String name = file.getFileName().toString();
+        TusUpload upload = new TusUpload(file.toFile());
+        upload.setFingerprint(recordingId + "/" + name);
+        upload.setMetadata(Map.of("recording", recordingId, "file", name));
+        TusUploader uploader;
+        try {
+            uploader = client.resumeOrCreateUpload(upload);
+        } catch (ProtocolException e) {
+            throw refusal(e, "opening the upload of " + recordingId + "/" + name);
+        }
+        if (uploader.getOffset() > 0) {
+            Logger.info("offload {}/{}: resuming at byte {} the store confirmed", recordingId, name, uploader.getOffset());
+        }
+        uploader.setChunkSize(64 * 1024);
+        uploader.setRequestPayloadSize(partBytes);
+        try {
+            int n;
+            do {
+                n = uploader.uploadChunk();
+                if (n > 0) {
+                    bytesSent += n;
+                    long wait = cap.sent(n, System.nanoTime());
+                    if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                }
+            } while (n > -1);
+            uploader.finish(false);
+        } catch (ProtocolException e) {
+            throw refusal(e, "sending " + recordingId + "/" + name);
+        } finally {
+            upload.getInputStream().close();
+        }
+    }
+
+    private static IOException refusal(ProtocolException e, String what) {
+        HttpURLConnection c = e.getCausingConnection();
+        int status = -1;
+        try {
+            if (c != null) status = c.getResponseCode();
+        } catch (IOException ignored) {
+            // the status is unknown; the message stands
+        }
+        String detail = c == null ? "" : " " + error(c);
+        return status >= 400 && status < 500 && status != 404 && status != 409 && status != 460
+                ? new OffloadRefused(status, what + ": HTTP " + status + detail)
+                : new IOException(what + ": " + e.getMessage() + detail, e);
+    }
+
+    private TusClient client() throws IOException {
+        SSLContext context = tls.get();
+        TusClient client = new TusClient() {
+            @Override
+            public void prepareConnection(HttpURLConnection connection) {
+                super.prepareConnection(connection);
+                if (connection instanceof HttpsURLConnection https) https.setSSLSocketFactory(context.getSocketFactory());
+                connection.setReadTimeout(60_000);
+            }
+        };
+        client.setUploadCreationURL(url("/api/offload/uploads"));
+        client.setConnectTimeout(10_000);
+        // The gateway's upload address is fixed by recording and file, so resuming needs no stored URLs: a HEAD on
+        // it says how much the store confirmed (404: start anew).
+        client.enableResuming(new TusURLStore() {
+            @Override
+            public void set(String fingerprint, URL url) {}
+
+            @Override
+            public URL get(String fingerprint) {
+                try {
+                    return url("/api/offload/uploads/" + fingerprint);
+                } catch (IOException e) {
+                    return null;
+                }
+            }
+
+            @Override
+            public void remove(String fingerprint) {}
+        });
+        return client;
+    }
+
+    private URL url(String path) throws IOException {
+        return base.resolve(path).toURL();
+    }
+
+    private HttpURLConnection open(String path, String method) throws IOException {
+        HttpURLConnection c = (HttpURLConnection) url(path).openConnection();
+        if (c instanceof HttpsURLConnection https) https.setSSLSocketFactory(tls.get().getSocketFactory());
+        c.setRequestMethod(method);
+        c.setConnectTimeout(10_000);
+        // Completing verifies and copies the whole recording at the store: minutes for an hour of video.
+        c.setReadTimeout(600_000);
+        return c;
+    }
+
+    private static String error(HttpURLConnection c) {
+        try (InputStream in = c.getErrorStream()) {
+            if (in == null) return "";
+            String text = new String(in.readNBytes(2048), java.nio.charset.StandardCharsets.UTF_8).strip();
+            return text.isEmpty() ? "" : "(" + text + ")";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    /** The store refused the recording for what it is (not a passing failure): retrying the same bytes will not help. */
+    static final class OffloadRefused extends IOException {
+        final int status;
+
+        OffloadRefused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> object(byte[] body) throws IOException {
+        try {
+            if (JsonReader.parse(body) instanceof Map<?, ?> map) return (Map<String, Object>) map;
+        } catch (JsonException e) {
+            throw new IOException("the store's answer is not JSON: " + e.getMessage(), e);
+        }
+        throw new IOException("the store's answer is not a JSON object");
+    }
+}

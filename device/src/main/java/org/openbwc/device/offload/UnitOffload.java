@@ -1,0 +1,282 @@
+package org.openbwc.device.offload;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+import javax.net.ssl.SSLContext;
+import org.openbwc.config.OffloadConfig;
+import org.openbwc.config.OffloadWhen;
+import org.openbwc.evidence.EvidenceJson;
+import org.openbwc.evidence.RecordingLayout;
+import org.openbwc.evidence.RecordingManifest;
+import org.openbwc.hal.StorageReading;
+import org.tinylog.Logger;
+
+/**
+ * The unit's offload: a thread of its own that, whenever the policy allows ({@code offload.when}), sends the sealed
+ * recordings without a receipt one by one ({@link OffloadCandidate#TURN}), keeps each receipt only when the store says
+ * it holds the recording verified with the same chain head, and, while storage is low, deletes the oldest recordings
+ * that have a receipt, never one without. A recording the store refuses for what it is (its check failed) is set aside
+ * with the reason and not sent again until an operator looks; passing failures (no link, gateway restarting) are
+ * retried with growing waits.
+ */
+public final class UnitOffload implements AutoCloseable {
+    static final long IDLE_SECONDS = 10;
+    static final long MAX_BACKOFF_SECONDS = 300;
+
+    private final String tag;
+    private final OffloadConfig config;
+    private final Path evidenceRoot;
+    private final OffloadReceipts receipts;
+    private final Path refusedFolder;
+    private final BooleanSupplier docked;
+    private final Supplier<StorageReading> storage;
+    private final long lowFreeBytesPercent;
+    private final RecordingUploader uploader;
+    private final ScheduledExecutorService thread;
+    private volatile OffloadBacklog backlog = OffloadBacklog.NONE;
+    private long backoffSeconds;
+
+    /**
+     * @param base the gateway's units' listener ({@code offload.url}, else the enrolment URL's address)
+     * @param tls the unit's certificate and the agency CA
+     * @param lowPercent free space, as a percentage, below which offloaded recordings are deleted to make room
+     */
+    public UnitOffload(
+            String unitId,
+            OffloadConfig config,
+            URI base,
+            Supplier<SSLContext> tls,
+            Path evidenceRoot,
+            Path offloadFolder,
+            BooleanSupplier docked,
+            Supplier<StorageReading> storage,
+            int lowPercent)
+            throws IOException {
+        this.tag = "[" + unitId + "] ";
+        this.config = Objects.requireNonNull(config, "config");
+        this.evidenceRoot = evidenceRoot;
+        this.receipts = new OffloadReceipts(offloadFolder.resolve("receipts"));
+        this.refusedFolder = Files.createDirectories(offloadFolder.resolve("refused"));
+        this.docked = docked;
+        this.storage = storage;
+        this.lowFreeBytesPercent = lowPercent;
+        this.uploader = new RecordingUploader(
+                base, tls, config.partMegabytes() << 20, config.maxMbps() * 1_000_000L / 8);
+        this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "offload-" + unitId);
+            t.setDaemon(true);
+            return t;
+        });
+    }
+
+    /** Starts the loop; the first round right away. */
+    public UnitOffload start() {
+        thread.schedule(this::round, 0, TimeUnit.SECONDS);
+        Logger.info("{}offload {} to {} at most {} Mbit/s", tag, config.when().name().toLowerCase(java.util.Locale.ROOT),
+                uploaderBase(), config.maxMbps());
+        return this;
+    }
+
+    private String uploaderBase() {
+        return config.url() == null ? "the enrolment address" : config.url();
+    }
+
+    /** A recording was sealed: look again soon rather than at the next idle round. */
+    public void recordingSealed() {
+        try {
+            thread.schedule(this::round, 1, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** What waits to be offloaded, for the status. */
+    public OffloadBacklog backlog() {
+        return backlog;
+    }
+
+    /** Bytes sent in upload parts since start (the benchmark counts re-sends with it). */
+    public long bytesSent() {
+        return uploader.bytesSent();
+    }
+
+    private synchronized void round() {
+        long next = IDLE_SECONDS;
+        try {
+            List<OffloadCandidate> waiting = waiting();
+            backlog = OffloadBacklog.of(waiting);
+            if (allowed()) {
+                for (OffloadCandidate c : waiting) {
+                    if (Thread.currentThread().isInterrupted()) return;
+                    offload(c);
+                    backlog = OffloadBacklog.of(waiting());
+                }
+            }
+            backoffSeconds = 0;
+        } catch (IOException e) {
+            backoffSeconds = backoffSeconds == 0 ? 5 : Math.min(MAX_BACKOFF_SECONDS, backoffSeconds * 2);
+            next = backoffSeconds;
+            Logger.warn("{}offload paused, retrying in {} s: {}", tag, next, e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (RuntimeException e) {
+            Logger.error(e, "{}offload round failed", tag);
+        }
+        try {
+            reclaim();
+        } catch (IOException | RuntimeException e) {
+            Logger.warn("{}freeing space failed: {}", tag, e.getMessage());
+        }
+        try {
+            thread.schedule(this::round, next, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    private boolean allowed() {
+        return switch (config.when()) {
+            case NEVER -> false;
+            case DOCKED -> docked.getAsBoolean();
+            case ANY_LINK -> true;
+        };
+    }
+
+    private void offload(OffloadCandidate c) throws IOException, InterruptedException {
+        RecordingManifest manifest = manifest(c.dir());
+        Map<String, Object> receipt = uploader.receipt(c.recordingId()).orElse(null);
+        if (receipt == null) {
+            Logger.info("{}offloading {} ({} bytes{})", tag, c.recordingId(), c.bytes(), c.urgent() ? ", urgent" : "");
+            try {
+                receipt = uploader.upload(c.recordingId(), files(c.dir(), manifest));
+            } catch (RecordingUploader.OffloadRefused e) {
+                if (e.status == 422 || e.status == 400 || e.status == 413) {
+                    Files.writeString(refusedFolder.resolve(c.recordingId()), e.getMessage());
+                    Logger.error("{}the store refused recording {}: {}; kept on the unit, not sent again", tag,
+                            c.recordingId(), e.getMessage());
+                    return;
+                }
+                throw e;
+            }
+        }
+        if (!"stored".equals(receipt.get("state")) || !Boolean.TRUE.equals(receipt.get("verified"))
+                || !manifest.chainHead().equals(receipt.get("chainHead"))) {
+            throw new IOException("the store's receipt for " + c.recordingId() + " does not vouch for this recording: "
+                    + receipt);
+        }
+        receipts.write(c.recordingId(), org.openbwc.json.JsonWriter.compactString(receipt));
+        Logger.info("{}recording {} is in the evidence store, verified (chain {})", tag, c.recordingId(),
+                manifest.chainHead().substring(0, 12));
+    }
+
+    /** The manifest first, the journal next, then the media: the order the store checks them in. */
+    static List<Path> files(Path dir, RecordingManifest manifest) {
+        List<Path> out = new ArrayList<>();
+        out.add(dir.resolve(RecordingLayout.MANIFEST_FILE));
+        out.add(dir.resolve(RecordingLayout.JOURNAL_FILE));
+        for (RecordingManifest.Segment s : manifest.segments()) out.add(dir.resolve(s.file()));
+        for (RecordingManifest.TornTail t : manifest.torn()) out.add(dir.resolve(Path.of(t.keptIn()).getFileName()));
+        return out;
+    }
+
+    private static RecordingManifest manifest(Path dir) throws IOException {
+        return EvidenceJson.manifest(
+                EvidenceJson.readTree(Files.readAllBytes(dir.resolve(RecordingLayout.MANIFEST_FILE))));
+    }
+
+    /** Sealed recordings with neither a receipt nor a refusal, in their turn. */
+    List<OffloadCandidate> waiting() throws IOException {
+        List<OffloadCandidate> out = new ArrayList<>();
+        for (Path dir : sealed()) {
+            String id = dir.getFileName().toString();
+            if (receipts.has(id) || Files.exists(refusedFolder.resolve(id))) continue;
+            try {
+                RecordingManifest m = manifest(dir);
+                out.add(new OffloadCandidate(
+                        id, dir, m.startedAt(), "sos".equals(m.trigger()) || !m.markers().isEmpty(), size(dir)));
+            } catch (IOException | RuntimeException e) {
+                Logger.warn("{}recording {} has an unreadable manifest; not offloaded: {}", tag, id, e.getMessage());
+            }
+        }
+        out.sort(OffloadCandidate.TURN);
+        return out;
+    }
+
+    private List<Path> sealed() throws IOException {
+        List<Path> out = new ArrayList<>();
+        if (!Files.isDirectory(evidenceRoot)) return out;
+        try (DirectoryStream<Path> dirs = Files.newDirectoryStream(evidenceRoot, Files::isDirectory)) {
+            for (Path d : dirs) if (Files.exists(d.resolve(RecordingLayout.MANIFEST_FILE))) out.add(d);
+        }
+        return out;
+    }
+
+    private static long size(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir)) {
+            long total = 0;
+            for (Path p : files.toList()) if (Files.isRegularFile(p)) total += Files.size(p);
+            return total;
+        }
+    }
+
+    /** While storage is low, deletes the oldest recordings that have a receipt; never one without. */
+    void reclaim() throws IOException {
+        StorageReading s = storage.get();
+        if (s == null || s.totalBytes() <= 0 || !low(s)) return;
+        List<Path> offloaded = new ArrayList<>();
+        for (Path dir : sealed()) if (receipts.has(dir.getFileName().toString())) offloaded.add(dir);
+        offloaded.sort(Comparator.comparing(d -> d.getFileName().toString()));
+        List<OffloadCandidate> byAge = new ArrayList<>();
+        for (Path d : offloaded) {
+            try {
+                byAge.add(new OffloadCandidate(d.getFileName().toString(), d, manifest(d).startedAt(), false, 0));
+            } catch (IOException | RuntimeException e) {
+                // unreadable now: leave it alone
+            }
+        }
+        byAge.sort(OffloadCandidate.TURN);
+        for (OffloadCandidate c : byAge) {
+            if (!low(storage.get())) return;
+            long freed = size(c.dir());
+            try (Stream<Path> files = Files.list(c.dir())) {
+                for (Path p : files.toList()) Files.delete(p);
+            }
+            Files.delete(c.dir());
+            Logger.info("{}storage low: deleted recording {} ({} bytes), which the evidence store holds verified", tag,
+                    c.recordingId(), freed);
+        }
+    }
+
+    private boolean low(StorageReading s) {
+        return s.freeBytes() * 100.0 < s.totalBytes() * (double) lowFreeBytesPercent;
+    }
+
+    @Override
+    public void close() {
+        thread.shutdownNow();
+        try {
+            thread.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static boolean never(OffloadConfig config) {
+        return config.when() == OffloadWhen.NEVER;
+    }
+}
