@@ -28,7 +28,7 @@ import org.openbwc.device.evidence.DeviceKey;
 import org.openbwc.device.evidence.FailedRecording;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
-import org.openbwc.device.evidence.VerificationResult;
+import org.openbwc.evidence.VerificationResult;
 import org.openbwc.hal.BatteryReading;
 import org.openbwc.hal.GnssFix;
 import org.openbwc.hal.Hardware;

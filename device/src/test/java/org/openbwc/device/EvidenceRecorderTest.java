@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.openbwc.device.core.Cause;
-import org.openbwc.device.evidence.EndReason;
+import org.openbwc.evidence.EndReason;
 
 @Timeout(30)
 class EvidenceRecorderTest {

@@ -11,8 +11,9 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.config.HalMode;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.config.VideoConfig;
-import org.openbwc.device.evidence.EndReason;
 import org.openbwc.device.evidence.SealedRecording;
+import org.openbwc.evidence.EndReason;
+import org.openbwc.evidence.ManifestSignature;
 
 /**
  * The camera's shutdown: a recording it seals is handed on before close() returns; and its evidence key, replaced
@@ -67,8 +68,8 @@ class UnitCameraTest {
             assertThat(camera.keyMissing()).hasValueSatisfying(m -> {
                 assertThat(m.recordings()).isEqualTo(1);
                 assertThat(m.newFingerprint())
-                        .isEqualTo(org.openbwc.device.evidence.DeviceKey.fingerprint(
-                                org.openbwc.device.evidence.DeviceKey.publicKeyFromBase64(camera.publicKeyBase64())));
+                        .isEqualTo(ManifestSignature.fingerprint(
+                                ManifestSignature.publicKeyFromBase64(camera.publicKeyBase64())));
             });
             assertThat(camera.failure()).isEmpty();
         } finally {

@@ -11,8 +11,9 @@ import java.util.concurrent.Callable;
 import org.openbwc.device.DataFolder;
 import org.openbwc.device.evidence.DeviceKey;
 import org.openbwc.device.evidence.EvidenceExporter;
-import org.openbwc.device.evidence.EvidenceVerifier;
-import org.openbwc.device.evidence.VerificationResult;
+import org.openbwc.evidence.EvidenceVerifier;
+import org.openbwc.evidence.ManifestSignature;
+import org.openbwc.evidence.VerificationResult;
 import org.openbwc.gateway.identity.EnrolledUnit;
 import org.openbwc.gateway.identity.UnitDirectory;
 import org.openbwc.json.JsonReader;
@@ -98,7 +99,7 @@ final class EvidenceCommand implements Runnable {
                                 "no evidence key is pinned for unit " + unitId + " in " + units.file()
                                         + " (the unit never enrolled at that gateway)",
                                 1));
-                PublicKey k = DeviceKey.publicKeyFromBase64(unit.evidenceKey());
+                PublicKey k = ManifestSignature.publicKeyFromBase64(unit.evidenceKey());
                 return new Trusted(
                         Optional.of(k),
                         Fingerprints.evidenceKey(k),
@@ -110,7 +111,7 @@ final class EvidenceCommand implements Runnable {
             String fingerprint = null;
             if (manifest.get("publicKey") instanceof String b64) {
                 try {
-                    fingerprint = Fingerprints.evidenceKey(DeviceKey.publicKeyFromBase64(b64));
+                    fingerprint = Fingerprints.evidenceKey(ManifestSignature.publicKeyFromBase64(b64));
                 } catch (IllegalArgumentException e) {
                     // reported by the verifier
                 }
@@ -170,7 +171,7 @@ final class EvidenceCommand implements Runnable {
         String text = Files.readString(pem);
         String base64 = text.replaceAll("-----(BEGIN|END) PUBLIC KEY-----", "").replaceAll("\\s", "");
         try {
-            return DeviceKey.publicKeyFromBase64(base64);
+            return ManifestSignature.publicKeyFromBase64(base64);
         } catch (IllegalArgumentException e) {
             throw new UserFacingException(pem + " is not an Ed25519 public key in PEM form: " + e.getMessage(), 2, e);
         }

@@ -25,7 +25,7 @@ import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.HttpConfig;
 import org.openbwc.config.MqttConfig;
 import org.openbwc.device.DataFolder;
-import org.openbwc.device.evidence.EvidenceVerifier;
+import org.openbwc.evidence.EvidenceVerifier;
 import org.openbwc.gateway.Gateway;
 import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.testsupport.SystemTools;

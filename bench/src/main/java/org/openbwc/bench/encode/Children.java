@@ -135,7 +135,7 @@ final class Children {
                     buffer.close();
                     if (sealed.isPresent()) {
                         var r = sealed.get();
-                        var v = new org.openbwc.device.evidence.EvidenceVerifier()
+                        var v = new org.openbwc.evidence.EvidenceVerifier()
                                 .verify(r.directory(), Optional.of(key.publicKey()));
                         OUT.println("@@ SEALED durationMs=" + r.durationMillis() + " fragments=" + r.fragmentCount()
                                 + " segments=" + r.segmentCount() + " bytes=" + r.bytes() + " droppedFragments="
@@ -171,7 +171,7 @@ final class Children {
             throw new IllegalStateException("no unit key in " + keyDir);
         }
         var key = org.openbwc.device.evidence.DeviceKey.loadOrCreate(keyDir);
-        var v = new org.openbwc.device.evidence.EvidenceVerifier().verify(dir, Optional.of(key.publicKey()));
+        var v = new org.openbwc.evidence.EvidenceVerifier().verify(dir, Optional.of(key.publicKey()));
         var m = new com.fasterxml.jackson.databind.ObjectMapper()
                 .readTree(dir.resolve("manifest.json").toFile());
         long bytes = 0;

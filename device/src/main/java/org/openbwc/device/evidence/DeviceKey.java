@@ -24,13 +24,15 @@ import java.security.Signature;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.security.spec.X509EncodedKeySpec;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.openbwc.evidence.EvidenceJson;
+import org.openbwc.evidence.ManifestSignature;
+import org.openbwc.evidence.RecordingLayout;
 import org.tinylog.Logger;
 
 /**
@@ -41,12 +43,14 @@ import org.tinylog.Logger;
  * <p>Both keys are stored because the JDK has no public API to derive an Ed25519 public key from the private one; on
  * load the pair is checked to match. An unreadable key file is an error, never a reason to make a new key: a new key
  * would silently change the identity every earlier recording was signed with. A key file that is gone while
- * recordings are there is replaced, loudly ({@link #open}): the unit must keep recording.
+ * recordings are there is replaced, loudly ({@link #open}): the unit must keep recording. Checking a signature,
+ * reading a manifest's key and fingerprints are {@link ManifestSignature}'s, in the evidence module, for verifiers
+ * without this class.
  */
 public final class DeviceKey {
     public static final String KEY_FILE = "device-key.pem";
     public static final String PUBLIC_KEY_FILE = "device-key.pub.pem";
-    private static final String ALGORITHM = "Ed25519";
+    private static final String ALGORITHM = ManifestSignature.ALGORITHM;
     private static final Pattern PEM = Pattern.compile("-----BEGIN ([A-Z ]+)-----([^-]+)-----END \\1-----");
     private static final Set<PosixFilePermission> OWNER_FILE = PosixFilePermissions.fromString("rw-------");
     private static final Set<PosixFilePermission> OWNER_DIR = PosixFilePermissions.fromString("rwx------");
@@ -117,13 +121,14 @@ public final class DeviceKey {
                 Matcher m = PEM.matcher(Files.readString(pub, StandardCharsets.US_ASCII));
                 if (m.find() && m.group(1).equals("PUBLIC KEY")) {
                     byte[] der = Base64.getMimeDecoder().decode(m.group(2).strip());
-                    return fingerprint(KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der)));
+                    return ManifestSignature.fingerprint(
+                            KeyFactory.getInstance(ALGORITHM).generatePublic(new X509EncodedKeySpec(der)));
                 }
             }
             Path newest = null;
             try (Stream<Path> dirs = Files.list(evidenceRoot)) {
                 for (Path dir : (Iterable<Path>) dirs::iterator) {
-                    Path manifest = dir.resolve(ManifestFile.FILE_NAME);
+                    Path manifest = dir.resolve(RecordingLayout.MANIFEST_FILE);
                     if (!Files.isRegularFile(manifest) || Files.size(manifest) > MAX_SMALL_FILE) continue;
                     if (newest == null
                             || Files.getLastModifiedTime(manifest).compareTo(Files.getLastModifiedTime(newest)) > 0) {
@@ -133,7 +138,9 @@ public final class DeviceKey {
             }
             if (newest == null) return null;
             Object publicKey = EvidenceJson.readTree(Files.readAllBytes(newest)).get("publicKey");
-            return publicKey instanceof String b64 ? fingerprint(publicKeyFromBase64(b64)) : null;
+            return publicKey instanceof String b64
+                    ? ManifestSignature.fingerprint(ManifestSignature.publicKeyFromBase64(b64))
+                    : null;
         } catch (IOException | GeneralSecurityException | RuntimeException e) {
             // The fingerprint is for the operator's information only; a new key is made whatever happens here.
             Logger.debug("could not tell which evidence key was lost: {}", e.toString());
@@ -187,7 +194,7 @@ public final class DeviceKey {
                     factory.generatePrivate(new PKCS8EncodedKeySpec(pkcs8)),
                     factory.generatePublic(new X509EncodedKeySpec(x509)));
             byte[] probe = "openbwc device key check".getBytes(StandardCharsets.US_ASCII);
-            if (!verify(key.publicKey, probe, key.sign(probe))) {
+            if (!ManifestSignature.verify(key.publicKey, probe, key.sign(probe))) {
                 throw new IllegalStateException(file + ": the public key does not belong to the private key");
             }
             Logger.debug("loaded device key {} from {}", key.fingerprint(), file);
@@ -207,8 +214,9 @@ public final class DeviceKey {
         return Base64.getEncoder().encodeToString(publicKey.getEncoded());
     }
 
+    /** The public key's fingerprint (see {@link ManifestSignature#fingerprint}). */
     public String fingerprint() {
-        return fingerprint(publicKey);
+        return ManifestSignature.fingerprint(publicKey);
     }
 
     public byte[] sign(byte[] data) {
@@ -220,34 +228,6 @@ public final class DeviceKey {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("cannot sign with the device key", e);
         }
-    }
-
-    /** True if {@code signature} is {@code key}'s Ed25519 signature of {@code data}; false for any malformed input. */
-    public static boolean verify(PublicKey key, byte[] data, byte[] signature) {
-        try {
-            Signature verifier = Signature.getInstance(ALGORITHM);
-            verifier.initVerify(key);
-            verifier.update(data);
-            return verifier.verify(signature);
-        } catch (GeneralSecurityException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    /** Decodes a public key from base64 X.509 DER; throws IllegalArgumentException naming what is wrong. */
-    public static PublicKey publicKeyFromBase64(String base64) {
-        try {
-            return KeyFactory.getInstance(ALGORITHM)
-                    .generatePublic(new X509EncodedKeySpec(Base64.getDecoder().decode(base64)));
-        } catch (GeneralSecurityException | RuntimeException e) {
-            throw new IllegalArgumentException("not a base64 X.509 " + ALGORITHM + " public key: " + e.getMessage(), e);
-        }
-    }
-
-    /** {@code ed25519:} and the first 16 hex digits of the SHA-256 of the key's X.509 encoding. */
-    public static String fingerprint(PublicKey key) {
-        byte[] digest = Sha256.newDigest().digest(key.getEncoded());
-        return "ed25519:" + HexFormat.of().formatHex(digest, 0, 8);
     }
 
     private void store(Path keyDir) throws IOException {

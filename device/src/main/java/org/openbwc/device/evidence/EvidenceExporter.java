@@ -46,6 +46,11 @@ import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVDictionary;
 import org.bytedeco.ffmpeg.avutil.AVRational;
 import org.openbwc.device.media.FfmpegError;
+import org.openbwc.evidence.EvidenceVerifier;
+import org.openbwc.evidence.JournalEntry;
+import org.openbwc.evidence.JournalReader;
+import org.openbwc.evidence.RecordingLayout;
+import org.openbwc.evidence.VerificationResult;
 import org.tinylog.Logger;
 
 /**
@@ -117,7 +122,7 @@ public final class EvidenceExporter {
         FileChannel[] source = new FileChannel[1];
         try (FileChannel out = FileChannel.open(
                 target, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            EvidenceJournal.read(dir.resolve(EvidenceJournal.FILE_NAME), line -> {
+            JournalReader.read(dir.resolve(RecordingLayout.JOURNAL_FILE), line -> {
                 if (!(line.entry() instanceof JournalEntry.MediaPiece piece)) return true;
                 if (piece instanceof JournalEntry.InitWritten) {
                     if (source[0] != null) source[0].close();

@@ -14,6 +14,14 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.openbwc.evidence.EndReason;
+import org.openbwc.evidence.JournalEntry;
+import org.openbwc.evidence.JournalReader;
+import org.openbwc.evidence.JournalWalk;
+import org.openbwc.evidence.JournaledRecording;
+import org.openbwc.evidence.RecordingLayout;
+import org.openbwc.evidence.RecordingManifest;
+import org.openbwc.evidence.Sha256;
 import org.tinylog.Logger;
 
 /**
@@ -36,7 +44,6 @@ import org.tinylog.Logger;
  * unsealed. Running recovery again after it was itself interrupted finishes the job.
  */
 public final class EvidenceRecovery {
-    private static final Pattern SEGMENT_FILE = Pattern.compile("seg-\\d{6}\\.mp4");
     private static final Pattern TORN_FILE = Pattern.compile("(.+)\\.torn-at-(\\d+)");
 
     private final Path evidenceRoot;
@@ -60,7 +67,7 @@ public final class EvidenceRecovery {
         }
         dirs.sort(null);
         for (Path dir : dirs) {
-            if (Files.exists(dir.resolve(ManifestFile.FILE_NAME))) continue;
+            if (Files.exists(dir.resolve(RecordingLayout.MANIFEST_FILE))) continue;
             try {
                 results.add(recover(dir));
             } catch (IOException | RuntimeException e) {
@@ -83,16 +90,16 @@ public final class EvidenceRecovery {
      */
     public RecoveredRecording recover(Path dir, EndReason reason) throws IOException {
         Objects.requireNonNull(reason, "reason");
-        if (Files.exists(dir.resolve(ManifestFile.FILE_NAME))) {
+        if (Files.exists(dir.resolve(RecordingLayout.MANIFEST_FILE))) {
             throw new IllegalStateException(dir + " is already sealed");
         }
-        Path journalFile = dir.resolve(EvidenceJournal.FILE_NAME);
-        if (!Files.exists(journalFile)) return unsealed(dir, EvidenceJournal.FILE_NAME + " missing");
+        Path journalFile = dir.resolve(RecordingLayout.JOURNAL_FILE);
+        if (!Files.exists(journalFile)) return unsealed(dir, RecordingLayout.JOURNAL_FILE + " missing");
         JournalWalk.Outcome walk = JournalWalk.run(dir);
         if (walk.recording().opened() == null) {
             return unsealed(
                     dir,
-                    EvidenceJournal.FILE_NAME + " has no valid open entry"
+                    RecordingLayout.JOURNAL_FILE + " has no valid open entry"
                             + (walk.problem() != null ? " (" + walk.problem() + ")" : ""));
         }
         if (!walk.clean()) {
@@ -102,7 +109,7 @@ public final class EvidenceRecovery {
         if (walk.recording().closed() == null) {
             // A last segment holding nothing but its init segment is cut whole.
             List<JournaledRecording.SegmentState> segments = walk.recording().segments();
-            if (!segments.isEmpty() && segments.getLast().fragments == 0) {
+            if (!segments.isEmpty() && segments.getLast().fragments() == 0) {
                 walk = JournalWalk.run(dir, walk.lastInitLineStart());
             }
             cutAndClose(dir, walk, reason);
@@ -134,8 +141,8 @@ public final class EvidenceRecovery {
 
     /** Null if the walk stopped at something a crash leaves behind; otherwise why the recording is not sealed. */
     private static String crashArtifact(Path dir, JournalWalk.Outcome walk) throws IOException {
-        EvidenceJournal.Line bad = walk.problemLine();
-        long journalSize = Files.size(dir.resolve(EvidenceJournal.FILE_NAME));
+        JournalReader.Line bad = walk.problemLine();
+        long journalSize = Files.size(dir.resolve(RecordingLayout.JOURNAL_FILE));
         switch (walk.stop()) {
             case BAD_LINE -> {
                 return bad.end() == journalSize ? null : "not a crash artifact: " + walk.problem();
@@ -146,7 +153,7 @@ public final class EvidenceRecovery {
                     return "not a crash artifact: " + walk.problem();
                 String tailSegment = piece.segment();
                 List<String> foreign = new ArrayList<>();
-                EvidenceJournal.read(dir.resolve(EvidenceJournal.FILE_NAME), line -> {
+                JournalReader.read(dir.resolve(RecordingLayout.JOURNAL_FILE), line -> {
                     if (line.number() <= bad.number() || line.entry() == null) return true;
                     if (line.entry() instanceof JournalEntry.MediaPiece later
                                     && !later.segment().equals(tailSegment)
@@ -171,25 +178,25 @@ public final class EvidenceRecovery {
         JournaledRecording recording = walk.recording();
         Set<String> listed = new HashSet<>();
         for (JournaledRecording.SegmentState s : recording.segments()) {
-            listed.add(s.file);
-            cutTail(dir, s.file, s.end);
+            listed.add(s.file());
+            cutTail(dir, s.file(), s.end());
         }
         try (DirectoryStream<Path> stream = Files.newDirectoryStream(dir)) {
             for (Path p : stream) {
                 String name = p.getFileName().toString();
-                if (SEGMENT_FILE.matcher(name).matches() && !listed.contains(name)) cutTail(dir, name, 0);
+                if (RecordingLayout.isSegmentName(name) && !listed.contains(name)) cutTail(dir, name, 0);
             }
         }
-        cutTail(dir, EvidenceJournal.FILE_NAME, walk.goodBytes());
+        cutTail(dir, RecordingLayout.JOURNAL_FILE, walk.goodBytes());
 
         List<RecordingManifest.TornTail> torn = tornTails(dir);
         long bytesTruncated = torn.stream()
-                .filter(t -> !t.file().equals(EvidenceJournal.FILE_NAME))
+                .filter(t -> !t.file().equals(RecordingLayout.JOURNAL_FILE))
                 .mapToLong(RecordingManifest.TornTail::bytes)
                 .sum();
-        try (EvidenceJournal journal = EvidenceJournal.openForAppend(dir.resolve(EvidenceJournal.FILE_NAME))) {
-            if (!recording.segments().isEmpty() && recording.currentSegment().sealed == null) {
-                String file = recording.currentSegment().file;
+        try (EvidenceJournal journal = EvidenceJournal.openForAppend(dir.resolve(RecordingLayout.JOURNAL_FILE))) {
+            if (!recording.segments().isEmpty() && recording.currentSegment().sealed() == null) {
+                String file = recording.currentSegment().file();
                 journal.append(new JournalEntry.SegmentSealed(
                         file, Files.size(dir.resolve(file)), Sha256.ofFile(dir.resolve(file))));
             }

@@ -14,6 +14,10 @@ import java.util.function.Consumer;
 import org.openbwc.device.media.Fragment;
 import org.openbwc.device.media.FragmentSink;
 import org.openbwc.device.media.InitSegment;
+import org.openbwc.evidence.EndReason;
+import org.openbwc.evidence.JournalEntry;
+import org.openbwc.evidence.RecordingLayout;
+import org.openbwc.evidence.Sha256;
 import org.tinylog.Logger;
 
 /**
@@ -134,7 +138,7 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         }
         Files.createDirectory(dir);
         ManifestFile.forceDirectory(evidenceRoot);
-        EvidenceJournal journal = EvidenceJournal.openForAppend(dir.resolve(EvidenceJournal.FILE_NAME));
+        EvidenceJournal journal = EvidenceJournal.openForAppend(dir.resolve(RecordingLayout.JOURNAL_FILE));
         JournalEntry.Opened opened = new JournalEntry.Opened(
                 request.recordingId(),
                 request.unitId(),

@@ -10,6 +10,8 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Base64;
 import java.util.Map;
+import org.openbwc.evidence.EvidenceJson;
+import org.openbwc.evidence.RecordingManifest;
 
 /**
  * Signs a manifest with the device key and puts it on disk atomically: a temporary file is written and fsync'd, then

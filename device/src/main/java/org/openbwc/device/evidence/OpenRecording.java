@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.openbwc.device.media.Fragment;
 import org.openbwc.device.media.InitSegment;
+import org.openbwc.evidence.EndReason;
+import org.openbwc.evidence.JournalEntry;
+import org.openbwc.evidence.Sha256;
 import org.tinylog.Logger;
 
 /**

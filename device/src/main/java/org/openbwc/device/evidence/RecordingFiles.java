@@ -8,9 +8,14 @@ import java.security.MessageDigest;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import org.openbwc.device.media.Fragment;
 import org.openbwc.device.media.InitSegment;
+import org.openbwc.evidence.EndReason;
+import org.openbwc.evidence.JournalEntry;
+import org.openbwc.evidence.JournaledRecording;
+import org.openbwc.evidence.RecordingLayout;
+import org.openbwc.evidence.RecordingManifest;
+import org.openbwc.evidence.Sha256;
 import org.tinylog.Logger;
 
 /**
@@ -74,10 +79,6 @@ final class RecordingFiles {
         this.channels = channels;
         fold.apply(opened);
         chain = fold.chainHead();
-    }
-
-    static String segmentName(int index) {
-        return String.format(Locale.ROOT, "seg-%06d.mp4", index);
     }
 
     Path dir() {
@@ -230,7 +231,7 @@ final class RecordingFiles {
     private void startSegment(Instant wallClock) throws IOException {
         if (segment != null) sealSegment();
         segmentIndex++;
-        segmentName = segmentName(segmentIndex);
+        segmentName = RecordingLayout.segmentName(segmentIndex);
         segment = channels.create(dir.resolve(segmentName));
         // The file's directory entry must be durable before a journal line names it.
         ManifestFile.forceDirectory(dir);

@@ -2,6 +2,7 @@ package org.openbwc.device.evidence;
 
 import java.nio.file.Path;
 import java.time.Instant;
+import org.openbwc.evidence.EndReason;
 
 /**
  * A recording the writer has sealed: its directory, what it holds and why it ended.

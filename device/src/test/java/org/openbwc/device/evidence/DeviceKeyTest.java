@@ -12,6 +12,7 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbwc.evidence.ManifestSignature;
 
 class DeviceKeyTest {
     @TempDir
@@ -39,8 +40,10 @@ class DeviceKeyTest {
         assertThat(again.publicKeyBase64()).isEqualTo(first.publicKeyBase64());
         assertThat(again.fingerprint()).isEqualTo(first.fingerprint()).matches("ed25519:[0-9a-f]{16}");
         byte[] data = "manifest".getBytes(StandardCharsets.UTF_8);
-        assertThat(DeviceKey.verify(first.publicKey(), data, again.sign(data))).isTrue();
-        assertThat(DeviceKey.publicKeyFromBase64(first.publicKeyBase64())).isEqualTo(first.publicKey());
+        assertThat(ManifestSignature.verify(first.publicKey(), data, again.sign(data)))
+                .isTrue();
+        assertThat(ManifestSignature.publicKeyFromBase64(first.publicKeyBase64()))
+                .isEqualTo(first.publicKey());
     }
 
     @Test
@@ -49,11 +52,11 @@ class DeviceKeyTest {
         DeviceKey other = DeviceKey.generate();
         byte[] data = "manifest".getBytes(StandardCharsets.UTF_8);
         byte[] signature = key.sign(data);
-        assertThat(DeviceKey.verify(key.publicKey(), data, signature)).isTrue();
-        assertThat(DeviceKey.verify(other.publicKey(), data, signature)).isFalse();
-        assertThat(DeviceKey.verify(key.publicKey(), "manifesT".getBytes(StandardCharsets.UTF_8), signature))
+        assertThat(ManifestSignature.verify(key.publicKey(), data, signature)).isTrue();
+        assertThat(ManifestSignature.verify(other.publicKey(), data, signature)).isFalse();
+        assertThat(ManifestSignature.verify(key.publicKey(), "manifesT".getBytes(StandardCharsets.UTF_8), signature))
                 .isFalse();
-        assertThat(DeviceKey.verify(key.publicKey(), data, new byte[3])).isFalse();
+        assertThat(ManifestSignature.verify(key.publicKey(), data, new byte[3])).isFalse();
     }
 
     @Test

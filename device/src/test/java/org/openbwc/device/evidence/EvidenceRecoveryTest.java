@@ -18,6 +18,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.device.media.Fragment;
+import org.openbwc.evidence.EvidenceVerifier;
+import org.openbwc.evidence.VerificationResult;
 
 class EvidenceRecoveryTest {
     private static final DeviceKey KEY = DeviceKey.generate();

@@ -14,6 +14,12 @@ import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbwc.evidence.EvidenceJson;
+import org.openbwc.evidence.EvidenceVerifier;
+import org.openbwc.evidence.JournalWalk;
+import org.openbwc.evidence.RecordingManifest;
+import org.openbwc.evidence.Sha256;
+import org.openbwc.evidence.VerificationResult;
 
 /** Every kind of tampering makes verification fail, naming the file and the place. */
 class EvidenceVerifierTest {

@@ -22,6 +22,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbwc.evidence.EvidenceVerifier;
+import org.openbwc.evidence.VerificationResult;
 
 /** The evidence disk fills from outside while a recording is written (issue 14, item 5). */
 @Timeout(60)

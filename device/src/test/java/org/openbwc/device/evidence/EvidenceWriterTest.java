@@ -24,6 +24,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.device.media.Fragment;
+import org.openbwc.evidence.EndReason;
+import org.openbwc.evidence.EvidenceJson;
+import org.openbwc.evidence.EvidenceVerifier;
+import org.openbwc.evidence.ManifestSignature;
+import org.openbwc.evidence.VerificationResult;
 
 class EvidenceWriterTest {
     private static final DeviceKey KEY = DeviceKey.generate();
@@ -397,8 +402,9 @@ class EvidenceWriterTest {
     static void assertSignatureVerifies(Path dir) throws IOException {
         JsonNode manifest = Recordings.manifest(dir);
         byte[] signature = Base64.getDecoder().decode(manifest.get("signature").asText());
-        var key = DeviceKey.publicKeyFromBase64(manifest.get("publicKey").asText());
-        assertThat(DeviceKey.verify(
+        var key =
+                ManifestSignature.publicKeyFromBase64(manifest.get("publicKey").asText());
+        assertThat(ManifestSignature.verify(
                         key,
                         EvidenceJson.canonicalWithoutSignature(
                                 EvidenceJson.readTree(Files.readAllBytes(dir.resolve("manifest.json")))),

@@ -1,4 +1,4 @@
-package org.openbwc.device.evidence;
+package org.openbwc.evidence;
 
 /**
  * The verifier's verdict: {@code ok} and a one-line summary, or the first problem found, naming the file and place.

@@ -1,4 +1,4 @@
-package org.openbwc.device.evidence;
+package org.openbwc.evidence;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -7,12 +7,12 @@ import java.util.List;
 /**
  * A recording as its journal describes it, folded line by line. The writer feeds it as it journals, recovery and
  * the verifier as they read, so all three derive the manifest the same way. Keeps aggregates only (not one object
- * per fragment), so hours of recording cost a few kilobytes.
+ * per fragment), so hours of recording cost a few kilobytes. Not thread-safe.
  */
-final class JournaledRecording {
+public final class JournaledRecording {
 
     /** What the journal says about one segment file so far. */
-    static final class SegmentState {
+    public static final class SegmentState {
         final String file;
         long end;
         long firstSeq = -1;
@@ -25,7 +25,30 @@ final class JournaledRecording {
         SegmentState(String file) {
             this.file = file;
         }
+
+        /** The segment's file name. */
+        public String file() {
+            return file;
+        }
+
+        /** Where its last journaled piece ends: the file's length as the journal knows it. */
+        public long end() {
+            return end;
+        }
+
+        /** How many fragments it holds (after its init segment). */
+        public long fragments() {
+            return fragments;
+        }
+
+        /** Its {@code segment} line, or null while it is open. */
+        public JournalEntry.SegmentSealed sealed() {
+            return sealed;
+        }
     }
+
+    /** An empty recording; the first entry to {@link #apply} is its {@code open} line. */
+    public JournaledRecording() {}
 
     private JournalEntry.Opened opened;
     private final List<SegmentState> segments = new ArrayList<>();
@@ -40,7 +63,8 @@ final class JournaledRecording {
     private Instant lastWallClock;
     private JournalEntry.Closed closed;
 
-    void apply(JournalEntry entry) {
+    /** Folds in the next journal line. */
+    public void apply(JournalEntry entry) {
         switch (entry) {
             case JournalEntry.Opened o -> {
                 opened = o;
@@ -78,50 +102,59 @@ final class JournaledRecording {
         }
     }
 
-    JournalEntry.Opened opened() {
+    /** The open line, or null before it. */
+    public JournalEntry.Opened opened() {
         return opened;
     }
 
-    JournalEntry.Closed closed() {
+    /** The close line, or null while the recording is open. */
+    public JournalEntry.Closed closed() {
         return closed;
     }
 
-    List<SegmentState> segments() {
+    /** The segments so far, in order (live view). */
+    public List<SegmentState> segments() {
         return segments;
     }
 
-    SegmentState currentSegment() {
+    /** The last segment started; throws IllegalStateException if there is none. */
+    public SegmentState currentSegment() {
         if (segments.isEmpty()) throw new IllegalStateException("no segment has been started");
         return segments.getLast();
     }
 
-    String chainHead() {
+    /** The chain value after the last media piece (hex); {@code chain_0} after the open line. */
+    public String chainHead() {
         return chainHead;
     }
 
-    long fragmentCount() {
+    /** Fragments journaled. */
+    public long fragmentCount() {
         return fragmentCount;
     }
 
-    long lastSeq() {
+    /** The last fragment's {@code seq}, 0 before the first. */
+    public long lastSeq() {
         return lastSeq;
     }
 
-    long durationMicros() {
+    /** Media time of all fragments journaled. */
+    public long durationMicros() {
         return durationMicros;
     }
 
-    long droppedFragments() {
+    /** Fragments the {@code gap} lines say are missing. */
+    public long droppedFragments() {
         return droppedFragments;
     }
 
     /** Wall clock of the last fragment, or the start time if there is none. */
-    Instant lastWallClock() {
+    public Instant lastWallClock() {
         return lastWallClock != null ? lastWallClock : opened.startedAt();
     }
 
     /** The manifest this journal seals to, unsigned; requires the open and close lines and every segment sealed. */
-    RecordingManifest manifest(String publicKeyBase64) {
+    public RecordingManifest manifest(String publicKeyBase64) {
         if (opened == null) throw new IllegalStateException("the journal has no open entry");
         if (closed == null) throw new IllegalStateException("the journal has no close entry");
         List<RecordingManifest.Segment> listed = new ArrayList<>();

@@ -1,4 +1,4 @@
-package org.openbwc.device.evidence;
+package org.openbwc.evidence;
 
 import java.time.Instant;
 import java.util.List;
@@ -50,6 +50,7 @@ public record RecordingManifest(
     /** The manifest layout this code writes. */
     public static final int FORMAT_VERSION = 1;
 
+    /** Copies the lists; a null {@code torn} (manifests from before it existed) becomes empty. */
     public RecordingManifest {
         markers = List.copyOf(markers);
         track = List.copyOf(track);
@@ -76,7 +77,8 @@ public record RecordingManifest(
     /** Bytes recovery cut off a file after a crash, and the file they were moved to (never deleted). */
     public record TornTail(String file, long offset, long bytes, String keptIn) {}
 
-    RecordingManifest withSignature(String base64) {
+    /** The same manifest with {@code signature} set to {@code base64} (null for none). */
+    public RecordingManifest withSignature(String base64) {
         return new RecordingManifest(
                 formatVersion,
                 recordingId,

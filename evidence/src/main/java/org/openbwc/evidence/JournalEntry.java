@@ -1,4 +1,4 @@
-package org.openbwc.device.evidence;
+package org.openbwc.evidence;
 
 import java.time.Instant;
 import java.util.List;
@@ -8,9 +8,11 @@ import java.util.List;
  * {@code fragment}) locate bytes in a segment file and carry their SHA-256 and the chain hash (see {@link Sha256});
  * the other lines carry what the manifest needs, so a recording can be sealed from its journal alone.
  */
-sealed interface JournalEntry {
+public sealed interface JournalEntry {
 
-    /** Bytes of a segment file that the chain covers. */
+    /**
+     * Bytes of a segment file that the chain covers: the file, where the bytes are in it and their SHA-256 (hex).
+     */
     sealed interface MediaPiece extends JournalEntry permits InitWritten, FragmentWritten {
         String segment();
 
@@ -21,6 +23,11 @@ sealed interface JournalEntry {
         String sha256();
 
         String chain();
+
+        /** Whether {@code bytes} are this piece's bytes: the same length and SHA-256. */
+        default boolean matches(byte[] bytes) {
+            return bytes.length == length() && Sha256.hex(bytes).equals(sha256());
+        }
     }
 
     /** First line: who, what and when, as the device knew it when the recording opened. */
@@ -46,8 +53,8 @@ sealed interface JournalEntry {
      * @param seq position in the recording, 1, 2, 3 … with no holes (the manifest's firstSeq/lastSeq)
      * @param muxSeq the muxer's own sequence number, kept to show where the stream itself had gaps
      * @param preEvent true for fragments from the pre-event buffer, absent otherwise
-     * @param capturedAt when the fragment's last picture was captured (see {@link
-     *     org.openbwc.device.media.Fragment#capturedAt()}); absent where not known, as for pre-event fragments
+     * @param capturedAt when the fragment's last picture was captured (the unit's {@code Fragment.capturedAt()});
+     *     absent where not known, as for pre-event fragments
      */
     record FragmentWritten(
             String segment,
@@ -98,7 +105,8 @@ sealed interface JournalEntry {
                     null);
         }
 
-        boolean fromPreEvent() {
+        /** Whether the fragment came from the pre-event buffer. */
+        public boolean fromPreEvent() {
             return preEvent != null;
         }
     }
@@ -106,8 +114,10 @@ sealed interface JournalEntry {
     /** A segment file is complete: its final size and the SHA-256 of the whole file. */
     record SegmentSealed(String segment, long length, String sha256) implements JournalEntry {}
 
+    /** A marker the officer set. */
     record MarkerAdded(Instant at, String label) implements JournalEntry {}
 
+    /** A GNSS fix. */
     record LocationAdded(Instant at, double lat, double lon, Double accuracyMeters) implements JournalEntry {}
 
     /**

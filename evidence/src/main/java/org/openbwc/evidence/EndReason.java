@@ -1,4 +1,4 @@
-package org.openbwc.device.evidence;
+package org.openbwc.evidence;
 
 /** Why a recording was sealed; written to the journal and the manifest as {@link #wireName()}. */
 public enum EndReason {

@@ -1,4 +1,4 @@
-package org.openbwc.device.evidence;
+package org.openbwc.evidence;
 
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -26,7 +26,7 @@ import org.openbwc.json.JsonWriter;
  * Jackson), so recordings sealed before still verify. Signer and verifier both go through parse-then-canonicalize,
  * so the layout of {@code manifest.json} on disk (indentation, member order) never matters.
  */
-final class EvidenceJson {
+public final class EvidenceJson {
     /** Journal entry types by their {@code type} tag, in the order they were introduced. */
     private static final Map<String, Class<? extends JournalEntry>> ENTRY_TYPES = new LinkedHashMap<>();
 
@@ -44,7 +44,7 @@ final class EvidenceJson {
     private EvidenceJson() {}
 
     /** One journal line's JSON (without the newline): compact, the type tag first, absent fields left out. */
-    static byte[] journalEntry(JournalEntry entry) {
+    public static byte[] journalEntry(JournalEntry entry) {
         Map<String, Object> line = new LinkedHashMap<>();
         line.put("type", typeOf(entry));
         @SuppressWarnings("unchecked")
@@ -53,8 +53,17 @@ final class EvidenceJson {
         return JsonWriter.compact(line);
     }
 
+    /** One journal line as it goes into {@code journal.jsonl}: {@link #journalEntry} and its newline. */
+    public static byte[] journalLine(JournalEntry entry) {
+        byte[] json = journalEntry(entry);
+        byte[] line = new byte[json.length + 1];
+        System.arraycopy(json, 0, line, 0, json.length);
+        line[json.length] = '\n';
+        return line;
+    }
+
     /** Reads one journal line; a line that is not a known entry throws {@link JsonException} saying why. */
-    static JournalEntry readJournalEntry(byte[] line) {
+    public static JournalEntry readJournalEntry(byte[] line) {
         if (!(JsonReader.parse(line) instanceof Map<?, ?> members))
             throw new JsonException("a journal entry must be a JSON object");
         if (!(members.get("type") instanceof String type)) throw new JsonException("a journal entry needs a 'type'");
@@ -72,31 +81,31 @@ final class EvidenceJson {
     }
 
     /** manifest.json as people read it: indented, every field present. */
-    static byte[] manifestFile(RecordingManifest manifest) {
+    public static byte[] manifestFile(RecordingManifest manifest) {
         return JsonWriter.pretty(tree(manifest)).getBytes(StandardCharsets.UTF_8);
     }
 
     /** A manifest as a JSON tree, for comparing with one read from a file. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> tree(RecordingManifest manifest) {
+    public static Map<String, Object> tree(RecordingManifest manifest) {
         return (Map<String, Object>) JsonBinder.toPlain(manifest);
     }
 
     /** Parses manifest.json into a tree; throws {@link JsonException} naming the line and column of bad JSON. */
     @SuppressWarnings("unchecked")
-    static Map<String, Object> readTree(byte[] json) {
+    public static Map<String, Object> readTree(byte[] json) {
         if (!(JsonReader.parse(json) instanceof Map<?, ?> members))
             throw new JsonException("a manifest must be a JSON object");
         return (Map<String, Object>) members;
     }
 
     /** Binds a parsed manifest tree; throws {@link JsonException} naming the field that does not fit. */
-    static RecordingManifest manifest(Map<String, Object> tree) {
+    public static RecordingManifest manifest(Map<String, Object> tree) {
         return JsonBinder.bind(tree, RecordingManifest.class);
     }
 
     /** The bytes a manifest signature covers (see the class comment). */
-    static byte[] canonicalWithoutSignature(Map<String, Object> manifest) {
+    public static byte[] canonicalWithoutSignature(Map<String, Object> manifest) {
         Map<String, Object> copy = new LinkedHashMap<>(manifest);
         copy.remove("signature");
         return JsonWriter.compact(sorted(copy));
@@ -117,7 +126,7 @@ final class EvidenceJson {
     }
 
     /** Names of the top-level members whose values differ between two manifests, in sorted order. */
-    static List<String> differingFields(Map<String, Object> a, Map<String, Object> b, List<String> ignored) {
+    public static List<String> differingFields(Map<String, Object> a, Map<String, Object> b, List<String> ignored) {
         TreeSet<String> names = new TreeSet<>(a.keySet());
         names.addAll(b.keySet());
         List<String> differing = new ArrayList<>();

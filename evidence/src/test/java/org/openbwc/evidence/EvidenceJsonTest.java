@@ -1,4 +1,4 @@
-package org.openbwc.device.evidence;
+package org.openbwc.evidence;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -12,7 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.openbwc.device.evidence.JournalEntry.FragmentWritten;
+import org.openbwc.evidence.JournalEntry.FragmentWritten;
 
 class EvidenceJsonTest {
 
@@ -44,7 +44,7 @@ class EvidenceJsonTest {
                 1_200_000,
                 200_000,
                 Instant.parse("2025-03-01T10:00:01.400Z"));
-        String line = new String(EvidenceJournal.encode(f), StandardCharsets.UTF_8);
+        String line = new String(EvidenceJson.journalLine(f), StandardCharsets.UTF_8);
         assertThat(line)
                 .isEqualTo("{\"type\":\"fragment\",\"segment\":\"seg-000001.mp4\",\"offset\":1234,\"length\":5678,"
                         + "\"sha256\":\"" + "ab".repeat(32) + "\",\"chain\":\"" + "cd".repeat(32)
@@ -77,7 +77,8 @@ class EvidenceJsonTest {
                         12,
                         List.of(new RecordingManifest.TornTail("seg-000001.mp4", 900, 12, "x"))));
         for (JournalEntry e : entries) {
-            assertThat(EvidenceJson.readJournalEntry(EvidenceJournal.encode(e))).isEqualTo(e);
+            assertThat(EvidenceJson.readJournalEntry(EvidenceJson.journalLine(e)))
+                    .isEqualTo(e);
         }
     }
 

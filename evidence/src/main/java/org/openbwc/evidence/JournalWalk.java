@@ -1,6 +1,7 @@
-package org.openbwc.device.evidence;
+package org.openbwc.evidence;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
@@ -14,13 +15,14 @@ import java.util.HexFormat;
  * Reads a recording's journal from the top and checks every line against the one before it and against the segment
  * files: the order of segments, the run of fragment numbers, the offsets tiling each file, the chain recomputed from
  * the recording id, and the SHA-256 of the bytes each media line points at. Stops at the first problem and reports
- * it naming the place; what came before it is known good. Shared by {@link EvidenceVerifier} and
- * {@link EvidenceRecovery}.
+ * it naming the place; what came before it is known good. Shared by {@link EvidenceVerifier} and the unit's
+ * recovery ({@code EvidenceRecovery} in the device module). Walked over the journal alone
+ * ({@link #journalOnly(byte[])}) it checks everything but the segment bytes.
  */
-final class JournalWalk {
+public final class JournalWalk {
 
     /** How the walk ended. */
-    enum Stop {
+    public enum Stop {
         /** Every line checked out. */
         END,
         /** The last line was torn (no newline) or could not be parsed. */
@@ -33,21 +35,29 @@ final class JournalWalk {
         INCONSISTENT
     }
 
-    /** The known-good prefix and, unless {@code stop == END}, the first problem. */
-    record Outcome(
+    /**
+     * The known-good prefix and, unless {@code stop == END}, the first problem.
+     *
+     * @param goodBytes the journal's length up to the end of the last good line
+     * @param lastInitLineStart where the last good {@code init} line starts, -1 if there is none
+     */
+    public record Outcome(
             JournaledRecording recording,
             long goodBytes,
             int goodLines,
             long lastInitLineStart,
             Stop stop,
             String problem,
-            EvidenceJournal.Line problemLine) {
-        boolean clean() {
+            JournalReader.Line problemLine) {
+        /** Whether every line checked out. */
+        public boolean clean() {
             return stop == Stop.END;
         }
     }
 
+    /** The recording folder, or null when only the journal is walked. */
     private final Path dir;
+
     private final long limitBytes;
     private long lastInitLineStart = -1;
     private final JournaledRecording recording = new JournaledRecording();
@@ -55,7 +65,7 @@ final class JournalWalk {
     private int goodLines;
     private Stop stop = Stop.END;
     private String problem;
-    private EvidenceJournal.Line problemLine;
+    private JournalReader.Line problemLine;
     private String chain;
     private FileChannel segment;
     private MessageDigest segmentDigest;
@@ -65,36 +75,48 @@ final class JournalWalk {
         this.limitBytes = limitBytes;
     }
 
-    static Outcome run(Path recordingDir) throws IOException {
+    /** Walks the journal of {@code recordingDir}, checking it against the segment files beside it. */
+    public static Outcome run(Path recordingDir) throws IOException {
         return run(recordingDir, Long.MAX_VALUE);
     }
 
     /** Walks only the lines that end within the first {@code limitBytes} of the journal. */
-    static Outcome run(Path recordingDir, long limitBytes) throws IOException {
+    public static Outcome run(Path recordingDir, long limitBytes) throws IOException {
         JournalWalk walk = new JournalWalk(recordingDir, limitBytes);
-        Path journal = recordingDir.resolve(EvidenceJournal.FILE_NAME);
+        Path journal = recordingDir.resolve(RecordingLayout.JOURNAL_FILE);
         if (!Files.exists(journal)) {
             return new Outcome(
-                    walk.recording, 0, 0, -1, Stop.INCONSISTENT, EvidenceJournal.FILE_NAME + " missing", null);
+                    walk.recording, 0, 0, -1, Stop.INCONSISTENT, RecordingLayout.JOURNAL_FILE + " missing", null);
         }
         try {
-            EvidenceJournal.read(journal, walk::visit);
+            JournalReader.read(journal, walk::visit);
         } finally {
             if (walk.segment != null) walk.segment.close();
         }
-        return new Outcome(
-                walk.recording,
-                walk.goodBytes,
-                walk.goodLines,
-                walk.lastInitLineStart,
-                walk.stop,
-                walk.problem,
-                walk.problemLine);
+        return walk.outcome();
     }
 
-    private boolean visit(EvidenceJournal.Line line) throws IOException {
+    /**
+     * Walks a journal held in memory without its segment files: order, fragment numbers, offsets, the chain and the
+     * segment lines' lengths are checked; the bytes and the segments' SHA-256 are not (they are not here).
+     */
+    public static Outcome journalOnly(byte[] journal) {
+        JournalWalk walk = new JournalWalk(null, Long.MAX_VALUE);
+        try {
+            JournalReader.read(journal, walk::visit);
+        } catch (IOException e) {
+            throw new UncheckedIOException("walking a journal held in memory", e);
+        }
+        return walk.outcome();
+    }
+
+    private Outcome outcome() {
+        return new Outcome(recording, goodBytes, goodLines, lastInitLineStart, stop, problem, problemLine);
+    }
+
+    private boolean visit(JournalReader.Line line) throws IOException {
         if (line.end() > limitBytes) return false;
-        String at = EvidenceJournal.FILE_NAME + " line " + line.number() + ": ";
+        String at = RecordingLayout.JOURNAL_FILE + " line " + line.number() + ": ";
         if (line.entry() == null) return fail(line, Stop.BAD_LINE, at + line.error());
         JournalEntry entry = line.entry();
         if (line.number() == 1 && !(entry instanceof JournalEntry.Opened)) {
@@ -125,7 +147,7 @@ final class JournalWalk {
         return new Failure(Stop.INCONSISTENT, message);
     }
 
-    private boolean fail(EvidenceJournal.Line line, Stop kind, String message) {
+    private boolean fail(JournalReader.Line line, Stop kind, String message) {
         stop = kind;
         problem = message;
         problemLine = line;
@@ -144,7 +166,7 @@ final class JournalWalk {
         if (index > 0 && recording.currentSegment().sealed == null) {
             return inconsistent(at + i.segment() + " starts before " + recording.currentSegment().file + " was sealed");
         }
-        String expected = RecordingFiles.segmentName(index + 1);
+        String expected = RecordingLayout.segmentName(index + 1);
         if (!expected.equals(i.segment())) {
             return inconsistent(
                     "segments out of order: the journal starts " + i.segment() + " where " + expected + " belongs");
@@ -153,6 +175,10 @@ final class JournalWalk {
             return inconsistent(at + "init segment of " + i.segment() + " at offset " + i.offset() + ", expected 0");
         String next = Sha256.chainNext(chain, i.sha256());
         if (!next.equals(i.chain())) return inconsistent(at + "chain mismatch at the init segment of " + i.segment());
+        if (dir == null) {
+            chain = next;
+            return null;
+        }
         if (segment != null) segment.close();
         Path file = dir.resolve(i.segment());
         try {
@@ -169,7 +195,9 @@ final class JournalWalk {
     }
 
     private Failure fragment(JournalEntry.FragmentWritten f, String at) throws IOException {
-        if (recording.segments().isEmpty() || recording.currentSegment().sealed != null || segment == null) {
+        if (recording.segments().isEmpty()
+                || recording.currentSegment().sealed != null
+                || (dir != null && segment == null)) {
             return inconsistent(at + "fragment " + f.seq() + " outside an open segment");
         }
         long last = recording.lastSeq();
@@ -197,6 +225,7 @@ final class JournalWalk {
     }
 
     private Failure checkBytes(JournalEntry.MediaPiece piece, String what) throws IOException {
+        if (dir == null) return null;
         long size = segment.size();
         if (piece.offset() + piece.length() > size) {
             return new Failure(
@@ -226,7 +255,9 @@ final class JournalWalk {
     }
 
     private Failure sealed(JournalEntry.SegmentSealed s, String at, int lineNumber) throws IOException {
-        if (recording.segments().isEmpty() || recording.currentSegment().sealed != null || segment == null) {
+        if (recording.segments().isEmpty()
+                || recording.currentSegment().sealed != null
+                || (dir != null && segment == null)) {
             return inconsistent(at + "segment entry for " + s.segment() + " outside an open segment");
         }
         JournaledRecording.SegmentState current = recording.currentSegment();
@@ -237,12 +268,13 @@ final class JournalWalk {
             return inconsistent(
                     at + s.segment() + " sealed at " + s.length() + " bytes but its fragments end at " + current.end);
         }
+        if (dir == null) return null;
         long size = segment.size();
         if (size > s.length())
             return inconsistent(s.segment() + ": " + (size - s.length()) + " unexpected bytes after the end");
         String sha = HexFormat.of().formatHex(segmentDigest.digest());
         if (!sha.equals(s.sha256())) {
-            return inconsistent(s.segment() + ": sha256 of the file does not match " + EvidenceJournal.FILE_NAME
+            return inconsistent(s.segment() + ": sha256 of the file does not match " + RecordingLayout.JOURNAL_FILE
                     + " line " + lineNumber);
         }
         return null;

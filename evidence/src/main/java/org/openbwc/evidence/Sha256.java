@@ -1,4 +1,4 @@
-package org.openbwc.device.evidence;
+package org.openbwc.evidence;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -17,12 +17,13 @@ import java.util.HexFormat;
  * over the raw 32-byte digests. Seeding with the recording id (rather than zeros) ties a chain to one recording,
  * so the journal of one recording cannot be passed off as another's.
  */
-final class Sha256 {
+public final class Sha256 {
     private static final HexFormat HEX = HexFormat.of();
 
     private Sha256() {}
 
-    static MessageDigest newDigest() {
+    /** A fresh SHA-256 digest. */
+    public static MessageDigest newDigest() {
         try {
             return MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -30,17 +31,20 @@ final class Sha256 {
         }
     }
 
-    static String hex(byte[] bytes) {
+    /** The SHA-256 of {@code bytes}, hex. */
+    public static String hex(byte[] bytes) {
         return hex(bytes, 0, bytes.length);
     }
 
-    static String hex(byte[] bytes, int offset, int length) {
+    /** The SHA-256 of {@code length} bytes of {@code bytes} from {@code offset}, hex. */
+    public static String hex(byte[] bytes, int offset, int length) {
         MessageDigest digest = newDigest();
         digest.update(bytes, offset, length);
         return HEX.formatHex(digest.digest());
     }
 
-    static String ofFile(Path file) throws IOException {
+    /** The SHA-256 of a whole file, hex. */
+    public static String ofFile(Path file) throws IOException {
         MessageDigest digest = newDigest();
         try (InputStream in = Files.newInputStream(file)) {
             byte[] buffer = new byte[1 << 16];
@@ -49,23 +53,26 @@ final class Sha256 {
         return HEX.formatHex(digest.digest());
     }
 
-    static String chainStart(String recordingId) {
+    /** {@code chain_0}: the SHA-256 of the recording id's UTF-8 bytes, hex. */
+    public static String chainStart(String recordingId) {
         return hex(recordingId.getBytes(StandardCharsets.UTF_8));
     }
 
-    static String chainNext(String previousChainHex, String shaHex) {
+    /** {@code chain_n} from {@code chain_{n-1}} and the next piece's SHA-256, both hex. */
+    public static String chainNext(String previousChainHex, String shaHex) {
         MessageDigest digest = newDigest();
         digest.update(HEX.parseHex(previousChainHex));
         digest.update(HEX.parseHex(shaHex));
         return HEX.formatHex(digest.digest());
     }
 
-    static String toHex(byte[] digest) {
+    /** A finished digest as hex. */
+    public static String toHex(byte[] digest) {
         return HEX.formatHex(digest);
     }
 
     /** The last 8 hex digits, for one-line summaries. */
-    static String tail(String hex) {
+    public static String tail(String hex) {
         return hex == null || hex.length() < 8 ? String.valueOf(hex) : "…" + hex.substring(hex.length() - 8);
     }
 }

@@ -1,0 +1,148 @@
+package org.openbwc.evidence;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * A sealed recording made without the unit's writer: segments of made-up bytes, the journal that describes them, and
+ * the manifest folded from that journal and signed with a key of the test's own, exactly as the unit seals one.
+ */
+final class SyntheticRecording {
+    static final Instant STARTED = Instant.parse("2025-03-01T10:00:00Z");
+
+    final String id;
+    final KeyPair key;
+    final Map<String, byte[]> segments = new LinkedHashMap<>();
+    final byte[] journal;
+    final byte[] manifest;
+    final RecordingManifest sealed;
+
+    private SyntheticRecording(
+            String id, KeyPair key, byte[] journal, byte[] manifest, RecordingManifest sealed, Map<String, byte[]> s) {
+        this.id = id;
+        this.key = key;
+        this.journal = journal;
+        this.manifest = manifest;
+        this.sealed = sealed;
+        segments.putAll(s);
+    }
+
+    static KeyPair newKey() {
+        try {
+            return KeyPairGenerator.getInstance(ManifestSignature.ALGORITHM).generateKeyPair();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** {@code segmentCount} segments of {@code fragmentsPerSegment} fragments each, a marker, a GNSS fix. */
+    static SyntheticRecording make(String id, KeyPair key, int segmentCount, int fragmentsPerSegment) {
+        return make(id, key, segmentCount, fragmentsPerSegment, id.hashCode());
+    }
+
+    /** As {@link #make(String, KeyPair, int, int)}, with media bytes drawn from {@code seed}. */
+    static SyntheticRecording make(String id, KeyPair key, int segmentCount, int fragmentsPerSegment, long seed) {
+        Random random = new Random(seed);
+        List<JournalEntry> lines = new ArrayList<>();
+        Map<String, byte[]> files = new LinkedHashMap<>();
+        lines.add(new JournalEntry.Opened(id, "unit-7", "officer-42", "button", STARTED, "gnss", true, 3L, "test-1.0"));
+        String chain = Sha256.chainStart(id);
+        long seq = 1;
+        long media = 0;
+        for (int s = 1; s <= segmentCount; s++) {
+            String name = RecordingLayout.segmentName(s);
+            ByteArrayOutputStream file = new ByteArrayOutputStream();
+            byte[] init = bytes(random, 300);
+            file.writeBytes(init);
+            chain = Sha256.chainNext(chain, Sha256.hex(init));
+            lines.add(new JournalEntry.InitWritten(name, 0, init.length, Sha256.hex(init), chain, at(media)));
+            for (int f = 0; f < fragmentsPerSegment; f++) {
+                byte[] fragment = bytes(random, 500 + random.nextInt(500));
+                long offset = file.size();
+                file.writeBytes(fragment);
+                String sha = Sha256.hex(fragment);
+                chain = Sha256.chainNext(chain, sha);
+                lines.add(new JournalEntry.FragmentWritten(
+                        name,
+                        offset,
+                        fragment.length,
+                        sha,
+                        chain,
+                        seq,
+                        seq + 100,
+                        f == 0,
+                        seq <= 2,
+                        media,
+                        200_000,
+                        at(media),
+                        null));
+                seq++;
+                media += 200_000;
+            }
+            byte[] whole = file.toByteArray();
+            lines.add(new JournalEntry.SegmentSealed(name, whole.length, Sha256.hex(whole)));
+            files.put(name, whole);
+            if (s == 1) {
+                lines.add(new JournalEntry.MarkerAdded(at(media), "door opened"));
+                lines.add(new JournalEntry.LocationAdded(at(media), 52.52, 13.40, 4.0));
+            }
+        }
+        lines.add(new JournalEntry.Closed(at(media), EndReason.STOPPED.wireName(), 0, List.of()));
+
+        ByteArrayOutputStream journal = new ByteArrayOutputStream();
+        JournaledRecording fold = new JournaledRecording();
+        for (JournalEntry line : lines) {
+            journal.writeBytes(EvidenceJson.journalLine(line));
+            fold.apply(line);
+        }
+        String publicKey = Base64.getEncoder().encodeToString(key.getPublic().getEncoded());
+        RecordingManifest sealed = sign(fold.manifest(publicKey), key);
+        return new SyntheticRecording(id, key, journal.toByteArray(), EvidenceJson.manifestFile(sealed), sealed, files);
+    }
+
+    /** Signs as the unit does: the canonical bytes of the manifest as a verifier parses it back. */
+    static RecordingManifest sign(RecordingManifest unsigned, KeyPair key) {
+        byte[] canonical = EvidenceJson.canonicalWithoutSignature(
+                EvidenceJson.readTree(EvidenceJson.manifestFile(unsigned.withSignature(null))));
+        try {
+            Signature signer = Signature.getInstance(ManifestSignature.ALGORITHM);
+            signer.initSign(key.getPrivate());
+            signer.update(canonical);
+            return unsigned.withSignature(Base64.getEncoder().encodeToString(signer.sign()));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Writes the recording folder {@code <root>/<id>/}. */
+    Path writeTo(Path root) throws IOException {
+        Path dir = Files.createDirectories(root.resolve(id));
+        for (Map.Entry<String, byte[]> s : segments.entrySet()) Files.write(dir.resolve(s.getKey()), s.getValue());
+        Files.write(dir.resolve(RecordingLayout.JOURNAL_FILE), journal);
+        Files.write(dir.resolve(RecordingLayout.MANIFEST_FILE), manifest);
+        return dir;
+    }
+
+    private static Instant at(long mediaMicros) {
+        return STARTED.plusNanos(mediaMicros * 1000);
+    }
+
+    private static byte[] bytes(Random random, int n) {
+        byte[] b = new byte[n];
+        random.nextBytes(b);
+        return b;
+    }
+}
