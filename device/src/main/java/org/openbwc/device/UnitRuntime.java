@@ -1,5 +1,7 @@
 package org.openbwc.device;
 
+import java.io.IOException;
+import java.net.URI;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -8,6 +10,8 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.openbwc.config.OffloadConfig;
+import org.openbwc.config.OffloadWhen;
 import org.openbwc.config.RecordingConfig;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.device.core.ButtonGesture;
@@ -33,13 +37,9 @@ import org.openbwc.device.identity.UnitEnrolment;
 import org.openbwc.device.identity.UnitKeyFiles;
 import org.openbwc.device.live.LiveOrigins;
 import org.openbwc.device.live.UplinkClients;
-import org.openbwc.device.offload.UnitOffload;
-import org.openbwc.config.OffloadConfig;
-import org.openbwc.config.OffloadWhen;
-import java.net.URI;
-import java.io.IOException;
 import org.openbwc.device.mqtt.EventJournal;
 import org.openbwc.device.mqtt.UnitLink;
+import org.openbwc.device.offload.UnitOffload;
 import org.openbwc.evidence.EndReason;
 import org.openbwc.evidence.VerificationResult;
 import org.openbwc.hal.Button;
@@ -144,7 +144,9 @@ public final class UnitRuntime implements AutoCloseable {
     private static UnitOffload offloadOf(UnitConfig config, UnitKeyFiles keys, Telemetry telemetry, Hardware hw) {
         OffloadConfig c = config.offload() == null ? OffloadConfig.defaults() : config.offload();
         if (c.when() == OffloadWhen.NEVER) return null;
-        String url = c.url() != null ? c.url() : config.enrolment() == null ? null : config.enrolment().url();
+        String url = c.url() != null
+                ? c.url()
+                : config.enrolment() == null ? null : config.enrolment().url();
         if (url == null) {
             Logger.info("[{}] no offload: neither offload.url nor enrolment.url names the gateway", config.unitId());
             return null;

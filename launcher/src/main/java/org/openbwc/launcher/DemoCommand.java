@@ -20,6 +20,8 @@ import org.openbwc.config.HalMode;
 import org.openbwc.config.HttpConfig;
 import org.openbwc.config.MapConfig;
 import org.openbwc.config.MqttConfig;
+import org.openbwc.config.OffloadConfig;
+import org.openbwc.config.OffloadWhen;
 import org.openbwc.config.TelemetryConfig;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.config.VideoConfig;
@@ -181,7 +183,11 @@ public final class DemoCommand implements Callable<Integer> {
         Thread hook = null;
         try {
             for (int i = 1; i <= units; i++) {
-                UnitConfig unit = enrolment(gateway, unitConfig(i, mqttUrl));
+                // The demo's units offload whenever the gateway is reachable (a real unit waits for its dock).
+                UnitConfig unit = enrolment(gateway, unitConfig(i, mqttUrl))
+                        .withOffload(OffloadConfig.defaults()
+                                .withWhen(OffloadWhen.ANY_LINK)
+                                .withUrl(gateway.unitsUrl()));
                 SimulatedUnit u = new SimulatedUnit(unit, BwcVersion.version());
                 fleet.add(u);
                 u.powerOn();

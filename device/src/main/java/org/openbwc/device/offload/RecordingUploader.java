@@ -2,9 +2,9 @@ package org.openbwc.device.offload;
 
 import io.tus.java.client.ProtocolException;
 import io.tus.java.client.TusClient;
+import io.tus.java.client.TusURLStore;
 import io.tus.java.client.TusUpload;
 import io.tus.java.client.TusUploader;
-import io.tus.java.client.TusURLStore;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
@@ -76,7 +76,8 @@ final class RecordingUploader {
             c.getOutputStream().close();
             int status = c.getResponseCode();
             if (status != 200) {
-                throw new OffloadRefused(status, "the store refused " + recordingId + ": HTTP " + status + " " + error(c));
+                throw new OffloadRefused(
+                        status, "the store refused " + recordingId + ": HTTP " + status + " " + error(c));
             }
             try (InputStream in = c.getInputStream()) {
                 return object(in.readAllBytes());
@@ -98,7 +99,8 @@ final class RecordingUploader {
             throw refusal(e, "opening the upload of " + recordingId + "/" + name);
         }
         if (uploader.getOffset() > 0) {
-            Logger.info("offload {}/{}: resuming at byte {} the store confirmed", recordingId, name, uploader.getOffset());
+            Logger.info(
+                    "offload {}/{}: resuming at byte {} the store confirmed", recordingId, name, uploader.getOffset());
         }
         uploader.setChunkSize(64 * 1024);
         uploader.setRequestPayloadSize(partBytes);
@@ -140,7 +142,8 @@ final class RecordingUploader {
             @Override
             public void prepareConnection(HttpURLConnection connection) {
                 super.prepareConnection(connection);
-                if (connection instanceof HttpsURLConnection https) https.setSSLSocketFactory(context.getSocketFactory());
+                if (connection instanceof HttpsURLConnection https)
+                    https.setSSLSocketFactory(context.getSocketFactory());
                 connection.setReadTimeout(60_000);
             }
         };
@@ -173,7 +176,8 @@ final class RecordingUploader {
 
     private HttpURLConnection open(String path, String method) throws IOException {
         HttpURLConnection c = (HttpURLConnection) url(path).openConnection();
-        if (c instanceof HttpsURLConnection https) https.setSSLSocketFactory(tls.get().getSocketFactory());
+        if (c instanceof HttpsURLConnection https)
+            https.setSSLSocketFactory(tls.get().getSocketFactory());
         c.setRequestMethod(method);
         c.setConnectTimeout(10_000);
         // Completing verifies and copies the whole recording at the store: minutes for an hour of video.

@@ -74,8 +74,8 @@ public final class UnitOffload implements AutoCloseable {
         this.docked = docked;
         this.storage = storage;
         this.lowFreeBytesPercent = lowPercent;
-        this.uploader = new RecordingUploader(
-                base, tls, config.partMegabytes() << 20, config.maxMbps() * 1_000_000L / 8);
+        this.uploader =
+                new RecordingUploader(base, tls, config.partMegabytes() << 20, config.maxMbps() * 1_000_000L / 8);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "offload-" + unitId);
             t.setDaemon(true);
@@ -86,8 +86,12 @@ public final class UnitOffload implements AutoCloseable {
     /** Starts the loop; the first round right away. */
     public UnitOffload start() {
         thread.schedule(this::round, 0, TimeUnit.SECONDS);
-        Logger.info("{}offload {} to {} at most {} Mbit/s", tag, config.when().name().toLowerCase(java.util.Locale.ROOT),
-                uploaderBase(), config.maxMbps());
+        Logger.info(
+                "{}offload {} to {} at most {} Mbit/s",
+                tag,
+                config.when().name().toLowerCase(java.util.Locale.ROOT),
+                uploaderBase(),
+                config.maxMbps());
         return this;
     }
 
@@ -167,20 +171,27 @@ public final class UnitOffload implements AutoCloseable {
             } catch (RecordingUploader.OffloadRefused e) {
                 if (e.status == 422 || e.status == 400 || e.status == 413) {
                     Files.writeString(refusedFolder.resolve(c.recordingId()), e.getMessage());
-                    Logger.error("{}the store refused recording {}: {}; kept on the unit, not sent again", tag,
-                            c.recordingId(), e.getMessage());
+                    Logger.error(
+                            "{}the store refused recording {}: {}; kept on the unit, not sent again",
+                            tag,
+                            c.recordingId(),
+                            e.getMessage());
                     return;
                 }
                 throw e;
             }
         }
-        if (!"stored".equals(receipt.get("state")) || !Boolean.TRUE.equals(receipt.get("verified"))
+        if (!"stored".equals(receipt.get("state"))
+                || !Boolean.TRUE.equals(receipt.get("verified"))
                 || !manifest.chainHead().equals(receipt.get("chainHead"))) {
-            throw new IOException("the store's receipt for " + c.recordingId() + " does not vouch for this recording: "
-                    + receipt);
+            throw new IOException(
+                    "the store's receipt for " + c.recordingId() + " does not vouch for this recording: " + receipt);
         }
         receipts.write(c.recordingId(), org.openbwc.json.JsonWriter.compactString(receipt));
-        Logger.info("{}recording {} is in the evidence store, verified (chain {})", tag, c.recordingId(),
+        Logger.info(
+                "{}recording {} is in the evidence store, verified (chain {})",
+                tag,
+                c.recordingId(),
                 manifest.chainHead().substring(0, 12));
     }
 
@@ -190,7 +201,8 @@ public final class UnitOffload implements AutoCloseable {
         out.add(dir.resolve(RecordingLayout.MANIFEST_FILE));
         out.add(dir.resolve(RecordingLayout.JOURNAL_FILE));
         for (RecordingManifest.Segment s : manifest.segments()) out.add(dir.resolve(s.file()));
-        for (RecordingManifest.TornTail t : manifest.torn()) out.add(dir.resolve(Path.of(t.keptIn()).getFileName()));
+        for (RecordingManifest.TornTail t : manifest.torn())
+            out.add(dir.resolve(Path.of(t.keptIn()).getFileName()));
         return out;
     }
 
@@ -208,7 +220,11 @@ public final class UnitOffload implements AutoCloseable {
             try {
                 RecordingManifest m = manifest(dir);
                 out.add(new OffloadCandidate(
-                        id, dir, m.startedAt(), "sos".equals(m.trigger()) || !m.markers().isEmpty(), size(dir)));
+                        id,
+                        dir,
+                        m.startedAt(),
+                        "sos".equals(m.trigger()) || !m.markers().isEmpty(),
+                        size(dir)));
             } catch (IOException | RuntimeException e) {
                 Logger.warn("{}recording {} has an unreadable manifest; not offloaded: {}", tag, id, e.getMessage());
             }
@@ -244,7 +260,8 @@ public final class UnitOffload implements AutoCloseable {
         List<OffloadCandidate> byAge = new ArrayList<>();
         for (Path d : offloaded) {
             try {
-                byAge.add(new OffloadCandidate(d.getFileName().toString(), d, manifest(d).startedAt(), false, 0));
+                byAge.add(new OffloadCandidate(
+                        d.getFileName().toString(), d, manifest(d).startedAt(), false, 0));
             } catch (IOException | RuntimeException e) {
                 // unreadable now: leave it alone
             }
@@ -257,8 +274,11 @@ public final class UnitOffload implements AutoCloseable {
                 for (Path p : files.toList()) Files.delete(p);
             }
             Files.delete(c.dir());
-            Logger.info("{}storage low: deleted recording {} ({} bytes), which the evidence store holds verified", tag,
-                    c.recordingId(), freed);
+            Logger.info(
+                    "{}storage low: deleted recording {} ({} bytes), which the evidence store holds verified",
+                    tag,
+                    c.recordingId(),
+                    freed);
         }
     }
 

@@ -6,16 +6,16 @@ import java.security.PublicKey;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Function;
+import org.openbwc.config.GatewayConfig;
 import org.openbwc.evidence.ManifestSignature;
 import org.openbwc.gateway.identity.EnrolledUnit;
 import org.openbwc.gateway.identity.UnitDirectory;
 import org.openbwc.gateway.offload.OffloadReceiver;
+import org.openbwc.store.DatabaseConfig;
 import org.openbwc.store.RecordingCatalog;
 import org.openbwc.store.objects.EvidenceObjects;
 import org.openbwc.store.objects.FileEvidenceObjects;
 import org.tinylog.Logger;
-import org.openbwc.config.GatewayConfig;
-import org.openbwc.store.DatabaseConfig;
 
 /**
  * Where a gateway's evidence lives, from its configuration: the index in {@code database} (else the embedded one), the
@@ -53,8 +53,8 @@ public final class EvidenceIndex {
         try {
             return new OffloadReceiver(staging, objects, catalog, pinnedKeys(units), clock);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open the offload staging folder " + staging + ": " + e.getMessage(),
-                    e);
+            throw new IllegalStateException(
+                    "cannot open the offload staging folder " + staging + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,4 +8,5 @@ package org.openbwc.gateway.offload;
  * @param chainHead the manifest's hash-chain head the store verified; the unit compares it with its own
  * @param bytes bytes the recording takes in the store
  */
-public record OffloadReceipt(String recordingId, String unitId, String state, boolean verified, String chainHead, long bytes) {}
+public record OffloadReceipt(
+        String recordingId, String unitId, String state, boolean verified, String chainHead, long bytes) {}

@@ -104,12 +104,14 @@ public final class OffloadReceiver {
         String chainHead = null;
         if (r.offloadState() == OffloadState.STORED) {
             // From the stored manifest itself: the receipt vouches for what the store holds, not what the index says.
-            try (InputStream in = objects.open(unitId, recordingId, RecordingLayout.MANIFEST_FILE, 0,
-                    OffloadReceiver.MAX_MANIFEST_BYTES)) {
-                chainHead = EvidenceJson.manifest(EvidenceJson.readTree(in.readAllBytes())).chainHead();
+            try (InputStream in = objects.open(
+                    unitId, recordingId, RecordingLayout.MANIFEST_FILE, 0, OffloadReceiver.MAX_MANIFEST_BYTES)) {
+                chainHead = EvidenceJson.manifest(EvidenceJson.readTree(in.readAllBytes()))
+                        .chainHead();
             } catch (IOException | RuntimeException e) {
                 throw new OffloadRefusedException(
-                        500, "recording " + recordingId + " is indexed as stored, but its manifest cannot be read from "
+                        500,
+                        "recording " + recordingId + " is indexed as stored, but its manifest cannot be read from "
                                 + objects.describe() + ": " + e.getMessage());
             }
         }
@@ -197,14 +199,16 @@ public final class OffloadReceiver {
         try {
             Optional<IndexedRecording> known = catalog.find(rec.recordingId());
             if (known.isEmpty()) {
-                catalog.add(new IndexedRecording(rec.reported(), java.util.List.of(), java.util.List.of(),
-                        java.util.List.of()));
+                catalog.add(new IndexedRecording(
+                        rec.reported(), java.util.List.of(), java.util.List.of(), java.util.List.of()));
             } else if (known.get().recording().offloadState() == OffloadState.UPLOADING) {
                 return;
             }
             catalog.markOffload(rec.recordingId(), OffloadState.UPLOADING, "unit:" + rec.unitId(), address);
         } catch (RuntimeException e) {
-            Logger.warn("Recording {}: the index could not record the upload's start: {}", rec.recordingId(),
+            Logger.warn(
+                    "Recording {}: the index could not record the upload's start: {}",
+                    rec.recordingId(),
                     e.getMessage());
         }
     }
@@ -212,12 +216,17 @@ public final class OffloadReceiver {
     private void failed(StagedRecording rec, String problem, String address) {
         Logger.warn("Recording {} of {} failed the store's check: {}", rec.recordingId(), rec.unitId(), problem);
         try {
-            catalog.appendCustody(rec.recordingId(), clock.instant(), "unit:" + rec.unitId(), address,
-                    org.openbwc.store.CustodyAction.VERIFICATION_FAILED, problem);
+            catalog.appendCustody(
+                    rec.recordingId(),
+                    clock.instant(),
+                    "unit:" + rec.unitId(),
+                    address,
+                    org.openbwc.store.CustodyAction.VERIFICATION_FAILED,
+                    problem);
             catalog.markOffload(rec.recordingId(), OffloadState.FAILED, "unit:" + rec.unitId(), address);
         } catch (RuntimeException e) {
-            Logger.warn("Recording {}: the index could not record the failed check: {}", rec.recordingId(),
-                    e.getMessage());
+            Logger.warn(
+                    "Recording {}: the index could not record the failed check: {}", rec.recordingId(), e.getMessage());
         }
         deleteStaging(rec);
         staged.remove(rec.unitId() + "/" + rec.recordingId());

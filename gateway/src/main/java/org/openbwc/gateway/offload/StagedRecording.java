@@ -4,16 +4,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -200,8 +196,9 @@ final class StagedRecording {
 
     private void acceptJournal() throws OffloadRefusedException, IOException {
         byte[] journal = Files.readAllBytes(dir.resolve(RecordingLayout.JOURNAL_FILE));
-        VerificationResult result = EvidenceVerifier.checkJournal(
-                Files.readAllBytes(dir.resolve(RecordingLayout.MANIFEST_FILE)), journal, Optional.of(pinned));
+        VerificationResult result = new EvidenceVerifier()
+                .checkJournal(
+                        Files.readAllBytes(dir.resolve(RecordingLayout.MANIFEST_FILE)), journal, Optional.of(pinned));
         if (!result.ok()) {
             truncate(RecordingLayout.JOURNAL_FILE, 0);
             throw new OffloadRefusedException(422, result.message());
@@ -330,8 +327,22 @@ final class StagedRecording {
     /** What the staged manifest says, as the index keeps a recording still being uploaded. */
     Recording reported() {
         RecordingManifest m = manifest;
-        return new Recording(recordingId, unitId, m.officerId(), m.startedAt(), m.endedAt(), m.durationMicros(),
-                m.endReason(), null, false, OffloadState.ON_UNIT, m.signature(), fingerprint(), null, null, 0);
+        return new Recording(
+                recordingId,
+                unitId,
+                m.officerId(),
+                m.startedAt(),
+                m.endedAt(),
+                m.durationMicros(),
+                m.endReason(),
+                null,
+                false,
+                OffloadState.ON_UNIT,
+                m.signature(),
+                fingerprint(),
+                null,
+                null,
+                0);
     }
 
     private String fingerprint() {
@@ -356,9 +367,21 @@ final class StagedRecording {
 
         IndexedRecording indexed(long bytes) {
             RecordingManifest m = manifest;
-            Recording r = new Recording(m.recordingId(), m.unitId(), m.officerId(), m.startedAt(), m.endedAt(),
-                    m.durationMicros(), m.endReason(), null, false, OffloadState.STORED, m.signature(),
-                    ManifestSignature.fingerprint(ManifestSignature.publicKeyFromBase64(m.publicKey())), true, null,
+            Recording r = new Recording(
+                    m.recordingId(),
+                    m.unitId(),
+                    m.officerId(),
+                    m.startedAt(),
+                    m.endedAt(),
+                    m.durationMicros(),
+                    m.endReason(),
+                    null,
+                    false,
+                    OffloadState.STORED,
+                    m.signature(),
+                    ManifestSignature.fingerprint(ManifestSignature.publicKeyFromBase64(m.publicKey())),
+                    true,
+                    null,
                     bytes);
             List<Segment> segments = m.segments().stream()
                     .map(s -> new Segment(s.file(), s.bytes(), s.sha256()))

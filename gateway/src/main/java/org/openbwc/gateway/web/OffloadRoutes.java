@@ -113,18 +113,26 @@ public final class OffloadRoutes {
         try {
             unit = unit(ctx);
             OffloadReceipt receipt = receiver.complete(unit, recording, ctx.ip());
-            audit.record("unit:" + unit, "recording.offload", recording, "ok", Map.of("ip", ctx.ip(), "bytes",
-                    receipt.bytes()));
+            audit.record(
+                    "unit:" + unit,
+                    "recording.offload",
+                    recording,
+                    "ok",
+                    Map.of("ip", ctx.ip(), "bytes", receipt.bytes()));
             replies.json(ctx, 200, receipt);
         } catch (OffloadRefusedException e) {
             if (e.status() == 422 || e.status() == 403) {
-                audit.record(unit == null ? "unknown" : "unit:" + unit, "recording.offload", recording, "refused",
+                audit.record(
+                        unit == null ? "unknown" : "unit:" + unit,
+                        "recording.offload",
+                        recording,
+                        "refused",
                         Map.of("ip", ctx.ip(), "problem", e.getMessage()));
             }
             throw new ApiError(e.status(), e.getMessage(), unit);
         } catch (IOException e) {
-            throw new ApiError(503, "the evidence store could not take recording " + recording + ": " + e.getMessage(),
-                    unit);
+            throw new ApiError(
+                    503, "the evidence store could not take recording " + recording + ": " + e.getMessage(), unit);
         }
     }
 
@@ -138,8 +146,10 @@ public final class OffloadRoutes {
         String unit = identity.get().id();
         Admission.Verdict verdict = admission.verdict(unit);
         if (verdict != Admission.Verdict.ADMITTED) {
-            throw new OffloadRefusedException(403, "unit " + unit + " is " + verdict.name().toLowerCase(java.util.Locale.ROOT)
-                    + ": it may not offload");
+            throw new OffloadRefusedException(
+                    403,
+                    "unit " + unit + " is " + verdict.name().toLowerCase(java.util.Locale.ROOT)
+                            + ": it may not offload");
         }
         return unit;
     }
@@ -173,9 +183,11 @@ public final class OffloadRoutes {
             String[] kv = pair.trim().split(" ", 2);
             if (kv[0].isEmpty()) continue;
             try {
-                out.put(kv[0], kv.length == 2
-                        ? new String(Base64.getDecoder().decode(kv[1].trim()), StandardCharsets.UTF_8)
-                        : "");
+                out.put(
+                        kv[0],
+                        kv.length == 2
+                                ? new String(Base64.getDecoder().decode(kv[1].trim()), StandardCharsets.UTF_8)
+                                : "");
             } catch (IllegalArgumentException e) {
                 throw new OffloadRefusedException(400, "Upload-Metadata: '" + kv[0] + "' is not base64");
             }
