@@ -17,7 +17,7 @@ class BadConfigFilesTest {
                     + " reminderIntervalSeconds, sosHoldMillis, stealthHoldMillis";
     private static final String UNIT_KEYS =
             "unitId, officerId, hal, dataDir, mqtt, recording, telemetry, gpio, gnss, video, audio, evidence, mock,"
-                    + " enrolment, live";
+                    + " enrolment, live, offload";
     private static final String ID_RULE =
             "1 to 64 letters, digits, '_' or '-'; it becomes an MQTT topic level, so no '/', '+', '#' or spaces";
     private static final String URL_RULE =

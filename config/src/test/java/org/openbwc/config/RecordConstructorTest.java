@@ -133,7 +133,11 @@ class RecordConstructorTest {
                         unit.evidence(),
                         unit.mock(),
                         unit.enrolment(),
-                        unit.live()));
+                        unit.live(),
+                        unit.offload()));
+        assertThat(unit.withOffload(OffloadConfig.defaults().withWhen(OffloadWhen.ANY_LINK))
+                        .offload())
+                .isEqualTo(new OffloadConfig(OffloadWhen.ANY_LINK, null, 50, 4));
         assertThat(unit.withTelemetry(
                                 unit.telemetry().withStatusIntervalSeconds(5).withLocationIntervalSeconds(1))
                         .telemetry())

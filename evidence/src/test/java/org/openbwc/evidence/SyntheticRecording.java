@@ -20,15 +20,18 @@ import java.util.Random;
  * A sealed recording made without the unit's writer: segments of made-up bytes, the journal that describes them, and
  * the manifest folded from that journal and signed with a key of the test's own, exactly as the unit seals one.
  */
-final class SyntheticRecording {
-    static final Instant STARTED = Instant.parse("2025-03-01T10:00:00Z");
+public final class SyntheticRecording {
+    /** The unit every synthetic recording names. */
+    public static final String UNIT = "unit-7";
 
-    final String id;
-    final KeyPair key;
-    final Map<String, byte[]> segments = new LinkedHashMap<>();
-    final byte[] journal;
-    final byte[] manifest;
-    final RecordingManifest sealed;
+    public static final Instant STARTED = Instant.parse("2025-03-01T10:00:00Z");
+
+    public final String id;
+    public final KeyPair key;
+    public final Map<String, byte[]> segments = new LinkedHashMap<>();
+    public final byte[] journal;
+    public final byte[] manifest;
+    public final RecordingManifest sealed;
 
     private SyntheticRecording(
             String id, KeyPair key, byte[] journal, byte[] manifest, RecordingManifest sealed, Map<String, byte[]> s) {
@@ -40,7 +43,7 @@ final class SyntheticRecording {
         segments.putAll(s);
     }
 
-    static KeyPair newKey() {
+    public static KeyPair newKey() {
         try {
             return KeyPairGenerator.getInstance(ManifestSignature.ALGORITHM).generateKeyPair();
         } catch (GeneralSecurityException e) {
@@ -49,16 +52,17 @@ final class SyntheticRecording {
     }
 
     /** {@code segmentCount} segments of {@code fragmentsPerSegment} fragments each, a marker, a GNSS fix. */
-    static SyntheticRecording make(String id, KeyPair key, int segmentCount, int fragmentsPerSegment) {
+    public static SyntheticRecording make(String id, KeyPair key, int segmentCount, int fragmentsPerSegment) {
         return make(id, key, segmentCount, fragmentsPerSegment, id.hashCode());
     }
 
     /** As {@link #make(String, KeyPair, int, int)}, with media bytes drawn from {@code seed}. */
-    static SyntheticRecording make(String id, KeyPair key, int segmentCount, int fragmentsPerSegment, long seed) {
+    public static SyntheticRecording make(
+            String id, KeyPair key, int segmentCount, int fragmentsPerSegment, long seed) {
         Random random = new Random(seed);
         List<JournalEntry> lines = new ArrayList<>();
         Map<String, byte[]> files = new LinkedHashMap<>();
-        lines.add(new JournalEntry.Opened(id, "unit-7", "officer-42", "button", STARTED, "gnss", true, 3L, "test-1.0"));
+        lines.add(new JournalEntry.Opened(id, UNIT, "officer-42", "button", STARTED, "gnss", true, 3L, "test-1.0"));
         String chain = Sha256.chainStart(id);
         long seq = 1;
         long media = 0;
@@ -114,7 +118,7 @@ final class SyntheticRecording {
     }
 
     /** Signs as the unit does: the canonical bytes of the manifest as a verifier parses it back. */
-    static RecordingManifest sign(RecordingManifest unsigned, KeyPair key) {
+    public static RecordingManifest sign(RecordingManifest unsigned, KeyPair key) {
         byte[] canonical = EvidenceJson.canonicalWithoutSignature(
                 EvidenceJson.readTree(EvidenceJson.manifestFile(unsigned.withSignature(null))));
         try {
@@ -128,7 +132,7 @@ final class SyntheticRecording {
     }
 
     /** Writes the recording folder {@code <root>/<id>/}. */
-    Path writeTo(Path root) throws IOException {
+    public Path writeTo(Path root) throws IOException {
         Path dir = Files.createDirectories(root.resolve(id));
         for (Map.Entry<String, byte[]> s : segments.entrySet()) Files.write(dir.resolve(s.getKey()), s.getValue());
         Files.write(dir.resolve(RecordingLayout.JOURNAL_FILE), journal);

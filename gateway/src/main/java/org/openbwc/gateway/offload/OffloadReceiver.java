@@ -10,6 +10,7 @@ import java.nio.file.StandardOpenOption;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,7 @@ import java.util.function.Function;
 import java.util.stream.Stream;
 import org.openbwc.evidence.EvidenceJson;
 import org.openbwc.evidence.RecordingLayout;
+import org.openbwc.store.CustodyAction;
 import org.openbwc.store.IndexedRecording;
 import org.openbwc.store.OffloadState;
 import org.openbwc.store.Recording;
@@ -136,7 +138,7 @@ public final class OffloadReceiver {
         }
         StagedRecording rec = recording(unitId, recordingId);
         synchronized (rec) {
-            return rec.create(file, length, () -> uploadStarted(rec, address));
+            return rec.create(file, length);
         }
     }
 
@@ -158,7 +160,10 @@ public final class OffloadReceiver {
             throws OffloadRefusedException, IOException {
         StagedRecording rec = recording(unitId, recordingId);
         synchronized (rec) {
-            return rec.append(file, offset, body);
+            boolean before = rec.manifestAccepted();
+            long next = rec.append(file, offset, body);
+            if (!before && rec.manifestAccepted()) uploadStarted(rec, address);
+            return next;
         }
     }
 
@@ -199,8 +204,14 @@ public final class OffloadReceiver {
         try {
             Optional<IndexedRecording> known = catalog.find(rec.recordingId());
             if (known.isEmpty()) {
-                catalog.add(new IndexedRecording(
-                        rec.reported(), java.util.List.of(), java.util.List.of(), java.util.List.of()));
+                catalog.add(new IndexedRecording(rec.reported(), List.of(), List.of(), List.of()));
+                catalog.appendCustody(
+                        rec.recordingId(),
+                        clock.instant(),
+                        "unit:" + rec.unitId(),
+                        address,
+                        CustodyAction.REPORTED,
+                        "manifest received by offload before any report over MQTT");
             } else if (known.get().recording().offloadState() == OffloadState.UPLOADING) {
                 return;
             }
@@ -221,7 +232,7 @@ public final class OffloadReceiver {
                     clock.instant(),
                     "unit:" + rec.unitId(),
                     address,
-                    org.openbwc.store.CustodyAction.VERIFICATION_FAILED,
+                    CustodyAction.VERIFICATION_FAILED,
                     problem);
             catalog.markOffload(rec.recordingId(), OffloadState.FAILED, "unit:" + rec.unitId(), address);
         } catch (RuntimeException e) {

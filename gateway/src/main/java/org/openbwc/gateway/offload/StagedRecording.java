@@ -71,7 +71,7 @@ final class StagedRecording {
         return lengths;
     }
 
-    long create(String file, long length, Runnable firstUpload) throws OffloadRefusedException {
+    long create(String file, long length) throws OffloadRefusedException {
         checkName(file);
         if (length < 0) throw new OffloadRefusedException(400, "Upload-Length must not be negative");
         try {
@@ -87,16 +87,19 @@ final class StagedRecording {
                 }
                 return Files.exists(staged) ? Files.size(staged) : 0;
             }
-            boolean first = !Files.exists(lengths);
             Files.createDirectories(dir);
             Files.createDirectories(lengths);
             if (!Files.exists(staged)) Files.createFile(staged);
             Files.writeString(lengthFile, Long.toString(length));
-            if (first) firstUpload.run();
             return Files.size(staged);
         } catch (IOException e) {
             throw new OffloadRefusedException(500, "staging " + recordingId + "/" + file + ": " + e.getMessage());
         }
+    }
+
+    /** Whether the manifest arrived and verified (the index then learns the recording is on its way). */
+    boolean manifestAccepted() {
+        return manifest != null;
     }
 
     long offset(String file) throws OffloadRefusedException {
@@ -129,13 +132,22 @@ final class StagedRecording {
         long length = length(file);
         loadChecked();
         long written = OffloadReceiver.writeDurably(dir.resolve(file), offset, body, length - offset);
-        if (body.read() >= 0) {
+        if (written == length - offset && runsOn(body)) {
             truncate(file, offset);
             throw new OffloadRefusedException(413, file + ": the part runs past its length " + length);
         }
         long end = offset + written;
         check(file, end, length);
         return Files.size(dir.resolve(file));
+    }
+
+    /** Whether a part has bytes beyond the upload's length (a link cut right there is not that). */
+    private static boolean runsOn(InputStream body) {
+        try {
+            return body.read() >= 0;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Checks what arrived: a complete manifest or journal as a whole, a segment fragment by fragment. */
