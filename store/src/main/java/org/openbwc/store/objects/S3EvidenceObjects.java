@@ -28,6 +28,7 @@ import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.exception.SdkServiceException;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -94,7 +95,8 @@ public final class S3EvidenceObjects implements EvidenceObjects {
     }
 
     /** The SDK client as this class uses it: path-style, signed with the given keys, over the JDK's HTTP client. */
-    static S3Client client(S3Settings settings, String accessKey, String secretKey) {
+    static S3Client client(
+            S3Settings settings, String accessKey, String secretKey, ExecutionInterceptor... interceptors) {
         return S3Client.builder()
                 .endpointOverride(settings.endpoint())
                 .region(Region.of(settings.region()))
@@ -108,7 +110,13 @@ public final class S3EvidenceObjects implements EvidenceObjects {
                         .connectionTimeout(Duration.ofSeconds(10))
                         .socketTimeout(Duration.ofSeconds(60))
                         .build())
+                .overrideConfiguration(c -> List.of(interceptors).forEach(c::addExecutionInterceptor))
                 .build();
+    }
+
+    /** Over a client of the caller's, without the checks at open: for tests that watch the requests. */
+    static S3EvidenceObjects over(S3Settings settings, S3Client client) {
+        return new S3EvidenceObjects(settings, client);
     }
 
     private void checkBucket() throws IOException {
@@ -219,6 +227,9 @@ public final class S3EvidenceObjects implements EvidenceObjects {
                         where(key) + " received other bytes than " + source + " holds (" + errorCode(e)
                                 + "); nothing stored",
                         e);
+            }
+            if (e.statusCode() == 501 && settings.objectLockDays() > 0) {
+                throw failure("put " + source + " (the store does not implement object lock) to", key, e);
             }
             throw failure("put " + source + " to", key, e);
         } catch (SdkException e) {

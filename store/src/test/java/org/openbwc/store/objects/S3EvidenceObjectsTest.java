@@ -8,7 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
@@ -16,7 +20,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import software.amazon.awssdk.core.interceptor.Context;
+import software.amazon.awssdk.core.interceptor.ExecutionAttributes;
+import software.amazon.awssdk.core.interceptor.ExecutionInterceptor;
 import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.http.SdkHttpMethod;
+import software.amazon.awssdk.http.SdkHttpRequest;
 import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
 import software.amazon.awssdk.services.s3.model.S3Exception;
@@ -112,6 +121,41 @@ class S3EvidenceObjectsTest extends EvidenceObjectsContract {
                     .containsEntry("sha256", FileEvidenceObjects.sha256(recording.resolve("manifest.json")));
         }
         assertThat(objects.list("unit-1", "rec-1")).hasSize(5);
+    }
+
+    @Test
+    void withObjectLockDaysEachPutAsksForComplianceRetentionThatLong() throws Exception {
+        // S3Proxy has no object lock: this shows the request as it leaves, not a store keeping to it.
+        List<SdkHttpRequest> puts = new CopyOnWriteArrayList<>();
+        ExecutionInterceptor watch = new ExecutionInterceptor() {
+            @Override
+            public void beforeTransmission(Context.BeforeTransmission context, ExecutionAttributes attributes) {
+                if (context.httpRequest().method() == SdkHttpMethod.PUT) puts.add(context.httpRequest());
+            }
+        };
+        S3Settings locked = settings(bucket, "", keyFiles[1], 30);
+        Instant before = Instant.now();
+        try (S3Client client = S3EvidenceObjects.client(locked, server.accessKey(), server.secretKey(), watch);
+                S3EvidenceObjects lockedObjects = S3EvidenceObjects.over(locked, client)) {
+            // S3Proxy implements no object lock, and says so rather than storing the object unlocked.
+            assertThatThrownBy(() -> lockedObjects.put("unit-1", "rec-1", recording))
+                    .isInstanceOf(IOException.class)
+                    .hasMessageContaining("does not implement object lock")
+                    .hasMessageContaining("HTTP 501 NotImplemented");
+        }
+        assertThat(puts).isNotEmpty();
+        SdkHttpRequest put = puts.get(0);
+        assertThat(put.firstMatchingHeader("x-amz-object-lock-mode")).hasValue("COMPLIANCE");
+        Instant retainUntil = Instant.parse(
+                put.firstMatchingHeader("x-amz-object-lock-retain-until-date").orElseThrow());
+        assertThat(retainUntil)
+                .isBetween(
+                        before.plus(Duration.ofDays(30)).minusSeconds(1),
+                        Instant.now().plus(Duration.ofDays(30)));
+        assertThat(put.firstMatchingHeader("Content-MD5")).isPresent();
+        assertThat(put.firstMatchingHeader("x-amz-checksum-sha256")).isPresent();
+        assertThat(put.firstMatchingHeader("If-None-Match")).hasValue("*");
+        assertThat(put.firstMatchingHeader("x-amz-meta-sha256")).isPresent();
     }
 
     @Test

@@ -80,12 +80,15 @@ public final class S3ProxyServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
+    public void close() {
         try {
             proxy.stop();
         } catch (java.util.concurrent.TimeoutException e) {
             // Clients' idle keep-alive connections outlived the graceful stop; Jetty has closed them and stopped.
+        } catch (Exception e) {
+            throw new IllegalStateException("S3Proxy at " + endpoint() + " did not stop", e);
+        } finally {
+            blobStore.close();
         }
-        blobStore.close();
     }
 }
