@@ -37,6 +37,7 @@ import software.amazon.awssdk.services.s3.model.DeleteObjectRequest;
 import software.amazon.awssdk.services.s3.model.GetObjectLockConfigurationResponse;
 import software.amazon.awssdk.services.s3.model.GetObjectResponse;
 import software.amazon.awssdk.services.s3.model.HeadObjectResponse;
+import software.amazon.awssdk.services.s3.model.ListObjectVersionsResponse;
 import software.amazon.awssdk.services.s3.model.ObjectLockEnabled;
 import software.amazon.awssdk.services.s3.model.ObjectLockMode;
 import software.amazon.awssdk.services.s3.model.PutObjectRequest;
@@ -49,7 +50,8 @@ import software.amazon.awssdk.services.s3.model.S3Object;
  * If-None-Match: *}), with Content-MD5 and {@code x-amz-checksum-sha256} so that the store refuses bytes that changed
  * on the way, and with its SHA-256 in user metadata ({@code x-amz-meta-sha256}) so that a second put of the same file
  * is recognised without reading the object back. With {@code objectLockDays > 0} every object is put under COMPLIANCE
- * retention, which not even the bucket's owner can shorten.
+ * retention, which not even the bucket's owner can shorten; {@link #delete} removes every version, so that retention
+ * leaves no media behind a delete marker.
  */
 public final class S3EvidenceObjects implements EvidenceObjects {
     private static final Logger LOG = LoggerFactory.getLogger(S3EvidenceObjects.class);
@@ -325,26 +327,51 @@ public final class S3EvidenceObjects implements EvidenceObjects {
     @Override
     public boolean delete(String unitId, String recordingId) throws IOException {
         String folder = folderKey(unitId, recordingId);
-        List<S3Object> objects = objects(folder);
-        for (S3Object object : objects) {
+        // Every version, not only the current objects: on a versioned bucket (any bucket with object lock) deleting by
+        // key alone would add delete markers and keep the media, and retention must remove it.
+        List<String[]> versions = versions(folder);
+        for (String[] keyAndVersion : versions) {
             try {
                 s3.deleteObject(DeleteObjectRequest.builder()
                         .bucket(settings.bucket())
-                        .key(object.key())
+                        .key(keyAndVersion[0])
+                        .versionId(keyAndVersion[1])
                         .build());
             } catch (SdkServiceException e) {
                 throw failure(
                         e.statusCode() == 403
                                 ? "delete (refused: retention not yet over, or no delete permission)"
                                 : "delete",
-                        object.key(),
+                        keyAndVersion[0],
                         e);
             } catch (SdkException e) {
-                throw failure("delete", object.key(), e);
+                throw failure("delete", keyAndVersion[0], e);
             }
         }
-        if (!objects.isEmpty()) LOG.info("Deleted {} objects under {}", objects.size(), where(folder));
-        return !objects.isEmpty();
+        if (!versions.isEmpty()) LOG.info("Deleted {} object versions under {}", versions.size(), where(folder));
+        return !versions.isEmpty();
+    }
+
+    /**
+     * Key and version id of every object version and delete marker under {@code folder}; on a store without versioning
+     * (S3Proxy answers 501), the current objects with no version id, as deleting those removes them.
+     */
+    private List<String[]> versions(String folder) throws IOException {
+        List<String[]> out = new ArrayList<>();
+        try {
+            for (ListObjectVersionsResponse page : s3.listObjectVersionsPaginator(
+                    b -> b.bucket(settings.bucket()).prefix(folder))) {
+                page.versions().forEach(v -> out.add(new String[] {v.key(), v.versionId()}));
+                page.deleteMarkers().forEach(m -> out.add(new String[] {m.key(), m.versionId()}));
+            }
+        } catch (SdkServiceException e) {
+            if (e.statusCode() != 501) throw failure("list the versions under", folder, e);
+            out.clear();
+            for (S3Object object : objects(folder)) out.add(new String[] {object.key(), null});
+        } catch (SdkException e) {
+            throw failure("list the versions under", folder, e);
+        }
+        return out;
     }
 
     @Override
