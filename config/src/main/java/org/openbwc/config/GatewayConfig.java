@@ -48,7 +48,10 @@ public record GatewayConfig(
 
         @Doc("What raises an alert in the monitoring room.") AlertsConfig alerts,
 
-        @Doc("The database that holds the evidence index.") DatabaseConfig database) {
+        @Doc("The database that holds the evidence index.") DatabaseConfig database,
+
+        @Doc("Where offloaded, verified evidence is kept: a folder on this machine or an S3 bucket.")
+        EvidenceStoreConfig evidence) {
 
     public GatewayConfig {
         Constraints.check(
@@ -65,7 +68,8 @@ public record GatewayConfig(
                 live,
                 pki,
                 alerts,
-                database);
+                database,
+                evidence);
         if (mqtt.clientId() == null) {
             mqtt = mqtt.withClientId(gatewayId);
         }
@@ -93,7 +97,8 @@ public record GatewayConfig(
                 live,
                 pki,
                 alerts,
-                database);
+                database,
+                evidence);
     }
 
     /** Copy with other MQTT settings; a null client id in them becomes the gateway id. */
@@ -111,7 +116,8 @@ public record GatewayConfig(
                 live,
                 pki,
                 alerts,
-                database);
+                database,
+                evidence);
     }
 
     /** Copy with other embedded-broker settings. */
@@ -129,7 +135,8 @@ public record GatewayConfig(
                 live,
                 pki,
                 alerts,
-                database);
+                database,
+                evidence);
     }
 
     /** Copy with other HTTP settings. */
@@ -147,7 +154,8 @@ public record GatewayConfig(
                 live,
                 pki,
                 alerts,
-                database);
+                database,
+                evidence);
     }
 
     /** Copy with another data directory. */
@@ -165,7 +173,8 @@ public record GatewayConfig(
                 live,
                 pki,
                 alerts,
-                database);
+                database,
+                evidence);
     }
 
     /** Copy with other sign-in settings. */
@@ -183,7 +192,8 @@ public record GatewayConfig(
                 live,
                 pki,
                 alerts,
-                database);
+                database,
+                evidence);
     }
 
     /** Copy with other map settings. */
@@ -201,7 +211,8 @@ public record GatewayConfig(
                 live,
                 pki,
                 alerts,
-                database);
+                database,
+                evidence);
     }
 
     /** Copy with other live-video settings. */
@@ -219,7 +230,8 @@ public record GatewayConfig(
                 newLive,
                 pki,
                 alerts,
-                database);
+                database,
+                evidence);
     }
 
     /** The wss:// base URL units open their live uplink to: {@code live.uplinkUrl}, or the units' listener. */
@@ -248,7 +260,8 @@ public record GatewayConfig(
                 live,
                 newPki,
                 alerts,
-                database);
+                database,
+                evidence);
     }
 
     /** Copy with other alert settings. */
@@ -266,7 +279,8 @@ public record GatewayConfig(
                 live,
                 pki,
                 newAlerts,
-                database);
+                database,
+                evidence);
     }
 
     /** Copy with another database. */
@@ -284,7 +298,32 @@ public record GatewayConfig(
                 live,
                 pki,
                 alerts,
-                newDatabase);
+                newDatabase,
+                evidence);
+    }
+
+    /** Copy with another evidence store. */
+    public GatewayConfig withEvidence(EvidenceStoreConfig newEvidence) {
+        return new GatewayConfig(
+                gatewayId,
+                mqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                map,
+                live,
+                pki,
+                alerts,
+                database,
+                newEvidence);
+    }
+
+    /** Where a file evidence store keeps recordings: {@code evidence.path}, or evidence in the data directory. */
+    public Path evidenceDir() {
+        return evidence.path() == null ? Path.of(dataDir).resolve("evidence") : Path.of(evidence.path());
     }
 
     /** Where the agency CA and the gateway's own certificates are: {@code <dataDir>/pki}. */

@@ -215,6 +215,24 @@ class BadConfigFilesTest {
     }
 
     @Test
+    void anS3EvidenceStoreNeedsItsBucketAndKeyFilesAndNoInlineKey() {
+        Path file = BAD.resolve("s3-without-bucket.yaml");
+        String f = file.toString();
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.loadGateway(file));
+        List<String> problems =
+                e.problems().stream().map(ConfigProblem::toString).toList();
+        assertThat(problems)
+                .containsExactlyInAnyOrder(
+                        f + ":7 evidence.s3.secretKey: inline credentials are not allowed"
+                                + " (allowed: accessKeyFile/secretKeyFile pointing to a file)",
+                        f + ":4 evidence.s3.bucket: is required when store is s3"
+                                + " (allowed: an existing bucket's name, e.g. bwc-evidence)",
+                        f + ":4 evidence.s3.secretKeyFile: is required when store is s3"
+                                + " (allowed: a file holding the key, e.g. /etc/bwc/s3-secret-key)");
+        assertThat(String.join("\n", problems)).doesNotContain("do-not-print-me");
+    }
+
+    @Test
     void reportsEveryGatewayProblem() {
         Path file = BAD.resolve("gateway-problems.yaml");
         String f = file.toString();

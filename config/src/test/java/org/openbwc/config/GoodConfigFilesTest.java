@@ -95,6 +95,29 @@ class GoodConfigFilesTest {
     }
 
     @Test
+    void evidenceStaysInTheDataDirUnlessAnS3BucketIsConfigured() {
+        GatewayConfig minimal = ConfigLoader.loadGateway(GOOD.resolve("minimal-gateway.yaml"));
+        assertThat(minimal.evidence())
+                .isEqualTo(new EvidenceStoreConfig(
+                        EvidenceStoreKind.FILE,
+                        null,
+                        new EvidenceS3Config(null, "us-east-1", null, null, null, null, 0)));
+        assertThat(minimal.evidenceDir()).isEqualTo(Path.of("gateway-data", "evidence"));
+
+        GatewayConfig s3 = ConfigLoader.loadGateway(GOOD.resolve("gateway-s3-evidence.yaml"));
+        assertThat(s3.evidence().store()).isEqualTo(EvidenceStoreKind.S3);
+        assertThat(s3.evidence().s3())
+                .isEqualTo(new EvidenceS3Config(
+                        "https://minio.example.local:9000",
+                        "us-east-1",
+                        "bwc-evidence",
+                        "agency-a",
+                        "/etc/bwc/s3-access-key",
+                        "/etc/bwc/s3-secret-key",
+                        2555));
+    }
+
+    @Test
     void detectsTheKindOfFile() {
         assertThat(ConfigLoader.detect(GOOD.resolve("minimal-unit.yaml"))).isEqualTo(ConfigFile.Kind.UNIT);
         assertThat(ConfigLoader.detect(GOOD.resolve("minimal-gateway.yaml"))).isEqualTo(ConfigFile.Kind.GATEWAY);

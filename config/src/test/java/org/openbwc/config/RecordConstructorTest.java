@@ -74,6 +74,11 @@ class RecordConstructorTest {
                         .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(8080)))
                 .hasMessage(
                         "GatewayConfig.http.port: 8080 is already used by broker (allowed: a port other than 8080)");
+        assertThatThrownBy(() -> EvidenceStoreConfig.defaults().withStore(EvidenceStoreKind.S3))
+                .hasMessageContaining("EvidenceStoreConfig.s3.endpoint: is required when store is s3")
+                .hasMessageContaining("EvidenceStoreConfig.s3.bucket: is required when store is s3")
+                .hasMessageContaining("EvidenceStoreConfig.s3.accessKeyFile: is required when store is s3")
+                .hasMessageContaining("EvidenceStoreConfig.s3.secretKeyFile: is required when store is s3");
     }
 
     @Test
@@ -159,6 +164,13 @@ class RecordConstructorTest {
         assertThat(gateway.withHttp(HttpConfig.defaults().withPort(9090)).http().port())
                 .isEqualTo(9090);
         assertThat(gateway.withDataDir("d").dataDir()).isEqualTo("d");
+        EvidenceS3Config bucket = new EvidenceS3Config(
+                "https://minio.example:9000", "us-east-1", "bwc-evidence", null, "/etc/a", "/etc/s", 0);
+        GatewayConfig s3 = gateway.withEvidence(
+                EvidenceStoreConfig.defaults().withS3(bucket).withStore(EvidenceStoreKind.S3));
+        assertThat(s3.evidence()).isEqualTo(new EvidenceStoreConfig(EvidenceStoreKind.S3, null, bucket));
+        assertThat(s3.withDatabase(DatabaseConfig.defaults().withUser("bwc")).evidence())
+                .isEqualTo(s3.evidence());
         assertThat(gateway.withMqtt(gateway.mqtt().withUrl("ws://h:80/mqtt"))
                         .mqtt()
                         .url())

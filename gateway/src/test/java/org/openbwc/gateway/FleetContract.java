@@ -127,7 +127,8 @@ abstract class FleetContract {
                 base.live(),
                 base.pki(),
                 base.alerts(),
-                base.database());
+                base.database(),
+                base.evidence());
         TestOperators.write(config.usersFile());
         if (identities() != null) identities().installCa(config.pkiDir());
         gateway = startGateway(config);

@@ -1,11 +1,15 @@
 package org.openbwc.gateway.evidence;
 
 import java.io.IOException;
+import java.net.URI;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
 import java.util.Optional;
 import java.util.function.Function;
+import org.openbwc.config.EvidenceS3Config;
+import org.openbwc.config.EvidenceStoreConfig;
+import org.openbwc.config.EvidenceStoreKind;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.evidence.ManifestSignature;
 import org.openbwc.gateway.identity.EnrolledUnit;
@@ -13,8 +17,10 @@ import org.openbwc.gateway.identity.UnitDirectory;
 import org.openbwc.gateway.offload.OffloadReceiver;
 import org.openbwc.store.DatabaseConfig;
 import org.openbwc.store.RecordingCatalog;
+import org.openbwc.store.objects.EvidenceObjectStores;
 import org.openbwc.store.objects.EvidenceObjects;
-import org.openbwc.store.objects.FileEvidenceObjects;
+import org.openbwc.store.objects.ObjectStoreSettings;
+import org.openbwc.store.objects.S3Settings;
 import org.tinylog.Logger;
 
 /**
@@ -36,13 +42,32 @@ public final class EvidenceIndex {
                 db.url(), db.user(), db.passwordFile() == null ? null : Path.of(db.passwordFile()), db.maxPoolSize());
     }
 
-    /** The evidence store: for now always the file store in {@code <dataDir>/evidence}. */
+    /**
+     * The evidence store of {@code gateway.yaml}'s {@code evidence} section: files in {@code evidence.path} (default
+     * {@code <dataDir>/evidence}) or an S3 bucket, checked at open (bucket, credentials, object lock).
+     *
+     * @throws IllegalStateException naming the store when it cannot be opened
+     */
     public static EvidenceObjects objectsOf(GatewayConfig config) {
-        Path root = Path.of(config.dataDir()).resolve("evidence");
+        EvidenceStoreConfig evidence = config.evidence() == null ? EvidenceStoreConfig.defaults() : config.evidence();
+        ObjectStoreSettings settings;
+        if (evidence.store() == EvidenceStoreKind.S3) {
+            EvidenceS3Config s3 = evidence.s3();
+            settings = ObjectStoreSettings.s3(new S3Settings(
+                    URI.create(s3.endpoint()),
+                    s3.region(),
+                    s3.bucket(),
+                    s3.prefix(),
+                    Path.of(s3.accessKeyFile()),
+                    Path.of(s3.secretKeyFile()),
+                    s3.objectLockDays()));
+        } else {
+            settings = ObjectStoreSettings.file(config.evidenceDir());
+        }
         try {
-            return new FileEvidenceObjects(root);
+            return EvidenceObjectStores.open(settings);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open the evidence store in " + root + ": " + e.getMessage(), e);
+            throw new IllegalStateException("cannot open the evidence store: " + e.getMessage(), e);
         }
     }
 
