@@ -182,6 +182,41 @@ public final class RecordingCatalog {
     }
 
     /**
+     * The recordings matching {@code q}, newest first: unit, officer and category exactly, overlapping the window, and
+     * with a place, a track point near it inside the window ({@link #near}).
+     */
+    public List<Recording> search(RecordingQuery q) {
+        List<Recording> found;
+        if (q.hasPlace()) {
+            found = new ArrayList<>(near(q.lat(), q.lon(), q.radiusMeters(), q.from(), q.to()));
+            found.removeIf(r -> (q.unitId() != null && !q.unitId().equals(r.unitId()))
+                    || (q.officerId() != null && !q.officerId().equals(r.officerId()))
+                    || (q.category() != null && !q.category().equals(r.category())));
+            found.sort((a, b) -> b.startedAt().compareTo(a.startedAt()));
+            return found.size() > q.limit() ? List.copyOf(found.subList(0, q.limit())) : found;
+        }
+        StringBuilder sql = new StringBuilder("SELECT " + RECORDING_COLUMNS
+                + " FROM recordings WHERE started_at <= ? AND (ended_at IS NULL OR ended_at >= ?)");
+        List<Object> args = new ArrayList<>(List.of(Times.toSql(q.to()), Times.toSql(q.from())));
+        if (q.unitId() != null) {
+            sql.append(" AND unit_id = ?");
+            args.add(q.unitId());
+        }
+        if (q.officerId() != null) {
+            sql.append(" AND officer_id = ?");
+            args.add(q.officerId());
+        }
+        if (q.category() != null) {
+            sql.append(" AND category = ?");
+            args.add(q.category());
+        }
+        sql.append(" ORDER BY started_at DESC, id FETCH FIRST ")
+                .append(q.limit())
+                .append(" ROWS ONLY");
+        return query("searching recordings", c -> recordings(c, sql.toString(), args));
+    }
+
+    /**
      * The recordings with a track point within {@code radiusMeters} of (lat, lon) taken in {@code [from, to]}, oldest
      * first. The database narrows by a bounding box and the window (indexed); the exact great-circle distance is
      * checked here, on the few points the box lets through.

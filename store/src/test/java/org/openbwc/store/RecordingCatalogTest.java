@@ -311,6 +311,41 @@ class RecordingCatalogTest {
         }
     }
 
+    @Test
+    void searchFiltersByUnitOfficerCategoryWindowAndPlaceNewestFirst() {
+        catalog.add(recording("r-1", "bwc-001", T0, List.of(new TrackPoint(T0.plusSeconds(10), LAT, LON, 4.0))));
+        catalog.add(recording("r-2", "bwc-001", T0.plusSeconds(3600), List.of()));
+        catalog.add(recording(
+                "r-3",
+                "bwc-002",
+                T0.plusSeconds(60),
+                List.of(new TrackPoint(T0.plusSeconds(70), LAT_100_KM_NORTH, LON, 4.0))));
+        catalog.setCategory("r-2", "arrest", "sgt", null);
+        Instant from = T0.minusSeconds(60);
+        Instant to = T0.plusSeconds(7200);
+
+        assertThat(catalog.search(new RecordingQuery(null, null, null, from, to, null, null, null, 100)))
+                .extracting(Recording::id)
+                .containsExactly("r-2", "r-3", "r-1");
+        assertThat(catalog.search(new RecordingQuery("bwc-001", "officer-1", null, from, to, null, null, null, 100)))
+                .extracting(Recording::id)
+                .containsExactly("r-2", "r-1");
+        assertThat(catalog.search(new RecordingQuery(null, null, "arrest", from, to, null, null, null, 100)))
+                .extracting(Recording::id)
+                .containsExactly("r-2");
+        assertThat(catalog.search(new RecordingQuery(null, "nobody", null, from, to, null, null, null, 100)))
+                .isEmpty();
+        assertThat(catalog.search(new RecordingQuery(null, null, null, from, to, LAT, LON, 500.0, 100)))
+                .extracting(Recording::id)
+                .containsExactly("r-1");
+        assertThat(catalog.search(new RecordingQuery(null, null, null, from, to, LAT_100_KM_NORTH, LON, 500.0, 100)))
+                .extracting(Recording::id)
+                .containsExactly("r-3");
+        assertThat(catalog.search(new RecordingQuery(null, null, null, from, to, null, null, null, 1)))
+                .extracting(Recording::id)
+                .containsExactly("r-2");
+    }
+
     static IndexedRecording recording(String id, String unitId, Instant startedAt, List<TrackPoint> track) {
         return new IndexedRecording(
                 new Recording(
