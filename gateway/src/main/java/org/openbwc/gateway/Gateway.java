@@ -46,6 +46,7 @@ import org.openbwc.gateway.web.AlertRoutes;
 import org.openbwc.gateway.web.CommandRoutes;
 import org.openbwc.gateway.web.EnrolmentRoutes;
 import org.openbwc.gateway.web.EventStream;
+import org.openbwc.gateway.web.EvidenceRoutes;
 import org.openbwc.gateway.web.FleetRoutes;
 import org.openbwc.gateway.web.GatewayMetrics;
 import org.openbwc.gateway.web.HealthRoutes;
@@ -345,7 +346,8 @@ public final class Gateway implements AutoCloseable {
                     new LiveRoutes(id, registry, live, audit, commandTimeout, json),
                     new LiveSockets(live, access, audit),
                     new EnrolmentRoutes(enrolment, audit, json, () -> enrolmentUrl(config, boundUnitPort.get())),
-                    new OffloadRoutes(offload, admission, audit, json));
+                    new OffloadRoutes(offload, admission, audit, json),
+                    new EvidenceRoutes(evidence.catalog(), objects, audit, json, clock, category -> true));
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
             int unitPort = httpPort == FROM_CONFIG ? config.http().unitPort() : 0;
             WebServer http = WebServer.start(listeners(config, pki, port, unitPort), json, routes);

@@ -22,6 +22,7 @@ public final class Routes {
     private final LiveSockets liveSockets;
     private final EnrolmentRoutes enrolment;
     private final OffloadRoutes offload;
+    private final EvidenceRoutes evidence;
 
     public Routes(
             WebAccess access,
@@ -35,7 +36,8 @@ public final class Routes {
             LiveRoutes live,
             LiveSockets liveSockets,
             EnrolmentRoutes enrolment,
-            OffloadRoutes offload) {
+            OffloadRoutes offload,
+            EvidenceRoutes evidence) {
         this.access = access;
         this.pages = pages;
         this.events = events;
@@ -48,6 +50,7 @@ public final class Routes {
         this.liveSockets = liveSockets;
         this.enrolment = enrolment;
         this.offload = offload;
+        this.evidence = evidence;
     }
 
     void mount(Javalin app) {
@@ -108,6 +111,21 @@ public final class Routes {
         app.ws("/api/live/{id}/ws", liveSockets::viewer, Access.PUBLIC);
         app.wsBeforeUpgrade("/uplink/{id}", liveSockets::beforeUplink);
         app.ws("/uplink/{id}", liveSockets::uplink, Access.PUBLIC);
+
+        // Evidence: viewers search and play, supervisors categorize and export, admins hold. (Null in tests of the
+        // other routes.)
+        if (evidence != null) {
+            app.get("/evidence", ctx -> pages.page(ctx, "evidence.html"), Access.PUBLIC);
+            app.get("/recordings/{id}", ctx -> pages.page(ctx, "recording.html"), Access.PUBLIC);
+            app.get("/api/recordings", evidence::search, Access.VIEWER);
+            app.get("/api/recordings/{id}", evidence::recording, Access.VIEWER);
+            app.get("/api/recordings/{id}/media", evidence::media, Access.VIEWER);
+            app.get("/api/recordings/{id}/custody", evidence::custody, Access.VIEWER);
+            app.post("/api/recordings/{id}/export", evidence::export, Access.SUPERVISOR);
+            app.put("/api/recordings/{id}/category", evidence::category, Access.SUPERVISOR);
+            app.post("/api/recordings/{id}/hold", ctx -> evidence.hold(ctx, true), Access.ADMIN);
+            app.delete("/api/recordings/{id}/hold", ctx -> evidence.hold(ctx, false), Access.ADMIN);
+        }
 
         // Offload: units send their recordings over tus on the units' listener; their certificate is the credential.
         // (Null in tests of the other routes.)

@@ -111,6 +111,7 @@ final class TestWeb implements AutoCloseable {
                 new LiveRoutes(gatewayId, registry, live, audit, commandTimeout, json),
                 new LiveSockets(live, access, audit),
                 new EnrolmentRoutes(enrolment, audit, json),
+                null,
                 null);
         return new TestWeb(WebServer.start(listeners, json, routes), events, metrics);
     }

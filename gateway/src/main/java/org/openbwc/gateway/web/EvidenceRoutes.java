@@ -1,0 +1,361 @@
+package org.openbwc.gateway.web;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.http.Context;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+import org.openbwc.gateway.audit.AuditLog;
+import org.openbwc.gateway.auth.Authenticator.SignedIn;
+import org.openbwc.store.CustodyAction;
+import org.openbwc.store.EvidenceIndexException;
+import org.openbwc.store.IndexedRecording;
+import org.openbwc.store.OffloadState;
+import org.openbwc.store.Recording;
+import org.openbwc.store.RecordingCatalog;
+import org.openbwc.store.RecordingQuery;
+import org.openbwc.store.objects.EvidenceObjects;
+
+/**
+ * The recordings API the Evidence page uses: search ({@code GET /api/recordings}), one recording with its segments,
+ * markers and track, its media with HTTP range requests, its custody log, an export ZIP, and (by role) category and
+ * legal hold. Every view and export is written to the recording's custody log and the audit log.
+ */
+public final class EvidenceRoutes {
+    static final int DEFAULT_LIMIT = 200;
+    static final Duration DEFAULT_WINDOW = Duration.ofDays(30);
+    /** A page plays a recording with many range requests: one "viewed" entry per operator and recording per window. */
+    static final Duration VIEW_WINDOW = Duration.ofMinutes(10);
+
+    private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
+    private static final Pattern NEAR = Pattern.compile("(-?\\d+(?:\\.\\d+)?),(-?\\d+(?:\\.\\d+)?),(\\d+(?:\\.\\d+)?)");
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{0,39}");
+
+    private final RecordingCatalog catalog;
+    private final EvidenceObjects objects;
+    private final AuditLog audit;
+    private final ObjectMapper mapper;
+    private final Replies replies;
+    private final Clock clock;
+    private final Predicate<String> knownCategory;
+    private final Map<String, Instant> lastViewed = new ConcurrentHashMap<>();
+
+    /**
+     * @param knownCategory whether a category name is one the agency's retention policy defines
+     */
+    public EvidenceRoutes(
+            RecordingCatalog catalog,
+            EvidenceObjects objects,
+            AuditLog audit,
+            ObjectMapper mapper,
+            Clock clock,
+            Predicate<String> knownCategory) {
+        this.catalog = catalog;
+        this.objects = objects;
+        this.audit = audit;
+        this.mapper = mapper;
+        this.replies = new Replies(mapper);
+        this.clock = clock;
+        this.knownCategory = knownCategory;
+    }
+
+    /** {@code GET /api/recordings?unit=&officer=&from=&to=&category=&near=LAT,LON,METERS&limit=}. */
+    void search(Context ctx) {
+        Instant to = instant(ctx, "to", clock.instant());
+        Instant from = instant(ctx, "from", to.minus(DEFAULT_WINDOW));
+        Double lat = null, lon = null, radius = null;
+        String near = ctx.queryParam("near");
+        if (near != null && !near.isBlank()) {
+            Matcher m = NEAR.matcher(near.trim());
+            if (!m.matches()) throw new ApiError(400, "near must be LAT,LON,METERS, e.g. 52.52,13.40,500", null);
+            lat = Double.parseDouble(m.group(1));
+            lon = Double.parseDouble(m.group(2));
+            radius = Double.parseDouble(m.group(3));
+            if (lat < -90 || lat > 90 || lon < -180 || lon > 180 || radius <= 0 || radius > 1_000_000) {
+                throw new ApiError(400, "near: latitude -90..90, longitude -180..180, radius 1..1000000 m", null);
+            }
+        }
+        int limit = Replies.points(ctx, 10_000);
+        if (ctx.queryParam("limit") == null) limit = DEFAULT_LIMIT;
+        RecordingQuery q;
+        try {
+            q = new RecordingQuery(
+                    blankToNull(ctx.queryParam("unit")),
+                    blankToNull(ctx.queryParam("officer")),
+                    blankToNull(ctx.queryParam("category")),
+                    from,
+                    to,
+                    lat,
+                    lon,
+                    radius,
+                    limit);
+        } catch (IllegalArgumentException e) {
+            throw new ApiError(400, e.getMessage(), null);
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Recording r : catalog.search(q)) out.add(summary(r));
+        replies.json(ctx, 200, out);
+    }
+
+    /** The list entry of a recording, as the API documents it. */
+    static Map<String, Object> summary(Recording r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("id", r.id());
+        m.put("unitId", r.unitId());
+        m.put("officerId", r.officerId());
+        m.put("startedAt", r.startedAt());
+        m.put("endedAt", r.endedAt());
+        m.put("durationSeconds", r.durationMicros() == null ? null : r.durationMicros() / 1e6);
+        m.put("state", r.offloadState().wireName());
+        m.put("verified", r.verified());
+        m.put("category", r.category());
+        m.put("hold", r.legalHold());
+        return m;
+    }
+
+    /** {@code GET /api/recordings/{id}}: the summary plus segments, markers, track and what the store found. */
+    void recording(Context ctx) {
+        IndexedRecording r = find(ctx);
+        Map<String, Object> m = summary(r.recording());
+        m.put("endReason", r.recording().endReason());
+        m.put("verificationProblem", r.recording().verificationProblem());
+        m.put("keyFingerprint", r.recording().keyFingerprint());
+        m.put("bytes", r.recording().bytes());
+        m.put("segments", r.segments());
+        m.put("markers", r.markers());
+        m.put("track", r.track());
+        m.put("playable", r.recording().offloadState() == OffloadState.STORED);
+        replies.json(ctx, 200, m);
+    }
+
+    /** {@code GET /api/recordings/{id}/custody}: the log, first entry first, and whether its chain holds. */
+    void custody(Context ctx) {
+        IndexedRecording r = find(ctx);
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("recordingId", r.recording().id());
+        m.put("intact", catalog.verifyCustody(r.recording().id()).ok());
+        m.put("entries", catalog.custody(r.recording().id()));
+        replies.json(ctx, 200, m);
+    }
+
+    /**
+     * {@code GET /api/recordings/{id}/media[?segment=seg-000002.mp4]}: a segment (the first by default), each playable
+     * on its own, with HTTP range requests so the browser can seek.
+     */
+    void media(Context ctx) throws IOException {
+        IndexedRecording r = stored(ctx);
+        String segment = ctx.queryParam("segment");
+        if (segment == null) {
+            if (r.segments().isEmpty())
+                throw new ApiError(404, "recording " + r.recording().id() + " has no media", null);
+            segment = r.segments().getFirst().name();
+        }
+        String name = segment;
+        long size = r.segments().stream()
+                .filter(s -> s.name().equals(name))
+                .findFirst()
+                .orElseThrow(
+                        () -> new ApiError(404, "recording " + r.recording().id() + " has no segment " + name, null))
+                .bytes();
+        long start = 0;
+        long end = size - 1;
+        String range = ctx.header("Range");
+        boolean partial = false;
+        if (range != null) {
+            Matcher m = RANGE.matcher(range.trim());
+            if (!m.matches() || (m.group(1).isEmpty() && m.group(2).isEmpty())) {
+                ctx.header("Content-Range", "bytes */" + size);
+                throw new ApiError(416, "unsupported range " + range, null);
+            }
+            if (m.group(1).isEmpty()) {
+                start = Math.max(0, size - Long.parseLong(m.group(2)));
+            } else {
+                start = Long.parseLong(m.group(1));
+                if (!m.group(2).isEmpty()) end = Math.min(end, Long.parseLong(m.group(2)));
+            }
+            if (start >= size || start > end) {
+                ctx.header("Content-Range", "bytes */" + size);
+                throw new ApiError(416, "range " + range + " is outside the " + size + " bytes", null);
+            }
+            partial = true;
+        }
+        if (start == 0) viewed(ctx, r.recording().id(), name);
+        long length = end - start + 1;
+        ctx.status(partial ? 206 : 200);
+        ctx.contentType("video/mp4");
+        ctx.header("Accept-Ranges", "bytes");
+        ctx.header("Cache-Control", "private, no-store");
+        ctx.header("Content-Length", Long.toString(length));
+        if (partial) ctx.header("Content-Range", "bytes " + start + "-" + end + "/" + size);
+        try (InputStream in = objects.open(r.recording().unitId(), r.recording().id(), name, start, length);
+                OutputStream out = ctx.res().getOutputStream()) {
+            in.transferTo(out);
+        }
+    }
+
+    /** Writes "viewed" to custody and audit at most once per operator, recording and {@link #VIEW_WINDOW}. */
+    private void viewed(Context ctx, String recordingId, String segment) {
+        SignedIn who = WebAccess.operator(ctx);
+        Instant now = clock.instant();
+        String key = who.username() + "\u0000" + recordingId;
+        Instant last = lastViewed.get(key);
+        if (last != null && last.plus(VIEW_WINDOW).isAfter(now)) return;
+        lastViewed.put(key, now);
+        catalog.appendCustody(recordingId, now, who.username(), ctx.ip(), CustodyAction.VIEWED, segment);
+        audit.record(who.username(), "recording.view", recordingId, "ok", Map.of("ip", ctx.ip(), "segment", segment));
+    }
+
+    /**
+     * {@code POST /api/recordings/{id}/export}: a ZIP of the recording as stored (segments, journal, manifest), its
+     * custody log with the entry for this export, and a report of the store's verification, for
+     * {@code bwc evidence verify} to check offline.
+     */
+    void export(Context ctx) throws IOException {
+        IndexedRecording r = stored(ctx);
+        SignedIn who = WebAccess.operator(ctx);
+        Recording rec = r.recording();
+        catalog.appendCustody(rec.id(), clock.instant(), who.username(), ctx.ip(), CustodyAction.EXPORTED, "zip");
+        audit.record(who.username(), "recording.export", rec.id(), "ok", Map.of("ip", ctx.ip()));
+        ctx.status(200);
+        ctx.contentType("application/zip");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + rec.id() + ".zip\"");
+        ctx.header("Cache-Control", "private, no-store");
+        try (ZipOutputStream zip = new ZipOutputStream(ctx.res().getOutputStream())) {
+            for (EvidenceObjects.StoredFile f : objects.list(rec.unitId(), rec.id())) {
+                zip.putNextEntry(new ZipEntry(rec.id() + "/" + f.name()));
+                try (InputStream in = objects.open(rec.unitId(), rec.id(), f.name(), 0, f.bytes())) {
+                    in.transferTo(zip);
+                }
+                zip.closeEntry();
+            }
+            Map<String, Object> custody = new LinkedHashMap<>();
+            custody.put("recordingId", rec.id());
+            custody.put("intact", catalog.verifyCustody(rec.id()).ok());
+            custody.put("entries", catalog.custody(rec.id()));
+            zip.putNextEntry(new ZipEntry(rec.id() + "/" + EXPORT_CUSTODY));
+            zip.write(mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(custody));
+            zip.closeEntry();
+            zip.putNextEntry(new ZipEntry(rec.id() + "/" + EXPORT_REPORT));
+            zip.write(report(rec).getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+    }
+
+    /** Names of the files an export adds beside the recording's own. */
+    public static final String EXPORT_CUSTODY = "custody.json";
+
+    public static final String EXPORT_REPORT = "verification.txt";
+
+    private String report(Recording r) {
+        return String.join(
+                "\n",
+                "Recording " + r.id() + " of unit " + r.unitId() + ", officer " + r.officerId(),
+                "Started " + r.startedAt() + ", ended " + r.endedAt() + ", end reason " + r.endReason(),
+                "Store verification: "
+                        + (Boolean.TRUE.equals(r.verified())
+                                ? "passed (every segment hash, the journal's chain and the manifest signature)"
+                                : "FAILED: " + r.verificationProblem()),
+                "Signed by the unit key " + r.keyFingerprint(),
+                "Exported " + clock.instant() + " from the evidence store " + objects.describe(),
+                "Check it offline: bwc evidence verify <this folder> [--key unit-key.pem]",
+                "");
+    }
+
+    /** {@code PUT /api/recordings/{id}/category} with {@code {"category": "arrest"}} (null to clear). */
+    void category(Context ctx) {
+        IndexedRecording r = find(ctx);
+        JsonNode body = JsonBodies.object(ctx, mapper, 1024, "{\"category\": \"arrest\"}");
+        JsonNode c = body.get("category");
+        String category = c == null || c.isNull() ? null : c.asText();
+        if (category != null && (!NAME.matcher(category).matches() || !knownCategory.test(category))) {
+            throw new ApiError(400, "'" + category + "' is not a category of the retention policy", null);
+        }
+        SignedIn who = WebAccess.operator(ctx);
+        change(ctx, () -> catalog.setCategory(r.recording().id(), category, who.username(), ctx.ip()));
+        audit.record(
+                who.username(),
+                "recording.category",
+                r.recording().id(),
+                "ok",
+                Map.of("ip", ctx.ip(), "category", String.valueOf(category)));
+        replies.json(
+                ctx, 200, summary(catalog.find(r.recording().id()).orElseThrow().recording()));
+    }
+
+    /** {@code POST /api/recordings/{id}/hold} ({@code {"reason"}}) and {@code DELETE} to clear it. */
+    void hold(Context ctx, boolean set) {
+        IndexedRecording r = find(ctx);
+        SignedIn who = WebAccess.operator(ctx);
+        String reason = null;
+        if (set) {
+            JsonNode body = JsonBodies.object(ctx, mapper, 2048, "{\"reason\": \"case 2026-1234\"}");
+            reason = body.hasNonNull("reason") ? body.get("reason").asText().strip() : null;
+            if (reason == null || reason.isEmpty()) throw new ApiError(400, "a legal hold needs a reason", null);
+        }
+        String why = reason;
+        change(ctx, () -> catalog.setLegalHold(r.recording().id(), set, who.username(), ctx.ip(), why));
+        audit.record(
+                who.username(),
+                set ? "recording.hold" : "recording.release",
+                r.recording().id(),
+                "ok",
+                Map.of("ip", ctx.ip(), "reason", String.valueOf(why)));
+        replies.json(
+                ctx, 200, summary(catalog.find(r.recording().id()).orElseThrow().recording()));
+    }
+
+    private static void change(Context ctx, Runnable change) {
+        try {
+            change.run();
+        } catch (EvidenceIndexException e) {
+            throw new ApiError(409, e.getMessage(), null);
+        }
+    }
+
+    private IndexedRecording find(Context ctx) {
+        String id = ctx.pathParam("id");
+        return catalog.find(id).orElseThrow(() -> new ApiError(404, "no recording " + id, null));
+    }
+
+    private IndexedRecording stored(Context ctx) {
+        IndexedRecording r = find(ctx);
+        if (r.recording().offloadState() != OffloadState.STORED) {
+            throw new ApiError(
+                    409,
+                    "recording " + r.recording().id() + " is "
+                            + r.recording().offloadState().wireName() + ": its media is not in the store",
+                    r.recording().unitId());
+        }
+        return r;
+    }
+
+    private static Instant instant(Context ctx, String param, Instant fallback) {
+        String text = ctx.queryParam(param);
+        if (text == null || text.isBlank()) return fallback;
+        try {
+            return Instant.parse(text.trim());
+        } catch (DateTimeParseException e) {
+            throw new ApiError(400, param + " must be an ISO-8601 UTC time, e.g. 2026-12-07T10:00:00Z", null);
+        }
+    }
+
+    private static String blankToNull(String s) {
+        return s == null || s.isBlank() ? null : s.trim();
+    }
+}
