@@ -24,6 +24,7 @@ import java.util.zip.ZipOutputStream;
 import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator.SignedIn;
 import org.openbwc.store.CustodyAction;
+import org.openbwc.store.CustodyEntry;
 import org.openbwc.store.EvidenceIndexException;
 import org.openbwc.store.IndexedRecording;
 import org.openbwc.store.OffloadState;
@@ -150,7 +151,7 @@ public final class EvidenceRoutes {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("recordingId", r.recording().id());
         m.put("intact", catalog.verifyCustody(r.recording().id()).ok());
-        m.put("entries", catalog.custody(r.recording().id()));
+        m.put("entries", entries(catalog.custody(r.recording().id())));
         replies.json(ctx, 200, m);
     }
 
@@ -247,7 +248,7 @@ public final class EvidenceRoutes {
             Map<String, Object> custody = new LinkedHashMap<>();
             custody.put("recordingId", rec.id());
             custody.put("intact", catalog.verifyCustody(rec.id()).ok());
-            custody.put("entries", catalog.custody(rec.id()));
+            custody.put("entries", entries(catalog.custody(rec.id())));
             zip.putNextEntry(new ZipEntry(rec.id() + "/" + EXPORT_CUSTODY));
             zip.write(mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(custody));
             zip.closeEntry();
@@ -357,5 +358,23 @@ public final class EvidenceRoutes {
 
     private static String blankToNull(String s) {
         return s == null || s.isBlank() ? null : s.trim();
+    }
+
+    /** Custody entries as the API and exports show them: actions by their wire names. */
+    static List<Map<String, Object>> entries(List<CustodyEntry> log) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (CustodyEntry e : log) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("seq", e.seq());
+            m.put("at", e.at());
+            m.put("actor", e.actor());
+            m.put("address", e.address());
+            m.put("action", e.action().wireName());
+            m.put("details", e.details());
+            m.put("prevHash", e.prevHash());
+            m.put("hash", e.hash());
+            out.add(m);
+        }
+        return out;
     }
 }

@@ -66,6 +66,28 @@ public final class ApiClient {
         return send(b);
     }
 
+    /** Any method, with a JSON body or none, and extra headers. */
+    public Reply request(String method, String path, String body, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) b.header("Content-Type", "application/json");
+        if (headers.length > 0) b.headers(headers);
+        return send(b);
+    }
+
+    /** The raw bytes of a response (media, ZIP), with its status and headers. */
+    public HttpResponse<byte[]> bytes(String method, String path, String... headers)
+            throws IOException, InterruptedException {
+        HttpRequest.Builder b =
+                HttpRequest.newBuilder(URI.create(base + path)).method(method, HttpRequest.BodyPublishers.noBody());
+        if (headers.length > 0) b.headers(headers);
+        if (token != null) b.header("Authorization", "Bearer " + token);
+        return http.send(b.timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     private Reply send(HttpRequest.Builder b) throws IOException, InterruptedException {
         if (token != null) b.header("Authorization", "Bearer " + token);
         HttpResponse<String> r =

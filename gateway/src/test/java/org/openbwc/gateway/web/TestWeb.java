@@ -23,6 +23,8 @@ import org.openbwc.gateway.identity.EnrolmentThrottle;
 import org.openbwc.gateway.identity.UnitDirectory;
 import org.openbwc.gateway.live.LiveService;
 import org.openbwc.pki.AgencyCa;
+import org.openbwc.store.RecordingCatalog;
+import org.openbwc.store.objects.EvidenceObjects;
 
 /**
  * The web server wired as the gateway wires it, around a registry the test feeds and a connection and command client
@@ -62,6 +64,9 @@ final class TestWeb implements AutoCloseable {
                 gatewayId);
     }
 
+    /** The evidence index and store the recordings API serves, for tests of those routes. */
+    record Evidence(RecordingCatalog catalog, EvidenceObjects objects) {}
+
     /** The same on other listeners (HTTPS, the units' listener) and with another authenticator (a slow hasher). */
     static TestWeb start(
             WebServer.Listeners listeners,
@@ -71,6 +76,19 @@ final class TestWeb implements AutoCloseable {
             CommandClient commands,
             Path dataDir,
             String gatewayId) {
+        return start(listeners, auth, registry, connection, commands, dataDir, gatewayId, null);
+    }
+
+    /** With the recordings API on {@code evidence} ("bogus" is the one category the test policy does not know). */
+    static TestWeb start(
+            WebServer.Listeners listeners,
+            Authenticator auth,
+            FleetRegistry registry,
+            FleetConnection connection,
+            CommandClient commands,
+            Path dataDir,
+            String gatewayId,
+            Evidence evidence) {
         Clock clock = Clock.systemUTC();
         ObjectMapper json = HttpJson.mapper();
         Duration commandTimeout = Duration.ofMillis(500);
@@ -112,7 +130,10 @@ final class TestWeb implements AutoCloseable {
                 new LiveSockets(live, access, audit),
                 new EnrolmentRoutes(enrolment, audit, json),
                 null,
-                null);
+                evidence == null
+                        ? null
+                        : new EvidenceRoutes(
+                                evidence.catalog(), evidence.objects(), audit, json, clock, c -> !c.equals("bogus")));
         return new TestWeb(WebServer.start(listeners, json, routes), events, metrics);
     }
 
