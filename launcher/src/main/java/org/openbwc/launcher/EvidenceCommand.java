@@ -59,7 +59,11 @@ final class EvidenceCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "DIR", description = "A recording folder.")
+        @Parameters(
+                index = "0",
+                paramLabel = "DIR|ZIP",
+                description = "A recording folder, or an export ZIP from the monitoring room (its custody log is"
+                        + " checked too).")
         Path dir;
 
         @Option(
@@ -128,7 +132,42 @@ final class EvidenceCommand implements Runnable {
                 throw new CommandLine.ParameterException(
                         spec.commandLine(), "--key and --pinned each name the key to trust; give one of them");
             }
-            Path recording = recordingDir(spec.commandLine(), dir);
+            if (Files.isRegularFile(dir) && dir.getFileName().toString().endsWith(".zip")) return verifyExport();
+            return verify(recordingDir(spec.commandLine(), dir));
+        }
+
+        /** An export ZIP: unpacked into a temporary folder, the recording verified, then its custody log. */
+        private int verifyExport() throws IOException {
+            Path temp = Files.createTempDirectory("bwc-export-");
+            try {
+                Path recording;
+                try {
+                    recording = ExportedEvidence.unpack(dir, temp);
+                } catch (IOException e) {
+                    spec.commandLine().getErr().println(e.getMessage());
+                    return 1;
+                }
+                int verdict = verify(recording);
+                if (verdict != 0) return verdict;
+                try {
+                    spec.commandLine()
+                            .getOut()
+                            .println(ExportedEvidence.checkCustody(
+                                    recording, recording.getFileName().toString()));
+                    return 0;
+                } catch (IOException | RuntimeException e) {
+                    spec.commandLine().getErr().println("Custody log: " + e.getMessage());
+                    return 1;
+                }
+            } finally {
+                try (var walk = Files.walk(temp)) {
+                    for (Path p :
+                            walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+                }
+            }
+        }
+
+        private int verify(Path recording) throws IOException {
             Trusted trusted = trusted(recording);
             // Always say which key the verdict rests on: a manifest's own key proves integrity, not origin.
             spec.commandLine().getOut().println("Trusted key: " + trusted.describe());
@@ -187,7 +226,11 @@ final class EvidenceCommand implements Runnable {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
-        @Parameters(index = "0", paramLabel = "DIR", description = "A recording folder.")
+        @Parameters(
+                index = "0",
+                paramLabel = "DIR|ZIP",
+                description = "A recording folder, or an export ZIP from the monitoring room (its custody log is"
+                        + " checked too).")
         Path dir;
 
         @Parameters(index = "1", paramLabel = "OUT.mp4", description = "The file to write.")

@@ -23,6 +23,7 @@ import org.openbwc.evidence.RecordingLayout;
 import org.openbwc.evidence.RecordingManifest;
 import org.openbwc.evidence.VerificationResult;
 import org.openbwc.json.JsonException;
+import org.openbwc.pki.Fingerprints;
 import org.openbwc.store.IndexedRecording;
 import org.openbwc.store.Marker;
 import org.openbwc.store.OffloadState;
@@ -358,7 +359,7 @@ final class StagedRecording {
     }
 
     private String fingerprint() {
-        return ManifestSignature.fingerprint(pinned);
+        return Fingerprints.evidenceKey(pinned);
     }
 
     private static void checkName(String file) throws OffloadRefusedException {
@@ -391,7 +392,7 @@ final class StagedRecording {
                     false,
                     OffloadState.STORED,
                     m.signature(),
-                    ManifestSignature.fingerprint(ManifestSignature.publicKeyFromBase64(m.publicKey())),
+                    Fingerprints.evidenceKey(ManifestSignature.publicKeyFromBase64(m.publicKey())),
                     true,
                     null,
                     bytes);
