@@ -33,6 +33,7 @@ import org.openbwc.hal.BatteryReading;
 import org.openbwc.hal.GnssFix;
 import org.openbwc.hal.Hardware;
 import org.openbwc.hal.StorageReading;
+import org.openbwc.protocol.Backlog;
 import org.openbwc.protocol.Battery;
 import org.openbwc.protocol.EventType;
 import org.openbwc.protocol.Payload;
@@ -102,8 +103,11 @@ final class Telemetry {
         if (!after.isRecording()) recordingSince = null;
     }
 
-    /** The status of a unit in state {@code s} whose camera and live stream report {@code c}. */
-    UnitStatus status(ControllerSnapshot s, CameraFacts c) {
+    /**
+     * The status of a unit in state {@code s} whose camera and live stream report {@code c}, with its offload backlog
+     * (null when it does not offload).
+     */
+    UnitStatus status(ControllerSnapshot s, CameraFacts c, Backlog backlog) {
         boolean recording = s.isRecording();
         return new UnitStatus(
                 Payload.VERSION,
@@ -128,7 +132,8 @@ final class Telemetry {
                 signal(),
                 c.live() ? c.viewers() : null,
                 c.evidenceKey(),
-                bootId);
+                bootId,
+                backlog);
     }
 
     UnitEvent event(ControllerEvent e) {

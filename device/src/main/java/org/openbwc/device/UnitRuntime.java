@@ -39,11 +39,13 @@ import org.openbwc.device.live.LiveOrigins;
 import org.openbwc.device.live.UplinkClients;
 import org.openbwc.device.mqtt.EventJournal;
 import org.openbwc.device.mqtt.UnitLink;
+import org.openbwc.device.offload.OffloadBacklog;
 import org.openbwc.device.offload.UnitOffload;
 import org.openbwc.evidence.EndReason;
 import org.openbwc.evidence.VerificationResult;
 import org.openbwc.hal.Button;
 import org.openbwc.hal.Hardware;
+import org.openbwc.protocol.Backlog;
 import org.openbwc.protocol.StreamHandle;
 import org.openbwc.protocol.UnitEvent;
 import org.openbwc.protocol.UnitState;
@@ -135,6 +137,13 @@ public final class UnitRuntime implements AutoCloseable {
                 EventJournal.open(DataFolder.of(config).link(), UnitLink.QUEUE_CAPACITY));
         this.alarmWatch = new AlarmWatch(config, hw.clock(), telemetry, link::publishEvent);
         this.offload = offloadOf(config, keys, telemetry, hw);
+    }
+
+    /** What waits to be offloaded, for the status; null when the unit does not offload. */
+    private Backlog offloadBacklog() {
+        if (offload == null) return null;
+        OffloadBacklog b = offload.backlog();
+        return new Backlog(b.recordings(), b.bytes(), b.oldest());
     }
 
     /**
@@ -397,7 +406,7 @@ public final class UnitRuntime implements AutoCloseable {
     }
 
     private void publishStatus() {
-        UnitStatus s = telemetry.status(controller.snapshot(), cameraFacts());
+        UnitStatus s = telemetry.status(controller.snapshot(), cameraFacts(), offloadBacklog());
         lastStatus = s;
         link.publishStatus(s);
         nextStatusMillis = hw.clock().monotonicMillis() + config.telemetry().statusIntervalSeconds() * 1000L;

@@ -18,6 +18,8 @@ import java.util.Objects;
  *     in hex), which the gateway compares with the one pinned at enrolment; null from units before it existed
  * @param bootId random id of the unit's current run (one per process start), so a reader orders snapshots by
  *     {@code seq} within a run and never by the unit's clock, which may jump; null from units before it existed
+ * @param offloadBacklog recordings sealed on the unit and not yet in the agency's evidence store; null from a unit that
+ *     does not offload (or from before it existed)
  */
 public record UnitStatus(
         int version,
@@ -42,7 +44,8 @@ public record UnitStatus(
         Integer signalPercent,
         Integer viewers,
         String evidenceKey,
-        String bootId)
+        String bootId,
+        Backlog offloadBacklog)
         implements Payload {
     /** Longer than any fingerprint a unit sends, short enough that a status stays small. */
     public static final int MAX_EVIDENCE_KEY_LENGTH = 128;
@@ -62,6 +65,58 @@ public record UnitStatus(
                     "evidenceKey must be 1.." + MAX_EVIDENCE_KEY_LENGTH + " characters, not " + evidenceKey.length());
         }
         Payload.checkBootId(bootId);
+    }
+
+    /** A status without the offload backlog (a payload from before it existed, or a unit that does not offload). */
+    public UnitStatus(
+            int version,
+            String unitId,
+            UnitState state,
+            boolean online,
+            boolean stealth,
+            boolean sos,
+            String officerId,
+            Battery battery,
+            Storage storage,
+            String recordingId,
+            Instant recordingSince,
+            boolean live,
+            boolean clockSet,
+            String firmware,
+            long seq,
+            Instant time,
+            Long recordingMillis,
+            Long droppedFrames,
+            String publicKey,
+            Integer signalPercent,
+            Integer viewers,
+            String evidenceKey,
+            String bootId) {
+        this(
+                version,
+                unitId,
+                state,
+                online,
+                stealth,
+                sos,
+                officerId,
+                battery,
+                storage,
+                recordingId,
+                recordingSince,
+                live,
+                clockSet,
+                firmware,
+                seq,
+                time,
+                recordingMillis,
+                droppedFrames,
+                publicKey,
+                signalPercent,
+                viewers,
+                evidenceKey,
+                bootId,
+                null);
     }
 
     /** A status without a boot id (a payload from before it existed). */

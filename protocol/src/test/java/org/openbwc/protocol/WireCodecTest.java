@@ -40,6 +40,46 @@ class WireCodecTest {
     }
 
     @Test
+    void statusCarriesTheOffloadBacklogAndRefusesANegativeOne() throws Exception {
+        UnitStatus offline = UnitStatus.offline("u1", "4711", "0.1.0", t);
+        UnitStatus s = new UnitStatus(
+                1,
+                "u1",
+                UnitState.BUFFERING,
+                true,
+                false,
+                false,
+                "4711",
+                null,
+                null,
+                null,
+                null,
+                false,
+                true,
+                "0.1.0",
+                5,
+                t,
+                null,
+                null,
+                null,
+                null,
+                null,
+                null,
+                "boot-1",
+                new Backlog(2, 48_213_344, t.minusSeconds(7200)));
+        WireCodec codec = new WireCodec();
+        assertThat(codec.decode(codec.encode(s), UnitStatus.class)).isEqualTo(s);
+        assertThat(codec.decode(codec.encode(offline), UnitStatus.class).offloadBacklog())
+                .isNull();
+        byte[] negative = new String(codec.encode(s), java.nio.charset.StandardCharsets.UTF_8)
+                .replace("\"recordings\":2", "\"recordings\":-1")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> codec.decode(negative, UnitStatus.class))
+                .isInstanceOf(MalformedPayloadException.class)
+                .hasMessageContaining("recordings -1 is negative");
+    }
+
+    @Test
     void everyPayloadTypeRoundTrips() throws Exception {
         Payload[] all = {
             new UnitLocation(1, "u1", 52.52, 13.405, 4.5, 34.0, 1.2, 270.0, t, 7),

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import org.openbwc.pki.Fingerprints;
+import org.openbwc.protocol.Backlog;
 import org.openbwc.protocol.Battery;
 import org.openbwc.protocol.Storage;
 import org.openbwc.protocol.UnitLocation;
@@ -45,6 +46,8 @@ import org.openbwc.protocol.UnitStatus;
  *     null while the gateway sees the fleet
  * @param clockAhead the unit's clock was more than {@link FleetRegistry#CLOCK_AHEAD_LIMIT} ahead of the gateway's
  *     when it sent its status: its times are not to be trusted until it is set right
+ * @param offloadBacklog the unit's recordings not yet in the evidence store, as it last said; null if it does not
+ *     offload
  */
 public record UnitView(
         String id,
@@ -75,7 +78,8 @@ public record UnitView(
         boolean lastKnown,
         Long preEventMillis,
         boolean clockAhead,
-        Instant staleSince) {
+        Instant staleSince,
+        Backlog offloadBacklog) {
 
     /**
      * @param status the unit's current status (its Will while offline), null if none seen
@@ -123,7 +127,8 @@ public record UnitView(
                     staleSince != null,
                     null,
                     false,
-                    staleSince);
+                    staleSince,
+                    null);
         }
         // A revoked unit is cut off by the broker, and whatever it still sends is dropped: it is not online.
         boolean online = !revoked && status.online() && status.state() != UnitState.OFFLINE;
@@ -159,7 +164,8 @@ public record UnitView(
                 lastKnown || staleSince != null,
                 recording ? preEventMillis(shown) : null,
                 clockAhead,
-                staleSince);
+                staleSince,
+                shown.offloadBacklog());
     }
 
     /**

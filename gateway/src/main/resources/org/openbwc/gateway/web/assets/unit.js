@@ -73,6 +73,7 @@ function renderStatus(now = Date.now()) {
   lastKnown("battery", fmtBattery(u.battery));
   field("battery").classList.toggle("warn", !!(u.battery && isNum(u.battery.percent) && u.battery.percent <= 20));
   lastKnown("storage", u.storage ? fmtStorage(u.storage) + " of " + fmtBytesShort(u.storage.totalBytes) : DASH);
+  lastKnown("offload", fmtBacklog(u.offloadBacklog));
   setText(field("signal"), since !== null ? DASH : fmtPercent(u.signalPercent));
   lastKnown("recording", recordingText(u, since, now));
   lastKnown("stealth", fmtBool(u.stealth, "ON", "off"));
@@ -574,3 +575,11 @@ main().catch(e => {
   console.error(e);
   showPageError("The unit page could not start: " + (e && e.message ? e.message : e));
 });
+
+/** The recordings still on the unit, not yet in the evidence store: "none", or "3 (120 MB), oldest 2 h ago". */
+function fmtBacklog(b) {
+  if (!b) return "not offloading";
+  if (b.recordings === 0) return "none: all in the evidence store";
+  const age = b.oldest ? ", oldest from " + new Date(b.oldest).toLocaleString() : "";
+  return b.recordings + " recording" + (b.recordings === 1 ? "" : "s") + " (" + fmtBytesShort(b.bytes) + ")" + age;
+}
