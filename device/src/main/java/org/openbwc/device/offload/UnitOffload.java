@@ -85,7 +85,7 @@ public final class UnitOffload implements AutoCloseable {
 
     /** Starts the loop; the first round right away. */
     public UnitOffload start() {
-        thread.schedule(this::round, 0, TimeUnit.SECONDS);
+        thread.schedule(this::scheduledRound, 0, TimeUnit.SECONDS);
         Logger.info(
                 "{}offload {} to {} at most {} Mbit/s",
                 tag,
@@ -102,7 +102,8 @@ public final class UnitOffload implements AutoCloseable {
     /** A recording was sealed: look again soon rather than at the next idle round. */
     public void recordingSealed() {
         try {
-            thread.schedule(this::round, 1, TimeUnit.SECONDS);
+            // An extra round, not a second schedule: only the scheduled rounds schedule the next one.
+            thread.schedule(() -> round(), 1, TimeUnit.SECONDS);
         } catch (java.util.concurrent.RejectedExecutionException e) {
             // closing
         }
@@ -118,14 +119,24 @@ public final class UnitOffload implements AutoCloseable {
         return uploader.bytesSent();
     }
 
-    private synchronized void round() {
+    private void scheduledRound() {
+        long next = round();
+        try {
+            thread.schedule(this::scheduledRound, next, TimeUnit.SECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** One pass over what waits; returns the seconds until the next scheduled pass. */
+    private synchronized long round() {
         long next = IDLE_SECONDS;
         try {
             List<OffloadCandidate> waiting = waiting();
             backlog = OffloadBacklog.of(waiting);
             if (allowed()) {
                 for (OffloadCandidate c : waiting) {
-                    if (Thread.currentThread().isInterrupted()) return;
+                    if (Thread.currentThread().isInterrupted()) return next;
                     offload(c);
                     backlog = OffloadBacklog.of(waiting());
                 }
@@ -137,7 +148,7 @@ public final class UnitOffload implements AutoCloseable {
             Logger.warn("{}offload paused, retrying in {} s: {}", tag, next, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return;
+            return next;
         } catch (RuntimeException e) {
             Logger.error(e, "{}offload round failed", tag);
         }
@@ -146,11 +157,7 @@ public final class UnitOffload implements AutoCloseable {
         } catch (IOException | RuntimeException e) {
             Logger.warn("{}freeing space failed: {}", tag, e.getMessage());
         }
-        try {
-            thread.schedule(this::round, next, TimeUnit.SECONDS);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            // closing
-        }
+        return next;
     }
 
     private boolean allowed() {
