@@ -228,6 +228,40 @@ public final class RecordingCatalog {
     }
 
     /**
+     * The recordings retention may delete now: stored, verified, not on legal hold, and ended (or, when no end is
+     * known, started) before the cutoff of their category; oldest first, at most {@code limit}. The filter runs in the
+     * database, one clause per category, so a sweep reads only what it will delete.
+     *
+     * @param cutoffs each category's cutoff (now minus its period); recordings of a category not in the map are kept
+     * @param uncategorized the cutoff for recordings without a category; null keeps them
+     */
+    public List<Recording> expired(Map<String, Instant> cutoffs, Instant uncategorized, int limit) {
+        Objects.requireNonNull(cutoffs, "cutoffs");
+        if (limit < 1) throw new IllegalArgumentException("limit " + limit + " is not positive");
+        List<String> clauses = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        args.add(OffloadState.STORED.wireName());
+        for (Map.Entry<String, Instant> cutoff : cutoffs.entrySet()) {
+            clauses.add("(category = ? AND COALESCE(ended_at, started_at) < ?)");
+            args.add(Objects.requireNonNull(cutoff.getKey(), "category"));
+            args.add(Times.toSql(Objects.requireNonNull(cutoff.getValue(), "cutoff of " + cutoff.getKey())));
+        }
+        if (uncategorized != null) {
+            clauses.add("(category IS NULL AND COALESCE(ended_at, started_at) < ?)");
+            args.add(Times.toSql(uncategorized));
+        }
+        if (clauses.isEmpty()) return List.of();
+        return query(
+                "listing the recordings retention may delete",
+                c -> recordings(
+                        c,
+                        "SELECT " + RECORDING_COLUMNS + " FROM recordings WHERE offload_state = ? AND verified = TRUE"
+                                + " AND legal_hold = FALSE AND (" + String.join(" OR ", clauses) + ")"
+                                + " ORDER BY COALESCE(ended_at, started_at), id FETCH FIRST " + limit + " ROWS ONLY",
+                        args));
+    }
+
+    /**
      * Appends an entry to the recording's custody log and returns it with its sequence number and hashes. Entries of
      * one recording are appended one at a time (the recording's row is locked), so their numbers have no gaps or twins
      * and each links to the hash of the one before ({@link CustodyChain}).
