@@ -3,6 +3,7 @@ package org.openbwc.gateway.evidence;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -91,6 +92,7 @@ public final class RetentionPolicy {
         StringBuilder s = new StringBuilder();
         periods.forEach((name, period) ->
                 s.append(s.isEmpty() ? "" : ", ").append(name).append('=').append(period));
-        return s + "; uncategorized " + uncategorized + "; sweep at " + sweepHour + ":00 UTC";
+        return s + "; uncategorized " + uncategorized + "; sweep at "
+                + String.format(Locale.ROOT, "%02d:00 UTC", sweepHour);
     }
 }
