@@ -1,5 +1,7 @@
 package org.openbwc.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -406,20 +408,57 @@ public final class RecordingCatalog {
      * @throws EvidenceIndexException when the index has no such recording, it is not stored, or it is on legal hold
      */
     public CustodyEntry deleteByRetention(String recordingId, String reason) {
+        try {
+            return deleteByRetention(recordingId, reason, () -> {});
+        } catch (IOException e) {
+            throw new AssertionError("no files to delete", e);
+        }
+    }
+
+    /**
+     * Deletes a stored recording: checks it may go, runs {@code deleteFiles} and marks it deleted with its custody
+     * entry, all under the recording's row lock. A legal hold set meanwhile waits for the lock and so cannot slip in
+     * between the files going and the row saying so; when {@code deleteFiles} throws (a store under object lock),
+     * nothing is marked. The lock is held while the files are deleted, which a daily sweep can afford.
+     *
+     * @param deleteFiles deletes the recording's files; run only once the checks have passed
+     * @throws EvidenceIndexException when the index has no such recording, it is not stored, or it is on legal hold
+     *     ({@code deleteFiles} has not run then)
+     * @throws IOException from {@code deleteFiles}; nothing is marked
+     */
+    public CustodyEntry deleteByRetention(String recordingId, String reason, FileDeletion deleteFiles)
+            throws IOException {
         requireText(reason, "retention needs a reason to delete recording " + recordingId);
-        return inTransaction("deleting recording " + recordingId + " by retention", c -> {
-            State now = lock(c, recordingId, "deletion by retention");
-            if (now.legalHold()) {
-                throw new EvidenceIndexException(
-                        "recording " + recordingId + " is on legal hold: retention may not delete it");
-            }
-            if (now.offload() != OffloadState.STORED) {
-                throw new EvidenceIndexException("recording " + recordingId + " is "
-                        + now.offload().wireName() + ": retention deletes only stored recordings");
-            }
-            update(c, recordingId, "offload_state = ?", OffloadState.DELETED.wireName());
-            return append(c, recordingId, clock.instant(), RETENTION, null, CustodyAction.DELETED_BY_RETENTION, reason);
-        });
+        Objects.requireNonNull(deleteFiles, "deleteFiles");
+        try {
+            return inTransaction("deleting recording " + recordingId + " by retention", c -> {
+                State now = lock(c, recordingId, "deletion by retention");
+                if (now.legalHold()) {
+                    throw new EvidenceIndexException(
+                            "recording " + recordingId + " is on legal hold: retention may not delete it");
+                }
+                if (now.offload() != OffloadState.STORED) {
+                    throw new EvidenceIndexException("recording " + recordingId + " is "
+                            + now.offload().wireName() + ": retention deletes only stored recordings");
+                }
+                try {
+                    deleteFiles.delete();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e); // through the transaction, which rolls back
+                }
+                update(c, recordingId, "offload_state = ?", OffloadState.DELETED.wireName());
+                return append(
+                        c, recordingId, clock.instant(), RETENTION, null, CustodyAction.DELETED_BY_RETENTION, reason);
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Deletes a recording's files, for {@link #deleteByRetention(String, String, FileDeletion)}. */
+    @FunctionalInterface
+    public interface FileDeletion {
+        void delete() throws IOException;
     }
 
     /**

@@ -3,6 +3,7 @@ package org.openbwc.store;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -10,7 +11,12 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -152,5 +158,51 @@ class RetentionQueryTest {
                 .containsExactly("a", "b");
         assertThat(expiredIds(cutoffs("no-event", 90), null)).containsExactly("a", "b", "c");
         assertThatThrownBy(() -> catalog.expired(Map.of(), null, 0)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void filesAreDeletedUnderTheRowLockAndARefusalMarksNothing() throws Exception {
+        stored("locked", "no-event", 100);
+        stored("held", "no-event", 100);
+        catalog.setLegalHold("held", true, "alice", null, "case 7");
+        stored("expired", "no-event", 100);
+
+        assertThatThrownBy(() -> catalog.deleteByRetention("locked", "no-event kept 90d", () -> {
+                    throw new IOException("object lock until 2027-01-01");
+                }))
+                .isInstanceOf(IOException.class)
+                .hasMessage("object lock until 2027-01-01");
+        assertThat(catalog.find("locked").orElseThrow().recording().offloadState())
+                .isEqualTo(OffloadState.STORED);
+        assertThat(catalog.custody("locked")).isEmpty();
+
+        AtomicBoolean ran = new AtomicBoolean();
+        assertThatThrownBy(() -> catalog.deleteByRetention("held", "no-event kept 90d", () -> ran.set(true)))
+                .isInstanceOf(EvidenceIndexException.class)
+                .hasMessage("recording held is on legal hold: retention may not delete it");
+        assertThat(ran).isFalse();
+
+        // A hold asked for while the files go waits for the deletion to commit, then lands after it.
+        ExecutorService other = Executors.newSingleThreadExecutor();
+        try {
+            AtomicReference<Future<CustodyEntry>> hold = new AtomicReference<>();
+            catalog.deleteByRetention("expired", "no-event kept 90d", () -> {
+                hold.set(other.submit(() -> catalog.setLegalHold("expired", true, "alice", null, "case 8")));
+                try {
+                    Thread.sleep(300);
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                assertThat(hold.get().isDone())
+                        .as("the hold waits for the row lock")
+                        .isFalse();
+            });
+            hold.get().get(20, TimeUnit.SECONDS);
+        } finally {
+            other.shutdownNow();
+        }
+        assertThat(catalog.custody("expired"))
+                .extracting(CustodyEntry::action)
+                .containsExactly(CustodyAction.DELETED_BY_RETENTION, CustodyAction.HOLD_SET);
     }
 }

@@ -71,7 +71,8 @@ public final class RetentionSweep {
      * @param deleted what is deleted now: its files gone and the index marking it deleted
      * @param skipped recordings left as they were, with why (the evidence store refused, e.g. a WORM lock not yet
      *     expired; it changed since the plan); due again at the next sweep
-     * @param failed files deleted but the index not marked (it changed between the two): marked at the next sweep
+     * @param failed files deleted but the index could not record it (the database failed at commit): the next sweep
+     *     finds the recording still stored, finds no files and marks it
      */
     public record Result(Instant at, List<Due> due, List<Due> deleted, List<Problem> skipped, List<Problem> failed) {
 
@@ -101,8 +102,9 @@ public final class RetentionSweep {
 
     /**
      * Deletes what {@link #plan} finds at {@code now}: for each recording its files first, then its index row is
-     * marked deleted with a {@code deleted-by-retention} custody entry giving the reason. A store that refuses
-     * (a WORM lock) leaves the recording as it was, marked nothing. One recording's failure does not stop the others.
+     * marked deleted with a {@code deleted-by-retention} custody entry giving the reason, both under the recording's
+     * row lock. A store that refuses (a WORM lock) leaves the recording as it was, marked nothing. One recording's
+     * failure does not stop the others.
      */
     public Result run(Instant now) {
         long started = System.nanoTime();
@@ -111,42 +113,45 @@ public final class RetentionSweep {
         List<Problem> skipped = new ArrayList<>();
         List<Problem> failed = new ArrayList<>();
         for (Due d : due) {
-            // A hold set since the plan must win: look again just before the files go.
-            Optional<Recording> now2 = recheck(d);
-            if (now2.isEmpty()) {
+            // Looked at again, as the plan may be minutes old; the lock below checks hold and state, not verification.
+            if (!stillDeletable(d)) {
                 skipped.add(new Problem(d, "changed since the plan (legal hold, deleted or no longer stored)"));
                 continue;
             }
-            boolean hadFiles;
+            // The files go under the recording's row lock (deleteByRetention): a hold asked for meanwhile waits and
+            // lands after, and a store that refuses rolls everything back.
+            boolean[] filesGone = new boolean[1];
             try {
-                hadFiles = objects.delete(d.unitId(), d.recordingId());
-            } catch (IOException | RuntimeException e) {
-                Logger.warn(
-                        "Retention: the evidence store {} refused to delete recording {} of {}, left as it is: {}",
-                        objects.describe(),
-                        d.recordingId(),
-                        d.unitId(),
-                        e.getMessage());
-                skipped.add(new Problem(d, "the evidence store refused: " + e.getMessage()));
-                continue;
-            }
-            if (!hadFiles) {
-                Logger.warn(
-                        "Retention: recording {} of {} had no files in {}; marking it deleted",
-                        d.recordingId(),
-                        d.unitId(),
-                        objects.describe());
-            }
-            try {
-                catalog.deleteByRetention(d.recordingId(), d.reason());
+                catalog.deleteByRetention(d.recordingId(), d.reason(), () -> {
+                    if (!objects.delete(d.unitId(), d.recordingId())) {
+                        Logger.warn(
+                                "Retention: recording {} of {} had no files in {}; marking it deleted",
+                                d.recordingId(),
+                                d.unitId(),
+                                objects.describe());
+                    }
+                    filesGone[0] = true;
+                });
                 deleted.add(d);
-            } catch (EvidenceIndexException | IllegalArgumentException e) {
-                Logger.error(
-                        "Retention: deleted the files of recording {} of {} but the index refused to mark it: {}",
-                        d.recordingId(),
-                        d.unitId(),
-                        e.getMessage());
-                failed.add(new Problem(d, "files deleted, index not marked: " + e.getMessage()));
+            } catch (IOException | RuntimeException e) {
+                if (!filesGone[0] && e instanceof EvidenceIndexException) {
+                    skipped.add(new Problem(d, "changed since the plan: " + e.getMessage()));
+                } else if (!filesGone[0]) {
+                    Logger.warn(
+                            "Retention: the evidence store {} refused to delete recording {} of {}, left as it is: {}",
+                            objects.describe(),
+                            d.recordingId(),
+                            d.unitId(),
+                            e.getMessage());
+                    skipped.add(new Problem(d, "the evidence store refused: " + e.getMessage()));
+                } else {
+                    Logger.error(
+                            "Retention: deleted the files of recording {} of {} but the index did not record it: {}",
+                            d.recordingId(),
+                            d.unitId(),
+                            e.getMessage());
+                    failed.add(new Problem(d, "files deleted, index not marked: " + e.getMessage()));
+                }
             }
         }
         Result result = new Result(now, due, deleted, skipped, failed);
@@ -159,9 +164,9 @@ public final class RetentionSweep {
         return result;
     }
 
-    /** The recording as the index has it now, if it is still deletable. */
-    private Optional<Recording> recheck(Due d) {
-        return catalog.find(d.recordingId()).map(i -> i.recording()).filter(RetentionSweep::deletable);
+    /** Whether the index still has the recording stored, verified and not on hold. */
+    private boolean stillDeletable(Due d) {
+        return catalog.find(d.recordingId()).map(i -> deletable(i.recording())).orElse(false);
     }
 
     private static boolean deletable(Recording r) {
