@@ -27,6 +27,7 @@ import picocli.CommandLine.Option;
             "files from the evidence store, then the index marks them deleted with a custody entry. Never a",
             "recording on legal hold, not stored or not verified; a store that refuses (object lock) keeps it.",
             "The gateway does this daily at retention.sweepHour; --dry-run shows what it would delete.",
+            "On the embedded database (no database.url) stop the gateway first: H2 opens in one process at a time.",
             "Exit 0 when everything due was deleted (or with --dry-run), 1 when some were left (listed on",
             "stderr), 2 when the config, database or evidence store cannot be used."
         })
