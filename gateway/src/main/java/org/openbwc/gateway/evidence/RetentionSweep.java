@@ -135,7 +135,7 @@ public final class RetentionSweep {
                 deleted.add(d);
             } catch (IOException | RuntimeException e) {
                 if (!filesGone[0] && e instanceof EvidenceIndexException) {
-                    skipped.add(new Problem(d, "changed since the plan: " + e.getMessage()));
+                    skipped.add(new Problem(d, "the index refused: " + e.getMessage()));
                 } else if (!filesGone[0]) {
                     Logger.warn(
                             "Retention: the evidence store {} refused to delete recording {} of {}, left as it is: {}",
