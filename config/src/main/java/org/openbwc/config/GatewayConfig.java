@@ -51,7 +51,10 @@ public record GatewayConfig(
         @Doc("The database that holds the evidence index.") DatabaseConfig database,
 
         @Doc("Where offloaded, verified evidence is kept: a folder on this machine or an S3 bucket.")
-        EvidenceStoreConfig evidence) {
+        EvidenceStoreConfig evidence,
+
+        @Doc("How long recordings are kept, by category, and when the daily retention sweep deletes the rest.")
+        RetentionConfig retention) {
 
     public GatewayConfig {
         Constraints.check(
@@ -69,7 +72,8 @@ public record GatewayConfig(
                 pki,
                 alerts,
                 database,
-                evidence);
+                evidence,
+                retention);
         if (mqtt.clientId() == null) {
             mqtt = mqtt.withClientId(gatewayId);
         }
@@ -98,7 +102,8 @@ public record GatewayConfig(
                 pki,
                 alerts,
                 database,
-                evidence);
+                evidence,
+                retention);
     }
 
     /** Copy with other MQTT settings; a null client id in them becomes the gateway id. */
@@ -117,7 +122,8 @@ public record GatewayConfig(
                 pki,
                 alerts,
                 database,
-                evidence);
+                evidence,
+                retention);
     }
 
     /** Copy with other embedded-broker settings. */
@@ -136,7 +142,8 @@ public record GatewayConfig(
                 pki,
                 alerts,
                 database,
-                evidence);
+                evidence,
+                retention);
     }
 
     /** Copy with other HTTP settings. */
@@ -155,7 +162,8 @@ public record GatewayConfig(
                 pki,
                 alerts,
                 database,
-                evidence);
+                evidence,
+                retention);
     }
 
     /** Copy with another data directory. */
@@ -174,7 +182,8 @@ public record GatewayConfig(
                 pki,
                 alerts,
                 database,
-                evidence);
+                evidence,
+                retention);
     }
 
     /** Copy with other sign-in settings. */
@@ -193,7 +202,8 @@ public record GatewayConfig(
                 pki,
                 alerts,
                 database,
-                evidence);
+                evidence,
+                retention);
     }
 
     /** Copy with other map settings. */
@@ -212,7 +222,8 @@ public record GatewayConfig(
                 pki,
                 alerts,
                 database,
-                evidence);
+                evidence,
+                retention);
     }
 
     /** Copy with other live-video settings. */
@@ -231,7 +242,8 @@ public record GatewayConfig(
                 pki,
                 alerts,
                 database,
-                evidence);
+                evidence,
+                retention);
     }
 
     /** The wss:// base URL units open their live uplink to: {@code live.uplinkUrl}, or the units' listener. */
@@ -261,7 +273,8 @@ public record GatewayConfig(
                 newPki,
                 alerts,
                 database,
-                evidence);
+                evidence,
+                retention);
     }
 
     /** Copy with other alert settings. */
@@ -280,7 +293,8 @@ public record GatewayConfig(
                 pki,
                 newAlerts,
                 database,
-                evidence);
+                evidence,
+                retention);
     }
 
     /** Copy with another database. */
@@ -299,7 +313,8 @@ public record GatewayConfig(
                 pki,
                 alerts,
                 newDatabase,
-                evidence);
+                evidence,
+                retention);
     }
 
     /** Copy with another evidence store. */
@@ -318,7 +333,28 @@ public record GatewayConfig(
                 pki,
                 alerts,
                 database,
-                newEvidence);
+                newEvidence,
+                retention);
+    }
+
+    /** Copy with other retention settings. */
+    public GatewayConfig withRetention(RetentionConfig newRetention) {
+        return new GatewayConfig(
+                gatewayId,
+                mqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                map,
+                live,
+                pki,
+                alerts,
+                database,
+                evidence,
+                newRetention);
     }
 
     /** Where a file evidence store keeps recordings: {@code evidence.path}, or evidence in the data directory. */

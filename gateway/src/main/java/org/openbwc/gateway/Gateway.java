@@ -26,6 +26,8 @@ import org.openbwc.gateway.broker.RefusedClients;
 import org.openbwc.gateway.broker.ServerTls;
 import org.openbwc.gateway.evidence.EvidenceIndex;
 import org.openbwc.gateway.evidence.ReportedRecordings;
+import org.openbwc.gateway.evidence.RetentionPolicy;
+import org.openbwc.gateway.evidence.RetentionSweep;
 import org.openbwc.gateway.fleet.Admission;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.DroppedMessages;
@@ -102,6 +104,8 @@ public final class Gateway implements AutoCloseable {
     private final EvidenceDatabase evidence;
     private final ReportedRecordings reported;
     private final EvidenceObjects objects;
+    private final RetentionPolicy retention;
+    private final AutoCloseable retentionSweeps;
 
     private Gateway(
             GatewayConfig config,
@@ -117,7 +121,9 @@ public final class Gateway implements AutoCloseable {
             EnrolmentService enrolment,
             EvidenceDatabase evidence,
             ReportedRecordings reported,
-            EvidenceObjects objects) {
+            EvidenceObjects objects,
+            RetentionPolicy retention,
+            AutoCloseable retentionSweeps) {
         this.config = config;
         this.broker = broker;
         this.pki = pki;
@@ -133,6 +139,8 @@ public final class Gateway implements AutoCloseable {
         this.evidence = evidence;
         this.reported = reported;
         this.objects = objects;
+        this.retention = retention;
+        this.retentionSweeps = retentionSweeps;
     }
 
     /** The uplink base units get in live.start: the units' listener on the port actually bound (tests bind 0). */
@@ -237,6 +245,7 @@ public final class Gateway implements AutoCloseable {
         EvidenceDatabase evidence = null;
         ReportedRecordings reported = null;
         EvidenceObjects objects = null;
+        AutoCloseable retentionSweeps = null;
         try {
             Clock clock = Clock.systemUTC();
             Path dataDir = Path.of(config.dataDir());
@@ -253,6 +262,9 @@ public final class Gateway implements AutoCloseable {
             reported = new ReportedRecordings(evidence.catalog(), clock);
             objects = EvidenceIndex.objectsOf(config);
             OffloadReceiver offload = EvidenceIndex.receiver(config, objects, evidence.catalog(), units, clock);
+            // Retention: the categories operators may give, and the daily sweep deleting what has run out.
+            RetentionPolicy retention = RetentionPolicy.of(config.retention());
+            retentionSweeps = new RetentionSweep(retention, evidence.catalog(), objects, clock).scheduleDaily();
 
             // fleet/ and alerts/: the registry first, as the alert board holds a standing SOS there across restarts.
             ObjectMapper json = HttpJson.mapper();
@@ -347,7 +359,7 @@ public final class Gateway implements AutoCloseable {
                     new LiveSockets(live, access, audit),
                     new EnrolmentRoutes(enrolment, audit, json, () -> enrolmentUrl(config, boundUnitPort.get())),
                     new OffloadRoutes(offload, admission, audit, json),
-                    new EvidenceRoutes(evidence.catalog(), objects, audit, json, clock, category -> true));
+                    new EvidenceRoutes(evidence.catalog(), objects, audit, json, clock, retention::isCategory));
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
             int unitPort = httpPort == FROM_CONFIG ? config.http().unitPort() : 0;
             WebServer http = WebServer.start(listeners(config, pki, port, unitPort), json, routes);
@@ -368,7 +380,9 @@ public final class Gateway implements AutoCloseable {
                     enrolment,
                     evidence,
                     reported,
-                    objects);
+                    objects,
+                    retention,
+                    retentionSweeps);
             Logger.info(
                     "Gateway {} started in {} ms: web console {}, units' listener {}, MQTT {} ({}), {} units known",
                     id,
@@ -380,6 +394,7 @@ public final class Gateway implements AutoCloseable {
                     registry.size());
             return gateway;
         } catch (RuntimeException | Error e) {
+            if (retentionSweeps != null) stopSweeps(retentionSweeps);
             if (connection != null) connection.close();
             if (commands != null) commands.close();
             if (reported != null) reported.close();
@@ -463,6 +478,19 @@ public final class Gateway implements AutoCloseable {
         return enrolment;
     }
 
+    /** The retention categories and periods of the configuration: what a recording may be categorized as. */
+    public RetentionPolicy retentionPolicy() {
+        return retention;
+    }
+
+    private static void stopSweeps(AutoCloseable sweeps) {
+        try {
+            sweeps.close();
+        } catch (Exception e) {
+            Logger.warn("Stopping the retention sweeps failed: {}", e.getMessage());
+        }
+    }
+
     /** The evidence index: every recording the units reported, with its custody. */
     public RecordingCatalog evidenceIndex() {
         return evidence.catalog();
@@ -489,6 +517,8 @@ public final class Gateway implements AutoCloseable {
         commands.close();
         if (broker != null) broker.close();
         reported.close();
+        // Before the database and the store it uses; a sweep under way is interrupted and resumes tomorrow.
+        stopSweeps(retentionSweeps);
         evidence.close();
         EvidenceIndex.closeQuietly(objects);
         units.close();

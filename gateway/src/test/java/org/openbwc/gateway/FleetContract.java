@@ -128,7 +128,8 @@ abstract class FleetContract {
                 base.pki(),
                 base.alerts(),
                 base.database(),
-                base.evidence());
+                base.evidence(),
+                base.retention());
         TestOperators.write(config.usersFile());
         if (identities() != null) identities().installCa(config.pkiDir());
         gateway = startGateway(config);

@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
 @Command(
         name = "gateway",
         mixinStandardHelpOptions = true,
-        subcommands = {OperatorCommand.class, UnitCommand.class, AuditCommand.class},
+        subcommands = {OperatorCommand.class, UnitCommand.class, AuditCommand.class, RetentionCommand.class},
         description = {
             "Run the gateway: fleet registry, HTTP API and live page for the monitoring room, with an",
             "embedded MQTT 5 broker (broker.embedded: true) or against any MQTT 5 broker (mqtt.url)."
@@ -22,7 +22,8 @@ public final class GatewayCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    // Not picocli-required: `bwc gateway user|unit ...` have their own --config and must not need this one.
+    // Not picocli-required: `bwc gateway user|unit|audit|retention ...` have their own --config and must not need this
+    // one.
     @Option(
             names = "--config",
             paramLabel = "FILE",

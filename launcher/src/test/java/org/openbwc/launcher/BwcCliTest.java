@@ -62,7 +62,8 @@ class BwcCliTest {
             {"pki", "--help"},
             {"pki", "init", "--help"},
             {"gateway", "audit", "--help"},
-            {"gateway", "audit", "verify", "--help"}
+            {"gateway", "audit", "verify", "--help"},
+            {"gateway", "retention", "--help"}
         }) {
             Run r = bwc(cmd);
             assertThat(r.exit()).as(String.join(" ", cmd)).isZero();

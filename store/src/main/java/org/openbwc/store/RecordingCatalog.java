@@ -1,5 +1,7 @@
 package org.openbwc.store;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -263,6 +265,40 @@ public final class RecordingCatalog {
     }
 
     /**
+     * The recordings retention may delete now: stored, verified, not on legal hold, and ended (or, when no end is
+     * known, started) before the cutoff of their category; oldest first, at most {@code limit}. The filter runs in the
+     * database, one clause per category, so a sweep reads only what it will delete.
+     *
+     * @param cutoffs each category's cutoff (now minus its period); recordings of a category not in the map are kept
+     * @param uncategorized the cutoff for recordings without a category; null keeps them
+     */
+    public List<Recording> expired(Map<String, Instant> cutoffs, Instant uncategorized, int limit) {
+        Objects.requireNonNull(cutoffs, "cutoffs");
+        if (limit < 1) throw new IllegalArgumentException("limit " + limit + " is not positive");
+        List<String> clauses = new ArrayList<>();
+        List<Object> args = new ArrayList<>();
+        args.add(OffloadState.STORED.wireName());
+        for (Map.Entry<String, Instant> cutoff : cutoffs.entrySet()) {
+            clauses.add("(category = ? AND COALESCE(ended_at, started_at) < ?)");
+            args.add(Objects.requireNonNull(cutoff.getKey(), "category"));
+            args.add(Times.toSql(Objects.requireNonNull(cutoff.getValue(), "cutoff of " + cutoff.getKey())));
+        }
+        if (uncategorized != null) {
+            clauses.add("(category IS NULL AND COALESCE(ended_at, started_at) < ?)");
+            args.add(Times.toSql(uncategorized));
+        }
+        if (clauses.isEmpty()) return List.of();
+        return query(
+                "listing the recordings retention may delete",
+                c -> recordings(
+                        c,
+                        "SELECT " + RECORDING_COLUMNS + " FROM recordings WHERE offload_state = ? AND verified = TRUE"
+                                + " AND legal_hold = FALSE AND (" + String.join(" OR ", clauses) + ")"
+                                + " ORDER BY COALESCE(ended_at, started_at), id FETCH FIRST " + limit + " ROWS ONLY",
+                        args));
+    }
+
+    /**
      * Appends an entry to the recording's custody log and returns it with its sequence number and hashes. Entries of
      * one recording are appended one at a time (the recording's row is locked), so their numbers have no gaps or twins
      * and each links to the hash of the one before ({@link CustodyChain}).
@@ -407,20 +443,57 @@ public final class RecordingCatalog {
      * @throws EvidenceIndexException when the index has no such recording, it is not stored, or it is on legal hold
      */
     public CustodyEntry deleteByRetention(String recordingId, String reason) {
+        try {
+            return deleteByRetention(recordingId, reason, () -> {});
+        } catch (IOException e) {
+            throw new AssertionError("no files to delete", e);
+        }
+    }
+
+    /**
+     * Deletes a stored recording: checks it may go, runs {@code deleteFiles} and marks it deleted with its custody
+     * entry, all under the recording's row lock. A legal hold set meanwhile waits for the lock and so cannot slip in
+     * between the files going and the row saying so; when {@code deleteFiles} throws (a store under object lock),
+     * nothing is marked. The lock is held while the files are deleted, which a daily sweep can afford.
+     *
+     * @param deleteFiles deletes the recording's files; run only once the checks have passed
+     * @throws EvidenceIndexException when the index has no such recording, it is not stored, or it is on legal hold
+     *     ({@code deleteFiles} has not run then)
+     * @throws IOException from {@code deleteFiles}; nothing is marked
+     */
+    public CustodyEntry deleteByRetention(String recordingId, String reason, FileDeletion deleteFiles)
+            throws IOException {
         requireText(reason, "retention needs a reason to delete recording " + recordingId);
-        return inTransaction("deleting recording " + recordingId + " by retention", c -> {
-            State now = lock(c, recordingId, "deletion by retention");
-            if (now.legalHold()) {
-                throw new EvidenceIndexException(
-                        "recording " + recordingId + " is on legal hold: retention may not delete it");
-            }
-            if (now.offload() != OffloadState.STORED) {
-                throw new EvidenceIndexException("recording " + recordingId + " is "
-                        + now.offload().wireName() + ": retention deletes only stored recordings");
-            }
-            update(c, recordingId, "offload_state = ?", OffloadState.DELETED.wireName());
-            return append(c, recordingId, clock.instant(), RETENTION, null, CustodyAction.DELETED_BY_RETENTION, reason);
-        });
+        Objects.requireNonNull(deleteFiles, "deleteFiles");
+        try {
+            return inTransaction("deleting recording " + recordingId + " by retention", c -> {
+                State now = lock(c, recordingId, "deletion by retention");
+                if (now.legalHold()) {
+                    throw new EvidenceIndexException(
+                            "recording " + recordingId + " is on legal hold: retention may not delete it");
+                }
+                if (now.offload() != OffloadState.STORED) {
+                    throw new EvidenceIndexException("recording " + recordingId + " is "
+                            + now.offload().wireName() + ": retention deletes only stored recordings");
+                }
+                try {
+                    deleteFiles.delete();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e); // through the transaction, which rolls back
+                }
+                update(c, recordingId, "offload_state = ?", OffloadState.DELETED.wireName());
+                return append(
+                        c, recordingId, clock.instant(), RETENTION, null, CustodyAction.DELETED_BY_RETENTION, reason);
+            });
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** Deletes a recording's files, for {@link #deleteByRetention(String, String, FileDeletion)}. */
+    @FunctionalInterface
+    public interface FileDeletion {
+        void delete() throws IOException;
     }
 
     /**
