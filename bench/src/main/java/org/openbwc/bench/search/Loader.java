@@ -21,13 +21,15 @@ import org.openbwc.store.Marker;
 import org.openbwc.store.Recording;
 import org.openbwc.store.RecordingCatalog;
 import org.openbwc.store.Segment;
+import org.openbwc.store.TrackCells;
 import org.openbwc.store.TrackPoint;
 import org.postgresql.PGConnection;
 import org.postgresql.copy.CopyManager;
 
 /**
  * Loads the fleet into the evidence index: every {@code addEvery}-th recording through {@link RecordingCatalog#add},
- * the rest in bulk into the same four tables with the same values (PostgreSQL: {@code COPY}; H2: batched inserts), then
+ * the rest in bulk into the same four tables with the same values (the track points' grid cells from {@link
+ * TrackCells}, as add writes them) (PostgreSQL: {@code COPY}; H2: batched inserts), then
  * checks the row counts and reads a few bulk-loaded recordings back with {@code find}.
  */
 final class Loader {
@@ -204,7 +206,16 @@ final class Loader {
             for (Marker m : e.markers()) row(mark, r.id(), i++, m.at(), m.label());
             i = 0;
             for (TrackPoint p : e.track()) {
-                row(track, r.id(), i++, r.unitId(), p.at(), p.lat(), p.lon(), p.accuracyMeters());
+                row(
+                        track,
+                        r.id(),
+                        i++,
+                        r.unitId(),
+                        p.at(),
+                        p.lat(),
+                        p.lon(),
+                        p.accuracyMeters(),
+                        TrackCells.of(p.lat(), p.lon()));
             }
         }
         boolean auto = bulk.getAutoCommit();
@@ -219,7 +230,7 @@ final class Loader {
                 new StringReader(seg.toString()));
         copy.copyIn("COPY markers (recording_id, ordinal, at, label) FROM STDIN", new StringReader(mark.toString()));
         copy.copyIn(
-                "COPY track_points (recording_id, ordinal, unit_id, at, lat, lon, accuracy_meters) FROM STDIN",
+                "COPY track_points (recording_id, ordinal, unit_id, at, lat, lon, accuracy_meters, cell) FROM STDIN",
                 new StringReader(track.toString()));
         bulk.commit();
         bulk.setAutoCommit(auto);
@@ -250,9 +261,9 @@ final class Loader {
                         "INSERT INTO segments (recording_id, ordinal, name, bytes, sha256) VALUES (?, ?, ?, ?, ?)");
                 PreparedStatement mark = bulk.prepareStatement(
                         "INSERT INTO markers (recording_id, ordinal, at, label) VALUES (?, ?, ?, ?)");
-                PreparedStatement track = bulk.prepareStatement(
-                        "INSERT INTO track_points"
-                                + " (recording_id, ordinal, unit_id, at, lat, lon, accuracy_meters) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+                PreparedStatement track = bulk.prepareStatement("INSERT INTO track_points"
+                        + " (recording_id, ordinal, unit_id, at, lat, lon, accuracy_meters, cell)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             for (IndexedRecording e : batch) {
                 Recording r = e.recording();
                 rec.setString(1, r.id());
@@ -303,6 +314,7 @@ final class Loader {
                     track.setDouble(5, p.lat());
                     track.setDouble(6, p.lon());
                     track.setDouble(7, p.accuracyMeters());
+                    track.setLong(8, TrackCells.of(p.lat(), p.lon()));
                     track.addBatch();
                 }
             }

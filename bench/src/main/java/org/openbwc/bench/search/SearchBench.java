@@ -17,6 +17,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -26,6 +27,7 @@ import org.openbwc.store.DatabaseConfig;
 import org.openbwc.store.EvidenceDatabase;
 import org.openbwc.store.Recording;
 import org.openbwc.store.RecordingCatalog;
+import org.openbwc.store.TrackCells;
 
 /**
  * Evidence-search benchmark (issue 15): loads a deterministic synthetic month of 1,000 units' recordings and GNSS tracks
@@ -356,7 +358,11 @@ public final class SearchBench {
                 .limit(5)
                 .toList();
         line("- slowest:");
-        for (Timed s : slow) line("  - %.1f ms, %d found: %s", s.ms(), s.found(), s.q().describe());
+        for (Timed s : slow) {
+            line(
+                    "  - %.1f ms, %d found, %d cells: %s",
+                    s.ms(), s.found(), cells(s.q()).size(), s.q().describe());
+        }
     }
 
     private void row(String label, List<Timed> t) {
@@ -376,10 +382,23 @@ public final class SearchBench {
                 none);
     }
 
-    /** The statement {@code RecordingCatalog.near} runs, for EXPLAIN (keep in step with it). */
-    static final String NEAR_SQL = "SELECT recording_id, lat, lon FROM track_points"
-            + " WHERE at BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?";
+    /** The grid cells near reads for the query (TrackCells: 0.01 by 0.02 degree); empty beyond 1,000. */
+    static List<Long> cells(Queries.Query q) {
+        double[] b = box(q.lat(), q.lon(), q.radiusMeters());
+        long row0 = (long) Math.floor(b[0] * 100), row1 = (long) Math.floor(b[1] * 100);
+        long col0 = (long) Math.floor((b[2] + 180) * 50), col1 = (long) Math.floor((b[3] + 180) * 50);
+        List<Long> cells = new ArrayList<>();
+        if ((row1 - row0 + 1) * (col1 - col0 + 1) > 1_000) return cells;
+        for (long row = row0; row <= row1; row++) {
+            for (long col = col0; col <= col1; col++) cells.add(row * 100_000 + col);
+        }
+        return cells;
+    }
 
+    /**
+     * The plan of the statement {@code RecordingCatalog.near} runs (keep in step with it): on PostgreSQL one statement
+     * for all the cells; on H2 one per cell, of which the one holding the query's centre is shown.
+     */
     private void explain(boolean postgres, Connection c, Runs runs) throws SQLException {
         List<Timed> track = runs.timed.stream()
                 .filter(x -> x.q().kind().equals(Queries.TRACK))
@@ -389,22 +408,33 @@ public final class SearchBench {
         Timed slowest =
                 runs.timed.stream().max(Comparator.comparingDouble(Timed::ms)).orElseThrow();
         for (Timed t : List.of(median, slowest)) {
+            List<Long> cells = cells(t.q());
+            List<Long> bound = cells.isEmpty() || postgres ? cells : List.of(TrackCells.of(t.q().lat(), t.q().lon()));
             line("");
             line(
-                    "%s plan of the %s (%.1f ms in the run, %d found): %s",
+                    "%s plan of the %s (%.1f ms in the run, %d found; %d cells%s): %s",
                     postgres ? "`EXPLAIN (ANALYZE, BUFFERS)`" : "`EXPLAIN ANALYZE`",
                     t == median ? "median track query" : "slowest query",
                     t.ms(),
                     t.found(),
+                    cells.size(),
+                    postgres ? "" : ", one statement each: the centre's",
                     t.q().describe());
             line("");
             line("```");
             double[] box = box(t.q().lat(), t.q().lon(), t.q().radiusMeters());
+            String sql = "SELECT recording_id, lat, lon FROM track_points WHERE "
+                    + (bound.isEmpty()
+                            ? ""
+                            : "cell IN (" + String.join(", ", Collections.nCopies(bound.size(), "?")) + ") AND ")
+                    + "at BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?";
             try (PreparedStatement s =
-                    c.prepareStatement((postgres ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN ANALYZE ") + NEAR_SQL)) {
-                s.setObject(1, OffsetDateTime.ofInstant(t.q().from(), ZoneOffset.UTC));
-                s.setObject(2, OffsetDateTime.ofInstant(t.q().to(), ZoneOffset.UTC));
-                for (int i = 0; i < 4; i++) s.setDouble(3 + i, box[i]);
+                    c.prepareStatement((postgres ? "EXPLAIN (ANALYZE, BUFFERS) " : "EXPLAIN ANALYZE ") + sql)) {
+                int p = 1;
+                for (long cell : bound) s.setLong(p++, cell);
+                s.setObject(p++, OffsetDateTime.ofInstant(t.q().from(), ZoneOffset.UTC));
+                s.setObject(p++, OffsetDateTime.ofInstant(t.q().to(), ZoneOffset.UTC));
+                for (int i = 0; i < 4; i++) s.setDouble(p++, box[i]);
                 try (ResultSet rs = s.executeQuery()) {
                     while (rs.next()) line("%s", rs.getString(1));
                 }
