@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import org.openbwc.store.IndexedRecording;
 import org.openbwc.store.Marker;
 import org.openbwc.store.Recording;
@@ -52,8 +53,16 @@ final class Loader {
     private final Connection bulk;
     private final boolean postgres;
     private final int addEvery;
+    private final Consumer<String> progress;
 
-    Loader(Fleet fleet, RecordingCatalog catalog, Connection bulk, boolean postgres, int addEvery) {
+    Loader(
+            Fleet fleet,
+            RecordingCatalog catalog,
+            Connection bulk,
+            boolean postgres,
+            int addEvery,
+            Consumer<String> progress) {
+        this.progress = progress;
         this.fleet = fleet;
         this.catalog = catalog;
         this.bulk = bulk;
@@ -86,9 +95,8 @@ final class Loader {
             long now = System.nanoTime();
             if (now - lastReport > 30_000_000_000L) {
                 lastReport = now;
-                System.err.printf(
-                        "bench/search: %s: %,d of %,d points loaded in %.0f s%n",
-                        label, points, fleet.points(), (now - t0) / 1e9);
+                progress.accept(String.format(
+                        "%s: %,d of %,d points loaded in %.0f s", label, points, fleet.points(), (now - t0) / 1e9));
             }
         }
         flush(pending);

@@ -189,7 +189,8 @@ public final class SearchBench {
                 HikariDataSource refPool = pool(config)) {
             line("- opened and migrated in %.2f s", (System.nanoTime() - m0) / 1e9);
             RecordingCatalog catalog = database.catalog();
-            Loader loader = new Loader(fleet, catalog, bulk, postgres, addEvery);
+            Loader loader =
+                    new Loader(fleet, catalog, bulk, postgres, addEvery, m -> System.err.println("bench/search: " + m));
             if (existing) {
                 var rows = loader.rowCounts();
                 if (rows.get("track_points") != fleet.points() || rows.get("recordings") != fleet.recordings()) {
