@@ -11,6 +11,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -115,8 +116,9 @@ public final class RecordingCatalog {
             }
             s.executeBatch();
         }
-        try (PreparedStatement s = c.prepareStatement("INSERT INTO track_points"
-                + " (recording_id, ordinal, unit_id, at, lat, lon, accuracy_meters) VALUES (?, ?, ?, ?, ?, ?, ?)")) {
+        try (PreparedStatement s = c.prepareStatement(
+                "INSERT INTO track_points (recording_id, ordinal, unit_id, at, lat, lon, accuracy_meters, cell)"
+                        + " VALUES (?, ?, ?, ?, ?, ?, ?, ?)")) {
             int i = 0;
             for (TrackPoint p : entry.track()) {
                 s.setString(1, entry.recording().id());
@@ -127,6 +129,7 @@ public final class RecordingCatalog {
                 s.setDouble(6, p.lon());
                 if (p.accuracyMeters() == null) s.setNull(7, Types.DOUBLE);
                 else s.setDouble(7, p.accuracyMeters());
+                s.setLong(8, TrackCells.of(p.lat(), p.lon()));
                 s.addBatch();
             }
             s.executeBatch();
@@ -220,8 +223,9 @@ public final class RecordingCatalog {
 
     /**
      * The recordings with a track point within {@code radiusMeters} of (lat, lon) taken in {@code [from, to]}, oldest
-     * first. The database narrows by a bounding box and the window (indexed); the exact great-circle distance is
-     * checked here, on the few points the box lets through.
+     * first. The database narrows by the grid cells ({@link TrackCells}) the bounding box touches, each read by (cell,
+     * time), or by the window alone when the box holds more than {@value #MAX_CELLS} cells (either way within the box);
+     * the exact great-circle distance is checked here, on the points the box lets through.
      */
     public List<Recording> near(double lat, double lon, double radiusMeters, Instant from, Instant to) {
         if (!(lat >= -90 && lat <= 90) || !(lon >= -180 && lon <= 180)) {
@@ -232,36 +236,82 @@ public final class RecordingCatalog {
         }
         checkWindow(from, to);
         GreatCircle.Box box = GreatCircle.around(lat, lon, radiusMeters);
+        long rows = TrackCells.row(box.maxLat()) - TrackCells.row(box.minLat()) + 1;
+        long columns = TrackCells.column(box.maxLon()) - TrackCells.column(box.minLon()) + 1;
+        List<Long> cells = new ArrayList<>();
+        if (rows * columns <= MAX_CELLS) {
+            long firstColumn = TrackCells.column(box.minLon());
+            for (long row = TrackCells.row(box.minLat()); row <= TrackCells.row(box.maxLat()); row++) {
+                for (long column = firstColumn; column < firstColumn + columns; column++) {
+                    cells.add(row * TrackCells.ROW + column);
+                }
+            }
+        }
         return query("searching near " + lat + "," + lon, c -> {
+            // PostgreSQL reads all the cells in one statement, each by (cell, at); H2 uses only the cell of an IN list
+            // in an index, not the time after it, so it gets one statement per cell (in process: no round trips).
+            boolean inOne =
+                    cells.isEmpty() || "PostgreSQL".equals(c.getMetaData().getDatabaseProductName());
+            String where = cells.isEmpty()
+                    ? ""
+                    : inOne
+                            ? "cell IN (" + String.join(", ", Collections.nCopies(cells.size(), "?")) + ") AND "
+                            : "cell = ? AND ";
             Set<String> ids = new LinkedHashSet<>();
-            try (PreparedStatement s = c.prepareStatement("SELECT recording_id, lat, lon FROM track_points"
-                    + " WHERE at BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")) {
-                s.setObject(1, Times.toSql(from));
-                s.setObject(2, Times.toSql(to));
-                s.setDouble(3, box.minLat());
-                s.setDouble(4, box.maxLat());
-                s.setDouble(5, box.minLon());
-                s.setDouble(6, box.maxLon());
-                try (ResultSet rs = s.executeQuery()) {
-                    while (rs.next()) {
-                        String id = rs.getString(1);
-                        if (!ids.contains(id)
-                                && GreatCircle.meters(lat, lon, rs.getDouble(2), rs.getDouble(3)) <= radiusMeters) {
-                            ids.add(id);
-                        }
+            try (PreparedStatement s = c.prepareStatement("SELECT recording_id, lat, lon FROM track_points WHERE "
+                    + where + "at BETWEEN ? AND ? AND lat BETWEEN ? AND ? AND lon BETWEEN ? AND ?")) {
+                int p = cells.isEmpty() ? 1 : inOne ? cells.size() + 1 : 2;
+                s.setObject(p, Times.toSql(from));
+                s.setObject(p + 1, Times.toSql(to));
+                s.setDouble(p + 2, box.minLat());
+                s.setDouble(p + 3, box.maxLat());
+                s.setDouble(p + 4, box.minLon());
+                s.setDouble(p + 5, box.maxLon());
+                if (inOne) {
+                    for (int i = 0; i < cells.size(); i++) s.setLong(i + 1, cells.get(i));
+                    nearest(s, lat, lon, radiusMeters, ids);
+                } else {
+                    for (long cell : cells) {
+                        s.setLong(1, cell);
+                        nearest(s, lat, lon, radiusMeters, ids);
                     }
                 }
             }
             List<Recording> found = new ArrayList<>();
-            for (String id : ids) {
-                found.addAll(
-                        recordings(c, "SELECT " + RECORDING_COLUMNS + " FROM recordings WHERE id = ?", List.of(id)));
+            List<String> all = new ArrayList<>(ids);
+            for (int i = 0; i < all.size(); i += RECORDINGS_PER_QUERY) {
+                List<String> chunk = all.subList(i, Math.min(all.size(), i + RECORDINGS_PER_QUERY));
+                found.addAll(recordings(
+                        c,
+                        "SELECT " + RECORDING_COLUMNS + " FROM recordings WHERE id IN ("
+                                + String.join(", ", Collections.nCopies(chunk.size(), "?")) + ")",
+                        new ArrayList<>(chunk)));
             }
             found.sort((a, b) -> a.startedAt().equals(b.startedAt())
                     ? a.id().compareTo(b.id())
                     : a.startedAt().compareTo(b.startedAt()));
             return found;
         });
+    }
+
+    /** Beyond this many cells (a radius over ~15 km in Norway) near reads the window's points in the box instead. */
+    static final int MAX_CELLS = 1_000;
+
+    /** Recordings read by one statement once near has found them. */
+    private static final int RECORDINGS_PER_QUERY = 100;
+
+    /** Adds the recordings of the statement's points that lie within the radius. */
+    private static void nearest(PreparedStatement s, double lat, double lon, double radiusMeters, Set<String> ids)
+            throws SQLException {
+        try (ResultSet rs = s.executeQuery()) {
+            while (rs.next()) {
+                String id = rs.getString(1);
+                if (!ids.contains(id)
+                        && GreatCircle.meters(lat, lon, rs.getDouble(2), rs.getDouble(3)) <= radiusMeters) {
+                    ids.add(id);
+                }
+            }
+        }
     }
 
     /**

@@ -57,13 +57,13 @@ class RecordingCatalogTest {
 
     @Test
     void migratesAnEmptyDatabaseOnceAndReopensWithItsRows() throws SQLException {
-        assertThat(appliedMigrations()).containsExactly("1", "2", "3");
+        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4");
         catalog.add(recording("r-1", "bwc-001", T0, List.of(new TrackPoint(T0, LAT, LON, 4.0))));
 
         evidence.close();
         evidence = EvidenceDatabase.open(database.config());
 
-        assertThat(appliedMigrations()).containsExactly("1", "2", "3");
+        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4");
         assertThat(evidence.catalog().find("r-1")).isPresent();
     }
 
@@ -182,6 +182,47 @@ class RecordingCatalogTest {
         assertThat(catalog.near(LAT, LON, 1000, T0.minus(Duration.ofDays(2)), T0.minusSeconds(3600)))
                 .extracting(Recording::id)
                 .containsExactly("r-yesterday");
+    }
+
+    @Test
+    void nearReadsEveryCellTheCircleTouchesAndWideAreasFromTheWindow() {
+        // a place on a cell corner (row and column boundaries of TrackCells), points a few meters either side of it
+        double lat = 59.99, lon = 10.0;
+        catalog.add(recording("r-sw", "bwc-001", T0, List.of(new TrackPoint(T0, lat - 0.0001, lon - 0.0001, null))));
+        catalog.add(recording("r-ne", "bwc-002", T0, List.of(new TrackPoint(T0, lat + 0.0001, lon + 0.0001, null))));
+        catalog.add(recording(
+                "r-300-km", "bwc-003", T0, List.of(new TrackPoint(T0, lat + 300_000 / 111_195.0, lon, null))));
+
+        assertThat(catalog.near(lat, lon, 50, T0.minusSeconds(60), T0.plusSeconds(60)))
+                .extracting(Recording::id)
+                .containsExactly("r-ne", "r-sw");
+        // 400 km: far more cells than near reads one by one, so the window and the box alone
+        assertThat(catalog.near(lat, lon, 400_000, T0.minusSeconds(60), T0.plusSeconds(60)))
+                .extracting(Recording::id)
+                .containsExactly("r-300-km", "r-ne", "r-sw");
+    }
+
+    @Test
+    void writesTheCellV4ComputesForOlderRows() throws SQLException {
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        List<TrackPoint> track = new java.util.ArrayList<>();
+        for (int i = 0; i < 500; i++) {
+            // anywhere, and on the cells' edges (multiples of 0.01 and 0.02 degree), where rounding would show
+            double lat = i % 2 == 0 ? -90 + r.nextDouble() * 180 : (r.nextInt(17_999) - 8_999) / 100.0;
+            double lon = i % 2 == 0 ? -180 + r.nextDouble() * 360 : (r.nextInt(17_999) - 8_999) / 50.0;
+            track.add(new TrackPoint(T0.plusSeconds(i), lat, lon, null));
+        }
+        catalog.add(recording("r-everywhere", "bwc-001", T0, track));
+
+        try (Connection c = evidence.dataSource().getConnection();
+                PreparedStatement s = c.prepareStatement("SELECT COUNT(*), SUM(CASE WHEN cell = CAST(FLOOR(lat * 100)"
+                        + " AS BIGINT) * 100000 + CAST(FLOOR((lon + 180) * 50) AS BIGINT) THEN 1 ELSE 0 END)"
+                        + " FROM track_points");
+                var rs = s.executeQuery()) {
+            rs.next();
+            assertThat(rs.getLong(1)).isEqualTo(500);
+            assertThat(rs.getLong(2)).isEqualTo(500);
+        }
     }
 
     @Test
