@@ -118,6 +118,16 @@ public final class DemoCommand implements Callable<Integer> {
                             + "https://tile.openstreetmap.org/{z}/{x}/{y}.png (the default); 'none' for a plain grid (offline networks).")
     String tileUrl;
 
+    @Option(
+            names = "--evidence-from",
+            paramLabel = "GATEWAY-YAML",
+            description = "Take the database, evidence and retention sections of this gateway.yaml (for example the"
+                    + " agency's PostgreSQL and an S3 bucket) instead of the embedded defaults.")
+    Path evidenceFrom;
+
+    /** The top-level sections {@code --evidence-from} takes. */
+    static final List<String> EVIDENCE_SECTIONS = List.of("database", "evidence", "retention");
+
     static final String ADMIN = "admin";
     /** The operator the printed {@code bwc gateway user add} example adds. */
     static final String EXAMPLE_VIEWER = "vera";
@@ -172,7 +182,20 @@ public final class DemoCommand implements Callable<Integer> {
                 .withHttp(HttpConfig.defaults().withPort(httpPort).withUnitPort(unitsPort))
                 .withDataDir(dataDir.resolve("gateway").toString())
                 .withMap(map);
-        Path gwYaml = writeGatewayFile(gwConfig);
+        String evidenceYaml = "";
+        if (evidenceFrom != null) {
+            GatewayConfig from = Configs.loadGateway(evidenceFrom);
+            gwConfig = gwConfig.withDatabase(from.database())
+                    .withEvidence(from.evidence())
+                    .withRetention(from.retention());
+            evidenceYaml = sections(Files.readString(evidenceFrom), EVIDENCE_SECTIONS);
+            out.println("Evidence index and store from " + evidenceFrom + ": database "
+                    + (from.database().url() == null
+                            ? "embedded"
+                            : from.database().url()) + ", store "
+                    + from.evidence().store().name().toLowerCase(java.util.Locale.ROOT));
+        }
+        Path gwYaml = writeGatewayFile(gwConfig, evidenceYaml);
         String password = adminPassword != null ? adminPassword : randomPassword();
         OperatorDirectory.open(gwConfig.usersFile())
                 .add(new Operator(ADMIN, Role.ADMIN, new PasswordHasher().hash(password), Instant.now()), true);
@@ -284,7 +307,19 @@ public final class DemoCommand implements Callable<Integer> {
      * The demo's gateway settings as a file, so the gateway's own commands work on the running demo as on any gateway
      * ({@code bwc gateway unit revoke bwc-002 --config bwc-data/gateway/gateway.yaml}). Rewritten at each start.
      */
-    private Path writeGatewayFile(GatewayConfig gw) {
+    /** The named top-level sections of a YAML file, as written there (each key line and its indented lines). */
+    static String sections(String yaml, List<String> names) {
+        StringBuilder out = new StringBuilder();
+        boolean in = false;
+        for (String line : yaml.split("\n", -1)) {
+            boolean topLevel = !line.isEmpty() && !Character.isWhitespace(line.charAt(0)) && !line.startsWith("#");
+            if (topLevel) in = names.stream().anyMatch(n -> line.startsWith(n + ":"));
+            if (in) out.append(line).append('\n');
+        }
+        return out.toString();
+    }
+
+    private Path writeGatewayFile(GatewayConfig gw, String evidenceYaml) {
         Path file = Path.of(gw.dataDir()).resolve("gateway.yaml");
         String yaml = String.join(
                 "\n",
@@ -301,7 +336,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "  port: " + gw.http().port(),
                 "  unitPort: " + gw.http().unitPort(),
                 "dataDir: \"" + Path.of(gw.dataDir()).toAbsolutePath() + "\"",
-                "");
+                evidenceYaml);
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, yaml);

@@ -34,6 +34,42 @@ class DemoCommandTest {
     Path dir;
 
     @Test
+    void evidenceFromTakesOnlyTheDatabaseEvidenceAndRetentionSections() {
+        String yaml = String.join(
+                "\n",
+                "# agency",
+                "gatewayId: gw-1",
+                "database:",
+                "  url: jdbc:postgresql://db:5432/ev",
+                "  # the pool",
+                "  maxPoolSize: 4",
+                "http:",
+                "  port: 9443",
+                "evidence:",
+                "  store: s3",
+                "  s3:",
+                "    bucket: b",
+                "retention:",
+                "  sweepHour: 2",
+                "");
+        assertThat(DemoCommand.sections(yaml, DemoCommand.EVIDENCE_SECTIONS))
+                .isEqualTo(String.join(
+                        "\n",
+                        "database:",
+                        "  url: jdbc:postgresql://db:5432/ev",
+                        "  # the pool",
+                        "  maxPoolSize: 4",
+                        "evidence:",
+                        "  store: s3",
+                        "  s3:",
+                        "    bucket: b",
+                        "retention:",
+                        "  sweepHour: 2",
+                        "",
+                        ""));
+    }
+
+    @Test
     @Timeout(180)
     void theDemoPrintsAUserAddLineThatAddsAnOperatorTheRunningDemoLetsIn() throws Exception {
         CommandLine cl = Bwc.commandLine();

@@ -13,16 +13,16 @@ import org.openbwc.testsupport.SystemTools;
  * ({@code t_<random>}) in the PostgreSQL at {@link #POSTGRES_URL}, dropped afterwards, so that runs sharing the server
  * never see each other's rows. Where PostgreSQL is not there the test is skipped, or fails in CI.
  */
-final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable {
 
     /** What the tests use: {@code STORE_TEST_POSTGRES_URL}, or the CI machines' server (trust auth). */
-    static final String POSTGRES_URL =
+    public static final String POSTGRES_URL =
             System.getenv().getOrDefault("STORE_TEST_POSTGRES_URL", "jdbc:postgresql://127.0.0.1:5432/test");
 
-    static final String POSTGRES_USER = System.getenv().getOrDefault("STORE_TEST_POSTGRES_USER", "postgres");
+    public static final String POSTGRES_USER = System.getenv().getOrDefault("STORE_TEST_POSTGRES_USER", "postgres");
 
     /** The two kinds of database every contract test runs on. */
-    enum Kind {
+    public enum Kind {
         H2,
         POSTGRESQL
     }
@@ -35,7 +35,7 @@ final class TestDatabase implements AutoCloseable {
         this.schema = schema;
     }
 
-    static TestDatabase create(Kind kind, Path tempDir) {
+    public static TestDatabase create(Kind kind, Path tempDir) {
         return switch (kind) {
             case H2 -> new TestDatabase(DatabaseConfig.embedded(tempDir), null);
             case POSTGRESQL -> postgres();
@@ -57,7 +57,7 @@ final class TestDatabase implements AutoCloseable {
         return new TestDatabase(new DatabaseConfig(url, POSTGRES_USER, null, 4), schema);
     }
 
-    DatabaseConfig config() {
+    public DatabaseConfig config() {
         return config;
     }
 
