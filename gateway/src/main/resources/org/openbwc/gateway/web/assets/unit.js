@@ -25,6 +25,7 @@ const events = new Map(); // key -> UnitEvent
 let recordingsTimer = null;
 
 setText($("#unit-id"), unitId || DASH);
+$("#recordings-evidence").href = "/evidence?unit=" + enc(unitId);
 document.title = (unitId || "Unit") + " · openbwc monitoring room";
 
 // ---------------------------------------------------------------------------------------------------------------
