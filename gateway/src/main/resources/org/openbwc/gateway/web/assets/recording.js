@@ -358,8 +358,6 @@ function renderActions() {
   $("#category-clear").disabled = !rec.category;
   $("#export").disabled = rec.state !== "stored";
   $("#export").title = rec.state === "stored" ? "" : "the media is not in the store (" + stateText(rec.state) + ")";
-  $("#hold-reason").hidden = !!rec.hold;
-  $("label[for='hold-reason']").hidden = !!rec.hold;
   $("#hold-set").hidden = !!rec.hold;
   $("#hold-clear").hidden = !rec.hold;
 }
@@ -426,18 +424,23 @@ function actionEvents() {
   $("#category-clear").addEventListener("click", ev => change(ev.currentTarget, "Category cleared",
     () => api("/api/recordings/" + enc(recordingId) + "/category", { method: "PUT", body: { category: null } })));
   $("#export").addEventListener("click", ev => exportZip(ev.currentTarget));
+  // One form: "Set legal hold" without a hold, "Lift legal hold" with one; both need the reason.
   $("#hold-form").addEventListener("submit", ev => {
     ev.preventDefault();
+    const set = !rec.hold;
     const reason = $("#hold-reason").value.trim();
-    if (!reason) { say("A legal hold needs a reason (it goes to the custody and audit logs).", "error"); $("#hold-reason").focus(); return; }
-    change($("#hold-set"), "Legal hold", async () => {
-      const r = await api("/api/recordings/" + enc(recordingId) + "/hold", { method: "POST", body: { reason } });
+    if (!reason) {
+      say((set ? "Setting" : "Lifting") + " a legal hold needs a reason (it goes to the custody and audit logs).", "error");
+      $("#hold-reason").focus();
+      return;
+    }
+    change($(set ? "#hold-set" : "#hold-clear"), set ? "Legal hold" : "Legal hold lifted", async () => {
+      const r = await api("/api/recordings/" + enc(recordingId) + "/hold",
+        { method: set ? "POST" : "DELETE", body: { reason } });
       $("#hold-reason").value = "";
       return r;
     });
   });
-  $("#hold-clear").addEventListener("click", ev => change(ev.currentTarget, "Legal hold cleared",
-    () => api("/api/recordings/" + enc(recordingId) + "/hold", { method: "DELETE" })));
   $("#custody-reload").addEventListener("click", () => loadCustody());
 }
 
