@@ -272,6 +272,52 @@ class EvidencePagesBrowserTest {
         }
     }
 
+    @Test
+    void anAdminSetsALegalHoldWithAReasonAndLiftsItWithOne() throws Exception {
+        WebDriver browser = HeadlessChromium.start(dir.resolve("chromium-admin"));
+        try {
+            Wait<WebDriver> wait =
+                    new WebDriverWait(browser, Duration.ofSeconds(30)).ignoring(StaleElementReferenceException.class);
+            MonitoringRoom.signIn(browser, base, "/recordings/" + recordingId, TestOperators.ADMIN);
+            wait.until(d -> d.findElement(By.id("chain")).getText().startsWith("✔ Chain intact"));
+            By hold = By.cssSelector("#facts [data-field='hold']");
+            wait.until(d -> d.findElement(hold).getText().equals("no"));
+            // No reason, no hold: said at once, nothing sent.
+            browser.findElement(By.id("hold-set")).click();
+            wait.until(d -> "error".equals(d.findElement(By.id("action-result")).getAttribute("data-kind")));
+            assertThat(browser.findElement(By.id("action-result")).getText()).contains("needs a reason");
+            String reason = "case 2026-1234 (test " + System.nanoTime() + ")";
+            browser.findElement(By.id("hold-reason")).sendKeys(reason);
+            browser.findElement(By.id("hold-set")).click();
+            wait.until(d -> d.findElement(hold).getText().startsWith("⚖ ON HOLD"));
+            wait.until(d -> actions(d).contains("hold-set"));
+            assertThat(browser.findElement(By.id("hold-set")).isDisplayed()).isFalse();
+            assertThat(client.get(base, "/api/recordings/" + recordingId)
+                            .body()
+                            .path("hold")
+                            .asBoolean())
+                    .isTrue();
+            assertThat(browser.findElement(By.cssSelector("#custody tbody tr[data-action='hold-set'] td.details"))
+                            .getText())
+                    .contains(reason);
+
+            // Lifting it needs a reason too.
+            browser.findElement(By.id("hold-clear")).click();
+            wait.until(d -> d.findElement(By.id("action-result")).getText().contains("Lifting a legal hold needs"));
+            browser.findElement(By.id("hold-reason")).sendKeys("case closed");
+            browser.findElement(By.id("hold-clear")).click();
+            wait.until(d -> d.findElement(hold).getText().equals("no"));
+            wait.until(d -> actions(d).contains("hold-cleared"));
+            assertThat(client.get(base, "/api/recordings/" + recordingId)
+                            .body()
+                            .path("hold")
+                            .asBoolean())
+                    .isFalse();
+        } finally {
+            browser.quit();
+        }
+    }
+
     private String state() throws IOException, InterruptedException {
         return client.unit(UNIT).map(u -> u.path("state").asText()).orElse("");
     }
