@@ -20,6 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.Timeout;
+import org.openbwc.config.EvidenceConfig;
 import org.openbwc.config.OffloadConfig;
 import org.openbwc.config.OffloadWhen;
 import org.openbwc.config.TelemetryConfig;
@@ -54,13 +55,18 @@ class EvidencePagesBrowserTest {
 
     @BeforeAll
     void recordAndOffload() throws Exception {
-        // A short pre-event and post-event keep the recording (and its upload) small.
+        // A short pre-event and post-event keep the recording (and its upload) small; one-minute segments make it two.
         fleet = TestFleet.start(
                 "evidence",
                 gw -> gw,
                 List.of(TestFleet.Unit.small(UNIT)),
                 (gateway, c) -> c.withTelemetry(TelemetryConfig.defaults().withStatusIntervalSeconds(5))
                         .withRecording(c.recording().withPreEventSeconds(3).withPostEventSeconds(2))
+                        .withEvidence(new EvidenceConfig(
+                                1,
+                                c.evidence().maxRecordingMinutes(),
+                                c.evidence().reserveMegabytes(),
+                                c.evidence().preEventMaxMegabytes()))
                         .withOffload(OffloadConfig.defaults()
                                 .withWhen(OffloadWhen.ANY_LINK)
                                 .withUrl(gateway.unitsUrl())));
@@ -76,11 +82,14 @@ class EvidencePagesBrowserTest {
         assertThat(client.sim("/api/units/" + UNIT + "/buttons/function/press").status())
                 .isEqualTo(200);
         await("marker placed").atMost(Duration.ofSeconds(30)).until(() -> hasEvent("marker"));
-        // A few seconds of video after the marker, then the officer's stop: hold record, press once to confirm.
-        await("some video after the marker")
-                .pollDelay(Duration.ofSeconds(5))
-                .atMost(Duration.ofSeconds(10))
-                .until(() -> "RECORDING".equals(state()));
+        // Over a minute of video (a second segment), then the officer's stop: hold record, press once to confirm.
+        await("a second segment")
+                .atMost(Duration.ofSeconds(120))
+                .pollInterval(Duration.ofSeconds(1))
+                .until(() -> client.unit(UNIT)
+                                .map(u -> u.path("recordingMillis").asLong())
+                                .orElse(0L)
+                        >= 64_000);
         assertThat(client.sim("/api/units/" + UNIT + "/buttons/record/hold?ms=3500")
                         .status())
                 .isEqualTo(200);
@@ -204,6 +213,32 @@ class EvidencePagesBrowserTest {
             new WebDriverWait(browser, Duration.ofSeconds(20))
                     .withMessage(() -> "the player after a click on the marker at " + at + " s: " + player(browser))
                     .until(d -> Math.abs(number(d, "return document.getElementById('player').currentTime") - at) < 0.5);
+
+            // Two segments: the second follows when the first ends, and the list jumps between them.
+            assertThat(recording.path("segments")).as("segments").hasSize(2);
+            assertThat(browser.findElements(By.cssSelector("#segments .chip"))).hasSize(2);
+            js(browser)
+                    .executeScript("const v = document.getElementById('player'); v.muted = true;"
+                            + " v.currentTime = Math.max(0, v.duration - 1.5); v.play();");
+            new WebDriverWait(browser, Duration.ofSeconds(30))
+                    .withMessage(() -> "the player at the end of the first segment: " + player(browser))
+                    .until(d ->
+                            String.valueOf(js(d).executeScript("return document.getElementById('player').currentSrc"))
+                                            .endsWith("seg-000002.mp4")
+                                    && number(d, "return document.getElementById('player').currentTime") > 0.3);
+            assertThat(browser.findElement(By.cssSelector("#segments .chip.current"))
+                            .getAttribute("data-segment"))
+                    .isEqualTo("seg-000002.mp4");
+            browser.findElement(By.cssSelector("#segments .chip[data-segment='seg-000001.mp4']"))
+                    .click();
+            wait.until(d -> String.valueOf(js(d).executeScript("return document.getElementById('player').currentSrc"))
+                    .endsWith("seg-000001.mp4"));
+            wait.until(d -> number(d, "return document.getElementById('player').readyState") >= 2);
+            js(browser).executeScript("document.getElementById('player').pause();");
+            // (drawn again since: each segment's real length moves the marks)
+            browser.findElement(By.cssSelector("#timeline-marks .timeline-mark"))
+                    .click();
+            wait.until(d -> Math.abs(number(d, "return document.getElementById('player').currentTime") - at) < 0.5);
 
             // The track on the map, with the playhead's marker on it.
             assertThat(Integer.parseInt(browser.findElement(By.id("track-map")).getAttribute("data-points")))
