@@ -49,19 +49,28 @@ function mediaUrl(name) {
 // ---------------------------------------------------------------------------------------------------------------
 // Segments and the recording's time line. The API gives no segment durations: until a segment has been loaded its
 // length is estimated from its share of the bytes; each loaded segment's real length replaces the estimate.
+// A segment's media times are either its own (from 0) or the recording's (the unit's segments continue the
+// recording's clock: the second of one-minute segments starts at 60 s, and the browser's duration is its end). Which
+// one is told apart when the segment loads (`global`), so both play in the right place.
 
 function layout() {
-  const totalBytes = segments.reduce((s, x) => s + (isNum(x.bytes) ? x.bytes : 0), 0);
-  const known = segments.reduce((s, x) => s + (isNum(x.duration) ? x.duration : 0), 0);
-  const unknownBytes = segments.reduce((s, x) => s + (isNum(x.duration) ? 0 : (x.bytes || 0)), 0);
+  const lengthOf = (s, start) => s.global === true && isNum(s.endAt) ? Math.max(0, s.endAt - start)
+    : isNum(s.duration) ? s.duration : null;
+  const totalBytes = segments.reduce((n, x) => n + (isNum(x.bytes) ? x.bytes : 0), 0);
+  let known = 0, unknownBytes = 0, t0 = 0;
+  for (const s of segments) {
+    const l = lengthOf(s, t0);
+    if (l === null) unknownBytes += s.bytes || 0; else known += l;
+    t0 += l === null ? 0 : l;
+  }
   const rest = Math.max(0, total - known);
   let t = 0;
   for (const s of segments) {
     s.start = t;
-    const d = isNum(s.duration) ? s.duration
+    const l = lengthOf(s, t);
+    s.length = l !== null ? l
       : unknownBytes > 0 ? rest * (s.bytes || 0) / unknownBytes : totalBytes > 0 ? total * (s.bytes || 0) / totalBytes : 0;
-    s.length = d;
-    t += d;
+    t += s.length;
   }
   if (t > total) total = t;
   renderTimeline();
@@ -72,8 +81,12 @@ function segmentAt(at) {
   return 0;
 }
 
-/** Puts segment i into the player; at (s, within the segment) and play apply once its metadata is in. */
-function loadSegment(i, at = 0, play = false) {
+/** The player's time for `at` seconds into the recording, in segment s. */
+function playerTime(s, at) { return Math.max(0, s.global ? at : at - s.start); }
+
+/** Puts segment i into the player; at (s into the recording, or null: the segment's start) and play apply once its
+ *  metadata is in. */
+function loadSegment(i, at = null, play = false) {
   if (i < 0 || i >= segments.length) return;
   current = i;
   pendingSeek = { at, play };
@@ -88,11 +101,10 @@ function seek(at) {
   if (!segments.length) return;
   at = Math.max(0, Math.min(total, at));
   const i = segmentAt(at);
-  const within = Math.max(0, at - segments[i].start);
-  if (i === current && video.readyState >= 1) {
-    video.currentTime = within;
+  if (i === current && video.readyState >= 1 && !pendingSeek) {
+    video.currentTime = playerTime(segments[i], at);
   } else {
-    loadSegment(i, within, !video.paused || video.ended);
+    loadSegment(i, at, !video.paused || video.ended);
   }
   showPosition(at);
 }
@@ -100,26 +112,39 @@ function seek(at) {
 /** Where the playhead is in the recording (s). */
 function position() {
   if (current < 0) return 0;
-  return segments[current].start + (isNum(video.currentTime) ? video.currentTime : 0);
+  const s = segments[current];
+  const t = isNum(video.currentTime) ? video.currentTime : 0;
+  // A segment on the recording's clock reads 0 until it plays from its first frame.
+  return s.global ? Math.max(t, s.start) : s.start + t;
 }
 
 video.addEventListener("loadedmetadata", () => {
   const s = segments[current];
-  if (s && isNum(video.duration) && Number.isFinite(video.duration) && video.duration > 0) {
-    s.duration = video.duration;
+  const d = video.duration;
+  if (s && isNum(d) && Number.isFinite(d) && d > 0) {
+    // On the recording's clock, the duration is where the segment ends; on its own, its length.
+    if (s.global === undefined || s.global === null) {
+      s.global = current > 0 && Math.abs(d - (s.start + s.length)) < Math.abs(d - s.length);
+    }
+    if (s.global) s.endAt = d; else s.duration = d;
     layout();
   }
   if (pendingSeek) {
     const { at, play } = pendingSeek;
     pendingSeek = null;
-    if (at > 0) video.currentTime = at;
+    // From its start, a segment on the recording's clock plays from its first frame by itself (the browser skips
+    // the time before it); the start known here is only as good as the segments before it.
+    if (at !== null && s) video.currentTime = playerTime(s, at);
     if (play) video.play().catch(() => {});
   }
 });
 video.addEventListener("ended", () => {
   const s = segments[current];
-  if (s && isNum(video.currentTime) && video.currentTime > 0) { s.duration = video.currentTime; layout(); }
-  if (current + 1 < segments.length) loadSegment(current + 1, 0, true);
+  if (s && isNum(video.currentTime) && video.currentTime > 0) {
+    if (s.global) s.endAt = video.currentTime; else s.duration = video.currentTime;
+    layout();
+  }
+  if (current + 1 < segments.length) loadSegment(current + 1, null, true);
 });
 video.addEventListener("timeupdate", () => showPosition(position()));
 video.addEventListener("seeked", () => showPosition(position()));
@@ -172,7 +197,7 @@ function renderSegments() {
       "aria-current": i === current ? "true" : null,
       title: s.name + " · " + fmtBytes(s.bytes) + (s.sha256 ? " · sha256 " + s.sha256 : ""),
       text: (i + 1) + " · " + fmtDuration(s.start * 1000),
-      onclick: () => loadSegment(i, 0, true) }))));
+      onclick: () => loadSegment(i, null, true) }))));
 }
 
 function renderMarkerList() {
@@ -468,12 +493,13 @@ async function main() {
   startedMs = mediaOrigin(rec);
   total = isNum(rec.durationSeconds) ? rec.durationSeconds : 0;
   segments = (Array.isArray(rec.segments) ? rec.segments : []).map(s => ({
-    name: s.name, bytes: s.bytes, sha256: s.sha256, start: 0, duration: null }));
+    name: s.name, bytes: s.bytes, sha256: s.sha256, start: 0, duration: null, global: null, endAt: null }));
+  window.obwcSegments = segments; // for diagnostics and automated checks
   layout();
   renderFacts();
   drawTrack();
   if (rec.playable && segments.length) {
-    loadSegment(0, 0, false);
+    loadSegment(0, null, false);
   } else {
     video.hidden = true;
     setText($("#player-note"), rec.playable ? "This recording has no media."
