@@ -161,6 +161,9 @@ class EvidencePagesBrowserTest {
             // The unit page links its recordings in the evidence store, the search filled in.
             browser.get(base + "/units/" + UNIT);
             wait.until(d -> d.findElement(By.id("recordings-evidence")).isDisplayed());
+            // Its recordings table links each to its recording page.
+            wait.until(d ->
+                    d.findElement(By.cssSelector("#recordings td.rec-id a[href='/recordings/" + recordingId + "']")));
             browser.findElement(By.id("recordings-evidence")).click();
             wait.until(d -> d.getCurrentUrl().equals(base + "/evidence?unit=" + UNIT));
             wait.until(d -> d.findElement(result(recordingId)));
