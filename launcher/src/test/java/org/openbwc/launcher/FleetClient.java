@@ -85,6 +85,13 @@ final class FleetClient implements AutoCloseable {
         return new Reply(r.statusCode(), parse(r.body()));
     }
 
+    /** A POST whose answer is bytes (e.g. an export ZIP), with its status and content type. */
+    HttpResponse<byte[]> postForBytes(String path) throws IOException, InterruptedException {
+        return http.send(
+                request(gateway, path).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofByteArray());
+    }
+
     private static JsonNode parse(String body) throws IOException {
         return body == null || body.isBlank() ? JSON.nullNode() : JSON.readTree(body);
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 import javax.net.ssl.SSLContext;
 import org.openbwc.config.BrokerConfig;
@@ -75,6 +76,18 @@ final class TestFleet implements AutoCloseable {
     /** As {@link #start(String, UnaryOperator, List)}, with {@code unitTweak} applied to each unit's config. */
     static TestFleet start(
             String name, UnaryOperator<GatewayConfig> tweak, List<Unit> units, UnaryOperator<UnitConfig> unitTweak) {
+        return start(name, tweak, units, (gateway, c) -> unitTweak.apply(c));
+    }
+
+    /**
+     * As {@link #start(String, UnaryOperator, List, UnaryOperator)}, with a unit tweak that knows the started gateway
+     * (e.g. its units' listener as the offload URL).
+     */
+    static TestFleet start(
+            String name,
+            UnaryOperator<GatewayConfig> tweak,
+            List<Unit> units,
+            BiFunction<Gateway, UnitConfig, UnitConfig> unitTweak) {
         TestFleet f = new TestFleet(name, tweak);
         try {
             f.gateway = Gateway.start(f.config, Gateway.CaPolicy.CREATE_IF_MISSING);
@@ -92,7 +105,8 @@ final class TestFleet implements AutoCloseable {
                                 .withBitrateKbps(u.kbps()))
                         .withGnss(new GnssConfig(GnssSource.GPX, "127.0.0.1", 2947, "bundled:" + ((n - 1) % 3 + 1)));
                 // Enrolled as the demo enrols its units: a token, then the unit's own keys and an HTTPS request.
-                SimulatedUnit unit = new SimulatedUnit(DemoCommand.enrolment(f.gateway, unitTweak.apply(c)), "test");
+                SimulatedUnit unit =
+                        new SimulatedUnit(DemoCommand.enrolment(f.gateway, unitTweak.apply(f.gateway, c)), "test");
                 f.units.add(unit);
                 f.ids.add(u.id());
                 unit.powerOn();

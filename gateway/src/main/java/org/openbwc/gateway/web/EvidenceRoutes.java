@@ -299,15 +299,22 @@ public final class EvidenceRoutes {
                 ctx, 200, summary(catalog.find(r.recording().id()).orElseThrow().recording()));
     }
 
-    /** {@code POST /api/recordings/{id}/hold} ({@code {"reason"}}) and {@code DELETE} to clear it. */
+    /**
+     * {@code POST /api/recordings/{id}/hold} to set a legal hold and {@code DELETE} to lift it, both with
+     * {@code {"reason"}}: the custody log says why either way.
+     */
     void hold(Context ctx, boolean set) {
         IndexedRecording r = find(ctx);
         SignedIn who = WebAccess.operator(ctx);
-        String reason = null;
-        if (set) {
-            JsonNode body = JsonBodies.object(ctx, mapper, 2048, "{\"reason\": \"case 2026-1234\"}");
-            reason = body.hasNonNull("reason") ? body.get("reason").asText().strip() : null;
-            if (reason == null || reason.isEmpty()) throw new ApiError(400, "a legal hold needs a reason", null);
+        JsonNode body = JsonBodies.optionalObject(ctx, mapper, 2048, "{\"reason\": \"case 2026-1234\"}");
+        String reason = body != null && body.hasNonNull("reason")
+                ? body.get("reason").asText().strip()
+                : null;
+        if (reason == null || reason.isEmpty()) {
+            throw new ApiError(
+                    400,
+                    set ? "a legal hold needs a reason" : "lifting a legal hold needs a reason (e.g. the case closed)",
+                    null);
         }
         String why = reason;
         change(ctx, () -> catalog.setLegalHold(r.recording().id(), set, who.username(), ctx.ip(), why));

@@ -25,6 +25,7 @@ const events = new Map(); // key -> UnitEvent
 let recordingsTimer = null;
 
 setText($("#unit-id"), unitId || DASH);
+$("#recordings-evidence").href = "/evidence?unit=" + enc(unitId);
 document.title = (unitId || "Unit") + " · openbwc monitoring room";
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -252,7 +253,10 @@ async function loadRecordings() {
       if (dur === null && running && toMillis(r.startedAt) !== null) dur = null;
       const tr = el("tr", { dataset: { recordingId: r.recordingId || "" }, class: running ? "running" : "" });
       tr.append(
-        el("td", { class: "rec-id", text: r.recordingId || DASH }),
+        el("td", { class: "rec-id" }, r.recordingId
+          ? el("a", { href: "/recordings/" + enc(r.recordingId), title: "in the evidence store (once offloaded)",
+            text: r.recordingId })
+          : DASH),
         el("td", { class: "when", dataset: { at: r.startedAt || "" }, text: r.startedAt ? fmtWhen(r.startedAt) : DASH,
                    title: r.startedAt ? fmtDateTime(r.startedAt, { alwaysDate: true }) : null }),
         el("td", { text: running ? "recording…" : fmtDateTime(r.stoppedAt),
