@@ -1,6 +1,7 @@
 package org.openbwc.bench.offload;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
@@ -101,7 +102,7 @@ public final class OffloadBench {
 
         List<String[]> rows = new ArrayList<>();
 
-        Phase skipped = new Phase("skipped", 1, Double.NaN, 0, 0, 0, 0, Double.NaN, "");
+        Phase skipped = new Phase("skipped", 1, Double.NaN, 0, 0, 0, 0, Double.NaN, Double.NaN, "");
         Phase curl = phases.contains("curl") ? curlPhase() : skipped;
         Phase unit = phases.contains("unit") ? unitPhase("unit", recordings, 10_000, false) : skipped;
         Phase capped = phases.contains("capped") ? unitPhase("capped", capRecordings, capMbps, false) : skipped;
@@ -120,6 +121,13 @@ public final class OffloadBench {
             fmt("%.1f", curlMBs) + " (curl)",
             fmt("%.2fx", ratio),
             ">= 0.8x: " + (ratio >= 0.8 ? "PASS" : "FAIL")
+        });
+        rows.add(new String[] {
+            "gateway CPU per MB received (CPU s / MB)",
+            fmt("%.4f", unit.gatewayCpuSeconds / (totalBytes / 1e6)),
+            fmt("%.4f", curl.gatewayCpuSeconds / (totalBytes / 1e6)) + " (curl)",
+            fmt("%.2fx", unit.gatewayCpuSeconds / curl.gatewayCpuSeconds),
+            ""
         });
         rows.add(new String[] {
             "unit CPU while uncapped (cores; CPU s / wall s)",
@@ -304,6 +312,7 @@ public final class OffloadBench {
             int stored,
             int expected,
             double machineCores,
+            double gatewayCpuSeconds,
             String note) {
         double seconds() {
             return wallNanos / 1e9;
@@ -313,7 +322,7 @@ public final class OffloadBench {
             return String.format(
                     Locale.ROOT,
                     "%s: %.1f s wall, %.1f s CPU (the sender's), %d bytes sent in parts, %d cuts, %d/%d stored and"
-                            + " verified; machine %.2f cores busy%s",
+                            + " verified; machine %.2f cores busy; gateway (the bench's JVM) %.1f CPU s%s",
                     name,
                     seconds(),
                     cpuSeconds,
@@ -322,6 +331,7 @@ public final class OffloadBench {
                     stored,
                     expected,
                     machineCores,
+                    gatewayCpuSeconds,
                     note.isEmpty() ? "" : "; " + note);
         }
     }
@@ -369,6 +379,7 @@ public final class OffloadBench {
             Path config = work.resolve("curl.config");
             Files.writeString(config, k.substring(0, k.length() - "next\n".length()));
             long busy0 = machineBusyTicks();
+            long gw0 = ownCpuNanos();
             long t0 = System.nanoTime();
             Process p = new ProcessBuilder("curl", "--config", config.toString())
                     .redirectOutput(work.resolve("curl.out").toFile())
@@ -384,7 +395,17 @@ public final class OffloadBench {
                         "curl exit " + rc + ", " + ok + "/" + requests + " requests 2xx; see " + work + "/curl.*");
             }
             // curl's own CPU: not read (it has exited); the gateway shares this JVM, so its CPU is not the sender's.
-            return new Phase("curl", wall, Double.NaN, 0, 0, gw.stored(recordings), recordings, machineCores, "");
+            return new Phase(
+                    "curl",
+                    wall,
+                    Double.NaN,
+                    0,
+                    0,
+                    gw.stored(recordings),
+                    recordings,
+                    machineCores,
+                    (ownCpuNanos() - gw0) / 1e9,
+                    "");
         }
     }
 
@@ -425,6 +446,7 @@ public final class OffloadBench {
                     .redirectError(work.resolve(name + "-unit.err").toFile());
             pb.environment().putAll(unitEnv);
             long busy0 = machineBusyTicks();
+            long gw0 = ownCpuNanos();
             long t0 = System.nanoTime();
             Process p = pb.start();
             int done = 0;
@@ -450,6 +472,7 @@ public final class OffloadBench {
                 throw new IllegalStateException("the unit did not finish in 2 h; see " + work);
             }
             double machineCores = cores(busy0, System.nanoTime() - t0);
+            double gatewayCpu = (ownCpuNanos() - gw0) / 1e9;
             String result = Files.readAllLines(work.resolve(name + "-unit.out")).stream()
                     .filter(l -> l.startsWith("RESULT "))
                     .findFirst()
@@ -466,8 +489,15 @@ public final class OffloadBench {
                     gw.stored(count),
                     count,
                     machineCores,
+                    gatewayCpu,
                     cutting ? "cut after " + moments : "");
         }
+    }
+
+    /** This JVM's CPU time: the gateway's, as the bench itself only waits meanwhile. */
+    static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static double cores(long busy0, long wallNanos) {
