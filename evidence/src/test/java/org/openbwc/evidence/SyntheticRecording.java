@@ -59,10 +59,25 @@ public final class SyntheticRecording {
     /** As {@link #make(String, KeyPair, int, int)}, with media bytes drawn from {@code seed}. */
     public static SyntheticRecording make(
             String id, KeyPair key, int segmentCount, int fragmentsPerSegment, long seed) {
+        return make(id, UNIT, key, segmentCount, fragmentsPerSegment, 500, seed);
+    }
+
+    /**
+     * As {@link #make(String, KeyPair, int, int, long)}, of {@code unitId}, with fragments of {@code fragmentBytes} to
+     * twice that (offload tests and the offload benchmark need megabytes in fragments of a real unit's size).
+     */
+    public static SyntheticRecording make(
+            String id,
+            String unitId,
+            KeyPair key,
+            int segmentCount,
+            int fragmentsPerSegment,
+            int fragmentBytes,
+            long seed) {
         Random random = new Random(seed);
         List<JournalEntry> lines = new ArrayList<>();
         Map<String, byte[]> files = new LinkedHashMap<>();
-        lines.add(new JournalEntry.Opened(id, UNIT, "officer-42", "button", STARTED, "gnss", true, 3L, "test-1.0"));
+        lines.add(new JournalEntry.Opened(id, unitId, "officer-42", "button", STARTED, "gnss", true, 3L, "test-1.0"));
         String chain = Sha256.chainStart(id);
         long seq = 1;
         long media = 0;
@@ -74,7 +89,7 @@ public final class SyntheticRecording {
             chain = Sha256.chainNext(chain, Sha256.hex(init));
             lines.add(new JournalEntry.InitWritten(name, 0, init.length, Sha256.hex(init), chain, at(media)));
             for (int f = 0; f < fragmentsPerSegment; f++) {
-                byte[] fragment = bytes(random, 500 + random.nextInt(500));
+                byte[] fragment = bytes(random, fragmentBytes + random.nextInt(fragmentBytes));
                 long offset = file.size();
                 file.writeBytes(fragment);
                 String sha = Sha256.hex(fragment);

@@ -17,6 +17,7 @@ import java.util.Optional;
 import java.util.function.Supplier;
 import javax.net.ssl.HttpsURLConnection;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocketFactory;
 import org.openbwc.json.JsonException;
 import org.openbwc.json.JsonReader;
 import org.tinylog.Logger;
@@ -137,13 +138,13 @@ final class RecordingUploader {
     }
 
     private TusClient client() throws IOException {
-        SSLContext context = tls.get();
+        // One factory for the whole recording: its connections share the context's TLS sessions (resumed handshakes).
+        SSLSocketFactory factory = new ChaChaFirst(tls.get().getSocketFactory());
         TusClient client = new TusClient() {
             @Override
             public void prepareConnection(HttpURLConnection connection) {
                 super.prepareConnection(connection);
-                if (connection instanceof HttpsURLConnection https)
-                    https.setSSLSocketFactory(context.getSocketFactory());
+                if (connection instanceof HttpsURLConnection https) https.setSSLSocketFactory(factory);
                 connection.setReadTimeout(60_000);
             }
         };
@@ -177,7 +178,7 @@ final class RecordingUploader {
     private HttpURLConnection open(String path, String method) throws IOException {
         HttpURLConnection c = (HttpURLConnection) url(path).openConnection();
         if (c instanceof HttpsURLConnection https)
-            https.setSSLSocketFactory(tls.get().getSocketFactory());
+            https.setSSLSocketFactory(new ChaChaFirst(tls.get().getSocketFactory()));
         c.setRequestMethod(method);
         c.setConnectTimeout(10_000);
         // Completing verifies and copies the whole recording at the store: minutes for an hour of video.

@@ -151,6 +151,16 @@ public final class UnitOffload implements AutoCloseable {
             return next;
         } catch (RuntimeException e) {
             Logger.error(e, "{}offload round failed", tag);
+        } catch (OutOfMemoryError e) {
+            // The tus client holds each part in the heap to re-send it (bench/offload: 16 MiB parts in the unit's
+            // 40 MiB heap). Thrown out of this task, it would end the loop for good and without a word.
+            backoffSeconds = backoffSeconds == 0 ? 5 : Math.min(MAX_BACKOFF_SECONDS, backoffSeconds * 2);
+            next = backoffSeconds;
+            Logger.error(
+                    "{}offload paused, retrying in {} s: out of memory with parts of {} MiB (offload.partMegabytes)",
+                    tag,
+                    next,
+                    config.partMegabytes());
         }
         try {
             reclaim();

@@ -177,6 +177,10 @@ public final class OffloadReceiver {
         if (done.isPresent()) return done.get();
         StagedRecording rec = recording(unitId, recordingId);
         synchronized (rec) {
+            // A second complete may have waited here for the first (a unit's HTTP client retries a POST whose
+            // connection broke while the store was verifying): the first stored it and removed the staging.
+            done = receipt(unitId, recordingId);
+            if (done.isPresent()) return done.get();
             StagedRecording.Verified verified;
             try {
                 verified = rec.verifyAll();

@@ -86,7 +86,7 @@ public final class WebServer implements AutoCloseable {
             cfg.jetty.addConnector((server, http) -> {
                 webConnector = listeners.webTls() == null
                         ? plainConnector(server, http)
-                        : tlsConnector(server, http, listeners.webTls(), false, HSTS_MAX_AGE_SECONDS);
+                        : tlsConnector(server, http, listeners.webTls(), false, HSTS_MAX_AGE_SECONDS, false);
                 webConnector.setHost(listeners.host());
                 webConnector.setPort(listeners.port());
                 return webConnector;
@@ -94,7 +94,7 @@ public final class WebServer implements AutoCloseable {
             if (listeners.unitTls() != null) {
                 cfg.jetty.addConnector((server, http) -> {
                     // Units are not browsers: no HSTS, but a client certificate when they have one.
-                    unitConnector = tlsConnector(server, http, listeners.unitTls(), true, -1);
+                    unitConnector = tlsConnector(server, http, listeners.unitTls(), true, -1, true);
                     unitConnector.setHost(listeners.host());
                     unitConnector.setPort(listeners.unitPort());
                     return unitConnector;
@@ -213,13 +213,22 @@ public final class WebServer implements AutoCloseable {
      * A TLS 1.2/1.3 connector presenting the context's key. {@code wantClientAuth} asks for a client certificate
      * without requiring one; one that does not chain to the context's trusted CA fails the handshake. The {@link
      * SecureRequestCustomizer} puts the verified chain into the request for {@link ClientIdentity}, marks requests
-     * secure (so cookies get {@code Secure}) and adds HSTS when {@code stsMaxAge} is positive.
+     * secure (so cookies get {@code Secure}) and adds HSTS when {@code stsMaxAge} is positive. With {@code
+     * clientOrder} the client's order of cipher suites decides.
      */
     private static ServerConnector tlsConnector(
-            Server server, HttpConfiguration shared, SSLContext context, boolean wantClientAuth, long stsMaxAge) {
+            Server server,
+            HttpConfiguration shared,
+            SSLContext context,
+            boolean wantClientAuth,
+            long stsMaxAge,
+            boolean clientOrder) {
         SslContextFactory.Server tls = new SslContextFactory.Server();
         tls.setSslContext(context);
         tls.setIncludeProtocols(TlsContexts.PROTOCOLS);
+        // Units offload with ChaCha20-Poly1305 first: their C1-only JVM has no AES-GCM intrinsics, and AES-GCM took
+        // four times its CPU (bench/README.md, issue 15). Every suite on offer is one the server accepts anyway.
+        tls.setUseCipherSuitesOrder(!clientOrder);
         tls.setWantClientAuth(wantClientAuth);
         // Client certificates name units, not hosts: no host name check on them.
         tls.setEndpointIdentificationAlgorithm(null);

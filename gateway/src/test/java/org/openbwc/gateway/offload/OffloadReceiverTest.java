@@ -2,6 +2,7 @@ package org.openbwc.gateway.offload;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -10,9 +11,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -25,6 +32,7 @@ import org.openbwc.store.CustodyEntry;
 import org.openbwc.store.DatabaseConfig;
 import org.openbwc.store.EvidenceDatabase;
 import org.openbwc.store.OffloadState;
+import org.openbwc.store.objects.EvidenceObjects;
 import org.openbwc.store.objects.FileEvidenceObjects;
 
 /**
@@ -109,6 +117,78 @@ class OffloadReceiverTest {
         // Asked again (the unit restarted before keeping its receipt), the store answers with the same receipt.
         assertThat(receiver.complete(UNIT, rec.id, "10.0.0.7")).isEqualTo(receipt);
         assertThat(receiver.receipt(UNIT, rec.id)).contains(receipt);
+    }
+
+    @Test
+    void aCompleteThatWaitedBehindTheFirstAnswersWithItsReceipt() throws Exception {
+        // bench/offload found it: a link cut while the store verified made the unit's HTTP client send the POST again,
+        // and the second complete, let in before the first stored the recording, found the staging gone (409).
+        CountDownLatch storing = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        EvidenceObjects slow = new EvidenceObjects() {
+            @Override
+            public long put(String unitId, String recordingId, Path from) throws IOException {
+                storing.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    throw new IOException(e);
+                }
+                return objects.put(unitId, recordingId, from);
+            }
+
+            @Override
+            public java.util.List<EvidenceObjects.StoredFile> list(String unitId, String recordingId)
+                    throws IOException {
+                return objects.list(unitId, recordingId);
+            }
+
+            @Override
+            public InputStream open(String unitId, String recordingId, String file, long offset, long length)
+                    throws IOException {
+                return objects.open(unitId, recordingId, file, offset, length);
+            }
+
+            @Override
+            public boolean delete(String unitId, String recordingId) throws IOException {
+                return objects.delete(unitId, recordingId);
+            }
+
+            @Override
+            public String describe() {
+                return objects.describe();
+            }
+
+            @Override
+            public void close() {}
+        };
+        receiver = new OffloadReceiver(
+                dir.resolve("gw/offload"),
+                slow,
+                db.catalog(),
+                unit -> Optional.of(unitKey.getPublic()),
+                Clock.systemUTC());
+        send("manifest.json", rec.manifest);
+        send("journal.jsonl", rec.journal);
+        for (var s : rec.segments.entrySet()) send(s.getKey(), s.getValue());
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<OffloadReceipt> first = threads.submit(() -> receiver.complete(UNIT, rec.id, "10.0.0.7"));
+            storing.await();
+            AtomicReference<Thread> second = new AtomicReference<>();
+            Future<OffloadReceipt> retry = threads.submit(() -> {
+                second.set(Thread.currentThread());
+                return receiver.complete(UNIT, rec.id, "10.0.0.7");
+            });
+            await().atMost(Duration.ofSeconds(30))
+                    .until(() -> second.get() != null && second.get().getState() == Thread.State.BLOCKED);
+            release.countDown();
+
+            assertThat(retry.get(30, TimeUnit.SECONDS)).isEqualTo(first.get(30, TimeUnit.SECONDS));
+            assertThat(first.get().verified()).isTrue();
+        } finally {
+            threads.shutdownNow();
+        }
     }
 
     @Test

@@ -237,6 +237,25 @@ class UnitsListenerTest {
                 .hasMessageContaining("plain HTTP on 0.0.0.0");
     }
 
+    @Test
+    void onTheUnitsListenerTheClientsOrderOfCipherSuitesDecidesOnTheOperatorsPortTheServers() throws Exception {
+        // A unit offers ChaCha20-Poly1305 first (its C1-only JVM has no AES-GCM intrinsics); browsers keep AES-GCM.
+        String[] chachaFirst = {"TLS_CHACHA20_POLY1305_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_AES_128_GCM_SHA256"};
+        assertThat(negotiated(server.unitPort(), chachaFirst)).isEqualTo("TLS_CHACHA20_POLY1305_SHA256");
+        assertThat(negotiated(server.port(), chachaFirst)).isEqualTo("TLS_AES_256_GCM_SHA384");
+    }
+
+    private String negotiated(int port, String[] suites) throws IOException {
+        try (javax.net.ssl.SSLSocket s = (javax.net.ssl.SSLSocket)
+                TlsContexts.trusting(caFile).getSocketFactory().createSocket("127.0.0.1", port)) {
+            s.setSoTimeout(10_000);
+            s.setEnabledProtocols(new String[] {"TLSv1.3"});
+            s.setEnabledCipherSuites(suites);
+            s.startHandshake();
+            return s.getSession().getCipherSuite();
+        }
+    }
+
     private String unitsUrl() {
         return "https://127.0.0.1:" + server.unitPort();
     }

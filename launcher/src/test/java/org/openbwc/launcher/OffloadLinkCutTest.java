@@ -1,0 +1,180 @@
+package org.openbwc.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.openbwc.config.BrokerConfig;
+import org.openbwc.config.GatewayConfig;
+import org.openbwc.config.HttpConfig;
+import org.openbwc.config.MapConfig;
+import org.openbwc.config.MqttConfig;
+import org.openbwc.config.OffloadConfig;
+import org.openbwc.config.OffloadWhen;
+import org.openbwc.device.identity.UnitKeyFiles;
+import org.openbwc.device.offload.OffloadReceipts;
+import org.openbwc.device.offload.UnitOffload;
+import org.openbwc.evidence.EvidenceVerifier;
+import org.openbwc.evidence.RecordingLayout;
+import org.openbwc.evidence.SyntheticRecording;
+import org.openbwc.gateway.Gateway;
+import org.openbwc.gateway.auth.TestOperators;
+import org.openbwc.gateway.identity.EnrolmentService;
+import org.openbwc.gateway.identity.TestEnrolment;
+import org.openbwc.hal.StorageReading;
+import org.openbwc.store.IndexedRecording;
+import org.openbwc.store.OffloadState;
+import org.openbwc.testsupport.TcpProxy;
+
+/**
+ * Offload over a link that breaks: a real gateway (embedded broker, units' listener) and an enrolled unit's real
+ * {@link UnitOffload} sending a signed recording of ~9 MiB in 1 MiB parts through a {@link TcpProxy}. The link is cut
+ * mid-segment, or the gateway is stopped mid-segment and a new one started on the same data folder and port; either way
+ * the recording ends up stored and verified, byte for byte, the unit holds the receipt, and no more than one part was
+ * sent again.
+ */
+@Timeout(value = 240, unit = TimeUnit.SECONDS)
+class OffloadLinkCutTest {
+    static final String UNIT = "bwc-015";
+    static final int PART_BYTES = 1 << 20;
+
+    Path dir;
+    GatewayConfig config;
+    Gateway gateway;
+    TcpProxy proxy;
+    UnitOffload offload;
+    TestEnrolment.UnitKeys keys;
+    Path unitDir;
+    SyntheticRecording rec;
+    long size;
+
+    @BeforeEach
+    void start() throws IOException {
+        dir = TempDirs.create("bwc-offload-cut");
+        int brokerPort = PortCheck.freePort("127.0.0.1");
+        // Fixed free ports, as TestFleet has them, so that a new gateway can take over the old one's.
+        config = GatewayConfig.defaults("gw-offload")
+                .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
+                .withMqtt(MqttConfig.defaults().withUrl("ssl://127.0.0.1:" + brokerPort))
+                .withHttp(HttpConfig.defaults()
+                        .withPort(PortCheck.freePort("127.0.0.1"))
+                        .withUnitPort(PortCheck.freePort("127.0.0.1")))
+                .withDataDir(dir.resolve("gateway").toString())
+                .withMap(MapConfig.defaults().withTileUrl(""));
+        TestOperators.write(config.usersFile());
+        gateway = Gateway.start(config, Gateway.CaPolicy.CREATE_IF_MISSING);
+
+        // Enrolled as a unit enrols: its own TLS key and evidence key; the gateway pins the evidence key.
+        keys = TestEnrolment.unit(UNIT);
+        EnrolmentService enrolment = gateway.enrolment();
+        EnrolmentService.Enrolled enrolled =
+                enrolment.enrol("test", UNIT, enrolment.add(UNIT).token(), keys.csrPem(), keys.evidenceKeyPem());
+        unitDir = dir.resolve("unit");
+        Path keyFolder = Files.createDirectories(unitDir.resolve("keys"));
+        TestEnrolment.keep(keys, enrolled.certificatePem(), enrolled.caPem(), keyFolder);
+
+        // 3 segments of 50 fragments of 40-80 KB (a unit's 100 ms at a few Mbit/s): ~9 MiB, signed by the unit's key.
+        rec = SyntheticRecording.make(UNIT + "-20261207-0330", UNIT, keys.evidence(), 3, 50, 40_000, 15);
+        rec.writeTo(unitDir.resolve("evidence"));
+        size = rec.manifest.length + rec.journal.length;
+        for (byte[] s : rec.segments.values()) size += s.length;
+
+        proxy = new TcpProxy("tcp://127.0.0.1:" + gateway.unitPort());
+        URI base = URI.create("https://127.0.0.1:" + proxy.port());
+        // 8 Mbit/s: about 9 s for the recording, so that the breaks below land inside a segment, not between files.
+        OffloadConfig offloadConfig = new OffloadConfig(OffloadWhen.ANY_LINK, base.toString(), 8, 1);
+        offload = new UnitOffload(
+                UNIT,
+                offloadConfig,
+                base,
+                new UnitKeyFiles(keyFolder)::tlsContext,
+                unitDir.resolve("evidence"),
+                unitDir.resolve("offload"),
+                () -> true,
+                () -> new StorageReading(90, 100),
+                10);
+    }
+
+    @AfterEach
+    void stop() {
+        if (offload != null) offload.close();
+        if (proxy != null) proxy.close();
+        if (gateway != null) gateway.close();
+        TempDirs.delete(dir);
+    }
+
+    @Test
+    void aLinkCutMidSegmentResendsAtMostOnePartAndTheRecordingArrivesWhole() throws Exception {
+        offload.start();
+        awaitStaged("seg-000002.mp4", PART_BYTES + PART_BYTES / 2);
+
+        proxy.cut();
+        proxy.restore();
+
+        assertStoredVerifiedAndReceipted();
+    }
+
+    @Test
+    void aGatewayRestartMidSegmentResendsAtMostOnePartAndTheRecordingArrivesWhole() throws Exception {
+        offload.start();
+        awaitStaged("seg-000002.mp4", PART_BYTES + PART_BYTES / 2);
+
+        gateway.close();
+        gateway = null;
+        gateway = Gateway.start(config, Gateway.CaPolicy.CREATE_IF_MISSING);
+
+        assertStoredVerifiedAndReceipted();
+    }
+
+    /** Waits until the gateway has staged at least {@code bytes} of {@code file}: the upload is inside that file. */
+    void awaitStaged(String file, long bytes) {
+        Path staged = Path.of(config.dataDir())
+                .resolve("offload")
+                .resolve(UNIT)
+                .resolve(rec.id)
+                .resolve(file);
+        await(file + " under way")
+                .atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> Files.exists(staged) && Files.size(staged) >= bytes);
+    }
+
+    void assertStoredVerifiedAndReceipted() throws Exception {
+        OffloadReceipts receipts =
+                new OffloadReceipts(unitDir.resolve("offload").resolve("receipts"));
+        await("the unit's receipt").atMost(Duration.ofSeconds(150)).until(() -> receipts.has(rec.id));
+
+        IndexedRecording indexed = gateway.evidenceIndex().find(rec.id).orElseThrow();
+        assertThat(indexed.recording().offloadState()).isEqualTo(OffloadState.STORED);
+        assertThat(indexed.recording().verified()).isTrue();
+        Path stored = config.evidenceDir().resolve(UNIT).resolve(rec.id);
+        assertThat(new EvidenceVerifier()
+                        .verify(stored, Optional.of(keys.evidence().getPublic()))
+                        .ok())
+                .isTrue();
+        // Nothing lost or changed: every file in the store is the unit's, byte for byte.
+        assertThat(Files.readAllBytes(stored.resolve(RecordingLayout.MANIFEST_FILE)))
+                .isEqualTo(rec.manifest);
+        assertThat(Files.readAllBytes(stored.resolve(RecordingLayout.JOURNAL_FILE)))
+                .isEqualTo(rec.journal);
+        for (Map.Entry<String, byte[]> s : rec.segments.entrySet()) {
+            assertThat(Files.readAllBytes(stored.resolve(s.getKey()))).isEqualTo(s.getValue());
+        }
+        // The unit keeps its copy (storage is not low) alongside the receipt.
+        assertThat(unitDir.resolve("evidence").resolve(rec.id).resolve(RecordingLayout.MANIFEST_FILE))
+                .exists();
+        // A break loses at most the part in flight: the store confirms every part it wrote, and the unit resumes there.
+        assertThat(offload.bytesSent()).as("bytes sent in parts").isBetween(size, size + PART_BYTES);
+    }
+}
