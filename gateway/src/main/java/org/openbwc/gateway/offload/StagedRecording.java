@@ -339,10 +339,14 @@ final class StagedRecording {
 
     /** What the staged manifest says, as the index keeps a recording still being uploaded. */
     Recording reported() {
-        RecordingManifest m = manifest;
+        return fromManifest(manifest, OffloadState.ON_UNIT, null, 0);
+    }
+
+    /** The index's row for a recording, as its signed manifest describes it. */
+    static Recording fromManifest(RecordingManifest m, OffloadState state, Boolean verified, long bytes) {
         return new Recording(
-                recordingId,
-                unitId,
+                m.recordingId(),
+                m.unitId(),
                 m.officerId(),
                 m.startedAt(),
                 m.endedAt(),
@@ -350,16 +354,12 @@ final class StagedRecording {
                 m.endReason(),
                 null,
                 false,
-                OffloadState.ON_UNIT,
+                state,
                 m.signature(),
-                fingerprint(),
+                Fingerprints.evidenceKey(ManifestSignature.publicKeyFromBase64(m.publicKey())),
+                verified,
                 null,
-                null,
-                0);
-    }
-
-    private String fingerprint() {
-        return Fingerprints.evidenceKey(pinned);
+                bytes);
     }
 
     private static void checkName(String file) throws OffloadRefusedException {
@@ -380,22 +380,7 @@ final class StagedRecording {
 
         IndexedRecording indexed(long bytes) {
             RecordingManifest m = manifest;
-            Recording r = new Recording(
-                    m.recordingId(),
-                    m.unitId(),
-                    m.officerId(),
-                    m.startedAt(),
-                    m.endedAt(),
-                    m.durationMicros(),
-                    m.endReason(),
-                    null,
-                    false,
-                    OffloadState.STORED,
-                    m.signature(),
-                    Fingerprints.evidenceKey(ManifestSignature.publicKeyFromBase64(m.publicKey())),
-                    true,
-                    null,
-                    bytes);
+            Recording r = fromManifest(m, OffloadState.STORED, true, bytes);
             List<Segment> segments = m.segments().stream()
                     .map(s -> new Segment(s.file(), s.bytes(), s.sha256()))
                     .toList();

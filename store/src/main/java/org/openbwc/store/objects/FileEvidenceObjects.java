@@ -113,25 +113,7 @@ public final class FileEvidenceObjects implements EvidenceObjects {
         FileChannel channel = FileChannel.open(p, StandardOpenOption.READ);
         channel.position(offset);
         InputStream whole = Channels.newInputStream(channel);
-        return new java.io.FilterInputStream(whole) {
-            private long left = length;
-
-            @Override
-            public int read() throws IOException {
-                if (left <= 0) return -1;
-                int b = super.read();
-                if (b >= 0) left--;
-                return b;
-            }
-
-            @Override
-            public int read(byte[] buf, int off, int len) throws IOException {
-                if (left <= 0) return -1;
-                int n = super.read(buf, off, (int) Math.min(len, left));
-                if (n > 0) left -= n;
-                return n;
-            }
-        };
+        return new BoundedInputStream(whole, length);
     }
 
     @Override

@@ -1,6 +1,5 @@
 package org.openbwc.store.objects;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.DirectoryStream;
@@ -321,7 +320,7 @@ public final class S3EvidenceObjects implements EvidenceObjects {
                 return InputStream.nullInputStream();
             }
         }
-        return new Bounded(body, length);
+        return new BoundedInputStream(body, length);
     }
 
     @Override
@@ -466,32 +465,6 @@ public final class S3EvidenceObjects implements EvidenceObjects {
 
         String sha256Hex() {
             return HexFormat.of().formatHex(sha256);
-        }
-    }
-
-    /** At most {@code left} bytes of the body, in case a store ignores the Range header and sends the whole object. */
-    private static final class Bounded extends FilterInputStream {
-        private long left;
-
-        Bounded(InputStream in, long left) {
-            super(in);
-            this.left = left;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) return -1;
-            int b = super.read();
-            if (b >= 0) left--;
-            return b;
-        }
-
-        @Override
-        public int read(byte[] buf, int off, int len) throws IOException {
-            if (left <= 0) return -1;
-            int n = super.read(buf, off, (int) Math.min(len, left));
-            if (n > 0) left -= n;
-            return n;
         }
     }
 }
