@@ -43,6 +43,19 @@ public final class EvidenceVerifier {
     }
 
     /**
+     * Checks a manifest on its own, as bytes (the first file of an upload): it parses, names a key (the {@code expected}
+     * one, if present) and its signature holds over the canonical bytes. Without the journal a failed signature cannot
+     * be traced to a field, so it is reported as invalid.
+     */
+    public VerificationResult checkManifest(byte[] manifestJson, Optional<PublicKey> expected) {
+        Signed signed = signed(manifestJson, null, expected, () -> {
+            throw new IOException("no journal yet");
+        });
+        if (signed.failure() != null) return signed.failure();
+        return VerificationResult.passed(signed.id(), signed.id() + " manifest signed by " + signed.fingerprint());
+    }
+
+    /**
      * Checks a recording's journal against its manifest without the segment files, as bytes (e.g. uploaded ahead of
      * the media): the manifest parses, its signature is valid (and by {@code expected} if present), every journal
      * line parses (a torn last line fails), the journal is the manifest's recording, the chain recomputed from the

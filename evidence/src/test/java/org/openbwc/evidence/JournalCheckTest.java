@@ -44,6 +44,28 @@ class JournalCheckTest {
     }
 
     @Test
+    void aManifestAloneIsCheckedForItsKeyAndSignature() {
+        VerificationResult good = verifier.checkManifest(REC.manifest, Optional.of(KEY.getPublic()));
+        assertThat(good.ok()).as(good.message()).isTrue();
+        assertThat(good.message())
+                .isEqualTo("rec-a manifest signed by " + ManifestSignature.fingerprint(KEY.getPublic()));
+
+        VerificationResult otherKey = verifier.checkManifest(
+                REC.manifest, Optional.of(SyntheticRecording.newKey().getPublic()));
+        assertThat(otherKey.ok()).isFalse();
+        assertThat(otherKey.message()).contains("not by the expected key");
+
+        byte[] edited = text(REC.manifest).replace("officer-42", "officer-43").getBytes(StandardCharsets.UTF_8);
+        VerificationResult changed = verifier.checkManifest(edited, Optional.of(KEY.getPublic()));
+        assertThat(changed.ok()).isFalse();
+        assertThat(changed.message()).isEqualTo("manifest.json: signature invalid");
+
+        assertThat(verifier.checkManifest("{".getBytes(StandardCharsets.UTF_8), Optional.empty())
+                        .message())
+                .startsWith("manifest.json: not a valid manifest");
+    }
+
+    @Test
     void aChangedFragmentHashBreaksTheChainAtItsLine() {
         String line = journalLine("\"seq\":6,");
         String changed = line.replaceFirst("\"sha256\":\"[0-9a-f]{64}\"", "\"sha256\":\"" + "0".repeat(64) + "\"");

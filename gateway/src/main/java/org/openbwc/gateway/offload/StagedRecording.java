@@ -187,22 +187,12 @@ final class StagedRecording {
             throw new OffloadRefusedException(
                     422, "manifest.json is of recording " + m.recordingId() + " of " + m.unitId() + ", not this one");
         }
-        boolean ok;
-        try {
-            PublicKey signer = ManifestSignature.publicKeyFromBase64(m.publicKey());
-            ok = signer.equals(pinned)
-                    && ManifestSignature.verify(
-                            pinned,
-                            EvidenceJson.canonicalWithoutSignature(tree),
-                            java.util.Base64.getDecoder().decode(m.signature()));
-        } catch (IllegalArgumentException | NullPointerException e) {
-            ok = false;
-        }
-        if (!ok) {
+        VerificationResult signature = new EvidenceVerifier().checkManifest(bytes, Optional.of(pinned));
+        if (!signature.ok()) {
             throw new OffloadRefusedException(
                     422,
                     "manifest.json is not signed by the evidence key pinned for " + unitId + " ("
-                            + ManifestSignature.fingerprint(pinned) + ")");
+                            + ManifestSignature.fingerprint(pinned) + "): " + signature.message());
         }
         return m;
     }
