@@ -83,13 +83,17 @@ public final class OffloadReceiver {
                 .orElseThrow(() -> new OffloadRefusedException(
                         403, "unit " + unitId + " has no pinned evidence key: enrol it before it offloads"));
         return staged.computeIfAbsent(
-                unitId + "/" + recordingId,
+                key(unitId, recordingId),
                 k -> new StagedRecording(
                         unitId,
                         recordingId,
                         root.resolve(unitId).resolve(recordingId),
                         root.resolve(unitId).resolve(recordingId + ".lengths"),
                         key));
+    }
+
+    private static String key(String unitId, String recordingId) {
+        return unitId + "/" + recordingId;
     }
 
     /** What the store holds of a recording: a receipt once it is stored and verified. */
@@ -197,8 +201,7 @@ public final class OffloadReceiver {
                     unitId,
                     objects.describe(),
                     bytes);
-            deleteStaging(rec);
-            staged.remove(unitId + "/" + recordingId);
+            discard(rec);
             return new OffloadReceipt(recordingId, unitId, "stored", true, verified.chainHead(), bytes);
         }
     }
@@ -243,11 +246,12 @@ public final class OffloadReceiver {
             Logger.warn(
                     "Recording {}: the index could not record the failed check: {}", rec.recordingId(), e.getMessage());
         }
-        deleteStaging(rec);
-        staged.remove(rec.unitId() + "/" + rec.recordingId());
+        discard(rec);
     }
 
-    private static void deleteStaging(StagedRecording rec) {
+    /** The recording is done with (stored, or refused): its staging goes, and so does what was known of it. */
+    private void discard(StagedRecording rec) {
+        staged.remove(key(rec.unitId(), rec.recordingId()));
         for (Path dir : new Path[] {rec.dir(), rec.lengths()}) {
             if (!Files.exists(dir)) continue;
             try (Stream<Path> walk = Files.walk(dir)) {

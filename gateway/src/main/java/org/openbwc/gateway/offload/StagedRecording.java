@@ -43,7 +43,6 @@ final class StagedRecording {
     private final PublicKey pinned;
 
     private RecordingManifest manifest;
-    private Map<String, Long> expected;
     // Per segment file: its media pieces in order of offset, and how far they have been checked.
     private Map<String, List<JournalEntry.MediaPiece>> pieces;
     private final Map<String, Integer> checkedPieces = new HashMap<>();
@@ -78,10 +77,9 @@ final class StagedRecording {
         try {
             loadChecked();
             checkLength(file, length);
-            Path lengthFile = lengths.resolve(file);
             Path staged = dir.resolve(file);
-            if (Files.exists(lengthFile)) {
-                long announced = Long.parseLong(Files.readString(lengthFile).strip());
+            Long announced = announcedLength(file);
+            if (announced != null) {
                 if (announced != length) {
                     throw new OffloadRefusedException(
                             409, file + " is already being uploaded with length " + announced);
@@ -91,7 +89,7 @@ final class StagedRecording {
             Files.createDirectories(dir);
             Files.createDirectories(lengths);
             if (!Files.exists(staged)) Files.createFile(staged);
-            Files.writeString(lengthFile, Long.toString(length));
+            Files.writeString(lengths.resolve(file), Long.toString(length));
             return Files.size(staged);
         } catch (IOException e) {
             throw new OffloadRefusedException(500, "staging " + recordingId + "/" + file + ": " + e.getMessage());
@@ -117,11 +115,21 @@ final class StagedRecording {
     }
 
     long length(String file) throws OffloadRefusedException {
+        Long announced;
         try {
-            return Long.parseLong(Files.readString(lengths.resolve(file)).strip());
+            announced = announcedLength(file);
         } catch (IOException | NumberFormatException e) {
-            throw new OffloadRefusedException(404, "no upload of " + recordingId + "/" + file);
+            announced = null;
         }
+        if (announced == null) throw new OffloadRefusedException(404, "no upload of " + recordingId + "/" + file);
+        return announced;
+    }
+
+    /** The length the upload of {@code file} announced at its creation; null when it was never created. */
+    private Long announcedLength(String file) throws IOException {
+        Path lengthFile = lengths.resolve(file);
+        if (!Files.exists(lengthFile)) return null;
+        return Long.parseLong(Files.readString(lengthFile).strip());
     }
 
     long append(String file, long offset, InputStream body) throws OffloadRefusedException, IOException {
@@ -171,7 +179,6 @@ final class StagedRecording {
             truncate(RecordingLayout.MANIFEST_FILE, 0);
             throw e;
         }
-        expected = null;
     }
 
     private RecordingManifest signedManifest(byte[] bytes) throws OffloadRefusedException {
@@ -232,9 +239,8 @@ final class StagedRecording {
 
     private boolean complete(String file) throws IOException {
         Path staged = dir.resolve(file);
-        Path lengthFile = lengths.resolve(file);
-        if (!Files.exists(staged) || !Files.exists(lengthFile)) return false;
-        return Files.size(staged) == Long.parseLong(Files.readString(lengthFile).strip());
+        Long announced = announcedLength(file);
+        return announced != null && Files.exists(staged) && Files.size(staged) == announced;
     }
 
     /** Refuses {@code file} out of order or at a length other than the manifest lists (or over the limit). */
@@ -269,15 +275,12 @@ final class StagedRecording {
 
     /** The segment files and torn tails the manifest lists, with their sizes. */
     private Map<String, Long> mediaFiles() {
-        if (expected == null) {
-            Map<String, Long> files = new LinkedHashMap<>();
-            for (RecordingManifest.Segment s : manifest.segments()) files.put(s.file(), s.bytes());
-            for (RecordingManifest.TornTail t : manifest.torn()) {
-                files.put(Path.of(t.keptIn()).getFileName().toString(), t.bytes());
-            }
-            expected = files;
+        Map<String, Long> files = new LinkedHashMap<>();
+        for (RecordingManifest.Segment seg : manifest.segments()) files.put(seg.file(), seg.bytes());
+        for (RecordingManifest.TornTail t : manifest.torn()) {
+            files.put(Path.of(t.keptIn()).getFileName().toString(), t.bytes());
         }
-        return expected;
+        return files;
     }
 
     private void checkPieces(String file, long end) throws OffloadRefusedException, IOException {
