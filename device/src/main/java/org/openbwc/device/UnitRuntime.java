@@ -39,7 +39,6 @@ import org.openbwc.device.live.LiveOrigins;
 import org.openbwc.device.live.UplinkClients;
 import org.openbwc.device.mqtt.EventJournal;
 import org.openbwc.device.mqtt.UnitLink;
-import org.openbwc.device.offload.OffloadBacklog;
 import org.openbwc.device.offload.UnitOffload;
 import org.openbwc.evidence.EndReason;
 import org.openbwc.evidence.VerificationResult;
@@ -141,9 +140,7 @@ public final class UnitRuntime implements AutoCloseable {
 
     /** What waits to be offloaded, for the status; null when the unit does not offload. */
     private Backlog offloadBacklog() {
-        if (offload == null) return null;
-        OffloadBacklog b = offload.backlog();
-        return new Backlog(b.recordings(), b.bytes(), b.oldest());
+        return offload == null ? null : offload.backlog();
     }
 
     /**

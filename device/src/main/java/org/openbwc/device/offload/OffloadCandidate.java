@@ -3,6 +3,8 @@ package org.openbwc.device.offload;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.Comparator;
+import java.util.List;
+import org.openbwc.protocol.Backlog;
 
 /**
  * A sealed recording waiting to be offloaded, with what decides its turn.
@@ -15,4 +17,15 @@ public record OffloadCandidate(String recordingId, Path dir, Instant startedAt, 
     public static final Comparator<OffloadCandidate> TURN = Comparator.comparing((OffloadCandidate c) -> !c.urgent())
             .thenComparing(OffloadCandidate::startedAt)
             .thenComparing(OffloadCandidate::recordingId);
+
+    /** What {@code waiting} adds up to, as the unit's status reports it. */
+    public static Backlog backlog(List<OffloadCandidate> waiting) {
+        long bytes = 0;
+        Instant oldest = null;
+        for (OffloadCandidate c : waiting) {
+            bytes += c.bytes();
+            if (oldest == null || c.startedAt().isBefore(oldest)) oldest = c.startedAt();
+        }
+        return new Backlog(waiting.size(), bytes, oldest);
+    }
 }

@@ -6,7 +6,6 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,11 +17,11 @@ import java.util.function.Supplier;
 import java.util.stream.Stream;
 import javax.net.ssl.SSLContext;
 import org.openbwc.config.OffloadConfig;
-import org.openbwc.config.OffloadWhen;
 import org.openbwc.evidence.EvidenceJson;
 import org.openbwc.evidence.RecordingLayout;
 import org.openbwc.evidence.RecordingManifest;
 import org.openbwc.hal.StorageReading;
+import org.openbwc.protocol.Backlog;
 import org.tinylog.Logger;
 
 /**
@@ -47,7 +46,7 @@ public final class UnitOffload implements AutoCloseable {
     private final long lowFreeBytesPercent;
     private final RecordingUploader uploader;
     private final ScheduledExecutorService thread;
-    private volatile OffloadBacklog backlog = OffloadBacklog.NONE;
+    private volatile Backlog backlog = new Backlog(0, 0, null);
     private long backoffSeconds;
 
     /**
@@ -110,7 +109,7 @@ public final class UnitOffload implements AutoCloseable {
     }
 
     /** What waits to be offloaded, for the status. */
-    public OffloadBacklog backlog() {
+    public Backlog backlog() {
         return backlog;
     }
 
@@ -133,12 +132,12 @@ public final class UnitOffload implements AutoCloseable {
         long next = IDLE_SECONDS;
         try {
             List<OffloadCandidate> waiting = waiting();
-            backlog = OffloadBacklog.of(waiting);
+            backlog = OffloadCandidate.backlog(waiting);
             if (allowed()) {
                 for (OffloadCandidate c : waiting) {
                     if (Thread.currentThread().isInterrupted()) return next;
                     offload(c);
-                    backlog = OffloadBacklog.of(waiting());
+                    backlog = OffloadCandidate.backlog(waiting());
                 }
             }
             backoffSeconds = 0;
@@ -271,11 +270,9 @@ public final class UnitOffload implements AutoCloseable {
     void reclaim() throws IOException {
         StorageReading s = storage.get();
         if (s == null || s.totalBytes() <= 0 || !low(s)) return;
-        List<Path> offloaded = new ArrayList<>();
-        for (Path dir : sealed()) if (receipts.has(dir.getFileName().toString())) offloaded.add(dir);
-        offloaded.sort(Comparator.comparing(d -> d.getFileName().toString()));
         List<OffloadCandidate> byAge = new ArrayList<>();
-        for (Path d : offloaded) {
+        for (Path d : sealed()) {
+            if (!receipts.has(d.getFileName().toString())) continue;
             try {
                 byAge.add(new OffloadCandidate(
                         d.getFileName().toString(), d, manifest(d).startedAt(), false, 0));
@@ -311,9 +308,5 @@ public final class UnitOffload implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    static boolean never(OffloadConfig config) {
-        return config.when() == OffloadWhen.NEVER;
     }
 }

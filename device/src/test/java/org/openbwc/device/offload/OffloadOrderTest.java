@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.openbwc.protocol.Backlog;
 
 /** Whose turn it is to offload, what the backlog says, and how the bandwidth cap paces parts. */
 @Timeout(value = 10, unit = TimeUnit.SECONDS)
@@ -29,9 +30,9 @@ class OffloadOrderTest {
 
     @Test
     void theBacklogCountsRecordingsBytesAndTheOldest() {
-        OffloadBacklog b = OffloadBacklog.of(List.of(c("a", 5, false, 100), c("b", 1, true, 50)));
-        assertThat(b).isEqualTo(new OffloadBacklog(2, 150, T.plusSeconds(60)));
-        assertThat(OffloadBacklog.of(List.of())).isEqualTo(new OffloadBacklog(0, 0, null));
+        Backlog b = OffloadCandidate.backlog(List.of(c("a", 5, false, 100), c("b", 1, true, 50)));
+        assertThat(b).isEqualTo(new Backlog(2, 150, T.plusSeconds(60)));
+        assertThat(OffloadCandidate.backlog(List.of())).isEqualTo(new Backlog(0, 0, null));
     }
 
     @Test
