@@ -92,8 +92,7 @@ public final class EvidenceRoutes {
                 throw new ApiError(400, "near: latitude -90..90, longitude -180..180, radius 1..1000000 m", null);
             }
         }
-        int limit = Replies.points(ctx, 10_000);
-        if (ctx.queryParam("limit") == null) limit = DEFAULT_LIMIT;
+        int limit = ctx.queryParam("limit") == null ? DEFAULT_LIMIT : Replies.points(ctx, 10_000);
         RecordingQuery q;
         try {
             q = new RecordingQuery(
@@ -217,6 +216,8 @@ public final class EvidenceRoutes {
         String key = who.username() + "\u0000" + recordingId;
         Instant last = lastViewed.get(key);
         if (last != null && last.plus(VIEW_WINDOW).isAfter(now)) return;
+        // Entries past their window say nothing any more: drop them so the map stays the size of recent viewing.
+        lastViewed.values().removeIf(t -> !t.plus(VIEW_WINDOW).isAfter(now));
         lastViewed.put(key, now);
         catalog.appendCustody(recordingId, now, who.username(), ctx.ip(), CustodyAction.VIEWED, segment);
         audit.record(who.username(), "recording.view", recordingId, "ok", Map.of("ip", ctx.ip(), "segment", segment));
