@@ -288,7 +288,23 @@ public final class FleetRegistry {
         });
     }
 
-    /** Records an event; a QoS 1 redelivery of one already kept is ignored. */
+    /**
+     * Where {@code event} goes among {@code kept}: after the last event, unless events of the same boot with higher
+     * {@code seq} came first (a unit re-sends what was never acknowledged after an outage, not always in its order),
+     * then before them. Events of other boots, or without a boot id, keep their order of arrival.
+     */
+    static int inSeqOrder(List<UnitEvent> kept, UnitEvent event) {
+        int at = kept.size();
+        if (event.bootId() == null) return at;
+        while (at > 0
+                && event.bootId().equals(kept.get(at - 1).bootId())
+                && kept.get(at - 1).seq() > event.seq()) {
+            at--;
+        }
+        return at;
+    }
+
+    /** Records an event in its unit's order; a QoS 1 redelivery of one already kept is ignored. */
     void applyEvent(UnitEvent event, boolean retained) {
         update(event.unitId(), retained, old -> {
             Instant seen = seen(old.lastSeen(), !retained, event.time());
@@ -301,7 +317,7 @@ public final class FleetRegistry {
                     events.size() >= eventsPerUnit
                             ? events.subList(events.size() - eventsPerUnit + 1, events.size())
                             : events);
-            grown.add(event);
+            grown.add(inSeqOrder(grown, event), event);
             Entry after = old.withEvents(List.copyOf(grown), seen);
             return new Change(after, event, true);
         });

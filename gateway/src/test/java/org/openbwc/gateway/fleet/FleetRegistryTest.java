@@ -286,6 +286,33 @@ class FleetRegistryTest {
     }
 
     @Test
+    void eventsResentOutOfOrderAreKeptInTheirUnitsOrderWithinABoot() {
+        FleetRegistry r = new FleetRegistry(Clock.fixed(now, ZoneOffset.UTC), 10);
+        java.util.function.BiFunction<Long, String, UnitEvent> marker = (seq, boot) -> new UnitEvent(
+                Payload.VERSION,
+                "u1",
+                EventType.MARKER,
+                T0.plusSeconds(seq),
+                UnitState.RECORDING,
+                "button",
+                Map.of("label", "m" + seq),
+                seq,
+                boot);
+        r.applyEvent(marker.apply(1L, "boot-a"), false);
+        r.applyEvent(marker.apply(4L, "boot-a"), false);
+        r.applyEvent(marker.apply(2L, "boot-a"), false);
+        r.applyEvent(marker.apply(3L, "boot-a"), false);
+        // Another boot, or no boot id, is taken in the order it arrives.
+        r.applyEvent(marker.apply(1L, "boot-b"), false);
+        r.applyEvent(marker.apply(9L, null), false);
+        r.applyEvent(marker.apply(5L, null), false);
+
+        assertThat(r.events("u1"))
+                .extracting(e -> e.details().get("label") + "@" + e.bootId())
+                .containsExactly("m1@boot-a", "m2@boot-a", "m3@boot-a", "m4@boot-a", "m1@boot-b", "m9@null", "m5@null");
+    }
+
+    @Test
     void keepsTheLastEventsWithoutDuplicatesAndTellsListeners() {
         List<UnitEvent> heard = new ArrayList<>();
         registry.listen(new FleetRegistry.Listener() {
