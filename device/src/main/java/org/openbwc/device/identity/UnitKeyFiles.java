@@ -9,12 +9,14 @@ import org.openbwc.pki.TlsContexts;
 /**
  * The unit's TLS identity in {@code <dataDir>/keys/}: {@code unit.key} (mode 600, made on the unit and never sent
  * anywhere), {@code unit.crt} (issued by the agency CA at enrolment, CN = unit id) and {@code ca.crt} (the agency CA,
- * the only issuer the unit trusts for its broker, its live uplink and its gateway).
+ * the only issuer the unit trusts for its broker, its live uplink and its gateway), and {@code agency.pub} (the agency's
+ * public key its recordings are encrypted to, received at enrolment; {@code evidence.agencyKey} in the config wins).
  */
 public record UnitKeyFiles(Path folder) {
     public static final String KEY = "unit.key";
     public static final String CERTIFICATE = "unit.crt";
     public static final String CA = "ca.crt";
+    public static final String AGENCY_KEY = "agency.pub";
 
     public UnitKeyFiles {
         Objects.requireNonNull(folder, "folder is required");
@@ -30,6 +32,11 @@ public record UnitKeyFiles(Path folder) {
 
     public Path caFile() {
         return folder.resolve(CA);
+    }
+
+    /** The agency's public key as received at enrolment (may not exist). */
+    public Path agencyKeyFile() {
+        return folder.resolve(AGENCY_KEY);
     }
 
     /** Whether the unit has been enrolled: its key, certificate and CA are all there. */
