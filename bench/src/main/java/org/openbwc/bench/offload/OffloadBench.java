@@ -62,6 +62,9 @@ public final class OffloadBench {
     final List<String> ids = new ArrayList<>();
     final Path recordingsDir;
     final List<String> phases;
+    /** CPUs for curl and the unit (taskset -c), empty for any: with --gateway-cpus, sender and gateway as on two machines. */
+    final String senderCpus;
+
     long totalBytes;
     long capBytes;
 
@@ -86,6 +89,15 @@ public final class OffloadBench {
         cuts = Integer.parseInt(o.getOrDefault("--cuts", "5"));
         recordingsDir = work.resolve("recordings");
         phases = List.of(o.getOrDefault("--phases", "curl,unit,capped,cuts").split(","));
+        senderCpus = o.getOrDefault("--sender-cpus", "");
+    }
+
+    /** The command, run on {@link #senderCpus} when set (taskset), as on a machine of its own. */
+    List<String> onSenderCpus(List<String> command) {
+        if (senderCpus.isEmpty()) return command;
+        List<String> pinned = new ArrayList<>(List.of("taskset", "-c", senderCpus));
+        pinned.addAll(command);
+        return pinned;
     }
 
     public static void main(String[] args) throws Exception {
@@ -169,6 +181,9 @@ public final class OffloadBench {
         out.append("machine: ").append(machine).append("\n");
         out.append("app: ").append(appInfo).append("\n");
         out.append("unit JVM: ").append(String.join(" ", unitJvm)).append("\n");
+        out.append("sender (curl, the unit) pinned to CPUs: ")
+                .append(senderCpus.isEmpty() ? "any" : senderCpus + " (the gateway: see the command line)")
+                .append("\n");
         out.append("recordings: ")
                 .append(recordings)
                 .append(" x ~")
@@ -181,7 +196,7 @@ public final class OffloadBench {
         out.append("| figure | unit | reference | ratio | target |\n|---|---|---|---|---|\n");
         for (String[] r : rows) out.append("| ").append(String.join(" | ", r)).append(" |\n");
         out.append("\nphases (machine busy cores over each, of ")
-                .append(Runtime.getRuntime().availableProcessors())
+                .append(machineCpus()) // not availableProcessors(): the gateway's JVM may be pinned to fewer
                 .append("):\n");
         for (Phase p : List.of(curl, unit, capped, cut))
             out.append("- ").append(p.describe()).append('\n');
@@ -381,7 +396,7 @@ public final class OffloadBench {
             long busy0 = machineBusyTicks();
             long gw0 = ownCpuNanos();
             long t0 = System.nanoTime();
-            Process p = new ProcessBuilder("curl", "--config", config.toString())
+            Process p = new ProcessBuilder(onSenderCpus(List.of("curl", "--config", config.toString())))
                     .redirectOutput(work.resolve("curl.out").toFile())
                     .redirectError(work.resolve("curl.err").toFile())
                     .start();
@@ -441,7 +456,7 @@ public final class OffloadBench {
             cmd.addAll(List.of("-cp", classpath, OffloadUnit.class.getName()));
             cmd.addAll(List.of("--unit", UNIT, "--data", gw.unitData.toString(), "--url", url));
             cmd.addAll(List.of("--mbps", Integer.toString(mbps), "--part-mib", Integer.toString(partMib)));
-            ProcessBuilder pb = new ProcessBuilder(cmd)
+            ProcessBuilder pb = new ProcessBuilder(onSenderCpus(cmd))
                     .redirectOutput(work.resolve(name + "-unit.out").toFile())
                     .redirectError(work.resolve(name + "-unit.err").toFile());
             pb.environment().putAll(unitEnv);
@@ -504,6 +519,16 @@ public final class OffloadBench {
         long busy = machineBusyTicks() - busy0;
         // USER_HZ is 100 on Linux/x86-64 (the script passes no other).
         return busy / 100.0 / (wallNanos / 1e9);
+    }
+
+    static long machineCpus() {
+        try {
+            return Files.readAllLines(Path.of("/proc/stat")).stream()
+                    .filter(l -> l.matches("cpu\\d+ .*"))
+                    .count();
+        } catch (IOException e) {
+            return -1;
+        }
     }
 
     static long machineBusyTicks() {
