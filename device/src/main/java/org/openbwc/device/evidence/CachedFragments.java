@@ -100,12 +100,11 @@ final class CachedFragments extends AbstractList<Fragment> implements RandomAcce
             while (next < entries.size() && !entries.get(next).keyframeStart) next++;
             CachedFragment c = entries.get(damaged);
             c.gop.files.noteUnreadable();
+            long last = entries.get(next - 1).sequence;
             Logger.warn(
-                    "pre-event GOP {}: fragments {} to {} left out of the snapshot ({}: {}); it goes on at the next"
-                            + " keyframe",
+                    "pre-event GOP {}: {} left out of the snapshot ({}: {}); it goes on at the next keyframe",
                     c.gop.number,
-                    c.sequence,
-                    entries.get(next - 1).sequence,
+                    last == c.sequence ? "fragment " + last : "fragments " + c.sequence + "-" + last,
                     e.getMessage(),
                     e.getCause() != null ? e.getCause().getMessage() : "");
         }
