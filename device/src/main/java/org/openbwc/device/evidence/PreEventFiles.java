@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ final class PreEventFiles implements AutoCloseable {
     private static final String PREFIX = "gop-";
     private static final String SUFFIX = ".m4s";
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
-    private static final byte[] AAD_TAG = "openbwc pre-event v1".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] AAD_TAG = "openbwc pre-event v1".getBytes(StandardCharsets.US_ASCII);
 
     private final Path dir;
     private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
@@ -416,7 +417,8 @@ final class PreEventFiles implements AutoCloseable {
                 throw new UncheckedIOException(
                         "pre-event fragment " + sequence + " could not be read from " + gop.path, e);
             } catch (DecryptionException e) {
-                // Unchecked I/O, like a failed read, so every reader already copes: the bytes on disk are not ours.
+                // Unchecked I/O like a failed read, which every reader already copes with: the file lost what was
+                // written.
                 throw new UncheckedIOException(
                         "pre-event fragment " + sequence + " in " + gop.path + " did not decrypt",
                         new IOException(e.getMessage(), e));
