@@ -4,16 +4,21 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.FileAttribute;
 import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -21,6 +26,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.openbwc.device.media.Fragment;
+import org.openbwc.evidence.encryption.DecryptionException;
+import org.openbwc.evidence.encryption.PieceCipher;
 import org.tinylog.Logger;
 
 /**
@@ -33,15 +40,30 @@ import org.tinylog.Logger;
  * evidence: leftovers from a previous run are deleted at start, and a GOP's file is deleted once the buffer has let
  * the GOP go and no snapshot holds it. If the disk fails, fragments simply stay on the heap (the buffer bounds how
  * many).
+ * <p>
+ * Every fragment is sealed (AES-256-GCM, {@link PieceCipher}) before it reaches its file, under a key drawn when this
+ * object is made and kept only in this process's memory: after a power cut, or on storage taken out of a unit, the
+ * files are noise, and the next start can only delete them. The associated data names the GOP, the offset in its
+ * file and the fragment's sequence number, so sealed pieces cannot be swapped or moved unnoticed. A piece that does
+ * not open is reported as unreadable; {@link CachedFragments} then leaves out the rest of its GOP.
  */
 final class PreEventFiles implements AutoCloseable {
     private static final String PREFIX = "gop-";
     private static final String SUFFIX = ".m4s";
+    private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+    private static final byte[] AAD_TAG = "openbwc pre-event v1".getBytes(StandardCharsets.US_ASCII);
 
     private final Path dir;
     private final LinkedBlockingQueue<Runnable> work = new LinkedBlockingQueue<>();
     private final AtomicLong heapBytes = new AtomicLong();
     private final AtomicLong filesOpen = new AtomicLong();
+    private final AtomicLong unreadableGops = new AtomicLong();
+    // The scratch key: never written anywhere, so it dies with the process and the files with it.
+    private final byte[] key = PieceCipher.newKey();
+    // Ciphers are not thread-safe: one for the writing thread, and a pool for snapshot readers (recording, live).
+    private final PieceCipher sealer = new PieceCipher(key);
+    private final ConcurrentLinkedQueue<PieceCipher> openers = new ConcurrentLinkedQueue<>();
+    private final FileAttribute<?>[] fileAttributes;
     private final Thread thread;
     private long nextGop;
     private volatile boolean closed;
@@ -69,6 +91,9 @@ final class PreEventFiles implements AutoCloseable {
         this.nanoClock = nanoClock;
         this.quietNanos = quietNanos;
         boolean usable = prepare(dir);
+        this.fileAttributes = usable && posix(dir)
+                ? new FileAttribute<?>[] {PosixFilePermissions.asFileAttribute(OWNER_ONLY)}
+                : new FileAttribute<?>[0];
         this.thread = Thread.ofPlatform().name("pre-event-files").daemon(true).unstarted(this::run);
         if (usable) {
             thread.start();
@@ -77,16 +102,34 @@ final class PreEventFiles implements AutoCloseable {
         }
     }
 
+    private static boolean posix(Path dir) {
+        try {
+            return Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     /** Creates the directory and clears what a previous run left; false (logged) if it cannot be used. */
     private static boolean prepare(Path dir) {
         try {
             Files.createDirectories(dir);
             // footage nobody chose to record: only the unit's own user may read it
-            if (Files.getFileStore(dir).supportsFileAttributeView(PosixFileAttributeView.class)) {
+            if (posix(dir)) {
                 Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
             }
+            int deleted = 0;
             try (DirectoryStream<Path> old = Files.newDirectoryStream(dir, PREFIX + "*" + SUFFIX)) {
-                for (Path p : old) Files.deleteIfExists(p);
+                for (Path p : old) {
+                    if (Files.deleteIfExists(p)) deleted++;
+                }
+            }
+            if (deleted > 0) {
+                Logger.info(
+                        "pre-event cache {}: deleted {} scratch files of a previous run (sealed under a key that died"
+                                + " with it)",
+                        dir,
+                        deleted);
             }
             return true;
         } catch (IOException | RuntimeException e) {
@@ -166,15 +209,24 @@ final class PreEventFiles implements AutoCloseable {
                 gop.path = dir.resolve(String.format(Locale.ROOT, "%s%08d%s", PREFIX, gop.number, SUFFIX));
                 gop.channel = FileChannel.open(
                         gop.path,
-                        StandardOpenOption.CREATE,
-                        StandardOpenOption.TRUNCATE_EXISTING,
-                        StandardOpenOption.READ,
-                        StandardOpenOption.WRITE);
+                        Set.of(
+                                StandardOpenOption.CREATE,
+                                StandardOpenOption.TRUNCATE_EXISTING,
+                                StandardOpenOption.READ,
+                                StandardOpenOption.WRITE),
+                        fileAttributes);
                 filesOpen.incrementAndGet();
             }
-            ByteBuffer src = ByteBuffer.wrap(bytes);
+            // The sealed copy is on the heap too until it is written: counted, so the heap cap stays true.
+            int sealedLength = c.length + PieceCipher.OVERHEAD;
+            heapBytes.addAndGet(sealedLength);
             long at = gop.written;
-            while (src.hasRemaining()) at += gop.channel.write(src, at);
+            try {
+                ByteBuffer src = ByteBuffer.wrap(sealer.seal(bytes, aad(gop.number, at, c.sequence)));
+                while (src.hasRemaining()) at += gop.channel.write(src, at);
+            } finally {
+                heapBytes.addAndGet(-sealedLength);
+            }
             c.offset = gop.written;
             gop.written = at;
             // from here on readers go to the file; the offset is published by this volatile write
@@ -203,6 +255,40 @@ final class PreEventFiles implements AutoCloseable {
                         quietNanos / 1_000_000_000L);
             }
         }
+    }
+
+    /** Where a sealed fragment belongs: its GOP's file, its offset there, and which fragment it is. */
+    private static byte[] aad(long gop, long offset, long sequence) {
+        return ByteBuffer.allocate(AAD_TAG.length + 3 * Long.BYTES)
+                .put(AAD_TAG)
+                .putLong(gop)
+                .putLong(offset)
+                .putLong(sequence)
+                .array();
+    }
+
+    /**
+     * Opens a fragment sealed by this object for GOP {@code gop} at {@code offset}; any thread. Throws
+     * {@link DecryptionException} for bytes that were altered, moved, or sealed by another instance (a previous boot).
+     */
+    byte[] open(byte[] sealed, long gop, long offset, long sequence) {
+        PieceCipher cipher = openers.poll();
+        if (cipher == null) cipher = new PieceCipher(key);
+        try {
+            return cipher.open(sealed, aad(gop, offset, sequence));
+        } finally {
+            openers.offer(cipher);
+        }
+    }
+
+    /** Counts a GOP a snapshot left out because a fragment of it could not be read or did not open. */
+    void noteUnreadable() {
+        unreadableGops.incrementAndGet();
+    }
+
+    /** GOPs (or their rest) left out of snapshots because they could not be read back (for tests). */
+    long unreadableGops() {
+        return unreadableGops.get();
     }
 
     /** Waits up to {@code millis} for the work queued so far (writes, deletions) to be done; true if it was. */
@@ -279,7 +365,11 @@ final class PreEventFiles implements AutoCloseable {
         }
     }
 
-    /** One buffered fragment: its metadata, and its bytes on the heap until they are in the GOP's file. */
+    /**
+     * One buffered fragment: its metadata, and its plain bytes on the heap until their sealed copy is in the GOP's
+     * file; {@code length} is the plain length, the sealed piece at {@code offset} is {@link PieceCipher#OVERHEAD}
+     * longer.
+     */
     static final class CachedFragment {
         final Gop gop;
         final long sequence;
@@ -316,17 +406,23 @@ final class PreEventFiles implements AutoCloseable {
                 throw new IllegalStateException(
                         "pre-event fragment " + sequence + " is neither in memory nor in its file");
             }
-            ByteBuffer dst = ByteBuffer.allocate(length);
+            ByteBuffer dst = ByteBuffer.allocate(length + PieceCipher.OVERHEAD);
             try {
                 while (dst.hasRemaining()) {
                     int n = channel.read(dst, at + dst.position());
                     if (n < 0) throw new IOException("file ends before fragment " + sequence + " does");
                 }
+                return gop.files.open(dst.array(), gop.number, at, sequence);
             } catch (IOException e) {
                 throw new UncheckedIOException(
                         "pre-event fragment " + sequence + " could not be read from " + gop.path, e);
+            } catch (DecryptionException e) {
+                // Unchecked I/O like a failed read, which every reader already copes with: the file lost what was
+                // written.
+                throw new UncheckedIOException(
+                        "pre-event fragment " + sequence + " in " + gop.path + " did not decrypt",
+                        new IOException(e.getMessage(), e));
             }
-            return dst.array();
         }
     }
 }

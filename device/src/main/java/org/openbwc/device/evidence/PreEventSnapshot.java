@@ -10,7 +10,8 @@ import org.openbwc.device.media.InitSegment;
  * <p>
  * A snapshot of a {@link PreEventBuffer} reads each fragment from the buffer's files as it is asked for and holds
  * those files until {@link #close()}; one made of fragments in memory ({@code new PreEventSnapshot(init, list)})
- * needs no closing.
+ * needs no closing. Iterating a buffer's snapshot leaves out a GOP from a fragment on that cannot be read back
+ * (its file damaged, or not this boot's), with a WARN; {@code get} throws for it.
  */
 public record PreEventSnapshot(InitSegment init, List<Fragment> fragments) implements AutoCloseable {
     public PreEventSnapshot {
