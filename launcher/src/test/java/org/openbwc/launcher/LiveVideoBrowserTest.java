@@ -76,6 +76,24 @@ class LiveVideoBrowserTest {
             MonitoringRoom.screenshot(first, "live-view");
             await().atMost(Duration.ofSeconds(10)).until(this::unitLive);
 
+            // Recording while watched: the page links the recording being made.
+            assertThat(first.findElement(By.id("unit-recording")).isDisplayed()).isFalse();
+            assertThat(client.command(UNIT, "record.start").status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(15))
+                    .until(() -> !client.unit(UNIT)
+                            .orElseThrow()
+                            .path("recordingId")
+                            .asText("")
+                            .isEmpty());
+            String recordingId =
+                    client.unit(UNIT).orElseThrow().path("recordingId").asText();
+            WebElement link = new WebDriverWait(first, Duration.ofSeconds(15)).until(d -> {
+                WebElement a = d.findElement(By.id("unit-recording"));
+                return a.isDisplayed() ? a : null;
+            });
+            assertThat(link.getText()).contains(recordingId);
+            assertThat(link.getAttribute("href")).endsWith("/recordings/" + recordingId);
+
             // A second viewer (another browser) joins; the first keeps playing.
             second = HeadlessChromium.start(dir.resolve("chromium-2"));
             MonitoringRoom.signIn(second, base, "/live/" + UNIT, TestOperators.ADMIN);

@@ -1,7 +1,7 @@
 // Live page (/live/{unitId}): one big player for a unit, with its id, officer and state.
 import {
   $, el, setText, api, enc, ApiError, DASH, fmtStateText, fmtApiError, fmtWhen, displayState, isOffline, offlineSince,
-  unitUrl, initSession, canCommand, LiveStream, AlertCenter, everySecond, showPageError,
+  unitUrl, initSession, canCommand, isRecording, LiveStream, AlertCenter, everySecond, showPageError,
 } from "/assets/app.js";
 import { createLiveView, attachLivePlayer } from "/assets/live.js";
 
@@ -22,6 +22,7 @@ if (unitId) $("#back-unit").href = unitUrl(unitId);
 function renderUnit(now = Date.now()) {
   const badge = $("#unit-state");
   if (!unit) {
+    $("#unit-recording").hidden = true;
     badge.dataset.state = "unknown";
     setText(badge, "UNKNOWN");
     return;
@@ -35,6 +36,15 @@ function renderUnit(now = Date.now()) {
   const off = $("#unit-offline");
   off.hidden = since === null;
   if (since !== null) setText(off, "offline since " + fmtWhen(since, now));
+  // The recording being made, so that what is watched now can be found again in the evidence store.
+  const rec = $("#unit-recording");
+  const recording = isRecording(unit) && unit.recordingId ? String(unit.recordingId) : "";
+  rec.hidden = !recording;
+  if (recording && rec.dataset.recordingId !== recording) {
+    rec.dataset.recordingId = recording;
+    rec.href = "/recordings/" + enc(recording);
+    setText(rec, "● Recording " + recording);
+  }
 }
 
 function setUnit(u) {
