@@ -82,6 +82,64 @@ public record RecordingManifest(
     /** Bytes recovery cut off a file after a crash, and the file they were moved to (never deleted). */
     public record TornTail(String file, long offset, long bytes, String keptIn) {}
 
+    /** A plaintext recording's manifest (no {@code encryption}), as before recordings were encrypted. */
+    public RecordingManifest(
+            int formatVersion,
+            String recordingId,
+            String unitId,
+            String officerId,
+            String trigger,
+            Instant startedAt,
+            Instant endedAt,
+            String endReason,
+            String clockSource,
+            boolean clockSet,
+            Long clockOffsetMillis,
+            double preEventSecondsIncluded,
+            long durationMicros,
+            double durationSeconds,
+            List<Marker> markers,
+            List<TrackPoint> track,
+            List<Segment> segments,
+            String chainHead,
+            long fragmentCount,
+            long droppedFragments,
+            boolean recovered,
+            long bytesTruncated,
+            List<TornTail> torn,
+            String softwareVersion,
+            String publicKey,
+            String signature) {
+        this(
+                formatVersion,
+                recordingId,
+                unitId,
+                officerId,
+                trigger,
+                startedAt,
+                endedAt,
+                endReason,
+                clockSource,
+                clockSet,
+                clockOffsetMillis,
+                preEventSecondsIncluded,
+                durationMicros,
+                durationSeconds,
+                markers,
+                track,
+                segments,
+                chainHead,
+                fragmentCount,
+                droppedFragments,
+                recovered,
+                bytesTruncated,
+                torn,
+                softwareVersion,
+                null,
+                publicKey,
+                signature);
+    }
+
     /** Whether the recording's media is sealed to an agency key. */
     public boolean encrypted() {
         return encryption != null;
