@@ -55,8 +55,8 @@ import org.tinylog.Logger;
  * key applies from the next recording on) every recording gets a fresh random data key, wrapped to the agency key in
  * its journal's {@code open} line, and each init segment and fragment, pre-event ones included, is sealed with it
  * (AES-256-GCM) before it is appended; the journal's hashes and offsets are of the sealed bytes, so durability and
- * recovery work as above. The unit keeps no copy of the data key once the recording is sealed, and cannot read what
- * it recorded. Without a key recordings are plaintext, as before.
+ * recovery work as above. The data key is only ever in memory and is dropped when the recording ends: the unit
+ * cannot read what it recorded. Without a key recordings are plaintext, as before.
  *
  * <p><b>Pre-event race.</b> {@link #open(RecordingRequest, PreEventBuffer)} is race-free: it starts accepting live
  * fragments first and takes the buffer's snapshot after, and fragments that arrive both ways are written once
