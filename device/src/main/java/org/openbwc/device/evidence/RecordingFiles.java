@@ -79,7 +79,7 @@ final class RecordingFiles {
             PieceCipher cipher) {
         if ((cipher == null) != (opened.encryption() == null))
             throw new IllegalArgumentException(
-                    "recording " + id + ": a data key is needed exactly when the open line" + " carries a wrapped one");
+                    "recording " + id + ": a data key is needed exactly when the open line carries a wrapped one");
         this.cipher = cipher;
         this.id = id;
         this.dir = dir;
