@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import org.openbwc.config.HalMode;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.config.VideoConfig;
+import org.openbwc.device.evidence.AgencyKeyFile;
 import org.openbwc.device.evidence.DeviceKey;
 import org.openbwc.device.evidence.EvidenceRecovery;
 import org.openbwc.device.evidence.EvidenceWriter;
@@ -20,6 +21,7 @@ import org.openbwc.device.evidence.PreEventSnapshot;
 import org.openbwc.device.evidence.RecordingRequest;
 import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
+import org.openbwc.device.identity.UnitKeyFiles;
 import org.openbwc.device.media.EncoderSettings;
 import org.openbwc.device.media.FragmentSink;
 import org.openbwc.device.media.MediaPipeline;
@@ -83,7 +85,11 @@ final class UnitCamera implements AutoCloseable {
                 config.recording().preEventSeconds(),
                 config.evidence().preEventMaxMegabytes() * 1024L * 1024L,
                 data.preEvent());
+        // Resolved before the camera starts: a configured key file that cannot be used stops the unit with its path.
+        AgencyKeyFile agencyKey =
+                AgencyKeyFile.resolve(config.evidence().agencyKey(), new UnitKeyFiles(data.keys()).agencyKeyFile());
         this.writer = EvidenceWriter.builder(evidenceRoot, key)
+                .agencyKey(agencyKey)
                 .softwareVersion(firmware)
                 .segmentMinutes(config.evidence().segmentMinutes())
                 .maxRecordingMinutes(config.evidence().maxRecordingMinutes())

@@ -85,10 +85,15 @@ public final class EvidenceJson {
         return JsonWriter.pretty(tree(manifest)).getBytes(StandardCharsets.UTF_8);
     }
 
-    /** A manifest as a JSON tree, for comparing with one read from a file. */
+    /**
+     * A manifest as a JSON tree, for comparing with one read from a file. A plaintext recording's tree has no
+     * {@code encryption} member at all, so its canonical bytes are what they were before encryption existed.
+     */
     @SuppressWarnings("unchecked")
     public static Map<String, Object> tree(RecordingManifest manifest) {
-        return (Map<String, Object>) JsonBinder.toPlain(manifest);
+        Map<String, Object> tree = (Map<String, Object>) JsonBinder.toPlain(manifest);
+        if (manifest.encryption() == null) tree.remove("encryption");
+        return tree;
     }
 
     /** Parses manifest.json into a tree; throws {@link JsonException} naming the line and column of bad JSON. */

@@ -22,6 +22,8 @@ import org.openbwc.json.JsonException;
  * of order, a short one as truncated, a changed one down to the fragment); then the journal is walked: every
  * fragment's bytes re-read at its offset and hashed, fragment numbers contiguous, the chain recomputed from the
  * recording id; finally the journal must describe exactly the manifest (same chain head, counts, markers, track …).
+ * An encrypted recording verifies the same way without any key: hashes and chain are over the sealed bytes on disk,
+ * and the chain also takes each piece's journaled plaintext hash.
  * {@link #checkJournal} does the same from a manifest and a journal alone, without the segment files. Stateless and
  * thread-safe.
  */
@@ -94,13 +96,14 @@ public final class EvidenceVerifier {
                 id,
                 String.format(
                         java.util.Locale.ROOT,
-                        "%s journal matches the manifest: %d segments, %d fragments, %.1f s, chain %s, signed by %s",
+                        "%s journal matches the manifest: %d segments, %d fragments, %.1f s, chain %s, signed by %s%s",
                         id,
                         manifest.segments().size(),
                         manifest.fragmentCount(),
                         manifest.durationSeconds(),
                         Sha256.tail(manifest.chainHead()),
-                        signed.fingerprint()));
+                        signed.fingerprint(),
+                        encryptedTo(manifest)));
     }
 
     private VerificationResult check(Path dir, String id, Optional<PublicKey> expected) throws IOException {
@@ -129,7 +132,7 @@ public final class EvidenceVerifier {
                 id,
                 String.format(
                         java.util.Locale.ROOT,
-                        "%s OK: %d segments, %d fragments, %.1f s, chain %s, signed by %s%s",
+                        "%s OK: %d segments, %d fragments, %.1f s, chain %s, signed by %s%s%s",
                         id,
                         manifest.segments().size(),
                         manifest.fragmentCount(),
@@ -138,7 +141,15 @@ public final class EvidenceVerifier {
                         signed.fingerprint(),
                         manifest.recovered()
                                 ? " (recovered after a crash, " + manifest.bytesTruncated() + " bytes cut)"
-                                : ""));
+                                : "",
+                        encryptedTo(manifest)));
+    }
+
+    /** Said of an encrypted recording, which verifies without any key: whose key can read it. */
+    private static String encryptedTo(RecordingManifest manifest) {
+        return manifest.encrypted()
+                ? "; media encrypted to agency key " + manifest.encryption().keyId()
+                : "";
     }
 
     /** A walk of the recording's journal, to name the changed field when the signature fails. */

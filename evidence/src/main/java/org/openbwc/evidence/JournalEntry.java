@@ -2,6 +2,7 @@ package org.openbwc.evidence;
 
 import java.time.Instant;
 import java.util.List;
+import org.openbwc.evidence.encryption.WrappedDataKey;
 
 /**
  * One line of {@code journal.jsonl}: a JSON object whose {@code type} names what happened. Media lines ({@code init},
@@ -24,13 +25,29 @@ public sealed interface JournalEntry {
 
         String chain();
 
+        /** SHA-256 (hex) of the piece before it was sealed, in an encrypted recording; null in a plaintext one. */
+        String plainSha256();
+
+        /** Length of the piece before it was sealed, in an encrypted recording; null in a plaintext one. */
+        Long plainLength();
+
+        /** Whether the bytes on disk are sealed ({@link org.openbwc.evidence.encryption.PieceCipher}). */
+        default boolean encrypted() {
+            return plainSha256() != null;
+        }
+
         /** Whether {@code bytes} are this piece's bytes: the same length and SHA-256. */
         default boolean matches(byte[] bytes) {
             return bytes.length == length() && Sha256.hex(bytes).equals(sha256());
         }
     }
 
-    /** First line: who, what and when, as the device knew it when the recording opened. */
+    /**
+     * First line: who, what and when, as the device knew it when the recording opened.
+     *
+     * @param encryption the recording's data key wrapped to the agency key; present means every media piece is
+     *     sealed on disk, absent (null) means a plaintext recording
+     */
     record Opened(
             String recordingId,
             String unitId,
@@ -40,12 +57,55 @@ public sealed interface JournalEntry {
             String clockSource,
             boolean clockSet,
             Long clockOffsetMillis,
-            String softwareVersion)
-            implements JournalEntry {}
+            String softwareVersion,
+            WrappedDataKey encryption)
+            implements JournalEntry {
 
-    /** The init segment at the head of a new segment file (offset 0). */
-    record InitWritten(String segment, long offset, long length, String sha256, String chain, Instant wallClock)
-            implements MediaPiece {}
+        /** The open line of a plaintext recording. */
+        public Opened(
+                String recordingId,
+                String unitId,
+                String officerId,
+                String trigger,
+                Instant startedAt,
+                String clockSource,
+                boolean clockSet,
+                Long clockOffsetMillis,
+                String softwareVersion) {
+            this(
+                    recordingId,
+                    unitId,
+                    officerId,
+                    trigger,
+                    startedAt,
+                    clockSource,
+                    clockSet,
+                    clockOffsetMillis,
+                    softwareVersion,
+                    null);
+        }
+    }
+
+    /**
+     * The init segment at the head of a new segment file (offset 0). {@code length} and {@code sha256} are of the bytes
+     * on disk; {@code plainSha256} and {@code plainLength} of the plaintext, in an encrypted recording only.
+     */
+    record InitWritten(
+            String segment,
+            long offset,
+            long length,
+            String sha256,
+            String chain,
+            Instant wallClock,
+            String plainSha256,
+            Long plainLength)
+            implements MediaPiece {
+
+        /** The init line of a plaintext recording. */
+        public InitWritten(String segment, long offset, long length, String sha256, String chain, Instant wallClock) {
+            this(segment, offset, length, sha256, chain, wallClock, null, null);
+        }
+    }
 
     /**
      * A fragment appended to a segment file.
@@ -55,6 +115,9 @@ public sealed interface JournalEntry {
      * @param preEvent true for fragments from the pre-event buffer, absent otherwise
      * @param capturedAt when the fragment's last picture was captured (the unit's {@code Fragment.capturedAt()});
      *     absent where not known, as for pre-event fragments
+     * @param plainSha256 SHA-256 (hex) of the fragment before it was sealed, in an encrypted recording only
+     *     ({@code length} and {@code sha256} are always of the bytes on disk)
+     * @param plainLength the fragment's length before it was sealed, in an encrypted recording only
      */
     record FragmentWritten(
             String segment,
@@ -69,10 +132,45 @@ public sealed interface JournalEntry {
             long mediaStartMicros,
             long durationMicros,
             Instant wallClock,
-            Instant capturedAt)
+            Instant capturedAt,
+            String plainSha256,
+            Long plainLength)
             implements MediaPiece {
         public FragmentWritten {
             preEvent = Boolean.TRUE.equals(preEvent) ? Boolean.TRUE : null;
+        }
+
+        /** A fragment line of a plaintext recording. */
+        public FragmentWritten(
+                String segment,
+                long offset,
+                long length,
+                String sha256,
+                String chain,
+                long seq,
+                long muxSeq,
+                boolean keyframe,
+                Boolean preEvent,
+                long mediaStartMicros,
+                long durationMicros,
+                Instant wallClock,
+                Instant capturedAt) {
+            this(
+                    segment,
+                    offset,
+                    length,
+                    sha256,
+                    chain,
+                    seq,
+                    muxSeq,
+                    keyframe,
+                    preEvent,
+                    mediaStartMicros,
+                    durationMicros,
+                    wallClock,
+                    capturedAt,
+                    null,
+                    null);
         }
 
         /** A line from before capture times were journaled. */

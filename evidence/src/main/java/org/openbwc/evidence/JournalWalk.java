@@ -10,6 +10,8 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
+import org.openbwc.evidence.encryption.PieceCipher;
 
 /**
  * Reads a recording's journal from the top and checks every line against the one before it and against the segment
@@ -55,6 +57,8 @@ public final class JournalWalk {
         }
     }
 
+    private static final Pattern HEX64 = Pattern.compile("[0-9a-f]{64}");
+
     /** The recording folder, or null when only the journal is walked. */
     private final Path dir;
 
@@ -67,6 +71,9 @@ public final class JournalWalk {
     private String problem;
     private JournalReader.Line problemLine;
     private String chain;
+    /** Whether the open line carries a wrapped data key: then every media line must say what its plaintext was. */
+    private boolean encrypted;
+
     private FileChannel segment;
     private MessageDigest segmentDigest;
 
@@ -158,6 +165,28 @@ public final class JournalWalk {
         if (o.recordingId() == null || o.startedAt() == null)
             return inconsistent("journal.jsonl line 1: open entry without recordingId or startedAt");
         chain = Sha256.chainStart(o.recordingId());
+        encrypted = o.encryption() != null;
+        return null;
+    }
+
+    /**
+     * An encrypted recording's media lines carry the plaintext's SHA-256 and length, and a sealed piece is exactly
+     * {@link PieceCipher#OVERHEAD} longer than its plaintext; a plaintext recording's lines carry neither.
+     */
+    private Failure plaintextFields(JournalEntry.MediaPiece piece, String at, String what) {
+        if (!encrypted) {
+            if (piece.plainSha256() != null || piece.plainLength() != null)
+                return inconsistent(at + what + " has plainSha256/plainLength but the recording is not encrypted"
+                        + " (the open entry has no encryption)");
+            return null;
+        }
+        if (piece.plainSha256() == null || piece.plainLength() == null)
+            return inconsistent(at + what + " lacks plainSha256 or plainLength in an encrypted recording");
+        if (!HEX64.matcher(piece.plainSha256()).matches())
+            return inconsistent(at + what + ": plainSha256 is not 64 lowercase hex digits");
+        if (piece.plainLength() + PieceCipher.OVERHEAD != piece.length())
+            return inconsistent(at + what + ": plainLength " + piece.plainLength() + " does not fit a sealed piece of "
+                    + piece.length() + " bytes (" + PieceCipher.OVERHEAD + " bytes more)");
         return null;
     }
 
@@ -173,7 +202,9 @@ public final class JournalWalk {
         }
         if (i.offset() != 0)
             return inconsistent(at + "init segment of " + i.segment() + " at offset " + i.offset() + ", expected 0");
-        String next = Sha256.chainNext(chain, i.sha256());
+        Failure plain = plaintextFields(i, at, "the init segment of " + i.segment());
+        if (plain != null) return plain;
+        String next = Sha256.chainNext(chain, i.sha256(), i.plainSha256());
         if (!next.equals(i.chain())) return inconsistent(at + "chain mismatch at the init segment of " + i.segment());
         if (dir == null) {
             chain = next;
@@ -216,7 +247,9 @@ public final class JournalWalk {
         if (f.offset() != current.end) {
             return inconsistent(at + "fragment " + f.seq() + " at offset " + f.offset() + ", expected " + current.end);
         }
-        String next = Sha256.chainNext(chain, f.sha256());
+        Failure plain = plaintextFields(f, at, "fragment " + f.seq());
+        if (plain != null) return plain;
+        String next = Sha256.chainNext(chain, f.sha256(), f.plainSha256());
         if (!next.equals(f.chain())) return inconsistent(at + "chain mismatch at fragment " + f.seq());
         Failure bad = checkBytes(f, "fragment " + f.seq());
         if (bad != null) return bad;

@@ -194,6 +194,7 @@ public final class JournaledRecording {
                 closed.bytesTruncated(),
                 closed.torn(),
                 opened.softwareVersion(),
+                opened.encryption(),
                 publicKeyBase64,
                 null);
     }

@@ -2,6 +2,7 @@ package org.openbwc.evidence;
 
 import java.time.Instant;
 import java.util.List;
+import org.openbwc.evidence.encryption.WrappedDataKey;
 
 /**
  * {@code manifest.json}: the sealed description of one recording, signed by the device key.
@@ -18,6 +19,9 @@ import java.util.List;
  *     does) or {@code recovered}
  * @param droppedFragments fragments of the stream missing from the recording (the disk could not keep up)
  * @param bytesTruncated bytes of torn writes that recovery cut off the segment files (kept aside, see {@code torn})
+ * @param encryption the recording's data key wrapped to the agency key, as the journal's {@code open} line has it;
+ *     null for a plaintext recording, and then absent from the file and from the signed bytes (so manifests from
+ *     before encryption keep their bytes)
  */
 public record RecordingManifest(
         int formatVersion,
@@ -44,6 +48,7 @@ public record RecordingManifest(
         long bytesTruncated,
         List<TornTail> torn,
         String softwareVersion,
+        WrappedDataKey encryption,
         String publicKey,
         String signature) {
 
@@ -77,6 +82,69 @@ public record RecordingManifest(
     /** Bytes recovery cut off a file after a crash, and the file they were moved to (never deleted). */
     public record TornTail(String file, long offset, long bytes, String keptIn) {}
 
+    /** A plaintext recording's manifest (no {@code encryption}), as before recordings were encrypted. */
+    public RecordingManifest(
+            int formatVersion,
+            String recordingId,
+            String unitId,
+            String officerId,
+            String trigger,
+            Instant startedAt,
+            Instant endedAt,
+            String endReason,
+            String clockSource,
+            boolean clockSet,
+            Long clockOffsetMillis,
+            double preEventSecondsIncluded,
+            long durationMicros,
+            double durationSeconds,
+            List<Marker> markers,
+            List<TrackPoint> track,
+            List<Segment> segments,
+            String chainHead,
+            long fragmentCount,
+            long droppedFragments,
+            boolean recovered,
+            long bytesTruncated,
+            List<TornTail> torn,
+            String softwareVersion,
+            String publicKey,
+            String signature) {
+        this(
+                formatVersion,
+                recordingId,
+                unitId,
+                officerId,
+                trigger,
+                startedAt,
+                endedAt,
+                endReason,
+                clockSource,
+                clockSet,
+                clockOffsetMillis,
+                preEventSecondsIncluded,
+                durationMicros,
+                durationSeconds,
+                markers,
+                track,
+                segments,
+                chainHead,
+                fragmentCount,
+                droppedFragments,
+                recovered,
+                bytesTruncated,
+                torn,
+                softwareVersion,
+                null,
+                publicKey,
+                signature);
+    }
+
+    /** Whether the recording's media is sealed to an agency key. */
+    public boolean encrypted() {
+        return encryption != null;
+    }
+
     /** The same manifest with {@code signature} set to {@code base64} (null for none). */
     public RecordingManifest withSignature(String base64) {
         return new RecordingManifest(
@@ -104,6 +172,7 @@ public record RecordingManifest(
                 bytesTruncated,
                 torn,
                 softwareVersion,
+                encryption,
                 publicKey,
                 base64);
     }

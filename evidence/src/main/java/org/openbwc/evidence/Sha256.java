@@ -15,7 +15,8 @@ import java.util.HexFormat;
  * <p>The chain binds every media piece (init segments and fragments, in journal order) to everything before it:
  * {@code chain_0 = SHA-256(UTF-8 bytes of the recording id)} and {@code chain_n = SHA-256(chain_{n-1} || sha_n)}
  * over the raw 32-byte digests. Seeding with the recording id (rather than zeros) ties a chain to one recording,
- * so the journal of one recording cannot be passed off as another's.
+ * so the journal of one recording cannot be passed off as another's. In an encrypted recording each link also takes
+ * the piece's plaintext SHA-256: {@code chain_n = SHA-256(chain_{n-1} || sha_n || plainSha_n)}.
  */
 public final class Sha256 {
     private static final HexFormat HEX = HexFormat.of();
@@ -63,6 +64,20 @@ public final class Sha256 {
         MessageDigest digest = newDigest();
         digest.update(HEX.parseHex(previousChainHex));
         digest.update(HEX.parseHex(shaHex));
+        return HEX.formatHex(digest.digest());
+    }
+
+    /**
+     * {@code chain_n} of an encrypted piece: {@code SHA-256(chain_{n-1} || sha_n || plainSha_n)}, so the chain (and
+     * the signature over its head) covers the plaintext too and a decrypted export is provably the recorded media.
+     * With {@code plainShaHex} null it is {@link #chainNext(String, String)}.
+     */
+    public static String chainNext(String previousChainHex, String shaHex, String plainShaHex) {
+        if (plainShaHex == null) return chainNext(previousChainHex, shaHex);
+        MessageDigest digest = newDigest();
+        digest.update(HEX.parseHex(previousChainHex));
+        digest.update(HEX.parseHex(shaHex));
+        digest.update(HEX.parseHex(plainShaHex));
         return HEX.formatHex(digest.digest());
     }
 

@@ -26,10 +26,25 @@
  * and {@code gap} lines carry markers, GNSS fixes and fragments lost before reaching the disk; a {@code close} line
  * ends it (reason, endedAt and, after recovery, what was cut).
  *
+ * <h2>Encrypted recordings</h2>
+ * A recording is encrypted when its {@code open} line carries {@code "encryption": {"scheme","keyId","enc",
+ * "ciphertext"}}: a fresh random 32-byte data key of this recording wrapped to the agency's X25519 public key
+ * ({@link org.openbwc.evidence.encryption.WrappedDataKey}, HPKE with the recording id as associated data). The manifest
+ * carries the same object as {@code encryption} (derived from the journal like every other field, so recovery seals it
+ * the same way); a plaintext recording has no {@code encryption} member anywhere, and its bytes are as before. Each
+ * init segment and fragment is written as {@code PieceCipher.seal(plain, PieceCipher.aad(recordingId, segment,
+ * offset))} (12-byte nonce, ciphertext, 16-byte tag), {@code offset} being where the sealed piece starts in its
+ * segment file. The media line's {@code offset}, {@code length} and {@code sha256} are of the sealed bytes on disk, so
+ * segment hashes, torn-tail recovery and per-part upload checks need no key; it adds {@code plainSha256} (hex SHA-256
+ * of the plaintext piece) and {@code plainLength} ({@code length - 28}). Journal lines, markers, locations and the
+ * manifest stay plaintext.
+ *
  * <h2>Chain</h2>
  * {@code chain_0 = SHA-256(UTF-8 bytes of recordingId)}; for every {@code init} and {@code fragment} line in order,
- * {@code chain_n = SHA-256(chain_{n-1} || sha256_n)} over the raw 32-byte digests, hex in the journal. The last
- * value is the manifest's {@code chainHead}.
+ * {@code chain_n = SHA-256(chain_{n-1} || sha256_n)} over the raw 32-byte digests, hex in the journal; in an
+ * encrypted recording {@code chain_n = SHA-256(chain_{n-1} || sha256_n || plainSha256_n)}, so the signed chain head
+ * covers the plaintext too and a decrypted export is provably the recorded media. The last value is the manifest's
+ * {@code chainHead}.
  *
  * <h2>Signature</h2>
  * {@code signature} = base64 Ed25519 over the canonical manifest: parsed, {@code signature} removed, members sorted

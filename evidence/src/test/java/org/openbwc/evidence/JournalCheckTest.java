@@ -10,9 +10,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbwc.evidence.encryption.AgencyKeyPair;
+import org.openbwc.evidence.encryption.PieceCipher;
 
 /** A journal checked against its manifest without the segment bytes, and the pieces it lists for checking them. */
+@Timeout(60)
 class JournalCheckTest {
     private static final KeyPair KEY = SyntheticRecording.newKey();
     private static final SyntheticRecording REC = SyntheticRecording.make("rec-a", KEY, 3, 4);
@@ -167,6 +171,59 @@ class JournalCheckTest {
         assertThatThrownBy(() -> JournalReader.mediaPieces(torn))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith("journal.jsonl line " + lines + ": torn last line");
+    }
+
+    @Test
+    void anEncryptedRecordingChecksWithoutAnySecretAndItsPlaintextHashesAreChained() throws Exception {
+        AgencyKeyPair agency = AgencyKeyPair.generate();
+        SyntheticRecording enc = SyntheticRecording.makeEncrypted("rec-e", KEY, agency.publicKey(), 2, 3);
+        VerificationResult result = check(enc.manifest, enc.journal);
+        assertThat(result.ok()).as(result.message()).isTrue();
+        assertThat(result.message()).endsWith("; media encrypted to agency key " + agency.keyId());
+        assertThat(enc.sealed.encryption().keyId()).isEqualTo(agency.keyId());
+        assertThat(verifier.verify(enc.writeTo(tmp), Optional.of(KEY.getPublic()))
+                        .ok())
+                .isTrue();
+        // each listed piece matches the sealed bytes, never the plaintext
+        for (JournalEntry.MediaPiece piece : JournalReader.mediaPieces(enc.journal)) {
+            byte[] file = enc.segments.get(piece.segment());
+            byte[] sealed = Arrays.copyOfRange(file, (int) piece.offset(), (int) (piece.offset() + piece.length()));
+            assertThat(piece.matches(sealed)).isTrue();
+            assertThat(piece.plainLength()).isEqualTo(piece.length() - PieceCipher.OVERHEAD);
+        }
+        assertThat(enc.segments.get("seg-000001.mp4")).isNotEqualTo(enc.plain.get("seg-000001.mp4"));
+
+        String text = text(enc.journal);
+        String line =
+                text.lines().filter(l -> l.contains("\"seq\":2,")).findFirst().orElseThrow();
+        String changed =
+                line.replaceFirst("\"plainSha256\":\"[0-9a-f]{64}\"", "\"plainSha256\":\"" + "1".repeat(64) + "\"");
+        VerificationResult altered =
+                check(enc.manifest, text.replace(line, changed).getBytes(StandardCharsets.UTF_8));
+        assertThat(altered.ok()).isFalse();
+        assertThat(altered.message()).endsWith("chain mismatch at fragment 2");
+
+        String open = text.lines().findFirst().orElseThrow();
+        String stripped = open.replaceFirst(",\"encryption\":\\{[^}]*\\}", "");
+        assertThat(stripped).isNotEqualTo(open);
+        VerificationResult noKey =
+                check(enc.manifest, text.replace(open, stripped).getBytes(StandardCharsets.UTF_8));
+        assertThat(noKey.ok()).isFalse();
+        assertThat(noKey.message()).contains("plainSha256/plainLength but the recording is not encrypted");
+
+        byte[] unencryptedManifest = text(enc.manifest)
+                .replaceFirst("\"encryption\" ?: ?\\{[^}]*\\},?", "")
+                .getBytes(StandardCharsets.UTF_8);
+        VerificationResult manifestStripped = check(unencryptedManifest, enc.journal);
+        assertThat(manifestStripped.ok()).isFalse();
+        assertThat(manifestStripped.message())
+                .isEqualTo("manifest.json: field 'encryption' does not match the signature");
+    }
+
+    @Test
+    void aPlaintextManifestHasNoEncryptionMember() {
+        assertThat(text(REC.manifest)).doesNotContain("encryption");
+        assertThat(text(REC.journal)).doesNotContain("plainSha256");
     }
 
     private static String text(byte[] bytes) {

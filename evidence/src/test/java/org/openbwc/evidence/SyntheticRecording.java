@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.openbwc.evidence.encryption.AgencyPublicKey;
+import org.openbwc.evidence.encryption.PieceCipher;
 
 /**
  * A sealed recording made without the unit's writer: segments of made-up bytes, the journal that describes them, and
@@ -29,18 +31,28 @@ public final class SyntheticRecording {
     public final String id;
     public final KeyPair key;
     public final Map<String, byte[]> segments = new LinkedHashMap<>();
+    /** The segments' plaintext (init + fragments); the same bytes as {@link #segments} unless encrypted. */
+    public final Map<String, byte[]> plain = new LinkedHashMap<>();
+
     public final byte[] journal;
     public final byte[] manifest;
     public final RecordingManifest sealed;
 
     private SyntheticRecording(
-            String id, KeyPair key, byte[] journal, byte[] manifest, RecordingManifest sealed, Map<String, byte[]> s) {
+            String id,
+            KeyPair key,
+            byte[] journal,
+            byte[] manifest,
+            RecordingManifest sealed,
+            Map<String, byte[]> s,
+            Map<String, byte[]> p) {
         this.id = id;
         this.key = key;
         this.journal = journal;
         this.manifest = manifest;
         this.sealed = sealed;
         segments.putAll(s);
+        plain.putAll(p);
     }
 
     public static KeyPair newKey() {
@@ -74,26 +86,77 @@ public final class SyntheticRecording {
             int fragmentsPerSegment,
             int fragmentBytes,
             long seed) {
+        return make(id, unitId, key, segmentCount, fragmentsPerSegment, fragmentBytes, seed, null);
+    }
+
+    /**
+     * As {@link #make(String, KeyPair, int, int)}, encrypted to {@code agency} as the unit encrypts: a fresh data key
+     * wrapped in the open line, every piece sealed where it lies. {@link #plain} keeps the plaintext segments.
+     */
+    public static SyntheticRecording makeEncrypted(
+            String id, KeyPair key, AgencyPublicKey agency, int segmentCount, int fragmentsPerSegment) {
+        return make(id, UNIT, key, segmentCount, fragmentsPerSegment, 500, id.hashCode(), agency);
+    }
+
+    /** As {@link #make(String, String, KeyPair, int, int, int, long)}, encrypted to {@code agency} if not null. */
+    public static SyntheticRecording make(
+            String id,
+            String unitId,
+            KeyPair key,
+            int segmentCount,
+            int fragmentsPerSegment,
+            int fragmentBytes,
+            long seed,
+            AgencyPublicKey agency) {
         Random random = new Random(seed);
         List<JournalEntry> lines = new ArrayList<>();
         Map<String, byte[]> files = new LinkedHashMap<>();
-        lines.add(new JournalEntry.Opened(id, unitId, "officer-42", "button", STARTED, "gnss", true, 3L, "test-1.0"));
+        Map<String, byte[]> plainFiles = new LinkedHashMap<>();
+        byte[] dataKey = agency == null ? null : PieceCipher.newKey();
+        PieceCipher cipher = agency == null ? null : new PieceCipher(dataKey);
+        lines.add(new JournalEntry.Opened(
+                id,
+                unitId,
+                "officer-42",
+                "button",
+                STARTED,
+                "gnss",
+                true,
+                3L,
+                "test-1.0",
+                agency == null ? null : agency.wrap(dataKey, id)));
         String chain = Sha256.chainStart(id);
         long seq = 1;
         long media = 0;
         for (int s = 1; s <= segmentCount; s++) {
             String name = RecordingLayout.segmentName(s);
             ByteArrayOutputStream file = new ByteArrayOutputStream();
-            byte[] init = bytes(random, 300);
+            ByteArrayOutputStream plainFile = new ByteArrayOutputStream();
+            byte[] plainInit = bytes(random, 300);
+            plainFile.writeBytes(plainInit);
+            byte[] init = cipher == null ? plainInit : cipher.seal(plainInit, PieceCipher.aad(id, name, 0));
             file.writeBytes(init);
-            chain = Sha256.chainNext(chain, Sha256.hex(init));
-            lines.add(new JournalEntry.InitWritten(name, 0, init.length, Sha256.hex(init), chain, at(media)));
+            String initPlainSha = cipher == null ? null : Sha256.hex(plainInit);
+            chain = Sha256.chainNext(chain, Sha256.hex(init), initPlainSha);
+            lines.add(new JournalEntry.InitWritten(
+                    name,
+                    0,
+                    init.length,
+                    Sha256.hex(init),
+                    chain,
+                    at(media),
+                    initPlainSha,
+                    cipher == null ? null : (long) plainInit.length));
             for (int f = 0; f < fragmentsPerSegment; f++) {
-                byte[] fragment = bytes(random, fragmentBytes + random.nextInt(fragmentBytes));
+                byte[] plainFragment = bytes(random, fragmentBytes + random.nextInt(fragmentBytes));
+                plainFile.writeBytes(plainFragment);
                 long offset = file.size();
+                byte[] fragment =
+                        cipher == null ? plainFragment : cipher.seal(plainFragment, PieceCipher.aad(id, name, offset));
                 file.writeBytes(fragment);
                 String sha = Sha256.hex(fragment);
-                chain = Sha256.chainNext(chain, sha);
+                String plainSha = cipher == null ? null : Sha256.hex(plainFragment);
+                chain = Sha256.chainNext(chain, sha, plainSha);
                 lines.add(new JournalEntry.FragmentWritten(
                         name,
                         offset,
@@ -107,13 +170,16 @@ public final class SyntheticRecording {
                         media,
                         200_000,
                         at(media),
-                        null));
+                        null,
+                        plainSha,
+                        cipher == null ? null : (long) plainFragment.length));
                 seq++;
                 media += 200_000;
             }
             byte[] whole = file.toByteArray();
             lines.add(new JournalEntry.SegmentSealed(name, whole.length, Sha256.hex(whole)));
             files.put(name, whole);
+            plainFiles.put(name, plainFile.toByteArray());
             if (s == 1) {
                 lines.add(new JournalEntry.MarkerAdded(at(media), "door opened"));
                 lines.add(new JournalEntry.LocationAdded(at(media), 52.52, 13.40, 4.0));
@@ -129,7 +195,8 @@ public final class SyntheticRecording {
         }
         String publicKey = Base64.getEncoder().encodeToString(key.getPublic().getEncoded());
         RecordingManifest sealed = sign(fold.manifest(publicKey), key);
-        return new SyntheticRecording(id, key, journal.toByteArray(), EvidenceJson.manifestFile(sealed), sealed, files);
+        return new SyntheticRecording(
+                id, key, journal.toByteArray(), EvidenceJson.manifestFile(sealed), sealed, files, plainFiles);
     }
 
     /** Signs as the unit does: the canonical bytes of the manifest as a verifier parses it back. */

@@ -5,6 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -14,6 +16,9 @@ import org.openbwc.device.evidence.EvidenceExporter;
 import org.openbwc.evidence.EvidenceVerifier;
 import org.openbwc.evidence.ManifestSignature;
 import org.openbwc.evidence.VerificationResult;
+import org.openbwc.evidence.encryption.AgencyKeyPair;
+import org.openbwc.evidence.encryption.DecryptionException;
+import org.openbwc.evidence.encryption.RecordingDecryptor;
 import org.openbwc.gateway.identity.EnrolledUnit;
 import org.openbwc.gateway.identity.UnitDirectory;
 import org.openbwc.json.JsonReader;
@@ -220,8 +225,11 @@ final class EvidenceCommand implements Runnable {
     @Command(
             name = "export",
             mixinStandardHelpOptions = true,
-            description =
-                    "Remux a recording into one MP4 (no re-encode) that any player and browser can open. Verifies it first.")
+            description = {
+                "Remux a recording into one MP4 (no re-encode) that any player and browser can open. Verifies it first.",
+                "An encrypted recording needs the agency's private key (--agency-key agency.key); each piece is",
+                "checked against the plaintext hash the unit signed, so the MP4 is provably the recorded media."
+            })
     static final class Export implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -236,6 +244,14 @@ final class EvidenceCommand implements Runnable {
         @Parameters(index = "1", paramLabel = "OUT.mp4", description = "The file to write.")
         Path out;
 
+        @Option(
+                names = "--agency-key",
+                paramLabel = "FILE",
+                description = "The agency's private key (agency.key from `bwc agency keygen`) for an encrypted"
+                        + " recording; repeat it to offer older keys after a rotation (the one the recording names"
+                        + " is used).")
+        List<Path> agencyKeys = new ArrayList<>();
+
         @Override
         public Integer call() throws IOException {
             VerificationResult r =
@@ -244,13 +260,51 @@ final class EvidenceCommand implements Runnable {
                 spec.commandLine().getErr().println("not exporting: " + r.message());
                 return 1;
             }
-            EvidenceExporter.Exported e = new EvidenceExporter().export(dir, out);
+            String encryptedTo = RecordingDecryptor.encryptedTo(dir);
+            if (encryptedTo != null && agencyKeys.isEmpty()) {
+                spec.commandLine()
+                        .getErr()
+                        .println("not exporting: recording " + r.recordingId() + " is encrypted to agency key "
+                                + encryptedTo + "; give the agency's private key with --agency-key agency.key"
+                                + " (verify needs no key)");
+                return 1;
+            }
+            List<AgencyKeyPair> keys = new ArrayList<>();
+            for (Path file : agencyKeys) keys.add(readAgencyKey(file));
+            EvidenceExporter.Exported e;
+            try {
+                e = new EvidenceExporter().export(dir, out, EvidenceExporter.Format.FASTSTART, keys);
+            } catch (DecryptionException failed) {
+                spec.commandLine().getErr().println("not exporting: " + failed.getMessage());
+                return 1;
+            }
             spec.commandLine()
                     .getOut()
                     .printf(
-                            "%s: %d fragments, %.1f s, %d bytes (%s)%n",
-                            e.file(), e.fragmentCount(), e.durationMicros() / 1e6, e.bytes(), e.format());
+                            "%s: %d fragments, %.1f s, %d bytes (%s)%s%n",
+                            e.file(),
+                            e.fragmentCount(),
+                            e.durationMicros() / 1e6,
+                            e.bytes(),
+                            e.format(),
+                            encryptedTo == null
+                                    ? ""
+                                    : "; decrypted with agency key " + encryptedTo
+                                            + ", every piece matched its signed plaintext hash");
             return 0;
+        }
+
+        private static AgencyKeyPair readAgencyKey(Path file) throws IOException {
+            if (!Files.isRegularFile(file)) throw new UserFacingException("--agency-key " + file + ": no such file", 2);
+            try {
+                return AgencyKeyPair.fromPem(Files.readString(file));
+            } catch (IllegalArgumentException e) {
+                throw new UserFacingException(
+                        "--agency-key " + file + " is not an agency private key (agency.key from `bwc agency keygen`;"
+                                + " agency.pub cannot decrypt): " + e.getMessage(),
+                        2,
+                        e);
+            }
         }
     }
 }

@@ -38,6 +38,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import org.bytedeco.ffmpeg.avcodec.AVPacket;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
@@ -51,6 +52,9 @@ import org.openbwc.evidence.JournalEntry;
 import org.openbwc.evidence.JournalReader;
 import org.openbwc.evidence.RecordingLayout;
 import org.openbwc.evidence.VerificationResult;
+import org.openbwc.evidence.encryption.AgencyKeyPair;
+import org.openbwc.evidence.encryption.DecryptionException;
+import org.openbwc.evidence.encryption.RecordingDecryptor;
 import org.tinylog.Logger;
 
 /**
@@ -63,6 +67,10 @@ import org.tinylog.Logger;
  * rebased so it starts at 0 as players expect. The output is written beside {@code outMp4} under a temporary name
  * and renamed when complete. A recording whose stream restarted mid-way (segments with different init segments) is
  * refused: joining those needs re-encoding.
+ *
+ * <p>An encrypted recording is decrypted piece by piece with the agency's private key (the one of the keys given
+ * whose id the recording names), each piece checked against its signed plaintext hash, so the export is provably the
+ * recorded media; without that key it is refused ({@link DecryptionException} naming the key it needs).
  */
 public final class EvidenceExporter {
 
@@ -85,15 +93,30 @@ public final class EvidenceExporter {
     }
 
     public Exported export(Path recordingDir, Path outMp4, Format format) throws IOException {
+        return export(recordingDir, outMp4, format, List.of());
+    }
+
+    /**
+     * Exports with {@code agencyKeys} at hand for an encrypted recording (ignored for a plaintext one).
+     *
+     * @throws DecryptionException if the recording is encrypted and none of the keys opens it, or a piece does not
+     *     decrypt to its signed plaintext hash
+     */
+    public Exported export(Path recordingDir, Path outMp4, Format format, List<AgencyKeyPair> agencyKeys)
+            throws IOException {
         VerificationResult verdict = verifier.verify(recordingDir, Optional.empty());
         if (!verdict.ok()) throw new IllegalStateException("not exporting " + recordingDir + ": " + verdict.message());
+        // Before anything is written: a wrong or missing key is the likeliest mistake and must cost nothing.
+        RecordingDecryptor decryptor = RecordingDecryptor.encryptedTo(recordingDir) == null
+                ? null
+                : RecordingDecryptor.open(recordingDir, agencyKeys);
         Path out = outMp4.toAbsolutePath();
         Path parent = out.getParent();
         Files.createDirectories(parent);
         Path joined = parent.resolve("." + out.getFileName() + ".fmp4.tmp");
         Path remuxed = parent.resolve("." + out.getFileName() + ".tmp");
         try {
-            long[] counts = join(recordingDir, joined);
+            long[] counts = decryptor == null ? join(recordingDir, joined) : joinDecrypted(decryptor, joined);
             if (format == Format.FRAGMENTED) {
                 Files.move(joined, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } else {
@@ -150,6 +173,33 @@ public final class EvidenceExporter {
             if (source[0] != null) source[0].close();
         }
         if (firstInit[0] == null) throw new IllegalStateException(dir + " holds no media to export");
+        return counts;
+    }
+
+    /** As {@link #join}, from the plaintext of an encrypted recording, one piece at a time. */
+    private static long[] joinDecrypted(RecordingDecryptor decryptor, Path target) throws IOException {
+        long[] counts = new long[2];
+        byte[][] firstInit = new byte[1][];
+        try (FileChannel out = FileChannel.open(
+                target, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            decryptor.forEachPiece((piece, plain) -> {
+                if (piece instanceof JournalEntry.FragmentWritten f) {
+                    writeFully(out, plain);
+                    counts[0]++;
+                    counts[1] += f.durationMicros();
+                } else if (firstInit[0] == null) {
+                    firstInit[0] = plain;
+                    writeFully(out, plain);
+                } else if (!Arrays.equals(firstInit[0], plain)) {
+                    throw new IllegalStateException(piece.segment() + " starts a new stream (another init segment);"
+                            + " it cannot be joined to the segments before it without re-encoding");
+                }
+                return true;
+            });
+            out.force(true);
+        }
+        if (firstInit[0] == null)
+            throw new IllegalStateException(decryptor.recordingId() + " holds no media to export");
         return counts;
     }
 

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.openbwc.device.media.Fragment;
 import org.openbwc.device.media.FragmentSink;
 import org.openbwc.device.media.InitSegment;
@@ -18,6 +19,9 @@ import org.openbwc.evidence.EndReason;
 import org.openbwc.evidence.JournalEntry;
 import org.openbwc.evidence.RecordingLayout;
 import org.openbwc.evidence.Sha256;
+import org.openbwc.evidence.encryption.AgencyPublicKey;
+import org.openbwc.evidence.encryption.PieceCipher;
+import org.openbwc.evidence.encryption.WrappedDataKey;
 import org.tinylog.Logger;
 
 /**
@@ -47,6 +51,13 @@ import org.tinylog.Logger;
  * journaled fragment. Only if the disk falls behind can more be lost: the queued fragments on top (bounded by the
  * queue caps). New files and the manifest rename are made durable by fsyncing their directory.
  *
+ * <p><b>Encryption.</b> With an agency key ({@link Builder#agencyKey}, asked for when each recording opens, so a new
+ * key applies from the next recording on) every recording gets a fresh random data key, wrapped to the agency key in
+ * its journal's {@code open} line, and each init segment and fragment, pre-event ones included, is sealed with it
+ * (AES-256-GCM) before it is appended; the journal's hashes and offsets are of the sealed bytes, so durability and
+ * recovery work as above. The data key is only ever in memory and is dropped when the recording ends: the unit
+ * cannot read what it recorded. Without a key recordings are plaintext, as before.
+ *
  * <p><b>Pre-event race.</b> {@link #open(RecordingRequest, PreEventBuffer)} is race-free: it starts accepting live
  * fragments first and takes the buffer's snapshot after, and fragments that arrive both ways are written once
  * (deduplicated by sequence). This needs the muxer to hand each fragment to the buffer before the writer.
@@ -64,6 +75,7 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
     private final Consumer<SealedRecording> onSealed;
     private final Consumer<FailedRecording> onFailed;
     private final SegmentChannels segmentChannels;
+    private final Supplier<Optional<AgencyPublicKey>> agencyKey;
     private final AtomicReference<OpenRecording> current = new AtomicReference<>();
     private final Object control = new Object();
 
@@ -79,6 +91,7 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         this.onSealed = b.onSealed;
         this.onFailed = b.onFailed;
         this.segmentChannels = b.segmentChannels;
+        this.agencyKey = b.agencyKey;
         try {
             Files.createDirectories(evidenceRoot);
         } catch (IOException e) {
@@ -138,6 +151,12 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         }
         Files.createDirectory(dir);
         ManifestFile.forceDirectory(evidenceRoot);
+        AgencyPublicKey agency = agencyKey.get().orElse(null);
+        byte[] dataKey = agency == null ? null : PieceCipher.newKey();
+        PieceCipher cipher = dataKey == null ? null : new PieceCipher(dataKey);
+        WrappedDataKey wrapped = dataKey == null ? null : agency.wrap(dataKey, request.recordingId());
+        // the cipher holds its own copy; the unit must not keep one it could be made to give up
+        if (dataKey != null) java.util.Arrays.fill(dataKey, (byte) 0);
         EvidenceJournal journal = EvidenceJournal.openForAppend(dir.resolve(RecordingLayout.JOURNAL_FILE));
         JournalEntry.Opened opened = new JournalEntry.Opened(
                 request.recordingId(),
@@ -148,12 +167,13 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
                 request.clockSource(),
                 request.clockSet(),
                 request.clockOffsetMillis(),
-                softwareVersion);
+                softwareVersion,
+                wrapped);
         journal.append(opened);
         journal.sync();
         ManifestFile.forceDirectory(dir);
-        RecordingFiles files =
-                new RecordingFiles(request.recordingId(), dir, journal, opened, segmentMicros, key, segmentChannels);
+        RecordingFiles files = new RecordingFiles(
+                request.recordingId(), dir, journal, opened, segmentMicros, key, segmentChannels, cipher);
         return new OpenRecording(
                 request.recordingId(),
                 files,
@@ -302,6 +322,7 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
         private Consumer<SealedRecording> onSealed = r -> {};
         private Consumer<FailedRecording> onFailed = r -> {};
         private SegmentChannels segmentChannels = SegmentChannels.DEFAULT;
+        private Supplier<Optional<AgencyPublicKey>> agencyKey = Optional::empty;
 
         private Builder(Path evidenceRoot, DeviceKey key) {
             this.evidenceRoot = Objects.requireNonNull(evidenceRoot, "evidenceRoot");
@@ -381,6 +402,15 @@ public final class EvidenceWriter implements FragmentSink, AutoCloseable {
          */
         public Builder onFailed(Consumer<FailedRecording> listener) {
             this.onFailed = Objects.requireNonNull(listener, "onFailed");
+            return this;
+        }
+
+        /**
+         * The agency key each recording is encrypted to, asked for when a recording opens (empty: a plaintext
+         * recording). Called on the thread that opens the recording; it should be quick (a small file read).
+         */
+        public Builder agencyKey(Supplier<Optional<AgencyPublicKey>> source) {
+            this.agencyKey = Objects.requireNonNull(source, "agencyKey");
             return this;
         }
 

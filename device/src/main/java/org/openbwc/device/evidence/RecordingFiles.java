@@ -16,6 +16,7 @@ import org.openbwc.evidence.JournaledRecording;
 import org.openbwc.evidence.RecordingLayout;
 import org.openbwc.evidence.RecordingManifest;
 import org.openbwc.evidence.Sha256;
+import org.openbwc.evidence.encryption.PieceCipher;
 import org.tinylog.Logger;
 
 /**
@@ -34,6 +35,8 @@ final class RecordingFiles {
     private final long segmentMicros;
     private final DeviceKey key;
     private final SegmentChannels channels;
+    /** Seals each piece with the recording's data key; null for a plaintext recording. */
+    private final PieceCipher cipher;
 
     // Written on the recording's thread, read by stats().
     private volatile long mediaMicros;
@@ -61,7 +64,10 @@ final class RecordingFiles {
     private boolean dataUnsynced;
     private long unsyncedMicros;
 
-    /** Takes over {@code journal}, in which {@code opened} is already the first line. */
+    /**
+     * Takes over {@code journal}, in which {@code opened} is already the first line; {@code cipher} holds the data key
+     * {@code opened} carries wrapped (null for a plaintext recording).
+     */
     RecordingFiles(
             String id,
             Path dir,
@@ -69,7 +75,12 @@ final class RecordingFiles {
             JournalEntry.Opened opened,
             long segmentMicros,
             DeviceKey key,
-            SegmentChannels channels) {
+            SegmentChannels channels,
+            PieceCipher cipher) {
+        if ((cipher == null) != (opened.encryption() == null))
+            throw new IllegalArgumentException(
+                    "recording " + id + ": a data key is needed exactly when the open line carries a wrapped one");
+        this.cipher = cipher;
         this.id = id;
         this.dir = dir;
         this.journal = journal;
@@ -199,11 +210,13 @@ final class RecordingFiles {
         if (segment == null || initChanged || (f.keyframeStart() && segmentMediaMicros >= segmentMicros)) {
             startSegment(f.wallClock());
         }
-        byte[] bytes = f.bytes();
+        byte[] plain = f.bytes();
         long offset = segmentBytes;
+        byte[] bytes = sealed(plain, offset);
         append(bytes);
         String sha = Sha256.hex(bytes);
-        chain = Sha256.chainNext(chain, sha);
+        String plainSha = cipher == null ? null : Sha256.hex(plain);
+        chain = Sha256.chainNext(chain, sha, plainSha);
         journal(new JournalEntry.FragmentWritten(
                 segmentName,
                 offset,
@@ -217,7 +230,9 @@ final class RecordingFiles {
                 f.mediaStartMicros(),
                 f.durationMicros(),
                 f.wallClock(),
-                f.capturedAt()));
+                f.capturedAt(),
+                plainSha,
+                cipher == null ? null : (long) plain.length));
         segmentMediaMicros += f.durationMicros();
         unsyncedMicros += f.durationMicros();
         mediaMicros = fold.durationMicros();
@@ -239,12 +254,30 @@ final class RecordingFiles {
         segmentBytes = 0;
         segmentMediaMicros = 0;
         initChanged = false;
-        byte[] bytes = init.bytes();
+        byte[] plain = init.bytes();
+        byte[] bytes = sealed(plain, 0);
         append(bytes);
         String sha = Sha256.hex(bytes);
-        chain = Sha256.chainNext(chain, sha);
-        journal(new JournalEntry.InitWritten(segmentName, 0, bytes.length, sha, chain, wallClock));
+        String plainSha = cipher == null ? null : Sha256.hex(plain);
+        chain = Sha256.chainNext(chain, sha, plainSha);
+        journal(new JournalEntry.InitWritten(
+                segmentName,
+                0,
+                bytes.length,
+                sha,
+                chain,
+                wallClock,
+                plainSha,
+                cipher == null ? null : (long) plain.length));
         Logger.debug("recording {}: started {}", id, segmentName);
+    }
+
+    /**
+     * What goes on disk for a piece at {@code offset} of the open segment: the piece itself, or sealed with the
+     * recording's data key and bound to its place (recording, segment, offset) so it cannot be moved unnoticed.
+     */
+    private byte[] sealed(byte[] plain, long offset) {
+        return cipher == null ? plain : cipher.seal(plain, PieceCipher.aad(id, segmentName, offset));
     }
 
     private void append(byte[] bytes) throws IOException {

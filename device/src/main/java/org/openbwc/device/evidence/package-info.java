@@ -6,7 +6,8 @@
  * the gateway can check an offloaded recording without the unit's code; its package comment describes the files on
  * disk. Here are what writes them ({@link org.openbwc.device.evidence.EvidenceWriter}, {@code EvidenceJournal},
  * {@code ManifestFile}), what repairs them after a crash ({@link org.openbwc.device.evidence.EvidenceRecovery}) and
- * the unit's signing key ({@link org.openbwc.device.evidence.DeviceKey}).
+ * the unit's signing key ({@link org.openbwc.device.evidence.DeviceKey}), and where the agency key its recordings are
+ * encrypted to comes from ({@link org.openbwc.device.evidence.AgencyKeyFile}).
  *
  * <p>Evidence is never deleted by this package.
  */
