@@ -23,8 +23,7 @@ public record EncryptionConfig(
 
         @Doc("Comma-separated agency private keys (agency.key files) this gateway may decrypt recordings with, for"
                 + " playback and export; keep the old ones after a rotation. Empty: the gateway cannot decrypt, which"
-                + " is a valid deployment (decryption then happens elsewhere, with `bwc evidence export"
-                + " --agency-key`).")
+                + " is a valid deployment (decryption then happens elsewhere, where the agency.key is).")
         @DefaultValue("")
         @TextLength(min = 0, max = 16384)
         String privateKeys) {
