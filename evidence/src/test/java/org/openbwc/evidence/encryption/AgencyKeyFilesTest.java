@@ -37,6 +37,28 @@ class AgencyKeyFilesTest {
     }
 
     @Test
+    void theKeysAreInTheFormOpenSslWritesAndReads() {
+        // From `openssl genpkey -algorithm X25519` and `openssl pkey -pubout` (OpenSSL 3.0.19).
+        String opensslKey = """
+                -----BEGIN PRIVATE KEY-----
+                MC4CAQAwBQYDK2VuBCIEIKBw6kk5SG/ux25zEEqVWEfeH3QDJ/XMKDxfBQf9EPFa
+                -----END PRIVATE KEY-----
+                """;
+        String opensslPub = """
+                -----BEGIN PUBLIC KEY-----
+                MCowBQYDK2VuAyEAXaREr9jzvj2hGGgX8rucAqxkypiG7qhtQadUm0RGBkg=
+                -----END PUBLIC KEY-----
+                """;
+        AgencyKeyPair pair = AgencyKeyPair.fromPem(opensslKey);
+
+        assertThat(pair.publicKey()).isEqualTo(AgencyPublicKey.fromPem(opensslPub));
+        // Written back byte for byte as OpenSSL wrote them: PKCS#8 version 1, without the public key that OpenSSL
+        // 3.0 cannot read.
+        assertThat(pair.toPem().replace("\r", "")).isEqualTo(opensslKey);
+        assertThat(pair.publicKey().toPem().replace("\r", "")).isEqualTo(opensslPub);
+    }
+
+    @Test
     void existingFilesAreNeverOverwritten() throws Exception {
         AgencyKeyPair first = AgencyKeyPair.generate();
         AgencyKeyFiles.writeNew(dir, first);
