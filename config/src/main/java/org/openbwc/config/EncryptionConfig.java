@@ -76,7 +76,8 @@ public record EncryptionConfig(
             out.add(new Violation(
                     key,
                     file,
-                    "cannot be used: " + e.getMessage(),
+                    // The list's whole value is shown before this, so the file it is about is named.
+                    (isPublic ? "" : "names " + file + ", which ") + "cannot be used: " + e.getMessage(),
                     isPublic
                             ? "an agency.pub written by `bwc agency keygen`, readable by the gateway's user"
                             : "agency.key files written by `bwc agency keygen`, readable by the gateway's user"));

@@ -69,13 +69,17 @@ class EncryptionConfigTest {
         assertThat(problems("gatewayId: gw-1\n"
                         + "encryption:\n"
                         + "  publicKey: " + k.resolve("agency.key") + "\n"
-                        + "  privateKeys: " + missing + "\n"))
+                        + "  privateKeys: " + k.resolve("agency.key") + ", " + missing + "\n"))
                 .containsExactly(
                         f + ":3 encryption.publicKey: " + k.resolve("agency.key")
                                 + " cannot be used: this PEM holds a PRIVATE KEY, not the agency's PUBLIC KEY"
                                 + " (agency.pub) (allowed: an agency.pub written by `bwc agency keygen`, readable by"
                                 + " the gateway's user)",
-                        f + ":4 encryption.privateKeys: " + missing + " cannot be used: no such file (allowed:"
+                        // The list is shortened to 80 characters, so the problem names the file.
+                        f + ":4 encryption.privateKeys: "
+                                + ConfigProblem.display(k.resolve("agency.key") + ", " + missing) + " names "
+                                + missing
+                                + ", which cannot be used: no such file (allowed:"
                                 + " agency.key files written by `bwc agency keygen`, readable by the gateway's user)");
     }
 
