@@ -54,7 +54,11 @@ public record GatewayConfig(
         EvidenceStoreConfig evidence,
 
         @Doc("How long recordings are kept, by category, and when the daily retention sweep deletes the rest.")
-        RetentionConfig retention) {
+        RetentionConfig retention,
+
+        @Doc("The agency's keys: the public key units encrypt their recordings to (given to them at enrolment), and"
+                + " the private keys, if any, this gateway decrypts with.")
+        EncryptionConfig encryption) {
 
     public GatewayConfig {
         Constraints.check(
@@ -73,7 +77,8 @@ public record GatewayConfig(
                 alerts,
                 database,
                 evidence,
-                retention);
+                retention,
+                encryption);
         if (mqtt.clientId() == null) {
             mqtt = mqtt.withClientId(gatewayId);
         }
@@ -103,7 +108,8 @@ public record GatewayConfig(
                 alerts,
                 database,
                 evidence,
-                retention);
+                retention,
+                encryption);
     }
 
     /** Copy with other MQTT settings; a null client id in them becomes the gateway id. */
@@ -123,7 +129,8 @@ public record GatewayConfig(
                 alerts,
                 database,
                 evidence,
-                retention);
+                retention,
+                encryption);
     }
 
     /** Copy with other embedded-broker settings. */
@@ -143,7 +150,8 @@ public record GatewayConfig(
                 alerts,
                 database,
                 evidence,
-                retention);
+                retention,
+                encryption);
     }
 
     /** Copy with other HTTP settings. */
@@ -163,7 +171,8 @@ public record GatewayConfig(
                 alerts,
                 database,
                 evidence,
-                retention);
+                retention,
+                encryption);
     }
 
     /** Copy with another data directory. */
@@ -183,7 +192,8 @@ public record GatewayConfig(
                 alerts,
                 database,
                 evidence,
-                retention);
+                retention,
+                encryption);
     }
 
     /** Copy with other sign-in settings. */
@@ -203,7 +213,8 @@ public record GatewayConfig(
                 alerts,
                 database,
                 evidence,
-                retention);
+                retention,
+                encryption);
     }
 
     /** Copy with other map settings. */
@@ -223,7 +234,8 @@ public record GatewayConfig(
                 alerts,
                 database,
                 evidence,
-                retention);
+                retention,
+                encryption);
     }
 
     /** Copy with other live-video settings. */
@@ -243,7 +255,8 @@ public record GatewayConfig(
                 alerts,
                 database,
                 evidence,
-                retention);
+                retention,
+                encryption);
     }
 
     /** The wss:// base URL units open their live uplink to: {@code live.uplinkUrl}, or the units' listener. */
@@ -274,7 +287,8 @@ public record GatewayConfig(
                 alerts,
                 database,
                 evidence,
-                retention);
+                retention,
+                encryption);
     }
 
     /** Copy with other alert settings. */
@@ -294,7 +308,8 @@ public record GatewayConfig(
                 newAlerts,
                 database,
                 evidence,
-                retention);
+                retention,
+                encryption);
     }
 
     /** Copy with another database. */
@@ -314,7 +329,8 @@ public record GatewayConfig(
                 alerts,
                 newDatabase,
                 evidence,
-                retention);
+                retention,
+                encryption);
     }
 
     /** Copy with another evidence store. */
@@ -334,7 +350,8 @@ public record GatewayConfig(
                 alerts,
                 database,
                 newEvidence,
-                retention);
+                retention,
+                encryption);
     }
 
     /** Copy with other retention settings. */
@@ -354,7 +371,29 @@ public record GatewayConfig(
                 alerts,
                 database,
                 evidence,
-                newRetention);
+                newRetention,
+                encryption);
+    }
+
+    /** Copy with other agency keys. */
+    public GatewayConfig withEncryption(EncryptionConfig newEncryption) {
+        return new GatewayConfig(
+                gatewayId,
+                mqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                map,
+                live,
+                pki,
+                alerts,
+                database,
+                evidence,
+                retention,
+                newEncryption);
     }
 
     /** Where a file evidence store keeps recordings: {@code evidence.path}, or evidence in the data directory. */

@@ -24,6 +24,7 @@ import org.openbwc.gateway.broker.BrokerAccess;
 import org.openbwc.gateway.broker.EmbeddedBroker;
 import org.openbwc.gateway.broker.RefusedClients;
 import org.openbwc.gateway.broker.ServerTls;
+import org.openbwc.gateway.evidence.AgencyKeys;
 import org.openbwc.gateway.evidence.EvidenceIndex;
 import org.openbwc.gateway.evidence.ReportedRecordings;
 import org.openbwc.gateway.evidence.RetentionPolicy;
@@ -106,6 +107,7 @@ public final class Gateway implements AutoCloseable {
     private final EvidenceObjects objects;
     private final RetentionPolicy retention;
     private final AutoCloseable retentionSweeps;
+    private final AgencyKeys agencyKeys;
 
     private Gateway(
             GatewayConfig config,
@@ -123,7 +125,8 @@ public final class Gateway implements AutoCloseable {
             ReportedRecordings reported,
             EvidenceObjects objects,
             RetentionPolicy retention,
-            AutoCloseable retentionSweeps) {
+            AutoCloseable retentionSweeps,
+            AgencyKeys agencyKeys) {
         this.config = config;
         this.broker = broker;
         this.pki = pki;
@@ -141,6 +144,7 @@ public final class Gateway implements AutoCloseable {
         this.objects = objects;
         this.retention = retention;
         this.retentionSweeps = retentionSweeps;
+        this.agencyKeys = agencyKeys;
     }
 
     /** The uplink base units get in live.start: the units' listener on the port actually bound (tests bind 0). */
@@ -252,6 +256,9 @@ public final class Gateway implements AutoCloseable {
             // identity/: the agency CA and the certificates the gateway presents (issued or renewed here), and the
             // agency's units (a file shared with `bwc gateway unit`), which the broker asks before it admits a unit.
             GatewayPki pki = GatewayPki.open(config, clock, ca == CaPolicy.CREATE_IF_MISSING);
+            // evidence/: the agency keys, read again (the config checked them at load) since the files may have
+            // changed.
+            AgencyKeys agencyKeys = AgencyKeys.load(config.encryption());
             try {
                 units = UnitDirectory.open(dataDir, clock).watch();
             } catch (IllegalArgumentException e) {
@@ -306,7 +313,8 @@ public final class Gateway implements AutoCloseable {
             Authenticator auth = authenticator(config, clock);
 
             // identity/: enrolment of new units, signed by the agency CA.
-            EnrolmentService enrolment = EnrolmentService.of(config, units, pki.ca(), clock);
+            EnrolmentService enrolment = EnrolmentService.of(
+                    config, units, pki.ca(), clock, agencyKeys.current().orElse(null));
             enrolment.writeRevocationList();
             Admission admission = units;
 
@@ -382,7 +390,8 @@ public final class Gateway implements AutoCloseable {
                     reported,
                     objects,
                     retention,
-                    retentionSweeps);
+                    retentionSweeps,
+                    agencyKeys);
             Logger.info(
                     "Gateway {} started in {} ms: web console {}, units' listener {}, MQTT {} ({}), {} units known",
                     id,
@@ -476,6 +485,15 @@ public final class Gateway implements AutoCloseable {
     /** Enrolment of units: tokens, certificates, revocation (the same service as the web app's and the CLI's). */
     public EnrolmentService enrolment() {
         return enrolment;
+    }
+
+    /**
+     * The agency keys of {@code encryption:}: the public key units get at enrolment and the private keys, by key id,
+     * with which evidence routes may decrypt a recording for playback or export ({@link AgencyKeys#privateKey} with the
+     * key id its manifest names). Empty of private keys where the gateway is not meant to decrypt.
+     */
+    public AgencyKeys agencyKeys() {
+        return agencyKeys;
     }
 
     /** The retention categories and periods of the configuration: what a recording may be categorized as. */

@@ -129,7 +129,8 @@ abstract class FleetContract {
                 base.alerts(),
                 base.database(),
                 base.evidence(),
-                base.retention());
+                base.retention(),
+                base.encryption());
         TestOperators.write(config.usersFile());
         if (identities() != null) identities().installCa(config.pkiDir());
         gateway = startGateway(config);

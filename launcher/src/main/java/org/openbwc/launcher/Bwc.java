@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
             DeviceCommand.class,
             GatewayCommand.class,
             PkiCommand.class,
+            AgencyCommand.class,
             ConfigCommand.class,
             EvidenceCommand.class,
             CommandLine.HelpCommand.class

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import org.openbwc.config.BrokerConfig;
+import org.openbwc.config.EncryptionConfig;
 import org.openbwc.config.EnrolmentConfig;
 import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.GnssConfig;
@@ -28,6 +29,9 @@ import org.openbwc.config.VideoConfig;
 import org.openbwc.device.DataFolder;
 import org.openbwc.device.identity.UnitKeyFiles;
 import org.openbwc.device.media.TransparentHugePages;
+import org.openbwc.evidence.encryption.AgencyKeyFiles;
+import org.openbwc.evidence.encryption.AgencyKeyPair;
+import org.openbwc.evidence.encryption.AgencyPublicKey;
 import org.openbwc.gateway.Gateway;
 import org.openbwc.gateway.auth.Operator;
 import org.openbwc.gateway.auth.OperatorDirectory;
@@ -121,12 +125,13 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(
             names = "--evidence-from",
             paramLabel = "GATEWAY-YAML",
-            description = "Take the database, evidence and retention sections of this gateway.yaml (for example the"
-                    + " agency's PostgreSQL and an S3 bucket) instead of the embedded defaults.")
+            description = "Take the database, evidence, retention and encryption sections of this gateway.yaml (for"
+                    + " example the agency's PostgreSQL, an S3 bucket and its agency key) instead of the embedded"
+                    + " defaults and the demo's own agency key pair.")
     Path evidenceFrom;
 
     /** The top-level sections {@code --evidence-from} takes. */
-    static final List<String> EVIDENCE_SECTIONS = List.of("database", "evidence", "retention");
+    static final List<String> EVIDENCE_SECTIONS = List.of("database", "evidence", "retention", "encryption");
 
     static final String ADMIN = "admin";
     /** The operator the printed {@code bwc gateway user add} example adds. */
@@ -183,12 +188,23 @@ public final class DemoCommand implements Callable<Integer> {
                 .withDataDir(dataDir.resolve("gateway").toString())
                 .withMap(map);
         String evidenceYaml = "";
-        if (evidenceFrom != null) {
-            GatewayConfig from = Configs.loadGateway(evidenceFrom);
+        GatewayConfig from = evidenceFrom == null ? null : Configs.loadGateway(evidenceFrom);
+        // The agency's key when --evidence-from names one, else the demo's own pair, made once in its data dir.
+        if (from != null && from.encryption().publicKey() != null) {
+            gwConfig = gwConfig.withEncryption(from.encryption());
+        } else {
+            gwConfig = gwConfig.withEncryption(demoEncryption(gwConfig.keysDir()));
+            evidenceYaml = encryptionYaml(gwConfig.encryption());
+        }
+        if (from != null) {
             gwConfig = gwConfig.withDatabase(from.database())
                     .withEvidence(from.evidence())
                     .withRetention(from.retention());
-            evidenceYaml = sections(Files.readString(evidenceFrom), EVIDENCE_SECTIONS);
+            evidenceYaml += sections(
+                    Files.readString(evidenceFrom),
+                    from.encryption().publicKey() != null
+                            ? EVIDENCE_SECTIONS
+                            : EVIDENCE_SECTIONS.subList(0, EVIDENCE_SECTIONS.size() - 1));
             out.println("Evidence index and store from " + evidenceFrom + ": database "
                     + (from.database().url() == null
                             ? "embedded"
@@ -238,6 +254,7 @@ public final class DemoCommand implements Callable<Integer> {
                     + " listener: " + gateway.unitsUrl());
             out.println("Agency CA: " + gateway.pki().caFile().toAbsolutePath() + "   fingerprint "
                     + gateway.pki().ca().fingerprint());
+            out.println(agencyKeyLine(gwConfig.encryption()));
             out.println(
                     "Gateway file: " + gwYaml + "   (e.g. ./bwc gateway unit list --config " + shellWord(gwYaml) + ")");
             out.println("Add an operator: " + userAddLine(gwYaml)
@@ -290,7 +307,9 @@ public final class DemoCommand implements Callable<Integer> {
     static UnitConfig enrolment(Gateway gateway, UnitConfig unit) {
         String id = unit.unitId();
         UnitKeyFiles keys = new UnitKeyFiles(new DataFolder(Path.of(unit.dataDir())).keys());
-        if (keys.present() && gateway.units().admits(id)) return unit;
+        // A unit whose agency key is not the gateway's (a demo of an older release, another --evidence-from) enrols
+        // again, the way a real unit learns of a new key.
+        if (keys.present() && gateway.units().admits(id) && hasAgencyKey(keys, gateway)) return unit;
         try {
             Files.deleteIfExists(keys.certificateFile());
         } catch (IOException e) {
@@ -301,6 +320,83 @@ public final class DemoCommand implements Callable<Integer> {
         Pem.writeAtomically(tokenFile, token + "\n", true);
         return unit.withEnrolment(new EnrolmentConfig(
                 gateway.unitsUrl(), tokenFile.toString(), gateway.pki().ca().fingerprint()));
+    }
+
+    private static boolean hasAgencyKey(UnitKeyFiles keys, Gateway gateway) {
+        var expected = gateway.enrolment().agencyKey();
+        if (expected.isEmpty()) return true;
+        try {
+            return AgencyKeyFiles.readPublicKey(keys.agencyKeyFile()).equals(expected.get());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    /**
+     * The demo's own agency key pair in {@code keysDir} (the gateway's {@code <dataDir>/keys}): made on the first
+     * start, then reused, so recordings from an earlier run stay readable. Both halves go into the gateway's
+     * {@code encryption:} section, so the demo's gateway can also decrypt.
+     */
+    static EncryptionConfig demoEncryption(Path keysDir) {
+        Path key = keysDir.resolve(AgencyKeyFiles.PRIVATE_KEY);
+        Path pub = keysDir.resolve(AgencyKeyFiles.PUBLIC_KEY);
+        try {
+            if (Files.exists(key)) {
+                AgencyKeyPair pair = AgencyKeyFiles.readKeyPair(key);
+                if (!pair.publicKey().equals(readPublicKeyOrNull(pub))) {
+                    AgencyKeyFiles.writePublicKey(pub, pair.publicKey());
+                }
+            } else {
+                // An agency.pub without its private half can decrypt nothing: the demo owns the folder, so it goes.
+                Files.deleteIfExists(pub);
+                AgencyKeyFiles.writeNew(keysDir, AgencyKeyPair.generate());
+                Logger.info("demo: new agency key pair in {}", keysDir.toAbsolutePath());
+            }
+        } catch (IllegalArgumentException | IllegalStateException | IOException | java.io.UncheckedIOException e) {
+            throw new UserFacingException(
+                    "cannot make or read the demo's agency key pair in " + keysDir + ": " + e.getMessage()
+                            + " (remove agency.key and agency.pub there to start with a new pair; recordings"
+                            + " encrypted to the old one then stay unreadable)",
+                    1,
+                    e);
+        }
+        return new EncryptionConfig(
+                pub.toAbsolutePath().toString(), key.toAbsolutePath().toString());
+    }
+
+    private static AgencyPublicKey readPublicKeyOrNull(Path pub) {
+        try {
+            return AgencyKeyFiles.readPublicKey(pub);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The start-up line naming the agency key the units' recordings are encrypted to, and where its halves are. */
+    static String agencyKeyLine(EncryptionConfig encryption) {
+        Path pub = encryption.publicKeyFile().toAbsolutePath();
+        String keyId = AgencyKeyFiles.readPublicKey(pub).keyId();
+        List<String> keys = encryption.privateKeyFiles().stream()
+                .map(k -> k.toAbsolutePath().toString())
+                .toList();
+        return "Agency key " + keyId + ": the units' recordings are encrypted to it   public " + pub
+                + (keys.isEmpty()
+                        ? "; no private key here, so this gateway cannot decrypt them"
+                        : ", private " + String.join(", ", keys));
+    }
+
+    /** The demo's encryption section for its gateway.yaml, so `bwc gateway ... --config` sees the same keys. */
+    static String encryptionYaml(EncryptionConfig encryption) {
+        return String.join(
+                "\n",
+                "encryption:",
+                "  publicKey: " + quoted(encryption.publicKey()),
+                "  privateKeys: " + quoted(encryption.privateKeys()),
+                "");
+    }
+
+    private static String quoted(String text) {
+        return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
     /**

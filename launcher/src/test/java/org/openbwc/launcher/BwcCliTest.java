@@ -61,6 +61,9 @@ class BwcCliTest {
             {"gateway", "unit", "add", "--help"},
             {"pki", "--help"},
             {"pki", "init", "--help"},
+            {"agency", "--help"},
+            {"agency", "keygen", "--help"},
+            {"agency", "show", "--help"},
             {"gateway", "audit", "--help"},
             {"gateway", "audit", "verify", "--help"},
             {"gateway", "retention", "--help"}

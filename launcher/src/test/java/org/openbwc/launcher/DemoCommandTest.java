@@ -13,7 +13,9 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +25,9 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbwc.config.ConfigLoader;
+import org.openbwc.config.EncryptionConfig;
+import org.openbwc.evidence.encryption.AgencyKeyFiles;
 import picocli.CommandLine;
 
 /** {@code bwc demo} as someone trying it: what it prints works against the demo while it runs. */
@@ -67,6 +72,37 @@ class DemoCommandTest {
                         "  sweepHour: 2",
                         "",
                         ""));
+    }
+
+    @Test
+    @Timeout(60)
+    void theDemoMakesItsAgencyKeyPairOnceAndReusesIt() throws Exception {
+        Path keys = dir.resolve("gateway/keys");
+
+        EncryptionConfig first = DemoCommand.demoEncryption(keys);
+        String keyId = AgencyKeyFiles.readKeyPair(keys.resolve("agency.key")).keyId();
+        String pem = Files.readString(keys.resolve("agency.key"));
+        EncryptionConfig again = DemoCommand.demoEncryption(keys);
+
+        assertThat(again).isEqualTo(first);
+        assertThat(Files.readString(keys.resolve("agency.key"))).isEqualTo(pem);
+        assertThat(first.publicKeyFile()).isEqualTo(keys.resolve("agency.pub").toAbsolutePath());
+        assertThat(first.privateKeyFiles())
+                .containsExactly(keys.resolve("agency.key").toAbsolutePath());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keys.resolve("agency.key"))))
+                .isEqualTo("rw-------");
+        assertThat(DemoCommand.agencyKeyLine(first))
+                .startsWith("Agency key " + keyId + ": the units' recordings are encrypted to it")
+                .contains(keys.resolve("agency.pub").toAbsolutePath().toString());
+        // A lost public half is written again from the private one, not replaced by a new pair.
+        Files.delete(keys.resolve("agency.pub"));
+        DemoCommand.demoEncryption(keys);
+        assertThat(AgencyKeyFiles.readPublicKey(keys.resolve("agency.pub")).keyId())
+                .isEqualTo(keyId);
+        // The section written into the demo's gateway.yaml loads back as the same keys.
+        Path yaml = dir.resolve("gateway.yaml");
+        Files.writeString(yaml, "gatewayId: gw-demo\n" + DemoCommand.encryptionYaml(first));
+        assertThat(ConfigLoader.loadGateway(yaml).encryption()).isEqualTo(first);
     }
 
     @Test
@@ -117,6 +153,18 @@ class DemoCommandTest {
             assertThat(command)
                     .isEqualTo("./bwc gateway user add vera --role viewer --config " + gatewayFile.toAbsolutePath());
             assertThat(line).contains("no restart");
+
+            // The demo's agency key: named at start, and the unit received it at enrolment.
+            Path agencyPub = dir.resolve("gateway/keys/agency.pub");
+            String keyId = AgencyKeyFiles.readPublicKey(agencyPub).keyId();
+            assertThat(out.toString()).contains("Agency key " + keyId + ": the units' recordings are encrypted to it");
+            try (var found = Files.walk(dir.resolve("units"))) {
+                assertThat(found.filter(f -> f.endsWith("keys/agency.pub")))
+                        .singleElement()
+                        .satisfies(
+                                f -> assertThat(AgencyKeyFiles.readPublicKey(f).keyId())
+                                        .isEqualTo(keyId));
+            }
 
             // The line as printed (it asks for the password; a script pipes it in), against the running demo.
             List<String> cli =

@@ -24,6 +24,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.openbwc.config.EnrolmentConfig;
+import org.openbwc.evidence.encryption.AgencyKeyFiles;
+import org.openbwc.evidence.encryption.AgencyPublicKey;
 import org.openbwc.json.JsonException;
 import org.openbwc.json.JsonReader;
 import org.openbwc.json.JsonWriter;
@@ -40,7 +42,8 @@ import org.tinylog.Logger;
  * A unit's first boot: makes its TLS key pair on the unit, sends a certificate request, its one-time token and its
  * Ed25519 evidence key to the gateway ({@code POST <enrolment.url>/api/enrol}, trusting only a server whose chain holds
  * the CA with the pinned fingerprint, host name checked), checks what comes back, and writes {@code unit.key} (600),
- * {@code ca.crt} and {@code unit.crt} into {@code <dataDir>/keys/}. Runs on its own thread and retries with growing
+ * {@code ca.crt}, {@code agency.pub} (644, the agency key recordings are encrypted to, when the gateway sends one) and
+ * {@code unit.crt} into {@code <dataDir>/keys/}. Runs on its own thread and retries with growing
  * delays while the gateway cannot be reached; a refusal is retried only after a long pause (the token file is re-read,
  * so a new token from an administrator is picked up), and a revoked unit stops trying. The unit records meanwhile;
  * its MQTT link reads the key files at each connection attempt, so it connects once they are there.
@@ -260,9 +263,33 @@ public final class UnitEnrolment implements AutoCloseable {
                 throw new IllegalArgumentException("the certificate names "
                         + cert.getSubjectX500Principal().getName() + ", not this unit");
             }
+            AgencyPublicKey agencyKey = null;
+            if (reply.get("agencyKey") instanceof String agencyPem) {
+                try {
+                    agencyKey = AgencyPublicKey.fromPem(agencyPem);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("its agencyKey is not usable: " + e.getMessage(), e);
+                }
+            }
             Files.createDirectories(files.folder());
             Pem.writePrivateKey(files.keyFile(), keys.getPrivate());
             Pem.writeCertificates(files.caFile(), ca);
+            // Before the certificate: once the unit counts as enrolled, its next recording looks for this key.
+            if (agencyKey != null) {
+                AgencyKeyFiles.writePublicKey(files.agencyKeyFile(), agencyKey);
+                Logger.info(
+                        "{}agency key {} received: recordings are encrypted to it ({})",
+                        tag,
+                        agencyKey.keyId(),
+                        files.agencyKeyFile());
+            } else {
+                Logger.info(
+                        "{}the gateway sent no agency key (it has no encryption.publicKey); {}",
+                        tag,
+                        Files.exists(files.agencyKeyFile())
+                                ? "the one in " + files.agencyKeyFile() + " stays"
+                                : "none written (evidence.agencyKey in the unit's config can name one)");
+            }
             // The certificate last: the files count as present only once all three are there.
             Pem.writeCertificates(files.certificateFile(), cert);
             enrolled = true;

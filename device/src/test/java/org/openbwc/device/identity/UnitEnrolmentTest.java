@@ -28,6 +28,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.config.EnrolmentConfig;
+import org.openbwc.evidence.encryption.AgencyKeyFiles;
+import org.openbwc.evidence.encryption.AgencyKeyPair;
 import org.openbwc.json.JsonReader;
 import org.openbwc.json.JsonWriter;
 import org.openbwc.pki.AgencyCa;
@@ -58,6 +60,8 @@ class UnitEnrolmentTest {
     volatile Integer refuseWith;
     /** A CA the stand-in sends instead of its own (a gateway that is not the agency's). */
     volatile AgencyCa otherCa;
+    /** The agencyKey field of the reply: null leaves it out, as a gateway without encryption.publicKey does. */
+    volatile String agencyKeyPem;
 
     Path tokenFile;
     UnitKeyFiles files;
@@ -113,6 +117,7 @@ class UnitEnrolmentTest {
             reply.put("certificate", Pem.text(cert));
             reply.put("ca", Pem.text(signer.certificate()));
             reply.put("evidenceKeyFingerprint", "ed25519:test");
+            if (agencyKeyPem != null) reply.put("agencyKey", agencyKeyPem);
         }
         byte[] body = JsonWriter.compact(reply);
         ex.getResponseHeaders().add("Content-Type", "application/json");
@@ -150,6 +155,47 @@ class UnitEnrolmentTest {
         assertThat(sent.toString()).doesNotContain("PRIVATE KEY");
         assertThat(Pem.parsePublicKey((String) sent.get("evidenceKey"), "sent")).isEqualTo(evidence.getPublic());
         files.tlsContext(); // the files make a working TLS identity
+    }
+
+    @Test
+    void theAgencyKeyFromTheGatewayIsStoredForTheRecordings() throws Exception {
+        AgencyKeyPair agency = AgencyKeyPair.generate();
+        agencyKeyPem = agency.publicKey().toPem();
+
+        assertThat(enrolment(url(), ca.fingerprint()).attempt()).isEqualTo(UnitEnrolment.Outcome.ENROLLED);
+
+        assertThat(AgencyKeyFiles.readPublicKey(files.agencyKeyFile())).isEqualTo(agency.publicKey());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(files.agencyKeyFile())))
+                .isEqualTo("rw-r--r--");
+        try (var names = Files.list(files.folder())) {
+            assertThat(names.map(f -> f.getFileName().toString()))
+                    .containsExactlyInAnyOrder("unit.key", "ca.crt", "unit.crt", "agency.pub");
+        }
+    }
+
+    @Test
+    void aReEnrolmentReplacesTheAgencyKeyAndOneWithoutAKeyLeavesItAsItIs() throws Exception {
+        AgencyKeyPair first = AgencyKeyPair.generate();
+        AgencyKeyPair rotated = AgencyKeyPair.generate();
+        agencyKeyPem = first.publicKey().toPem();
+        assertThat(enrolment(url(), ca.fingerprint()).attempt()).isEqualTo(UnitEnrolment.Outcome.ENROLLED);
+
+        agencyKeyPem = rotated.publicKey().toPem();
+        assertThat(enrolment(url(), ca.fingerprint()).attempt()).isEqualTo(UnitEnrolment.Outcome.ENROLLED);
+        assertThat(AgencyKeyFiles.readPublicKey(files.agencyKeyFile())).isEqualTo(rotated.publicKey());
+
+        agencyKeyPem = null;
+        assertThat(enrolment(url(), ca.fingerprint()).attempt()).isEqualTo(UnitEnrolment.Outcome.ENROLLED);
+        assertThat(AgencyKeyFiles.readPublicKey(files.agencyKeyFile())).isEqualTo(rotated.publicKey());
+    }
+
+    @Test
+    void aReplyWithAPrivateKeyAsTheAgencyKeyIsRefusedAndNothingIsWritten() throws Exception {
+        agencyKeyPem = AgencyKeyPair.generate().toPem();
+
+        assertThat(enrolment(url(), ca.fingerprint()).attempt()).isEqualTo(UnitEnrolment.Outcome.REFUSED);
+
+        assertThat(files.folder()).doesNotExist();
     }
 
     @Test

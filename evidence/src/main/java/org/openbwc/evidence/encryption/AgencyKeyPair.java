@@ -2,13 +2,16 @@ package org.openbwc.evidence.encryption;
 
 import java.io.IOException;
 import java.util.Base64;
+import org.bouncycastle.asn1.ASN1ObjectIdentifier;
+import org.bouncycastle.asn1.DEROctetString;
+import org.bouncycastle.asn1.pkcs.PrivateKeyInfo;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
 import org.bouncycastle.crypto.AsymmetricCipherKeyPair;
 import org.bouncycastle.crypto.InvalidCipherTextException;
 import org.bouncycastle.crypto.hpke.HPKE;
 import org.bouncycastle.crypto.params.AsymmetricKeyParameter;
 import org.bouncycastle.crypto.params.X25519PrivateKeyParameters;
 import org.bouncycastle.crypto.util.PrivateKeyFactory;
-import org.bouncycastle.crypto.util.PrivateKeyInfoFactory;
 import org.bouncycastle.util.io.pem.PemObject;
 
 /**
@@ -19,6 +22,8 @@ import org.bouncycastle.util.io.pem.PemObject;
  */
 public final class AgencyKeyPair {
     private static final String PEM_TYPE = "PRIVATE KEY";
+    /** id-X25519 (RFC 8410); BouncyCastle keeps its constant in an internal package. */
+    private static final ASN1ObjectIdentifier ID_X25519 = new ASN1ObjectIdentifier("1.3.101.110");
 
     private final X25519PrivateKeyParameters privateKey;
     private final AgencyPublicKey publicKey;
@@ -55,9 +60,12 @@ public final class AgencyKeyPair {
     /** The private key as PEM {@code PRIVATE KEY} (PKCS#8, unencrypted: protect the file, see docs/security.md). */
     public String toPem() {
         try {
+            // Version 1 (no public key inside), as OpenSSL writes it: BouncyCastle's factory adds the public key
+            // (version 2, RFC 5958), which OpenSSL 3.0 refuses to read.
             return AgencyPublicKey.writePem(new PemObject(
                     PEM_TYPE,
-                    PrivateKeyInfoFactory.createPrivateKeyInfo(privateKey).getEncoded()));
+                    new PrivateKeyInfo(new AlgorithmIdentifier(ID_X25519), new DEROctetString(privateKey.getEncoded()))
+                            .getEncoded()));
         } catch (IOException e) {
             throw new IllegalStateException("encoding an X25519 private key failed", e);
         }

@@ -14,6 +14,7 @@ import org.bouncycastle.asn1.edec.EdECObjectIdentifiers;
 import org.bouncycastle.asn1.x509.SubjectPublicKeyInfo;
 import org.bouncycastle.pkcs.PKCS10CertificationRequest;
 import org.openbwc.config.GatewayConfig;
+import org.openbwc.evidence.encryption.AgencyPublicKey;
 import org.openbwc.gateway.identity.UnitDirectory.Issuance;
 import org.openbwc.pki.AgencyCa;
 import org.openbwc.pki.Fingerprints;
@@ -25,7 +26,8 @@ import org.tinylog.Logger;
 /**
  * Enrols units with keys born on them: checks the one-time token against the {@link UnitDirectory}, has the agency CA
  * sign the unit's certificate request ({@code CN=<unitId>, OU=unit}, {@code pki.unitCertificateDays}) and pins the
- * unit's Ed25519 evidence key. Also revokes units, rewriting the CRL ({@code <dataDir>/pki/crl.pem}) that external
+ * unit's Ed25519 evidence key, and hands it the agency's public key its recordings are encrypted to (when
+ * {@code encryption.publicKey} is set). Also revokes units, rewriting the CRL ({@code <dataDir>/pki/crl.pem}) that external
  * brokers read.
  */
 public final class EnrolmentService {
@@ -37,15 +39,27 @@ public final class EnrolmentService {
      */
     public static final Duration CRL_VALIDITY = Duration.ofDays(30);
 
-    /** What a unit receives: its certificate, the agency CA, and the fingerprint of the evidence key now pinned. */
+    /**
+     * What a unit receives: its certificate, the agency CA, the fingerprint of the evidence key now pinned, and the
+     * agency's public key its recordings are to be encrypted to (null when the gateway has none configured).
+     */
     public record Enrolled(
-            String unitId, X509Certificate certificate, X509Certificate ca, String evidenceKeyFingerprint) {
+            String unitId,
+            X509Certificate certificate,
+            X509Certificate ca,
+            String evidenceKeyFingerprint,
+            AgencyPublicKey agencyKey) {
         public String certificatePem() {
             return Pem.text(certificate);
         }
 
         public String caPem() {
             return Pem.text(ca);
+        }
+
+        /** The agency public key as PEM; empty when the gateway has none. */
+        public Optional<String> agencyKeyPem() {
+            return agencyKey == null ? Optional.empty() : Optional.of(agencyKey.toPem());
         }
     }
 
@@ -54,6 +68,7 @@ public final class EnrolmentService {
     private final Duration unitValidity;
     private final Path crlFile;
     private final EnrolmentThrottle throttle;
+    private final AgencyPublicKey agencyKey;
 
     /**
      * @param ca the agency CA; null when the gateway has none yet (enrolment then answers 503 naming {@code bwc pki
@@ -61,6 +76,20 @@ public final class EnrolmentService {
      */
     public EnrolmentService(
             UnitDirectory directory, AgencyCa ca, Duration unitValidity, Path crlFile, EnrolmentThrottle throttle) {
+        this(directory, ca, unitValidity, crlFile, throttle, null);
+    }
+
+    /**
+     * @param agencyKey the agency public key each enrolled unit receives (encryption.publicKey); null for none
+     */
+    public EnrolmentService(
+            UnitDirectory directory,
+            AgencyCa ca,
+            Duration unitValidity,
+            Path crlFile,
+            EnrolmentThrottle throttle,
+            AgencyPublicKey agencyKey) {
+        this.agencyKey = agencyKey;
         this.directory = Objects.requireNonNull(directory, "directory is required");
         this.ca = ca;
         this.unitValidity = Objects.requireNonNull(unitValidity, "unitValidity is required");
@@ -70,12 +99,24 @@ public final class EnrolmentService {
 
     /** The service for a gateway's configuration: unit certificates for {@code pki.unitCertificateDays}. */
     public static EnrolmentService of(GatewayConfig config, UnitDirectory directory, AgencyCa ca, Clock clock) {
+        return of(config, directory, ca, clock, null);
+    }
+
+    /** As {@link #of(GatewayConfig, UnitDirectory, AgencyCa, Clock)}, handing units this agency key (null: none). */
+    public static EnrolmentService of(
+            GatewayConfig config, UnitDirectory directory, AgencyCa ca, Clock clock, AgencyPublicKey agencyKey) {
         return new EnrolmentService(
                 directory,
                 ca,
                 Duration.ofDays(config.pki().unitCertificateDays()),
                 config.pkiDir().resolve(GatewayPki.REVOCATION_LIST),
-                EnrolmentThrottle.defaults(clock));
+                EnrolmentThrottle.defaults(clock),
+                agencyKey);
+    }
+
+    /** The agency public key enrolled units receive; empty when none is configured. */
+    public Optional<AgencyPublicKey> agencyKey() {
+        return Optional.ofNullable(agencyKey);
     }
 
     public UnitDirectory directory() {
@@ -138,13 +179,14 @@ public final class EnrolmentService {
             throw e;
         }
         Logger.info(
-                "Unit {} enrolled from {}: certificate {} until {}, evidence key {} pinned",
+                "Unit {} enrolled from {}: certificate {} until {}, evidence key {} pinned, {}",
                 unitId,
                 source,
                 issued[0].getSerialNumber().toString(16),
                 issued[0].getNotAfter().toInstant(),
-                evidenceFingerprint);
-        return new Enrolled(unitId, issued[0], ca.certificate(), evidenceFingerprint);
+                evidenceFingerprint,
+                agencyKey == null ? "no agency key to give it" : "agency key " + agencyKey.keyId() + " given");
+        return new Enrolled(unitId, issued[0], ca.certificate(), evidenceFingerprint, agencyKey);
     }
 
     /** Issues a one-time token for a unit (see {@link UnitDirectory#add}). */

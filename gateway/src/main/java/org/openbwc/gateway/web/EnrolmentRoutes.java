@@ -50,7 +50,10 @@ public final class EnrolmentRoutes {
         this.enrolmentUrl = enrolmentUrl;
     }
 
-    /** {@code POST /api/enrol}: {@code {unitId, token, csr, evidenceKey}} to {@code {certificate, ca, ...}}. */
+    /**
+     * {@code POST /api/enrol}: {@code {unitId, token, csr, evidenceKey}} to {@code {certificate, ca,
+     * evidenceKeyFingerprint, agencyKey}} ({@code agencyKey} only when the gateway has one).
+     */
     void enrol(Context ctx) {
         JsonNode body = JsonBodies.object(
                 ctx, mapper, MAX_ENROL_BODY_BYTES, "{\"unitId\", \"token\", \"csr\", \"evidenceKey\"}");
@@ -88,6 +91,8 @@ public final class EnrolmentRoutes {
         reply.put("certificate", enrolled.certificatePem());
         reply.put("ca", enrolled.caPem());
         reply.put("evidenceKeyFingerprint", enrolled.evidenceKeyFingerprint());
+        // Left out, not null, without a key: a unit of an older release reads only the fields it knows.
+        enrolled.agencyKeyPem().ifPresent(pem -> reply.put("agencyKey", pem));
         replies.json(ctx, 200, reply);
     }
 

@@ -18,6 +18,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbwc.evidence.encryption.AgencyKeyPair;
+import org.openbwc.evidence.encryption.AgencyPublicKey;
 import org.openbwc.gateway.fleet.Admission;
 import org.openbwc.gateway.identity.EnrolledUnit.State;
 import org.openbwc.gateway.identity.TestEnrolment.UnitKeys;
@@ -81,6 +83,29 @@ class EnrolmentServiceTest {
         assertThat(file).doesNotContain(token.token()).contains("\"enrolled\"");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dataDir.resolve(UnitDirectory.FILE))))
                 .isEqualTo("rw-------");
+    }
+
+    @Test
+    void theUnitGetsTheAgencyPublicKeyWhenTheGatewayHasOne() {
+        assertThat(service.agencyKey()).isEmpty();
+        UnitKeys keys = TestEnrolment.unit("bwc-001");
+        EnrolmentService.Enrolled without =
+                service.enrol(SOURCE, "bwc-001", service.add("bwc-001").token(), keys.csrPem(), keys.evidenceKeyPem());
+        assertThat(without.agencyKeyPem()).isEmpty();
+
+        AgencyKeyPair agency = AgencyKeyPair.generate();
+        EnrolmentService withKey = new EnrolmentService(
+                directory,
+                ca,
+                Duration.ofDays(30),
+                dataDir.resolve("pki/crl.pem"),
+                new EnrolmentThrottle(100, Duration.ofMinutes(1), 100, clock),
+                agency.publicKey());
+        EnrolmentService.Enrolled with =
+                withKey.enrol(SOURCE, "bwc-001", withKey.add("bwc-001").token(), keys.csrPem(), keys.evidenceKeyPem());
+
+        assertThat(with.agencyKey()).isEqualTo(agency.publicKey());
+        assertThat(AgencyPublicKey.fromPem(with.agencyKeyPem().orElseThrow())).isEqualTo(agency.publicKey());
     }
 
     @Test

@@ -11,6 +11,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.openbwc.evidence.encryption.AgencyKeyFiles;
+import org.openbwc.evidence.encryption.AgencyKeyPair;
+import org.openbwc.evidence.encryption.AgencyPublicKey;
 import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.FleetConnection;
@@ -33,8 +36,12 @@ class EnrolmentRoutesTest {
     TestWeb http;
     String base;
 
+    AgencyKeyPair agency;
+
     @BeforeEach
     void start() {
+        agency = AgencyKeyPair.generate();
+        AgencyKeyFiles.writeNew(dataDir, agency);
         http = TestWeb.start(
                 "127.0.0.1",
                 0,
@@ -76,6 +83,8 @@ class EnrolmentRoutesTest {
                                 .get(0)))
                 .isEqualTo(caFingerprint);
         assertThat(enrolled.json().get("evidenceKeyFingerprint").asText()).startsWith("ed25519:");
+        assertThat(AgencyPublicKey.fromPem(enrolled.json().get("agencyKey").asText()))
+                .isEqualTo(agency.publicKey());
 
         ApiClient.Reply list = admin.get("/api/enrolments");
         assertThat(list.json()).singleElement().satisfies(u -> {

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Set;
 import org.openbwc.config.LiveConfig;
 import org.openbwc.config.MapConfig;
+import org.openbwc.evidence.encryption.AgencyKeyFiles;
 import org.openbwc.gateway.alerts.AlertBoard;
 import org.openbwc.gateway.alerts.AlertStore;
 import org.openbwc.gateway.audit.AuditLog;
@@ -111,7 +112,11 @@ final class TestWeb implements AutoCloseable {
                 ca,
                 Duration.ofDays(30),
                 pki.resolve("crl.pem"),
-                new EnrolmentThrottle(ENROLMENT_ATTEMPTS, Duration.ofMinutes(1), 100, clock));
+                new EnrolmentThrottle(ENROLMENT_ATTEMPTS, Duration.ofMinutes(1), 100, clock),
+                // A test that put an agency.pub in the data dir has units get it, as encryption.publicKey would.
+                java.nio.file.Files.exists(dataDir.resolve(AgencyKeyFiles.PUBLIC_KEY))
+                        ? AgencyKeyFiles.readPublicKey(dataDir.resolve(AgencyKeyFiles.PUBLIC_KEY))
+                        : null);
 
         EventStream events = new EventStream(registry, alerts, json, Duration.ofMillis(100), EVENT_BACKLOG);
         GatewayMetrics metrics =
