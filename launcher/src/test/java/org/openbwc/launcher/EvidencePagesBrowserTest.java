@@ -28,6 +28,7 @@ import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.launcher.sim.VirtualUnitsServer;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
@@ -190,6 +191,29 @@ class EvidencePagesBrowserTest {
             assertThat(browser.findElement(By.id("place-text")).getText()).startsWith("anywhere");
             browser.findElement(By.id("place-map")).click();
             wait.until(d -> d.findElement(By.id("place-text")).getText().startsWith("within 1000 m of"));
+            assertThat(browser.findElement(By.id("f-lat")).getAttribute("value"))
+                    .isNotEmpty();
+
+            browser.findElement(By.id("place-clear")).click();
+            assertThat(browser.findElement(By.id("f-lat")).getAttribute("value"))
+                    .isEmpty();
+
+            // A place typed in, as read out over the radio: latitude, longitude, radius, Search.
+            // Seventh page: it loads and searches only if the six before it closed their event streams (the
+            // back/forward cache kept them open, and the browser's six connections to the gateway were all taken).
+            browser.get(base + "/evidence");
+            wait.until(d -> d.findElement(By.id("result-count")).getText().contains("recording"));
+            WebElement radius = browser.findElement(By.id("f-radius"));
+            radius.clear();
+            radius.sendKeys("300");
+            browser.findElement(By.id("f-lat")).sendKeys(String.format(Locale.ROOT, "%.6f", lat));
+            WebElement lonField = browser.findElement(By.id("f-lon"));
+            lonField.sendKeys(String.format(Locale.ROOT, "%.6f", lon));
+            lonField.sendKeys(Keys.TAB); // change fires on leaving the field
+            wait.until(d -> d.findElement(By.id("place-text")).getText().startsWith("within 300 m of"));
+            browser.findElement(By.id("f-apply")).click();
+            wait.until(d -> d.getCurrentUrl().contains("near="));
+            wait.until(d -> !d.findElements(result(recordingId)).isEmpty());
         } finally {
             browser.quit();
         }

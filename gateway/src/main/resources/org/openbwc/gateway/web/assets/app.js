@@ -465,6 +465,12 @@ export class LiveStream {
     this.live = false;
     this.everLive = false;
     setConn("connecting");
+    // A page left for another stays in the back/forward cache with its connections open unless it closes them: after
+    // six pages Chrome has no connection left for this host and every request of the page in front waits (measured:
+    // the Evidence page's searches hung after the tests had walked through six pages). Closed on pagehide, opened
+    // again when the page is shown from that cache.
+    window.addEventListener("pagehide", () => this.suspend());
+    window.addEventListener("pageshow", ev => { if (ev.persisted && this.started) this.open(); });
     // A silent connection (no heartbeat for 45 s) is as good as dead, e.g. after a network change.
     setInterval(() => {
       if (this.es && this.es.readyState === EventSource.OPEN && Date.now() - this.lastFrame > 45000) {
@@ -473,7 +479,15 @@ export class LiveStream {
     }, 5000);
   }
 
-  start() { this.open(); return this; }
+  start() { this.started = true; this.open(); return this; }
+
+  /** Closes the connection without reconnecting (the page is being hidden). */
+  suspend() {
+    clearTimeout(this.timer);
+    this.timer = null;
+    if (this.es) { this.es.onerror = null; this.es.close(); this.es = null; }
+    this.live = false;
+  }
 
   open() {
     clearTimeout(this.timer);

@@ -38,15 +38,20 @@ function radius() {
 // ---------------------------------------------------------------------------------------------------------------
 // Place: a centre clicked on the map and a radius, drawn as a circle
 
-function setCentre(latlng, { fit = false } = {}) {
+function setCentre(latlng, { fit = false, typing = false } = {}) {
   centre = latlng;
   const L = window.L;
   if (!centre) {
     if (circle) { circle.remove(); circle = null; }
     if (centreMarker) { centreMarker.remove(); centreMarker = null; }
-    setText($("#place-text"), "anywhere (click the map to set a centre)");
+    setText($("#place-text"), "anywhere (click the map or type a latitude and longitude)");
     $("#place-clear").disabled = true;
+    if (!typing) { $("#f-lat").value = ""; $("#f-lon").value = ""; }
     return;
+  }
+  if (!typing) {
+    $("#f-lat").value = centre.lat.toFixed(6);
+    $("#f-lon").value = centre.lng.toFixed(6);
   }
   if (map) {
     if (!circle) {
@@ -147,6 +152,19 @@ async function main() {
   formFromQuery();
   $("#f-radius").addEventListener("input", () => { if (centre) setCentre(centre); });
   $("#place-clear").addEventListener("click", () => setCentre(null));
+  // A place typed in (from a report, a radio call): both fields valid set the centre, either emptied clears it.
+  for (const id of ["#f-lat", "#f-lon"]) {
+    $(id).addEventListener("change", () => {
+      const latText = $("#f-lat").value.trim(), lonText = $("#f-lon").value.trim();
+      const lat = Number(latText), lon = Number(lonText);
+      if (!latText || !lonText) { if (centre) setCentre(null, { typing: true }); return; }
+      if (!$("#f-lat").checkValidity() || !$("#f-lon").checkValidity() || !isNum(lat) || !isNum(lon)) {
+        setText($("#place-text"), "latitude must be -90 to 90 and longitude -180 to 180");
+        return;
+      }
+      setCentre({ lat, lng: lon }, { fit: true, typing: true });
+    });
+  }
   $("#search").addEventListener("submit", ev => { ev.preventDefault(); search(true); });
   $("#f-clear").addEventListener("click", () => {
     $("#search").reset();
