@@ -86,8 +86,10 @@ final class UnitCamera implements AutoCloseable {
                 config.evidence().preEventMaxMegabytes() * 1024L * 1024L,
                 data.preEvent());
         // Resolved before the camera starts: a configured key file that cannot be used stops the unit with its path.
+        UnitKeyFiles unitKeys = new UnitKeyFiles(data.keys());
+        boolean enrolling = config.enrolment() != null && config.enrolment().enabled() && !unitKeys.present();
         AgencyKeyFile agencyKey =
-                AgencyKeyFile.resolve(config.evidence().agencyKey(), new UnitKeyFiles(data.keys()).agencyKeyFile());
+                AgencyKeyFile.resolve(config.evidence().agencyKey(), unitKeys.agencyKeyFile(), enrolling);
         this.writer = EvidenceWriter.builder(evidenceRoot, key)
                 .agencyKey(agencyKey)
                 .softwareVersion(firmware)

@@ -38,12 +38,27 @@ public final class AgencyKeyFile implements Supplier<Optional<AgencyPublicKey>> 
      * @throws IllegalArgumentException naming the file and the setting when a key file is there but not usable
      */
     public static AgencyKeyFile resolve(String configured, Path enrolled) {
+        return resolve(configured, enrolled, false);
+    }
+
+    /**
+     * As {@link #resolve(String, Path)}; {@code enrolling} says the unit is about to enrol, which brings the key: then
+     * its absence is said at INFO, as what it is (recordings before enrolment are not encrypted), not as a fault.
+     */
+    public static AgencyKeyFile resolve(String configured, Path enrolled, boolean enrolling) {
         Objects.requireNonNull(enrolled, "enrolled");
         AgencyKeyFile keys;
         if (configured != null) {
             keys = new AgencyKeyFile(Path.of(configured), true);
         } else {
             keys = new AgencyKeyFile(enrolled, false);
+            if (!Files.exists(enrolled) && enrolling) {
+                Logger.info(
+                        "no agency key yet: it comes with enrolment ({}); a recording made before the unit has enrolled"
+                                + " is not encrypted",
+                        enrolled);
+                return keys;
+            }
             if (!Files.exists(enrolled)) {
                 Logger.warn(
                         "recordings on this unit are NOT encrypted: there is no agency key ({} is missing and"
