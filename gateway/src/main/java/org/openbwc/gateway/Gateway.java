@@ -367,7 +367,8 @@ public final class Gateway implements AutoCloseable {
                     new LiveSockets(live, access, audit),
                     new EnrolmentRoutes(enrolment, audit, json, () -> enrolmentUrl(config, boundUnitPort.get())),
                     new OffloadRoutes(offload, admission, audit, json),
-                    new EvidenceRoutes(evidence.catalog(), objects, audit, json, clock, retention::isCategory));
+                    new EvidenceRoutes(
+                            evidence.catalog(), objects, audit, json, clock, retention::isCategory, agencyKeys));
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
             int unitPort = httpPort == FROM_CONFIG ? config.http().unitPort() : 0;
             WebServer http = WebServer.start(listeners(config, pki, port, unitPort), json, routes);

@@ -155,6 +155,13 @@ final class EvidenceCommand implements Runnable {
                 int verdict = verify(recording);
                 if (verdict != 0) return verdict;
                 try {
+                    String decrypted = ExportedEvidence.checkDecrypted(recording);
+                    if (decrypted != null) spec.commandLine().getOut().println(decrypted);
+                } catch (IOException | RuntimeException e) {
+                    spec.commandLine().getErr().println("Decrypted media: " + e.getMessage());
+                    return 1;
+                }
+                try {
                     spec.commandLine()
                             .getOut()
                             .println(ExportedEvidence.checkCustody(

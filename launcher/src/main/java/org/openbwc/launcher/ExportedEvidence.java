@@ -1,5 +1,6 @@
 package org.openbwc.launcher;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +12,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipInputStream;
+import org.openbwc.evidence.JournalEntry;
+import org.openbwc.evidence.JournalReader;
+import org.openbwc.evidence.RecordingLayout;
+import org.openbwc.evidence.Sha256;
 import org.openbwc.json.JsonReader;
 import org.openbwc.store.CustodyAction;
 import org.openbwc.store.CustodyChain;
@@ -22,6 +27,8 @@ import org.openbwc.store.CustodyEntry;
  */
 final class ExportedEvidence {
     static final String CUSTODY = "custody.json";
+    /** Where an export holds the media decrypted (the gateway's {@code EvidenceRoutes.EXPORT_DECRYPTED}). */
+    static final String DECRYPTED = "decrypted";
     /** An hour of 1080p is a few GB; this only stops a ZIP bomb. */
     static final long MAX_BYTES = 64L << 30;
 
@@ -35,13 +42,19 @@ final class ExportedEvidence {
             for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
                 String[] parts = e.getName().split("/");
                 if (e.isDirectory()) continue;
-                if (parts.length != 2 || !safe(parts[0]) || !safe(parts[1])) {
-                    throw new IOException(zip + ": entry '" + e.getName() + "' is not <recording>/<file>");
+                boolean decrypted = parts.length == 3 && parts[1].equals(DECRYPTED) && safe(parts[2]);
+                if (!decrypted && (parts.length != 2 || !safe(parts[0]) || !safe(parts[1]))) {
+                    throw new IOException(zip + ": entry '" + e.getName()
+                            + "' is not <recording>/<file> or <recording>/" + DECRYPTED + "/<segment>");
                 }
+                if (!safe(parts[0])) throw new IOException(zip + ": entry '" + e.getName() + "' names no recording");
                 Path folder = into.resolve(parts[0]);
                 if (root == null) root = Files.createDirectories(folder);
                 else if (!root.equals(folder)) throw new IOException(zip + " holds more than one recording");
-                total += copy(in, folder.resolve(parts[1]), MAX_BYTES - total);
+                Path to = decrypted
+                        ? Files.createDirectories(folder.resolve(DECRYPTED)).resolve(parts[2])
+                        : folder.resolve(parts[1]);
+                total += copy(in, to, MAX_BYTES - total);
             }
         }
         if (root == null) throw new IOException(zip + " holds no recording");
@@ -63,6 +76,47 @@ final class ExportedEvidence {
             }
         }
         return n;
+    }
+
+    /**
+     * Checks the decrypted media an export holds against the plaintext hashes the unit journaled for each piece (which
+     * the verified chain covers), with no key: a decrypted copy is then provably the recorded media. Returns a one-line
+     * summary, or null when the export holds no decrypted media; throws naming the first piece that differs.
+     */
+    static String checkDecrypted(Path folder) throws IOException {
+        Path dir = folder.resolve(DECRYPTED);
+        if (!Files.isDirectory(dir)) return null;
+        List<JournalEntry.MediaPiece> pieces =
+                JournalReader.mediaPieces(Files.readAllBytes(folder.resolve(RecordingLayout.JOURNAL_FILE)));
+        List<Path> files;
+        try (var list = Files.list(dir)) {
+            files = list.sorted().toList();
+        }
+        long bytes = 0;
+        for (Path file : files) {
+            String segment = file.getFileName().toString();
+            long offset = 0;
+            try (InputStream in = new BufferedInputStream(Files.newInputStream(file))) {
+                for (JournalEntry.MediaPiece p : pieces) {
+                    if (!p.segment().equals(segment)) continue;
+                    if (!p.encrypted())
+                        throw new IOException(DECRYPTED + "/" + segment + ": the recording's journal has no plaintext"
+                                + " hashes (it was not encrypted)");
+                    byte[] plain = in.readNBytes(Math.toIntExact(p.plainLength()));
+                    if (plain.length != p.plainLength() || !Sha256.hex(plain).equals(p.plainSha256())) {
+                        throw new IOException(DECRYPTED + "/" + segment + " at byte " + offset
+                                + ": not the media the unit recorded (plainSha256 of the piece at " + p.offset()
+                                + " differs)");
+                    }
+                    offset += plain.length;
+                }
+                if (offset == 0) throw new IOException(DECRYPTED + "/" + segment + ": the journal has no such segment");
+                if (in.read() >= 0) throw new IOException(DECRYPTED + "/" + segment + ": bytes after the last piece");
+            }
+            bytes += offset;
+        }
+        return "Decrypted media: " + files.size() + (files.size() == 1 ? " segment" : " segments") + ", " + bytes
+                + " bytes, every piece matches the plaintext hash the unit signed";
     }
 
     /**

@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -59,7 +61,9 @@ class EvidencePagesBrowserTest {
         // A short pre-event and post-event keep the recording (and its upload) small; one-minute segments make it two.
         fleet = TestFleet.start(
                 "evidence",
-                gw -> gw,
+                // Encrypted as in the demo: the units get the agency key at enrolment, the gateway holds the private
+                // half, so it plays and exports the media decrypted.
+                gw -> gw.withEncryption(DemoCommand.demoEncryption(gw.keysDir())),
                 List.of(TestFleet.Unit.small(UNIT)),
                 (gateway, c) -> c.withTelemetry(TelemetryConfig.defaults().withStatusIntervalSeconds(5))
                         .withRecording(c.recording().withPreEventSeconds(3).withPostEventSeconds(2))
@@ -302,6 +306,10 @@ class EvidencePagesBrowserTest {
                     .as("legal hold is for admins")
                     .isFalse();
             MonitoringRoom.docsScreenshot(browser, "recording-1280x720");
+            assertThat(browser.findElement(By.cssSelector("#facts [data-field='encryptedTo']"))
+                            .getText())
+                    .startsWith("encrypted to agency key x25519:")
+                    .endsWith("(played here decrypted)");
 
             // An unknown category: the gateway's words.
             WebElement category = browser.findElement(By.id("category-input"));
@@ -327,6 +335,31 @@ class EvidencePagesBrowserTest {
         List<String> names = zipEntries(zip.body());
         assertThat(names.stream().map(n -> n.substring(n.lastIndexOf('/') + 1)))
                 .contains("manifest.json", "journal.jsonl", "seg-000001.mp4", "custody.json", "verification.txt");
+        // Stored encrypted (no MP4 box in the bytes), exported also decrypted; the export verifies with no key.
+        Path stored = fleet.config.evidenceDir().resolve(UNIT).resolve(recordingId);
+        assertThat(new String(Files.readAllBytes(stored.resolve("seg-000001.mp4")), StandardCharsets.ISO_8859_1))
+                .doesNotContain("ftyp", "moof");
+        assertThat(names).contains(recordingId + "/decrypted/seg-000001.mp4");
+        Path exported = dir.resolve("export.zip");
+        Files.write(exported, zip.body());
+        BwcCliTest.Run verify = BwcCliTest.bwc("evidence", "verify", exported.toString());
+        assertThat(verify.exit()).as(verify.out() + verify.err()).isZero();
+        assertThat(verify.out()).contains("encrypted to agency key", "Decrypted media: ");
+        // A decrypted copy that is not the recorded media is caught, with no key: the unit signed each piece's hash.
+        Path altered = dir.resolve("altered.zip");
+        try (var in = new java.util.zip.ZipInputStream(new java.io.ByteArrayInputStream(zip.body()));
+                var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(altered))) {
+            for (java.util.zip.ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                byte[] bytes = in.readAllBytes();
+                if (e.getName().endsWith("decrypted/seg-000001.mp4")) bytes[bytes.length / 2] ^= 0x01;
+                out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                out.write(bytes);
+                out.closeEntry();
+            }
+        }
+        BwcCliTest.Run caught = BwcCliTest.bwc("evidence", "verify", altered.toString());
+        assertThat(caught.exit()).isEqualTo(1);
+        assertThat(caught.err()).contains("decrypted/seg-000001.mp4", "not the media the unit recorded");
         JsonNode custody =
                 client.get(base, "/api/recordings/" + recordingId + "/custody").body();
         assertThat(custody.path("intact").asBoolean()).isTrue();

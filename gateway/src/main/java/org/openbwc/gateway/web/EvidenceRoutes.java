@@ -23,6 +23,8 @@ import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator.SignedIn;
+import org.openbwc.gateway.evidence.AgencyKeys;
+import org.openbwc.gateway.evidence.StoredMedia;
 import org.openbwc.store.CustodyAction;
 import org.openbwc.store.CustodyEntry;
 import org.openbwc.store.EvidenceIndexException;
@@ -50,6 +52,7 @@ public final class EvidenceRoutes {
 
     private final RecordingCatalog catalog;
     private final EvidenceObjects objects;
+    private final StoredMedia media;
     private final AuditLog audit;
     private final ObjectMapper mapper;
     private final Replies replies;
@@ -66,9 +69,11 @@ public final class EvidenceRoutes {
             AuditLog audit,
             ObjectMapper mapper,
             Clock clock,
-            Predicate<String> knownCategory) {
+            Predicate<String> knownCategory,
+            AgencyKeys agencyKeys) {
         this.catalog = catalog;
         this.objects = objects;
+        this.media = new StoredMedia(objects, agencyKeys);
         this.audit = audit;
         this.mapper = mapper;
         this.replies = new Replies(mapper);
@@ -140,7 +145,13 @@ public final class EvidenceRoutes {
         m.put("segments", r.segments());
         m.put("markers", r.markers());
         m.put("track", r.track());
-        m.put("playable", r.recording().offloadState() == OffloadState.STORED);
+        boolean stored = r.recording().offloadState() == OffloadState.STORED;
+        StoredMedia.Encryption encryption = stored ? encryption(r) : null;
+        String refusal =
+                encryption == null ? null : encryption.refusal(r.recording().id());
+        m.put("playable", stored && refusal == null);
+        m.put("encryptedTo", encryption == null ? null : encryption.keyId());
+        if (refusal != null) m.put("notPlayable", refusal);
         replies.json(ctx, 200, m);
     }
 
@@ -167,12 +178,15 @@ public final class EvidenceRoutes {
             segment = r.segments().getFirst().name();
         }
         String name = segment;
-        long size = r.segments().stream()
+        long stored = r.segments().stream()
                 .filter(s -> s.name().equals(name))
                 .findFirst()
                 .orElseThrow(
                         () -> new ApiError(404, "recording " + r.recording().id() + " has no segment " + name, null))
                 .bytes();
+        String refusal = encryption(r).refusal(r.recording().id());
+        if (refusal != null) throw new ApiError(409, refusal, null);
+        long size = media.length(r.recording().unitId(), r.recording().id(), name, stored);
         long start = 0;
         long end = size - 1;
         String range = ctx.header("Range");
@@ -203,9 +217,17 @@ public final class EvidenceRoutes {
         ctx.header("Cache-Control", "private, no-store");
         ctx.header("Content-Length", Long.toString(length));
         if (partial) ctx.header("Content-Range", "bytes " + start + "-" + end + "/" + size);
-        try (InputStream in = objects.open(r.recording().unitId(), r.recording().id(), name, start, length);
-                OutputStream out = ctx.res().getOutputStream()) {
-            in.transferTo(out);
+        try (OutputStream out = ctx.res().getOutputStream()) {
+            media.copy(r.recording().unitId(), r.recording().id(), name, start, length, out);
+        }
+    }
+
+    /** Whether a stored recording is encrypted and this gateway can decrypt it. */
+    private StoredMedia.Encryption encryption(IndexedRecording r) {
+        try {
+            return media.encryption(r.recording().unitId(), r.recording().id());
+        } catch (IOException e) {
+            throw new ApiError(503, "the evidence store could not be read: " + e.getMessage(), null);
         }
     }
 
@@ -232,7 +254,15 @@ public final class EvidenceRoutes {
         IndexedRecording r = stored(ctx);
         SignedIn who = WebAccess.operator(ctx);
         Recording rec = r.recording();
-        catalog.appendCustody(rec.id(), clock.instant(), who.username(), ctx.ip(), CustodyAction.EXPORTED, "zip");
+        StoredMedia.Encryption encryption = encryption(r);
+        boolean decrypting = encryption.encrypted() && encryption.decryptable();
+        catalog.appendCustody(
+                rec.id(),
+                clock.instant(),
+                who.username(),
+                ctx.ip(),
+                CustodyAction.EXPORTED,
+                decrypting ? "zip, media decrypted with agency key " + encryption.keyId() : "zip");
         audit.record(who.username(), "recording.export", rec.id(), "ok", Map.of("ip", ctx.ip()));
         ctx.status(200);
         ctx.contentType("application/zip");
@@ -246,6 +276,18 @@ public final class EvidenceRoutes {
                 }
                 zip.closeEntry();
             }
+            // Evidence as stored (verifiable with no key) and, where this gateway holds the agency key, the media to
+            // watch: each piece opened and checked against its signed plaintext hash on the way.
+            if (decrypting) {
+                var decryptor = media.decryptor(rec.unitId(), rec.id());
+                for (var segment : r.segments()) {
+                    zip.putNextEntry(new ZipEntry(rec.id() + "/" + EXPORT_DECRYPTED + "/" + segment.name()));
+                    try (InputStream in = decryptor.plainSegment(segment.name())) {
+                        in.transferTo(zip);
+                    }
+                    zip.closeEntry();
+                }
+            }
             Map<String, Object> custody = new LinkedHashMap<>();
             custody.put("recordingId", rec.id());
             custody.put("intact", catalog.verifyCustody(rec.id()).ok());
@@ -254,7 +296,7 @@ public final class EvidenceRoutes {
             zip.write(mapper.writerWithDefaultPrettyPrinter().writeValueAsBytes(custody));
             zip.closeEntry();
             zip.putNextEntry(new ZipEntry(rec.id() + "/" + EXPORT_REPORT));
-            zip.write(report(rec).getBytes(StandardCharsets.UTF_8));
+            zip.write(report(rec, encryption).getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
         }
     }
@@ -263,8 +305,17 @@ public final class EvidenceRoutes {
     public static final String EXPORT_CUSTODY = "custody.json";
 
     public static final String EXPORT_REPORT = "verification.txt";
+    /** The folder of an export holding the media decrypted, where the gateway holds the agency key. */
+    public static final String EXPORT_DECRYPTED = "decrypted";
 
-    private String report(Recording r) {
+    private String report(Recording r, StoredMedia.Encryption encryption) {
+        String media = !encryption.encrypted()
+                ? "Media: in plaintext, as the unit recorded it"
+                : encryption.decryptable()
+                        ? "Media: encrypted to agency key " + encryption.keyId() + " as stored; decrypted copies in "
+                                + EXPORT_DECRYPTED + "/, each piece checked against the plaintext hash the unit signed"
+                        : "Media: encrypted to agency key " + encryption.keyId() + "; this gateway holds no private key"
+                                + " for it: bwc evidence export --agency-key agency.key <this folder> OUT.mp4";
         return String.join(
                 "\n",
                 "Recording " + r.id() + " of unit " + r.unitId() + ", officer " + r.officerId(),
@@ -274,6 +325,7 @@ public final class EvidenceRoutes {
                                 ? "passed (every segment hash, the journal's chain and the manifest signature)"
                                 : "FAILED: " + r.verificationProblem()),
                 "Signed by the unit key " + r.keyFingerprint(),
+                media,
                 "Exported " + clock.instant() + " from the evidence store " + objects.describe(),
                 "Check it offline: bwc evidence verify <this folder> [--key unit-key.pem]",
                 "");

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.evidence.SyntheticRecording;
+import org.openbwc.evidence.encryption.AgencyKeyPair;
 import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.FleetConnection;
@@ -49,6 +50,8 @@ class EvidenceRoutesTest {
     TestWeb http;
     String base;
     SyntheticRecording rec;
+    KeyPair key;
+    OffloadReceiver receiver;
 
     @BeforeEach
     void start() throws Exception {
@@ -69,23 +72,62 @@ class EvidenceRoutesTest {
                 new TestWeb.Evidence(db.catalog(), objects));
         base = "http://127.0.0.1:" + http.port();
 
-        KeyPair key = SyntheticRecording.newKey();
+        key = SyntheticRecording.newKey();
         rec = SyntheticRecording.make("unit-7-rec", key, 2, 30);
-        OffloadReceiver receiver = new OffloadReceiver(
+        receiver = new OffloadReceiver(
                 dataDir.resolve("offload"),
                 objects,
                 db.catalog(),
                 u -> Optional.of(key.getPublic()),
                 Clock.systemUTC());
+        offload(rec);
+    }
+
+    /** Offloads a recording as a unit does: each file over the receiver, then complete. */
+    void offload(SyntheticRecording r) throws Exception {
         List<Map.Entry<String, byte[]>> files = new ArrayList<>();
-        files.add(Map.entry("manifest.json", rec.manifest));
-        files.add(Map.entry("journal.jsonl", rec.journal));
-        files.addAll(rec.segments.entrySet());
+        files.add(Map.entry("manifest.json", r.manifest));
+        files.add(Map.entry("journal.jsonl", r.journal));
+        files.addAll(r.segments.entrySet());
         for (var f : files) {
-            receiver.create(UNIT, rec.id, f.getKey(), f.getValue().length, null);
-            receiver.append(UNIT, rec.id, f.getKey(), 0, new ByteArrayInputStream(f.getValue()), null);
+            receiver.create(UNIT, r.id, f.getKey(), f.getValue().length, null);
+            receiver.append(UNIT, r.id, f.getKey(), 0, new ByteArrayInputStream(f.getValue()), null);
         }
-        receiver.complete(UNIT, rec.id, "10.0.0.7");
+        receiver.complete(UNIT, r.id, "10.0.0.7");
+    }
+
+    @Test
+    void aRecordingEncryptedToAKeyThisGatewayLacksIsStoredAndVerifiedButNotPlayedAndExportedAsStored()
+            throws Exception {
+        SyntheticRecording sealed = SyntheticRecording.makeEncrypted(
+                "unit-7-sealed", key, AgencyKeyPair.generate().publicKey(), 1, 10);
+        offload(sealed);
+        ApiClient viewer = ApiClient.signedIn(base, TestOperators.VIEWER);
+        JsonNode r = viewer.get("/api/recordings/" + sealed.id).json();
+        assertThat(r.path("verified").asBoolean()).isTrue();
+        assertThat(r.path("playable").asBoolean()).isFalse();
+        assertThat(r.path("encryptedTo").asText()).startsWith("x25519:");
+        assertThat(r.path("notPlayable").asText()).contains("has no private key for it");
+
+        ApiClient.Reply media = viewer.get("/api/recordings/" + sealed.id + "/media");
+        assertThat(media.status()).isEqualTo(409);
+        assertThat(media.body())
+                .contains("encrypted to agency key " + r.path("encryptedTo").asText());
+
+        ApiClient supervisor = ApiClient.signedIn(base, TestOperators.SUPERVISOR);
+        HttpResponse<byte[]> zip = supervisor.bytes("POST", "/api/recordings/" + sealed.id + "/export");
+        assertThat(zip.statusCode()).isEqualTo(200);
+        List<String> names = new ArrayList<>();
+        String report = null;
+        try (ZipInputStream in = new ZipInputStream(new ByteArrayInputStream(zip.body()))) {
+            for (ZipEntry e; (e = in.getNextEntry()) != null; ) {
+                names.add(e.getName());
+                if (e.getName().endsWith(EvidenceRoutes.EXPORT_REPORT))
+                    report = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            }
+        }
+        assertThat(names).contains(sealed.id + "/seg-000001.mp4").noneMatch(n -> n.contains("/decrypted/"));
+        assertThat(report).contains("this gateway holds no private key", "--agency-key");
     }
 
     @AfterEach

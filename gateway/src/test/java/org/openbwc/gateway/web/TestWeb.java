@@ -13,6 +13,7 @@ import org.openbwc.gateway.alerts.AlertStore;
 import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator;
 import org.openbwc.gateway.auth.TestOperators;
+import org.openbwc.gateway.evidence.AgencyKeys;
 import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.DroppedMessages;
 import org.openbwc.gateway.fleet.FleetConnection;
@@ -138,7 +139,13 @@ final class TestWeb implements AutoCloseable {
                 evidence == null
                         ? null
                         : new EvidenceRoutes(
-                                evidence.catalog(), evidence.objects(), audit, json, clock, c -> !c.equals("bogus")));
+                                evidence.catalog(),
+                                evidence.objects(),
+                                audit,
+                                json,
+                                clock,
+                                c -> !c.equals("bogus"),
+                                AgencyKeys.none()));
         return new TestWeb(WebServer.start(listeners, json, routes), events, metrics);
     }
 

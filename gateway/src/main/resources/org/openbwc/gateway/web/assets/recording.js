@@ -323,6 +323,8 @@ function renderFacts() {
   setText(field("hold"), r.hold ? "⚖ ON HOLD (kept whatever the retention)" : "no");
   field("hold").classList.toggle("warn", !!r.hold);
   setText(field("keyFingerprint"), r.keyFingerprint || DASH);
+  setText(field("encryptedTo"), r.encryptedTo ? "encrypted to agency key " + r.encryptedTo
+    + (r.playable ? " (played here decrypted)" : "") : r.playable ? "not encrypted" : DASH);
   setText($("#rec-who"), [r.unitId ? "Unit " + r.unitId : "", r.officerId ? "Officer " + r.officerId : "",
     r.startedAt ? fmtDateTime(r.startedAt, { alwaysDate: true }) : ""].filter(Boolean).join(" · "));
   renderActions();
@@ -503,6 +505,7 @@ async function main() {
   } else {
     video.hidden = true;
     setText($("#player-note"), rec.playable ? "This recording has no media."
+      : rec.notPlayable ? "Not playable here: " + rec.notPlayable
       : "Not playable: the media is " + stateText(rec.state) + ", not in the store.");
     renderSegments();
   }
