@@ -59,6 +59,8 @@ class DeviceProcessTest {
                         // The units' listener on a free port too: 8444 may be taken by another run.
                         .withUnitPort(PortCheck.freePort("127.0.0.1")))
                 .withDataDir(dir.resolve("gateway").toString());
+        // Units enrol and get the agency key, as in the demo: what they record is encrypted.
+        gwConfig = gwConfig.withEncryption(DemoCommand.demoEncryption(gwConfig.keysDir()));
         TestOperators.write(gwConfig.usersFile());
         gateway = Gateway.start(gwConfig, Gateway.CaPolicy.CREATE_IF_MISSING);
         client = new FleetClient("http://127.0.0.1:" + gateway.httpPort(), "http://unused");
@@ -273,6 +275,18 @@ class DeviceProcessTest {
         assertThat(verified.out()).contains(rec.getFileName() + " OK:");
         JsonNode manifest = JSON.readTree(rec.resolve("manifest.json").toFile());
         assertThat(manifest.path("recovered").asBoolean()).isTrue();
+        // Encrypted as it was written; what recovery kept decrypts with the agency key, every piece as signed.
+        assertThat(manifest.path("encryption").path("keyId").asText()).startsWith("x25519:");
+        Path mp4 = dir.resolve(id + "-recovered.mp4");
+        BwcCliTest.Run exported = BwcCliTest.bwc(
+                "evidence",
+                "export",
+                "--agency-key",
+                gwConfig.keysDir().resolve("agency.key").toString(),
+                rec.toString(),
+                mp4.toString());
+        assertThat(exported.exit()).as(exported.out() + exported.err()).isZero();
+        assertThat(mp4).isNotEmptyFile();
         Instant lastCut = Instant.parse(manifest.path("endedAt").asText());
         // What a power cut costs runs from the capture of the last durable picture, not from when its fragment was cut.
         JsonNode lastFragment = null;
@@ -345,29 +359,29 @@ class DeviceProcessTest {
         assertThat(first).isNotNull();
         Instant firstFragment = firstFragmentWallClock(rec);
         assertThat(firstFragment).as("the first frame predates the press").isBefore(pressedAt);
-        // and the file plays: ffprobe reads a video stream of the recorded length
+        // Encrypted on the unit's storage: ffprobe finds no stream in the segment. Exported with the agency key it
+        // plays: ffprobe reads a video stream of the recorded length.
         Path ffprobe = SystemTools.require("ffprobe", "checking recordings");
-        Process probe = new ProcessBuilder(
-                        ffprobe.toString(),
-                        "-v",
-                        "error",
-                        "-show_entries",
-                        "format=duration",
-                        "-of",
-                        "csv=p=0",
-                        rec.resolve("seg-000001.mp4").toString())
-                .redirectErrorStream(true)
-                .start();
-        String out = new String(probe.getInputStream().readAllBytes()).trim();
-        assertThat(probe.waitFor()).isZero();
-        assertThat(Double.parseDouble(out)).isGreaterThanOrEqualTo(PRE_EVENT_SECONDS + recorded - 1.0);
-
-        // Export to one ordinary MP4, then tamper with a copy: verify names the place.
+        assertThat(probeDuration(ffprobe, rec.resolve("seg-000001.mp4")).exit()).isNotZero();
         Path mp4 = dir.resolve(id + ".mp4");
-        assertThat(BwcCliTest.bwc("evidence", "export", rec.toString(), mp4.toString())
+        BwcCliTest.Run noKey = BwcCliTest.bwc("evidence", "export", rec.toString(), mp4.toString());
+        assertThat(noKey.exit()).isEqualTo(1);
+        assertThat(noKey.err()).contains("--agency-key");
+        Path agencyKey = gwConfig.keysDir().resolve("agency.key");
+        assertThat(BwcCliTest.bwc(
+                                "evidence",
+                                "export",
+                                "--agency-key",
+                                agencyKey.toString(),
+                                rec.toString(),
+                                mp4.toString())
                         .exit())
                 .isZero();
-        assertThat(mp4).isNotEmptyFile();
+        Probe probe = probeDuration(ffprobe, mp4);
+        assertThat(probe.exit()).as(probe.out()).isZero();
+        assertThat(Double.parseDouble(probe.out())).isGreaterThanOrEqualTo(PRE_EVENT_SECONDS + recorded - 1.0);
+
+        // Tamper with a copy: verify names the place.
         Path copy = dir.resolve(id + "-tampered");
         Files.createDirectories(copy);
         try (Stream<Path> files = Files.list(rec)) {
@@ -379,6 +393,25 @@ class DeviceProcessTest {
         BwcCliTest.Run tampered = BwcCliTest.bwc("evidence", "verify", copy.toString());
         assertThat(tampered.exit()).isEqualTo(1);
         assertThat(tampered.err()).contains("seg-000001.mp4");
+    }
+
+    record Probe(int exit, String out) {}
+
+    /** {@code ffprobe}'s reading of a file's duration. */
+    static Probe probeDuration(Path ffprobe, Path file) throws IOException, InterruptedException {
+        Process probe = new ProcessBuilder(
+                        ffprobe.toString(),
+                        "-v",
+                        "error",
+                        "-show_entries",
+                        "format=duration",
+                        "-of",
+                        "csv=p=0",
+                        file.toString())
+                .redirectErrorStream(true)
+                .start();
+        String out = new String(probe.getInputStream().readAllBytes()).trim();
+        return new Probe(probe.waitFor(), out);
     }
 
     /** The wall clock of the first fragment line in the journal. */
