@@ -355,6 +355,9 @@ class DeviceProcessTest {
         assertThat(pre).as("pre-event seconds included").isGreaterThanOrEqualTo(PRE_EVENT_SECONDS);
         // media covers the pre-event plus what was recorded after the press, within one GOP (1 s) either way
         assertThat(media).isGreaterThanOrEqualTo(PRE_EVENT_SECONDS + recorded - 1.0);
+        // and no more: audio is recorded after the press, and its own fragments add no time (they once did, and the
+        // manifest signed the sum of both tracks)
+        assertThat(media).isLessThanOrEqualTo(PRE_EVENT_SECONDS + 1.0 + recorded + 1.0);
         JsonNode first = m.path("segments").get(0);
         assertThat(first).isNotNull();
         Instant firstFragment = firstFragmentWallClock(rec);

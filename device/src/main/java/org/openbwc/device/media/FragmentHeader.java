@@ -28,7 +28,8 @@ record FragmentHeader(
         if (mfhd == null) throw boxes.malformed("moof without mfhd");
         long sequence = boxes.u32(mfhd, 4);
 
-        // Timing comes from the video track; a fragment without video falls back to the first track it carries.
+        // Timing comes from the video track; a fragment without video falls back to the first track it carries (and, in
+        // a movie that has video, lasts no time: see below).
         MovieLayout.Track video = layout.video();
         Boxes.Box chosen = null;
         MovieLayout.Track chosenTrack = null;
@@ -48,7 +49,13 @@ record FragmentHeader(
             }
         }
         if (chosen == null) return new FragmentHeader(sequence, false, 0, 0, 0);
-        return readTraf(boxes, chosen, chosenTrack, sequence, chosenTrack == video && video != null);
+        FragmentHeader header = readTraf(boxes, chosen, chosenTrack, sequence, chosenTrack == video && video != null);
+        // An audio-only fragment of a movie with video adds no time: the recording's length, the pre-event buffer's
+        // 30 s and the manifest's durationSeconds run on the video's timeline. Counting its audio too made them
+        // the sum of both tracks (a 74 s recording signed as 109 s, a pre-event buffer holding 18 s of its 30).
+        if (video != null && chosenTrack != video)
+            return new FragmentHeader(sequence, false, header.mediaStartMicros(), 0, 0);
+        return header;
     }
 
     private static FragmentHeader readTraf(

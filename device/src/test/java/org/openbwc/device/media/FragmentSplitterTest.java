@@ -150,6 +150,20 @@ class FragmentSplitterTest {
         assertThat(sink.fragments).isEmpty();
     }
 
+    @Test
+    void anAudioOnlyFragmentOfAMovieWithVideoLastsNoTime() throws IOException {
+        // The muxer cuts audio into fragments of its own between the video ones: counted, they made every duration the
+        // sum of both tracks (a pre-event buffer holding 18 s of its 30, a 74 s recording signed as 109 s).
+        byte[] moof = box("moof", fullBox("mfhd", 0, 0, u32(8)), audioTraf(48_000 * 9));
+        RecordingSink sink = split(ftyp(), moov(3000, SYNC), moof, box("mdat", new byte[20]));
+
+        assertThat(sink.fragments).hasSize(1);
+        Fragment audio = sink.fragments.getFirst();
+        assertThat(audio.durationMicros()).isZero();
+        assertThat(audio.keyframeStart()).isFalse();
+        assertThat(audio.sequence()).isEqualTo(8);
+    }
+
     /** Where the first video sample's flags come from, most specific first. */
     enum FlagSource {
         TRUN_FIRST_SAMPLE_FLAGS,
