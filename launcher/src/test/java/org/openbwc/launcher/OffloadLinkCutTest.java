@@ -15,11 +15,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.openbwc.config.BrokerConfig;
 import org.openbwc.config.GatewayConfig;
-import org.openbwc.config.HttpConfig;
-import org.openbwc.config.MapConfig;
-import org.openbwc.config.MqttConfig;
 import org.openbwc.config.OffloadConfig;
 import org.openbwc.config.OffloadWhen;
 import org.openbwc.device.identity.UnitKeyFiles;
@@ -29,7 +25,6 @@ import org.openbwc.evidence.EvidenceVerifier;
 import org.openbwc.evidence.RecordingLayout;
 import org.openbwc.evidence.SyntheticRecording;
 import org.openbwc.gateway.Gateway;
-import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.gateway.identity.EnrolmentService;
 import org.openbwc.gateway.identity.TestEnrolment;
 import org.openbwc.hal.StorageReading;
@@ -62,17 +57,8 @@ class OffloadLinkCutTest {
     @BeforeEach
     void start() throws IOException {
         dir = TempDirs.create("bwc-offload-cut");
-        int brokerPort = PortCheck.freePort("127.0.0.1");
         // Fixed free ports, as TestFleet has them, so that a new gateway can take over the old one's.
-        config = GatewayConfig.defaults("gw-offload")
-                .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
-                .withMqtt(MqttConfig.defaults().withUrl("ssl://127.0.0.1:" + brokerPort))
-                .withHttp(HttpConfig.defaults()
-                        .withPort(PortCheck.freePort("127.0.0.1"))
-                        .withUnitPort(PortCheck.freePort("127.0.0.1")))
-                .withDataDir(dir.resolve("gateway").toString())
-                .withMap(MapConfig.defaults().withTileUrl(""));
-        TestOperators.write(config.usersFile());
+        config = TestGateways.embedded("gw-offload", dir.resolve("gateway"));
         gateway = Gateway.start(config, Gateway.CaPolicy.CREATE_IF_MISSING);
 
         // Enrolled as a unit enrols: its own TLS key and evidence key; the gateway pins the evidence key.

@@ -19,14 +19,9 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.openbwc.config.BrokerConfig;
 import org.openbwc.config.GatewayConfig;
-import org.openbwc.config.HttpConfig;
-import org.openbwc.config.MapConfig;
-import org.openbwc.config.MqttConfig;
 import org.openbwc.evidence.SyntheticRecording;
 import org.openbwc.gateway.Gateway;
-import org.openbwc.gateway.auth.TestOperators;
 import org.openbwc.gateway.identity.EnrolmentService;
 import org.openbwc.gateway.identity.TestEnrolment;
 import org.openbwc.pki.AgencyCa;
@@ -55,16 +50,7 @@ class OffloadRefusalsTest {
     @BeforeEach
     void start() throws IOException {
         dir = TempDirs.create("bwc-offload-refusals");
-        int brokerPort = PortCheck.freePort("127.0.0.1");
-        config = GatewayConfig.defaults("gw-refusals")
-                .withBroker(BrokerConfig.defaults().withEmbedded(true).withPort(brokerPort))
-                .withMqtt(MqttConfig.defaults().withUrl("ssl://127.0.0.1:" + brokerPort))
-                .withHttp(HttpConfig.defaults()
-                        .withPort(PortCheck.freePort("127.0.0.1"))
-                        .withUnitPort(PortCheck.freePort("127.0.0.1")))
-                .withDataDir(dir.resolve("gateway").toString())
-                .withMap(MapConfig.defaults().withTileUrl(""));
-        TestOperators.write(config.usersFile());
+        config = TestGateways.embedded("gw-refusals", dir.resolve("gateway"));
         gateway = Gateway.start(config, Gateway.CaPolicy.CREATE_IF_MISSING);
         enrolment = gateway.enrolment();
         keys = TestEnrolment.unit(UNIT);
