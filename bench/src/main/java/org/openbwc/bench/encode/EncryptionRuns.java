@@ -257,6 +257,13 @@ final class EncryptionRuns {
         bench.say(
                 "| peak RSS MiB, median | %.1f | %.1f | %+.1f MiB (per pair: %s) | <= +%.0f MiB | %s |",
                 rssOff, rssOn, rssDelta, join(pairRss, "%+.1f"), RSS_TARGET_MIB, Report.pf(rssDelta <= RSS_TARGET_MIB));
+        // VmHWM also catches transient peaks (start-up, the recording's open under a busy machine) that moved by
+        // 15 MiB between runs of the same mode; the resident size at the window's end is the steady state
+        double endOff = median(off.stream().map(r -> rssAtEnd(r.m())).toList());
+        double endOn = median(on.stream().map(r -> rssAtEnd(r.m())).toList());
+        bench.say(
+                "| RSS MiB at the window's end, median (information) | %.1f | %.1f | %+.1f MiB | | |",
+                endOff, endOn, endOn - endOff);
         bench.say(
                 "| recordings verified, encrypted ones without 'ftyp' | %d/%d | %d/%d | | all | %s |",
                 off.stream().filter(Run::ok).count(),
@@ -357,6 +364,13 @@ final class EncryptionRuns {
                             pre, pre * mbPerSecond / open, PI_SLOWER, pre * mbPerSecond * PI_SLOWER / open);
             }
         }
+    }
+
+    /** The "RSS at end N MiB" of {@link Orchestrator#window}. */
+    static double rssAtEnd(Measured m) {
+        var matcher =
+                java.util.regex.Pattern.compile("RSS at end ([0-9.]+) MiB").matcher(m.rssSplit());
+        return matcher.find() ? Double.parseDouble(matcher.group(1)) : Double.NaN;
     }
 
     static String join(List<Double> v, String format) {
