@@ -116,10 +116,16 @@ final class ChildRuns {
     }
 
     Object[] measureFull(Case c, int kbps, int preSeconds, int seconds) throws Exception {
+        return measureFull(c, kbps, preSeconds, seconds, "off", "full-1080p-x264");
+    }
+
+    /** {@code encryption}: "on" encrypts the recording to an agency key, "off" writes it in plaintext. */
+    Object[] measureFull(Case c, int kbps, int preSeconds, int seconds, String encryption, String name)
+            throws Exception {
         bench.waitQuiet();
         Path dir = Files.createTempDirectory(bench.work, "evidence-");
         try (JvmChild child = new JvmChild(
-                "full-1080p-x264",
+                name,
                 bench.jvm(
                         "gpl",
                         "full",
@@ -129,7 +135,8 @@ final class ChildRuns {
                         c.encoder(),
                         "" + kbps,
                         "" + preSeconds,
-                        dir.toString()))) {
+                        dir.toString(),
+                        encryption))) {
             Map<String, String> ready = Orchestrator.parse(child.await("READY", 60));
             // let the pre-event buffer fill a little, as a unit that has been on for a while before the record
             // press

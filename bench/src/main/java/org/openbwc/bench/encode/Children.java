@@ -71,7 +71,9 @@ final class Children {
 
     /**
      * The unit's path: overlay and audio on, the unit's FragmentFanOut to the pre-event buffer then the evidence
-     * writer. Args: W H FPS ENC KBPS PRE_SECONDS EVIDENCE_DIR.
+     * writer. Args: W H FPS ENC KBPS PRE_SECONDS EVIDENCE_DIR [on|off]: with {@code on} the recording is encrypted
+     * to an agency key made here, as a unit with an agency key in its configuration does; the pre-event scratch files
+     * are encrypted either way (the unit has no switch for that).
      */
     static void full(String[] a) throws Exception {
         var settings = settings(a).withOverlayEnabled(true).withAudioEnabled(true);
@@ -81,8 +83,15 @@ final class Children {
         // the config's default cap, and the unit's layout: scratch files beside the evidence
         var buffer = new org.openbwc.device.evidence.PreEventBuffer(
                 preSeconds, 96L << 20, root.resolveSibling(root.getFileName() + "-pre-event"));
+        boolean encrypt = a.length > 7 && a[7].equals("on");
+        // made before the pipeline starts, so that key generation is not in the measured window
+        var agency = encrypt
+                ? Optional.of(
+                        org.openbwc.evidence.encryption.AgencyKeyPair.generate().publicKey())
+                : Optional.<org.openbwc.evidence.encryption.AgencyPublicKey>empty();
         var writer = org.openbwc.device.evidence.EvidenceWriter.builder(root, key)
                 .softwareVersion("bench")
+                .agencyKey(() -> agency)
                 .build();
         // the unit's own fan-out, without live outputs (nobody watches)
         var fanOut = new org.openbwc.device.FragmentFanOut(buffer, writer, java.util.List.of());
@@ -140,7 +149,9 @@ final class Children {
                         OUT.println("@@ SEALED durationMs=" + r.durationMillis() + " fragments=" + r.fragmentCount()
                                 + " segments=" + r.segmentCount() + " bytes=" + r.bytes() + " droppedFragments="
                                 + r.droppedFragments()
-                                + " verified=" + (v.ok() ? 1 : 0) + " dir=" + r.directory()
+                                + " verified=" + (v.ok() ? 1 : 0) + " encrypted=" + (encrypt ? 1 : 0)
+                                + " ftypFiles=" + filesWith(r.directory(), "ftyp") + " mediaFiles="
+                                + mediaFiles(r.directory()) + " dir=" + r.directory()
                                 + " verifyMessage="
                                 + String.valueOf(v.message()).replace(' ', '_'));
                     } else {
@@ -186,6 +197,38 @@ final class Children {
                 + m.path("endReason").asText()
                 + " verifyMessage=" + String.valueOf(v.message()).replace(' ', '_'));
         OUT.flush();
+    }
+
+    /** The recording's segment files (seg-NNNNNN.mp4, whether sealed or not). */
+    private static java.util.List<Path> media(Path dir) throws java.io.IOException {
+        try (var files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(f -> f.getFileName().toString().startsWith("seg-"))
+                    .toList();
+        }
+    }
+
+    static long mediaFiles(Path dir) throws java.io.IOException {
+        return media(dir).size();
+    }
+
+    /**
+     * How many of the recording's media files hold {@code marker} anywhere: a plaintext recording has an MP4 box
+     * type in each segment, an encrypted one in none (about one chance in 2^32 per position for random bytes).
+     */
+    static long filesWith(Path dir, String marker) throws java.io.IOException {
+        byte[] m = marker.getBytes(StandardCharsets.US_ASCII);
+        long n = 0;
+        for (Path f : media(dir)) {
+            byte[] b = Files.readAllBytes(f);
+            outer:
+            for (int i = 0; i + m.length <= b.length; i++) {
+                for (int j = 0; j < m.length; j++) if (b[i + j] != m[j]) continue outer;
+                n++;
+                break;
+            }
+        }
+        return n;
     }
 
     private static String stats(org.openbwc.device.media.PipelineStats s) {

@@ -13,6 +13,8 @@ package org.openbwc.bench.encode;
  * <li>{@code full W H FPS ENC KBPS PRE_SECONDS DIR}: the device path: pipeline with overlay and audio on, its
  * fragments to a {@code PreEventBuffer} and an {@code EvidenceWriter} that writes a real, signed recording. The
  * orchestrator then runs the ffmpeg CLI doing the same job (overlay, audio, fMP4 to a file) as its same-run reference.</li>
+ * <li>{@code cipher SECONDS ROUNDS PIECE_BYTES}: the cipher alone ({@link CipherBench}), for {@code --only
+ * encryption}.</li>
  * <li>{@code verify RECORDING_DIR KEY_DIR}: checks a recording the unit process wrote with {@code EvidenceVerifier}
  * against the unit's key and prints what its manifest says.</li>
  * </ul>
@@ -46,6 +48,7 @@ public final class EncodeBench {
             case "pipeline" -> Children.pipeline(rest);
             case "full" -> Children.full(rest);
             case "verify" -> Children.verify(rest);
+            case "cipher" -> CipherBench.main(rest);
             default -> throw new IllegalArgumentException("unknown mode " + args[0]);
         }
     }

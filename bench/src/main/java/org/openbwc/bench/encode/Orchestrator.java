@@ -110,6 +110,11 @@ final class Orchestrator {
             report.close();
             return;
         }
+        if (only.equals("encryption") || only.equals("cipher")) {
+            new EncryptionRuns(this, childRuns).run(kbps, preSeconds, fullSeconds, only.equals("cipher") ? 0 : repeat);
+            report.close();
+            return;
+        }
 
         List<Case> cases = List.of(
                 new Case("720p30 openh264", 1280, 720, 30, "openh264"),
