@@ -74,40 +74,65 @@ public final class StoredMedia {
         return found;
     }
 
-    /** The length of a segment as played: the stored bytes, or an encrypted segment's plaintext. */
-    public long length(String unitId, String recordingId, String segment, long storedBytes) throws IOException {
-        if (!encryption(unitId, recordingId).encrypted()) return storedBytes;
-        return decryptor(unitId, recordingId).layout(segment).plainLength();
+    /** One segment as played: its length and its bytes by range. */
+    public interface Segment {
+        /** The stored bytes, or an encrypted segment's plaintext length. */
+        long length();
+
+        /**
+         * Writes {@code length} bytes from {@code start}: the stored bytes, or the plaintext of the pieces that hold
+         * them, each opened and checked.
+         *
+         * @throws org.openbwc.evidence.encryption.DecryptionException if a piece was altered or the key does not open
+         *     it
+         */
+        void copy(long start, long length, OutputStream out) throws IOException;
     }
 
     /**
-     * Writes {@code length} bytes of the segment as played from {@code start}: the stored bytes, or the plaintext of
-     * the pieces that hold them, each opened and checked.
-     *
-     * @throws org.openbwc.evidence.encryption.DecryptionException if a piece was altered or the key does not open it
+     * A segment as played. An encrypted one's data key is unwrapped and its layout read from the journal once here,
+     * for both the length and the range that a request needs.
      */
-    public void copy(String unitId, String recordingId, String segment, long start, long length, OutputStream out)
-            throws IOException {
+    public Segment segment(String unitId, String recordingId, String segment, long storedBytes) throws IOException {
         if (!encryption(unitId, recordingId).encrypted()) {
-            try (InputStream in = objects.open(unitId, recordingId, segment, start, length)) {
-                in.transferTo(out);
-            }
-            return;
+            return new Segment() {
+                @Override
+                public long length() {
+                    return storedBytes;
+                }
+
+                @Override
+                public void copy(long start, long length, OutputStream out) throws IOException {
+                    try (InputStream in = objects.open(unitId, recordingId, segment, start, length)) {
+                        in.transferTo(out);
+                    }
+                }
+            };
         }
         RecordingDecryptor decryptor = decryptor(unitId, recordingId);
         RecordingDecryptor.SegmentLayout layout = decryptor.layout(segment);
-        long position = start;
-        long end = start + length;
-        int index = layout.pieceAt(position);
-        if (index < 0) throw new IOException(segment + ": byte " + start + " is past its end");
-        while (position < end) {
-            RecordingDecryptor.Piece piece = layout.pieces().get(index++);
-            byte[] plain = decryptor.open(piece);
-            int from = Math.toIntExact(position - piece.plainOffset());
-            int n = (int) Math.min(plain.length - from, end - position);
-            out.write(plain, from, n);
-            position += n;
-        }
+        return new Segment() {
+            @Override
+            public long length() {
+                return layout.plainLength();
+            }
+
+            @Override
+            public void copy(long start, long length, OutputStream out) throws IOException {
+                long position = start;
+                long end = start + length;
+                int index = layout.pieceAt(position);
+                if (index < 0) throw new IOException(segment + ": byte " + start + " is past its end");
+                while (position < end) {
+                    RecordingDecryptor.Piece piece = layout.pieces().get(index++);
+                    byte[] plain = decryptor.open(piece);
+                    int from = Math.toIntExact(position - piece.plainOffset());
+                    int n = (int) Math.min(plain.length - from, end - position);
+                    out.write(plain, from, n);
+                    position += n;
+                }
+            }
+        };
     }
 
     /** The segments of an encrypted recording, decrypted in turn: for an export (see {@link #encryption} first). */

@@ -186,7 +186,9 @@ public final class EvidenceRoutes {
                 .bytes();
         String refusal = encryption(r).refusal(r.recording().id());
         if (refusal != null) throw new ApiError(409, refusal, null);
-        long size = media.length(r.recording().unitId(), r.recording().id(), name, stored);
+        StoredMedia.Segment played =
+                media.segment(r.recording().unitId(), r.recording().id(), name, stored);
+        long size = played.length();
         long start = 0;
         long end = size - 1;
         String range = ctx.header("Range");
@@ -218,7 +220,7 @@ public final class EvidenceRoutes {
         ctx.header("Content-Length", Long.toString(length));
         if (partial) ctx.header("Content-Range", "bytes " + start + "-" + end + "/" + size);
         try (OutputStream out = ctx.res().getOutputStream()) {
-            media.copy(r.recording().unitId(), r.recording().id(), name, start, length, out);
+            played.copy(start, length, out);
         }
     }
 
