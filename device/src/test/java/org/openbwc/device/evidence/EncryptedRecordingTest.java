@@ -290,12 +290,17 @@ class EncryptedRecordingTest {
         assertThat(keys.get()).contains(other.publicKey());
     }
 
-    /** The streams ffprobe finds in {@code file}: none for bytes that are not media (it then exits non-zero). */
+    /**
+     * The streams ffprobe finds in {@code file} read as MP4, what the segment was before it was sealed: none for bytes
+     * that are not (it then exits non-zero). Left to guess, ffprobe can take random bytes for a raw format.
+     */
     private static List<String> ffprobeStreams(Path file) throws IOException, InterruptedException {
         Process process = new ProcessBuilder(
                         Fmp4Fixture.FFPROBE.toString(),
                         "-v",
                         "quiet",
+                        "-f",
+                        "mov",
                         "-show_entries",
                         "stream=codec_type",
                         "-of",
