@@ -19,10 +19,16 @@ public record AudioConfig(
         int channels,
 
         @Doc("AAC bit rate in kilobits per second.") @DefaultValue("64") @IntRange(min = 16, max = 320)
-        int bitrateKbps) {
+        int bitrateKbps,
+
+        @Doc("Loudspeaker for the control room's voice and alert tones: default (the system's default output),"
+                + " part of an ALSA output's name, e.g. Headphones or plughw:1,0, or none for a unit without one.")
+        @DefaultValue("default")
+        @TextLength(min = 1, max = 256)
+        String speaker) {
 
     public AudioConfig {
-        Constraints.check(AudioConfig.class, enabled, device, sampleRate, channels, bitrateKbps);
+        Constraints.check(AudioConfig.class, enabled, device, sampleRate, channels, bitrateKbps, speaker);
     }
 
     /** All documented defaults. */

@@ -69,7 +69,8 @@ class TelemetryWireTest {
                 return 0;
             }
         };
-        return new Hardware(null, null, null, null, null, null, null, null, null, null, null, clock, null, null, null);
+        return new Hardware(
+                null, null, null, null, null, null, null, null, null, null, null, null, clock, null, null, null);
     }
 
     /** The event as the wire carries it, keys sorted; {@code seq} is the telemetry's running count. */

@@ -14,6 +14,7 @@ public record Hardware(
         Led redLed,
         Led amberLed,
         Haptics haptics,
+        Speaker speaker,
         Battery battery,
         Gnss gnss,
         DeviceClock clock,
@@ -26,7 +27,11 @@ public record Hardware(
         try {
             gnss.close();
         } finally {
-            resources.close();
+            try {
+                speaker.close();
+            } finally {
+                resources.close();
+            }
         }
     }
 }

@@ -75,8 +75,9 @@ public record MockHardware(Hardware hardware, VirtualUnitControls controls) impl
             gnss = gnss(config, options);
             MockClock clock = new MockClock(options.timeSource(), mock.clockSet());
             AdjustableStorage storage = new AdjustableStorage(FileStoreStorage.open(evidenceDir));
+            MockSpeaker speaker = new MockSpeaker(options.timeSource());
             controls = new VirtualUnitControls(
-                    unitId, ctx, buttons, trigger, dock, battery, gnss, clock, storage, options);
+                    unitId, ctx, buttons, trigger, dock, battery, gnss, clock, storage, speaker, options);
 
             VirtualUnitControls ownedControls = controls;
             AtomicBoolean closed = new AtomicBoolean();
@@ -99,6 +100,7 @@ public record MockHardware(Hardware hardware, VirtualUnitControls controls) impl
                     io.redLed(),
                     io.amberLed(),
                     io.haptics(),
+                    speaker,
                     battery,
                     gnss,
                     clock,

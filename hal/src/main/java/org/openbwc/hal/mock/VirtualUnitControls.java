@@ -46,6 +46,7 @@ public final class VirtualUnitControls implements AutoCloseable {
     private final Gnss gnss;
     private final MockClock clock;
     private final AdjustableStorage storage;
+    private final MockSpeaker speaker;
     private final MockOptions options;
     private final ScheduledExecutorService scheduler;
     private final Map<String, CompletableFuture<Void>> lastGesture = new HashMap<>();
@@ -76,6 +77,7 @@ public final class VirtualUnitControls implements AutoCloseable {
             Gnss gnss,
             MockClock clock,
             AdjustableStorage storage,
+            MockSpeaker speaker,
             MockOptions options) {
         this.unitId = unitId;
         this.ctx = ctx;
@@ -86,6 +88,7 @@ public final class VirtualUnitControls implements AutoCloseable {
         this.gnss = gnss;
         this.clock = clock;
         this.storage = storage;
+        this.speaker = speaker;
         this.options = options;
         ScheduledThreadPoolExecutor executor = new ScheduledThreadPoolExecutor(
                 1,
@@ -186,6 +189,11 @@ public final class VirtualUnitControls implements AutoCloseable {
         Object io = ctx.registry().get(Pi4jPeripherals.ledId(led));
         if (io instanceof Pwm pwm) return pwm.isOn();
         return ((DigitalOutput) io).isHigh();
+    }
+
+    /** The emulated loudspeaker: what the unit played, for the virtual-units page to play aloud. */
+    public MockSpeaker speaker() {
+        return speaker;
     }
 
     /** The haptic PWM output as Pi4J holds it. */

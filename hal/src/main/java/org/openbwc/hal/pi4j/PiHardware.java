@@ -22,6 +22,7 @@ import org.openbwc.hal.gnss.GpsdGnss;
 import org.openbwc.hal.mock.GpxReplay;
 import org.openbwc.hal.mock.GpxTrack;
 import org.openbwc.hal.system.FileStoreStorage;
+import org.openbwc.hal.system.JavaSoundSpeaker;
 import org.openbwc.hal.system.SystemDeviceClock;
 import org.openbwc.hal.system.WirelessProcRadio;
 import org.tinylog.Logger;
@@ -101,6 +102,7 @@ public final class PiHardware {
                 io.redLed(),
                 io.amberLed(),
                 io.haptics(),
+                JavaSoundSpeaker.open(unitId, config.audio().speaker()),
                 battery,
                 gnss,
                 clock,
