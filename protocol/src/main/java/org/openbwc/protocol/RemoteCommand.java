@@ -4,31 +4,36 @@ import java.util.Optional;
 
 /** Commands a unit accepts on {@code bwc/v1/<unit>/cmd/<name>}, with their wire names. */
 public enum RemoteCommand {
-    RECORD_START("record.start"),
-    RECORD_STOP("record.stop"),
-    MARKER("marker"),
-    LOCATE("locate"),
-    STEALTH_ON("stealth.on"),
-    STEALTH_OFF("stealth.off"),
-    PING("ping"),
+    RECORD_START("record.start", true),
+    RECORD_STOP("record.stop", true),
+    MARKER("marker", true),
+    LOCATE("locate", true),
+    STEALTH_ON("stealth.on", true),
+    STEALTH_OFF("stealth.off", true),
+    PING("ping", true),
     /** Start sending the live fragment stream to the gateway: args {@code url} (a WebSocket URL with a one-time ticket). */
-    LIVE_START("live.start"),
+    LIVE_START("live.start", false),
     /** Stop the live stream (the last viewer left, or policy). */
-    LIVE_STOP("live.stop");
+    LIVE_STOP("live.stop", false);
 
     private final String wire;
+    private final boolean operatorCommand;
 
-    RemoteCommand(String wire) {
+    RemoteCommand(String wire, boolean operatorCommand) {
         this.wire = wire;
+        this.operatorCommand = operatorCommand;
     }
 
     public String wire() {
         return wire;
     }
 
-    /** Whether an operator may send it through the gateway's generic command API (live.* go through the live API). */
+    /**
+     * Whether an operator may send it through the gateway's generic command API; the others are sent by the gateway's
+     * own services (live.* by the live API), which check and audit them there.
+     */
     public boolean operatorCommand() {
-        return this != LIVE_START && this != LIVE_STOP;
+        return operatorCommand;
     }
 
     public static Optional<RemoteCommand> fromWire(String wire) {
