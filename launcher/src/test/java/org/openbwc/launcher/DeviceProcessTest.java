@@ -400,12 +400,17 @@ class DeviceProcessTest {
 
     record Probe(int exit, String out) {}
 
-    /** {@code ffprobe}'s reading of a file's duration. */
+    /**
+     * {@code ffprobe}'s reading of a file's duration, read as MP4: left to guess, ffprobe can take random (sealed) bytes
+     * for some raw stream, which would say nothing about the media.
+     */
     static Probe probeDuration(Path ffprobe, Path file) throws IOException, InterruptedException {
         Process probe = new ProcessBuilder(
                         ffprobe.toString(),
                         "-v",
                         "error",
+                        "-f",
+                        "mov",
                         "-show_entries",
                         "format=duration",
                         "-of",
