@@ -31,13 +31,15 @@ import org.openbwc.hal.StorageReading;
 import org.openbwc.store.IndexedRecording;
 import org.openbwc.store.OffloadState;
 import org.openbwc.testsupport.TcpProxy;
+import org.tinylog.Logger;
 
 /**
  * Offload over a link that breaks: a real gateway (embedded broker, units' listener) and an enrolled unit's real
  * {@link UnitOffload} sending a signed recording of ~9 MiB in 1 MiB parts through a {@link TcpProxy}. The link is cut
- * mid-segment, or the gateway is stopped mid-segment and a new one started on the same data folder and port; either way
- * the recording ends up stored and verified, byte for byte, the unit holds the receipt, and no more than one part was
- * sent again.
+ * mid-segment, the gateway is stopped mid-segment and a new one started on the same data folder and port, or a gateway
+ * running as its own process ({@code bwc gateway}) is killed with SIGKILL mid-segment and started again; each way the
+ * recording ends up stored and verified, byte for byte, the unit holds the receipt, and no more than one part was sent
+ * again.
  */
 @Timeout(value = 240, unit = TimeUnit.SECONDS)
 class OffloadLinkCutTest {
@@ -123,6 +125,94 @@ class OffloadLinkCutTest {
         assertStoredVerifiedAndReceipted();
     }
 
+    @Test
+    void aGatewayProcessKilledMidSegmentResendsAtMostOnePartAndTheRecordingArrivesWhole() throws Exception {
+        // The in-process gateway made the CA and enrolled the unit; a gateway process takes over its data folder.
+        gateway.close();
+        gateway = null;
+        Path yaml = gatewayFile();
+        Process first = startGatewayProcess(yaml, "first");
+        try {
+            offload.start();
+            awaitStaged("seg-000002.mp4", PART_BYTES + PART_BYTES / 2);
+            first.destroyForcibly(); // SIGKILL: no shutdown hook, nothing flushed or closed
+            assertThat(first.waitFor(30, TimeUnit.SECONDS))
+                    .as("killed gateway gone")
+                    .isTrue();
+        } finally {
+            first.destroyForcibly();
+        }
+        Process second = startGatewayProcess(yaml, "second");
+        try {
+            OffloadReceipts receipts =
+                    new OffloadReceipts(unitDir.resolve("offload").resolve("receipts"));
+            await("the unit's receipt from the restarted gateway")
+                    .atMost(Duration.ofSeconds(150))
+                    .until(() -> receipts.has(rec.id));
+        } finally {
+            second.destroy(); // SIGTERM: the gateway closes its database, so the checks below can open it
+            if (!second.waitFor(30, TimeUnit.SECONDS)) second.destroyForcibly();
+        }
+        gateway = Gateway.start(config, Gateway.CaPolicy.CREATE_IF_MISSING);
+        assertStoredVerifiedAndReceipted();
+    }
+
+    /** The test gateway's settings as a gateway.yaml for {@code bwc gateway --config}. */
+    Path gatewayFile() throws IOException {
+        String yaml = String.join(
+                "\n",
+                "gatewayId: " + config.gatewayId(),
+                "mqtt:",
+                "  url: " + config.mqtt().url(),
+                "broker:",
+                "  embedded: true",
+                "  host: " + config.broker().host(),
+                "  port: " + config.broker().port(),
+                "http:",
+                "  host: " + config.http().host(),
+                "  port: " + config.http().port(),
+                "  unitPort: " + config.http().unitPort(),
+                "dataDir: \"" + Path.of(config.dataDir()).toAbsolutePath() + "\"",
+                "");
+        return Files.writeString(dir.resolve("gateway.yaml"), yaml);
+    }
+
+    /** {@code bwc gateway --config yaml} in a JVM of its own, once its units' listener takes connections. */
+    Process startGatewayProcess(Path yaml, String name) throws IOException {
+        await("ports free for the " + name + " gateway")
+                .atMost(Duration.ofSeconds(30))
+                .until(() -> PortCheck.isFree("127.0.0.1", config.http().unitPort())
+                        && PortCheck.isFree("127.0.0.1", config.http().port())
+                        && PortCheck.isFree("127.0.0.1", config.broker().port()));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(
+                        java,
+                        "--enable-native-access=ALL-UNNAMED",
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        Bwc.class.getName(),
+                        "gateway",
+                        "--config",
+                        yaml.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(dir.resolve("gateway-" + name + ".log").toFile())
+                .start();
+        try {
+            await("the " + name + " gateway's units' listener")
+                    .atMost(Duration.ofSeconds(90))
+                    .until(() -> {
+                        if (!p.isAlive())
+                            throw new AssertionError("the " + name + " gateway exited: "
+                                    + Files.readString(dir.resolve("gateway-" + name + ".log")));
+                        return !PortCheck.isFree("127.0.0.1", config.http().unitPort());
+                    });
+        } catch (RuntimeException | AssertionError e) {
+            p.destroyForcibly();
+            throw e;
+        }
+        return p;
+    }
+
     /** Waits until the gateway has staged at least {@code bytes} of {@code file}: the upload is inside that file. */
     void awaitStaged(String file, long bytes) {
         Path staged = Path.of(config.dataDir())
@@ -161,6 +251,7 @@ class OffloadLinkCutTest {
         assertThat(unitDir.resolve("evidence").resolve(rec.id).resolve(RecordingLayout.MANIFEST_FILE))
                 .exists();
         // A break loses at most the part in flight: the store confirms every part it wrote, and the unit resumes there.
+        Logger.info("offload over a break: {} bytes sent again ({} a part)", offload.bytesSent() - size, PART_BYTES);
         assertThat(offload.bytesSent()).as("bytes sent in parts").isBetween(size, size + PART_BYTES);
     }
 }
