@@ -479,10 +479,6 @@ public final class Gateway implements AutoCloseable {
         return registry;
     }
 
-    /**
-     * The agency's units: what the embedded broker's extension asks ({@code directory::admits}) and listens to for
-     * revocations ({@link UnitDirectory#listen}).
-     */
     /** Enrolment of units: tokens, certificates, revocation (the same service as the web app's and the CLI's). */
     public EnrolmentService enrolment() {
         return enrolment;
@@ -515,6 +511,10 @@ public final class Gateway implements AutoCloseable {
         return evidence.catalog();
     }
 
+    /**
+     * The agency's units: what the embedded broker's extension asks ({@code directory::admits}) and listens to for
+     * revocations ({@link UnitDirectory#listen}).
+     */
     public UnitDirectory units() {
         return units;
     }

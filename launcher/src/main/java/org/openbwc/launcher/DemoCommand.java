@@ -399,10 +399,6 @@ public final class DemoCommand implements Callable<Integer> {
         return "\"" + text.replace("\\", "\\\\").replace("\"", "\\\"") + "\"";
     }
 
-    /**
-     * The demo's gateway settings as a file, so the gateway's own commands work on the running demo as on any gateway
-     * ({@code bwc gateway unit revoke bwc-002 --config bwc-data/gateway/gateway.yaml}). Rewritten at each start.
-     */
     /** The named top-level sections of a YAML file, as written there (each key line and its indented lines). */
     static String sections(String yaml, List<String> names) {
         StringBuilder out = new StringBuilder();
@@ -415,6 +411,10 @@ public final class DemoCommand implements Callable<Integer> {
         return out.toString();
     }
 
+    /**
+     * The demo's gateway settings as a file, so the gateway's own commands work on the running demo as on any gateway
+     * ({@code bwc gateway unit revoke bwc-002 --config bwc-data/gateway/gateway.yaml}). Rewritten at each start.
+     */
     private Path writeGatewayFile(GatewayConfig gw, String evidenceYaml) {
         Path file = Path.of(gw.dataDir()).resolve("gateway.yaml");
         String yaml = String.join(
