@@ -220,6 +220,19 @@ public final class OfficerRoster {
         });
     }
 
+    /** Units that carried an officer once and carry nobody now: the gateway keeps them unassigned. */
+    public List<String> unassignedUnits() {
+        return query("listing the unassigned units", c -> {
+            try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT unit_id FROM officer_assignments"
+                            + " WHERE unit_id NOT IN (SELECT unit_id FROM unit_officers) ORDER BY unit_id");
+                    ResultSet r = s.executeQuery()) {
+                List<String> out = new ArrayList<>();
+                while (r.next()) out.add(r.getString(1));
+                return out;
+            }
+        });
+    }
+
     /** The unit's assignments, newest first, at most {@code limit}. */
     public List<UnitAssignment> history(String unitId, int limit) {
         if (limit < 1) throw new IllegalArgumentException("limit " + limit + " must be >= 1");

@@ -112,6 +112,7 @@ class OfficerRosterTest {
         assertThat(ended.unassignedAt()).isEqualTo(T0.plusSeconds(3600));
         assertThat(ended.endReason()).isEqualTo(OfficerRoster.DOCKED);
         assertThat(roster.officerOf("bwc-001")).isEmpty();
+        assertThat(roster.unassignedUnits()).containsExactly("bwc-001");
         assertThat(roster.unassign("bwc-001", "gateway", OfficerRoster.DOCKED, T0))
                 .isEmpty();
         assertThat(roster.history("bwc-001", 10)).singleElement().satisfies(h -> {
