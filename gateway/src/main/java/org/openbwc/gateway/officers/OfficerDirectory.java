@@ -244,14 +244,19 @@ public final class OfficerDirectory implements FleetRegistry.Listener, AutoClose
     }
 
     /**
-     * A unit online that shows another officer than wanted gets its assignment again (at most every
-     * {@link #RESEND_INTERVAL}, and never while one is on its way).
+     * A unit online that shows another officer than wanted gets its assignment again: at once when it showed the
+     * wanted one before, else at most every {@link #RESEND_INTERVAL}, and never while one is on its way.
      */
     @Override
     public void unitChanged(UnitView unit) {
         if (!unit.online() || unit.revoked()) return;
         Wanted w = wanted.get(unit.id());
-        if (w == null || w.officerId().equals(unit.officerId())) return;
+        if (w == null) return;
+        if (w.officerId().equals(unit.officerId())) {
+            // In step: should it show another officer later (restored from an old state), it is told again at once.
+            lastSent.remove(unit.id());
+            return;
+        }
         if (inFlight.containsKey(unit.id())) return;
         Instant last = lastSent.get(unit.id());
         Instant now = clock.instant();
@@ -305,6 +310,11 @@ public final class OfficerDirectory implements FleetRegistry.Listener, AutoClose
         } catch (RejectedExecutionException e) {
             Logger.debug("officer directory closed; task dropped");
         }
+    }
+
+    /** Waits until the work queued so far (re-sends, docking) is done: for tests. */
+    void awaitQueued() throws InterruptedException, ExecutionException, TimeoutException {
+        worker.submit(() -> {}).get(10, TimeUnit.SECONDS);
     }
 
     @Override
