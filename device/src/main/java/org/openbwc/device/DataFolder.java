@@ -14,6 +14,7 @@ import org.openbwc.device.evidence.DeviceKey;
  *   pre-event/                  the pre-event buffer's scratch files, beside the evidence so on the same (real) disk
  *   keys/                       the unit's signing key: device-key.pem, and device-key.pub.pem for enrolment
  *   link/                       events the gateway has not acknowledged yet (events.journal)
+ *   officer.json                the officer the gateway assigned (officer.assign), kept across restarts
  * </pre>
  *
  * @param root the data folder itself
@@ -25,6 +26,7 @@ public record DataFolder(Path root) {
     private static final String PRE_EVENT = "pre-event";
     private static final String KEYS = "keys";
     private static final String LINK = "link";
+    private static final String OFFICER = "officer.json";
 
     public DataFolder {
         if (root == null) throw new IllegalArgumentException("a data folder is required");
@@ -53,5 +55,10 @@ public record DataFolder(Path root) {
     /** The folder of the unit's signing key (see {@link DeviceKey#loadOrCreate}). */
     public Path keys() {
         return root.resolve(KEYS);
+    }
+
+    /** The officer the gateway assigned to the unit (see {@link OfficerAssignment}). */
+    public Path officer() {
+        return root.resolve(OFFICER);
     }
 }

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.UUID;
+import java.util.function.Supplier;
 import org.openbwc.config.UnitConfig;
 import org.openbwc.device.core.AlarmChange;
 import org.openbwc.device.core.Cause;
@@ -63,17 +64,24 @@ final class Telemetry {
     private BatteryReading battery;
     private StorageReading storage;
     private boolean sensorFailureLogged;
+    // The officer now: the gateway's assignment, else the config's.
+    private final Supplier<String> officerId;
 
     Telemetry(UnitConfig config, Hardware hw, String firmware) {
+        this(config, hw, firmware, config::officerId);
+    }
+
+    Telemetry(UnitConfig config, Hardware hw, String firmware, Supplier<String> officerId) {
         this.config = config;
         this.hw = hw;
         this.firmware = firmware;
+        this.officerId = officerId;
     }
 
     /** The Will registered at connect: what the broker says if this unit vanishes. */
     UnitStatus offlineStatus() {
         return UnitStatus.offline(
-                config.unitId(), config.officerId(), firmware, hw.clock().now());
+                config.unitId(), officerId.get(), firmware, hw.clock().now());
     }
 
     /** What a unit says itself when it shuts down cleanly. */
@@ -85,7 +93,7 @@ final class Telemetry {
                 false,
                 false,
                 false,
-                config.officerId(),
+                officerId.get(),
                 battery(),
                 storage(),
                 null,
@@ -116,7 +124,7 @@ final class Telemetry {
                 true,
                 s.stealth(),
                 s.sos(),
-                config.officerId(),
+                officerId.get(),
                 battery(),
                 storage(),
                 recording ? s.recordingId() : null,
@@ -145,6 +153,26 @@ final class Telemetry {
                 e.state(),
                 causeOf(e.cause()),
                 detailsOf(e),
+                ++eventSeq,
+                bootId);
+    }
+
+    /**
+     * {@code officer.changed}: the gateway assigned {@code change.now()} (empty id: unassigned) in place of
+     * {@code change.previous()}.
+     */
+    UnitEvent officerChanged(OfficerAssignment.Change change, String requestedBy, ControllerSnapshot s) {
+        Map<String, String> details = new LinkedHashMap<>();
+        details.put("officerId", change.now().officerId());
+        details.put("previous", change.previous().officerId());
+        return new UnitEvent(
+                Payload.VERSION,
+                config.unitId(),
+                EventType.OFFICER_CHANGED,
+                hw.clock().now(),
+                s.state(),
+                "remote:" + requestedBy,
+                details,
                 ++eventSeq,
                 bootId);
     }

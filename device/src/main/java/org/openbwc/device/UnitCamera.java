@@ -63,6 +63,8 @@ final class UnitCamera implements AutoCloseable {
 
     private final String failure;
     private volatile boolean recordingAudio;
+    /** The officer new recordings name in their manifest; changed by {@link #officer}. */
+    private volatile String officerId;
     /** Knows the newest fragment handed to the writer, so a stop can wait for the footage up to its instant. */
     private final FragmentFanOut fanOut;
 
@@ -74,6 +76,7 @@ final class UnitCamera implements AutoCloseable {
             List<? extends FragmentSink> liveOutputs)
             throws IOException {
         this.config = config;
+        this.officerId = config.officerId();
         DataFolder data = DataFolder.of(config);
         Path evidenceRoot = data.evidence();
         DeviceKey.Opened opened = DeviceKey.open(data.keys(), evidenceRoot);
@@ -225,6 +228,15 @@ final class UnitCamera implements AutoCloseable {
         return new EvidenceVerifier().verify(recordingDir, Optional.of(key.publicKey()));
     }
 
+    /**
+     * The officer now carrying the unit: burned into the picture from the next frame on and named in the manifest of
+     * the next recording. A recording already open keeps the officer it started with in its manifest.
+     */
+    void officer(String newOfficerId) {
+        officerId = newOfficerId;
+        if (pipeline != null) pipeline.officer(overlayText(newOfficerId));
+    }
+
     /** Opens a recording with the pre-event buffer at its head. */
     void startRecording(String recordingId, String trigger, Instant startedAt, boolean clockSet) throws IOException {
         if (pipeline == null) {
@@ -240,7 +252,7 @@ final class UnitCamera implements AutoCloseable {
                 new RecordingRequest(
                         recordingId,
                         config.unitId(),
-                        config.officerId(),
+                        officerId,
                         trigger,
                         startedAt,
                         clockSet ? "system" : "unset",

@@ -36,12 +36,15 @@ final class UnitCommands {
     private final Supplier<UnitState> state;
     private final LiveVideo live;
     private final Supplier<Optional<String>> cameraFailure;
+    private final Function<CommandRequest, String> assignOfficer;
 
     /**
      * @param loop the controller thread
      * @param apply runs an input through the controller and acts on the decision; called on {@code loop}
      * @param state the controller's state, for the answers
      * @param cameraFailure why the camera is not capturing, or empty
+     * @param assignOfficer applies {@code officer.assign} on {@code loop} and returns what it did; throws
+     *     {@link IllegalArgumentException} (bad args) or {@link java.io.UncheckedIOException} (not kept) to refuse
      */
     UnitCommands(
             String unitId,
@@ -50,7 +53,8 @@ final class UnitCommands {
             Function<ControllerInput, Decision> apply,
             Supplier<UnitState> state,
             LiveVideo live,
-            Supplier<Optional<String>> cameraFailure) {
+            Supplier<Optional<String>> cameraFailure,
+            Function<CommandRequest, String> assignOfficer) {
         this.unitId = unitId;
         this.tag = "[" + unitId + "] ";
         this.clock = clock;
@@ -59,6 +63,17 @@ final class UnitCommands {
         this.state = state;
         this.live = live;
         this.cameraFailure = cameraFailure;
+        this.assignOfficer = assignOfficer;
+    }
+
+    /** {@code officer.assign}, on the controller thread: a refusal names what was wrong. */
+    private CommandReply officer(String name, CommandRequest request) {
+        try {
+            String done = assignOfficer.apply(request);
+            return CommandReply.ok(unitId, name, done, state.get(), clock.now());
+        } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
+            return CommandReply.error(unitId, name, e.getMessage(), state.get(), clock.now());
+        }
     }
 
     /** Hands the command to the controller thread (or the live video) and waits for the answer. */
@@ -77,15 +92,18 @@ final class UnitCommands {
         if (command.get() == RemoteCommand.LIVE_START || command.get() == RemoteCommand.LIVE_STOP) {
             return live.command(command.get(), request, now, state, cameraFailure.get());
         }
-        Callable<CommandReply> task = () -> {
-            Decision d = apply.apply(new RemoteCommandInput(command.get(), request.requestedBy(), request.args()));
-            UnitState after = state.get();
-            Instant at = clock.now();
-            if (d.reply() == null) return CommandReply.ok(unitId, name, "", after, at);
-            return d.reply().ok()
-                    ? CommandReply.ok(unitId, name, d.reply().reason(), after, at)
-                    : CommandReply.error(unitId, name, d.reply().reason(), after, at);
-        };
+        Callable<CommandReply> task = command.get() == RemoteCommand.OFFICER_ASSIGN
+                ? () -> officer(name, request)
+                : () -> {
+                    Decision d =
+                            apply.apply(new RemoteCommandInput(command.get(), request.requestedBy(), request.args()));
+                    UnitState after = state.get();
+                    Instant at = clock.now();
+                    if (d.reply() == null) return CommandReply.ok(unitId, name, "", after, at);
+                    return d.reply().ok()
+                            ? CommandReply.ok(unitId, name, d.reply().reason(), after, at)
+                            : CommandReply.error(unitId, name, d.reply().reason(), after, at);
+                };
         try {
             return loop.submit(task).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {

@@ -45,6 +45,7 @@ import org.openbwc.evidence.VerificationResult;
 import org.openbwc.hal.Button;
 import org.openbwc.hal.Hardware;
 import org.openbwc.protocol.Backlog;
+import org.openbwc.protocol.CommandRequest;
 import org.openbwc.protocol.StreamHandle;
 import org.openbwc.protocol.UnitEvent;
 import org.openbwc.protocol.UnitState;
@@ -83,6 +84,7 @@ public final class UnitRuntime implements AutoCloseable {
     private final EventLog eventLog;
     private final UnitLink link;
     private final AlarmWatch alarmWatch;
+    private final OfficerAssignment officer;
     private volatile UnitEnrolment enrolment;
     private final UnitOffload offload;
 
@@ -119,12 +121,22 @@ public final class UnitRuntime implements AutoCloseable {
                 this::submit,
                 this::publishStream,
                 this::publishStatus);
-        this.camera = UnitCamera.start(config, firmware, this::onSealed, this::onFailed, live.outputs());
+        // The gateway's assignment, kept on storage, wins over the config's officerId from the first frame on.
+        this.officer = OfficerAssignment.open(DataFolder.of(config).officer(), config.unitId(), config.officerId());
+        this.camera = UnitCamera.start(
+                config.withOfficerId(officer.officerId()), firmware, this::onSealed, this::onFailed, live.outputs());
         this.evidence = new EvidenceRecorder(config.unitId(), hw.clock(), camera);
-        this.telemetry = new Telemetry(config, hw, firmware);
+        this.telemetry = new Telemetry(config, hw, firmware, officer::officerId);
         this.eventLog = new EventLog(config.unitId());
         UnitCommands commands = new UnitCommands(
-                config.unitId(), hw.clock(), loop, this::apply, controller::state, live, camera::failure);
+                config.unitId(),
+                hw.clock(),
+                loop,
+                this::apply,
+                controller::state,
+                live,
+                camera::failure,
+                this::assignOfficer);
         UnitKeyFiles keys = new UnitKeyFiles(DataFolder.of(config).keys());
         this.link = new UnitLink(
                 config.unitId(),
@@ -246,7 +258,7 @@ public final class UnitRuntime implements AutoCloseable {
                 "{}unit started in {} (officer '{}', broker {})",
                 tag,
                 controller.state(),
-                config.officerId(),
+                officer.officerId(),
                 config.mqtt().url());
     }
 
@@ -322,6 +334,22 @@ public final class UnitRuntime implements AutoCloseable {
         }
         renderIndicators(now);
         return d;
+    }
+
+    /**
+     * {@code officer.assign} from the gateway, on the controller thread: kept on storage, then the overlay, new
+     * recordings and the status carry the new officer at once, and the gateway hears {@code officer.changed}.
+     */
+    private String assignOfficer(CommandRequest request) {
+        OfficerAssignment.Change change = officer.assign(request.args());
+        String now = change.now().officerId();
+        if (!change.changed()) return now.isEmpty() ? "no officer assigned already" : "officer " + now + " already";
+        camera.officer(now);
+        UnitEvent wire = telemetry.officerChanged(change, request.requestedBy(), controller.snapshot());
+        link.publishEvent(wire);
+        eventLog.log(wire);
+        publishStatus();
+        return now.isEmpty() ? "officer unassigned" : "officer " + now + " assigned";
     }
 
     private void publishStream(StreamHandle handle) {
@@ -423,6 +451,11 @@ public final class UnitRuntime implements AutoCloseable {
 
     public String unitId() {
         return config.unitId();
+    }
+
+    /** The officer now carrying the unit (the gateway's assignment, else the config's); empty while unassigned. */
+    public String officerId() {
+        return officer.officerId();
     }
 
     public boolean isConnected() {

@@ -43,6 +43,7 @@ import org.openbwc.gateway.identity.EvidenceKeyWatch;
 import org.openbwc.gateway.identity.GatewayPki;
 import org.openbwc.gateway.identity.UnitDirectory;
 import org.openbwc.gateway.live.LiveService;
+import org.openbwc.gateway.officers.OfficerDirectory;
 import org.openbwc.gateway.offload.OffloadReceiver;
 import org.openbwc.gateway.web.AdminRoutes;
 import org.openbwc.gateway.web.AlertRoutes;
@@ -56,6 +57,7 @@ import org.openbwc.gateway.web.HealthRoutes;
 import org.openbwc.gateway.web.HttpJson;
 import org.openbwc.gateway.web.LiveRoutes;
 import org.openbwc.gateway.web.LiveSockets;
+import org.openbwc.gateway.web.OfficerRoutes;
 import org.openbwc.gateway.web.OffloadRoutes;
 import org.openbwc.gateway.web.Routes;
 import org.openbwc.gateway.web.WebAccess;
@@ -108,6 +110,7 @@ public final class Gateway implements AutoCloseable {
     private final RetentionPolicy retention;
     private final AutoCloseable retentionSweeps;
     private final AgencyKeys agencyKeys;
+    private OfficerDirectory officers;
 
     private Gateway(
             GatewayConfig config,
@@ -250,6 +253,7 @@ public final class Gateway implements AutoCloseable {
         ReportedRecordings reported = null;
         EvidenceObjects objects = null;
         AutoCloseable retentionSweeps = null;
+        OfficerDirectory officerDirectory = null;
         try {
             Clock clock = Clock.systemUTC();
             Path dataDir = Path.of(config.dataDir());
@@ -347,6 +351,19 @@ public final class Gateway implements AutoCloseable {
             registry.listen(live);
             alerts.listen(live);
 
+            // officers/: the directory and the units' assignments, sent to units as officer.assign and kept in step.
+            OfficerDirectory officers = new OfficerDirectory(
+                            evidence.officers(),
+                            registry,
+                            commands::send,
+                            audit,
+                            id,
+                            config.officers().unassignOnDock(),
+                            commandTimeout,
+                            clock)
+                    .follow();
+            officerDirectory = officers;
+
             // web/: each route group gets what it serves.
             AtomicInteger boundUnitPort = new AtomicInteger(config.http().unitPort());
             EventStream events = new EventStream(
@@ -369,6 +386,7 @@ public final class Gateway implements AutoCloseable {
                     new OffloadRoutes(offload, admission, audit, json),
                     new EvidenceRoutes(
                             evidence.catalog(), objects, audit, json, clock, retention::isCategory, agencyKeys));
+            routes.officers(new OfficerRoutes(officers, registry, id, audit, json));
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
             int unitPort = httpPort == FROM_CONFIG ? config.http().unitPort() : 0;
             WebServer http = WebServer.start(listeners(config, pki, port, unitPort), json, routes);
@@ -393,6 +411,7 @@ public final class Gateway implements AutoCloseable {
                     retention,
                     retentionSweeps,
                     agencyKeys);
+            gateway.officers = officers;
             Logger.info(
                     "Gateway {} started in {} ms: web console {}, units' listener {}, MQTT {} ({}), {} units known",
                     id,
@@ -405,6 +424,7 @@ public final class Gateway implements AutoCloseable {
             return gateway;
         } catch (RuntimeException | Error e) {
             if (retentionSweeps != null) stopSweeps(retentionSweeps);
+            if (officerDirectory != null) officerDirectory.close();
             if (connection != null) connection.close();
             if (commands != null) commands.close();
             if (reported != null) reported.close();
@@ -506,6 +526,11 @@ public final class Gateway implements AutoCloseable {
         }
     }
 
+    /** The officer directory and the units' assignments. */
+    public OfficerDirectory officers() {
+        return officers;
+    }
+
     /** The evidence index: every recording the units reported, with its custody. */
     public RecordingCatalog evidenceIndex() {
         return evidence.catalog();
@@ -532,6 +557,7 @@ public final class Gateway implements AutoCloseable {
         } catch (RuntimeException e) {
             Logger.warn(e, "Stopping the HTTP API failed");
         }
+        if (officers != null) officers.close();
         connection.close();
         commands.close();
         if (broker != null) broker.close();

@@ -38,7 +38,9 @@ public enum EventType implements JsonNamed {
     STORAGE_LOW("storage.low"),
     CLOCK_UNSET("clock.unset"),
     DOCKED("docked"),
-    UNDOCKED("undocked");
+    UNDOCKED("undocked"),
+    /** The officer assigned to the unit changed ({@code officer.assign}); details {@code officerId}, {@code previous}. */
+    OFFICER_CHANGED("officer.changed");
 
     private final String wire;
 

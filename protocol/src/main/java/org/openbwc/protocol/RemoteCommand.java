@@ -14,7 +14,12 @@ public enum RemoteCommand {
     /** Start sending the live fragment stream to the gateway: args {@code url} (a WebSocket URL with a one-time ticket). */
     LIVE_START("live.start", false),
     /** Stop the live stream (the last viewer left, or policy). */
-    LIVE_STOP("live.stop", false);
+    LIVE_STOP("live.stop", false),
+    /**
+     * The officer now carrying the unit (the shift's check-out): args {@code officerId}, {@code name},
+     * {@code callsign}; an empty {@code officerId} unassigns. Sent by the gateway's officer directory.
+     */
+    OFFICER_ASSIGN("officer.assign", false);
 
     private final String wire;
     private final boolean operatorCommand;

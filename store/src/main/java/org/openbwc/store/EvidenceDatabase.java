@@ -119,6 +119,11 @@ public final class EvidenceDatabase implements AutoCloseable {
         return new RecordingCatalog(pool, Clock.systemUTC());
     }
 
+    /** The officer directory and the units' assignments, in this database. */
+    public OfficerRoster officers() {
+        return new OfficerRoster(pool);
+    }
+
     /** What this database was opened with. */
     public DatabaseConfig config() {
         return config;

@@ -271,6 +271,8 @@ public final class RecordingController {
             case PING -> CommandOutcome.ok("pong");
             // The runtime handles the live stream itself; it never hands these to the controller.
             case LIVE_START, LIVE_STOP -> CommandOutcome.refused(c.command().wire() + " is not a recording command");
+            // handled by the runtime's officer assignment, never by the controller
+            case OFFICER_ASSIGN -> CommandOutcome.refused(c.command().wire() + " is not a recording command");
         };
     }
 

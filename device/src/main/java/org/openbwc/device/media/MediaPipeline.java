@@ -61,6 +61,9 @@ public final class MediaPipeline implements AutoCloseable {
     private volatile long firstPictureNanos = -1;
     // Min over pictures of (nanoTime at hand-over - timestamp): see captureNanos. Written by the capture thread only.
     private volatile long captureOriginNanos = Long.MAX_VALUE;
+    // The officer the overlay should show (written by officer(), any thread) and the one it shows (capture thread).
+    private volatile String overlayOfficer;
+    private volatile String overlayOfficerShown;
 
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
@@ -76,6 +79,8 @@ public final class MediaPipeline implements AutoCloseable {
         this.audioAllowed = audioAllowed;
         this.font = font;
         this.unit = settings.unitId();
+        this.overlayOfficer = settings.officerId();
+        this.overlayOfficerShown = settings.officerId();
         this.pictures = new ArrayBlockingQueue<>(queueFrames);
         // at most one slot per queued picture, one being encoded, one being filled by the capture thread
         this.slots = new PictureSlots(queueFrames + 2);
@@ -123,6 +128,21 @@ public final class MediaPipeline implements AutoCloseable {
 
     public EncoderSettings settings() {
         return settings;
+    }
+
+    /**
+     * Burns another officer id (already made safe for the overlay, see {@link EncoderSettings}) into the pictures from
+     * the next one captured on, without restarting anything: the capture thread gives the overlay's drawtext its new
+     * text between two pictures. Empty: nobody assigned. Without an overlay, nothing to do.
+     */
+    public void officer(String officerId) {
+        Objects.requireNonNull(officerId, "officerId");
+        overlayOfficer = officerId;
+    }
+
+    /** The officer id the overlay burns into the pictures now (for tests and the log). */
+    public String overlayOfficer() {
+        return overlayOfficerShown;
     }
 
     /** True from start until it is closed or the camera or the encoder failed (see {@link #failure()}). */
@@ -249,6 +269,21 @@ public final class MediaPipeline implements AutoCloseable {
 
     // ---------------------------------------------------------------- video capture thread
 
+    /** Gives the overlay the officer asked for, when it changed: one comparison per picture otherwise. */
+    private void retext(PictureGraph overlay) {
+        String wanted = overlayOfficer;
+        if (wanted.equals(overlayOfficerShown)) return;
+        try {
+            overlay.reinit(OverlayFilter.reinit(settings, wanted));
+            overlayOfficerShown = wanted;
+            Logger.debug("unit {}: overlay shows officer '{}'", unit, wanted);
+        } catch (RuntimeException e) {
+            // Evidence goes on with the old text rather than stopping; the unit's status names the new officer.
+            Logger.error("unit {}: the overlay could not change to officer '{}': {}", unit, wanted, e.getMessage());
+            overlayOfficer = overlayOfficerShown;
+        }
+    }
+
     private void captureVideo() {
         FFmpegFrameGrabber grabber = Sources.video(settings);
         PictureGraph conversion = null;
@@ -318,6 +353,7 @@ public final class MediaPipeline implements AutoCloseable {
                     picture = conversion.filter(picture, timestamp);
                     if (picture == null) continue;
                 }
+                if (overlay != null) retext(overlay);
                 // by reference, or copied once where the overlay must not draw into it (see PictureSlots)
                 AVFrame slot = slots.take(picture, timestamp, overlay != null);
                 if (slot != null && overlay != null && !slots.draw(slot, overlay)) slot = null;

@@ -45,8 +45,35 @@ final class OverlayFilter {
     }
 
     private static String describe(EncoderSettings settings, Path font, String time) {
-        String ids = "  UNIT " + settings.unitId()
-                + (settings.officerId().isBlank() ? "" : "  OFFICER " + settings.officerId());
+        Line line = line(settings, settings.officerId(), time);
+        return "drawtext=fontfile=" + quoteGraph(escapeOption(font.toString()))
+                + ":text=" + quoteGraph(line.text())
+                + ":fontsize=" + line.fontSize() + ":fontcolor=white"
+                + ":box=1:boxcolor=black@0.75:boxborderw=" + Math.max(2, line.margin() / 2)
+                + ":x=" + line.margin() + ":y=" + line.margin();
+    }
+
+    /**
+     * The options that change drawtext's line to another officer's, for its {@code reinit} command (see
+     * {@link PictureGraph#reinit}): text and font size, at the option level only, as a command's argument does not pass
+     * the filter graph's parser. The other options (font, box, place) stay.
+     */
+    static String reinit(EncoderSettings settings, String officerId) {
+        Line line = line(settings, officerId, UTC_TIME);
+        return "text=" + line.text() + ":fontsize=" + line.fontSize();
+    }
+
+    /** As {@link #reinit} with a fixed time, for tests (see {@link #drawtextAt}). */
+    static String reinitAt(EncoderSettings settings, String officerId, Instant time) {
+        Line line = line(settings, officerId, escapeOption(SECOND.format(time)));
+        return "text=" + line.text() + ":fontsize=" + line.fontSize();
+    }
+
+    /** The overlay's line, option-escaped, with the font size that lets all of it fit. */
+    private record Line(String text, int fontSize, int margin) {}
+
+    private static Line line(EncoderSettings settings, String officerId, String time) {
+        String ids = "  UNIT " + settings.unitId() + (officerId.isBlank() ? "" : "  OFFICER " + officerId);
         String text = time + escapeOption(ids);
         int margin = Math.max(4, settings.height() / 45);
         // as large as legible at this height, but the whole line must fit: a clipped officer id is worse than small
@@ -54,11 +81,7 @@ final class OverlayFilter {
         int visibleChars = "2025-03-01T14:07:09Z".length() + ids.length();
         int fitsWidth = (int) ((settings.width() - 2 * margin) / (visibleChars * MONOSPACE_ADVANCE));
         int fontSize = Math.max(8, Math.min(Math.max(12, settings.height() / 22), fitsWidth));
-        return "drawtext=fontfile=" + quoteGraph(escapeOption(font.toString()))
-                + ":text=" + quoteGraph(text)
-                + ":fontsize=" + fontSize + ":fontcolor=white"
-                + ":box=1:boxcolor=black@0.75:boxborderw=" + Math.max(2, margin / 2)
-                + ":x=" + margin + ":y=" + margin;
+        return new Line(text, fontSize, margin);
     }
 
     /** Escapes what av_opt_set_from_string treats specially in an option value. */

@@ -8,6 +8,7 @@ import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_config;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_create_filter;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_free;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_parse_ptr;
+import static org.bytedeco.ffmpeg.global.avfilter.avfilter_graph_send_command;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_alloc;
 import static org.bytedeco.ffmpeg.global.avfilter.avfilter_inout_free;
 import static org.bytedeco.ffmpeg.global.avutil.AVERROR_EAGAIN;
@@ -97,6 +98,16 @@ final class PictureGraph implements AutoCloseable {
         if (result == AVERROR_EAGAIN()) return null;
         check(result, "filter graph output");
         return out;
+    }
+
+    /**
+     * Gives the overlay's drawtext new options ({@link OverlayFilter#reinit}) between two pictures, without
+     * rebuilding the graph: the next picture filtered carries the new text. Capture thread only, as {@link #filter}.
+     */
+    void reinit(String options) {
+        check(
+                avfilter_graph_send_command(graph, "drawtext", "reinit", options, (BytePointer) null, 0, 0),
+                "overlay text change");
     }
 
     @Override

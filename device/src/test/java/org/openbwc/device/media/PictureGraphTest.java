@@ -86,6 +86,51 @@ class PictureGraphTest {
     }
 
     @Test
+    void theOverlaysOfficerChangesBetweenTwoPicturesAsIfTheGraphHadBeenBuiltWithTheNewOne() {
+        java.time.Instant at = java.time.Instant.parse("2025-03-01T14:07:09Z");
+        EncoderSettings reassigned = EncoderSettings.mock("bwc-0042", "K-9/12").withVideo(320, 180, 15);
+        byte[] oldOfficer;
+        byte[] newOfficer;
+        byte[] unassigned;
+        try (PictureGraph overlay =
+                PictureGraph.overlay(SETTINGS, OverlayFilter.drawtextAt(SETTINGS, BundledFont.path(), at))) {
+            oldOfficer = drawn(overlay);
+            overlay.reinit(OverlayFilter.reinitAt(SETTINGS, "K-9/12", at));
+            newOfficer = drawn(overlay);
+            overlay.reinit(OverlayFilter.reinitAt(SETTINGS, "", at));
+            unassigned = drawn(overlay);
+        }
+        byte[] builtWithNew;
+        try (PictureGraph fresh =
+                PictureGraph.overlay(reassigned, OverlayFilter.drawtextAt(reassigned, BundledFont.path(), at))) {
+            builtWithNew = drawn(fresh);
+        }
+        byte[] builtUnassigned;
+        EncoderSettings nobody = EncoderSettings.mock("bwc-0042", "").withVideo(320, 180, 15);
+        try (PictureGraph fresh =
+                PictureGraph.overlay(nobody, OverlayFilter.drawtextAt(nobody, BundledFont.path(), at))) {
+            builtUnassigned = drawn(fresh);
+        }
+
+        assertThat(newOfficer).as("the new officer is drawn").isNotEqualTo(oldOfficer);
+        assertThat(newOfficer).as("pixel for pixel the new officer's overlay").isEqualTo(builtWithNew);
+        assertThat(unassigned).as("no officer drawn").isEqualTo(builtUnassigned).isNotEqualTo(newOfficer);
+    }
+
+    private static final java.util.concurrent.atomic.AtomicLong PTS = new java.util.concurrent.atomic.AtomicLong();
+
+    /** The luma of a black picture after {@code overlay}. */
+    private static byte[] drawn(PictureGraph overlay) {
+        AVFrame picture = picture(320, 180, AV_PIX_FMT_YUV420P, 16);
+        try {
+            AVFrame out = overlay.filter(picture, PTS.addAndGet(66_666));
+            return luma(out);
+        } finally {
+            av_frame_free(picture);
+        }
+    }
+
+    @Test
     void aPictureSharedWithSomeoneElseIsDrawnIntoACopyAndTheirsIsLeftAlone() {
         withSharedPicture((picture, other, slots) -> {
             try (PictureGraph overlay =

@@ -23,6 +23,7 @@ public final class Routes {
     private final EnrolmentRoutes enrolment;
     private final OffloadRoutes offload;
     private final EvidenceRoutes evidence;
+    private OfficerRoutes officers;
 
     public Routes(
             WebAccess access,
@@ -51,6 +52,12 @@ public final class Routes {
         this.enrolment = enrolment;
         this.offload = offload;
         this.evidence = evidence;
+    }
+
+    /** Serves the officer directory too (the gateway does; tests of the other routes leave it out). */
+    public Routes officers(OfficerRoutes officerRoutes) {
+        this.officers = officerRoutes;
+        return this;
     }
 
     void mount(Javalin app) {
@@ -137,6 +144,20 @@ public final class Routes {
             app.get("/api/offload/recordings/{id}", offload::receipt, Access.PUBLIC);
             app.post("/api/offload/recordings/{id}/complete", offload::complete, Access.PUBLIC);
         }
+
+        if (officers != null) mountOfficers(app);
+    }
+
+    /** The officer directory: viewers read it, supervisors manage officers and assign them to units. */
+    private void mountOfficers(Javalin app) {
+        app.get("/admin/officers", ctx -> pages.page(ctx, "admin-officers.html"), Access.PUBLIC);
+        app.get("/api/officers", officers::list, Access.VIEWER);
+        app.post("/api/officers", officers::add, Access.SUPERVISOR);
+        app.put("/api/officers/{id}", officers::update, Access.SUPERVISOR);
+        app.delete("/api/officers/{id}", officers::remove, Access.SUPERVISOR);
+        app.get("/api/units/{id}/officer", officers::unitOfficer, Access.VIEWER);
+        app.put("/api/units/{id}/officer", officers::assign, Access.SUPERVISOR);
+        app.delete("/api/units/{id}/officer", officers::unassign, Access.SUPERVISOR);
     }
 
     /** Ends every event stream (browsers reconnect to whatever serves the address next). */

@@ -91,6 +91,20 @@ final class TestWeb implements AutoCloseable {
             Path dataDir,
             String gatewayId,
             Evidence evidence) {
+        return start(listeners, auth, registry, connection, commands, dataDir, gatewayId, evidence, null);
+    }
+
+    /** With the officer directory too, made by {@code officers} from the audit log the routes write to. */
+    static TestWeb start(
+            WebServer.Listeners listeners,
+            Authenticator auth,
+            FleetRegistry registry,
+            FleetConnection connection,
+            CommandClient commands,
+            Path dataDir,
+            String gatewayId,
+            Evidence evidence,
+            java.util.function.Function<AuditLog, org.openbwc.gateway.officers.OfficerDirectory> officers) {
         Clock clock = Clock.systemUTC();
         ObjectMapper json = HttpJson.mapper();
         Duration commandTimeout = Duration.ofMillis(500);
@@ -146,6 +160,8 @@ final class TestWeb implements AutoCloseable {
                                 clock,
                                 c -> !c.equals("bogus"),
                                 AgencyKeys.none()));
+        if (officers != null)
+            routes.officers(new OfficerRoutes(officers.apply(audit), registry, gatewayId, audit, json));
         return new TestWeb(WebServer.start(listeners, json, routes), events, metrics);
     }
 
