@@ -38,7 +38,15 @@ public enum EventType implements JsonNamed {
     STORAGE_LOW("storage.low"),
     CLOCK_UNSET("clock.unset"),
     DOCKED("docked"),
-    UNDOCKED("undocked");
+    UNDOCKED("undocked"),
+    /** A dispatch reached the unit, which now alerts the officer; details {@code id}, {@code priority}, {@code replaced}. */
+    DISPATCH_RECEIVED("dispatch.received"),
+    /** The officer acknowledged a dispatch (FUNCTION double press); details {@code id}. */
+    DISPATCH_ACKNOWLEDGED("dispatch.acknowledged"),
+    /** The unit came within the arrival radius of its dispatch's incident; details {@code id}, {@code distanceMeters}. */
+    DISPATCH_ARRIVED("dispatch.arrived"),
+    /** The room's {@code dispatch.cancel} ended the unit's dispatch; details {@code id}. */
+    DISPATCH_CANCELLED("dispatch.cancelled");
 
     private final String wire;
 

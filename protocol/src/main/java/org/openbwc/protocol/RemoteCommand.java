@@ -14,7 +14,14 @@ public enum RemoteCommand {
     /** Start sending the live fragment stream to the gateway: args {@code url} (a WebSocket URL with a one-time ticket). */
     LIVE_START("live.start", false),
     /** Stop the live stream (the last viewer left, or policy). */
-    LIVE_STOP("live.stop", false);
+    LIVE_STOP("live.stop", false),
+    /**
+     * An incident for the officer: args {@code id}, {@code lat}, {@code lon}, {@code note}, {@code priority}; the unit
+     * alerts until the officer acknowledges it. Sent by the gateway's dispatch service; the ok reply means delivered.
+     */
+    DISPATCH("dispatch", false),
+    /** The room withdrew the dispatch with args {@code id}: the alert stops and the 1 s positions end. */
+    DISPATCH_CANCEL("dispatch.cancel", false);
 
     private final String wire;
     private final boolean operatorCommand;
