@@ -119,6 +119,11 @@ public final class EvidenceDatabase implements AutoCloseable {
         return new RecordingCatalog(pool, Clock.systemUTC());
     }
 
+    /** The dispatches (incidents and the units sent to them), in this database. */
+    public DispatchBook dispatches() {
+        return new DispatchBook(pool);
+    }
+
     /** What this database was opened with. */
     public DatabaseConfig config() {
         return config;
