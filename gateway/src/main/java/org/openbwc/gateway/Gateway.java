@@ -24,6 +24,9 @@ import org.openbwc.gateway.broker.BrokerAccess;
 import org.openbwc.gateway.broker.EmbeddedBroker;
 import org.openbwc.gateway.broker.RefusedClients;
 import org.openbwc.gateway.broker.ServerTls;
+import org.openbwc.gateway.dispatch.CandidateRanking;
+import org.openbwc.gateway.dispatch.DispatchService;
+import org.openbwc.gateway.dispatch.TrailSpeed;
 import org.openbwc.gateway.evidence.AgencyKeys;
 import org.openbwc.gateway.evidence.EvidenceIndex;
 import org.openbwc.gateway.evidence.ReportedRecordings;
@@ -47,6 +50,7 @@ import org.openbwc.gateway.offload.OffloadReceiver;
 import org.openbwc.gateway.web.AdminRoutes;
 import org.openbwc.gateway.web.AlertRoutes;
 import org.openbwc.gateway.web.CommandRoutes;
+import org.openbwc.gateway.web.DispatchRoutes;
 import org.openbwc.gateway.web.EnrolmentRoutes;
 import org.openbwc.gateway.web.EventStream;
 import org.openbwc.gateway.web.EvidenceRoutes;
@@ -108,6 +112,7 @@ public final class Gateway implements AutoCloseable {
     private final RetentionPolicy retention;
     private final AutoCloseable retentionSweeps;
     private final AgencyKeys agencyKeys;
+    private final DispatchService dispatches;
 
     private Gateway(
             GatewayConfig config,
@@ -126,7 +131,8 @@ public final class Gateway implements AutoCloseable {
             EvidenceObjects objects,
             RetentionPolicy retention,
             AutoCloseable retentionSweeps,
-            AgencyKeys agencyKeys) {
+            AgencyKeys agencyKeys,
+            DispatchService dispatches) {
         this.config = config;
         this.broker = broker;
         this.pki = pki;
@@ -145,6 +151,7 @@ public final class Gateway implements AutoCloseable {
         this.retention = retention;
         this.retentionSweeps = retentionSweeps;
         this.agencyKeys = agencyKeys;
+        this.dispatches = dispatches;
     }
 
     /** The uplink base units get in live.start: the units' listener on the port actually bound (tests bind 0). */
@@ -250,6 +257,7 @@ public final class Gateway implements AutoCloseable {
         ReportedRecordings reported = null;
         EvidenceObjects objects = null;
         AutoCloseable retentionSweeps = null;
+        DispatchService dispatches = null;
         try {
             Clock clock = Clock.systemUTC();
             Path dataDir = Path.of(config.dataDir());
@@ -347,28 +355,43 @@ public final class Gateway implements AutoCloseable {
             registry.listen(live);
             alerts.listen(live);
 
+            // dispatch/: incidents, the units sent to them and their progress, kept in the evidence database.
+            dispatches = new DispatchService(
+                    id,
+                    registry,
+                    new CandidateRanking(CandidateRanking.WALKING_MPS, new TrailSpeed(trails)),
+                    commands::send,
+                    evidence.dispatches(),
+                    audit,
+                    clock,
+                    commandTimeout);
+            registry.listen(dispatches);
+
             // web/: each route group gets what it serves.
             AtomicInteger boundUnitPort = new AtomicInteger(config.http().unitPort());
             EventStream events = new EventStream(
                     registry, alerts, json, EventStream.DEFAULT_HEARTBEAT, EventStream.DEFAULT_EVENT_BACKLOG);
+            dispatches.listen(d -> events.dispatchChanged(d, d.id()));
             GatewayMetrics metrics = new GatewayMetrics(id, registry, connection, drops, alerts, events::clients, live);
             metrics.eventReceipts(receipts);
             WebAccess access = new WebAccess(auth, audit, metrics, json);
             Routes routes = new Routes(
-                    access,
-                    new WebPages(config.map(), config.live()),
-                    events,
-                    new HealthRoutes(id, registry, connection, drops, commands, events, metrics, json),
-                    new FleetRoutes(id, registry, trails, recordings, config.map(), json),
-                    new CommandRoutes(id, registry, commands, audit, metrics, commandTimeout, json),
-                    new AlertRoutes(alerts, audit, json),
-                    new AdminRoutes(audit, auth, json),
-                    new LiveRoutes(id, registry, live, audit, commandTimeout, json),
-                    new LiveSockets(live, access, audit),
-                    new EnrolmentRoutes(enrolment, audit, json, () -> enrolmentUrl(config, boundUnitPort.get())),
-                    new OffloadRoutes(offload, admission, audit, json),
-                    new EvidenceRoutes(
-                            evidence.catalog(), objects, audit, json, clock, retention::isCategory, agencyKeys));
+                            access,
+                            new WebPages(config.map(), config.live()),
+                            events,
+                            new HealthRoutes(id, registry, connection, drops, commands, events, metrics, json),
+                            new FleetRoutes(id, registry, trails, recordings, config.map(), json),
+                            new CommandRoutes(id, registry, commands, audit, metrics, commandTimeout, json),
+                            new AlertRoutes(alerts, audit, json),
+                            new AdminRoutes(audit, auth, json),
+                            new LiveRoutes(id, registry, live, audit, commandTimeout, json),
+                            new LiveSockets(live, access, audit),
+                            new EnrolmentRoutes(
+                                    enrolment, audit, json, () -> enrolmentUrl(config, boundUnitPort.get())),
+                            new OffloadRoutes(offload, admission, audit, json),
+                            new EvidenceRoutes(
+                                    evidence.catalog(), objects, audit, json, clock, retention::isCategory, agencyKeys))
+                    .withDispatches(new DispatchRoutes(dispatches, json));
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
             int unitPort = httpPort == FROM_CONFIG ? config.http().unitPort() : 0;
             WebServer http = WebServer.start(listeners(config, pki, port, unitPort), json, routes);
@@ -392,7 +415,8 @@ public final class Gateway implements AutoCloseable {
                     objects,
                     retention,
                     retentionSweeps,
-                    agencyKeys);
+                    agencyKeys,
+                    dispatches);
             Logger.info(
                     "Gateway {} started in {} ms: web console {}, units' listener {}, MQTT {} ({}), {} units known",
                     id,
@@ -405,6 +429,7 @@ public final class Gateway implements AutoCloseable {
             return gateway;
         } catch (RuntimeException | Error e) {
             if (retentionSweeps != null) stopSweeps(retentionSweeps);
+            if (dispatches != null) dispatches.close();
             if (connection != null) connection.close();
             if (commands != null) commands.close();
             if (reported != null) reported.close();
@@ -534,6 +559,7 @@ public final class Gateway implements AutoCloseable {
         }
         connection.close();
         commands.close();
+        dispatches.close();
         if (broker != null) broker.close();
         reported.close();
         // Before the database and the store it uses; a sweep under way is interrupted and resumes tomorrow.

@@ -23,6 +23,7 @@ public final class Routes {
     private final EnrolmentRoutes enrolment;
     private final OffloadRoutes offload;
     private final EvidenceRoutes evidence;
+    private DispatchRoutes dispatches;
 
     public Routes(
             WebAccess access,
@@ -51,6 +52,12 @@ public final class Routes {
         this.enrolment = enrolment;
         this.offload = offload;
         this.evidence = evidence;
+    }
+
+    /** Adds the dispatch routes (before the server starts); without them the gateway serves no dispatch API. */
+    public Routes withDispatches(DispatchRoutes routes) {
+        this.dispatches = routes;
+        return this;
     }
 
     void mount(Javalin app) {
@@ -126,6 +133,9 @@ public final class Routes {
             app.post("/api/recordings/{id}/hold", ctx -> evidence.hold(ctx, true), Access.ADMIN);
             app.delete("/api/recordings/{id}/hold", ctx -> evidence.hold(ctx, false), Access.ADMIN);
         }
+
+        // Dispatch: supervisors place incidents and send units, viewers follow them. (Null in tests of the others.)
+        if (dispatches != null) dispatches.mount(app);
 
         // Offload: units send their recordings over tus on the units' listener; their certificate is the credential.
         // (Null in tests of the other routes.)
