@@ -91,6 +91,20 @@ final class TestWeb implements AutoCloseable {
             Path dataDir,
             String gatewayId,
             Evidence evidence) {
+        return start(listeners, auth, registry, connection, commands, dataDir, gatewayId, evidence, null);
+    }
+
+    /** With the dispatch API served by {@code dispatches} (null: none). */
+    static TestWeb start(
+            WebServer.Listeners listeners,
+            Authenticator auth,
+            FleetRegistry registry,
+            FleetConnection connection,
+            CommandClient commands,
+            Path dataDir,
+            String gatewayId,
+            Evidence evidence,
+            DispatchRoutes dispatches) {
         Clock clock = Clock.systemUTC();
         ObjectMapper json = HttpJson.mapper();
         Duration commandTimeout = Duration.ofMillis(500);
@@ -146,6 +160,7 @@ final class TestWeb implements AutoCloseable {
                                 clock,
                                 c -> !c.equals("bogus"),
                                 AgencyKeys.none()));
+        if (dispatches != null) routes.withDispatches(dispatches);
         return new TestWeb(WebServer.start(listeners, json, routes), events, metrics);
     }
 
