@@ -100,7 +100,7 @@ final class EvidenceRecorder {
                     case SOS -> "sos";
                     case TRIGGER -> "trigger";
                     case LIMIT -> "limit";
-                    case DOCK, POST_EVENT, STORAGE_RESERVE, BATTERY_CRITICAL, WRITE_FAILED -> "other";
+                    case DOCK, POST_EVENT, STORAGE_RESERVE, BATTERY_CRITICAL, WRITE_FAILED, POSITION -> "other";
                 };
         };
     }

@@ -11,6 +11,10 @@ import org.openbwc.config.UnitConfig;
 import org.openbwc.device.core.AlarmChange;
 import org.openbwc.device.core.Cause;
 import org.openbwc.device.core.ControllerEvent;
+import org.openbwc.device.core.ControllerEvent.DispatchAcknowledged;
+import org.openbwc.device.core.ControllerEvent.DispatchArrived;
+import org.openbwc.device.core.ControllerEvent.DispatchCancelled;
+import org.openbwc.device.core.ControllerEvent.DispatchReceived;
 import org.openbwc.device.core.ControllerEvent.Docked;
 import org.openbwc.device.core.ControllerEvent.Locating;
 import org.openbwc.device.core.ControllerEvent.MarkerPlaced;
@@ -192,6 +196,10 @@ final class Telemetry {
             case Docked x -> EventType.DOCKED;
             case Undocked x -> EventType.UNDOCKED;
             case StorageReserveReached x -> EventType.STORAGE_RESERVE;
+            case DispatchReceived x -> EventType.DISPATCH_RECEIVED;
+            case DispatchAcknowledged x -> EventType.DISPATCH_ACKNOWLEDGED;
+            case DispatchCancelled x -> EventType.DISPATCH_CANCELLED;
+            case DispatchArrived x -> EventType.DISPATCH_ARRIVED;
         };
     }
 
@@ -210,6 +218,7 @@ final class Telemetry {
                     case BATTERY_CRITICAL -> "battery-critical";
                     case WRITE_FAILED -> "write-failed";
                     case LIMIT -> "limit";
+                    case POSITION -> "position";
                 };
         };
     }
@@ -246,6 +255,14 @@ final class Telemetry {
             case Docked x -> Map.of();
             case Undocked x -> Map.of();
             case StorageReserveReached x -> Map.of();
+            case DispatchReceived r ->
+                r.replaced() == null
+                        ? Map.of("id", r.order().id(), "priority", r.order().priority())
+                        : Map.of("id", r.order().id(), "priority", r.order().priority(), "replaced", r.replaced());
+            case DispatchAcknowledged a -> Map.of("id", a.dispatchId());
+            case DispatchCancelled c -> Map.of("id", c.dispatchId());
+            case DispatchArrived a ->
+                Map.of("id", a.dispatchId(), "distanceMeters", Long.toString(Math.round(a.distanceMeters())));
         };
     }
 

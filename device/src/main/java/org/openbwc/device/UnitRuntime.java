@@ -20,9 +20,11 @@ import org.openbwc.device.core.ControllerEvent;
 import org.openbwc.device.core.ControllerInput;
 import org.openbwc.device.core.ControllerSnapshot;
 import org.openbwc.device.core.Decision;
+import org.openbwc.device.core.DispatchIndicator;
 import org.openbwc.device.core.DockChanged;
 import org.openbwc.device.core.GestureDecoder;
 import org.openbwc.device.core.IndicatorPolicy;
+import org.openbwc.device.core.PositionFix;
 import org.openbwc.device.core.RecordingController;
 import org.openbwc.device.core.RecordingFailed;
 import org.openbwc.device.core.RecordingLimitReached;
@@ -320,6 +322,7 @@ public final class UnitRuntime implements AutoCloseable {
         for (ControllerEvent e : d.events()) {
             telemetry.noteEvent(e, controller.snapshot());
             evidence.act(e);
+            if (e instanceof ControllerEvent.DispatchReceived r) dispatchTone(r);
             UnitEvent wire = telemetry.event(e);
             link.publishEvent(wire);
             eventLog.log(wire);
@@ -350,6 +353,16 @@ public final class UnitRuntime implements AutoCloseable {
         eventLog.log(wire);
         publishStatus();
         return now.isEmpty() ? "officer unassigned" : "officer " + now + " assigned";
+    }
+
+    /** The dispatch's tone on the loudspeaker, unless the unit is in stealth (then only the motor signals). */
+    private void dispatchTone(ControllerEvent.DispatchReceived r) {
+        if (controller.snapshot().stealth()) return;
+        try {
+            hw.speaker().play(DispatchTone.samples(r.order().priority()));
+        } catch (RuntimeException e) {
+            Logger.warn("{}dispatch tone could not be played: {}", tag, e.toString());
+        }
     }
 
     private void publishStream(StreamHandle handle) {
@@ -417,13 +430,18 @@ public final class UnitRuntime implements AutoCloseable {
     }
 
     private void renderIndicators(long now) {
-        indicatorDriver.show(
-                indicators.render(controller.snapshot(), alarmWatch.alarms(), live.watchedSinceMillis(), now));
+        ControllerSnapshot s = controller.snapshot();
+        indicatorDriver.show(DispatchIndicator.overlay(
+                indicators.render(s, alarmWatch.alarms(), live.watchedSinceMillis(), now),
+                controller.dispatch().orElse(null),
+                s.stealth(),
+                now));
     }
 
     private boolean locationActive() {
         ControllerSnapshot s = controller.snapshot();
-        return s.isRecording() || s.sos();
+        // A dispatched officer is followed every second until arrival or cancellation.
+        return s.isRecording() || s.sos() || controller.dispatch().isPresent();
     }
 
     private long locationPeriodMillis() {
@@ -441,6 +459,7 @@ public final class UnitRuntime implements AutoCloseable {
         telemetry.location().ifPresent(l -> {
             link.publishLocation(l);
             if (controller.snapshot().isRecording()) evidence.location(l);
+            if (controller.dispatch().isPresent()) apply(new PositionFix(l.lat(), l.lon()));
         });
     }
 

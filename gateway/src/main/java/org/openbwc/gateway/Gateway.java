@@ -24,6 +24,9 @@ import org.openbwc.gateway.broker.BrokerAccess;
 import org.openbwc.gateway.broker.EmbeddedBroker;
 import org.openbwc.gateway.broker.RefusedClients;
 import org.openbwc.gateway.broker.ServerTls;
+import org.openbwc.gateway.dispatch.CandidateRanking;
+import org.openbwc.gateway.dispatch.DispatchService;
+import org.openbwc.gateway.dispatch.TrailSpeed;
 import org.openbwc.gateway.evidence.AgencyKeys;
 import org.openbwc.gateway.evidence.EvidenceIndex;
 import org.openbwc.gateway.evidence.ReportedRecordings;
@@ -48,6 +51,7 @@ import org.openbwc.gateway.offload.OffloadReceiver;
 import org.openbwc.gateway.web.AdminRoutes;
 import org.openbwc.gateway.web.AlertRoutes;
 import org.openbwc.gateway.web.CommandRoutes;
+import org.openbwc.gateway.web.DispatchRoutes;
 import org.openbwc.gateway.web.EnrolmentRoutes;
 import org.openbwc.gateway.web.EventStream;
 import org.openbwc.gateway.web.EvidenceRoutes;
@@ -111,6 +115,7 @@ public final class Gateway implements AutoCloseable {
     private final AutoCloseable retentionSweeps;
     private final AgencyKeys agencyKeys;
     private OfficerDirectory officers;
+    private final DispatchService dispatches;
 
     private Gateway(
             GatewayConfig config,
@@ -129,7 +134,8 @@ public final class Gateway implements AutoCloseable {
             EvidenceObjects objects,
             RetentionPolicy retention,
             AutoCloseable retentionSweeps,
-            AgencyKeys agencyKeys) {
+            AgencyKeys agencyKeys,
+            DispatchService dispatches) {
         this.config = config;
         this.broker = broker;
         this.pki = pki;
@@ -148,6 +154,7 @@ public final class Gateway implements AutoCloseable {
         this.retention = retention;
         this.retentionSweeps = retentionSweeps;
         this.agencyKeys = agencyKeys;
+        this.dispatches = dispatches;
     }
 
     /** The uplink base units get in live.start: the units' listener on the port actually bound (tests bind 0). */
@@ -254,6 +261,7 @@ public final class Gateway implements AutoCloseable {
         EvidenceObjects objects = null;
         AutoCloseable retentionSweeps = null;
         OfficerDirectory officerDirectory = null;
+        DispatchService dispatches = null;
         try {
             Clock clock = Clock.systemUTC();
             Path dataDir = Path.of(config.dataDir());
@@ -363,11 +371,23 @@ public final class Gateway implements AutoCloseable {
                             clock)
                     .follow();
             officerDirectory = officers;
+            // dispatch/: incidents, the units sent to them and their progress, kept in the evidence database.
+            dispatches = new DispatchService(
+                    id,
+                    registry,
+                    new CandidateRanking(CandidateRanking.WALKING_MPS, new TrailSpeed(trails)),
+                    commands::send,
+                    evidence.dispatches(),
+                    audit,
+                    clock,
+                    commandTimeout);
+            registry.listen(dispatches);
 
             // web/: each route group gets what it serves.
             AtomicInteger boundUnitPort = new AtomicInteger(config.http().unitPort());
             EventStream events = new EventStream(
                     registry, alerts, json, EventStream.DEFAULT_HEARTBEAT, EventStream.DEFAULT_EVENT_BACKLOG);
+            dispatches.listen(d -> events.dispatchChanged(d, d.id()));
             GatewayMetrics metrics = new GatewayMetrics(id, registry, connection, drops, alerts, events::clients, live);
             metrics.eventReceipts(receipts);
             WebAccess access = new WebAccess(auth, audit, metrics, json);
@@ -386,7 +406,8 @@ public final class Gateway implements AutoCloseable {
                     new OffloadRoutes(offload, admission, audit, json),
                     new EvidenceRoutes(
                             evidence.catalog(), objects, audit, json, clock, retention::isCategory, agencyKeys));
-            routes.officers(new OfficerRoutes(officers, registry, id, audit, json));
+            routes.officers(new OfficerRoutes(officers, registry, id, audit, json))
+                    .withDispatches(new DispatchRoutes(dispatches, json));
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
             int unitPort = httpPort == FROM_CONFIG ? config.http().unitPort() : 0;
             WebServer http = WebServer.start(listeners(config, pki, port, unitPort), json, routes);
@@ -410,7 +431,8 @@ public final class Gateway implements AutoCloseable {
                     objects,
                     retention,
                     retentionSweeps,
-                    agencyKeys);
+                    agencyKeys,
+                    dispatches);
             gateway.officers = officers;
             Logger.info(
                     "Gateway {} started in {} ms: web console {}, units' listener {}, MQTT {} ({}), {} units known",
@@ -425,6 +447,7 @@ public final class Gateway implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             if (retentionSweeps != null) stopSweeps(retentionSweeps);
             if (officerDirectory != null) officerDirectory.close();
+            if (dispatches != null) dispatches.close();
             if (connection != null) connection.close();
             if (commands != null) commands.close();
             if (reported != null) reported.close();
@@ -560,6 +583,7 @@ public final class Gateway implements AutoCloseable {
         if (officers != null) officers.close();
         connection.close();
         commands.close();
+        dispatches.close();
         if (broker != null) broker.close();
         reported.close();
         // Before the database and the store it uses; a sweep under way is interrupted and resumes tomorrow.

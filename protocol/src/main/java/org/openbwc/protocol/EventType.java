@@ -40,7 +40,15 @@ public enum EventType implements JsonNamed {
     DOCKED("docked"),
     UNDOCKED("undocked"),
     /** The officer assigned to the unit changed ({@code officer.assign}); details {@code officerId}, {@code previous}. */
-    OFFICER_CHANGED("officer.changed");
+    OFFICER_CHANGED("officer.changed"),
+    /** A dispatch reached the unit, which now alerts the officer; details {@code id}, {@code priority}, {@code replaced}. */
+    DISPATCH_RECEIVED("dispatch.received"),
+    /** The officer acknowledged a dispatch (FUNCTION double press); details {@code id}. */
+    DISPATCH_ACKNOWLEDGED("dispatch.acknowledged"),
+    /** The unit came within the arrival radius of its dispatch's incident; details {@code id}, {@code distanceMeters}. */
+    DISPATCH_ARRIVED("dispatch.arrived"),
+    /** The room's {@code dispatch.cancel} ended the unit's dispatch; details {@code id}. */
+    DISPATCH_CANCELLED("dispatch.cancelled");
 
     private final String wire;
 

@@ -19,7 +19,14 @@ public enum RemoteCommand {
      * The officer now carrying the unit (the shift's check-out): args {@code officerId}, {@code name},
      * {@code callsign}; an empty {@code officerId} unassigns. Sent by the gateway's officer directory.
      */
-    OFFICER_ASSIGN("officer.assign", false);
+    OFFICER_ASSIGN("officer.assign", false),
+    /**
+     * An incident for the officer: args {@code id}, {@code lat}, {@code lon}, {@code note}, {@code priority}; the unit
+     * alerts until the officer acknowledges it. Sent by the gateway's dispatch service; the ok reply means delivered.
+     */
+    DISPATCH("dispatch", false),
+    /** The room withdrew the dispatch with args {@code id}: the alert stops and the 1 s positions end. */
+    DISPATCH_CANCEL("dispatch.cancel", false);
 
     private final String wire;
     private final boolean operatorCommand;

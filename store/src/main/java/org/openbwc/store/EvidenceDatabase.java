@@ -124,6 +124,11 @@ public final class EvidenceDatabase implements AutoCloseable {
         return new OfficerRoster(pool);
     }
 
+    /** The dispatches (incidents and the units sent to them), in this database. */
+    public DispatchBook dispatches() {
+        return new DispatchBook(pool);
+    }
+
     /** What this database was opened with. */
     public DatabaseConfig config() {
         return config;

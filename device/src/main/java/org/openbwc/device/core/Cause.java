@@ -23,7 +23,9 @@ public sealed interface Cause permits Cause.Local, Cause.Remote {
         /** The evidence writer could not go on writing the recording ({@link RecordingFailed}). */
         WRITE_FAILED,
         /** The evidence writer sealed a recording at the maximum recording length. */
-        LIMIT
+        LIMIT,
+        /** A position fix (the unit reached a dispatch's incident). */
+        POSITION
     }
 
     /**

@@ -20,7 +20,11 @@ public sealed interface ControllerEvent
                 ControllerEvent.Locating,
                 ControllerEvent.Docked,
                 ControllerEvent.Undocked,
-                ControllerEvent.StorageReserveReached {
+                ControllerEvent.StorageReserveReached,
+                ControllerEvent.DispatchReceived,
+                ControllerEvent.DispatchAcknowledged,
+                ControllerEvent.DispatchCancelled,
+                ControllerEvent.DispatchArrived {
 
     /** The unit's state right after this event. */
     UnitState state();
@@ -195,6 +199,57 @@ public sealed interface ControllerEvent
         @Override
         public Cause cause() {
             return Cause.Local.STORAGE_RESERVE;
+        }
+    }
+
+    /**
+     * A dispatch arrived and now alerts the officer until acknowledged.
+     *
+     * @param replaced the id of the dispatch it replaced (a unit is on one at a time), or null
+     */
+    record DispatchReceived(DispatchOrder order, String replaced, UnitState state, Cause cause, long atMillis)
+            implements ControllerEvent {
+        public DispatchReceived {
+            Objects.requireNonNull(order, "order is required");
+            Objects.requireNonNull(state, "state is required");
+            Objects.requireNonNull(cause, "cause is required");
+        }
+    }
+
+    /** The officer acknowledged the dispatch with a FUNCTION double press. */
+    record DispatchAcknowledged(String dispatchId, UnitState state, long atMillis) implements ControllerEvent {
+        public DispatchAcknowledged {
+            Objects.requireNonNull(dispatchId, "dispatchId is required");
+            Objects.requireNonNull(state, "state is required");
+        }
+
+        @Override
+        public Cause cause() {
+            return Cause.Local.BUTTON;
+        }
+    }
+
+    /** The room withdrew the dispatch: the alert and the 1 s positions stop. */
+    record DispatchCancelled(String dispatchId, UnitState state, Cause cause, long atMillis)
+            implements ControllerEvent {
+        public DispatchCancelled {
+            Objects.requireNonNull(dispatchId, "dispatchId is required");
+            Objects.requireNonNull(state, "state is required");
+            Objects.requireNonNull(cause, "cause is required");
+        }
+    }
+
+    /** A position fix put the unit within the arrival radius of the incident: the dispatch is done. */
+    record DispatchArrived(String dispatchId, double distanceMeters, UnitState state, long atMillis)
+            implements ControllerEvent {
+        public DispatchArrived {
+            Objects.requireNonNull(dispatchId, "dispatchId is required");
+            Objects.requireNonNull(state, "state is required");
+        }
+
+        @Override
+        public Cause cause() {
+            return Cause.Local.POSITION;
         }
     }
 }

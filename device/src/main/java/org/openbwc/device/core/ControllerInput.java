@@ -10,4 +10,5 @@ public sealed interface ControllerInput
                 StorageState,
                 BatteryState,
                 RecordingLimitReached,
-                RecordingFailed {}
+                RecordingFailed,
+                PositionFix {}

@@ -3,8 +3,13 @@ package org.openbwc.device.core;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.function.Supplier;
 import org.openbwc.device.core.Cause.Local;
+import org.openbwc.device.core.ControllerEvent.DispatchAcknowledged;
+import org.openbwc.device.core.ControllerEvent.DispatchArrived;
+import org.openbwc.device.core.ControllerEvent.DispatchCancelled;
+import org.openbwc.device.core.ControllerEvent.DispatchReceived;
 import org.openbwc.device.core.ControllerEvent.Docked;
 import org.openbwc.device.core.ControllerEvent.Locating;
 import org.openbwc.device.core.ControllerEvent.MarkerPlaced;
@@ -46,6 +51,11 @@ import org.openbwc.protocol.UnitState;
  *       clears it; recording then continues until stopped normally.</li>
  *   <li><b>Dock</b>: docking while BUFFERING sleeps; docking while recording keeps recording and sleeps when it ends;
  *       undocking from SLEEP buffers.</li>
+ *   <li><b>Dispatch</b>: {@code dispatch} (args checked by {@link DispatchOrder#parse}) makes the unit's one
+ *       {@link ActiveDispatch}, replacing another; the same id again is a no-op (a re-sent command). A FUNCTION
+ *       double press acknowledges it while it is pending. It ends when a {@link PositionFix} is within
+ *       {@link #ARRIVAL_METERS} of the incident, or with {@code dispatch.cancel} naming it. A single FUNCTION press
+ *       stays a marker.</li>
  *   <li>Every state change emits a {@link ControllerEvent.StateChanged} before the specific event. Each event
  *       carries the state right after it.</li>
  *   <li>Timers (post-event end, arm expiry, locate end) are checked at the start of every {@link #handle}, not only on
@@ -64,6 +74,9 @@ import org.openbwc.protocol.UnitState;
  * Not thread-safe: the runtime calls it from its single input loop.
  */
 public final class RecordingController {
+    /** A fix this close to a dispatch's incident counts as arrived (GNSS accuracy on foot is a few meters). */
+    public static final double ARRIVAL_METERS = 30;
+
     private final RecordingPolicy policy;
     private final Supplier<String> recordingIds;
 
@@ -89,6 +102,8 @@ public final class RecordingController {
     private boolean locating;
     private long locateStartedMillis;
     private long locateUntilMillis;
+
+    private ActiveDispatch dispatch;
 
     private boolean storageExhausted;
     private boolean batteryCritical;
@@ -145,6 +160,10 @@ public final class RecordingController {
                 onFailed(f.recordingId(), now, events);
                 yield null;
             }
+            case PositionFix p -> {
+                onPosition(p, now, events);
+                yield null;
+            }
         };
         return events.isEmpty() && reply == null ? Decision.NONE : new Decision(events, reply);
     }
@@ -174,6 +193,11 @@ public final class RecordingController {
 
     public UnitState state() {
         return state;
+    }
+
+    /** The dispatch the unit is on (until arrival or cancellation), if any. */
+    public Optional<ActiveDispatch> dispatch() {
+        return Optional.ofNullable(dispatch);
     }
 
     /** True while storage is at its reserve: recordings are refused. */
@@ -208,7 +232,13 @@ public final class RecordingController {
                         if (state.isRecording()) placeMarker(Local.BUTTON, null, now, events);
                     }
                     case HOLD -> setStealth(!stealth, Local.BUTTON, now, events);
-                    case DOUBLE_PRESS -> {}
+                    case DOUBLE_PRESS -> {
+                        if (dispatch != null && dispatch.pending()) {
+                            acknowledgeDispatch(now, events);
+                        } else {
+                            // call request: voice
+                        }
+                    }
                 }
             }
             case SOS -> {
@@ -273,7 +303,53 @@ public final class RecordingController {
             case LIVE_START, LIVE_STOP -> CommandOutcome.refused(c.command().wire() + " is not a recording command");
             // handled by the runtime's officer assignment, never by the controller
             case OFFICER_ASSIGN -> CommandOutcome.refused(c.command().wire() + " is not a recording command");
+            case DISPATCH -> onDispatch(c, cause, now, events);
+            case DISPATCH_CANCEL -> onDispatchCancel(c, cause, now, events);
         };
+    }
+
+    private CommandOutcome onDispatch(
+            RemoteCommandInput c, Cause.Remote cause, long now, List<ControllerEvent> events) {
+        return switch (DispatchOrder.parse(c.args())) {
+            case DispatchOrder.Refused r -> CommandOutcome.refused(r.reason());
+            case DispatchOrder.Valid v -> {
+                if (dispatch != null && dispatch.order().id().equals(v.order().id())) {
+                    yield CommandOutcome.ok("dispatch " + v.order().id() + " already delivered");
+                }
+                String replaced = dispatch == null ? null : dispatch.order().id();
+                dispatch = new ActiveDispatch(v.order(), now, false, 0);
+                events.add(new DispatchReceived(v.order(), replaced, state, cause, now));
+                yield CommandOutcome.ok("dispatch " + v.order().id() + " delivered"
+                        + (replaced == null ? "" : "; it replaces dispatch " + replaced)
+                        + (stealth ? " (stealth: haptic only)" : ""));
+            }
+        };
+    }
+
+    private CommandOutcome onDispatchCancel(
+            RemoteCommandInput c, Cause.Remote cause, long now, List<ControllerEvent> events) {
+        String id = c.args().get("id");
+        if (id == null || id.isBlank()) return CommandOutcome.refused("dispatch.cancel needs the dispatch's id");
+        if (dispatch == null || !dispatch.order().id().equals(id)) {
+            return CommandOutcome.ok("dispatch " + id + " is not active on this unit");
+        }
+        dispatch = null;
+        events.add(new DispatchCancelled(id, state, cause, now));
+        return CommandOutcome.ok("dispatch " + id + " cancelled");
+    }
+
+    private void acknowledgeDispatch(long now, List<ControllerEvent> events) {
+        dispatch = dispatch.acknowledgedAt(now);
+        events.add(new DispatchAcknowledged(dispatch.order().id(), state, now));
+    }
+
+    private void onPosition(PositionFix p, long now, List<ControllerEvent> events) {
+        if (dispatch == null) return;
+        double meters = dispatch.order().metersFrom(p.lat(), p.lon());
+        if (!(meters <= ARRIVAL_METERS)) return;
+        String id = dispatch.order().id();
+        dispatch = null;
+        events.add(new DispatchArrived(id, meters, state, now));
     }
 
     private void onTrigger(boolean active, long now, List<ControllerEvent> events) {

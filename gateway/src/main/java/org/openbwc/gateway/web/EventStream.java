@@ -31,7 +31,7 @@ import org.tinylog.Logger;
  * Server-sent events for browsers. On every (re)connect the first frame is {@code event: snapshot} with the whole
  * fleet and every kept alert, so a browser that was disconnected replaces its state and misses nothing. Then:
  * {@code unit} (a changed {@link UnitView}), {@code event} (a {@link UnitEvent}), {@code removed} ({"id"}) and
- * {@code alert} (a new or acknowledged {@link Alert}), with a comment line as heartbeat.
+ * {@code alert} (a new or acknowledged {@link Alert}), {@code dispatch} (a changed dispatch), with a comment line as heartbeat.
  *
  * <p>Each change is serialised once and handed to every client's own backlog, which the client's request thread
  * drains, so a slow browser never holds up the MQTT thread or the others. Unit changes and alerts are coalesced per
@@ -102,6 +102,13 @@ public final class EventStream implements FleetRegistry.Listener, AlertBoard.Lis
     public void alertChanged(Alert alert) {
         if (clients.isEmpty()) return;
         Frame f = frame("a:" + alert.id(), "alert", alert);
+        for (Client c : clients) c.coalesce(f);
+    }
+
+    /** A dispatch changed (placed, sent, delivered, acknowledged, arrived, cancelled, or a unit on it moved). */
+    public void dispatchChanged(Object dispatch, String dispatchId) {
+        if (clients.isEmpty()) return;
+        Frame f = frame("d:" + dispatchId, "dispatch", dispatch);
         for (Client c : clients) c.coalesce(f);
     }
 

@@ -24,6 +24,7 @@ public final class Routes {
     private final OffloadRoutes offload;
     private final EvidenceRoutes evidence;
     private OfficerRoutes officers;
+    private DispatchRoutes dispatches;
 
     public Routes(
             WebAccess access,
@@ -57,6 +58,12 @@ public final class Routes {
     /** Serves the officer directory too (the gateway does; tests of the other routes leave it out). */
     public Routes officers(OfficerRoutes officerRoutes) {
         this.officers = officerRoutes;
+        return this;
+    }
+
+    /** Adds the dispatch routes (before the server starts); without them the gateway serves no dispatch API. */
+    public Routes withDispatches(DispatchRoutes routes) {
+        this.dispatches = routes;
         return this;
     }
 
@@ -133,6 +140,9 @@ public final class Routes {
             app.post("/api/recordings/{id}/hold", ctx -> evidence.hold(ctx, true), Access.ADMIN);
             app.delete("/api/recordings/{id}/hold", ctx -> evidence.hold(ctx, false), Access.ADMIN);
         }
+
+        // Dispatch: supervisors place incidents and send units, viewers follow them. (Null in tests of the others.)
+        if (dispatches != null) dispatches.mount(app);
 
         // Offload: units send their recordings over tus on the units' listener; their certificate is the credential.
         // (Null in tests of the other routes.)

@@ -91,10 +91,10 @@ final class TestWeb implements AutoCloseable {
             Path dataDir,
             String gatewayId,
             Evidence evidence) {
-        return start(listeners, auth, registry, connection, commands, dataDir, gatewayId, evidence, null);
+        return start(listeners, auth, registry, connection, commands, dataDir, gatewayId, evidence, null, null);
     }
 
-    /** With the officer directory too, made by {@code officers} from the audit log the routes write to. */
+    /** With the officer directory made by {@code officers} from the routes' audit log. */
     static TestWeb start(
             WebServer.Listeners listeners,
             Authenticator auth,
@@ -105,6 +105,35 @@ final class TestWeb implements AutoCloseable {
             String gatewayId,
             Evidence evidence,
             java.util.function.Function<AuditLog, org.openbwc.gateway.officers.OfficerDirectory> officers) {
+        return start(listeners, auth, registry, connection, commands, dataDir, gatewayId, evidence, officers, null);
+    }
+
+    /** With the dispatch API served by {@code dispatches}. */
+    static TestWeb start(
+            WebServer.Listeners listeners,
+            Authenticator auth,
+            FleetRegistry registry,
+            FleetConnection connection,
+            CommandClient commands,
+            Path dataDir,
+            String gatewayId,
+            Evidence evidence,
+            DispatchRoutes dispatches) {
+        return start(listeners, auth, registry, connection, commands, dataDir, gatewayId, evidence, null, dispatches);
+    }
+
+    /** With the officer directory made by {@code officers} from the routes' audit log, and the dispatch API (null: none). */
+    static TestWeb start(
+            WebServer.Listeners listeners,
+            Authenticator auth,
+            FleetRegistry registry,
+            FleetConnection connection,
+            CommandClient commands,
+            Path dataDir,
+            String gatewayId,
+            Evidence evidence,
+            java.util.function.Function<AuditLog, org.openbwc.gateway.officers.OfficerDirectory> officers,
+            DispatchRoutes dispatches) {
         Clock clock = Clock.systemUTC();
         ObjectMapper json = HttpJson.mapper();
         Duration commandTimeout = Duration.ofMillis(500);
@@ -162,6 +191,7 @@ final class TestWeb implements AutoCloseable {
                                 AgencyKeys.none()));
         if (officers != null)
             routes.officers(new OfficerRoutes(officers.apply(audit), registry, gatewayId, audit, json));
+        if (dispatches != null) routes.withDispatches(dispatches);
         return new TestWeb(WebServer.start(listeners, json, routes), events, metrics);
     }
 

@@ -516,6 +516,7 @@ export class LiveStream {
     on("event", d => this.h.event && this.h.event(d));
     on("removed", d => this.h.removed && this.h.removed(d));
     on("alert", d => this.h.alert && this.h.alert(d));
+    on("dispatch", d => this.h.dispatch && this.h.dispatch(d));
     // The gateway ended the session (signed out elsewhere, account disabled, password reset): to the sign-in page.
     on("signed-out", () => { this.es = null; es.close(); goLogin(); });
     es.addEventListener("open", () => { this.lastFrame = Date.now(); });

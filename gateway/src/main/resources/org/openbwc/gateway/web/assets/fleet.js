@@ -6,6 +6,7 @@ import {
   showPageError, spreadOverlapping, refreshAges, showsLastKnown, fmtWhen, recordingElapsed, fmtPreEvent,
 } from "/assets/app.js";
 import { liveUrl } from "/assets/live.js";
+import { Dispatching } from "/assets/dispatch.js";
 
 const TRAIL_POINTS = 20;
 /** Two trail points further apart in time than this are not joined: the unit was not seen in between. */
@@ -16,6 +17,7 @@ const LOW_BATTERY = 20;
 /** id -> { u: UnitView, at: local receive time, row, marker, trail: [[lat, lon, millis|null]...], line } */
 const units = new Map();
 let map = null;
+let dispatching = null;
 let filter = "all";
 /** Default: by urgency (the state column), SOS pinned on top whatever the sort. */
 let sort = { key: "state", dir: 1 };
@@ -566,6 +568,7 @@ function onSnapshot({ units: list, alerts: alertList }, reconnect) {
   }
   if (reconnect) {
     feedNote("reconnected — state resynchronised");
+    if (dispatching) dispatching.reload();
     loadTrails();
   } else {
     seedFeed();
@@ -590,6 +593,8 @@ async function main() {
   map.getContainer().append(arrowLayer);
   window.L.DomEvent.disableClickPropagation(arrowLayer); // a click on an arrow is not a drag of the map
   addViewControls();
+  dispatching = new Dispatching(map, canCommand());
+  dispatching.reload();
   const tookOver = () => { if (!view.programmatic && view.auto) { view.auto = false; renderViewControls(); } };
   map.on("movestart zoomstart dragstart", tookOver);
   map.on("zoomend viewreset", scheduleMapLayout);
@@ -607,6 +612,7 @@ async function main() {
     removed: d => { if (d && d.id !== undefined) { removeUnit(String(d.id)); renderList(); } },
     event: addEvent,
     alert: a => alerts.upsert(a),
+    dispatch: d => dispatching && dispatching.upsert(d),
   }).start();
   everySecond(now => {
     for (const e of units.values()) renderRow(e, now);

@@ -281,6 +281,28 @@ async function loadRecordings() {
   }
 }
 
+/** The unit's dispatch history, newest first: each step's time, and how it ended. */
+async function loadDispatches() {
+  const tbody = $("#dispatches tbody");
+  try {
+    const list = await api("/api/units/" + enc(unitId) + "/dispatches");
+    const rows = (Array.isArray(list) ? list : []).map(d => {
+      const u = (d.units || [])[0] || {};
+      const outcome = d.status === "cancelled" ? "cancelled by " + (d.cancelledBy || DASH)
+        : u.problem ? u.problem : u.arrived ? "arrived" : "open";
+      const when = t => el("td", { text: t ? fmtDateTime(t) : DASH });
+      return el("tr", { dataset: { id: d.id } }, when(d.createdAt), el("td", { text: d.priority }),
+        el("td", { text: d.note || DASH, title: d.id }), when(u.sent), when(u.delivered), when(u.acknowledged),
+        when(u.arrived), el("td", { text: outcome }));
+    });
+    tbody.replaceChildren(...rows);
+    $("#dispatches-empty").hidden = rows.length > 0;
+  } catch (e) {
+    $("#dispatches-empty").hidden = false;
+    setText($("#dispatches-empty"), fmtApiError(e, "Dispatches unavailable"));
+  }
+}
+
 /** Keeps the ages in the recordings table current ("15:39:38 · 2 min ago"). */
 function refreshRecordingAges(now) {
   for (const td of document.querySelectorAll("#recordings td.when[data-at]")) {
@@ -544,6 +566,7 @@ function onEvent(ev) {
   events.set(eventKey(ev), ev);
   renderTimeline();
   if (String(ev.type || "").startsWith("recording.")) refreshRecordingsSoon();
+  if (String(ev.type || "").startsWith("dispatch.")) loadDispatches();
 }
 
 async function main() {
@@ -564,13 +587,14 @@ async function main() {
       showPageError(fmtApiError(e, "Unit status unavailable"));
     }
   }
-  await Promise.all([loadTrail(), loadEvents(), loadRecordings()]);
+  await Promise.all([loadTrail(), loadEvents(), loadRecordings(), loadDispatches()]);
   new LiveStream({
     snapshot: onSnapshot,
     unit: u => { if (u && String(u.id) === unitId) { setUnit(u); showPageError(""); } },
     removed: d => { if (d && String(d.id) === unitId) forget("Unit " + unitId + " was removed from the gateway."); },
     event: onEvent,
     alert: a => alerts.upsert(a),
+    dispatch: d => { if (d && (d.units || []).some(x => x.unitId === unitId)) loadDispatches(); },
   }).start();
   everySecond(now => { renderStatus(now); refreshRecordingAges(now); });
 }
