@@ -10,6 +10,7 @@ import org.openbwc.config.UnitConfig;
 import org.openbwc.device.core.AlarmChange;
 import org.openbwc.device.core.Cause;
 import org.openbwc.device.core.ControllerEvent;
+import org.openbwc.device.core.ControllerEvent.CallRequested;
 import org.openbwc.device.core.ControllerEvent.Docked;
 import org.openbwc.device.core.ControllerEvent.Locating;
 import org.openbwc.device.core.ControllerEvent.MarkerPlaced;
@@ -164,6 +165,7 @@ final class Telemetry {
             case Docked x -> EventType.DOCKED;
             case Undocked x -> EventType.UNDOCKED;
             case StorageReserveReached x -> EventType.STORAGE_RESERVE;
+            case CallRequested x -> EventType.CALL_REQUESTED;
         };
     }
 
@@ -218,6 +220,7 @@ final class Telemetry {
             case Docked x -> Map.of();
             case Undocked x -> Map.of();
             case StorageReserveReached x -> Map.of();
+            case CallRequested x -> Map.of();
         };
     }
 
@@ -230,6 +233,20 @@ final class Telemetry {
                 s.state(),
                 "policy",
                 c.details(),
+                ++eventSeq,
+                bootId);
+    }
+
+    /** A voice call with the room started or ended (docs/protocol.md, call.started / call.ended). */
+    UnitEvent callEvent(EventType type, String by, Map<String, String> details, ControllerSnapshot s) {
+        return new UnitEvent(
+                Payload.VERSION,
+                config.unitId(),
+                type,
+                hw.clock().now(),
+                s.state(),
+                "remote:" + by,
+                details,
                 ++eventSeq,
                 bootId);
     }

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.openbwc.device.core.ControllerInput;
 import org.openbwc.device.core.Decision;
 import org.openbwc.device.core.RemoteCommandInput;
+import org.openbwc.device.talk.UnitCall;
 import org.openbwc.hal.DeviceClock;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.CommandRequest;
@@ -36,6 +37,7 @@ final class UnitCommands {
     private final Supplier<UnitState> state;
     private final LiveVideo live;
     private final Supplier<Optional<String>> cameraFailure;
+    private final UnitCall call;
 
     /**
      * @param loop the controller thread
@@ -50,7 +52,8 @@ final class UnitCommands {
             Function<ControllerInput, Decision> apply,
             Supplier<UnitState> state,
             LiveVideo live,
-            Supplier<Optional<String>> cameraFailure) {
+            Supplier<Optional<String>> cameraFailure,
+            UnitCall call) {
         this.unitId = unitId;
         this.tag = "[" + unitId + "] ";
         this.clock = clock;
@@ -59,6 +62,20 @@ final class UnitCommands {
         this.state = state;
         this.live = live;
         this.cameraFailure = cameraFailure;
+        this.call = call;
+    }
+
+    /** Opens or ends a voice call with the room (an adapter concern, like live video). */
+    private CommandReply talk(RemoteCommand command, CommandRequest request, Instant now) {
+        String name = command.wire();
+        try {
+            String said = command == RemoteCommand.TALK_START
+                    ? call.start(request.args().get("callId"), request.args().get("by"))
+                    : call.stop(request.args().get("callId"), "talk.stop from " + request.requestedBy());
+            return CommandReply.ok(unitId, name, said, state.get(), clock.now());
+        } catch (IllegalArgumentException e) {
+            return CommandReply.error(unitId, name, e.getMessage(), state.get(), now);
+        }
     }
 
     /** Hands the command to the controller thread (or the live video) and waits for the answer. */
@@ -76,6 +93,9 @@ final class UnitCommands {
         Logger.info("{}command {} from '{}'", tag, name, request.requestedBy());
         if (command.get() == RemoteCommand.LIVE_START || command.get() == RemoteCommand.LIVE_STOP) {
             return live.command(command.get(), request, now, state, cameraFailure.get());
+        }
+        if (command.get() == RemoteCommand.TALK_START || command.get() == RemoteCommand.TALK_STOP) {
+            return talk(command.get(), request, now);
         }
         Callable<CommandReply> task = () -> {
             Decision d = apply.apply(new RemoteCommandInput(command.get(), request.requestedBy(), request.args()));

@@ -2,7 +2,9 @@ package org.openbwc.device;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -27,6 +29,7 @@ import org.openbwc.device.core.RecordingController;
 import org.openbwc.device.core.RecordingFailed;
 import org.openbwc.device.core.RecordingLimitReached;
 import org.openbwc.device.core.RecordingPolicy;
+import org.openbwc.device.core.RemoteCommandInput;
 import org.openbwc.device.core.Tick;
 import org.openbwc.device.core.TriggerSignal;
 import org.openbwc.device.evidence.FailedRecording;
@@ -40,11 +43,15 @@ import org.openbwc.device.live.UplinkClients;
 import org.openbwc.device.mqtt.EventJournal;
 import org.openbwc.device.mqtt.UnitLink;
 import org.openbwc.device.offload.UnitOffload;
+import org.openbwc.device.talk.RoomVoice;
+import org.openbwc.device.talk.UnitCall;
 import org.openbwc.evidence.EndReason;
 import org.openbwc.evidence.VerificationResult;
 import org.openbwc.hal.Button;
 import org.openbwc.hal.Hardware;
 import org.openbwc.protocol.Backlog;
+import org.openbwc.protocol.EventType;
+import org.openbwc.protocol.RemoteCommand;
 import org.openbwc.protocol.StreamHandle;
 import org.openbwc.protocol.UnitEvent;
 import org.openbwc.protocol.UnitState;
@@ -85,6 +92,7 @@ public final class UnitRuntime implements AutoCloseable {
     private final AlarmWatch alarmWatch;
     private volatile UnitEnrolment enrolment;
     private final UnitOffload offload;
+    private final UnitCall call;
 
     // Controller-thread state below.
     private long nextStatusMillis;
@@ -121,10 +129,14 @@ public final class UnitRuntime implements AutoCloseable {
                 this::publishStatus);
         this.camera = UnitCamera.start(config, firmware, this::onSealed, this::onFailed, live.outputs());
         this.evidence = new EvidenceRecorder(config.unitId(), hw.clock(), camera);
+        RoomVoice roomVoice = new RoomVoice();
+        camera.sidetone(roomVoice);
+        this.call = new UnitCall(config.unitId(), hw.speaker(), roomVoice, hw.clock(), new CallListener());
+        live.downlink(call::downlink, call::uplinkClosed);
         this.telemetry = new Telemetry(config, hw, firmware);
         this.eventLog = new EventLog(config.unitId());
         UnitCommands commands = new UnitCommands(
-                config.unitId(), hw.clock(), loop, this::apply, controller::state, live, camera::failure);
+                config.unitId(), hw.clock(), loop, this::apply, controller::state, live, camera::failure, call);
         UnitKeyFiles keys = new UnitKeyFiles(DataFolder.of(config).keys());
         this.link = new UnitLink(
                 config.unitId(),
@@ -305,6 +317,7 @@ public final class UnitRuntime implements AutoCloseable {
         boolean wasActive = locationActive();
         Decision d = controller.handle(input, now);
         if (d.events().isEmpty()) return d;
+        call.stealth(controller.snapshot().stealth());
         for (ControllerEvent e : d.events()) {
             telemetry.noteEvent(e, controller.snapshot());
             evidence.act(e);
@@ -322,6 +335,37 @@ public final class UnitRuntime implements AutoCloseable {
         }
         renderIndicators(now);
         return d;
+    }
+
+    /**
+     * A voice call opened or ended: the microphone is on while it lasts (even where pre-event audio is off), a call
+     * starts a recording if none runs (a conversation with the room is evidence, cause {@code remote:<supervisor>}),
+     * and the room hears of it as call.started / call.ended.
+     */
+    private final class CallListener implements UnitCall.Listener {
+        @Override
+        public void started(String callId, String by) {
+            camera.callAudio(true);
+            submit(() -> {
+                apply(new RemoteCommandInput(RemoteCommand.RECORD_START, by, Map.of()));
+                link.publishEvent(telemetry.callEvent(
+                        EventType.CALL_STARTED, by, Map.of("callId", callId, "by", by), controller.snapshot()));
+            });
+        }
+
+        @Override
+        public void ended(String callId, String by, long durationMillis, long framesDropped, String reason) {
+            camera.callAudio(false);
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("callId", callId);
+            details.put("by", by);
+            details.put("durationMillis", Long.toString(durationMillis));
+            details.put("framesDropped", Long.toString(framesDropped));
+            details.put("reason", reason.length() > 200 ? reason.substring(0, 200) : reason);
+            // onLoop, not submit: a call ended by a shutdown is reported too, like a recording it sealed.
+            onLoop(() ->
+                    link.publishEvent(telemetry.callEvent(EventType.CALL_ENDED, by, details, controller.snapshot())));
+        }
     }
 
     private void publishStream(StreamHandle handle) {
@@ -389,8 +433,8 @@ public final class UnitRuntime implements AutoCloseable {
     }
 
     private void renderIndicators(long now) {
-        indicatorDriver.show(
-                indicators.render(controller.snapshot(), alarmWatch.alarms(), live.watchedSinceMillis(), now));
+        indicatorDriver.show(indicators.render(
+                controller.snapshot(), alarmWatch.alarms(), live.watchedSinceMillis(), call.indication(), now));
     }
 
     private boolean locationActive() {
@@ -443,6 +487,7 @@ public final class UnitRuntime implements AutoCloseable {
         awaitOnLoop(() -> {
             if (ticker != null) ticker.cancel(false);
         });
+        call.close();
         live.close();
         // Seals an open recording (reason: shutdown). Its self-check and event run on the evidence recorder and the
         // loop, so both stay up until then: the gateway learns of a recording sealed by a shutdown too.

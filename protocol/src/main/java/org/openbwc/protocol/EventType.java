@@ -38,7 +38,13 @@ public enum EventType implements JsonNamed {
     STORAGE_LOW("storage.low"),
     CLOCK_UNSET("clock.unset"),
     DOCKED("docked"),
-    UNDOCKED("undocked");
+    UNDOCKED("undocked"),
+    /** A voice call with the control room opened (talk.start); details {@code callId}, {@code by}. */
+    CALL_STARTED("call.started"),
+    /** A voice call ended; details {@code callId}, {@code by}, {@code durationMillis}, {@code framesDropped}. */
+    CALL_ENDED("call.ended"),
+    /** The officer asked the control room to call (FUNCTION double press with no dispatch pending). */
+    CALL_REQUESTED("call.requested");
 
     private final String wire;
 

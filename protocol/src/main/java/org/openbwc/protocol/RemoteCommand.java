@@ -14,7 +14,14 @@ public enum RemoteCommand {
     /** Start sending the live fragment stream to the gateway: args {@code url} (a WebSocket URL with a one-time ticket). */
     LIVE_START("live.start", false),
     /** Stop the live stream (the last viewer left, or policy). */
-    LIVE_STOP("live.stop", false);
+    LIVE_STOP("live.stop", false),
+    /**
+     * Open a voice call from the control room: args {@code callId}, {@code by} (the supervisor). The room's voice then
+     * arrives as {@link TalkFrame}s on the live uplink's downlink; the microphone is on while the call lasts.
+     */
+    TALK_START("talk.start", false),
+    /** End the voice call: args {@code callId}. */
+    TALK_STOP("talk.stop", false);
 
     private final String wire;
     private final boolean operatorCommand;

@@ -20,7 +20,8 @@ public sealed interface ControllerEvent
                 ControllerEvent.Locating,
                 ControllerEvent.Docked,
                 ControllerEvent.Undocked,
-                ControllerEvent.StorageReserveReached {
+                ControllerEvent.StorageReserveReached,
+                ControllerEvent.CallRequested {
 
     /** The unit's state right after this event. */
     UnitState state();
@@ -195,6 +196,18 @@ public sealed interface ControllerEvent
         @Override
         public Cause cause() {
             return Cause.Local.STORAGE_RESERVE;
+        }
+    }
+
+    /** The officer asked the control room to call them back (FUNCTION double press with no dispatch pending). */
+    record CallRequested(UnitState state, long atMillis) implements ControllerEvent {
+        public CallRequested {
+            Objects.requireNonNull(state, "state is required");
+        }
+
+        @Override
+        public Cause cause() {
+            return Cause.Local.BUTTON;
         }
     }
 }

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 import org.openbwc.device.core.Cause.Local;
+import org.openbwc.device.core.ControllerEvent.CallRequested;
 import org.openbwc.device.core.ControllerEvent.Docked;
 import org.openbwc.device.core.ControllerEvent.Locating;
 import org.openbwc.device.core.ControllerEvent.MarkerPlaced;
@@ -208,7 +209,7 @@ public final class RecordingController {
                         if (state.isRecording()) placeMarker(Local.BUTTON, null, now, events);
                     }
                     case HOLD -> setStealth(!stealth, Local.BUTTON, now, events);
-                    case DOUBLE_PRESS -> {}
+                    case DOUBLE_PRESS -> requestCall(now, events);
                 }
             }
             case SOS -> {
@@ -270,8 +271,14 @@ public final class RecordingController {
                         : okAfter(() -> setStealth(false, cause, now, events), "stealth off");
             case PING -> CommandOutcome.ok("pong");
             // The runtime handles the live stream itself; it never hands these to the controller.
-            case LIVE_START, LIVE_STOP -> CommandOutcome.refused(c.command().wire() + " is not a recording command");
+            case LIVE_START, LIVE_STOP, TALK_START, TALK_STOP ->
+                CommandOutcome.refused(c.command().wire() + " is not a recording command");
         };
+    }
+
+    /** The officer's "call me" gesture: the room sees a call request it can answer with Talk. */
+    private void requestCall(long now, List<ControllerEvent> events) {
+        events.add(new CallRequested(state, now));
     }
 
     private void onTrigger(boolean active, long now, List<ControllerEvent> events) {
