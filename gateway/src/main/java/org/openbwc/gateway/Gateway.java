@@ -43,6 +43,7 @@ import org.openbwc.gateway.identity.EvidenceKeyWatch;
 import org.openbwc.gateway.identity.GatewayPki;
 import org.openbwc.gateway.identity.UnitDirectory;
 import org.openbwc.gateway.live.LiveService;
+import org.openbwc.gateway.live.TalkCalls;
 import org.openbwc.gateway.offload.OffloadReceiver;
 import org.openbwc.gateway.web.AdminRoutes;
 import org.openbwc.gateway.web.AlertRoutes;
@@ -58,6 +59,7 @@ import org.openbwc.gateway.web.LiveRoutes;
 import org.openbwc.gateway.web.LiveSockets;
 import org.openbwc.gateway.web.OffloadRoutes;
 import org.openbwc.gateway.web.Routes;
+import org.openbwc.gateway.web.TalkRoutes;
 import org.openbwc.gateway.web.WebAccess;
 import org.openbwc.gateway.web.WebPages;
 import org.openbwc.gateway.web.WebServer;
@@ -346,6 +348,8 @@ public final class Gateway implements AutoCloseable {
             live = new LiveService(id, registry, commands, alerts, config.live(), commandTimeout, clock);
             registry.listen(live);
             alerts.listen(live);
+            TalkCalls talk = new TalkCalls(id, commands, audit, commandTimeout, clock);
+            registry.listen(talk);
 
             // web/: each route group gets what it serves.
             AtomicInteger boundUnitPort = new AtomicInteger(config.http().unitPort());
@@ -364,11 +368,12 @@ public final class Gateway implements AutoCloseable {
                     new AlertRoutes(alerts, audit, json),
                     new AdminRoutes(audit, auth, json),
                     new LiveRoutes(id, registry, live, audit, commandTimeout, json),
-                    new LiveSockets(live, access, audit),
+                    new LiveSockets(live, access, audit, talk),
                     new EnrolmentRoutes(enrolment, audit, json, () -> enrolmentUrl(config, boundUnitPort.get())),
                     new OffloadRoutes(offload, admission, audit, json),
                     new EvidenceRoutes(
-                            evidence.catalog(), objects, audit, json, clock, retention::isCategory, agencyKeys));
+                            evidence.catalog(), objects, audit, json, clock, retention::isCategory, agencyKeys),
+                    new TalkRoutes(id, registry, talk, json));
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;
             int unitPort = httpPort == FROM_CONFIG ? config.http().unitPort() : 0;
             WebServer http = WebServer.start(listeners(config, pki, port, unitPort), json, routes);

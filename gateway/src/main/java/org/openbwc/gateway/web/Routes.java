@@ -23,6 +23,7 @@ public final class Routes {
     private final EnrolmentRoutes enrolment;
     private final OffloadRoutes offload;
     private final EvidenceRoutes evidence;
+    private final TalkRoutes talk;
 
     public Routes(
             WebAccess access,
@@ -37,7 +38,8 @@ public final class Routes {
             LiveSockets liveSockets,
             EnrolmentRoutes enrolment,
             OffloadRoutes offload,
-            EvidenceRoutes evidence) {
+            EvidenceRoutes evidence,
+            TalkRoutes talk) {
         this.access = access;
         this.pages = pages;
         this.events = events;
@@ -51,6 +53,7 @@ public final class Routes {
         this.enrolment = enrolment;
         this.offload = offload;
         this.evidence = evidence;
+        this.talk = talk;
     }
 
     void mount(Javalin app) {
@@ -107,6 +110,10 @@ public final class Routes {
         app.post("/api/live/{id}", live::grant, Access.SUPERVISOR);
         app.get("/api/live", live::streams, Access.VIEWER);
         app.get("/api/live/{id}/hls/{file}", live::hls, Access.SUPERVISOR);
+        // Voice calls: a supervisor watching a unit live talks to it; the voice rides on the live view's socket.
+        app.post("/api/units/{id}/calls", talk::open, Access.SUPERVISOR);
+        app.get("/api/units/{id}/calls", talk::current, Access.VIEWER);
+        app.delete("/api/units/{id}/calls/{callId}", talk::close, Access.SUPERVISOR);
         app.wsBeforeUpgrade("/api/live/{id}/ws", liveSockets::beforeViewer);
         app.ws("/api/live/{id}/ws", liveSockets::viewer, Access.PUBLIC);
         app.wsBeforeUpgrade("/uplink/{id}", liveSockets::beforeUplink);
