@@ -469,6 +469,11 @@ public final class UnitRuntime implements AutoCloseable {
         return config.unitId();
     }
 
+    /** Whether a voice call with the room is open (for the virtual-units page and tests). */
+    public boolean inCall() {
+        return call.open();
+    }
+
     public boolean isConnected() {
         return link.isConnected();
     }
