@@ -46,6 +46,7 @@ final class LiveVideo implements AutoCloseable {
     private final Runnable statusChanged;
     private final LiveUplink uplink;
     private final MediaServerPush push;
+    private volatile Runnable uplinkEnded = () -> {};
     // Controller thread only: since when the unit is watched (monotonic ms), -1 while not.
     private long watchedSinceMillis = -1;
 
@@ -76,6 +77,15 @@ final class LiveVideo implements AutoCloseable {
         this.statusChanged = statusChanged;
         this.uplink = new LiveUplink(unitId, clients, recent, new Listener());
         this.push = new MediaServerPush(unitId, recent, new Listener());
+    }
+
+    /**
+     * Where the gateway's binary messages go (the room's voice, {@link org.openbwc.device.talk.UnitCall}), and who
+     * hears that the uplink carrying them ended.
+     */
+    void downlink(Consumer<java.nio.ByteBuffer> receiver, Runnable ended) {
+        uplink.downlink(receiver);
+        this.uplinkEnded = ended;
     }
 
     /** The sinks that take the camera's fragments, in their order. */
@@ -207,6 +217,7 @@ final class LiveVideo implements AutoCloseable {
 
         @Override
         public void stopped(String reason) {
+            if (!uplink.streaming()) uplinkEnded.run();
             loop.execute(() -> {
                 watchedSinceMillis = -1;
                 publishStream.accept(new StreamHandle(Payload.VERSION, unitId, "idle", null, null, 0, 0, clock.now()));

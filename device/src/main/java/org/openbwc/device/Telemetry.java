@@ -11,6 +11,7 @@ import org.openbwc.config.UnitConfig;
 import org.openbwc.device.core.AlarmChange;
 import org.openbwc.device.core.Cause;
 import org.openbwc.device.core.ControllerEvent;
+import org.openbwc.device.core.ControllerEvent.CallRequested;
 import org.openbwc.device.core.ControllerEvent.DispatchAcknowledged;
 import org.openbwc.device.core.ControllerEvent.DispatchArrived;
 import org.openbwc.device.core.ControllerEvent.DispatchCancelled;
@@ -200,6 +201,7 @@ final class Telemetry {
             case DispatchAcknowledged x -> EventType.DISPATCH_ACKNOWLEDGED;
             case DispatchCancelled x -> EventType.DISPATCH_CANCELLED;
             case DispatchArrived x -> EventType.DISPATCH_ARRIVED;
+            case CallRequested x -> EventType.CALL_REQUESTED;
         };
     }
 
@@ -263,6 +265,7 @@ final class Telemetry {
             case DispatchCancelled c -> Map.of("id", c.dispatchId());
             case DispatchArrived a ->
                 Map.of("id", a.dispatchId(), "distanceMeters", Long.toString(Math.round(a.distanceMeters())));
+            case CallRequested x -> Map.of();
         };
     }
 
@@ -275,6 +278,20 @@ final class Telemetry {
                 s.state(),
                 "policy",
                 c.details(),
+                ++eventSeq,
+                bootId);
+    }
+
+    /** A voice call with the room started or ended (docs/protocol.md, call.started / call.ended). */
+    UnitEvent callEvent(EventType type, String by, Map<String, String> details, ControllerSnapshot s) {
+        return new UnitEvent(
+                Payload.VERSION,
+                config.unitId(),
+                type,
+                hw.clock().now(),
+                s.state(),
+                "remote:" + by,
+                details,
                 ++eventSeq,
                 bootId);
     }

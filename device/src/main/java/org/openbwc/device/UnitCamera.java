@@ -25,11 +25,13 @@ import org.openbwc.device.identity.UnitKeyFiles;
 import org.openbwc.device.media.EncoderSettings;
 import org.openbwc.device.media.FragmentSink;
 import org.openbwc.device.media.MediaPipeline;
+import org.openbwc.device.media.SoundMix;
 import org.openbwc.device.media.VideoEncoder;
 import org.openbwc.device.media.VideoSourceKind;
 import org.openbwc.evidence.EndReason;
 import org.openbwc.evidence.EvidenceVerifier;
 import org.openbwc.evidence.VerificationResult;
+import org.openbwc.hal.mock.MockMicrophone;
 import org.openbwc.pki.Fingerprints;
 import org.tinylog.Logger;
 
@@ -65,6 +67,8 @@ final class UnitCamera implements AutoCloseable {
     private volatile boolean recordingAudio;
     /** The officer new recordings name in their manifest; changed by {@link #officer}. */
     private volatile String officerId;
+    /** A voice call with the room is open: the room must hear the officer even where pre-event audio is off. */
+    private volatile boolean callAudio;
     /** Knows the newest fragment handed to the writer, so a stop can wait for the footage up to its instant. */
     private final FragmentFanOut fanOut;
 
@@ -106,7 +110,14 @@ final class UnitCamera implements AutoCloseable {
         MediaPipeline started = null;
         String failed = null;
         try {
-            started = MediaPipeline.start(encoderSettings(config), fanOut, () -> recordingAudio || preEventAudio);
+            started = MediaPipeline.start(
+                    encoderSettings(config), fanOut, () -> recordingAudio || preEventAudio || callAudio);
+            if (encoderSettings(config).source() == VideoSourceKind.LAVFI) {
+                // The emulator: its microphone (quiet, with tone bursts on demand) instead of lavfi's endless sine.
+                String unitId = config.unitId();
+                started.source((pcm, rate, channels) ->
+                        MockMicrophone.registered(unitId).ifPresent(mic -> mic.fill(pcm, rate, channels)));
+            }
         } catch (RuntimeException e) {
             // A unit with a broken camera must still come online and say so, not vanish from the monitoring room.
             failed = e.getMessage() == null ? e.toString() : e.getMessage();
@@ -235,6 +246,16 @@ final class UnitCamera implements AutoCloseable {
     void officer(String newOfficerId) {
         officerId = newOfficerId;
         if (pipeline != null) pipeline.officer(overlayText(newOfficerId));
+    }
+
+    /** Turns the microphone on for a voice call (and back to the recording policy after it). */
+    void callAudio(boolean on) {
+        callAudio = on;
+    }
+
+    /** Mixes the room's voice into the encoded audio (see {@link MediaPipeline#sidetone}); no-op without a camera. */
+    void sidetone(SoundMix mix) {
+        if (pipeline != null) pipeline.sidetone(mix);
     }
 
     /** Opens a recording with the pre-event buffer at its head. */

@@ -13,6 +13,7 @@ import java.util.function.Supplier;
 import org.openbwc.device.core.ControllerInput;
 import org.openbwc.device.core.Decision;
 import org.openbwc.device.core.RemoteCommandInput;
+import org.openbwc.device.talk.UnitCall;
 import org.openbwc.hal.DeviceClock;
 import org.openbwc.protocol.CommandReply;
 import org.openbwc.protocol.CommandRequest;
@@ -37,6 +38,7 @@ final class UnitCommands {
     private final LiveVideo live;
     private final Supplier<Optional<String>> cameraFailure;
     private final Function<CommandRequest, String> assignOfficer;
+    private final UnitCall call;
 
     /**
      * @param loop the controller thread
@@ -54,7 +56,8 @@ final class UnitCommands {
             Supplier<UnitState> state,
             LiveVideo live,
             Supplier<Optional<String>> cameraFailure,
-            Function<CommandRequest, String> assignOfficer) {
+            Function<CommandRequest, String> assignOfficer,
+            UnitCall call) {
         this.unitId = unitId;
         this.tag = "[" + unitId + "] ";
         this.clock = clock;
@@ -64,6 +67,7 @@ final class UnitCommands {
         this.live = live;
         this.cameraFailure = cameraFailure;
         this.assignOfficer = assignOfficer;
+        this.call = call;
     }
 
     /** {@code officer.assign}, on the controller thread: a refusal names what was wrong. */
@@ -73,6 +77,19 @@ final class UnitCommands {
             return CommandReply.ok(unitId, name, done, state.get(), clock.now());
         } catch (IllegalArgumentException | java.io.UncheckedIOException e) {
             return CommandReply.error(unitId, name, e.getMessage(), state.get(), clock.now());
+        }
+    }
+
+    /** Opens or ends a voice call with the room (an adapter concern, like live video). */
+    private CommandReply talk(RemoteCommand command, CommandRequest request, Instant now) {
+        String name = command.wire();
+        try {
+            String said = command == RemoteCommand.TALK_START
+                    ? call.start(request.args().get("callId"), request.args().get("by"))
+                    : call.stop(request.args().get("callId"), "talk.stop from " + request.requestedBy());
+            return CommandReply.ok(unitId, name, said, state.get(), clock.now());
+        } catch (IllegalArgumentException e) {
+            return CommandReply.error(unitId, name, e.getMessage(), state.get(), now);
         }
     }
 
@@ -91,6 +108,9 @@ final class UnitCommands {
         Logger.info("{}command {} from '{}'", tag, name, request.requestedBy());
         if (command.get() == RemoteCommand.LIVE_START || command.get() == RemoteCommand.LIVE_STOP) {
             return live.command(command.get(), request, now, state, cameraFailure.get());
+        }
+        if (command.get() == RemoteCommand.TALK_START || command.get() == RemoteCommand.TALK_STOP) {
+            return talk(command.get(), request, now);
         }
         Callable<CommandReply> task = command.get() == RemoteCommand.OFFICER_ASSIGN
                 ? () -> officer(name, request)

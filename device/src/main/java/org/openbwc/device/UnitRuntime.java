@@ -2,7 +2,9 @@ package org.openbwc.device;
 
 import java.io.IOException;
 import java.net.URI;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
@@ -29,6 +31,7 @@ import org.openbwc.device.core.RecordingController;
 import org.openbwc.device.core.RecordingFailed;
 import org.openbwc.device.core.RecordingLimitReached;
 import org.openbwc.device.core.RecordingPolicy;
+import org.openbwc.device.core.RemoteCommandInput;
 import org.openbwc.device.core.Tick;
 import org.openbwc.device.core.TriggerSignal;
 import org.openbwc.device.evidence.FailedRecording;
@@ -42,12 +45,16 @@ import org.openbwc.device.live.UplinkClients;
 import org.openbwc.device.mqtt.EventJournal;
 import org.openbwc.device.mqtt.UnitLink;
 import org.openbwc.device.offload.UnitOffload;
+import org.openbwc.device.talk.RoomVoice;
+import org.openbwc.device.talk.UnitCall;
 import org.openbwc.evidence.EndReason;
 import org.openbwc.evidence.VerificationResult;
 import org.openbwc.hal.Button;
 import org.openbwc.hal.Hardware;
 import org.openbwc.protocol.Backlog;
 import org.openbwc.protocol.CommandRequest;
+import org.openbwc.protocol.EventType;
+import org.openbwc.protocol.RemoteCommand;
 import org.openbwc.protocol.StreamHandle;
 import org.openbwc.protocol.UnitEvent;
 import org.openbwc.protocol.UnitState;
@@ -89,6 +96,7 @@ public final class UnitRuntime implements AutoCloseable {
     private final OfficerAssignment officer;
     private volatile UnitEnrolment enrolment;
     private final UnitOffload offload;
+    private final UnitCall call;
 
     // Controller-thread state below.
     private long nextStatusMillis;
@@ -128,6 +136,10 @@ public final class UnitRuntime implements AutoCloseable {
         this.camera = UnitCamera.start(
                 config.withOfficerId(officer.officerId()), firmware, this::onSealed, this::onFailed, live.outputs());
         this.evidence = new EvidenceRecorder(config.unitId(), hw.clock(), camera);
+        RoomVoice roomVoice = new RoomVoice();
+        camera.sidetone(roomVoice);
+        this.call = new UnitCall(config.unitId(), hw.speaker(), roomVoice, hw.clock(), new CallListener());
+        live.downlink(call::downlink, call::uplinkClosed);
         this.telemetry = new Telemetry(config, hw, firmware, officer::officerId);
         this.eventLog = new EventLog(config.unitId());
         UnitCommands commands = new UnitCommands(
@@ -138,7 +150,8 @@ public final class UnitRuntime implements AutoCloseable {
                 controller::state,
                 live,
                 camera::failure,
-                this::assignOfficer);
+                this::assignOfficer,
+                call);
         UnitKeyFiles keys = new UnitKeyFiles(DataFolder.of(config).keys());
         this.link = new UnitLink(
                 config.unitId(),
@@ -319,6 +332,7 @@ public final class UnitRuntime implements AutoCloseable {
         boolean wasActive = locationActive();
         Decision d = controller.handle(input, now);
         if (d.events().isEmpty()) return d;
+        call.stealth(controller.snapshot().stealth());
         for (ControllerEvent e : d.events()) {
             telemetry.noteEvent(e, controller.snapshot());
             evidence.act(e);
@@ -362,6 +376,37 @@ public final class UnitRuntime implements AutoCloseable {
             hw.speaker().play(DispatchTone.samples(r.order().priority()));
         } catch (RuntimeException e) {
             Logger.warn("{}dispatch tone could not be played: {}", tag, e.toString());
+        }
+    }
+
+    /**
+     * A voice call opened or ended: the microphone is on while it lasts (even where pre-event audio is off), a call
+     * starts a recording if none runs (a conversation with the room is evidence, cause {@code remote:<supervisor>}),
+     * and the room hears of it as call.started / call.ended.
+     */
+    private final class CallListener implements UnitCall.Listener {
+        @Override
+        public void started(String callId, String by) {
+            camera.callAudio(true);
+            submit(() -> {
+                apply(new RemoteCommandInput(RemoteCommand.RECORD_START, by, Map.of()));
+                link.publishEvent(telemetry.callEvent(
+                        EventType.CALL_STARTED, by, Map.of("callId", callId, "by", by), controller.snapshot()));
+            });
+        }
+
+        @Override
+        public void ended(String callId, String by, long durationMillis, long framesDropped, String reason) {
+            camera.callAudio(false);
+            Map<String, String> details = new LinkedHashMap<>();
+            details.put("callId", callId);
+            details.put("by", by);
+            details.put("durationMillis", Long.toString(durationMillis));
+            details.put("framesDropped", Long.toString(framesDropped));
+            details.put("reason", reason.length() > 200 ? reason.substring(0, 200) : reason);
+            // onLoop, not submit: a call ended by a shutdown is reported too, like a recording it sealed.
+            onLoop(() ->
+                    link.publishEvent(telemetry.callEvent(EventType.CALL_ENDED, by, details, controller.snapshot())));
         }
     }
 
@@ -432,7 +477,7 @@ public final class UnitRuntime implements AutoCloseable {
     private void renderIndicators(long now) {
         ControllerSnapshot s = controller.snapshot();
         indicatorDriver.show(DispatchIndicator.overlay(
-                indicators.render(s, alarmWatch.alarms(), live.watchedSinceMillis(), now),
+                indicators.render(s, alarmWatch.alarms(), live.watchedSinceMillis(), call.indication(), now),
                 controller.dispatch().orElse(null),
                 s.stealth(),
                 now));
@@ -477,6 +522,11 @@ public final class UnitRuntime implements AutoCloseable {
         return officer.officerId();
     }
 
+    /** Whether a voice call with the room is open (for the virtual-units page and tests). */
+    public boolean inCall() {
+        return call.open();
+    }
+
     public boolean isConnected() {
         return link.isConnected();
     }
@@ -495,6 +545,7 @@ public final class UnitRuntime implements AutoCloseable {
         awaitOnLoop(() -> {
             if (ticker != null) ticker.cancel(false);
         });
+        call.close();
         live.close();
         // Seals an open recording (reason: shutdown). Its self-check and event run on the evidence recorder and the
         // loop, so both stay up until then: the gateway learns of a recording sealed by a shutdown too.

@@ -46,6 +46,7 @@ import org.openbwc.gateway.identity.EvidenceKeyWatch;
 import org.openbwc.gateway.identity.GatewayPki;
 import org.openbwc.gateway.identity.UnitDirectory;
 import org.openbwc.gateway.live.LiveService;
+import org.openbwc.gateway.live.TalkCalls;
 import org.openbwc.gateway.officers.OfficerDirectory;
 import org.openbwc.gateway.offload.OffloadReceiver;
 import org.openbwc.gateway.web.AdminRoutes;
@@ -64,6 +65,7 @@ import org.openbwc.gateway.web.LiveSockets;
 import org.openbwc.gateway.web.OfficerRoutes;
 import org.openbwc.gateway.web.OffloadRoutes;
 import org.openbwc.gateway.web.Routes;
+import org.openbwc.gateway.web.TalkRoutes;
 import org.openbwc.gateway.web.WebAccess;
 import org.openbwc.gateway.web.WebPages;
 import org.openbwc.gateway.web.WebServer;
@@ -358,6 +360,8 @@ public final class Gateway implements AutoCloseable {
             live = new LiveService(id, registry, commands, alerts, config.live(), commandTimeout, clock);
             registry.listen(live);
             alerts.listen(live);
+            TalkCalls talk = new TalkCalls(id, commands, audit, commandTimeout, clock);
+            registry.listen(talk);
 
             // officers/: the directory and the units' assignments, sent to units as officer.assign and kept in step.
             OfficerDirectory officers = new OfficerDirectory(
@@ -401,11 +405,12 @@ public final class Gateway implements AutoCloseable {
                     new AlertRoutes(alerts, audit, json),
                     new AdminRoutes(audit, auth, json),
                     new LiveRoutes(id, registry, live, audit, commandTimeout, json),
-                    new LiveSockets(live, access, audit),
+                    new LiveSockets(live, access, audit, talk),
                     new EnrolmentRoutes(enrolment, audit, json, () -> enrolmentUrl(config, boundUnitPort.get())),
                     new OffloadRoutes(offload, admission, audit, json),
                     new EvidenceRoutes(
-                            evidence.catalog(), objects, audit, json, clock, retention::isCategory, agencyKeys));
+                            evidence.catalog(), objects, audit, json, clock, retention::isCategory, agencyKeys),
+                    new TalkRoutes(id, registry, talk, json));
             routes.officers(new OfficerRoutes(officers, registry, id, audit, json))
                     .withDispatches(new DispatchRoutes(dispatches, json));
             int port = httpPort == FROM_CONFIG ? config.http().port() : httpPort;

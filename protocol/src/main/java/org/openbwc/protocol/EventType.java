@@ -48,7 +48,13 @@ public enum EventType implements JsonNamed {
     /** The unit came within the arrival radius of its dispatch's incident; details {@code id}, {@code distanceMeters}. */
     DISPATCH_ARRIVED("dispatch.arrived"),
     /** The room's {@code dispatch.cancel} ended the unit's dispatch; details {@code id}. */
-    DISPATCH_CANCELLED("dispatch.cancelled");
+    DISPATCH_CANCELLED("dispatch.cancelled"),
+    /** A voice call with the control room opened (talk.start); details {@code callId}, {@code by}. */
+    CALL_STARTED("call.started"),
+    /** A voice call ended; details {@code callId}, {@code by}, {@code durationMillis}, {@code framesDropped}. */
+    CALL_ENDED("call.ended"),
+    /** The officer asked the control room to call (FUNCTION double press with no dispatch pending). */
+    CALL_REQUESTED("call.requested");
 
     private final String wire;
 

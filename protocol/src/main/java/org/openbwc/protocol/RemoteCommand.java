@@ -26,7 +26,14 @@ public enum RemoteCommand {
      */
     DISPATCH("dispatch", false),
     /** The room withdrew the dispatch with args {@code id}: the alert stops and the 1 s positions end. */
-    DISPATCH_CANCEL("dispatch.cancel", false);
+    DISPATCH_CANCEL("dispatch.cancel", false),
+    /**
+     * Open a voice call from the control room: args {@code callId}, {@code by} (the supervisor). The room's voice then
+     * arrives as {@link TalkFrame}s on the live uplink's downlink; the microphone is on while the call lasts.
+     */
+    TALK_START("talk.start", false),
+    /** End the voice call: args {@code callId}. */
+    TALK_STOP("talk.stop", false);
 
     private final String wire;
     private final boolean operatorCommand;

@@ -24,7 +24,8 @@ public sealed interface ControllerEvent
                 ControllerEvent.DispatchReceived,
                 ControllerEvent.DispatchAcknowledged,
                 ControllerEvent.DispatchCancelled,
-                ControllerEvent.DispatchArrived {
+                ControllerEvent.DispatchArrived,
+                ControllerEvent.CallRequested {
 
     /** The unit's state right after this event. */
     UnitState state();
@@ -250,6 +251,18 @@ public sealed interface ControllerEvent
         @Override
         public Cause cause() {
             return Cause.Local.POSITION;
+        }
+    }
+
+    /** The officer asked the control room to call them back (FUNCTION double press with no dispatch pending). */
+    record CallRequested(UnitState state, long atMillis) implements ControllerEvent {
+        public CallRequested {
+            Objects.requireNonNull(state, "state is required");
+        }
+
+        @Override
+        public Cause cause() {
+            return Cause.Local.BUTTON;
         }
     }
 }

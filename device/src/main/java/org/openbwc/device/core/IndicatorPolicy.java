@@ -28,6 +28,11 @@ import org.openbwc.protocol.UnitState;
  *   <tr><td>watched live</td><td>100/400 from the start (any state)</td><td></td><td></td><td>150, 150 off, 150 at the
  *       start, then 150 every minute</td></tr>
  * </table>
+ * <p>Voice call with the room (see {@link #render(ControllerSnapshot, Alarms, long, Call, long)}): haptic 200/200 three
+ * times from the call's start; in stealth, where the speaker stays silent, also 100/400 (from the call's start)
+ * while the room's voice arrives (within {@link #VOICE_HOLD_MILLIS} of its last frame), the only sign the officer
+ * gets, and the only indicator stealth lets through.
+ *
  * Precedence: red is SOS, else stop armed, else the state's pattern; amber is SOS, else locate, else alarms; haptic
  * pulses add up. Alarm and green phases follow the clock itself (all units blink together).
  */
@@ -53,6 +58,21 @@ public final class IndicatorPolicy {
     static final long WATCHED_ON_MILLIS = 100;
     static final long WATCHED_START_PULSE_MILLIS = 150;
     static final long WATCHED_REMINDER_MILLIS = 60_000;
+
+    static final long CALL_START_PERIOD_MILLIS = 400;
+    static final long CALL_START_ON_MILLIS = 200;
+    static final int CALL_START_PULSES = 3;
+    static final long VOICE_PERIOD_MILLIS = 500;
+    static final long VOICE_ON_MILLIS = 100;
+    static final long VOICE_HOLD_MILLIS = 300;
+
+    /**
+     * A voice call with the room, as the indicators need it.
+     *
+     * @param sinceMillis when it started (monotonic ms)
+     * @param lastVoiceMillis when the room's voice last arrived (monotonic ms), or -1
+     */
+    public record Call(long sinceMillis, long lastVoiceMillis) {}
 
     private final long reminderIntervalMillis;
 
@@ -120,6 +140,21 @@ public final class IndicatorPolicy {
             if (s.markerCount() > 0) haptic |= within(now, s.lastMarkerMillis(), MARKER_HAPTIC_MILLIS);
         }
         return new IndicatorFrame(green, red, amber, haptic);
+    }
+
+    /** The frame to show at {@code nowMillis} with a voice call open ({@code call} null when none is). */
+    public IndicatorFrame render(
+            ControllerSnapshot s, Alarms alarms, long watchedSinceMillis, Call call, long nowMillis) {
+        IndicatorFrame frame = render(s, alarms, watchedSinceMillis, nowMillis);
+        if (call == null || s == null) return frame;
+        long since = nowMillis - call.sinceMillis();
+        boolean haptic = since >= 0
+                && since < CALL_START_PULSES * CALL_START_PERIOD_MILLIS
+                && on(nowMillis, call.sinceMillis(), CALL_START_PERIOD_MILLIS, CALL_START_ON_MILLIS);
+        if (s.stealth() && call.lastVoiceMillis() >= 0 && nowMillis - call.lastVoiceMillis() < VOICE_HOLD_MILLIS) {
+            haptic |= on(nowMillis, call.sinceMillis(), VOICE_PERIOD_MILLIS, VOICE_ON_MILLIS);
+        }
+        return haptic ? new IndicatorFrame(frame.green(), frame.red(), frame.amber(), true) : frame;
     }
 
     /** Whether a blink of {@code onMillis} every {@code periodMillis}, started "on" at {@code anchor}, is lit. */

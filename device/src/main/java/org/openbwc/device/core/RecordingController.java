@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
 import org.openbwc.device.core.Cause.Local;
+import org.openbwc.device.core.ControllerEvent.CallRequested;
 import org.openbwc.device.core.ControllerEvent.DispatchAcknowledged;
 import org.openbwc.device.core.ControllerEvent.DispatchArrived;
 import org.openbwc.device.core.ControllerEvent.DispatchCancelled;
@@ -236,7 +237,7 @@ public final class RecordingController {
                         if (dispatch != null && dispatch.pending()) {
                             acknowledgeDispatch(now, events);
                         } else {
-                            // call request: voice
+                            requestCall(now, events);
                         }
                     }
                 }
@@ -300,7 +301,8 @@ public final class RecordingController {
                         : okAfter(() -> setStealth(false, cause, now, events), "stealth off");
             case PING -> CommandOutcome.ok("pong");
             // The runtime handles the live stream itself; it never hands these to the controller.
-            case LIVE_START, LIVE_STOP -> CommandOutcome.refused(c.command().wire() + " is not a recording command");
+            case LIVE_START, LIVE_STOP, TALK_START, TALK_STOP ->
+                CommandOutcome.refused(c.command().wire() + " is not a recording command");
             // handled by the runtime's officer assignment, never by the controller
             case OFFICER_ASSIGN -> CommandOutcome.refused(c.command().wire() + " is not a recording command");
             case DISPATCH -> onDispatch(c, cause, now, events);
@@ -341,6 +343,11 @@ public final class RecordingController {
     private void acknowledgeDispatch(long now, List<ControllerEvent> events) {
         dispatch = dispatch.acknowledgedAt(now);
         events.add(new DispatchAcknowledged(dispatch.order().id(), state, now));
+    }
+
+    /** The officer's "call me" gesture: the room sees a call request it can answer with Talk. */
+    private void requestCall(long now, List<ControllerEvent> events) {
+        events.add(new CallRequested(state, now));
     }
 
     private void onPosition(PositionFix p, long now, List<ControllerEvent> events) {

@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -56,6 +57,10 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
     private final Supplier<PreEventSnapshot> recent;
     private final Listener listener;
     /** Each message is sent whole and then removed; its capacity is its size whatever the socket has read of it. */
+    /** Larger binary messages from the gateway are dropped unread; the room's voice comes in frames of ~100 bytes. */
+    static final int MAX_DOWNLINK_BYTES = 64 * 1024;
+
+    private volatile Consumer<ByteBuffer> downlink = message -> {};
     private final GopDropQueue<ByteBuffer> queue = new GopDropQueue<>(MAX_QUEUED_BYTES, ByteBuffer::capacity);
 
     private InitSegment init;
@@ -77,6 +82,11 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
         this.http = http;
         this.recent = recent;
         this.listener = listener;
+    }
+
+    /** Where binary messages from the gateway go (the room's voice during a call); called on the socket's thread. */
+    public void downlink(Consumer<ByteBuffer> receiver) {
+        this.downlink = receiver;
     }
 
     /** Whether a stream is open to the gateway. */
@@ -268,6 +278,8 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
         private final long gen;
 
         private final StringBuilder text = new StringBuilder();
+        private ByteBuffer binary;
+        private boolean oversized;
 
         Reader(long gen) {
             this.gen = gen;
@@ -289,6 +301,46 @@ public final class LiveUplink implements FragmentSink, AutoCloseable {
                 if (changed) viewers = n;
             }
             if (changed) listener.viewersChanged(n);
+            return null;
+        }
+
+        /** The room's voice during a call ({@link org.openbwc.protocol.TalkFrame}); whoever listens judges it. */
+        @Override
+        public CompletionStage<?> onBinary(WebSocket ws, ByteBuffer data, boolean last) {
+            ws.request(1);
+            if (!oversized) {
+                int size = (binary == null ? 0 : binary.position()) + data.remaining();
+                if (size > MAX_DOWNLINK_BYTES) {
+                    oversized = true;
+                    binary = null;
+                } else {
+                    if (binary == null) binary = ByteBuffer.allocate(Math.max(1024, data.remaining()));
+                    if (binary.remaining() < data.remaining()) {
+                        ByteBuffer bigger = ByteBuffer.allocate(Math.max(binary.capacity() * 2, size));
+                        bigger.put(binary.flip());
+                        binary = bigger;
+                    }
+                    binary.put(data);
+                }
+            }
+            if (!last) return null;
+            ByteBuffer whole = binary;
+            boolean dropped = oversized;
+            binary = null;
+            oversized = false;
+            boolean current;
+            synchronized (LiveUplink.this) {
+                current = gen == generation;
+            }
+            if (dropped) {
+                Logger.debug("unit {}: dropped a downlink message over {} bytes", unitId, MAX_DOWNLINK_BYTES);
+            } else if (current && whole != null) {
+                try {
+                    downlink.accept(whole.flip());
+                } catch (RuntimeException e) {
+                    Logger.warn(e, "unit {}: a downlink message could not be handled", unitId);
+                }
+            }
             return null;
         }
 

@@ -71,6 +71,8 @@ public final class MediaPipeline implements AutoCloseable {
     private final LongAdder framesGrabbed = new LongAdder();
     private final LongAdder framesDropped = new LongAdder();
     private final LongAdder audioChunksDropped = new LongAdder();
+    private volatile SoundMix source;
+    private volatile SoundMix sidetone;
 
     private MediaPipeline(
             EncoderSettings settings, FragmentSink sink, Supplier<Boolean> audioAllowed, Path font, int queueFrames) {
@@ -402,7 +404,13 @@ public final class MediaPipeline implements AutoCloseable {
                 ShortBuffer samples = ((ShortBuffer) grabbed.samples[0]).duplicate();
                 short[] pcm = new short[samples.remaining()];
                 // a zero-filled chunk is the silence encoded before the record press
-                if (isAudioAllowed()) samples.get(pcm);
+                if (isAudioAllowed()) {
+                    samples.get(pcm);
+                    SoundMix replaced = source;
+                    if (replaced != null) replaced.apply(pcm, grabbed.sampleRate, grabbed.audioChannels);
+                }
+                SoundMix mixed = sidetone;
+                if (mixed != null) mixed.apply(pcm, grabbed.sampleRate, grabbed.audioChannels);
                 if (!sound.offer(new AudioChunk(pcm, grabbed.sampleRate, grabbed.audioChannels, System.nanoTime()))) {
                     audioChunksDropped.increment();
                 }
@@ -413,6 +421,19 @@ public final class MediaPipeline implements AutoCloseable {
         } finally {
             release(grabber);
         }
+    }
+
+    /** Replaces what the microphone hears (the emulator's microphone); applied only while audio is allowed. */
+    public void source(SoundMix replacement) {
+        this.source = replacement;
+    }
+
+    /**
+     * Mixes sound into the encoded audio whether or not the microphone is allowed: the control room's voice during a
+     * call, so that it is inside the recording's one audio track.
+     */
+    public void sidetone(SoundMix mix) {
+        this.sidetone = mix;
     }
 
     private boolean isAudioAllowed() {

@@ -101,7 +101,9 @@ public record Alert(
          * A second uplink with this unit's own certificate while it streams (its key on another device?); refused, the
          * first stream goes on. A kind of its own, so an open {@link #UPLINK_REFUSED} does not swallow it.
          */
-        UPLINK_DUPLICATE("uplink.duplicate");
+        UPLINK_DUPLICATE("uplink.duplicate"),
+        /** The officer asked the room to call (call.requested); resolved when a supervisor's call to the unit starts. */
+        CALL_REQUESTED("call.requested");
 
         private final String wire;
 

@@ -239,6 +239,16 @@ public final class AlertBoard implements FleetRegistry.Listener {
                                 + ("true".equals(d.get("sealed"))
                                         ? seconds(d.get("durationMillis")) + " sealed"
                                         : "left unsealed until the unit restarts"));
+            case CALL_REQUESTED ->
+                raise(
+                        e.unitId(),
+                        Alert.Type.CALL_REQUESTED,
+                        Alert.Severity.WARNING,
+                        e.time(),
+                        "call request from " + e.unitId() + officerText(e.unitId()) + ": answer with Talk on its live"
+                                + " view");
+            case CALL_STARTED ->
+                resolveByUnit(e.unitId(), Alert.Type.CALL_REQUESTED, "answered by " + d.getOrDefault("by", "?"));
             case CAMERA_FAILED ->
                 raise(
                         e.unitId(),

@@ -10,12 +10,14 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.auth.Authenticator.SignedIn;
 import org.openbwc.gateway.live.LiveRelay;
 import org.openbwc.gateway.live.LiveService;
+import org.openbwc.gateway.live.TalkCalls;
 import org.openbwc.pki.Identity;
 import org.tinylog.Logger;
 
@@ -37,11 +39,15 @@ public final class LiveSockets {
     private final LiveService live;
     private final WebAccess access;
     private final AuditLog audit;
+    private final TalkCalls talk;
+    private static final String DOWNLINK = "openbwc.talk-downlink";
 
-    public LiveSockets(LiveService live, WebAccess access, AuditLog audit) {
+    /** @param talk the voice calls that ride on these sockets: the room's voice in from viewers, out to units */
+    public LiveSockets(LiveService live, WebAccess access, AuditLog audit, TalkCalls talk) {
         this.live = live;
         this.access = access;
         this.audit = audit;
+        this.talk = talk;
     }
 
     /** Before the viewer's upgrade: a supervisor's session, and a token granted to this very session. */
@@ -100,6 +106,16 @@ public final class LiveSockets {
                 live.latencyReport(Long.parseLong(n));
             }
         });
+        // The supervisor's voice during a call (TalkFrame); TalkCalls refuses anything else and counts it.
+        ws.onBinaryMessage(ctx -> {
+            SignedIn who = ctx.attribute(GRANT);
+            if (who == null || ctx.attribute("viewer") == null) return;
+            talk.fromViewer(
+                    ctx.pathParam("id"),
+                    who.username(),
+                    who.claims().nonce(),
+                    ByteBuffer.wrap(ctx.data(), ctx.offset(), ctx.length()));
+        });
         ws.onClose(ctx -> closedViewer(ctx, "closed"));
         ws.onError(ctx -> closedViewer(ctx, "error"));
     }
@@ -111,6 +127,7 @@ public final class LiveSockets {
         String unitId = ctx.pathParam("id");
         SignedIn who = ctx.attribute(GRANT);
         live.leave(unitId, v);
+        if (who != null) talk.viewerClosed(unitId, who.username(), who.claims().nonce());
         Instant since = ctx.attribute("since");
         long seconds =
                 since == null ? 0 : Duration.between(since, Instant.now()).toSeconds();
@@ -170,22 +187,32 @@ public final class LiveSockets {
             }
             ctx.enableAutomaticPings(15, TimeUnit.SECONDS);
             ctx.attribute(RELAY, relay.get());
+            Consumer<ByteBuffer> downlink = voice -> {
+                synchronized (ctx) {
+                    ctx.send(voice);
+                }
+            };
+            ctx.attribute(DOWNLINK, downlink);
+            talk.downlinkOpened(unitId, downlink);
         });
         ws.onBinaryMessage(ctx -> {
             LiveRelay relay = ctx.attribute(RELAY);
             if (relay != null)
                 live.uplinkMessage(ctx.pathParam("id"), relay, ByteBuffer.wrap(ctx.data(), ctx.offset(), ctx.length()));
         });
-        ws.onClose(ctx -> live.uplinkClosed(
-                ctx.pathParam("id"),
-                ctx.attribute(RELAY),
+        ws.onClose(ctx -> uplinkEnded(
+                ctx,
                 "the unit closed its stream"
                         + (ctx.reason() == null || ctx.reason().isBlank() ? "" : ": " + ctx.reason())));
-        ws.onError(ctx -> live.uplinkClosed(
-                ctx.pathParam("id"),
-                ctx.attribute(RELAY),
+        ws.onError(ctx -> uplinkEnded(
+                ctx,
                 "the unit's uplink failed: "
                         + (ctx.error() == null ? "unknown error" : ctx.error().toString())));
+    }
+
+    private void uplinkEnded(WsContext ctx, String reason) {
+        talk.downlinkClosed(ctx.pathParam("id"), ctx.attribute(DOWNLINK));
+        live.uplinkClosed(ctx.pathParam("id"), ctx.attribute(RELAY), reason);
     }
 
     private void auditRefusal(String unitId, Optional<Identity> identity, String from, String reason) {

@@ -23,6 +23,7 @@ public final class Routes {
     private final EnrolmentRoutes enrolment;
     private final OffloadRoutes offload;
     private final EvidenceRoutes evidence;
+    private final TalkRoutes talk;
     private OfficerRoutes officers;
     private DispatchRoutes dispatches;
 
@@ -39,7 +40,8 @@ public final class Routes {
             LiveSockets liveSockets,
             EnrolmentRoutes enrolment,
             OffloadRoutes offload,
-            EvidenceRoutes evidence) {
+            EvidenceRoutes evidence,
+            TalkRoutes talk) {
         this.access = access;
         this.pages = pages;
         this.events = events;
@@ -53,6 +55,7 @@ public final class Routes {
         this.enrolment = enrolment;
         this.offload = offload;
         this.evidence = evidence;
+        this.talk = talk;
     }
 
     /** Serves the officer directory too (the gateway does; tests of the other routes leave it out). */
@@ -121,6 +124,10 @@ public final class Routes {
         app.post("/api/live/{id}", live::grant, Access.SUPERVISOR);
         app.get("/api/live", live::streams, Access.VIEWER);
         app.get("/api/live/{id}/hls/{file}", live::hls, Access.SUPERVISOR);
+        // Voice calls: a supervisor watching a unit live talks to it; the voice rides on the live view's socket.
+        app.post("/api/units/{id}/calls", talk::open, Access.SUPERVISOR);
+        app.get("/api/units/{id}/calls", talk::current, Access.VIEWER);
+        app.delete("/api/units/{id}/calls/{callId}", talk::close, Access.SUPERVISOR);
         app.wsBeforeUpgrade("/api/live/{id}/ws", liveSockets::beforeViewer);
         app.ws("/api/live/{id}/ws", liveSockets::viewer, Access.PUBLIC);
         app.wsBeforeUpgrade("/uplink/{id}", liveSockets::beforeUplink);

@@ -24,6 +24,7 @@ import org.openbwc.gateway.identity.EnrolmentService;
 import org.openbwc.gateway.identity.EnrolmentThrottle;
 import org.openbwc.gateway.identity.UnitDirectory;
 import org.openbwc.gateway.live.LiveService;
+import org.openbwc.gateway.live.TalkCalls;
 import org.openbwc.pki.AgencyCa;
 import org.openbwc.store.RecordingCatalog;
 import org.openbwc.store.objects.EvidenceObjects;
@@ -148,6 +149,8 @@ final class TestWeb implements AutoCloseable {
         LiveService live =
                 new LiveService(gatewayId, registry, commands, alerts, LiveConfig.defaults(), commandTimeout, clock);
         AuditLog audit = AuditLog.open(dataDir.resolve("audit.log"), json, clock);
+        TalkCalls talk = new TalkCalls(gatewayId, commands, audit, commandTimeout, clock);
+        registry.listen(talk);
 
         Path pki = dataDir.resolve("pki");
         AgencyCa ca = AgencyCa.exists(pki) ? AgencyCa.open(pki, clock) : AgencyCa.create(pki, "test agency", clock);
@@ -176,7 +179,7 @@ final class TestWeb implements AutoCloseable {
                 new AlertRoutes(alerts, audit, json),
                 new AdminRoutes(audit, auth, json),
                 new LiveRoutes(gatewayId, registry, live, audit, commandTimeout, json),
-                new LiveSockets(live, access, audit),
+                new LiveSockets(live, access, audit, talk),
                 new EnrolmentRoutes(enrolment, audit, json),
                 null,
                 evidence == null
@@ -188,7 +191,8 @@ final class TestWeb implements AutoCloseable {
                                 json,
                                 clock,
                                 c -> !c.equals("bogus"),
-                                AgencyKeys.none()));
+                                AgencyKeys.none()),
+                new TalkRoutes(gatewayId, registry, talk, json));
         if (officers != null)
             routes.officers(new OfficerRoutes(officers.apply(audit), registry, gatewayId, audit, json));
         if (dispatches != null) routes.withDispatches(dispatches);

@@ -48,6 +48,7 @@ import org.openbwc.gateway.fleet.CommandClient;
 import org.openbwc.gateway.fleet.FleetFeed;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.live.LiveService;
+import org.openbwc.gateway.live.TalkCalls;
 import org.openbwc.pki.AgencyCa;
 import org.openbwc.pki.IdentityRole;
 import org.openbwc.pki.IssuedKey;
@@ -125,7 +126,8 @@ class UplinkTlsTest {
         audit = AuditLog.open(dir.resolve("audit.log"), json, Clock.systemUTC());
         live = new LiveService(
                 "gw-1", registry, commands, alerts, LiveConfig.defaults(), Duration.ofSeconds(5), Clock.systemUTC());
-        LiveSockets sockets = new LiveSockets(live, null, audit);
+        LiveSockets sockets = new LiveSockets(
+                live, null, audit, new TalkCalls("gw-1", commands, audit, Duration.ofSeconds(5), Clock.systemUTC()));
         Replies replies = new Replies(json);
         SSLContext serverTls = TlsContexts.mutual(dir.resolve("server.key"), dir.resolve("server.crt"), caFile);
         app = Javalin.create(cfg -> {

@@ -76,6 +76,7 @@ public record MockHardware(Hardware hardware, VirtualUnitControls controls) impl
             MockClock clock = new MockClock(options.timeSource(), mock.clockSet());
             AdjustableStorage storage = new AdjustableStorage(FileStoreStorage.open(evidenceDir));
             MockSpeaker speaker = new MockSpeaker(options.timeSource());
+            MockMicrophone microphone = MockMicrophone.attach(unitId);
             controls = new VirtualUnitControls(
                     unitId, ctx, buttons, trigger, dock, battery, gnss, clock, storage, speaker, options);
 
@@ -83,6 +84,7 @@ public record MockHardware(Hardware hardware, VirtualUnitControls controls) impl
             AtomicBoolean closed = new AtomicBoolean();
             AutoCloseable resources = () -> {
                 if (closed.getAndSet(true)) return;
+                MockMicrophone.detach(unitId, microphone);
                 try {
                     ownedControls.close();
                 } finally {

@@ -196,6 +196,12 @@ public final class VirtualUnitControls implements AutoCloseable {
         return speaker;
     }
 
+    /** The emulated microphone: inject a tone burst for the unit to "say" (voice calls, bench/talk). */
+    public MockMicrophone microphone() {
+        return MockMicrophone.registered(unitId)
+                .orElseThrow(() -> new IllegalStateException("unit " + unitId + "'s mock hardware is closed"));
+    }
+
     /** The haptic PWM output as Pi4J holds it. */
     public boolean hapticsOn() {
         Pwm pwm = ctx.registry().get(Pi4jPeripherals.HAPTIC);

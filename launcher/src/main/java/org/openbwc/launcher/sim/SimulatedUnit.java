@@ -108,6 +108,8 @@ public final class SimulatedUnit {
         VirtualUnitControls c = hardware.controls();
         v.put("leds", Map.of("green", c.ledOn("green"), "red", c.ledOn("red"), "amber", c.ledOn("amber")));
         v.put("haptic", c.hapticsOn());
+        v.put("inCall", runtime != null && runtime.inCall());
+        v.put("speaking", c.speaker().queuedMillis() > 0);
         BatteryReading b = c.battery();
         v.put("battery", Map.of("percent", b.percent(), "volts", b.volts(), "charging", b.charging()));
         v.put("docked", c.isDocked());

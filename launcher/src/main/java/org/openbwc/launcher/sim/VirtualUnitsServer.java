@@ -11,6 +11,8 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.openbwc.hal.Speaker;
+import org.openbwc.hal.mock.MockSpeaker;
 import org.openbwc.hal.mock.VirtualUnitControls;
 import org.tinylog.Logger;
 
@@ -101,6 +103,35 @@ public final class VirtualUnitsServer implements AutoCloseable {
             u.controls().setBatteryPercent(percent);
             ok(ctx, u, "battery: " + percent + " %");
         });
+        // What the unit's speaker played after chunk ?after= (the room's voice during a call), for the page to play.
+        app.get("/api/units/{id}/speaker", ctx -> {
+            SimulatedUnit u = unit(ctx);
+            long after = parseLong("after", ctx.queryParam("after"), 0);
+            List<Map<String, Object>> chunks = new java.util.ArrayList<>();
+            for (MockSpeaker.Played p : u.controls().speaker().playedAfter(after)) {
+                java.nio.ByteBuffer b =
+                        java.nio.ByteBuffer.allocate(p.samples().length * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                for (short v : p.samples()) b.putShort(v);
+                chunks.add(Map.of(
+                        "seq", p.seq(),
+                        "startMillis", p.startMillis(),
+                        "pcm", java.util.Base64.getEncoder().encodeToString(b.array())));
+            }
+            ctx.json(Map.of("now", System.currentTimeMillis(), "sampleRate", Speaker.SAMPLE_RATE, "chunks", chunks));
+        });
+        // The officer "says" a tone burst into the unit's microphone (voice calls, bench/talk).
+        app.post("/api/units/{id}/mouth", ctx -> {
+            SimulatedUnit u = unit(ctx);
+            long hz = parseLong("hz", ctx.queryParam("hz"), 1000);
+            long ms = parseLong("ms", ctx.queryParam("ms"), 300);
+            long at;
+            try {
+                at = u.controls().microphone().injectTone(hz, ms);
+            } catch (IllegalArgumentException e) {
+                throw new BadRequest(HttpStatus.BAD_REQUEST, e.getMessage());
+            }
+            ctx.json(Map.of("ok", true, "message", "tone " + hz + " Hz for " + ms + " ms", "injectedAt", at));
+        });
         app.post("/api/units/{id}/pull-battery", ctx -> {
             SimulatedUnit u = unit(ctx);
             u.pullBattery();
@@ -172,6 +203,15 @@ public final class VirtualUnitsServer implements AutoCloseable {
         throw new BadRequest(
                 HttpStatus.BAD_REQUEST,
                 "ms '" + ms + "' is not a hold time (allowed: 1.." + MAX_HOLD_MILLIS + " milliseconds)");
+    }
+
+    private static long parseLong(String name, String value, long missing) {
+        if (value == null) return missing;
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new BadRequest(HttpStatus.BAD_REQUEST, name + " '" + value + "' is not a whole number");
+        }
     }
 
     private static boolean parseBoolean(String name, String value) {

@@ -4,6 +4,7 @@ import {
   unitUrl, initSession, canCommand, isRecording, LiveStream, AlertCenter, everySecond, showPageError,
 } from "/assets/app.js";
 import { createLiveView, attachLivePlayer } from "/assets/live.js";
+import { attachTalk } from "/assets/talk.js";
 
 const unitId = (() => {
   const m = location.pathname.match(/^\/live\/([^/]+)\/?$/);
@@ -67,6 +68,9 @@ function startPlayer(t0) {
         $("#live-stop").disabled = state === "ended" || state === "error" || state === "offline";
       },
     });
+    // Two-way voice: the talking supervisor's page; "?talk=test" sends injected tones only (tests, bench/talk).
+    $("#live-talk").hidden = false;
+    attachTalk(unitId, player, { testSource: new URLSearchParams(location.search).get("talk") === "test" });
   } else {
     player.restart(t0);
   }

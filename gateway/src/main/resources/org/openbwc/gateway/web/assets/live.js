@@ -102,6 +102,9 @@ export function attachLivePlayer(video, unitId, opts = {}) {
     setUnitOnline: online => p.setUnitOnline(online),
     get state() { return p.state; },
     get latencyMs() { return p.latency; },
+    /** Sends a binary message on the viewer socket (the supervisor's voice during a call); false when not open. */
+    send: data => p.sendBinary(data),
+    video,
   };
 }
 
@@ -195,6 +198,12 @@ class LivePlayer {
     this.tickTimer = setInterval(() => this.tick(), TICK_MS);
     this.lastReport = 0;
     this.connect();
+  }
+
+  sendBinary(data) {
+    const ws = this.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN) return false;
+    try { ws.send(data); return true; } catch (e) { return false; }
   }
 
   restart(t0) {
