@@ -222,7 +222,13 @@ class WireCodecTest {
         assertThat(RemoteCommand.fromWire("selfdestruct")).isEmpty();
         assertThat(RemoteCommand.allowed())
                 .isEqualTo(
-                        "record.start, record.stop, marker, locate, stealth.on, stealth.off, ping, live.start, live.stop");
+                        "record.start, record.stop, marker, locate, stealth.on, stealth.off, ping, live.start, live.stop,"
+                                + " officer.assign, dispatch, dispatch.cancel, talk.start, talk.stop");
+        assertThat(RemoteCommand.values())
+                .filteredOn(RemoteCommand::operatorCommand)
+                .extracting(RemoteCommand::wire)
+                .containsExactly(
+                        "record.start", "record.stop", "marker", "locate", "stealth.on", "stealth.off", "ping");
     }
 
     @Test

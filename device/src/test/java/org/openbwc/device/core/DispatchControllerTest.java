@@ -57,10 +57,11 @@ class DispatchControllerTest {
                         a -> assertThat(a.dispatchId()).isEqualTo("d-1"));
         assertThat(rig.controller.dispatch())
                 .hasValueSatisfying(a -> assertThat(a.pending()).isFalse());
-        // A second double press acknowledges nothing more: the branch is the voice engineer's call request.
+        // A second double press acknowledges nothing more: with no dispatch pending it asks the room to call.
         assertThat(rig.after(1_000, new ButtonGesture(ButtonName.FUNCTION, Gesture.DOUBLE_PRESS))
                         .events())
-                .isEmpty();
+                .singleElement()
+                .isInstanceOf(ControllerEvent.CallRequested.class);
     }
 
     @Test
@@ -76,10 +77,11 @@ class DispatchControllerTest {
     }
 
     @Test
-    void withoutADispatchTheDoublePressDoesNothingHere() {
+    void withoutADispatchTheDoublePressIsACallRequest() {
         assertThat(rig.after(10, new ButtonGesture(ButtonName.FUNCTION, Gesture.DOUBLE_PRESS))
                         .events())
-                .isEmpty();
+                .singleElement()
+                .isInstanceOf(ControllerEvent.CallRequested.class);
     }
 
     @Test
