@@ -58,7 +58,10 @@ public record GatewayConfig(
 
         @Doc("The agency's keys: the public key units encrypt their recordings to (given to them at enrolment), and"
                 + " the private keys, if any, this gateway decrypts with.")
-        EncryptionConfig encryption) {
+        EncryptionConfig encryption,
+
+        @Doc("Dispatching officers to incidents from the monitoring room.")
+        DispatchConfig dispatch) {
 
     public GatewayConfig {
         Constraints.check(
@@ -78,7 +81,8 @@ public record GatewayConfig(
                 database,
                 evidence,
                 retention,
-                encryption);
+                encryption,
+                dispatch);
         if (mqtt.clientId() == null) {
             mqtt = mqtt.withClientId(gatewayId);
         }
@@ -109,7 +113,8 @@ public record GatewayConfig(
                 database,
                 evidence,
                 retention,
-                encryption);
+                encryption,
+                dispatch);
     }
 
     /** Copy with other MQTT settings; a null client id in them becomes the gateway id. */
@@ -130,7 +135,8 @@ public record GatewayConfig(
                 database,
                 evidence,
                 retention,
-                encryption);
+                encryption,
+                dispatch);
     }
 
     /** Copy with other embedded-broker settings. */
@@ -151,7 +157,8 @@ public record GatewayConfig(
                 database,
                 evidence,
                 retention,
-                encryption);
+                encryption,
+                dispatch);
     }
 
     /** Copy with other HTTP settings. */
@@ -172,7 +179,8 @@ public record GatewayConfig(
                 database,
                 evidence,
                 retention,
-                encryption);
+                encryption,
+                dispatch);
     }
 
     /** Copy with another data directory. */
@@ -193,7 +201,8 @@ public record GatewayConfig(
                 database,
                 evidence,
                 retention,
-                encryption);
+                encryption,
+                dispatch);
     }
 
     /** Copy with other sign-in settings. */
@@ -214,7 +223,8 @@ public record GatewayConfig(
                 database,
                 evidence,
                 retention,
-                encryption);
+                encryption,
+                dispatch);
     }
 
     /** Copy with other map settings. */
@@ -235,7 +245,8 @@ public record GatewayConfig(
                 database,
                 evidence,
                 retention,
-                encryption);
+                encryption,
+                dispatch);
     }
 
     /** Copy with other live-video settings. */
@@ -256,7 +267,8 @@ public record GatewayConfig(
                 database,
                 evidence,
                 retention,
-                encryption);
+                encryption,
+                dispatch);
     }
 
     /** The wss:// base URL units open their live uplink to: {@code live.uplinkUrl}, or the units' listener. */
@@ -288,7 +300,8 @@ public record GatewayConfig(
                 database,
                 evidence,
                 retention,
-                encryption);
+                encryption,
+                dispatch);
     }
 
     /** Copy with other alert settings. */
@@ -309,7 +322,8 @@ public record GatewayConfig(
                 database,
                 evidence,
                 retention,
-                encryption);
+                encryption,
+                dispatch);
     }
 
     /** Copy with another database. */
@@ -330,7 +344,8 @@ public record GatewayConfig(
                 newDatabase,
                 evidence,
                 retention,
-                encryption);
+                encryption,
+                dispatch);
     }
 
     /** Copy with another evidence store. */
@@ -351,7 +366,8 @@ public record GatewayConfig(
                 database,
                 newEvidence,
                 retention,
-                encryption);
+                encryption,
+                dispatch);
     }
 
     /** Copy with other retention settings. */
@@ -372,7 +388,8 @@ public record GatewayConfig(
                 database,
                 evidence,
                 newRetention,
-                encryption);
+                encryption,
+                dispatch);
     }
 
     /** Copy with other agency keys. */
@@ -393,10 +410,33 @@ public record GatewayConfig(
                 database,
                 evidence,
                 retention,
-                newEncryption);
+                newEncryption,
+                dispatch);
     }
 
     /** Where a file evidence store keeps recordings: {@code evidence.path}, or evidence in the data directory. */
+    /** Copy with other dispatch settings. */
+    public GatewayConfig withDispatch(DispatchConfig newDispatch) {
+        return new GatewayConfig(
+                gatewayId,
+                mqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                map,
+                live,
+                pki,
+                alerts,
+                database,
+                evidence,
+                retention,
+                encryption,
+                newDispatch);
+    }
+
     public Path evidenceDir() {
         return evidence.path() == null ? Path.of(dataDir).resolve("evidence") : Path.of(evidence.path());
     }

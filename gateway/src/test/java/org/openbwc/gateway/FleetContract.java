@@ -130,7 +130,8 @@ abstract class FleetContract {
                 base.database(),
                 base.evidence(),
                 base.retention(),
-                base.encryption());
+                base.encryption(),
+                base.dispatch());
         TestOperators.write(config.usersFile());
         if (identities() != null) identities().installCa(config.pkiDir());
         gateway = startGateway(config);
