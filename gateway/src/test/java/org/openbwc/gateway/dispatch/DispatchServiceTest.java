@@ -218,6 +218,22 @@ class DispatchServiceTest {
     }
 
     @Test
+    void aDispatchReplacedOnTheUnitSaysSo() {
+        String first = place().dispatch().id();
+        String second = place().dispatch().id();
+        service.assign(first, List.of("bwc-near"), "sue");
+        service.assign(second, List.of("bwc-near"), "sue");
+
+        fleet.event("bwc-near", EventType.DISPATCH_RECEIVED, Map.of("id", second, "replaced", first), now);
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "replaced on the unit by dispatch "
+                        .concat(second)
+                        .equals(progress(first, "bwc-near").problem()));
+        assertThat(progress(second, "bwc-near").delivered()).isNotNull();
+    }
+
+    @Test
     void aRestartedServiceFollowsTheOpenDispatchesAgain() {
         String id = place().dispatch().id();
         service.assign(id, List.of("bwc-near"), "sue");
