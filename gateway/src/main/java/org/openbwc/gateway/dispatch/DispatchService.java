@@ -346,12 +346,10 @@ public final class DispatchService implements FleetRegistry.Listener, AutoClosea
     private void reached(String dispatchId, String unitId, Step step, Instant at, Map<String, String> details) {
         try {
             if (!book.mark(dispatchId, unitId, step, at)) return;
-            if (step != Step.DELIVERED) {
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("unit", unitId);
-                if (details.get("distanceMeters") != null) d.put("distanceMeters", details.get("distanceMeters"));
-                audit.record(unitId, "dispatch." + step.name().toLowerCase(Locale.ROOT), dispatchId, "ok", d);
-            }
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("unit", unitId);
+            if (details.get("distanceMeters") != null) d.put("distanceMeters", details.get("distanceMeters"));
+            audit.record(unitId, "dispatch." + step.name().toLowerCase(Locale.ROOT), dispatchId, "ok", d);
             Logger.info(
                     "Dispatch {}: unit {} {}", dispatchId, unitId, step.name().toLowerCase(Locale.ROOT));
             changed(dispatchId);
@@ -363,7 +361,10 @@ public final class DispatchService implements FleetRegistry.Listener, AutoClosea
     private void delivered(String dispatchId, String unitId, CommandReply reply, Throwable failure, long started) {
         try {
             if (failure == null && reply.ok()) {
-                book.mark(dispatchId, unitId, Step.DELIVERED, clock.instant());
+                // The unit's dispatch.received event may have recorded it first: the first time stands, audited once.
+                if (book.mark(dispatchId, unitId, Step.DELIVERED, clock.instant())) {
+                    audit.record(unitId, "dispatch.delivered", dispatchId, "ok", Map.of("unit", unitId));
+                }
                 Logger.debug(
                         "Dispatch {} delivered to {} in {} ms",
                         dispatchId,

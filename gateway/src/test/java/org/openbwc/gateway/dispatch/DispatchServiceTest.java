@@ -145,7 +145,8 @@ class DispatchServiceTest {
         assertThat(told)
                 .anySatisfy(v -> assertThat(v.units())
                         .anySatisfy(u -> assertThat(u.acknowledged()).isNotNull()));
-        assertThat(actions()).contains("dispatch.assign", "dispatch.acknowledged", "dispatch.arrived");
+        assertThat(actions())
+                .contains("dispatch.assign", "dispatch.delivered", "dispatch.acknowledged", "dispatch.arrived");
         assertThat(service.history("bwc-near", 10))
                 .singleElement()
                 .satisfies(h -> assertThat(h.id()).isEqualTo(id));
