@@ -61,7 +61,10 @@ public record GatewayConfig(
         EncryptionConfig encryption,
 
         @Doc("Officers assigned to units: what docking does to an assignment.")
-        OfficersConfig officers) {
+        OfficersConfig officers,
+
+        @Doc("Dispatching officers to incidents from the monitoring room.")
+        DispatchConfig dispatch) {
 
     public GatewayConfig {
         Constraints.check(
@@ -82,7 +85,8 @@ public record GatewayConfig(
                 evidence,
                 retention,
                 encryption,
-                officers);
+                officers,
+                dispatch);
         if (mqtt.clientId() == null) {
             mqtt = mqtt.withClientId(gatewayId);
         }
@@ -114,7 +118,8 @@ public record GatewayConfig(
                 evidence,
                 retention,
                 encryption,
-                officers);
+                officers,
+                dispatch);
     }
 
     /** Copy with other MQTT settings; a null client id in them becomes the gateway id. */
@@ -136,7 +141,8 @@ public record GatewayConfig(
                 evidence,
                 retention,
                 encryption,
-                officers);
+                officers,
+                dispatch);
     }
 
     /** Copy with other embedded-broker settings. */
@@ -158,7 +164,8 @@ public record GatewayConfig(
                 evidence,
                 retention,
                 encryption,
-                officers);
+                officers,
+                dispatch);
     }
 
     /** Copy with other HTTP settings. */
@@ -180,7 +187,8 @@ public record GatewayConfig(
                 evidence,
                 retention,
                 encryption,
-                officers);
+                officers,
+                dispatch);
     }
 
     /** Copy with another data directory. */
@@ -202,7 +210,8 @@ public record GatewayConfig(
                 evidence,
                 retention,
                 encryption,
-                officers);
+                officers,
+                dispatch);
     }
 
     /** Copy with other sign-in settings. */
@@ -224,7 +233,8 @@ public record GatewayConfig(
                 evidence,
                 retention,
                 encryption,
-                officers);
+                officers,
+                dispatch);
     }
 
     /** Copy with other map settings. */
@@ -246,7 +256,8 @@ public record GatewayConfig(
                 evidence,
                 retention,
                 encryption,
-                officers);
+                officers,
+                dispatch);
     }
 
     /** Copy with other live-video settings. */
@@ -268,7 +279,8 @@ public record GatewayConfig(
                 evidence,
                 retention,
                 encryption,
-                officers);
+                officers,
+                dispatch);
     }
 
     /** The wss:// base URL units open their live uplink to: {@code live.uplinkUrl}, or the units' listener. */
@@ -301,7 +313,8 @@ public record GatewayConfig(
                 evidence,
                 retention,
                 encryption,
-                officers);
+                officers,
+                dispatch);
     }
 
     /** Copy with other alert settings. */
@@ -323,7 +336,8 @@ public record GatewayConfig(
                 evidence,
                 retention,
                 encryption,
-                officers);
+                officers,
+                dispatch);
     }
 
     /** Copy with another database. */
@@ -345,7 +359,8 @@ public record GatewayConfig(
                 evidence,
                 retention,
                 encryption,
-                officers);
+                officers,
+                dispatch);
     }
 
     /** Copy with another evidence store. */
@@ -367,7 +382,8 @@ public record GatewayConfig(
                 newEvidence,
                 retention,
                 encryption,
-                officers);
+                officers,
+                dispatch);
     }
 
     /** Copy with other retention settings. */
@@ -389,7 +405,8 @@ public record GatewayConfig(
                 evidence,
                 newRetention,
                 encryption,
-                officers);
+                officers,
+                dispatch);
     }
 
     /** Copy with other agency keys. */
@@ -411,7 +428,8 @@ public record GatewayConfig(
                 evidence,
                 retention,
                 newEncryption,
-                officers);
+                officers,
+                dispatch);
     }
 
     /** Copy with another officer policy. */
@@ -433,10 +451,34 @@ public record GatewayConfig(
                 evidence,
                 retention,
                 encryption,
-                newOfficers);
+                newOfficers,
+                dispatch);
     }
 
     /** Where a file evidence store keeps recordings: {@code evidence.path}, or evidence in the data directory. */
+    /** Copy with other dispatch settings. */
+    public GatewayConfig withDispatch(DispatchConfig newDispatch) {
+        return new GatewayConfig(
+                gatewayId,
+                mqtt,
+                broker,
+                http,
+                commandTimeoutMillis,
+                maxPayloadBytes,
+                dataDir,
+                auth,
+                map,
+                live,
+                pki,
+                alerts,
+                database,
+                evidence,
+                retention,
+                encryption,
+                officers,
+                newDispatch);
+    }
+
     public Path evidenceDir() {
         return evidence.path() == null ? Path.of(dataDir).resolve("evidence") : Path.of(evidence.path());
     }

@@ -4,7 +4,8 @@ import org.openbwc.protocol.UnitEvent;
 import org.tinylog.Logger;
 
 /**
- * Writes the controller's events to the unit's log, as published: recordings, SOS and stealth at INFO, state changes
+ * Writes the controller's events to the unit's log, as published: recordings, SOS, stealth and dispatches at INFO, state
+ * changes
  * and everything else at DEBUG.
  */
 final class EventLog {
@@ -23,7 +24,16 @@ final class EventLog {
                         e.details().get("from"),
                         e.details().get("to"),
                         e.cause());
-            case RECORDING_STARTED, RECORDING_STOPPED, SOS_RAISED, SOS_CLEARED, STEALTH_ON, STEALTH_OFF ->
+            case RECORDING_STARTED,
+                    RECORDING_STOPPED,
+                    SOS_RAISED,
+                    SOS_CLEARED,
+                    STEALTH_ON,
+                    STEALTH_OFF,
+                    DISPATCH_RECEIVED,
+                    DISPATCH_ACKNOWLEDGED,
+                    DISPATCH_ARRIVED,
+                    DISPATCH_CANCELLED ->
                 Logger.info("{}{} ({}) {}", tag, e.type().wire(), e.cause(), e.details());
             default -> Logger.debug("{}{} ({}) {}", tag, e.type().wire(), e.cause(), e.details());
         }

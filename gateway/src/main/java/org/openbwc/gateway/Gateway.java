@@ -379,7 +379,7 @@ public final class Gateway implements AutoCloseable {
             dispatches = new DispatchService(
                     id,
                     registry,
-                    new CandidateRanking(CandidateRanking.WALKING_MPS, new TrailSpeed(trails)),
+                    new CandidateRanking(config.dispatch().defaultSpeedMps(), new TrailSpeed(trails)),
                     commands::send,
                     evidence.dispatches(),
                     audit,

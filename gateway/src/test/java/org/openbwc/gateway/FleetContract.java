@@ -131,7 +131,8 @@ abstract class FleetContract {
                 base.evidence(),
                 base.retention(),
                 base.encryption(),
-                base.officers());
+                base.officers(),
+                base.dispatch());
         TestOperators.write(config.usersFile());
         if (identities() != null) identities().installCa(config.pkiDir());
         gateway = startGateway(config);

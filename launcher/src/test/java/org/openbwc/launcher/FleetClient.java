@@ -85,6 +85,11 @@ final class FleetClient implements AutoCloseable {
         return new Reply(r.statusCode(), parse(r.body()));
     }
 
+    Reply delete(String base, String path) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(request(base, path).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        return new Reply(r.statusCode(), parse(r.body()));
+    }
+
     /** A POST whose answer is bytes (e.g. an export ZIP), with its status and content type. */
     HttpResponse<byte[]> postForBytes(String path) throws IOException, InterruptedException {
         return http.send(

@@ -7,18 +7,23 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.openbwc.gateway.audit.AuditLog;
 import org.openbwc.gateway.fleet.FleetRegistry;
@@ -176,7 +181,7 @@ public final class DispatchService implements FleetRegistry.Listener, AutoClosea
         }
         List<UnitView> units = new ArrayList<>();
         List<String> offline = new ArrayList<>();
-        for (String unitId : new java.util.LinkedHashSet<>(unitIds)) {
+        for (String unitId : new LinkedHashSet<>(unitIds)) {
             UnitView u = registry.unit(unitId)
                     .orElseThrow(() -> new DispatchRefusedException(
                             DispatchRefusedException.Kind.NOT_FOUND,
@@ -273,8 +278,7 @@ public final class DispatchService implements FleetRegistry.Listener, AutoClosea
     /** The dispatches followed now (not cancelled, of the last 24 h), oldest first. */
     public List<DispatchView> open() {
         return followed.values().stream()
-                .sorted(java.util.Comparator.comparing(DispatchRecord::createdAt)
-                        .thenComparing(DispatchRecord::id))
+                .sorted(Comparator.comparing(DispatchRecord::createdAt).thenComparing(DispatchRecord::id))
                 .map(this::view)
                 .toList();
     }
@@ -312,13 +316,29 @@ public final class DispatchService implements FleetRegistry.Listener, AutoClosea
         if (id == null) return;
         Instant at = clock.instant();
         queue(() -> reached(id, event.unitId(), step, at, event.details()));
+        String replaced = step == Step.DELIVERED ? event.details().get("replaced") : null;
+        if (replaced != null && !replaced.equals(id)) {
+            // A unit is on one dispatch at a time: the one it was on will not be acknowledged or reached now.
+            queue(() -> {
+                try {
+                    book.problem(replaced, event.unitId(), "replaced on the unit by dispatch " + id);
+                    changed(replaced);
+                } catch (RuntimeException e) {
+                    Logger.warn(
+                            "Dispatch {}: recording its replacement on {} failed: {}",
+                            replaced,
+                            event.unitId(),
+                            e.getMessage());
+                }
+            });
+        }
     }
 
     /** Runs {@code work} on the service's thread; dropped (with a debug line) once the service is closed. */
     private void queue(Runnable work) {
         try {
             worker.execute(work);
-        } catch (java.util.concurrent.RejectedExecutionException e) {
+        } catch (RejectedExecutionException e) {
             Logger.debug("Dispatch service closed; a fleet change was not followed");
         }
     }
@@ -326,14 +346,12 @@ public final class DispatchService implements FleetRegistry.Listener, AutoClosea
     private void reached(String dispatchId, String unitId, Step step, Instant at, Map<String, String> details) {
         try {
             if (!book.mark(dispatchId, unitId, step, at)) return;
-            if (step != Step.DELIVERED) {
-                Map<String, Object> d = new LinkedHashMap<>();
-                d.put("unit", unitId);
-                if (details.get("distanceMeters") != null) d.put("distanceMeters", details.get("distanceMeters"));
-                audit.record(unitId, "dispatch." + step.name().toLowerCase(java.util.Locale.ROOT), dispatchId, "ok", d);
-            }
+            Map<String, Object> d = new LinkedHashMap<>();
+            d.put("unit", unitId);
+            if (details.get("distanceMeters") != null) d.put("distanceMeters", details.get("distanceMeters"));
+            audit.record(unitId, "dispatch." + step.name().toLowerCase(Locale.ROOT), dispatchId, "ok", d);
             Logger.info(
-                    "Dispatch {}: unit {} {}", dispatchId, unitId, step.name().toLowerCase(java.util.Locale.ROOT));
+                    "Dispatch {}: unit {} {}", dispatchId, unitId, step.name().toLowerCase(Locale.ROOT));
             changed(dispatchId);
         } catch (RuntimeException e) {
             Logger.warn("Dispatch {}: recording {} of unit {} failed: {}", dispatchId, step, unitId, e.getMessage());
@@ -343,15 +361,17 @@ public final class DispatchService implements FleetRegistry.Listener, AutoClosea
     private void delivered(String dispatchId, String unitId, CommandReply reply, Throwable failure, long started) {
         try {
             if (failure == null && reply.ok()) {
-                book.mark(dispatchId, unitId, Step.DELIVERED, clock.instant());
+                // The unit's dispatch.received event may have recorded it first: the first time stands, audited once.
+                if (book.mark(dispatchId, unitId, Step.DELIVERED, clock.instant())) {
+                    audit.record(unitId, "dispatch.delivered", dispatchId, "ok", Map.of("unit", unitId));
+                }
                 Logger.debug(
                         "Dispatch {} delivered to {} in {} ms",
                         dispatchId,
                         unitId,
                         (System.nanoTime() - started) / 1_000_000);
             } else {
-                Throwable cause =
-                        failure instanceof java.util.concurrent.CompletionException c ? c.getCause() : failure;
+                Throwable cause = failure instanceof CompletionException c ? c.getCause() : failure;
                 String problem = cause != null
                         ? (cause.getMessage() == null ? cause.toString() : cause.getMessage())
                         : "unit " + unitId + " refused the dispatch: " + reply.reason();
@@ -395,9 +415,12 @@ public final class DispatchService implements FleetRegistry.Listener, AutoClosea
 
     private void follow(DispatchRecord d) {
         followed.put(d.id(), d);
-        for (DispatchAssignment a : d.units())
-            byUnit.computeIfAbsent(a.unitId(), k -> ConcurrentHashMap.newKeySet())
-                    .add(d.id());
+        // Only units still on their way move the room's view of the dispatch (the distance closing).
+        for (DispatchAssignment a : d.units()) {
+            Set<String> ids = byUnit.computeIfAbsent(a.unitId(), k -> ConcurrentHashMap.newKeySet());
+            if (a.arrivedAt() == null && a.problem() == null) ids.add(d.id());
+            else ids.remove(d.id());
+        }
     }
 
     private void unfollow(DispatchRecord d) {

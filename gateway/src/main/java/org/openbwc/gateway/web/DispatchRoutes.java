@@ -2,11 +2,13 @@ package org.openbwc.gateway.web;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.javalin.Javalin;
 import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.openbwc.gateway.auth.Authenticator.SignedIn;
 import org.openbwc.gateway.dispatch.DispatchRefusedException;
 import org.openbwc.gateway.dispatch.DispatchRequest;
@@ -37,7 +39,7 @@ public final class DispatchRoutes {
         this.replies = new Replies(mapper);
     }
 
-    void mount(io.javalin.Javalin app) {
+    void mount(Javalin app) {
         app.get("/api/dispatches", this::open, Access.VIEWER);
         app.get("/api/dispatches/{id}", this::get, Access.VIEWER);
         app.get("/api/dispatches/{id}/candidates", this::candidates, Access.VIEWER);
@@ -114,7 +116,7 @@ public final class DispatchRoutes {
         replies.json(ctx, 200, run(() -> dispatches.history(ctx.pathParam("id"), limit)));
     }
 
-    private static <T> T run(java.util.function.Supplier<T> action) {
+    private static <T> T run(Supplier<T> action) {
         try {
             return action.get();
         } catch (DispatchRefusedException e) {

@@ -145,7 +145,8 @@ class DispatchServiceTest {
         assertThat(told)
                 .anySatisfy(v -> assertThat(v.units())
                         .anySatisfy(u -> assertThat(u.acknowledged()).isNotNull()));
-        assertThat(actions()).contains("dispatch.assign", "dispatch.acknowledged", "dispatch.arrived");
+        assertThat(actions())
+                .contains("dispatch.assign", "dispatch.delivered", "dispatch.acknowledged", "dispatch.arrived");
         assertThat(service.history("bwc-near", 10))
                 .singleElement()
                 .satisfies(h -> assertThat(h.id()).isEqualTo(id));
@@ -215,6 +216,22 @@ class DispatchServiceTest {
                 });
         assertThat(service.open()).isEmpty();
         assertThat(actions()).contains("dispatch.cancel");
+    }
+
+    @Test
+    void aDispatchReplacedOnTheUnitSaysSo() {
+        String first = place().dispatch().id();
+        String second = place().dispatch().id();
+        service.assign(first, List.of("bwc-near"), "sue");
+        service.assign(second, List.of("bwc-near"), "sue");
+
+        fleet.event("bwc-near", EventType.DISPATCH_RECEIVED, Map.of("id", second, "replaced", first), now);
+
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> "replaced on the unit by dispatch "
+                        .concat(second)
+                        .equals(progress(first, "bwc-near").problem()));
+        assertThat(progress(second, "bwc-near").delivered()).isNotNull();
     }
 
     @Test
