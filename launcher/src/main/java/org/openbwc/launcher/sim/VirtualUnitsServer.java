@@ -112,10 +112,11 @@ public final class VirtualUnitsServer implements AutoCloseable {
                 java.nio.ByteBuffer b =
                         java.nio.ByteBuffer.allocate(p.samples().length * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
                 for (short v : p.samples()) b.putShort(v);
-                chunks.add(Map.of(
-                        "seq", p.seq(),
-                        "startMillis", p.startMillis(),
-                        "pcm", java.util.Base64.getEncoder().encodeToString(b.array())));
+                Map<String, Object> chunk = new LinkedHashMap<>();
+                chunk.put("seq", p.seq());
+                chunk.put("startMillis", p.startMillis());
+                chunk.put("pcm", java.util.Base64.getEncoder().encodeToString(b.array()));
+                chunks.add(chunk);
             }
             ctx.json(Map.of("now", System.currentTimeMillis(), "sampleRate", Speaker.SAMPLE_RATE, "chunks", chunks));
         });
