@@ -415,9 +415,13 @@ class RecordingControllerTest {
         }
 
         @Test
-        void functionDoublePressIsNotAGestureOfItsOwn() {
+        void functionDoublePressAsksTheRoomToCallWithoutChangingAnything() {
             Rig r = new Rig();
-            assertThat(r.gesture(FUNCTION, DOUBLE_PRESS).events()).isEmpty();
+            ControllerSnapshot before = r.snap();
+            Decision d = r.gesture(FUNCTION, DOUBLE_PRESS);
+            assertThat(types(d)).containsExactly(ControllerEvent.CallRequested.class);
+            assertThat(d.events().get(0).cause()).isEqualTo(Local.BUTTON);
+            assertThat(r.snap()).isEqualTo(before);
         }
     }
 

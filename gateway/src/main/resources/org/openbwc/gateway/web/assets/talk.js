@@ -44,6 +44,7 @@ function frame(codec, tag, seq, captureMs, payload) {
  *
  * @param player the handle of attachLivePlayer (send, video)
  * @param opts.testSource true: no microphone, only injected tones (automated tests, bench/talk)
+ * @param opts.answer true: open the call at once (the page was opened by "Answer" on a call request)
  */
 export function attachTalk(unitId, player, opts = {}) {
   const talkBtn = document.getElementById("live-talk");
@@ -219,4 +220,6 @@ export function attachTalk(unitId, player, opts = {}) {
     onsets: () => onsets.slice(),
   };
   setState("idle", "");
+  // "Answer" on a call request opens this page with ?answer=1: the call opens at once.
+  if (opts.answer) open();
 }
