@@ -3,11 +3,13 @@ package org.openbwc.bench.talk;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -16,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.openqa.selenium.By;
@@ -127,7 +130,7 @@ public final class TalkBench {
                 "--user-data-dir=" + work.resolve("chromium"));
         browser = new ChromeDriver(o);
         String path = "/live/" + unitId + "?talk=test";
-        browser.get(base + "/login?next=" + java.net.URLEncoder.encode(path, java.nio.charset.StandardCharsets.UTF_8));
+        browser.get(base + "/login?next=" + URLEncoder.encode(path, StandardCharsets.UTF_8));
         waitFor(() -> !browser.findElements(By.id("username")).isEmpty(), 20_000, "login form");
         browser.findElement(By.id("username")).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys(password);
@@ -337,7 +340,7 @@ public final class TalkBench {
         while (System.currentTimeMillis() < deadline) {
             try {
                 if (c.ok()) return;
-            } catch (Exception | org.openqa.selenium.WebDriverException e) {
+            } catch (Exception e) {
                 // not yet
             }
             Thread.sleep(200);
@@ -363,7 +366,7 @@ public final class TalkBench {
         if (demo != null && demo.isAlive()) {
             demo.destroy();
             try {
-                if (!demo.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) demo.destroyForcibly();
+                if (!demo.waitFor(20, TimeUnit.SECONDS)) demo.destroyForcibly();
             } catch (InterruptedException e) {
                 demo.destroyForcibly();
             }

@@ -98,6 +98,33 @@ class UnitCallTest {
         assertThat(call.indication().lastVoiceMillis()).isEqualTo(1_100);
     }
 
+    static ByteBuffer quietFrame(String callId, int seq) {
+        return new TalkFrame(TalkFrame.Codec.PCM_S16LE, TalkFrame.tagOf(callId), seq, 0, new byte[1920]).encode();
+    }
+
+    @Test
+    void aSpeakerThatFellBehindSkipsSilenceFirstAndSpeechOnlyFarBehindButRecordsAll() {
+        call.start("call-1", "sam");
+        int seq = 0;
+        // The clock stands still: every 20 ms frame adds to the queue, as a burst after network jitter would.
+        for (int i = 0; i < 7; i++) call.downlink(pcmFrame("call-1", ++seq, 960));
+        assertThat(speaker.queuedMillis()).isEqualTo(140);
+        call.downlink(quietFrame("call-1", ++seq));
+        assertThat(call.framesSkipped()).as("silence over 120 ms behind").isEqualTo(1);
+        for (int i = 0; i < 8; i++) call.downlink(pcmFrame("call-1", ++seq, 960));
+        assertThat(speaker.queuedMillis())
+                .as("speech is still played up to 300 ms behind")
+                .isEqualTo(300);
+        call.downlink(pcmFrame("call-1", ++seq, 960));
+        assertThat(call.framesSkipped()).isEqualTo(1);
+        call.downlink(pcmFrame("call-1", ++seq, 960));
+        assertThat(call.framesSkipped()).as("speech beyond 300 ms behind").isEqualTo(2);
+        assertThat(voice.queuedMillis()).as("the recording keeps every frame").isEqualTo(18 * 20);
+        now.addAndGet(300);
+        call.downlink(quietFrame("call-1", ++seq));
+        assertThat(call.framesSkipped()).as("caught up: silence plays again").isEqualTo(2);
+    }
+
     @Test
     void badArgumentsAreRefusedWithTheirNames() {
         assertThatThrownBy(() -> call.start(null, "sam")).hasMessageContaining("'callId'");

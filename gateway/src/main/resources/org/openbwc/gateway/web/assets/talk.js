@@ -156,6 +156,7 @@ export function attachTalk(unitId, player, opts = {}) {
       await audio();
       const c = await api("/api/units/" + enc(unitId) + "/calls", { method: "POST" });
       call = { callId: String(c.callId), tag: tagOf(String(c.callId)) };
+      if (player.callEdge) player.callEdge(true);
       seq = 0;
       startMs = 0;
       setState("open", "in call: listening");
@@ -169,6 +170,7 @@ export function attachTalk(unitId, player, opts = {}) {
     const c = call;
     transmit(false);
     call = null;
+    if (player.callEdge) player.callEdge(false);
     setState("idle", "");
     if (c) {
       try { await api("/api/units/" + enc(unitId) + "/calls/" + enc(c.callId), { method: "DELETE" }); } catch (e) { /* ended already */ }
