@@ -222,7 +222,8 @@ class WireCodecTest {
         assertThat(RemoteCommand.fromWire("selfdestruct")).isEmpty();
         assertThat(RemoteCommand.allowed())
                 .isEqualTo(
-                        "record.start, record.stop, marker, locate, stealth.on, stealth.off, ping, live.start, live.stop");
+                        "record.start, record.stop, marker, locate, stealth.on, stealth.off, ping, live.start, live.stop,"
+                                + " talk.start, talk.stop");
     }
 
     @Test
