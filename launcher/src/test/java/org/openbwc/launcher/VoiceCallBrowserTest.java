@@ -30,8 +30,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.tinylog.Logger;
 
 /**
- * Two-way voice through the real path (headless Chromium, gateway, mock unit): a supervisor on the live page presses
- * Talk; a tone the officer "says" into the unit's microphone is heard in the page, a tone the supervisor sends
+ * Two-way voice through the real path (headless Chromium, gateway, mock unit): the officer's call request (FUNCTION
+ * double press) shows in the room with Answer and is audited; a supervisor on the live page presses Talk, which
+ * resolves it; a tone the officer "says" into the unit's microphone is heard in the page, a tone the supervisor sends
  * (WebCodecs Opus from an AudioWorklet, as a microphone's sound would go) comes out of the unit's speaker; the call is
  * in the audit log and the supervisor's tone is in the unit's sealed recording.
  */
@@ -54,12 +55,25 @@ class VoiceCallBrowserTest {
                 wait.until(d -> "playing"
                         .equals(d.findElement(By.cssSelector("video.live-player"))
                                 .getAttribute("data-state")));
+                // The officer asks for a call (FUNCTION double press): the room sees a call request it can answer.
+                unit.controls().doublePress("function").get(10, TimeUnit.SECONDS);
+                await("the call request in the room")
+                        .atMost(Duration.ofSeconds(15))
+                        .until(() -> callRequest(admin).path("state").asText().equals("open"));
+                wait.until(d -> !d.findElements(By.cssSelector(".alert[data-type='call.requested'] button.answer"))
+                        .isEmpty());
+                assertThat(audit(admin, "call.requested"))
+                        .singleElement()
+                        .satisfies(e -> assertThat(e.path("actor").asText()).isEqualTo("unit:" + UNIT));
                 Logger.info("voice test: playing; pressing Talk");
                 browser.findElement(By.id("live-talk")).click();
                 Logger.info("voice test: Talk pressed");
                 wait.until(d -> "open".equals(d.findElement(By.tagName("body")).getAttribute("data-talk")));
                 await().atMost(Duration.ofSeconds(10))
                         .until(() -> Boolean.TRUE.equals(unit.view().get("inCall")));
+                await("the call request answered")
+                        .atMost(Duration.ofSeconds(15))
+                        .until(() -> callRequest(admin).path("state").asText().equals("resolved"));
                 String codec = (String) js(browser, "return window.openbwcTalk.codec;");
                 Logger.info("voice test: the browser encodes {}", codec);
                 logConsole(browser);
@@ -171,6 +185,13 @@ class VoiceCallBrowserTest {
         List<JsonNode> out = new ArrayList<>();
         for (JsonNode e : entries) if (action.equals(e.path("action").asText())) out.add(e);
         return out;
+    }
+
+    private static JsonNode callRequest(FleetClient admin) throws Exception {
+        for (JsonNode a : admin.get(admin.gatewayUrl(), "/api/alerts").body()) {
+            if (a.path("type").asText().equals("call.requested")) return a;
+        }
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     private static Path find(Path root, String name) throws IOException {
