@@ -156,6 +156,44 @@ class VoiceCallBrowserTest {
         }
     }
 
+    @Test
+    void theSupervisorsMicrophoneIsCapturedAndReachesTheUnitsSpeaker() throws Exception {
+        try (TestFleet fleet = TestFleet.start("voice-mic", gw -> gw, List.of(TestFleet.Unit.small(UNIT)))) {
+            SimulatedUnit unit = fleet.units.get(0);
+            // Chromium's fake capture device stands in for the microphone; no permission prompt.
+            WebDriver browser = HeadlessChromium.start(
+                    fleet.dir.resolve("chromium-mic"),
+                    "--autoplay-policy=no-user-gesture-required",
+                    "--use-fake-ui-for-media-stream",
+                    "--use-fake-device-for-media-stream");
+            try {
+                MonitoringRoom.signIn(browser, fleet.base(), "/live/" + UNIT, TestOperators.SUPERVISOR);
+                WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+                wait.until(d -> "playing"
+                        .equals(d.findElement(By.cssSelector("video.live-player"))
+                                .getAttribute("data-state")));
+                browser.findElement(By.id("live-talk")).click();
+                wait.until(d -> "open".equals(d.findElement(By.tagName("body")).getAttribute("data-talk")));
+                assertThat(browser.findElement(By.id("live-transmit")).isDisplayed())
+                        .isTrue();
+                browser.findElement(By.id("live-transmit")).click(); // a click toggles transmitting on
+                wait.until(d ->
+                        "transmitting".equals(d.findElement(By.tagName("body")).getAttribute("data-talk")));
+                await("the microphone's sound from the unit's speaker")
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> unit.controls().speaker().playedAfter(0).size() >= 10);
+                browser.findElement(By.id("live-transmit")).click();
+                wait.until(d -> "open".equals(d.findElement(By.tagName("body")).getAttribute("data-talk")));
+                browser.findElement(By.id("live-talk")).click();
+                await().atMost(Duration.ofSeconds(10))
+                        .until(() -> Boolean.FALSE.equals(unit.view().get("inCall")));
+            } finally {
+                logConsole(browser);
+                browser.quit();
+            }
+        }
+    }
+
     private static Object js(WebDriver browser, String script, Object... args) {
         Logger.info("voice test: js {}", script);
         return ((JavascriptExecutor) browser).executeScript(script, args);
