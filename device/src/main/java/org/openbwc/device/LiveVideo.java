@@ -2,6 +2,7 @@ package org.openbwc.device;
 
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -83,7 +84,7 @@ final class LiveVideo implements AutoCloseable {
      * Where the gateway's binary messages go (the room's voice, {@link org.openbwc.device.talk.UnitCall}), and who
      * hears that the uplink carrying them ended.
      */
-    void downlink(Consumer<java.nio.ByteBuffer> receiver, Runnable ended) {
+    void downlink(Consumer<ByteBuffer> receiver, Runnable ended) {
         uplink.downlink(receiver);
         this.uplinkEnded = ended;
     }

@@ -26,6 +26,7 @@ import org.openbwc.device.core.ControllerEvent.StopArmed;
 import org.openbwc.device.core.ControllerEvent.StorageReserveReached;
 import org.openbwc.device.core.ControllerEvent.Undocked;
 import org.openbwc.device.core.ControllerSnapshot;
+import org.openbwc.device.core.RecordingController;
 import org.openbwc.device.evidence.DeviceKey;
 import org.openbwc.device.evidence.FailedRecording;
 import org.openbwc.device.evidence.RecoveredRecording;
@@ -192,6 +193,21 @@ class TelemetryWireTest {
     void storageReserve() {
         assertThat(wire(new StorageReserveReached(UnitState.BUFFERING, 5)))
                 .isEqualTo(expected("storage.reserve", "BUFFERING", "storage-reserve", "{}"));
+    }
+
+    @Test
+    void callRequestAndCalls() {
+        assertThat(wire(new ControllerEvent.CallRequested(UnitState.BUFFERING, 5)))
+                .isEqualTo(expected("call.requested", "BUFFERING", "button", "{}"));
+        ControllerSnapshot recording = new RecordingController(
+                        UnitRuntime.policyOf(org.openbwc.config.RecordingConfig.defaults()), () -> "rec-1", false, 0)
+                .snapshot();
+        Map<String, String> details = new java.util.LinkedHashMap<>();
+        details.put("callId", "call-1");
+        details.put("by", "sam");
+        assertThat(wire(telemetry.callEvent(org.openbwc.protocol.EventType.CALL_STARTED, "sam", details, recording)))
+                .isEqualTo(expected("call.started", "BUFFERING", "remote:sam", "{\"by\":\"sam\",\"callId\":\"call-1\"}")
+                        .replace("\"seq\":1", "\"seq\":2"));
     }
 
     @Test

@@ -20,6 +20,7 @@ import static org.bytedeco.ffmpeg.global.avutil.av_channel_layout_default;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_alloc;
 import static org.bytedeco.ffmpeg.global.avutil.av_frame_free;
 
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import org.bytedeco.ffmpeg.avcodec.AVCodec;
 import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
@@ -99,7 +100,7 @@ public final class OpusVoiceDecoder implements AutoCloseable {
                 float[] floats = new float[n * stride];
                 data.capacity((long) floats.length * 4);
                 data.asByteBuffer()
-                        .order(java.nio.ByteOrder.nativeOrder())
+                        .order(ByteOrder.nativeOrder())
                         .asFloatBuffer()
                         .get(floats);
                 for (int i = 0; i < n; i++) {
@@ -112,7 +113,7 @@ public final class OpusVoiceDecoder implements AutoCloseable {
                 short[] s = new short[n * stride];
                 data.capacity((long) s.length * 2);
                 data.asByteBuffer()
-                        .order(java.nio.ByteOrder.nativeOrder())
+                        .order(ByteOrder.nativeOrder())
                         .asShortBuffer()
                         .get(s);
                 for (int i = 0; i < n; i++) pcm[i] = s[i * stride];

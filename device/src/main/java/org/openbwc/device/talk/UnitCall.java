@@ -29,6 +29,17 @@ public final class UnitCall implements AutoCloseable {
         void ended(String callId, String by, long durationMillis, long framesDropped, String reason);
     }
 
+    /**
+     * The speaker's queue may hold this much before quiet frames are skipped: frames arrive in bursts after network
+     * jitter, and a queue that grows in a burst never shrinks while the room keeps sending, so the delay would stay.
+     * Skipping silence costs nothing audible; the recording keeps every frame.
+     */
+    static final long SPEAKER_LAG_MILLIS = 120;
+    /** Beyond this even speech is skipped, a frame at a time, to get back to a conversation's delay. */
+    static final long SPEAKER_MAX_LAG_MILLIS = 300;
+    /** Quieter than this (RMS, of full scale; about -46 dBFS) a frame counts as silence. */
+    static final double QUIET_RMS = 0.005;
+
     private static final Pattern CALL_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
     private static final Pattern OPERATOR = Pattern.compile("[A-Za-z0-9._@/:-]{1,64}");
 
@@ -48,6 +59,7 @@ public final class UnitCall implements AutoCloseable {
     private long framesPlayed;
     private long framesDropped;
     private long droppedOutsideCalls;
+    private long framesSkipped;
     private OpusVoiceDecoder decoder;
 
     public UnitCall(String unitId, Speaker speaker, RoomVoice voice, DeviceClock clock, Listener listener) {
@@ -180,7 +192,24 @@ public final class UnitCall implements AutoCloseable {
         lastVoiceMillis = clock.monotonicMillis();
         framesPlayed++;
         voice.add(pcm);
-        if (!stealth) speaker.play(pcm);
+        if (stealth) return;
+        long queued = speaker.queuedMillis();
+        if (queued > SPEAKER_MAX_LAG_MILLIS || queued > SPEAKER_LAG_MILLIS && quiet(pcm)) {
+            framesSkipped++;
+            return;
+        }
+        speaker.play(pcm);
+    }
+
+    private static boolean quiet(short[] pcm) {
+        double sum = 0;
+        for (short v : pcm) sum += (double) v * v;
+        return pcm.length == 0 || Math.sqrt(sum / pcm.length) / 32768.0 < QUIET_RMS;
+    }
+
+    /** Frames kept from the speaker (still recorded) to keep its delay down. */
+    public synchronized long framesSkipped() {
+        return framesSkipped;
     }
 
     private void drop(String why) {

@@ -1,5 +1,6 @@
 package org.openbwc.hal.mock;
 
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -68,7 +69,7 @@ public final class MockMicrophone {
 
     /** Overwrites {@code pcm} (interleaved S16) with what the microphone hears now: silence or the tone. */
     public synchronized void fill(short[] pcm, int sampleRate, int channels) {
-        java.util.Arrays.fill(pcm, (short) 0);
+        Arrays.fill(pcm, (short) 0);
         if (remainingSamples < 0) remainingSamples = -remainingSamples * sampleRate / 1000;
         int frames = pcm.length / Math.max(1, channels);
         double step = 2 * Math.PI * frequency / sampleRate;

@@ -6,8 +6,12 @@ import io.javalin.http.HttpStatus;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,15 +111,15 @@ public final class VirtualUnitsServer implements AutoCloseable {
         app.get("/api/units/{id}/speaker", ctx -> {
             SimulatedUnit u = unit(ctx);
             long after = parseLong("after", ctx.queryParam("after"), 0);
-            List<Map<String, Object>> chunks = new java.util.ArrayList<>();
+            List<Map<String, Object>> chunks = new ArrayList<>();
             for (MockSpeaker.Played p : u.controls().speaker().playedAfter(after)) {
-                java.nio.ByteBuffer b =
-                        java.nio.ByteBuffer.allocate(p.samples().length * 2).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                ByteBuffer b = ByteBuffer.allocate(p.samples().length * 2).order(ByteOrder.LITTLE_ENDIAN);
                 for (short v : p.samples()) b.putShort(v);
-                chunks.add(Map.of(
-                        "seq", p.seq(),
-                        "startMillis", p.startMillis(),
-                        "pcm", java.util.Base64.getEncoder().encodeToString(b.array())));
+                Map<String, Object> chunk = new LinkedHashMap<>();
+                chunk.put("seq", p.seq());
+                chunk.put("startMillis", p.startMillis());
+                chunk.put("pcm", Base64.getEncoder().encodeToString(b.array()));
+                chunks.add(chunk);
             }
             ctx.json(Map.of("now", System.currentTimeMillis(), "sampleRate", Speaker.SAMPLE_RATE, "chunks", chunks));
         });

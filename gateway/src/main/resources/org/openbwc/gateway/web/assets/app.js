@@ -391,6 +391,7 @@ export const ALERT_WORDS = {
   "unit.revoked": "revoked unit publishing", "evidence-key.differs": "evidence key differs from the pinned one",
   "key.missing": "evidence key missing",
   "uplink.refused": "live uplink refused", "uplink.duplicate": "second live uplink refused",
+  "call.requested": "call request",
 };
 
 export function eventWords(type) { return EVENT_WORDS[type] || String(type || "event").replace(/[._-]/g, " "); }
@@ -957,6 +958,11 @@ export class AlertCenter {
       if (state === "open") {
         buttons.push(el("button", { type: "button", class: "ack", text: "Acknowledge", disabled: busy,
           onclick: ev => { ev.stopPropagation(); this.ack(id); } }));
+      }
+      if (a.type === "call.requested" && a.unitId && state !== "resolved") {
+        // Opens the unit's live view with Talk pressed; the call resolves the alert.
+        buttons.push(el("button", { type: "button", class: "answer", text: "Answer",
+          onclick: ev => { ev.stopPropagation(); location.assign("/live/" + enc(String(a.unitId)) + "?answer=1"); } }));
       }
       if (sos) {
         buttons.push(el("button", { type: "button", class: "resolve", text: "Resolve…", disabled: busy,

@@ -70,7 +70,8 @@ function startPlayer(t0) {
     });
     // Two-way voice: the talking supervisor's page; "?talk=test" sends injected tones only (tests, bench/talk).
     $("#live-talk").hidden = false;
-    attachTalk(unitId, player, { testSource: new URLSearchParams(location.search).get("talk") === "test" });
+    const q = new URLSearchParams(location.search);
+    attachTalk(unitId, player, { testSource: q.get("talk") === "test", answer: q.get("answer") === "1" });
   } else {
     player.restart(t0);
   }

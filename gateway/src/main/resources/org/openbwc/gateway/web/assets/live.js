@@ -25,6 +25,8 @@ const EDGE_TARGET_S = 0.25;     // ... to this far behind it
 const CATCHUP_FROM_S = 0.6;     // between this and EDGE_MAX_S behind: play a little faster until back at the edge
 const CATCHUP_UNTIL_S = 0.35;
 const CATCHUP_RATE = 1.15;
+// During a voice call the room must hear the officer soon: the player keeps closer to the newest buffered frame.
+const CALL_EDGE = { max: 0.6, target: 0.1, from: 0.22, until: 0.12 };
 const KEEP_BEHIND_S = 10;       // buffer kept behind the playhead
 const TICK_MS = 250;
 const REPORT_MS = 2000;         // latency report to the gateway
@@ -104,6 +106,8 @@ export function attachLivePlayer(video, unitId, opts = {}) {
     get latencyMs() { return p.latency; },
     /** Sends a binary message on the viewer socket (the supervisor's voice during a call); false when not open. */
     send: data => p.sendBinary(data),
+    /** During a voice call: stay closer to the live edge (less delay, more risk of a stall). */
+    callEdge: on => { p.callEdge = !!on; },
     video,
   };
 }
@@ -511,8 +515,9 @@ class LivePlayer {
     if (!b.length) return;
     const start = b.start(b.length - 1), end = b.end(b.length - 1);
     const ct = v.currentTime;
-    if (ct < start || ct > end + 0.5 || end - ct > EDGE_MAX_S) {
-      const to = Math.max(start, end - EDGE_TARGET_S);
+    const edge = this.callEdge ? CALL_EDGE : { max: EDGE_MAX_S, target: EDGE_TARGET_S, from: CATCHUP_FROM_S, until: CATCHUP_UNTIL_S };
+    if (ct < start || ct > end + 0.5 || end - ct > edge.max) {
+      const to = Math.max(start, end - edge.target);
       if (Math.abs(to - ct) > 0.05) {
         v.currentTime = to;
         this.jumps = (this.jumps || 0) + 1;
@@ -520,8 +525,8 @@ class LivePlayer {
     }
     // A viewer joins with the GOP so far (up to a second old): catch up smoothly instead of staying that far behind.
     const behind = end - v.currentTime;
-    if (behind > CATCHUP_FROM_S && v.playbackRate !== CATCHUP_RATE) v.playbackRate = CATCHUP_RATE;
-    else if (behind < CATCHUP_UNTIL_S && v.playbackRate !== 1) v.playbackRate = 1;
+    if (behind > edge.from && v.playbackRate !== CATCHUP_RATE) v.playbackRate = CATCHUP_RATE;
+    else if (behind < edge.until && v.playbackRate !== 1) v.playbackRate = 1;
     if (v.paused && v.readyState >= 2) this.play();
   }
 

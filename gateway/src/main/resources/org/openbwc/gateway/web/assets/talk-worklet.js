@@ -5,7 +5,8 @@
 class TalkCapture extends AudioWorkletProcessor {
   constructor() {
     super();
-    this.frame = new Float32Array(Math.round(sampleRate / 50));
+    this.size = Math.round(sampleRate / 50);
+    this.frame = new Float32Array(this.size);
     this.filled = 0;
   }
 
@@ -20,8 +21,9 @@ class TalkCapture extends AudioWorkletProcessor {
         this.filled += n;
         i += n;
         if (this.filled === this.frame.length) {
+          // Transferred, so the old array is detached (length 0): the next one takes its size from this.size.
           this.port.postMessage(this.frame, [this.frame.buffer]);
-          this.frame = new Float32Array(this.frame.length);
+          this.frame = new Float32Array(this.size);
           this.filled = 0;
         }
       }

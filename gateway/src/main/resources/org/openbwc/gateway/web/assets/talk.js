@@ -44,6 +44,7 @@ function frame(codec, tag, seq, captureMs, payload) {
  *
  * @param player the handle of attachLivePlayer (send, video)
  * @param opts.testSource true: no microphone, only injected tones (automated tests, bench/talk)
+ * @param opts.answer true: open the call at once (the page was opened by "Answer" on a call request)
  */
 export function attachTalk(unitId, player, opts = {}) {
   const talkBtn = document.getElementById("live-talk");
@@ -155,6 +156,7 @@ export function attachTalk(unitId, player, opts = {}) {
       await audio();
       const c = await api("/api/units/" + enc(unitId) + "/calls", { method: "POST" });
       call = { callId: String(c.callId), tag: tagOf(String(c.callId)) };
+      if (player.callEdge) player.callEdge(true);
       seq = 0;
       startMs = 0;
       setState("open", "in call: listening");
@@ -168,6 +170,7 @@ export function attachTalk(unitId, player, opts = {}) {
     const c = call;
     transmit(false);
     call = null;
+    if (player.callEdge) player.callEdge(false);
     setState("idle", "");
     if (c) {
       try { await api("/api/units/" + enc(unitId) + "/calls/" + enc(c.callId), { method: "DELETE" }); } catch (e) { /* ended already */ }
@@ -219,4 +222,6 @@ export function attachTalk(unitId, player, opts = {}) {
     onsets: () => onsets.slice(),
   };
   setState("idle", "");
+  // "Answer" on a call request opens this page with ?answer=1: the call opens at once.
+  if (opts.answer) open();
 }
