@@ -48,7 +48,7 @@ function loadOfficersSoon() {
   api("/api/officers").then(list => {
     officerDirectory.clear();
     for (const o of list || []) officerDirectory.set(String(o.id), { callsign: o.callsign || "", name: o.name || "" });
-    for (const e of units.values()) renderRow(e);
+    for (const e of units.values()) { renderRow(e); renderMapUnit(e); }
   }).catch(err => console.warn("officer directory not available:", err.message));
 }
 
