@@ -57,13 +57,13 @@ class RecordingCatalogTest {
 
     @Test
     void migratesAnEmptyDatabaseOnceAndReopensWithItsRows() throws SQLException {
-        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4");
+        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4", "5");
         catalog.add(recording("r-1", "bwc-001", T0, List.of(new TrackPoint(T0, LAT, LON, 4.0))));
 
         evidence.close();
         evidence = EvidenceDatabase.open(database.config());
 
-        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4");
+        assertThat(appliedMigrations()).containsExactly("1", "2", "3", "4", "5");
         assertThat(evidence.catalog().find("r-1")).isPresent();
     }
 
