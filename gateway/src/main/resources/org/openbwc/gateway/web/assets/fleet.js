@@ -32,6 +32,7 @@ const alerts = new AlertCenter({
 /** officer id -> { callsign, name } */
 const officerDirectory = new Map();
 let officersLoadedAt = 0;
+let officersText = "";
 
 /** "ALPHA 1 · Kari Nordmann" for an officer in the directory, else the id; DASH for none. */
 function officerLabel(id) {
@@ -46,6 +47,9 @@ function loadOfficersSoon() {
   if (Date.now() - officersLoadedAt < 10000) return;
   officersLoadedAt = Date.now();
   api("/api/officers").then(list => {
+    const text = JSON.stringify((list || []).map(o => [o.id, o.callsign, o.name]));
+    if (text === officersText) return; // nothing new: an officer the directory does not know stays shown by id
+    officersText = text;
     officerDirectory.clear();
     for (const o of list || []) officerDirectory.set(String(o.id), { callsign: o.callsign || "", name: o.name || "" });
     for (const e of units.values()) { renderRow(e); renderMapUnit(e); }
