@@ -28,7 +28,7 @@ import org.openbwc.launcher.sim.SimulatedUnit;
  * no gateway answers.
  */
 @Timeout(value = 180, unit = TimeUnit.SECONDS)
-class OfficerAssignmentTest {
+class OfficerCheckOutTest {
     TestFleet fleet;
 
     @AfterEach
