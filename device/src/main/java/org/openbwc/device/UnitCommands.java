@@ -92,18 +92,17 @@ final class UnitCommands {
         if (command.get() == RemoteCommand.LIVE_START || command.get() == RemoteCommand.LIVE_STOP) {
             return live.command(command.get(), request, now, state, cameraFailure.get());
         }
-        Callable<CommandReply> task = command.get() == RemoteCommand.OFFICER_ASSIGN
-                ? () -> officer(name, request)
-                : () -> {
-                    Decision d =
-                            apply.apply(new RemoteCommandInput(command.get(), request.requestedBy(), request.args()));
-                    UnitState after = state.get();
-                    Instant at = clock.now();
-                    if (d.reply() == null) return CommandReply.ok(unitId, name, "", after, at);
-                    return d.reply().ok()
-                            ? CommandReply.ok(unitId, name, d.reply().reason(), after, at)
-                            : CommandReply.error(unitId, name, d.reply().reason(), after, at);
-                };
+        Callable<CommandReply> task = () -> {
+            Decision d = apply.apply(new RemoteCommandInput(command.get(), request.requestedBy(), request.args()));
+            UnitState after = state.get();
+            Instant at = clock.now();
+            if (d.reply() == null) return CommandReply.ok(unitId, name, "", after, at);
+            return d.reply().ok()
+                    ? CommandReply.ok(unitId, name, d.reply().reason(), after, at)
+                    : CommandReply.error(unitId, name, d.reply().reason(), after, at);
+        };
+        // officer.assign is the runtime's, not the controller's, but runs on the controller thread as well
+        if (command.get() == RemoteCommand.OFFICER_ASSIGN) task = () -> officer(name, request);
         try {
             return loop.submit(task).get(WAIT_MILLIS, TimeUnit.MILLISECONDS);
         } catch (TimeoutException e) {
