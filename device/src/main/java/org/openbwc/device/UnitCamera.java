@@ -258,6 +258,11 @@ final class UnitCamera implements AutoCloseable {
         if (pipeline != null) pipeline.sidetone(mix);
     }
 
+    /** The officer id the overlay burns into the picture now; empty without a working camera or overlay. */
+    String overlayOfficer() {
+        return pipeline == null || !config.video().overlay() ? "" : pipeline.overlayOfficer();
+    }
+
     /** Opens a recording with the pre-event buffer at its head. */
     void startRecording(String recordingId, String trigger, Instant startedAt, boolean clockSet) throws IOException {
         if (pipeline == null) {

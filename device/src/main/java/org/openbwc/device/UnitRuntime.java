@@ -517,6 +517,11 @@ public final class UnitRuntime implements AutoCloseable {
         return config.unitId();
     }
 
+    /** The officer id the camera burns into the picture now (for the virtual-units page and tests). */
+    public String overlayOfficer() {
+        return camera.overlayOfficer();
+    }
+
     /** The officer now carrying the unit (the gateway's assignment, else the config's); empty while unassigned. */
     public String officerId() {
         return officer.officerId();

@@ -221,6 +221,7 @@ public final class DemoCommand implements Callable<Integer> {
         VirtualUnitsServer sim = null;
         Thread hook = null;
         try {
+            demoOfficers(gateway, units);
             for (int i = 1; i <= units; i++) {
                 // The demo's units offload whenever the gateway is reachable (a real unit waits for its dock).
                 UnitConfig unit = enrolment(gateway, unitConfig(i, mqttUrl))
@@ -478,6 +479,23 @@ public final class DemoCommand implements Callable<Integer> {
             throw new UserFacingException("cannot create --data-dir " + dataDir + ": " + e.getMessage(), 1, e);
         }
         if (!Files.isWritable(dataDir)) throw new UserFacingException("--data-dir " + dataDir + " is not writable", 1);
+    }
+
+    private static final String[] DEMO_NAMES = {
+        "Kari Nordmann", "Ola Hansen", "Ingrid Berg", "Lars Johansen", "Sofie Larsen", "Emil Olsen"
+    };
+
+    /**
+     * The officers of the demo's units (their configs' officer ids) in the officer directory, so the room shows their
+     * callsigns and names; kept from an earlier run in the same data directory.
+     */
+    private static void demoOfficers(Gateway gateway, int units) {
+        for (int n = 1; n <= units; n++) {
+            String id = String.valueOf(4700 + n * 11);
+            if (gateway.officers().find(id).isPresent()) continue;
+            gateway.officers()
+                    .add(new org.openbwc.store.Officer(id, DEMO_NAMES[(n - 1) % DEMO_NAMES.length], "PATROL " + n));
+        }
     }
 
     private UnitConfig unitConfig(int n, String mqttUrl) {

@@ -13,7 +13,15 @@ import picocli.CommandLine.Option;
 @Command(
         name = "gateway",
         mixinStandardHelpOptions = true,
-        subcommands = {OperatorCommand.class, UnitCommand.class, AuditCommand.class, RetentionCommand.class},
+        subcommands = {
+            OperatorCommand.class,
+            UnitCommand.class,
+            AuditCommand.class,
+            RetentionCommand.class,
+            OfficerCommand.class,
+            OfficerCommand.Assign.class,
+            OfficerCommand.Unassign.class
+        },
         description = {
             "Run the gateway: fleet registry, HTTP API and live page for the monitoring room, with an",
             "embedded MQTT 5 broker (broker.embedded: true) or against any MQTT 5 broker (mqtt.url)."

@@ -97,10 +97,7 @@ public final class CommandRoutes {
             }
             if (!known.get().operatorCommand()) {
                 outcome = "bad-request";
-                throw new ApiError(
-                        400,
-                        name + " is sent by the gateway's live service; to watch a unit use POST /api/live/" + id,
-                        id);
+                throw new ApiError(400, notForOperators(known.get(), id), id);
             }
             CommandBody request = commandBody(ctx);
             args = request.args();
@@ -158,6 +155,15 @@ public final class CommandRoutes {
             details.put("millis", took.toMillis());
             audit.record(who.username(), "command", id, outcome, details);
         }
+    }
+
+    /** Why an operator may not send {@code command} here, and what to use instead. */
+    private static String notForOperators(RemoteCommand command, String id) {
+        if (command == RemoteCommand.OFFICER_ASSIGN) {
+            return command.wire() + " is sent by the gateway's officer directory; to assign an officer use PUT"
+                    + " /api/units/" + id + "/officer";
+        }
+        return command.wire() + " is sent by the gateway's live service; to watch a unit use POST /api/live/" + id;
     }
 
     private CommandReply await(String id, String name, CompletableFuture<CommandReply> reply) {

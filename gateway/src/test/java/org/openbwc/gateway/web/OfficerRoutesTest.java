@@ -192,6 +192,10 @@ class OfficerRoutesTest {
                         .request("PUT", "/api/officers/9999", "{\"name\": \"x\"}")
                         .status())
                 .isEqualTo(404);
+        ApiClient.Reply generic =
+                supervisor.post("/api/units/bwc-001/commands/officer.assign", "{\"args\": {\"officerId\": \"4711\"}}");
+        assertThat(generic.status()).as("not through the generic command API").isEqualTo(400);
+        assertThat(generic.json().path("error").asText()).contains("PUT /api/units/bwc-001/officer");
         assertThat(sent).as("nothing reached a unit").isEmpty();
     }
 

@@ -31,6 +31,11 @@ public final class SimulatedUnit {
         return config;
     }
 
+    /** The device software while the unit is on, else null (for tests that look inside the unit). */
+    public synchronized UnitRuntime runtime() {
+        return runtime;
+    }
+
     /** Inserts the battery: builds fresh mock hardware and boots the device software. */
     public synchronized void powerOn() {
         if (runtime != null) throw new IllegalStateException("unit " + id() + " is already on");
@@ -88,7 +93,7 @@ public final class SimulatedUnit {
     public synchronized Map<String, Object> view() {
         Map<String, Object> v = new LinkedHashMap<>();
         v.put("id", id());
-        v.put("officerId", config.officerId());
+        v.put("officerId", runtime == null ? config.officerId() : runtime.officerId());
         v.put("alive", runtime != null);
         UnitStatus status = runtime == null ? null : runtime.lastStatus();
         v.put("state", status == null ? "OFF" : status.state().name());

@@ -29,6 +29,36 @@ const alerts = new AlertCenter({
 });
 
 // ---------------------------------------------------------------------------------------------------------------
+// Officers: units report an officer id; the directory (/api/officers) gives its callsign and name.
+
+/** officer id -> { callsign, name } */
+const officerDirectory = new Map();
+let officersLoadedAt = 0;
+let officersText = "";
+
+/** "ALPHA 1 · Kari Nordmann" for an officer in the directory, else the id; DASH for none. */
+function officerLabel(id) {
+  if (!id) return DASH;
+  const o = officerDirectory.get(String(id));
+  if (!o) { loadOfficersSoon(); return String(id); }
+  return [o.callsign, o.name].filter(Boolean).join(" · ") || String(id);
+}
+
+/** Reads the directory again when a unit shows an officer it does not know (at most every 10 s). */
+function loadOfficersSoon() {
+  if (Date.now() - officersLoadedAt < 10000) return;
+  officersLoadedAt = Date.now();
+  api("/api/officers").then(list => {
+    const text = JSON.stringify((list || []).map(o => [o.id, o.callsign, o.name]));
+    if (text === officersText) return; // nothing new: an officer the directory does not know stays shown by id
+    officersText = text;
+    officerDirectory.clear();
+    for (const o of list || []) officerDirectory.set(String(o.id), { callsign: o.callsign || "", name: o.name || "" });
+    for (const e of units.values()) { renderRow(e); renderMapUnit(e); }
+  }).catch(err => console.warn("officer directory not available:", err.message));
+}
+
+// ---------------------------------------------------------------------------------------------------------------
 // Time text: the shared helpers (app.js) correct by the gateway's clock; `now` is always this page's Date.now().
 
 /** Media recorded so far, counted from recordingSince on the gateway's clock (pre-event excluded). */
@@ -72,7 +102,7 @@ function matches(u, f) {
 
 function sortValue(u, key) {
   switch (key) {
-    case "officer": return (u.officerId || "").toLowerCase() || null;
+    case "officer": return u.officerId ? officerLabel(u.officerId).toLowerCase() : null;
     case "state": return STATE_RANK[displayState(u)] ?? 9;
     case "battery": return u.battery && isNum(u.battery.percent) ? u.battery.percent : null;
     case "storage": return storagePercent(u.storage);
@@ -128,7 +158,8 @@ function renderRow(entry, now = Date.now()) {
     ? "last known: the gateway lost sight of the fleet at " + fmtWhen(u.staleSince, now)
     : "last known, " + fmtWhen(u.lastSeen, now);
   const c = row.cells;
-  setText(c[1], u.officerId || DASH);
+  setText(c[1], officerLabel(u.officerId));
+  c[1].title = u.officerId ? "officer " + u.officerId : "no officer assigned";
   const badge = c[2].firstChild;
   const st = stateText(entry, now);
   setText(badge, st.text);
@@ -221,7 +252,7 @@ function popupContent(id) {
       el("span", { class: "state-badge", dataset: { state: ds }, text: st.text })),
     last ? el("p", { class: "popup-last", text: "Offline – last known values, " + fmtWhen(u.lastSeen) }) : null,
     el("dl", {},
-      el("dt", { text: "Officer" }), el("dd", { text: u.officerId || DASH }),
+      el("dt", { text: "Officer" }), el("dd", { text: officerLabel(u.officerId) + (u.officerId && officerLabel(u.officerId) !== String(u.officerId) ? " (" + u.officerId + ")" : "") }),
       el("dt", { text: "Battery" }), el("dd", { text: fmtBattery(u.battery) }),
       el("dt", { text: "Last seen" }), el("dd", { text: fmtWhen(u.lastSeen) })),
     el("a", { href: unitUrl(u.id), class: "popup-link", text: "Open unit page →" }));
@@ -264,6 +295,8 @@ function renderMapUnit(entry) {
       entry.marker.setLatLng(ll);
     }
     setMarkerState(entry.marker, u);
+    const me = entry.marker.getElement();
+    if (me) me.title = u.officerId ? u.id + " – " + officerLabel(u.officerId) : u.id;
     if (entry.marker.isPopupOpen()) entry.marker.setPopupContent(popupContent(u.id));
   }
   const segs = trailSegments(entry.trail);
