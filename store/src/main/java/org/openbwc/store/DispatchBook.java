@@ -29,10 +29,10 @@ public final class DispatchBook {
     private static final String UNIT_COLUMNS = "dispatch_id, unit_id, officer_id, distance_meters, sent_at, sent_by,"
             + " delivered_at, acknowledged_at, arrived_at, problem";
 
-    private final DataSource db;
+    private final DatabaseWork database;
 
     DispatchBook(DataSource db) {
-        this.db = db;
+        this.database = new DatabaseWork(db, "the database");
     }
 
     /**
@@ -41,7 +41,7 @@ public final class DispatchBook {
      * @throws EvidenceIndexException when the id is taken or the database refuses the row
      */
     public void create(DispatchRecord d) {
-        inTransaction("creating dispatch " + d.id(), c -> {
+        database.inTransaction("creating dispatch " + d.id(), c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "INSERT INTO dispatches (" + DISPATCH_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, d.id());
@@ -64,7 +64,7 @@ public final class DispatchBook {
      * failure).
      */
     public void send(DispatchAssignment a) {
-        inTransaction("recording unit " + a.unitId() + " on dispatch " + a.dispatchId(), c -> {
+        database.inTransaction("recording unit " + a.unitId() + " on dispatch " + a.dispatchId(), c -> {
             try (PreparedStatement del =
                     c.prepareStatement("DELETE FROM dispatch_units WHERE dispatch_id = ? AND unit_id = ?")) {
                 del.setString(1, a.dispatchId());
@@ -96,7 +96,7 @@ public final class DispatchBook {
      * @return whether this changed anything
      */
     public boolean mark(String dispatchId, String unitId, DispatchAssignment.Step step, Instant at) {
-        return inTransaction("recording " + step + " of unit " + unitId + " on dispatch " + dispatchId, c -> {
+        return database.inTransaction("recording " + step + " of unit " + unitId + " on dispatch " + dispatchId, c -> {
             try (PreparedStatement s = c.prepareStatement("UPDATE dispatch_units SET " + step.column
                     + " = ? WHERE dispatch_id = ? AND unit_id = ? AND " + step.column + " IS NULL")) {
                 s.setObject(1, Times.toSql(Times.micros(at)));
@@ -109,7 +109,7 @@ public final class DispatchBook {
 
     /** Records why the dispatch did not reach the unit, or why the unit refused it. */
     public void problem(String dispatchId, String unitId, String problem) {
-        inTransaction("recording a problem of unit " + unitId + " on dispatch " + dispatchId, c -> {
+        database.inTransaction("recording a problem of unit " + unitId + " on dispatch " + dispatchId, c -> {
             try (PreparedStatement s =
                     c.prepareStatement("UPDATE dispatch_units SET problem = ? WHERE dispatch_id = ? AND unit_id = ?")) {
                 s.setString(1, clip(problem));
@@ -127,7 +127,7 @@ public final class DispatchBook {
      * @return whether this cancelled it
      */
     public boolean cancel(String dispatchId, Instant at, String by) {
-        return inTransaction("cancelling dispatch " + dispatchId, c -> {
+        return database.inTransaction("cancelling dispatch " + dispatchId, c -> {
             try (PreparedStatement s = c.prepareStatement(
                     "UPDATE dispatches SET cancelled_at = ?, cancelled_by = ? WHERE id = ? AND cancelled_at IS NULL")) {
                 s.setObject(1, Times.toSql(Times.micros(at)));
@@ -140,7 +140,7 @@ public final class DispatchBook {
 
     /** The dispatch with its units, if there is one with this id. */
     public Optional<DispatchRecord> find(String dispatchId) {
-        return query("reading dispatch " + dispatchId, c -> {
+        return database.query("reading dispatch " + dispatchId, c -> {
             List<DispatchRecord> found = dispatches(c, "WHERE id = ?", List.of(dispatchId), 1);
             return found.isEmpty() ? Optional.<DispatchRecord>empty() : Optional.of(found.get(0));
         });
@@ -148,7 +148,7 @@ public final class DispatchBook {
 
     /** Dispatches created at or after {@code since} and not cancelled, oldest first, with their units. */
     public List<DispatchRecord> openSince(Instant since, int limit) {
-        return query(
+        return database.query(
                 "reading open dispatches",
                 c -> dispatches(
                         c,
@@ -159,7 +159,7 @@ public final class DispatchBook {
 
     /** The unit's part in its latest {@code limit} dispatches, newest first, each with its dispatch (units: only it). */
     public List<DispatchRecord> historyOf(String unitId, int limit) {
-        return query("reading the dispatch history of unit " + unitId, c -> {
+        return database.query("reading the dispatch history of unit " + unitId, c -> {
             List<DispatchRecord> out = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT d.id, d.created_at, d.created_by, d.lat, d.lon,"
                     + " d.note, d.priority, d.cancelled_at, d.cancelled_by, u.dispatch_id, u.unit_id, u.officer_id,"
@@ -247,40 +247,5 @@ public final class DispatchBook {
 
     private static String clip(String s) {
         return s == null || s.length() <= MAX_PROBLEM_CHARS ? s : s.substring(0, MAX_PROBLEM_CHARS);
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T on(Connection c) throws SQLException;
-    }
-
-    private <T> T query(String what, Work<T> work) {
-        try (Connection c = db.getConnection()) {
-            return work.on(c);
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
-    }
-
-    private <T> T inTransaction(String what, Work<T> work) {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.on(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
-    }
-
-    private static EvidenceIndexException failure(String what, SQLException e) {
-        String state = e.getSQLState();
-        String kind = state != null && state.startsWith("23") ? "refused by the database" : "failed";
-        return new EvidenceIndexException(what + " " + kind + ": " + e.getMessage() + " (SQLSTATE " + state + ")", e);
     }
 }

@@ -33,15 +33,15 @@ public final class OfficerRoster {
     private static final String ASSIGNMENT_COLUMNS =
             "id, unit_id, officer_id, assigned_at, assigned_by, unassigned_at, unassigned_by, unassign_reason";
 
-    private final DataSource db;
+    private final DatabaseWork database;
 
     OfficerRoster(DataSource db) {
-        this.db = db;
+        this.database = new DatabaseWork(db, "the database");
     }
 
     /** Every officer, by id. */
     public List<Officer> all() {
-        return query("listing the officers", c -> {
+        return database.query("listing the officers", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT id, name, callsign FROM officers ORDER BY id");
                     ResultSet r = s.executeQuery()) {
                 List<Officer> out = new ArrayList<>();
@@ -52,7 +52,7 @@ public final class OfficerRoster {
     }
 
     public Optional<Officer> find(String id) {
-        return query("reading officer " + id, c -> findOfficer(c, id));
+        return database.query("reading officer " + id, c -> findOfficer(c, id));
     }
 
     /**
@@ -61,7 +61,7 @@ public final class OfficerRoster {
      * @throws IllegalStateException when an officer with that id exists
      */
     public void add(Officer officer, Instant at) {
-        inTransaction("adding officer " + officer.id(), c -> {
+        database.inTransaction("adding officer " + officer.id(), c -> {
             if (findOfficer(c, officer.id()).isPresent()) {
                 throw new IllegalStateException("officer " + officer.id() + " exists already");
             }
@@ -85,7 +85,7 @@ public final class OfficerRoster {
      * @throws NoSuchElementException when there is no such officer
      */
     public Officer update(Officer officer, Instant at) {
-        return inTransaction("changing officer " + officer.id(), c -> {
+        return database.inTransaction("changing officer " + officer.id(), c -> {
             Officer before = findOfficer(c, officer.id())
                     .orElseThrow(() -> new NoSuchElementException("no officer " + officer.id()));
             try (PreparedStatement s =
@@ -108,7 +108,7 @@ public final class OfficerRoster {
      * @throws IllegalStateException when the officer carries a unit now
      */
     public Officer remove(String id) {
-        return inTransaction("removing officer " + id, c -> {
+        return database.inTransaction("removing officer " + id, c -> {
             Officer before = findOfficer(c, id).orElseThrow(() -> new NoSuchElementException("no officer " + id));
             Optional<String> unit = unitOf(c, id);
             if (unit.isPresent()) {
@@ -134,7 +134,7 @@ public final class OfficerRoster {
     public UnitAssignment assign(String unitId, String officerId, String actor, Instant at) {
         Objects.requireNonNull(unitId, "unitId");
         Objects.requireNonNull(actor, "actor");
-        return inTransaction("assigning officer " + officerId + " to unit " + unitId, c -> {
+        return database.inTransaction("assigning officer " + officerId + " to unit " + unitId, c -> {
             findOfficer(c, officerId).orElseThrow(() -> new NoSuchElementException("no officer " + officerId));
             Optional<UnitAssignment> current = openAssignment(c, unitId);
             if (current.isPresent() && current.get().officerId().equals(officerId)) return current.get();
@@ -176,7 +176,7 @@ public final class OfficerRoster {
      * @return the assignment ended, or empty when the unit carried nobody
      */
     public Optional<UnitAssignment> unassign(String unitId, String actor, String reason, Instant at) {
-        return inTransaction("unassigning unit " + unitId, c -> {
+        return database.inTransaction("unassigning unit " + unitId, c -> {
             Optional<UnitAssignment> current = openAssignment(c, unitId);
             if (current.isEmpty()) return Optional.empty();
             end(c, current.get(), actor, reason, at);
@@ -194,7 +194,7 @@ public final class OfficerRoster {
 
     /** The officer the unit carries now, if any. */
     public Optional<Officer> officerOf(String unitId) {
-        return query("reading the officer of unit " + unitId, c -> {
+        return database.query("reading the officer of unit " + unitId, c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT o.id, o.name, o.callsign FROM unit_officers u"
                     + " JOIN officers o ON o.id = u.officer_id WHERE u.unit_id = ?")) {
                 s.setString(1, unitId);
@@ -207,7 +207,7 @@ public final class OfficerRoster {
 
     /** Every unit that carries an officer now, with the officer, by unit id. */
     public Map<String, Officer> assigned() {
-        return query("listing the units' officers", c -> {
+        return database.query("listing the units' officers", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT u.unit_id, o.id, o.name, o.callsign"
                             + " FROM unit_officers u JOIN officers o ON o.id = u.officer_id ORDER BY u.unit_id");
                     ResultSet r = s.executeQuery()) {
@@ -222,7 +222,7 @@ public final class OfficerRoster {
 
     /** Units that carried an officer once and carry nobody now: the gateway keeps them unassigned. */
     public List<String> unassignedUnits() {
-        return query("listing the unassigned units", c -> {
+        return database.query("listing the unassigned units", c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT DISTINCT unit_id FROM officer_assignments"
                             + " WHERE unit_id NOT IN (SELECT unit_id FROM unit_officers) ORDER BY unit_id");
                     ResultSet r = s.executeQuery()) {
@@ -236,7 +236,7 @@ public final class OfficerRoster {
     /** The unit's assignments, newest first, at most {@code limit}. */
     public List<UnitAssignment> history(String unitId, int limit) {
         if (limit < 1) throw new IllegalArgumentException("limit " + limit + " must be >= 1");
-        return query("reading the assignments of unit " + unitId, c -> {
+        return database.query("reading the assignments of unit " + unitId, c -> {
             try (PreparedStatement s = c.prepareStatement("SELECT " + ASSIGNMENT_COLUMNS
                     + " FROM officer_assignments WHERE unit_id = ? ORDER BY assigned_at DESC, id DESC")) {
                 s.setString(1, unitId);
@@ -312,43 +312,5 @@ public final class OfficerRoster {
                 Times.fromSql(r.getObject(6, OffsetDateTime.class)),
                 r.getString(7),
                 r.getString(8));
-    }
-
-    @FunctionalInterface
-    private interface Work<T> {
-        T on(Connection c) throws SQLException;
-    }
-
-    private <T> T query(String what, Work<T> work) {
-        try (Connection c = db.getConnection()) {
-            return work.on(c);
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
-    }
-
-    private <T> T inTransaction(String what, Work<T> work) {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.on(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
-            }
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
-    }
-
-    private static EvidenceIndexException failure(String what, SQLException e) {
-        String state = e.getSQLState();
-        // SQLSTATE class 23: a constraint refused the row, e.g. another gateway assigned the same officer meanwhile.
-        String kind = state != null && state.startsWith("23") ? "refused by the database" : "failed";
-        return new EvidenceIndexException(what + " " + kind + ": " + e.getMessage() + " (SQLSTATE " + state + ")", e);
     }
 }

@@ -43,11 +43,11 @@ public final class RecordingCatalog {
             OffloadState.STORED, Set.of(),
             OffloadState.DELETED, Set.of());
 
-    private final DataSource db;
+    private final DatabaseWork database;
     private final Clock clock;
 
     RecordingCatalog(DataSource db, Clock clock) {
-        this.db = db;
+        this.database = new DatabaseWork(db, "the evidence index");
         this.clock = clock;
     }
 
@@ -58,7 +58,7 @@ public final class RecordingCatalog {
      */
     public void add(IndexedRecording entry) {
         Recording r = entry.recording();
-        inTransaction("adding recording " + r.id(), c -> {
+        database.inTransaction("adding recording " + r.id(), c -> {
             try (PreparedStatement s = c.prepareStatement("INSERT INTO recordings (" + RECORDING_COLUMNS
                     + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
                 s.setString(1, r.id());
@@ -138,7 +138,7 @@ public final class RecordingCatalog {
 
     /** The recording with its segments, markers and track; empty when the index has no such recording. */
     public Optional<IndexedRecording> find(String recordingId) {
-        return query("finding recording " + recordingId, c -> {
+        return database.query("finding recording " + recordingId, c -> {
             List<Recording> found = recordings(
                     c, "SELECT " + RECORDING_COLUMNS + " FROM recordings WHERE id = ?", List.of(recordingId));
             if (found.isEmpty()) return Optional.empty();
@@ -177,7 +177,7 @@ public final class RecordingCatalog {
     /** The unit's recordings that overlap {@code [from, to]}, oldest first. */
     public List<Recording> byUnit(String unitId, Instant from, Instant to) {
         checkWindow(from, to);
-        return query(
+        return database.query(
                 "listing the recordings of " + unitId,
                 c -> recordings(
                         c,
@@ -218,7 +218,7 @@ public final class RecordingCatalog {
         sql.append(" ORDER BY started_at DESC, id FETCH FIRST ")
                 .append(q.limit())
                 .append(" ROWS ONLY");
-        return query("searching recordings", c -> recordings(c, sql.toString(), args));
+        return database.query("searching recordings", c -> recordings(c, sql.toString(), args));
     }
 
     /**
@@ -247,7 +247,7 @@ public final class RecordingCatalog {
                 }
             }
         }
-        return query("searching near " + lat + "," + lon, c -> {
+        return database.query("searching near " + lat + "," + lon, c -> {
             // PostgreSQL reads all the cells in one statement, each by (cell, at); H2 uses only the cell of an IN list
             // in an index, not the time after it, so it gets one statement per cell (in process: no round trips).
             boolean inOne =
@@ -338,7 +338,7 @@ public final class RecordingCatalog {
             args.add(Times.toSql(uncategorized));
         }
         if (clauses.isEmpty()) return List.of();
-        return query(
+        return database.query(
                 "listing the recordings retention may delete",
                 c -> recordings(
                         c,
@@ -359,7 +359,7 @@ public final class RecordingCatalog {
             String recordingId, Instant at, String actor, String address, CustodyAction action, String details) {
         Objects.requireNonNull(recordingId, "recordingId");
         Objects.requireNonNull(action, "action");
-        return inTransaction("appending to the custody log of " + recordingId, c -> {
+        return database.inTransaction("appending to the custody log of " + recordingId, c -> {
             lock(c, recordingId, "custody entry " + action.wireName());
             return append(c, recordingId, at, actor, address, action, details);
         });
@@ -386,7 +386,7 @@ public final class RecordingCatalog {
             case ON_UNIT -> null; // where every recording starts; nothing moves back to it
             case DELETED -> throw new AssertionError("refused above");
         };
-        return inTransaction("marking recording " + recordingId + " " + to.wireName(), c -> {
+        return database.inTransaction("marking recording " + recordingId + " " + to.wireName(), c -> {
             State now = lock(c, recordingId, "offload " + to.wireName());
             if (action == null || !OFFLOAD_MOVES.get(now.offload()).contains(to)) {
                 throw new EvidenceIndexException("recording " + recordingId + " is "
@@ -424,7 +424,7 @@ public final class RecordingCatalog {
         if (!known) {
             add(new IndexedRecording(copyWithState(r, OffloadState.ON_UNIT, null), List.of(), List.of(), List.of()));
         }
-        return inTransaction("recording the offload of " + r.id(), c -> {
+        return database.inTransaction("recording the offload of " + r.id(), c -> {
             State now = lock(c, r.id(), "offload");
             if (now.offload() == OffloadState.STORED || now.offload() == OffloadState.DELETED) {
                 throw new EvidenceIndexException(
@@ -516,7 +516,7 @@ public final class RecordingCatalog {
         requireText(reason, "retention needs a reason to delete recording " + recordingId);
         Objects.requireNonNull(deleteFiles, "deleteFiles");
         try {
-            return inTransaction("deleting recording " + recordingId + " by retention", c -> {
+            return database.inTransaction("deleting recording " + recordingId + " by retention", c -> {
                 State now = lock(c, recordingId, "deletion by retention");
                 if (now.legalHold()) {
                     throw new EvidenceIndexException(
@@ -560,7 +560,7 @@ public final class RecordingCatalog {
                     "recording " + recordingId + " verified, yet with a problem: " + problem);
         }
         if (!ok) requireText(problem, "a failed verification of recording " + recordingId + " needs its problem");
-        return inTransaction("recording the verification of " + recordingId, c -> {
+        return database.inTransaction("recording the verification of " + recordingId, c -> {
             State now = lock(c, recordingId, "verification");
             if (now.offload() != OffloadState.STORED) {
                 throw new EvidenceIndexException("recording " + recordingId + " is "
@@ -593,7 +593,7 @@ public final class RecordingCatalog {
         if (category != null && category.isBlank()) {
             throw new IllegalArgumentException("a category of recording " + recordingId + " cannot be blank");
         }
-        return inTransaction("categorizing recording " + recordingId, c -> {
+        return database.inTransaction("categorizing recording " + recordingId, c -> {
             State now = lock(c, recordingId, "category change");
             if (Objects.equals(now.category(), category)) {
                 throw new EvidenceIndexException(
@@ -621,7 +621,7 @@ public final class RecordingCatalog {
         requireText(
                 reason,
                 "a legal hold on recording " + recordingId + " needs a reason to be " + (hold ? "set" : "lifted"));
-        return inTransaction("setting the legal hold of " + recordingId, c -> {
+        return database.inTransaction("setting the legal hold of " + recordingId, c -> {
             State now = lock(c, recordingId, "legal hold");
             if (now.legalHold() == hold) {
                 throw new EvidenceIndexException(
@@ -683,7 +683,7 @@ public final class RecordingCatalog {
 
     /** The recording's custody log, first entry first; empty for a recording without entries or not in the index. */
     public List<CustodyEntry> custody(String recordingId) {
-        return query("reading the custody log of " + recordingId, c -> {
+        return database.query("reading the custody log of " + recordingId, c -> {
             List<CustodyEntry> log = new ArrayList<>();
             try (PreparedStatement s = c.prepareStatement("SELECT seq, at, actor, address, action, details, prev_hash,"
                     + " hash FROM custody_entries WHERE recording_id = ? ORDER BY seq")) {
@@ -839,42 +839,5 @@ public final class RecordingCatalog {
         Objects.requireNonNull(from, "from");
         Objects.requireNonNull(to, "to");
         if (to.isBefore(from)) throw new IllegalArgumentException("time window ends at " + to + " before " + from);
-    }
-
-    /** Work on one connection. */
-    @FunctionalInterface
-    private interface Work<T> {
-        T on(Connection c) throws SQLException;
-    }
-
-    private <T> T query(String what, Work<T> work) {
-        try (Connection c = db.getConnection()) {
-            return work.on(c);
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
-    }
-
-    private <T> T inTransaction(String what, Work<T> work) {
-        try (Connection c = db.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.on(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            }
-        } catch (SQLException e) {
-            throw failure(what, e);
-        }
-    }
-
-    private static EvidenceIndexException failure(String what, SQLException e) {
-        String state = e.getSQLState();
-        // SQLSTATE class 23: the schema's own constraints refused the row (a foreign key, a check, a duplicate).
-        String kind = state != null && state.startsWith("23") ? "refused by the evidence index" : "failed";
-        return new EvidenceIndexException(what + " " + kind + ": " + e.getMessage() + " (SQLSTATE " + state + ")", e);
     }
 }
