@@ -117,6 +117,7 @@ public final class Gateway implements AutoCloseable {
     private final AutoCloseable retentionSweeps;
     private final AgencyKeys agencyKeys;
     private OfficerDirectory officers;
+    private TalkCalls talk;
     private final DispatchService dispatches;
 
     private Gateway(
@@ -394,6 +395,7 @@ public final class Gateway implements AutoCloseable {
             dispatches.listen(d -> events.dispatchChanged(d, d.id()));
             GatewayMetrics metrics = new GatewayMetrics(id, registry, connection, drops, alerts, events::clients, live);
             metrics.eventReceipts(receipts);
+            metrics.talk(talk);
             WebAccess access = new WebAccess(auth, audit, metrics, json);
             Routes routes = new Routes(
                     access,
@@ -439,6 +441,7 @@ public final class Gateway implements AutoCloseable {
                     agencyKeys,
                     dispatches);
             gateway.officers = officers;
+            gateway.talk = talk;
             Logger.info(
                     "Gateway {} started in {} ms: web console {}, units' listener {}, MQTT {} ({}), {} units known",
                     id,
@@ -579,6 +582,8 @@ public final class Gateway implements AutoCloseable {
      */
     @Override
     public void close() {
+        // Open calls end first, audited, with talk.stop to their units while the fleet connection is still up.
+        if (talk != null) talk.closeAll();
         live.close();
         try {
             http.close();

@@ -64,6 +64,11 @@ class OfficersBrowserTest {
             browser.findElement(MonitoringRoom.row("of-1")).click();
             wait.until(d ->
                     d.findElement(By.cssSelector(".unit-popup")).getText().contains("ALPHA 1 · Kari Nordmann (4711)"));
+
+            // The live page names the officer the same way (its player needs no stream for the header).
+            browser.get(base + "/live/of-1");
+            wait.until(d ->
+                    d.findElement(By.id("unit-officer")).getText().equals("Officer ALPHA 1 · Kari Nordmann (4711)"));
         } finally {
             browser.quit();
         }

@@ -112,6 +112,18 @@ public final class TalkCalls implements FleetRegistry.Listener {
         return Optional.ofNullable(calls.get(unitId));
     }
 
+    /** Calls open now. */
+    public int openCalls() {
+        return calls.size();
+    }
+
+    /** Voice frames refused so far, all reasons together (for the gateway's metrics). */
+    public long refusedFrames() {
+        long total = 0;
+        for (AtomicLong n : refusals.values()) total += n.get();
+        return total;
+    }
+
     /** Voice frames refused so far, by reason (for tests and metrics). */
     public Map<String, Long> refusals() {
         Map<String, Long> out = new LinkedHashMap<>();

@@ -14,6 +14,7 @@ import org.openbwc.gateway.fleet.EventReceipts;
 import org.openbwc.gateway.fleet.FleetConnection;
 import org.openbwc.gateway.fleet.FleetRegistry;
 import org.openbwc.gateway.live.LiveService;
+import org.openbwc.gateway.live.TalkCalls;
 
 /** The gateway's figures for Prometheus at {@code /metrics}: fleet, MQTT traffic, browsers, commands, alerts. */
 public final class GatewayMetrics {
@@ -76,6 +77,16 @@ public final class GatewayMetrics {
                 .register(meters);
         Gauge.builder("bwc_events_receipts_pending", receipts, EventReceipts::pending)
                 .description("Event acknowledgements waiting to go out")
+                .register(meters);
+    }
+
+    /** Counts voice calls: how many are open, and the voice frames refused (never forwarded to a unit). */
+    public void talk(TalkCalls talk) {
+        Gauge.builder("bwc_talk_calls_open", talk, TalkCalls::openCalls)
+                .description("Voice calls between a supervisor and a unit open now")
+                .register(meters);
+        FunctionCounter.builder("bwc_talk_frames_refused", talk, TalkCalls::refusedFrames)
+                .description("Voice frames refused: no call, another sender or call, malformed or oversized")
                 .register(meters);
     }
 

@@ -136,6 +136,7 @@ class TalkCallsTest {
                 .containsEntry("no call open", 2L)
                 .containsEntry("not the call's supervisor", 2L)
                 .containsEntry("oversized", 1L);
+        assertThat(talk.refusedFrames()).as("the metric's total").isEqualTo(7);
 
         JsonNode closed = audited("call.close").get(0);
         assertThat(closed.path("actor").asText()).isEqualTo("sam");
@@ -178,6 +179,24 @@ class TalkCallsTest {
                         "the unit's live uplink closed",
                         "ended by the unit: unit shutting down");
         assertThat(second.callId()).isNotEqualTo(third.callId());
+    }
+
+    @Test
+    void aGatewayShuttingDownEndsEveryOpenCallOnItsUnitAndInTheAuditLog() {
+        talk.downlinkOpened("cam-1", downlink);
+        talk.downlinkOpened("cam-2", b -> {});
+        TalkCalls.Call one = talk.open("cam-1", "sam", "nonce-1");
+        TalkCalls.Call two = talk.open("cam-2", "kim", "nonce-2");
+        assertThat(talk.openCalls()).isEqualTo(2);
+
+        talk.closeAll();
+
+        assertThat(talk.openCalls()).isZero();
+        verify(commands).send(eq("cam-1"), eq("talk.stop"), eq(Map.of("callId", one.callId())), eq("gw-1/gw-1"), any());
+        verify(commands).send(eq("cam-2"), eq("talk.stop"), eq(Map.of("callId", two.callId())), eq("gw-1/gw-1"), any());
+        assertThat(audited("call.close"))
+                .extracting(e -> e.path("details").path("how").asText())
+                .containsExactlyInAnyOrder("the gateway is shutting down", "the gateway is shutting down");
     }
 
     @Test

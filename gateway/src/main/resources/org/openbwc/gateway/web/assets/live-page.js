@@ -20,6 +20,23 @@ setText($("#unit-id"), unitId || DASH);
 document.title = "Live " + (unitId || "") + " · openbwc monitoring room";
 if (unitId) $("#back-unit").href = unitUrl(unitId);
 
+// The officer's callsign and name from the directory (GET /api/officers), read again when the unit's officer changes.
+let officerLookup = { id: null, label: "" };
+
+/** "Officer ALPHA 1 · Kari Nordmann (4711)", or "Officer 4711" until (or unless) the directory knows the id. */
+function officerText(id) {
+  if (officerLookup.id !== id) {
+    officerLookup = { id, label: "" };
+    api("/api/officers").then(list => {
+      const o = (list || []).find(x => String(x.id) === id);
+      if (officerLookup.id !== id || !o) return;
+      officerLookup.label = [o.callsign, o.name].filter(Boolean).join(" · ");
+      renderUnit();
+    }).catch(err => console.warn("officer directory not available:", err.message));
+  }
+  return "Officer " + (officerLookup.label ? officerLookup.label + " (" + id + ")" : id);
+}
+
 function renderUnit(now = Date.now()) {
   const badge = $("#unit-state");
   if (!unit) {
@@ -32,7 +49,7 @@ function renderUnit(now = Date.now()) {
   badge.dataset.state = ds;
   document.body.dataset.unitState = ds;
   setText(badge, fmtStateText(unit, receivedAt, now));
-  setText($("#unit-officer"), unit.officerId ? "Officer " + unit.officerId : "");
+  setText($("#unit-officer"), unit.officerId ? officerText(String(unit.officerId)) : "");
   const since = offlineSince(unit);
   const off = $("#unit-offline");
   off.hidden = since === null;
