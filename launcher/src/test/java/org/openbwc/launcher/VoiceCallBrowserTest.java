@@ -98,7 +98,11 @@ class VoiceCallBrowserTest {
                         .max()
                         .orElse(0);
                 js(browser, "window.openbwcTalk.transmit(true);");
-                Thread.sleep(300); // the first frames open the encoder
+                // The page sends its (silent) test source from the first moment it transmits: once that reaches the
+                // speaker, the encoder and the path are open and a tone injected now is not lost to their start.
+                await("the room's first voice frames at the unit's speaker")
+                        .atMost(Duration.ofSeconds(10))
+                        .until(() -> !speaker.playedAfter(lastSeq).isEmpty());
                 long sent = ((Number) js(browser, "return window.openbwcTalk.injectTone(arguments[0], 400);", ROOM_HZ))
                         .longValue();
                 await("the room's tone from the unit's speaker")
