@@ -74,20 +74,20 @@ final class EncryptionRuns {
         printTables(runs, ciphers, kbps, seconds);
     }
 
-    /** The recording verifies; encrypted, no segment holds "ftyp"; in plaintext, every segment does. */
+    /** The recording verifies; encrypted, no segment holds an MP4 box header; in plaintext, every segment does. */
     Run check(String mode, int r, Measured m, Map<String, String> info) {
         boolean verified = "1".equals(info.get("verified"));
-        long ftyp = Long.parseLong(info.getOrDefault("ftypFiles", "-1"));
+        long withBoxes = Long.parseLong(info.getOrDefault("mp4Files", "-1"));
         long media = Long.parseLong(info.getOrDefault("mediaFiles", "0"));
-        boolean bytesOk = media > 0 && (mode.equals("on") ? ftyp == 0 : ftyp == media);
+        boolean bytesOk = media > 0 && (mode.equals("on") ? withBoxes == 0 : withBoxes == media);
         boolean encryptedAsAsked = info.getOrDefault("encrypted", "?").equals(mode.equals("on") ? "1" : "0");
         boolean ok = verified && bytesOk && encryptedAsAsked && m.frames() > 0;
         String check = String.format(
                 Locale.ROOT,
-                "%s: verified=%s, %d of %d segment file(s) contain 'ftyp' (%s), %s",
+                "%s: verified=%s, %d of %d segment file(s) hold an MP4 box header (%s), %s",
                 ok ? "OK" : "FAILED",
                 info.getOrDefault("verified", "?"),
-                ftyp,
+                withBoxes,
                 media,
                 mode.equals("on") ? "want none" : "want all: plaintext MP4",
                 info.getOrDefault("verifyMessage", "").replace('_', ' '));
@@ -265,7 +265,7 @@ final class EncryptionRuns {
                 "| RSS MiB at the window's end, median (information) | %.1f | %.1f | %+.1f MiB | | |",
                 endOff, endOn, endOn - endOff);
         bench.say(
-                "| recordings verified, encrypted ones without 'ftyp' | %d/%d | %d/%d | | all | %s |",
+                "| recordings verified, encrypted ones without an MP4 box header | %d/%d | %d/%d | | all | %s |",
                 off.stream().filter(Run::ok).count(),
                 off.size(),
                 on.stream().filter(Run::ok).count(),

@@ -64,6 +64,8 @@ public final class OffloadBench {
     final List<String> phases;
     /** CPUs for curl and the unit (taskset -c), empty for any: with --gateway-cpus, sender and gateway as on two machines. */
     final String senderCpus;
+    /** curl's TLS 1.3 cipher suites (empty: curl's own choice, AES-GCM); the unit offers ChaCha20-Poly1305 first. */
+    final String curlCiphers;
 
     long totalBytes;
     long capBytes;
@@ -90,6 +92,7 @@ public final class OffloadBench {
         recordingsDir = work.resolve("recordings");
         phases = List.of(o.getOrDefault("--phases", "curl,unit,capped,cuts").split(","));
         senderCpus = o.getOrDefault("--sender-cpus", "");
+        curlCiphers = o.getOrDefault("--curl-tls13-ciphers", "");
     }
 
     /** The command, run on {@link #senderCpus} when set (taskset), as on a machine of its own. */
@@ -184,6 +187,9 @@ public final class OffloadBench {
         out.append("sender (curl, the unit) pinned to CPUs: ")
                 .append(senderCpus.isEmpty() ? "any" : senderCpus + " (the gateway: see the command line)")
                 .append("\n");
+        out.append("curl's TLS 1.3 suites: ")
+                .append(curlCiphers.isEmpty() ? "curl's own choice (AES-256-GCM)" : curlCiphers)
+                .append("; the unit offers TLS_CHACHA20_POLY1305_SHA256 first\n");
         out.append("recordings: ")
                 .append(recordings)
                 .append(" x ~")
@@ -430,6 +436,8 @@ public final class OffloadBench {
         k.append("cert = \"").append(keys.resolve("unit.crt")).append("\"\n");
         k.append("key = \"").append(keys.resolve("unit.key")).append("\"\n");
         k.append("cacert = \"").append(keys.resolve("ca.crt")).append("\"\n");
+        if (!curlCiphers.isEmpty())
+            k.append("tls13-ciphers = \"").append(curlCiphers).append("\"\n");
         k.append("header = \"Tus-Resumable: 1.0.0\"\n");
         k.append("silent\nshow-error\n");
         k.append("output = \"/dev/null\"\n");
