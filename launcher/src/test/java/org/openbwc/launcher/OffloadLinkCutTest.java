@@ -98,8 +98,12 @@ class OffloadLinkCutTest {
     void stop() {
         if (offload != null) offload.close();
         if (proxy != null) proxy.close();
-        if (gateway != null) gateway.close();
-        TempDirs.delete(dir);
+        Gateway stopping = gateway;
+        Path folder = dir;
+        BackgroundClose.run(folder.getFileName().toString(), () -> {
+            if (stopping != null) stopping.close();
+            TempDirs.delete(folder);
+        });
     }
 
     @Test

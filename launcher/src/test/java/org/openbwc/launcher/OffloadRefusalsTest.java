@@ -61,8 +61,12 @@ class OffloadRefusalsTest {
 
     @AfterEach
     void stop() {
-        if (gateway != null) gateway.close();
-        TempDirs.delete(dir);
+        Gateway stopping = gateway;
+        Path folder = dir;
+        BackgroundClose.run(folder.getFileName().toString(), () -> {
+            if (stopping != null) stopping.close();
+            TempDirs.delete(folder);
+        });
     }
 
     @Test

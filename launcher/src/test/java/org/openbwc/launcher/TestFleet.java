@@ -137,10 +137,18 @@ final class TestFleet implements AutoCloseable {
         return config.http().https() ? TlsContexts.trusting(config.pkiDir().resolve(AgencyCa.CERTIFICATE_FILE)) : null;
     }
 
+    /**
+     * Stops the units here, and the gateway and the folder in the background ({@link BackgroundClose}). A test that
+     * restarts the gateway on the same ports or folder closes it itself.
+     */
     @Override
     public void close() {
         for (SimulatedUnit u : units) u.shutdown();
-        if (gateway != null) gateway.close();
-        TempDirs.delete(dir);
+        Gateway stopping = gateway;
+        gateway = null;
+        BackgroundClose.run(dir.getFileName().toString(), () -> {
+            if (stopping != null) stopping.close();
+            TempDirs.delete(dir);
+        });
     }
 }
