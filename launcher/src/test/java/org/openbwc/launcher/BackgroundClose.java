@@ -1,8 +1,10 @@
 package org.openbwc.launcher;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.openbwc.gateway.Gateway;
 
 /**
  * Closes a test's gateway (and deletes its folder) on a thread of its own: the embedded HiveMQ's shutdown waits out two
@@ -19,7 +21,15 @@ final class BackgroundClose {
 
     private BackgroundClose() {}
 
-    static synchronized void run(String name, Runnable close) {
+    /** Closes {@code gateway} (if any), then deletes {@code dir}, on a thread of its own. */
+    static void gatewayAndFolder(Gateway gateway, Path dir) {
+        run(dir.getFileName().toString(), () -> {
+            if (gateway != null) gateway.close();
+            TempDirs.delete(dir);
+        });
+    }
+
+    private static synchronized void run(String name, Runnable close) {
         Thread t = new Thread(close, "background-close-" + name);
         t.setDaemon(true);
         PENDING.add(t);

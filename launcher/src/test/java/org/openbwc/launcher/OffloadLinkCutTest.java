@@ -98,12 +98,7 @@ class OffloadLinkCutTest {
     void stop() {
         if (offload != null) offload.close();
         if (proxy != null) proxy.close();
-        Gateway stopping = gateway;
-        Path folder = dir;
-        BackgroundClose.run(folder.getFileName().toString(), () -> {
-            if (stopping != null) stopping.close();
-            TempDirs.delete(folder);
-        });
+        BackgroundClose.gatewayAndFolder(gateway, dir);
     }
 
     @Test

@@ -61,12 +61,7 @@ class OffloadRefusalsTest {
 
     @AfterEach
     void stop() {
-        Gateway stopping = gateway;
-        Path folder = dir;
-        BackgroundClose.run(folder.getFileName().toString(), () -> {
-            if (stopping != null) stopping.close();
-            TempDirs.delete(folder);
-        });
+        BackgroundClose.gatewayAndFolder(gateway, dir);
     }
 
     @Test

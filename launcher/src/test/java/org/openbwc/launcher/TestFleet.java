@@ -144,11 +144,7 @@ final class TestFleet implements AutoCloseable {
     @Override
     public void close() {
         for (SimulatedUnit u : units) u.shutdown();
-        Gateway stopping = gateway;
+        BackgroundClose.gatewayAndFolder(gateway, dir);
         gateway = null;
-        BackgroundClose.run(dir.getFileName().toString(), () -> {
-            if (stopping != null) stopping.close();
-            TempDirs.delete(dir);
-        });
     }
 }
