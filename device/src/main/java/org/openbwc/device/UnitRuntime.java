@@ -40,6 +40,7 @@ import org.openbwc.device.evidence.RecoveredRecording;
 import org.openbwc.device.evidence.SealedRecording;
 import org.openbwc.device.identity.UnitEnrolment;
 import org.openbwc.device.identity.UnitKeyFiles;
+import org.openbwc.device.identity.UnitTlsContext;
 import org.openbwc.device.live.LiveOrigins;
 import org.openbwc.device.live.UplinkClients;
 import org.openbwc.device.mqtt.EventJournal;
@@ -152,17 +153,19 @@ public final class UnitRuntime implements AutoCloseable {
                 camera::failure,
                 this::assignOfficer,
                 call);
-        UnitKeyFiles keys = new UnitKeyFiles(DataFolder.of(config).keys());
+        // One TLS context for the link and the offload, made again when the key files change.
+        UnitTlsContext tls =
+                new UnitTlsContext(new UnitKeyFiles(DataFolder.of(config).keys()));
         this.link = new UnitLink(
                 config.unitId(),
                 config.mqtt(),
-                keys::tlsContext,
+                tls,
                 new WireCodec(),
                 telemetry.offlineStatus(),
                 commands::answer,
                 EventJournal.open(DataFolder.of(config).link(), UnitLink.QUEUE_CAPACITY));
         this.alarmWatch = new AlarmWatch(config, hw.clock(), telemetry, link::publishEvent);
-        this.offload = offloadOf(config, keys, telemetry, hw);
+        this.offload = offloadOf(config, tls, telemetry, hw);
     }
 
     /** What waits to be offloaded, for the status; null when the unit does not offload. */
@@ -174,7 +177,7 @@ public final class UnitRuntime implements AutoCloseable {
      * The offload of sealed recordings, when {@code offload.when} allows it and the gateway's address is known
      * ({@code offload.url}, else the enrolment URL's); null otherwise (said once in the log).
      */
-    private static UnitOffload offloadOf(UnitConfig config, UnitKeyFiles keys, Telemetry telemetry, Hardware hw) {
+    private static UnitOffload offloadOf(UnitConfig config, UnitTlsContext tls, Telemetry telemetry, Hardware hw) {
         OffloadConfig c = config.offload() == null ? OffloadConfig.defaults() : config.offload();
         if (c.when() == OffloadWhen.NEVER) return null;
         String url = c.url() != null
@@ -190,7 +193,7 @@ public final class UnitRuntime implements AutoCloseable {
                     config.unitId(),
                     c,
                     URI.create(u.getScheme() + "://" + u.getRawAuthority()),
-                    keys::tlsContext,
+                    tls,
                     DataFolder.of(config).evidence(),
                     DataFolder.of(config).root().resolve("offload"),
                     hw.dock()::isActive,

@@ -19,6 +19,7 @@ import org.openbwc.config.GatewayConfig;
 import org.openbwc.config.OffloadConfig;
 import org.openbwc.config.OffloadWhen;
 import org.openbwc.device.identity.UnitKeyFiles;
+import org.openbwc.device.identity.UnitTlsContext;
 import org.openbwc.device.offload.OffloadReceipts;
 import org.openbwc.device.offload.UnitOffload;
 import org.openbwc.evidence.EvidenceVerifier;
@@ -86,7 +87,7 @@ class OffloadLinkCutTest {
                 UNIT,
                 offloadConfig,
                 base,
-                new UnitKeyFiles(keyFolder)::tlsContext,
+                new UnitTlsContext(new UnitKeyFiles(keyFolder)),
                 unitDir.resolve("evidence"),
                 unitDir.resolve("offload"),
                 () -> true,

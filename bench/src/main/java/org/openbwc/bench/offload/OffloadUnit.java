@@ -10,6 +10,7 @@ import java.util.List;
 import org.openbwc.config.OffloadConfig;
 import org.openbwc.config.OffloadWhen;
 import org.openbwc.device.identity.UnitKeyFiles;
+import org.openbwc.device.identity.UnitTlsContext;
 import org.openbwc.device.offload.OffloadReceipts;
 import org.openbwc.device.offload.UnitOffload;
 import org.openbwc.hal.StorageReading;
@@ -55,7 +56,7 @@ public final class OffloadUnit {
                 unit,
                 new OffloadConfig(OffloadWhen.ANY_LINK, url, mbps, partMib),
                 URI.create(url),
-                new UnitKeyFiles(data.resolve("keys"))::tlsContext,
+                new UnitTlsContext(new UnitKeyFiles(data.resolve("keys"))),
                 evidence,
                 data.resolve("offload"),
                 () -> true,

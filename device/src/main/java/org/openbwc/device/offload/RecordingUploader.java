@@ -27,10 +27,11 @@ import org.openbwc.json.JsonReader;
 import org.tinylog.Logger;
 
 /**
- * Sends one sealed recording to the gateway: asks first whether the store already holds it; otherwise each file over
- * tus (manifest, journal, then the media, resuming each from the offset the store confirmed), then asks the store to
- * verify and keep it, and returns the receipt. Uses the tus project's Java client to open or resume each upload and
- * sends the parts itself (see {@link #sendPart}), over HTTPS with the unit's certificate.
+ * Sends sealed recordings to the gateway: whether the store already holds one ({@link #receipt}), each file over tus
+ * (manifest, journal, then the media, resuming each from the offset the store confirmed; {@link #send}), and the
+ * request to verify and keep it, answered with the receipt ({@link #complete}). Uses the tus project's Java client to
+ * open or resume each upload and sends the parts itself (see {@link #sendPart}), over HTTPS with the unit's
+ * certificate. {@link #send} is for one thread; {@link #complete} and {@link #receipt} may run on another meanwhile.
  */
 final class RecordingUploader {
     private static final String TUS_VERSION = "1.0.0";
@@ -41,7 +42,9 @@ final class RecordingUploader {
     private final Supplier<SSLContext> tls;
     private final int partBytes;
     private final BandwidthCap cap;
-    private long bytesSent;
+    private volatile long bytesSent;
+    private SSLContext factoryContext;
+    private SSLSocketFactory factory;
 
     /**
      * @param base the units' listener, {@code https://host:port}
@@ -74,13 +77,20 @@ final class RecordingUploader {
         }
     }
 
-    /** Uploads every file, in order, then asks the store to complete; the receipt it answers with. */
-    Map<String, Object> upload(String recordingId, List<Path> files) throws IOException, InterruptedException {
-        // One factory for the whole recording: its connections are kept alive and share TLS sessions.
-        SSLSocketFactory factory = new ChaChaFirst(tls.get().getSocketFactory());
+    /** Uploads every file of the recording, in order, each to its end as the store confirmed it. */
+    void send(String recordingId, List<Path> files) throws IOException, InterruptedException {
+        SSLSocketFactory factory = factory();
         TusClient client = client(factory);
         cap.restart();
         for (Path file : files) send(client, factory, recordingId, file);
+    }
+
+    /**
+     * Asks the store to verify and keep a recording all of whose files it has confirmed; the receipt it answers with.
+     * The store reads the whole recording again, so this takes a while; it may run on another thread than {@link
+     * #send}.
+     */
+    Map<String, Object> complete(String recordingId) throws IOException {
         HttpURLConnection c = open("/api/offload/recordings/" + recordingId + "/complete", "POST");
         try {
             c.setDoOutput(true);
@@ -96,6 +106,19 @@ final class RecordingUploader {
         } finally {
             c.disconnect();
         }
+    }
+
+    /**
+     * One socket factory for as long as the unit's TLS context stays the same: connections are kept alive from part
+     * to part and from one recording to the next, and a new connection resumes the TLS session.
+     */
+    private synchronized SSLSocketFactory factory() {
+        SSLContext context = tls.get();
+        if (context != factoryContext) {
+            factory = new ChaChaFirst(context.getSocketFactory());
+            factoryContext = context;
+        }
+        return factory;
     }
 
     private void send(TusClient client, SSLSocketFactory factory, String recordingId, Path file)
@@ -248,8 +271,7 @@ final class RecordingUploader {
 
     private HttpURLConnection open(String path, String method) throws IOException {
         HttpURLConnection c = (HttpURLConnection) url(path).openConnection();
-        if (c instanceof HttpsURLConnection https)
-            https.setSSLSocketFactory(new ChaChaFirst(tls.get().getSocketFactory()));
+        if (c instanceof HttpsURLConnection https) https.setSSLSocketFactory(factory());
         c.setRequestMethod(method);
         c.setConnectTimeout(10_000);
         // Completing verifies and copies the whole recording at the store: minutes for an hour of video.

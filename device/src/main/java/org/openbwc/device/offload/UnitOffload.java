@@ -9,7 +9,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -26,7 +30,8 @@ import org.tinylog.Logger;
 
 /**
  * The unit's offload: a thread of its own that, whenever the policy allows ({@code offload.when}), sends the sealed
- * recordings without a receipt one by one ({@link OffloadCandidate#TURN}), keeps each receipt only when the store says
+ * recordings without a receipt one by one ({@link OffloadCandidate#TURN}; the next is sent while the store verifies the
+ * one before, on a second thread that waits for its answer), keeps each receipt only when the store says
  * it holds the recording verified with the same chain head, and, while storage is low, deletes the oldest recordings
  * that have a receipt, never one without. A recording the store refuses for what it is (its check failed) is set aside
  * with the reason and not sent again until an operator looks; passing failures (no link, gateway restarting) are
@@ -46,6 +51,9 @@ public final class UnitOffload implements AutoCloseable {
     private final long lowFreeBytesPercent;
     private final RecordingUploader uploader;
     private final ScheduledExecutorService thread;
+    /** Waits for the store's verification of one recording while {@link #thread} sends the next. */
+    private final ExecutorService completer;
+
     private volatile Backlog backlog = new Backlog(0, 0, null);
     private long backoffSeconds;
 
@@ -77,6 +85,11 @@ public final class UnitOffload implements AutoCloseable {
                 new RecordingUploader(base, tls, config.partMegabytes() << 20, config.maxMbps() * 1_000_000L / 8);
         this.thread = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "offload-" + unitId);
+            t.setDaemon(true);
+            return t;
+        });
+        this.completer = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "offload-complete-" + unitId);
             t.setDaemon(true);
             return t;
         });
@@ -133,13 +146,7 @@ public final class UnitOffload implements AutoCloseable {
         try {
             List<OffloadCandidate> waiting = waiting();
             backlog = OffloadCandidate.backlog(waiting);
-            if (allowed()) {
-                for (OffloadCandidate c : waiting) {
-                    if (Thread.currentThread().isInterrupted()) return next;
-                    offload(c);
-                    backlog = OffloadCandidate.backlog(waiting());
-                }
-            }
+            if (allowed()) sendAll(waiting);
             backoffSeconds = 0;
         } catch (IOException e) {
             backoffSeconds = backoffSeconds == 0 ? 5 : Math.min(MAX_BACKOFF_SECONDS, backoffSeconds * 2);
@@ -151,8 +158,7 @@ public final class UnitOffload implements AutoCloseable {
         } catch (RuntimeException e) {
             Logger.error(e, "{}offload round failed", tag);
         } catch (OutOfMemoryError e) {
-            // The tus client holds each part in the heap to re-send it (bench/offload: 16 MiB parts in the unit's
-            // 40 MiB heap). Thrown out of this task, it would end the loop for good and without a word.
+            // Thrown out of this task, it would end the loop for good and without a word.
             backoffSeconds = backoffSeconds == 0 ? 5 : Math.min(MAX_BACKOFF_SECONDS, backoffSeconds * 2);
             next = backoffSeconds;
             Logger.error(
@@ -169,37 +175,66 @@ public final class UnitOffload implements AutoCloseable {
         return next;
     }
 
-    private boolean allowed() {
-        return switch (config.when()) {
-            case NEVER -> false;
-            case DOCKED -> docked.getAsBoolean();
-            case ANY_LINK -> true;
-        };
+    /**
+     * Sends the recordings in their turn. While the store verifies one (it reads all of it again, about as long as
+     * sending it took), the next is already being sent: at most one such request is waited for at a time.
+     */
+    private void sendAll(List<OffloadCandidate> waiting) throws IOException, InterruptedException {
+        Completion pending = null;
+        try {
+            for (OffloadCandidate c : waiting) {
+                if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
+                Completion sent = send(c);
+                Completion before = pending;
+                pending = sent;
+                finish(before);
+            }
+            if (pending != null) {
+                Completion done = pending;
+                pending = null;
+                finish(done);
+            }
+        } finally {
+            // Sending the next one failed: the store may still answer for the one before, and its receipt counts.
+            if (pending != null) finishQuietly(pending);
+        }
     }
 
-    private void offload(OffloadCandidate c) throws IOException, InterruptedException {
+    /** What a recording's sending led to: the store's answer, now or to come; null when it was set aside. */
+    private record Completion(
+            OffloadCandidate candidate, RecordingManifest manifest, Future<Map<String, Object>> answer) {}
+
+    private Completion send(OffloadCandidate c) throws IOException, InterruptedException {
         RecordingManifest manifest = manifest(c.dir());
         Map<String, Object> receipt = uploader.receipt(c.recordingId()).orElse(null);
-        if (receipt == null) {
-            Logger.info("{}offloading {} ({} bytes{})", tag, c.recordingId(), c.bytes(), c.urgent() ? ", urgent" : "");
-            try {
-                receipt = uploader.upload(c.recordingId(), files(c.dir(), manifest));
-            } catch (RecordingUploader.OffloadRefused e) {
-                if (e.status == 422 || e.status == 400 || e.status == 413) {
-                    Files.writeString(refusedFolder.resolve(c.recordingId()), e.getMessage());
-                    Logger.error(
-                            "{}the store refused recording {}: {}; kept on the unit, not sent again",
-                            tag,
-                            c.recordingId(),
-                            e.getMessage());
-                    return;
-                }
-                throw e;
-            }
+        if (receipt != null) return new Completion(c, manifest, CompletableFuture.completedFuture(receipt));
+        Logger.info("{}offloading {} ({} bytes{})", tag, c.recordingId(), c.bytes(), c.urgent() ? ", urgent" : "");
+        try {
+            uploader.send(c.recordingId(), files(c.dir(), manifest));
+        } catch (RecordingUploader.OffloadRefused e) {
+            if (setAside(c, e)) return null;
+            throw e;
+        }
+        return new Completion(c, manifest, completer.submit(() -> uploader.complete(c.recordingId())));
+    }
+
+    /** Waits for the store's answer and keeps the receipt when it vouches for the recording. */
+    private void finish(Completion done) throws IOException, InterruptedException {
+        if (done == null) return;
+        OffloadCandidate c = done.candidate();
+        Map<String, Object> receipt;
+        try {
+            receipt = done.answer().get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RecordingUploader.OffloadRefused r && setAside(c, r)) return;
+            if (e.getCause() instanceof IOException io) throw io;
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            if (e.getCause() instanceof Error r) throw r;
+            throw new IOException(e.getCause());
         }
         if (!"stored".equals(receipt.get("state"))
                 || !Boolean.TRUE.equals(receipt.get("verified"))
-                || !manifest.chainHead().equals(receipt.get("chainHead"))) {
+                || !done.manifest().chainHead().equals(receipt.get("chainHead"))) {
             throw new IOException(
                     "the store's receipt for " + c.recordingId() + " does not vouch for this recording: " + receipt);
         }
@@ -208,7 +243,42 @@ public final class UnitOffload implements AutoCloseable {
                 "{}recording {} is in the evidence store, verified (chain {})",
                 tag,
                 c.recordingId(),
-                manifest.chainHead().substring(0, 12));
+                done.manifest().chainHead().substring(0, 12));
+        backlog = OffloadCandidate.backlog(waiting());
+    }
+
+    private void finishQuietly(Completion done) {
+        try {
+            finish(done);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            Logger.warn(
+                    "{}recording {}: the store's answer is not known ({}); asked again next round",
+                    tag,
+                    done.candidate().recordingId(),
+                    e.getMessage());
+        }
+    }
+
+    /** A refusal for what the recording is: kept on the unit with the reason, not sent again. */
+    private boolean setAside(OffloadCandidate c, RecordingUploader.OffloadRefused e) throws IOException {
+        if (e.status != 422 && e.status != 400 && e.status != 413) return false;
+        Files.writeString(refusedFolder.resolve(c.recordingId()), e.getMessage());
+        Logger.error(
+                "{}the store refused recording {}: {}; kept on the unit, not sent again",
+                tag,
+                c.recordingId(),
+                e.getMessage());
+        return true;
+    }
+
+    private boolean allowed() {
+        return switch (config.when()) {
+            case NEVER -> false;
+            case DOCKED -> docked.getAsBoolean();
+            case ANY_LINK -> true;
+        };
     }
 
     /** The manifest first, the journal next, then the media: the order the store checks them in. */
@@ -303,8 +373,10 @@ public final class UnitOffload implements AutoCloseable {
     @Override
     public void close() {
         thread.shutdownNow();
+        completer.shutdownNow();
         try {
             thread.awaitTermination(5, TimeUnit.SECONDS);
+            completer.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -14,6 +14,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.openbwc.evidence.EvidenceJson;
@@ -53,6 +58,12 @@ public final class OffloadReceiver {
     private final Function<String, Optional<PublicKey>> pinnedKeys;
     private final Clock clock;
     private final Map<String, StagedRecording> staged = new ConcurrentHashMap<>();
+    /**
+     * Where {@link #complete} reads a recording again, hashes and copies it: seconds of CPU-bound work on platform
+     * threads, at most half the cores at once. On the web server's virtual threads it held a carrier for all that
+     * time, and every other request on it (other units' parts, the room's pages) waited (bench/README.md, issue 15).
+     */
+    private final ThreadPoolExecutor verifiers;
 
     /**
      * @param pinnedKeys a unit's evidence key as pinned at enrolment; empty for a unit without one (refused)
@@ -69,6 +80,14 @@ public final class OffloadReceiver {
         this.catalog = catalog;
         this.pinnedKeys = pinnedKeys;
         this.clock = clock;
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / 2);
+        this.verifiers =
+                new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS, new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "offload-verify");
+                    t.setDaemon(true);
+                    return t;
+                });
+        verifiers.allowCoreThreadTimeOut(true); // idle, it holds no thread
     }
 
     private StagedRecording recording(String unitId, String recordingId) throws OffloadRefusedException {
@@ -180,10 +199,32 @@ public final class OffloadReceiver {
         Optional<OffloadReceipt> done = receipt(unitId, recordingId);
         if (done.isPresent()) return done.get();
         StagedRecording rec = recording(unitId, recordingId);
+        Future<OffloadReceipt> stored = verifiers.submit(() -> store(rec, address));
+        try {
+            return stored.get();
+        } catch (InterruptedException e) {
+            stored.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while recording " + recordingId + " was being verified", e);
+        } catch (ExecutionException e) {
+            switch (e.getCause()) {
+                case OffloadRefusedException r -> throw r;
+                case IOException io -> throw io;
+                case RuntimeException r -> throw r;
+                case Error r -> throw r;
+                default -> throw new IOException(e.getCause());
+            }
+        }
+    }
+
+    /** {@link #complete} on a verifier thread. */
+    private OffloadReceipt store(StagedRecording rec, String address) throws OffloadRefusedException, IOException {
+        String unitId = rec.unitId();
+        String recordingId = rec.recordingId();
         synchronized (rec) {
             // A second complete may have waited here for the first (a unit's HTTP client retries a POST whose
             // connection broke while the store was verifying): the first stored it and removed the staging.
-            done = receipt(unitId, recordingId);
+            Optional<OffloadReceipt> done = receipt(unitId, recordingId);
             if (done.isPresent()) return done.get();
             StagedRecording.Verified verified;
             try {

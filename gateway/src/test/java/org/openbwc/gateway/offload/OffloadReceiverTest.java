@@ -125,43 +125,14 @@ class OffloadReceiverTest {
         // and the second complete, let in before the first stored the recording, found the staging gone (409).
         CountDownLatch storing = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
-        EvidenceObjects slow = new EvidenceObjects() {
-            @Override
-            public long put(String unitId, String recordingId, Path from) throws IOException {
-                storing.countDown();
-                try {
-                    release.await();
-                } catch (InterruptedException e) {
-                    throw new IOException(e);
-                }
-                return objects.put(unitId, recordingId, from);
+        EvidenceObjects slow = new HookedObjects(objects, () -> {
+            storing.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                throw new IOException(e);
             }
-
-            @Override
-            public java.util.List<EvidenceObjects.StoredFile> list(String unitId, String recordingId)
-                    throws IOException {
-                return objects.list(unitId, recordingId);
-            }
-
-            @Override
-            public InputStream open(String unitId, String recordingId, String file, long offset, long length)
-                    throws IOException {
-                return objects.open(unitId, recordingId, file, offset, length);
-            }
-
-            @Override
-            public boolean delete(String unitId, String recordingId) throws IOException {
-                return objects.delete(unitId, recordingId);
-            }
-
-            @Override
-            public String describe() {
-                return objects.describe();
-            }
-
-            @Override
-            public void close() {}
-        };
+        });
         receiver = new OffloadReceiver(
                 dir.resolve("gw/offload"),
                 slow,
@@ -180,8 +151,9 @@ class OffloadReceiverTest {
                 second.set(Thread.currentThread());
                 return receiver.complete(UNIT, rec.id, "10.0.0.7");
             });
+            // Its caller waits for a verifier thread, which waits for the first one's lock (or its turn in the pool).
             await().atMost(Duration.ofSeconds(30))
-                    .until(() -> second.get() != null && second.get().getState() == Thread.State.BLOCKED);
+                    .until(() -> second.get() != null && second.get().getState() == Thread.State.WAITING);
             release.countDown();
 
             assertThat(retry.get(30, TimeUnit.SECONDS)).isEqualTo(first.get(30, TimeUnit.SECONDS));
@@ -189,6 +161,75 @@ class OffloadReceiverTest {
         } finally {
             threads.shutdownNow();
         }
+    }
+
+    @Test
+    void theStoreVerifiesOnAPlatformThreadNotOnTheRequestsVirtualOne() throws Exception {
+        // bench/offload found it: on the web server's virtual threads, a complete held a carrier for the seconds it
+        // hashed and copied, and the next recording's parts on the same carrier waited for it.
+        AtomicReference<Thread> storedOn = new AtomicReference<>();
+        receiver = new OffloadReceiver(
+                dir.resolve("gw/offload"),
+                new HookedObjects(objects, () -> storedOn.set(Thread.currentThread())),
+                db.catalog(),
+                unit -> Optional.of(unitKey.getPublic()),
+                Clock.systemUTC());
+        send("manifest.json", rec.manifest);
+        send("journal.jsonl", rec.journal);
+        for (var s : rec.segments.entrySet()) send(s.getKey(), s.getValue());
+
+        try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
+            OffloadReceipt receipt = requests.submit(() -> receiver.complete(UNIT, rec.id, "10.0.0.7"))
+                    .get(30, TimeUnit.SECONDS);
+            assertThat(receipt.verified()).isTrue();
+        }
+        assertThat(storedOn.get()).isNotNull();
+        assertThat(storedOn.get().isVirtual()).isFalse();
+    }
+
+    /** The file store, with something done before each put. */
+    static final class HookedObjects implements EvidenceObjects {
+        interface Hook {
+            void run() throws IOException;
+        }
+
+        private final EvidenceObjects objects;
+        private final Hook beforePut;
+
+        HookedObjects(EvidenceObjects objects, Hook beforePut) {
+            this.objects = objects;
+            this.beforePut = beforePut;
+        }
+
+        @Override
+        public long put(String unitId, String recordingId, Path from) throws IOException {
+            beforePut.run();
+            return objects.put(unitId, recordingId, from);
+        }
+
+        @Override
+        public java.util.List<EvidenceObjects.StoredFile> list(String unitId, String recordingId) throws IOException {
+            return objects.list(unitId, recordingId);
+        }
+
+        @Override
+        public InputStream open(String unitId, String recordingId, String file, long offset, long length)
+                throws IOException {
+            return objects.open(unitId, recordingId, file, offset, length);
+        }
+
+        @Override
+        public boolean delete(String unitId, String recordingId) throws IOException {
+            return objects.delete(unitId, recordingId);
+        }
+
+        @Override
+        public String describe() {
+            return objects.describe();
+        }
+
+        @Override
+        public void close() {}
     }
 
     @Test
