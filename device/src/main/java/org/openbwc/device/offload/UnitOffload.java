@@ -194,9 +194,12 @@ public final class UnitOffload implements AutoCloseable {
                 pending = null;
                 finish(done);
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt(); // closing: the answer is asked for again at the next start
+            throw e;
         } finally {
             // Sending the next one failed: the store may still answer for the one before, and its receipt counts.
-            if (pending != null) finishQuietly(pending);
+            if (pending != null && !Thread.currentThread().isInterrupted()) finishQuietly(pending);
         }
     }
 
