@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.groups.Tuple.tuple;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -268,29 +267,12 @@ class RetentionSweepTest {
     }
 
     /** A store under object lock: refuses to delete the named recordings, as S3 does before their retain-until date. */
-    static class Refusing implements EvidenceObjects {
-        private final EvidenceObjects inner;
+    static class Refusing extends ForwardingObjects {
         private final Set<String> locked;
 
         Refusing(EvidenceObjects inner, Set<String> locked) {
-            this.inner = inner;
+            super(inner);
             this.locked = locked;
-        }
-
-        @Override
-        public long put(String unitId, String recordingId, Path folder) throws IOException {
-            return inner.put(unitId, recordingId, folder);
-        }
-
-        @Override
-        public List<StoredFile> list(String unitId, String recordingId) throws IOException {
-            return inner.list(unitId, recordingId);
-        }
-
-        @Override
-        public InputStream open(String unitId, String recordingId, String file, long offset, long length)
-                throws IOException {
-            return inner.open(unitId, recordingId, file, offset, length);
         }
 
         @Override
@@ -304,11 +286,6 @@ class RetentionSweepTest {
         @Override
         public String describe() {
             return "worm:" + inner.describe();
-        }
-
-        @Override
-        public void close() throws IOException {
-            inner.close();
         }
     }
 }

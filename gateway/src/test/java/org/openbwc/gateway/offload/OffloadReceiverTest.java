@@ -27,6 +27,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 import org.openbwc.evidence.EvidenceVerifier;
 import org.openbwc.evidence.SyntheticRecording;
+import org.openbwc.gateway.evidence.ForwardingObjects;
 import org.openbwc.store.CustodyAction;
 import org.openbwc.store.CustodyEntry;
 import org.openbwc.store.DatabaseConfig;
@@ -62,9 +63,13 @@ class OffloadReceiverTest {
     }
 
     OffloadReceiver receiver() throws IOException {
+        return receiver(objects);
+    }
+
+    OffloadReceiver receiver(EvidenceObjects store) throws IOException {
         return new OffloadReceiver(
                 dir.resolve("gw/offload"),
-                objects,
+                store,
                 db.catalog(),
                 unit -> unit.equals(UNIT) ? Optional.of(unitKey.getPublic()) : Optional.empty(),
                 Clock.systemUTC());
@@ -80,15 +85,20 @@ class OffloadReceiverTest {
         return receiver.append(UNIT, rec.id, file, offset, slice(bytes, offset, bytes.length), "10.0.0.7");
     }
 
+    /** Manifest, journal and every segment, each in one part. */
+    void sendWhole() throws Exception {
+        send("manifest.json", rec.manifest);
+        send("journal.jsonl", rec.journal);
+        for (var s : rec.segments.entrySet()) send(s.getKey(), s.getValue());
+    }
+
     static InputStream slice(byte[] bytes, long from, long to) {
         return new ByteArrayInputStream(Arrays.copyOfRange(bytes, (int) from, (int) to));
     }
 
     @Test
     void aWholeRecordingIsStoredVerifiedAndInCustody() throws Exception {
-        send("manifest.json", rec.manifest);
-        send("journal.jsonl", rec.journal);
-        for (var s : rec.segments.entrySet()) send(s.getKey(), s.getValue());
+        sendWhole();
 
         OffloadReceipt receipt = receiver.complete(UNIT, rec.id, "10.0.0.7");
 
@@ -133,15 +143,8 @@ class OffloadReceiverTest {
                 throw new IOException(e);
             }
         });
-        receiver = new OffloadReceiver(
-                dir.resolve("gw/offload"),
-                slow,
-                db.catalog(),
-                unit -> Optional.of(unitKey.getPublic()),
-                Clock.systemUTC());
-        send("manifest.json", rec.manifest);
-        send("journal.jsonl", rec.journal);
-        for (var s : rec.segments.entrySet()) send(s.getKey(), s.getValue());
+        receiver = receiver(slow);
+        sendWhole();
         ExecutorService threads = Executors.newFixedThreadPool(2);
         try {
             Future<OffloadReceipt> first = threads.submit(() -> receiver.complete(UNIT, rec.id, "10.0.0.7"));
@@ -168,15 +171,8 @@ class OffloadReceiverTest {
         // bench/offload found it: on the web server's virtual threads, a complete held a carrier for the seconds it
         // hashed and copied, and the next recording's parts on the same carrier waited for it.
         AtomicReference<Thread> storedOn = new AtomicReference<>();
-        receiver = new OffloadReceiver(
-                dir.resolve("gw/offload"),
-                new HookedObjects(objects, () -> storedOn.set(Thread.currentThread())),
-                db.catalog(),
-                unit -> Optional.of(unitKey.getPublic()),
-                Clock.systemUTC());
-        send("manifest.json", rec.manifest);
-        send("journal.jsonl", rec.journal);
-        for (var s : rec.segments.entrySet()) send(s.getKey(), s.getValue());
+        receiver = receiver(new HookedObjects(objects, () -> storedOn.set(Thread.currentThread())));
+        sendWhole();
 
         try (ExecutorService requests = Executors.newVirtualThreadPerTaskExecutor()) {
             OffloadReceipt receipt = requests.submit(() -> receiver.complete(UNIT, rec.id, "10.0.0.7"))
@@ -188,44 +184,22 @@ class OffloadReceiverTest {
     }
 
     /** The file store, with something done before each put. */
-    static final class HookedObjects implements EvidenceObjects {
+    static final class HookedObjects extends ForwardingObjects {
         interface Hook {
             void run() throws IOException;
         }
 
-        private final EvidenceObjects objects;
         private final Hook beforePut;
 
         HookedObjects(EvidenceObjects objects, Hook beforePut) {
-            this.objects = objects;
+            super(objects);
             this.beforePut = beforePut;
         }
 
         @Override
         public long put(String unitId, String recordingId, Path from) throws IOException {
             beforePut.run();
-            return objects.put(unitId, recordingId, from);
-        }
-
-        @Override
-        public java.util.List<EvidenceObjects.StoredFile> list(String unitId, String recordingId) throws IOException {
-            return objects.list(unitId, recordingId);
-        }
-
-        @Override
-        public InputStream open(String unitId, String recordingId, String file, long offset, long length)
-                throws IOException {
-            return objects.open(unitId, recordingId, file, offset, length);
-        }
-
-        @Override
-        public boolean delete(String unitId, String recordingId) throws IOException {
-            return objects.delete(unitId, recordingId);
-        }
-
-        @Override
-        public String describe() {
-            return objects.describe();
+            return inner.put(unitId, recordingId, from);
         }
 
         @Override
