@@ -142,7 +142,7 @@ class RecordConstructorTest {
                         unit.offload()));
         assertThat(unit.withOffload(OffloadConfig.defaults().withWhen(OffloadWhen.ANY_LINK))
                         .offload())
-                .isEqualTo(new OffloadConfig(OffloadWhen.ANY_LINK, null, 50, 4));
+                .isEqualTo(new OffloadConfig(OffloadWhen.ANY_LINK, null, 50, 4, true));
         assertThat(unit.withTelemetry(
                                 unit.telemetry().withStatusIntervalSeconds(5).withLocationIntervalSeconds(1))
                         .telemetry())

@@ -82,7 +82,7 @@ class OffloadLinkCutTest {
         proxy = new TcpProxy("tcp://127.0.0.1:" + gateway.unitPort());
         URI base = URI.create("https://127.0.0.1:" + proxy.port());
         // 8 Mbit/s: about 9 s for the recording, so that the breaks below land inside a segment, not between files.
-        OffloadConfig offloadConfig = new OffloadConfig(OffloadWhen.ANY_LINK, base.toString(), 8, 1);
+        OffloadConfig offloadConfig = new OffloadConfig(OffloadWhen.ANY_LINK, base.toString(), 8, 1, true);
         offload = new UnitOffload(
                 UNIT,
                 offloadConfig,

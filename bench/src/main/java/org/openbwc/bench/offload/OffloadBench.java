@@ -67,6 +67,8 @@ public final class OffloadBench {
     /** curl's TLS 1.3 cipher suites (empty: curl's own choice, AES-GCM); the unit offers ChaCha20-Poly1305 first. */
     final String curlCiphers;
 
+    final boolean nativeCipher;
+
     long totalBytes;
     long capBytes;
 
@@ -93,6 +95,7 @@ public final class OffloadBench {
         phases = List.of(o.getOrDefault("--phases", "curl,unit,capped,cuts").split(","));
         senderCpus = o.getOrDefault("--sender-cpus", "");
         curlCiphers = o.getOrDefault("--curl-tls13-ciphers", "");
+        nativeCipher = !o.getOrDefault("--native-cipher", "1").equals("0");
     }
 
     /** The command, run on {@link #senderCpus} when set (taskset), as on a machine of its own. */
@@ -206,7 +209,9 @@ public final class OffloadBench {
                 .append("\n");
         out.append("curl's TLS 1.3 suites: ")
                 .append(curlCiphers.isEmpty() ? "curl's own choice (AES-256-GCM)" : curlCiphers)
-                .append("; the unit offers TLS_CHACHA20_POLY1305_SHA256 first\n");
+                .append("; the unit offers TLS_CHACHA20_POLY1305_SHA256 first, ")
+                .append(nativeCipher ? "NSS's where found (offload.nativeCipher)" : "the JDK's (--native-cipher 0)")
+                .append("\n");
         out.append("recordings: ")
                 .append(recordings)
                 .append(" x ~")
@@ -497,6 +502,7 @@ public final class OffloadBench {
             cmd.addAll(List.of("-cp", classpath, OffloadUnit.class.getName()));
             cmd.addAll(List.of("--unit", UNIT, "--data", gw.unitData.toString(), "--url", url));
             cmd.addAll(List.of("--mbps", Integer.toString(mbps), "--part-mib", Integer.toString(partMib)));
+            cmd.addAll(List.of("--native-cipher", Boolean.toString(nativeCipher)));
             ProcessBuilder pb = new ProcessBuilder(onSenderCpus(cmd))
                     .redirectOutput(work.resolve(name + "-unit.out").toFile())
                     .redirectError(work.resolve(name + "-unit.err").toFile());
@@ -546,7 +552,8 @@ public final class OffloadBench {
                     count,
                     machineCores,
                     gatewayCpu,
-                    cutting ? "cut after " + moments : "");
+                    "the unit's peak RSS " + fmt("%.1f", Long.parseLong(f.get("peakRssKiB")) / 1024.0) + " MiB"
+                            + (cutting ? "; cut after " + moments : ""));
         }
     }
 

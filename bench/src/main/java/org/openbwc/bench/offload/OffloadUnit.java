@@ -20,7 +20,7 @@ import org.openbwc.hal.StorageReading;
  * every sealed recording in {@code <data>/evidence} to {@code --url}, and the process exits once it holds a receipt for
  * each, printing one {@code RESULT} line: bytes sent in parts, and its CPU and wall time from the offload's start.
  *
- * <p>Usage: {@code OffloadUnit --unit ID --data DIR --url https://127.0.0.1:PORT --mbps N --part-mib N}
+ * <p>Usage: {@code OffloadUnit --unit ID --data DIR --url https://127.0.0.1:PORT --mbps N --part-mib N --native-cipher B}
  */
 public final class OffloadUnit {
     private OffloadUnit() {}
@@ -31,6 +31,7 @@ public final class OffloadUnit {
         String url = null;
         int mbps = 10_000;
         int partMib = 4;
+        boolean nativeCipher = true;
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--unit" -> unit = args[i + 1];
@@ -38,6 +39,7 @@ public final class OffloadUnit {
                 case "--url" -> url = args[i + 1];
                 case "--mbps" -> mbps = Integer.parseInt(args[i + 1]);
                 case "--part-mib" -> partMib = Integer.parseInt(args[i + 1]);
+                case "--native-cipher" -> nativeCipher = Boolean.parseBoolean(args[i + 1]);
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
@@ -54,7 +56,7 @@ public final class OffloadUnit {
         long t0 = System.nanoTime();
         try (UnitOffload offload = new UnitOffload(
                 unit,
-                new OffloadConfig(OffloadWhen.ANY_LINK, url, mbps, partMib),
+                new OffloadConfig(OffloadWhen.ANY_LINK, url, mbps, partMib, nativeCipher),
                 URI.create(url),
                 new UnitTlsContext(new UnitKeyFiles(data.resolve("keys"))),
                 evidence,
@@ -68,8 +70,21 @@ public final class OffloadUnit {
             long wall = System.nanoTime() - t0;
             long cpu = os.getProcessCpuTime() - cpu0;
             System.out.println("RESULT sent=" + offload.bytesSent() + " cpuNanos=" + cpu + " wallNanos=" + wall
-                    + " processCpuNanos=" + os.getProcessCpuTime() + " recordings=" + ids.size());
+                    + " processCpuNanos=" + os.getProcessCpuTime() + " recordings=" + ids.size() + " peakRssKiB="
+                    + peakRssKiB());
         }
         System.exit(0);
+    }
+
+    /** The process's peak resident size (VmHWM), or -1 where /proc is not there. */
+    static long peakRssKiB() {
+        try {
+            for (String line : Files.readAllLines(Path.of("/proc/self/status"))) {
+                if (line.startsWith("VmHWM:")) return Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        } catch (java.io.IOException | NumberFormatException e) {
+            // not Linux
+        }
+        return -1;
     }
 }

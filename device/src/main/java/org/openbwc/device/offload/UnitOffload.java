@@ -97,6 +97,7 @@ public final class UnitOffload implements AutoCloseable {
 
     /** Starts the loop; the first round right away. */
     public UnitOffload start() {
+        if (config.nativeCipher()) NativeChaCha.install().ifPresent(how -> Logger.info("{}offload TLS: {}", tag, how));
         thread.schedule(this::scheduledRound, 0, TimeUnit.SECONDS);
         Logger.info(
                 "{}offload {} to {} at most {} Mbit/s",
