@@ -2,11 +2,17 @@ package org.openbwc.device.offload;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.security.NoSuchAlgorithmException;
 import java.security.Provider;
+import java.security.SecureRandom;
 import java.security.Security;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import javax.crypto.Cipher;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
 import org.tinylog.Logger;
 
 /**
@@ -46,22 +52,60 @@ public final class NativeChaCha extends Provider {
         if (folder.isEmpty()) return Optional.of("no NSS (libsoftokn3.so) found: the JDK's ChaCha20-Poly1305 is used");
         try {
             Provider pkcs11 = Security.getProvider("SunPKCS11");
-            if (pkcs11 == null)
+            if (pkcs11 == null) {
                 return Optional.of("this JDK has no SunPKCS11 provider: the JDK's ChaCha20-Poly1305 is used");
+            }
             Provider nss = pkcs11.configure("--name=BWC-NSS\nnssLibraryDirectory=" + folder.get()
                     + "\nnssDbMode=noDb\nattributes=compatibility\n");
             Provider.Service service = nss.getService("Cipher", ALGORITHM);
             if (service == null) {
                 return Optional.of("NSS in " + folder.get() + " has no " + ALGORITHM + ": the JDK's is used");
             }
-            service.newInstance(null); // fails here, not in a handshake, if the token cannot make one
+            String problem = selfTest(nss);
+            if (problem != null) {
+                return Optional.of("NSS in " + folder.get() + " failed its self-test (" + problem
+                        + "): the JDK's ChaCha20-Poly1305 is used");
+            }
             Security.insertProviderAt(new NativeChaCha(service), 1);
             return Optional.of("ChaCha20-Poly1305 from NSS in " + folder.get());
-        } catch (RuntimeException | NoSuchAlgorithmException e) {
+        } catch (RuntimeException e) {
             Logger.debug(e, "NSS could not be loaded");
             return Optional.of("NSS in " + folder.get() + " could not be used (" + e.getMessage()
                     + "): the JDK's ChaCha20-Poly1305 is used");
         }
+    }
+
+    /**
+     * Seals a record with NSS and opens it with the JDK's own cipher, and the other way: a native cipher that cannot
+     * (a FIPS-mode NSS refusing the algorithm, a library that does not match) must not break every upload.
+     *
+     * @return what went wrong, or null
+     */
+    static String selfTest(Provider nss) {
+        try {
+            byte[] key = new byte[32];
+            byte[] nonce = new byte[12];
+            SecureRandom random = new SecureRandom();
+            random.nextBytes(key);
+            random.nextBytes(nonce);
+            byte[] plain = new byte[1000];
+            random.nextBytes(plain);
+            Cipher nssSeal = init(Cipher.getInstance(ALGORITHM, nss), Cipher.ENCRYPT_MODE, key, nonce);
+            Cipher jdkOpen = init(Cipher.getInstance(ALGORITHM, "SunJCE"), Cipher.DECRYPT_MODE, key, nonce);
+            if (!Arrays.equals(jdkOpen.doFinal(nssSeal.doFinal(plain)), plain)) return "the JDK opened other bytes";
+            Cipher jdkSeal = init(Cipher.getInstance(ALGORITHM, "SunJCE"), Cipher.ENCRYPT_MODE, key, nonce);
+            Cipher nssOpen = init(Cipher.getInstance(ALGORITHM, nss), Cipher.DECRYPT_MODE, key, nonce);
+            if (!Arrays.equals(nssOpen.doFinal(jdkSeal.doFinal(plain)), plain)) return "NSS opened other bytes";
+            return null;
+        } catch (GeneralSecurityException | RuntimeException e) {
+            return e.toString();
+        }
+    }
+
+    private static Cipher init(Cipher c, int mode, byte[] key, byte[] nonce) throws GeneralSecurityException {
+        c.init(mode, new SecretKeySpec(key, "ChaCha20"), new IvParameterSpec(nonce));
+        c.updateAAD(new byte[] {23, 3, 3, 0, 16});
+        return c;
     }
 
     /** NSS's service under this provider's name. */

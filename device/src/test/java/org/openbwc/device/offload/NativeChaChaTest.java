@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.security.MessageDigest;
+import java.security.Provider;
 import java.security.SecureRandom;
+import java.security.Security;
 import java.util.concurrent.TimeUnit;
 import javax.crypto.Cipher;
 import javax.crypto.spec.IvParameterSpec;
@@ -50,6 +52,18 @@ class NativeChaChaTest {
         assertThat(MessageDigest.getInstance("SHA-256").getProvider().getName()).isEqualTo("SUN");
         assertThat(Cipher.getInstance("AES/GCM/NoPadding").getProvider().getName())
                 .isEqualTo("SunJCE");
+    }
+
+    @Test
+    void aProviderThatCannotSealAndOpenLikeTheJdkIsNotInstalled() {
+        if (NativeChaCha.LIBRARY_FOLDERS.stream().noneMatch(d -> Files.isRegularFile(d.resolve("libsoftokn3.so")))) {
+            SystemTools.unavailable("NSS is not installed (libsoftokn3.so, Debian package libnss3)");
+        }
+        NativeChaCha.install();
+        assertThat(NativeChaCha.selfTest(Security.getProvider(NativeChaCha.NAME)))
+                .isNull();
+        assertThat(NativeChaCha.selfTest(new Provider("BWC-empty", "1.0", "offers nothing") {}))
+                .contains("NoSuchAlgorithmException");
     }
 
     private static Cipher cipher(Cipher c, int mode, byte[] key, byte[] nonce, byte[] aad) throws Exception {
