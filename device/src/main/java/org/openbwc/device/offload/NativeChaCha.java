@@ -46,9 +46,7 @@ public final class NativeChaCha extends Provider {
      */
     public static synchronized Optional<String> install() {
         if (Security.getProvider(NAME) != null) return Optional.empty();
-        Optional<Path> folder = LIBRARY_FOLDERS.stream()
-                .filter(d -> Files.isRegularFile(d.resolve("libsoftokn3.so")))
-                .findFirst();
+        Optional<Path> folder = nssFolder();
         if (folder.isEmpty()) return Optional.of("no NSS (libsoftokn3.so) found: the JDK's ChaCha20-Poly1305 is used");
         try {
             Provider pkcs11 = Security.getProvider("SunPKCS11");
@@ -73,6 +71,13 @@ public final class NativeChaCha extends Provider {
             return Optional.of("NSS in " + folder.get() + " could not be used (" + e.getMessage()
                     + "): the JDK's ChaCha20-Poly1305 is used");
         }
+    }
+
+    /** The first of {@link #LIBRARY_FOLDERS} holding NSS's soft token, {@code libsoftokn3.so}. */
+    static Optional<Path> nssFolder() {
+        return LIBRARY_FOLDERS.stream()
+                .filter(d -> Files.isRegularFile(d.resolve("libsoftokn3.so")))
+                .findFirst();
     }
 
     /**

@@ -185,16 +185,13 @@ public final class UnitOffload implements AutoCloseable {
         try {
             for (OffloadCandidate c : waiting) {
                 if (Thread.currentThread().isInterrupted()) throw new InterruptedException();
-                Completion sent = send(c);
                 Completion before = pending;
-                pending = sent;
+                pending = send(c); // when this throws, the finally below still waits for `before`
                 finish(before);
             }
-            if (pending != null) {
-                Completion done = pending;
-                pending = null;
-                finish(done);
-            }
+            Completion last = pending;
+            pending = null;
+            finish(last);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt(); // closing: the answer is asked for again at the next start
             throw e;

@@ -3,7 +3,6 @@ package org.openbwc.device.offload;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.security.MessageDigest;
 import java.security.Provider;
 import java.security.SecureRandom;
@@ -24,9 +23,7 @@ import org.openbwc.testsupport.SystemTools;
 class NativeChaChaTest {
     @Test
     void chaChaComesFromNssAndMatchesTheJdks() throws Exception {
-        if (NativeChaCha.LIBRARY_FOLDERS.stream().noneMatch(d -> Files.isRegularFile(d.resolve("libsoftokn3.so")))) {
-            SystemTools.unavailable("NSS is not installed (libsoftokn3.so, Debian package libnss3)");
-        }
+        requireNss();
         NativeChaCha.install().ifPresent(how -> assertThat(how).contains("from NSS"));
         assertThat(NativeChaCha.install()).as("a second install does nothing").isEmpty();
 
@@ -56,14 +53,18 @@ class NativeChaChaTest {
 
     @Test
     void aProviderThatCannotSealAndOpenLikeTheJdkIsNotInstalled() {
-        if (NativeChaCha.LIBRARY_FOLDERS.stream().noneMatch(d -> Files.isRegularFile(d.resolve("libsoftokn3.so")))) {
-            SystemTools.unavailable("NSS is not installed (libsoftokn3.so, Debian package libnss3)");
-        }
+        requireNss();
         NativeChaCha.install();
         assertThat(NativeChaCha.selfTest(Security.getProvider(NativeChaCha.NAME)))
                 .isNull();
         assertThat(NativeChaCha.selfTest(new Provider("BWC-empty", "1.0", "offers nothing") {}))
                 .contains("NoSuchAlgorithmException");
+    }
+
+    private static void requireNss() {
+        if (NativeChaCha.nssFolder().isEmpty()) {
+            SystemTools.unavailable("NSS is not installed (libsoftokn3.so, Debian package libnss3)");
+        }
     }
 
     private static Cipher cipher(Cipher c, int mode, byte[] key, byte[] nonce, byte[] aad) throws Exception {

@@ -102,9 +102,7 @@ class OffloadPipelineTest {
 
         try (UnitOffload offload = offload()) {
             offload.start();
-            await("all three stored")
-                    .atMost(Duration.ofSeconds(60))
-                    .until(() -> receipts().has("rec-c"));
+            awaitReceipt("rec-c", "all three stored");
         }
 
         assertThat(anotherArrivedWhileWaiting)
@@ -122,9 +120,7 @@ class OffloadPipelineTest {
 
         try (UnitOffload offload = offload()) {
             offload.start();
-            await("rec-b stored")
-                    .atMost(Duration.ofSeconds(60))
-                    .until(() -> receipts().has("rec-b"));
+            awaitReceipt("rec-b", "rec-b stored");
         }
 
         assertThat(receipts().has("rec-a")).isFalse();
@@ -139,13 +135,9 @@ class OffloadPipelineTest {
 
         try (UnitOffload offload = offload()) {
             offload.start();
-            await("rec-b stored")
-                    .atMost(Duration.ofSeconds(60))
-                    .until(() -> receipts().has("rec-b"));
+            awaitReceipt("rec-b", "rec-b stored");
             assertThat(receipts().has("rec-a")).isFalse();
-            await("rec-a stored on a later round")
-                    .atMost(Duration.ofSeconds(60))
-                    .until(() -> receipts().has("rec-a"));
+            awaitReceipt("rec-a", "rec-a stored on a later round");
         }
         assertThat(dir.resolve("offload/refused/rec-a")).doesNotExist();
     }
@@ -171,6 +163,11 @@ class OffloadPipelineTest {
                 () -> true,
                 () -> new StorageReading(90, 100),
                 10);
+    }
+
+    /** Waits up to a minute until the unit holds the store's receipt for {@code id}. */
+    private void awaitReceipt(String id, String why) {
+        await(why).atMost(Duration.ofSeconds(60)).until(() -> receipts().has(id));
     }
 
     private OffloadReceipts receipts() throws IOException {
